@@ -1,0 +1,79 @@
+#!/bin/bash
+# Boot Hospes in QEMU, once.  Used by every QEMU test, `make run` and
+# `make bench`.
+#
+#   qemu-run.sh [--firmware bios|uefi] [--machine pc|q35] [--smp N] [--mem MiB]
+#               [--timeout S] [--log FILE] [--iso FILE | --direct]
+#               [--cmdline "hypervisor options"] [--module "file args"]...
+#               [--icount] [--interactive] [-- extra qemu args]
+#
+# --direct boots build/hospes.bin through QEMU's own multiboot1 loader
+# (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
+# test the boot path itself.
+#
+# Exit status: 0 the hypervisor reported pass through isa-debug-exit (0x10),
+# 1 it reported failure (any other value), 2 timeout, 3 QEMU failed to start
+# or exited without a verdict.
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$here/build}
+
+firmware=bios machine=pc smp=1 mem=256 timeout=60 log="" iso="$BUILD/hospes.iso"
+direct=0 icount=0 interactive=0 cmdline="" modules=() extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--firmware) firmware=$2; shift 2 ;;
+	--machine) machine=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--iso) iso=$2; shift 2 ;;
+	--direct) direct=1; shift ;;
+	--cmdline) cmdline=$2; shift 2 ;;
+	--module) modules+=("$2"); shift 2 ;;
+	--icount) icount=1; shift ;;
+	--interactive) interactive=1; shift ;;
+	--) shift; extra=("$@"); break ;;
+	*) echo "qemu-run: unknown option $1" >&2; exit 3 ;;
+	esac
+done
+
+args=(-M "$machine" -cpu max -smp "$smp" -m "$mem" -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+[ $icount = 1 ] && args+=(-icount shift=0,align=off)
+
+if [ "$firmware" = uefi ]; then
+	vars=$(mktemp /tmp/hospes-ovmf-vars.XXXXXX)
+	trap 'rm -f "$vars"' EXIT
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+	args+=(-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+	       -drive if=pflash,format=raw,unit=1,file="$vars")
+fi
+
+if [ $direct = 1 ]; then
+	args+=(-kernel "$BUILD/hospes.bin")
+	[ -n "$cmdline" ] && args+=(-append "$cmdline")
+	if [ ${#modules[@]} -gt 0 ]; then
+		# QEMU separates -initrd modules with commas.
+		initrd=$(IFS=,; echo "${modules[*]}")
+		args+=(-initrd "$initrd")
+	fi
+else
+	args+=(-cdrom "$iso")
+fi
+
+if [ $interactive = 1 ]; then
+	exec qemu-system-x86_64 "${args[@]}" -serial mon:stdio -display none "${extra[@]}"
+fi
+
+[ -z "$log" ] && log=$(mktemp /tmp/hospes-serial.XXXXXX)
+timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${args[@]}" \
+	-display none -serial "file:$log" -monitor none "${extra[@]}" </dev/null
+rc=$?
+case $rc in
+	33) exit 0 ;;            # 0x10 written to port 0xf4
+	124|137) echo "qemu-run: timeout after ${timeout}s (log: $log)" >&2; exit 2 ;;
+	0) exit 3 ;;             # QEMU exited on its own (shutdown, no verdict)
+	*) [ $rc -ge 35 ] && [ $((rc % 2)) = 1 ] && exit 1; exit 3 ;;
+esac
