@@ -1,0 +1,37 @@
+/*
+ * Host implementation of <asm/arch.h> for the unit tests: one "CPU", no
+ * interrupts, machine memory simulated by tests/unit/fakes/fake_mem.c.
+ */
+#ifndef FAKE_ASM_ARCH_H
+#define FAKE_ASM_ARCH_H
+
+#include <hospes/types.h>
+
+static inline void cpu_relax(void)
+{
+}
+
+static inline unsigned long local_irq_save(void)
+{
+	return 0;
+}
+
+static inline void local_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+
+static inline unsigned int smp_processor_id(void)
+{
+	return 0;
+}
+
+/* Simulated machine memory (fake_mem.c): frames [0, fake_mem_frames). */
+extern unsigned char *fake_mem_base;
+extern unsigned long fake_mem_frames;
+void fake_mem_init(unsigned long frames);
+void fake_mem_fini(void);
+void *mfn_to_virt(mfn_t mfn);
+mfn_t virt_to_mfn(const void *va);
+
+#endif
