@@ -1,0 +1,75 @@
+/*
+ * Domains and virtual CPUs: the objects every subsystem hangs its state on.
+ *
+ * Each subsystem keeps its per-domain / per-vCPU state behind one pointer
+ * here (allocated by that subsystem's *_domain_init()), so subsystems can be
+ * built and unit-tested without knowing each other's structures:
+ *
+ *   p2m, shadow      kernel/mm/           (memory virtualization)
+ *   evtchn           kernel/event/        (event channels)
+ *   grant            kernel/grant/        (grant tables)
+ *   sched            kernel/sched/        (scheduler, per vCPU)
+ *
+ * Lifecycle, the domain list and lookup live in kernel/domain/.
+ */
+#ifndef HOSPES_DOMAIN_H
+#define HOSPES_DOMAIN_H
+
+#include <hospes/spinlock.h>
+#include <hospes/types.h>
+
+#define HOSPES_MAX_VCPUS     8
+#define DOMID_FIRST_RESERVED 0x7ff0U
+
+struct shared_info;
+struct vcpu_info;
+struct p2m;
+struct shadow_domain;
+struct shadow_vcpu;
+struct evtchn_domain;
+struct grant_table;
+struct sched_vcpu;
+struct arch_vcpu;
+
+struct vcpu {
+	unsigned int id;
+	struct domain *domain;
+	unsigned int processor;	      /* physical CPU it runs on / is queued on */
+	struct vcpu_info *vcpu_info;  /* hypervisor mapping of the guest-visible vcpu_info */
+	struct shadow_vcpu *shadow;   /* current guest roots (kernel/user) and shadow roots */
+	struct sched_vcpu *sched;     /* scheduler state */
+	struct arch_vcpu *arch;	      /* saved registers, trap table, callbacks, FPU */
+	bool online;		      /* VCPUOP_up'd and not down */
+	bool blocked;		      /* SCHEDOP_block: waiting for an event */
+	uint32_t poll_evtchn_pending; /* nonzero while in SCHEDOP_poll */
+};
+
+struct domain {
+	domid_t id;
+	bool is_privileged; /* the driver domain (dom0) */
+	bool is_dying;
+	char name[32];
+	spinlock_t lock;
+
+	struct shared_info *shared_info; /* hypervisor mapping */
+	mfn_t shared_info_mfn;
+
+	unsigned int max_vcpus;
+	struct vcpu *vcpu[HOSPES_MAX_VCPUS];
+
+	unsigned long tot_pages; /* frames owned */
+	unsigned long max_pages; /* allocation limit */
+
+	struct p2m *p2m;
+	struct shadow_domain *shadow;
+	struct evtchn_domain *evtchn;
+	struct grant_table *grant;
+
+	struct domain *next_in_list;
+};
+
+/* kernel/domain/domain.c (host tests provide their own). */
+struct domain *domain_lookup(domid_t id); /* NULL if none or dying */
+void vcpu_kick(struct vcpu *v);		  /* wake v if blocked; IPI its CPU if running */
+
+#endif
