@@ -1,0 +1,1 @@
+UNIT_SRCS_xenbus := pvguest/xenbus/xs_ring.c
