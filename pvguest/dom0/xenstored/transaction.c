@@ -1,0 +1,193 @@
+/*
+ * Transactions.  XS_TRANSACTION_START gives the connection a private copy
+ * of the whole tree to work on; every node handler inside the transaction
+ * logs the paths it reads or changes (txn_note), together with the
+ * generation that path had in the snapshot (0 when absent).
+ *
+ * Commit succeeds only if every logged path still has that generation in
+ * the main tree: otherwise someone changed (or created, or removed) a node
+ * the transaction depended on, and the client gets EAGAIN and retries the
+ * whole transaction.  After a successful check the changed paths are
+ * copied over: removals first, then creations and updates shallowest first
+ * (so parents exist before children), each with a fresh generation; then
+ * the watches fire, as if the changes had been made at commit time.
+ *
+ * The snapshot is O(tree) per transaction, affordable for XenStore's
+ * small trees; unprivileged domains have a transaction quota and a cap on
+ * logged paths, so memory stays bounded.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define TXN_MAX_ACCESS 2048 /* logged paths per unprivileged transaction */
+
+enum xsd_err txn_start(struct xsd_conn *c, uint32_t *id)
+{
+	struct xsd_txn *t;
+
+	if (!c->privileged && c->ntxns >= c->xsd->quota.transactions)
+		return XSD_ENOSPC;
+	t = calloc(1, sizeof(*t));
+	if (!t || tree_clone(&t->tree, &c->xsd->tree)) {
+		free(t);
+		return XSD_ENOMEM;
+	}
+	t->max_acc = c->privileged ? ~0u : TXN_MAX_ACCESS;
+	do {
+		t->id = c->next_txid++;
+	} while (t->id == 0 || txn_find(c, t->id));
+	t->next = c->txns;
+	c->txns = t;
+	c->ntxns++;
+	*id = t->id;
+	return XSD_OK;
+}
+
+struct xsd_txn *txn_find(struct xsd_conn *c, uint32_t id)
+{
+	for (struct xsd_txn *t = c->txns; t; t = t->next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
+
+enum xsd_err txn_note(struct xsd_txn *t, const char *path, bool dirty, bool fire)
+{
+	struct xs_node *n;
+
+	for (unsigned int i = 0; i < t->nacc; i++) {
+		if (strcmp(t->acc[i].path, path) == 0) {
+			t->acc[i].dirty |= dirty;
+			t->acc[i].fire |= fire;
+			return XSD_OK;
+		}
+	}
+	if (t->nacc >= t->max_acc)
+		return XSD_ENOSPC;
+	if (t->nacc == t->acc_cap) {
+		unsigned int cap = t->acc_cap ? t->acc_cap * 2 : 16;
+		struct xsd_access *a = realloc(t->acc, cap * sizeof(*a));
+		if (!a)
+			return XSD_ENOMEM;
+		t->acc = a;
+		t->acc_cap = cap;
+	}
+	n = tree_lookup(&t->tree, path);
+	t->acc[t->nacc].path = strdup(path);
+	if (!t->acc[t->nacc].path)
+		return XSD_ENOMEM;
+	t->acc[t->nacc].base_gen = n ? n->gen : 0;
+	t->acc[t->nacc].dirty = dirty;
+	t->acc[t->nacc].fire = fire;
+	t->nacc++;
+	return XSD_OK;
+}
+
+static void txn_free(struct xsd_txn *t)
+{
+	for (unsigned int i = 0; i < t->nacc; i++)
+		free(t->acc[i].path);
+	free(t->acc);
+	tree_free(&t->tree);
+	free(t);
+}
+
+static bool conflicts(struct xsd *d, const struct xsd_txn *t)
+{
+	for (unsigned int i = 0; i < t->nacc; i++) {
+		struct xs_node *n = tree_lookup(&d->tree, t->acc[i].path);
+		if ((n ? n->gen : 0) != t->acc[i].base_gen)
+			return true;
+	}
+	return false;
+}
+
+static unsigned int depth(const char *path)
+{
+	unsigned int n = 0;
+
+	for (; *path; path++)
+		n += *path == '/';
+	return n;
+}
+
+static void apply_removal(struct xsd *d, const struct xsd_access *a)
+{
+	struct xs_node *n = tree_lookup(&d->tree, a->path);
+	struct xs_perms perms;
+
+	if (!n || !n->parent)
+		return;
+	perms.num = n->perms.num;
+	perms.p = malloc(perms.num * sizeof(*perms.p));
+	if (perms.p)
+		memcpy(perms.p, n->perms.p, perms.num * sizeof(*perms.p));
+	n->parent->gen = ++d->gen;
+	tree_remove(&d->tree, n);
+	if (a->fire && perms.p)
+		watch_fire(d, a->path, &perms, true);
+	free(perms.p);
+}
+
+static enum xsd_err apply_update(struct xsd *d, const struct xsd_access *a, struct xs_node *src)
+{
+	struct xs_node *n = tree_lookup(&d->tree, a->path);
+
+	if (!n && tree_create(&d->tree, a->path, src->perms.p[0].domid, ++d->gen, &n))
+		return XSD_ENOMEM;
+	if (tree_set_value(n, src->value, src->len) || tree_set_perms(&d->tree, n, &src->perms))
+		return XSD_ENOMEM;
+	n->gen = ++d->gen;
+	if (a->fire)
+		watch_fire(d, a->path, &n->perms, false);
+	return XSD_OK;
+}
+
+static enum xsd_err commit(struct xsd *d, struct xsd_txn *t)
+{
+	unsigned int maxdepth = 0;
+	enum xsd_err e = XSD_OK;
+
+	for (unsigned int i = 0; i < t->nacc; i++) {
+		if (t->acc[i].dirty && !tree_lookup(&t->tree, t->acc[i].path))
+			apply_removal(d, &t->acc[i]);
+		if (depth(t->acc[i].path) > maxdepth)
+			maxdepth = depth(t->acc[i].path);
+	}
+	for (unsigned int level = 0; level <= maxdepth; level++) {
+		for (unsigned int i = 0; i < t->nacc && e == XSD_OK; i++) {
+			struct xs_node *src = tree_lookup(&t->tree, t->acc[i].path);
+			if (t->acc[i].dirty && src && depth(t->acc[i].path) == level)
+				e = apply_update(d, &t->acc[i], src);
+		}
+	}
+	if (e)
+		xsd_log(d, "transaction commit ran out of memory: partly applied");
+	return e;
+}
+
+enum xsd_err txn_end(struct xsd_conn *c, struct xsd_txn *t, bool do_commit)
+{
+	struct xsd_txn **p;
+	enum xsd_err e = XSD_OK;
+
+	for (p = &c->txns; *p != t; p = &(*p)->next)
+		;
+	*p = t->next;
+	c->ntxns--;
+	if (do_commit)
+		e = conflicts(c->xsd, t) ? XSD_EAGAIN : commit(c->xsd, t);
+	txn_free(t);
+	return e;
+}
+
+void txn_free_all(struct xsd_conn *c)
+{
+	while (c->txns) {
+		struct xsd_txn *t = c->txns;
+		c->txns = t->next;
+		txn_free(t);
+	}
+	c->ntxns = 0;
+}
