@@ -92,6 +92,8 @@ static void test_corrupt_indices(void **state)
 	assert_int_equal(kicks, 0);
 }
 
+int xenbus_tests(void);
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,5 +102,5 @@ int main(void)
 		cmocka_unit_test(test_partial_when_full),
 		cmocka_unit_test(test_corrupt_indices),
 	};
-	return cmocka_run_group_tests_name("xs_ring", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("xs_ring", tests, NULL, NULL) + xenbus_tests();
 }
