@@ -1,0 +1,28 @@
+/*
+ * Reaching guest memory from the hypervisor (kernel/mm/guest_access.c).
+ *
+ * Every hypercall argument that is a guest pointer is read and written only
+ * through these functions.  They return 0, or -XEN_EFAULT for any bad
+ * pointer: non-canonical, inside the hypervisor's range, not mapped (or not
+ * writable, for copy_to_guest) by the guest's current page tables, or
+ * failing on any page it crosses.  They walk the guest's own tables in
+ * software and reach the frames through the p2m and the direct map, so they
+ * never fault and never see another domain's memory.
+ */
+#ifndef HOSPES_GUEST_ACCESS_H
+#define HOSPES_GUEST_ACCESS_H
+
+#include <hospes/domain.h>
+#include <stddef.h>
+
+/* The vCPU whose hypercall is running (kernel/sched, engineer F; host tests define it). */
+struct vcpu *current_vcpu(void);
+
+int copy_from_guest(void *dst, unsigned long guest_va, size_t len);
+int copy_to_guest(unsigned long guest_va, const void *src, size_t len);
+
+/* The same, on behalf of an explicit vCPU (its current root and mode). */
+int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long guest_va, size_t len);
+int copy_to_guest_vcpu(struct vcpu *v, unsigned long guest_va, const void *src, size_t len);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * The physical-to-machine map of a domain (kernel/mm/p2m.c).
+ *
+ * A domain names memory by guest frame numbers (gfn_t).  For a domU the
+ * guest frames are 0 .. max_pages-1 for RAM (the guest's mfn_list is the
+ * identity), followed by a window of P2M_WINDOW_FRAMES for hypervisor-shared
+ * pages (shared_info, grant-table frames) and foreign (grant) mappings.  The
+ * driver domain's p2m is the identity on machine frames (gfn == mfn), so the
+ * addresses it programs into DMA engines are real.
+ *
+ * Locks: d->p2m->lock protects the map and the domain's page counts.
+ */
+#ifndef HOSPES_P2M_H
+#define HOSPES_P2M_H
+
+#include <hospes/domain.h>
+#include <hospes/spinlock.h>
+#include <hospes/types.h>
+
+#define P2M_WINDOW_FRAMES 1024UL
+
+enum p2m_type {
+	P2M_INVALID = 0,
+	P2M_RAM,     /* owned RAM, writable */
+	P2M_SHARED,  /* hypervisor page shared with the guest */
+	P2M_FOREIGN, /* another domain's frame, mapped by grant */
+	P2M_MMIO,    /* device memory (driver domain only) */
+};
+
+struct p2m_lookup {
+	mfn_t mfn;
+	enum p2m_type type;
+	bool writable;
+};
+
+/* Create d's p2m and give it nr_pages frames of RAM (max_pages = nr_pages). */
+int p2m_domain_init(struct domain *d, unsigned long nr_pages);
+/* Free the p2m itself (frames are returned by domain_relinquish_memory). */
+void p2m_domain_destroy(struct domain *d);
+
+/* Translate; type P2M_INVALID (mfn INVALID_MFN) if nothing is there. */
+struct p2m_lookup p2m_lookup(struct domain *d, gfn_t gfn);
+/* The i-th frame of the domain's initial RAM as the guest names it (its mfn_list[i]). */
+gfn_t p2m_ram_frame(struct domain *d, unsigned long i);
+/* One past the highest guest frame number d may use (RAM + window). */
+unsigned long p2m_size(struct domain *d);
+
+/*
+ * Foreign and shared frames (grant tables: engineer C; shared_info: F).
+ * p2m_add_foreign() maps another domain's frame mfn into d and returns the
+ * guest frame d must use for it (INVALID_GFN if the window is full).
+ * p2m_remove_foreign() undoes one such mapping; when it returns, no shadow
+ * of d maps the frame through that gfn and all TLBs of d are flushed.
+ */
+gfn_t p2m_add_foreign(struct domain *d, mfn_t mfn, bool writable);
+int p2m_remove_foreign(struct domain *d, gfn_t gfn);
+gfn_t p2m_add_shared(struct domain *d, mfn_t mfn);
+int p2m_remove_shared(struct domain *d, gfn_t gfn);
+
+/* Ballooning (memory_op): act on one extent each; negative XEN_E* on refusal. */
+int p2m_populate(struct domain *d, gfn_t gfn, unsigned int order);
+int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order);
+
+/* The domain's read-only m2p view (kernel/mm/m2p.c), mapped at slot 256 of its shadows. */
+int m2p_domain_init(struct domain *d);
+void m2p_domain_destroy(struct domain *d);
+void m2p_set(struct domain *d, gfn_t index, unsigned long value);
+unsigned long m2p_get(struct domain *d, gfn_t index);
+mfn_t m2p_l3_mfn(struct domain *d); /* L3 table to place in shadow L4 slot 256 */
+
+#endif

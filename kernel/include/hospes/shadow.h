@@ -1,0 +1,92 @@
+/*
+ * The shadow page-table engine (kernel/mm/shadow/).
+ *
+ * The CPU never runs on a guest's page tables: it runs on shadows, built
+ * lazily on page faults from the guest's tables translated through the p2m.
+ * Shadows are cached per (guest table frame, level) and shared by every root
+ * that reaches that table, so switching among cached address spaces rebuilds
+ * nothing.  Guest updates arrive through the PV MMU hypercalls, which change
+ * the guest entry and drop the shadow entries derived from it.
+ *
+ * Calls engineer F makes:
+ *   shadow_domain_init / shadow_domain_destroy   per domain
+ *   shadow_vcpu_init                             per vCPU
+ *   shadow_set_roots(v, kernel, user)            NEW_BASEPTR / builder
+ *   shadow_activate(v, user_mode)                machine CR3 to load
+ *   shadow_page_fault(v, va, ec, &verdict)       #PF from a guest
+ */
+#ifndef HOSPES_SHADOW_H
+#define HOSPES_SHADOW_H
+
+#include <hospes/domain.h>
+#include <hospes/types.h>
+
+/* x86 page-table entry bits. */
+#define PTE_P	      (1UL << 0)
+#define PTE_RW	      (1UL << 1)
+#define PTE_US	      (1UL << 2)
+#define PTE_PWT	      (1UL << 3)
+#define PTE_PCD	      (1UL << 4)
+#define PTE_A	      (1UL << 5)
+#define PTE_D	      (1UL << 6)
+#define PTE_PS	      (1UL << 7) /* PAT in an L1 entry */
+#define PTE_G	      (1UL << 8)
+#define PTE_NX	      (1UL << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000UL
+
+/* Page-fault error code bits (architectural). */
+#define PFEC_P	  (1U << 0)
+#define PFEC_W	  (1U << 1)
+#define PFEC_U	  (1U << 2)
+#define PFEC_RSVD (1U << 3)
+#define PFEC_I	  (1U << 4)
+
+#define SHADOW_DEFAULT_POOL 1024U /* shadow frames a domain may use */
+
+enum shadow_fault_kind {
+	SHADOW_FIXED,  /* hidden fault: shadow filled, retry the access */
+	SHADOW_BOUNCE, /* deliver #PF to the guest with verdict.ec and CR2 = va */
+};
+
+struct shadow_fault_verdict {
+	enum shadow_fault_kind kind;
+	unsigned int ec; /* guest-visible error code when bounced */
+};
+
+/* Per-domain and per-vCPU state. */
+int shadow_domain_init(struct domain *d, unsigned int pool_frames);
+void shadow_domain_destroy(struct domain *d);
+int shadow_vcpu_init(struct vcpu *v);
+void shadow_vcpu_destroy(struct vcpu *v);
+
+/*
+ * Hypervisor L4 slots 257..271 are copied from this table (the idle page
+ * tables) into every shadow root; slot 256 holds the domain's m2p view.
+ */
+void shadow_set_hypervisor_l4(const uint64_t *idle_l4);
+
+/*
+ * Set the vCPU's guest roots (guest frames of L4 tables; user may be
+ * INVALID_GFN = none).  Validates like MMUEXT_NEW_BASEPTR: 0 or -XEN_EINVAL.
+ */
+int shadow_set_roots(struct vcpu *v, gfn_t kernel_root, gfn_t user_root);
+gfn_t shadow_guest_root(struct vcpu *v, bool user); /* for CR3 reads */
+/* Machine address of the shadow root for the mode (kernel or user) to load in CR3. */
+paddr_t shadow_activate(struct vcpu *v, bool user_mode);
+
+/* Handle a #PF a guest took at va with hardware error code ec. */
+void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,
+		       struct shadow_fault_verdict *verdict);
+
+/* Statistics for tests and benchmarks. */
+struct shadow_stats {
+	unsigned long pages_built, pages_freed, hidden_faults, bounced_faults, resets;
+	unsigned int pool_used, pool_max;
+};
+void shadow_get_stats(struct domain *d, struct shadow_stats *st);
+
+/* Flush the TLBs of every CPU running a vCPU of d (arch glue: kernel/arch/x86_64/tlb.c). */
+void arch_flush_tlb_domain(struct domain *d);
+void arch_flush_tlb_va_domain(struct domain *d, unsigned long va);
+
+#endif
