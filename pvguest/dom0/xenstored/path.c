@@ -26,10 +26,16 @@ const char *xsd_err_name(enum xsd_err e)
 	return err_names[e];
 }
 
-static bool valid_char(char ch)
+/* Characters allowed in a path: [A-Za-z0-9-_@/]. */
+static bool valid_char(unsigned char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '-' || ch == '_' || ch == '@' || ch == '/';
+	static const uint32_t ok[8] = {
+		0,	    /* control characters */
+		0x03ffa000, /* '-' '/' and digits */
+		0x87ffffff, /* '@', A-Z and '_' */
+		0x07fffffe, /* a-z */
+	};
+	return ok[ch >> 5] >> (ch & 31) & 1;
 }
 
 static bool valid_abs(const char *p)
@@ -38,7 +44,7 @@ static bool valid_abs(const char *p)
 		return false;
 	if (p[1] == '\0')
 		return true;
-	for (const char *s = p; *s; s++) {
+	for (const unsigned char *s = (const unsigned char *)p; *s; s++) {
 		if (!valid_char(*s))
 			return false;
 		if (s[0] == '/' && (s[1] == '/' || s[1] == '\0'))

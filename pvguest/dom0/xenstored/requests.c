@@ -25,7 +25,7 @@ struct req {
 	char *data;
 	struct xsd_txn *txn;  /* NULL outside a transaction */
 	struct xs_tree *tree; /* the transaction's snapshot or the main tree */
-	char path[XSD_PATH_BUF];
+	char *path;	      /* canonical path argument (XSD_PATH_BUF bytes) */
 };
 
 static void reply(struct req *r, const void *data, uint32_t len)
@@ -543,22 +543,15 @@ static enum xsd_err decode(struct req *r, enum xsd_err (**fn)(struct req *))
 
 void request_dispatch(struct xsd_conn *c, const struct xsd_sockmsg *hdr, char *payload)
 {
-	struct req *r = malloc(sizeof(*r)); /* holds a path buffer: keep it off the stack */
+	struct req r = {c, c->xsd, hdr, payload, NULL, &c->xsd->tree, c->xsd->path_buf};
 	enum xsd_err (*fn)(struct req *) = NULL;
-	enum xsd_err e;
+	enum xsd_err e = decode(&r, &fn);
 
-	if (!r) {
-		conn_queue(c, XS_ERROR, hdr->req_id, hdr->tx_id, "ENOMEM", 7, NULL, 0);
-		return;
-	}
-	*r = (struct req){c, c->xsd, hdr, payload, NULL, &c->xsd->tree, {0}};
-	e = decode(r, &fn);
 	if (e == XSD_OK)
-		e = fn(r);
+		e = fn(&r);
 	if (e) {
 		const char *name = xsd_err_name(e);
 		conn_queue(c, XS_ERROR, hdr->req_id, hdr->tx_id, name, (uint32_t)strlen(name) + 1,
 			   NULL, 0);
 	}
-	free(r);
 }
