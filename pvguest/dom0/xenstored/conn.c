@@ -13,7 +13,9 @@
  *
  * Back-pressure: an unprivileged domain with `outstanding` replies it has
  * not yet taken is not read from until it takes some, so a guest that
- * never reads cannot make the daemon queue without bound.
+ * never reads cannot make the daemon queue without bound.  Fairness: each
+ * turn serves at most READS_PER_TURN reads of a connection before moving
+ * on to the next.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,12 +23,20 @@
 #include <string.h>
 #include "internal.h"
 
+/*
+ * One line per failure, rate-limited so a misbehaving guest cannot flood
+ * dom0's log: the first LOG_BURST lines, then one in LOG_SAMPLE.
+ */
+#define LOG_BURST  32
+#define LOG_SAMPLE 256
+
 void xsd_log(struct xsd *d, const char *fmt, ...)
 {
 	char line[160];
 	va_list ap;
+	unsigned long n = d->log_lines++;
 
-	if (!d->ops.log)
+	if (!d->ops.log || (n >= LOG_BURST && n % LOG_SAMPLE != 0))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -150,11 +160,14 @@ static int read_step(struct xsd_conn *c)
 	return n ? n : 1;
 }
 
+/* Reads per turn, so one busy domain cannot starve the others in xsd_poll. */
+#define READS_PER_TURN 64
+
 bool conn_serve(struct xsd_conn *c)
 {
 	bool progress = false;
 
-	while (!c->broken) {
+	for (unsigned int turn = 0; turn < READS_PER_TURN && !c->broken; turn++) {
 		progress |= flush(c);
 		if (!c->privileged && c->out_count >= c->xsd->quota.outstanding)
 			break;

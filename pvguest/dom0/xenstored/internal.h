@@ -169,6 +169,7 @@ struct xsd {
 	uint64_t gen;
 	struct xsd_conn *conns;
 	unsigned long dropped_events;
+	unsigned long log_lines;     /* failures logged or suppressed (rate limit) */
 	char path_buf[XSD_PATH_BUF]; /* the request being served (one at a time) */
 };
 

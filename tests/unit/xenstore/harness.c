@@ -40,15 +40,26 @@ static void fake_disconnect(void *ctx, uint16_t domid, void *arg)
 	(void)arg;
 }
 
+unsigned int log_lines;
+
+static void fake_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	assert_true(strlen(msg) > 0);
+	log_lines++;
+}
+
 static const struct xsd_ops ops = {
 	.connect = fake_connect,
 	.notify = fake_notify,
 	.disconnect = fake_disconnect,
+	.log = fake_log,
 };
 
 void harness_setup(void)
 {
 	memset(doms, 0, sizeof(doms));
+	log_lines = 0;
 	for (unsigned int i = 0; i < NDOMS; i++) {
 		struct tdom *t = &doms[i];
 		t->domid = (uint16_t)i;

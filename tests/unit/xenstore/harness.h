@@ -27,6 +27,7 @@ struct tdom {
 extern struct xsd *xsd;
 extern struct tdom doms[NDOMS]; /* doms[0] is dom0, doms[i] is domain i */
 extern int kicks;
+extern unsigned int log_lines; /* lines the daemon logged */
 
 void harness_setup(void);
 void harness_teardown(void);

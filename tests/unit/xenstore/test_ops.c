@@ -180,7 +180,24 @@ static void test_domain_gone(void **state)
 	assert_reply(d0, "T");
 }
 
+static void test_oversized_payload_and_log_limit(void **state)
+{
+	struct tdom *d1 = &doms[1];
+	static char junk[XENSTORE_PAYLOAD_MAX + 1];
+	(void)state;
+	introduce(1);
+	for (unsigned int i = 0; i < 600; i++) {
+		call(d1, XS_READ, 0, junk, XENSTORE_PAYLOAD_MAX + 1); /* skipped, stream in step */
+		assert_error(d1, "E2BIG");
+	}
+	assert_true(log_lines >= 32 && log_lines <= 32 + 600 / 256 + 1);
+	WRITE(d1, "/local/domain/1", ""); /* unprivileged: refused, but answered */
+	assert_error(d1, "EACCES");
+}
+
 const struct CMUnitTest ops_tests[] = {
+	cmocka_unit_test_setup_teardown(test_oversized_payload_and_log_limit, xs_setup,
+					xs_teardown),
 	cmocka_unit_test_setup_teardown(test_write_read, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_directory_mkdir_rm, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_bad_paths, xs_setup, xs_teardown),
