@@ -39,12 +39,15 @@ $(BUILD)/hv/%.S.o: %.S
 	$(if $(Q),@echo "  AS      $<")
 	$(Q)$(HV_CC) $(HV_ASFLAGS) -c $< -o $@
 
-# Linked twice: the second pass embeds the symbol table (for backtraces)
-# produced from the first.  scripts/mksyms.sh writes it as a C file.
+# Linked three times: pass 1 with an empty symbol table, pass 2 with the
+# table of pass 1 (for backtraces), the final link with the table of pass 2
+# (same size as pass 2's, so no address moves).  scripts/mksyms.sh writes it as a C file.
 $(HV_ELF): $(HV_OBJS) $(HV_LDS) scripts/mksyms.sh
 	$(if $(Q),@echo "  LD      $@")
+	$(Q)scripts/mksyms.sh > $(BUILD)/hv/symbols.c
+	$(Q)$(HV_CC) $(HV_CFLAGS) -c $(BUILD)/hv/symbols.c -o $(BUILD)/hv/symbols.o
 	$(Q)$(HV_LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
-		-T $(HV_LDS) -o $@.pass1 $(HV_OBJS)
+		-T $(HV_LDS) -o $@.pass1 $(HV_OBJS) $(BUILD)/hv/symbols.o
 	$(Q)scripts/mksyms.sh $@.pass1 > $(BUILD)/hv/symbols.c
 	$(Q)$(HV_CC) $(HV_CFLAGS) -c $(BUILD)/hv/symbols.c -o $(BUILD)/hv/symbols.o
 	$(Q)$(HV_LD) -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \

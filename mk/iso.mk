@@ -2,18 +2,31 @@
 # the guest images as modules under /boot (Xen's layout and menu shape).
 
 ISO := $(BUILD)/hospes.iso
+ISO_TEST := $(BUILD)/hospes-test.iso
 ISO_DIR := $(BUILD)/isodir
 GRUB_MODULES := multiboot2 normal part_msdos part_gpt iso9660 all_video serial terminal
 
 .PHONY: iso
-iso: $(ISO)
+iso: $(ISO) $(ISO_TEST)
 
-$(ISO): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg | $(DEPS_STAMP)
-	$(if $(Q),@echo "  ISO     $@")
-	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub
-	$(Q)cp boot/grub/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
-	$(Q)cp $(HV_ELF) $(ISO_DIR)/boot/hospes
-	$(Q)$(if $(GUEST_IMAGES),cp $(GUEST_IMAGES) $(ISO_DIR)/boot/)
-	$(Q)grub-mkrescue -o $@ --locales= --fonts= --themes= \
-		--install-modules="$(GRUB_MODULES)" $(ISO_DIR) >$(BUILD)/grub-mkrescue.log 2>&1 \
-		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+# The test ISO boots the same menu with selftest=boot, without delay, so
+# boot smoke tests get an isa-debug-exit verdict through GRUB.
+TEST_GRUB_CFG := sed -e 's/^\(\s*multiboot2 .*\)$$/\1 selftest=boot/' -e 's/^set timeout=.*/set timeout=0/'
+
+# mkiso(iso, directory, grub.cfg filter)
+define mkiso
+	$(if $(Q),@echo "  ISO     $(1)")
+	$(Q)rm -rf $(2) && mkdir -p $(2)/boot/grub
+	$(Q)$(3) boot/grub/grub.cfg > $(2)/boot/grub/grub.cfg
+	$(Q)cp $(HV_ELF) $(2)/boot/hospes
+	$(Q)$(if $(GUEST_IMAGES),cp $(GUEST_IMAGES) $(2)/boot/)
+	$(Q)grub-mkrescue -o $(1) --locales= --fonts= --themes= \
+		--install-modules="$(GRUB_MODULES)" $(2) >$(1).log 2>&1 \
+		|| { cat $(1).log; exit 1; }
+endef
+
+$(ISO): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
+	$(call mkiso,$@,$(ISO_DIR),cat)
+
+$(ISO_TEST): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
+	$(call mkiso,$@,$(ISO_DIR)-test,$(TEST_GRUB_CFG))

@@ -1,0 +1,70 @@
+/*
+ * The hypervisor's <asm/arch.h> for x86-64 (see hospes/arch.h for the
+ * contract; tests/unit/fakes/include/asm/arch.h is the host twin).
+ *
+ * mfn_to_virt/virt_to_mfn use the direct map, which covers all RAM once
+ * paging_init() has run (the early tables cover the low 4 GiB).
+ */
+#ifndef ASM_ARCH_H
+#define ASM_ARCH_H
+
+#include <hospes/types.h>
+#include <asm/layout.h>
+
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
+
+static inline unsigned long local_irq_save(void)
+{
+	unsigned long flags;
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+	return flags;
+}
+
+static inline void local_irq_restore(unsigned long flags)
+{
+	__asm__ __volatile__("pushq %0; popfq" ::"r"(flags) : "memory", "cc");
+}
+
+static inline void local_irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void local_irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
+
+/*
+ * Placeholder until the per-CPU data of kernel/core (engineer B) lands:
+ * only the boot CPU runs hypervisor C code before then.
+ */
+static inline unsigned int smp_processor_id(void)
+{
+	return 0;
+}
+
+static inline void *maddr_to_virt(paddr_t pa)
+{
+	return (void *)(DIRECTMAP_BASE + pa);
+}
+
+static inline paddr_t virt_to_maddr(const void *va)
+{
+	return (paddr_t)((unsigned long)va - DIRECTMAP_BASE);
+}
+
+static inline void *mfn_to_virt(mfn_t mfn)
+{
+	return maddr_to_virt(mfn_to_paddr(mfn));
+}
+
+static inline mfn_t virt_to_mfn(const void *va)
+{
+	return paddr_to_mfn(virt_to_maddr(va));
+}
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * Hypervisor command-line options (the multiboot command line), parsed by
+ * kernel/lib/cmdline.c.  Names and syntax follow Xen where the option
+ * exists there, so a GRUB entry written for Xen works here:
+ *
+ *   console=com1,vga      where output goes (also: none)
+ *   com1=115200,8n1[,0x3f8]  serial line: baud, data/parity/stop, I/O base
+ *   loglvl=warning        threshold: none/error/warning/info/debug/all or 0-7
+ *   dom0_mem=256M         dom0's memory (also min:/max: parts); no suffix = KiB
+ *   dom0_max_vcpus=2      dom0's vCPUs (also min-max)
+ *   noreboot              stay halted after a panic instead of rebooting
+ *   selftest=boot         ours: run a self-test, report through isa-debug-exit
+ *
+ * An unknown option or a malformed value is named in a warning and
+ * ignored; booting continues with the default.
+ */
+#ifndef HOSPES_CMDLINE_H
+#define HOSPES_CMDLINE_H
+
+#include <hospes/console.h>
+#include <hospes/types.h>
+
+#define SELFTEST_NAME_MAX 32
+
+struct hospes_options {
+	bool console_com1, console_vga;
+	struct serial_config com1;
+	int loglvl;
+	uint64_t dom0_mem, dom0_mem_min, dom0_mem_max; /* bytes, 0 = not given */
+	unsigned int dom0_max_vcpus, dom0_min_vcpus;   /* 0 = not given */
+	bool noreboot;
+	char selftest[SELFTEST_NAME_MAX]; /* "" = none */
+	unsigned int nr_warnings;
+};
+
+/* Defaults: console=com1,vga com1=115200,8n1,0x3f8 loglvl=info. */
+void cmdline_defaults(struct hospes_options *o);
+
+/* Parse s into o (on top of what is already there); returns nr of warnings. */
+unsigned int cmdline_parse(const char *s, struct hospes_options *o);
+
+/* "<n>[KMGTB]" -> bytes (no suffix = KiB, as Xen); false if malformed. */
+bool parse_size(const char *s, size_t len, uint64_t *bytes);
+
+#endif
