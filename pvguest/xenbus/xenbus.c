@@ -137,10 +137,11 @@ static bool receive(struct xenbus *xb)
 		else
 			got_reply(xb, &xb->hdr, xb->in);
 	}
+	xs_ring_notify(&xb->ring); /* what we sent, and the space we freed */
 	return progress;
 }
 
-/* Receive, or sleep if nothing is there. */
+/* Receive (which also kicks the daemon), or sleep if nothing is there. */
 static void make_progress(struct xenbus *xb)
 {
 	if (!receive(xb))

@@ -179,6 +179,7 @@ bool conn_serve(struct xsd_conn *c)
 		progress = true;
 	}
 	progress |= flush(c);
+	xs_ring_notify(&c->ring);
 	return progress;
 }
 

@@ -21,6 +21,7 @@ static struct xsd *xsd;
 static struct xenstore_domain_interface page0, page1;
 static struct xenbus back, front; /* dom0 (toolstack + backend), domain 1 */
 static unsigned int idle_waits;
+static unsigned int daemon_kicks, client_kicks;
 
 static int connect_page1(void *ctx, uint16_t domid, uint64_t gfn, uint32_t port,
 			 struct xenstore_domain_interface **intf, void **arg)
@@ -29,7 +30,7 @@ static int connect_page1(void *ctx, uint16_t domid, uint64_t gfn, uint32_t port,
 	if (domid != 1 || gfn != 77 || port != 5)
 		return -1;
 	*intf = &page1;
-	*arg = NULL;
+	*arg = &daemon_kicks;
 	return 0;
 }
 
@@ -53,18 +54,23 @@ static void front_wait(void *ctx)
 	}
 }
 
+static void count_kick(void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
 static int setup(void **state)
 {
-	static const struct xsd_ops ops = {.connect = connect_page1};
+	static const struct xsd_ops ops = {.connect = connect_page1, .notify = count_kick};
 	static const struct xenbus_waiter bw = {back_wait, NULL}, fw = {front_wait, NULL};
 	(void)state;
 	memset(&page0, 0, sizeof(page0));
 	memset(&page1, 0, sizeof(page1));
 	page1.req_prod = page1.req_cons = 0xfffffff0u; /* wrap early */
 	xsd = xsd_create(&ops);
-	assert_non_null(xsd_attach(xsd, 0, &page0, NULL));
+	assert_non_null(xsd_attach(xsd, 0, &page0, &daemon_kicks));
 	xenbus_init(&back, &page0, NULL, NULL, &bw);
-	xenbus_init(&front, &page1, NULL, NULL, &fw);
+	xenbus_init(&front, &page1, count_kick, &client_kicks, &fw);
 	idle_waits = 0;
 	const char *args[] = {"1", "77", "5"};
 	uint32_t lens[] = {2, 3, 2};
@@ -107,6 +113,19 @@ static void test_calls_and_errors(void **state)
 	const char *arg[] = {"2"};
 	uint32_t len[] = {2};
 	assert_int_equal(xenbus_request(&front, XS_RELEASE, 0, arg, len, 1, NULL, 0), -XEN_EACCES);
+}
+
+/* One request, one reply: one kick each way (the event-channel budget). */
+static void test_notifications_per_round_trip(void **state)
+{
+	char buf[16];
+	(void)state;
+	assert_int_equal(xenbus_write(&front, 0, "k", "v"), 0);
+	xsd_poll(xsd);
+	daemon_kicks = client_kicks = 0;
+	assert_int_equal(xenbus_read(&front, 0, "k", buf, sizeof(buf)), 1);
+	assert_int_equal(client_kicks, 2); /* request sent; reply consumed */
+	assert_int_equal(daemon_kicks, 1); /* request consumed and reply sent */
 }
 
 static unsigned int conflicts_to_inject;
@@ -376,6 +395,7 @@ int xenbus_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_calls_and_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notifications_per_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transaction_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_dispatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_backend_handshake, setup, teardown),

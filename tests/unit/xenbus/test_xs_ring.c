@@ -52,14 +52,17 @@ static void test_round_trip_across_wrap(void **state)
 		for (size_t i = 0; i < sizeof(out); i++)
 			out[i] = (char)(i * 7 + round);
 		assert_int_equal(xs_ring_write(&client, out, sizeof(out)), sizeof(out));
+		xs_ring_notify(&client);
+		xs_ring_notify(&client); /* nothing new: no second kick */
 		assert_int_equal(xs_ring_avail_in(&server), sizeof(out));
 		assert_int_equal(xs_ring_read(&server, in, sizeof(in)), sizeof(in));
 		assert_memory_equal(in, out, sizeof(out));
 		assert_int_equal(xs_ring_write(&server, out, sizeof(out)), sizeof(out));
+		xs_ring_notify(&server); /* one kick for a read and a write */
 		assert_int_equal(xs_ring_read(&client, in, sizeof(in)), sizeof(in));
 		assert_memory_equal(in, out, sizeof(out));
 	}
-	assert_int_equal(kicks, 40);
+	assert_int_equal(kicks, 20);
 }
 
 static void test_partial_when_full(void **state)
@@ -89,6 +92,7 @@ static void test_corrupt_indices(void **state)
 	assert_int_equal(xs_ring_avail_in(&server), 0);
 	page.rsp_cons = 77; /* consumer ahead of producer */
 	assert_int_equal(xs_ring_write(&server, buf, sizeof(buf)), -1);
+	xs_ring_notify(&server);
 	assert_int_equal(kicks, 0);
 }
 
