@@ -1,0 +1,75 @@
+/*
+ * The vCPU scheduler: per-CPU run queues, weighted fair share with optional
+ * caps, block/wake, load balancing.  See kernel/sched/sched.c for the ideas.
+ *
+ * The core is a pure function of the time passed in (ns of system time), so
+ * the host tests drive it with simulated time; the arch glue calls
+ * sched_pick() from the timer interrupt and on block/yield, switches to the
+ * vCPU returned and arms the CPU's timer for *until.
+ */
+#ifndef HOSPES_SCHED_H
+#define HOSPES_SCHED_H
+
+#include <hospes/domain.h>
+#include <hospes/spinlock.h>
+
+#define SCHED_MAX_CPUS	      64
+#define SCHED_TIMESLICE_NS    30000000ULL /* 30 ms */
+#define SCHED_CAP_PERIOD_NS   30000000ULL /* caps are enforced per 30 ms period */
+#define SCHED_DEFAULT_WEIGHT  256
+#define SCHED_MAX_WEIGHT      65535
+#define SCHED_WAKE_PREEMPT_NS 1000000ULL /* a waker must lead by 1 ms to preempt */
+
+enum sched_state {
+	SCHED_OFFLINE, /* not initialised, down, or paused */
+	SCHED_QUEUED,  /* runnable, on its CPU's run queue */
+	SCHED_RUNNING, /* the current vCPU of its CPU */
+	SCHED_BLOCKED, /* waiting for an event or a timer */
+	SCHED_PARKED,  /* runnable but out of cap budget until the next period */
+};
+
+struct sched_vcpu {
+	struct vcpu *vcpu;
+	struct sched_vcpu *next; /* run queue or parked list */
+	enum sched_state state;
+	enum sched_state after; /* state to enter when a RUNNING vCPU is descheduled */
+	bool yielded;
+	unsigned int cpu;
+	unsigned int weight;		    /* relative share */
+	unsigned int cap;		    /* percent of one CPU, 0 = uncapped */
+	uint64_t vruntime;		    /* weighted run time: ns * DEFAULT_WEIGHT / weight */
+	uint64_t run_start;		    /* when it was last picked */
+	uint64_t period_start, period_used; /* cap accounting */
+	uint64_t runtime;		    /* total ns run */
+	uint64_t state_entry;		    /* when the current state began */
+};
+
+struct sched_cpu {
+	spinlock_t lock;
+	struct sched_vcpu *queue;  /* sorted by vruntime, lowest first */
+	struct sched_vcpu *parked; /* capped out until their period ends */
+	struct sched_vcpu *curr;   /* NULL = idle */
+	unsigned int nr_queued;
+	uint64_t min_vruntime; /* never decreases */
+	uint64_t idle_time;
+	bool online;
+};
+
+void sched_init(unsigned int nr_cpus);
+void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu);
+void sched_vcpu_destroy(struct vcpu *v);
+int sched_set_params(struct vcpu *v, unsigned int weight, unsigned int cap);
+
+/* Make v runnable; returns true if its CPU should reschedule now (IPI/softirq). */
+bool sched_wake(struct vcpu *v, uint64_t now);
+/* Take v off the CPU (block, down, pause); a running v stops at the next pick. */
+void sched_sleep(struct vcpu *v, uint64_t now, enum sched_state why);
+/* v gives up the rest of its slice: it goes behind every other queued vCPU.
+ * (Not "sched_yield": host test binaries would override libc's function.) */
+void sched_vcpu_yield(struct vcpu *v);
+/* Choose what runs next on cpu (NULL = idle) and when to choose again. */
+struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until);
+
+struct sched_cpu *sched_cpu(unsigned int cpu);
+
+#endif

@@ -1,0 +1,398 @@
+/*
+ * The vCPU scheduler: weighted fair share on per-CPU run queues.
+ *
+ * Ideas.  Each vCPU accumulates "virtual run time": real run time scaled by
+ * DEFAULT_WEIGHT / weight, so a vCPU of weight 512 ages half as fast as one
+ * of weight 256 and gets twice the CPU.  Each CPU runs the queued vCPU with
+ * the least virtual time for up to a 30 ms slice (the credit scheduler's
+ * slice), then re-queues it by its new virtual time.  Over any interval in
+ * which a set of vCPUs stays runnable, their virtual times stay within one
+ * slice of each other, which bounds unfairness to one slice per vCPU.
+ *
+ * Waking.  A vCPU that slept does not bank credit: on wake its virtual time
+ * is raised to at least the queue's minimum less half a slice, so it runs
+ * soon (an interactive bonus) but cannot monopolise the CPU.  If it then
+ * leads the running vCPU by more than 1 ms, sched_wake() asks for an
+ * immediate reschedule, so event-driven vCPUs see wake-up latency of one
+ * reschedule, not one slice.
+ *
+ * Caps.  A capped vCPU (cap = percent of one CPU) may run cap% of each
+ * 30 ms period; when it has used that, it is parked off the queue until the
+ * period ends, even if the CPU would otherwise idle.
+ *
+ * Balancing.  A CPU that finds its queue empty, or shorter by two than
+ * another's, takes the head of the longest other queue.  A migrated vCPU's
+ * virtual time is rebased onto the new queue's minimum.
+ *
+ * Locks.  One lock per CPU protects its queue, parked list, curr and the
+ * sched_vcpu fields of every vCPU assigned to it; two are taken only in CPU
+ * index order (balancing).  sv->cpu changes only with both locks held, so a
+ * waker locks sv->cpu's lock and re-checks it.
+ */
+#include <hospes/lib.h>
+#include <hospes/sched.h>
+#include <public/errno.h>
+
+static struct sched_cpu cpus[SCHED_MAX_CPUS];
+static unsigned int nr_cpus;
+
+struct sched_cpu *sched_cpu(unsigned int cpu)
+{
+	ASSERT(cpu < nr_cpus);
+	return &cpus[cpu];
+}
+
+void sched_init(unsigned int n)
+{
+	ASSERT(n > 0 && n <= SCHED_MAX_CPUS);
+	memset(cpus, 0, sizeof(cpus));
+	for (unsigned int i = 0; i < n; i++) {
+		spin_lock_init(&cpus[i].lock);
+		cpus[i].online = true;
+	}
+	nr_cpus = n;
+}
+
+static uint64_t weighted(const struct sched_vcpu *sv, uint64_t ns)
+{
+	return ns * SCHED_DEFAULT_WEIGHT / sv->weight;
+}
+
+static void set_state(struct sched_vcpu *sv, enum sched_state s, uint64_t now)
+{
+	sv->state = s;
+	sv->state_entry = now;
+}
+
+/* ---- run queue (caller holds the CPU's lock) ---------------------------- */
+
+static void enqueue(struct sched_cpu *c, struct sched_vcpu *sv, uint64_t now)
+{
+	struct sched_vcpu **pp = &c->queue;
+	while (*pp && (*pp)->vruntime <= sv->vruntime)
+		pp = &(*pp)->next;
+	sv->next = *pp;
+	*pp = sv;
+	c->nr_queued++;
+	set_state(sv, SCHED_QUEUED, now);
+}
+
+static void unlink(struct sched_vcpu **list, struct sched_vcpu *sv)
+{
+	for (struct sched_vcpu **pp = list; *pp; pp = &(*pp)->next) {
+		if (*pp == sv) {
+			*pp = sv->next;
+			sv->next = NULL;
+			return;
+		}
+	}
+	BUG();
+}
+
+static struct sched_vcpu *dequeue_head(struct sched_cpu *c)
+{
+	struct sched_vcpu *sv = c->queue;
+	if (sv) {
+		c->queue = sv->next;
+		sv->next = NULL;
+		c->nr_queued--;
+	}
+	return sv;
+}
+
+static void update_min_vruntime(struct sched_cpu *c)
+{
+	uint64_t m = UINT64_MAX;
+	if (c->curr)
+		m = c->curr->vruntime;
+	if (c->queue)
+		m = MIN(m, c->queue->vruntime);
+	if (m != UINT64_MAX && m > c->min_vruntime)
+		c->min_vruntime = m;
+}
+
+/* ---- caps --------------------------------------------------------------- */
+
+static void cap_roll_period(struct sched_vcpu *sv, uint64_t now)
+{
+	if (now - sv->period_start >= SCHED_CAP_PERIOD_NS) {
+		uint64_t periods = (now - sv->period_start) / SCHED_CAP_PERIOD_NS;
+		sv->period_start += periods * SCHED_CAP_PERIOD_NS;
+		sv->period_used = 0;
+	}
+}
+
+static uint64_t cap_budget(const struct sched_vcpu *sv)
+{
+	return SCHED_CAP_PERIOD_NS * sv->cap / 100;
+}
+
+static bool cap_exhausted(struct sched_vcpu *sv, uint64_t now)
+{
+	if (!sv->cap)
+		return false;
+	cap_roll_period(sv, now);
+	return sv->period_used >= cap_budget(sv);
+}
+
+static void unpark_due(struct sched_cpu *c, uint64_t now)
+{
+	struct sched_vcpu **pp = &c->parked;
+	while (*pp) {
+		struct sched_vcpu *sv = *pp;
+		if (now - sv->period_start >= SCHED_CAP_PERIOD_NS) {
+			*pp = sv->next;
+			cap_roll_period(sv, now);
+			enqueue(c, sv, now);
+		} else {
+			pp = &sv->next;
+		}
+	}
+}
+
+static uint64_t next_unpark(const struct sched_cpu *c)
+{
+	uint64_t t = UINT64_MAX;
+	for (const struct sched_vcpu *sv = c->parked; sv; sv = sv->next)
+		t = MIN(t, sv->period_start + SCHED_CAP_PERIOD_NS);
+	return t;
+}
+
+/* Queue a runnable vCPU, or park it if its cap is used up. */
+static void make_ready(struct sched_cpu *c, struct sched_vcpu *sv, uint64_t now)
+{
+	if (cap_exhausted(sv, now)) {
+		sv->next = c->parked;
+		c->parked = sv;
+		set_state(sv, SCHED_PARKED, now);
+	} else {
+		enqueue(c, sv, now);
+	}
+}
+
+/* ---- vCPUs -------------------------------------------------------------- */
+
+void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu)
+{
+	ASSERT(cpu < nr_cpus);
+	memset(sv, 0, sizeof(*sv));
+	sv->vcpu = v;
+	sv->cpu = cpu;
+	sv->weight = SCHED_DEFAULT_WEIGHT;
+	sv->state = SCHED_OFFLINE;
+	sv->after = SCHED_QUEUED;
+	v->sched = sv;
+	v->processor = cpu;
+}
+
+/* Lock the CPU v is assigned to (it may move while we wait for the lock). */
+static struct sched_cpu *lock_vcpu_cpu(struct sched_vcpu *sv, unsigned long *flags)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(sv->cpu);
+		struct sched_cpu *c = &cpus[cpu];
+		*flags = spin_lock_irqsave(&c->lock);
+		if (cpu == sv->cpu)
+			return c;
+		spin_unlock_irqrestore(&c->lock, *flags);
+	}
+}
+
+void sched_vcpu_destroy(struct vcpu *v)
+{
+	struct sched_vcpu *sv = v->sched;
+	unsigned long flags;
+	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	ASSERT(sv->state != SCHED_RUNNING);
+	if (sv->state == SCHED_QUEUED) {
+		unlink(&c->queue, sv);
+		c->nr_queued--;
+	} else if (sv->state == SCHED_PARKED) {
+		unlink(&c->parked, sv);
+	}
+	sv->state = SCHED_OFFLINE;
+	spin_unlock_irqrestore(&c->lock, flags);
+	v->sched = NULL;
+}
+
+int sched_set_params(struct vcpu *v, unsigned int weight, unsigned int cap)
+{
+	if (weight == 0 || weight > SCHED_MAX_WEIGHT || cap > 100)
+		return -XEN_EINVAL;
+	unsigned long flags;
+	struct sched_cpu *c = lock_vcpu_cpu(v->sched, &flags);
+	v->sched->weight = weight;
+	v->sched->cap = cap;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return 0;
+}
+
+static uint64_t vruntime_now(const struct sched_vcpu *sv, uint64_t now)
+{
+	return sv->vruntime + weighted(sv, now - sv->run_start);
+}
+
+bool sched_wake(struct vcpu *v, uint64_t now)
+{
+	struct sched_vcpu *sv = v->sched;
+	unsigned long flags;
+	bool resched = false;
+	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	switch (sv->state) {
+	case SCHED_RUNNING:
+		sv->after = SCHED_QUEUED; /* a sleep that has not taken effect yet is undone */
+		break;
+	case SCHED_OFFLINE:
+	case SCHED_BLOCKED: {
+		uint64_t floor = c->min_vruntime - MIN(c->min_vruntime, SCHED_TIMESLICE_NS / 2);
+		sv->vruntime = MAX(sv->vruntime, floor);
+		make_ready(c, sv, now);
+		resched = sv->state == SCHED_QUEUED &&
+			  (!c->curr ||
+			   vruntime_now(c->curr, now) > sv->vruntime + SCHED_WAKE_PREEMPT_NS);
+		break;
+	}
+	default:
+		break; /* already runnable */
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return resched;
+}
+
+void sched_sleep(struct vcpu *v, uint64_t now, enum sched_state why)
+{
+	struct sched_vcpu *sv = v->sched;
+	unsigned long flags;
+	ASSERT(why == SCHED_BLOCKED || why == SCHED_OFFLINE);
+	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	switch (sv->state) {
+	case SCHED_RUNNING:
+		sv->after = why; /* takes effect at the next sched_pick */
+		break;
+	case SCHED_QUEUED:
+		unlink(&c->queue, sv);
+		c->nr_queued--;
+		set_state(sv, why, now);
+		break;
+	case SCHED_PARKED:
+		unlink(&c->parked, sv);
+		set_state(sv, why, now);
+		break;
+	default:
+		if (why == SCHED_OFFLINE)
+			set_state(sv, why, now);
+		break;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+void sched_vcpu_yield(struct vcpu *v)
+{
+	v->sched->yielded = true; /* only the running vCPU yields: its CPU's lock is not needed */
+}
+
+/* ---- balancing ---------------------------------------------------------- */
+
+static unsigned int load_of(const struct sched_cpu *c)
+{
+	return c->nr_queued + (c->curr && c->curr->after == SCHED_QUEUED);
+}
+
+static unsigned int busiest_other(unsigned int cpu)
+{
+	unsigned int best = cpu, most = 0;
+	for (unsigned int i = 0; i < nr_cpus; i++) {
+		unsigned int n = READ_ONCE(cpus[i].nr_queued);
+		if (i != cpu && cpus[i].online && n > 0 && load_of(&cpus[i]) > most) {
+			most = load_of(&cpus[i]);
+			best = i;
+		}
+	}
+	return best;
+}
+
+static bool should_steal(const struct sched_cpu *me, const struct sched_cpu *from)
+{
+	unsigned int mine = load_of(me);
+	return from->nr_queued > 0 && (mine == 0 || load_of(from) >= mine + 2);
+}
+
+/* Move the head of the busiest other queue to cpu's queue if cpu is underloaded. */
+static void balance(unsigned int cpu, uint64_t now)
+{
+	unsigned int from = busiest_other(cpu);
+	if (from == cpu || !should_steal(&cpus[cpu], &cpus[from]))
+		return;
+	struct sched_cpu *a = &cpus[MIN(cpu, from)], *b = &cpus[MAX(cpu, from)];
+	unsigned long flags = spin_lock_irqsave(&a->lock);
+	spin_lock(&b->lock);
+	struct sched_cpu *me = &cpus[cpu], *src = &cpus[from];
+	if (should_steal(me, src)) {
+		struct sched_vcpu *sv = dequeue_head(src);
+		uint64_t lag = sv->vruntime - MIN(sv->vruntime, src->min_vruntime);
+		sv->vruntime = me->min_vruntime + lag;
+		sv->cpu = cpu;
+		sv->vcpu->processor = cpu;
+		enqueue(me, sv, now);
+	}
+	spin_unlock(&b->lock);
+	spin_unlock_irqrestore(&a->lock, flags);
+}
+
+/* ---- picking ------------------------------------------------------------ */
+
+/* Charge the outgoing vCPU for its run and put it where it now belongs. */
+static void deschedule(struct sched_cpu *c, struct sched_vcpu *prev, uint64_t now)
+{
+	uint64_t ran = now - prev->run_start;
+	prev->runtime += ran;
+	prev->vruntime += weighted(prev, ran);
+	if (prev->cap) {
+		cap_roll_period(prev, now);
+		prev->period_used += ran;
+	}
+	c->curr = NULL;
+	if (prev->after != SCHED_QUEUED) {
+		set_state(prev, prev->after, now);
+	} else {
+		if (prev->yielded && c->queue) {
+			struct sched_vcpu *last = c->queue;
+			while (last->next)
+				last = last->next;
+			prev->vruntime = MAX(prev->vruntime, last->vruntime);
+		}
+		make_ready(c, prev, now);
+	}
+	prev->after = SCHED_QUEUED;
+	prev->yielded = false;
+}
+
+static uint64_t slice_end(const struct sched_cpu *c, const struct sched_vcpu *sv, uint64_t now)
+{
+	uint64_t end = now + SCHED_TIMESLICE_NS; /* when idle: look for work to steal */
+	if (sv && sv->cap)
+		end = MIN(end, now + cap_budget(sv) - MIN(sv->period_used, cap_budget(sv)));
+	return MIN(end, next_unpark(c));
+}
+
+struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
+{
+	struct sched_cpu *c = sched_cpu(cpu);
+	balance(cpu, now);
+	unsigned long flags = spin_lock_irqsave(&c->lock);
+	if (c->curr)
+		deschedule(c, c->curr, now);
+	unpark_due(c, now);
+	update_min_vruntime(c);
+	struct sched_vcpu *next = dequeue_head(c);
+	if (next) {
+		if (next->cap)
+			cap_roll_period(next, now);
+		set_state(next, SCHED_RUNNING, now);
+		next->run_start = now;
+		c->curr = next;
+	}
+	*until = slice_end(c, next, now);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return next ? next->vcpu : NULL;
+}

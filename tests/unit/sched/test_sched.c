@@ -1,0 +1,235 @@
+/*
+ * Host tests of the scheduler (kernel/sched/sched.c) against simulated time.
+ *
+ * sim_run() plays a small machine in 100 us steps: each CPU runs what
+ * sched_pick() gave it until the returned deadline, a reschedule request
+ * from sched_wake(), or its vCPU blocking.  vCPUs are CPU hogs or
+ * "sleepers" (run a burst, block, wake after a fixed sleep).  Stated bounds:
+ * weighted shares within 2 percentage points over 3 s (one 30 ms slice per
+ * vCPU is 1 point); caps within 1 point; a woken sleeper runs within one
+ * step; hogs spread over CPUs within 5 points of an even share.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <hospes/compiler.h>
+#include <hospes/sched.h>
+#include <public/errno.h>
+
+#define STEP_NS 100000ULL
+#define MS	1000000ULL
+#define MAXV	8
+
+struct sim_vcpu {
+	struct vcpu v;
+	struct sched_vcpu sv;
+	uint64_t burst_ns, sleep_ns; /* 0 = hog */
+	uint64_t burst_left, wake_at, woke_at;
+	uint64_t ran, max_latency, wakeups;
+	bool blocked;
+};
+
+static struct sim_vcpu sim[MAXV];
+static struct domain dom;
+static unsigned int nr_sim, nr_sim_cpus;
+
+static void sim_setup(unsigned int ncpu)
+{
+	memset(sim, 0, sizeof(sim));
+	memset(&dom, 0, sizeof(dom));
+	nr_sim = 0;
+	nr_sim_cpus = ncpu;
+	sched_init(ncpu);
+}
+
+static struct sim_vcpu *sim_add(unsigned int cpu, unsigned int weight, unsigned int cap,
+				uint64_t burst, uint64_t sleep)
+{
+	struct sim_vcpu *s = &sim[nr_sim];
+	s->v.id = nr_sim++;
+	s->v.domain = &dom;
+	sched_vcpu_init(&s->v, &s->sv, cpu);
+	assert_int_equal(sched_set_params(&s->v, weight, cap), 0);
+	s->burst_ns = s->burst_left = burst;
+	s->sleep_ns = sleep;
+	sched_wake(&s->v, 0);
+	return s;
+}
+
+static struct sim_vcpu *of(struct vcpu *v)
+{
+	return container_of(v, struct sim_vcpu, v);
+}
+
+static void sim_run(uint64_t duration)
+{
+	struct vcpu *curr[SCHED_MAX_CPUS] = {0};
+	uint64_t until[SCHED_MAX_CPUS] = {0};
+	bool resched[SCHED_MAX_CPUS] = {0};
+	for (uint64_t now = 0; now < duration; now += STEP_NS) {
+		for (unsigned int i = 0; i < nr_sim; i++) {
+			struct sim_vcpu *s = &sim[i];
+			if (s->blocked && s->wake_at <= now) {
+				s->blocked = false;
+				s->woke_at = now;
+				s->wakeups++;
+				s->burst_left = s->burst_ns;
+				if (sched_wake(&s->v, now))
+					resched[s->sv.cpu] = true;
+			}
+		}
+		for (unsigned int c = 0; c < nr_sim_cpus; c++) {
+			if (resched[c] || now >= until[c]) {
+				curr[c] = sched_pick(c, now, &until[c]);
+				resched[c] = false;
+				if (curr[c] && of(curr[c])->wakeups) {
+					struct sim_vcpu *s = of(curr[c]);
+					s->max_latency = MAX(s->max_latency, now - s->woke_at);
+				}
+			}
+		}
+		for (unsigned int c = 0; c < nr_sim_cpus; c++) {
+			if (!curr[c])
+				continue;
+			struct sim_vcpu *s = of(curr[c]);
+			assert_int_equal(s->sv.state, SCHED_RUNNING);
+			assert_int_equal(s->sv.cpu, c);
+			s->ran += STEP_NS;
+			if (s->burst_ns && (s->burst_left -= STEP_NS) == 0) {
+				s->blocked = true;
+				s->wake_at = now + STEP_NS + s->sleep_ns;
+				s->woke_at = s->wake_at;
+				sched_sleep(&s->v, now + STEP_NS, SCHED_BLOCKED);
+				resched[c] = true;
+			}
+		}
+	}
+}
+
+static double share(const struct sim_vcpu *s, uint64_t duration)
+{
+	return (double)s->ran / (double)duration;
+}
+
+static void test_weighted_fairness(void **state)
+{
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	struct sim_vcpu *b = sim_add(0, 512, 0, 0, 0);
+	struct sim_vcpu *c = sim_add(0, 256, 0, 0, 0);
+	sim_run(3000 * MS);
+	assert_float_equal(share(a, 3000 * MS), 0.25, 0.02);
+	assert_float_equal(share(b, 3000 * MS), 0.50, 0.02);
+	assert_float_equal(share(c, 3000 * MS), 0.25, 0.02);
+}
+
+static void test_cap_alone(void **state)
+{
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 256, 20, 0, 0);
+	sim_run(3000 * MS);
+	assert_float_equal(share(a, 3000 * MS), 0.20, 0.01);
+	assert_true(sched_cpu(0)->parked == NULL || sched_cpu(0)->parked == &a->sv);
+}
+
+static void test_cap_with_competitor(void **state)
+{
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 1024, 30, 0, 0);
+	struct sim_vcpu *b = sim_add(0, 256, 0, 0, 0);
+	sim_run(3000 * MS);
+	assert_float_equal(share(a, 3000 * MS), 0.30, 0.01);
+	assert_float_equal(share(b, 3000 * MS), 0.70, 0.01);
+}
+
+static void test_wake_latency(void **state)
+{
+	sim_setup(1);
+	struct sim_vcpu *hog = sim_add(0, 256, 0, 0, 0);
+	struct sim_vcpu *io = sim_add(0, 256, 0, 200000, 5 * MS);
+	sim_run(2000 * MS);
+	assert_true(io->wakeups > 300);
+	assert_true(io->max_latency <= STEP_NS);
+	/* it got all the CPU it asked for: 0.2 ms of every 5.2 ms */
+	assert_float_equal(share(io, 2000 * MS), 0.2 / 5.2, 0.005);
+	assert_float_equal(share(hog, 2000 * MS), 1.0 - 0.2 / 5.2, 0.005);
+}
+
+static void test_balancing(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *h[4];
+	for (int i = 0; i < 4; i++)
+		h[i] = sim_add(0, 256, 0, 0, 0);
+	sim_run(3000 * MS);
+	for (int i = 0; i < 4; i++)
+		assert_float_equal(share(h[i], 3000 * MS), 0.5, 0.05);
+	assert_int_equal(sched_cpu(0)->nr_queued + sched_cpu(1)->nr_queued, 2);
+}
+
+static void test_idle_cpu_steals(void **state)
+{
+	sim_setup(4);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	struct sim_vcpu *b = sim_add(0, 256, 0, 0, 0);
+	sim_run(1000 * MS);
+	assert_float_equal(share(a, 1000 * MS), 1.0, 0.05);
+	assert_float_equal(share(b, 1000 * MS), 1.0, 0.05);
+	assert_int_not_equal(a->sv.cpu, b->sv.cpu);
+}
+
+static void test_yield_and_block(void **state)
+{
+	uint64_t until;
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	struct sim_vcpu *b = sim_add(0, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(0, 0, &until), &a->v);
+	assert_int_equal(until, 30 * MS);
+	sched_vcpu_yield(&a->v);
+	assert_ptr_equal(sched_pick(0, 10, &until), &b->v);
+	assert_ptr_equal(sched_pick(0, 20, &until), &a->v);
+	/* a blocks; a wake racing with the block undoes it */
+	sched_sleep(&a->v, 30, SCHED_BLOCKED);
+	sched_wake(&a->v, 31);
+	assert_int_equal(a->sv.state, SCHED_RUNNING);
+	sched_sleep(&a->v, 40, SCHED_BLOCKED);
+	assert_ptr_equal(sched_pick(0, 50, &until), &b->v);
+	assert_int_equal(a->sv.state, SCHED_BLOCKED);
+	sched_sleep(&b->v, 60, SCHED_BLOCKED);
+	assert_null(sched_pick(0, 70, &until));
+	assert_true(sched_wake(&b->v, 80));  /* idle CPU: reschedule */
+	assert_false(sched_wake(&b->v, 81)); /* already queued */
+	assert_ptr_equal(sched_pick(0, 90, &until), &b->v);
+	/* offline a queued vCPU, destroy it */
+	sched_wake(&a->v, 100);
+	sched_sleep(&a->v, 110, SCHED_OFFLINE);
+	assert_int_equal(a->sv.state, SCHED_OFFLINE);
+	assert_int_equal(sched_cpu(0)->nr_queued, 0);
+	sched_vcpu_destroy(&a->v);
+	assert_null(a->v.sched);
+}
+
+static void test_params(void **state)
+{
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	assert_int_equal(sched_set_params(&a->v, 0, 0), -XEN_EINVAL);
+	assert_int_equal(sched_set_params(&a->v, SCHED_MAX_WEIGHT + 1, 0), -XEN_EINVAL);
+	assert_int_equal(sched_set_params(&a->v, 1, 101), -XEN_EINVAL);
+	assert_int_equal(sched_set_params(&a->v, SCHED_MAX_WEIGHT, 100), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_weighted_fairness),   cmocka_unit_test(test_cap_alone),
+		cmocka_unit_test(test_cap_with_competitor), cmocka_unit_test(test_wake_latency),
+		cmocka_unit_test(test_balancing),	    cmocka_unit_test(test_idle_cpu_steals),
+		cmocka_unit_test(test_yield_and_block),	    cmocka_unit_test(test_params),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
