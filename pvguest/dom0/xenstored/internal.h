@@ -190,6 +190,8 @@ enum xsd_err watch_remove(struct xsd_conn *c, const char *path, const char *toke
 void watch_free_all(struct xsd_conn *c);
 /* A node at `path` changed (perms: its permissions); recurse also fires watches below it. */
 void watch_fire(struct xsd *d, const char *path, const struct xs_perms *perms, bool recurse);
+/* Only the watches on `path` or below it (a node removed inside a rebuilt subtree). */
+void watch_fire_below(struct xsd *d, const char *path, const struct xs_perms *perms);
 void watch_fire_special(struct xsd *d, const char *name);
 void watch_fire_new(struct xsd_conn *c, const char *path, const char *token);
 

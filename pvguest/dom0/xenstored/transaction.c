@@ -125,8 +125,10 @@ static void apply_removal(struct xsd *d, const struct xsd_access *a)
 		memcpy(perms.p, n->perms.p, perms.num * sizeof(*perms.p));
 	n->parent->gen = ++d->gen;
 	tree_remove(&d->tree, n);
-	if (a->fire && perms.p)
+	if (perms.p && a->fire)
 		watch_fire(d, a->path, &perms, true);
+	else if (perms.p) /* inside a subtree the transaction removed and rebuilt */
+		watch_fire_below(d, a->path, &perms);
 	free(perms.p);
 }
 

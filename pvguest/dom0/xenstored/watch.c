@@ -111,18 +111,29 @@ void watch_free_all(struct xsd_conn *c)
 	c->nwatches = 0;
 }
 
-void watch_fire(struct xsd *d, const char *path, const struct xs_perms *perms, bool recurse)
+/* Fire for a change at `path`: watches above (`up`) and/or below (`down`) it. */
+static void fire(struct xsd *d, const char *path, const struct xs_perms *perms, bool up, bool down)
 {
 	for (struct xsd_conn *c = d->conns; c; c = c->next) {
 		if (c->broken || !(perm_for(perms, c->domid, c->privileged) & PERM_READ))
 			continue;
 		for (struct xsd_watch *w = c->watches; w; w = w->next) {
-			if (path_within(path, w->path))
+			if (up && path_within(path, w->path))
 				send_event(c, w, path);
-			else if (recurse && path_within(w->path, path))
+			else if (down && path_within(w->path, path))
 				send_event(c, w, w->path);
 		}
 	}
+}
+
+void watch_fire(struct xsd *d, const char *path, const struct xs_perms *perms, bool recurse)
+{
+	fire(d, path, perms, true, recurse);
+}
+
+void watch_fire_below(struct xsd *d, const char *path, const struct xs_perms *perms)
+{
+	fire(d, path, perms, false, true);
 }
 
 void watch_fire_special(struct xsd *d, const char *name)

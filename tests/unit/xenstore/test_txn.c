@@ -168,7 +168,76 @@ static void test_two_transactions_same_node(void **state)
 	assert_memory_equal(d0->data, "a", 1);
 }
 
+/* Remove a subtree and rebuild part of it in one transaction. */
+static void test_remove_then_recreate(void **state)
+{
+	struct tdom *d0 = &doms[0];
+	uint32_t tx;
+	(void)state;
+	WRITE(d0, "/r/a/old1", "1");
+	WRITE(d0, "/r/a/old2", "2");
+	CALL(d0, XS_WATCH, "/r/a/old1\0gone");
+	next_event(d0);
+	unsigned int nodes = xsd_node_count(xsd);
+	tx = start(d0);
+	TCALL(d0, XS_RM, tx, "/r/a");
+	TWRITE(d0, tx, "/r/a/new/leaf", "n");
+	TCALL(d0, XS_DIRECTORY, tx, "/r/a");
+	assert_int_equal(d0->len, 4);
+	assert_memory_equal(d0->data, "new\0", 4);
+	end(d0, tx, "OK");
+	CALL(d0, XS_DIRECTORY, "/r/a");
+	assert_int_equal(d0->len, 4);
+	assert_memory_equal(d0->data, "new\0", 4);
+	CALL(d0, XS_READ, "/r/a/old2");
+	assert_error(d0, "ENOENT");
+	assert_int_equal(xsd_node_count(xsd), nodes); /* -2 old, +2 new */
+	assert_string_equal(next_event(d0), "/r/a/old1 gone");
+	assert_true(xsd_check(xsd));
+}
+
+/* A directory listing conflicts with a child created meanwhile. */
+static void test_directory_conflict(void **state)
+{
+	struct tdom *d0 = &doms[0];
+	uint32_t tx;
+	(void)state;
+	WRITE(d0, "/list/a", "1");
+	tx = start(d0);
+	TCALL(d0, XS_DIRECTORY, tx, "/list");
+	TWRITE(d0, tx, "/count", "1");
+	WRITE(d0, "/list/b", "1");
+	end(d0, tx, "EAGAIN");
+	CALL(d0, XS_READ, "/count");
+	assert_error(d0, "ENOENT");
+}
+
+/* A domU's transaction respects its permissions and quotas too. */
+static void test_unprivileged_transaction(void **state)
+{
+	struct tdom *d0 = &doms[0], *d1 = &doms[1];
+	uint32_t tx;
+	(void)state;
+	introduce(1);
+	WRITE(d0, "/local/domain/1", "");
+	CALL(d0, XS_SET_PERMS, "/local/domain/1\0n1");
+	tx = start(d1);
+	TWRITE(d1, tx, "/local/domain/0/x", "evil");
+	assert_error(d1, "EACCES");
+	xsd_quota(xsd)->nodes = 3;
+	TWRITE(d1, tx, "a/b", "1");
+	assert_reply(d1, "OK");
+	TWRITE(d1, tx, "c", "1");
+	assert_error(d1, "ENOSPC");
+	end(d1, tx, "OK");
+	CALL(d1, XS_GET_PERMS, "a/b");
+	assert_memory_equal(d1->data, "n1", 3);
+}
+
 const struct CMUnitTest txn_tests[] = {
+	cmocka_unit_test_setup_teardown(test_remove_then_recreate, xs_setup, xs_teardown),
+	cmocka_unit_test_setup_teardown(test_directory_conflict, xs_setup, xs_teardown),
+	cmocka_unit_test_setup_teardown(test_unprivileged_transaction, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_commit_and_isolation, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_abort, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_conflicts, xs_setup, xs_teardown),
