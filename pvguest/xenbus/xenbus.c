@@ -357,6 +357,37 @@ void xenbus_dispatch_events(struct xenbus *xb)
 	}
 }
 
+int xenbus_introduce(struct xenbus *xb, uint16_t domid, uint64_t gfn, uint32_t port)
+{
+	char d[8], g[24], p[12];
+	const char *pieces[] = {d, g, p};
+	uint32_t lens[] = {
+		(uint32_t)snprintf(d, sizeof(d), "%u", domid) + 1,
+		(uint32_t)snprintf(g, sizeof(g), "%llu", (unsigned long long)gfn) + 1,
+		(uint32_t)snprintf(p, sizeof(p), "%u", port) + 1,
+	};
+
+	return ok_or_error(xenbus_request(xb, XS_INTRODUCE, 0, pieces, lens, 3, NULL, 0));
+}
+
+static int domid_request(struct xenbus *xb, uint32_t type, uint16_t domid, char *buf, size_t size)
+{
+	char d[8];
+
+	snprintf(d, sizeof(d), "%u", domid);
+	return path_request(xb, type, 0, d, buf, size);
+}
+
+int xenbus_release(struct xenbus *xb, uint16_t domid)
+{
+	return ok_or_error(domid_request(xb, XS_RELEASE, domid, NULL, 0));
+}
+
+int xenbus_get_domain_path(struct xenbus *xb, uint16_t domid, char *buf, size_t size)
+{
+	return ok_or_error(domid_request(xb, XS_GET_DOMAIN_PATH, domid, buf, size));
+}
+
 int xenbus_read_ulong(struct xenbus *xb, uint32_t tx, const char *path, unsigned long *v)
 {
 	char buf[24], *end;

@@ -98,6 +98,12 @@ int xenbus_watch(struct xenbus *xb, struct xenbus_watch *w, const char *path, xe
 		 void *arg);
 int xenbus_unwatch(struct xenbus *xb, struct xenbus_watch *w, const char *path);
 
+/* Toolstack (dom0) calls: hand a new domain's store page and port to the daemon, and back. */
+int xenbus_introduce(struct xenbus *xb, uint16_t domid, uint64_t gfn, uint32_t port);
+int xenbus_release(struct xenbus *xb, uint16_t domid);
+/* "/local/domain/<domid>" into buf. */
+int xenbus_get_domain_path(struct xenbus *xb, uint16_t domid, char *buf, size_t size);
+
 /* Read a decimal value; -XEN_EINVAL if it is not one. */
 int xenbus_read_ulong(struct xenbus *xb, uint32_t tx, const char *path, unsigned long *v);
 /* Write "dir/key" = decimal v. */

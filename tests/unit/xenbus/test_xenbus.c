@@ -72,9 +72,7 @@ static int setup(void **state)
 	xenbus_init(&back, &page0, NULL, NULL, &bw);
 	xenbus_init(&front, &page1, count_kick, &client_kicks, &fw);
 	idle_waits = 0;
-	const char *args[] = {"1", "77", "5"};
-	uint32_t lens[] = {2, 3, 2};
-	assert_int_equal(xenbus_request(&back, XS_INTRODUCE, 0, args, lens, 3, NULL, 0), 3);
+	assert_int_equal(xenbus_introduce(&back, 1, 77, 5), 0);
 	assert_int_equal(xenbus_write(&back, 0, "/local/domain/1", ""), 0);
 	assert_int_equal(xenbus_set_perms(&back, 0, "/local/domain/1", "n1", 3), 0);
 	return 0;
@@ -110,9 +108,13 @@ static void test_calls_and_errors(void **state)
 	assert_int_equal(xenbus_read(&front, 0, "data/long", buf, 5), -XEN_E2BIG);
 	assert_int_equal(xenbus_rm(&front, 0, "data"), 0);
 	assert_int_equal(xenbus_read(&front, 0, "data/x", buf, sizeof(buf)), -XEN_ENOENT);
-	const char *arg[] = {"2"};
-	uint32_t len[] = {2};
-	assert_int_equal(xenbus_request(&front, XS_RELEASE, 0, arg, len, 1, NULL, 0), -XEN_EACCES);
+	assert_int_equal(xenbus_release(&front, 1), -XEN_EACCES); /* dom0 only */
+	assert_int_equal(xenbus_get_domain_path(&front, 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/local/domain/1");
+	assert_int_equal(xenbus_introduce(&back, 2, 77, 5), -XEN_EINVAL); /* connect refused */
+	assert_int_equal(xenbus_release(&back, 1), 0);
+	assert_int_equal(xenbus_release(&back, 1), -XEN_ENOENT);
+	assert_int_equal(xenbus_read(&back, 0, "/local/domain/1", buf, sizeof(buf)), -XEN_ENOENT);
 }
 
 /* One request, one reply: one kick each way (the event-channel budget). */
@@ -258,6 +260,71 @@ static void test_reply_matching(void **state)
 	assert_int_equal(xenbus_read(&xb, 0, "/k", mine, sizeof(mine)), -5);
 }
 
+/* ---- a hostile server: the client must answer or break, never crash ---- */
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+static void garbage_wait(void *ctx)
+{
+	struct xenbus *xb = ctx;
+	struct xsd_sockmsg h;
+	char buf[300];
+	int n;
+
+	while ((n = xs_ring_read(&fake_srv, buf, sizeof(buf))) > 0)
+		; /* swallow the requests */
+	uint32_t len = rnd() % 200, kind = rnd() % 4;
+	for (uint32_t i = 0; i < len; i++)
+		buf[i] = kind == 0 ? (char)rnd() : "ab\0/"[rnd() % 4];
+	h = (struct xsd_sockmsg){rnd() % 20, xb->next_req_id - rnd() % 2, 0, len};
+	if (kind == 1)
+		h.type = XS_WATCH_EVENT;
+	if (kind == 2)
+		h.len = rnd(); /* lies about its length */
+	if (xs_ring_space_out(&fake_srv) < sizeof(h) + len) {
+		fake_page.rsp_cons = fake_page.rsp_prod; /* make room: hostile anyway */
+	}
+	xs_ring_write(&fake_srv, &h, sizeof(h));
+	xs_ring_write(&fake_srv, buf, len);
+	if (rnd() % 50 == 0)
+		fake_page.rsp_prod += 5000; /* corrupt indices */
+}
+
+static void test_hostile_server(void **state)
+{
+	struct xenbus xb;
+	struct xenbus_waiter w = {garbage_wait, &xb};
+	struct xenbus_watch watch;
+	char buf[64];
+	unsigned int answered = 0, broke = 0;
+	(void)state;
+	for (unsigned int i = 0; i < 3000; i++) {
+		if (i == 0 || xb.broken) {
+			broke += i != 0;
+			memset(&fake_page, 0, sizeof(fake_page));
+			xs_ring_init(&fake_srv, &fake_page, XS_RING_SERVER, NULL, NULL);
+			xenbus_init(&xb, &fake_page, NULL, NULL, &w);
+			xb.watches = &watch; /* a watch whose token the server may hit */
+			memset(&watch, 0, sizeof(watch));
+			strcpy(watch.token, "ab");
+		}
+		int rc = xenbus_read(&xb, 0, "/k", buf, sizeof(buf));
+		assert_true(rc >= -106 &&
+			    rc < (int)sizeof(buf)); /* a Xen error or a fitting reply */
+		answered += rc >= 0;
+		xenbus_dispatch_events(&xb);
+	}
+	print_message("# hostile server: %u answers, %u broken rings\n", answered, broke);
+	assert_true(answered > 0 && broke > 0);
+}
+
 static int setup_plain(void **state)
 {
 	(void)state;
@@ -401,6 +468,7 @@ int xenbus_tests(void)
 		cmocka_unit_test_setup_teardown(test_frontend_backend_handshake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_matching, setup_plain, NULL),
+		cmocka_unit_test_setup_teardown(test_hostile_server, setup_plain, NULL),
 	};
 	return cmocka_run_group_tests_name("xenbus", tests, NULL, NULL);
 }
