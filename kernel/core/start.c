@@ -10,7 +10,9 @@
  *   boot information           copied out of the loader's memory
  *   command line               options; serial reprogrammed, loglvl set;
  *                              at least 32 MiB of RAM
- *   [frame allocator, final page tables, screen console: later commits]
+ *   frame allocator            all free RAM below 4 GiB
+ *   final page tables          W^X image, direct map of all RAM; RAM above 4 GiB freed
+ *   [screen console: a later commit]
  *   [B: traps, ACPI, APIC, time, SMP]
  *   banner                     version, CPUs, RAM
  *   [F: build dom0, scheduler]
@@ -20,11 +22,13 @@
  * too little RAM) stops in boot_fail() with one line naming the cause.
  */
 #include <asm/cpu.h>
+#include <asm/page.h>
 #include <asm/layout.h>
 #include <hospes/arch.h>
 #include <hospes/boot_info.h>
 #include <hospes/cmdline.h>
 #include <hospes/console.h>
+#include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/panic.h>
 #include <hospes/smp.h>
@@ -90,11 +94,25 @@ static void options_init(void)
 		boot_fail("too little RAM (Hospes needs at least 32 MiB)");
 }
 
+static void frames_init(void)
+{
+	frame_alloc_init(&boot_info, IMAGE_PHYS_START, image_end_phys());
+}
+
+static unsigned long frames_to_mib(unsigned long frames)
+{
+	return frames >> (20 - PAGE_SHIFT);
+}
+
 static void banner(void)
 {
 	uint64_t ram = boot_info_ram_bytes(&boot_info);
-	printk("Hospes " HOSPES_VERSION ": %u CPU%s online, RAM %lu MiB\n", nr_cpus_online,
-	       nr_cpus_online == 1 ? "" : "s", (unsigned long)(ram >> 20));
+	printk("frames: %lu MiB free of %lu MiB RAM (the rest: firmware, first MiB, image, "
+	       "modules, frame records)\n",
+	       frames_to_mib(frame_free_count()), (unsigned long)(ram >> 20));
+	printk("Hospes " HOSPES_VERSION ": %u CPU%s online, RAM %lu MiB, %lu MiB free\n",
+	       nr_cpus_online, nr_cpus_online == 1 ? "" : "s", (unsigned long)(ram >> 20),
+	       frames_to_mib(frame_free_count()));
 }
 
 /* selftest=boot: reaching the banner is the test. */
@@ -122,6 +140,8 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	serial_early();
 	boot_info_init(magic, info_pa);
 	options_init();
+	frames_init();
+	paging_init(&boot_info);
 	banner();
 	selftest_verdict();
 	idle();

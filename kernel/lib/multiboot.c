@@ -55,10 +55,10 @@ static int fail(struct boot_info *bi, const char *why)
 
 static void add_mem(struct boot_info *bi, uint64_t start, uint64_t size, uint32_t type)
 {
-	if (size == 0)
+	if (size == 0 || start >= BOOT_PHYS_LIMIT)
 		return;
-	if (start + size < start) /* wraps: keep what fits below 2^64 */
-		size = -start;
+	if (size > BOOT_PHYS_LIMIT - start) /* keep ends representable */
+		size = BOOT_PHYS_LIMIT - start;
 	if (bi->nr_mem == BOOT_MAX_MEM) {
 		bi->truncated = true;
 		return;

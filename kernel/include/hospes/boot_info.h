@@ -26,6 +26,7 @@
 #define BOOT_MOD_CMDLINE_MAX 256
 #define BOOT_LOADER_MAX	     64
 #define BOOT_MB2_MAX_SIZE    (1UL << 20) /* a larger information block is refused */
+#define BOOT_PHYS_LIMIT	     (1UL << 52) /* x86-64 physical addresses: map entries are cut here */
 
 /* Memory types, numbered as in multiboot / the BIOS E820 map. */
 enum boot_mem_type {

@@ -16,4 +16,11 @@ mfn_t frame_alloc(unsigned int order);
 void frame_free(mfn_t mfn, unsigned int order);
 unsigned long frame_free_count(void); /* frames currently free */
 
+/* kernel/mm/frame_alloc.c (engineer A): set-up and totals. */
+struct boot_info;
+void frame_alloc_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end);
+void frame_alloc_add_high(void);       /* RAM above 4 GiB, once all RAM is mapped */
+unsigned long frame_total_count(void); /* frames ever given to the allocator */
+unsigned long frame_span(void);	       /* 1 + highest frame number of RAM */
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * Host printk and panic for unit tests.  printk goes to stderr only when
- * HOSPES_TEST_VERBOSE is set; panic is a test failure through cmocka.
+ * HOSPES_TEST_VERBOSE is set; panic is a test failure through cmocka,
+ * unless a test expects it (fake_panic.h: EXPECT_PANIC).
  */
 #include <hospes/lib.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <fake_panic.h>
 
 int vprintk(const char *fmt, va_list ap)
 {
@@ -25,13 +27,20 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
+jmp_buf *fake_panic_catch;
+char fake_panic_msg[512];
+
 void panic(const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(fake_panic_msg, sizeof(fake_panic_msg), fmt, ap);
 	va_end(ap);
-	fail_msg("hypervisor panic: %s", buf);
+	if (fake_panic_catch) {
+		jmp_buf *j = fake_panic_catch;
+		fake_panic_catch = NULL;
+		longjmp(*j, 1);
+	}
+	fail_msg("hypervisor panic: %s", fake_panic_msg);
 	abort();
 }
