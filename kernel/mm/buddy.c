@@ -105,8 +105,8 @@ void buddy_free(struct buddy *b, mfn_t mfn, unsigned int order)
 	if (bf->state != BUDDY_ALLOC)
 		panic("frame_free: mfn %#lx was not handed out by frame_alloc", f);
 	if (bf->order != order)
-		panic("frame_free: mfn %#lx freed with order %u, allocated with order %u", f,
-		      order, bf->order);
+		panic("frame_free: mfn %#lx freed with order %u, allocated with order %u", f, order,
+		      bf->order);
 	bf->state = BUDDY_UNUSED;
 	free_block(b, f, order);
 }

@@ -77,7 +77,8 @@ unsigned int memmap_usable(const struct boot_info *bi, const struct phys_range *
 				 ALIGN_UP(m->start + m->size, PAGE_SIZE));
 	}
 	for (unsigned int i = 0; i < nr_excl; i++)
-		subtract(&l, ALIGN_DOWN(excl[i].start, PAGE_SIZE), ALIGN_UP(excl[i].end, PAGE_SIZE));
+		subtract(&l, ALIGN_DOWN(excl[i].start, PAGE_SIZE),
+			 ALIGN_UP(excl[i].end, PAGE_SIZE));
 	sort_and_merge(&l);
 	if (dropped)
 		*dropped = l.dropped;
