@@ -115,20 +115,6 @@ static void banner(void)
 	       frames_to_mib(frame_free_count()));
 }
 
-/* selftest=boot: reaching the banner is the test. */
-static void selftest_verdict(void)
-{
-	const char *t = hospes_options.selftest;
-	if (!t[0])
-		return;
-	if (strcmp(t, "boot") == 0) {
-		printk("selftest boot: PASS\n");
-		hospes_exit_qemu(true);
-	}
-	printk(LOG_ERR "selftest: unknown test '%s'\n", t);
-	hospes_exit_qemu(false);
-}
-
 static __noreturn void idle(void)
 {
 	for (;;)
@@ -143,6 +129,7 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	frames_init();
 	paging_init(&boot_info);
 	banner();
-	selftest_verdict();
+	if (hospes_options.selftest[0])
+		selftest_run(hospes_options.selftest);
 	idle();
 }

@@ -73,3 +73,23 @@ $RUN --direct --cmdline "selftest=boot" --mem 24 --timeout 20 --log "$log"
 rc=$?
 check "24 MiB RAM: refused with fail verdict" "[ $rc = 1 ]" "$log"
 check "24 MiB RAM: message names the cause" "grep -q 'cannot boot: too little RAM' '$log'" "$log"
+
+# Self-tests on the running machine (kernel/core/selftest.c).
+log=$LOGS/selftest-frames.log
+$RUN --direct --cmdline "selftest=frames" --mem $MEM --timeout 30 --log "$log"
+rc=$?
+check "selftest frames: exhaust and refill the frame allocator" "[ $rc = 0 ]" "$log"
+
+log=$LOGS/selftest-panic.log
+$RUN --direct --cmdline "selftest=panic" --mem $MEM --timeout 20 --log "$log"
+rc=$?
+check "selftest panic: fail verdict" "[ $rc = 1 ]" "$log"
+check "selftest panic: message printed" "grep -q 'PANIC on CPU 0: selftest panic: deliberate' '$log'" "$log"
+check "selftest panic: symbolized backtrace" \
+	"grep -q 'selftest_panic_inner+0x' '$log' && grep -q 'start_hospes+0x' '$log'" "$log"
+
+log=$LOGS/selftest-unknown.log
+$RUN --direct --cmdline "selftest=nosuchtest" --mem $MEM --timeout 20 --log "$log"
+rc=$?
+check "selftest unknown name: fail verdict naming it" \
+	"[ $rc = 1 ] && grep -q \"unknown test 'nosuchtest'\" '$log'" "$log"

@@ -22,6 +22,9 @@ void panic_set_exit_qemu(bool on);
 /* Hook for halting the other CPUs (engineer B's IPI); NULL until SMP is up. */
 extern void (*panic_stop_other_cpus)(void);
 
+/* Run the boot self-test name (kernel/core/selftest.c); exits QEMU. */
+void selftest_run(const char *name);
+
 /* Reset printk's lock (a panicking CPU may hold it). */
 void printk_force_unlock(void);
 
