@@ -57,8 +57,12 @@ int p2m_remove_foreign(struct domain *d, gfn_t gfn);
 gfn_t p2m_add_shared(struct domain *d, mfn_t mfn);
 int p2m_remove_shared(struct domain *d, gfn_t gfn);
 
-/* Ballooning (memory_op): act on one extent each; negative XEN_E* on refusal. */
-int p2m_populate(struct domain *d, gfn_t gfn, unsigned int order);
+/*
+ * Ballooning (memory_op), one extent of 2^order frames each; 0 or a
+ * negative XEN_E* value.  *out receives the frame the guest must use.
+ */
+int p2m_populate(struct domain *d, gfn_t gfn, unsigned int order, gfn_t *out);
+int p2m_increase(struct domain *d, unsigned int order, gfn_t *out);
 int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order);
 
 /* The domain's read-only m2p view (kernel/mm/m2p.c), mapped at slot 256 of its shadows. */

@@ -46,6 +46,7 @@
 enum shadow_fault_kind {
 	SHADOW_FIXED,  /* hidden fault: shadow filled, retry the access */
 	SHADOW_BOUNCE, /* deliver #PF to the guest with verdict.ec and CR2 = va */
+	SHADOW_NOMEM,  /* the machine has no frame left for a shadow: crash the domain */
 };
 
 struct shadow_fault_verdict {

@@ -1,0 +1,26 @@
+/*
+ * The actions behind the PV MMU hypercalls (kernel/mm/shadow/pv_mmu.c).
+ * kernel/hypercall/mmu.c decodes and checks the guest's arguments and
+ * calls these; each returns 0 or a negative XEN_E* value and changes
+ * nothing when it fails.  Frames are in the domain's own namespace.
+ */
+#ifndef HOSPES_PV_MMU_H
+#define HOSPES_PV_MMU_H
+
+#include <hospes/domain.h>
+#include <hospes/types.h>
+
+int pv_validate_entry(struct domain *d, struct domain *fd, unsigned int level, unsigned int idx,
+		      uint64_t val);
+int pv_pt_update(struct domain *d, struct domain *fd, gfn_t table, unsigned int idx, uint64_t val,
+		 bool preserve_ad, unsigned int as_level);
+int pv_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val);
+int pv_pin_table(struct domain *d, gfn_t gfn, unsigned int level);
+int pv_unpin_table(struct domain *d, gfn_t gfn);
+int pv_machphys_update(struct domain *d, gfn_t gfn, unsigned long val);
+int pv_clear_page(struct domain *d, gfn_t gfn);
+int pv_copy_page(struct domain *d, gfn_t dst, gfn_t src);
+void pv_flush_tlb(struct domain *d);
+void pv_invlpg(struct domain *d, unsigned long va);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * copy_from_guest / copy_to_guest: the one way hypercalls touch guest
+ * memory named by a guest pointer.
+ *
+ * The guest's virtual address is translated by walking its own page tables
+ * in software (the root it is currently running on: kernel or user), then
+ * through its p2m, and the frame is reached through the hypervisor's
+ * direct map.  Every page a copy touches is translated before any byte
+ * moves, so a copy that fails (-EFAULT) copies nothing.  Writing sets the
+ * guest's accessed and dirty bits as the CPU would; page-table frames and
+ * read-only frames are never written.  One copy spans at most
+ * GA_MAX_PAGES pages (hypercall arguments are far smaller).
+ *
+ * Doing this in software costs a walk per page but never faults, works the
+ * same on the host and on the machine, and cannot reach memory the guest
+ * could not reach itself.
+ */
+#include <hospes/arch.h>
+#include <hospes/guest_access.h>
+#include <hospes/lib.h>
+#include <hospes/mm.h>
+#include <hospes/p2m.h>
+#include <public/errno.h>
+
+#include "shadow/shadow_private.h"
+
+#define GA_MAX_PAGES 64 /* largest single copy: 256 KiB */
+
+/* The hypervisor address of guest va for an access, or NULL. */
+static void *ga_translate(struct vcpu *v, unsigned long va, bool write)
+{
+	struct shadow_vcpu *sv = v->shadow;
+	gfn_t root = sv->root[sv->user_mode && !gfn_eq(sv->root[1], INVALID_GFN)];
+	unsigned int access = (write ? PFEC_W : 0) | (sv->user_mode ? PFEC_U : 0);
+	struct guest_walk w;
+	struct p2m_lookup lk;
+
+	if (gfn_eq(root, INVALID_GFN) || guest_walk(v->domain, root, va, access, &w))
+		return NULL;
+	lk = p2m_lookup(v->domain, w.gfn);
+	if (lk.type == P2M_INVALID || lk.type == P2M_MMIO)
+		return NULL;
+	if (write && (!lk.writable || frame_info(lk.mfn)->pt_refs))
+		return NULL;
+	guest_walk_set_ad(&w, write);
+	return (char *)mfn_to_virt(lk.mfn) + (va & (PAGE_SIZE - 1));
+}
+
+/* Translate every page of [va, va+len) up front; -EFAULT if any fails. */
+static int ga_map(struct vcpu *v, unsigned long va, size_t len, bool write, void **pages,
+		  size_t *count)
+{
+	size_t n = 0;
+
+	if (len == 0) {
+		*count = 0;
+		return 0;
+	}
+	if (va + len < va || !v || !v->shadow)
+		return -XEN_EFAULT;
+	for (unsigned long p = va; p < va + len; p = (p & PAGE_MASK) + PAGE_SIZE) {
+		if (n == GA_MAX_PAGES || !(pages[n++] = ga_translate(v, p, write)))
+			return -XEN_EFAULT;
+		if ((p & PAGE_MASK) + PAGE_SIZE < p)
+			break; /* last page of the address space */
+	}
+	*count = n;
+	return 0;
+}
+
+int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
+{
+	void *pages[GA_MAX_PAGES];
+	size_t n, done = 0;
+	int rc = ga_map(v, va, len, false, pages, &n);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t chunk = MIN(len - done, PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1)));
+
+		memcpy((char *)dst + done, pages[i], chunk);
+		done += chunk;
+	}
+	return rc;
+}
+
+int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
+{
+	void *pages[GA_MAX_PAGES];
+	size_t n, done = 0;
+	int rc = ga_map(v, va, len, true, pages, &n);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t chunk = MIN(len - done, PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1)));
+
+		memcpy(pages[i], (const char *)src + done, chunk);
+		done += chunk;
+	}
+	return rc;
+}
+
+int copy_from_guest(void *dst, unsigned long guest_va, size_t len)
+{
+	return copy_from_guest_vcpu(current_vcpu(), dst, guest_va, len);
+}
+
+int copy_to_guest(unsigned long guest_va, const void *src, size_t len)
+{
+	return copy_to_guest_vcpu(current_vcpu(), guest_va, src, len);
+}

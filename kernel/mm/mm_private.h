@@ -1,0 +1,44 @@
+/*
+ * Internals shared by kernel/mm/ and kernel/mm/shadow/ (not for other
+ * subsystems: they use hospes/mm.h, p2m.h and shadow.h).
+ */
+#ifndef MM_PRIVATE_H
+#define MM_PRIVATE_H
+
+#include <hospes/domain.h>
+#include <hospes/p2m.h>
+#include <hospes/spinlock.h>
+
+/*
+ * A p2m entry: bits 0-3 type, bit 4 writable, bits 5-11 a count of grant
+ * maps sharing the entry, bits 12-63 the machine frame.  0 = P2M_INVALID.
+ */
+#define P2ME_TYPE_MASK	 0xfUL
+#define P2ME_WRITABLE	 (1UL << 4)
+#define P2ME_COUNT_SHIFT 5
+#define P2ME_COUNT_MASK	 (0x7fUL << P2ME_COUNT_SHIFT)
+
+struct m2p_view;
+
+struct p2m {
+	spinlock_t lock;
+	uint64_t *map;		  /* indexed by gfn */
+	unsigned long size;	  /* entries in map */
+	unsigned int map_order;	  /* frames backing map, as an order */
+	unsigned long window;	  /* first gfn of the shared/foreign window (domU) */
+	bool identity;		  /* driver domain: gfn == mfn */
+	unsigned long nr_initial; /* frames given by p2m_domain_init */
+	unsigned long *ram_list;  /* identity p2m: the guest's pfn -> frame list */
+	unsigned int ram_list_order;
+	struct m2p_view *m2p;
+};
+
+unsigned int mm_order_for_bytes(unsigned long bytes);
+/* Zeroed hypervisor-owned frames for mm metadata. */
+void *mm_alloc_meta(unsigned int order);
+void mm_free_meta(void *va, unsigned int order);
+
+/* Shadow hooks used by the p2m (kernel/mm/shadow/rmap.c). */
+void shadow_drop_frame(struct domain *d, mfn_t mfn);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * The p2m: each domain's map from guest frame numbers to machine frames.
+ *
+ * A domU's guest frames are dense: RAM at 0 .. max_pages-1 (the guest's
+ * mfn_list is the identity), then a window of P2M_WINDOW_FRAMES frames for
+ * hypervisor pages the guest maps (shared_info, grant-table frames) and for
+ * other domains' frames mapped by grant.  The driver domain's p2m is the
+ * identity on machine frames, so the frames it names are the real ones; its
+ * own "pseudo-physical" order (mfn_list) is kept in ram_list.
+ *
+ * Readers (the shadow engine on a fault) read entries without the lock: an
+ * entry is one 64-bit word.  Writers hold p2m->lock, and whoever removes or
+ * changes an entry then drops the shadow entries built from it
+ * (shadow_drop_frame) and flushes TLBs before the frame can be reused.
+ * Lock order: p2m->lock, then the shadow lock.
+ */
+#include <hospes/arch.h>
+#include <hospes/lib.h>
+#include <hospes/mm.h>
+#include <hospes/p2m.h>
+#include <hospes/printk.h>
+#include <hospes/shadow.h>
+#include <public/errno.h>
+
+#include "mm_private.h"
+
+static inline uint64_t p2me_make(mfn_t m, enum p2m_type t, bool w)
+{
+	return (mfn_x(m) << PAGE_SHIFT) | t | (w ? P2ME_WRITABLE : 0);
+}
+
+static inline enum p2m_type p2me_type(uint64_t e)
+{
+	return (enum p2m_type)(e & P2ME_TYPE_MASK);
+}
+
+static inline mfn_t p2me_mfn(uint64_t e)
+{
+	return _mfn(e >> PAGE_SHIFT);
+}
+
+struct p2m_lookup p2m_lookup(struct domain *d, gfn_t gfn)
+{
+	struct p2m *p = d->p2m;
+	uint64_t e;
+
+	if (!p || gfn_x(gfn) >= p->size)
+		return (struct p2m_lookup){INVALID_MFN, P2M_INVALID, false};
+	e = READ_ONCE(p->map[gfn_x(gfn)]);
+	if (p2me_type(e) == P2M_INVALID)
+		return (struct p2m_lookup){INVALID_MFN, P2M_INVALID, false};
+	return (struct p2m_lookup){p2me_mfn(e), p2me_type(e), !!(e & P2ME_WRITABLE)};
+}
+
+unsigned long p2m_size(struct domain *d)
+{
+	return d->p2m ? d->p2m->size : 0;
+}
+
+gfn_t p2m_ram_frame(struct domain *d, unsigned long i)
+{
+	struct p2m *p = d->p2m;
+
+	if (!p || i >= p->nr_initial)
+		return INVALID_GFN;
+	return p->identity ? _gfn(p->ram_list[i]) : _gfn(i);
+}
+
+/*
+ * Give d 2^order frames of RAM at *gfn (domU: one frame at a time, so any
+ * of them can later be released alone) or, for the identity p2m, one
+ * machine-contiguous block whose first frame becomes *gfn.
+ */
+static mfn_t p2m_alloc_frame(struct domain *d, unsigned int order)
+{
+	return mm_alloc_frames(d->id, FRAME_RAM, order);
+}
+
+static void p2m_set_ram(struct domain *d, gfn_t gfn, mfn_t m)
+{
+	d->p2m->map[gfn_x(gfn)] = p2me_make(m, P2M_RAM, true);
+	m2p_set(d, gfn, gfn_x(gfn));
+}
+
+static int p2m_add_ram(struct domain *d, gfn_t *gfn, unsigned int order)
+{
+	struct p2m *p = d->p2m;
+	unsigned long n = 1UL << order;
+	mfn_t m;
+
+	if (d->tot_pages + n > d->max_pages)
+		return -XEN_ENOMEM;
+	if (p->identity) {
+		m = p2m_alloc_frame(d, order);
+		if (mfn_eq(m, INVALID_MFN))
+			return -XEN_ENOMEM;
+		*gfn = _gfn(mfn_x(m));
+		for (unsigned long i = 0; i < n; i++)
+			p2m_set_ram(d, _gfn(mfn_x(m) + i), _mfn(mfn_x(m) + i));
+		d->tot_pages += n;
+		return 0;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		m = p2m_alloc_frame(d, 0);
+		if (mfn_eq(m, INVALID_MFN)) {
+			while (i--) {
+				mm_free_frames(p2me_mfn(p->map[gfn_x(*gfn) + i]), 0);
+				p->map[gfn_x(*gfn) + i] = 0;
+				m2p_set(d, _gfn(gfn_x(*gfn) + i), ~0UL);
+			}
+			return -XEN_ENOMEM;
+		}
+		p2m_set_ram(d, _gfn(gfn_x(*gfn) + i), m);
+	}
+	d->tot_pages += n;
+	return 0;
+}
+
+static int p2m_alloc_map(struct p2m *p, unsigned long size)
+{
+	p->map_order = mm_order_for_bytes(size * sizeof(uint64_t));
+	p->map = mm_alloc_meta(p->map_order);
+	p->size = size;
+	return p->map ? 0 : -XEN_ENOMEM;
+}
+
+static int p2m_fill_initial(struct domain *d, unsigned long nr_pages)
+{
+	struct p2m *p = d->p2m;
+
+	for (unsigned long i = 0; i < nr_pages; i++) {
+		gfn_t g = _gfn(i);
+		int rc = p2m_add_ram(d, &g, 0);
+
+		if (rc)
+			return rc;
+		if (p->identity) {
+			p->ram_list[i] = gfn_x(g);
+			m2p_set(d, g, i); /* the guest's pfn of this frame */
+		}
+	}
+	p->nr_initial = nr_pages;
+	return 0;
+}
+
+int p2m_domain_init(struct domain *d, unsigned long nr_pages)
+{
+	struct p2m *p = mm_alloc_meta(0);
+	int rc;
+
+	if (!p)
+		return -XEN_ENOMEM;
+	spin_lock_init(&p->lock);
+	d->p2m = p;
+	d->max_pages = nr_pages;
+	d->tot_pages = 0;
+	p->identity = d->is_privileged;
+	if (p->identity) {
+		rc = p2m_alloc_map(p, frame_table_size);
+		p->window = frame_table_size;
+		p->ram_list_order = mm_order_for_bytes(nr_pages * sizeof(unsigned long));
+		p->ram_list = mm_alloc_meta(p->ram_list_order);
+		if (!p->ram_list)
+			rc = -XEN_ENOMEM;
+	} else {
+		rc = p2m_alloc_map(p, nr_pages + P2M_WINDOW_FRAMES);
+		p->window = nr_pages;
+	}
+	if (!rc)
+		rc = m2p_domain_init(d);
+	if (!rc)
+		rc = p2m_fill_initial(d, nr_pages);
+	if (rc)
+		printk(LOG_ERR "p2m: d%u: cannot set up %lu pages (%d)\n", d->id, nr_pages, rc);
+	return rc;
+}
+
+void p2m_domain_destroy(struct domain *d)
+{
+	struct p2m *p = d->p2m;
+
+	if (!p)
+		return;
+	m2p_domain_destroy(d);
+	mm_free_meta(p->map, p->map_order);
+	mm_free_meta(p->ram_list, p->ram_list_order);
+	mm_free_meta(p, 0);
+	d->p2m = NULL;
+}
+
+/* A free slot for a window mapping (domU), or the frame's own number (identity). */
+static long p2m_window_slot(struct p2m *p, mfn_t mfn)
+{
+	if (p->identity)
+		return mfn_x(mfn) < p->size ? (long)mfn_x(mfn) : -1;
+	for (unsigned long g = p->window; g < p->size; g++)
+		if (p2me_type(p->map[g]) == P2M_INVALID)
+			return (long)g;
+	return -1;
+}
+
+static gfn_t p2m_add_window(struct domain *d, mfn_t mfn, enum p2m_type t, bool writable)
+{
+	struct p2m *p = d->p2m;
+	gfn_t gfn = INVALID_GFN;
+	long slot;
+	uint64_t e;
+
+	spin_lock(&p->lock);
+	slot = p2m_window_slot(p, mfn);
+	if (slot < 0)
+		goto out;
+	e = p->map[slot];
+	if (p2me_type(e) == P2M_INVALID) {
+		p->map[slot] = p2me_make(mfn, t, writable) | (1UL << P2ME_COUNT_SHIFT);
+	} else if (p2me_type(e) == t && mfn_eq(p2me_mfn(e), mfn) &&
+		   (e & P2ME_COUNT_MASK) != P2ME_COUNT_MASK) {
+		p->map[slot] = (e + (1UL << P2ME_COUNT_SHIFT)) | (writable ? P2ME_WRITABLE : 0);
+	} else {
+		goto out; /* identity p2m: the frame is d's own or otherwise in use */
+	}
+	gfn = _gfn((unsigned long)slot);
+out:
+	spin_unlock(&p->lock);
+	return gfn;
+}
+
+static int p2m_remove_window(struct domain *d, gfn_t gfn, enum p2m_type t)
+{
+	struct p2m *p = d->p2m;
+	uint64_t e;
+	int rc = -XEN_EINVAL;
+
+	spin_lock(&p->lock);
+	if (gfn_x(gfn) >= p->size)
+		goto out;
+	e = p->map[gfn_x(gfn)];
+	if (p2me_type(e) != t)
+		goto out;
+	rc = 0;
+	e -= 1UL << P2ME_COUNT_SHIFT;
+	if (e & P2ME_COUNT_MASK) {
+		p->map[gfn_x(gfn)] = e;
+		goto out;
+	}
+	p->map[gfn_x(gfn)] = 0;
+	shadow_drop_frame(d, p2me_mfn(e));
+	arch_flush_tlb_domain(d);
+out:
+	spin_unlock(&p->lock);
+	return rc;
+}
+
+gfn_t p2m_add_foreign(struct domain *d, mfn_t mfn, bool writable)
+{
+	return p2m_add_window(d, mfn, P2M_FOREIGN, writable);
+}
+
+int p2m_remove_foreign(struct domain *d, gfn_t gfn)
+{
+	return p2m_remove_window(d, gfn, P2M_FOREIGN);
+}
+
+gfn_t p2m_add_shared(struct domain *d, mfn_t mfn)
+{
+	return p2m_add_window(d, mfn, P2M_SHARED, true);
+}
+
+int p2m_remove_shared(struct domain *d, gfn_t gfn)
+{
+	return p2m_remove_window(d, gfn, P2M_SHARED);
+}
+
+/* Are gfn .. gfn+2^order-1 all unused RAM slots of a domU? */
+static bool p2m_range_free(struct p2m *p, gfn_t gfn, unsigned int order)
+{
+	unsigned long n = 1UL << order;
+
+	if (gfn_x(gfn) & (n - 1) || gfn_x(gfn) >= p->window || n > p->window - gfn_x(gfn))
+		return false;
+	for (unsigned long i = 0; i < n; i++)
+		if (p2me_type(p->map[gfn_x(gfn) + i]) != P2M_INVALID)
+			return false;
+	return true;
+}
+
+/*
+ * populate_physmap: back guest frame gfn (domU) with new RAM; the frame the
+ * guest must use from now on is returned in *out (gfn itself for a domU, a
+ * fresh machine frame for the identity-mapped driver domain).
+ */
+int p2m_populate(struct domain *d, gfn_t gfn, unsigned int order, gfn_t *out)
+{
+	struct p2m *p = d->p2m;
+	int rc = -XEN_EINVAL;
+
+	spin_lock(&p->lock);
+	if (!p->identity && !p2m_range_free(p, gfn, order))
+		goto out;
+	rc = p2m_add_ram(d, &gfn, order);
+	if (!rc)
+		*out = gfn;
+out:
+	spin_unlock(&p->lock);
+	return rc;
+}
+
+/* increase_reservation: new RAM anywhere; its first frame in *out. */
+int p2m_increase(struct domain *d, unsigned int order, gfn_t *out)
+{
+	struct p2m *p = d->p2m;
+	unsigned long n = 1UL << order;
+	gfn_t g = _gfn(0);
+	int rc = -XEN_ENOMEM;
+
+	spin_lock(&p->lock);
+	if (!p->identity) {
+		while (gfn_x(g) < p->window && !p2m_range_free(p, g, order))
+			g = _gfn(gfn_x(g) + n);
+		if (gfn_x(g) >= p->window)
+			goto out;
+	}
+	rc = p2m_add_ram(d, &g, order);
+	if (!rc)
+		*out = g;
+out:
+	spin_unlock(&p->lock);
+	return rc;
+}
+
+/* May the extent at gfn be released?  Every frame must be d's RAM and not pinned. */
+static int p2m_check_release(struct domain *d, gfn_t gfn, unsigned int order)
+{
+	struct p2m *p = d->p2m;
+	unsigned long n = 1UL << order;
+
+	if (gfn_x(gfn) & (n - 1) || gfn_x(gfn) >= p->size || n > p->size - gfn_x(gfn))
+		return -XEN_EINVAL;
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t e = p->map[gfn_x(gfn) + i];
+		struct frame_info *fi;
+
+		if (p2me_type(e) != P2M_RAM)
+			return -XEN_EINVAL;
+		fi = frame_info(p2me_mfn(e));
+		if (!fi || fi->owner != d->id || fi->pin_level)
+			return -XEN_EINVAL;
+		if (p->identity &&
+		    (i ? mfn_x(p2me_mfn(e)) != mfn_x(p2me_mfn(p->map[gfn_x(gfn)])) + i : false))
+			return -XEN_EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * decrease_reservation: take the extent out of the p2m, remove every shadow
+ * entry mapping its frames, flush, and only then free them.  A frame still
+ * mapped by another domain's shadow (a grant map) is refused with -EBUSY.
+ */
+int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
+{
+	struct p2m *p = d->p2m;
+	unsigned long n = 1UL << order;
+	int rc;
+
+	spin_lock(&p->lock);
+	rc = p2m_check_release(d, gfn, order);
+	for (unsigned long i = 0; !rc && i < n; i++) {
+		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
+
+		shadow_drop_frame(d, m);
+		if (frame_info(m)->smap_count || frame_info(m)->pt_refs)
+			rc = -XEN_EBUSY;
+	}
+	if (rc)
+		goto out;
+	arch_flush_tlb_domain(d);
+	for (unsigned long i = 0; i < n; i++) {
+		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
+
+		p->map[gfn_x(gfn) + i] = 0;
+		m2p_set(d, p->identity ? _gfn(mfn_x(m)) : _gfn(gfn_x(gfn) + i), ~0UL);
+		mm_free_frames(m, 0);
+	}
+	d->tot_pages -= n;
+out:
+	spin_unlock(&p->lock);
+	return rc;
+}

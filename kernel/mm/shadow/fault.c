@@ -1,0 +1,180 @@
+/*
+ * Guest page faults and the vCPU's roots.
+ *
+ * Every #PF a guest takes lands in shadow_page_fault().  The guest's own
+ * tables decide: if they allow the access, the fault was "hidden" (the
+ * shadow was merely incomplete or stale) and is fixed by filling the shadow
+ * path; if they do not, the fault is the guest's, and it gets it with the
+ * error code its own tables explain (P, W, U, RSVD, I) and CR2 = va.
+ *
+ * A write to a frame that is a page table is the one special case.  If the
+ * frame is pinned or a loaded root, the guest must use hypercalls and the
+ * fault bounces (Xen's behaviour without emulation).  Otherwise the frame
+ * is only a page table because a cached shadow remembers it: the shadows
+ * of it are dropped, the frame stops being a page table, and the write
+ * proceeds; the next use of the table rebuilds its shadow from the new
+ * contents.  This keeps shadows coherent without trapping every write.
+ *
+ * Roots: each vCPU has a kernel and a user guest L4 (64-bit PV); their
+ * shadows are pinned in the cache while loaded, so eviction never removes
+ * a table a CPU is running on.
+ */
+#include <hospes/arch.h>
+#include <hospes/lib.h>
+#include <hospes/mm.h>
+#include <hospes/p2m.h>
+#include <public/errno.h>
+
+#include "shadow_private.h"
+
+static struct shadow_page *sh_root(struct shadow_domain *sd, struct shadow_vcpu *sv, bool user)
+{
+	uint32_t i = sv->sroot[user && sv->sroot[1] != SH_NONE];
+
+	return i == SH_NONE ? NULL : &sd->pages[i];
+}
+
+static void sh_bounce(struct shadow_domain *sd, struct shadow_fault_verdict *vd, unsigned int ec)
+{
+	vd->kind = SHADOW_BOUNCE;
+	vd->ec = ec;
+	sd->stats.bounced_faults++;
+}
+
+/* A write to page-table frame m: true if it must bounce, else m is unshadowed. */
+static bool sh_write_to_table(struct shadow_domain *sd, mfn_t m, gfn_t gfn)
+{
+	if (sh_frame_is_live_table(sd, m))
+		return true;
+	sh_unshadow(sd, gfn);
+	arch_flush_tlb_domain(sd->d);
+	return frame_info(m)->pt_refs != 0;
+}
+
+static void sh_fault_locked(struct shadow_domain *sd, struct shadow_vcpu *sv, unsigned long va,
+			    unsigned int ec, struct shadow_fault_verdict *vd)
+{
+	unsigned int access = (ec & (PFEC_W | PFEC_I)) | (sv->user_mode ? PFEC_U : 0);
+	struct shadow_page *root = sh_root(sd, sv, sv->user_mode);
+	bool write = ec & PFEC_W;
+	struct guest_walk w;
+	struct p2m_lookup lk;
+	uint64_t leaf;
+
+	if (!root || guest_walk(sd->d, _gfn(root->key), va, access, &w))
+		return sh_bounce(sd, vd, root ? w.ec : access);
+	lk = p2m_lookup(sd->d, w.gfn);
+	if (write && lk.type == P2M_RAM && frame_info(lk.mfn)->pt_refs &&
+	    sh_write_to_table(sd, lk.mfn, w.gfn))
+		return sh_bounce(sd, vd, access | PFEC_P);
+	guest_walk_set_ad(&w, write);
+	if (sh_ensure_room(sd, 3)) {
+		vd->kind = SHADOW_NOMEM;
+		return;
+	}
+	leaf = sh_fill(sd, root, va, &w);
+	if (!leaf)
+		return sh_bounce(sd, vd, access | PFEC_P | PFEC_RSVD);
+	if (write && !(leaf & PTE_RW))
+		return sh_bounce(sd, vd, access | PFEC_P);
+	vd->kind = SHADOW_FIXED;
+	vd->ec = 0;
+	sd->stats.hidden_faults++;
+}
+
+void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,
+		       struct shadow_fault_verdict *verdict)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+
+	spin_lock(&sd->lock);
+	sh_fault_locked(sd, v->shadow, va, ec, verdict);
+	spin_unlock(&sd->lock);
+}
+
+int shadow_vcpu_init(struct vcpu *v)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+
+	if (!sd || v->id >= HOSPES_MAX_VCPUS)
+		return -XEN_EINVAL;
+	v->shadow = &sd->vcpus[v->id];
+	return 0;
+}
+
+void shadow_vcpu_destroy(struct vcpu *v)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	struct shadow_vcpu *sv = v->shadow;
+
+	if (!sd || !sv)
+		return;
+	spin_lock(&sd->lock);
+	for (int u = 0; u < 2; u++) {
+		if (sv->sroot[u] != SH_NONE)
+			sd->pages[sv->sroot[u]].pins--;
+		sv->sroot[u] = SH_NONE;
+		sv->root[u] = INVALID_GFN;
+	}
+	spin_unlock(&sd->lock);
+	v->shadow = NULL;
+}
+
+/* A guest frame that may become a root: the domain's own RAM. */
+static bool sh_root_ok(struct domain *d, gfn_t g)
+{
+	struct p2m_lookup lk = p2m_lookup(d, g);
+
+	return lk.type == P2M_RAM && frame_info(lk.mfn)->owner == d->id;
+}
+
+static void sh_load_root(struct shadow_domain *sd, struct shadow_vcpu *sv, int u, gfn_t g)
+{
+	struct shadow_page *sp = NULL;
+
+	if (sv->sroot[u] != SH_NONE)
+		sd->pages[sv->sroot[u]].pins--;
+	sv->root[u] = g;
+	sv->sroot[u] = SH_NONE;
+	if (gfn_eq(g, INVALID_GFN))
+		return;
+	sp = sh_lookup(sd, gfn_x(g), 4, 0);
+	if (!sp)
+		sp = sh_create(sd, gfn_x(g), 4, 0, p2m_lookup(sd->d, g).mfn);
+	sp->pins++;
+	sv->sroot[u] = sh_index(sd, sp);
+}
+
+int shadow_set_roots(struct vcpu *v, gfn_t kernel_root, gfn_t user_root)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	struct shadow_vcpu *sv = v->shadow;
+	int rc = -XEN_EINVAL;
+
+	if (!sh_root_ok(v->domain, kernel_root) ||
+	    (!gfn_eq(user_root, INVALID_GFN) && !sh_root_ok(v->domain, user_root)))
+		return rc;
+	spin_lock(&sd->lock);
+	rc = sh_ensure_room(sd, 2);
+	if (!rc) {
+		sh_load_root(sd, sv, 0, kernel_root);
+		sh_load_root(sd, sv, 1, user_root);
+	}
+	spin_unlock(&sd->lock);
+	return rc;
+}
+
+gfn_t shadow_guest_root(struct vcpu *v, bool user)
+{
+	return v->shadow->root[user ? 1 : 0];
+}
+
+paddr_t shadow_activate(struct vcpu *v, bool user_mode)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	struct shadow_page *root;
+
+	v->shadow->user_mode = user_mode;
+	root = sh_root(sd, v->shadow, user_mode);
+	return root ? mfn_to_paddr(root->smfn) : 0;
+}

@@ -1,0 +1,262 @@
+/*
+ * The paravirtual MMU: guest page-table changes announced by hypercall.
+ *
+ * kernel/hypercall/mmu.c decodes and checks the guest's arguments; the
+ * functions here validate the new entry against the PV rules (Xen's
+ * xen-pv-abi §6.1), store it in the guest's table and keep the shadows
+ * coherent by dropping the shadow entry built from the old value (it is
+ * rebuilt on the next fault).  Validation happens before anything changes,
+ * so a refused update leaves no trace.
+ *
+ * Which frames are page tables: those with a cached shadow or a pin
+ * (frame_info.pt_levels).  An update to any other frame is a plain store,
+ * as in Xen; the entries are checked when a shadow is built from them.
+ *
+ * Deviation from Xen, recorded in docs/memory.md: guest 2 MiB / 1 GiB pages
+ * (PS in L2/L3 entries) are accepted and splintered in the shadow.
+ */
+#include <hospes/arch.h>
+#include <hospes/lib.h>
+#include <hospes/mm.h>
+#include <hospes/p2m.h>
+#include <hospes/pv_mmu.h>
+#include <public/errno.h>
+
+#include "shadow_private.h"
+
+#define L1_CACHE_BITS (PTE_PWT | PTE_PCD | PTE_PS)
+#define PTE_GRANT_BIT (1UL << 62)
+
+static int pv_check_l1(struct domain *fd, uint64_t val)
+{
+	struct p2m_lookup lk = p2m_lookup(fd, pte_gfn(val));
+
+	if ((val & PTE_GRANT_BIT) || ((val & L1_CACHE_BITS) && !fd->is_privileged))
+		return -XEN_EINVAL;
+	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !fd->is_privileged))
+		return -XEN_EINVAL;
+	if ((val & PTE_RW) && (!lk.writable || frame_info(lk.mfn)->pt_refs))
+		return -XEN_EINVAL;
+	return 0;
+}
+
+/* Is new entry val acceptable at index idx of a level-`level` table of d? */
+int pv_validate_entry(struct domain *d, struct domain *fd, unsigned int level, unsigned int idx,
+		      uint64_t val)
+{
+	unsigned long span = 1UL << (9 * (level - 1));
+
+	if (level == 4 && idx >= HV_SLOT_FIRST && idx <= HV_SLOT_LAST)
+		return -XEN_EINVAL;
+	if (!(val & PTE_P))
+		return 0;
+	if (level == 1)
+		return pv_check_l1(fd, val);
+	if (val & (PTE_PWT | PTE_PCD))
+		return -XEN_EINVAL;
+	if (level == 4 && (val & (PTE_PS | PTE_G)))
+		return -XEN_EINVAL;
+	if (val & PTE_PS) { /* a 2 MiB / 1 GiB page: bit 12 is its PAT bit */
+		uint64_t base = val & ~(PTE_PS | (1UL << PAGE_SHIFT));
+
+		if (gfn_x(pte_gfn(base)) & (span - 1))
+			return -XEN_EINVAL;
+		return pv_check_l1(fd, base);
+	}
+	if (val & PTE_G)
+		return -XEN_EINVAL;
+	return p2m_lookup(d, pte_gfn(val)).type == P2M_RAM ? 0 : -XEN_EINVAL;
+}
+
+static unsigned int pv_table_levels(const struct frame_info *fi)
+{
+	return fi->pt_levels | (fi->pin_level ? 1U << (fi->pin_level - 1) : 0);
+}
+
+/* Drop the shadow entries derived from entry idx of guest table gfn; true if L2+ changed. */
+static bool pv_drop_derived(struct shadow_domain *sd, gfn_t gfn, unsigned int levels,
+			    unsigned int idx)
+{
+	bool upper = false;
+
+	for (unsigned int level = 1; level <= 4; level++) {
+		struct shadow_page *sp;
+
+		if (!(levels & (1U << (level - 1))))
+			continue;
+		sp = sh_lookup(sd, gfn_x(gfn), level, 0);
+		if (!sp)
+			continue;
+		if (level == 1) {
+			sh_set_l1e(sp, idx, 0);
+		} else if (sh_table(sp)[idx]) {
+			sh_table(sp)[idx] = 0;
+			upper = true;
+		}
+	}
+	return upper;
+}
+
+/*
+ * MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_PRESERVE_AD: entry idx of d's guest
+ * table at guest frame gfn becomes val (with the old A/D bits if asked).
+ * as_level forces validation at that level too (update_va_mapping: L1).
+ */
+int pv_pt_update(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int idx, uint64_t val,
+		 bool preserve_ad, unsigned int as_level)
+{
+	struct shadow_domain *sd = sh_dom(d);
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct frame_info *fi;
+	unsigned int levels;
+	uint64_t *ep;
+	int rc = 0;
+
+	if (lk.type != P2M_RAM || idx >= 512)
+		return -XEN_EINVAL;
+	fi = frame_info(lk.mfn);
+	ep = (uint64_t *)mfn_to_virt(lk.mfn) + idx;
+	spin_lock(&sd->lock);
+	levels = pv_table_levels(fi) | (as_level ? 1U << (as_level - 1) : 0);
+	for (unsigned int level = 1; level <= 4 && !rc; level++)
+		if (levels & (1U << (level - 1)))
+			rc = pv_validate_entry(d, fd, level, idx, val);
+	if (rc)
+		goto out;
+	if (preserve_ad)
+		val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
+	WRITE_ONCE(*ep, val);
+	if (pv_drop_derived(sd, gfn, levels, idx))
+		arch_flush_tlb_domain(d);
+out:
+	spin_unlock(&sd->lock);
+	return rc;
+}
+
+/* update_va_mapping: replace the L1 entry mapping va in v's current tables. */
+int pv_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val)
+{
+	struct shadow_vcpu *sv = v->shadow;
+	gfn_t root = sv->root[sv->user_mode && !gfn_eq(sv->root[1], INVALID_GFN)];
+	gfn_t l1;
+
+	if (gfn_eq(root, INVALID_GFN) || guest_l1_table(v->domain, root, va, &l1))
+		return -XEN_EINVAL;
+	return pv_pt_update(v->domain, v->domain, l1, va_index(va, 1), val, false, 1);
+}
+
+/* Check every entry of a table about to be pinned at `level`. */
+static int pv_validate_table(struct domain *d, mfn_t m, unsigned int level)
+{
+	const uint64_t *t = mfn_to_virt(m);
+
+	for (unsigned int i = 0; i < 512; i++) {
+		if (level == 4 && i >= HV_SLOT_FIRST && i <= HV_SLOT_LAST)
+			continue; /* the hypervisor's slots: the guest's value is ignored */
+		if (pv_validate_entry(d, d, level, i, t[i]))
+			return -XEN_EINVAL;
+	}
+	return 0;
+}
+
+/* MMUEXT_PIN_L{1..4}_TABLE. */
+int pv_pin_table(struct domain *d, gfn_t gfn, unsigned int level)
+{
+	struct shadow_domain *sd = sh_dom(d);
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct frame_info *fi;
+	int rc = -XEN_EINVAL;
+
+	if (lk.type != P2M_RAM || level < 1 || level > 4)
+		return rc;
+	fi = frame_info(lk.mfn);
+	spin_lock(&sd->lock);
+	if (fi->owner != d->id || fi->pin_level || pv_validate_table(d, lk.mfn, level))
+		goto out;
+	fi->pin_level = (uint16_t)level;
+	fi->pt_levels |= 1U << (level - 1);
+	if (fi->pt_refs++ == 0 && sh_write_protect(sd, lk.mfn))
+		arch_flush_tlb_domain(d);
+	rc = 0;
+out:
+	spin_unlock(&sd->lock);
+	return rc;
+}
+
+/* MMUEXT_UNPIN_TABLE. */
+int pv_unpin_table(struct domain *d, gfn_t gfn)
+{
+	struct shadow_domain *sd = sh_dom(d);
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct frame_info *fi;
+	int rc = -XEN_EINVAL;
+
+	if (lk.type != P2M_RAM)
+		return rc;
+	fi = frame_info(lk.mfn);
+	spin_lock(&sd->lock);
+	if (fi->owner == d->id && fi->pin_level) {
+		fi->pin_level = 0;
+		if (--fi->pt_refs == 0)
+			fi->pt_levels = 0;
+		rc = 0;
+	}
+	spin_unlock(&sd->lock);
+	return rc;
+}
+
+/* MMU_MACHPHYS_UPDATE: the guest records that its frame gfn is its pfn val. */
+int pv_machphys_update(struct domain *d, gfn_t gfn, unsigned long val)
+{
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+
+	if (lk.type != P2M_RAM || frame_info(lk.mfn)->owner != d->id)
+		return -XEN_EINVAL;
+	m2p_set(d, gfn, val);
+	return 0;
+}
+
+/* A frame the guest may write as data: its own RAM, not a page table. */
+static void *pv_data_frame(struct domain *d, gfn_t gfn, bool write)
+{
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+
+	if (lk.type == P2M_INVALID || lk.type == P2M_MMIO)
+		return NULL;
+	if (write && (lk.type != P2M_RAM || !lk.writable || frame_info(lk.mfn)->pt_refs))
+		return NULL;
+	return mfn_to_virt(lk.mfn);
+}
+
+/* MMUEXT_CLEAR_PAGE / MMUEXT_COPY_PAGE. */
+int pv_clear_page(struct domain *d, gfn_t gfn)
+{
+	void *p = pv_data_frame(d, gfn, true);
+
+	if (!p)
+		return -XEN_EINVAL;
+	memset(p, 0, PAGE_SIZE);
+	return 0;
+}
+
+int pv_copy_page(struct domain *d, gfn_t dst, gfn_t src)
+{
+	void *to = pv_data_frame(d, dst, true);
+	const void *from = pv_data_frame(d, src, false);
+
+	if (!to || !from)
+		return -XEN_EINVAL;
+	memcpy(to, from, PAGE_SIZE);
+	return 0;
+}
+
+/* TLB_FLUSH_* / INVLPG_* / UVMF_*: on every CPU running a vCPU of d. */
+void pv_flush_tlb(struct domain *d)
+{
+	arch_flush_tlb_domain(d);
+}
+
+void pv_invlpg(struct domain *d, unsigned long va)
+{
+	arch_flush_tlb_va_domain(d, va);
+}

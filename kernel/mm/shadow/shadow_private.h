@@ -1,0 +1,124 @@
+/*
+ * Internals of the shadow engine, shared by the files of kernel/mm/shadow/.
+ *
+ * A shadow page is one machine frame of shadow page table plus a small
+ * metadata record in the domain's pool.  It is found by its key:
+ *
+ *   (guest table frame, level 1..4)   the shadow of a guest page table
+ *   (first guest frame, SH_FL1/FL2)   a splinter of a guest 2 MiB / 1 GiB
+ *                                     page, plus the flags of that entry
+ *
+ * All state here is protected by the domain's shadow lock (sd->lock).
+ */
+#ifndef SHADOW_PRIVATE_H
+#define SHADOW_PRIVATE_H
+
+#include <hospes/domain.h>
+#include <hospes/shadow.h>
+#include <hospes/spinlock.h>
+
+#include "../mm_private.h"
+
+#define SH_FL1 5 /* hardware level 1, splinters a guest 2 MiB page */
+#define SH_FL2 6 /* hardware level 2, splinters a guest 1 GiB page */
+
+#define SH_NONE	     0xffffffffU
+#define SH_HASH_SIZE 256U
+
+/* Guest L4 slots that belong to the hypervisor (Xen's layout). */
+#define HV_SLOT_FIRST 256U
+#define HV_SLOT_LAST  271U
+
+/* Flags of a superpage entry that shape its splinters (part of the key). */
+#define SH_FL_KEY_FLAGS (PTE_RW | PTE_NX)
+
+struct shadow_page {
+	unsigned long key;  /* guest frame (table, or superpage base) */
+	uint64_t key_flags; /* SH_FL*: the superpage entry's SH_FL_KEY_FLAGS */
+	mfn_t smfn;	    /* the shadow table */
+	mfn_t gmfn;	    /* guest table's machine frame (levels 1..4) */
+	uint8_t level;	    /* 1..4, SH_FL1, SH_FL2; 0 = free record */
+	uint16_t pins;	    /* active roots using it (level 4) */
+	uint32_t next;	    /* hash chain, or free list */
+};
+
+struct shadow_vcpu {
+	gfn_t root[2];	   /* guest L4s: [0] kernel, [1] user (INVALID_GFN = none) */
+	uint32_t sroot[2]; /* their shadows (pool index, pinned), SH_NONE */
+	bool user_mode;	   /* which root is loaded */
+};
+
+struct shadow_domain {
+	spinlock_t lock;
+	struct domain *d;
+	unsigned int max, used;
+	uint32_t free_head;
+	uint32_t hash[SH_HASH_SIZE];
+	unsigned int meta_order;
+	struct shadow_stats stats;
+	struct shadow_vcpu vcpus[HOSPES_MAX_VCPUS];
+	struct shadow_page pages[]; /* max records */
+};
+
+static inline unsigned int sh_hw_level(const struct shadow_page *sp)
+{
+	return sp->level == SH_FL1 ? 1 : sp->level == SH_FL2 ? 2 : sp->level;
+}
+
+static inline uint64_t *sh_table(const struct shadow_page *sp)
+{
+	return mfn_to_virt(sp->smfn);
+}
+
+static inline unsigned int va_index(unsigned long va, unsigned int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+static inline gfn_t pte_gfn(uint64_t e)
+{
+	return _gfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+/* cache.c: the pool and the hash. */
+struct shadow_page *sh_lookup(struct shadow_domain *sd, unsigned long key, unsigned int level,
+			      uint64_t key_flags);
+struct shadow_page *sh_create(struct shadow_domain *sd, unsigned long key, unsigned int level,
+			      uint64_t key_flags, mfn_t gmfn);
+void sh_free(struct shadow_domain *sd, struct shadow_page *sp);
+int sh_ensure_room(struct shadow_domain *sd, unsigned int pages);
+void sh_reset(struct shadow_domain *sd);
+uint32_t sh_index(struct shadow_domain *sd, const struct shadow_page *sp);
+
+/* rmap.c: counts of shadow mappings per machine frame, and removal. */
+void sh_set_l1e(struct shadow_page *sp, unsigned int idx, uint64_t e);
+bool sh_write_protect(struct shadow_domain *sd, mfn_t gmfn);
+void sh_unshadow(struct shadow_domain *sd, gfn_t gfn);
+bool sh_frame_is_live_table(struct shadow_domain *sd, mfn_t gmfn);
+
+/* walk.c: the guest's tables in software. */
+struct guest_walk {
+	uint64_t e[5];	   /* guest entry used at each level (4..leaf) */
+	uint64_t *ep[5];   /* where it lives (for A/D updates) */
+	gfn_t tgfn[5];	   /* guest frame of the table at each level */
+	mfn_t tmfn[5];	   /* its machine frame */
+	unsigned int leaf; /* level of the leaf entry: 1, 2 (2 MiB) or 3 (1 GiB) */
+	gfn_t gfn;	   /* the 4 KiB guest frame va falls in */
+	unsigned int ec;   /* guest-visible error code when the walk fails */
+};
+int guest_walk(struct domain *d, gfn_t root, unsigned long va, unsigned int access,
+	       struct guest_walk *w);
+void guest_walk_set_ad(struct guest_walk *w, bool write);
+int guest_l1_table(struct domain *d, gfn_t root, unsigned long va, gfn_t *l1);
+
+/* build.c */
+uint64_t sh_hv_l4e(unsigned int slot, struct domain *d);
+uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
+		 struct guest_walk *w);
+
+static inline struct shadow_domain *sh_dom(struct domain *d)
+{
+	return (struct shadow_domain *)d->shadow;
+}
+
+#endif
