@@ -186,7 +186,7 @@ bool xsd_check(struct xsd *d)
 			return false;
 		n = 0;
 		for (struct xsd_txn *t = c->txns; t; t = t->next, n++)
-			if (!tree_check(&t->tree))
+			if (t->cloned && !tree_check(&t->tree))
 				return false;
 		if (n != c->ntxns)
 			return false;

@@ -134,7 +134,9 @@ struct xsd_access {
 struct xsd_txn {
 	struct xsd_txn *next;
 	uint32_t id;
-	struct xs_tree tree; /* private snapshot the transaction works on */
+	bool cloned;	      /* `tree` taken (at the first change) */
+	struct xs_tree tree;  /* private copy the transaction changes */
+	struct xs_tree *live; /* the main tree, read until the first change */
 	struct xsd_access *acc;
 	unsigned int nacc, acc_cap, max_acc;
 };
@@ -200,6 +202,8 @@ enum xsd_err txn_start(struct xsd_conn *c, uint32_t *id);
 struct xsd_txn *txn_find(struct xsd_conn *c, uint32_t id);
 enum xsd_err txn_end(struct xsd_conn *c, struct xsd_txn *t, bool commit);
 enum xsd_err txn_note(struct xsd_txn *t, const char *path, bool dirty, bool fire);
+/* The tree a request in `t` works on; a change needs the private copy (ENOMEM). */
+struct xs_tree *txn_view(struct xsd_txn *t, bool change, enum xsd_err *e);
 void txn_free_all(struct xsd_conn *c);
 
 /* domain.c */

@@ -496,8 +496,9 @@ static enum xsd_err do_is_domain_introduced(struct req *r)
 	return XSD_OK;
 }
 
-#define PRIV  1u /* dom0 only */
-#define IN_TX 2u /* honours tx_id */
+#define PRIV   1u /* dom0 only */
+#define IN_TX  2u /* honours tx_id */
+#define CHANGE 4u /* changes the tree */
 
 static const struct {
 	enum xsd_err (*fn)(struct req *r);
@@ -513,10 +514,10 @@ static const struct {
 	[XS_INTRODUCE] = {do_introduce, PRIV},
 	[XS_RELEASE] = {do_release, PRIV},
 	[XS_GET_DOMAIN_PATH] = {do_get_domain_path, 0},
-	[XS_WRITE] = {do_write, IN_TX},
-	[XS_MKDIR] = {do_mkdir, IN_TX},
-	[XS_RM] = {do_rm, IN_TX},
-	[XS_SET_PERMS] = {do_set_perms, IN_TX},
+	[XS_WRITE] = {do_write, IN_TX | CHANGE},
+	[XS_MKDIR] = {do_mkdir, IN_TX | CHANGE},
+	[XS_RM] = {do_rm, IN_TX | CHANGE},
+	[XS_SET_PERMS] = {do_set_perms, IN_TX | CHANGE},
 	[XS_IS_DOMAIN_INTRODUCED] = {do_is_domain_introduced, PRIV},
 	[XS_RESET_WATCHES] = {do_reset_watches, 0},
 };
@@ -537,8 +538,9 @@ static enum xsd_err decode(struct req *r, enum xsd_err (**fn)(struct req *))
 	r->txn = txn_find(r->c, r->hdr->tx_id);
 	if (!r->txn)
 		return XSD_ENOENT;
-	r->tree = &r->txn->tree;
-	return XSD_OK;
+	enum xsd_err e;
+	r->tree = txn_view(r->txn, handlers[type].flags & CHANGE, &e);
+	return e;
 }
 
 void request_dispatch(struct xsd_conn *c, const struct xsd_sockmsg *hdr, char *payload)

@@ -1,20 +1,23 @@
 /*
- * Transactions.  XS_TRANSACTION_START gives the connection a private copy
- * of the whole tree to work on; every node handler inside the transaction
- * logs the paths it reads or changes (txn_note), together with the
- * generation that path had in the snapshot (0 when absent).
+ * Transactions, optimistic: nothing is locked, conflicts are found at the
+ * end.  Every node handler inside a transaction logs the paths it reads or
+ * changes (txn_note), with the generation each path had when first seen
+ * (0 when absent).  Reads go to the live tree until the transaction first
+ * changes something; then it takes a private copy of the tree and works on
+ * that, so read-only transactions (the common kind) cost no copy.
  *
- * Commit succeeds only if every logged path still has that generation in
- * the main tree: otherwise someone changed (or created, or removed) a node
+ * Commit succeeds only if every logged path still has its logged
+ * generation: otherwise someone changed (or created, or removed) a node
  * the transaction depended on, and the client gets EAGAIN and retries the
- * whole transaction.  After a successful check the changed paths are
- * copied over: removals first, then creations and updates shallowest first
- * (so parents exist before children), each with a fresh generation; then
- * the watches fire, as if the changes had been made at commit time.
+ * whole transaction.  Everything it read was therefore unchanged from
+ * first read to commit, so the transaction behaves as if it ran entirely
+ * at commit time.  After the check the changed paths are copied over:
+ * removals first, then creations and updates shallowest first (parents
+ * before children), each with a fresh generation; then the watches fire.
  *
- * The snapshot is O(tree) per transaction, affordable for XenStore's
- * small trees; unprivileged domains have a transaction quota and a cap on
- * logged paths, so memory stays bounded.
+ * The private copy is O(tree), affordable for XenStore's small trees;
+ * unprivileged domains have a transaction quota and a cap on logged paths,
+ * so memory stays bounded.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +32,9 @@ enum xsd_err txn_start(struct xsd_conn *c, uint32_t *id)
 	if (!c->privileged && c->ntxns >= c->xsd->quota.transactions)
 		return XSD_ENOSPC;
 	t = calloc(1, sizeof(*t));
-	if (!t || tree_clone(&t->tree, &c->xsd->tree)) {
-		free(t);
+	if (!t)
 		return XSD_ENOMEM;
-	}
+	t->live = &c->xsd->tree;
 	t->max_acc = c->privileged ? ~0u : TXN_MAX_ACCESS;
 	do {
 		t->id = c->next_txid++;
@@ -42,6 +44,19 @@ enum xsd_err txn_start(struct xsd_conn *c, uint32_t *id)
 	c->ntxns++;
 	*id = t->id;
 	return XSD_OK;
+}
+
+struct xs_tree *txn_view(struct xsd_txn *t, bool change, enum xsd_err *e)
+{
+	*e = XSD_OK;
+	if (!t->cloned && change) {
+		if (tree_clone(&t->tree, t->live)) {
+			*e = XSD_ENOMEM;
+			return NULL;
+		}
+		t->cloned = true;
+	}
+	return t->cloned ? &t->tree : t->live;
 }
 
 struct xsd_txn *txn_find(struct xsd_conn *c, uint32_t id)
@@ -73,7 +88,7 @@ enum xsd_err txn_note(struct xsd_txn *t, const char *path, bool dirty, bool fire
 		t->acc = a;
 		t->acc_cap = cap;
 	}
-	n = tree_lookup(&t->tree, path);
+	n = tree_lookup(t->cloned ? &t->tree : t->live, path);
 	t->acc[t->nacc].path = strdup(path);
 	if (!t->acc[t->nacc].path)
 		return XSD_ENOMEM;
@@ -150,6 +165,9 @@ static enum xsd_err commit(struct xsd *d, struct xsd_txn *t)
 {
 	unsigned int maxdepth = 0;
 	enum xsd_err e = XSD_OK;
+
+	if (!t->cloned)
+		return XSD_OK; /* it only read */
 
 	for (unsigned int i = 0; i < t->nacc; i++) {
 		if (t->acc[i].dirty && !tree_lookup(&t->tree, t->acc[i].path))

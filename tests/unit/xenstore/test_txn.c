@@ -234,7 +234,31 @@ static void test_unprivileged_transaction(void **state)
 	assert_memory_equal(d1->data, "n1", 3);
 }
 
+/* The private copy is taken at the first change; reads before it are still checked. */
+static void test_change_between_read_and_first_write(void **state)
+{
+	struct tdom *d0 = &doms[0];
+	uint32_t tx;
+	(void)state;
+	WRITE(d0, "/p/a", "1");
+	tx = start(d0);
+	TCALL(d0, XS_READ, tx, "/p/a");
+	WRITE(d0, "/p/a", "2"); /* before the transaction changes anything */
+	TWRITE(d0, tx, "/p/b", "from a=1");
+	end(d0, tx, "EAGAIN");
+	/* A read-only transaction commits when nothing it read changed. */
+	tx = start(d0);
+	TCALL(d0, XS_READ, tx, "/p/a");
+	assert_memory_equal(d0->data, "2", 1);
+	WRITE(d0, "/p/other", "x");
+	end(d0, tx, "OK");
+	CALL(d0, XS_READ, "/p/b");
+	assert_error(d0, "ENOENT");
+}
+
 const struct CMUnitTest txn_tests[] = {
+	cmocka_unit_test_setup_teardown(test_change_between_read_and_first_write, xs_setup,
+					xs_teardown),
 	cmocka_unit_test_setup_teardown(test_remove_then_recreate, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_directory_conflict, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_unprivileged_transaction, xs_setup, xs_teardown),
