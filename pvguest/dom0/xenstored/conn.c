@@ -65,7 +65,6 @@ void conn_queue(struct xsd_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_
 	m->next = NULL;
 	m->len = (uint32_t)sizeof(hdr) + alen + blen;
 	m->off = 0;
-	m->is_event = false;
 	memcpy(m->data, &hdr, sizeof(hdr));
 	if (alen)
 		memcpy(m->data + sizeof(hdr), a, alen);

@@ -3,7 +3,7 @@
  *   tree.c        nodes, lookup, creation, removal, ownership counts, clone
  *   path.c        path validation and canonical form, permission strings
  *   watch.c       watches and event delivery
- *   transaction.c transactions: snapshot, access log, conflict check, commit
+ *   transaction.c transactions: access log, private copy, conflict check, commit
  *   conn.c        message framing on a ring, output queue, back-pressure
  *   requests.c    one handler per message type (decode, check, act)
  *   domain.c      introduce / release / dying domains
@@ -114,7 +114,6 @@ unsigned int perms_format(const struct xs_perms *perms, char *buf, unsigned int 
 struct out_msg {
 	struct out_msg *next;
 	uint32_t len, off; /* whole message bytes, bytes already sent */
-	bool is_event;
 	char data[];
 };
 

@@ -6,8 +6,9 @@
  * carrying the error's name, or queues its own reply and returns XSD_OK.
  *
  * Inside a transaction (tx_id != 0) the node handlers work on the
- * transaction's snapshot and log every path they read or change
- * (txn_note), so the commit can detect conflicts; watches fire at commit.
+ * transaction's view (txn_view: the live tree until its first change, then
+ * its private copy) and log every path they read or change (txn_note), so
+ * the commit can detect conflicts; watches fire at commit.
  * Outside, changes land in the main tree at once, bump generations and
  * fire watches.  Reading a missing node reports ENOENT only to a caller who
  * may read its nearest existing ancestor, EACCES otherwise, so existence
@@ -24,7 +25,7 @@ struct req {
 	const struct xsd_sockmsg *hdr;
 	char *data;
 	struct xsd_txn *txn;  /* NULL outside a transaction */
-	struct xs_tree *tree; /* the transaction's snapshot or the main tree */
+	struct xs_tree *tree; /* the transaction's view or the main tree */
 	char *path;	      /* canonical path argument (XSD_PATH_BUF bytes) */
 };
 

@@ -40,8 +40,6 @@ static void send_event(struct xsd_conn *c, const struct xsd_watch *w, const char
 	}
 	conn_queue(c, XS_WATCH_EVENT, 0, 0, shown, (uint32_t)strlen(shown) + 1, w->token,
 		   (uint32_t)strlen(w->token) + 1);
-	if (c->out_tail)
-		c->out_tail->is_event = true;
 }
 
 enum xsd_err watch_add(struct xsd_conn *c, const char *path, const char *token, bool relative)
