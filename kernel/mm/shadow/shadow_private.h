@@ -30,7 +30,7 @@
 #define HV_SLOT_LAST  271U
 
 /* Flags of a superpage entry that shape its splinters (part of the key). */
-#define SH_FL_KEY_FLAGS (PTE_RW | PTE_NX)
+#define SH_FL_KEY_FLAGS (PTE_RW | PTE_NX | PTE_D)
 
 struct shadow_page {
 	unsigned long key;  /* guest frame (table, or superpage base) */

@@ -118,6 +118,7 @@ struct ref_result ref_walk(struct domain *d, unsigned long root, unsigned long v
 			unsigned long base = ((e & PTE_ADDR_MASK) >> 12) & ~(pages - 1);
 
 			r.gfn = base + ((va >> 12) & (pages - 1));
+			r.leaf = e;
 			break;
 		}
 		table = (e & PTE_ADDR_MASK) >> 12;

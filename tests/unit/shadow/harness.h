@@ -36,6 +36,7 @@ struct ref_result {
 	unsigned long gfn;
 	unsigned int ec;
 	unsigned long path[5]; /* table gfns, [4] = root */
+	uint64_t leaf;	       /* the guest's leaf entry (on success) */
 };
 struct ref_result ref_walk(struct domain *d, unsigned long root, unsigned long va,
 			   unsigned int access);

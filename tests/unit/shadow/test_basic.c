@@ -4,18 +4,10 @@
 #include <cmocka.h>
 #include "harness.h"
 
-static void test_smoke(void **state)
+void test_smoke(void **state)
 {
 	mm_machine_init(4096);
 	struct domain *d = mm_make_domain(1, 64, false, 64);
 	mm_free_domain(d);
 	mm_machine_fini();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_smoke),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }
