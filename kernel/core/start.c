@@ -12,7 +12,7 @@
  *                              at least 32 MiB of RAM
  *   frame allocator            all free RAM below 4 GiB
  *   final page tables          W^X image, direct map of all RAM; RAM above 4 GiB freed
- *   [screen console: a later commit]
+ *   screen console             when console=vga (the default)
  *   [B: traps, ACPI, APIC, time, SMP]
  *   banner                     version, CPUs, RAM
  *   [F: build dom0, scheduler]
@@ -128,6 +128,8 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	options_init();
 	frames_init();
 	paging_init(&boot_info);
+	if (hospes_options.console_vga)
+		screen_init(&boot_info);
 	banner();
 	if (hospes_options.selftest[0])
 		selftest_run(hospes_options.selftest);

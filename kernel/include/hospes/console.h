@@ -47,4 +47,8 @@ struct serial_config {
 };
 void serial_init(const struct serial_config *cfg);
 
+/* The screen console (kernel/console/screen.c): VGA text or framebuffer. */
+struct boot_info;
+void screen_init(const struct boot_info *bi);
+
 #endif
