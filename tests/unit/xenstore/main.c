@@ -13,6 +13,8 @@ int main(void)
 	failed += _cmocka_run_group_tests("xenstored_ops", ops_tests, n_ops_tests, NULL, NULL);
 	failed += _cmocka_run_group_tests("xenstored_perms", perm_tests, n_perm_tests, NULL, NULL);
 	failed += _cmocka_run_group_tests("xenstored_txn", txn_tests, n_txn_tests, NULL, NULL);
+	failed +=
+		_cmocka_run_group_tests("xenstored_model", model_tests, n_model_tests, NULL, NULL);
 	failed += _cmocka_run_group_tests("xenstored_fuzz", fuzz_tests, n_fuzz_tests, NULL, NULL);
 	return failed;
 }
