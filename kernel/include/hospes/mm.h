@@ -20,7 +20,7 @@
 
 #define DOMID_FREE 0x7ff5U /* not owned: in the allocator (a Hospes-internal id) */
 #ifndef DOMID_XEN
-#define DOMID_XEN 0x7FF2U /* the hypervisor's own frames (Xen's value) */
+#define DOMID_XEN 0x7ff2U /* the hypervisor's own frames (Xen's value) */
 #endif
 
 enum frame_use {

@@ -61,6 +61,9 @@ static void sh_fault_locked(struct shadow_domain *sd, struct shadow_vcpu *sv, un
 	struct p2m_lookup lk;
 	uint64_t leaf;
 
+	if (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST &&
+	    (long)va < 0) /* the hypervisor's range: the CPU's own verdict stands */
+		return sh_bounce(sd, vd, access | (ec & (PFEC_P | PFEC_RSVD)));
 	if (!root || guest_walk(sd->d, _gfn(root->key), va, access, &w))
 		return sh_bounce(sd, vd, root ? w.ec : access);
 	lk = p2m_lookup(sd->d, w.gfn);
