@@ -4,7 +4,9 @@
  * Polled output only: wait until the transmit holding register is empty,
  * then write the byte.  "\n" goes out as "\r\n".  The line is programmed
  * from the com1= option (default 115200,8n1): divisor latch = 115200 /
- * baud.  Interrupt-driven input is dom0's business (it owns the UART's
+ * baud.  It is on from the first line of start of day (so every boot
+ * failure is visible) until options say console= without com1.
+ * Interrupt-driven input is dom0's business (it owns the UART's
  * IRQ through PHYSDEVOP).
  */
 #include <asm/io.h>
@@ -27,6 +29,7 @@
 #define TX_SPIN_MAX 100000 /* give up on a missing UART instead of hanging */
 
 static uint16_t serial_port;
+static bool serial_off;
 
 static void serial_putc(char c)
 {
@@ -38,6 +41,8 @@ static void serial_putc(char c)
 
 static void serial_write(struct console *con, const char *s, size_t n)
 {
+	if (serial_off)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
@@ -57,6 +62,11 @@ static uint8_t line_control(const struct serial_config *cfg)
 	else if (cfg->parity == 'e')
 		lcr |= 0x18;
 	return lcr;
+}
+
+void serial_disable(void)
+{
+	serial_off = true;
 }
 
 void serial_init(const struct serial_config *cfg)

@@ -89,6 +89,8 @@ static void options_init(void)
 	cmdline_parse(boot_info.cmdline, &hospes_options);
 	console_set_loglevel(hospes_options.loglvl);
 	serial_init(&hospes_options.com1);
+	if (!hospes_options.console_com1)
+		serial_disable();
 	panic_set_exit_qemu(hospes_options.selftest[0] != '\0');
 	if (boot_info_ram_bytes(&boot_info) < MIN_RAM_BYTES)
 		boot_fail("too little RAM (Hospes needs at least 32 MiB)");

@@ -46,6 +46,7 @@ struct serial_config {
 	char parity; /* 'n', 'o', 'e' */
 };
 void serial_init(const struct serial_config *cfg);
+void serial_disable(void); /* console= without com1 */
 
 /* The screen console (kernel/console/screen.c): VGA text or framebuffer. */
 struct boot_info;
