@@ -6,6 +6,9 @@
 #ifndef HOSPES_SMP_H
 #define HOSPES_SMP_H
 
+/* Most CPUs Hospes runs on; CPU ids are 0 .. NR_CPUS-1 (0 = boot CPU). */
+#define NR_CPUS 64
+
 extern unsigned int nr_cpus_online;
 
 #endif

@@ -1,0 +1,77 @@
+/*
+ * Exceptions and interrupt vectors: the interface of idt.c and traps.c.
+ *
+ * Vectors 0-31 are the CPU's exceptions, dispatched by traps.c: from the
+ * hypervisor (ring 0) they are fatal after a register dump and backtrace,
+ * except page faults, which go first to do_page_fault() (engineer D's
+ * shadow code) and then to the exception-fixup table; from a guest (RPL 3)
+ * they go to pv_trap() (engineer F).  Vectors 32-255 are interrupts and
+ * IPIs: whoever owns a vector registers a handler with irq_set_handler().
+ */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <asm/regs.h>
+
+/* Exception vectors. */
+#define TRAP_DE	 0
+#define TRAP_DB	 1
+#define TRAP_NMI 2
+#define TRAP_BP	 3
+#define TRAP_UD	 6
+#define TRAP_NM	 7
+#define TRAP_DF	 8
+#define TRAP_GP	 13
+#define TRAP_PF	 14
+#define TRAP_MC	 18
+
+/* Interrupt vectors Hospes uses (higher vector = higher priority class). */
+#define VEC_IRQ_BASE	 0x30 /* ISA IRQ n (through the IOAPIC or PIC) -> 0x30 + n */
+#define VEC_HYPERCALL	 0x82 /* int $0x82, DPL 3 */
+#define VEC_CALL_FUNC	 0xf0 /* IPI: smp_call_function */
+#define VEC_TIMER	 0xf1 /* LAPIC timer and the "reprogram" IPI */
+#define VEC_STOP	 0xf2 /* IPI: halt (panic) */
+#define VEC_SELFTEST_IPI 0xf3 /* IPI: round-trip test */
+#define VEC_SPURIOUS	 0xff
+
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+
+/* Route vector (32-255) to fn; the handler must send EOI (lapic_eoi). */
+void irq_set_handler(unsigned int vector, irq_handler_t fn);
+
+/* Make vector a DPL-3 gate (reachable with int $vector from a guest) to fn. */
+void irq_set_gate_dpl3(unsigned int vector, irq_handler_t fn);
+
+/* Build the IDT once (boot CPU) and load it (every CPU). */
+void idt_init(void);
+void idt_load(void);
+
+/* The C entry from entry.S. */
+void do_trap(struct cpu_regs *regs);
+
+/*
+ * Hooks others implement (weak defaults in traps.c panic or decline):
+ *   pv_trap        engineer F: an exception raised by a guest (bounce it)
+ *   do_page_fault  engineer D: returns true if the fault was handled
+ *                  (shadow fill, or bounced to the guest)
+ */
+void pv_trap(struct cpu_regs *regs);
+bool do_page_fault(struct cpu_regs *regs, unsigned long cr2);
+
+/*
+ * Exception fixup: an instruction that may fault on purpose (a guest
+ * memory access in ring 0) is listed with the address to resume at.  Use
+ * EXTABLE_ENTRY(insn_label, fixup_label) inside inline assembly.
+ */
+struct extable_entry {
+	unsigned long insn, fixup;
+};
+
+#define EXTABLE_ENTRY(insn, fixup)                                                                 \
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #insn ", " #fixup "\n\t."            \
+										"popsection\n"
+
+/* The fixup address for a fault at rip, or 0. */
+unsigned long extable_search(unsigned long rip);
+
+#endif

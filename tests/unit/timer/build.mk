@@ -1,0 +1,1 @@
+UNIT_SRCS_timer := kernel/time/timer.c kernel/time/scale.c
