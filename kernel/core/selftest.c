@@ -12,11 +12,15 @@
  *           (each is stamped), freed, and the free count must come back
  *   panic   panics on purpose, two calls deep: the verdict must be fail
  *           and the log must show a backtrace naming these functions
+ *   platform, fault, poweroff, reboot: the machine layer's tests
+ *           (kernel/arch/x86_64/selftest.c, tests/scenarios/platform.sh)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/panic.h>
+#include <hospes/platform.h>
+#include <hospes/reboot.h>
 
 #define STAMP 0x5ca1ab1e00000000UL
 
@@ -94,6 +98,10 @@ static const struct selftest selftests[] = {
 	{"boot", selftest_boot},
 	{"frames", selftest_frames},
 	{"panic", selftest_panic},
+	{"platform", platform_selftest},
+	{"fault", platform_selftest_fault},
+	{"poweroff", machine_poweroff},
+	{"reboot", machine_reboot},
 };
 
 void selftest_run(const char *name)

@@ -6,14 +6,16 @@
  * loader's magic and the physical address of its information block.  Each
  * step below is one call, in dependency order:
  *
+ *   per-CPU area               smp_processor_id() works (GS base)
  *   serial console (defaults)  so every later step can explain a failure
  *   boot information           copied out of the loader's memory
  *   command line               options; serial reprogrammed, loglvl set;
  *                              at least 32 MiB of RAM
+ *   ACPI tables                read while the early tables still map them
  *   frame allocator            all free RAM below 4 GiB
  *   final page tables          W^X image, direct map of all RAM; RAM above 4 GiB freed
  *   screen console             when console=vga (the default)
- *   [B: traps, ACPI, APIC, time, SMP]
+ *   platform                   GDT/IDT, APICs, time, all CPUs online
  *   banner                     version, CPUs, RAM
  *   [F: build dom0, scheduler]
  *   self-test verdict or idle
@@ -31,6 +33,7 @@
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/panic.h>
+#include <hospes/platform.h>
 #include <hospes/smp.h>
 
 #define MIN_RAM_BYTES (32UL << 20)
@@ -125,13 +128,16 @@ static __noreturn void idle(void)
 
 void start_hospes(uint32_t magic, uint32_t info_pa)
 {
+	platform_early_init();
 	serial_early();
 	boot_info_init(magic, info_pa);
 	options_init();
+	platform_firmware_init();
 	frames_init();
 	paging_init(&boot_info);
 	if (hospes_options.console_vga)
 		screen_init(&boot_info);
+	platform_init();
 	banner();
 	if (hospes_options.selftest[0])
 		selftest_run(hospes_options.selftest);

@@ -6,25 +6,35 @@
  * 32x32->64 multiply: ns = (shifted delta * mul) >> 32, where the shift
  * (left when positive) brings the frequency into the range where
  * mul = 2^32 * 1e9 / (hz shifted) fits 32 bits.  We pick the shift so that
- * mul is as large as possible (most precise).
+ * mul is as large as possible (most precise).  The same form, with the
+ * ratio turned round, converts nanoseconds back to TSC ticks (for the
+ * TSC-deadline timer) without a 128-bit division.
  */
 #include <hospes/time.h>
 
-void time_scale_from_hz(uint64_t hz, uint32_t *mul, int8_t *shift)
+void time_scale_ratio(uint64_t num, uint64_t den, uint32_t *mul, int8_t *shift)
 {
-	uint64_t target = NSEC_PER_SEC; /* ns per second */
 	int s = 0;
-	/* mul < 2^32 needs hz > target; precision wants hz <= 2 * target. */
-	while (hz <= target && s < 31) {
-		hz <<= 1;
+	while (num >> 32) { /* keep num << 32 inside 64 bits */
+		num >>= 1;
+		den >>= 1;
+	}
+	/* mul < 2^32 needs den > num; precision wants den <= 2 * num. */
+	while (den <= num && s < 31) {
+		den <<= 1;
 		s++;
 	}
-	while (hz > 2 * target) {
-		hz >>= 1;
+	while (den > 2 * num) {
+		den >>= 1;
 		s--;
 	}
 	*shift = (int8_t)s;
-	*mul = (uint32_t)((target << 32) / hz);
+	*mul = (uint32_t)((num << 32) / den);
+}
+
+void time_scale_from_hz(uint64_t hz, uint32_t *mul, int8_t *shift)
+{
+	time_scale_ratio(NSEC_PER_SEC, hz, mul, shift);
 }
 
 uint64_t time_scale_delta(uint64_t delta, uint32_t mul, int8_t shift)

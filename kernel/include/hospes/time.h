@@ -36,6 +36,8 @@ uint64_t now_ns(void);
 
 /* Scale arithmetic (kernel/time/scale.c, host-tested). */
 void time_scale_from_hz(uint64_t hz, uint32_t *mul, int8_t *shift);
+/* The scale for x -> x * num / den (num, den > 0). */
+void time_scale_ratio(uint64_t num, uint64_t den, uint32_t *mul, int8_t *shift);
 uint64_t time_scale_delta(uint64_t delta, uint32_t mul, int8_t shift);
 /* Days since 1970-01-01 for a Gregorian date (for the RTC). */
 uint64_t time_days_from_civil(unsigned int year, unsigned int month, unsigned int day);

@@ -138,6 +138,18 @@ static void test_scale_common_frequencies(void **state)
 	}
 }
 
+static void test_ratio_ns_to_ticks(void **state)
+{
+	uint32_t mul;
+	int8_t shift;
+	time_scale_ratio(2400000000ULL, NSEC_PER_SEC, &mul, &shift);
+	assert_true(mul >= 0x80000000U);
+	assert_in_range(time_scale_delta(NSEC_PER_SEC, mul, shift), 2400000000ULL - 2400,
+			2400000000ULL + 2400);
+	time_scale_ratio(6000000000ULL, NSEC_PER_SEC, &mul, &shift); /* num above 2^32 */
+	assert_in_range(time_scale_delta(1000, mul, shift), 5999, 6000);
+}
+
 static void test_days_from_civil(void **state)
 {
 	assert_int_equal(time_days_from_civil(1970, 1, 1), 0);
@@ -154,6 +166,7 @@ int main(void)
 		cmocka_unit_test_setup(test_function_may_rearm, setup),
 		cmocka_unit_test_setup(test_remote_cpu_queue, setup),
 		cmocka_unit_test_setup(test_scale_common_frequencies, setup),
+		cmocka_unit_test_setup(test_ratio_ns_to_ticks, setup),
 		cmocka_unit_test_setup(test_days_from_civil, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,12 +39,14 @@ static inline void local_irq_disable(void)
 }
 
 /*
- * Placeholder until the per-CPU data of kernel/core (engineer B) lands:
- * only the boot CPU runs hypervisor C code before then.
+ * The running CPU's id: struct percpu's cpu_id, at offset 8 from the GS
+ * base (hospes/percpu.h; set by percpu_init() first thing at boot).
  */
 static inline unsigned int smp_processor_id(void)
 {
-	return 0;
+	unsigned int id;
+	__asm__ __volatile__("movl %%gs:8, %0" : "=r"(id));
+	return id;
 }
 
 static inline void *maddr_to_virt(paddr_t pa)

@@ -69,7 +69,7 @@ struct extable_entry {
 
 #define EXTABLE_ENTRY(insn, fixup)                                                                 \
 	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #insn ", " #fixup "\n\t."            \
-										"popsection\n"
+	"popsection\n"
 
 /* The fixup address for a fault at rip, or 0. */
 unsigned long extable_search(unsigned long rip);

@@ -1,0 +1,113 @@
+/*
+ * Exception and interrupt entry: 256 stubs and two common paths.
+ *
+ * Stub v (16 bytes apart, at trap_stubs + 16 * v) makes every vector look
+ * alike: it pushes a zero error code where the CPU pushes none, then the
+ * vector, and jumps to a common path that pushes the general registers,
+ * completing a struct cpu_regs (asm/regs.h), and calls do_trap(regs).
+ * Whatever the C code leaves in the frame is what iretq resumes.
+ *
+ * GS: in ring 0 the GS base is this CPU's struct percpu.  An entry from a
+ * guest (saved CS has RPL 3) executes swapgs on the way in and out, so the
+ * guest's GS base waits in MSR_KERNEL_GS_BASE.  NMI, #DF and #MC run on IST
+ * stacks and may arrive anywhere, even between a guest entry and its
+ * swapgs, so their path ("paranoid") decides by the GS base itself: a
+ * hypervisor address (sign bit set) means it is already ours.  Guests must
+ * therefore never get a GS base in the hypervisor's half (set_segment_base
+ * refuses it).
+ */
+#include <asm/regs.h>
+
+#define MSR_GS_BASE 0xc0000101
+
+	.section .text, "ax"
+
+.macro PUSH_REGS
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+.macro POP_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+.endm
+
+	.balign 16
+	.globl trap_stubs
+trap_stubs:
+	.set	vec, 0
+	.rept	256
+	.balign	16
+	.if !(vec == 8 || vec == 10 || vec == 11 || vec == 12 || vec == 13 || vec == 14 || vec == 17 || vec == 21 || vec == 29 || vec == 30)
+	pushq	$0
+	.endif
+	pushq	$vec
+	.if vec == 2 || vec == 8 || vec == 18
+	jmp	paranoid_entry
+	.else
+	jmp	common_entry
+	.endif
+	.set	vec, vec + 1
+	.endr
+
+common_entry:
+	cld
+	PUSH_REGS
+	testb	$3, REGS_CS(%rsp)
+	jz	1f
+	swapgs
+1:	movq	%rsp, %rdi
+	xorl	%ebp, %ebp		/* backtraces end here */
+	call	do_trap
+	testb	$3, REGS_CS(%rsp)
+	jz	2f
+	swapgs
+2:	POP_REGS
+	addq	$16, %rsp		/* vector, error code */
+	iretq
+
+paranoid_entry:
+	cld
+	PUSH_REGS
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	xorl	%ebx, %ebx		/* rbx survives the call: 1 = swapped */
+	testl	%edx, %edx
+	js	1f
+	swapgs
+	movl	$1, %ebx
+1:	movq	%rsp, %rdi
+	xorl	%ebp, %ebp
+	call	do_trap
+	testl	%ebx, %ebx
+	jz	2f
+	swapgs
+2:	POP_REGS
+	addq	$16, %rsp
+	iretq

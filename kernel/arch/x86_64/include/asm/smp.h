@@ -1,0 +1,22 @@
+/* SMP bring-up and IPIs (kernel/arch/x86_64/smp.c). */
+#ifndef ASM_SMP_H
+#define ASM_SMP_H
+
+#include <hospes/types.h>
+
+/* First thing at boot: CPU 0's per-CPU area and GS base. */
+void percpu_init_boot(unsigned long stack_top);
+
+/* Start every enabled CPU of the MADT; returns when all are online or given up. */
+void smp_init(void);
+
+/* Send vector to CPU cpu (a fixed IPI). */
+void send_ipi(unsigned int cpu, uint8_t vector);
+
+/*
+ * Run fn(data) on every other online CPU, in interrupt context there, and
+ * wait until all have returned.  Call with interrupts enabled.
+ */
+void smp_call_function(void (*fn)(void *data), void *data);
+
+#endif

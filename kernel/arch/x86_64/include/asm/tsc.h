@@ -1,0 +1,15 @@
+/* TSC calibration (kernel/arch/x86_64/tsc.c). */
+#ifndef ASM_TSC_H
+#define ASM_TSC_H
+
+#include <hospes/types.h>
+
+void tsc_init(void);
+uint64_t tsc_hz_by_pit(void);
+uint64_t tsc_hz_by_hpet(void); /* 0 without an HPET */
+
+/* The LAPIC timer (apic_timer.c): mode choice on the boot CPU, then per CPU. */
+void apic_timer_init_boot(void);
+void apic_timer_init_cpu(void);
+
+#endif

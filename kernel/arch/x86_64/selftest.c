@@ -1,0 +1,179 @@
+/*
+ * selftest=platform: checks of the running machine layer that cannot pass
+ * by accident.
+ *
+ *   ipi     CPU 0 pings every other online CPU with VEC_SELFTEST_IPI and
+ *           waits for each to ping back; smp_call_function then runs a
+ *           function on all others, each setting its own bit.
+ *   timer   one timer per CPU, 5 ms ahead; each must fire on its own CPU,
+ *           not before its expiry and less than 50 ms after it.
+ *   tsc     the TSC rate measured again against the PIT (and the HPET when
+ *           there is one) must agree with the boot calibration within 10%.
+ *   cpus    the number online equals the MADT's enabled CPUs.
+ *   fixup   a read of an unmapped hypervisor address, listed in the
+ *           exception-fixup table, resumes at its fixup label.
+ *
+ * selftest=fault instead takes a page fault with no fixup, which must end
+ * in a register dump, a backtrace and a panic (the fail verdict).
+ */
+#include <asm/apic.h>
+#include <asm/arch.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+#include <asm/tsc.h>
+#include <hospes/acpi.h>
+#include <hospes/lib.h>
+#include <hospes/percpu.h>
+#include <hospes/platform.h>
+#include <hospes/time.h>
+
+#define WAIT_NS (100 * NSEC_PER_MSEC)
+
+static volatile unsigned int pongs;
+static volatile uint64_t call_mask;
+static struct timer timers[NR_CPUS];
+static volatile uint64_t fired_at[NR_CPUS];
+static volatile unsigned int fired_on[NR_CPUS];
+
+static void selftest_ipi(struct cpu_regs *regs)
+{
+	lapic_eoi();
+	if (smp_processor_id() == 0)
+		__atomic_fetch_add(&pongs, 1, __ATOMIC_RELEASE);
+	else
+		send_ipi(0, VEC_SELFTEST_IPI);
+}
+
+static bool wait_until(volatile unsigned int *v, unsigned int want)
+{
+	uint64_t end = now_ns() + WAIT_NS;
+	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) != want && now_ns() < end)
+		cpu_relax();
+	return *v == want;
+}
+
+static bool check(const char *what, bool ok)
+{
+	printk("selftest platform: %s: %s\n", what, ok ? "ok" : "FAILED");
+	return ok;
+}
+
+static void mark_cpu(void *data)
+{
+	__atomic_fetch_or(&call_mask, 1ULL << smp_processor_id(), __ATOMIC_RELAXED);
+}
+
+static bool test_ipi(void)
+{
+	bool ok = true;
+	irq_set_handler(VEC_SELFTEST_IPI, selftest_ipi);
+	for (unsigned int c = 1; c < NR_CPUS; c++) {
+		if (!percpu[c].online)
+			continue;
+		pongs = 0;
+		uint64_t t0 = now_ns();
+		send_ipi(c, VEC_SELFTEST_IPI);
+		bool back = wait_until(&pongs, 1);
+		printk("selftest platform: IPI round trip CPU0 -> CPU%u -> CPU0: %lu ns\n", c,
+		       (unsigned long)(now_ns() - t0));
+		ok &= check("IPI answered", back);
+	}
+	uint64_t want = 0;
+	for (unsigned int c = 1; c < NR_CPUS; c++)
+		if (percpu[c].online)
+			want |= 1ULL << c;
+	call_mask = 0;
+	smp_call_function(mark_cpu, NULL);
+	return check("smp_call_function reached every other CPU", call_mask == want) && ok;
+}
+
+static void timer_fired(void *data)
+{
+	unsigned int c = (unsigned int)(uintptr_t)data;
+	fired_on[c] = smp_processor_id();
+	fired_at[c] = now_ns();
+}
+
+static bool test_timers(void)
+{
+	uint64_t base = now_ns() + 5 * NSEC_PER_MSEC;
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		fired_at[c] = 0;
+		fired_on[c] = ~0U;
+		if (percpu[c].online) {
+			timer_init(&timers[c], timer_fired, (void *)(uintptr_t)c, c);
+			timer_set(&timers[c], base + c * NSEC_PER_MSEC);
+		}
+	}
+	uint64_t end = base + NR_CPUS * NSEC_PER_MSEC + WAIT_NS;
+	while (now_ns() < end)
+		cpu_relax();
+	bool ok = true;
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		if (!percpu[c].online)
+			continue;
+		uint64_t exp = timers[c].expires_ns, at = fired_at[c];
+		bool good = at >= exp && at - exp < 50 * NSEC_PER_MSEC && fired_on[c] == c;
+		printk("selftest platform: timer on CPU%u fired %lu us after expiry on CPU%d\n", c,
+		       at ? (unsigned long)((at - exp) / 1000) : 0UL, (int)fired_on[c]);
+		ok &= check("timer fired on time on its CPU", good);
+	}
+	return ok;
+}
+
+static bool close_to(uint64_t a, uint64_t b)
+{
+	return a * 10 >= b * 9 && a * 10 <= b * 11;
+}
+
+static bool test_tsc(void)
+{
+	uint64_t hz = cpu_khz * 1000, pit = tsc_hz_by_pit(), hpet = tsc_hz_by_hpet();
+	printk("selftest platform: TSC %lu Hz at boot, %lu Hz by the PIT, %lu Hz by the HPET\n",
+	       (unsigned long)hz, (unsigned long)pit, (unsigned long)hpet);
+	bool ok = check("TSC agrees with the PIT", close_to(pit, hz));
+	if (hpet)
+		ok &= check("TSC agrees with the HPET", close_to(hpet, hz));
+	return ok;
+}
+
+#define UNMAPPED_VA 0xffff87ff00000000UL /* hypervisor half, never mapped */
+
+static bool probe_read(unsigned long va, uint64_t *val)
+{
+	int ok = 0;
+	__asm__ __volatile__("1:\tmovq (%2), %0\n\t"
+			     "movl $1, %1\n"
+			     "2:\n" EXTABLE_ENTRY(1b, 2b)
+			     : "=&r"(*val), "+r"(ok)
+			     : "r"(va)
+			     : "memory");
+	return ok;
+}
+
+static bool test_fixup(void)
+{
+	uint64_t v = 0, mapped = 0x1234;
+	bool ok = check("fixup: a mapped read succeeds", probe_read((unsigned long)&mapped, &v));
+	ok &= check("fixup: the value read is right", v == 0x1234);
+	return check("fixup: an unmapped read recovers", !probe_read(UNMAPPED_VA, &v)) && ok;
+}
+
+void platform_selftest_fault(void)
+{
+	printk("selftest fault: reading %#lx with no fixup\n", UNMAPPED_VA);
+	(void)*(volatile uint64_t *)UNMAPPED_VA;
+	printk(LOG_ERR "selftest fault: the read did not fault\n");
+}
+
+void platform_selftest(void)
+{
+	bool ok = check("every MADT CPU online",
+			nr_cpus_online == (acpi_info.nr_cpus ? acpi_info.nr_cpus : 1));
+	ok &= test_ipi();
+	ok &= test_timers();
+	ok &= test_tsc();
+	ok &= test_fixup();
+	if (!ok)
+		panic("selftest platform: a check failed");
+}

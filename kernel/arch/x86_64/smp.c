@@ -1,0 +1,224 @@
+/*
+ * SMP: per-CPU set-up, AP bring-up with INIT-SIPI-SIPI, and IPIs.
+ *
+ * The boot CPU is CPU 0.  The other enabled CPUs of the MADT become CPUs
+ * 1, 2, ... in MADT order and are started one at a time: the real-mode
+ * trampoline (trampoline.S) is copied to TRAMPOLINE_PA (below 1 MiB, which
+ * the frame allocator never hands out), its parameter block gets this AP's
+ * stack and id, then INIT, 10 ms, SIPI, 200 us, SIPI (the MP spec's
+ * sequence).  The hypervisor's page tables have no identity map, so the
+ * AP starts on a small PML4 of its own (in the image, below 4 GiB as a
+ * real-mode CR3 load needs) that shares the hypervisor slots 256-271 and
+ * adds a 2 MiB identity map over the trampoline; its first C instruction
+ * switches to the real tables.  The AP loads its GDT/TSS and the IDT, enables its LAPIC and
+ * timer, marks itself online and idles with interrupts on.  A CPU that is
+ * not online after 200 ms is reported and skipped.
+ *
+ * smp_call_function: call_lock serializes callers; the caller publishes
+ * fn/data, sends VEC_CALL_FUNC to every other online CPU and spins until
+ * the count of finished CPUs reaches the number it sent to.
+ */
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/desc.h>
+#include <asm/layout.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+#include <asm/tsc.h>
+#include <hospes/acpi.h>
+#include <hospes/lib.h>
+#include <hospes/panic.h>
+#include <hospes/percpu.h>
+#include <hospes/spinlock.h>
+#include <hospes/time.h>
+
+#define TRAMPOLINE_PA 0x8000UL
+#define AP_WAIT_NS    (200 * NSEC_PER_MSEC)
+#define CR4_PCIDE     (1UL << 17)
+
+struct trampoline_params {
+	uint64_t cr3, efer, cr4, stack, entry, cpu;
+};
+
+extern const char trampoline_start[], trampoline_end[];
+extern const char trampoline_params[];
+
+static uint8_t ap_stacks[NR_CPUS][BOOT_STACK_SIZE] __aligned(16);
+static uint64_t ap_cr4;
+static uint64_t ap_pml4[512] __aligned(PAGE_SIZE);
+static uint64_t ap_l3[512] __aligned(PAGE_SIZE);
+static uint64_t ap_l2[512] __aligned(PAGE_SIZE);
+
+#define LOW_TABLE (_PAGE_PRESENT | _PAGE_RW)
+#define LOW_2M	  (_PAGE_PRESENT | _PAGE_RW | _PAGE_PSE)
+static spinlock_t call_lock = SPINLOCK_INIT;
+static void (*volatile call_fn)(void *);
+static void *volatile call_data;
+static volatile unsigned int call_done;
+
+void percpu_init_boot(unsigned long stack_top)
+{
+	struct percpu *p = &percpu[0];
+	p->self = p;
+	p->cpu_id = 0;
+	p->stack_top = stack_top;
+	wrmsr(MSR_GS_BASE, (uint64_t)p);
+}
+
+void send_ipi(unsigned int cpu, uint8_t vector)
+{
+	lapic_send_ipi(percpu[cpu].apic_id, APIC_DM_FIXED | vector);
+	__atomic_fetch_add(&this_cpu()->ipis, 1, __ATOMIC_RELAXED);
+}
+
+static void call_function_ipi(struct cpu_regs *regs)
+{
+	lapic_eoi();
+	call_fn(call_data);
+	__atomic_fetch_add(&call_done, 1, __ATOMIC_RELEASE);
+}
+
+void smp_call_function(void (*fn)(void *data), void *data)
+{
+	spin_lock(&call_lock);
+	call_fn = fn;
+	call_data = data;
+	call_done = 0;
+	unsigned int sent = 0, me = smp_processor_id();
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		if (c != me && percpu[c].online) {
+			send_ipi(c, VEC_CALL_FUNC);
+			sent++;
+		}
+	while (__atomic_load_n(&call_done, __ATOMIC_ACQUIRE) != sent)
+		cpu_relax();
+	spin_unlock(&call_lock);
+}
+
+static void stop_ipi(struct cpu_regs *regs)
+{
+	this_cpu()->online = false;
+	halt_forever();
+}
+
+static void stop_other_cpus(void)
+{
+	unsigned int me = smp_processor_id();
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		if (c != me && percpu[c].online)
+			lapic_send_ipi(percpu[c].apic_id, APIC_DM_FIXED | VEC_STOP);
+}
+
+static __noreturn void ap_idle(void)
+{
+	for (;;) {
+		local_irq_enable();
+		halt();
+	}
+}
+
+/* C entry of an AP, on its own stack, with the boot CPU's page tables. */
+static __noreturn void ap_start(unsigned int cpu)
+{
+	struct percpu *p = &percpu[cpu];
+	write_cr3(hypervisor_pml4_maddr());
+	write_cr4(ap_cr4);
+	wrmsr(MSR_GS_BASE, (uint64_t)p);
+	gdt_init_cpu(cpu);
+	idt_load();
+	lapic_init_cpu();
+	apic_timer_init_cpu();
+	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
+	p->online = true;
+	ap_idle();
+}
+
+static void delay_ns(uint64_t ns)
+{
+	uint64_t end = now_ns() + ns;
+	while (now_ns() < end)
+		cpu_relax();
+}
+
+/* The parameter block of the copy below 1 MiB. */
+static struct trampoline_params *installed_params(void)
+{
+	return (void *)((char *)maddr_to_virt(TRAMPOLINE_PA) +
+			(trampoline_params - trampoline_start));
+}
+
+static bool start_ap(unsigned int cpu, uint32_t apic_id)
+{
+	struct percpu *p = &percpu[cpu];
+	*p = (struct percpu){.self = p, .cpu_id = cpu, .apic_id = apic_id};
+	p->stack_top = (unsigned long)&ap_stacks[cpu][BOOT_STACK_SIZE];
+	struct trampoline_params *tp = installed_params();
+	tp->stack = p->stack_top;
+	tp->cpu = cpu;
+	lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
+	delay_ns(10 * NSEC_PER_MSEC);
+	for (int i = 0; i < 2; i++) {
+		lapic_send_ipi(apic_id, APIC_DM_STARTUP | (TRAMPOLINE_PA >> 12));
+		delay_ns(200 * NSEC_PER_USEC);
+	}
+	uint64_t end = now_ns() + AP_WAIT_NS;
+	while (!p->online && now_ns() < end)
+		cpu_relax();
+	return p->online;
+}
+
+static paddr_t image_pa(const void *p)
+{
+	return (unsigned long)p - IMAGE_VIRT_OFFSET;
+}
+
+/* The APs' first page tables: hypervisor slots plus low 2 MiB identity. */
+static paddr_t ap_tables(void)
+{
+	const uint64_t *hv = hypervisor_pml4();
+	for (unsigned int s = 256; s < 512; s++)
+		ap_pml4[s] = hv[s];
+	ap_pml4[0] = image_pa(ap_l3) | LOW_TABLE;
+	ap_l3[0] = image_pa(ap_l2) | LOW_TABLE;
+	ap_l2[0] = 0 | LOW_2M;
+	return image_pa(ap_pml4);
+}
+
+static void trampoline_install(void)
+{
+	memcpy(maddr_to_virt(TRAMPOLINE_PA), trampoline_start,
+	       (size_t)(trampoline_end - trampoline_start));
+	struct trampoline_params *tp = installed_params();
+	ap_cr4 = read_cr4();
+	tp->cr3 = ap_tables();
+	tp->efer = rdmsr(MSR_EFER);
+	tp->cr4 = ap_cr4 & ~CR4_PCIDE;
+	tp->entry = (uint64_t)ap_start;
+}
+
+void smp_init(void)
+{
+	uint32_t me = lapic_id();
+	percpu[0].apic_id = me;
+	percpu[0].online = true;
+	irq_set_handler(VEC_CALL_FUNC, call_function_ipi);
+	irq_set_handler(VEC_STOP, stop_ipi);
+	panic_stop_other_cpus = stop_other_cpus;
+	trampoline_install();
+	unsigned int next = 1;
+	for (unsigned int i = 0; i < acpi_info.nr_cpus; i++) {
+		uint32_t id = acpi_info.cpus[i].apic_id;
+		if (id == me)
+			continue;
+		if (next == NR_CPUS || (!x2apic_mode && id > 0xfe)) {
+			printk(LOG_WARN "smp: CPU with APIC id %u not started (limit)\n", id);
+			continue;
+		}
+		if (start_ap(next, id))
+			next++;
+		else
+			printk(LOG_WARN "smp: CPU with APIC id %u did not come online\n", id);
+	}
+}

@@ -1,0 +1,68 @@
+/*
+ * The application processors' way from real mode to the hypervisor.
+ *
+ * smp.c copies this blob to TRAMPOLINE_PA (below 1 MiB, page-aligned; the
+ * SIPI vector is its page number) and fills the parameter block at its end:
+ * the page-table root, EFER and CR4 of the boot CPU, the stack and the C
+ * entry for the AP.  The AP starts in real mode with CS = page, IP = 0, and
+ * goes straight to long mode: CR4.PAE, CR3, EFER.LME, then PE and PG in one
+ * CR0 write and a far jump into a 64-bit segment of the blob's own small
+ * GDT.  The page tables must map the trampoline page 1:1 (the boot tables'
+ * low identity map does).  The C entry then loads the real GDT and IDT.
+ */
+#define TRAMPOLINE_PA 0x8000
+#define REL(x) ((x) - trampoline_start)
+#define ABS(x) (TRAMPOLINE_PA + REL(x))
+
+	.section .rodata, "a"
+	.balign 16
+	.globl trampoline_start, trampoline_end, trampoline_params
+	.code16
+trampoline_start:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	lgdtl	REL(tr_gdt_desc)
+	movl	REL(tr_cr4), %eax
+	movl	%eax, %cr4
+	movl	REL(tr_cr3), %eax
+	movl	%eax, %cr3
+	movl	$0xc0000080, %ecx
+	movl	REL(tr_efer), %eax
+	movl	REL(tr_efer) + 4, %edx
+	wrmsr
+	movl	$0x80000011, %eax	/* PG | ET | PE */
+	movl	%eax, %cr0
+	ljmpl	$0x08, $ABS(tr_long)
+
+	.code64
+tr_long:
+	movl	$0x10, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movq	ABS(tr_stack), %rsp
+	movq	ABS(tr_cpu), %rdi
+	movq	ABS(tr_entry), %rax
+	xorl	%ebp, %ebp
+	jmp	*%rax
+
+	.balign 8
+tr_gdt:
+	.quad	0
+	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code */
+	.quad	0x00cf92000000ffff	/* 0x10: data */
+tr_gdt_desc:
+	.word	tr_gdt_desc - tr_gdt - 1
+	.long	ABS(tr_gdt)
+
+	.balign 8
+trampoline_params:
+tr_cr3:	.quad	0
+tr_efer: .quad	0
+tr_cr4:	.quad	0
+tr_stack: .quad	0
+tr_entry: .quad	0
+tr_cpu:	.quad	0
+trampoline_end:

@@ -1,0 +1,145 @@
+/*
+ * The TSC as the hypervisor's clock, and the CMOS RTC for the wallclock.
+ *
+ * Calibration counts TSC ticks over a known interval of a reference
+ * clock: the HPET main counter when ACPI lists an HPET (its period in
+ * femtoseconds is in its capabilities register), else PIT channel 2 in
+ * one-shot mode, polled through port 0x61 (no interrupts needed).  The
+ * result sets cpu_khz and the Xen-style scale (hospes/time.h) that both
+ * now_ns() and guests' vcpu_time_info use.  Without an invariant TSC
+ * (CPUID 0x80000007 EDX[8]) time drifts when the frequency changes; we
+ * warn and go on, as QEMU's TCG CPUs often do not advertise it.
+ *
+ * tsc_pit_ticks_hz() is also used by the self-test to cross-check the
+ * calibration against the other reference.
+ */
+#include <asm/arch.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/tsc.h>
+#include <hospes/acpi.h>
+#include <hospes/lib.h>
+#include <hospes/time.h>
+
+#define PIT_HZ	     1193182ULL
+#define PIT_CH2	     0x42
+#define PIT_MODE     0x43
+#define PIT_GATE     0x61
+#define CALIBRATE_MS 20
+#define HPET_CAP     0x000
+#define HPET_CONFIG  0x010
+#define HPET_COUNTER 0x0f0
+
+uint32_t tsc_to_system_mul;
+int8_t tsc_shift;
+uint64_t tsc_boot_stamp;
+uint64_t cpu_khz;
+uint64_t wallclock_boot_sec;
+
+uint64_t now_ns(void)
+{
+	return time_scale_delta(rdtsc() - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
+}
+
+/* TSC ticks per second measured over CALIBRATE_MS of PIT channel 2. */
+uint64_t tsc_hz_by_pit(void)
+{
+	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
+	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(PIT_MODE, 0xb0);				/* ch2, lo/hi, mode 0 */
+	outb(PIT_CH2, (uint8_t)count);
+	outb(PIT_CH2, (uint8_t)(count >> 8));
+	uint64_t t0 = rdtsc();
+	while (!(inb(PIT_GATE) & 0x20))
+		;
+	uint64_t t1 = rdtsc();
+	return (t1 - t0) * 1000 / CALIBRATE_MS;
+}
+
+static uint8_t *hpet_va;
+
+static volatile uint64_t *hpet_reg(unsigned int off)
+{
+	return (volatile uint64_t *)(hpet_va + off);
+}
+
+/* TSC ticks per second over CALIBRATE_MS of the HPET main counter, or 0. */
+uint64_t tsc_hz_by_hpet(void)
+{
+	if (!acpi_info.has_hpet)
+		return 0;
+	if (!hpet_va)
+		hpet_va = ioremap(acpi_info.hpet_addr, 0x400);
+	if (!hpet_va)
+		return 0;
+	uint64_t period_fs = *hpet_reg(HPET_CAP) >> 32;
+	if (period_fs == 0 || period_fs > 100000000) /* 100 ns: the spec's limit */
+		return 0;
+	*hpet_reg(HPET_CONFIG) |= 1; /* counter running */
+	uint64_t ticks = CALIBRATE_MS * 1000000000000ULL / period_fs;
+	uint64_t h0 = *hpet_reg(HPET_COUNTER), t0 = rdtsc();
+	while (*hpet_reg(HPET_COUNTER) - h0 < ticks)
+		cpu_relax();
+	uint64_t t1 = rdtsc(), h1 = *hpet_reg(HPET_COUNTER);
+	uint64_t elapsed_ns = (h1 - h0) * period_fs / 1000000;
+	return (t1 - t0) * NSEC_PER_SEC / elapsed_ns;
+}
+
+static uint8_t cmos(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static unsigned int bcd(uint8_t v, bool binary)
+{
+	return binary ? v : (v >> 4) * 10 + (v & 15);
+}
+
+/* Seconds since 1970 from the RTC (read twice until stable, UTC assumed). */
+static uint64_t rtc_read_sec(void)
+{
+	uint8_t r[6], again[6];
+	static const uint8_t regs[6] = {0x00, 0x02, 0x04, 0x07, 0x08, 0x09};
+	do {
+		while (cmos(0x0a) & 0x80) /* update in progress */
+			;
+		for (int i = 0; i < 6; i++)
+			r[i] = cmos(regs[i]);
+		for (int i = 0; i < 6; i++)
+			again[i] = cmos(regs[i]);
+	} while (memcmp(r, again, sizeof(r)) != 0);
+	bool bin = cmos(0x0b) & 4, h24 = cmos(0x0b) & 2;
+	unsigned int hour = bcd(r[2] & 0x7f, bin);
+	if (!h24 && (r[2] & 0x80))
+		hour = (hour % 12) + 12;
+	uint64_t days = time_days_from_civil(2000 + bcd(r[5], bin), bcd(r[4], bin), bcd(r[3], bin));
+	return days * 86400 + hour * 3600 + bcd(r[1], bin) * 60 + bcd(r[0], bin);
+}
+
+void tsc_init(void)
+{
+	uint32_t a, b, c, d;
+	cpuid(0x80000000, &a, &b, &c, &d);
+	bool invariant = false;
+	if (a >= 0x80000007) {
+		cpuid(0x80000007, &a, &b, &c, &d);
+		invariant = d & (1U << 8);
+	}
+	uint64_t hz = tsc_hz_by_hpet();
+	const char *ref = "HPET";
+	if (!hz) {
+		hz = tsc_hz_by_pit();
+		ref = "PIT";
+	}
+	cpu_khz = hz / 1000;
+	time_scale_from_hz(hz, &tsc_to_system_mul, &tsc_shift);
+	tsc_boot_stamp = rdtsc();
+	wallclock_boot_sec = rtc_read_sec();
+	printk("time: TSC %lu.%03lu MHz (calibrated against the %s)%s, wallclock %lu\n",
+	       (unsigned long)(cpu_khz / 1000), (unsigned long)(cpu_khz % 1000), ref,
+	       invariant ? ", invariant" : "", (unsigned long)wallclock_boot_sec);
+	if (!invariant)
+		printk(LOG_WARN "time: the TSC is not invariant; time may drift with frequency\n");
+}

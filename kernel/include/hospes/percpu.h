@@ -1,0 +1,37 @@
+/*
+ * Per-CPU data: one struct percpu per CPU, found through this_cpu().
+ *
+ * In ring 0 the GS base register points at the running CPU's struct
+ * percpu (whose first field points at itself), so this_cpu() and
+ * smp_processor_id() are one load.  Entry from a guest (ring 3) swaps GS
+ * (swapgs) so the guest's own GS base survives in MSR_KERNEL_GS_BASE; see
+ * kernel/arch/x86_64/entry.S.  The host tests use a fake with one CPU.
+ *
+ * Fields are written by their owner CPU only, except online (set once by
+ * the AP, read by the boot CPU) and the IPI counters (atomic).
+ */
+#ifndef HOSPES_PERCPU_H
+#define HOSPES_PERCPU_H
+
+#include <hospes/smp.h>
+#include <hospes/types.h>
+
+struct vcpu;
+
+struct percpu {
+	struct percpu *self;	 /* offset 0: this_cpu() reads it */
+	unsigned int cpu_id;	 /* offset 8: smp_processor_id() reads it */
+	uint32_t apic_id;	 /* local APIC id (x2APIC id in x2APIC mode) */
+	struct vcpu *curr_vcpu;	 /* engineer F: the vCPU running here, or NULL */
+	unsigned long stack_top; /* top of this CPU's hypervisor stack (TSS RSP0 when idle) */
+	struct tss64 *tss;
+	void *gdt;	      /* 16 pages; the hypervisor's descriptors from 0xE000 */
+	volatile bool online; /* set by the CPU itself once it idles */
+	uint64_t irqs, ipis;  /* counters for the log and tests */
+};
+
+extern struct percpu percpu[NR_CPUS];
+
+#include <asm/percpu.h>
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * The machine layer as start_hospes sees it (kernel/arch/x86_64/): CPU
+ * tables, ACPI, interrupt controllers, time, SMP; and its self-test.
+ */
+#ifndef HOSPES_PLATFORM_H
+#define HOSPES_PLATFORM_H
+
+#include <hospes/types.h>
+
+/* First thing at boot: this CPU's per-CPU area (smp_processor_id works). */
+void platform_early_init(void);
+
+/* Read the ACPI tables (before paging_init: the early tables map them). */
+void platform_firmware_init(void);
+
+/* Everything else (after paging_init), ending with all CPUs online, interrupts on. */
+void platform_init(void);
+
+/*
+ * selftest=platform: IPI round trips to every CPU, a timer on every CPU,
+ * TSC calibration cross-checked, exception fixup; one line per check,
+ * panics if any failed.
+ */
+void platform_selftest(void);
+
+/* selftest=fault: an unfixable hypervisor page fault (must panic). */
+void platform_selftest_fault(void);
+
+#endif
