@@ -8,7 +8,7 @@
  *   timer   one timer per CPU, 5 ms ahead; each must fire on its own CPU,
  *           not before its expiry and less than 50 ms after it.
  *   tsc     the TSC rate measured again against the PIT (and the HPET when
- *           there is one) must agree with the boot calibration within 10%.
+ *           there is one) must agree with the boot calibration within 2%.
  *   cpus    the number online equals the MADT's enabled CPUs.
  *   fixup   a read of an unmapped hypervisor address, listed in the
  *           exception-fixup table, resumes at its fixup label.
@@ -123,12 +123,23 @@ static bool test_timers(void)
 
 static bool close_to(uint64_t a, uint64_t b)
 {
-	return a * 10 >= b * 9 && a * 10 <= b * 11;
+	return a * 50 >= b * 49 && a * 50 <= b * 51; /* within 2% */
+}
+
+/* The median of three PIT measurements (one may catch a descheduled CPU). */
+static uint64_t median_pit(void)
+{
+	uint64_t a = tsc_hz_by_pit(), b = tsc_hz_by_pit(), c = tsc_hz_by_pit();
+	if ((a <= b && b <= c) || (c <= b && b <= a))
+		return b;
+	if ((b <= a && a <= c) || (c <= a && a <= b))
+		return a;
+	return c;
 }
 
 static bool test_tsc(void)
 {
-	uint64_t hz = cpu_khz * 1000, pit = tsc_hz_by_pit(), hpet = tsc_hz_by_hpet();
+	uint64_t hz = cpu_khz * 1000, pit = median_pit(), hpet = tsc_hz_by_hpet();
 	printk("selftest platform: TSC %lu Hz at boot, %lu Hz by the PIT, %lu Hz by the HPET\n",
 	       (unsigned long)hz, (unsigned long)pit, (unsigned long)hpet);
 	bool ok = check("TSC agrees with the PIT", close_to(pit, hz));

@@ -42,19 +42,32 @@ uint64_t now_ns(void)
 	return time_scale_delta(rdtsc() - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
 }
 
-/* TSC ticks per second measured over CALIBRATE_MS of PIT channel 2. */
+/* Latch PIT channel 2 and read its count, with the TSC just before the latch. */
+static uint16_t pit_ch2_read(uint64_t *tsc)
+{
+	*tsc = rdtsc();
+	outb(PIT_MODE, 0x80); /* latch channel 2 */
+	uint8_t lo = inb(PIT_CH2);
+	return (uint16_t)(lo | inb(PIT_CH2) << 8);
+}
+
+/*
+ * TSC ticks per second over CALIBRATE_MS of PIT channel 2, counting down
+ * from 0xffff.  Both ends are latched counts paired with a TSC read, so a
+ * slow loop (an emulated CPU descheduled while polling) does not skew it.
+ */
 uint64_t tsc_hz_by_pit(void)
 {
-	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
+	uint64_t want = PIT_HZ * CALIBRATE_MS / 1000, t0, t1;
 	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
 	outb(PIT_MODE, 0xb0);				/* ch2, lo/hi, mode 0 */
-	outb(PIT_CH2, (uint8_t)count);
-	outb(PIT_CH2, (uint8_t)(count >> 8));
-	uint64_t t0 = rdtsc();
-	while (!(inb(PIT_GATE) & 0x20))
-		;
-	uint64_t t1 = rdtsc();
-	return (t1 - t0) * 1000 / CALIBRATE_MS;
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+	uint16_t c0 = pit_ch2_read(&t0), c1;
+	do
+		c1 = pit_ch2_read(&t1);
+	while ((uint16_t)(c0 - c1) < want);
+	return (t1 - t0) * PIT_HZ / (uint16_t)(c0 - c1);
 }
 
 static uint8_t *hpet_va;
