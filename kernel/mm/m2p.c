@@ -144,3 +144,14 @@ mfn_t m2p_l3_mfn(struct domain *d)
 {
 	return d->p2m && d->p2m->m2p ? d->p2m->m2p->l3 : INVALID_MFN;
 }
+
+/* The data frame starting 2 MiB chunk `chunk` of d's m2p view (machphys_mfn_list). */
+mfn_t m2p_chunk_mfn(struct domain *d, unsigned long chunk)
+{
+	struct m2p_view *v = d->p2m->m2p;
+	unsigned long frame = chunk * 512;
+
+	if (!v || frame * M2P_PER_FRAME >= v->entries)
+		return INVALID_MFN;
+	return paddr_to_mfn(*m2p_l1e(v, frame) & PTE_ADDR_MASK);
+}

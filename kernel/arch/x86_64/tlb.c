@@ -26,3 +26,13 @@ void arch_flush_tlb_va_domain(struct domain *d, unsigned long va)
 	(void)d;
 	__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
 }
+
+void arch_load_cr3(paddr_t cr3)
+{
+	__asm__ __volatile__("mov %0, %%cr3" ::"r"(cr3) : "memory");
+}
+
+void arch_flush_cache(void)
+{
+	__asm__ __volatile__("wbinvd" ::: "memory");
+}

@@ -71,5 +71,6 @@ void m2p_domain_destroy(struct domain *d);
 void m2p_set(struct domain *d, gfn_t index, unsigned long value);
 unsigned long m2p_get(struct domain *d, gfn_t index);
 mfn_t m2p_l3_mfn(struct domain *d); /* L3 table to place in shadow L4 slot 256 */
+mfn_t m2p_chunk_mfn(struct domain *d, unsigned long chunk); /* first frame of 2 MiB chunk */
 
 #endif

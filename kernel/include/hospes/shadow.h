@@ -75,6 +75,9 @@ gfn_t shadow_guest_root(struct vcpu *v, bool user); /* for CR3 reads */
 /* Machine address of the shadow root for the mode (kernel or user) to load in CR3. */
 paddr_t shadow_activate(struct vcpu *v, bool user_mode);
 
+/* After a root change: reload CR3 if v is the running vCPU. */
+void shadow_reload(struct vcpu *v);
+
 /* Handle a #PF a guest took at va with hardware error code ec. */
 void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,
 		       struct shadow_fault_verdict *verdict);
@@ -89,5 +92,7 @@ void shadow_get_stats(struct domain *d, struct shadow_stats *st);
 /* Flush the TLBs of every CPU running a vCPU of d (arch glue: kernel/arch/x86_64/tlb.c). */
 void arch_flush_tlb_domain(struct domain *d);
 void arch_flush_tlb_va_domain(struct domain *d, unsigned long va);
+void arch_load_cr3(paddr_t cr3); /* this CPU */
+void arch_flush_cache(void);	 /* write back and invalidate caches (MMUEXT_FLUSH_CACHE) */
 
 #endif

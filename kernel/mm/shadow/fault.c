@@ -20,6 +20,7 @@
  * a table a CPU is running on.
  */
 #include <hospes/arch.h>
+#include <hospes/guest_access.h>
 #include <hospes/lib.h>
 #include <hospes/mm.h>
 #include <hospes/p2m.h>
@@ -180,4 +181,10 @@ paddr_t shadow_activate(struct vcpu *v, bool user_mode)
 	v->shadow->user_mode = user_mode;
 	root = sh_root(sd, v->shadow, user_mode);
 	return root ? mfn_to_paddr(root->smfn) : 0;
+}
+
+void shadow_reload(struct vcpu *v)
+{
+	if (v == current_vcpu())
+		arch_load_cr3(shadow_activate(v, v->shadow->user_mode));
 }
