@@ -23,4 +23,17 @@ int pv_copy_page(struct domain *d, gfn_t dst, gfn_t src);
 void pv_flush_tlb(struct domain *d);
 void pv_invlpg(struct domain *d, unsigned long va);
 
+/*
+ * The hypercall handlers (kernel/hypercall/mmu.c, memory.c), with the
+ * dispatch table's argument list: vCPU, then the guest's five arguments.
+ */
+long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsigned long done,
+		   unsigned long foreigndom, unsigned long a5);
+long do_update_va_mapping(struct vcpu *v, unsigned long va, unsigned long val, unsigned long flags,
+			  unsigned long a4, unsigned long a5);
+long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsigned long done,
+		  unsigned long foreigndom, unsigned long a5);
+long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg, unsigned long a3,
+		  unsigned long a4, unsigned long a5);
+
 #endif

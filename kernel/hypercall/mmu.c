@@ -1,0 +1,224 @@
+/*
+ * The PV MMU hypercalls: mmu_update (1), update_va_mapping (14) and
+ * mmuext_op (26).  This file is the trust boundary for them: it copies each
+ * request in through guest_access, decodes it, and hands a checked request
+ * to kernel/mm/shadow/pv_mmu.c, which validates the new entry and acts.
+ *
+ * Batches stop at the first failing request, whose error is returned; the
+ * number of requests completed is written to the guest's `done` counter
+ * (Xen's partial completion).  Frame numbers are in the caller's own frame
+ * space.  A page-table owner or data owner other than the caller (the
+ * foreigndom argument) is not supported and is refused with -EPERM; so is
+ * DOMID_IO, until the driver domain's MMIO mapping lands.
+ */
+#include <hospes/domain.h>
+#include <hospes/guest_access.h>
+#include <hospes/printk.h>
+#include <hospes/pv_mmu.h>
+#include <hospes/shadow.h>
+#include <public/errno.h>
+#include <public/xen.h>
+
+/* Only "self" is supported as page-table owner and as data owner. */
+static int mmu_owner_ok(struct domain *d, unsigned long foreigndom)
+{
+	domid_t fd = foreigndom & 0xffff;
+	unsigned long pfd = (foreigndom >> 16) & 0xffff;
+
+	if (fd != DOMID_SELF && fd != d->id)
+		return -XEN_EPERM;
+	if (pfd != 0 && pfd - 1 != d->id)
+		return -XEN_EPERM;
+	return 0;
+}
+
+static void report_done(unsigned long done_va, unsigned int done)
+{
+	if (done_va)
+		(void)copy_to_guest(done_va, &done,
+				    sizeof(done)); /* as in Xen: a bad pointer is ignored */
+}
+
+static long mmu_one(struct domain *d, const struct mmu_update *req)
+{
+	unsigned long cmd = req->ptr & 7, addr = req->ptr & ~7UL;
+	gfn_t table = _gfn(addr >> PAGE_SHIFT);
+	unsigned int idx = (addr & (PAGE_SIZE - 1)) >> 3;
+
+	switch (cmd) {
+	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_NO_TRANSLATE: /* a PV guest's frames need no translation */
+		return pv_pt_update(d, d, table, idx, req->val, false, 0);
+	case MMU_PT_UPDATE_PRESERVE_AD:
+		return pv_pt_update(d, d, table, idx, req->val, true, 0);
+	case MMU_MACHPHYS_UPDATE:
+		return pv_machphys_update(d, table, req->val);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsigned long done_va,
+		   unsigned long foreigndom, unsigned long a5)
+{
+	struct domain *d = v->domain;
+	unsigned int i = 0;
+	long rc = mmu_owner_ok(d, foreigndom);
+
+	count &= 0x7fffffffUL; /* Xen's continuation marker; guests never set it */
+	for (; !rc && i < count; i++) {
+		struct mmu_update req;
+
+		rc = copy_from_guest(&req, reqs + i * sizeof(req), sizeof(req));
+		if (rc)
+			break;
+		rc = mmu_one(d, &req);
+		if (rc)
+			break;
+	}
+	report_done(done_va, i);
+	return rc;
+}
+
+/* The vCPU bitmap of a *_MULTI flush; we flush the whole domain, but the pointer must be good. */
+static long read_vcpumask(unsigned long va)
+{
+	unsigned long mask;
+
+	return copy_from_guest(&mask, va, sizeof(mask));
+}
+
+static long flush_after_update(struct domain *d, unsigned long va, unsigned long flags)
+{
+	unsigned long scope = flags & ~UVMF_FLUSHTYPE_MASK;
+	long rc = 0;
+
+	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_NONE ||
+	    (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK)
+		return 0;
+	if (scope != UVMF_LOCAL && scope != UVMF_ALL)
+		rc = read_vcpumask(scope);
+	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
+		pv_flush_tlb(d);
+	else
+		pv_invlpg(d, va);
+	return rc;
+}
+
+long do_update_va_mapping(struct vcpu *v, unsigned long va, unsigned long val, unsigned long flags,
+			  unsigned long a4, unsigned long a5)
+{
+	long rc = pv_update_va_mapping(v, va, val);
+
+	if (rc)
+		return rc;
+	return flush_after_update(v->domain, va, flags);
+}
+
+static long mmuext_flush(struct domain *d, const struct mmuext_op *op)
+{
+	long rc = 0;
+
+	if (op->cmd == MMUEXT_TLB_FLUSH_MULTI || op->cmd == MMUEXT_INVLPG_MULTI)
+		rc = read_vcpumask((unsigned long)op->arg2.vcpumask.p);
+	if (rc)
+		return rc;
+	if (op->cmd == MMUEXT_TLB_FLUSH_LOCAL || op->cmd == MMUEXT_TLB_FLUSH_MULTI ||
+	    op->cmd == MMUEXT_TLB_FLUSH_ALL)
+		pv_flush_tlb(d);
+	else
+		pv_invlpg(d, op->arg1.linear_addr);
+	return 0;
+}
+
+static long mmuext_baseptr(struct vcpu *v, const struct mmuext_op *op)
+{
+	gfn_t kernel = shadow_guest_root(v, false), user = shadow_guest_root(v, true);
+	long rc;
+
+	if (op->cmd == MMUEXT_NEW_BASEPTR)
+		kernel = _gfn(op->arg1.mfn);
+	else
+		user = op->arg1.mfn ? _gfn(op->arg1.mfn) : INVALID_GFN;
+	rc = shadow_set_roots(v, kernel, user);
+	if (!rc)
+		shadow_reload(v);
+	return rc;
+}
+
+static long mmuext_set_ldt(const struct mmuext_op *op)
+{
+	unsigned long base = op->arg1.linear_addr;
+
+	if ((base & (PAGE_SIZE - 1)) || op->arg2.nr_ents > 8192 || base >= 0xffff800000000000UL)
+		return -XEN_EINVAL;
+	if (op->arg2.nr_ents) {
+		printk(LOG_WARN "mmuext_op: SET_LDT with %u entries: LDTs are not supported\n",
+		       op->arg2.nr_ents);
+		return -XEN_EINVAL;
+	}
+	return 0; /* no LDT: what the vCPU already has */
+}
+
+static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+	struct domain *d = v->domain;
+
+	switch (op->cmd) {
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
+	case MMUEXT_PIN_L4_TABLE:
+		return pv_pin_table(d, _gfn(op->arg1.mfn), op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+	case MMUEXT_UNPIN_TABLE:
+		return pv_unpin_table(d, _gfn(op->arg1.mfn));
+	case MMUEXT_NEW_BASEPTR:
+	case MMUEXT_NEW_USER_BASEPTR:
+		return mmuext_baseptr(v, op);
+	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_TLB_FLUSH_ALL:
+	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_INVLPG_ALL:
+		return mmuext_flush(d, op);
+	case MMUEXT_FLUSH_CACHE:
+	case MMUEXT_FLUSH_CACHE_GLOBAL:
+		if (!d->is_privileged)
+			return -XEN_EACCES;
+		arch_flush_cache();
+		return 0;
+	case MMUEXT_SET_LDT:
+		return mmuext_set_ldt(op);
+	case MMUEXT_CLEAR_PAGE:
+		return pv_clear_page(d, _gfn(op->arg1.mfn));
+	case MMUEXT_COPY_PAGE:
+		return pv_copy_page(d, _gfn(op->arg1.mfn), _gfn(op->arg2.src_mfn));
+	case MMUEXT_MARK_SUPER:
+	case MMUEXT_UNMARK_SUPER:
+		return -XEN_EOPNOTSUPP;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsigned long done_va,
+		  unsigned long foreigndom, unsigned long a5)
+{
+	unsigned int i = 0;
+	long rc = mmu_owner_ok(v->domain, foreigndom);
+
+	count &= 0x7fffffffUL;
+	for (; !rc && i < count; i++) {
+		struct mmuext_op op;
+
+		rc = copy_from_guest(&op, ops + i * sizeof(op), sizeof(op));
+		if (rc)
+			break;
+		rc = mmuext_one(v, &op);
+		if (rc)
+			break;
+	}
+	report_done(done_va, i);
+	return rc;
+}

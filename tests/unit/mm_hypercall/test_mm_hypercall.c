@@ -1,0 +1,346 @@
+/*
+ * The memory hypercalls through their guest-facing entry points: arguments
+ * are placed in the guest's memory and read back through copy_*_guest, as
+ * a guest would see them.  Covers decoding, partial completion (`done`),
+ * flush flags and every error code a malformed request earns.
+ *
+ * Guest layout (domU, RAM 0..255): L4 1, L3 2, L2 3, L1 4; VA(n) maps
+ * frame 16+n writable.  Arguments live at VA(0) (array), VA(1) (done).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <hospes/arch.h>
+#include <hospes/frame.h>
+#include <public/errno.h>
+#include <public/memory.h>
+#include <public/xen.h>
+#include "../shadow/harness.h"
+
+#define VA(n) (0x400000UL + (unsigned long)(n)*PAGE_SIZE)
+#define RWP   (PTE_P | PTE_RW)
+#define ARGS  VA(0)
+#define DONE  VA(1)
+
+extern unsigned long fake_cache_flushes;
+extern paddr_t fake_cr3;
+
+static struct domain *d, *other;
+static struct vcpu *v;
+
+struct domain *domain_lookup(domid_t id)
+{
+	return other && other->id == id ? other : NULL;
+}
+
+static int setup(void **state)
+{
+	mm_machine_init(4096);
+	d = mm_make_domain(1, 256, false, 64);
+	other = mm_make_domain(2, 16, false, 32);
+	v = d->vcpu[0];
+	mm_set_current(v);
+	gtable(d, _gfn(1))[0] = gpte(2, RWP);
+	gtable(d, _gfn(2))[0] = gpte(3, RWP);
+	gtable(d, _gfn(3))[2] = gpte(4, RWP);
+	for (int n = 0; n < 8; n++)
+		gtable(d, _gfn(4))[n] = gpte(16 + n, RWP);
+	assert_int_equal(shadow_set_roots(v, _gfn(1), INVALID_GFN), 0);
+	assert_true(cpu_access(v, false, VA(0), 0).ok); /* frames 1-4 are now page tables */
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	assert_int_equal(mm_check_isolation(d), 0);
+	mm_free_domain(other);
+	other = NULL;
+	mm_free_domain(d);
+	mm_machine_fini();
+	return 0;
+}
+
+static void put(unsigned long va, const void *p, size_t n)
+{
+	assert_int_equal(copy_to_guest(va, p, n), 0);
+}
+
+static unsigned int done_count(void)
+{
+	unsigned int n;
+
+	assert_int_equal(copy_from_guest(&n, DONE, sizeof(n)), 0);
+	return n;
+}
+
+static uint64_t pte_ptr(unsigned long table, unsigned int idx)
+{
+	return (table << PAGE_SHIFT) + idx * 8;
+}
+
+static void test_mmu_update_partial_completion(void **state)
+{
+	struct mmu_update reqs[3] = {
+		{pte_ptr(4, 10) | MMU_NORMAL_PT_UPDATE, gpte(40, RWP)},
+		{pte_ptr(4, 11) | MMU_NORMAL_PT_UPDATE, gpte(9000, RWP)}, /* beyond the p2m */
+		{pte_ptr(4, 12) | MMU_NORMAL_PT_UPDATE, gpte(41, RWP)},
+	};
+
+	put(ARGS, reqs, sizeof(reqs));
+	assert_int_equal(do_mmu_update(v, ARGS, 3, DONE, DOMID_SELF, 0), -XEN_EINVAL);
+	assert_int_equal(done_count(), 1);
+	assert_int_equal(gtable(d, _gfn(4))[10], gpte(40, RWP));
+	assert_int_equal(gtable(d, _gfn(4))[12], 0);
+	assert_int_equal(do_mmu_update(v, ARGS + 32, 1, DONE, DOMID_SELF, 0), 0);
+	assert_int_equal(done_count(), 1);
+	assert_int_equal(do_mmu_update(v, ARGS, 0, DONE, DOMID_SELF, 0), 0);
+	assert_int_equal(done_count(), 0);
+}
+
+static void test_mmu_update_errors(void **state)
+{
+	struct mmu_update r = {pte_ptr(4, 10) | 4, gpte(40, RWP)};
+
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(do_mmu_update(v, ARGS, 1, DONE, DOMID_SELF, 0), -XEN_ENOSYS);
+	assert_int_equal(do_mmu_update(v, 0x800000000000UL, 1, DONE, DOMID_SELF, 0), -XEN_EFAULT);
+	assert_int_equal(done_count(), 0);
+	assert_int_equal(do_mmu_update(v, VA(7) + 4090, 1, DONE, DOMID_SELF, 0), -XEN_EFAULT);
+	assert_int_equal(do_mmu_update(v, ARGS, 1, DONE, 2, 0), -XEN_EPERM);
+	assert_int_equal(do_mmu_update(v, ARGS, 1, DONE, 3UL << 16, 0), -XEN_EPERM);
+	r.ptr = pte_ptr(4, 10);
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(do_mmu_update(v, ARGS, 1, 0xffff800000000000UL, DOMID_SELF, 0), 0);
+	/* L4 slot of the hypervisor; an L2 entry to a frame outside RAM. */
+	r = (struct mmu_update){pte_ptr(1, 260), 0};
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(do_mmu_update(v, ARGS, 1, DONE, DOMID_SELF, 0), -XEN_EINVAL);
+	r = (struct mmu_update){pte_ptr(3, 5), gpte(700, RWP)};
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(do_mmu_update(v, ARGS, 1, DONE, DOMID_SELF, 0), -XEN_EINVAL);
+}
+
+static void test_mmu_update_machphys_and_preserve_ad(void **state)
+{
+	struct mmu_update r[2] = {
+		{(40UL << PAGE_SHIFT) + 120 + MMU_MACHPHYS_UPDATE, 77},
+		{pte_ptr(4, 0) | MMU_PT_UPDATE_PRESERVE_AD, gpte(16, RWP)},
+	};
+
+	put(ARGS, r, sizeof(r));
+	assert_int_equal(do_mmu_update(v, ARGS, 2, DONE, DOMID_SELF, 0), 0);
+	assert_int_equal(m2p_get(d, _gfn(40)), 77);
+	assert_true(gtable(d, _gfn(4))[0] & PTE_A); /* set by the access in setup() */
+	r[0].ptr = (9000UL << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE;
+	put(ARGS, r, sizeof(r));
+	assert_int_equal(do_mmu_update(v, ARGS, 2, DONE, DOMID_SELF, 0), -XEN_EINVAL);
+	assert_int_equal(done_count(), 0);
+}
+
+static void test_update_va_mapping_flags(void **state)
+{
+	unsigned long fl = fake_tlb_flushes, inv = fake_tlb_invlpgs, mask = 1;
+
+	assert_int_equal(do_update_va_mapping(v, VA(5), gpte(45, RWP), UVMF_INVLPG, 0, 0), 0);
+	assert_int_equal(fake_tlb_invlpgs, inv + 1);
+	assert_int_equal(cpu_access(v, false, VA(5), 0).mfn, mfn_x(p2m_lookup(d, _gfn(45)).mfn));
+	assert_int_equal(
+		do_update_va_mapping(v, VA(5), gpte(46, RWP), UVMF_TLB_FLUSH | UVMF_ALL, 0, 0), 0);
+	assert_int_equal(fake_tlb_flushes, fl + 1);
+	put(VA(2), &mask, sizeof(mask));
+	assert_int_equal(do_update_va_mapping(v, VA(5), 0, UVMF_TLB_FLUSH | VA(2), 0, 0), 0);
+	assert_int_equal(fake_tlb_flushes, fl + 2);
+	assert_int_equal(do_update_va_mapping(v, VA(5), 0, UVMF_INVLPG | 0x800000000000UL, 0, 0),
+			 -XEN_EFAULT);
+	inv = fake_tlb_invlpgs;
+	fl = fake_tlb_flushes;
+	assert_int_equal(do_update_va_mapping(v, VA(5), 0, UVMF_NONE, 0, 0), 0);
+	assert_int_equal(do_update_va_mapping(v, VA(5), 0, UVMF_FLUSHTYPE_MASK, 0, 0), 0);
+	assert_true(fake_tlb_invlpgs == inv && fake_tlb_flushes == fl);
+	/* A failed update flushes nothing and reports the error. */
+	assert_int_equal(do_update_va_mapping(v, VA(5), gpte(4, RWP), UVMF_INVLPG, 0, 0),
+			 -XEN_EINVAL);
+	assert_int_equal(fake_tlb_invlpgs, inv);
+}
+
+static long ext(unsigned int cmd, unsigned long a1, unsigned long a2)
+{
+	struct mmuext_op op = {.cmd = cmd};
+
+	op.arg1.mfn = a1;
+	op.arg2.src_mfn = a2;
+	put(ARGS, &op, sizeof(op));
+	return do_mmuext_op(v, ARGS, 1, DONE, DOMID_SELF, 0);
+}
+
+static void test_mmuext_pins_and_roots(void **state)
+{
+	struct mmuext_op ops[2] = {{.cmd = MMUEXT_PIN_L1_TABLE}, {.cmd = MMUEXT_PIN_L1_TABLE}};
+
+	ops[0].arg1.mfn = ops[1].arg1.mfn = 60;
+	put(ARGS, ops, sizeof(ops));
+	assert_int_equal(do_mmuext_op(v, ARGS, 2, DONE, DOMID_SELF, 0), -XEN_EINVAL);
+	assert_int_equal(done_count(), 1);
+	assert_int_equal(ext(MMUEXT_UNPIN_TABLE, 60, 0), 0);
+	assert_int_equal(ext(MMUEXT_UNPIN_TABLE, 60, 0), -XEN_EINVAL);
+	assert_int_equal(ext(MMUEXT_PIN_L4_TABLE, 9000, 0), -XEN_EINVAL);
+	/* A second address space, loaded into CR3 because v is running. */
+	memcpy(gtable(d, _gfn(5)), gtable(d, _gfn(1)), PAGE_SIZE);
+	assert_int_equal(ext(MMUEXT_PIN_L4_TABLE, 5, 0), 0);
+	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 5, 0), 0);
+	assert_int_equal(gfn_x(shadow_guest_root(v, false)), 5);
+	assert_int_equal(fake_cr3, shadow_activate(v, false));
+	assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 1, 0), 0);
+	assert_int_equal(gfn_x(shadow_guest_root(v, true)), 1);
+	assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 0, 0), 0);
+	assert_int_equal(gfn_x(shadow_guest_root(v, true)), INVALID_GFN_RAW);
+	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 9000, 0), -XEN_EINVAL);
+	assert_int_equal(gfn_x(shadow_guest_root(v, false)), 5);
+	assert_int_equal(do_mmuext_op(v, ARGS, 1, DONE, 2, 0), -XEN_EPERM);
+	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 1, 0), 0);
+	assert_int_equal(ext(MMUEXT_UNPIN_TABLE, 5, 0), 0);
+}
+
+static void test_mmuext_flushes_pages_and_refusals(void **state)
+{
+	unsigned long fl = fake_tlb_flushes, inv = fake_tlb_invlpgs, mask = 1;
+	struct mmuext_op op = {.cmd = MMUEXT_TLB_FLUSH_MULTI};
+
+	assert_int_equal(ext(MMUEXT_TLB_FLUSH_LOCAL, 0, 0), 0);
+	assert_int_equal(ext(MMUEXT_INVLPG_ALL, VA(3), 0), 0);
+	assert_true(fake_tlb_flushes == fl + 1 && fake_tlb_invlpgs == inv + 1);
+	put(VA(2), &mask, sizeof(mask));
+	op.arg2.vcpumask.p = (const void *)VA(2);
+	put(ARGS, &op, sizeof(op));
+	assert_int_equal(do_mmuext_op(v, ARGS, 1, DONE, DOMID_SELF, 0), 0);
+	op.arg2.vcpumask.p = (const void *)0xffff800000001000UL;
+	put(ARGS, &op, sizeof(op));
+	assert_int_equal(do_mmuext_op(v, ARGS, 1, DONE, DOMID_SELF, 0), -XEN_EFAULT);
+	assert_int_equal(ext(MMUEXT_FLUSH_CACHE, 0, 0), -XEN_EACCES);
+	assert_int_equal(fake_cache_flushes, 0);
+	assert_int_equal(ext(MMUEXT_SET_LDT, 0, 0), 0);
+	assert_int_equal(ext(MMUEXT_SET_LDT, VA(2), 16), -XEN_EINVAL);
+	assert_int_equal(ext(MMUEXT_SET_LDT, VA(2) + 8, 0), -XEN_EINVAL);
+	assert_int_equal(ext(14, 0, 0), -XEN_ENOSYS);
+	assert_int_equal(ext(99, 0, 0), -XEN_ENOSYS);
+	assert_int_equal(ext(MMUEXT_MARK_SUPER, 16, 0), -XEN_EOPNOTSUPP);
+	/* CLEAR_PAGE / COPY_PAGE: data frames only. */
+	gtable(d, _gfn(50))[3] = 0x1234;
+	assert_int_equal(ext(MMUEXT_COPY_PAGE, 51, 50), 0);
+	assert_int_equal(gtable(d, _gfn(51))[3], 0x1234);
+	assert_int_equal(ext(MMUEXT_CLEAR_PAGE, 51, 0), 0);
+	assert_int_equal(gtable(d, _gfn(51))[3], 0);
+	assert_int_equal(ext(MMUEXT_CLEAR_PAGE, 4, 0), -XEN_EINVAL); /* a page table */
+	assert_int_equal(ext(MMUEXT_COPY_PAGE, 1, 50), -XEN_EINVAL);
+	assert_int_equal(ext(MMUEXT_COPY_PAGE, 51, 9000), -XEN_EINVAL);
+	assert_int_equal(ext(MMUEXT_CLEAR_PAGE, 300, 0), -XEN_EINVAL); /* the window */
+}
+
+static long memop(unsigned int cmd, unsigned long arg)
+{
+	return do_memory_op(v, cmd, arg, 0, 0, 0);
+}
+
+static void test_memory_op_balloon(void **state)
+{
+	xen_pfn_t frames[3] = {100, 9000, 101};
+	struct xen_memory_reservation r = {.nr_extents = 3, .domid = DOMID_SELF};
+
+	r.extent_start.p = (xen_pfn_t *)VA(2);
+	put(VA(2), frames, sizeof(frames));
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(memop(XENMEM_decrease_reservation, ARGS), 1); /* stops at 9000 */
+	assert_int_equal(d->tot_pages, 255);
+	assert_int_equal(memop(XENMEM_current_reservation, ARGS + 24), 255); /* &r.domid */
+	assert_int_equal(memop(XENMEM_maximum_reservation, ARGS + 24), 256);
+	/* Continuation index: start at extent 2. */
+	assert_int_equal(memop(XENMEM_decrease_reservation | (2 << MEMOP_EXTENT_SHIFT), ARGS), 3);
+	assert_int_equal(d->tot_pages, 254);
+	r.nr_extents = 1;
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(memop(XENMEM_populate_physmap, ARGS), 1); /* frame 100 again */
+	assert_int_equal(p2m_lookup(d, _gfn(100)).type, P2M_RAM);
+	assert_int_equal(memop(XENMEM_increase_reservation, ARGS), 1);
+	assert_int_equal(copy_from_guest(frames, VA(2), 8), 0);
+	assert_int_equal(frames[0], 101);
+	assert_int_equal(memop(XENMEM_increase_reservation, ARGS), 0); /* at max_pages */
+	/* Refusals. */
+	r.domid = 2;
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(memop(XENMEM_populate_physmap, ARGS), -XEN_EPERM);
+	r.domid = DOMID_SELF;
+	r.extent_order = 10;
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(memop(XENMEM_decrease_reservation, ARGS), 0);
+	r.extent_order = 0;
+	r.nr_extents = ~0UL;
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(memop(XENMEM_decrease_reservation, ARGS), 0);
+	assert_int_equal(memop(XENMEM_populate_physmap, 0x800000000000UL), -XEN_EFAULT);
+}
+
+static void test_memory_op_queries(void **state)
+{
+	struct xen_machphys_mapping m;
+	struct xen_memory_map map = {.nr_entries = 4};
+	struct xen_e820_entry e;
+	struct xen_machphys_mfn_list l = {.max_extents = 8};
+	domid_t other_id = 2;
+
+	assert_int_equal(memop(XENMEM_maximum_ram_page, 0), 256 + P2M_WINDOW_FRAMES);
+	assert_int_equal(memop(XENMEM_machphys_mapping, ARGS), 0);
+	assert_int_equal(copy_from_guest(&m, ARGS, sizeof(m)), 0);
+	assert_true(m.v_start == 0xffff800000000000UL && m.v_end == 0xffff804000000000UL);
+	assert_int_equal(m.max_mfn, 256 + P2M_WINDOW_FRAMES - 1);
+	map.buffer.p = (void *)VA(2);
+	put(ARGS, &map, sizeof(map));
+	assert_int_equal(memop(XENMEM_memory_map, ARGS), 0);
+	assert_int_equal(copy_from_guest(&map, ARGS, sizeof(map)), 0);
+	assert_int_equal(copy_from_guest(&e, VA(2), sizeof(e)), 0);
+	assert_true(map.nr_entries == 1 && e.addr == 0 && e.size == 256UL << 12 && e.type == 1);
+	l.extent_start.p = (xen_pfn_t *)VA(2);
+	put(ARGS, &l, sizeof(l));
+	assert_int_equal(memop(XENMEM_machphys_mfn_list, ARGS), 0);
+	assert_int_equal(copy_from_guest(&l, ARGS, sizeof(l)), 0);
+	assert_int_equal(l.nr_extents, 0); /* a domU's frame space holds no m2p frames */
+	put(ARGS, &other_id, sizeof(other_id));
+	assert_int_equal(memop(XENMEM_current_reservation, ARGS), -XEN_EPERM);
+	assert_int_equal(memop(XENMEM_add_to_physmap, ARGS), -XEN_EACCES);
+	assert_int_equal(memop(8, ARGS), -XEN_ENOSYS);
+	assert_int_equal(memop(XENMEM_exchange, ARGS), -XEN_ENOSYS);
+	assert_int_equal(memop(XENMEM_memory_map, 0), -XEN_EFAULT);
+}
+
+static void test_privileged_caller_names_other_domains(void **state)
+{
+	domid_t id = 2;
+
+	d->is_privileged = true;
+	put(ARGS, &id, sizeof(id));
+	assert_int_equal(memop(XENMEM_current_reservation, ARGS), 16);
+	id = 77;
+	put(ARGS, &id, sizeof(id));
+	assert_int_equal(memop(XENMEM_current_reservation, ARGS), -XEN_ESRCH);
+	assert_int_equal(ext(MMUEXT_FLUSH_CACHE, 0, 0), 0);
+	assert_int_equal(fake_cache_flushes, 1);
+	d->is_privileged = false;
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_mmu_update_partial_completion),
+		T(test_mmu_update_errors),
+		T(test_mmu_update_machphys_and_preserve_ad),
+		T(test_update_va_mapping_flags),
+		T(test_mmuext_pins_and_roots),
+		T(test_mmuext_flushes_pages_and_refusals),
+		T(test_memory_op_balloon),
+		T(test_memory_op_queries),
+		T(test_privileged_caller_names_other_domains),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
