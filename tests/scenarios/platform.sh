@@ -5,9 +5,10 @@
 #     the TSC calibration re-checked against PIT and HPET, exception fixup;
 #   selftest=fault: a hypervisor page fault prints registers, CR2 and a
 #     symbolized backtrace, then panics with the fail verdict;
-#   selftest=poweroff: ACPI S5 ends QEMU (no verdict, well before timeout);
-#   selftest=reboot: the reset register resets the machine (QEMU runs with
-#     -no-reboot, so a reset ends it too).
+#   selftest=poweroff: ACPI S5 ends QEMU on pc and q35 (no verdict, no timeout);
+#   selftest=reboot: the ACPI reset register (q35) or the keyboard
+#     controller (pc, whose FADT has none) resets the machine (QEMU runs
+#     with -no-reboot, so a reset ends it); with noreboot it stays halted.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -47,16 +48,32 @@ check "fault: dumps registers" "grep -q 'rip ffff82d0' '$log'" "$log"
 check "fault: backtrace names the faulting function" \
 	"grep -q 'platform_selftest_fault' '$log'" "$log"
 
-log=$LOGS/poweroff.log
-start=$(date +%s)
-$RUN --direct --cmdline "selftest=poweroff" --mem 128 --timeout 20 --log "$log"
-rc=$?
-check "poweroff: QEMU ended by ACPI S5 (no verdict, no timeout)" \
-	"[ $rc = 3 ] && grep -q 'entering ACPI S5' '$log' && ! grep -q 'did not work' '$log'" "$log"
-check "poweroff: within 10 s" "[ $(($(date +%s) - start)) -lt 10 ]"
+for m in pc q35; do
+	log=$LOGS/poweroff-$m.log
+	start=$(date +%s)
+	$RUN --direct --machine $m --cmdline "selftest=poweroff" --mem 128 --timeout 20 --log "$log"
+	rc=$?
+	check "poweroff $m: QEMU ended by ACPI S5 (no verdict, no timeout)" \
+		"[ $rc = 3 ] && grep -q 'entering ACPI S5' '$log' && ! grep -q 'did not work' '$log'" "$log"
+	check "poweroff $m: within 10 s" "[ $(($(date +%s) - start)) -lt 10 ]"
+done
 
-log=$LOGS/reboot.log
-$RUN --direct --cmdline "selftest=reboot" --mem 128 --timeout 20 --log "$log"
+# -M pc's FADT has no reset register (the keyboard controller resets it);
+# q35's has one, and it must do the job before the fallback is tried.
+log=$LOGS/reboot-pc.log
+$RUN --direct --machine pc --cmdline "selftest=reboot" --mem 128 --timeout 20 --log "$log"
 rc=$?
-check "reboot: the machine reset (QEMU -no-reboot exits)" \
-	"[ $rc = 3 ] && grep -q 'restarting the machine' '$log'" "$log"
+check "reboot pc: reset by the keyboard controller (QEMU -no-reboot exits)" \
+	"[ $rc = 3 ] && grep -q 'through the keyboard controller' '$log'" "$log"
+log=$LOGS/reboot-q35.log
+$RUN --direct --machine q35 --cmdline "selftest=reboot" --mem 128 --timeout 20 --log "$log"
+rc=$?
+check "reboot q35: reset by the ACPI reset register alone" \
+	"[ $rc = 3 ] && grep -q 'through the ACPI reset register' '$log' && ! grep -q 'keyboard controller' '$log'" "$log"
+
+# noreboot: the machine stays halted (QEMU runs until the timeout).
+log=$LOGS/noreboot.log
+$RUN --direct --cmdline "selftest=reboot noreboot" --mem 128 --timeout 4 --log "$log"
+rc=$?
+check "noreboot: halted, not reset" \
+	"[ $rc = 2 ] && grep -q 'noreboot given, halting' '$log' && ! grep -q 'through the' '$log'" "$log"

@@ -1,7 +1,8 @@
 /*
  * Per-CPU GDT and TSS in Xen's layout (see asm/desc.h for the selectors).
  *
- * Each CPU gets a 64 KiB GDT whose first 14 pages are zero (not-present
+ * Each CPU gets a 64 KiB GDT (the boot CPU's in the image, the others'
+ * from the frame allocator, with their IST stacks) whose first 14 pages are zero (not-present
  * descriptors) until a guest's set_gdt frames are installed there by
  * engineer F, and whose page 14 begins with the hypervisor's descriptors.
  * The TSS gives RSP0 (the stack for entries from ring 3) and three IST
@@ -10,10 +11,15 @@
  * permission bitmap offset points past the TSS limit: ring 3 gets no
  * ports (dom0's I/O access is granted by IOPL/bitmap later, engineer F).
  *
+ * MSR_STAR gets the selector bases SYSCALL/SYSRET derive their segments
+ * from; the syscall entry itself (LSTAR, FMASK, EFER.SCE) is engineer F's.
+ *
  * Written only by the owning CPU during its bring-up.
  */
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <hospes/arch.h>
+#include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/percpu.h>
 
@@ -25,9 +31,13 @@
 #define CODE64_DPL3 0x00affb000000ffffUL
 #define TSS_AVAIL   0x89UL
 
-static uint64_t gdts[NR_CPUS][GDT_SIZE / 8] __aligned(PAGE_SIZE);
+#define GDT_ORDER 4 /* 16 pages */
+#define IST_ORDER 2 /* 3 stacks of one page, in a 4-page block */
+
+static uint64_t boot_gdt[GDT_SIZE / 8] __aligned(PAGE_SIZE);
+static uint8_t boot_ist[3 * IST_STACK_SIZE] __aligned(PAGE_SIZE);
 static struct tss64 tsss[NR_CPUS] __aligned(128);
-static uint8_t ist_stacks[NR_CPUS][3][IST_STACK_SIZE] __aligned(16);
+static uint8_t *ist_stacks[NR_CPUS];
 
 static void set_tss_desc(uint64_t *gdt, const struct tss64 *tss)
 {
@@ -53,7 +63,7 @@ static void fill_tss(struct tss64 *tss, unsigned int cpu)
 	memset(tss, 0, sizeof(*tss));
 	tss->rsp0 = percpu[cpu].stack_top;
 	for (unsigned int i = 0; i < 3; i++)
-		tss->ist[i] = (uint64_t)&ist_stacks[cpu][i][IST_STACK_SIZE];
+		tss->ist[i] = (uint64_t)(ist_stacks[cpu] + (i + 1) * IST_STACK_SIZE);
 	tss->iomap_base = sizeof(*tss); /* no bitmap */
 }
 
@@ -82,14 +92,34 @@ static void load_gdt(const uint64_t *gdt)
 			     : "rax", "memory");
 }
 
+int gdt_alloc_cpu(unsigned int cpu)
+{
+	mfn_t g = frame_alloc(GDT_ORDER), i = frame_alloc(IST_ORDER);
+	if (mfn_eq(g, INVALID_MFN) || mfn_eq(i, INVALID_MFN)) {
+		if (!mfn_eq(g, INVALID_MFN))
+			frame_free(g, GDT_ORDER);
+		if (!mfn_eq(i, INVALID_MFN))
+			frame_free(i, IST_ORDER);
+		return -1;
+	}
+	percpu[cpu].gdt = mfn_to_virt(g);
+	ist_stacks[cpu] = mfn_to_virt(i);
+	return 0;
+}
+
 void gdt_init_cpu(unsigned int cpu)
 {
-	uint64_t *gdt = gdts[cpu];
+	if (cpu == 0) {
+		percpu[0].gdt = boot_gdt;
+		ist_stacks[0] = boot_ist;
+	}
+	uint64_t *gdt = percpu[cpu].gdt;
 	fill_gdt(gdt);
 	fill_tss(&tsss[cpu], cpu);
 	set_tss_desc(gdt, &tsss[cpu]);
-	percpu[cpu].gdt = gdt;
 	percpu[cpu].tss = &tsss[cpu];
 	load_gdt(gdt);
 	wrmsr(MSR_GS_BASE, (uint64_t)&percpu[cpu]); /* a null GS load may clear it */
+	/* syscall: CS 0xe008, SS 0xe010; 64-bit sysret: CS 0xe033, SS 0xe02b */
+	wrmsr(MSR_STAR, (uint64_t)FLAT_RING3_CS32 << 48 | (uint64_t)HYPERVISOR_CS << 32);
 }

@@ -71,11 +71,13 @@ __noreturn void machine_reboot(void)
 	}
 	printk("reboot: restarting the machine\n");
 	if (acpi_info.has_reset) {
+		printk("reboot: through the ACPI reset register\n");
 		gas_write(&acpi_info.reset_reg, acpi_info.reset_value);
 		wait_a_moment();
 	}
 	for (int i = 0; i < 1000 && (inb(0x64) & 2); i++)
 		cpu_relax();
+	printk("reboot: through the keyboard controller\n");
 	outb(0x64, 0xfe);
 	wait_a_moment();
 	triple_fault();

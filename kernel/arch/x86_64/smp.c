@@ -28,15 +28,17 @@
 #include <asm/traps.h>
 #include <asm/tsc.h>
 #include <hospes/acpi.h>
+#include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/panic.h>
 #include <hospes/percpu.h>
 #include <hospes/spinlock.h>
 #include <hospes/time.h>
 
-#define TRAMPOLINE_PA 0x8000UL
-#define AP_WAIT_NS    (200 * NSEC_PER_MSEC)
-#define CR4_PCIDE     (1UL << 17)
+#define TRAMPOLINE_PA  0x8000UL
+#define AP_WAIT_NS     (200 * NSEC_PER_MSEC)
+#define CR4_PCIDE      (1UL << 17)
+#define AP_STACK_ORDER 2 /* BOOT_STACK_SIZE, 16 KiB */
 
 struct trampoline_params {
 	uint64_t cr3, efer, cr4, stack, entry, cpu;
@@ -45,7 +47,6 @@ struct trampoline_params {
 extern const char trampoline_start[], trampoline_end[];
 extern const char trampoline_params[];
 
-static uint8_t ap_stacks[NR_CPUS][BOOT_STACK_SIZE] __aligned(16);
 static uint64_t ap_cr4;
 static uint64_t ap_pml4[512] __aligned(PAGE_SIZE);
 static uint64_t ap_l3[512] __aligned(PAGE_SIZE);
@@ -153,7 +154,14 @@ static bool start_ap(unsigned int cpu, uint32_t apic_id)
 {
 	struct percpu *p = &percpu[cpu];
 	*p = (struct percpu){.self = p, .cpu_id = cpu, .apic_id = apic_id};
-	p->stack_top = (unsigned long)&ap_stacks[cpu][BOOT_STACK_SIZE];
+	mfn_t stack = frame_alloc(AP_STACK_ORDER);
+	if (mfn_eq(stack, INVALID_MFN) || gdt_alloc_cpu(cpu)) {
+		printk(LOG_WARN "smp: no memory for CPU%u's stacks and GDT\n", cpu);
+		if (!mfn_eq(stack, INVALID_MFN))
+			frame_free(stack, AP_STACK_ORDER);
+		return false;
+	}
+	p->stack_top = (unsigned long)mfn_to_virt(stack) + BOOT_STACK_SIZE;
 	struct trampoline_params *tp = installed_params();
 	tp->stack = p->stack_top;
 	tp->cpu = cpu;

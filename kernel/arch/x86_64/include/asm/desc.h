@@ -41,6 +41,9 @@ struct tss64 {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
+/* Memory for an AP's GDT and IST stacks (frames); 0 or -1. */
+int gdt_alloc_cpu(unsigned int cpu);
+
 /* Build and load this CPU's GDT and TSS (segments reloaded, TR loaded). */
 void gdt_init_cpu(unsigned int cpu);
 
