@@ -32,6 +32,7 @@
 #include <hospes/console.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
+#include <hospes/mm.h>
 #include <hospes/panic.h>
 #include <hospes/platform.h>
 #include <hospes/smp.h>
@@ -135,6 +136,7 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	platform_firmware_init();
 	frames_init();
 	paging_init(&boot_info);
+	arch_mm_init();
 	if (hospes_options.console_vga)
 		screen_init(&boot_info);
 	platform_init();

@@ -42,6 +42,9 @@ struct frame_info {
 	uint32_t smap_writable; /* ... of which writable */
 };
 
+/* Boot (after paging_init): frame table and shadow hypervisor slots (arch glue). */
+void arch_mm_init(void);
+
 /* Frame table: call once with the number of machine frames (boot). */
 int frame_table_init(unsigned long nr_frames);
 extern struct frame_info *frame_table;

@@ -32,7 +32,7 @@
 #define PTE_PS	      (1UL << 7) /* PAT in an L1 entry */
 #define PTE_G	      (1UL << 8)
 #define PTE_NX	      (1UL << 63)
-#define PTE_ADDR_MASK 0x000ffffffffff000UL
+#define PTE_ADDR_MASK 0x000FFFFFFFFFF000UL /* same spelling as asm/page.h */
 
 /* Page-fault error code bits (architectural). */
 #define PFEC_P	  (1U << 0)

@@ -1,0 +1,51 @@
+/*
+ * The page-fault hook (do_page_fault, called first by do_trap for #PF) and
+ * the boot-time set-up of memory virtualization (arch_mm_init).
+ *
+ * A fault taken in a guest (ring 3) goes to the shadow engine with CR2 and
+ * the CPU's error code.  A hidden fault is fixed and the guest resumes.  A
+ * fault that is the guest's own is handed on: the hook rewrites the saved
+ * error code to what the guest's tables explain (P, W, U in guest user
+ * mode only, RSVD, I) and declines, so do_trap passes it to pv_trap()
+ * (engineer F), which bounces vector 14 with that code and CR2 (still in
+ * the register: the shadow code itself never faults).
+ *
+ * The hypervisor reaches guest memory only by software walks
+ * (kernel/mm/guest_access.c), so a ring-0 fault on a guest address is a
+ * bug: the hook declines it and do_trap's fixup-or-panic path reports it.
+ */
+#include <asm/page.h>
+#include <asm/regs.h>
+#include <asm/traps.h>
+#include <hospes/frame.h>
+#include <hospes/guest_access.h>
+#include <hospes/lib.h>
+#include <hospes/mm.h>
+#include <hospes/printk.h>
+#include <hospes/shadow.h>
+
+bool do_page_fault(struct cpu_regs *regs, unsigned long cr2)
+{
+	struct vcpu *v = current_vcpu();
+	struct shadow_fault_verdict vd;
+
+	if (!guest_mode(regs) || !v || !v->shadow)
+		return false;
+	shadow_page_fault(v, cr2, (unsigned int)regs->error_code, &vd);
+	if (vd.kind == SHADOW_FIXED)
+		return true;
+	if (vd.kind == SHADOW_NOMEM)
+		printk(LOG_ERR "d%u: no memory for shadows at %#lx: fault passed to the guest\n",
+		       v->domain->id, cr2);
+	else
+		regs->error_code = vd.ec;
+	return false;
+}
+
+/* After paging_init: the frame table, and the hypervisor slots every shadow root copies. */
+void arch_mm_init(void)
+{
+	if (frame_table_init(frame_span()))
+		panic("mm: no memory for the frame table");
+	shadow_set_hypervisor_l4(hypervisor_pml4());
+}
