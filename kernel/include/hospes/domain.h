@@ -30,6 +30,7 @@ struct evtchn_domain;
 struct grant_table;
 struct sched_vcpu;
 struct arch_vcpu;
+struct pv_domain;
 
 struct vcpu {
 	unsigned int id;
@@ -64,6 +65,7 @@ struct domain {
 	struct shadow_domain *shadow;
 	struct evtchn_domain *evtchn;
 	struct grant_table *grant;
+	struct pv_domain *pv; /* PV guest state: shutdown, vm_assist, console (kernel/domain/) */
 
 	struct domain *next_in_list;
 };

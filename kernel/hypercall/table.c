@@ -1,0 +1,88 @@
+/*
+ * The hypercall table and dispatcher, and multicall.
+ *
+ * One row per implemented hypercall: handler, who may call it, name.  The
+ * dispatcher bounds-checks the number, checks the caller's privilege, and
+ * calls the handler; everything else (-ENOSYS for numbers without a row,
+ * -EPERM for unprivileged callers of privileged rows) is decided here, once.
+ * Numbers are Xen's (public/xen.h).  Families owned by other subsystems add
+ * their rows here as they land.
+ *
+ * multicall runs a guest-supplied list of hypercalls through the same
+ * dispatcher, writing each result back into its entry; a failing entry does
+ * not stop the batch, a nested multicall is refused with -EINVAL in its
+ * result, and an unreadable list or unwritable result ends the batch with
+ * -EFAULT.
+ */
+#include <hospes/guest_access.h>
+#include <hospes/hypercall.h>
+#include <hospes/lib.h>
+#include <public/errno.h>
+#include <public/xen.h>
+
+#define ROW(nr, handler, caller) [nr] = {.fn = handler, .who = caller, .name = #nr}
+
+const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
+	ROW(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_ANY),
+	ROW(__HYPERVISOR_stack_switch, do_stack_switch, HC_ANY),
+	ROW(__HYPERVISOR_set_callbacks, do_set_callbacks, HC_ANY),
+	ROW(__HYPERVISOR_fpu_taskswitch, do_fpu_taskswitch, HC_ANY),
+	ROW(__HYPERVISOR_sched_op_compat, do_sched_op_compat, HC_ANY),
+	ROW(__HYPERVISOR_set_debugreg, do_set_debugreg, HC_ANY),
+	ROW(__HYPERVISOR_get_debugreg, do_get_debugreg, HC_ANY),
+	ROW(__HYPERVISOR_multicall, do_multicall, HC_ANY),
+	ROW(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_ANY),
+	ROW(__HYPERVISOR_xen_version, do_xen_version, HC_ANY),
+	ROW(__HYPERVISOR_console_io, do_console_io, HC_ANY),
+	ROW(__HYPERVISOR_vm_assist, do_vm_assist, HC_ANY),
+	ROW(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_ANY),
+	ROW(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_ANY),
+	ROW(__HYPERVISOR_sched_op, do_sched_op, HC_ANY),
+	ROW(__HYPERVISOR_callback_op, do_callback_op, HC_ANY),
+};
+
+bool hypercall_trace_enabled;
+
+long hypercall_dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2,
+			unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	if (unlikely(nr >= NR_HYPERCALLS || !hypercall_table[nr].fn))
+		return -XEN_ENOSYS;
+	const struct hypercall_desc *h = &hypercall_table[nr];
+	if (unlikely(h->who == HC_PRIV && !v->domain->is_privileged))
+		return -XEN_EPERM;
+	long rc = h->fn(v, a1, a2, a3, a4, a5);
+	if (unlikely(hypercall_trace_enabled))
+		printk(LOG_DEBUG "trace d%u v%u %s(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
+		       v->domain->id, v->id, h->name + sizeof("__HYPERVISOR_") - 1, a1, a2, a3, a4,
+		       a5, rc);
+	return rc;
+}
+
+#define MULTICALL_MAX 1024 /* entries per call (Xen uses continuations instead) */
+
+long do_multicall(HYPERCALL_ARGS)
+{
+	unsigned long list = a1, nr = a2;
+	if (nr > MULTICALL_MAX)
+		return -XEN_EINVAL;
+	for (unsigned long i = 0; i < nr; i++) {
+		struct multicall_entry e;
+		unsigned long va = list + i * sizeof(e);
+		if (copy_from_guest_vcpu(v, &e, va, sizeof(e)))
+			return -XEN_EFAULT;
+		long rc;
+		if (e.op == __HYPERVISOR_multicall)
+			rc = -XEN_EINVAL;
+		else
+			rc = hypercall_dispatch(v, e.op, e.args[0], e.args[1], e.args[2], e.args[3],
+						e.args[4]);
+		e.result = (unsigned long)rc;
+		if (copy_to_guest_vcpu(v, va + offsetof(struct multicall_entry, result), &e.result,
+				       sizeof(e.result)))
+			return -XEN_EFAULT;
+		if (e.op == __HYPERVISOR_iret)
+			break; /* the guest context has been replaced: nothing follows */
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * PV vCPU and domain state, and the actions the hypercall handlers ask of
+ * the domain layer.
+ *
+ * struct arch_vcpu is what a PV guest kernel has told us about itself: its
+ * virtual IDT (trap table), callbacks, kernel stack for stack_switch,
+ * segment bases, debug registers, timers and mode.  The hypercall handlers
+ * in kernel/hypercall/ validate guest input and write it here; the entry
+ * and bounce code in kernel/arch/x86_64/ reads it.
+ *
+ * The actions (block, yield, shut down, timers) are implemented in
+ * kernel/domain/ on top of the scheduler and the CPU timers; host tests
+ * provide their own.
+ */
+#ifndef HOSPES_PV_H
+#define HOSPES_PV_H
+
+#include <hospes/domain.h>
+#include <public/arch-x86_64.h>
+
+#define PV_NR_TRAPS 256
+
+struct pv_trap {
+	unsigned long address; /* 0 = no handler */
+	uint16_t cs;
+	uint8_t flags; /* DPL in bits 0-1, bit 2: mask events on entry */
+};
+
+enum pv_callback {
+	PV_CB_EVENT,
+	PV_CB_FAILSAFE,
+	PV_CB_SYSCALL,
+	PV_CB_NMI,
+	PV_CB_SYSCALL32, /* 32-bit user entry points: kept, unused (no compat guests) */
+	PV_CB_SYSENTER,
+	PV_NR_CALLBACKS,
+};
+
+struct arch_vcpu {
+	struct cpu_user_regs regs; /* guest registers while it is not running */
+	struct pv_trap traps[PV_NR_TRAPS];
+	unsigned long callback[PV_NR_CALLBACKS];
+	unsigned int callback_masks; /* bit per pv_callback: entering masks events */
+	unsigned long kernel_ss, kernel_sp;
+	unsigned long fs_base, gs_base_kernel, gs_base_user;
+	unsigned long debugreg[8];
+	bool bases_dirty;     /* FS/GS bases changed: reload before returning to the guest */
+	bool debugregs_dirty; /* the same for DR0-3, DR6, DR7 */
+	bool kernel_mode; /* guest kernel (true) or guest user mode */
+	bool fpu_ts;	  /* fpu_taskswitch(1): next FPU use raises #NM to the guest */
+	bool initialised; /* has a context (vCPU 0 from the builder, others VCPUOP_initialise) */
+	uint64_t singleshot_deadline; /* system time ns, 0 = none */
+	uint64_t periodic_period;     /* ns, 0 = none */
+	unsigned long runstate_va;    /* registered runstate area (guest VA), 0 = none */
+	uint64_t runstate_time[4];    /* ns in running, runnable, blocked, offline */
+};
+
+#define PV_CON_LINE 128
+
+struct pv_domain {
+	bool shutting_down;
+	unsigned int shutdown_reason;
+	int shutdown_code; /* SCHEDOP_shutdown_code latch, -1 = none */
+	unsigned long vm_assist;
+	char con_line[PV_CON_LINE]; /* console_io output, flushed per line */
+	unsigned int con_len;
+};
+
+static inline struct pv_domain *pv_dom(const struct domain *d)
+{
+	return d->pv;
+}
+
+/* kernel/domain/ (host tests provide their own). */
+void domain_shutdown(struct domain *d, unsigned int reason);
+void vcpu_block(struct vcpu *v);    /* unmask events, sleep until one is pending */
+void vcpu_yield(struct vcpu *v);
+/* SCHEDOP_poll: sleep until a port in ports[] is pending or timeout (0 = none). */
+void vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t timeout);
+void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline_ns); /* 0 = stop */
+void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period_ns);     /* 0 = stop */
+int vcpu_up(struct vcpu *v);   /* -EINVAL if not initialised */
+void vcpu_down(struct vcpu *v);
+uint64_t pv_system_time(void); /* ns since boot, the guests' system time */
+const char *hypervisor_cmdline(void);
+/* Hypervisor console output on behalf of a guest (one complete line). */
+void pv_console_line(struct domain *d, const char *line);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * Host fakes for the hypercall tests: guest memory, the vCPU/domain objects
+ * and the kernel/domain actions (which only record their arguments).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <hospes/guest_access.h>
+#include <hospes/shadow.h>
+#include <public/errno.h>
+#include "env.h"
+
+unsigned char gmem[GMEM];
+struct domain dom, other;
+static struct vcpu vcpus[2];
+static struct arch_vcpu arch[2];
+static struct pv_domain pvd, pvo;
+struct vcpu *v0 = &vcpus[0], *v1 = &vcpus[1];
+struct env_log env;
+
+void env_reset(bool privileged)
+{
+	memset(gmem, 0, sizeof(gmem));
+	memset(&env, 0, sizeof(env));
+	memset(&dom, 0, sizeof(dom));
+	memset(&other, 0, sizeof(other));
+	memset(vcpus, 0, sizeof(vcpus));
+	memset(arch, 0, sizeof(arch));
+	memset(&pvd, 0, sizeof(pvd));
+	memset(&pvo, 0, sizeof(pvo));
+	pvd.shutdown_code = pvo.shutdown_code = -1;
+	dom.id = privileged ? 0 : 3;
+	dom.is_privileged = privileged;
+	dom.pv = &pvd;
+	dom.max_vcpus = 2;
+	other.id = 7;
+	other.pv = &pvo;
+	for (int i = 0; i < 2; i++) {
+		vcpus[i].id = i;
+		vcpus[i].domain = &dom;
+		vcpus[i].arch = &arch[i];
+		dom.vcpu[i] = &vcpus[i];
+	}
+	vcpus[0].online = true;
+	arch[0].initialised = true;
+}
+
+long hc(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2, unsigned long a3)
+{
+	return hypercall_dispatch(v, nr, a1, a2, a3, 0, 0);
+}
+
+void *gptr(unsigned long va)
+{
+	assert_true(va >= GVA && va < GVA + GMEM);
+	return gmem + (va - GVA);
+}
+
+static bool in_guest(unsigned long va, size_t len)
+{
+	return va >= GVA && va <= GVA + GMEM && len <= GVA + GMEM - va;
+}
+
+int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
+{
+	if (!in_guest(va, len))
+		return -XEN_EFAULT;
+	memcpy(dst, gmem + (va - GVA), len);
+	return 0;
+}
+
+int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
+{
+	if (!in_guest(va, len))
+		return -XEN_EFAULT;
+	memcpy(gmem + (va - GVA), src, len);
+	return 0;
+}
+
+struct domain *domain_lookup(domid_t id)
+{
+	if (id == dom.id)
+		return &dom;
+	return id == other.id ? &other : NULL;
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	env.shutdowns++;
+	env.shutdown_dom = d;
+	env.shutdown_reason = reason;
+}
+
+void vcpu_block(struct vcpu *v)
+{
+	env.blocks++;
+}
+
+void vcpu_yield(struct vcpu *v)
+{
+	env.yields++;
+}
+
+void vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t timeout)
+{
+	env.polls++;
+	env.poll_nr = nr;
+	memcpy(env.poll_ports, ports, nr * sizeof(*ports));
+	env.poll_timeout = timeout;
+}
+
+void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline)
+{
+	env.singleshot = deadline;
+	env.timer_vcpu = v;
+}
+
+void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period)
+{
+	env.periodic = period;
+	env.timer_vcpu = v;
+}
+
+int vcpu_up(struct vcpu *v)
+{
+	if (!v->arch->initialised)
+		return -XEN_EINVAL;
+	env.ups++;
+	v->online = true;
+	return 0;
+}
+
+void vcpu_down(struct vcpu *v)
+{
+	env.downs++;
+	v->online = false;
+}
+
+uint64_t pv_system_time(void)
+{
+	return env.now;
+}
+
+const char *hypervisor_cmdline(void)
+{
+	return "console=com1 dom0_mem=64M";
+}
+
+void pv_console_line(struct domain *d, const char *line)
+{
+	strncpy(env.line, line, sizeof(env.line) - 1);
+	env.lines++;
+}
+
+int shadow_set_roots(struct vcpu *v, gfn_t kernel_root, gfn_t user_root)
+{
+	env.kernel_root = gfn_x(kernel_root);
+	env.user_root = gfn_x(user_root);
+	return env.roots_rc;
+}

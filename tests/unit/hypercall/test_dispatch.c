@@ -1,0 +1,150 @@
+/*
+ * Host tests of the dispatcher, multicall, console_io and xen_version.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <public/errno.h>
+#include <public/features.h>
+#include <public/sched.h>
+#include <public/version.h>
+#include <public/xen.h>
+#include "env.h"
+
+
+static void test_unknown_numbers_enosys(void **state)
+{
+	env_reset(true);
+	static const unsigned long nrs[] = {11, 27, 31, 34, 38, 42, 47, 48, 55, 63, 64, 1000, ~0UL};
+	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
+		assert_int_equal(hc(v0, nrs[i], 0, 0, 0), -XEN_ENOSYS);
+}
+
+static void test_every_row_named(void **state)
+{
+	for (unsigned int i = 0; i < NR_HYPERCALLS; i++)
+		if (hypercall_table[i].fn)
+			assert_non_null(hypercall_table[i].name);
+}
+
+static void test_console_write(void **state)
+{
+	env_reset(false);
+	strcpy(gptr(GVA), "hello\nwor\x01ld\n");
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 6, GVA), 0);
+	assert_int_equal(env.lines, 1);
+	assert_string_equal(env.line, "hello");
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 7, GVA + 6), 0);
+	assert_string_equal(env.line, "wor?ld");
+	assert_int_equal(env.lines, 2);
+	/* a long line is flushed at the buffer size */
+	memset(gptr(GVA), 'x', 300);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 300, GVA), 0);
+	assert_int_equal(env.lines, 4);
+	assert_int_equal(strlen(env.line), PV_CON_LINE - 1);
+	/* zero bytes, bad pointers, page-crossing end of memory */
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 0, 0), 0);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 1, 0), -XEN_EFAULT);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 4, GVA + GMEM - 2),
+			 -XEN_EFAULT);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 1, 0xffff800000000000UL),
+			 -XEN_EFAULT);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, 7, 1, GVA), -XEN_ENOSYS);
+}
+
+static void test_console_read(void **state)
+{
+	env_reset(false);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, GVA), -XEN_EPERM);
+	env_reset(true);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, GVA), 0);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 0x80000000UL, GVA),
+			 -XEN_E2BIG);
+}
+
+static void test_xen_version(void **state)
+{
+	env_reset(false);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_version, 0, 0), (4 << 16) | 17);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_capabilities, GVA, 0), 0);
+	assert_string_equal(gptr(GVA), "xen-3.0-x86_64");
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_extraversion, GVA, 0), 0);
+	assert_string_equal(gptr(GVA), "-hospes");
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_changeset, GVA, 0), 0);
+	assert_memory_equal(gptr(GVA), "hospes ", 7);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_compile_info, GVA, 0), 0);
+	assert_string_equal(((struct xen_compile_info *)gptr(GVA))->compiler, "gcc");
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_platform_parameters, GVA, 0), 0);
+	assert_int_equal(*(unsigned long *)gptr(GVA), 0xFFFF800000000000UL);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_pagesize, GVA, 0), -XEN_EINVAL);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_guest_handle, GVA, 0), 0);
+	assert_int_equal(((unsigned char *)gptr(GVA))[15], 3);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_commandline, GVA, 0), -XEN_EPERM);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, 99, GVA, 0), -XEN_ENOSYS);
+	/* every buffer-filling sub-op refuses a bad or too short buffer */
+	static const int subs[] = {XENVER_extraversion, XENVER_compile_info, XENVER_capabilities,
+				   XENVER_changeset,	XENVER_platform_parameters,
+				   XENVER_get_features, XENVER_guest_handle};
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		assert_int_equal(hc(v0, __HYPERVISOR_xen_version, subs[i], 0, 0), -XEN_EFAULT);
+		assert_int_equal(hc(v0, __HYPERVISOR_xen_version, subs[i], GVA + GMEM - 4, 0),
+				 -XEN_EFAULT);
+	}
+	env_reset(true);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_commandline, GVA, 0), 0);
+	assert_string_equal(gptr(GVA), "console=com1 dom0_mem=64M");
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_commandline, GVA + GMEM - 1000, 0),
+			 -XEN_EFAULT);
+}
+
+static void test_features(void **state)
+{
+	struct xen_feature_info *fi = gptr(GVA);
+	env_reset(false);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0), 0);
+	assert_int_equal(fi->submap, 1U << XENFEAT_direct_mapped);
+	fi->submap_idx = 1;
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0), -XEN_EINVAL);
+	env_reset(true);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0), 0);
+	assert_int_equal(fi->submap, (1U << XENFEAT_direct_mapped) | (1U << XENFEAT_dom0));
+}
+
+static void test_multicall(void **state)
+{
+	env_reset(false);
+	struct multicall_entry *m = gptr(GVA);
+	m[0] = (struct multicall_entry){.op = __HYPERVISOR_xen_version, .args = {XENVER_version}};
+	m[1] = (struct multicall_entry){.op = 99};
+	m[2] = (struct multicall_entry){.op = __HYPERVISOR_multicall, .args = {GVA, 1}};
+	m[3] = (struct multicall_entry){.op = __HYPERVISOR_xen_version, .args = {XENVER_pagesize}};
+	assert_int_equal(hc(v0, __HYPERVISOR_multicall, GVA, 4, 0), 0);
+	assert_int_equal(m[0].result, (4 << 16) | 17);
+	assert_int_equal((long)m[1].result, -XEN_ENOSYS);
+	assert_int_equal((long)m[2].result, -XEN_EINVAL);
+	assert_int_equal(m[3].result, 4096);
+	assert_int_equal(hc(v0, __HYPERVISOR_multicall, GVA, 0, 0), 0);
+	assert_int_equal(hc(v0, __HYPERVISOR_multicall, 0, 1, 0), -XEN_EFAULT);
+	assert_int_equal(hc(v0, __HYPERVISOR_multicall, GVA + GMEM - 64, 2, 0), -XEN_EFAULT);
+	assert_int_equal(hc(v0, __HYPERVISOR_multicall, GVA, 100000, 0), -XEN_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unknown_numbers_enosys),
+		cmocka_unit_test(test_every_row_named),
+		cmocka_unit_test(test_console_write),
+		cmocka_unit_test(test_console_read),
+		cmocka_unit_test(test_xen_version),
+		cmocka_unit_test(test_features),
+		cmocka_unit_test(test_multicall),
+	};
+	int fails = cmocka_run_group_tests_name("dispatch", tests, NULL, NULL);
+	extern int run_cpu_tests(void);
+	return fails + run_cpu_tests();
+}
