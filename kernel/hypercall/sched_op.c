@@ -111,8 +111,8 @@ long do_sched_op_compat(HYPERCALL_ARGS)
 	}
 }
 
-#define TIMER_MAX_AHEAD	 (1ULL << 50)	/* further ahead is taken as a guest bug */
-#define TIMER_BUG_DELAY	 100000000ULL	/* ... and replaced by now + 100 ms (as Xen) */
+#define TIMER_MAX_AHEAD (1ULL << 50) /* further ahead is taken as a guest bug */
+#define TIMER_BUG_DELAY 100000000ULL /* ... and replaced by now + 100 ms (as Xen) */
 
 long do_set_timer_op(HYPERCALL_ARGS)
 {
@@ -122,7 +122,8 @@ long do_set_timer_op(HYPERCALL_ARGS)
 		return 0;
 	}
 	uint64_t now = pv_system_time();
-	if (deadline < 0 || ((uint64_t)deadline > now && (uint64_t)deadline - now > TIMER_MAX_AHEAD))
+	if (deadline < 0 ||
+	    ((uint64_t)deadline > now && (uint64_t)deadline - now > TIMER_MAX_AHEAD))
 		deadline = (int64_t)(now + TIMER_BUG_DELAY);
 	vcpu_set_singleshot_timer(v, (uint64_t)deadline);
 	return 0;

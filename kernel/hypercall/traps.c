@@ -57,12 +57,9 @@ static long register_callback(struct vcpu *v, unsigned int type, unsigned long a
 			      unsigned int flags)
 {
 	static const int slot[] = {
-		[CALLBACKTYPE_event] = PV_CB_EVENT,
-		[CALLBACKTYPE_failsafe] = PV_CB_FAILSAFE,
-		[CALLBACKTYPE_syscall] = PV_CB_SYSCALL,
-		[CALLBACKTYPE_sysenter] = PV_CB_SYSENTER,
-		[CALLBACKTYPE_nmi] = PV_CB_NMI,
-		[CALLBACKTYPE_syscall32] = PV_CB_SYSCALL32,
+		[CALLBACKTYPE_event] = PV_CB_EVENT,	[CALLBACKTYPE_failsafe] = PV_CB_FAILSAFE,
+		[CALLBACKTYPE_syscall] = PV_CB_SYSCALL, [CALLBACKTYPE_sysenter] = PV_CB_SYSENTER,
+		[CALLBACKTYPE_nmi] = PV_CB_NMI,		[CALLBACKTYPE_syscall32] = PV_CB_SYSCALL32,
 	};
 	if (type >= ARRAY_SIZE(slot) || (type != CALLBACKTYPE_event && slot[type] == 0))
 		return -XEN_ENOSYS;
@@ -150,8 +147,8 @@ long do_set_segment_base(HYPERCALL_ARGS)
 		break;
 	case SEGBASE_GS_USER_SEL:
 		/* Only null and the flat selectors exist for us: their base is 0. */
-		if ((base & ~3UL) != 0 && (base | 3) != FLAT_RING3_DS32 && (base | 3) != FLAT_RING3_CS64 &&
-		    (base | 3) != FLAT_RING3_CS32)
+		if ((base & ~3UL) != 0 && (base | 3) != FLAT_RING3_DS32 &&
+		    (base | 3) != FLAT_RING3_CS64 && (base | 3) != FLAT_RING3_CS32)
 			return -XEN_EINVAL;
 		av->gs_base_user = 0;
 		break;

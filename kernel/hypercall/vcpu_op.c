@@ -23,7 +23,7 @@
 #include <public/vcpu.h>
 
 #define CTX(field) offsetof(struct vcpu_guest_context, field)
-#define PERIOD_MIN 1000000ULL	  /* 1 ms */
+#define PERIOD_MIN 1000000ULL	/* 1 ms */
 #define PERIOD_MAX (1ULL << 62) /* the largest delta the timer code takes */
 
 static bool canonical(unsigned long va)

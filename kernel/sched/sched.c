@@ -29,6 +29,7 @@
  * index order (balancing).  sv->cpu changes only with both locks held, so a
  * waker locks sv->cpu's lock and re-checks it.
  */
+#include <hospes/arch.h>
 #include <hospes/lib.h>
 #include <hospes/sched.h>
 #include <public/errno.h>
@@ -40,6 +41,11 @@ struct sched_cpu *sched_cpu(unsigned int cpu)
 {
 	ASSERT(cpu < nr_cpus);
 	return &cpus[cpu];
+}
+
+unsigned int sched_nr_cpus(void)
+{
+	return nr_cpus;
 }
 
 void sched_init(unsigned int n)
@@ -395,4 +401,21 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 	*until = slice_end(c, next, now);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return next ? next->vcpu : NULL;
+}
+
+/* ---- reschedule requests ----------------------------------------------- */
+
+void (*sched_kick_cpu)(unsigned int cpu);
+
+void sched_request(unsigned int cpu)
+{
+	ASSERT(cpu < nr_cpus);
+	WRITE_ONCE(cpus[cpu].resched, true);
+	if (cpu != smp_processor_id() && sched_kick_cpu)
+		sched_kick_cpu(cpu);
+}
+
+bool sched_test_and_clear_request(unsigned int cpu)
+{
+	return __atomic_exchange_n(&cpus[cpu].resched, false, __ATOMIC_ACQ_REL);
 }

@@ -16,6 +16,7 @@
 #define HOSPES_PV_H
 
 #include <hospes/domain.h>
+#include <hospes/time.h>
 #include <public/arch-x86_64.h>
 
 #define PV_NR_TRAPS 256
@@ -46,9 +47,10 @@ struct arch_vcpu {
 	unsigned long debugreg[8];
 	bool bases_dirty;     /* FS/GS bases changed: reload before returning to the guest */
 	bool debugregs_dirty; /* the same for DR0-3, DR6, DR7 */
-	bool kernel_mode; /* guest kernel (true) or guest user mode */
-	bool fpu_ts;	  /* fpu_taskswitch(1): next FPU use raises #NM to the guest */
+	bool kernel_mode;     /* guest kernel (true) or guest user mode */
+	bool fpu_ts;	      /* fpu_taskswitch(1): next FPU use raises #NM to the guest */
 	bool initialised; /* has a context (vCPU 0 from the builder, others VCPUOP_initialise) */
+	struct timer singleshot_timer, periodic_timer, poll_timer;
 	uint64_t singleshot_deadline; /* system time ns, 0 = none */
 	uint64_t periodic_period;     /* ns, 0 = none */
 	unsigned long runstate_va;    /* registered runstate area (guest VA), 0 = none */
@@ -58,6 +60,7 @@ struct arch_vcpu {
 #define PV_CON_LINE 128
 
 struct pv_domain {
+	unsigned int paused; /* pause count: runs only at 0 */
 	bool shutting_down;
 	unsigned int shutdown_reason;
 	int shutdown_code; /* SCHEDOP_shutdown_code latch, -1 = none */
@@ -73,16 +76,21 @@ static inline struct pv_domain *pv_dom(const struct domain *d)
 
 /* kernel/domain/ (host tests provide their own). */
 void domain_shutdown(struct domain *d, unsigned int reason);
-void vcpu_block(struct vcpu *v);    /* unmask events, sleep until one is pending */
+void vcpu_block(struct vcpu *v); /* unmask events, sleep until one is pending */
 void vcpu_yield(struct vcpu *v);
 /* SCHEDOP_poll: sleep until a port in ports[] is pending or timeout (0 = none). */
 void vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t timeout);
 void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline_ns); /* 0 = stop */
 void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period_ns);     /* 0 = stop */
-int vcpu_up(struct vcpu *v);   /* -EINVAL if not initialised */
+void vcpu_timers_init(struct vcpu *v);
+void vcpu_timers_stop(struct vcpu *v);
+int vcpu_up(struct vcpu *v); /* -EINVAL if not initialised */
 void vcpu_down(struct vcpu *v);
 uint64_t pv_system_time(void); /* ns since boot, the guests' system time */
 const char *hypervisor_cmdline(void);
+
+/* kernel/event/ (engineer C): raise a VIRQ bound on v (no-op if unbound). */
+void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 /* Hypervisor console output on behalf of a guest (one complete line). */
 void pv_console_line(struct domain *d, const char *line);
 

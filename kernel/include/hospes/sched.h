@@ -53,9 +53,11 @@ struct sched_cpu {
 	uint64_t min_vruntime; /* never decreases */
 	uint64_t idle_time;
 	bool online;
+	bool resched; /* sched_request() pending */
 };
 
 void sched_init(unsigned int nr_cpus);
+unsigned int sched_nr_cpus(void);
 void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu);
 void sched_vcpu_destroy(struct vcpu *v);
 int sched_set_params(struct vcpu *v, unsigned int weight, unsigned int cap);
@@ -71,5 +73,15 @@ void sched_vcpu_yield(struct vcpu *v);
 struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until);
 
 struct sched_cpu *sched_cpu(unsigned int cpu);
+
+/*
+ * Reschedule requests: a CPU must call sched_pick() before it next returns
+ * to a guest.  sched_request() sets the flag and, for another CPU, calls
+ * sched_kick_cpu (the arch's IPI; until set, the CPU notices at its next
+ * timer tick, at most one slice later).
+ */
+void sched_request(unsigned int cpu);
+bool sched_test_and_clear_request(unsigned int cpu);
+extern void (*sched_kick_cpu)(unsigned int cpu);
 
 #endif

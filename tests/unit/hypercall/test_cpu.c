@@ -158,8 +158,8 @@ static void test_callbacks(void **state)
 	assert_int_equal(v0->arch->callback[PV_CB_SYSCALL], 0x3000);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_callbacks, 0x1000, NONCANON, 0), -XEN_EINVAL);
 	struct callback_register *r = gptr(GVA);
-	*r = (struct callback_register){.type = CALLBACKTYPE_nmi, .address = 0x5000,
-					.flags = CALLBACKF_mask_events};
+	*r = (struct callback_register){
+		.type = CALLBACKTYPE_nmi, .address = 0x5000, .flags = CALLBACKF_mask_events};
 	assert_int_equal(hc(v0, __HYPERVISOR_callback_op, CALLBACKOP_register, GVA, 0), 0);
 	assert_int_equal(v0->arch->callback[PV_CB_NMI], 0x5000);
 	assert_true(v0->arch->callback_masks & (1U << PV_CB_NMI));
@@ -179,7 +179,8 @@ static void test_callbacks(void **state)
 			 -XEN_EINVAL);
 	struct callback_unregister *u = gptr(GVA + 0x100);
 	u->type = CALLBACKTYPE_nmi;
-	assert_int_equal(hc(v0, __HYPERVISOR_callback_op, CALLBACKOP_unregister, GVA + 0x100, 0), 0);
+	assert_int_equal(hc(v0, __HYPERVISOR_callback_op, CALLBACKOP_unregister, GVA + 0x100, 0),
+			 0);
 	assert_int_equal(v0->arch->callback[PV_CB_NMI], 0);
 	u->type = CALLBACKTYPE_event;
 	assert_int_equal(hc(v0, __HYPERVISOR_callback_op, CALLBACKOP_unregister, GVA + 0x100, 0),
@@ -223,8 +224,7 @@ static void test_debugregs(void **state)
 	env_reset(false);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 0, 0x401000, 0), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_get_debugreg, 0, 0, 0), 0x401000);
-	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 3, 0xffff800000001000UL, 0),
-			 -XEN_EPERM);
+	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 3, 0xffff800000001000UL, 0), -XEN_EPERM);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 1, NONCANON, 0), -XEN_EPERM);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 7, 1, 0), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_get_debugreg, 7, 0, 0), 0x401);
@@ -245,8 +245,8 @@ static void test_vm_assist(void **state)
 			    VMASST_TYPE_writable_pagetables, 0),
 			 0);
 	assert_int_equal(dom.pv->vm_assist, 1UL << VMASST_TYPE_writable_pagetables);
-	assert_int_equal(hc(v0, __HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_m2p_strict, 0),
-			 0);
+	assert_int_equal(
+		hc(v0, __HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_m2p_strict, 0), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_vm_assist, VMASST_CMD_disable,
 			    VMASST_TYPE_writable_pagetables, 0),
 			 0);
@@ -282,7 +282,8 @@ static void test_vcpu_timers(void **state)
 	*p = 999999;
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, GVA),
 			 -XEN_EINVAL);
-	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, 0), -XEN_EFAULT);
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, 0),
+			 -XEN_EFAULT);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0), 0);
 	assert_int_equal(env.periodic, 0);
 	struct vcpu_set_singleshot_timer *s = gptr(GVA);
@@ -308,8 +309,8 @@ static void test_vcpu_runstate(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, GVA + GMEM - 8),
 			 -XEN_EFAULT);
 	*(uint64_t *)gptr(GVA) = 0x9000;
-	assert_int_equal(
-		hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA), 0);
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 0);
 	assert_int_equal(v1->arch->runstate_va, 0x9000);
 }
 
@@ -355,13 +356,20 @@ static void test_vcpu_initialise(void **state)
 int run_cpu_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sched_simple),	 cmocka_unit_test(test_sched_shutdown_every_reason),
-		cmocka_unit_test(test_remote_shutdown), cmocka_unit_test(test_poll),
-		cmocka_unit_test(test_set_timer_op),	 cmocka_unit_test(test_trap_table),
-		cmocka_unit_test(test_callbacks),	 cmocka_unit_test(test_cpu_state_ops),
-		cmocka_unit_test(test_debugregs),	 cmocka_unit_test(test_vm_assist),
-		cmocka_unit_test(test_vcpu_op_basic),	 cmocka_unit_test(test_vcpu_timers),
-		cmocka_unit_test(test_vcpu_runstate),	 cmocka_unit_test(test_vcpu_initialise),
+		cmocka_unit_test(test_sched_simple),
+		cmocka_unit_test(test_sched_shutdown_every_reason),
+		cmocka_unit_test(test_remote_shutdown),
+		cmocka_unit_test(test_poll),
+		cmocka_unit_test(test_set_timer_op),
+		cmocka_unit_test(test_trap_table),
+		cmocka_unit_test(test_callbacks),
+		cmocka_unit_test(test_cpu_state_ops),
+		cmocka_unit_test(test_debugregs),
+		cmocka_unit_test(test_vm_assist),
+		cmocka_unit_test(test_vcpu_op_basic),
+		cmocka_unit_test(test_vcpu_timers),
+		cmocka_unit_test(test_vcpu_runstate),
+		cmocka_unit_test(test_vcpu_initialise),
 	};
 	return cmocka_run_group_tests_name("cpu", tests, NULL, NULL);
 }

@@ -14,7 +14,6 @@
 #include <public/xen.h>
 #include "env.h"
 
-
 static void test_unknown_numbers_enosys(void **state)
 {
 	env_reset(true);
@@ -86,9 +85,10 @@ static void test_xen_version(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_commandline, GVA, 0), -XEN_EPERM);
 	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, 99, GVA, 0), -XEN_ENOSYS);
 	/* every buffer-filling sub-op refuses a bad or too short buffer */
-	static const int subs[] = {XENVER_extraversion, XENVER_compile_info, XENVER_capabilities,
-				   XENVER_changeset,	XENVER_platform_parameters,
-				   XENVER_get_features, XENVER_guest_handle};
+	static const int subs[] = {XENVER_extraversion,	       XENVER_compile_info,
+				   XENVER_capabilities,	       XENVER_changeset,
+				   XENVER_platform_parameters, XENVER_get_features,
+				   XENVER_guest_handle};
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		assert_int_equal(hc(v0, __HYPERVISOR_xen_version, subs[i], 0, 0), -XEN_EFAULT);
 		assert_int_equal(hc(v0, __HYPERVISOR_xen_version, subs[i], GVA + GMEM - 4, 0),
@@ -108,7 +108,8 @@ static void test_features(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0), 0);
 	assert_int_equal(fi->submap, 1U << XENFEAT_direct_mapped);
 	fi->submap_idx = 1;
-	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0), -XEN_EINVAL);
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0),
+			 -XEN_EINVAL);
 	env_reset(true);
 	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_get_features, GVA, 0), 0);
 	assert_int_equal(fi->submap, (1U << XENFEAT_direct_mapped) | (1U << XENFEAT_dom0));

@@ -1,0 +1,169 @@
+/*
+ * What a vCPU asks of the hypervisor about time and running: block until
+ * an event, yield, poll ports, one-shot and periodic timers, up/down, and
+ * vcpu_kick() to make a blocked vCPU run again.
+ *
+ * Blocking follows Xen's rule: SCHEDOP_block first clears the vCPU's
+ * upcall mask (enables events), then marks the vCPU blocked, then checks
+ * evtchn_upcall_pending again; an event that arrived in between undoes the
+ * block, so no wake-up is lost.  The event code (kernel/event/) calls
+ * vcpu_kick() after setting upcall_pending, and for a polling vCPU after
+ * setting a port pending.
+ *
+ * Timers live on the CPU the vCPU was created on (B's per-CPU timer
+ * queues); their expiry raises VIRQ_TIMER through the event code and kicks
+ * the vCPU.  A reschedule is requested with sched_request(); the exit path
+ * to the guest (kernel/arch/x86_64/) honours it.
+ */
+#include <hospes/lib.h>
+#include <hospes/pv.h>
+#include <hospes/sched.h>
+#include <hospes/time.h>
+#include <public/errno.h>
+#include <public/sched.h>
+#include <public/xen.h>
+
+uint64_t pv_system_time(void)
+{
+	return now_ns();
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (!v->sched || pv_dom(v->domain)->paused || pv_dom(v->domain)->shutting_down)
+		return;
+	v->blocked = false;
+	if (sched_wake(v, now_ns()))
+		sched_request(v->sched->cpu);
+}
+
+static bool event_deliverable(const struct vcpu *v)
+{
+	return v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending);
+}
+
+void vcpu_block(struct vcpu *v)
+{
+	if (v->vcpu_info)
+		WRITE_ONCE(v->vcpu_info->evtchn_upcall_mask, 0);
+	v->blocked = true;
+	sched_sleep(v, now_ns(), SCHED_BLOCKED);
+	barrier();
+	if (event_deliverable(v))
+		vcpu_kick(v); /* raced with an event: stay runnable */
+	else
+		sched_request(v->processor);
+}
+
+void vcpu_yield(struct vcpu *v)
+{
+	sched_vcpu_yield(v);
+	sched_request(v->processor);
+}
+
+static bool port_pending(const struct domain *d, uint32_t port)
+{
+	const xen_ulong_t *words = d->shared_info->evtchn_pending;
+	return (READ_ONCE(words[port / 64]) >> (port % 64)) & 1;
+}
+
+void vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t timeout)
+{
+	v->poll_evtchn_pending = 1;
+	v->blocked = true;
+	sched_sleep(v, now_ns(), SCHED_BLOCKED);
+	barrier();
+	bool ready = event_deliverable(v) && !v->vcpu_info->evtchn_upcall_mask;
+	for (unsigned int i = 0; !ready && i < nr; i++)
+		ready = port_pending(v->domain, ports[i]);
+	if (ready || (timeout && timeout <= now_ns())) {
+		v->poll_evtchn_pending = 0;
+		vcpu_kick(v);
+		return;
+	}
+	if (timeout)
+		timer_set(&v->arch->poll_timer, timeout);
+	sched_request(v->processor);
+}
+
+static void singleshot_fired(void *data)
+{
+	struct vcpu *v = data;
+	v->arch->singleshot_deadline = 0;
+	evtchn_send_virq(v, VIRQ_TIMER);
+	vcpu_kick(v);
+}
+
+static void periodic_fired(void *data)
+{
+	struct vcpu *v = data;
+	struct arch_vcpu *av = v->arch;
+	if (!av->periodic_period)
+		return;
+	timer_set(&av->periodic_timer, av->periodic_timer.expires_ns + av->periodic_period);
+	evtchn_send_virq(v, VIRQ_TIMER);
+	vcpu_kick(v);
+}
+
+static void poll_timeout(void *data)
+{
+	struct vcpu *v = data;
+	v->poll_evtchn_pending = 0;
+	vcpu_kick(v);
+}
+
+void vcpu_timers_init(struct vcpu *v)
+{
+	struct arch_vcpu *av = v->arch;
+	timer_init(&av->singleshot_timer, singleshot_fired, v, v->processor);
+	timer_init(&av->periodic_timer, periodic_fired, v, v->processor);
+	timer_init(&av->poll_timer, poll_timeout, v, v->processor);
+}
+
+void vcpu_timers_stop(struct vcpu *v)
+{
+	timer_cancel(&v->arch->singleshot_timer);
+	timer_cancel(&v->arch->periodic_timer);
+	timer_cancel(&v->arch->poll_timer);
+}
+
+void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline)
+{
+	v->arch->singleshot_deadline = deadline;
+	if (deadline)
+		timer_set(&v->arch->singleshot_timer, deadline); /* a past deadline fires at once */
+	else
+		timer_cancel(&v->arch->singleshot_timer);
+}
+
+void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period)
+{
+	v->arch->periodic_period = period;
+	if (period)
+		timer_set(&v->arch->periodic_timer, now_ns() + period);
+	else
+		timer_cancel(&v->arch->periodic_timer);
+}
+
+int vcpu_up(struct vcpu *v)
+{
+	if (!v->arch->initialised)
+		return -XEN_EINVAL;
+	if (!v->online) {
+		v->online = true;
+		vcpu_kick(v);
+	}
+	return 0;
+}
+
+void vcpu_down(struct vcpu *v)
+{
+	v->online = false;
+	vcpu_timers_stop(v);
+	sched_sleep(v, now_ns(), SCHED_OFFLINE);
+	sched_request(v->processor);
+	for (unsigned int i = 0; i < v->domain->max_vcpus; i++)
+		if (v->domain->vcpu[i] && v->domain->vcpu[i]->online)
+			return;
+	domain_shutdown(v->domain, SHUTDOWN_poweroff); /* the last vCPU went down */
+}
