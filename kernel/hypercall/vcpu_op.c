@@ -89,7 +89,8 @@ static long op_initialise(struct vcpu *v, struct vcpu *target, unsigned long ctx
 		return -XEN_EINVAL;
 	rc = ctx_traps(v, target, ctx);
 	if (!rc)
-		rc = shadow_set_roots(target, _gfn(w.cr3 >> PAGE_SHIFT), _gfn(w.cr1 >> PAGE_SHIFT));
+		rc = shadow_set_roots(target, _gfn(w.cr3 >> PAGE_SHIFT),
+				      w.cr1 ? _gfn(w.cr1 >> PAGE_SHIFT) : INVALID_GFN);
 	if (rc)
 		return rc;
 	regs.cs = FLAT_KERNEL_CS;

@@ -26,8 +26,8 @@ void fake_frame_init(void);
 
 /* ---- fakes: time, timers, VIRQs ---------------------------------------- */
 
-static uint64_t fake_now;
 static int virqs;
+static uint64_t fake_now;
 
 uint64_t now_ns(void)
 {
@@ -294,5 +294,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vcpu_up_down, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	extern int run_build_tests(void);
+	return cmocka_run_group_tests_name("domain", tests, NULL, NULL) + run_build_tests();
 }

@@ -1,0 +1,26 @@
+/*
+ * The PV domain builder (kernel/domain/build.c): put a kernel image, its
+ * module and the boot structures into a created (paused) domain and set
+ * up vCPU 0 to enter it, as Xen's PV boot protocol describes.
+ */
+#ifndef HOSPES_PV_BUILD_H
+#define HOSPES_PV_BUILD_H
+
+#include <hospes/build_layout.h>
+#include <hospes/domain.h>
+
+struct pv_build_args {
+	const void *image; /* the ELF file, 8-byte aligned */
+	size_t image_size;
+	const void *module; /* mapped after the image (start_info.mod_start), or NULL */
+	size_t module_size;
+	const char *cmdline;
+};
+
+/* 0, or a negative XEN_E* code with the reason logged; *layout filled on success. */
+int pv_build(struct domain *d, const struct pv_build_args *a, struct pv_layout *layout);
+
+/* Write Xen's 128 hypercall stubs (32 bytes each; entry 23 is iret's) into page. */
+void hypercall_page_fill(uint8_t *page);
+
+#endif
