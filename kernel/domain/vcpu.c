@@ -23,6 +23,14 @@
 #include <public/sched.h>
 #include <public/xen.h>
 
+void (*pv_send_virq)(struct vcpu *v, unsigned int virq);
+
+static void raise_timer_virq(struct vcpu *v)
+{
+	if (pv_send_virq)
+		pv_send_virq(v, VIRQ_TIMER);
+}
+
 uint64_t pv_system_time(void)
 {
 	return now_ns();
@@ -90,7 +98,7 @@ static void singleshot_fired(void *data)
 {
 	struct vcpu *v = data;
 	v->arch->singleshot_deadline = 0;
-	evtchn_send_virq(v, VIRQ_TIMER);
+	raise_timer_virq(v);
 	vcpu_kick(v);
 }
 
@@ -101,7 +109,7 @@ static void periodic_fired(void *data)
 	if (!av->periodic_period)
 		return;
 	timer_set(&av->periodic_timer, av->periodic_timer.expires_ns + av->periodic_period);
-	evtchn_send_virq(v, VIRQ_TIMER);
+	raise_timer_virq(v);
 	vcpu_kick(v);
 }
 

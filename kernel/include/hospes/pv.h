@@ -89,8 +89,12 @@ void vcpu_down(struct vcpu *v);
 uint64_t pv_system_time(void); /* ns since boot, the guests' system time */
 const char *hypervisor_cmdline(void);
 
-/* kernel/event/ (engineer C): raise a VIRQ bound on v (no-op if unbound). */
-void evtchn_send_virq(struct vcpu *v, unsigned int virq);
+/*
+ * Raise a VIRQ on v: set by the event-channel code (kernel/event/, engineer
+ * C) at start of day to its evtchn_send_virq.  Until then a timer still
+ * wakes its vCPU, but no VIRQ_TIMER port becomes pending.
+ */
+extern void (*pv_send_virq)(struct vcpu *v, unsigned int virq);
 /* Hypervisor console output on behalf of a guest (one complete line). */
 void pv_console_line(struct domain *d, const char *line);
 

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <public/xen.h>
 #include <hospes/arch.h>
 #include <hospes/domain_ctl.h>
@@ -163,11 +165,46 @@ static void test_build_refuses_bad_image(void **state)
 	fake_mem_fini();
 }
 
+/* The real test guest image (mk/guest/testguest.mk) builds as dom0 and as a domU. */
+static void test_build_real_test_guest(void **state)
+{
+	FILE *f = fopen("build/guests/tg-hypercalls", "rb");
+	assert_non_null(f);
+	static uint8_t file[1 << 20] __attribute__((aligned(8)));
+	size_t n = fread(file, 1, sizeof(file), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(file));
+	for (int dom0 = 0; dom0 < 2; dom0++) {
+		fake_mem_init(2048);
+		fake_frame_init();
+		assert_int_equal(frame_table_init(2048), 0);
+		sched_init(1);
+		unsigned long before = frame_free_count();
+		struct domain_config cfg = {
+			.id = (domid_t)!dom0, .privileged = dom0, .max_vcpus = 1, .nr_pages = 1024};
+		struct domain *d;
+		assert_int_equal(domain_create(&cfg, &d), 0);
+		struct pv_build_args a = {.image = file, .image_size = n};
+		struct pv_layout l;
+		assert_int_equal(pv_build(d, &a, &l), 0);
+		uint64_t cr3 = gfn_x(p2m_ram_frame(d, l.pt_start >> 12));
+		uint8_t *hp = guest_va(d, cr3, 0x3000); /* the image's hypercall page */
+		assert_memory_equal(hp, "\x51\x41\x53\xb8\x00\x00\x00\x00\x0f\x05", 10);
+		struct start_info *si = (void *)guest_va(d, cr3, l.start_info);
+		assert_int_equal(si->flags, dom0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0);
+		assert_int_equal(d->vcpu[0]->arch->regs.rip, 0x2000);
+		domain_destroy(d);
+		assert_int_equal(frame_free_count(), before);
+		fake_mem_fini();
+	}
+}
+
 int run_build_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_domu),
 		cmocka_unit_test(test_build_refuses_bad_image),
+		cmocka_unit_test(test_build_real_test_guest),
 	};
 	return cmocka_run_group_tests_name("build", tests, NULL, NULL);
 }

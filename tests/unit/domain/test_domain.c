@@ -65,7 +65,7 @@ static void timer_fire(struct timer *t)
 	t->fn(t->data);
 }
 
-void evtchn_send_virq(struct vcpu *v, unsigned int virq)
+static void send_virq(struct vcpu *v, unsigned int virq)
 {
 	assert_int_equal(virq, VIRQ_TIMER);
 	virqs++;
@@ -92,6 +92,7 @@ static int setup(void **state)
 	virqs = 0;
 	hooked = NULL;
 	domain_shutdown_hook = hook;
+	pv_send_virq = send_virq;
 	return 0;
 }
 

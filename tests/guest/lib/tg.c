@@ -1,0 +1,159 @@
+/*
+ * The test guest's runtime: hypercalls, console output, verdict lines.
+ *
+ * Output goes through console_io in whole lines; the hypervisor prefixes
+ * each with the domain, and tests/scenarios/guest.sh strips that to get
+ * the TAP lines back.
+ */
+#include <stdarg.h>
+#include "tg.h"
+#include <public/sched.h>
+
+struct start_info *tg_start_info;
+static unsigned int passed, failed, skipped;
+
+long hypercall(unsigned int nr, unsigned long a1, unsigned long a2, unsigned long a3,
+	       unsigned long a4, unsigned long a5)
+{
+	register unsigned long r10 __asm__("r10") = a4;
+	register unsigned long r8 __asm__("r8") = a5;
+	long ret;
+	void *entry = hypercall_page + nr * 32;
+	__asm__ volatile("call *%[entry]"
+			 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+			 : [entry] "c"(entry)
+			 : "memory", "r9", "r11");
+	return ret;
+}
+
+long hypercall_int82(unsigned int nr, unsigned long a1, unsigned long a2, unsigned long a3)
+{
+	long ret;
+	__asm__ volatile("int $0x82"
+			 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
+			 : "a"((unsigned long)nr)
+			 : "memory", "r10", "r8");
+	return ret;
+}
+
+long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2)
+{
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret), "+D"(a1), "+S"(a2)
+			 : "a"(nr)
+			 : "memory", "rcx", "r11", "rdx", "r10", "r8");
+	return ret;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static char line[256];
+static unsigned int len;
+
+static void flush(void)
+{
+	hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (unsigned long)line, 0, 0);
+	len = 0;
+}
+
+static void put(char c)
+{
+	line[len++] = c;
+	if (c == '\n' || len == sizeof(line))
+		flush();
+}
+
+static void put_num(unsigned long v, unsigned int base, bool neg)
+{
+	char buf[24];
+	int n = 0;
+	if (neg)
+		put('-');
+	do {
+		buf[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		put(buf[--n]);
+}
+
+static void format(const char *fmt, va_list ap)
+{
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			put(*fmt);
+			continue;
+		}
+		bool lng = fmt[1] == 'l';
+		fmt += lng + 1;
+		long v;
+		switch (*fmt) {
+		case 's':
+			for (const char *s = va_arg(ap, const char *); *s; s++)
+				put(*s);
+			break;
+		case 'd':
+			v = lng ? va_arg(ap, long) : va_arg(ap, int);
+			put_num(v < 0 ? -(unsigned long)v : (unsigned long)v, 10, v < 0);
+			break;
+		case 'u':
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int), 10,
+				false);
+			break;
+		case 'x':
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int), 16,
+				false);
+			break;
+		default:
+			put(*fmt);
+		}
+	}
+}
+
+void tg_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	format(fmt, ap);
+	va_end(ap);
+}
+
+/* ---- verdicts ----------------------------------------------------------- */
+
+void tg_check(bool ok, const char *name)
+{
+	if (ok)
+		passed++;
+	else
+		failed++;
+	tg_printf("%s - %s: %s\n", ok ? "ok" : "not ok", test_title, name);
+}
+
+void tg_expect(long got, long want, const char *name)
+{
+	tg_check(got == want, name);
+	if (got != want)
+		tg_printf("# got %ld, want %ld\n", got, want);
+}
+
+void tg_skip(const char *name, const char *why)
+{
+	skipped++;
+	tg_printf("ok - %s: %s # SKIP %s\n", test_title, name, why);
+}
+
+void tg_start(struct start_info *si);
+void tg_start(struct start_info *si)
+{
+	tg_start_info = si;
+	tg_printf("# hospes test guest: %s (%s)\n", test_title,
+		  si->flags & SIF_INITDOMAIN ? "dom0" : "domU");
+	test_main();
+	tg_printf("# %s: %u passed, %u failed, %u skipped\n", test_title, passed, failed, skipped);
+	tg_printf("# verdict: %s\n", failed ? "FAILURE" : "SUCCESS");
+	struct sched_shutdown s = {.reason = failed ? SHUTDOWN_crash : SHUTDOWN_poweroff};
+	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&s, 0, 0, 0);
+	for (;;)
+		hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0, 0, 0);
+}

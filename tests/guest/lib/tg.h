@@ -1,0 +1,33 @@
+/*
+ * The Hospes test guest library: a tiny PV kernel in the spirit of XTF.
+ * Each test folder provides test_main(); the library boots, runs it, and
+ * prints one TAP verdict line per check, a summary, then shuts the domain
+ * down with reason poweroff (all passed) or crash (a check failed).
+ */
+#ifndef TG_H
+#define TG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <public/xen.h>
+
+extern struct start_info *tg_start_info;
+extern uint8_t hypercall_page[4096];
+
+/* A hypercall through the hypercall page (syscall) or int $0x82. */
+long hypercall(unsigned int nr, unsigned long a1, unsigned long a2, unsigned long a3,
+	       unsigned long a4, unsigned long a5);
+long hypercall_int82(unsigned int nr, unsigned long a1, unsigned long a2, unsigned long a3);
+/* A raw "mov $nr, %eax; syscall" (for numbers past the hypercall page). */
+long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2);
+
+void tg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tg_check(bool ok, const char *name);
+void tg_expect(long got, long want, const char *name);
+void tg_skip(const char *name, const char *why);
+
+void test_main(void); /* the test's body */
+extern const char test_title[];
+
+#endif
