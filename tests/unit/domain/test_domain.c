@@ -296,5 +296,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vcpu_up_down, setup, teardown),
 	};
 	extern int run_build_tests(void);
-	return cmocka_run_group_tests_name("domain", tests, NULL, NULL) + run_build_tests();
+	extern int run_dom0_tests(void);
+	return cmocka_run_group_tests_name("domain", tests, NULL, NULL) + run_build_tests() +
+	       run_dom0_tests();
 }

@@ -1,0 +1,109 @@
+/*
+ * Start of day for guests: dom0 from the first multiboot module, the
+ * console and command line as guests see them, and what dom0's shutdown
+ * means for the machine.
+ *
+ * dom0 gets dom0_mem= (default 64 MiB, never more than the free memory
+ * less a 1/16 reserve for the hypervisor, within dom0_mem=min:/max:),
+ * dom0_max_vcpus= vCPUs (default 1), the module's command line without
+ * its first word (the file name, as Xen does), and the second module, if
+ * any, as its initrd (start_info.mod_start/mod_len).
+ *
+ * With selftest= on the hypervisor command line, dom0's shutdown reason
+ * is the test verdict: poweroff passes, anything else fails, and QEMU
+ * exits through isa-debug-exit.
+ */
+#include <hospes/dom0.h>
+#include <hospes/domain_ctl.h>
+#include <hospes/frame.h>
+#include <hospes/lib.h>
+#include <hospes/panic.h>
+#include <hospes/pv.h>
+#include <hospes/pv_build.h>
+#include <public/errno.h>
+#include <public/sched.h>
+
+#define DOM0_DEFAULT_PAGES ((64UL << 20) >> PAGE_SHIFT)
+
+extern struct boot_info boot_info;
+extern struct hospes_options hospes_options;
+
+const char *hypervisor_cmdline(void)
+{
+	return boot_info.cmdline;
+}
+
+void pv_console_line(struct domain *d, const char *line)
+{
+	printk("(d%u) %s\n", d->id, line);
+}
+
+unsigned long dom0_pages(unsigned long free_frames, const struct hospes_options *o)
+{
+	unsigned long pages = o->dom0_mem ? o->dom0_mem >> PAGE_SHIFT : DOM0_DEFAULT_PAGES;
+	if (o->dom0_mem_min && pages < o->dom0_mem_min >> PAGE_SHIFT)
+		pages = o->dom0_mem_min >> PAGE_SHIFT;
+	if (o->dom0_mem_max && pages > o->dom0_mem_max >> PAGE_SHIFT)
+		pages = o->dom0_mem_max >> PAGE_SHIFT;
+	return MIN(pages, free_frames - free_frames / 16);
+}
+
+static const char *skip_first_word(const char *s)
+{
+	while (*s && *s != ' ')
+		s++;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+static void dom0_shutdown(struct domain *d, unsigned int reason)
+{
+	if (d->id != 0)
+		return;
+	printk(LOG_INFO "dom0 has shut down (reason %u)\n", reason);
+	if (hospes_options.selftest[0])
+		hospes_exit_qemu(reason == SHUTDOWN_poweroff);
+}
+
+static const void *module_bytes(const struct boot_module *m)
+{
+	return (const uint8_t *)mfn_to_virt(paddr_to_mfn(m->start)) + (m->start & (PAGE_SIZE - 1));
+}
+
+int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
+{
+	if (bi->nr_modules == 0) {
+		printk(LOG_ERR "dom0: no kernel module was loaded\n");
+		return -XEN_EINVAL;
+	}
+	unsigned int vcpus = o->dom0_max_vcpus ? o->dom0_max_vcpus : 1;
+	struct domain_config cfg = {.id = 0,
+				    .privileged = true,
+				    .max_vcpus = MIN(vcpus, (unsigned int)HOSPES_MAX_VCPUS),
+				    .nr_pages = dom0_pages(frame_free_count(), o),
+				    .name = "dom0"};
+	struct domain *d;
+	int rc = domain_create(&cfg, &d);
+	if (rc) {
+		printk(LOG_ERR "dom0: cannot create the domain (%d)\n", rc);
+		return rc;
+	}
+	const struct boot_module *k = &bi->modules[0];
+	struct pv_build_args a = {.image = module_bytes(k),
+				  .image_size = k->end - k->start,
+				  .cmdline = skip_first_word(k->cmdline)};
+	if (bi->nr_modules > 1) {
+		a.module = module_bytes(&bi->modules[1]);
+		a.module_size = bi->modules[1].end - bi->modules[1].start;
+	}
+	struct pv_layout l;
+	rc = pv_build(d, &a, &l);
+	if (rc) {
+		domain_destroy(d);
+		return rc;
+	}
+	domain_shutdown_hook = dom0_shutdown;
+	domain_unpause(d);
+	return 0;
+}
