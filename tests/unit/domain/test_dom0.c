@@ -63,7 +63,7 @@ static void test_dom0_start(void **state)
 	FILE *f = fopen("build/guests/tg-hypercalls", "rb");
 	assert_non_null(f);
 	uint8_t *dst = mfn_to_virt(_mfn(4000));
-	size_t n = fread(dst, 1, 90 * 4096, f);
+	size_t n = fread(dst, 1, 64 * 4096, f);
 	fclose(f);
 	boot_info.nr_modules = 1;
 	boot_info.modules[0] = (struct boot_module){.start = 4000UL << 12,
