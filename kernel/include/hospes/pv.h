@@ -45,6 +45,8 @@ struct arch_vcpu {
 	unsigned long kernel_ss, kernel_sp;
 	unsigned long fs_base, gs_base_kernel, gs_base_user;
 	unsigned long debugreg[8];
+	unsigned int last_trap_vector, trap_repeats; /* exception-storm detection */
+	uint64_t last_trap_rip;
 	bool bases_dirty;     /* FS/GS bases changed: reload before returning to the guest */
 	bool debugregs_dirty; /* the same for DR0-3, DR6, DR7 */
 	bool kernel_mode;     /* guest kernel (true) or guest user mode */

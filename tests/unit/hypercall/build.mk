@@ -1,3 +1,3 @@
 UNIT_SRCS_hypercall := kernel/hypercall/table.c kernel/hypercall/console.c \
 	kernel/hypercall/version.c kernel/hypercall/sched_op.c kernel/hypercall/vcpu_op.c \
-	kernel/hypercall/traps.c
+	kernel/hypercall/traps.c kernel/domain/bounce.c

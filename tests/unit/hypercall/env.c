@@ -11,6 +11,7 @@
 #include <hospes/guest_access.h>
 #include <hospes/shadow.h>
 #include <public/errno.h>
+#include <public/xen.h>
 #include "env.h"
 
 unsigned char gmem[GMEM];
@@ -44,6 +45,11 @@ void env_reset(bool privileged)
 		vcpus[i].arch = &arch[i];
 		dom.vcpu[i] = &vcpus[i];
 	}
+	static struct shared_info si;
+	memset(&si, 0, sizeof(si));
+	dom.shared_info = &si;
+	vcpus[0].vcpu_info = &si.vcpu_info[0];
+	vcpus[1].vcpu_info = &si.vcpu_info[1];
 	vcpus[0].online = true;
 	arch[0].initialised = true;
 }
@@ -160,4 +166,15 @@ int shadow_set_roots(struct vcpu *v, gfn_t kernel_root, gfn_t user_root)
 	env.kernel_root = gfn_x(kernel_root);
 	env.user_root = gfn_x(user_root);
 	return env.roots_rc;
+}
+
+paddr_t shadow_activate(struct vcpu *v, bool user_mode)
+{
+	env.activations++;
+	return user_mode ? 0x2000 : 0x1000;
+}
+
+gfn_t shadow_guest_root(struct vcpu *v, bool user)
+{
+	return user ? _gfn(env.user_root) : _gfn(env.kernel_root);
 }

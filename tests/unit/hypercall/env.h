@@ -33,6 +33,7 @@ struct env_log {
 	unsigned long kernel_root, user_root;
 	char line[256];
 	int lines;
+	int activations;
 };
 extern struct env_log env;
 

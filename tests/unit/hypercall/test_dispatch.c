@@ -147,5 +147,6 @@ int main(void)
 	};
 	int fails = cmocka_run_group_tests_name("dispatch", tests, NULL, NULL);
 	extern int run_cpu_tests(void);
-	return fails + run_cpu_tests();
+	extern int run_bounce_tests(void);
+	return fails + run_cpu_tests() + run_bounce_tests();
 }

@@ -1,0 +1,173 @@
+/*
+ * Bounce frames: how exceptions, event upcalls and user syscalls reach a
+ * PV guest kernel, and how the iret hypercall comes back (fact sheet 5.3,
+ * 2.4, 5.8).
+ *
+ * A bounce from guest user mode first switches the vCPU to guest kernel
+ * mode (kernel root table, kernel stack from stack_switch); from kernel
+ * mode it uses the interrupted stack.  The frame written below the 16-byte
+ * aligned top is, upward: RCX, R11, [error code], RIP, CS (RPL 0 for kernel
+ * context, old upcall mask in bits 32-39), RFLAGS (IF = !old mask), RSP,
+ * SS.  The handler then runs with rsp at the RCX slot.
+ *
+ * Every guest memory access goes through copy_*_guest on the vCPU's
+ * current root, so a stack that is unmapped, read-only or in the
+ * hypervisor's range makes the write fail; the guest cannot be helped and
+ * is crashed, as Xen does.  So is a guest that takes an exception it has no
+ * handler for, returns to a non-canonical address, or takes the same
+ * exception at the same RIP PV_STORM_LIMIT times in a row.
+ */
+#include <hospes/bounce.h>
+#include <hospes/guest_access.h>
+#include <hospes/lib.h>
+#include <hospes/pv.h>
+#include <hospes/shadow.h>
+#include <public/arch-x86_64.h>
+#include <public/sched.h>
+#include <public/xen.h>
+
+#define RFLAGS_IF   (1UL << 9)
+#define RFLAGS_IOPL (3UL << 12)
+#define RFLAGS_DROP                                                                                \
+	((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 17) | (1UL << 18)) /* TF NT RF VM AC */
+#define HAS_ERROR(v)                                                                               \
+	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+static bool canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+void domain_crash(struct vcpu *v, uint64_t rip, const char *why)
+{
+	printk(LOG_ERR "d%u v%u crashed at RIP %#lx: %s\n", v->domain->id, v->id,
+	       (unsigned long)rip, why);
+	domain_shutdown(v->domain, SHUTDOWN_crash);
+}
+
+static uint8_t *upcall_mask(struct vcpu *v)
+{
+	static uint8_t none = 1; /* a vCPU without vcpu_info: events always masked */
+	return v->vcpu_info ? &v->vcpu_info->evtchn_upcall_mask : &none;
+}
+
+static void set_mode(struct vcpu *v, struct pv_frame *f, bool kernel)
+{
+	v->arch->kernel_mode = kernel;
+	f->new_cr3 = shadow_activate(v, !kernel);
+	v->arch->bases_dirty = true; /* kernel and user GS bases swap roles */
+}
+
+/* Write the bounce frame and enter handler; mask events if asked. */
+static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has_error,
+		  uint32_t error, bool mask)
+{
+	struct arch_vcpu *av = v->arch;
+	uint8_t old_mask = READ_ONCE(*upcall_mask(v));
+	bool from_kernel = av->kernel_mode;
+	if (!from_kernel)
+		set_mode(v, f, true);
+	uint64_t top = (from_kernel ? f->rsp : av->kernel_sp) & ~15UL;
+	uint64_t w[8];
+	unsigned int n = 0;
+	w[n++] = f->rcx;
+	w[n++] = f->r11;
+	if (has_error)
+		w[n++] = error;
+	w[n++] = f->rip;
+	w[n++] = (from_kernel ? (f->cs & ~3UL) : f->cs) | ((uint64_t)old_mask << 32);
+	w[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (old_mask ? 0 : RFLAGS_IF);
+	w[n++] = f->rsp;
+	w[n++] = f->ss;
+	uint64_t base = top - n * 8;
+	if (!canonical(top) || top < n * 8 || copy_to_guest_vcpu(v, base, w, n * sizeof(w[0])))
+		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
+	f->rsp = base;
+	f->rip = handler;
+	f->cs = FLAT_KERNEL_CS;
+	f->ss = FLAT_KERNEL_SS;
+	f->rflags = (f->rflags & ~(RFLAGS_DROP | RFLAGS_IOPL)) | RFLAGS_IF;
+	if (mask)
+		WRITE_ONCE(*upcall_mask(v), 1);
+	return 0;
+}
+
+static bool storm(struct vcpu *v, unsigned int vector, uint64_t rip)
+{
+	struct arch_vcpu *av = v->arch;
+	if (av->last_trap_vector == vector && av->last_trap_rip == rip)
+		return ++av->trap_repeats >= PV_STORM_LIMIT;
+	av->last_trap_vector = vector;
+	av->last_trap_rip = rip;
+	av->trap_repeats = 1;
+	return false;
+}
+
+int pv_exception(struct vcpu *v, struct pv_frame *f, unsigned int vector, uint32_t error,
+		 unsigned long cr2)
+{
+	static char why[48];
+	const struct pv_trap *t = &v->arch->traps[vector & 255];
+	if (!t->address) {
+		snprintf(why, sizeof(why), "exception %u with no handler", vector);
+		return domain_crash(v, f->rip, why), -1;
+	}
+	if (storm(v, vector, f->rip)) {
+		snprintf(why, sizeof(why), "exception %u storm", vector);
+		return domain_crash(v, f->rip, why), -1;
+	}
+	if (vector == 14) {
+		if (v->vcpu_info)
+			v->vcpu_info->arch.cr2 = cr2;
+		error = v->arch->kernel_mode ? (error & ~4U) : (error | 4U); /* U/S: guest mode */
+	}
+	return bounce(v, f, t->address, HAS_ERROR(vector), error, t->flags & 4);
+}
+
+int pv_syscall_from_user(struct vcpu *v, struct pv_frame *f)
+{
+	uint64_t handler = v->arch->callback[PV_CB_SYSCALL];
+	if (!handler) {
+		f->rip -= 2; /* #UD at the syscall instruction, as Xen */
+		return pv_exception(v, f, 6, 0, 0);
+	}
+	f->rip = f->rcx;
+	f->rflags = f->r11;
+	return bounce(v, f, handler, false, 0, v->arch->callback_masks & (1U << PV_CB_SYSCALL));
+}
+
+int pv_deliver_events(struct vcpu *v, struct pv_frame *f)
+{
+	uint64_t handler = v->arch->callback[PV_CB_EVENT];
+	if (!v->vcpu_info || !handler || !READ_ONCE(v->vcpu_info->evtchn_upcall_pending) ||
+	    READ_ONCE(v->vcpu_info->evtchn_upcall_mask))
+		return 0;
+	return bounce(v, f, handler, false, 0, true);
+}
+
+int pv_iret(struct vcpu *v, struct pv_frame *f)
+{
+	struct iret_context c;
+	if (copy_from_guest_vcpu(v, &c, f->rsp, sizeof(c)))
+		return domain_crash(v, f->rip, "iret frame unreadable"), -1;
+	if (!canonical(c.rip) || !canonical(c.rsp))
+		return domain_crash(v, f->rip, "iret to a non-canonical address"), -1;
+	bool to_user = (c.cs & 3) == 3;
+	if (to_user && v->arch->kernel_mode) {
+		if (gfn_eq(shadow_guest_root(v, true), INVALID_GFN))
+			return domain_crash(v, f->rip,
+					    "iret to user mode without a user page table"),
+			       -1;
+		set_mode(v, f, false);
+	}
+	WRITE_ONCE(*upcall_mask(v), !(c.rflags & RFLAGS_IF));
+	f->rax = c.rax;
+	f->rcx = c.rcx;
+	f->r11 = c.r11;
+	f->rip = c.rip;
+	f->rsp = c.rsp;
+	f->cs = FLAT_KERNEL_CS;
+	f->ss = FLAT_KERNEL_SS;
+	f->rflags = (c.rflags & ~(RFLAGS_DROP | RFLAGS_IOPL)) | RFLAGS_IF;
+	return 0;
+}
