@@ -17,6 +17,7 @@
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
+#include <hospes/pv_mmu.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
@@ -24,6 +25,10 @@
 
 const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_ANY),
+	ROW(__HYPERVISOR_mmu_update, do_mmu_update, HC_ANY),
+	ROW(__HYPERVISOR_memory_op, do_memory_op, HC_ANY),
+	ROW(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_ANY),
+	ROW(__HYPERVISOR_mmuext_op, do_mmuext_op, HC_ANY),
 	ROW(__HYPERVISOR_stack_switch, do_stack_switch, HC_ANY),
 	ROW(__HYPERVISOR_set_callbacks, do_set_callbacks, HC_ANY),
 	ROW(__HYPERVISOR_fpu_taskswitch, do_fpu_taskswitch, HC_ANY),

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <hospes/guest_access.h>
+#include <hospes/pv_mmu.h>
 #include <hospes/shadow.h>
 #include <public/errno.h>
 #include <public/xen.h>
@@ -177,4 +178,25 @@ paddr_t shadow_activate(struct vcpu *v, bool user_mode)
 gfn_t shadow_guest_root(struct vcpu *v, bool user)
 {
 	return user ? _gfn(env.user_root) : _gfn(env.kernel_root);
+}
+
+/* The memory family (engineer D's, tested in tests/unit/shadow): routing only. */
+long do_mmu_update(HYPERCALL_ARGS)
+{
+	return 1001;
+}
+
+long do_memory_op(HYPERCALL_ARGS)
+{
+	return 1012;
+}
+
+long do_update_va_mapping(HYPERCALL_ARGS)
+{
+	return 1014;
+}
+
+long do_mmuext_op(HYPERCALL_ARGS)
+{
+	return 1026;
 }

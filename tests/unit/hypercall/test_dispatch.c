@@ -22,6 +22,15 @@ static void test_unknown_numbers_enosys(void **state)
 		assert_int_equal(hc(v0, nrs[i], 0, 0, 0), -XEN_ENOSYS);
 }
 
+static void test_memory_family_routed(void **state)
+{
+	env_reset(false);
+	assert_int_equal(hc(v0, __HYPERVISOR_mmu_update, 0, 0, 0), 1001);
+	assert_int_equal(hc(v0, __HYPERVISOR_memory_op, 0, 0, 0), 1012);
+	assert_int_equal(hc(v0, __HYPERVISOR_update_va_mapping, 0, 0, 0), 1014);
+	assert_int_equal(hc(v0, __HYPERVISOR_mmuext_op, 0, 0, 0), 1026);
+}
+
 static void test_every_row_named(void **state)
 {
 	for (unsigned int i = 0; i < NR_HYPERCALLS; i++)
@@ -139,6 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unknown_numbers_enosys),
 		cmocka_unit_test(test_every_row_named),
+		cmocka_unit_test(test_memory_family_routed),
 		cmocka_unit_test(test_console_write),
 		cmocka_unit_test(test_console_read),
 		cmocka_unit_test(test_xen_version),
