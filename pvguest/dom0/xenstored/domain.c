@@ -25,6 +25,7 @@ static const struct xsd_quota default_quota = {
 	.transactions = 10,
 	.outstanding = 20,
 	.queued_events = 64,
+	.copied_nodes = 10000,
 };
 
 struct xsd *xsd_create(const struct xsd_ops *ops)

@@ -202,7 +202,7 @@ struct xsd_txn *txn_find(struct xsd_conn *c, uint32_t id);
 enum xsd_err txn_end(struct xsd_conn *c, struct xsd_txn *t, bool commit);
 enum xsd_err txn_note(struct xsd_txn *t, const char *path, bool dirty, bool fire);
 /* The tree a request in `t` works on; a change needs the private copy (ENOMEM). */
-struct xs_tree *txn_view(struct xsd_txn *t, bool change, enum xsd_err *e);
+struct xs_tree *txn_view(struct xsd_conn *c, struct xsd_txn *t, bool change, enum xsd_err *e);
 void txn_free_all(struct xsd_conn *c);
 
 /* domain.c */

@@ -540,7 +540,7 @@ static enum xsd_err decode(struct req *r, enum xsd_err (**fn)(struct req *))
 	if (!r->txn)
 		return XSD_ENOENT;
 	enum xsd_err e;
-	r->tree = txn_view(r->txn, handlers[type].flags & CHANGE, &e);
+	r->tree = txn_view(r->c, r->txn, handlers[type].flags & CHANGE, &e);
 	return e;
 }
 

@@ -15,9 +15,11 @@
  * removals first, then creations and updates shallowest first (parents
  * before children), each with a fresh generation; then the watches fire.
  *
- * The private copy is O(tree), affordable for XenStore's small trees;
- * unprivileged domains have a transaction quota and a cap on logged paths,
- * so memory stays bounded.
+ * The private copy is O(tree), affordable for XenStore's small trees; an
+ * unprivileged domain's copies together may hold at most
+ * quota.copied_nodes nodes, and each transaction at most TXN_MAX_ACCESS
+ * logged paths, so the memory a domain can make the daemon spend stays
+ * bounded.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +48,25 @@ enum xsd_err txn_start(struct xsd_conn *c, uint32_t *id)
 	return XSD_OK;
 }
 
-struct xs_tree *txn_view(struct xsd_txn *t, bool change, enum xsd_err *e)
+/* Nodes held in the private copies of c's transactions. */
+static unsigned int copied_nodes(const struct xsd_conn *c)
+{
+	unsigned int n = 0;
+
+	for (const struct xsd_txn *t = c->txns; t; t = t->next)
+		n += t->cloned ? t->tree.nnodes : 0;
+	return n;
+}
+
+struct xs_tree *txn_view(struct xsd_conn *c, struct xsd_txn *t, bool change, enum xsd_err *e)
 {
 	*e = XSD_OK;
 	if (!t->cloned && change) {
+		if (!c->privileged &&
+		    copied_nodes(c) + t->live->nnodes > c->xsd->quota.copied_nodes) {
+			*e = XSD_ENOSPC;
+			return NULL;
+		}
 		if (tree_clone(&t->tree, t->live)) {
 			*e = XSD_ENOMEM;
 			return NULL;

@@ -40,6 +40,7 @@ struct xsd_quota {
 	unsigned int transactions;  /* open transactions */
 	unsigned int outstanding;   /* replies queued but not yet taken */
 	unsigned int queued_events; /* watch events queued before dropping */
+	unsigned int copied_nodes;  /* nodes in the private copies of its transactions */
 };
 
 struct xsd *xsd_create(const struct xsd_ops *ops);

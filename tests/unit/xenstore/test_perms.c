@@ -108,6 +108,17 @@ static void test_quotas(void **state)
 		assert_int_equal(CALL(d1, XS_TRANSACTION_START, ""), XS_TRANSACTION_START);
 	CALL(d1, XS_TRANSACTION_START, "");
 	assert_error(d1, "ENOSPC");
+	/* Private copies of the tree are bounded: room for two, not three. */
+	xsd_quota(xsd)->copied_nodes = 2 * xsd_node_count(xsd) + 1;
+	for (uint32_t tx = 1; tx <= 3; tx++) {
+		call(d1, XS_MKDIR, tx, "d", 2);
+		assert_string_equal(d1->data, tx < 3 ? "OK" : "ENOSPC");
+	}
+	call(d1, XS_READ, 3, "d", 2); /* reading needs no copy */
+	assert_int_equal(d1->type, XS_READ);
+	call(d1, XS_TRANSACTION_END, 1, "F", 2);
+	call(d1, XS_MKDIR, 3, "d", 2); /* one copy freed: room again */
+	assert_reply(d1, "OK");
 }
 
 static void test_watches(void **state)
