@@ -42,32 +42,49 @@ uint64_t now_ns(void)
 	return time_scale_delta(rdtsc() - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
 }
 
-/* Latch PIT channel 2 and read its count, with the TSC just before the latch. */
-static uint16_t pit_ch2_read(uint64_t *tsc)
+/* Latch PIT channel 2 and read its count, bracketed by two TSC reads. */
+static uint16_t pit_ch2_read(uint64_t *before, uint64_t *after)
 {
-	*tsc = rdtsc();
+	*before = rdtsc();
 	outb(PIT_MODE, 0x80); /* latch channel 2 */
+	*after = rdtsc();
 	uint8_t lo = inb(PIT_CH2);
 	return (uint16_t)(lo | inb(PIT_CH2) << 8);
 }
 
+/* One try: TSC ticks per second, or 0 if a latch was not tightly bracketed. */
+static uint64_t pit_try(void)
+{
+	uint64_t want = PIT_HZ * CALIBRATE_MS / 1000, b0, a0, b1, a1;
+	outb(PIT_MODE, 0xb0); /* ch2, lo/hi, mode 0 */
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+	uint16_t c0 = pit_ch2_read(&b0, &a0), c1;
+	do
+		c1 = pit_ch2_read(&b1, &a1);
+	while ((uint16_t)(c0 - c1) < want);
+	uint64_t shortest = b1 - a0, longest = a1 - b0;
+	if ((longest - shortest) * 1000 > shortest)
+		return 0; /* descheduled around a latch: more than 0.1% unsure */
+	return (shortest + longest) / 2 * PIT_HZ / (uint16_t)(c0 - c1);
+}
+
 /*
  * TSC ticks per second over CALIBRATE_MS of PIT channel 2, counting down
- * from 0xffff.  Both ends are latched counts paired with a TSC read, so a
- * slow loop (an emulated CPU descheduled while polling) does not skew it.
+ * from 0xffff.  Both ends are latched counts bracketed by TSC reads; a try
+ * whose brackets are loose (an emulated CPU descheduled at that moment)
+ * is repeated.
  */
 uint64_t tsc_hz_by_pit(void)
 {
-	uint64_t want = PIT_HZ * CALIBRATE_MS / 1000, t0, t1;
 	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(PIT_MODE, 0xb0);				/* ch2, lo/hi, mode 0 */
-	outb(PIT_CH2, 0xff);
-	outb(PIT_CH2, 0xff);
-	uint16_t c0 = pit_ch2_read(&t0), c1;
-	do
-		c1 = pit_ch2_read(&t1);
-	while ((uint16_t)(c0 - c1) < want);
-	return (t1 - t0) * PIT_HZ / (uint16_t)(c0 - c1);
+	for (int i = 0; i < 8; i++) {
+		uint64_t hz = pit_try();
+		if (hz)
+			return hz;
+	}
+	printk(LOG_WARN "time: PIT calibration disturbed 8 times\n");
+	return 0;
 }
 
 static uint8_t *hpet_va;
@@ -77,7 +94,30 @@ static volatile uint64_t *hpet_reg(unsigned int off)
 	return (volatile uint64_t *)(hpet_va + off);
 }
 
-/* TSC ticks per second over CALIBRATE_MS of the HPET main counter, or 0. */
+/* The HPET counter, bracketed by two TSC reads. */
+static uint64_t hpet_read(uint64_t *before, uint64_t *after)
+{
+	*before = rdtsc();
+	uint64_t h = *hpet_reg(HPET_COUNTER);
+	*after = rdtsc();
+	return h;
+}
+
+/* One try over CALIBRATE_MS (period in fs); 0 if a read was not tightly bracketed. */
+static uint64_t hpet_try(uint64_t period_fs)
+{
+	uint64_t ticks = CALIBRATE_MS * 1000000000000ULL / period_fs, b0, a0, b1, a1, h1;
+	uint64_t h0 = hpet_read(&b0, &a0);
+	do
+		h1 = hpet_read(&b1, &a1);
+	while (h1 - h0 < ticks);
+	uint64_t shortest = b1 - a0, longest = a1 - b0;
+	if ((longest - shortest) * 1000 > shortest)
+		return 0;
+	uint64_t elapsed_ns = (h1 - h0) * period_fs / 1000000;
+	return (shortest + longest) / 2 * NSEC_PER_SEC / elapsed_ns;
+}
+
 uint64_t tsc_hz_by_hpet(void)
 {
 	if (!acpi_info.has_hpet)
@@ -90,13 +130,13 @@ uint64_t tsc_hz_by_hpet(void)
 	if (period_fs == 0 || period_fs > 100000000) /* 100 ns: the spec's limit */
 		return 0;
 	*hpet_reg(HPET_CONFIG) |= 1; /* counter running */
-	uint64_t ticks = CALIBRATE_MS * 1000000000000ULL / period_fs;
-	uint64_t h0 = *hpet_reg(HPET_COUNTER), t0 = rdtsc();
-	while (*hpet_reg(HPET_COUNTER) - h0 < ticks)
-		cpu_relax();
-	uint64_t t1 = rdtsc(), h1 = *hpet_reg(HPET_COUNTER);
-	uint64_t elapsed_ns = (h1 - h0) * period_fs / 1000000;
-	return (t1 - t0) * NSEC_PER_SEC / elapsed_ns;
+	for (int i = 0; i < 8; i++) {
+		uint64_t hz = hpet_try(period_fs);
+		if (hz)
+			return hz;
+	}
+	printk(LOG_WARN "time: HPET calibration disturbed 8 times\n");
+	return 0;
 }
 
 static uint8_t cmos(uint8_t reg)
@@ -146,6 +186,8 @@ void tsc_init(void)
 		hz = tsc_hz_by_pit();
 		ref = "PIT";
 	}
+	if (!hz)
+		panic("time: cannot calibrate the TSC against the HPET or the PIT");
 	cpu_khz = hz / 1000;
 	time_scale_from_hz(hz, &tsc_to_system_mul, &tsc_shift);
 	tsc_boot_stamp = rdtsc();
