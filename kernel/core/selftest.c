@@ -12,12 +12,14 @@
  *           (each is stamped), freed, and the free count must come back
  *   panic   panics on purpose, two calls deep: the verdict must be fail
  *           and the log must show a backtrace naming these functions
+ *   shadow  the shadow engine on the real MMU (kernel/arch/x86_64/mm_selftest.c)
  *   platform, fault, poweroff, reboot: the machine layer's tests
  *           (kernel/arch/x86_64/selftest.c, tests/scenarios/platform.sh)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
+#include <hospes/mm.h>
 #include <hospes/panic.h>
 #include <hospes/platform.h>
 #include <hospes/reboot.h>
@@ -100,6 +102,7 @@ static const struct selftest selftests[] = {
 	{"panic", selftest_panic},
 	{"platform", platform_selftest},
 	{"fault", platform_selftest_fault},
+	{"shadow", mm_selftest},
 	{"poweroff", machine_poweroff},
 	{"reboot", machine_reboot},
 };

@@ -74,4 +74,7 @@ void domain_relinquish_memory(struct domain *d);
  */
 int mm_check_isolation(struct domain *d);
 
+/* selftest=shadow: the shadow engine on the real MMU (panics on failure). */
+void mm_selftest(void);
+
 #endif
