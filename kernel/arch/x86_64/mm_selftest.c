@@ -92,8 +92,8 @@ static void st_measure(struct domain *d, struct vcpu *v)
 
 	for (int i = 0; i < ST_ROUNDS; i++) {
 		t = rdtsc();
-		pv_pt_update(d, d, _gfn(4), 0, (16UL << PAGE_SHIFT) | ST_FLAGS | PTE_A | PTE_D, false,
-			     0);
+		pv_pt_update(d, d, _gfn(4), 0, (16UL << PAGE_SHIFT) | ST_FLAGS | PTE_A | PTE_D,
+			     false, 0);
 		upd += rdtsc() - t;
 		t = rdtsc();
 		st_fault_in(v, ST_VA, PFEC_U);
