@@ -4,7 +4,8 @@
 #     every MADT CPU online, IPI round trips, a timer firing on each CPU,
 #     the TSC calibration re-checked against PIT and HPET, exception fixup;
 #   selftest=fault: a hypervisor page fault prints registers, CR2 and a
-#     symbolized backtrace, then panics with the fail verdict;
+#     symbolized backtrace, stops the other CPUs by NMI, then panics with
+#     the fail verdict;
 #   selftest=poweroff: ACPI S5 ends QEMU on pc and q35 (no verdict, no timeout);
 #   selftest=reboot: the ACPI reset register (q35) or the keyboard
 #     controller (pc, whose FADT has none) resets the machine (QEMU runs
@@ -39,7 +40,7 @@ platform pc 4
 platform q35 4
 
 log=$LOGS/fault.log
-$RUN --direct --cmdline "selftest=fault" --mem 128 --timeout 20 --log "$log"
+$RUN --direct --smp 4 --cmdline "selftest=fault" --mem 128 --timeout 20 --log "$log"
 rc=$?
 check "fault: panic gives the fail verdict" "[ $rc = 1 ]" "$log"
 check "fault: names the page fault and CR2" \
@@ -47,6 +48,8 @@ check "fault: names the page fault and CR2" \
 check "fault: dumps registers" "grep -q 'rip ffff82d0' '$log'" "$log"
 check "fault: backtrace names the faulting function" \
 	"grep -q 'platform_selftest_fault' '$log'" "$log"
+check "fault: the 3 other CPUs stopped by NMI" \
+	"grep -q '3 other CPUs stopped, 0 did not answer' '$log'" "$log"
 
 for m in pc q35; do
 	log=$LOGS/poweroff-$m.log

@@ -14,6 +14,9 @@
  * timer, marks itself online and idles with interrupts on.  A CPU that is
  * not online after 200 ms is reported and skipped.
  *
+ * Stopping (panic, reboot): an NMI to every other CPU, whose handler
+ * (traps.c) halts when cpus_stopping is set.
+ *
  * smp_call_function: call_lock serializes callers; the caller publishes
  * fn/data, sends VEC_CALL_FUNC to every other online CPU and spins until
  * the count of finished CPUs reaches the number it sent to.
@@ -98,18 +101,36 @@ void smp_call_function(void (*fn)(void *data), void *data)
 	spin_unlock(&call_lock);
 }
 
-static void stop_ipi(struct cpu_regs *regs)
+volatile bool cpus_stopping;
+
+void cpu_stop_here(void)
 {
 	this_cpu()->online = false;
 	halt_forever();
 }
 
+/*
+ * Halt every other CPU with an NMI (it reaches a CPU that spins with
+ * interrupts off, too), wait up to 100 ms for them to go offline and say
+ * how many did.  The NMI handler sees cpus_stopping and halts.
+ */
 static void stop_other_cpus(void)
 {
-	unsigned int me = smp_processor_id();
+	unsigned int me = smp_processor_id(), sent = 0, left;
+	cpus_stopping = true;
 	for (unsigned int c = 0; c < NR_CPUS; c++)
-		if (c != me && percpu[c].online)
-			lapic_send_ipi(percpu[c].apic_id, APIC_DM_FIXED | VEC_STOP);
+		if (c != me && percpu[c].online) {
+			lapic_send_ipi(percpu[c].apic_id, APIC_DM_NMI);
+			sent++;
+		}
+	uint64_t end = now_ns() + 100 * NSEC_PER_MSEC;
+	do {
+		left = 0;
+		for (unsigned int c = 0; c < NR_CPUS; c++)
+			left += c != me && percpu[c].online;
+	} while (left && now_ns() < end);
+	printk(LOG_ERR "%u other CPU%s stopped, %u did not answer\n", sent - left,
+	       sent - left == 1 ? "" : "s", left);
 }
 
 static __noreturn void ap_idle(void)
@@ -212,7 +233,6 @@ void smp_init(void)
 	percpu[0].apic_id = me;
 	percpu[0].online = true;
 	irq_set_handler(VEC_CALL_FUNC, call_function_ipi);
-	irq_set_handler(VEC_STOP, stop_ipi);
 	panic_stop_other_cpus = stop_other_cpus;
 	trampoline_install();
 	unsigned int next = 1;

@@ -19,4 +19,8 @@ void send_ipi(unsigned int cpu, uint8_t vector);
  */
 void smp_call_function(void (*fn)(void *data), void *data);
 
+/* Set while panic/reboot stop the other CPUs; their NMI handler halts. */
+extern volatile bool cpus_stopping;
+__attribute__((noreturn)) void cpu_stop_here(void);
+
 #endif

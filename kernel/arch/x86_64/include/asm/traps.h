@@ -30,7 +30,6 @@
 #define VEC_HYPERCALL	 0x82 /* int $0x82, DPL 3 */
 #define VEC_CALL_FUNC	 0xf0 /* IPI: smp_call_function */
 #define VEC_TIMER	 0xf1 /* LAPIC timer and the "reprogram" IPI */
-#define VEC_STOP	 0xf2 /* IPI: halt (panic) */
 #define VEC_SELFTEST_IPI 0xf3 /* IPI: round-trip test */
 #define VEC_SPURIOUS	 0xff
 
