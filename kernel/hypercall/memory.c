@@ -57,15 +57,15 @@ static struct domain *memop_target(struct domain *d, domid_t id, long *rc)
 	return t;
 }
 
-static long memop_extent(struct domain *t, unsigned int op, unsigned long list, unsigned long i,
-			 unsigned int order)
+static long memop_extent(struct vcpu *v, struct domain *t, unsigned int op, unsigned long list,
+			 unsigned long i, unsigned int order)
 {
 	xen_pfn_t frame = 0;
 	gfn_t g;
 	int rc;
 
 	if (op != XENMEM_increase_reservation &&
-	    copy_from_guest(&frame, list + i * sizeof(frame), sizeof(frame)))
+	    copy_from_guest_vcpu(v, &frame, list + i * sizeof(frame), sizeof(frame)))
 		return -XEN_EFAULT;
 	if (op == XENMEM_decrease_reservation)
 		return p2m_decrease(t, _gfn(frame), order);
@@ -74,22 +74,23 @@ static long memop_extent(struct domain *t, unsigned int op, unsigned long list, 
 	if (rc)
 		return rc;
 	frame = gfn_x(g);
-	if (list && copy_to_guest(list + i * sizeof(frame), &frame, sizeof(frame))) {
+	if (list && copy_to_guest_vcpu(v, list + i * sizeof(frame), &frame, sizeof(frame))) {
 		p2m_decrease(t, g, order);
 		return -XEN_EFAULT;
 	}
 	return 0;
 }
 
-static long memop_reservation(struct domain *d, unsigned int op, unsigned long start,
+static long memop_reservation(struct vcpu *v, unsigned int op, unsigned long start,
 			      unsigned long arg)
 {
+	struct domain *d = v->domain;
 	struct xen_memory_reservation r;
 	struct domain *t;
 	unsigned long list, i;
 	long rc;
 
-	if (copy_from_guest(&r, arg, sizeof(r)))
+	if (copy_from_guest_vcpu(v, &r, arg, sizeof(r)))
 		return -XEN_EFAULT;
 	t = memop_target(d, r.domid, &rc);
 	if (!t)
@@ -99,18 +100,19 @@ static long memop_reservation(struct domain *d, unsigned int op, unsigned long s
 	    (op != XENMEM_increase_reservation && !list && r.nr_extents))
 		return (long)start;
 	for (i = start; i < r.nr_extents; i++)
-		if (memop_extent(t, op, list, i, r.extent_order))
+		if (memop_extent(v, t, op, list, i, r.extent_order))
 			break;
 	return (long)i;
 }
 
-static long memop_count(struct domain *d, unsigned int op, unsigned long arg)
+static long memop_count(struct vcpu *v, unsigned int op, unsigned long arg)
 {
+	struct domain *d = v->domain;
 	domid_t id;
 	struct domain *t;
 	long rc;
 
-	if (copy_from_guest(&id, arg, sizeof(id)))
+	if (copy_from_guest_vcpu(v, &id, arg, sizeof(id)))
 		return -XEN_EFAULT;
 	t = memop_target(d, id, &rc);
 	if (!t)
@@ -118,44 +120,48 @@ static long memop_count(struct domain *d, unsigned int op, unsigned long arg)
 	return (long)(op == XENMEM_current_reservation ? t->tot_pages : t->max_pages);
 }
 
-static long memop_machphys_mapping(struct domain *d, unsigned long arg)
+static long memop_machphys_mapping(struct vcpu *v, unsigned long arg)
 {
+	struct domain *d = v->domain;
 	struct xen_machphys_mapping m = {M2P_VIRT_START, M2P_VIRT_END, p2m_size(d) - 1};
 
-	return copy_to_guest(arg, &m, sizeof(m));
+	return copy_to_guest_vcpu(v, arg, &m, sizeof(m));
 }
 
-static long memop_machphys_mfn_list(struct domain *d, unsigned long arg)
+static long memop_machphys_mfn_list(struct vcpu *v, unsigned long arg)
 {
+	struct domain *d = v->domain;
 	struct xen_machphys_mfn_list l;
 	unsigned long chunks = (p2m_size(d) * sizeof(unsigned long) + (2UL << 20) - 1) >> 21;
 	unsigned int n = 0;
 
-	if (copy_from_guest(&l, arg, sizeof(l)))
+	if (copy_from_guest_vcpu(v, &l, arg, sizeof(l)))
 		return -XEN_EFAULT;
 	for (; d->is_privileged && n < l.max_extents && n < chunks; n++) {
 		xen_pfn_t f = mfn_x(m2p_chunk_mfn(d, n));
 
-		if (copy_to_guest((unsigned long)l.extent_start.p + n * sizeof(f), &f, sizeof(f)))
+		if (copy_to_guest_vcpu(v, (unsigned long)l.extent_start.p + n * sizeof(f), &f,
+				       sizeof(f)))
 			return -XEN_EFAULT;
 	}
 	l.nr_extents = n;
-	return copy_to_guest(arg, &l, sizeof(l));
+	return copy_to_guest_vcpu(v, arg, &l, sizeof(l));
 }
 
-static long memop_memory_map(struct domain *d, unsigned long arg)
+static long memop_memory_map(struct vcpu *v, unsigned long arg)
 {
+	struct domain *d = v->domain;
 	struct xen_memory_map map;
 	struct xen_e820_entry ram = {0, (uint64_t)d->max_pages << PAGE_SHIFT, XEN_E820_RAM};
 
-	if (copy_from_guest(&map, arg, sizeof(map)))
+	if (copy_from_guest_vcpu(v, &map, arg, sizeof(map)))
 		return -XEN_EFAULT;
 	if (map.nr_entries) {
-		if (copy_to_guest((unsigned long)map.buffer.p, &ram, sizeof(ram)))
+		if (copy_to_guest_vcpu(v, (unsigned long)map.buffer.p, &ram, sizeof(ram)))
 			return -XEN_EFAULT;
 		map.nr_entries = 1;
 	}
-	return copy_to_guest(arg, &map, sizeof(map));
+	return copy_to_guest_vcpu(v, arg, &map, sizeof(map));
 }
 
 long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg, unsigned long a3,
@@ -169,18 +175,18 @@ long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg, unsigned
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return memop_reservation(d, op, start, arg);
+		return memop_reservation(v, op, start, arg);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
-		return memop_count(d, op, arg);
+		return memop_count(v, op, arg);
 	case XENMEM_maximum_ram_page:
 		return (long)p2m_size(d);
 	case XENMEM_machphys_mapping:
-		return memop_machphys_mapping(d, arg);
+		return memop_machphys_mapping(v, arg);
 	case XENMEM_machphys_mfn_list:
-		return memop_machphys_mfn_list(d, arg);
+		return memop_machphys_mfn_list(v, arg);
 	case XENMEM_memory_map:
-		return memop_memory_map(d, arg);
+		return memop_memory_map(v, arg);
 	case XENMEM_add_to_physmap:
 		return -XEN_EACCES;
 	default:

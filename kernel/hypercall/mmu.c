@@ -32,11 +32,11 @@ static int mmu_owner_ok(struct domain *d, unsigned long foreigndom)
 	return 0;
 }
 
-static void report_done(unsigned long done_va, unsigned int done)
+static void report_done(struct vcpu *v, unsigned long done_va, unsigned int done)
 {
 	if (done_va)
-		(void)copy_to_guest(done_va, &done,
-				    sizeof(done)); /* as in Xen: a bad pointer is ignored */
+		(void)copy_to_guest_vcpu(v, done_va, &done,
+					 sizeof(done)); /* as in Xen: a bad pointer is ignored */
 }
 
 static long mmu_one(struct domain *d, const struct mmu_update *req)
@@ -69,27 +69,28 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 	for (; !rc && i < count; i++) {
 		struct mmu_update req;
 
-		rc = copy_from_guest(&req, reqs + i * sizeof(req), sizeof(req));
+		rc = copy_from_guest_vcpu(v, &req, reqs + i * sizeof(req), sizeof(req));
 		if (rc)
 			break;
 		rc = mmu_one(d, &req);
 		if (rc)
 			break;
 	}
-	report_done(done_va, i);
+	report_done(v, done_va, i);
 	return rc;
 }
 
 /* The vCPU bitmap of a *_MULTI flush; we flush the whole domain, but the pointer must be good. */
-static long read_vcpumask(unsigned long va)
+static long read_vcpumask(struct vcpu *v, unsigned long va)
 {
 	unsigned long mask;
 
-	return copy_from_guest(&mask, va, sizeof(mask));
+	return copy_from_guest_vcpu(v, &mask, va, sizeof(mask));
 }
 
-static long flush_after_update(struct domain *d, unsigned long va, unsigned long flags)
+static long flush_after_update(struct vcpu *v, unsigned long va, unsigned long flags)
 {
+	struct domain *d = v->domain;
 	unsigned long scope = flags & ~UVMF_FLUSHTYPE_MASK;
 	long rc = 0;
 
@@ -97,7 +98,7 @@ static long flush_after_update(struct domain *d, unsigned long va, unsigned long
 	    (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK)
 		return 0;
 	if (scope != UVMF_LOCAL && scope != UVMF_ALL)
-		rc = read_vcpumask(scope);
+		rc = read_vcpumask(v, scope);
 	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
 		pv_flush_tlb(d);
 	else
@@ -112,15 +113,16 @@ long do_update_va_mapping(struct vcpu *v, unsigned long va, unsigned long val, u
 
 	if (rc)
 		return rc;
-	return flush_after_update(v->domain, va, flags);
+	return flush_after_update(v, va, flags);
 }
 
-static long mmuext_flush(struct domain *d, const struct mmuext_op *op)
+static long mmuext_flush(struct vcpu *v, const struct mmuext_op *op)
 {
+	struct domain *d = v->domain;
 	long rc = 0;
 
 	if (op->cmd == MMUEXT_TLB_FLUSH_MULTI || op->cmd == MMUEXT_INVLPG_MULTI)
-		rc = read_vcpumask((unsigned long)op->arg2.vcpumask.p);
+		rc = read_vcpumask(v, (unsigned long)op->arg2.vcpumask.p);
 	if (rc)
 		return rc;
 	if (op->cmd == MMUEXT_TLB_FLUSH_LOCAL || op->cmd == MMUEXT_TLB_FLUSH_MULTI ||
@@ -181,7 +183,7 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_INVLPG_LOCAL:
 	case MMUEXT_INVLPG_MULTI:
 	case MMUEXT_INVLPG_ALL:
-		return mmuext_flush(d, op);
+		return mmuext_flush(v, op);
 	case MMUEXT_FLUSH_CACHE:
 	case MMUEXT_FLUSH_CACHE_GLOBAL:
 		if (!d->is_privileged)
@@ -212,13 +214,13 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsign
 	for (; !rc && i < count; i++) {
 		struct mmuext_op op;
 
-		rc = copy_from_guest(&op, ops + i * sizeof(op), sizeof(op));
+		rc = copy_from_guest_vcpu(v, &op, ops + i * sizeof(op), sizeof(op));
 		if (rc)
 			break;
 		rc = mmuext_one(v, &op);
 		if (rc)
 			break;
 	}
-	report_done(done_va, i);
+	report_done(v, done_va, i);
 	return rc;
 }

@@ -41,7 +41,7 @@ static int setup(void **state)
 	d = mm_make_domain(1, 256, false, 64);
 	other = mm_make_domain(2, 16, false, 32);
 	v = d->vcpu[0];
-	mm_set_current(v);
+	mm_set_current(NULL); /* handlers must use the vCPU they are given */
 	gtable(d, _gfn(1))[0] = gpte(2, RWP);
 	gtable(d, _gfn(2))[0] = gpte(3, RWP);
 	gtable(d, _gfn(3))[2] = gpte(4, RWP);
@@ -64,14 +64,14 @@ static int teardown(void **state)
 
 static void put(unsigned long va, const void *p, size_t n)
 {
-	assert_int_equal(copy_to_guest(va, p, n), 0);
+	assert_int_equal(copy_to_guest_vcpu(v, va, p, n), 0);
 }
 
 static unsigned int done_count(void)
 {
 	unsigned int n;
 
-	assert_int_equal(copy_from_guest(&n, DONE, sizeof(n)), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &n, DONE, sizeof(n)), 0);
 	return n;
 }
 
@@ -191,7 +191,7 @@ static void test_mmuext_pins_and_roots(void **state)
 	assert_int_equal(ext(MMUEXT_PIN_L4_TABLE, 5, 0), 0);
 	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 5, 0), 0);
 	assert_int_equal(gfn_x(shadow_guest_root(v, false)), 5);
-	assert_int_equal(fake_cr3, shadow_activate(v, false));
+	assert_int_equal(fake_cr3, 0); /* v is not running: CR3 untouched */
 	assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 1, 0), 0);
 	assert_int_equal(gfn_x(shadow_guest_root(v, true)), 1);
 	assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 0, 0), 0);
@@ -199,7 +199,10 @@ static void test_mmuext_pins_and_roots(void **state)
 	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 9000, 0), -XEN_EINVAL);
 	assert_int_equal(gfn_x(shadow_guest_root(v, false)), 5);
 	assert_int_equal(do_mmuext_op(v, ARGS, 1, DONE, 2, 0), -XEN_EPERM);
+	mm_set_current(v); /* now it runs: the new root goes into CR3 */
 	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 1, 0), 0);
+	assert_int_equal(fake_cr3, shadow_activate(v, false));
+	mm_set_current(NULL);
 	assert_int_equal(ext(MMUEXT_UNPIN_TABLE, 5, 0), 0);
 }
 
@@ -263,7 +266,7 @@ static void test_memory_op_balloon(void **state)
 	assert_int_equal(memop(XENMEM_populate_physmap, ARGS), 1); /* frame 100 again */
 	assert_int_equal(p2m_lookup(d, _gfn(100)).type, P2M_RAM);
 	assert_int_equal(memop(XENMEM_increase_reservation, ARGS), 1);
-	assert_int_equal(copy_from_guest(frames, VA(2), 8), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, frames, VA(2), 8), 0);
 	assert_int_equal(frames[0], 101);
 	assert_int_equal(memop(XENMEM_increase_reservation, ARGS), 0); /* at max_pages */
 	/* Refusals. */
@@ -291,19 +294,19 @@ static void test_memory_op_queries(void **state)
 
 	assert_int_equal(memop(XENMEM_maximum_ram_page, 0), 256 + P2M_WINDOW_FRAMES);
 	assert_int_equal(memop(XENMEM_machphys_mapping, ARGS), 0);
-	assert_int_equal(copy_from_guest(&m, ARGS, sizeof(m)), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &m, ARGS, sizeof(m)), 0);
 	assert_true(m.v_start == 0xffff800000000000UL && m.v_end == 0xffff804000000000UL);
 	assert_int_equal(m.max_mfn, 256 + P2M_WINDOW_FRAMES - 1);
 	map.buffer.p = (void *)VA(2);
 	put(ARGS, &map, sizeof(map));
 	assert_int_equal(memop(XENMEM_memory_map, ARGS), 0);
-	assert_int_equal(copy_from_guest(&map, ARGS, sizeof(map)), 0);
-	assert_int_equal(copy_from_guest(&e, VA(2), sizeof(e)), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &map, ARGS, sizeof(map)), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &e, VA(2), sizeof(e)), 0);
 	assert_true(map.nr_entries == 1 && e.addr == 0 && e.size == 256UL << 12 && e.type == 1);
 	l.extent_start.p = (xen_pfn_t *)VA(2);
 	put(ARGS, &l, sizeof(l));
 	assert_int_equal(memop(XENMEM_machphys_mfn_list, ARGS), 0);
-	assert_int_equal(copy_from_guest(&l, ARGS, sizeof(l)), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &l, ARGS, sizeof(l)), 0);
 	assert_int_equal(l.nr_extents, 0); /* a domU's frame space holds no m2p frames */
 	put(ARGS, &other_id, sizeof(other_id));
 	assert_int_equal(memop(XENMEM_current_reservation, ARGS), -XEN_EPERM);
