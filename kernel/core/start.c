@@ -30,6 +30,7 @@
 #include <hospes/boot_info.h>
 #include <hospes/cmdline.h>
 #include <hospes/console.h>
+#include <hospes/dom0.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/mm.h>
@@ -141,7 +142,11 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 		screen_init(&boot_info);
 	platform_init();
 	banner();
-	if (hospes_options.selftest[0])
+	if (hospes_options.selftest[0] && strcmp(hospes_options.selftest, "guest") != 0)
 		selftest_run(hospes_options.selftest);
+	if (boot_info.nr_modules)
+		guests_start(); /* engineer F: dom0 from the first module */
+	if (hospes_options.selftest[0])
+		boot_fail("selftest=guest: no guest could be started");
 	idle();
 }

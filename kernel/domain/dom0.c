@@ -20,6 +20,7 @@
 #include <hospes/panic.h>
 #include <hospes/pv.h>
 #include <hospes/pv_build.h>
+#include <hospes/reboot.h>
 #include <public/errno.h>
 #include <public/sched.h>
 
@@ -64,6 +65,9 @@ static void dom0_shutdown(struct domain *d, unsigned int reason)
 	printk(LOG_INFO "dom0 has shut down (reason %u)\n", reason);
 	if (hospes_options.selftest[0])
 		hospes_exit_qemu(reason == SHUTDOWN_poweroff);
+	if (hospes_options.noreboot || reason != SHUTDOWN_reboot)
+		machine_poweroff();
+	machine_reboot();
 }
 
 static const void *module_bytes(const struct boot_module *m)

@@ -172,4 +172,6 @@ void do_trap(struct cpu_regs *regs)
 		fn(regs);
 	else
 		unexpected_irq(regs);
+	if (guest_mode(regs))
+		pv_irq_exit(regs); /* engineer F: preemption and event delivery */
 }

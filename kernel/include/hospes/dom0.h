@@ -15,4 +15,7 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o);
 /* dom0 pages for a machine with free_frames free and the options given. */
 unsigned long dom0_pages(unsigned long free_frames, const struct hospes_options *o);
 
+/* kernel/arch/x86_64/pv.c: build dom0 and run guests on this CPU (returns only on failure). */
+void guests_start(void);
+
 #endif

@@ -25,9 +25,10 @@ struct percpu {
 	struct vcpu *curr_vcpu;	 /* engineer F: the vCPU running here, or NULL */
 	unsigned long stack_top; /* top of this CPU's hypervisor stack (TSS RSP0 when idle) */
 	struct tss64 *tss;
-	void *gdt;	      /* 16 pages; the hypervisor's descriptors from 0xE000 */
-	volatile bool online; /* set by the CPU itself once it idles */
-	uint64_t irqs, ipis;  /* counters for the log and tests */
+	void *gdt;		   /* 16 pages; the hypervisor's descriptors from 0xE000 */
+	volatile bool online;	   /* set by the CPU itself once it idles */
+	uint64_t irqs, ipis;	   /* counters for the log and tests */
+	unsigned long syscall_rsp; /* engineer F: guest rsp parked by the SYSCALL entry */
 };
 
 extern struct percpu percpu[NR_CPUS];

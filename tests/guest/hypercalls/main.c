@@ -58,12 +58,23 @@ static void test_version(void)
 		  -XEN_EFAULT, "capabilities into the hypervisor range");
 }
 
+/* One past the bootstrap mapping: 4 MiB aligned, at least 512 KiB after the boot stack. */
+static unsigned long mapping_end(void)
+{
+	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;
+	unsigned long end = (stack_end + 0x3fffff) & ~0x3fffffUL;
+	return end - stack_end < 0x80000 ? end + 0x400000 : end;
+}
+
 static void test_bad_pointers(void)
 {
-	static const unsigned long bad[] = {0, 8, NONCANON, HV_RANGE, ~0UL - 4};
+	unsigned long end = mapping_end();
+	const unsigned long bad[] = {end, end + 0x100000, NONCANON, HV_RANGE, ~0UL - 4};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		tg_expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 4, bad[i], 0, 0),
 			  -XEN_EFAULT, "console_io write from a bad pointer");
+	tg_expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 4, end - 2, 0, 0),
+		  -XEN_EFAULT, "console_io write crossing the end of the mapping");
 	tg_expect(hypercall(__HYPERVISOR_console_io, 9, 0, 0, 0, 0), -XEN_ENOSYS,
 		  "unknown console_io command");
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <public/xen.h>
@@ -31,6 +32,18 @@ static int exits = -1;
 void hospes_exit_qemu(bool pass)
 {
 	exits = pass;
+}
+
+void machine_poweroff(void)
+{
+	fail_msg("dom0's shutdown under selftest= must end QEMU, not power off");
+	abort();
+}
+
+void machine_reboot(void)
+{
+	fail_msg("no reboot expected");
+	abort();
 }
 
 #define MB (1UL << 20)

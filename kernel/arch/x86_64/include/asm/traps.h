@@ -55,6 +55,7 @@ void do_trap(struct cpu_regs *regs);
  *                  (shadow fill, or bounced to the guest)
  */
 void pv_trap(struct cpu_regs *regs);
+void pv_irq_exit(struct cpu_regs *regs); /* F: after an interrupt that arrived in a guest */
 bool do_page_fault(struct cpu_regs *regs, unsigned long cr2);
 
 /*

@@ -1,0 +1,260 @@
+/*
+ * The machine side of running PV guests: SYSCALL and int $0x82 hypercalls,
+ * exceptions from guests, the exit path to a guest, and the CPU's
+ * scheduling loop.
+ *
+ * A guest's live registers are the struct cpu_regs frame at the top of
+ * this CPU's hypervisor stack (written by B's interrupt entry or by
+ * syscall_entry).  Every path ends in pv_return_to_guest(), which
+ *   1. switches vCPU if the scheduler asked (sched_request): the frame is
+ *      saved into the old vCPU's arch->regs and the new one's copied in,
+ *      with its CR3 (the shadow root from kernel/mm/shadow) and bases;
+ *      with nothing to run, the CPU halts until an interrupt brings work;
+ *   2. delivers a pending, unmasked event upcall (kernel/domain/bounce.c);
+ *   3. loads a new CR3 if the guest changed between kernel and user mode.
+ * The frame is then restored by iretq (pv_exit_to_guest or B's entry).
+ *
+ * Only the boot CPU runs guests for now (the scheduler is initialised with
+ * one CPU); FPU state is not switched (guests built here use no SSE).
+ */
+#include <asm/cpu.h>
+#include <asm/msr.h>
+#include <asm/regs.h>
+#include <asm/traps.h>
+#include <hospes/bounce.h>
+#include <hospes/dom0.h>
+#include <hospes/hypercall.h>
+#include <hospes/lib.h>
+#include <hospes/percpu.h>
+#include <hospes/pv.h>
+#include <hospes/sched.h>
+#include <hospes/shadow.h>
+#include <hospes/time.h>
+
+#define PV_VECTOR_SYSCALL 0x100
+#define HYPERCALL_IRET	  23
+#define RFLAGS_FMASK	  0x47700UL /* TF IF DF IOPL NT AC cleared on SYSCALL */
+#define EFER_SCE	  (1UL << 0)
+
+BUILD_BUG_ON(offsetof(struct percpu, stack_top) != 24);
+BUILD_BUG_ON(offsetof(struct percpu, syscall_rsp) != 72);
+
+extern char syscall_entry[] __attribute__((visibility("hidden")));
+void pv_exit_to_guest(void);
+__noreturn void pv_enter_first(void);
+void pv_syscall(struct cpu_regs *regs);
+void pv_schedule_first(struct cpu_regs *regs);
+
+static struct timer slice_timer[NR_CPUS];
+
+struct vcpu *current_vcpu(void)
+{
+	return this_cpu()->curr_vcpu;
+}
+
+static void frame_in(struct pv_frame *f, const struct cpu_regs *r)
+{
+	*f = (struct pv_frame){.rip = r->rip,
+			       .cs = r->cs,
+			       .rflags = r->rflags,
+			       .rsp = r->rsp,
+			       .ss = r->ss,
+			       .rax = r->rax,
+			       .rcx = r->rcx,
+			       .r11 = r->r11};
+}
+
+static void frame_out(struct cpu_regs *r, const struct pv_frame *f)
+{
+	r->rip = f->rip;
+	r->cs = f->cs;
+	r->rflags = f->rflags;
+	r->rsp = f->rsp;
+	r->ss = f->ss;
+	r->rax = f->rax;
+	r->rcx = f->rcx;
+	r->r11 = f->r11;
+	if (f->new_cr3)
+		write_cr3(f->new_cr3);
+}
+
+/* ---- vCPU state <-> the live frame -------------------------------------- */
+
+static void save_vcpu(struct vcpu *v, const struct cpu_regs *r)
+{
+	struct cpu_user_regs *u = &v->arch->regs;
+	u->r15 = r->r15, u->r14 = r->r14, u->r13 = r->r13, u->r12 = r->r12;
+	u->rbp = r->rbp, u->rbx = r->rbx, u->r11 = r->r11, u->r10 = r->r10;
+	u->r9 = r->r9, u->r8 = r->r8, u->rax = r->rax, u->rcx = r->rcx;
+	u->rdx = r->rdx, u->rsi = r->rsi, u->rdi = r->rdi;
+	u->rip = r->rip, u->cs = (uint16_t)r->cs, u->rflags = r->rflags;
+	u->rsp = r->rsp, u->ss = (uint16_t)r->ss;
+}
+
+static void load_bases(struct vcpu *v)
+{
+	struct arch_vcpu *av = v->arch;
+	wrmsr(MSR_FS_BASE, av->fs_base);
+	/* swapgs on the way out makes this the active GS base */
+	wrmsr(MSR_KERNEL_GS_BASE, av->kernel_mode ? av->gs_base_kernel : av->gs_base_user);
+	av->bases_dirty = false;
+}
+
+static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
+{
+	const struct cpu_user_regs *u = &v->arch->regs;
+	r->r15 = u->r15, r->r14 = u->r14, r->r13 = u->r13, r->r12 = u->r12;
+	r->rbp = u->rbp, r->rbx = u->rbx, r->r11 = u->r11, r->r10 = u->r10;
+	r->r9 = u->r9, r->r8 = u->r8, r->rax = u->rax, r->rcx = u->rcx;
+	r->rdx = u->rdx, r->rsi = u->rsi, r->rdi = u->rdi;
+	r->rip = u->rip, r->cs = u->cs | 3, r->rflags = u->rflags | 0x200;
+	r->rsp = u->rsp, r->ss = u->ss | 3;
+	write_cr3(shadow_activate(v, !v->arch->kernel_mode));
+	load_bases(v);
+}
+
+/* ---- scheduling --------------------------------------------------------- */
+
+static void slice_end(void *data)
+{
+	sched_request((unsigned int)(unsigned long)data);
+}
+
+/* Pick what runs next on this CPU; halt while there is nothing. */
+static struct vcpu *pick_next(unsigned int cpu)
+{
+	for (;;) {
+		uint64_t until;
+		struct vcpu *next = sched_pick(cpu, now_ns(), &until);
+		timer_set(&slice_timer[cpu], until);
+		if (next)
+			return next;
+		local_irq_enable();
+		halt(); /* a timer or an IPI wakes us; its handler may queue work */
+		local_irq_disable();
+		sched_test_and_clear_request(cpu);
+	}
+}
+
+static void switch_if_asked(struct cpu_regs *r)
+{
+	unsigned int cpu = smp_processor_id();
+	struct vcpu *prev = this_cpu()->curr_vcpu;
+	if (!sched_test_and_clear_request(cpu) && prev && prev->sched->state == SCHED_RUNNING &&
+	    prev->sched->after == SCHED_QUEUED)
+		return;
+	if (prev)
+		save_vcpu(prev, r);
+	struct vcpu *next = pick_next(cpu);
+	this_cpu()->curr_vcpu = next;
+	if (next != prev)
+		load_vcpu(next, r);
+}
+
+static void pv_return_to_guest(struct cpu_regs *r)
+{
+	struct pv_frame f;
+	for (;;) {
+		switch_if_asked(r);
+		struct vcpu *v = this_cpu()->curr_vcpu;
+		frame_in(&f, r);
+		int rc = pv_deliver_events(v, &f);
+		frame_out(r, &f);
+		if (v->arch->bases_dirty)
+			load_bases(v);
+		if (rc == 0 && !v->domain->pv->shutting_down)
+			return;
+		sched_request(smp_processor_id()); /* it crashed or shut down: run another */
+	}
+}
+
+void pv_schedule_first(struct cpu_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	unsigned int cpu = smp_processor_id();
+	timer_init(&slice_timer[cpu], slice_end, (void *)(unsigned long)cpu, cpu);
+	struct vcpu *next = pick_next(cpu);
+	this_cpu()->curr_vcpu = next;
+	load_vcpu(next, r);
+	pv_return_to_guest(r);
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+static void hypercall(struct vcpu *v, struct cpu_regs *r)
+{
+	if (r->rax == HYPERCALL_IRET) {
+		struct pv_frame f;
+		frame_in(&f, r);
+		if (pv_iret(v, &f) == 0)
+			frame_out(r, &f);
+		return;
+	}
+	r->rax = (uint64_t)hypercall_dispatch(v, r->rax, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
+}
+
+void pv_syscall(struct cpu_regs *r)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	if (v->arch->kernel_mode) {
+		hypercall(v, r);
+	} else {
+		struct pv_frame f;
+		frame_in(&f, r);
+		pv_syscall_from_user(v, &f);
+		frame_out(r, &f);
+	}
+	pv_return_to_guest(r);
+}
+
+static void int82(struct cpu_regs *r)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	if (v->arch->kernel_mode) {
+		hypercall(v, r);
+	} else {
+		struct pv_frame f;
+		frame_in(&f, r);
+		pv_exception(v, &f, TRAP_GP, 0x82 << 3 | 2, 0); /* not from user mode */
+		frame_out(r, &f);
+	}
+	pv_return_to_guest(r);
+}
+
+void pv_trap(struct cpu_regs *r)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	struct pv_frame f;
+	frame_in(&f, r);
+	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
+	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
+	frame_out(r, &f);
+	pv_return_to_guest(r);
+}
+
+/* Interrupts that arrive while a guest runs also return through here. */
+void pv_irq_exit(struct cpu_regs *r)
+{
+	if (guest_mode(r) && this_cpu()->curr_vcpu)
+		pv_return_to_guest(r);
+}
+
+static void pv_cpu_init(void)
+{
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_FMASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	irq_set_gate_dpl3(VEC_HYPERCALL, int82);
+}
+
+extern struct boot_info boot_info;
+extern struct hospes_options hospes_options;
+
+/* Start of day for guests: dom0 from the first module, then run it (if it builds). */
+void guests_start(void)
+{
+	sched_init(1);
+	pv_cpu_init();
+	if (dom0_start(&boot_info, &hospes_options) == 0)
+		pv_enter_first();
+}

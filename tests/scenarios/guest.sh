@@ -1,0 +1,31 @@
+#!/bin/bash
+# In-guest conformance tests: each test guest (build/guests/tg-*) boots as
+# dom0 through QEMU's direct multiboot loader with selftest=guest, prints
+# TAP lines through console_io, and shuts down with poweroff (all passed) or
+# crash; dom0's shutdown reason is the QEMU verdict.  The guest's own lines
+# (prefixed "(d0) " by the hypervisor) are forwarded, so every in-guest
+# check counts in `make test`, plus one line for the verdict of each boot.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+logdir=$BUILD/test-logs/guest
+mkdir -p "$logdir"
+status=0
+for img in "$BUILD"/guests/tg-*; do
+	name=$(basename "$img")
+	for smp in 1 4; do
+		log=$logdir/$name-smp$smp.log
+		tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 60 \
+			--cmdline "console=com1 selftest=guest" --module "$img" --log "$log"
+		rc=$?
+		sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1 (smp '"$smp"')/p' "$log"
+		if [ "$rc" = 0 ] && grep -q '^(d0) # verdict: SUCCESS' "$log"; then
+			echo "ok - $name smp$smp: dom0 powered off with the pass verdict"
+		else
+			echo "not ok - $name smp$smp: verdict (qemu-run status $rc, log $log)"
+			tail -n 5 "$log" | sed 's/^/#   /'
+			status=1
+		fi
+	done
+done
+exit $status
