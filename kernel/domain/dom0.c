@@ -63,8 +63,10 @@ static void dom0_shutdown(struct domain *d, unsigned int reason)
 	if (d->id != 0)
 		return;
 	printk(LOG_INFO "dom0 has shut down (reason %u)\n", reason);
-	if (hospes_options.selftest[0])
+	if (hospes_options.selftest[0]) {
 		hospes_exit_qemu(reason == SHUTDOWN_poweroff);
+		return;
+	}
 	if (hospes_options.noreboot || reason != SHUTDOWN_reboot)
 		machine_poweroff();
 	machine_reboot();
