@@ -1,0 +1,374 @@
+/*
+ * Event channels: the per-domain port table and the operations that create
+ * ports (alloc_unbound, bind_interdomain, bind_virq, bind_ipi, bind_pirq).
+ *
+ * A port is a small index into its domain's table; its entry says what the
+ * port is bound to (enum evtchn_state).  New ports get the lowest free
+ * number and notify vCPU 0 unless bound to a vCPU.  An interdomain channel
+ * is two entries pointing at each other; it is made only from an unbound
+ * port that names the binding domain, and the new local end is marked
+ * pending at once (Xen's rule: the binder can't miss an event the other
+ * side sent before the bind).
+ *
+ * Locks: each domain's table has its own lock, taken with interrupts off
+ * because VIRQs are raised from interrupt context.  Connecting or
+ * disconnecting an interdomain channel also holds evtchn_link_lock, so a
+ * peer's table cannot go away while a channel to it is being changed, and
+ * then takes both domains' locks, the lower domain id first.  Sending holds
+ * only the sender's lock: while it is held the channel can't be closed, so
+ * the peer stays valid.
+ *
+ * A global VIRQ (VIRQ_DOM_EXC, VIRQ_CONSOLE, ...) may be bound only by the
+ * domain handling global VIRQs, the privileged domain, as in Xen where the
+ * hardware domain is the default handler; others get -EBUSY.
+ */
+#include "evtchn_private.h"
+
+#include <hospes/arch.h>
+#include <hospes/frame.h>
+#include <hospes/lib.h>
+#include <hospes/printk.h>
+#include <public/errno.h>
+
+spinlock_t evtchn_link_lock = SPINLOCK_INIT;
+static spinlock_t global_virq_lock = SPINLOCK_INIT;
+static struct domain *global_virq_handler;
+
+unsigned long evtchn_lock(struct domain *d)
+{
+	return spin_lock_irqsave(&d->evtchn->lock);
+}
+
+void evtchn_unlock(struct domain *d, unsigned long flags)
+{
+	spin_unlock_irqrestore(&d->evtchn->lock, flags);
+}
+
+unsigned long evtchn_lock_two(struct domain *a, struct domain *b)
+{
+	unsigned long flags = local_irq_save();
+
+	if (a == b) {
+		spin_lock(&a->evtchn->lock);
+	} else if (a->id < b->id) {
+		spin_lock(&a->evtchn->lock);
+		spin_lock(&b->evtchn->lock);
+	} else {
+		spin_lock(&b->evtchn->lock);
+		spin_lock(&a->evtchn->lock);
+	}
+	return flags;
+}
+
+void evtchn_unlock_two(struct domain *a, struct domain *b, unsigned long flags)
+{
+	if (a != b)
+		spin_unlock(&b->evtchn->lock);
+	spin_unlock(&a->evtchn->lock);
+	local_irq_restore(flags);
+}
+
+int evtchn_target(struct domain *caller, domid_t dom, struct domain **out)
+{
+	struct domain *d;
+
+	if (dom == DOMID_SELF || dom == caller->id) {
+		*out = caller;
+		return 0;
+	}
+	d = domain_lookup(dom);
+	if (!d || !d->evtchn)
+		return -XEN_ESRCH;
+	if (!caller->is_privileged)
+		return -XEN_EPERM;
+	*out = d;
+	return 0;
+}
+
+struct domain *evtchn_global_virq_handler(void)
+{
+	return READ_ONCE(global_virq_handler);
+}
+
+/* ---- The table ------------------------------------------------------- */
+
+static struct evtchn *bucket_alloc(void)
+{
+	mfn_t mfn = frame_alloc(0);
+
+	if (mfn_x(mfn) == INVALID_MFN_RAW)
+		return NULL;
+	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+	return mfn_to_virt(mfn);
+}
+
+/* The lowest free port of d (caller holds d's lock), or -ENOSPC / -ENOMEM / -EINVAL. */
+static int get_free_port(struct domain *d)
+{
+	struct evtchn_domain *ed = d->evtchn;
+
+	if (ed->dying)
+		return -XEN_EINVAL;
+	for (unsigned int port = 0; port < ed->max_ports; port += 1) {
+		unsigned int b = port / EVTCHN_PER_BUCKET;
+
+		if (!ed->bucket[b]) {
+			ed->bucket[b] = bucket_alloc();
+			if (!ed->bucket[b]) {
+				printk(LOG_WARN "evtchn: d%u: no memory for ports from %u\n", d->id,
+				       port);
+				return -XEN_ENOMEM;
+			}
+			return (int)port;
+		}
+		if (port_chn(ed, port)->state == ECS_FREE)
+			return (int)port;
+	}
+	return -XEN_ENOSPC;
+}
+
+static struct evtchn *take_port(struct domain *d, int port, enum evtchn_state state,
+				unsigned int vcpu, uint32_t arg)
+{
+	struct evtchn *chn = port_chn(d->evtchn, (evtchn_port_t)port);
+
+	chn->state = (uint8_t)state;
+	chn->notify_vcpu = (uint8_t)vcpu;
+	chn->arg = arg;
+	chn->remote = NULL;
+	chn->remote_domid = DOMID_INVALID;
+	return chn;
+}
+
+int evtchn_domain_init(struct domain *d, unsigned int max_ports)
+{
+	struct evtchn_domain *ed;
+	mfn_t mfn;
+
+	BUILD_BUG_ON(sizeof(struct evtchn_domain) > PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct evtchn) != 16);
+	if (max_ports == 0 || max_ports > EVTCHN_MAX_PORTS)
+		max_ports = EVTCHN_MAX_PORTS;
+	mfn = frame_alloc(0);
+	if (mfn_x(mfn) == INVALID_MFN_RAW)
+		return -XEN_ENOMEM;
+	ed = mfn_to_virt(mfn);
+	memset(ed, 0, PAGE_SIZE);
+	spin_lock_init(&ed->lock);
+	ed->max_ports = max_ports;
+	ed->bucket[0] = bucket_alloc();
+	if (!ed->bucket[0]) {
+		frame_free(mfn, 0);
+		return -XEN_ENOMEM;
+	}
+	port_chn(ed, 0)->state = ECS_RESERVED;
+	d->evtchn = ed;
+	spin_lock(&global_virq_lock);
+	if (d->is_privileged && !global_virq_handler)
+		global_virq_handler = d;
+	spin_unlock(&global_virq_lock);
+	return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+	struct evtchn_domain *ed = d->evtchn;
+	unsigned long flags;
+
+	if (!ed)
+		return;
+	flags = evtchn_lock(d);
+	ed->dying = true;
+	evtchn_unlock(d, flags);
+	spin_lock(&global_virq_lock);
+	if (global_virq_handler == d)
+		global_virq_handler = NULL;
+	spin_unlock(&global_virq_lock);
+	for (evtchn_port_t port = 1; port < ed->max_ports; port++)
+		if (port_is_valid(ed, port) && port_chn(ed, port)->state != ECS_FREE)
+			evtchn_close(d, port);
+}
+
+void evtchn_domain_free(struct domain *d)
+{
+	struct evtchn_domain *ed = d->evtchn;
+
+	if (!ed)
+		return;
+	ASSERT(ed->dying);
+	for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++)
+		if (ed->bucket[b])
+			frame_free(virt_to_mfn(ed->bucket[b]), 0);
+	d->evtchn = NULL;
+	frame_free(virt_to_mfn(ed), 0);
+}
+
+/* ---- Creating ports --------------------------------------------------- */
+
+int evtchn_alloc_unbound(struct domain *caller, struct evtchn_alloc_unbound *op)
+{
+	domid_t rdom = op->remote_dom == DOMID_SELF ? caller->id : op->remote_dom;
+	struct domain *d;
+	unsigned long flags;
+	int port = evtchn_target(caller, op->dom, &d);
+
+	if (port)
+		return port;
+	flags = evtchn_lock(d);
+	port = get_free_port(d);
+	if (port >= 0) {
+		take_port(d, port, ECS_UNBOUND, 0, 0)->remote_domid = rdom;
+		op->port = (evtchn_port_t)port;
+	}
+	evtchn_unlock(d, flags);
+	return port < 0 ? port : 0;
+}
+
+/* Connect lport of ld with rport of rd (both locks held, rport checked). */
+static void connect(struct domain *ld, int lport, struct domain *rd, evtchn_port_t rport)
+{
+	struct evtchn *lchn = take_port(ld, lport, ECS_INTERDOMAIN, 0, rport);
+	struct evtchn *rchn = port_chn(rd->evtchn, rport);
+
+	lchn->remote = rd;
+	rchn->state = ECS_INTERDOMAIN;
+	rchn->remote = ld;
+	rchn->arg = (uint32_t)lport;
+	rchn->remote_domid = DOMID_INVALID;
+	evtchn_2l_set_pending(ld, lchn->notify_vcpu, (evtchn_port_t)lport);
+}
+
+int evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdomain *op)
+{
+	domid_t rdom = op->remote_dom == DOMID_SELF ? caller->id : op->remote_dom;
+	struct domain *rd = rdom == caller->id ? caller : domain_lookup(rdom);
+	unsigned long flags;
+	int lport;
+
+	if (!rd || !rd->evtchn)
+		return -XEN_ESRCH;
+	spin_lock(&evtchn_link_lock);
+	flags = evtchn_lock_two(caller, rd);
+	lport = get_free_port(caller);
+	if (lport < 0)
+		goto out;
+	if (rd->evtchn->dying || !port_is_valid(rd->evtchn, op->remote_port)) {
+		lport = -XEN_EINVAL;
+		goto out;
+	}
+	struct evtchn *rchn = port_chn(rd->evtchn, op->remote_port);
+	if (rchn->state != ECS_UNBOUND || rchn->remote_domid != caller->id) {
+		lport = -XEN_EINVAL;
+		goto out;
+	}
+	connect(caller, lport, rd, op->remote_port);
+	op->local_port = (evtchn_port_t)lport;
+out:
+	evtchn_unlock_two(caller, rd, flags);
+	spin_unlock(&evtchn_link_lock);
+	return lport < 0 ? lport : 0;
+}
+
+static bool vcpu_exists(struct domain *d, uint32_t vcpu)
+{
+	return vcpu < d->max_vcpus && vcpu < HOSPES_MAX_VCPUS && d->vcpu[vcpu];
+}
+
+int evtchn_bind_virq(struct domain *caller, struct evtchn_bind_virq *op)
+{
+	enum virq_type type = virq_type(op->virq);
+	struct evtchn_domain *ed = caller->evtchn;
+	unsigned long flags;
+	int port;
+
+	if (type == VIRQ_INVALID || (type != VIRQ_PER_VCPU && op->vcpu != 0))
+		return -XEN_EINVAL;
+	if (type == VIRQ_GLOBAL && evtchn_global_virq_handler() != caller)
+		return -XEN_EBUSY;
+	if (!vcpu_exists(caller, op->vcpu))
+		return -XEN_ENOENT;
+	flags = evtchn_lock(caller);
+	port = ed->virq_port[op->vcpu][op->virq] ? -XEN_EEXIST : get_free_port(caller);
+	if (port >= 0) {
+		take_port(caller, port, ECS_VIRQ, op->vcpu, op->virq);
+		ed->virq_port[op->vcpu][op->virq] = (uint16_t)port;
+		op->port = (evtchn_port_t)port;
+	}
+	evtchn_unlock(caller, flags);
+	return port < 0 ? port : 0;
+}
+
+int evtchn_bind_ipi(struct domain *caller, struct evtchn_bind_ipi *op)
+{
+	unsigned long flags;
+	int port;
+
+	if (!vcpu_exists(caller, op->vcpu))
+		return -XEN_ENOENT;
+	flags = evtchn_lock(caller);
+	port = get_free_port(caller);
+	if (port >= 0) {
+		take_port(caller, port, ECS_IPI, op->vcpu, 0);
+		op->port = (evtchn_port_t)port;
+	}
+	evtchn_unlock(caller, flags);
+	return port < 0 ? port : 0;
+}
+
+static const struct evtchn_pirq_ops *pirq_ops;
+
+void evtchn_set_pirq_ops(const struct evtchn_pirq_ops *ops)
+{
+	WRITE_ONCE(pirq_ops, ops);
+}
+
+int evtchn_bind_pirq(struct domain *caller, struct evtchn_bind_pirq *op)
+{
+	const struct evtchn_pirq_ops *ops = READ_ONCE(pirq_ops);
+	struct evtchn_domain *ed = caller->evtchn;
+	unsigned long flags;
+	int port, rc;
+
+	if (op->pirq >= EVTCHN_NR_PIRQS)
+		return -XEN_EINVAL;
+	if (!caller->is_privileged)
+		return -XEN_EPERM;
+	flags = evtchn_lock(caller);
+	port = ed->pirq_port[op->pirq] ? -XEN_EEXIST : get_free_port(caller);
+	if (port < 0)
+		goto out;
+	rc = ops ? ops->bind(caller, op->pirq, op->flags & BIND_PIRQ__WILL_SHARE) : -XEN_EINVAL;
+	if (rc) {
+		port = rc;
+		goto out;
+	}
+	take_port(caller, port, ECS_PIRQ, 0, op->pirq);
+	ed->pirq_port[op->pirq] = (uint16_t)port;
+	op->port = (evtchn_port_t)port;
+out:
+	evtchn_unlock(caller, flags);
+	return port < 0 ? port : 0;
+}
+
+void evtchn_pirq_unbind(struct domain *d, unsigned int pirq)
+{
+	const struct evtchn_pirq_ops *ops = READ_ONCE(pirq_ops);
+
+	if (ops)
+		ops->unbind(d, pirq);
+}
+
+/*
+ * Until kernel/domain/ provides the domain list and the scheduler's wake-up
+ * (strong definitions replace these), no other domain can be found and a
+ * kick can only clear the blocked flag the scheduler will look at.
+ */
+__attribute__((weak)) struct domain *domain_lookup(domid_t id)
+{
+	return NULL;
+}
+
+__attribute__((weak)) void vcpu_kick(struct vcpu *v)
+{
+	WRITE_ONCE(v->blocked, false);
+}

@@ -1,0 +1,109 @@
+/*
+ * Delivering events with the 2-level ABI: the bits in shared_info and
+ * vcpu_info, and the kicks that make a vCPU notice them.
+ *
+ * Raising port p for vCPU v, in Xen's order (each step an atomic
+ * read-modify-write, so each is also a full barrier):
+ *   1. set bit p of shared_info.evtchn_pending; if it was already set,
+ *      stop: the guest has not yet seen the previous edge;
+ *   2. if p is not masked, set bit p/64 of v's evtchn_pending_sel, and if
+ *      that was newly set, set v's evtchn_upcall_pending, and if that was
+ *      newly set, kick v (wake it, or make its CPU pass the exit-to-guest
+ *      check, where the upcall is delivered if the guest has not masked it);
+ *   3. whatever the mask says, wake vCPUs sleeping in SCHEDOP_poll (they
+ *      look at the pending bits of their ports themselves).
+ * Unmasking redoes step 2 for a port that is pending, since the edge was
+ * swallowed while it was masked.
+ *
+ * These functions take no lock: they touch only guest-shared words, with
+ * atomic operations, and the vCPU array, which is fixed for a domain's
+ * life.  Callers hold the domain's event lock so the port cannot change
+ * state under them.
+ */
+#include "evtchn_private.h"
+
+#include <hospes/compiler.h>
+
+#define BITS_PER_WORD 64
+
+static struct vcpu *notify_target(struct domain *d, unsigned int vcpu_id)
+{
+	if (vcpu_id >= d->max_vcpus || vcpu_id >= HOSPES_MAX_VCPUS)
+		return NULL;
+	return d->vcpu[vcpu_id];
+}
+
+/* Step 2 once the selector bit is known to be needed. */
+static void mark_events_pending(struct vcpu *v, unsigned int word)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+	xen_ulong_t sel = 1UL << word;
+
+	if (__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)
+		return;
+	if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+		vcpu_kick(v);
+}
+
+static void wake_pollers(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus && i < HOSPES_MAX_VCPUS; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (v && READ_ONCE(v->poll_evtchn_pending)) {
+			WRITE_ONCE(v->poll_evtchn_pending, 0);
+			vcpu_kick(v);
+		}
+	}
+}
+
+void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+{
+	struct shared_info *s = d->shared_info;
+	unsigned int word = port / BITS_PER_WORD;
+	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
+	struct vcpu *v;
+
+	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+		return;
+	v = notify_target(d, vcpu_id);
+	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))
+		mark_events_pending(v, word);
+	wake_pollers(d);
+}
+
+void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)
+{
+	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
+
+	__atomic_fetch_and(&d->shared_info->evtchn_pending[port / BITS_PER_WORD], ~bit,
+			   __ATOMIC_SEQ_CST);
+}
+
+void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+{
+	struct shared_info *s = d->shared_info;
+	unsigned int word = port / BITS_PER_WORD;
+	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
+	struct vcpu *v = notify_target(d, vcpu_id);
+
+	if (!(__atomic_fetch_and(&s->evtchn_mask[word], ~bit, __ATOMIC_SEQ_CST) & bit))
+		return;
+	if ((READ_ONCE(s->evtchn_pending[word]) & bit) && v && v->vcpu_info)
+		mark_events_pending(v, word);
+}
+
+enum virq_type virq_type(unsigned int virq)
+{
+	switch (virq) {
+	case VIRQ_TIMER:
+	case VIRQ_DEBUG:
+	case VIRQ_XENOPROF:
+	case VIRQ_XENPMU:
+		return VIRQ_PER_VCPU;
+	case VIRQ_ARGO:
+		return VIRQ_PER_DOMAIN;
+	default:
+		return virq < NR_VIRQS ? VIRQ_GLOBAL : VIRQ_INVALID;
+	}
+}

@@ -1,0 +1,76 @@
+/*
+ * The port table of a domain, shared by the files of kernel/event/.
+ *
+ * Ports live in buckets of EVTCHN_PER_BUCKET entries (one frame each),
+ * allocated when the lowest free port falls into a bucket not yet there;
+ * a port is "valid" if it is below the domain's limit and its bucket
+ * exists.  Port 0 is reserved at init and never handed out.
+ */
+#ifndef EVENT_EVTCHN_PRIVATE_H
+#define EVENT_EVTCHN_PRIVATE_H
+
+#include <hospes/event.h>
+#include <hospes/spinlock.h>
+#include <public/xen.h>
+
+enum evtchn_state {
+	ECS_FREE = 0,
+	ECS_RESERVED,	 /* port 0 */
+	ECS_UNBOUND,	 /* waiting for remote_domid to bind */
+	ECS_INTERDOMAIN, /* connected to (remote, remote_port) */
+	ECS_PIRQ,
+	ECS_VIRQ,
+	ECS_IPI,
+};
+
+struct evtchn {
+	uint8_t state;	       /* enum evtchn_state */
+	uint8_t notify_vcpu;   /* vCPU whose vcpu_info gets the upcall */
+	domid_t remote_domid;  /* ECS_UNBOUND: who may bind */
+	uint32_t arg;	       /* remote port (INTERDOMAIN), virq, pirq */
+	struct domain *remote; /* ECS_INTERDOMAIN: the peer */
+};
+
+#define EVTCHN_MAX_PORTS  4096U /* the 2-level ABI: 64 words of 64 bits */
+#define EVTCHN_PER_BUCKET (PAGE_SIZE / sizeof(struct evtchn))
+#define EVTCHN_NR_BUCKETS (EVTCHN_MAX_PORTS / EVTCHN_PER_BUCKET)
+
+struct evtchn_domain {
+	spinlock_t lock;
+	bool dying;		/* destroy started: no new ports */
+	unsigned int max_ports; /* ports [0, max_ports) may exist */
+	struct evtchn *bucket[EVTCHN_NR_BUCKETS];
+	uint16_t virq_port[HOSPES_MAX_VCPUS][NR_VIRQS]; /* global VIRQs: row 0 */
+	uint16_t pirq_port[EVTCHN_NR_PIRQS];
+};
+
+static inline bool port_is_valid(const struct evtchn_domain *ed, evtchn_port_t port)
+{
+	return port < ed->max_ports && ed->bucket[port / EVTCHN_PER_BUCKET];
+}
+
+static inline struct evtchn *port_chn(const struct evtchn_domain *ed, evtchn_port_t port)
+{
+	return &ed->bucket[port / EVTCHN_PER_BUCKET][port % EVTCHN_PER_BUCKET];
+}
+
+/* evtchn_2l.c: the 2-level delivery of port on vCPU vcpu_id of d (no lock needed). */
+void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
+void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
+void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
+
+/* evtchn.c: locking and lookup shared by the operations. */
+unsigned long evtchn_lock(struct domain *d);
+void evtchn_unlock(struct domain *d, unsigned long flags);
+unsigned long evtchn_lock_two(struct domain *a, struct domain *b); /* lower id first */
+void evtchn_unlock_two(struct domain *a, struct domain *b, unsigned long flags);
+extern spinlock_t evtchn_link_lock; /* held while connecting or disconnecting two ports */
+/* DOMID_SELF or the caller's id: the caller; others: looked up (-ESRCH), privileged only (-EPERM). */
+int evtchn_target(struct domain *caller, domid_t dom, struct domain **out);
+struct domain *evtchn_global_virq_handler(void);
+void evtchn_pirq_unbind(struct domain *d, unsigned int pirq); /* closing a PIRQ port */
+
+enum virq_type { VIRQ_INVALID, VIRQ_PER_VCPU, VIRQ_PER_DOMAIN, VIRQ_GLOBAL };
+enum virq_type virq_type(unsigned int virq);
+
+#endif

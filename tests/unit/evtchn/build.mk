@@ -1,0 +1,1 @@
+UNIT_SRCS_evtchn := $(wildcard kernel/event/*.c) kernel/hypercall/event_channel.c

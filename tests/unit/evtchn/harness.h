@@ -1,0 +1,37 @@
+/*
+ * Fake domains for the event-channel tests: each with a shared_info page,
+ * vCPUs whose vcpu_info lives in it, a kick counter per vCPU, and a guest
+ * memory that is plain host memory except for one poisoned address.
+ */
+#ifndef EVTCHN_HARNESS_H
+#define EVTCHN_HARNESS_H
+
+#include <hospes/event.h>
+#include <public/errno.h>
+#include <public/xen.h>
+
+#define NR_TEST_DOMAINS 4
+#define BAD_GUEST_VA	0xdead0000UL
+
+extern struct domain *dom[NR_TEST_DOMAINS]; /* dom[0] is privileged */
+extern unsigned int kicks[NR_TEST_DOMAINS][HOSPES_MAX_VCPUS];
+
+int harness_setup(void **state);
+int harness_teardown(void **state);
+/* Create domain id with nr_vcpus vCPUs and a port limit (0 = ABI maximum). */
+struct domain *harness_domain(domid_t id, unsigned int nr_vcpus, unsigned int max_ports);
+void harness_kill(struct domain *d); /* dying, destroy, free */
+
+bool port_pending(struct domain *d, evtchn_port_t port);
+void port_mask(struct domain *d, evtchn_port_t port, bool masked);
+struct vcpu_info *vinfo(struct domain *d, unsigned int vcpu);
+void clear_events(struct domain *d); /* all pending, selector and upcall bits */
+
+/* Small wrappers returning the port or the error. */
+int alloc_unbound(struct domain *d, domid_t dom_, domid_t remote);
+int bind_interdomain(struct domain *d, domid_t remote, evtchn_port_t rport);
+int bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu);
+int bind_ipi(struct domain *d, uint32_t vcpu);
+struct evtchn_status status_of(struct domain *caller, domid_t d, evtchn_port_t port, int *rc);
+
+#endif
