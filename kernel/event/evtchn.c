@@ -28,6 +28,7 @@
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/printk.h>
+#include <hospes/pv.h>
 #include <public/errno.h>
 
 spinlock_t evtchn_link_lock = SPINLOCK_INIT;
@@ -163,6 +164,8 @@ int evtchn_domain_init(struct domain *d, unsigned int max_ports)
 	}
 	port_chn(ed, 0)->state = ECS_RESERVED;
 	d->evtchn = ed;
+	if (!pv_send_virq) /* timers raise VIRQ_TIMER through us, unless a test listens */
+		pv_send_virq = evtchn_send_virq;
 	spin_lock(&global_virq_lock);
 	if (d->is_privileged && !global_virq_handler)
 		global_virq_handler = d;
@@ -356,19 +359,4 @@ void evtchn_pirq_unbind(struct domain *d, unsigned int pirq)
 
 	if (ops)
 		ops->unbind(d, pirq);
-}
-
-/*
- * Until kernel/domain/ provides the domain list and the scheduler's wake-up
- * (strong definitions replace these), no other domain can be found and a
- * kick can only clear the blocked flag the scheduler will look at.
- */
-__attribute__((weak)) struct domain *domain_lookup(domid_t id)
-{
-	return NULL;
-}
-
-__attribute__((weak)) void vcpu_kick(struct vcpu *v)
-{
-	WRITE_ONCE(v->blocked, false);
 }

@@ -14,6 +14,7 @@
  * result, and an unreadable list or unwritable result ends the batch with
  * -EFAULT.
  */
+#include <hospes/event.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
@@ -44,6 +45,8 @@ const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_ANY),
 	ROW(__HYPERVISOR_sched_op, do_sched_op, HC_ANY),
 	ROW(__HYPERVISOR_callback_op, do_callback_op, HC_ANY),
+	ROW(__HYPERVISOR_event_channel_op_compat, do_event_channel_op_compat, HC_ANY),
+	ROW(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_ANY),
 };
 
 bool hypercall_trace_enabled;

@@ -44,6 +44,7 @@ int evtchn_unmask(struct domain *caller, evtchn_port_t port);
 int evtchn_reset(struct domain *caller, domid_t dom);
 
 /* Raise a VIRQ: per-vCPU ones on v, global and per-domain ones on v's domain. */
+__attribute__((visibility("hidden"))) /* its address is taken (pv_send_virq) */
 void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 /* Raise a global VIRQ (VIRQ_DOM_EXC, VIRQ_CONSOLE...) in the domain handling it. */
 void evtchn_send_global_virq(unsigned int virq);

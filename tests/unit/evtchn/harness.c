@@ -180,3 +180,5 @@ struct evtchn_status status_of(struct domain *caller, domid_t d, evtchn_port_t p
 	*rc = evtchn_status(caller, &st);
 	return st;
 }
+
+void (*pv_send_virq)(struct vcpu *v, unsigned int virq); /* kernel/domain/vcpu.c's hook */

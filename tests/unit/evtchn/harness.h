@@ -34,4 +34,6 @@ int bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu);
 int bind_ipi(struct domain *d, uint32_t vcpu);
 struct evtchn_status status_of(struct domain *caller, domid_t d, evtchn_port_t port, int *rc);
 
+extern void (*pv_send_virq)(struct vcpu *v, unsigned int virq);
+
 #endif

@@ -130,7 +130,8 @@ static void test_virq_delivery(void **state)
 	evtchn_send_virq(dom[1]->vcpu[1], VIRQ_TIMER);
 	assert_true(port_pending(dom[1], (evtchn_port_t)t1));
 	assert_int_equal(kicks[1][1], 1);
-	evtchn_send_virq(dom[1]->vcpu[1], NR_VIRQS); /* ignored */
+	evtchn_send_virq(dom[1]->vcpu[1], NR_VIRQS);	  /* ignored */
+	assert_ptr_equal(pv_send_virq, evtchn_send_virq); /* the timers' hook */
 
 	/* Global VIRQs go to the handling domain, on the vCPU the port names. */
 	assert_int_equal(evtchn_bind_vcpu(dom[0], (evtchn_port_t)exc, 1), 0);

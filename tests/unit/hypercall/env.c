@@ -200,3 +200,14 @@ long do_mmuext_op(HYPERCALL_ARGS)
 {
 	return 1026;
 }
+
+/* Event channels (engineer C's, tested in tests/unit/evtchn): routing only. */
+long do_event_channel_op(HYPERCALL_ARGS)
+{
+	return 1032;
+}
+
+long do_event_channel_op_compat(HYPERCALL_ARGS)
+{
+	return 1016;
+}

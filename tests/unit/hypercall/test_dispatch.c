@@ -29,6 +29,8 @@ static void test_memory_family_routed(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_memory_op, 0, 0, 0), 1012);
 	assert_int_equal(hc(v0, __HYPERVISOR_update_va_mapping, 0, 0, 0), 1014);
 	assert_int_equal(hc(v0, __HYPERVISOR_mmuext_op, 0, 0, 0), 1026);
+	assert_int_equal(hc(v0, __HYPERVISOR_event_channel_op, 0, 0, 0), 1032);
+	assert_int_equal(hc(v0, __HYPERVISOR_event_channel_op_compat, 0, 0, 0), 1016);
 }
 
 static void test_every_row_named(void **state)
