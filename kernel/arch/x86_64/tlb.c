@@ -21,7 +21,6 @@
 #include <hospes/shadow.h>
 #include <hospes/smp.h>
 
-
 static inline void flush_local(void)
 {
 	unsigned long cr3;
