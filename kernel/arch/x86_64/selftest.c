@@ -10,6 +10,8 @@
  *   tsc     the TSC rate measured again against the PIT (and the HPET when
  *           there is one) must agree with the boot calibration within 2%.
  *   cpus    the number online equals the MADT's enabled CPUs.
+ *   clock   now_ns() never goes backwards across CPUs: CPU 0 publishes its
+ *           time, each other CPU then reads its own, which must be later.
  *   fixup   a read of an unmapped hypervisor address, listed in the
  *           exception-fixup table, resumes at its fixup label.
  *
@@ -85,6 +87,25 @@ static bool test_ipi(void)
 	call_mask = 0;
 	smp_call_function(mark_cpu, NULL);
 	return check("smp_call_function reached every other CPU", call_mask == want) && ok;
+}
+
+static volatile uint64_t published_ns;
+static volatile unsigned int clock_backwards;
+
+static void read_after_published(void *data)
+{
+	if (now_ns() < published_ns)
+		__atomic_fetch_add(&clock_backwards, 1, __ATOMIC_RELAXED);
+}
+
+static bool test_clock(void)
+{
+	clock_backwards = 0;
+	for (int round = 0; round < 100; round++) {
+		published_ns = now_ns();
+		smp_call_function(read_after_published, NULL);
+	}
+	return check("now_ns() ordered across CPUs (100 rounds)", clock_backwards == 0);
 }
 
 static void timer_fired(void *data)
@@ -182,6 +203,7 @@ void platform_selftest(void)
 	bool ok = check("every MADT CPU online",
 			nr_cpus_online == (acpi_info.nr_cpus ? acpi_info.nr_cpus : 1));
 	ok &= test_ipi();
+	ok &= test_clock();
 	ok &= test_timers();
 	ok &= test_tsc();
 	ok &= test_fixup();

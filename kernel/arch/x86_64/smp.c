@@ -133,7 +133,8 @@ static void stop_other_cpus(void)
 	       sent - left == 1 ? "" : "s", left);
 }
 
-static __noreturn void ap_idle(void)
+/* The scheduler (engineer F) may link a strong cpu_idle for its idle vCPU loop. */
+__attribute__((weak)) __noreturn void cpu_idle(void)
 {
 	for (;;) {
 		local_irq_enable();
@@ -154,7 +155,7 @@ static __noreturn void ap_start(unsigned int cpu)
 	apic_timer_init_cpu();
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
 	p->online = true;
-	ap_idle();
+	cpu_idle();
 }
 
 static void delay_ns(uint64_t ns)

@@ -11,4 +11,11 @@
 
 extern unsigned int nr_cpus_online;
 
+/*
+ * Where every application processor ends once online (its LAPIC timer and
+ * interrupts on): a weak default in kernel/arch/x86_64/smp.c halts until
+ * an interrupt, forever; the scheduler provides the real idle loop.
+ */
+__attribute__((noreturn)) void cpu_idle(void);
+
 #endif
