@@ -8,7 +8,9 @@
  * error code to what the guest's tables explain (P, W, U in guest user
  * mode only, RSVD, I) and declines, so do_trap passes it to pv_trap()
  * (engineer F), which bounces vector 14 with that code and CR2 (still in
- * the register: the shadow code itself never faults).
+ * the register: the shadow code itself never faults).  If the machine has
+ * no frame left even for a shadow, the domain is crashed (logged) and the
+ * fault goes the same way to pv_trap, whose return path stops it.
  *
  * The hypervisor reaches guest memory only by software walks
  * (kernel/mm/guest_access.c), so a ring-0 fault on a guest address is a
@@ -17,6 +19,7 @@
 #include <asm/page.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
+#include <hospes/bounce.h>
 #include <hospes/frame.h>
 #include <hospes/guest_access.h>
 #include <hospes/lib.h>
@@ -35,8 +38,7 @@ bool do_page_fault(struct cpu_regs *regs, unsigned long cr2)
 	if (vd.kind == SHADOW_FIXED)
 		return true;
 	if (vd.kind == SHADOW_NOMEM)
-		printk(LOG_ERR "d%u: no memory for shadows at %#lx: fault passed to the guest\n",
-		       v->domain->id, cr2);
+		domain_crash(v, regs->rip, "the machine has no frame left for its shadow tables");
 	else
 		regs->error_code = vd.ec;
 	return false;
