@@ -15,7 +15,7 @@ $(BUILD)/guest/tg/%.o: tests/guest/%
 	$(Q)gcc $(TG_CFLAGS) -c $< -o $@
 
 define tg_rule
-$(BUILD)/guests/tg-$(1): $(patsubst tests/guest/%,$(BUILD)/guest/tg/%.o,$(TG_LIB) $(wildcard tests/guest/$(1)/*.c)) tests/guest/lib/guest.lds
+$(BUILD)/guests/tg-$(1): $(patsubst tests/guest/%,$(BUILD)/guest/tg/%.o,$(TG_LIB) $(wildcard tests/guest/$(1)/*.c tests/guest/$(1)/*.S)) tests/guest/lib/guest.lds
 	@mkdir -p $$(dir $$@)
 	$(if $(Q),@echo "  GUESTLD $$@")
 	$(Q)ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
