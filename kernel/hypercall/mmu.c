@@ -142,6 +142,9 @@ static long mmuext_baseptr(struct vcpu *v, const struct mmuext_op *op)
 		kernel = _gfn(op->arg1.mfn);
 	else
 		user = op->arg1.mfn ? _gfn(op->arg1.mfn) : INVALID_GFN;
+	rc = pv_check_root(v->domain, _gfn(op->arg1.mfn));
+	if (rc && !(op->cmd == MMUEXT_NEW_USER_BASEPTR && op->arg1.mfn == 0))
+		return rc;
 	rc = shadow_set_roots(v, kernel, user);
 	if (!rc)
 		shadow_reload(v);

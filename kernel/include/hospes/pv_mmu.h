@@ -17,6 +17,7 @@ int pv_pt_update(struct domain *d, struct domain *fd, gfn_t table, unsigned int 
 int pv_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val);
 int pv_pin_table(struct domain *d, gfn_t gfn, unsigned int level);
 int pv_unpin_table(struct domain *d, gfn_t gfn);
+int pv_check_root(struct domain *d, gfn_t gfn);
 int pv_machphys_update(struct domain *d, gfn_t gfn, unsigned long val);
 int pv_clear_page(struct domain *d, gfn_t gfn);
 int pv_copy_page(struct domain *d, gfn_t dst, gfn_t src);

@@ -159,6 +159,23 @@ static int pv_validate_table(struct domain *d, mfn_t m, unsigned int level)
 	return 0;
 }
 
+/* NEW_BASEPTR / NEW_USER_BASEPTR: the frame must be the caller's and a valid L4. */
+int pv_check_root(struct domain *d, gfn_t gfn)
+{
+	struct shadow_domain *sd = sh_dom(d);
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	int rc = -XEN_EINVAL;
+
+	if (lk.type != P2M_RAM || frame_info(lk.mfn)->owner != d->id)
+		return rc;
+	if (frame_info(lk.mfn)->pin_level == 4)
+		return 0;
+	spin_lock(&sd->lock);
+	rc = pv_validate_table(d, lk.mfn, 4);
+	spin_unlock(&sd->lock);
+	return rc;
+}
+
 /* MMUEXT_PIN_L{1..4}_TABLE. */
 int pv_pin_table(struct domain *d, gfn_t gfn, unsigned int level)
 {

@@ -197,6 +197,9 @@ static void test_mmuext_pins_and_roots(void **state)
 	assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 0, 0), 0);
 	assert_int_equal(gfn_x(shadow_guest_root(v, true)), INVALID_GFN_RAW);
 	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 9000, 0), -XEN_EINVAL);
+	gtable(d, _gfn(6))[3] = gpte(9000, PTE_P); /* not a valid L4 */
+	assert_int_equal(ext(MMUEXT_NEW_BASEPTR, 6, 0), -XEN_EINVAL);
+	assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 6, 0), -XEN_EINVAL);
 	assert_int_equal(gfn_x(shadow_guest_root(v, false)), 5);
 	assert_int_equal(do_mmuext_op(v, ARGS, 1, DONE, 2, 0), -XEN_EPERM);
 	mm_set_current(v); /* now it runs: the new root goes into CR3 */
