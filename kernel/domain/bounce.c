@@ -15,7 +15,8 @@
  * hypervisor's range makes the write fail; the guest cannot be helped and
  * is crashed, as Xen does.  So is a guest that takes an exception it has no
  * handler for, returns to a non-canonical address, or takes the same
- * exception at the same RIP PV_STORM_LIMIT times in a row.
+ * exception at the same RIP PV_STORM_LIMIT times in a row without
+ * completing a handler (an iret hypercall resets the count).
  */
 #include <hospes/bounce.h>
 #include <hospes/guest_access.h>
@@ -161,6 +162,7 @@ int pv_iret(struct vcpu *v, struct pv_frame *f)
 		set_mode(v, f, false);
 	}
 	WRITE_ONCE(*upcall_mask(v), !(c.rflags & RFLAGS_IF));
+	v->arch->trap_repeats = 0; /* a handler finished: the guest makes progress */
 	f->rax = c.rax;
 	f->rcx = c.rcx;
 	f->r11 = c.r11;

@@ -107,6 +107,19 @@ static void test_crashes(void **state)
 	assert_int_equal(rc, -1);
 	assert_int_equal(n, PV_STORM_LIMIT);
 	assert_int_equal(env.shutdown_reason, SHUTDOWN_crash);
+	/* the same exception handled and returned from each time is no storm */
+	env_reset(false);
+	v0->arch->kernel_mode = true;
+	v0->arch->traps[3] = (struct pv_trap){.address = 0x500000};
+	uint64_t words[9] = {0, 0, 0, 0, 0x401234, 0xe030, 0x246, STACK, 0xe02b};
+	memcpy(gptr(GVA + 0x3000), words, sizeof(words));
+	for (n = 0; n < 3 * PV_STORM_LIMIT; n++) {
+		f = frame();
+		assert_int_equal(pv_exception(v0, &f, 3, 0, 0), 0);
+		f.rsp = GVA + 0x3000;
+		assert_int_equal(pv_iret(v0, &f), 0);
+	}
+	assert_int_equal(env.shutdowns, 0);
 }
 
 static void test_syscall_and_events(void **state)
