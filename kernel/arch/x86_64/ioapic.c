@@ -160,6 +160,17 @@ uint8_t isa_irq_route(unsigned int irq, uint8_t vector, uint32_t dest)
 	return vector;
 }
 
+void isa_irq_eoi(unsigned int irq)
+{
+	if (!isa_irq_through_pic()) {
+		lapic_eoi();
+		return;
+	}
+	if (irq >= 8)
+		outb(PIC2_CMD, 0x20);
+	outb(PIC1_CMD, 0x20);
+}
+
 void isa_irq_mask(unsigned int irq)
 {
 	if (isa_irq_through_pic()) {

@@ -10,6 +10,8 @@
  *   tsc     the TSC rate measured again against the PIT (and the HPET when
  *           there is one) must agree with the boot calibration within 2%.
  *   cpus    the number online equals the MADT's enabled CPUs.
+ *   isa     PIT channel 0 raises ISA IRQ 0 once, routed through the IOAPIC
+ *           with the MADT's override (GSI 2 on QEMU) to CPU 0.
  *   clock   now_ns() never goes backwards across CPUs: CPU 0 publishes its
  *           time, each other CPU then reads its own, which must be later.
  *   fixup   a read of an unmapped hypervisor address, listed in the
@@ -20,6 +22,7 @@
  */
 #include <asm/apic.h>
 #include <asm/arch.h>
+#include <asm/io.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/tsc.h>
@@ -87,6 +90,30 @@ static bool test_ipi(void)
 	call_mask = 0;
 	smp_call_function(mark_cpu, NULL);
 	return check("smp_call_function reached every other CPU", call_mask == want) && ok;
+}
+
+static volatile unsigned int pit_irqs;
+
+static void pit_irq(struct cpu_regs *regs)
+{
+	__atomic_fetch_add(&pit_irqs, 1, __ATOMIC_RELAXED);
+	isa_irq_eoi(0);
+}
+
+static bool test_isa_irq(void)
+{
+	pit_irqs = 0;
+	uint8_t vec = isa_irq_route(0, VEC_IRQ_BASE, percpu[0].apic_id);
+	if (!vec)
+		return check("ISA IRQ 0 routed", false);
+	irq_set_handler(vec, pit_irq);
+	outb(0x43, 0x30); /* channel 0, lo/hi, mode 0: one edge at terminal count */
+	outb(0x40, 0xa9); /* 1193 ticks: 1 ms */
+	outb(0x40, 0x04);
+	bool got = wait_until(&pit_irqs, 1);
+	isa_irq_mask(0);
+	printk("selftest platform: PIT IRQ 0 arrived on vector %#x: %u time(s)\n", vec, pit_irqs);
+	return check("ISA IRQ 0 delivered through the interrupt controller", got);
 }
 
 static volatile uint64_t published_ns;
@@ -203,6 +230,7 @@ void platform_selftest(void)
 	bool ok = check("every MADT CPU online",
 			nr_cpus_online == (acpi_info.nr_cpus ? acpi_info.nr_cpus : 1));
 	ok &= test_ipi();
+	ok &= test_isa_irq();
 	ok &= test_clock();
 	ok &= test_timers();
 	ok &= test_tsc();

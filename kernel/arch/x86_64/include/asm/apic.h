@@ -58,6 +58,7 @@ void ioapic_init(void);
 /* Route ISA IRQ irq to vector on the CPU with APIC id dest (overrides applied). */
 uint8_t isa_irq_route(unsigned int irq, uint8_t vector, uint32_t dest); /* the vector used */
 void isa_irq_mask(unsigned int irq);
-bool isa_irq_through_pic(void); /* the PIC is the fallback controller */
+void isa_irq_eoi(unsigned int irq); /* end of interrupt at the PIC or the LAPIC */
+bool isa_irq_through_pic(void);	    /* the PIC is the fallback controller */
 
 #endif
