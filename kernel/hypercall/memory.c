@@ -29,16 +29,6 @@
 #define M2P_VIRT_START 0xffff800000000000UL
 #define M2P_VIRT_END   0xffff804000000000UL
 
-/*
- * Until kernel/domain provides the domain list (a strong definition), no
- * other domain can be named.
- */
-__attribute__((weak)) struct domain *domain_lookup(domid_t id)
-{
-	(void)id;
-	return NULL;
-}
-
 /* DOMID_SELF or the caller's own id; another domain only for the privileged. */
 static struct domain *memop_target(struct domain *d, domid_t id, long *rc)
 {
