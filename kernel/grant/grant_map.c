@@ -1,0 +1,190 @@
+/*
+ * Grant mappings: map_grant_ref / unmap_grant_ref, the maptrack table of
+ * the mapping domain, and the teardown of a dying domain's table.
+ *
+ * Decode-then-act: map checks the flags and the granter, reserves a
+ * maptrack slot, takes a use of the grant (which validates the entry),
+ * and only then maps; each later failure undoes the earlier steps, so a
+ * failed map leaves nothing behind.  Unmap accepts a handle only with the
+ * host address (and device address) it was mapped with, when given.
+ * Locks: see hospes/grant.h; the maptrack slot is reserved and released
+ * under the mapper's lock, a use is taken and dropped under the granter's,
+ * never both at once.
+ */
+#include "grant_private.h"
+
+#include <hospes/frame.h>
+#include <hospes/lib.h>
+#include <hospes/printk.h>
+#include <public/errno.h>
+
+/* A free maptrack slot of gt, marked in use (flags) or -1. */
+static int maptrack_get(struct grant_table *gt, uint16_t flags)
+{
+	int handle = -1;
+
+	spin_lock(&gt->lock);
+	for (unsigned int h = 0; handle < 0 && h < gt->max_maptrack; h++) {
+		struct maptrack **page = &gt->maptrack[h / MAPTRACK_PER_PAGE];
+
+		if (!*page) {
+			mfn_t m = frame_alloc(0);
+			if (mfn_x(m) == INVALID_MFN_RAW)
+				break;
+			memset(mfn_to_virt(m), 0, PAGE_SIZE);
+			*page = mfn_to_virt(m);
+		}
+		struct maptrack *mt = &(*page)[h % MAPTRACK_PER_PAGE];
+		if (!mt->flags) {
+			mt->flags = flags | MAPTRACK_IN_USE;
+			gt->maptrack_used++;
+			handle = (int)h;
+		}
+	}
+	spin_unlock(&gt->lock);
+	return handle;
+}
+
+static struct maptrack *maptrack_entry(struct grant_table *gt, grant_handle_t handle)
+{
+	struct maptrack *page;
+
+	if (handle >= gt->max_maptrack || !(page = gt->maptrack[handle / MAPTRACK_PER_PAGE]))
+		return NULL;
+	return &page[handle % MAPTRACK_PER_PAGE];
+}
+
+static void maptrack_put(struct grant_table *gt, grant_handle_t handle)
+{
+	spin_lock(&gt->lock);
+	memset(maptrack_entry(gt, handle), 0, sizeof(struct maptrack));
+	gt->maptrack_used--;
+	spin_unlock(&gt->lock);
+}
+
+static int map_check(struct vcpu *v, const struct gnttab_map_grant_ref *op, struct domain **rd)
+{
+	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		return GNTST_bad_gntref; /* Xen's answer to "map it nowhere" */
+	if (op->flags & GNTMAP_contains_pte) {
+		printk(LOG_DEBUG "grant: d%u: GNTMAP_contains_pte is not supported\n",
+		       v->domain->id);
+		return GNTST_general_error;
+	}
+	if ((op->flags & GNTMAP_host_map) && !op->host_addr)
+		return GNTST_bad_virt_addr;
+	*rd = grant_target(v->domain, op->dom);
+	return *rd ? GNTST_okay : GNTST_bad_domain;
+}
+
+void gnttab_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
+{
+	struct grant_table *lgt = v->domain->grant;
+	bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
+	struct domain *rd;
+	xen_pfn_t frame;
+	mfn_t mfn;
+	int rc = map_check(v, op, &rd);
+
+	if (rc)
+		goto out;
+	int handle = maptrack_get(lgt, (uint16_t)(op->flags & 0xff));
+	if (handle < 0) {
+		rc = GNTST_no_space;
+		goto out;
+	}
+	rc = grant_acquire(rd, op->ref, v->domain->id, !ro, &mfn);
+	if (!rc) {
+		rc = gnttab_mm_map(v, host ? op->host_addr : 0, host, mfn, ro, &frame);
+		if (rc)
+			grant_release(rd, op->ref, !ro);
+	}
+	if (rc) {
+		maptrack_put(lgt, (grant_handle_t)handle);
+		goto out;
+	}
+	struct maptrack *mt = maptrack_entry(lgt, (grant_handle_t)handle);
+	mt->host_addr = host ? op->host_addr : 0;
+	mt->frame = frame;
+	mt->rd = rd;
+	mt->dom = rd->id;
+	mt->ref = op->ref;
+	op->handle = (grant_handle_t)handle;
+	op->dev_bus_addr = (uint64_t)frame << PAGE_SHIFT;
+out:
+	op->status = (int16_t)rc;
+}
+
+/* Drop mapping mt of domain d (the mapper); v NULL when d is dying. */
+static void unmap_one(struct domain *d, struct vcpu *v, struct maptrack *mt)
+{
+	bool write = !(mt->flags & GNTMAP_readonly);
+
+	gnttab_mm_unmap(d, v, mt->host_addr, mt->frame);
+	/* The granter may be gone (or its id reused): then there is nothing to release. */
+	struct domain *rd = mt->dom == d->id ? d : domain_lookup(mt->dom);
+	if (rd == mt->rd && rd->grant)
+		grant_release(rd, mt->ref, write);
+}
+
+void gnttab_unmap(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
+{
+	struct grant_table *lgt = v->domain->grant;
+	struct maptrack *mt = maptrack_entry(lgt, op->handle);
+
+	if (!mt || !(mt->flags & MAPTRACK_IN_USE)) {
+		op->status = GNTST_bad_handle;
+		return;
+	}
+	if (op->host_addr && op->host_addr != mt->host_addr) {
+		op->status = GNTST_bad_virt_addr;
+		return;
+	}
+	if (op->dev_bus_addr && op->dev_bus_addr != (uint64_t)mt->frame << PAGE_SHIFT) {
+		op->status = GNTST_bad_dev_addr;
+		return;
+	}
+	unmap_one(v->domain, v, mt);
+	maptrack_put(lgt, op->handle);
+	op->status = GNTST_okay;
+}
+
+void grant_domain_destroy(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+
+	if (!gt)
+		return;
+	spin_lock(&gt->lock);
+	gt->dying = true; /* no new uses of our grants, no new mappings by us */
+	spin_unlock(&gt->lock);
+	for (grant_handle_t h = 0; h < gt->max_maptrack; h++) {
+		struct maptrack *mt = maptrack_entry(gt, h);
+		if (mt && (mt->flags & MAPTRACK_IN_USE)) {
+			unmap_one(d, NULL, mt);
+			maptrack_put(gt, h);
+		}
+	}
+	for (unsigned int f = 0; f < gt->nr_frames; f++)
+		gnttab_mm_free_shared(d, gt->shared_mfn[f], gt->shared_frame[f]);
+	gt->nr_frames = 0;
+}
+
+void grant_domain_free(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+
+	if (!gt)
+		return;
+	for (unsigned int f = 0; f < GNTTAB_MAX_FRAMES; f++) {
+		if (gt->active[f])
+			frame_free(virt_to_mfn(gt->active[f]), ACTIVE_ORDER);
+		if (f < gt->nr_frames) /* never destroyed: init failed half-way */
+			gnttab_mm_free_shared(d, gt->shared_mfn[f], gt->shared_frame[f]);
+	}
+	for (unsigned int p = 0; p < MAPTRACK_MAX_PAGES; p++)
+		if (gt->maptrack[p])
+			frame_free(virt_to_mfn(gt->maptrack[p]), 0);
+	d->grant = NULL;
+	frame_free(virt_to_mfn(gt), 0);
+}

@@ -1,0 +1,83 @@
+/*
+ * The memory side of grants, over the p2m and the PV MMU (kernel/mm/).
+ *
+ * A granter names its frames in its own frame space; gnttab_mm_frame
+ * turns such a name into a machine frame after checking it is RAM the
+ * granter owns (and may write, for a writable use).  Grant-table frames
+ * are hypervisor pages shared with their domain (p2m type "shared").  A
+ * mapped grant enters the mapper's p2m as a foreign frame (a frame of the
+ * domU's window, or the real frame number in the identity-mapped driver
+ * domain) and then its page tables, through the same validated path as
+ * update_va_mapping; unmapping clears the PTE and takes the frame out of
+ * the p2m, which drops every shadow entry of it and flushes the TLBs.
+ */
+#include "grant_private.h"
+
+#include <hospes/lib.h>
+#include <hospes/mm.h>
+#include <hospes/p2m.h>
+#include <hospes/pv_mmu.h>
+#include <hospes/shadow.h>
+
+int gnttab_mm_frame(struct domain *owner, xen_pfn_t frame, bool write, mfn_t *mfn)
+{
+	struct p2m_lookup lk = p2m_lookup(owner, _gfn(frame));
+	struct frame_info *fi;
+
+	if (lk.type != P2M_RAM || !(fi = frame_info(lk.mfn)) || fi->owner != owner->id)
+		return GNTST_bad_page;
+	if (write && (!lk.writable || fi->pt_levels))
+		return GNTST_general_error; /* no writable grant of a page table */
+	*mfn = lk.mfn;
+	return GNTST_okay;
+}
+
+int gnttab_mm_alloc_shared(struct domain *d, mfn_t *mfn, xen_pfn_t *frame)
+{
+	mfn_t m = mm_alloc_frames(d->id, FRAME_SHARED, 0);
+	gfn_t g;
+
+	if (mfn_eq(m, INVALID_MFN))
+		return GNTST_general_error;
+	memset(mfn_to_virt(m), 0, PAGE_SIZE);
+	g = p2m_add_shared(d, m);
+	if (gfn_eq(g, INVALID_GFN)) {
+		mm_free_frames(m, 0);
+		return GNTST_general_error;
+	}
+	*mfn = m;
+	*frame = gfn_x(g);
+	return GNTST_okay;
+}
+
+void gnttab_mm_free_shared(struct domain *d, mfn_t mfn, xen_pfn_t frame)
+{
+	p2m_remove_shared(d, _gfn(frame));
+	mm_free_frames(mfn, 0);
+}
+
+int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool ro, xen_pfn_t *frame)
+{
+	gfn_t g = p2m_add_foreign(v->domain, mfn, !ro);
+
+	if (gfn_eq(g, INVALID_GFN))
+		return GNTST_no_space;
+	if (host) {
+		uint64_t pte = (gfn_x(g) << PAGE_SHIFT) | PTE_P | PTE_A | (ro ? 0 : PTE_RW | PTE_D);
+
+		if (pv_update_va_mapping(v, va, pte)) {
+			p2m_remove_foreign(v->domain, g);
+			return GNTST_bad_virt_addr;
+		}
+		pv_invlpg(v->domain, va);
+	}
+	*frame = gfn_x(g);
+	return GNTST_okay;
+}
+
+void gnttab_mm_unmap(struct domain *d, struct vcpu *v, unsigned long va, xen_pfn_t frame)
+{
+	if (v && va && !pv_update_va_mapping(v, va, 0))
+		pv_invlpg(d, va);
+	p2m_remove_foreign(d, _gfn(frame));
+}

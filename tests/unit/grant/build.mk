@@ -1,0 +1,2 @@
+UNIT_SRCS_grant := kernel/grant/grant_table.c kernel/grant/grant_map.c kernel/grant/grant_copy.c \
+	kernel/hypercall/grant_table.c
