@@ -21,6 +21,7 @@
 #include <public/xen.h> /* before hospes/mm.h: both define DOMID_XEN */
 #include <hospes/domain_ctl.h>
 #include <hospes/event.h>
+#include <hospes/grant.h>
 #include <hospes/lib.h>
 #include <hospes/mm.h>
 #include <hospes/p2m.h>
@@ -135,6 +136,8 @@ static int domain_alloc_parts(struct domain *d, const struct domain_config *cfg)
 		rc = shadow_domain_init(d, SHADOW_DEFAULT_POOL);
 	if (!rc)
 		rc = evtchn_domain_init(d, 0);
+	if (!rc)
+		rc = grant_domain_init(d, 0, 0);
 	for (unsigned int i = 0; !rc && i < cfg->max_vcpus; i++)
 		rc = vcpu_create(d, i);
 	return rc;
@@ -194,6 +197,7 @@ void domain_destroy(struct domain *d)
 		if (d->vcpu[i] && d->vcpu[i]->sched)
 			sched_sleep(d->vcpu[i], 0, SCHED_OFFLINE);
 	evtchn_domain_destroy(d);    /* peers' ends of its channels become unbound */
+	grant_domain_destroy(d);     /* drop the grant maps it holds, unshare its table */
 	domain_relinquish_memory(d); /* shadows, RAM, foreign maps, p2m, m2p */
 	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++) {
 		if (d->vcpu[i])
@@ -201,6 +205,7 @@ void domain_destroy(struct domain *d)
 		d->vcpu[i] = NULL;
 	}
 	evtchn_domain_free(d);
+	grant_domain_free(d);
 	free_frames(d->shared_info, 0);
 	printk(LOG_INFO "d%u: destroyed\n", d->id);
 	free_frames(container_of(d, struct domain_frame, d), 0);

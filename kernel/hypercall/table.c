@@ -15,6 +15,7 @@
  * -EFAULT.
  */
 #include <hospes/event.h>
+#include <hospes/grant.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
@@ -47,6 +48,7 @@ const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_callback_op, do_callback_op, HC_ANY),
 	ROW(__HYPERVISOR_event_channel_op_compat, do_event_channel_op_compat, HC_ANY),
 	ROW(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_ANY),
+	ROW(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_ANY),
 };
 
 bool hypercall_trace_enabled;

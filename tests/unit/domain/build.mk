@@ -4,3 +4,4 @@ UNIT_SRCS_domain := kernel/mm/frame_table.c kernel/mm/p2m.c kernel/mm/m2p.c kern
 UNIT_SRCS_domain += kernel/domain/build.c kernel/domain/build_layout.c kernel/domain/elf.c \
 	kernel/domain/dom0.c
 UNIT_SRCS_domain += $(wildcard kernel/event/*.c)
+UNIT_SRCS_domain += $(wildcard kernel/grant/*.c)

@@ -211,3 +211,9 @@ long do_event_channel_op_compat(HYPERCALL_ARGS)
 {
 	return 1016;
 }
+
+/* Grant tables (engineer C's, tested in tests/unit/grant): routing only. */
+long do_grant_table_op(HYPERCALL_ARGS)
+{
+	return 1020;
+}

@@ -31,6 +31,7 @@ static void test_memory_family_routed(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_mmuext_op, 0, 0, 0), 1026);
 	assert_int_equal(hc(v0, __HYPERVISOR_event_channel_op, 0, 0, 0), 1032);
 	assert_int_equal(hc(v0, __HYPERVISOR_event_channel_op_compat, 0, 0, 0), 1016);
+	assert_int_equal(hc(v0, __HYPERVISOR_grant_table_op, 0, 0, 0), 1020);
 }
 
 static void test_every_row_named(void **state)
