@@ -9,6 +9,11 @@
  * its first word (the file name, as Xen does), and the second module, if
  * any, as its initrd (start_info.mod_start/mod_len).
  *
+ * Until dom0 has a toolstack, the hypervisor also builds domUs itself: every
+ * further module whose arguments start with the word "domU" (e.g. GRUB's
+ * `module2 /boot/guest domU`) becomes domain 1, 2, ... with 8 MiB and one
+ * vCPU, and is not counted as dom0's initrd.
+ *
  * With selftest= on the hypervisor command line, dom0's shutdown reason
  * is the test verdict: poweroff passes, anything else fails, and QEMU
  * exits through isa-debug-exit.
@@ -77,6 +82,52 @@ static const void *module_bytes(const struct boot_module *m)
 	return (const uint8_t *)mfn_to_virt(paddr_to_mfn(m->start)) + (m->start & (PAGE_SIZE - 1));
 }
 
+#define DOMU_PAGES ((8UL << 20) >> PAGE_SHIFT)
+
+/* A module whose arguments begin with the word "domU" is a domU for us to build. */
+static bool is_domu_module(const struct boot_module *m)
+{
+	return strncmp(skip_first_word(m->cmdline), "domU", 4) == 0;
+}
+
+static void domu_start(const struct boot_module *m, domid_t id)
+{
+	struct domain_config cfg = {
+		.id = id, .max_vcpus = 1, .nr_pages = DOMU_PAGES, .name = "domU"};
+	struct domain *d;
+	int rc = domain_create(&cfg, &d);
+	if (rc) {
+		printk(LOG_ERR "d%u: cannot create the domain (%d)\n", id, rc);
+		return;
+	}
+	struct pv_build_args a = {.image = module_bytes(m),
+				  .image_size = m->end - m->start,
+				  .cmdline = skip_first_word(m->cmdline)};
+	struct pv_layout l;
+	if (pv_build(d, &a, &l)) {
+		domain_destroy(d);
+		return;
+	}
+	domain_unpause(d);
+}
+
+/* dom0's initrd: the first extra module that is not a domU. */
+static const struct boot_module *dom0_initrd(const struct boot_info *bi)
+{
+	for (unsigned int i = 1; i < bi->nr_modules; i++)
+		if (!is_domu_module(&bi->modules[i]))
+			return &bi->modules[i];
+	return NULL;
+}
+
+static void domus_start(const struct boot_info *bi)
+{
+	domid_t id = 1;
+	for (unsigned int i = 1; i < bi->nr_modules; i++)
+		if (is_domu_module(&bi->modules[i]))
+			domu_start(&bi->modules[i], id++);
+}
+
 int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 {
 	if (bi->nr_modules == 0) {
@@ -99,9 +150,10 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 	struct pv_build_args a = {.image = module_bytes(k),
 				  .image_size = k->end - k->start,
 				  .cmdline = skip_first_word(k->cmdline)};
-	if (bi->nr_modules > 1) {
-		a.module = module_bytes(&bi->modules[1]);
-		a.module_size = bi->modules[1].end - bi->modules[1].start;
+	const struct boot_module *initrd = dom0_initrd(bi);
+	if (initrd) {
+		a.module = module_bytes(initrd);
+		a.module_size = initrd->end - initrd->start;
 	}
 	struct pv_layout l;
 	rc = pv_build(d, &a, &l);
@@ -111,5 +163,6 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 	}
 	domain_shutdown_hook = dom0_shutdown;
 	domain_unpause(d);
+	domus_start(bi);
 	return 0;
 }

@@ -1,0 +1,35 @@
+#!/bin/bash
+# dom0 plus three domUs built by the hypervisor from "domU" modules: the
+# conformance and traps test guests run as domUs (their TAP lines count,
+# unprivileged results included), a misbehaving domU (ud2 with no handler)
+# is crashed with a message naming domain, vCPU, RIP and cause, and dom0
+# (which blocks on its timer meanwhile) still powers off with the pass
+# verdict.  Run with -smp 1 and -smp 4.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+G=$BUILD/guests
+logdir=$BUILD/test-logs/domains
+mkdir -p "$logdir"
+status=0
+check() { # description, grep pattern, log
+	if grep -qE "$2" "$3"; then echo "ok - $1"; else echo "not ok - $1"; status=1; fi
+}
+for smp in 1 4; do
+	log=$logdir/smp$smp.log
+	tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 90 \
+		--cmdline "console=com1 selftest=guest" --module "$G/tg-idle" \
+		--module "$G/tg-hypercalls domU" --module "$G/tg-crash domU" \
+		--module "$G/tg-traps domU" --log "$log"
+	rc=$?
+	sed -n 's/^(d\([13]\)) \(\(not \)\{0,1\}ok - .*\)$/\2 (domU d\1, smp '"$smp"')/p' "$log"
+	check "smp$smp: dom0 ends with the pass verdict" "^\(d0\) # verdict: SUCCESS" "$log"
+	[ "$rc" = 0 ] || { echo "not ok - smp$smp: qemu-run status $rc"; status=1; }
+	check "smp$smp: domU 1 (hypercalls) passes" "^\(d1\) # verdict: SUCCESS" "$log"
+	check "smp$smp: domU 3 (traps) passes" "^\(d3\) # verdict: SUCCESS" "$log"
+	check "smp$smp: domU 2 crashed, named with vCPU, RIP and cause" \
+		"^d2 v0 crashed at RIP 0x[0-9a-f]+: exception 6 with no handler" "$log"
+	check "smp$smp: domU 2 never ran past its fault" "^\(d2\) # crash: executing ud2" "$log"
+	if grep -q "^(d2) not ok" "$log"; then echo "not ok - smp$smp: d2 ran on"; status=1; fi
+done
+exit $status
