@@ -144,8 +144,10 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	banner();
 	if (hospes_options.selftest[0] && strcmp(hospes_options.selftest, "guest") != 0)
 		selftest_run(hospes_options.selftest);
-	if (boot_info.nr_modules)
-		guests_start(); /* engineer F: dom0 from the first module */
+	if (!boot_info.nr_modules)
+		boot_fail("no dom0 module (give dom0's image as the first module2 line in GRUB, "
+			  "or with -initrd under QEMU)");
+	guests_start(); /* dom0 from the first module, then the scheduler */
 	if (hospes_options.selftest[0])
 		boot_fail("selftest=guest: no guest could be started");
 	idle();

@@ -74,6 +74,13 @@ rc=$?
 check "24 MiB RAM: refused with fail verdict" "[ $rc = 1 ]" "$log"
 check "24 MiB RAM: message names the cause" "grep -q 'cannot boot: too little RAM' '$log'" "$log"
 
+# Bad input: no dom0 module is named as the cause, never a silent hang.
+log=$LOGS/no-dom0.log
+$RUN --direct --cmdline "selftest=guest" --mem $MEM --timeout 20 --log "$log"
+rc=$?
+check "no dom0 module: refused with fail verdict" "[ $rc = 1 ]" "$log"
+check "no dom0 module: message names the cause" "grep -q 'cannot boot: no dom0 module' '$log'" "$log"
+
 # Self-tests on the running machine (kernel/core/selftest.c).
 log=$LOGS/selftest-frames.log
 $RUN --direct --cmdline "selftest=frames" --mem $MEM --timeout 30 --log "$log"
