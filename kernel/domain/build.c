@@ -24,6 +24,7 @@
  * SIF_MULTIBOOT_MOD package).
  */
 #include <hospes/elf.h>
+#include <hospes/grant.h>
 #include <hospes/lib.h>
 #include <hospes/p2m.h>
 #include <hospes/pv.h>
@@ -110,6 +111,12 @@ static int fill_start_info(struct build_ctx *c, const struct pv_build_args *a)
 	if (l->xenstore) {
 		si->store_mfn = gfn_of(c, pv_layout_pfn(l, l->xenstore));
 		si->console.domU.mfn = gfn_of(c, pv_layout_pfn(l, l->console));
+		/* Refs 0 and 1 let the backends in the driver domain map the rings by grant. */
+		int rc = gnttab_seed_entry(d, GNTTAB_RESERVED_CONSOLE, 0, si->console.domU.mfn);
+		if (!rc)
+			rc = gnttab_seed_entry(d, GNTTAB_RESERVED_XENSTORE, 0, si->store_mfn);
+		if (rc)
+			return rc;
 	}
 	si->pt_base = l->pt_start;
 	si->nr_pt_frames = l->nr_pt_frames;

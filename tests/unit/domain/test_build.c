@@ -18,6 +18,7 @@
 #include <hospes/domain_ctl.h>
 #include <hospes/elf.h>
 #include <hospes/frame.h>
+#include <hospes/grant.h>
 #include <hospes/mm.h>
 #include <hospes/p2m.h>
 #include <hospes/pv.h>
@@ -129,6 +130,18 @@ static void test_build_domu(void **state)
 	assert_string_equal((char *)guest_va(d, cr3, si->mod_start), module);
 	assert_string_equal((char *)si->cmd_line, "console=hvc0");
 	assert_int_not_equal(si->store_mfn, 0);
+	/* Grant refs 0 and 1 give the console and xenstore rings to dom0. */
+	struct gnttab_setup_table gst = {.dom = DOMID_SELF, .nr_frames = 1};
+	xen_pfn_t gframe;
+	gnttab_setup_table(d->vcpu[0], &gst, &gframe);
+	assert_int_equal(gst.status, GNTST_okay);
+	struct p2m_lookup gl = p2m_lookup(d, _gfn(gframe));
+	assert_int_equal(gl.type, P2M_SHARED);
+	const struct grant_entry_v1 *ge = mfn_to_virt(gl.mfn);
+	assert_int_equal(ge[GNTTAB_RESERVED_CONSOLE].flags, GTF_permit_access);
+	assert_int_equal(ge[GNTTAB_RESERVED_CONSOLE].domid, 0);
+	assert_int_equal(ge[GNTTAB_RESERVED_CONSOLE].frame, si->console.domU.mfn);
+	assert_int_equal(ge[GNTTAB_RESERVED_XENSTORE].frame, si->store_mfn);
 	struct p2m_lookup sh = p2m_lookup(d, _gfn(si->shared_info >> 12));
 	assert_int_equal(sh.type, P2M_SHARED);
 	assert_int_equal(mfn_x(sh.mfn), mfn_x(d->shared_info_mfn));
