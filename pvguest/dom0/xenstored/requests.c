@@ -127,30 +127,42 @@ static enum xsd_err do_get_perms(struct req *r)
 {
 	struct xs_node *n;
 	enum xsd_err e = lookup_for_read(r, &n);
-	char buf[XENSTORE_PAYLOAD_MAX];
+	char *buf;
 
-	if (e == XSD_OK)
-		reply(r, buf, perms_format(&n->perms, buf, sizeof(buf)));
-	return e;
+	if (e)
+		return e;
+	buf = malloc(XENSTORE_PAYLOAD_MAX); /* daemon threads may have small stacks */
+	if (!buf)
+		return XSD_ENOMEM;
+	reply(r, buf, perms_format(&n->perms, buf, XENSTORE_PAYLOAD_MAX));
+	free(buf);
+	return XSD_OK;
 }
 
-/* Record, in a transaction, every node a creation of r->path touches. */
+/*
+ * Record, in a transaction, every node a creation of r->path touches: the
+ * new nodes, then the parent that gains a child.  r->path is shortened in
+ * place, one component at a time, and restored afterwards.
+ */
 static enum xsd_err note_creation(struct req *r, unsigned int missing)
 {
-	char prefix[XSD_PATH_BUF];
+	char *p = r->path;
+	size_t full = strlen(p), len = full;
 	enum xsd_err e = XSD_OK;
-	size_t len = strlen(r->path);
 
-	strcpy(prefix, r->path);
-	for (unsigned int i = 0; i < missing && e == XSD_OK; i++) {
-		prefix[len] = '\0';
-		e = note(r, prefix, true, true);
-		while (len > 0 && prefix[len - 1] != '/')
+	if (!r->txn)
+		return XSD_OK;
+	for (unsigned int i = 0; i <= missing && e == XSD_OK; i++) {
+		e = note(r, len ? p : "/", true, i < missing);
+		while (len > 0 && p[len - 1] != '/')
 			len--;
-		len -= len > 1; /* drop the '/' unless it is the root */
+		len -= len > 0;
+		p[len] = '\0';
 	}
-	prefix[len] = '\0';
-	return e ? e : note(r, prefix, true, false); /* the parent gains a child */
+	for (size_t k = 0; k < full; k++)
+		if (p[k] == '\0')
+			p[k] = '/';
+	return e;
 }
 
 static uint64_t next_gen(struct req *r)
@@ -225,16 +237,40 @@ static enum xsd_err do_mkdir(struct req *r)
 	return e;
 }
 
-/* In a transaction, log the subtree about to be removed. */
-static enum xsd_err note_subtree(struct req *r, struct xs_node *n, bool top)
+/* In a transaction, log the subtree about to be removed; buf holds n's path. */
+static enum xsd_err note_subtree(struct req *r, struct xs_node *n, char *buf, size_t len, bool top)
 {
-	char path[XSD_PATH_BUF];
+	enum xsd_err e = note(r, buf, true, top);
+
+	for (unsigned int i = 0; e == XSD_OK && i < n->nchild; i++) {
+		size_t l = strlen(n->child[i]->name);
+		if (len + 1 + l > XENSTORE_ABS_PATH_MAX)
+			return XSD_EINVAL; /* cannot happen: stored paths are valid */
+		buf[len] = '/';
+		memcpy(buf + len + 1, n->child[i]->name, l + 1);
+		e = note_subtree(r, n->child[i], buf, len + 1 + l, false);
+		buf[len] = '\0';
+	}
+	return e;
+}
+
+static enum xsd_err note_removal(struct req *r, struct xs_node *n)
+{
+	char *buf;
 	enum xsd_err e;
 
-	tree_path(n, path);
-	e = note(r, path, true, top);
-	for (unsigned int i = 0; e == XSD_OK && i < n->nchild; i++)
-		e = note_subtree(r, n->child[i], false);
+	if (!r->txn)
+		return XSD_OK;
+	buf = malloc(XSD_PATH_BUF); /* one buffer for the whole walk, not one per level */
+	if (!buf)
+		return XSD_ENOMEM;
+	tree_path(n->parent, buf);
+	e = note(r, buf, true, false); /* the parent loses a child */
+	if (e == XSD_OK) {
+		strcpy(buf, r->path);
+		e = note_subtree(r, n, buf, strlen(buf), true);
+	}
+	free(buf);
 	return e;
 }
 
@@ -242,16 +278,12 @@ static enum xsd_err rm_checked(struct req *r, struct xs_node *n)
 {
 	struct xs_node *parent = n->parent;
 	struct xs_perms perms = {n->perms.num, malloc(n->perms.num * sizeof(*n->perms.p))};
-	char ppath[XSD_PATH_BUF];
 	enum xsd_err e;
 
 	if (!perms.p)
 		return XSD_ENOMEM;
 	memcpy(perms.p, n->perms.p, perms.num * sizeof(*perms.p)); /* for the watch check */
-	tree_path(parent, ppath);
-	e = note(r, ppath, true, false);
-	if (e == XSD_OK)
-		e = note_subtree(r, n, true);
+	e = note_removal(r, n);
 	if (e) {
 		free(perms.p);
 		return e;
@@ -287,34 +319,44 @@ static enum xsd_err do_rm(struct req *r)
 	return e;
 }
 
-static enum xsd_err do_set_perms(struct req *r)
+static enum xsd_err set_perms_checked(struct req *r, struct xs_perms *perms, unsigned int n)
 {
-	int nargs = count_args(r);
-	struct xs_perm p[XENSTORE_PAYLOAD_MAX / 3];
-	struct xs_perms perms = {0, p};
-	struct xs_node *n;
-	enum xsd_err e;
+	struct xs_node *node;
+	enum xsd_err e = path_canonical(r->data, r->c->domid, r->path);
 
-	if (nargs < 2 || (size_t)nargs - 1 > sizeof(p) / sizeof(p[0]))
-		return XSD_EINVAL;
-	e = path_canonical(r->data, r->c->domid, r->path);
 	if (e == XSD_OK)
-		e = perms_parse(r->data + strlen(r->data) + 1, (unsigned int)nargs - 1, &perms);
-	if (e == XSD_OK && !r->c->privileged && perms.num > r->d->quota.perms)
+		e = perms_parse(r->data + strlen(r->data) + 1, n, perms);
+	if (e == XSD_OK && !r->c->privileged && perms->num > r->d->quota.perms)
 		e = XSD_ENOSPC;
 	if (e == XSD_OK)
-		e = find_node(r, PERM_WRITE | PERM_OWNER, &n);
-	if (e == XSD_OK && !r->c->privileged && p[0].domid != n->perms.p[0].domid)
-		e = XSD_EPERM;
+		e = find_node(r, PERM_WRITE | PERM_OWNER, &node);
+	if (e == XSD_OK && !r->c->privileged && perms->p[0].domid != node->perms.p[0].domid)
+		e = XSD_EPERM; /* a domU may not give a node away */
 	if (e == XSD_OK)
 		e = note(r, r->path, true, true);
 	if (e)
 		return e;
-	if (tree_set_perms(r->tree, n, &perms))
+	if (tree_set_perms(r->tree, node, perms))
 		return XSD_ENOMEM;
-	changed(r, n);
+	changed(r, node);
 	reply_ok(r);
 	return XSD_OK;
+}
+
+static enum xsd_err do_set_perms(struct req *r)
+{
+	int nargs = count_args(r);
+	struct xs_perms perms = {0, NULL};
+	enum xsd_err e;
+
+	if (nargs < 2)
+		return XSD_EINVAL;
+	perms.p = malloc((size_t)(nargs - 1) * sizeof(*perms.p));
+	if (!perms.p)
+		return XSD_ENOMEM;
+	e = set_perms_checked(r, &perms, (unsigned int)nargs - 1);
+	free(perms.p);
+	return e;
 }
 
 static enum xsd_err watch_args(struct req *r, const char **token)

@@ -256,7 +256,33 @@ static void test_change_between_read_and_first_write(void **state)
 	assert_error(d0, "ENOENT");
 }
 
+/* A path as deep as the length limit allows, created and removed in transactions. */
+static void test_deep_tree(void **state)
+{
+	struct tdom *d0 = &doms[0];
+	static char path[XENSTORE_ABS_PATH_MAX + 2];
+	size_t len = 5;
+	uint32_t tx;
+	(void)state;
+	strcpy(path, "/deep");
+	while (len + 2 <= XENSTORE_ABS_PATH_MAX) {
+		strcpy(path + len, "/a");
+		len += 2;
+	}
+	unsigned int before = xsd_node_count(xsd);
+	tx = start(d0);
+	call(d0, XS_WRITE, tx, path, (uint32_t)len + 1);
+	assert_reply(d0, "OK");
+	end(d0, tx, "OK");
+	assert_int_equal(xsd_node_count(xsd), before + 1 + (len - 5) / 2); /* deep + the a-s */
+	tx = start(d0);
+	TCALL(d0, XS_RM, tx, "/deep");
+	end(d0, tx, "OK");
+	assert_int_equal(xsd_node_count(xsd), before);
+}
+
 const struct CMUnitTest txn_tests[] = {
+	cmocka_unit_test_setup_teardown(test_deep_tree, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_change_between_read_and_first_write, xs_setup,
 					xs_teardown),
 	cmocka_unit_test_setup_teardown(test_remove_then_recreate, xs_setup, xs_teardown),
