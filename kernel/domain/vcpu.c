@@ -65,6 +65,10 @@ void vcpu_block(struct vcpu *v)
 
 void vcpu_yield(struct vcpu *v)
 {
+	/* Alone on the CPU: a pick would choose v again, so skip it (the slice
+	 * timer still ends the slice and charges the run as usual). */
+	if (!sched_yield_has_effect(v->processor))
+		return;
 	sched_vcpu_yield(v);
 	sched_request(v->processor);
 }

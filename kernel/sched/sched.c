@@ -345,6 +345,14 @@ static void balance(unsigned int cpu, uint64_t now)
 	spin_unlock_irqrestore(&a->lock, flags);
 }
 
+bool sched_yield_has_effect(unsigned int cpu)
+{
+	if (READ_ONCE(cpus[cpu].nr_queued) > 0)
+		return true;
+	unsigned int from = busiest_other(cpu);
+	return from != cpu && should_steal(&cpus[cpu], &cpus[from]);
+}
+
 /* ---- picking ------------------------------------------------------------ */
 
 /* Charge the outgoing vCPU for its run and put it where it now belongs. */
@@ -418,4 +426,11 @@ void sched_request(unsigned int cpu)
 bool sched_test_and_clear_request(unsigned int cpu)
 {
 	return __atomic_exchange_n(&cpus[cpu].resched, false, __ATOMIC_ACQ_REL);
+}
+
+bool sched_pick_needed(unsigned int cpu, const struct vcpu *curr)
+{
+	const struct sched_vcpu *sv = curr->sched;
+	return READ_ONCE(cpus[cpu].resched) || sv->state != SCHED_RUNNING ||
+	       sv->after != SCHED_QUEUED;
 }

@@ -13,6 +13,8 @@
  *   2. delivers a pending, unmasked event upcall (kernel/domain/bounce.c);
  *   3. loads a new CR3 if the guest changed between kernel and user mode.
  * The frame is then restored by iretq (pv_exit_to_guest or B's entry).
+ * Hypercalls skip pv_return_to_guest() when exit_work_pending() says it has
+ * nothing to do (the common case): one check of the same conditions.
  *
  * Only the boot CPU runs guests for now (the scheduler is initialised with
  * one CPU); FPU state is not switched (guests built here use no SSE).
@@ -193,11 +195,21 @@ static void hypercall(struct vcpu *v, struct cpu_regs *r)
 	r->rax = (uint64_t)hypercall_dispatch(v, r->rax, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
 }
 
+/* Nothing for pv_return_to_guest() to do: no pick, no upcall, no base
+ * reload, no shutdown.  Interrupts stay off (FMASK) until the guest runs. */
+static bool exit_work_pending(struct vcpu *v)
+{
+	return sched_pick_needed(smp_processor_id(), v) || pv_events_deliverable(v) ||
+	       v->arch->bases_dirty || v->domain->pv->shutting_down;
+}
+
 void pv_syscall(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
-	if (v->arch->kernel_mode) {
+	if (likely(v->arch->kernel_mode)) {
 		hypercall(v, r);
+		if (likely(!exit_work_pending(v)))
+			return; /* the hypercall fast path */
 	} else {
 		struct pv_frame f;
 		frame_in(&f, r);
@@ -210,8 +222,10 @@ void pv_syscall(struct cpu_regs *r)
 static void int82(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
-	if (v->arch->kernel_mode) {
+	if (likely(v->arch->kernel_mode)) {
 		hypercall(v, r);
+		if (likely(!exit_work_pending(v)))
+			return;
 	} else {
 		struct pv_frame f;
 		frame_in(&f, r);

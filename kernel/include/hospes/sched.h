@@ -69,6 +69,9 @@ void sched_sleep(struct vcpu *v, uint64_t now, enum sched_state why);
 /* v gives up the rest of its slice: it goes behind every other queued vCPU.
  * (Not "sched_yield": host test binaries would override libc's function.) */
 void sched_vcpu_yield(struct vcpu *v);
+/* Could a yield on cpu let anything else run (a queued vCPU here, or one
+ * balancing would steal)?  A lock-free hint for the yield fast path. */
+bool sched_yield_has_effect(unsigned int cpu);
 /* Choose what runs next on cpu (NULL = idle) and when to choose again. */
 struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until);
 
@@ -82,6 +85,9 @@ struct sched_cpu *sched_cpu(unsigned int cpu);
  */
 void sched_request(unsigned int cpu);
 bool sched_test_and_clear_request(unsigned int cpu);
+/* Must cpu call sched_pick() before it returns to curr (a request is
+ * pending, or curr stopped running or is to stop)?  Clears nothing. */
+bool sched_pick_needed(unsigned int cpu, const struct vcpu *curr);
 extern void (*sched_kick_cpu)(unsigned int cpu);
 
 #endif
