@@ -213,6 +213,33 @@ static void test_yield_and_block(void **state)
 	assert_null(a->v.sched);
 }
 
+/* The hints the hypercall exit and SCHEDOP_yield fast paths rely on. */
+static void test_fast_path_hints(void **state)
+{
+	uint64_t until;
+	sim_setup(2);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(0, 0, &until), &a->v);
+	assert_false(sched_pick_needed(0, &a->v));
+	assert_false(sched_yield_has_effect(0)); /* alone everywhere */
+	sched_request(0);
+	assert_true(sched_pick_needed(0, &a->v));
+	assert_true(sched_test_and_clear_request(0));
+	assert_false(sched_pick_needed(0, &a->v));
+	/* one vCPU queued on the other CPU: not worth stealing, two are */
+	struct sim_vcpu *b = sim_add(1, 256, 0, 0, 0);
+	assert_false(sched_yield_has_effect(0));
+	sim_add(1, 256, 0, 0, 0);
+	sim_add(1, 256, 0, 0, 0);
+	assert_true(sched_yield_has_effect(0));
+	assert_ptr_equal(sched_pick(1, 10, &until), &b->v);
+	assert_true(sched_yield_has_effect(1)); /* two wait behind b */
+	sim_add(0, 256, 0, 0, 0);
+	assert_true(sched_yield_has_effect(0)); /* queued locally */
+	sched_sleep(&a->v, 20, SCHED_BLOCKED);	/* running, but to block */
+	assert_true(sched_pick_needed(0, &a->v));
+}
+
 static void test_params(void **state)
 {
 	sim_setup(1);
@@ -230,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_cap_with_competitor), cmocka_unit_test(test_wake_latency),
 		cmocka_unit_test(test_balancing),	    cmocka_unit_test(test_idle_cpu_steals),
 		cmocka_unit_test(test_yield_and_block),	    cmocka_unit_test(test_params),
+		cmocka_unit_test(test_fast_path_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
