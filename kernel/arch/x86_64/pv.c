@@ -14,7 +14,8 @@
  *   3. loads a new CR3 if the guest changed between kernel and user mode.
  * The frame is then restored by iretq (pv_exit_to_guest or B's entry).
  * Hypercalls skip pv_return_to_guest() when exit_work_pending() says it has
- * nothing to do (the common case): one check of the same conditions.
+ * nothing to do (the common case): one check of the same conditions; a
+ * SYSCALL hypercall then returns by SYSRET (see sysret_ok()).
  *
  * Only the boot CPU runs guests for now (the scheduler is initialised with
  * one CPU); FPU state is not switched (guests built here use no SSE).
@@ -44,7 +45,7 @@ BUILD_BUG_ON(offsetof(struct percpu, syscall_rsp) != 72);
 extern char syscall_entry[] __attribute__((visibility("hidden")));
 void pv_exit_to_guest(void);
 __noreturn void pv_enter_first(void);
-void pv_syscall(struct cpu_regs *regs);
+bool pv_syscall(struct cpu_regs *regs);
 void pv_schedule_first(struct cpu_regs *regs);
 
 static struct timer slice_timer[NR_CPUS];
@@ -183,7 +184,7 @@ void pv_schedule_first(struct cpu_regs *r)
 
 /* ---- entries ------------------------------------------------------------ */
 
-static void hypercall(struct vcpu *v, struct cpu_regs *r)
+static inline __attribute__((always_inline)) void hypercall(struct vcpu *v, struct cpu_regs *r)
 {
 	if (r->rax == HYPERCALL_IRET) {
 		struct pv_frame f;
@@ -197,19 +198,29 @@ static void hypercall(struct vcpu *v, struct cpu_regs *r)
 
 /* Nothing for pv_return_to_guest() to do: no pick, no upcall, no base
  * reload, no shutdown.  Interrupts stay off (FMASK) until the guest runs. */
-static bool exit_work_pending(struct vcpu *v)
+static inline __attribute__((always_inline)) bool exit_work_pending(struct vcpu *v)
 {
 	return sched_pick_needed(smp_processor_id(), v) || pv_events_deliverable(v) ||
 	       v->arch->bases_dirty || v->domain->pv->shutting_down;
 }
 
-void pv_syscall(struct cpu_regs *r)
+/* SYSRET may return to r: rcx and r11 become rip and rflags, as SYSCALL
+ * left them, and rip is canonical (Intel's SYSRET faults in ring 0 on a
+ * non-canonical RCX, with the guest's stack already loaded). */
+static bool sysret_ok(const struct cpu_regs *r)
+{
+	return (uint64_t)((int64_t)(r->rip << 16) >> 16) == r->rip;
+}
+
+/* Returns true if syscall_entry may return by SYSRET, false for IRETQ. */
+bool pv_syscall(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	if (likely(v->arch->kernel_mode)) {
+		bool iret = r->rax == HYPERCALL_IRET; /* restores rcx and r11 */
 		hypercall(v, r);
 		if (likely(!exit_work_pending(v)))
-			return; /* the hypercall fast path */
+			return !iret && sysret_ok(r); /* the hypercall fast path */
 	} else {
 		struct pv_frame f;
 		frame_in(&f, r);
@@ -217,6 +228,7 @@ void pv_syscall(struct cpu_regs *r)
 		frame_out(r, &f);
 	}
 	pv_return_to_guest(r);
+	return false;
 }
 
 static void int82(struct cpu_regs *r)

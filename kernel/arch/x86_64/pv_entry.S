@@ -10,16 +10,39 @@
  * vector PV_VECTOR_SYSCALL), so every guest context lives in one frame at
  * the top of the stack and switching vCPUs means rewriting that frame.
  *
- * pv_exit_to_guest restores that frame and returns with iretq (never
- * sysret: iretq restores every register exactly and has no non-canonical
- * RCX pitfall).  pv_enter_first builds an empty frame at the stack top,
- * lets pv_schedule_first fill it, and enters the guest.
+ * pv_exit_to_guest restores that frame and returns with iretq, which
+ * restores every register exactly.  When pv_syscall reports a plain
+ * hypercall with no exit work (not HYPERVISOR_iret, which sets rcx and
+ * r11, and a canonical return RIP: Intel's SYSRET faults in ring 0
+ * otherwise), the entry returns by sysretq instead: rcx = rip and r11 =
+ * rflags, as SYSCALL left them; CS 0xe033 and SS 0xe02b come from
+ * MSR_STAR.  pv_enter_first builds an empty frame at the stack top, lets
+ * pv_schedule_first fill it, and enters the guest.
  */
 #include <asm/regs.h>
 
 #define PERCPU_STACK_TOP   24
 #define PERCPU_SYSCALL_RSP 72
 #define PV_VECTOR_SYSCALL  0x100
+
+/* Restore the general registers of the frame at rsp (leaves rsp at vector). */
+.macro POP_GPRS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+.endm
 
 	.section .text, "ax"
 
@@ -54,26 +77,20 @@ syscall_entry:
 	movq	%rsp, %rdi
 	xorl	%ebp, %ebp
 	call	pv_syscall
-	/* fall through */
+	testb	%al, %al
+	jz	pv_exit_to_guest
+	cli
+	POP_GPRS
+	movq	REGS_RIP - REGS_VECTOR(%rsp), %rcx
+	movq	REGS_RIP - REGS_VECTOR + 16(%rsp), %r11	/* rflags */
+	movq	REGS_RIP - REGS_VECTOR + 24(%rsp), %rsp	/* the guest's */
+	swapgs
+	sysretq
 
 	.globl pv_exit_to_guest
 pv_exit_to_guest:
 	cli
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	POP_GPRS
 	addq	$16, %rsp			/* vector, error code */
 	swapgs
 	iretq
