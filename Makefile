@@ -29,6 +29,7 @@ deps:
 
 include mk/hypervisor.mk
 include mk/host.mk
+include mk/newlib.mk
 include mk/guest.mk
 include mk/iso.mk
 include mk/test.mk

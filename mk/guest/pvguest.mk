@@ -1,0 +1,63 @@
+# The pvguest kernel (pvguest/): one kernel, two images.
+#   $(BUILD)/guests/pvguest-dom0  carries the SUPPORTED_FEATURES "dom0" note
+#   $(BUILD)/guests/pvguest-domU  does not (a builder refuses it as dom0)
+# The role at run time comes from start_info (SIF_INITDOMAIN).  Both run
+# pvguest/apps/demo for now.  Linked at VA 0x2000, VIRT_BASE 0, against
+# newlib (mk/newlib.mk), libm and libgcc.
+# pvguest/examples/NN-*/ are the guide's stages (docs/guest-kernel.md):
+# each is its own small image $(BUILD)/guests/example-NN-*, without newlib.
+
+PVG_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+	-Wall -Wextra -Werror -nostdinc -isystem $(NEWLIB_INC) \
+	-isystem $(shell gcc -print-file-name=include) \
+	-Ipvguest -Ipvguest/arch/x86_64/include -Ikernel/include -MMD -MP
+PVG_LIBS := -L$(NEWLIB_LIB) --start-group -lc -lm $(shell gcc -print-libgcc-file-name) --end-group
+PVG_SRCS := $(filter-out %/dom0_note.S,$(wildcard pvguest/arch/x86_64/*.S)) \
+	$(wildcard pvguest/arch/x86_64/*.c pvguest/core/*.c pvguest/mm/*.c pvguest/libc/*.c \
+		pvguest/apps/demo/*.c)
+PVG_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_SRCS))
+PVG_LDS := pvguest/arch/x86_64/pvguest.lds
+
+$(BUILD)/pvguest-obj/%.o: % | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  PVGCC   $<")
+	$(Q)gcc $(PVG_CFLAGS) -c $< -o $@
+
+# pvguest_link(image, extra objects)
+define pvguest_link
+	@mkdir -p $(dir $(1))
+	$(if $(Q),@echo "  PVGLD   $(1)")
+	$(Q)ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+		-T $(PVG_LDS) -o $(1) $(PVG_OBJS) $(2) $(PVG_LIBS)
+endef
+
+$(BUILD)/guests/pvguest-domU: $(PVG_OBJS) $(PVG_LDS)
+	$(call pvguest_link,$@,)
+
+$(BUILD)/guests/pvguest-dom0: $(PVG_OBJS) $(BUILD)/pvguest-obj/pvguest/arch/x86_64/dom0_note.S.o $(PVG_LDS)
+	$(call pvguest_link,$@,$(BUILD)/pvguest-obj/pvguest/arch/x86_64/dom0_note.S.o)
+
+GUEST_IMAGES += $(BUILD)/guests/pvguest-dom0 $(BUILD)/guests/pvguest-domU
+
+# The guide's examples: every file of the folder, its own linker script.
+EX_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -mno-red-zone -mgeneral-regs-only \
+	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -Wall -Wextra -Werror -nostdinc \
+	-isystem $(shell gcc -print-file-name=include) -Ikernel/include
+EX_NAMES := $(notdir $(patsubst %/,%,$(wildcard pvguest/examples/*/)))
+
+$(BUILD)/example-obj/%.o: pvguest/examples/%
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  EXCC    $<")
+	$(Q)gcc $(EX_CFLAGS) -c $< -o $@
+
+define example_rule
+$(BUILD)/guests/example-$(1): $(patsubst pvguest/examples/%,$(BUILD)/example-obj/%.o,$(wildcard pvguest/examples/$(1)/*.c pvguest/examples/$(1)/*.S)) pvguest/examples/$(1)/link.lds
+	@mkdir -p $$(dir $$@)
+	$(if $(Q),@echo "  EXLD    $$@")
+	$(Q)ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+		-T pvguest/examples/$(1)/link.lds -o $$@ $$(filter %.o,$$^)
+GUEST_IMAGES += $(BUILD)/guests/example-$(1)
+endef
+$(foreach e,$(EX_NAMES),$(eval $(call example_rule,$(e))))

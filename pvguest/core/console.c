@@ -1,0 +1,58 @@
+/*
+ * Kernel output and the end of the domain.
+ *
+ * printk formats into a line buffer with newlib's vsnprintf and hands
+ * whole chunks to console_io (the hypervisor prefixes each line with the
+ * domain).  Output is unbuffered across calls, so nothing is lost when
+ * the domain dies right after.  panic prints and shuts the domain down
+ * with SHUTDOWN_crash.
+ */
+#include "kernel.h"
+#include <asm/hypercall.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+void console_write(const char *s, size_t len)
+{
+	while (len) {
+		unsigned int n = len > 1024 ? 1024 : (unsigned int)len;
+		if (hv_console_write(s, n) < 0)
+			return;
+		s += n;
+		len -= n;
+	}
+}
+
+static void vprintk(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n > 0)
+		console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	printk("pvguest panic: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	kernel_shutdown(SHUTDOWN_crash);
+}
+
+void kernel_shutdown(unsigned int reason)
+{
+	struct sched_shutdown s = {.reason = reason};
+	for (;;)
+		hv_sched_op(SCHEDOP_shutdown, &s);
+}

@@ -1,0 +1,201 @@
+/*
+ * Cooperative threads on one vCPU.
+ *
+ * A thread runs until it yields, blocks or sleeps; the run queue is a
+ * FIFO ring through the threads themselves.  The idle thread runs when
+ * the queue is empty: with events masked it checks once more, then calls
+ * SCHEDOP_block, which unmasks events and sleeps the vCPU until one is
+ * pending (the hypervisor checks pending events first, so a wakeup that
+ * raced with the check is not lost).  Event handlers run in the upcall,
+ * on the interrupted thread's stack, and may only wake threads.
+ *
+ * Sleepers sit on a list ordered by deadline; the earliest deadline is
+ * what the hypervisor timer is armed with, and its VIRQ wakes all that
+ * are due.  All queue edits happen with events masked (irq_save), since
+ * the timer handler edits them from the upcall.
+ */
+#include "sched.h"
+#include "kernel.h"
+#include <asm/arch.h>
+#include <asm/hypercall.h>
+#include <mm/mm.h>
+#include <mm/pages.h>
+
+#define STACK_PAGES 4
+
+struct thread {
+	uintptr_t rsp;
+	const char *name;
+	struct thread *next; /* run queue or sleep list */
+	uint64_t deadline;
+	bool runnable;
+	bool sleeping; /* on the sleep list: only the timer wakes it */
+	void *stack;   /* NULL for the boot thread */
+};
+
+void thread_switch(uintptr_t *from_rsp, uintptr_t to_rsp);
+void thread_trampoline(void);
+
+static struct thread boot_thread = {.name = "boot", .runnable = true};
+static struct thread *current = &boot_thread, *idle;
+static struct thread *run_head, *run_tail, *sleepers;
+
+struct thread *thread_current(void)
+{
+	return current;
+}
+
+static void enqueue(struct thread *t)
+{
+	t->next = NULL;
+	t->runnable = true;
+	if (run_tail)
+		run_tail->next = t;
+	else
+		run_head = t;
+	run_tail = t;
+}
+
+static struct thread *dequeue(void)
+{
+	struct thread *t = run_head;
+	if (t) {
+		run_head = t->next;
+		if (!run_head)
+			run_tail = NULL;
+	}
+	return t ? t : idle;
+}
+
+/* Called with events masked; returns with them masked. */
+static void schedule(void)
+{
+	struct thread *prev = current, *next = dequeue();
+	if (next == prev)
+		return;
+	current = next;
+	thread_switch(&prev->rsp, next->rsp);
+}
+
+void thread_yield(void)
+{
+	uint8_t f = irq_save();
+	if (current != idle)
+		enqueue(current);
+	schedule();
+	irq_restore(f);
+}
+
+void thread_block(void)
+{
+	uint8_t f = irq_save();
+	current->runnable = false;
+	schedule();
+	irq_restore(f);
+}
+
+void thread_wake(struct thread *t)
+{
+	uint8_t f = irq_save();
+	if (!t->runnable && !t->sleeping && t != current)
+		enqueue(t);
+	irq_restore(f);
+}
+
+static void wake_due(void)
+{
+	uint64_t now = clock_now_ns();
+	while (sleepers && sleepers->deadline <= now) {
+		struct thread *t = sleepers;
+		sleepers = t->next;
+		t->sleeping = false;
+		enqueue(t);
+	}
+	if (sleepers)
+		clock_arm(sleepers->deadline);
+}
+
+/* The VIRQ_TIMER handler (upcall context, events masked). */
+void sched_timer_event(void)
+{
+	wake_due();
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+	uint8_t f = irq_save();
+	struct thread **p = &sleepers;
+	current->deadline = clock_now_ns() + ns;
+	current->runnable = false;
+	current->sleeping = true;
+	while (*p && (*p)->deadline <= current->deadline)
+		p = &(*p)->next;
+	current->next = *p;
+	*p = current;
+	clock_arm(sleepers->deadline);
+	schedule();
+	irq_restore(f);
+}
+
+/* A new thread's first step (thread_trampoline): schedule() left events
+ * masked for it. */
+void thread_started(void)
+{
+	irq_restore(0);
+}
+
+void thread_exit(void)
+{
+	irq_save();
+	current->runnable = false;
+	schedule(); /* a finished thread's stack is not reclaimed: threads live forever */
+	panic("thread %s ran after it exited", current->name);
+}
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
+{
+	static struct thread pool[32];
+	static unsigned int used;
+	unsigned long pfn = pages_alloc(STACK_PAGES);
+	if (used == sizeof(pool) / sizeof(pool[0]) || pfn == NO_PFN)
+		return NULL;
+	struct thread *t = &pool[used++];
+	uintptr_t *sp = (uintptr_t *)((char *)pfn_to_virt(pfn) + STACK_PAGES * PAGE_SIZE);
+	*--sp = (uintptr_t)thread_trampoline;
+	*--sp = 0;		/* rbp */
+	*--sp = 0;		/* rbx */
+	*--sp = (uintptr_t)fn;	/* r12 */
+	*--sp = (uintptr_t)arg; /* r13 */
+	*--sp = 0;		/* r14 */
+	*--sp = 0;		/* r15 */
+	t->rsp = (uintptr_t)sp;
+	t->name = name;
+	t->stack = pfn_to_virt(pfn);
+	thread_wake(t);
+	return t;
+}
+
+static void idle_loop(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		irq_save();
+		if (run_head) {
+			schedule();
+		} else {
+			hv_sched_op(SCHEDOP_block, NULL); /* unmasks events */
+			irq_restore(0);
+		}
+	}
+}
+
+void sched_init(void)
+{
+	idle = thread_create("idle", idle_loop, NULL);
+	if (!idle)
+		panic("cannot create the idle thread");
+	uint8_t f = irq_save();
+	run_head = run_tail = NULL; /* idle is never queued */
+	idle->runnable = true;
+	irq_restore(f);
+}

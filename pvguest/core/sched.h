@@ -1,0 +1,31 @@
+/*
+ * Cooperative threads of the pvguest kernel, and time: the clock, sleeping,
+ * and the one-shot hypervisor timer behind it.
+ */
+#ifndef PVGUEST_CORE_SCHED_H
+#define PVGUEST_CORE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct thread;
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+struct thread *thread_current(void);
+void thread_yield(void);
+/* Sleeps until thread_wake() (or, with a deadline, until then). */
+void thread_block(void);
+void thread_wake(struct thread *t);
+void thread_sleep_ns(uint64_t ns);
+/* Makes the boot flow the first thread and starts the idle thread. */
+void sched_init(void);
+
+/* Nanoseconds since the hypervisor booted; UTC nanoseconds. */
+uint64_t clock_now_ns(void);
+uint64_t clock_utc_ns(void);
+/* Binds VIRQ_TIMER; sleeping threads wake on it. */
+void clock_init(void);
+/* Asks for a timer event at deadline (system time), earliest wins. */
+void clock_arm(uint64_t deadline_ns);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Guest memory: frame numbers, the mapping of all RAM, and page-table
+ * edits through the hypervisor (mm/map.c).
+ */
+#ifndef PVGUEST_MM_MM_H
+#define PVGUEST_MM_MM_H
+
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
+#define PFN_UP(x)  (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+
+#define _PAGE_PRESENT 0x001UL
+#define _PAGE_RW      0x002UL
+#define _PAGE_USER    0x004UL
+#define PTE_ADDR_MASK 0x000ffffffffff000UL
+
+/* VA = PFN << 12 for every page of RAM once mm_init() has run. */
+static inline void *pfn_to_virt(unsigned long pfn)
+{
+	return (void *)(pfn << PAGE_SHIFT);
+}
+
+unsigned long pfn_to_mfn(unsigned long pfn);
+/* Maps all RAM, sets up the page allocator and the heap. */
+void mm_init(void);
+/* Maps machine frame mfn at va (a page outside RAM's range), or panics. */
+void map_machine_page(unsigned long va, unsigned long mfn);
+
+#endif
