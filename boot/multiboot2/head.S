@@ -33,6 +33,8 @@
 #define CR0_WP	      (1 << 16)
 #define CR0_PG	      (1 << 31)
 #define CR4_PAE	      (1 << 5)
+#define CR4_OSFXSR    (1 << 9)  /* FXSAVE/SSE usable: PV guests run newlib's SSE code */
+#define CR4_OSXMMEXCPT (1 << 10) /* SIMD exceptions as #XM, not #UD */
 #define MSR_EFER      0xC0000080
 #define EFER_LME      (1 << 8)
 #define EFER_NXE      (1 << 11)
@@ -102,7 +104,7 @@ start32:
 
 	/* 4. PAE, then CR3, then EFER.LME (+NXE), then paging. */
 	mov	%cr4, %eax
-	or	$CR4_PAE, %eax
+	or	$(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
 	mov	%eax, %cr4
 	mov	$PHYS(boot_pml4), %eax
 	mov	%eax, %cr3

@@ -33,6 +33,7 @@
 #include <hospes/sched.h>
 #include <hospes/shadow.h>
 #include <hospes/time.h>
+#include <public/xen.h>
 
 #define PV_VECTOR_SYSCALL 0x100
 #define HYPERCALL_IRET	  23
@@ -103,6 +104,38 @@ static void load_bases(struct vcpu *v)
 	av->bases_dirty = false;
 }
 
+/*
+ * Guest time (fact sheet: vcpu_time_info, wallclock): on every switch-in
+ * the vCPU's record gets a fresh TSC stamp, the system time at it and the
+ * scale, under the version seqcount (odd while written).  The wallclock
+ * (UTC at system time 0) is written once, at the domain's first run.
+ */
+static void publish_time(struct vcpu *v)
+{
+	struct shared_info *s = v->domain->shared_info;
+	if (!v->vcpu_info)
+		return;
+	struct vcpu_time_info *t = &v->vcpu_info->time;
+	uint32_t ver = READ_ONCE(t->version) | 1;
+	WRITE_ONCE(t->version, ver);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	uint64_t tsc = rdtsc();
+	t->tsc_timestamp = tsc;
+	t->system_time = time_scale_delta(tsc - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
+	t->tsc_to_system_mul = tsc_to_system_mul;
+	t->tsc_shift = tsc_shift;
+	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	WRITE_ONCE(t->version, ver + 1);
+	if (s && READ_ONCE(s->wc_version) == 0) {
+		s->wc_sec = (uint32_t)wallclock_boot_sec;
+		s->wc_sec_hi = (uint32_t)(wallclock_boot_sec >> 32);
+		s->wc_nsec = 0;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		WRITE_ONCE(s->wc_version, 2);
+	}
+}
+
 static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 {
 	const struct cpu_user_regs *u = &v->arch->regs;
@@ -114,6 +147,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 	r->rsp = u->rsp, r->ss = u->ss | 3;
 	write_cr3(shadow_activate(v, !v->arch->kernel_mode));
 	load_bases(v);
+	publish_time(v);
 }
 
 /* ---- scheduling --------------------------------------------------------- */
