@@ -54,10 +54,15 @@ unsigned long dom0_pages(unsigned long free_frames, const struct hospes_options 
 	return MIN(pages, free_frames - free_frames / 16);
 }
 
-static const char *skip_first_word(const char *s)
+/*
+ * A module's arguments.  QEMU's multiboot1 loader (-initrd "file args")
+ * puts the file name first; GRUB's module2 gives only the arguments.
+ */
+static const char *module_args(const char *s)
 {
-	while (*s && *s != ' ')
-		s++;
+	if (boot_info.protocol == 1)
+		while (*s && *s != ' ')
+			s++;
 	while (*s == ' ')
 		s++;
 	return s;
@@ -87,7 +92,7 @@ static const void *module_bytes(const struct boot_module *m)
 /* A module whose arguments begin with the word "domU" is a domU for us to build. */
 static bool is_domu_module(const struct boot_module *m)
 {
-	return strncmp(skip_first_word(m->cmdline), "domU", 4) == 0;
+	return strncmp(module_args(m->cmdline), "domU", 4) == 0;
 }
 
 static void domu_start(const struct boot_module *m, domid_t id)
@@ -102,7 +107,7 @@ static void domu_start(const struct boot_module *m, domid_t id)
 	}
 	struct pv_build_args a = {.image = module_bytes(m),
 				  .image_size = m->end - m->start,
-				  .cmdline = skip_first_word(m->cmdline)};
+				  .cmdline = module_args(m->cmdline)};
 	struct pv_layout l;
 	if (pv_build(d, &a, &l)) {
 		domain_destroy(d);
@@ -149,7 +154,7 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 	const struct boot_module *k = &bi->modules[0];
 	struct pv_build_args a = {.image = module_bytes(k),
 				  .image_size = k->end - k->start,
-				  .cmdline = skip_first_word(k->cmdline)};
+				  .cmdline = module_args(k->cmdline)};
 	const struct boot_module *initrd = dom0_initrd(bi);
 	if (initrd) {
 		a.module = module_bytes(initrd);
