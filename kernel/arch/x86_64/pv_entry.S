@@ -20,29 +20,11 @@
  * pv_schedule_first fill it, and enters the guest.
  */
 #include <asm/regs.h>
+#include "entry_macros.inc"
 
 #define PERCPU_STACK_TOP   24
 #define PERCPU_SYSCALL_RSP 72
 #define PV_VECTOR_SYSCALL  0x100
-
-/* Restore the general registers of the frame at rsp (leaves rsp at vector). */
-.macro POP_GPRS
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
-.endm
 
 	.section .text, "ax"
 
@@ -58,21 +40,7 @@ syscall_entry:
 	pushq	%rcx				/* rip */
 	pushq	$0				/* error code */
 	pushq	$PV_VECTOR_SYSCALL
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	cld
 	movq	%rsp, %rdi
 	xorl	%ebp, %ebp
@@ -80,7 +48,7 @@ syscall_entry:
 	testb	%al, %al
 	jz	pv_exit_to_guest
 	cli
-	POP_GPRS
+	POP_REGS
 	movq	REGS_RIP - REGS_VECTOR(%rsp), %rcx
 	movq	REGS_RIP - REGS_VECTOR + 16(%rsp), %r11	/* rflags */
 	movq	REGS_RIP - REGS_VECTOR + 24(%rsp), %rsp	/* the guest's */
@@ -90,7 +58,7 @@ syscall_entry:
 	.globl pv_exit_to_guest
 pv_exit_to_guest:
 	cli
-	POP_GPRS
+	POP_REGS
 	addq	$16, %rsp			/* vector, error code */
 	swapgs
 	iretq
