@@ -3,15 +3,21 @@
 
 ISO := $(BUILD)/hospes.iso
 ISO_TEST := $(BUILD)/hospes-test.iso
+ISO_SCREEN := $(BUILD)/hospes-screen.iso
 ISO_DIR := $(BUILD)/isodir
 GRUB_MODULES := multiboot2 normal part_msdos part_gpt iso9660 all_video serial terminal
 
 .PHONY: iso
-iso: $(ISO) $(ISO_TEST)
+iso: $(ISO) $(ISO_TEST) $(ISO_SCREEN)
 
 # The test ISO boots the same menu with selftest=boot, without delay, so
 # boot smoke tests get an isa-debug-exit verdict through GRUB.
 TEST_GRUB_CFG := sed -e 's/^\(\s*multiboot2 .*\)$$/\1 selftest=boot/' -e 's/^set timeout=.*/set timeout=0/'
+
+# The screen ISO has no modules and no delay: the hypervisor stops after its
+# banner (no dom0) and halts with the screen intact, so tests/scenarios/
+# screen.sh can read the display back while QEMU is still running.
+SCREEN_GRUB_CFG := sed -e '/^\s*module2 /d' -e 's/^set timeout=.*/set timeout=0/'
 
 # mkiso(iso, directory, grub.cfg filter)
 define mkiso
@@ -30,3 +36,6 @@ $(ISO): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
 
 $(ISO_TEST): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
 	$(call mkiso,$@,$(ISO_DIR)-test,$(TEST_GRUB_CFG))
+
+$(ISO_SCREEN): $(HV_ELF) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
+	$(call mkiso,$@,$(ISO_DIR)-screen,$(SCREEN_GRUB_CFG))

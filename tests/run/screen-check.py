@@ -3,7 +3,8 @@
 
     screen-check.py bios|uefi ISO LOG
 
-Boots ISO (no self-test: the hypervisor idles after its banner) with a
+Boots ISO (build/hospes-screen.iso: no dom0 module, so the hypervisor halts
+after its banner and QEMU keeps running) with a
 monitor socket, waits for the banner on serial, then reads the display:
   bios  the VGA text buffer at 0xb8000 (monitor "xp"): the first row must
         hold exactly the first line Hospes printed to the screen;

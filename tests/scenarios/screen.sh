@@ -7,6 +7,6 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 LOGS=$BUILD/test-logs/screen
 mkdir -p "$LOGS"
-[ -f "$BUILD/hospes.iso" ] || { echo "not ok - ISO $BUILD/hospes.iso missing (make iso)"; exit 1; }
-tests/run/screen-check.py bios "$BUILD/hospes.iso" "$LOGS/bios.log"
-tests/run/screen-check.py uefi "$BUILD/hospes.iso" "$LOGS/uefi.log"
+[ -f "$BUILD/hospes-screen.iso" ] || { echo "not ok - ISO $BUILD/hospes-screen.iso missing (make iso)"; exit 1; }
+tests/run/screen-check.py bios "$BUILD/hospes-screen.iso" "$LOGS/bios.log"
+tests/run/screen-check.py uefi "$BUILD/hospes-screen.iso" "$LOGS/uefi.log"
