@@ -37,5 +37,5 @@ $(ISO): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
 $(ISO_TEST): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
 	$(call mkiso,$@,$(ISO_DIR)-test,$(TEST_GRUB_CFG))
 
-$(ISO_SCREEN): $(HV_ELF) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
+$(ISO_SCREEN): $(HV_ELF) $(GUEST_IMAGES) boot/grub/grub.cfg mk/iso.mk | $(DEPS_STAMP)
 	$(call mkiso,$@,$(ISO_DIR)-screen,$(SCREEN_GRUB_CFG))
