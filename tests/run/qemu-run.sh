@@ -5,7 +5,14 @@
 #   qemu-run.sh [--firmware bios|uefi] [--machine pc|q35] [--smp N] [--mem MiB]
 #               [--timeout S] [--log FILE] [--iso FILE | --direct]
 #               [--cmdline "hypervisor options"] [--module "file args"]...
-#               [--icount] [--interactive] [-- extra qemu args]
+#               [--icount] [--interactive] [--disk FILE] [--nic]
+#               [-- extra qemu args]
+#
+# --disk FILE attaches FILE (raw) as a SATA disk on an AHCI controller: an
+# added ahci device on -M pc, the ICH9's built-in one on -M q35.  --nic
+# adds Intel's NIC of the machine (e1000 82540EM on pc, e1000e 82574L on
+# q35) on QEMU user networking (gateway 10.0.2.2); without --nic the
+# machine has no NIC at all.
 #
 # --direct boots build/hospes.bin through QEMU's own multiboot1 loader
 # (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
@@ -19,7 +26,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$here/build}
 
 firmware=bios machine=pc smp=1 mem=256 timeout=60 log="" iso="$BUILD/hospes.iso"
-direct=0 icount=0 interactive=0 cmdline="" modules=() extra=()
+direct=0 icount=0 interactive=0 cmdline="" modules=() extra=() disk="" nic=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--firmware) firmware=$2; shift 2 ;;
@@ -34,6 +41,8 @@ while [ $# -gt 0 ]; do
 	--module) modules+=("$2"); shift 2 ;;
 	--icount) icount=1; shift ;;
 	--interactive) interactive=1; shift ;;
+	--disk) disk=$2; shift 2 ;;
+	--nic) nic=1; shift ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu-run: unknown option $1" >&2; exit 3 ;;
 	esac
@@ -49,6 +58,22 @@ if [ "$firmware" = uefi ]; then
 	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 	args+=(-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
 	       -drive if=pflash,format=raw,unit=1,file="$vars")
+fi
+
+if [ -n "$disk" ]; then
+	args+=(-drive "if=none,id=disk0,format=raw,file=$disk")
+	if [ "$machine" = q35 ]; then
+		args+=(-device ide-hd,drive=disk0,bus=ide.0)
+	else
+		args+=(-device ahci,id=ahci0 -device ide-hd,drive=disk0,bus=ahci0.0)
+	fi
+fi
+if [ $nic = 1 ]; then
+	model=e1000
+	[ "$machine" = q35 ] && model=e1000e
+	args+=(-netdev user,id=net0 -device "$model,netdev=net0")
+else
+	args+=(-nic none)
 fi
 
 if [ $direct = 1 ]; then
