@@ -9,7 +9,7 @@ HOST_CC := gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-Itests/unit/fakes/include -Ikernel/include -Itests/unit/fakes -Ipvguest \
+	-Itests/unit/fakes/include -Ikernel/include -Itests/unit/fakes -Ipvguest -Idrivers \
 	-DHOSPES_VERSION='"$(HOSPES_VERSION)"' -DHOSPES_HOST -MMD -MP
 HOST_LDLIBS := -lcmocka
 

@@ -17,6 +17,10 @@ PVG_SRCS := $(filter-out %/dom0_note.S,$(wildcard pvguest/arch/x86_64/*.S)) \
 	$(wildcard pvguest/arch/x86_64/*.c pvguest/core/*.c pvguest/mm/*.c pvguest/libc/*.c \
 		pvguest/apps/demo/*.c)
 PVG_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_SRCS))
+# dom0 only: the real hardware drivers (drivers/hw/).
+PVG_DOM0_SRCS := $(wildcard drivers/hw/*.c)
+PVG_DOM0_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_DOM0_SRCS)) \
+	$(BUILD)/pvguest-obj/pvguest/arch/x86_64/dom0_note.S.o
 PVG_LDS := pvguest/arch/x86_64/pvguest.lds
 
 $(BUILD)/pvguest-obj/%.o: % | $(NEWLIB_STAMP)
@@ -35,8 +39,8 @@ endef
 $(BUILD)/guests/pvguest-domU: $(PVG_OBJS) $(PVG_LDS)
 	$(call pvguest_link,$@,)
 
-$(BUILD)/guests/pvguest-dom0: $(PVG_OBJS) $(BUILD)/pvguest-obj/pvguest/arch/x86_64/dom0_note.S.o $(PVG_LDS)
-	$(call pvguest_link,$@,$(BUILD)/pvguest-obj/pvguest/arch/x86_64/dom0_note.S.o)
+$(BUILD)/guests/pvguest-dom0: $(PVG_OBJS) $(PVG_DOM0_OBJS) $(PVG_LDS)
+	$(call pvguest_link,$@,$(PVG_DOM0_OBJS))
 
 GUEST_IMAGES += $(BUILD)/guests/pvguest-dom0 $(BUILD)/guests/pvguest-domU
 

@@ -16,7 +16,8 @@
  * After that the free PFNs above the tables go to the page allocator and
  * half of them, as one range, to the heap.  Pages outside RAM (shared
  * info, foreign frames) are mapped in a window above RAM by
- * map_machine_page().
+ * map_machine_page(); device memory (DOMID_IO) and other domains' frames
+ * by map_foreign_pages(), which reports a refusal instead of panicking.
  */
 #include "mm.h"
 #include "heap.h"
@@ -114,6 +115,22 @@ void map_machine_page(unsigned long va, unsigned long mfn)
 	struct mmu_update u = {.ptr = machine_addr_of(pte) | MMU_NORMAL_PT_UPDATE,
 			       .val = (mfn << PAGE_SHIFT) | LEAF_FLAGS};
 	mmu_update_or_panic(&u, 1);
+}
+
+long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uint64_t flags,
+		       uint16_t dom)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long a = va + i * PAGE_SIZE;
+		uint64_t *pte = &l1_for(a)[(a >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+		struct mmu_update u = {.ptr = machine_addr_of(pte) | MMU_NORMAL_PT_UPDATE,
+				       .val = ((mfn + i) << PAGE_SHIFT) | flags};
+		unsigned int done = 0;
+		long rc = hv_mmu_update_foreign(&u, 1, &done, dom);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 void mm_init(void)

@@ -14,6 +14,8 @@
 #define _PAGE_PRESENT 0x001UL
 #define _PAGE_RW      0x002UL
 #define _PAGE_USER    0x004UL
+#define _PAGE_PWT     0x008UL
+#define _PAGE_PCD     0x010UL
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
 /* VA = PFN << 12 for every page of RAM once mm_init() has run. */
@@ -27,5 +29,10 @@ unsigned long pfn_to_mfn(unsigned long pfn);
 void mm_init(void);
 /* Maps machine frame mfn at va (a page outside RAM's range), or panics. */
 void map_machine_page(unsigned long va, unsigned long mfn);
+
+/* Maps n machine frames from mfn at va with the given PTE flags, owned by
+ * dom (DOMID_IO for device memory); 0 or the hypervisor's error. */
+long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uint64_t flags,
+		       uint16_t dom);
 
 #endif

@@ -57,6 +57,19 @@ static inline long hv_mmu_update(struct mmu_update *req, unsigned int count, uns
 			  DOMID_SELF, 0);
 }
 
+/* mmu_update on behalf of foreigndom (DOMID_IO: device memory). */
+static inline long hv_mmu_update_foreign(struct mmu_update *req, unsigned int count,
+					 unsigned int *done, domid_t foreigndom)
+{
+	return hypercall5(__HYPERVISOR_mmu_update, (unsigned long)req, count, (unsigned long)done,
+			  foreigndom, 0);
+}
+
+static inline long hv_physdev_op(int cmd, void *arg)
+{
+	return hypercall(__HYPERVISOR_physdev_op, cmd, arg, 0);
+}
+
 static inline long hv_set_trap_table(const struct trap_info *table)
 {
 	return hypercall(__HYPERVISOR_set_trap_table, table, 0, 0);

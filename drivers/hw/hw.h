@@ -1,0 +1,85 @@
+/*
+ * What a hardware driver of dom0 needs from its environment: port I/O,
+ * mappings of device memory (MMIO), memory a device can reach by DMA,
+ * physical interrupts, time, and a log.
+ *
+ * dom0 implements it in drivers/hw/hw.c on the hypervisor's interface
+ * (physdev_op for I/O privilege and PIRQs, mmu_update with DOMID_IO for
+ * MMIO, dom0's identity p2m for DMA).  The host unit tests implement the
+ * same functions in tests/unit/hwdrivers/ on top of fake device models, so
+ * every driver file is compiled and tested unchanged on the host.
+ *
+ * Drivers wait for a device by polling a condition and calling hw_wait()
+ * between two looks, with a deadline from hw_now_ns(): in dom0 hw_wait()
+ * lets other threads (and the interrupt handlers) run, on the host it
+ * lets the fake device models make progress.
+ */
+#ifndef DRIVERS_HW_HW_H
+#define DRIVERS_HW_HW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Asks the hypervisor for I/O-port access; 0 or -errno.  Drivers that
+ * need ports do nothing when it failed. */
+int hw_init(void);
+bool hw_io_ok(void);
+
+uint8_t hw_inb(uint16_t port);
+uint16_t hw_inw(uint16_t port);
+uint32_t hw_inl(uint16_t port);
+void hw_outb(uint16_t port, uint8_t v);
+void hw_outw(uint16_t port, uint16_t v);
+void hw_outl(uint16_t port, uint32_t v);
+
+/* Maps len bytes of device memory at machine address maddr, uncached;
+ * NULL (logged) when the hypervisor refuses. */
+volatile void *hw_map_mmio(uint64_t maddr, size_t len);
+
+/* Zeroed, page-aligned memory, contiguous in machine memory; *bus is the
+ * address a device uses for its first byte.  NULL when out of memory. */
+void *hw_dma_alloc(size_t len, uint64_t *bus);
+/* The device address of any byte of dom0's RAM (buffers handed in by
+ * callers).  Contiguous only within one page. */
+uint64_t hw_virt_to_bus(const void *p);
+
+/* Routes legacy interrupt line irq (an ISA IRQ or a PCI GSI) to fn, run
+ * in event context.  0 or -errno (then the driver polls). */
+int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg);
+/* Tells the hypervisor the interrupt was handled (PHYSDEVOP_eoi). */
+void hw_irq_eoi(unsigned int irq);
+
+uint64_t hw_now_ns(void);
+void hw_wait(void);
+
+void hw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Register accessors for a mapped register block. */
+static inline uint32_t mmio_read32(volatile void *base, uint32_t off)
+{
+	return *(volatile uint32_t *)((volatile uint8_t *)base + off);
+}
+
+static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)((volatile uint8_t *)base + off) = v;
+}
+
+/* Waits until (register off & mask) == want, or timeout_ns passes;
+ * true if it got there. */
+static inline bool hw_poll32(volatile void *base, uint32_t off, uint32_t mask, uint32_t want,
+			     uint64_t timeout_ns)
+{
+	uint64_t deadline = hw_now_ns() + timeout_ns;
+	while ((mmio_read32(base, off) & mask) != want) {
+		if (hw_now_ns() > deadline)
+			return false;
+		hw_wait();
+	}
+	return true;
+}
+
+#define HW_MS(n) ((uint64_t)(n)*1000000ULL)
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * drivers/hw/hw.h on the host: see fake_hw.h.  Bounded tables, no
+ * locking (tests run one thread).
+ */
+#include "fake_hw.h"
+#include <hw/hw.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODELS_MAX 8
+#define IRQS_MAX   32
+#define LOG_LINES  64
+
+static struct fake_model *models[MODELS_MAX];
+static unsigned int nmodels;
+static bool io_denied;
+static uint64_t now;
+static struct {
+	void (*fn)(void *);
+	void *arg;
+	unsigned int eois;
+} irqs[IRQS_MAX];
+static char log_lines[LOG_LINES][160];
+static unsigned int nlog;
+
+void fake_hw_reset(void)
+{
+	nmodels = 0;
+	io_denied = false;
+	nlog = 0;
+	memset(irqs, 0, sizeof(irqs));
+}
+
+void fake_hw_add(struct fake_model *m)
+{
+	if (nmodels < MODELS_MAX)
+		models[nmodels++] = m;
+}
+
+void fake_hw_deny_io(void)
+{
+	io_denied = true;
+}
+
+int hw_init(void)
+{
+	return io_denied ? -EPERM : 0;
+}
+
+bool hw_io_ok(void)
+{
+	return !io_denied;
+}
+
+static struct fake_model *port_owner(uint16_t port)
+{
+	for (unsigned int i = 0; i < nmodels; i++)
+		if (models[i]->in && port >= models[i]->port_lo && port <= models[i]->port_hi)
+			return models[i];
+	return NULL;
+}
+
+static uint32_t port_in(uint16_t port, int size)
+{
+	struct fake_model *m = port_owner(port);
+	return m ? m->in(m, port, size) : 0xffffffffu >> (32 - 8 * size);
+}
+
+static void port_out(uint16_t port, uint32_t v, int size)
+{
+	struct fake_model *m = port_owner(port);
+	if (m)
+		m->out(m, port, v, size);
+}
+
+uint8_t hw_inb(uint16_t port)
+{
+	return (uint8_t)port_in(port, 1);
+}
+
+uint16_t hw_inw(uint16_t port)
+{
+	return (uint16_t)port_in(port, 2);
+}
+
+uint32_t hw_inl(uint16_t port)
+{
+	return port_in(port, 4);
+}
+
+void hw_outb(uint16_t port, uint8_t v)
+{
+	port_out(port, v, 1);
+}
+
+void hw_outw(uint16_t port, uint16_t v)
+{
+	port_out(port, v, 2);
+}
+
+void hw_outl(uint16_t port, uint32_t v)
+{
+	port_out(port, v, 4);
+}
+
+volatile void *hw_map_mmio(uint64_t maddr, size_t len)
+{
+	for (unsigned int i = 0; i < nmodels; i++) {
+		struct fake_model *m = models[i];
+		if (m->mmio && maddr >= m->mmio_base && maddr + len <= m->mmio_base + m->mmio_len)
+			return (uint8_t *)m->mmio + (maddr - m->mmio_base);
+	}
+	hw_log("fake: no MMIO at %#llx\n", (unsigned long long)maddr);
+	return NULL;
+}
+
+void *hw_dma_alloc(size_t len, uint64_t *bus)
+{
+	size_t rounded = (len + 4095) & ~(size_t)4095;
+	void *p = aligned_alloc(4096, rounded);
+	if (!p)
+		return NULL;
+	memset(p, 0, rounded);
+	*bus = (uint64_t)(uintptr_t)p;
+	return p;
+}
+
+uint64_t hw_virt_to_bus(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg)
+{
+	if (irq >= IRQS_MAX)
+		return -EINVAL;
+	irqs[irq].fn = fn;
+	irqs[irq].arg = arg;
+	return 0;
+}
+
+void hw_irq_eoi(unsigned int irq)
+{
+	if (irq < IRQS_MAX)
+		irqs[irq].eois++;
+}
+
+bool fake_hw_fire_irq(unsigned int irq)
+{
+	if (irq >= IRQS_MAX || !irqs[irq].fn)
+		return false;
+	irqs[irq].fn(irqs[irq].arg);
+	return true;
+}
+
+unsigned int fake_hw_eois(unsigned int irq)
+{
+	return irq < IRQS_MAX ? irqs[irq].eois : 0;
+}
+
+uint64_t hw_now_ns(void)
+{
+	now += 1000000;
+	return now;
+}
+
+void hw_wait(void)
+{
+	for (unsigned int i = 0; i < nmodels; i++)
+		if (models[i]->step)
+			models[i]->step(models[i]);
+}
+
+void hw_log(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (nlog < LOG_LINES)
+		vsnprintf(log_lines[nlog++], sizeof(log_lines[0]), fmt, ap);
+	va_end(ap);
+	if (getenv("HOSPES_TEST_VERBOSE"))
+		fprintf(stderr, "# %s", log_lines[nlog - 1]);
+}
+
+bool fake_hw_logged(const char *s)
+{
+	for (unsigned int i = 0; i < nlog; i++)
+		if (strstr(log_lines[i], s))
+			return true;
+	return false;
+}

@@ -1,0 +1,16 @@
+/*
+ * The hardware drivers of dom0 (drivers/hw/) on the host, against fake
+ * device models (fake_*.c): one cmocka group per driver.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "tests.h"
+
+int main(void)
+{
+	int failed = 0;
+	failed += _cmocka_run_group_tests("pci", pci_tests, pci_ntests, NULL, NULL);
+	return failed;
+}

@@ -1,0 +1,12 @@
+/* The groups of the hardware-driver unit tests (main.c runs them all). */
+#ifndef TESTS_UNIT_HW_TESTS_H
+#define TESTS_UNIT_HW_TESTS_H
+
+#include <errno.h>
+#include <stddef.h>
+
+struct CMUnitTest;
+extern const struct CMUnitTest pci_tests[];
+extern const size_t pci_ntests;
+
+#endif
