@@ -1,9 +1,12 @@
 # The pvguest kernel (pvguest/): one kernel, two images.
 #   $(BUILD)/guests/pvguest-dom0  carries the SUPPORTED_FEATURES "dom0" note
 #   $(BUILD)/guests/pvguest-domU  does not (a builder refuses it as dom0)
-# The role at run time comes from start_info (SIF_INITDOMAIN).  Both run
-# pvguest/apps/demo for now.  Linked at VA 0x2000, VIRT_BASE 0, against
-# newlib (mk/newlib.mk), libm and libgcc.
+# The role at run time comes from start_info (SIF_INITDOMAIN).  The common
+# kernel (arch, core, mm, libc) goes into both; dom0 adds its main program
+# and toolstack (pvguest/dom0/**) and the drivers/{hw,back,xenbus}/**
+# drivers, a domU pvguest/apps/** and drivers/{front,xenbus}/**.
+# Linked at VA 0x2000, VIRT_BASE 0, against newlib (mk/newlib.mk), libm
+# and libgcc.
 # pvguest/examples/NN-*/ are the guide's stages (docs/guest-kernel.md):
 # each is its own small image $(BUILD)/guests/example-NN-*, without newlib.
 
@@ -13,14 +16,16 @@ PVG_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie \
 	-isystem $(shell gcc -print-file-name=include) \
 	-Ipvguest -Ipvguest/arch/x86_64/include -Ikernel/include -MMD -MP
 PVG_LIBS := -L$(NEWLIB_LIB) --start-group -lc -lm $(shell gcc -print-libgcc-file-name) --end-group
+pvg_find = $(sort $(shell find $(1) \( -name '*.c' -o -name '*.S' \) 2>/dev/null))
 PVG_SRCS := $(filter-out %/dom0_note.S,$(wildcard pvguest/arch/x86_64/*.S)) \
 	$(wildcard pvguest/arch/x86_64/*.c pvguest/core/*.c pvguest/mm/*.c pvguest/libc/*.c \
-		pvguest/apps/demo/*.c)
+		pvguest/xenbus/*.c)
+PVG_DOM0_SRCS := $(call pvg_find,pvguest/dom0 drivers/hw drivers/back drivers/xenbus)
+PVG_DOMU_SRCS := $(call pvg_find,pvguest/apps drivers/front drivers/xenbus)
 PVG_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_SRCS))
-# dom0 only: the real hardware drivers (drivers/hw/).
-PVG_DOM0_SRCS := $(wildcard drivers/hw/*.c)
 PVG_DOM0_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_DOM0_SRCS)) \
 	$(BUILD)/pvguest-obj/pvguest/arch/x86_64/dom0_note.S.o
+PVG_DOMU_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_DOMU_SRCS))
 PVG_LDS := pvguest/arch/x86_64/pvguest.lds
 
 $(BUILD)/pvguest-obj/%.o: % | $(NEWLIB_STAMP)
@@ -36,8 +41,8 @@ define pvguest_link
 		-T $(PVG_LDS) -o $(1) $(PVG_OBJS) $(2) $(PVG_LIBS)
 endef
 
-$(BUILD)/guests/pvguest-domU: $(PVG_OBJS) $(PVG_LDS)
-	$(call pvguest_link,$@,)
+$(BUILD)/guests/pvguest-domU: $(PVG_OBJS) $(PVG_DOMU_OBJS) $(PVG_LDS)
+	$(call pvguest_link,$@,$(PVG_DOMU_OBJS))
 
 $(BUILD)/guests/pvguest-dom0: $(PVG_OBJS) $(PVG_DOM0_OBJS) $(PVG_LDS)
 	$(call pvguest_link,$@,$(PVG_DOM0_OBJS))

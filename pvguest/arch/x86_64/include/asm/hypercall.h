@@ -36,6 +36,12 @@ static inline long hv_console_write(const char *s, unsigned int len)
 	return hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, s);
 }
 
+/* dom0 only: up to len bytes of hypervisor console input; returns the count. */
+static inline long hv_console_read(char *s, unsigned int len)
+{
+	return hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, len, s);
+}
+
 static inline long hv_sched_op(int cmd, void *arg)
 {
 	return hypercall(__HYPERVISOR_sched_op, cmd, arg, 0);
