@@ -12,10 +12,18 @@
  * vCPU 0, then domain_unpause() makes its online vCPUs runnable.
  * domain_shutdown() records the reason and takes every vCPU off the CPUs;
  * the domain stays (its memory readable by the toolstack) until
- * domain_destroy(), which returns every frame: the allocator's free count
- * is exactly what it was before domain_create().
+ * domain_destroy().  That kills it: it leaves the list (domain_get() fails
+ * from then on), its vCPUs leave the scheduler, its ports close, the grant
+ * maps it holds go and its memory is returned (a frame another domain
+ * still has mapped by grant is freed when that mapping goes, see
+ * kernel/mm/isolation.c).  Then the existence reference is dropped; the
+ * last domain_put() frees the struct, its vCPUs and its event and grant
+ * tables, which other domains may still be reaching through a reference.
+ * Once every reference is gone the allocator's free count is exactly what
+ * it was before domain_create().
  *
- * Locks: domlist_lock protects the list of domains; d->lock protects a
+ * Locks: domlist_lock protects the list of domains and the is_dying flag
+ * (so domain_get() never takes a reference on a dying domain); d->lock protects a
  * domain's shutdown state, pause count and console line buffer.
  */
 #include <public/xen.h> /* before hospes/mm.h: both define DOMID_XEN */
@@ -65,6 +73,20 @@ static void free_frames(void *p, unsigned int order)
 		mm_free_frames(virt_to_mfn(p), order);
 }
 
+struct domain *domain_get(domid_t id)
+{
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+	struct domain *d = domain_list;
+	while (d && d->id != id)
+		d = d->next_in_list;
+	if (d && d->is_dying)
+		d = NULL;
+	if (d)
+		domain_get_ref(d); /* under the list lock: destroy unlinks under it first */
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	return d;
+}
+
 struct domain *domain_lookup(domid_t id)
 {
 	unsigned long flags = spin_lock_irqsave(&domlist_lock);
@@ -103,14 +125,14 @@ static int vcpu_create(struct domain *d, unsigned int id)
 	return 0;
 }
 
-static void vcpu_destroy(struct vcpu *v)
+/* Take v off the scheduler for good; its frames stay until the domain is freed. */
+static void vcpu_kill(struct vcpu *v)
 {
 	if (v->sched) {
 		vcpu_timers_stop(v);
 		sched_sleep(v, 0, SCHED_OFFLINE);
 		sched_vcpu_destroy(v);
 	}
-	free_frames(container_of(v, struct vcpu_frames, v), VCPU_ORDER);
 }
 
 static int domain_check_config(const struct domain_config *cfg)
@@ -156,6 +178,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	d->is_privileged = cfg->privileged;
 	d->max_vcpus = cfg->max_vcpus;
 	d->pv = &f->pv;
+	d->refcnt = 1; /* existence, dropped by domain_destroy() */
 	d->pv->shutdown_code = -1;
 	d->pv->paused = 1; /* until the builder has finished */
 	spin_lock_init(&d->lock);
@@ -189,26 +212,47 @@ static void domain_unlink(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, flags);
 }
 
-void domain_destroy(struct domain *d)
+/* The last reference is gone: nobody can reach d any more. */
+static void domain_free(struct domain *d)
 {
-	d->is_dying = true;
-	domain_unlink(d);
-	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++)
-		if (d->vcpu[i] && d->vcpu[i]->sched)
-			sched_sleep(d->vcpu[i], 0, SCHED_OFFLINE);
-	evtchn_domain_destroy(d);    /* peers' ends of its channels become unbound */
-	grant_domain_destroy(d);     /* drop the grant maps it holds, unshare its table */
-	domain_relinquish_memory(d); /* shadows, RAM, foreign maps, p2m, m2p */
 	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++) {
 		if (d->vcpu[i])
-			vcpu_destroy(d->vcpu[i]);
+			free_frames(container_of(d->vcpu[i], struct vcpu_frames, v), VCPU_ORDER);
 		d->vcpu[i] = NULL;
 	}
 	evtchn_domain_free(d);
 	grant_domain_free(d);
 	free_frames(d->shared_info, 0);
-	printk(LOG_INFO "d%u: destroyed\n", d->id);
+	printk(LOG_INFO "d%u: freed\n", d->id);
 	free_frames(container_of(d, struct domain_frame, d), 0);
+}
+
+void domain_put(struct domain *d)
+{
+	uint32_t left = __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL);
+
+	ASSERT(left != UINT32_MAX);
+	if (!left)
+		domain_free(d);
+}
+
+void domain_destroy(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+	bool was_dying = d->is_dying;
+	d->is_dying = true; /* domain_get() fails from here on */
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	if (was_dying)
+		return; /* a second destroy of the same domain: nothing more to drop */
+	domain_unlink(d);
+	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++)
+		if (d->vcpu[i])
+			vcpu_kill(d->vcpu[i]);
+	evtchn_domain_destroy(d);    /* peers' ends of its channels become unbound */
+	grant_domain_destroy(d);     /* drop the grant maps it holds, unshare its table */
+	domain_relinquish_memory(d); /* shadows, RAM, foreign maps, p2m, m2p */
+	printk(LOG_INFO "d%u: destroyed\n", d->id);
+	domain_put(d);
 }
 
 void domain_pause(struct domain *d)

@@ -16,7 +16,10 @@
  * peer's table cannot go away while a channel to it is being changed, and
  * then takes both domains' locks, the lower domain id first.  Sending holds
  * only the sender's lock: while it is held the channel can't be closed, so
- * the peer stays valid.
+ * the peer stays valid.  Beyond that, each end of an interdomain channel
+ * holds a reference on its peer's struct domain (taken at connect, dropped
+ * after close), and an operation naming another domain holds a reference
+ * for its duration (evtchn_target, bind_interdomain).
  *
  * A global VIRQ (VIRQ_DOM_EXC, VIRQ_CONSOLE, ...) may be bound only by the
  * domain handling global VIRQs, the privileged domain, as in Xen where the
@@ -74,14 +77,17 @@ int evtchn_target(struct domain *caller, domid_t dom, struct domain **out)
 	struct domain *d;
 
 	if (dom == DOMID_SELF || dom == caller->id) {
-		*out = caller;
+		*out = domain_get_ref(caller);
 		return 0;
 	}
-	d = domain_lookup(dom);
-	if (!d || !d->evtchn)
-		return -XEN_ESRCH;
-	if (!caller->is_privileged)
-		return -XEN_EPERM;
+	d = domain_get(dom);
+	if (!d || !d->evtchn || !caller->is_privileged) {
+		int rc = d && d->evtchn ? -XEN_EPERM : -XEN_ESRCH;
+
+		if (d)
+			domain_put(d);
+		return rc;
+	}
 	*out = d;
 	return 0;
 }
@@ -224,6 +230,7 @@ int evtchn_alloc_unbound(struct domain *caller, struct evtchn_alloc_unbound *op)
 		op->port = (evtchn_port_t)port;
 	}
 	evtchn_unlock(d, flags);
+	domain_put(d);
 	return port < 0 ? port : 0;
 }
 
@@ -233,9 +240,9 @@ static void connect(struct domain *ld, int lport, struct domain *rd, evtchn_port
 	struct evtchn *lchn = take_port(ld, lport, ECS_INTERDOMAIN, 0, rport);
 	struct evtchn *rchn = port_chn(rd->evtchn, rport);
 
-	lchn->remote = rd;
+	lchn->remote = domain_get_ref(rd); /* each end holds its peer until closed */
 	rchn->state = ECS_INTERDOMAIN;
-	rchn->remote = ld;
+	rchn->remote = domain_get_ref(ld);
 	rchn->arg = (uint32_t)lport;
 	rchn->remote_domid = DOMID_INVALID;
 	evtchn_2l_set_pending(ld, lchn->notify_vcpu, (evtchn_port_t)lport);
@@ -244,12 +251,15 @@ static void connect(struct domain *ld, int lport, struct domain *rd, evtchn_port
 int evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdomain *op)
 {
 	domid_t rdom = op->remote_dom == DOMID_SELF ? caller->id : op->remote_dom;
-	struct domain *rd = rdom == caller->id ? caller : domain_lookup(rdom);
+	struct domain *rd = rdom == caller->id ? domain_get_ref(caller) : domain_get(rdom);
 	unsigned long flags;
 	int lport;
 
-	if (!rd || !rd->evtchn)
+	if (!rd || !rd->evtchn) {
+		if (rd)
+			domain_put(rd);
 		return -XEN_ESRCH;
+	}
 	spin_lock(&evtchn_link_lock);
 	flags = evtchn_lock_two(caller, rd);
 	lport = get_free_port(caller);
@@ -269,6 +279,7 @@ int evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdomai
 out:
 	evtchn_unlock_two(caller, rd, flags);
 	spin_unlock(&evtchn_link_lock);
+	domain_put(rd); /* the channel holds its own references now */
 	return lport < 0 ? lport : 0;
 }
 

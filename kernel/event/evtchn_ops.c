@@ -34,8 +34,12 @@ static void unbind_virq(struct evtchn_domain *ed, evtchn_port_t port, uint32_t v
 			ed->virq_port[v][virq] = 0;
 }
 
-/* Close an interdomain port: both domains locked in order, under the link lock. */
-static void close_interdomain(struct domain *d, evtchn_port_t port, unsigned long *flags)
+/*
+ * Close an interdomain port: both domains locked in order, under the link
+ * lock.  Returns the peer, whose two channel references the caller drops
+ * once every lock is released.
+ */
+static struct domain *close_interdomain(struct domain *d, evtchn_port_t port, unsigned long *flags)
 {
 	struct domain *rd = port_chn(d->evtchn, port)->remote;
 	struct evtchn *rchn;
@@ -51,11 +55,13 @@ static void close_interdomain(struct domain *d, evtchn_port_t port, unsigned lon
 	free_port(d, port);
 	if (rd != d)
 		spin_unlock(&rd->evtchn->lock);
+	return rd;
 }
 
 int evtchn_close(struct domain *caller, evtchn_port_t port)
 {
 	struct evtchn_domain *ed = caller->evtchn;
+	struct domain *peer = NULL;
 	unsigned long flags;
 	struct evtchn *chn;
 	int rc = 0;
@@ -80,13 +86,17 @@ int evtchn_close(struct domain *caller, evtchn_port_t port)
 		free_port(caller, port);
 		break;
 	case ECS_INTERDOMAIN:
-		close_interdomain(caller, port, &flags);
+		peer = close_interdomain(caller, port, &flags);
 		break;
 	default: /* free or reserved */
 		rc = -XEN_EINVAL;
 	}
 	evtchn_unlock(caller, flags);
 	spin_unlock(&evtchn_link_lock);
+	if (peer) { /* our end held the peer, the peer's end held us */
+		domain_put(peer);
+		domain_put(caller);
+	}
 	return rc;
 }
 
@@ -164,6 +174,7 @@ int evtchn_status(struct domain *caller, struct evtchn_status *op)
 	else
 		fill_status(port_chn(d->evtchn, op->port), op);
 	evtchn_unlock(d, flags);
+	domain_put(d);
 	return rc;
 }
 
@@ -220,6 +231,7 @@ int evtchn_reset(struct domain *caller, domid_t dom)
 	for (evtchn_port_t port = 1; port < d->evtchn->max_ports; port++)
 		if (port_is_valid(d->evtchn, port))
 			evtchn_close(d, port); /* free ports answer -EINVAL: nothing to do */
+	domain_put(d);
 	return 0;
 }
 

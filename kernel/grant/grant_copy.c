@@ -6,8 +6,9 @@
  * the page on each side (GNTST_bad_copy_arg), a plain frame only of the
  * caller itself (GNTST_permission_denied otherwise), a grant that allows
  * reading the source and writing the destination.  Each grant side holds a
- * use of its entry for the duration of the copy, so the granter can't
- * revoke it underneath; the uses are dropped afterwards.
+ * use of its entry, a reference on its granter and the granted frame for
+ * the duration of the copy, so neither a revocation nor the granter's
+ * death can pull the frame away underneath; all are dropped afterwards.
  */
 #include "grant_private.h"
 
@@ -35,17 +36,22 @@ static int copy_side_get(struct vcpu *v, const struct gnttab_copy_ptr *p, bool i
 	if (!rd)
 		return GNTST_bad_domain;
 	int rc = grant_acquire(rd, p->u.ref, v->domain->id, write, &s->mfn);
-	if (!rc) {
-		s->rd = rd;
-		s->ref = p->u.ref;
+	if (rc) {
+		domain_put(rd);
+		return rc;
 	}
-	return rc;
+	s->rd = rd; /* keeps grant_target's reference until copy_side_put */
+	s->ref = p->u.ref;
+	return GNTST_okay;
 }
 
 static void copy_side_put(struct copy_side *s)
 {
-	if (s->rd)
-		grant_release(s->rd, s->ref, s->write);
+	if (!s->rd)
+		return;
+	grant_release(s->rd, s->ref, s->write);
+	gnttab_mm_frame_put(s->mfn);
+	domain_put(s->rd);
 }
 
 void gnttab_copy(struct vcpu *v, struct gnttab_copy *op)

@@ -7,6 +7,8 @@
  * and only then maps; each later failure undoes the earlier steps, so a
  * failed map leaves nothing behind.  Unmap accepts a handle only with the
  * host address (and device address) it was mapped with, when given.
+ * A mapping holds a reference on its granter's struct domain and on the
+ * granted frame until it is unmapped, by the mapper or by its death.
  * Locks: see hospes/grant.h; the maptrack slot is reserved and released
  * under the mapper's lock, a use is taken and dropped under the granter's,
  * never both at once.
@@ -24,7 +26,7 @@ static int maptrack_get(struct grant_table *gt, uint16_t flags)
 	int handle = -1;
 
 	spin_lock(&gt->lock);
-	for (unsigned int h = 0; handle < 0 && h < gt->max_maptrack; h++) {
+	for (unsigned int h = 0; !gt->dying && handle < 0 && h < gt->max_maptrack; h++) {
 		struct maptrack **page = &gt->maptrack[h / MAPTRACK_PER_PAGE];
 
 		if (!*page) {
@@ -81,50 +83,53 @@ void gnttab_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
 	struct grant_table *lgt = v->domain->grant;
 	bool ro = op->flags & GNTMAP_readonly, host = op->flags & GNTMAP_host_map;
-	struct domain *rd;
+	struct domain *rd = NULL;
 	xen_pfn_t frame;
 	mfn_t mfn;
-	int rc = map_check(v, op, &rd);
+	int handle = -1, rc = map_check(v, op, &rd);
 
 	if (rc)
 		goto out;
-	int handle = maptrack_get(lgt, (uint16_t)(op->flags & 0xff));
+	handle = maptrack_get(lgt, (uint16_t)(op->flags & 0xff));
 	if (handle < 0) {
 		rc = GNTST_no_space;
 		goto out;
 	}
 	rc = grant_acquire(rd, op->ref, v->domain->id, !ro, &mfn);
-	if (!rc) {
-		rc = gnttab_mm_map(v, host ? op->host_addr : 0, host, mfn, ro, &frame);
-		if (rc)
-			grant_release(rd, op->ref, !ro);
-	}
+	if (rc)
+		goto out;
+	rc = gnttab_mm_map(v, host ? op->host_addr : 0, host, mfn, ro, &frame);
 	if (rc) {
-		maptrack_put(lgt, (grant_handle_t)handle);
+		grant_release(rd, op->ref, !ro);
+		gnttab_mm_frame_put(mfn);
 		goto out;
 	}
 	struct maptrack *mt = maptrack_entry(lgt, (grant_handle_t)handle);
 	mt->host_addr = host ? op->host_addr : 0;
 	mt->frame = frame;
-	mt->rd = rd;
+	mt->mfn = mfn;
+	mt->rd = rd; /* the mapping keeps map_check's reference */
 	mt->dom = rd->id;
 	mt->ref = op->ref;
 	op->handle = (grant_handle_t)handle;
 	op->dev_bus_addr = (uint64_t)frame << PAGE_SHIFT;
+	op->status = GNTST_okay;
+	return;
 out:
+	if (handle >= 0)
+		maptrack_put(lgt, (grant_handle_t)handle);
+	if (rd)
+		domain_put(rd);
 	op->status = (int16_t)rc;
 }
 
 /* Drop mapping mt of domain d (the mapper); v NULL when d is dying. */
 static void unmap_one(struct domain *d, struct vcpu *v, struct maptrack *mt)
 {
-	bool write = !(mt->flags & GNTMAP_readonly);
-
 	gnttab_mm_unmap(d, v, mt->host_addr, mt->frame);
-	/* The granter may be gone (or its id reused): then there is nothing to release. */
-	struct domain *rd = mt->dom == d->id ? d : domain_lookup(mt->dom);
-	if (rd == mt->rd && rd->grant)
-		grant_release(rd, mt->ref, write);
+	grant_release(mt->rd, mt->ref, !(mt->flags & GNTMAP_readonly)); /* no-op if rd is dying */
+	gnttab_mm_frame_put(mt->mfn);
+	domain_put(mt->rd);
 }
 
 void gnttab_unmap(struct vcpu *v, struct gnttab_unmap_grant_ref *op)

@@ -3,7 +3,9 @@
  *
  * A granter names its frames in its own frame space; gnttab_mm_frame
  * turns such a name into a machine frame after checking it is RAM the
- * granter owns (and may write, for a writable use).  Grant-table frames
+ * granter owns (and may write, for a writable use); each use holds the
+ * frame (mm_frame_grant_get), so a dying granter's frame is freed only by
+ * the last use to let go (kernel/mm/frame_table.c).  Grant-table frames
  * are hypervisor pages shared with their domain (p2m type "shared").  A
  * mapped grant enters the mapper's p2m as a foreign frame (a frame of the
  * domU's window, or the real frame number in the identity-mapped driver
@@ -30,6 +32,16 @@ int gnttab_mm_frame(struct domain *owner, xen_pfn_t frame, bool write, mfn_t *mf
 		return GNTST_general_error; /* no writable grant of a page table */
 	*mfn = lk.mfn;
 	return GNTST_okay;
+}
+
+void gnttab_mm_frame_get(mfn_t mfn)
+{
+	mm_frame_grant_get(mfn);
+}
+
+void gnttab_mm_frame_put(mfn_t mfn)
+{
+	mm_frame_grant_put(mfn);
 }
 
 int gnttab_mm_alloc_shared(struct domain *d, mfn_t *mfn, xen_pfn_t *frame)

@@ -31,7 +31,8 @@ struct active_grant {
 struct maptrack {
 	uint64_t host_addr;
 	xen_pfn_t frame;   /* the mapper's name for the frame (dev_bus_addr >> 12) */
-	struct domain *rd; /* the granter (compared with a fresh lookup before use) */
+	mfn_t mfn;	   /* the granted frame; the mapping holds it (gnttab_mm_frame_get) */
+	struct domain *rd; /* the granter; the mapping holds a reference on it */
 	grant_ref_t ref;
 	domid_t dom;	/* the granter's id */
 	uint16_t flags; /* GNTMAP_* | MAPTRACK_IN_USE; 0 = free */
@@ -65,10 +66,17 @@ static inline struct active_grant *active_entry(struct grant_table *gt, grant_re
 	return &gt->active[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
-/* grant_table.c: take / drop one use of (rd, ref) for grantee; GNTST_* and the granted mfn. */
+/*
+ * grant_table.c: take / drop one use of (rd, ref) for grantee; GNTST_* and
+ * the granted mfn, which the use holds: drop it with gnttab_mm_frame_put()
+ * after grant_release() (also when the granter died meanwhile).
+ */
 int grant_acquire(struct domain *rd, grant_ref_t ref, domid_t grantee, bool write, mfn_t *mfn);
 void grant_release(struct domain *rd, grant_ref_t ref, bool write);
-/* The domain an op names: DOMID_SELF / own id = d, else a live domain with a grant table. */
+/*
+ * The domain an op names: DOMID_SELF / own id = d, else a live domain with
+ * a grant table; with a reference taken (domain_put() it), or NULL.
+ */
 struct domain *grant_target(struct domain *d, domid_t dom);
 
 #endif

@@ -12,15 +12,19 @@
  * can't both succeed.  Further uses only count; the last use to go clears
  * the bits, so the granter can revoke again.  A use that needs writing
  * where only reading was in use sets GTF_writing by the same checked swap.
+ * Every use also holds the granted machine frame (gnttab_mm_frame_get), so
+ * the frame outlives its granter until the use is dropped.
  *
  * Mapping.  map_grant_ref takes a use, then puts the granted frame into
  * the mapper's frame space and page tables (gnttab_mm_map, the shadow
  * side is engineer D's), and records the mapping in the mapper's maptrack
  * table; the handle returned is its index.  unmap_grant_ref undoes exactly
  * that.  A dying mapper drops all its mappings (grant_domain_destroy); a
- * dying granter's table goes away, and mappings others still hold of its
- * frames stay valid (the frames are kept by the p2m's foreign-map counts)
- * until they unmap, which then finds no granter to update.
+ * dying granter's table entries go away, but each mapping others still
+ * hold keeps a reference on the granter's struct domain (so the maptrack
+ * pointer stays valid) and on the granted frame (so the frame is not
+ * reused while mapped); their unmap finds the table dying, updates no
+ * entry, and drops both.
  */
 #include "grant_private.h"
 
@@ -34,9 +38,14 @@
 
 struct domain *grant_target(struct domain *d, domid_t dom)
 {
-	struct domain *t = (dom == DOMID_SELF || dom == d->id) ? d : domain_lookup(dom);
+	struct domain *t =
+		(dom == DOMID_SELF || dom == d->id) ? domain_get_ref(d) : domain_get(dom);
 
-	return t && t->grant && !t->grant->dying ? t : NULL;
+	if (t && (!t->grant || READ_ONCE(t->grant->dying))) {
+		domain_put(t);
+		t = NULL;
+	}
+	return t;
 }
 
 /* ---- In-use bits ------------------------------------------------------ */
@@ -102,6 +111,7 @@ int grant_acquire(struct domain *rd, grant_ref_t ref, domid_t grantee, bool writ
 		a->wr++;
 	else
 		a->rd++;
+	gnttab_mm_frame_get(*mfn); /* under our lock, so before any teardown of rd's memory */
 out:
 	spin_unlock(&gt->lock);
 	return rc;
@@ -112,7 +122,7 @@ void grant_release(struct domain *rd, grant_ref_t ref, bool write)
 	struct grant_table *gt = rd->grant;
 
 	spin_lock(&gt->lock);
-	if (ref < nr_entries(gt)) {
+	if (!gt->dying && ref < nr_entries(gt)) { /* dying: its entries are gone */
 		struct active_grant *a = active_entry(gt, ref);
 		uint16_t clear = 0;
 
@@ -199,6 +209,8 @@ void gnttab_setup_table(struct vcpu *v, struct gnttab_setup_table *op, xen_pfn_t
 
 	if (!d || (d != v->domain && !v->domain->is_privileged)) {
 		op->status = d ? GNTST_permission_denied : GNTST_bad_domain;
+		if (d)
+			domain_put(d);
 		return;
 	}
 	spin_lock(&d->grant->lock);
@@ -212,6 +224,7 @@ void gnttab_setup_table(struct vcpu *v, struct gnttab_setup_table *op, xen_pfn_t
 			frames[i] = d->grant->shared_frame[i];
 	}
 	spin_unlock(&d->grant->lock);
+	domain_put(d);
 }
 
 void gnttab_query_size(struct vcpu *v, struct gnttab_query_size *op)
@@ -220,11 +233,13 @@ void gnttab_query_size(struct vcpu *v, struct gnttab_query_size *op)
 
 	if (!d || (d != v->domain && !v->domain->is_privileged)) {
 		op->status = d ? GNTST_permission_denied : GNTST_bad_domain;
-		return;
+	} else {
+		op->nr_frames = d->grant->nr_frames;
+		op->max_nr_frames = d->grant->max_frames;
+		op->status = GNTST_okay;
 	}
-	op->nr_frames = d->grant->nr_frames;
-	op->max_nr_frames = d->grant->max_frames;
-	op->status = GNTST_okay;
+	if (d)
+		domain_put(d);
 }
 
 int gnttab_set_version(struct vcpu *v, struct gnttab_set_version *op)
@@ -238,9 +253,13 @@ int gnttab_get_version(struct vcpu *v, struct gnttab_get_version *op)
 {
 	struct domain *d = grant_target(v->domain, op->dom);
 
+	bool allowed;
+
 	if (!d)
 		return -XEN_ESRCH;
-	if (d != v->domain && !v->domain->is_privileged)
+	allowed = d == v->domain || v->domain->is_privileged;
+	domain_put(d);
+	if (!allowed)
 		return -XEN_EPERM;
 	op->version = 1;
 	return 0;

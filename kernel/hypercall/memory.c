@@ -29,7 +29,10 @@
 #define M2P_VIRT_START 0xffff800000000000UL
 #define M2P_VIRT_END   0xffff804000000000UL
 
-/* DOMID_SELF or the caller's own id; another domain only for the privileged. */
+/*
+ * DOMID_SELF or the caller's own id; another domain only for the
+ * privileged, with a reference held for the call (memop_put).
+ */
 static struct domain *memop_target(struct domain *d, domid_t id, long *rc)
 {
 	struct domain *t;
@@ -41,10 +44,16 @@ static struct domain *memop_target(struct domain *d, domid_t id, long *rc)
 		*rc = -XEN_EPERM;
 		return NULL;
 	}
-	t = domain_lookup(id);
+	t = domain_get(id);
 	if (!t)
 		*rc = -XEN_ESRCH;
 	return t;
+}
+
+static void memop_put(struct domain *d, struct domain *t)
+{
+	if (t != d)
+		domain_put(t);
 }
 
 static long memop_extent(struct vcpu *v, struct domain *t, unsigned int op, unsigned long list,
@@ -86,12 +95,14 @@ static long memop_reservation(struct vcpu *v, unsigned int op, unsigned long sta
 	if (!t)
 		return rc;
 	list = (unsigned long)r.extent_start.p;
+	i = start;
 	if (r.extent_order > (d->is_privileged ? 18U : 9U) || r.nr_extents > (~0UL >> 12) ||
 	    (op != XENMEM_increase_reservation && !list && r.nr_extents))
-		return (long)start;
-	for (i = start; i < r.nr_extents; i++)
+		r.nr_extents = 0; /* nothing done: the answer is start */
+	for (; i < r.nr_extents; i++)
 		if (memop_extent(v, t, op, list, i, r.extent_order))
 			break;
+	memop_put(d, t);
 	return (long)i;
 }
 
@@ -107,7 +118,9 @@ static long memop_count(struct vcpu *v, unsigned int op, unsigned long arg)
 	t = memop_target(d, id, &rc);
 	if (!t)
 		return rc;
-	return (long)(op == XENMEM_current_reservation ? t->tot_pages : t->max_pages);
+	rc = (long)(op == XENMEM_current_reservation ? t->tot_pages : t->max_pages);
+	memop_put(d, t);
+	return rc;
 }
 
 static long memop_machphys_mapping(struct vcpu *v, unsigned long arg)

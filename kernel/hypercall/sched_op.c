@@ -48,10 +48,11 @@ static long op_remote_shutdown(struct vcpu *v, unsigned long arg)
 		return -XEN_EFAULT;
 	if (s.reason > SHUTDOWN_MAX)
 		return -XEN_EINVAL;
-	struct domain *d = domain_lookup(s.domain_id);
+	struct domain *d = domain_get(s.domain_id);
 	if (!d)
 		return -XEN_ESRCH;
 	domain_shutdown(d, s.reason);
+	domain_put(d);
 	return 0;
 }
 

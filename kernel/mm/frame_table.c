@@ -95,3 +95,35 @@ void mm_free_frames(mfn_t mfn, unsigned int order)
 	}
 	frame_free(mfn, order);
 }
+
+void mm_frame_grant_get(mfn_t mfn)
+{
+	__atomic_add_fetch(&frame_info(mfn)->grant_refs, 1, __ATOMIC_ACQ_REL);
+}
+
+static void free_orphan(mfn_t mfn)
+{
+	frame_info(mfn)->grant_refs = 0;
+	mm_free_frames(mfn, 0);
+}
+
+void mm_frame_grant_put(mfn_t mfn)
+{
+	uint32_t old = __atomic_fetch_sub(&frame_info(mfn)->grant_refs, 1, __ATOMIC_ACQ_REL);
+
+	ASSERT(old & ~FRAME_ORPHAN);
+	if (old == (FRAME_ORPHAN | 1))
+		free_orphan(mfn); /* the owner is gone and this was the last use */
+}
+
+void mm_release_guest_frame(mfn_t mfn)
+{
+	struct frame_info *fi = frame_info(mfn);
+
+	fi->pin_level = 0;
+	fi->pt_refs = 0;
+	fi->pt_levels = 0;
+	fi->owner = DOMID_XEN; /* nobody's RAM any more, until freed */
+	if (!(__atomic_fetch_or(&fi->grant_refs, FRAME_ORPHAN, __ATOMIC_ACQ_REL) & ~FRAME_ORPHAN))
+		free_orphan(mfn);
+}

@@ -10,7 +10,9 @@
  * domain_relinquish_memory() tears a dying domain down in the only safe
  * order: first every shadow (so no CPU can reach any frame through D's
  * tables once the TLBs are flushed), then the foreign and shared window
- * entries, then D's own frames go back to the allocator.
+ * entries, then D's own frames go back to the allocator, except frames
+ * another domain still has mapped by grant: those are orphaned and freed
+ * by the last unmap (mm_release_guest_frame).
  */
 #include <hospes/arch.h>
 #include <hospes/lib.h>
@@ -99,22 +101,13 @@ static void release_frames(struct domain *d)
 
 	for (unsigned long g = 0; g < p->size; g++) {
 		struct p2m_lookup lk = p2m_lookup(d, _gfn(g));
-		struct frame_info *fi;
 
 		if (lk.type == P2M_INVALID)
 			continue;
 		p->map[g] = 0;
 		if (lk.type != P2M_RAM)
 			continue;
-		fi = frame_info(lk.mfn);
-		fi->pin_level = 0;
-		fi->pt_refs = 0;
-		fi->pt_levels = 0;
-		if (fi->smap_count) /* still mapped by another domain's grant map */
-			printk(LOG_WARN "mm: d%u frame %#lx still mapped; not freed\n", d->id,
-			       mfn_x(lk.mfn));
-		else
-			mm_free_frames(lk.mfn, 0);
+		mm_release_guest_frame(lk.mfn); /* or when the last grant map of it goes */
 		d->tot_pages--;
 	}
 }

@@ -355,7 +355,8 @@ static int p2m_check_release(struct domain *d, gfn_t gfn, unsigned int order)
 /*
  * decrease_reservation: take the extent out of the p2m, remove every shadow
  * entry mapping its frames, flush, and only then free them.  A frame still
- * mapped by another domain's shadow (a grant map) is refused with -EBUSY.
+ * mapped by another domain's shadow or held by a grant use is refused with
+ * -EBUSY.
  */
 int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 {
@@ -369,7 +370,8 @@ int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
 
 		shadow_drop_frame(d, m);
-		if (frame_info(m)->smap_count || frame_info(m)->pt_refs)
+		if (frame_info(m)->smap_count || frame_info(m)->pt_refs ||
+		    READ_ONCE(frame_info(m)->grant_refs))
 			rc = -XEN_EBUSY;
 	}
 	if (rc)

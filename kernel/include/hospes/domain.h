@@ -11,6 +11,16 @@
  *   sched            kernel/sched/        (scheduler, per vCPU)
  *
  * Lifecycle, the domain list and lookup live in kernel/domain/.
+ *
+ * Reference counts.  A domain is created holding one reference (its
+ * existence); every cross-domain use holds one more for as long as it
+ * needs the struct: a grant mapping (maptrack) or grant copy holds its
+ * granter, an interdomain event channel holds its peer, a hypercall that
+ * names another domain holds it for the call.  domain_destroy() kills the
+ * domain (no new uses: lookups fail, ports close, its own grant maps go)
+ * and drops the existence reference; the struct and what others may
+ * still reach through it (event and grant tables, vCPUs) are freed by the
+ * last domain_put().
  */
 #ifndef HOSPES_DOMAIN_H
 #define HOSPES_DOMAIN_H
@@ -49,6 +59,7 @@ struct domain {
 	domid_t id;
 	bool is_privileged; /* the driver domain (dom0) */
 	bool is_dying;
+	uint32_t refcnt; /* see "Reference counts" above; atomic */
 	char name[32];
 	spinlock_t lock;
 
@@ -71,7 +82,22 @@ struct domain {
 };
 
 /* kernel/domain/domain.c (host tests provide their own). */
-struct domain *domain_lookup(domid_t id); /* NULL if none or dying */
-void vcpu_kick(struct vcpu *v);		  /* wake v if blocked; IPI its CPU if running */
+/* A live domain by id with a reference taken (domain_put() it), or NULL if none or dying. */
+struct domain *domain_get(domid_t id);
+/* Drop a reference; the last one frees the domain (kernel/domain/domain.c). */
+void domain_put(struct domain *d);
+/* Another reference on a domain the caller already holds one on. */
+static inline struct domain *domain_get_ref(struct domain *d)
+{
+	__atomic_add_fetch(&d->refcnt, 1, __ATOMIC_RELAXED);
+	return d;
+}
+/*
+ * Unreferenced lookup: NULL if none or dying.  The result is only safe to
+ * use while the caller can't race with the domain's destruction (boot,
+ * tests); cross-domain operations use domain_get().
+ */
+struct domain *domain_lookup(domid_t id);
+void vcpu_kick(struct vcpu *v); /* wake v if blocked; IPI its CPU if running */
 
 #endif

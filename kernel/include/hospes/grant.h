@@ -47,6 +47,9 @@ int gnttab_seed_entry(struct domain *d, grant_ref_t ref, domid_t grantee, xen_pf
 
 /* Memory glue (kernel/grant/grant_mm.c). Each returns 0 or a GNTST_* code. */
 int gnttab_mm_frame(struct domain *owner, xen_pfn_t frame, bool write, mfn_t *mfn);
+/* Hold / let go of a granted frame for one use (it outlives a dead granter until the last put). */
+void gnttab_mm_frame_get(mfn_t mfn);
+void gnttab_mm_frame_put(mfn_t mfn);
 /* A zeroed table frame shared with d: its machine frame and d's name for it. */
 int gnttab_mm_alloc_shared(struct domain *d, mfn_t *mfn, xen_pfn_t *frame);
 void gnttab_mm_free_shared(struct domain *d, mfn_t mfn, xen_pfn_t frame);

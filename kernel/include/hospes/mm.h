@@ -40,7 +40,9 @@ struct frame_info {
 	uint16_t pin_level;	/* 1..4 while pinned by MMUEXT_PIN_Ln, else 0 */
 	uint32_t smap_count;	/* shadow L1 entries mapping this frame */
 	uint32_t smap_writable; /* ... of which writable */
+	uint32_t grant_refs;	/* grant uses holding it (maps, copies); | FRAME_ORPHAN */
 };
+#define FRAME_ORPHAN 0x80000000U /* its owner died: the last grant use frees it */
 
 /* Boot (after paging_init): frame table and shadow hypervisor slots (arch glue). */
 void arch_mm_init(void);
@@ -58,6 +60,18 @@ static inline struct frame_info *frame_info(mfn_t mfn)
 /* Allocate / release frames on behalf of a domain (or DOMID_XEN). */
 mfn_t mm_alloc_frames(domid_t owner, enum frame_use use, unsigned int order);
 void mm_free_frames(mfn_t mfn, unsigned int order);
+
+/*
+ * Grant uses of a guest frame (kernel/grant/ through gnttab_mm_frame_get/
+ * put).  A frame with grant uses is never reused: its owner can't give it
+ * back (decrease_reservation says -EBUSY), and when the owner dies,
+ * mm_release_guest_frame() leaves it an orphan that the last
+ * mm_frame_grant_put() frees.  Lock-free: one atomic word per frame.
+ */
+void mm_frame_grant_get(mfn_t mfn);
+void mm_frame_grant_put(mfn_t mfn);
+/* A dead domain's RAM frame (no shadow maps it any more): freed now or at its last grant put. */
+void mm_release_guest_frame(mfn_t mfn);
 
 /*
  * Domain memory lifecycle (engineer F calls these):

@@ -297,6 +297,7 @@ int main(void)
 	};
 	extern int run_build_tests(void);
 	extern int run_dom0_tests(void);
+	extern int run_lifetime_tests(void);
 	return cmocka_run_group_tests_name("domain", tests, NULL, NULL) + run_build_tests() +
-	       run_dom0_tests();
+	       run_dom0_tests() + run_lifetime_tests();
 }

@@ -23,12 +23,30 @@ static unsigned long frames_at_start;
 
 void fake_frame_init(void);
 
-struct domain *domain_lookup(domid_t id)
+unsigned int live_structs;
+
+struct domain *domain_get(domid_t id)
 {
 	for (int i = 0; i < NR_TEST_DOMAINS; i++)
 		if (dom[i] && dom[i]->id == id && !dom[i]->is_dying)
-			return dom[i];
+			return domain_get_ref(dom[i]);
 	return NULL;
+}
+
+/* The real domain_put's contract: the last reference frees the tables. */
+void domain_put(struct domain *d)
+{
+	assert_true(d->refcnt > 0);
+	if (--d->refcnt)
+		return;
+	assert_true(d->is_dying);
+	evtchn_domain_free(d);
+	assert_null(d->evtchn);
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		free(d->vcpu[i]);
+	free(d->shared_info);
+	free(d);
+	live_structs--;
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -59,6 +77,7 @@ struct domain *harness_domain(domid_t id, unsigned int nr_vcpus, unsigned int ma
 
 	assert_non_null(d);
 	d->id = id;
+	d->refcnt = 1;
 	d->is_privileged = id == 0;
 	d->shared_info = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 	assert_non_null(d->shared_info);
@@ -75,20 +94,16 @@ struct domain *harness_domain(domid_t id, unsigned int nr_vcpus, unsigned int ma
 	}
 	assert_int_equal(evtchn_domain_init(d, max_ports), 0);
 	dom[id] = d;
+	live_structs++;
 	return d;
 }
 
 void harness_kill(struct domain *d)
 {
 	d->is_dying = true;
-	evtchn_domain_destroy(d);
-	evtchn_domain_free(d);
-	assert_null(d->evtchn);
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		free(d->vcpu[i]);
-	free(d->shared_info);
 	dom[d->id] = NULL;
-	free(d);
+	evtchn_domain_destroy(d);
+	domain_put(d); /* the existence reference */
 }
 
 int harness_setup(void **state)
@@ -97,6 +112,7 @@ int harness_setup(void **state)
 	fake_frame_init();
 	frames_at_start = frame_free_count();
 	memset(kicks, 0, sizeof(kicks));
+	live_structs = 0;
 	harness_domain(0, 2, 0);
 	harness_domain(1, 2, 0);
 	harness_domain(2, 1, 0);
@@ -108,6 +124,7 @@ int harness_teardown(void **state)
 	for (int i = 0; i < NR_TEST_DOMAINS; i++)
 		if (dom[i])
 			harness_kill(dom[i]);
+	assert_int_equal(live_structs, 0);		       /* every reference dropped */
 	assert_int_equal(frame_free_count(), frames_at_start); /* no frame leaked */
 	fake_mem_fini();
 	return 0;

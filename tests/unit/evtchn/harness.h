@@ -15,12 +15,13 @@
 
 extern struct domain *dom[NR_TEST_DOMAINS]; /* dom[0] is privileged */
 extern unsigned int kicks[NR_TEST_DOMAINS][HOSPES_MAX_VCPUS];
+extern unsigned int live_structs; /* struct domains not yet freed (last domain_put) */
 
 int harness_setup(void **state);
 int harness_teardown(void **state);
 /* Create domain id with nr_vcpus vCPUs and a port limit (0 = ABI maximum). */
 struct domain *harness_domain(domid_t id, unsigned int nr_vcpus, unsigned int max_ports);
-void harness_kill(struct domain *d); /* dying, destroy, free */
+void harness_kill(struct domain *d); /* dying, destroy, drop the existence reference */
 
 bool port_pending(struct domain *d, evtchn_port_t port);
 void port_mask(struct domain *d, evtchn_port_t port, bool masked);

@@ -209,7 +209,11 @@ static void test_dying_domains(void **state)
 	int waiting = alloc_unbound(dom[1], DOMID_SELF, 2);
 
 	bind_virq(dom[2], VIRQ_TIMER, 0);
+	assert_int_equal(dom[2]->refcnt, 2); /* the channel's end in dom[1] holds it */
 	harness_kill(dom[2]);
+	/* Its ports closed, so nothing holds it: freed; the survivor holds no reference either. */
+	assert_int_equal(live_structs, 2);
+	assert_int_equal(dom[1]->refcnt, 1);
 	/* The survivor's end is unbound, waiting for the dead domain; sending is harmless. */
 	struct evtchn_status st = status_of(dom[1], DOMID_SELF, (evtchn_port_t)l, &rc);
 	assert_int_equal(st.status, EVTCHNSTAT_unbound);
@@ -230,6 +234,39 @@ static void test_dying_domains(void **state)
 	d->is_dying = false;
 	assert_int_equal(evtchn_domain_init(d, 0), 0);
 	harness_kill(d);
+}
+
+/* Each end of a channel holds its peer; failed operations hold nothing. */
+static void test_channel_refs(void **state)
+{
+	int rc;
+	int r = alloc_unbound(dom[2], DOMID_SELF, 1);
+	int l = bind_interdomain(dom[1], 2, (evtchn_port_t)r);
+
+	assert_true(l > 0);
+	assert_int_equal(dom[1]->refcnt, 2);
+	assert_int_equal(dom[2]->refcnt, 2);
+	assert_int_equal(evtchn_close(dom[2], (evtchn_port_t)r), 0);
+	assert_int_equal(dom[1]->refcnt, 1);
+	assert_int_equal(dom[2]->refcnt, 1);
+	/* A loopback channel holds its own domain twice. */
+	int a = alloc_unbound(dom[1], DOMID_SELF, DOMID_SELF);
+	int b = bind_interdomain(dom[1], DOMID_SELF, (evtchn_port_t)a);
+	assert_true(b > 0);
+	assert_int_equal(dom[1]->refcnt, 3);
+	assert_int_equal(evtchn_close(dom[1], (evtchn_port_t)b), 0);
+	assert_int_equal(dom[1]->refcnt, 1);
+	/* Refused or failing operations on other domains. */
+	assert_int_equal(alloc_unbound(dom[1], 2, 1), -XEN_EPERM);
+	assert_int_equal(alloc_unbound(dom[1], 3, 1), -XEN_ESRCH);
+	assert_int_equal(bind_interdomain(dom[1], 2, 4000), -XEN_EINVAL);
+	status_of(dom[0], 2, 4000, &rc);
+	assert_int_equal(rc, -XEN_EINVAL);
+	status_of(dom[1], 2, 1, &rc);
+	assert_int_equal(rc, -XEN_EPERM);
+	assert_int_equal(evtchn_reset(dom[0], 2), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(dom[i]->refcnt, 1);
 }
 
 static void test_reset(void **state)
@@ -256,5 +293,6 @@ const struct CMUnitTest port_tests[] = {
 	T(test_alloc_unbound),	  T(test_bind_interdomain),  T(test_close_semantics),
 	T(test_bind_virq_errors), T(test_bind_ipi_and_vcpu), T(test_exhaustion_and_chunks),
 	T(test_out_of_memory),	  T(test_dying_domains),     T(test_reset),
+	T(test_channel_refs),
 };
 const size_t nr_port_tests = sizeof(port_tests) / sizeof(port_tests[0]);

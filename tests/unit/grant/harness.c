@@ -16,6 +16,10 @@
 
 struct domain *dom[NR_TEST_DOMAINS];
 unsigned int live_mappings;
+unsigned int live_structs;
+void (*race_hook)(void);
+static unsigned int frame_refs[NR_FRAMES];
+static bool orphan[NR_FRAMES];
 static unsigned long frames_at_start;
 static int owner[NR_FRAMES]; /* domain id + 1, 0 = none */
 static bool writable[NR_FRAMES];
@@ -29,12 +33,26 @@ static struct fake_map {
 
 void fake_frame_init(void);
 
-struct domain *domain_lookup(domid_t id)
+struct domain *domain_get(domid_t id)
 {
 	for (int i = 0; i < NR_TEST_DOMAINS; i++)
 		if (dom[i] && dom[i]->id == id && !dom[i]->is_dying)
-			return dom[i];
+			return domain_get_ref(dom[i]);
 	return NULL;
+}
+
+/* The real domain_put's contract: the last reference frees what others could reach. */
+void domain_put(struct domain *d)
+{
+	assert_true(d->refcnt > 0);
+	if (--d->refcnt)
+		return;
+	assert_true(d->is_dying);
+	grant_domain_free(d);
+	assert_null(d->grant);
+	free(d->vcpu[0]);
+	free(d);
+	live_structs--;
 }
 
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
@@ -55,14 +73,51 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t
 
 /* ---- The fake memory side ------------------------------------------------ */
 
+/* A test's race window: after a use was taken, before it is put to work (no lock held). */
+static void race(void)
+{
+	void (*hook)(void) = race_hook;
+
+	race_hook = NULL;
+	if (hook)
+		hook();
+}
+
 int gnttab_mm_frame(struct domain *o, xen_pfn_t frame, bool write, mfn_t *mfn)
 {
+	if (o->id == 1)
+		race(); /* dom[1]'s own frame: a copy between its two sides */
 	if (frame >= NR_FRAMES || owner[frame] != o->id + 1)
 		return GNTST_bad_page;
 	if (write && !writable[frame])
 		return GNTST_general_error;
 	*mfn = _mfn(frame);
 	return GNTST_okay;
+}
+
+void gnttab_mm_frame_get(mfn_t mfn)
+{
+	assert_true(mfn_x(mfn) < NR_FRAMES && !orphan[mfn_x(mfn)]);
+	frame_refs[mfn_x(mfn)]++;
+}
+
+void gnttab_mm_frame_put(mfn_t mfn)
+{
+	assert_true(frame_refs[mfn_x(mfn)] > 0);
+	if (!--frame_refs[mfn_x(mfn)] && orphan[mfn_x(mfn)]) {
+		orphan[mfn_x(mfn)] = false;
+		frame_free(mfn, 0);
+	}
+}
+
+bool frame_is_free(mfn_t mfn)
+{
+	return !owner[mfn_x(mfn)] && !orphan[mfn_x(mfn)];
+}
+
+unsigned int frame_uses(mfn_t mfn)
+{
+	return frame_refs[mfn_x(mfn)];
 }
 
 int gnttab_mm_alloc_shared(struct domain *d, mfn_t *mfn, xen_pfn_t *frame)
@@ -86,6 +141,7 @@ int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool r
 {
 	static xen_pfn_t next = WINDOW_BASE;
 
+	race();
 	if (host && va == BAD_GUEST_VA)
 		return GNTST_bad_virt_addr;
 	for (unsigned int i = 0; i < 64; i++) {
@@ -130,29 +186,31 @@ struct domain *harness_domain(domid_t id, unsigned int max_maptrack)
 
 	assert_non_null(d);
 	d->id = id;
+	d->refcnt = 1;
 	d->is_privileged = id == 0;
 	d->max_vcpus = 1;
 	d->vcpu[0] = calloc(1, sizeof(struct vcpu));
 	d->vcpu[0]->domain = d;
 	assert_int_equal(grant_domain_init(d, 0, max_maptrack), 0);
 	dom[id] = d;
+	live_structs++;
 	return d;
 }
 
 void harness_kill(struct domain *d)
 {
 	d->is_dying = true;
-	grant_domain_destroy(d);
-	grant_domain_free(d);
-	assert_null(d->grant);
-	for (unsigned int f = 0; f < NR_FRAMES; f++)
-		if (owner[f] == d->id + 1) {
-			owner[f] = 0;
-			frame_free(_mfn(f), 0);
-		}
-	free(d->vcpu[0]);
 	dom[d->id] = NULL;
-	free(d);
+	grant_domain_destroy(d);
+	for (unsigned int f = 0; f < NR_FRAMES; f++)
+		if (owner[f] == d->id + 1) { /* as mm_release_guest_frame */
+			owner[f] = 0;
+			if (frame_refs[f])
+				orphan[f] = true;
+			else
+				frame_free(_mfn(f), 0);
+		}
+	domain_put(d); /* the existence reference */
 }
 
 mfn_t give_frame(struct domain *d, bool w)
@@ -171,7 +229,11 @@ int harness_setup(void **state)
 	fake_frame_init();
 	memset(owner, 0, sizeof(owner));
 	memset(maps, 0, sizeof(maps));
+	memset(frame_refs, 0, sizeof(frame_refs));
+	memset(orphan, 0, sizeof(orphan));
 	live_mappings = 0;
+	live_structs = 0;
+	race_hook = NULL;
 	frames_at_start = frame_free_count();
 	harness_domain(0, 0);
 	harness_domain(1, 0);
@@ -185,6 +247,9 @@ int harness_teardown(void **state)
 		if (dom[i])
 			harness_kill(dom[i]);
 	assert_int_equal(live_mappings, 0);
+	assert_int_equal(live_structs, 0); /* every reference dropped */
+	for (unsigned int f = 0; f < NR_FRAMES; f++)
+		assert_int_equal(frame_refs[f], 0);
 	assert_int_equal(frame_free_count(), frames_at_start); /* no frame leaked */
 	fake_mem_fini();
 	return 0;

@@ -16,11 +16,20 @@
 
 extern struct domain *dom[NR_TEST_DOMAINS]; /* dom[0] is privileged */
 extern unsigned int live_mappings;	    /* fake mappings currently in place */
+extern unsigned int live_structs;	    /* struct domains not yet freed */
+/*
+ * A race window: called once (then cleared) from the next gnttab_mm_map or
+ * lookup of one of dom[1]'s own frames, i.e. after a grant use was taken
+ * and before it is put to work, with no lock held.
+ */
+extern void (*race_hook)(void);
+bool frame_is_free(mfn_t mfn);	    /* back in the allocator (not owned, not orphaned) */
+unsigned int frame_uses(mfn_t mfn); /* grant uses holding it */
 
 int harness_setup(void **state);
 int harness_teardown(void **state);
 struct domain *harness_domain(domid_t id, unsigned int max_maptrack);
-void harness_kill(struct domain *d);
+void harness_kill(struct domain *d);		   /* destroy, then drop the existence reference */
 mfn_t give_frame(struct domain *d, bool writable); /* a RAM frame owned by d */
 bool mapped_at(struct domain *d, unsigned long va, mfn_t *mfn);
 

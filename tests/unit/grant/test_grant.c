@@ -258,13 +258,113 @@ static void test_dying_granter(void **state)
 	grant(dom[2], 40, 1, page, false);
 	struct gnttab_map_grant_ref op = map(dom[1], 2, 40, RW, VA);
 	assert_int_equal(op.status, GNTST_okay);
+	assert_int_equal(dom[2]->refcnt, 2); /* the mapping holds its granter */
 	harness_kill(dom[2]);
-	/* The mapper's mapping is still there until it unmaps; then nothing is left. */
+	/* The mapping stays, and with it the frame and the granter's struct. */
 	mfn_t m;
 	assert_true(mapped_at(dom[1], VA, &m));
+	assert_int_equal(live_structs, 3);
+	assert_false(frame_is_free(page));
 	assert_int_equal(map(dom[1], 2, 40, RW, VA + 0x1000).status, GNTST_bad_domain);
 	assert_int_equal(unmap(dom[1], op.handle, VA, 0), GNTST_okay);
+	/* The last user let go: frame and struct are gone, nothing is left. */
+	assert_true(frame_is_free(page));
+	assert_int_equal(live_structs, 2);
 	assert_int_equal(live_mappings, 0);
+}
+
+static void test_dying_mapper(void **state)
+{
+	mfn_t page = give_frame(dom[2], true);
+
+	grant(dom[2], 41, 1, page, false);
+	grant(dom[2], 42, 1, page, true);
+	assert_int_equal(map(dom[1], 2, 41, RW, VA).status, GNTST_okay);
+	assert_int_equal(map(dom[1], 2, 42, RO, VA + 0x1000).status, GNTST_okay);
+	assert_int_equal(map(dom[1], 2, 42, GNTMAP_device_map | GNTMAP_readonly, 0).status,
+			 GNTST_okay);
+	assert_int_equal(dom[2]->refcnt, 4);
+	assert_int_equal(frame_uses(page), 3);
+	harness_kill(dom[1]);
+	/* Everything it mapped was unmapped: the granter can revoke, its count is back. */
+	assert_int_equal(live_mappings, 0);
+	assert_int_equal(live_structs, 2);
+	assert_int_equal(dom[2]->refcnt, 1);
+	assert_int_equal(frame_uses(page), 0);
+	assert_true(revoke(dom[2], 41));
+	assert_true(revoke(dom[2], 42));
+}
+
+static mfn_t held;
+
+static void kill_dom2(void)
+{
+	harness_kill(dom[2]);
+	assert_false(frame_is_free(held)); /* the use taken just now holds it */
+	assert_int_equal(frame_uses(held), 1);
+}
+
+/* The granter dies between a map taking its use and the mapping going in. */
+static void test_granter_dies_mid_map(void **state)
+{
+	mfn_t page = give_frame(dom[2], true);
+
+	grant(dom[2], 43, 1, page, false);
+	held = page;
+	race_hook = kill_dom2;
+	struct gnttab_map_grant_ref op = map(dom[1], 2, 43, RW, VA);
+	assert_int_equal(op.status, GNTST_okay);
+	assert_null(dom[2]);
+	assert_int_equal(live_structs, 3);
+	assert_int_equal(unmap(dom[1], op.handle, VA, 0), GNTST_okay);
+	assert_true(frame_is_free(page));
+	assert_int_equal(live_structs, 2);
+}
+
+/* The source's granter dies in the middle of a copy: the bytes still come from its frame. */
+static void test_granter_dies_mid_copy(void **state)
+{
+	mfn_t theirs = give_frame(dom[2], true), mine = give_frame(dom[1], true);
+
+	memcpy(mfn_to_virt(theirs), "still here", 11);
+	grant(dom[2], 44, 1, theirs, true);
+	struct gnttab_copy op = {
+		.source = {.u.ref = 44, .domid = 2},
+		.dest = {.u.gmfn = mfn_x(mine), .domid = DOMID_SELF},
+		.len = 11,
+		.flags = GNTCOPY_source_gref,
+	};
+	held = theirs;
+	race_hook = kill_dom2;
+	gnttab_copy(dom[1]->vcpu[0], &op);
+	assert_int_equal(op.status, GNTST_okay);
+	assert_string_equal(mfn_to_virt(mine), "still here");
+	assert_true(frame_is_free(theirs)); /* the copy was the last user */
+	assert_int_equal(live_structs, 2);
+}
+
+/* Failed operations leave no reference behind. */
+static void test_refs_balanced(void **state)
+{
+	mfn_t page = give_frame(dom[2], true);
+	struct gnttab_query_size qs = {.dom = 2};
+	struct gnttab_setup_table st = {.dom = 2, .nr_frames = 1};
+	xen_pfn_t f;
+
+	grant(dom[2], 45, 1, page, true);
+	assert_int_equal(map(dom[1], 2, 45, RW, VA).status, GNTST_general_error);
+	assert_int_equal(map(dom[1], 2, 46, RO, VA).status, GNTST_general_error);
+	assert_int_equal(map(dom[1], 2, 45, RO, BAD_GUEST_VA).status, GNTST_bad_virt_addr);
+	assert_int_equal(map(dom[1], 2, 1 << 20, RO, VA).status, GNTST_bad_gntref);
+	gnttab_query_size(dom[1]->vcpu[0], &qs);
+	assert_int_equal(qs.status, GNTST_permission_denied);
+	gnttab_setup_table(dom[1]->vcpu[0], &st, &f);
+	assert_int_equal(st.status, GNTST_permission_denied);
+	gnttab_query_size(dom[0]->vcpu[0], &qs);
+	assert_int_equal(qs.status, GNTST_okay);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(dom[i]->refcnt, 1);
+	assert_int_equal(frame_uses(page), 0);
 }
 
 static void test_hypercall_decode(void **state)
@@ -328,6 +428,10 @@ int main(void)
 		T(test_unmap_errors),
 		T(test_maptrack_exhaustion),
 		T(test_copy),
+		T(test_dying_mapper),
+		T(test_granter_dies_mid_map),
+		T(test_granter_dies_mid_copy),
+		T(test_refs_balanced),
 		T(test_dying_granter),
 		T(test_hypercall_decode),
 	};

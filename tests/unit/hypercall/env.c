@@ -94,6 +94,20 @@ struct domain *domain_lookup(domid_t id)
 	return id == other.id ? &other : NULL;
 }
 
+/* References on the two static domains: counted, never freed (tests check the balance). */
+struct domain *domain_get(domid_t id)
+{
+	struct domain *d = domain_lookup(id);
+
+	return d ? domain_get_ref(d) : NULL;
+}
+
+void domain_put(struct domain *d)
+{
+	assert_true(d->refcnt > 0);
+	d->refcnt--;
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	env.shutdowns++;

@@ -73,6 +73,7 @@ static void test_remote_shutdown(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, GVA, 0), 0);
 	assert_ptr_equal(env.shutdown_dom, &other);
 	assert_int_equal(env.shutdown_reason, SHUTDOWN_reboot);
+	assert_int_equal(other.refcnt, 0); /* the call's reference was dropped */
 	s->domain_id = 9;
 	assert_int_equal(hc(v0, __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, GVA, 0),
 			 -XEN_ESRCH);

@@ -35,6 +35,20 @@ struct domain *domain_lookup(domid_t id)
 	return other && other->id == id ? other : NULL;
 }
 
+/* References on `other`: counted, never freed (tests check the balance). */
+struct domain *domain_get(domid_t id)
+{
+	struct domain *t = domain_lookup(id);
+
+	return t ? domain_get_ref(t) : NULL;
+}
+
+void domain_put(struct domain *t)
+{
+	assert_true(t->refcnt > 0);
+	t->refcnt--;
+}
+
 static int setup(void **state)
 {
 	mm_machine_init(4096);
@@ -55,6 +69,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	assert_int_equal(mm_check_isolation(d), 0);
+	assert_int_equal(other->refcnt, 0); /* every call dropped its reference */
 	mm_free_domain(other);
 	other = NULL;
 	mm_free_domain(d);
