@@ -126,6 +126,7 @@ struct xsd_watch {
 
 struct xsd_access {
 	char *path;
+	size_t len;	   /* strlen(path): most paths differ in it, a cheap first test */
 	uint64_t base_gen; /* main-tree generation seen (0: absent) */
 	bool dirty, fire;
 };

@@ -86,10 +86,11 @@ struct xsd_txn *txn_find(struct xsd_conn *c, uint32_t id)
 
 enum xsd_err txn_note(struct xsd_txn *t, const char *path, bool dirty, bool fire)
 {
+	size_t len = strlen(path);
 	struct xs_node *n;
 
 	for (unsigned int i = 0; i < t->nacc; i++) {
-		if (strcmp(t->acc[i].path, path) == 0) {
+		if (t->acc[i].len == len && memcmp(t->acc[i].path, path, len) == 0) {
 			t->acc[i].dirty |= dirty;
 			t->acc[i].fire |= fire;
 			return XSD_OK;
@@ -109,6 +110,7 @@ enum xsd_err txn_note(struct xsd_txn *t, const char *path, bool dirty, bool fire
 	t->acc[t->nacc].path = strdup(path);
 	if (!t->acc[t->nacc].path)
 		return XSD_ENOMEM;
+	t->acc[t->nacc].len = len;
 	t->acc[t->nacc].base_gen = n ? n->gen : 0;
 	t->acc[t->nacc].dirty = dirty;
 	t->acc[t->nacc].fire = fire;
@@ -178,27 +180,49 @@ static enum xsd_err apply_update(struct xsd *d, const struct xsd_access *a, stru
 	return XSD_OK;
 }
 
+/* Dirty accesses, shallowest first, in access order within a level (qsort key). */
+struct by_depth {
+	unsigned int depth, index;
+};
+
+static int by_depth_cmp(const void *a, const void *b)
+{
+	const struct by_depth *x = a, *y = b;
+
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static enum xsd_err commit(struct xsd *d, struct xsd_txn *t)
 {
-	unsigned int maxdepth = 0;
 	enum xsd_err e = XSD_OK;
+	struct by_depth *order;
+	unsigned int n = 0;
 
 	if (!t->cloned)
 		return XSD_OK; /* it only read */
-
+	order = malloc((t->nacc ? t->nacc : 1) * sizeof(*order));
+	if (!order) {
+		xsd_log(d, "transaction commit ran out of memory: not applied");
+		return XSD_ENOMEM;
+	}
 	for (unsigned int i = 0; i < t->nacc; i++) {
-		if (t->acc[i].dirty && !tree_lookup(&t->tree, t->acc[i].path))
+		if (!t->acc[i].dirty)
+			continue;
+		if (!tree_lookup(&t->tree, t->acc[i].path))
 			apply_removal(d, &t->acc[i]);
-		if (depth(t->acc[i].path) > maxdepth)
-			maxdepth = depth(t->acc[i].path);
+		else
+			order[n++] = (struct by_depth){depth(t->acc[i].path), i};
 	}
-	for (unsigned int level = 0; level <= maxdepth; level++) {
-		for (unsigned int i = 0; i < t->nacc && e == XSD_OK; i++) {
-			struct xs_node *src = tree_lookup(&t->tree, t->acc[i].path);
-			if (t->acc[i].dirty && src && depth(t->acc[i].path) == level)
-				e = apply_update(d, &t->acc[i], src);
-		}
+	/* Parents before children, so each update finds (or creates) its parent first. */
+	qsort(order, n, sizeof(*order), by_depth_cmp);
+	for (unsigned int k = 0; k < n && e == XSD_OK; k++) {
+		struct xsd_access *a = &t->acc[order[k].index];
+
+		e = apply_update(d, a, tree_lookup(&t->tree, a->path));
 	}
+	free(order);
 	if (e)
 		xsd_log(d, "transaction commit ran out of memory: partly applied");
 	return e;
