@@ -24,6 +24,7 @@
  * SIF_MULTIBOOT_MOD package).
  */
 #include <hospes/elf.h>
+#include <hospes/event.h>
 #include <hospes/grant.h>
 #include <hospes/lib.h>
 #include <hospes/p2m.h>
@@ -115,8 +116,13 @@ static int fill_start_info(struct build_ctx *c, const struct pv_build_args *a)
 		int rc = gnttab_seed_entry(d, GNTTAB_RESERVED_CONSOLE, 0, si->console.domU.mfn);
 		if (!rc)
 			rc = gnttab_seed_entry(d, GNTTAB_RESERVED_XENSTORE, 0, si->store_mfn);
+		/* The store channel: a port of the domain that dom0's xenstored binds. */
+		struct evtchn_alloc_unbound store = {.dom = DOMID_SELF, .remote_dom = 0};
+		if (!rc)
+			rc = evtchn_alloc_unbound(d, &store);
 		if (rc)
 			return rc;
+		si->store_evtchn = store.port;
 	}
 	si->pt_base = l->pt_start;
 	si->nr_pt_frames = l->nr_pt_frames;

@@ -252,6 +252,7 @@ void domain_destroy(struct domain *d)
 	grant_domain_destroy(d);     /* drop the grant maps it holds, unshare its table */
 	domain_relinquish_memory(d); /* shadows, RAM, foreign maps, p2m, m2p */
 	printk(LOG_INFO "d%u: destroyed\n", d->id);
+	evtchn_send_global_virq(VIRQ_DOM_EXC); /* xenstored releases it (its store port is gone) */
 	domain_put(d);
 }
 
@@ -298,6 +299,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			sched_sleep(d->vcpu[i], pv_system_time(), SCHED_OFFLINE);
+	evtchn_send_global_virq(VIRQ_DOM_EXC);
 	if (domain_shutdown_hook)
 		domain_shutdown_hook(d, reason);
 }

@@ -6,9 +6,9 @@
  * fresh req_id (never 0, which watch events carry); the receive path
  * frames incoming messages and hands each reply to the slot with the same
  * req_id, so replies may come back in any order once several threads have
- * requests in flight.  Senders must be serialised by the caller (one
- * thread at a time writes a whole message); receiving is re-entrant-safe
- * because only the thread that finds its slot done returns.
+ * requests in flight.  One thread at a time writes a whole message (the
+ * `sending` flag; a thread finding it set waits); receiving is
+ * re-entrant-safe because only the thread that finds its slot done returns.
  *
  * Errors come back as names ("ENOENT"); they are turned into negative Xen
  * error numbers here, so callers compare with -XEN_ENOENT.
@@ -201,9 +201,13 @@ int xenbus_request(struct xenbus *xb, uint32_t type, uint32_t tx, const char *co
 		h.req_id = ++xb->next_req_id;
 	} while (h.req_id == 0);
 	*p = (struct xenbus_pending){true, false, h.req_id, 0, 0, reply, size, ""};
+	while (xb->sending && !xb->broken) /* another thread's message is half written */
+		make_progress(xb);
+	xb->sending = true;
 	rc = send_bytes(xb, &h, sizeof(h));
 	for (unsigned int i = 0; i < n && rc == 0; i++)
 		rc = send_bytes(xb, pieces[i], lens[i]);
+	xb->sending = false;
 	while (rc == 0 && !p->done && !xb->broken)
 		make_progress(xb);
 	if (rc == 0)

@@ -69,6 +69,7 @@ struct xenbus {
 	struct xenbus_watch *watches;
 	struct xenbus_event *ev_head, *ev_tail;
 	bool broken;
+	bool sending; /* a thread is writing a request: others wait their turn */
 };
 
 void xenbus_init(struct xenbus *xb, struct xenstore_domain_interface *intf, void (*notify)(void *),

@@ -95,8 +95,12 @@ static void test_time_and_threads(void)
 	check(worker_ran == 7, "thread ran");
 }
 
+int ipc_main(int argc, char **argv); /* pvguest/apps/ipc */
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "ipc") == 0)
+		return ipc_main(argc - 2, argv + 2); /* "domU ipc ping|pong PEER" */
 	printf("pvguest demo: %d argument(s)%s%s\n", argc, argc > 1 ? ", first " : "",
 	       argc > 1 ? argv[1] : "");
 	test_stdio();

@@ -60,6 +60,18 @@ bool xsd_poll(struct xsd *d);
 /* The hypervisor says `domid` died: as XS_RELEASE (nodes, watches gone). */
 void xsd_domain_gone(struct xsd *d, uint16_t domid);
 
+/*
+ * dom0's toolstack API (pvguest/dom0/xenstore.c, where the daemon runs as
+ * a thread of dom0): hand a new domain's store page (its grant entry 1,
+ * GNTTAB_RESERVED_XENSTORE; `store_gfn` is its frame, for the record) and
+ * its store event channel (an unbound port of the domain for dom0) to the
+ * daemon, or take them back.  Both go over the wire as XS_INTRODUCE /
+ * XS_RELEASE from dom0's own connection, so they block the calling thread
+ * until the daemon answers.  0 or a negative Xen error.
+ */
+int xs_introduce_domain(uint16_t domid, unsigned long store_gfn, uint32_t port);
+int xs_release_domain(uint16_t domid);
+
 /* Statistics for tests and the toolstack. */
 unsigned int xsd_node_count(struct xsd *d);
 unsigned long xsd_dropped_events(struct xsd *d);

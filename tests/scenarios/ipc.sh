@@ -1,0 +1,53 @@
+#!/bin/bash
+# Inter-domain communication between real domains (issue 5), one QEMU boot:
+# dom0 (pvguest-dom0, command line "ipctest") hosts xenstored and runs its
+# ipctest at init level DOMAINS; the hypervisor builds two domUs from
+# "domU ipc ..." modules (pvguest/apps/ipc).  dom0 gives both a XenStore
+# home and introduces them; pong (d2) grants ping (d1) a page and an event
+# channel and publishes them in XenStore; ping finds them, checks XenStore's
+# EACCES and the grant table's refusal of an entry not meant for it, then
+# the two bounce a counter 1000 times.  dom0 collects both verdicts,
+# releases both domains and powers off: selftest=guest makes that the QEMU
+# verdict.  Every "ok" line is computed inside a domain; this script also
+# requires each expected line to be present.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+logdir=$BUILD/test-logs/ipc
+mkdir -p "$logdir"
+log=$logdir/ipc.log
+status=0
+
+tests/run/qemu-run.sh --direct --mem 192 --timeout 120 \
+	--cmdline "console=com1 selftest=guest" \
+	--module "$BUILD/guests/pvguest-dom0 ipctest" \
+	--module "$BUILD/guests/pvguest-domU domU ipc ping 2" \
+	--module "$BUILD/guests/pvguest-domU domU ipc pong 1" --log "$log"
+rc=$?
+
+# Every TAP line a domain printed, with the domain as a prefix.
+sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - d\1: \4/p' "$log" | tr -d '\r'
+grep -q '^(d[0-9]) not ok' "$log" && status=1
+
+# expect DOM TEXT: that domain printed the ok line (so a missing line fails).
+expect() {
+	if tr -d '\r' <"$log" | grep -qxF "(d$1) ok - $2"; then :; else
+		echo "not ok - d$1 never printed: ok - $2"; status=1; fi
+}
+expect 1 "ipc xenstore: reading another domain's node is EACCES"
+expect 1 "ipc xenstore: writing dom0's node is EACCES"
+expect 1 "ipc grant: mapping an entry granted to another domain is GNTST_general_error"
+expect 1 "ipc ping-pong: every round trip over the granted page"
+expect 2 "ipc pong: entry in use while mapped (GTF_reading)"
+expect 0 "ipctest: d1 reports pass"
+expect 0 "ipctest: d2 reports pass"
+expect 0 "ipctest: d2 released: its home is gone"
+expect 0 "ipctest: d0 xenstored still serves dom0"
+if [ "$rc" = 0 ] && grep -q '^(d0) ipctest: 0 failure(s)' "$log"; then
+	echo "ok - ipc: dom0 powered off with the pass verdict"
+else
+	echo "not ok - ipc: verdict (qemu-run status $rc, log $log)"
+	tail -n 12 "$log" | sed 's/^/#   /'
+	status=1
+fi
+exit $status
