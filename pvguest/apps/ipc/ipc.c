@@ -10,8 +10,10 @@
  * sends, pong answers ack = seq and sends back.  On the way ping checks
  * that XenStore refuses what it may not do (EACCES) and that a grant meant
  * for another domain can't be mapped.  Each check prints a TAP line
- * computed here; the verdict goes to data/result for dom0.
+ * computed here; the verdict goes to data/result for dom0.  "ping PEER
+ * bench" also prints `bench` lines (tests/bench/ipc.sh).
  */
+#include <asm/arch.h>
 #include <asm/hypercall.h>
 #include <core/evtchn.h>
 #include <core/kernel.h>
@@ -29,6 +31,7 @@
 #define GRANT_REF 10 /* the entry pong grants ping */
 #define WAIT_NS	  (20ULL * 1000 * 1000)
 #define WAIT_MAX  500 /* x 20 ms */
+#define BENCH_OPS 200
 
 struct shared_page {
 	volatile uint32_t seq, ack;
@@ -162,7 +165,45 @@ static void check_refusals(struct xenbus *xb)
 	      "grant: mapping an entry granted to another domain is GNTST_general_error");
 }
 
-static int ping(struct xenbus *xb)
+/*
+ * Costs per operation (instructions under QEMU -icount, where rdtsc counts
+ * them; tests/bench/ipc.sh): grant map+unmap of pong's entry, a 4 KiB
+ * grant copy from it, a XenStore read round trip.  Each result is checked.
+ */
+static void bench(struct xenbus *xb, grant_ref_t ref)
+{
+	unsigned long va = xenbus_map_va(), pfn = pages_alloc(1), id;
+	int bad = pfn == NO_PFN;
+	uint64_t t0 = rdtsc();
+
+	for (int i = 0; i < BENCH_OPS && !bad; i++) {
+		struct gnttab_map_grant_ref m = {.host_addr = va,
+						 .flags = GNTMAP_host_map,
+						 .ref = ref,
+						 .dom = (domid_t)peer};
+		bad |= grant_op(GNTTABOP_map_grant_ref, &m) || m.status != GNTST_okay;
+		struct gnttab_unmap_grant_ref u = {.host_addr = va, .handle = m.handle};
+		bad |= grant_op(GNTTABOP_unmap_grant_ref, &u) || u.status != GNTST_okay;
+	}
+	uint64_t t1 = rdtsc();
+	for (int i = 0; i < BENCH_OPS && !bad; i++) {
+		struct gnttab_copy c = {.source = {.u.ref = ref, .domid = (domid_t)peer},
+					.dest = {.u.gmfn = pfn_to_mfn(pfn), .domid = DOMID_SELF},
+					.len = 4096,
+					.flags = GNTCOPY_source_gref};
+		bad |= grant_op(GNTTABOP_copy, &c) || c.status != GNTST_okay;
+	}
+	uint64_t t2 = rdtsc();
+	for (int i = 0; i < BENCH_OPS && !bad; i++)
+		bad |= xenbus_read_ulong(xb, 0, "domid", &id) || id != (unsigned long)me;
+	uint64_t t3 = rdtsc();
+	check(!bad, "bench: every map, unmap, copy and read succeeded");
+	printf("bench ipc_grant_map_unmap %lu\n", (unsigned long)((t1 - t0) / BENCH_OPS));
+	printf("bench ipc_grant_copy_4k %lu\n", (unsigned long)((t2 - t1) / BENCH_OPS));
+	printf("bench ipc_xenstore_read %lu\n", (unsigned long)((t3 - t2) / BENCH_OPS));
+}
+
+static int ping(struct xenbus *xb, bool do_bench)
 {
 	unsigned long ref, port;
 
@@ -184,17 +225,22 @@ static int ping(struct xenbus *xb)
 		return 1;
 	evtchn_set_handler(bind.local_port, chan_event, NULL);
 	struct shared_page *page = (struct shared_page *)map.host_addr;
-	uint64_t t0 = clock_now_ns();
+	uint64_t t0 = clock_now_ns(), c0 = rdtsc();
 	for (uint32_t i = 1; i <= ROUNDS; i++) {
 		page->seq = i;
 		notify(bind.local_port);
 		while (page->ack != i)
 			xs_event_wait(&chan_ev);
 	}
-	uint64_t ns = (clock_now_ns() - t0) / ROUNDS;
+	uint64_t ns = (clock_now_ns() - t0) / ROUNDS, cycles = (rdtsc() - c0) / ROUNDS;
 	printf("ipc: %u round trips, %lu ns each\n", ROUNDS, (unsigned long)ns);
 	check(page->ack == ROUNDS, "ping-pong: every round trip over the granted page");
-	check(wait_number(xb, "checked", &ref) == 0, "ping: pong saw its entry in use");
+	if (do_bench)
+		printf("bench ipc_evtchn_roundtrip %lu\n", (unsigned long)cycles);
+	unsigned long checked;
+	check(wait_number(xb, "checked", &checked) == 0, "ping: pong saw its entry in use");
+	if (do_bench)
+		bench(xb, (grant_ref_t)ref);
 	struct gnttab_unmap_grant_ref un = {.host_addr = map.host_addr, .handle = map.handle};
 	check(grant_op(GNTTABOP_unmap_grant_ref, &un) == 0 && un.status == GNTST_okay,
 	      "ping: unmapped pong's page");
@@ -206,8 +252,8 @@ int ipc_main(int argc, char **argv)
 	struct xenbus *xb = xenbus_self();
 	char path[64];
 
-	if (argc != 3 || !xb || (strcmp(argv[1], "ping") && strcmp(argv[1], "pong"))) {
-		printf("usage: ipc ping|pong PEER (needs a store ring)\n");
+	if (argc < 3 || argc > 4 || !xb || (strcmp(argv[1], "ping") && strcmp(argv[1], "pong"))) {
+		printf("usage: ipc ping|pong PEER [bench] (needs a store ring)\n");
 		return 1;
 	}
 	peer = atoi(argv[2]);
@@ -219,7 +265,7 @@ int ipc_main(int argc, char **argv)
 	if (!strcmp(argv[1], "pong"))
 		pong(xb);
 	else
-		ping(xb);
+		ping(xb, argc == 4 && !strcmp(argv[3], "bench"));
 	data_path(path, sizeof(path), me, "result");
 	xenbus_write(xb, 0, path, failures ? "fail" : "pass");
 	printf("ipc %s: %d failure(s)\n", argv[1], failures);
