@@ -36,6 +36,8 @@ expect() {
 }
 expect 1 "ipc xenstore: reading another domain's node is EACCES"
 expect 1 "ipc xenstore: writing dom0's node is EACCES"
+expect 1 "ipc xenstore: an unknown request type is ENOSYS"
+expect 1 "ipc xenstore: a malformed path is EINVAL"
 expect 1 "ipc grant: mapping an entry granted to another domain is GNTST_general_error"
 expect 1 "ipc ping-pong: every round trip over the granted page"
 expect 2 "ipc pong: entry in use while mapped (GTF_reading)"

@@ -160,6 +160,15 @@ static void check_refusals(struct xenbus *xb)
 	data_path(path, sizeof(path), peer, "intruder");
 	check(xenbus_write(xb, 0, path, "x") == -XEN_EACCES,
 	      "xenstore: writing into a read-only grant of a directory is EACCES");
+	/* Malformed requests get error replies, and the daemon goes on serving us. */
+	const char *junk = "x";
+	uint32_t one = 1;
+	check(xenbus_request(xb, 9999, 0, &junk, &one, 1, NULL, 0) == -XEN_ENOSYS,
+	      "xenstore: an unknown request type is ENOSYS");
+	check(xenbus_request(xb, XS_READ, 0, &junk, &one, 1, NULL, 0) == -XEN_EINVAL,
+	      "xenstore: a path without its NUL is EINVAL");
+	check(xenbus_read(xb, 0, "/bad//path", buf, sizeof(buf)) == -XEN_EINVAL,
+	      "xenstore: a malformed path is EINVAL");
 	/* Entry 1 of the peer is its store ring, granted to dom0, not to us. */
 	check(grant_op(GNTTABOP_map_grant_ref, &bad) == 0 && bad.status == GNTST_general_error,
 	      "grant: mapping an entry granted to another domain is GNTST_general_error");
