@@ -94,6 +94,16 @@ void hw_outl(uint16_t port, uint32_t v)
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+uint32_t mmio_read32(volatile void *base, uint32_t off)
+{
+	return *(volatile uint32_t *)((volatile uint8_t *)base + off);
+}
+
+void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)((volatile uint8_t *)base + off) = v;
+}
+
 volatile void *hw_map_mmio(uint64_t maddr, size_t len)
 {
 	uint64_t first = maddr >> PAGE_SHIFT, last = (maddr + len - 1) >> PAGE_SHIFT;
@@ -131,6 +141,12 @@ void *hw_dma_alloc(size_t len, uint64_t *bus)
 	memset(p, 0, n * PAGE_SIZE);
 	*bus = (uint64_t)mfn << PAGE_SHIFT;
 	return p;
+}
+
+void hw_dma_free(void *p, size_t len)
+{
+	if (p && !pages_free((uintptr_t)p >> PAGE_SHIFT, PFN_UP(len)))
+		hw_log("hw: freeing DMA memory %p that is not allocated\n", p);
 }
 
 uint64_t hw_virt_to_bus(const void *p)

@@ -40,6 +40,7 @@ volatile void *hw_map_mmio(uint64_t maddr, size_t len);
 /* Zeroed, page-aligned memory, contiguous in machine memory; *bus is the
  * address a device uses for its first byte.  NULL when out of memory. */
 void *hw_dma_alloc(size_t len, uint64_t *bus);
+void hw_dma_free(void *p, size_t len);
 /* The device address of any byte of dom0's RAM (buffers handed in by
  * callers).  Contiguous only within one page. */
 uint64_t hw_virt_to_bus(const void *p);
@@ -55,16 +56,10 @@ void hw_wait(void);
 
 void hw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Register accessors for a mapped register block. */
-static inline uint32_t mmio_read32(volatile void *base, uint32_t off)
-{
-	return *(volatile uint32_t *)((volatile uint8_t *)base + off);
-}
-
-static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
-{
-	*(volatile uint32_t *)((volatile uint8_t *)base + off) = v;
-}
+/* 32-bit register accesses in a block hw_map_mmio() returned (functions,
+ * so the host's fake devices see every access, e.g. write-1-to-clear). */
+uint32_t mmio_read32(volatile void *base, uint32_t off);
+void mmio_write32(volatile void *base, uint32_t off, uint32_t v);
 
 /* Waits until (register off & mask) == want, or timeout_ns passes;
  * true if it got there. */

@@ -24,6 +24,8 @@ static struct {
 	unsigned int eois;
 } irqs[IRQS_MAX];
 static char log_lines[LOG_LINES][160];
+static void *dma[256];
+static unsigned int ndma;
 static unsigned int nlog;
 
 void fake_hw_reset(void)
@@ -32,6 +34,8 @@ void fake_hw_reset(void)
 	io_denied = false;
 	nlog = 0;
 	memset(irqs, 0, sizeof(irqs));
+	while (ndma)
+		free(dma[--ndma]);
 }
 
 void fake_hw_add(struct fake_model *m)
@@ -117,6 +121,36 @@ volatile void *hw_map_mmio(uint64_t maddr, size_t len)
 	return NULL;
 }
 
+static struct fake_model *mmio_owner(volatile void *p)
+{
+	for (unsigned int i = 0; i < nmodels; i++) {
+		struct fake_model *m = models[i];
+		uintptr_t a = (uintptr_t)p, lo = (uintptr_t)m->mmio;
+		if (m->mmio && a >= lo && a < lo + m->mmio_len)
+			return m;
+	}
+	return NULL;
+}
+
+uint32_t mmio_read32(volatile void *base, uint32_t off)
+{
+	volatile uint8_t *p = (volatile uint8_t *)base + off;
+	struct fake_model *m = mmio_owner(p);
+	if (m && m->mmio_read)
+		return m->mmio_read(m, (uint32_t)((uintptr_t)p - (uintptr_t)m->mmio));
+	return *(volatile uint32_t *)p;
+}
+
+void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
+{
+	volatile uint8_t *p = (volatile uint8_t *)base + off;
+	struct fake_model *m = mmio_owner(p);
+	if (m && m->mmio_write)
+		m->mmio_write(m, (uint32_t)((uintptr_t)p - (uintptr_t)m->mmio), v);
+	else
+		*(volatile uint32_t *)p = v;
+}
+
 void *hw_dma_alloc(size_t len, uint64_t *bus)
 {
 	size_t rounded = (len + 4095) & ~(size_t)4095;
@@ -125,7 +159,21 @@ void *hw_dma_alloc(size_t len, uint64_t *bus)
 		return NULL;
 	memset(p, 0, rounded);
 	*bus = (uint64_t)(uintptr_t)p;
+	if (ndma < 256)
+		dma[ndma++] = p;
 	return p;
+}
+
+void hw_dma_free(void *p, size_t len)
+{
+	for (unsigned int i = 0; i < ndma; i++) {
+		if (dma[i] == p) {
+			free(p);
+			dma[i] = dma[--ndma];
+			return;
+		}
+	}
+	hw_log("fake: freeing DMA memory %p (+%zu) that is not allocated\n", p, len);
 }
 
 uint64_t hw_virt_to_bus(const void *p)

@@ -21,6 +21,9 @@ struct fake_model {
 	uint64_t mmio_base;
 	size_t mmio_len;
 	void *mmio; /* host memory behind [mmio_base, mmio_base + mmio_len) */
+	/* Register accesses at offset off of the window; NULL: plain memory. */
+	uint32_t (*mmio_read)(struct fake_model *m, uint32_t off);
+	void (*mmio_write)(struct fake_model *m, uint32_t off, uint32_t v);
 	void (*step)(struct fake_model *m);
 	void *ctx;
 };

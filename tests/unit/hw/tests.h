@@ -8,5 +8,8 @@
 struct CMUnitTest;
 extern const struct CMUnitTest pci_tests[];
 extern const size_t pci_ntests;
+extern const struct CMUnitTest ahci_tests[];
+extern const size_t ahci_ntests;
+int ahci_teardown(void **state);
 
 #endif

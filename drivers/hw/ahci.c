@@ -1,0 +1,519 @@
+/*
+ * AHCI: the HBA's registers at ABAR (PCI BAR 5), one register block per
+ * port at 0x100 + 0x80 * port, and three structures in memory per port
+ * that the HBA reads and writes by DMA:
+ *
+ *   command list  32 headers of 32 bytes (1 KiB aligned): per slot the
+ *                 FIS length, the direction, how many PRDs, the table;
+ *   command table per slot: the command FIS (Register H2D, 20 bytes) at
+ *                 0, then at 0x80 the PRD table, one entry per
+ *                 physically contiguous piece of the buffer (address,
+ *                 byte count - 1);
+ *   received FIS  256 bytes where the HBA copies the disk's answers.
+ *
+ * Issuing a command: fill the slot's header and table, then set the
+ * slot's bit in PxCI (and first in PxSACT for an NCQ command).  The HBA
+ * clears PxCI when the command has been sent and accepted; an NCQ
+ * command is finished when the disk clears its PxSACT bit (Set Device
+ * Bits FIS), any other command when its PxCI bit clears.  So a slot is
+ * done when its bit is in neither register: one rule for both kinds.
+ *
+ * Several commands are in flight at once: NCQ commands (READ/WRITE FPDMA
+ * QUEUED, the tag is the slot) when the HBA (CAP.SNCQ) and the disk
+ * (IDENTIFY word 76) both support it, otherwise several DMA EXT commands
+ * in consecutive slots, which the HBA runs in order.  The two kinds are
+ * never in flight together (SATA forbids it): a flush waits for the
+ * queue to drain.
+ *
+ * Errors: PxIS.TFES (the disk set ERR) or a host bus error fails every
+ * command still in its slot with -EIO and restarts the port (stop, clear
+ * PxSERR and PxIS, start).  A command that does not finish in
+ * AHCI_TIMEOUT_NS fails the same way with -ETIMEDOUT.
+ *
+ * Interrupts only note that something happened and wake the waiter (see
+ * hw.h); completions are always found by ahci_poll() in thread context,
+ * which clears the device's status before the EOI so a level-triggered
+ * line does not fire again at once.
+ */
+#include "ahci.h"
+#include "hw.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* HBA registers */
+#define HBA_CAP		  0x00
+#define HBA_GHC		  0x04
+#define HBA_IS		  0x08
+#define HBA_PI		  0x0c
+#define CAP_NCS(c)	  ((((c) >> 8) & 0x1f) + 1)
+#define CAP_SNCQ	  (1u << 30)
+#define CAP_S64A	  (1u << 31)
+#define GHC_HR		  (1u << 0)
+#define GHC_IE		  (1u << 1)
+#define GHC_AE		  (1u << 31)
+/* Port registers */
+#define PX_CLB		  0x00
+#define PX_CLBU		  0x04
+#define PX_FB		  0x08
+#define PX_FBU		  0x0c
+#define PX_IS		  0x10
+#define PX_IE		  0x14
+#define PX_CMD		  0x18
+#define PX_TFD		  0x20
+#define PX_SIG		  0x24
+#define PX_SSTS		  0x28
+#define PX_SERR		  0x30
+#define PX_SACT		  0x34
+#define PX_CI		  0x38
+#define CMD_ST		  (1u << 0)
+#define CMD_SUD		  (1u << 1)
+#define CMD_POD		  (1u << 2)
+#define CMD_FRE		  (1u << 4)
+#define CMD_FR		  (1u << 14)
+#define CMD_CR		  (1u << 15)
+#define IS_DHRS		  (1u << 0)
+#define IS_PSS		  (1u << 1)
+#define IS_SDBS		  (1u << 3)
+#define IS_ERRORS	  0x78000000u /* TFES, HBFS, HBDS, IFS */
+#define TFD_BUSY	  0x88u	      /* BSY | DRQ */
+#define SIG_DISK	  0x00000101u
+#define SSTS_DET_PHY	  3
+/* ATA */
+#define ATA_READ_DMA_EXT  0x25
+#define ATA_WRITE_DMA_EXT 0x35
+#define ATA_READ_FPDMA	  0x60
+#define ATA_WRITE_FPDMA	  0x61
+#define ATA_FLUSH_EXT	  0xea
+#define ATA_IDENTIFY	  0xec
+#define ATA_DEV_LBA	  0x40
+#define FIS_H2D		  0x27
+
+struct ahci_cmd_header {
+	uint16_t flags; /* CFL (dwords) 4:0, W bit 6 */
+	uint16_t prdtl;
+	uint32_t prdbc;
+	uint64_t ctba;
+	uint32_t reserved[4];
+};
+
+struct ahci_prd {
+	uint64_t dba;
+	uint32_t reserved;
+	uint32_t dbc; /* byte count - 1, bit 31: interrupt */
+};
+
+struct ahci_cmd_table {
+	uint8_t cfis[64];
+	uint8_t acmd[16];
+	uint8_t reserved[48];
+	struct ahci_prd prd[AHCI_PRDS];
+};
+
+_Static_assert(sizeof(struct ahci_cmd_header) == 32, "command header");
+_Static_assert(sizeof(struct ahci_cmd_table) % 128 == 0, "command table alignment");
+
+#define AHCI_IDENTIFY 3 /* internal op next to enum ahci_op */
+
+static volatile void *port_regs(struct ahci_hba *hba, unsigned int n)
+{
+	return (volatile uint8_t *)hba->abar + 0x100 + 0x80 * n;
+}
+
+static bool is_queued(const struct ahci_port *p, int op)
+{
+	return p->ncq && (op == AHCI_READ || op == AHCI_WRITE);
+}
+
+static void fis_h2d(uint8_t *f, uint8_t cmd, uint64_t lba, uint16_t count, uint16_t features)
+{
+	memset(f, 0, 20);
+	f[0] = FIS_H2D;
+	f[1] = 0x80; /* C: a command */
+	f[2] = cmd;
+	f[3] = features & 0xff;
+	for (int i = 0; i < 3; i++) {
+		f[4 + i] = (lba >> (8 * i)) & 0xff;
+		f[8 + i] = (lba >> (24 + 8 * i)) & 0xff;
+	}
+	f[7] = cmd == ATA_IDENTIFY ? 0 : ATA_DEV_LBA;
+	f[11] = features >> 8;
+	f[12] = count & 0xff;
+	f[13] = count >> 8;
+}
+
+/* PRDs for len bytes at buf, one per run of device-contiguous pages;
+ * the number used, or -EINVAL if they do not fit. */
+static int build_prds(struct ahci_prd *prd, const uint8_t *buf, uint32_t len)
+{
+	int n = 0;
+	while (len) {
+		uint32_t chunk = 4096 - ((uintptr_t)buf & 4095);
+		chunk = chunk < len ? chunk : len;
+		uint64_t bus = hw_virt_to_bus(buf);
+		if (n && prd[n - 1].dba + prd[n - 1].dbc + 1 == bus) {
+			prd[n - 1].dbc += chunk;
+		} else {
+			if (n == AHCI_PRDS)
+				return -EINVAL;
+			prd[n++] = (struct ahci_prd){.dba = bus, .dbc = chunk - 1};
+		}
+		buf += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+
+static int check_req(const struct ahci_port *p, const struct ahci_req *r)
+{
+	if (r->op == AHCI_FLUSH)
+		return 0;
+	if (r->count == 0 || r->count > AHCI_MAX_SECTORS || !r->buf || ((uintptr_t)r->buf & 1))
+		return -EINVAL;
+	if ((int)r->op == AHCI_IDENTIFY)
+		return r->count == 1 ? 0 : -EINVAL;
+	if (r->op != AHCI_READ && r->op != AHCI_WRITE)
+		return -EINVAL;
+	if (r->lba >= p->sectors || r->count > p->sectors - r->lba)
+		return -EINVAL;
+	return 0;
+}
+
+/* The command FIS of r in slot s. */
+static void build_fis(struct ahci_port *p, const struct ahci_req *r, unsigned int s, uint8_t *f)
+{
+	bool w = r->op == AHCI_WRITE;
+	if (is_queued(p, r->op))
+		fis_h2d(f, w ? ATA_WRITE_FPDMA : ATA_READ_FPDMA, r->lba, (uint16_t)(s << 3),
+			(uint16_t)r->count);
+	else if ((int)r->op == AHCI_IDENTIFY)
+		fis_h2d(f, ATA_IDENTIFY, 0, 0, 0);
+	else if (r->op == AHCI_FLUSH)
+		fis_h2d(f, ATA_FLUSH_EXT, 0, 0, 0);
+	else
+		fis_h2d(f, w ? ATA_WRITE_DMA_EXT : ATA_READ_DMA_EXT, r->lba, (uint16_t)r->count, 0);
+}
+
+static int free_slot(const struct ahci_port *p, bool queued)
+{
+	uint32_t all = p->hba->nslots == 32 ? ~0u : (1u << p->hba->nslots) - 1;
+	uint32_t free = ~p->busy & all;
+	if (!free || (p->busy && queued == p->nonq_busy))
+		return -EBUSY;
+	return __builtin_ctz(free);
+}
+
+int ahci_submit(struct ahci_port *p, struct ahci_req *r)
+{
+	int rc = check_req(p, r);
+	if (rc)
+		return rc;
+	bool queued = is_queued(p, r->op);
+	int s = free_slot(p, queued);
+	if (s < 0)
+		return s;
+	struct ahci_cmd_table *t = &p->tables[s];
+	int nprd = 0;
+	if (r->op != AHCI_FLUSH) {
+		nprd = build_prds(t->prd, r->buf, r->count * AHCI_SECTOR);
+		if (nprd < 0)
+			return nprd;
+	}
+	build_fis(p, r, (unsigned int)s, t->cfis);
+	struct ahci_cmd_header *h = &p->list[s];
+	h->flags = 5 | (r->op == AHCI_WRITE ? 1u << 6 : 0);
+	h->prdtl = (uint16_t)nprd;
+	h->prdbc = 0;
+	h->ctba = p->tables_bus + (uint64_t)s * sizeof(*t);
+	r->status = 1;
+	p->slot[s] = r;
+	p->busy |= 1u << s;
+	p->nonq_busy = !queued;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* tables before the doorbell */
+	if (queued)
+		mmio_write32(p->regs, PX_SACT, 1u << s);
+	mmio_write32(p->regs, PX_CI, 1u << s);
+	return 0;
+}
+
+static void complete(struct ahci_port *p, unsigned int s, int status)
+{
+	struct ahci_req *r = p->slot[s];
+	p->slot[s] = NULL;
+	p->busy &= ~(1u << s);
+	if (status)
+		p->errors++;
+	else
+		p->completed++;
+	r->status = status;
+}
+
+static int port_stop(struct ahci_port *p)
+{
+	uint32_t cmd = mmio_read32(p->regs, PX_CMD);
+	mmio_write32(p->regs, PX_CMD, cmd & ~CMD_ST);
+	if (!hw_poll32(p->regs, PX_CMD, CMD_CR, 0, HW_MS(500)))
+		return -ETIMEDOUT;
+	mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) & ~CMD_FRE);
+	return hw_poll32(p->regs, PX_CMD, CMD_FR, 0, HW_MS(500)) ? 0 : -ETIMEDOUT;
+}
+
+static int port_start(struct ahci_port *p)
+{
+	mmio_write32(p->regs, PX_SERR, ~0u);
+	mmio_write32(p->regs, PX_IS, ~0u);
+	mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) | CMD_FRE | CMD_SUD | CMD_POD);
+	if (!hw_poll32(p->regs, PX_TFD, TFD_BUSY, 0, HW_MS(1000)))
+		return -ETIMEDOUT;
+	mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) | CMD_ST);
+	return 0;
+}
+
+/* Fails every command still in a slot and restarts the port. */
+static void port_recover(struct ahci_port *p, int status)
+{
+	hw_log("ahci port %u: %s (tfd %#x serr %#x), %d commands failed\n", p->no,
+	       status == -ETIMEDOUT ? "timeout" : "error", mmio_read32(p->regs, PX_TFD),
+	       mmio_read32(p->regs, PX_SERR), __builtin_popcount(p->busy));
+	for (unsigned int s = 0; s < AHCI_SLOTS; s++)
+		if (p->busy & (1u << s))
+			complete(p, s, status);
+	if (port_stop(p) || port_start(p))
+		hw_log("ahci port %u: does not restart\n", p->no);
+}
+
+static void port_poll(struct ahci_port *p)
+{
+	uint32_t is = mmio_read32(p->regs, PX_IS);
+	mmio_write32(p->regs, PX_IS, is);
+	uint32_t pending = mmio_read32(p->regs, PX_CI) | mmio_read32(p->regs, PX_SACT);
+	uint32_t done = p->busy & ~pending;
+	for (unsigned int s = 0; done; s++, done >>= 1)
+		if (done & 1)
+			complete(p, s, 0);
+	if (is & IS_ERRORS)
+		port_recover(p, -EIO);
+}
+
+void ahci_poll(struct ahci_hba *hba)
+{
+	uint32_t is = mmio_read32(hba->abar, HBA_IS);
+	for (unsigned int n = 0; n < AHCI_PORTS; n++)
+		if (hba->port[n] && (hba->port[n]->busy || (is & (1u << n))))
+			port_poll(hba->port[n]);
+	mmio_write32(hba->abar, HBA_IS, is);
+	if (hba->irq && is)
+		hw_irq_eoi(hba->irq_line);
+}
+
+void ahci_irq(void *hba)
+{
+	((struct ahci_hba *)hba)->irqs++;
+}
+
+int ahci_enable_irq(struct ahci_hba *hba, unsigned int line)
+{
+	int rc = hw_irq_bind(line, ahci_irq, hba);
+	if (rc)
+		return rc;
+	hba->irq = true;
+	hba->irq_line = line;
+	mmio_write32(hba->abar, HBA_GHC, mmio_read32(hba->abar, HBA_GHC) | GHC_IE);
+	return 0;
+}
+
+/* Waits for reqs[0..n) to finish; the first error, or 0. */
+static int wait_reqs(struct ahci_port *p, struct ahci_req *reqs, int n)
+{
+	uint64_t deadline = hw_now_ns() + AHCI_TIMEOUT_NS;
+	for (;;) {
+		ahci_poll(p->hba);
+		int i = 0;
+		while (i < n && reqs[i].status <= 0)
+			i++;
+		if (i == n)
+			break;
+		if (hw_now_ns() > deadline) {
+			port_recover(p, -ETIMEDOUT);
+			break;
+		}
+		hw_wait();
+	}
+	for (int i = 0; i < n; i++)
+		if (reqs[i].status)
+			return reqs[i].status;
+	return 0;
+}
+
+/* Submits r, waiting (bounded) while every slot is taken. */
+static int submit_waiting(struct ahci_port *p, struct ahci_req *r)
+{
+	uint64_t deadline = hw_now_ns() + AHCI_TIMEOUT_NS;
+	int rc;
+	while ((rc = ahci_submit(p, r)) == -EBUSY && hw_now_ns() < deadline) {
+		hw_wait();
+		ahci_poll(p->hba);
+	}
+	return rc;
+}
+
+static int do_rw(struct ahci_port *p, int op, uint64_t lba, uint8_t *buf, uint32_t count)
+{
+	struct ahci_req reqs[8];
+	while (count) {
+		int n = 0, rc = 0;
+		while (count && n < 8) {
+			uint32_t c = count < AHCI_MAX_SECTORS ? count : AHCI_MAX_SECTORS;
+			reqs[n] = (struct ahci_req){.op = op, .lba = lba, .count = c, .buf = buf};
+			rc = n ? ahci_submit(p, &reqs[n]) : submit_waiting(p, &reqs[n]);
+			if (rc)
+				break;
+			n++;
+			lba += c;
+			buf += c * AHCI_SECTOR;
+			count -= c;
+		}
+		int wrc = wait_reqs(p, reqs, n);
+		if (rc && rc != -EBUSY)
+			return rc;
+		if (wrc)
+			return wrc;
+	}
+	return 0;
+}
+
+int ahci_rw(struct ahci_port *p, uint64_t lba, void *buf, uint32_t count, bool write)
+{
+	if (lba >= p->sectors || count > p->sectors - lba)
+		return -EINVAL;
+	return do_rw(p, write ? AHCI_WRITE : AHCI_READ, lba, buf, count);
+}
+
+int ahci_flush(struct ahci_port *p)
+{
+	struct ahci_req r = {.op = AHCI_FLUSH};
+	int rc = submit_waiting(p, &r);
+	return rc ? rc : wait_reqs(p, &r, 1);
+}
+
+static uint64_t id_words(const uint16_t *id, int w, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 16 | id[w + i];
+	return v;
+}
+
+static void parse_identify(struct ahci_port *p, const uint16_t *id)
+{
+	p->sectors = (id[83] & (1u << 10)) ? id_words(id, 100, 4) : id_words(id, 60, 2);
+	p->ncq = (p->hba->cap & CAP_SNCQ) && (id[76] & (1u << 8));
+	for (int i = 0; i < 20; i++) {
+		p->model[2 * i] = (char)(id[27 + i] >> 8);
+		p->model[2 * i + 1] = (char)(id[27 + i] & 0xff);
+	}
+	p->model[40] = '\0';
+	for (int i = 39; i >= 0 && p->model[i] == ' '; i--)
+		p->model[i] = '\0';
+}
+
+static int identify(struct ahci_port *p)
+{
+	uint64_t bus;
+	uint16_t *id = hw_dma_alloc(AHCI_SECTOR, &bus);
+	if (!id)
+		return -ENOMEM;
+	struct ahci_req r = {.op = (enum ahci_op)AHCI_IDENTIFY, .count = 1, .buf = id};
+	int rc = ahci_submit(p, &r);
+	rc = rc ? rc : wait_reqs(p, &r, 1);
+	if (!rc)
+		parse_identify(p, id);
+	if (r.status != 1)
+		hw_dma_free(id, AHCI_SECTOR);
+	return rc;
+}
+
+static int port_alloc(struct ahci_port *p)
+{
+	uint64_t list_bus;
+	p->list = hw_dma_alloc(4096, &list_bus);
+	p->tables = hw_dma_alloc(AHCI_SLOTS * sizeof(struct ahci_cmd_table), &p->tables_bus);
+	if (!p->list || !p->tables)
+		return -ENOMEM;
+	p->rfis = (uint8_t *)p->list + 1024;
+	if (!(p->hba->cap & CAP_S64A) && (list_bus >> 32 || p->tables_bus >> 32))
+		return -ENOMEM;
+	mmio_write32(p->regs, PX_CLB, (uint32_t)list_bus);
+	mmio_write32(p->regs, PX_CLBU, (uint32_t)(list_bus >> 32));
+	mmio_write32(p->regs, PX_FB, (uint32_t)(list_bus + 1024));
+	mmio_write32(p->regs, PX_FBU, (uint32_t)((list_bus + 1024) >> 32));
+	return 0;
+}
+
+static int port_setup(struct ahci_port *p)
+{
+	uint32_t ssts = mmio_read32(p->regs, PX_SSTS), sig = mmio_read32(p->regs, PX_SIG);
+	if ((ssts & 0xf) != SSTS_DET_PHY)
+		return -ENODEV;
+	if (sig != SIG_DISK) {
+		hw_log("ahci port %u: signature %#x, not a disk\n", p->no, sig);
+		return -ENODEV;
+	}
+	int rc = port_stop(p);
+	rc = rc ? rc : port_alloc(p);
+	rc = rc ? rc : port_start(p);
+	if (rc)
+		return rc;
+	mmio_write32(p->regs, PX_IE, IS_DHRS | IS_PSS | IS_SDBS | IS_ERRORS);
+	rc = identify(p);
+	if (rc)
+		return rc;
+	hw_log("ahci port %u: \"%s\", %llu sectors (%llu MiB), %s, %u slots\n", p->no, p->model,
+	       (unsigned long long)p->sectors, (unsigned long long)(p->sectors >> 11),
+	       p->ncq ? "NCQ" : "no NCQ", p->hba->nslots);
+	return 0;
+}
+
+static int hba_reset(struct ahci_hba *hba)
+{
+	mmio_write32(hba->abar, HBA_GHC, GHC_AE);
+	mmio_write32(hba->abar, HBA_GHC, GHC_AE | GHC_HR);
+	if (!hw_poll32(hba->abar, HBA_GHC, GHC_HR, 0, HW_MS(1000)))
+		return -ETIMEDOUT;
+	mmio_write32(hba->abar, HBA_GHC, GHC_AE);
+	return 0;
+}
+
+int ahci_init(struct ahci_hba *hba, volatile void *abar)
+{
+	hba->abar = abar;
+	int rc = hba_reset(hba);
+	if (rc) {
+		hw_log("ahci: HBA reset does not finish\n");
+		return rc;
+	}
+	hba->cap = mmio_read32(abar, HBA_CAP);
+	hba->nslots = CAP_NCS(hba->cap);
+	uint32_t pi = mmio_read32(abar, HBA_PI);
+	unsigned int disks = 0;
+	for (unsigned int n = 0; n < AHCI_PORTS; n++) {
+		if (!(pi & (1u << n)))
+			continue;
+		struct ahci_port *p = calloc(1, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		*p = (struct ahci_port){.hba = hba, .no = n, .regs = port_regs(hba, n)};
+		hba->port[n] = p;
+		rc = port_setup(p);
+		if (rc) {
+			if (rc != -ENODEV)
+				hw_log("ahci port %u: not usable (%d)\n", n, rc);
+			hba->port[n] = NULL;
+			free(p);
+			continue;
+		}
+		disks++;
+	}
+	mmio_write32(hba->abar, HBA_IS, ~0u);
+	return disks ? 0 : -ENODEV;
+}

@@ -1,0 +1,76 @@
+/*
+ * AHCI SATA disks (Serial ATA AHCI 1.3): one HBA, its implemented ports,
+ * one disk per port.  Requests go in any of the port's command slots, so
+ * several are in flight at once (NCQ when HBA and disk both offer it).
+ * See ahci.c for the command list, FIS and PRD layouts.
+ */
+#ifndef DRIVERS_HW_AHCI_H
+#define DRIVERS_HW_AHCI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define AHCI_PORTS	 32
+#define AHCI_SLOTS	 32
+#define AHCI_PRDS	 16
+#define AHCI_MAX_SECTORS 64 /* per request: 32 KiB spans at most 9 pages */
+#define AHCI_SECTOR	 512
+#define AHCI_TIMEOUT_NS	 5000000000ULL
+
+enum ahci_op { AHCI_READ, AHCI_WRITE, AHCI_FLUSH };
+
+struct ahci_req {
+	enum ahci_op op;
+	uint64_t lba;
+	uint32_t count; /* sectors, 1..AHCI_MAX_SECTORS (0 for a flush) */
+	void *buf;	/* 2-byte aligned */
+	int status;	/* 1 while in flight, then 0 or -errno */
+};
+
+struct ahci_cmd_header; /* 32 bytes, in the port's command list */
+struct ahci_cmd_table;	/* FIS, ATAPI command, PRD table */
+
+struct ahci_port {
+	struct ahci_hba *hba;
+	unsigned int no;
+	volatile void *regs;
+	struct ahci_cmd_header *list;
+	struct ahci_cmd_table *tables;
+	uint64_t tables_bus;
+	void *rfis;
+	struct ahci_req *slot[AHCI_SLOTS];
+	uint32_t busy; /* slots in use */
+	bool ncq, nonq_busy;
+	uint64_t sectors;
+	char model[41];
+	unsigned long completed, errors;
+};
+
+struct ahci_hba {
+	volatile void *abar;
+	uint32_t cap;
+	unsigned int nslots;
+	bool irq;
+	unsigned int irq_line;
+	unsigned long irqs;
+	struct ahci_port *port[AHCI_PORTS];
+};
+
+/* Resets the HBA at abar and brings up every port with a disk behind it;
+ * 0 or -errno (logged).  Ports that fail are logged and left out. */
+int ahci_init(struct ahci_hba *hba, volatile void *abar);
+/* Puts req in a free slot; 0, -EBUSY (no slot now) or -EINVAL. */
+int ahci_submit(struct ahci_port *p, struct ahci_req *req);
+/* Completes what the HBA finished (requests get their status). */
+void ahci_poll(struct ahci_hba *hba);
+/* Reads or writes count sectors at lba, splitting into requests that
+ * are all in flight together; 0 or -errno. */
+int ahci_rw(struct ahci_port *p, uint64_t lba, void *buf, uint32_t count, bool write);
+int ahci_flush(struct ahci_port *p);
+/* The interrupt handler: notes the interrupt (ahci_poll does the rest). */
+void ahci_irq(void *hba);
+/* Binds the HBA's interrupt line and turns interrupts on; 0 or -errno
+ * (the driver then polls). */
+int ahci_enable_irq(struct ahci_hba *hba, unsigned int line);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * The AHCI driver against the fake HBA: bring-up (reset, ports with and
+ * without disks, IDENTIFY), reads and writes with NCQ and without (data
+ * lands in the disk image, several commands in flight, unaligned
+ * buffers), bad requests refused before the device sees them, a disk
+ * error and a timeout (failed with -EIO/-ETIMEDOUT, the port works
+ * again afterwards), flushes not mixed with queued commands, and
+ * interrupts (noted, EOI'd).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "fake_ahci.h"
+#include "tests.h"
+#include <hw/ahci.h>
+#include <hw/hw.h>
+
+static struct fake_ahci fake_storage, *fake = &fake_storage;
+static struct ahci_hba hba;
+
+static void drop_ports(void)
+{
+	for (int n = 0; n < AHCI_PORTS; n++)
+		free(hba.port[n]);
+}
+
+static void bring_up(uint32_t pi, uint32_t present, bool ncq, int want)
+{
+	drop_ports();
+	fake_hw_reset();
+	fake_ahci_init(fake, pi, present, ncq);
+	memset(&hba, 0, sizeof(hba));
+	volatile void *abar = hw_map_mmio(FAKE_AHCI_BASE, 0x1100);
+	assert_non_null(abar);
+	assert_int_equal(ahci_init(&hba, abar), want);
+}
+
+static void fill(uint8_t *b, size_t n, unsigned int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(i * 7 + seed + (i >> 9));
+}
+
+static void test_ahci_init_finds_disks(void **state)
+{
+	bring_up(0xf, 0x5, true, 0);
+	assert_non_null(hba.port[0]);
+	assert_null(hba.port[1]);
+	assert_non_null(hba.port[2]);
+	assert_null(hba.port[3]);
+	assert_string_equal(hba.port[0]->model, "HOSPES FAKE DISK");
+	assert_int_equal(hba.port[0]->sectors, FAKE_AHCI_SECTORS);
+	assert_true(hba.port[0]->ncq);
+	assert_int_equal(hba.nslots, 32);
+	assert_true(fake_hw_logged("NCQ"));
+}
+
+static void test_ahci_no_disk(void **state)
+{
+	bring_up(0x3, 0, true, -ENODEV);
+	assert_null(hba.port[0]);
+}
+
+static void test_ahci_atapi_is_skipped(void **state)
+{
+	drop_ports();
+	fake_hw_reset();
+	fake_ahci_init(fake, 0x3, 0x1, false);
+	fake->atapi = 0x2;
+	memset(&hba, 0, sizeof(hba));
+	assert_int_equal(ahci_init(&hba, hw_map_mmio(FAKE_AHCI_BASE, 0x1100)), 0);
+	assert_non_null(hba.port[0]);
+	assert_null(hba.port[1]);
+	assert_true(fake_hw_logged("not a disk"));
+}
+
+static void round_trip(bool ncq, size_t offset)
+{
+	bring_up(0x1, 0x1, ncq, 0);
+	struct ahci_port *p = hba.port[0];
+	size_t n = 300, len = n * 512;
+	size_t room = (len + 8191) & ~(size_t)4095;
+	uint8_t *out = aligned_alloc(4096, room), *in = aligned_alloc(4096, room);
+	fill(out + offset, len, 3);
+	assert_int_equal(ahci_rw(p, 1000, out + offset, n, true), 0);
+	assert_memory_equal(fake->disk[0] + 1000 * 512, out + offset, len);
+	memset(in, 0, room);
+	assert_int_equal(ahci_rw(p, 1000, in + offset, n, false), 0);
+	assert_memory_equal(in + offset, out + offset, len);
+	assert_true(fake->max_in_flight > 1);
+	if (ncq) {
+		assert_true(fake->queued_cmds >= 10);
+		assert_int_equal(fake->dma_cmds, 0);
+	} else {
+		assert_true(fake->dma_cmds >= 10);
+		assert_int_equal(fake->queued_cmds, 0);
+	}
+	assert_int_equal(fake->bad_prds, 0);
+	free(out);
+	free(in);
+}
+
+static void test_ahci_rw_ncq(void **state)
+{
+	round_trip(true, 0);
+}
+
+static void test_ahci_rw_without_ncq(void **state)
+{
+	round_trip(false, 0);
+}
+
+static void test_ahci_rw_unaligned_buffer(void **state)
+{
+	round_trip(true, 6);
+}
+
+static void test_ahci_bad_requests(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	static uint8_t buf[4096] __attribute__((aligned(4096)));
+	unsigned int before = fake->queued_cmds;
+	assert_int_equal(ahci_rw(p, FAKE_AHCI_SECTORS - 1, buf, 2, false), -EINVAL);
+	assert_int_equal(ahci_rw(p, ~0ULL - 1, buf, 4, false), -EINVAL);
+	struct ahci_req r = {.op = AHCI_READ, .lba = 0, .count = 1, .buf = buf + 1};
+	assert_int_equal(ahci_submit(p, &r), -EINVAL);
+	r = (struct ahci_req){.op = AHCI_READ, .lba = 0, .count = AHCI_MAX_SECTORS + 1, .buf = buf};
+	assert_int_equal(ahci_submit(p, &r), -EINVAL);
+	r = (struct ahci_req){.op = AHCI_READ, .lba = 0, .count = 0, .buf = buf};
+	assert_int_equal(ahci_submit(p, &r), -EINVAL);
+	r = (struct ahci_req){.op = 7, .lba = 0, .count = 1, .buf = buf};
+	assert_int_equal(ahci_submit(p, &r), -EINVAL);
+	assert_int_equal(fake->queued_cmds, before);
+	assert_int_equal(p->busy, 0);
+}
+
+static void test_ahci_disk_error_then_recovery(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	uint8_t *buf = aligned_alloc(4096, 64 * 1024);
+	fake->fail_lba = 150;
+	assert_int_equal(ahci_rw(p, 100, buf, 128, false), -EIO);
+	assert_int_equal(p->busy, 0);
+	assert_true(p->errors > 0);
+	assert_true(fake_hw_logged("error"));
+	fake->fail_lba = ~0ULL;
+	fill(buf, 64 * 512, 9);
+	assert_int_equal(ahci_rw(p, 100, buf, 64, true), 0);
+	assert_memory_equal(fake->disk[0] + 100 * 512, buf, 64 * 512);
+	free(buf);
+}
+
+static void test_ahci_timeout_then_recovery(void **state)
+{
+	bring_up(0x1, 0x1, false, 0);
+	struct ahci_port *p = hba.port[0];
+	static uint8_t buf[8192] __attribute__((aligned(4096)));
+	fake->never_complete = true;
+	assert_int_equal(ahci_rw(p, 0, buf, 16, false), -ETIMEDOUT);
+	assert_int_equal(p->busy, 0);
+	fake->never_complete = false;
+	assert_int_equal(ahci_rw(p, 0, buf, 16, false), 0);
+}
+
+static void test_ahci_flush_waits_for_queue(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	static uint8_t buf[8192] __attribute__((aligned(4096)));
+	struct ahci_req a = {.op = AHCI_WRITE, .lba = 5, .count = 8, .buf = buf};
+	struct ahci_req b = {.op = AHCI_READ, .lba = 50, .count = 8, .buf = buf + 4096};
+	struct ahci_req f = {.op = AHCI_FLUSH};
+	assert_int_equal(ahci_submit(p, &a), 0);
+	assert_int_equal(ahci_submit(p, &b), 0);
+	assert_int_equal(a.status, 1);
+	assert_int_equal(ahci_submit(p, &f), -EBUSY);
+	assert_int_equal(ahci_flush(p), 0);
+	assert_int_equal(a.status, 0);
+	assert_int_equal(b.status, 0);
+	assert_int_equal(fake->flushes, 1);
+	/* While the flush is in flight, a queued command must wait. */
+	assert_int_equal(ahci_submit(p, &f), 0);
+	assert_int_equal(ahci_submit(p, &a), -EBUSY);
+}
+
+static void test_ahci_interrupts(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	static uint8_t buf[64 * 512] __attribute__((aligned(4096)));
+	assert_int_equal(ahci_enable_irq(&hba, 11), 0);
+	assert_int_equal(ahci_rw(p, 0, buf, 64, false), 0);
+	assert_true(hba.irqs > 0);
+	assert_true(fake_hw_eois(11) > 0);
+	/* Status is cleared before the EOI: nothing is left pending. */
+	assert_int_equal(fake->regs[0x08 / 4], 0);
+}
+
+/* Group teardown: returns what the tests allocated (for ASan's leak check). */
+int ahci_teardown(void **state)
+{
+	drop_ports();
+	memset(&hba, 0, sizeof(hba));
+	fake_hw_reset();
+	return 0;
+}
+
+const struct CMUnitTest ahci_tests[] = {
+	cmocka_unit_test(test_ahci_init_finds_disks),
+	cmocka_unit_test(test_ahci_no_disk),
+	cmocka_unit_test(test_ahci_atapi_is_skipped),
+	cmocka_unit_test(test_ahci_rw_ncq),
+	cmocka_unit_test(test_ahci_rw_without_ncq),
+	cmocka_unit_test(test_ahci_rw_unaligned_buffer),
+	cmocka_unit_test(test_ahci_bad_requests),
+	cmocka_unit_test(test_ahci_disk_error_then_recovery),
+	cmocka_unit_test(test_ahci_timeout_then_recovery),
+	cmocka_unit_test(test_ahci_flush_waits_for_queue),
+	cmocka_unit_test(test_ahci_interrupts),
+};
+const size_t ahci_ntests = sizeof(ahci_tests) / sizeof(ahci_tests[0]);
