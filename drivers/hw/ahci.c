@@ -302,8 +302,10 @@ void ahci_poll(struct ahci_hba *hba)
 		if (hba->port[n] && (hba->port[n]->busy || (is & (1u << n))))
 			port_poll(hba->port[n]);
 	mmio_write32(hba->abar, HBA_IS, is);
-	if (hba->irq && is)
+	if (hba->irq && hba->irqs != hba->irqs_acked) {
+		hba->irqs_acked = hba->irqs;
 		hw_irq_eoi(hba->irq_line);
+	}
 }
 
 void ahci_irq(void *hba)

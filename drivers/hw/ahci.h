@@ -52,7 +52,7 @@ struct ahci_hba {
 	unsigned int nslots;
 	bool irq;
 	unsigned int irq_line;
-	unsigned long irqs;
+	unsigned long irqs, irqs_acked;
 	struct ahci_port *port[AHCI_PORTS];
 };
 

@@ -13,5 +13,6 @@ int main(void)
 	int failed = 0;
 	failed += _cmocka_run_group_tests("pci", pci_tests, pci_ntests, NULL, NULL);
 	failed += _cmocka_run_group_tests("ahci", ahci_tests, ahci_ntests, NULL, ahci_teardown);
+	failed += _cmocka_run_group_tests("e1000", e1000_tests, e1000_ntests, NULL, e1000_teardown);
 	return failed;
 }

@@ -11,5 +11,8 @@ extern const size_t pci_ntests;
 extern const struct CMUnitTest ahci_tests[];
 extern const size_t ahci_ntests;
 int ahci_teardown(void **state);
+extern const struct CMUnitTest e1000_tests[];
+extern const size_t e1000_ntests;
+int e1000_teardown(void **state);
 
 #endif
