@@ -15,7 +15,11 @@
  * - Interrupts: a GSI becomes a PIRQ (PHYSDEVOP_map_pirq), the PIRQ an
  *   event channel (EVTCHNOP_bind_pirq), whose handler runs the driver's
  *   function; PHYSDEVOP_eoi ends the interrupt at the hypervisor.
- * - Waiting: a thread_yield() between two looks at the device.
+ * - Waiting: between two looks at a device, a driver without interrupts
+ *   yields to other threads; once any device interrupt is bound, the
+ *   waiting thread sleeps HW_WAIT_NS instead, so the vCPU blocks in the
+ *   hypervisor rather than spinning (an interrupt event wakes the vCPU;
+ *   the thread looks again when its short sleep ends).
  */
 #include "hw.h"
 #include <asm/hypercall.h>
@@ -33,8 +37,9 @@
 #define MMIO_WINDOW_VA	0x7e0000000000UL
 #define MMIO_WINDOW_END 0x7f0000000000UL
 #define IRQS_MAX	64
+#define HW_WAIT_NS	200000
 
-static bool io_ok;
+static bool io_ok, irqs_bound;
 static unsigned long mmio_next = MMIO_WINDOW_VA;
 
 static struct hw_irq {
@@ -178,6 +183,7 @@ int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg)
 	if (rc)
 		return (int)rc;
 	irqs[irq] = (struct hw_irq){.fn = fn, .arg = arg, .pirq = map.pirq};
+	irqs_bound = true;
 	evtchn_set_handler(bind.port, irq_event, &irqs[irq]);
 	return 0;
 }
@@ -197,7 +203,10 @@ uint64_t hw_now_ns(void)
 
 void hw_wait(void)
 {
-	thread_yield();
+	if (irqs_bound)
+		thread_sleep_ns(HW_WAIT_NS);
+	else
+		thread_yield();
 }
 
 void hw_log(const char *fmt, ...)

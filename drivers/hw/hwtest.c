@@ -1,0 +1,147 @@
+/*
+ * The hardware self-test (hwtest.h).
+ *
+ * Disk: checksum (FNV-1a, 32 bits) of the first 8 sectors as found, so
+ * the host can compare with the image it made; then a known pattern
+ * written to HWTEST_LBA.., flushed, read back into another buffer and
+ * compared, and its checksum printed, so the host can check the image
+ * after QEMU exits.  The 256 sectors go as several requests in flight.
+ *
+ * Network: an ARP request for the QEMU user-network gateway 10.0.2.2
+ * from 10.0.2.15, broadcast; the check passes when an ARP reply from
+ * 10.0.2.2 addressed to our MAC comes back within two seconds.
+ */
+#include "hwtest.h"
+#include "ahci.h"
+#include "e1000.h"
+#include "hw.h"
+#include <core/kernel.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HWTEST_LBA     2048
+#define HWTEST_SECTORS 256
+
+static unsigned int failures;
+
+static void verdict(bool ok, const char *what)
+{
+	hw_log("hwtest: %s - %s\n", ok ? "ok" : "not ok", what);
+	failures += !ok;
+}
+
+static uint32_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static void pattern(uint8_t *b, size_t n)
+{
+	uint32_t x = 0x12345678;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		b[i] = (uint8_t)(x >> 16);
+	}
+}
+
+static void test_disk(void)
+{
+	struct ahci_port *p = hw_disk(0);
+	if (!p) {
+		verdict(false, "disk: no disk");
+		return;
+	}
+	size_t len = HWTEST_SECTORS * AHCI_SECTOR;
+	uint8_t *out = malloc(len), *in = malloc(len);
+	if (!out || !in || p->sectors < HWTEST_LBA + HWTEST_SECTORS) {
+		verdict(false, "disk: too small, or no memory");
+		goto out;
+	}
+	int rc = ahci_rw(p, 0, in, 8, false);
+	hw_log("hwtest: disk sectors 0-7 fnv %08x\n", fnv1a(in, 8 * AHCI_SECTOR));
+	verdict(rc == 0, "disk: read sectors 0-7");
+	pattern(out, len);
+	rc = ahci_rw(p, HWTEST_LBA, out, HWTEST_SECTORS, true);
+	verdict(rc == 0, "disk: write 256 sectors");
+	verdict(ahci_flush(p) == 0, "disk: flush");
+	memset(in, 0, len);
+	rc = ahci_rw(p, HWTEST_LBA, in, HWTEST_SECTORS, false);
+	verdict(rc == 0 && memcmp(in, out, len) == 0, "disk: read back equals what was written");
+	hw_log("hwtest: disk sectors %u-%u fnv %08x\n", HWTEST_LBA, HWTEST_LBA + HWTEST_SECTORS - 1,
+	       fnv1a(in, len));
+out:
+	free(out);
+	free(in);
+}
+
+static const uint8_t my_ip[4] = {10, 0, 2, 15}, gw_ip[4] = {10, 0, 2, 2};
+
+static size_t arp_request(const struct e1000 *n, uint8_t *f)
+{
+	static const uint8_t hdr[8] = {0, 1, 8, 0, 6, 4, 0, 1};
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, n->mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	memcpy(f + 14, hdr, 8);
+	memcpy(f + 22, n->mac, 6);
+	memcpy(f + 28, my_ip, 4);
+	memcpy(f + 38, gw_ip, 4);
+	return 60;
+}
+
+static bool is_arp_reply(const struct e1000 *n, const uint8_t *f, ssize_t len)
+{
+	return len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[20] == 0 && f[21] == 2 &&
+	       memcmp(f, n->mac, 6) == 0 && memcmp(f + 28, gw_ip, 4) == 0 &&
+	       memcmp(f + 38, my_ip, 4) == 0;
+}
+
+static void test_net(void)
+{
+	struct e1000 *n = hw_nic();
+	uint8_t f[E1000_MTU_FRAME];
+	if (!n) {
+		verdict(false, "net: no NIC");
+		return;
+	}
+	verdict(e1000_send(n, f, arp_request(n, f)) == 0, "net: send ARP request for 10.0.2.2");
+	uint64_t deadline = hw_now_ns() + 2000000000ULL;
+	while (hw_now_ns() < deadline) {
+		e1000_poll(n);
+		ssize_t len = e1000_recv(n, f, sizeof(f));
+		if (is_arp_reply(n, f, len)) {
+			hw_log("hwtest: 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x\n", f[22],
+			       f[23], f[24], f[25], f[26], f[27]);
+			verdict(true, "net: ARP reply from 10.0.2.2");
+			return;
+		}
+		if (len == -EAGAIN)
+			hw_wait();
+	}
+	verdict(false, "net: ARP reply from 10.0.2.2");
+}
+
+static bool asked(void)
+{
+	const char *c = (const char *)start_info->cmd_line;
+	size_t l = strlen("hwtest");
+	for (const char *p = c; (p = strstr(p, "hwtest")); p += l)
+		if ((p == c || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
+			return true;
+	return false;
+}
+
+void hwtest_run_if_asked(void)
+{
+	if (!asked())
+		return;
+	test_disk();
+	test_net();
+	hw_log("hwtest: %u failed\n", failures);
+}
