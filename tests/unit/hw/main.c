@@ -14,5 +14,7 @@ int main(void)
 	failed += _cmocka_run_group_tests("pci", pci_tests, pci_ntests, NULL, NULL);
 	failed += _cmocka_run_group_tests("ahci", ahci_tests, ahci_ntests, NULL, ahci_teardown);
 	failed += _cmocka_run_group_tests("e1000", e1000_tests, e1000_ntests, NULL, e1000_teardown);
+	failed += _cmocka_run_group_tests("uart", uart_tests, uart_ntests, NULL, NULL);
+	failed += _cmocka_run_group_tests("ps2", ps2_tests, ps2_ntests, NULL, NULL);
 	return failed;
 }

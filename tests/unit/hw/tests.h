@@ -14,5 +14,9 @@ int ahci_teardown(void **state);
 extern const struct CMUnitTest e1000_tests[];
 extern const size_t e1000_ntests;
 int e1000_teardown(void **state);
+extern const struct CMUnitTest uart_tests[];
+extern const size_t uart_ntests;
+extern const struct CMUnitTest ps2_tests[];
+extern const size_t ps2_ntests;
 
 #endif
