@@ -6,6 +6,11 @@
  *   sata0, sata1 ...  AHCI disks (DEV_BLOCK; see hw_disk_* below)
  *   eth0              the e1000/e1000e NIC (DEV_NET: read/write whole
  *                     Ethernet frames, without FCS)
+ *   com2              the 16550 at 0x2F8 (DEV_CONSOLE, read/write bytes)
+ *   kbd               the PS/2 keyboard (DEV_CONSOLE, read: the bytes a
+ *                     terminal would send for the keys typed)
+ *   screen            VGA text mode, when the hypervisor hands the screen
+ *                     over in start_info (DEV_CONSOLE, write)
  *
  * Every driver that cannot start says why in one line and dom0 goes on
  * without it.  A device's interrupt line comes from PCI config (the
@@ -17,6 +22,10 @@
 #include "hw.h"
 #include "hwtest.h"
 #include "pci.h"
+#include "ps2.h"
+#include "uart.h"
+#include "vga.h"
+#include <core/kernel.h>
 #include <core/device.h>
 #include <dom0/init.h>
 #include <errno.h>
@@ -161,10 +170,90 @@ struct e1000 *hw_nic(void)
 	return eth0.priv && nic.regs ? &nic : NULL;
 }
 
+static struct uart com2;
+static struct kbd kbd;
+static struct vga vga;
+
+static ssize_t com2_read(struct device *d, void *buf, size_t len)
+{
+	return (ssize_t)uart_read(d->priv, buf, len);
+}
+
+static ssize_t com2_write(struct device *d, const void *buf, size_t len)
+{
+	return (ssize_t)uart_write(d->priv, buf, len);
+}
+
+static ssize_t kbd_dev_read(struct device *d, void *buf, size_t len)
+{
+	return (ssize_t)kbd_read(d->priv, buf, len);
+}
+
+static ssize_t screen_write(struct device *d, const void *buf, size_t len)
+{
+	vga_write(d->priv, buf, len);
+	return (ssize_t)len;
+}
+
+static struct device com2_dev = {
+	.name = "com2", .kind = DEV_CONSOLE, .priv = &com2, .read = com2_read, .write = com2_write};
+static struct device kbd_dev = {
+	.name = "kbd", .kind = DEV_CONSOLE, .priv = &kbd, .read = kbd_dev_read};
+static struct device screen_dev = {
+	.name = "screen", .kind = DEV_CONSOLE, .priv = &vga, .write = screen_write};
+
+static void start_legacy(void)
+{
+	if (uart_init(&com2, UART_COM2) == 0) {
+		if (uart_enable_irq(&com2, UART_COM2_IRQ))
+			hw_log("uart: no interrupt, polling\n");
+		device_register(&com2_dev);
+	} else {
+		hw_log("uart: no 16550 at %#x\n", UART_COM2);
+	}
+	int rc = kbd_init(&kbd);
+	if (rc == 0) {
+		if (kbd_enable_irq(&kbd))
+			hw_log("ps2: no interrupt, polling\n");
+		device_register(&kbd_dev);
+	} else {
+		hw_log("ps2: no keyboard (%d)\n", rc);
+	}
+}
+
+static void start_screen(void)
+{
+	const struct start_info *si = start_info;
+	const struct dom0_vga_console_info *info =
+		(const void *)((const char *)si + si->console.dom0.info_off);
+	if (!si->console.dom0.info_off || si->console.dom0.info_size < sizeof(info->video_type) ||
+	    si->console.dom0.info_off + sizeof(*info) > 4096) {
+		hw_log("screen: the hypervisor handed over no screen\n");
+		return;
+	}
+	if (info->video_type != XEN_VGATYPE_TEXT_MODE_3) {
+		hw_log("screen: video type %#x (framebuffer) not supported, text mode only\n",
+		       info->video_type);
+		return;
+	}
+	unsigned int cols = info->u.text_mode_3.columns, rows = info->u.text_mode_3.rows;
+	volatile void *mem = hw_map_mmio(VGA_TEXT_BASE, (size_t)cols * rows * 2);
+	if (!mem || vga_init(&vga, mem, cols, rows, info->u.text_mode_3.cursor_x,
+			     info->u.text_mode_3.cursor_y)) {
+		hw_log("screen: %ux%u text mode not usable\n", cols, rows);
+		return;
+	}
+	vga_write(&vga, "\ndom0: screen console\n", 23);
+	hw_log("screen: VGA text %ux%u\n", cols, rows);
+	device_register(&screen_dev);
+}
+
 static int hw_start(void)
 {
+	start_screen(); /* memory only: works without port access */
 	if (hw_init())
 		return -EPERM;
+	start_legacy();
 	pci_list_init(&port_cfg);
 	start_ahci();
 	start_nic();

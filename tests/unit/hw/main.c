@@ -16,5 +16,6 @@ int main(void)
 	failed += _cmocka_run_group_tests("e1000", e1000_tests, e1000_ntests, NULL, e1000_teardown);
 	failed += _cmocka_run_group_tests("uart", uart_tests, uart_ntests, NULL, NULL);
 	failed += _cmocka_run_group_tests("ps2", ps2_tests, ps2_ntests, NULL, NULL);
+	failed += _cmocka_run_group_tests("vga", vga_tests, vga_ntests, NULL, NULL);
 	return failed;
 }

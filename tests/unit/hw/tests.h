@@ -18,5 +18,7 @@ extern const struct CMUnitTest uart_tests[];
 extern const size_t uart_ntests;
 extern const struct CMUnitTest ps2_tests[];
 extern const size_t ps2_ntests;
+extern const struct CMUnitTest vga_tests[];
+extern const size_t vga_ntests;
 
 #endif
