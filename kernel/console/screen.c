@@ -11,12 +11,19 @@
  *                colour packed by the loader's red/green/blue positions
  * Display memory is mapped uncached through ioremap().  The console is
  * written with printk's lock held (hospes/console.h), so needs none itself.
+ *
+ * The screen belongs to the driver domain once dom0 is built, as in Xen:
+ * screen_dom0_info() describes it for start_info (struct
+ * dom0_vga_console_info: text mode 3 with the cursor, or the framebuffer's
+ * geometry and colour layout), and screen_release() stops the hypervisor
+ * drawing on it, so the two never write over each other.
  */
 #include <asm/page.h>
 #include <hospes/boot_info.h>
 #include <hospes/console.h>
 #include <hospes/font.h>
 #include <hospes/lib.h>
+#include <public/xen.h>
 
 #define MAX_COLS      240
 #define MAX_ROWS      135
@@ -33,6 +40,7 @@ struct screen {
 };
 
 static struct screen scr;
+static bool released;
 static char chars[MAX_COLS * MAX_ROWS];
 
 static void vga_draw_cell(struct screen *s, unsigned int x, unsigned int y, char c)
@@ -95,6 +103,8 @@ static void newline(struct screen *s)
 static void screen_write(struct console *con, const char *str, size_t n)
 {
 	struct screen *s = &scr;
+	if (released)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		char c = str[i];
 		if (c == '\n') {
@@ -173,4 +183,48 @@ void screen_init(const struct boot_info *bi)
 	console_register(&screen_console);
 	printk("screen: %s %ux%u characters\n", scr.fb ? "framebuffer" : "VGA text", scr.cols,
 	       scr.rows);
+}
+
+static void fb_info(struct dom0_vga_console_info *out)
+{
+	const struct boot_fb *fb = scr.fb;
+	out->video_type = XEN_VGATYPE_VESA_LFB;
+	out->u.vesa_lfb.width = (uint16_t)fb->width;
+	out->u.vesa_lfb.height = (uint16_t)fb->height;
+	out->u.vesa_lfb.bytes_per_line = (uint16_t)fb->pitch;
+	out->u.vesa_lfb.bits_per_pixel = fb->bpp;
+	out->u.vesa_lfb.lfb_base = (uint32_t)fb->addr;
+	out->u.vesa_lfb.ext_lfb_base = (uint32_t)(fb->addr >> 32);
+	out->u.vesa_lfb.lfb_size = (uint32_t)(((uint64_t)fb->pitch * fb->height + 0xffff) >> 16);
+	out->u.vesa_lfb.red_pos = fb->red_pos;
+	out->u.vesa_lfb.red_size = fb->red_size;
+	out->u.vesa_lfb.green_pos = fb->green_pos;
+	out->u.vesa_lfb.green_size = fb->green_size;
+	out->u.vesa_lfb.blue_pos = fb->blue_pos;
+	out->u.vesa_lfb.blue_size = fb->blue_size;
+}
+
+bool screen_dom0_info(struct dom0_vga_console_info *out)
+{
+	if (!scr.mem || released)
+		return false;
+	memset(out, 0, sizeof(*out));
+	if (scr.fb) {
+		fb_info(out);
+		return true;
+	}
+	out->video_type = XEN_VGATYPE_TEXT_MODE_3;
+	out->u.text_mode_3.font_height = 16;
+	out->u.text_mode_3.cursor_x = (uint16_t)scr.x;
+	out->u.text_mode_3.cursor_y = (uint16_t)scr.y;
+	out->u.text_mode_3.rows = (uint16_t)scr.rows;
+	out->u.text_mode_3.columns = (uint16_t)scr.cols;
+	return true;
+}
+
+void screen_release(void)
+{
+	if (scr.mem && !released)
+		printk("screen: handed over to dom0\n");
+	released = true;
 }

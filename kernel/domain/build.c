@@ -133,6 +133,13 @@ static int fill_start_info(struct build_ctx *c, const struct pv_build_args *a)
 		memcpy(si->cmd_line, a->cmdline, strnlen(a->cmdline, MAX_GUEST_CMDLINE - 1));
 	if (d->is_privileged)
 		si->first_p2m_pfn = l->nr_pages; /* as Xen's dom0 builder: no relocated p2m */
+	if (a->vga && d->is_privileged && !l->xenstore) {
+		/* Xen's place: the same page, right after start_info. */
+		uint32_t off = ALIGN_UP((uint32_t)sizeof(*si), 8);
+		memcpy((uint8_t *)si + off, a->vga, sizeof(*a->vga));
+		si->console.dom0.info_off = off;
+		si->console.dom0.info_size = sizeof(*a->vga);
+	}
 	return 0;
 }
 

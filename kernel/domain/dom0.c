@@ -18,6 +18,7 @@
  * is the test verdict: poweroff passes, anything else fails, and QEMU
  * exits through isa-debug-exit.
  */
+#include <hospes/console.h>
 #include <hospes/dom0.h>
 #include <hospes/domain_ctl.h>
 #include <hospes/frame.h>
@@ -155,6 +156,9 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 	struct pv_build_args a = {.image = module_bytes(k),
 				  .image_size = k->end - k->start,
 				  .cmdline = module_args(k->cmdline)};
+	struct dom0_vga_console_info vga;
+	if (screen_dom0_info(&vga))
+		a.vga = &vga;
 	const struct boot_module *initrd = dom0_initrd(bi);
 	if (initrd) {
 		a.module = module_bytes(initrd);
@@ -167,6 +171,8 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 		return rc;
 	}
 	domain_shutdown_hook = dom0_shutdown;
+	if (a.vga)
+		screen_release();
 	domain_unpause(d);
 	domus_start(bi);
 	return 0;

@@ -15,6 +15,9 @@ struct pv_build_args {
 	const void *module; /* mapped after the image (start_info.mod_start), or NULL */
 	size_t module_size;
 	const char *cmdline;
+	/* dom0: the screen it takes over, copied after start_info; or NULL
+	 * (ignored for a domU, whose console union holds its ring). */
+	const struct dom0_vga_console_info *vga;
 };
 
 /* 0, or a negative XEN_E* code with the reason logged; *layout filled on success. */

@@ -22,6 +22,7 @@
 #include <hospes/mm.h>
 #include <hospes/p2m.h>
 #include <hospes/pv.h>
+#include <hospes/compiler.h>
 #include <hospes/pv_build.h>
 #include <hospes/sched.h>
 #include <public/elfnote.h>
@@ -197,7 +198,11 @@ static void test_build_real_test_guest(void **state)
 			.id = (domid_t)!dom0, .privileged = dom0, .max_vcpus = 1, .nr_pages = 1024};
 		struct domain *d;
 		assert_int_equal(domain_create(&cfg, &d), 0);
-		struct pv_build_args a = {.image = file, .image_size = n};
+		struct dom0_vga_console_info vga = {
+			.video_type = XEN_VGATYPE_TEXT_MODE_3,
+			.u.text_mode_3 = {
+				.font_height = 16, .cursor_y = 7, .rows = 25, .columns = 80}};
+		struct pv_build_args a = {.image = file, .image_size = n, .vga = &vga};
 		struct pv_layout l;
 		assert_int_equal(pv_build(d, &a, &l), 0);
 		uint64_t cr3 = gfn_x(p2m_ram_frame(d, l.pt_start >> 12));
@@ -205,6 +210,16 @@ static void test_build_real_test_guest(void **state)
 		assert_memory_equal(hp, "\x51\x41\x53\xb8\x00\x00\x00\x00\x0f\x05", 10);
 		struct start_info *si = (void *)guest_va(d, cr3, l.start_info);
 		assert_int_equal(si->flags, dom0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0);
+		if (dom0) {
+			/* The screen follows start_info in its page (Xen's place). */
+			assert_int_equal(si->console.dom0.info_off, ALIGN_UP(sizeof(*si), 8));
+			assert_int_equal(si->console.dom0.info_size, sizeof(vga));
+			assert_memory_equal((uint8_t *)si + si->console.dom0.info_off, &vga,
+					    sizeof(vga));
+		} else {
+			/* A domU's console union holds its ring, not a screen. */
+			assert_int_not_equal(si->console.domU.mfn, 0);
+		}
 		assert_int_equal(d->vcpu[0]->arch->regs.rip, 0x2000);
 		domain_destroy(d);
 		assert_int_equal(frame_free_count(), before);
