@@ -157,7 +157,7 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 				  .image_size = k->end - k->start,
 				  .cmdline = module_args(k->cmdline)};
 	struct dom0_vga_console_info vga;
-	if (screen_dom0_info(&vga))
+	if (!o->vga_keep && screen_dom0_info(&vga))
 		a.vga = &vga;
 	const struct boot_module *initrd = dom0_initrd(bi);
 	if (initrd) {

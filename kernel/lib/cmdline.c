@@ -239,6 +239,14 @@ static bool opt_noreboot(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+static bool opt_vga(struct hospes_options *o, const char *v, size_t len)
+{
+	if (!item_is(v, len, "keep"))
+		return false;
+	o->vga_keep = true;
+	return true;
+}
+
 struct option {
 	const char *name;
 	bool needs_value;
@@ -253,6 +261,7 @@ static const struct option options[] = {
 	{"dom0_max_vcpus", true, opt_dom0_max_vcpus},
 	{"noreboot", false, opt_noreboot},
 	{"selftest", true, opt_selftest},
+	{"vga", true, opt_vga},
 };
 
 static void apply(struct hospes_options *o, const struct word *w)

@@ -9,6 +9,8 @@
  *   dom0_mem=256M         dom0's memory (also min:/max: parts); no suffix = KiB
  *   dom0_max_vcpus=2      dom0's vCPUs (also min-max)
  *   noreboot              stay halted after a panic instead of rebooting
+ *   vga=keep              keep the screen for the hypervisor's log instead
+ *                         of handing it to dom0
  *   selftest=boot         ours: run a self-test, report through isa-debug-exit
  *
  * An unknown option or a malformed value is named in a warning and
@@ -29,6 +31,7 @@ struct hospes_options {
 	uint64_t dom0_mem, dom0_mem_min, dom0_mem_max; /* bytes, 0 = not given */
 	unsigned int dom0_max_vcpus, dom0_min_vcpus;   /* 0 = not given */
 	bool noreboot;
+	bool vga_keep;
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */
 	unsigned int nr_warnings;
 };

@@ -32,14 +32,16 @@ static void test_defaults(void **state)
 	assert_int_equal(o.loglvl, LOGLVL_INFO);
 	assert_int_equal(o.dom0_mem, 0);
 	assert_false(o.noreboot);
+	assert_false(o.vga_keep);
 	assert_string_equal(o.selftest, "");
 }
 
 static void test_xen_line(void **state)
 {
 	assert_int_equal(parse("/boot/hospes console=com1 com1=38400,7e2,0x2f8 loglvl=debug "
-			       "dom0_mem=256M dom0_max_vcpus=2 noreboot selftest=boot"),
+			       "dom0_mem=256M dom0_max_vcpus=2 noreboot selftest=boot vga=keep"),
 			 0);
+	assert_true(o.vga_keep);
 	assert_true(o.console_com1);
 	assert_false(o.console_vga);
 	assert_int_equal(o.com1.baud, 38400);
@@ -110,6 +112,8 @@ static void test_unknown_and_bad_values(void **state)
 	assert_int_equal(parse("console=serial"), 1);
 	assert_true(o.console_vga);
 	assert_int_equal(parse("dom0_max_vcpus=0 dom0_max_vcpus=4-2 dom0_max_vcpus=x"), 3);
+	assert_int_equal(parse("vga=gfx-1024x768"), 1);
+	assert_false(o.vga_keep);
 	assert_int_equal(parse("selftest="), 1);
 	assert_int_equal(parse("selftest=a-name-much-longer-than-the-field-holds"), 1);
 }
