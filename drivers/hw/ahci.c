@@ -258,15 +258,21 @@ static int port_stop(struct ahci_port *p)
 	return hw_poll32(p->regs, PX_CMD, CMD_FR, 0, HW_MS(500)) ? 0 : -ETIMEDOUT;
 }
 
-static int port_start(struct ahci_port *p)
+/* FIS receive on; waits for the disk's first status (and signature). */
+static int port_receive(struct ahci_port *p)
 {
 	mmio_write32(p->regs, PX_SERR, ~0u);
 	mmio_write32(p->regs, PX_IS, ~0u);
 	mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) | CMD_FRE | CMD_SUD | CMD_POD);
-	if (!hw_poll32(p->regs, PX_TFD, TFD_BUSY, 0, HW_MS(1000)))
-		return -ETIMEDOUT;
-	mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) | CMD_ST);
-	return 0;
+	return hw_poll32(p->regs, PX_TFD, TFD_BUSY, 0, HW_MS(1000)) ? 0 : -ETIMEDOUT;
+}
+
+static int port_start(struct ahci_port *p)
+{
+	int rc = port_receive(p);
+	if (!rc)
+		mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) | CMD_ST);
+	return rc;
 }
 
 /* Fails every command still in a slot and restarts the port. */
@@ -454,18 +460,21 @@ static int port_alloc(struct ahci_port *p)
 
 static int port_setup(struct ahci_port *p)
 {
-	uint32_t ssts = mmio_read32(p->regs, PX_SSTS), sig = mmio_read32(p->regs, PX_SIG);
-	if ((ssts & 0xf) != SSTS_DET_PHY)
+	if ((mmio_read32(p->regs, PX_SSTS) & 0xf) != SSTS_DET_PHY)
 		return -ENODEV;
-	if (sig != SIG_DISK) {
-		hw_log("ahci port %u: signature %#x, not a disk\n", p->no, sig);
-		return -ENODEV;
-	}
+	/* The signature is valid once the disk's first FIS has arrived. */
 	int rc = port_stop(p);
 	rc = rc ? rc : port_alloc(p);
-	rc = rc ? rc : port_start(p);
+	rc = rc ? rc : port_receive(p);
 	if (rc)
 		return rc;
+	uint32_t sig = mmio_read32(p->regs, PX_SIG);
+	if (sig != SIG_DISK) {
+		hw_log("ahci port %u: signature %#x, not a disk\n", p->no, sig);
+		port_stop(p);
+		return -ENODEV;
+	}
+	mmio_write32(p->regs, PX_CMD, mmio_read32(p->regs, PX_CMD) | CMD_ST);
 	mmio_write32(p->regs, PX_IE, IS_DHRS | IS_PSS | IS_SDBS | IS_ERRORS);
 	rc = identify(p);
 	if (rc)

@@ -38,7 +38,7 @@ static void reset(struct fake_ahci *a)
 	for (int n = 0; n < FAKE_AHCI_PORTS; n++) {
 		bool disk = a->present & (1u << n), cd = a->atapi & (1u << n);
 		P(n, 0x28) = disk || cd ? 0x123 : 0;
-		P(n, 0x24) = disk ? 0x101 : cd ? 0xeb140101 : 0xffffffff;
+		P(n, 0x24) = 0xffffffff; /* until FIS receive is on */
 		P(n, 0x20) = 0x50;
 		a->halted[n] = false;
 	}
@@ -61,6 +61,10 @@ static void ahci_write(struct fake_model *m, uint32_t off, uint32_t v)
 	} else if (off >= 0x100 && port_off == 0x18) {
 		unsigned int n = (off - 0x100) / 0x80;
 		a->regs[off / 4] = v & ~(CMD_FR | CMD_CR);
+		if (v & CMD_FRE) {
+			bool disk = a->present & (1u << n), cd = a->atapi & (1u << n);
+			P(n, 0x24) = disk ? 0x101 : cd ? 0xeb140101 : 0xffffffff;
+		}
 		if (!(v & CMD_ST)) {
 			a->halted[n] = false;
 			P(n, 0x38) = 0;
