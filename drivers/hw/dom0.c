@@ -251,13 +251,14 @@ static void start_screen(void)
 static int hw_start(void)
 {
 	start_screen(); /* memory only: works without port access */
-	if (hw_init())
-		return -EPERM;
-	start_legacy();
-	pci_list_init(&port_cfg);
-	start_ahci();
-	start_nic();
+	int rc = hw_init();
+	if (!rc) {
+		start_legacy();
+		pci_list_init(&port_cfg);
+		start_ahci();
+		start_nic();
+	}
 	hwtest_run_if_asked();
-	return 0;
+	return rc ? -EPERM : 0;
 }
 DOM0_INITCALL(DOM0_INIT_HW, hw_start);

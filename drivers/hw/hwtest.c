@@ -15,8 +15,12 @@
 #include "ahci.h"
 #include "e1000.h"
 #include "hw.h"
+#include "pci.h"
 #include <core/kernel.h>
+#include <dom0/shell/shell.h>
+#include <public/sched.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +28,7 @@
 #define HWTEST_SECTORS 256
 
 static unsigned int failures;
+static const char *const word = "hwtest";
 
 static void verdict(bool ok, const char *what)
 {
@@ -127,21 +132,53 @@ static void test_net(void)
 	verdict(false, "net: ARP reply from 10.0.2.2");
 }
 
-static bool asked(void)
+/* The hwtest word of dom0's command line: NULL, or where it starts. */
+static const char *asked(void)
 {
 	const char *c = (const char *)start_info->cmd_line;
-	size_t l = strlen("hwtest");
-	for (const char *p = c; (p = strstr(p, "hwtest")); p += l)
-		if ((p == c || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
-			return true;
-	return false;
+	size_t l = strlen(word);
+	for (const char *p = c; (p = strstr(p, word)); p += l)
+		if ((p == c || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' ' || p[l] == '='))
+			return p;
+	return NULL;
+}
+
+unsigned int hwtest_run(void)
+{
+	failures = 0;
+	test_disk();
+	test_net();
+	hw_log("hwtest: %u failed\n", failures);
+	return failures;
 }
 
 void hwtest_run_if_asked(void)
 {
-	if (!asked())
+	const char *w = asked();
+	if (!w)
 		return;
-	test_disk();
-	test_net();
-	hw_log("hwtest: %u failed\n", failures);
+	unsigned int failed = hwtest_run();
+	if (strncmp(w + strlen(word), "=poweroff", 9) == 0)
+		kernel_shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }
+
+static int cmd_hwtest(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return hwtest_run() ? 1 : 0;
+}
+DOM0_COMMAND("hwtest", cmd_hwtest, "check the disk (write, read back) and the NIC (ARP)");
+
+static int cmd_lspci(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (unsigned int i = 0; i < pci_ndevs; i++) {
+		const struct pci_dev *d = &pci_devs[i];
+		printf("%02x:%02x.%u %04x:%04x %s\n", d->bus, d->dev, d->fn, d->vendor, d->device,
+		       pci_class_name(d->class, d->subclass));
+	}
+	return 0;
+}
+DOM0_COMMAND("lspci", cmd_lspci, "list the PCI functions dom0 found");
