@@ -8,6 +8,11 @@
  * so lines from different CPUs never interleave.  A panic on a CPU that
  * already holds the lock would deadlock; panic() therefore calls
  * printk_force_unlock() first.
+ *
+ * A guest's unfinished line (dom0's prompt) can stay open on the consoles
+ * (console_line_part): its owner's next part continues it without a new
+ * prefix, while any other output first ends it with a newline, so no two
+ * sources share a line.
  */
 #include <hospes/console.h>
 #include <hospes/lib.h>
@@ -21,6 +26,7 @@ static struct log_ring ring = {ring_buf, LOG_RING_SIZE, 0};
 static spinlock_t printk_lock = SPINLOCK_INIT;
 static struct console *consoles;
 static int console_loglevel = LOGLVL_INFO;
+static unsigned int open_owner; /* who left a line open on the consoles, 0: nobody */
 
 void console_register(struct console *c)
 {
@@ -53,6 +59,38 @@ size_t log_ring_read(uint64_t *pos, char *buf, size_t len)
 	return n;
 }
 
+/* Called with printk_lock held. */
+static void emit(const char *text, size_t n, bool show)
+{
+	ring_write(&ring, text, n);
+	if (show)
+		for (struct console *c = consoles; c; c = c->next)
+			c->write(c, text, n);
+}
+
+/* Called with printk_lock held: ends someone else's open line. */
+static void close_open_line(unsigned int owner)
+{
+	if (open_owner && open_owner != owner)
+		emit("\n", 1, true);
+	if (open_owner != owner)
+		open_owner = 0;
+}
+
+void console_line_part(unsigned int owner, const char *prefix, const char *text, bool end)
+{
+	bool show = LOGLVL_INFO <= console_loglevel;
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+	close_open_line(owner);
+	if (open_owner != owner)
+		emit(prefix, strlen(prefix), show);
+	emit(text, strlen(text), show);
+	if (end)
+		emit("\n", 1, show);
+	open_owner = end ? 0 : owner;
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
 /* "<N>" at the start: its level, and the text after it. */
 static int split_level(const char **text)
 {
@@ -73,10 +111,8 @@ int vprintk(const char *fmt, va_list ap)
 	size_t n = strlen(text);
 
 	unsigned long flags = spin_lock_irqsave(&printk_lock);
-	ring_write(&ring, text, n);
-	if (level <= console_loglevel)
-		for (struct console *c = consoles; c; c = c->next)
-			c->write(c, text, n);
+	close_open_line(0);
+	emit(text, n, level <= console_loglevel);
 	spin_unlock_irqrestore(&printk_lock, flags);
 	return full;
 }

@@ -6,12 +6,22 @@
  * from the com1= option (default 115200,8n1): divisor latch = 115200 /
  * baud.  It is on from the first line of start of day (so every boot
  * failure is visible) until options say console= without com1.
- * Interrupt-driven input is dom0's business (it owns the UART's
- * IRQ through PHYSDEVOP).
+ *
+ * Input is interrupt-driven (serial_input_init, once the interrupt
+ * controllers are up): the receive interrupt drains the UART into the
+ * console input buffer and raises VIRQ_CONSOLE for dom0, which reads
+ * with CONSOLEIO_read.  COM1 and its IRQ stay the hypervisor's; dom0's
+ * own UART driver takes another port.
  */
+#include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/traps.h>
 #include <hospes/console.h>
+#include <hospes/console_input.h>
+#include <hospes/event.h>
+#include <public/xen.h>
 
+#define UART_RBR 0 /* receive buffer (DLAB=0) */
 #define UART_THR 0 /* transmit holding (DLAB=0) */
 #define UART_DLL 0 /* divisor low (DLAB=1) */
 #define UART_IER 1 /* interrupt enable (DLAB=0) */
@@ -21,15 +31,20 @@
 #define UART_MCR 4 /* modem control */
 #define UART_LSR 5 /* line status */
 
-#define LCR_DLAB    0x80
-#define LSR_THRE    0x20
-#define FCR_ENABLE  0x07 /* enable and clear both FIFOs */
-#define MCR_DTR_RTS 0x03
-#define UART_CLOCK  115200
-#define TX_SPIN_MAX 100000 /* give up on a missing UART instead of hanging */
+#define LCR_DLAB     0x80
+#define LSR_DR	     0x01 /* a received byte is waiting */
+#define LSR_THRE     0x20
+#define IER_RDA	     0x01 /* interrupt when received data is available */
+#define MCR_OUT2     0x08 /* gates the UART's interrupt line on PCs */
+#define RX_DRAIN_MAX 64	  /* bytes per interrupt: a stuck LSR cannot hold the CPU */
+#define FCR_ENABLE   0x07 /* enable and clear both FIFOs */
+#define MCR_DTR_RTS  0x03
+#define UART_CLOCK   115200
+#define TX_SPIN_MAX  100000 /* give up on a missing UART instead of hanging */
 
 static uint16_t serial_port;
 static bool serial_off;
+static unsigned int serial_irq;
 
 static void serial_putc(char c)
 {
@@ -84,4 +99,33 @@ void serial_init(const struct serial_config *cfg)
 	outb(serial_port + UART_MCR, MCR_DTR_RTS);
 	if (first)
 		console_register(&serial_console);
+}
+
+static void serial_rx_interrupt(struct cpu_regs *regs)
+{
+	(void)regs;
+	unsigned int got = 0;
+	while (got < RX_DRAIN_MAX && (inb(serial_port + UART_LSR) & LSR_DR)) {
+		console_input_put((char)inb(serial_port + UART_RBR));
+		got++;
+	}
+	isa_irq_eoi(serial_irq);
+	if (got)
+		evtchn_send_global_virq(VIRQ_CONSOLE);
+}
+
+void serial_input_init(void)
+{
+	if (serial_off || !serial_port)
+		return;
+	/* The PC's standard wiring: COM1/COM3 on IRQ 4, COM2/COM4 on IRQ 3. */
+	serial_irq = (serial_port == 0x2f8 || serial_port == 0x2e8) ? 3 : 4;
+	uint8_t vec = isa_irq_route(serial_irq, VEC_IRQ_BASE + serial_irq, lapic_id());
+	if (!vec)
+		return;
+	irq_set_handler(vec, serial_rx_interrupt);
+	while (inb(serial_port + UART_LSR) & LSR_DR) /* stale bytes from the firmware */
+		inb(serial_port + UART_RBR);
+	outb(serial_port + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(serial_port + UART_IER, IER_RDA);
 }

@@ -30,6 +30,7 @@
 #include <hospes/boot_info.h>
 #include <hospes/cmdline.h>
 #include <hospes/console.h>
+#include <hospes/console_input.h>
 #include <hospes/dom0.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
@@ -141,6 +142,7 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	if (hospes_options.console_vga)
 		screen_init(&boot_info);
 	platform_init();
+	serial_input_init();
 	banner();
 	if (hospes_options.selftest[0] && strcmp(hospes_options.selftest, "guest") != 0)
 		selftest_run(hospes_options.selftest);

@@ -40,9 +40,21 @@ const char *hypervisor_cmdline(void)
 	return boot_info.cmdline;
 }
 
+static void console_part(struct domain *d, const char *text, bool end)
+{
+	char prefix[16];
+	snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+	console_line_part(d->id + 1U, prefix, text, end);
+}
+
 void pv_console_line(struct domain *d, const char *line)
 {
-	printk("(d%u) %s\n", d->id, line);
+	console_part(d, line, true);
+}
+
+void pv_console_partial(struct domain *d, const char *text)
+{
+	console_part(d, text, false);
 }
 
 unsigned long dom0_pages(unsigned long free_frames, const struct hospes_options *o)

@@ -18,6 +18,10 @@
 # (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
 # test the boot path itself.
 #
+# --serial-socket PATH puts COM1 on a UNIX socket that QEMU listens on and
+# waits for (tests/run/console-drive.py types at the guest through it); the
+# output still goes to the --log file too.
+#
 # Exit status: 0 the hypervisor reported pass through isa-debug-exit (0x10),
 # 1 it reported failure (any other value), 2 timeout, 3 QEMU failed to start
 # or exited without a verdict.
@@ -26,7 +30,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$here/build}
 
 firmware=bios machine=pc smp=1 mem=256 timeout=60 log="" iso="$BUILD/hospes.iso"
-direct=0 icount=0 interactive=0 cmdline="" modules=() extra=() disk="" nic=0
+direct=0 icount=0 interactive=0 serial_socket="" cmdline="" modules=() extra=() disk="" nic=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--firmware) firmware=$2; shift 2 ;;
@@ -41,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--module) modules+=("$2"); shift 2 ;;
 	--icount) icount=1; shift ;;
 	--interactive) interactive=1; shift ;;
+	--serial-socket) serial_socket=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
 	--nic) nic=1; shift ;;
 	--) shift; extra=("$@"); break ;;
@@ -93,8 +98,11 @@ if [ $interactive = 1 ]; then
 fi
 
 [ -z "$log" ] && log=$(mktemp /tmp/hospes-serial.XXXXXX)
+serial=(-serial "file:$log")
+[ -n "$serial_socket" ] && serial=(-chardev
+	"socket,id=com1,path=$serial_socket,server=on,wait=on,logfile=$log" -serial chardev:com1)
 timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${args[@]}" \
-	-display none -serial "file:$log" -monitor none "${extra[@]}" </dev/null
+	-display none "${serial[@]}" -monitor none "${extra[@]}" </dev/null
 rc=$?
 case $rc in
 	33) exit 0 ;;            # 0x10 written to port 0xf4

@@ -20,6 +20,14 @@ struct console {
 
 void console_register(struct console *c);
 
+/*
+ * Part of a guest's console line, for owner (nonzero, e.g. domain id + 1):
+ * prefix is written only when the line is not already open for owner; end
+ * finishes the line, otherwise it stays open until owner's next part or
+ * any other output (which ends it with a newline first).
+ */
+void console_line_part(unsigned int owner, const char *prefix, const char *text, bool end);
+
 /* Messages with level <= lvl reach the consoles (0 err .. 7 debug). */
 void console_set_loglevel(int lvl);
 int console_get_loglevel(void);

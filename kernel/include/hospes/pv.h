@@ -99,5 +99,7 @@ const char *hypervisor_cmdline(void);
 extern void (*pv_send_virq)(struct vcpu *v, unsigned int virq);
 /* Hypervisor console output on behalf of a guest (one complete line). */
 void pv_console_line(struct domain *d, const char *line);
+/* The unfinished start of a line (dom0's prompt), shown now; the next output continues it. */
+void pv_console_partial(struct domain *d, const char *text);
 
 #endif

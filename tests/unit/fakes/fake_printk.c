@@ -1,8 +1,9 @@
 /*
- * Host printk and panic for unit tests.  printk goes to stderr only when
+ * Host printk (and console_line_part) and panic for unit tests.  printk goes to stderr only when
  * HOSPES_TEST_VERBOSE is set; panic is a test failure through cmocka,
  * unless a test expects it (fake_panic.h: EXPECT_PANIC).
  */
+#include <hospes/console.h>
 #include <hospes/lib.h>
 #include <stdarg.h>
 #include <setjmp.h>
@@ -25,6 +26,12 @@ int printk(const char *fmt, ...)
 	int n = vprintk(fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+void console_line_part(unsigned int owner, const char *prefix, const char *text, bool end)
+{
+	(void)owner;
+	printk("%s%s%s", prefix, text, end ? "\n" : "");
 }
 
 jmp_buf *fake_panic_catch;

@@ -176,6 +176,12 @@ void pv_console_line(struct domain *d, const char *line)
 	env.lines++;
 }
 
+void pv_console_partial(struct domain *d, const char *text)
+{
+	strncpy(env.partial, text, sizeof(env.partial) - 1);
+	env.partials++;
+}
+
 int shadow_set_roots(struct vcpu *v, gfn_t kernel_root, gfn_t user_root)
 {
 	env.kernel_root = gfn_x(kernel_root);

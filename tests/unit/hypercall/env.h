@@ -33,6 +33,8 @@ struct env_log {
 	unsigned long kernel_root, user_root;
 	char line[256];
 	int lines;
+	char partial[256];
+	int partials;
 	int activations;
 };
 extern struct env_log env;

@@ -13,6 +13,7 @@
 #include <public/version.h>
 #include <public/xen.h>
 #include "env.h"
+#include <hospes/console_input.h>
 
 static void test_unknown_numbers_enosys(void **state)
 {
@@ -74,6 +75,49 @@ static void test_console_read(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, GVA), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 0x80000000UL, GVA),
 			 -XEN_E2BIG);
+	/* typed bytes come out in order, at most count per call */
+	for (const char *p = "ls\r"; *p; p++)
+		assert_true(console_input_put(*p));
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 2, GVA), 2);
+	assert_memory_equal(gptr(GVA), "ls", 2);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, GVA), 1);
+	assert_memory_equal(gptr(GVA), "\r", 1);
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 10, GVA), 0);
+	/* a full buffer drops the newest bytes and keeps the rest in order */
+	unsigned long dropped = console_input_dropped();
+	for (unsigned int i = 0; i < CONSOLE_INPUT_SIZE + 5; i++)
+		console_input_put((char)('a' + i % 26));
+	assert_int_equal(console_input_dropped() - dropped, 5);
+	long total = 0, n;
+	while ((n = hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 300, GVA)) > 0) {
+		assert_int_equal(((char *)gptr(GVA))[0], 'a' + total % 26);
+		total += n;
+	}
+	assert_int_equal(total, CONSOLE_INPUT_SIZE);
+	/* a bad buffer: -EFAULT, never a crash */
+	console_input_put('x');
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_read, 1, 0), -XEN_EFAULT);
+}
+
+static void test_console_partial_line(void **state)
+{
+	/* dom0's unfinished line (its prompt) is shown at once; a domU's waits */
+	env_reset(true);
+	strcpy(gptr(GVA), "dom0# ");
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 6, GVA), 0);
+	assert_int_equal(env.partials, 1);
+	assert_string_equal(env.partial, "dom0# ");
+	strcpy(gptr(GVA), "l\bls\n");
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 5, GVA), 0);
+	assert_int_equal(env.lines, 1);
+	assert_string_equal(env.line, "l\bls");
+	env_reset(false);
+	strcpy(gptr(GVA), "d1> \b");
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 5, GVA), 0);
+	assert_int_equal(env.partials, 0);
+	strcpy(gptr(GVA), "\n");
+	assert_int_equal(hc(v0, __HYPERVISOR_console_io, CONSOLEIO_write, 1, GVA), 0);
+	assert_string_equal(env.line, "d1> ?");
 }
 
 static void test_xen_version(void **state)
@@ -154,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_memory_family_routed),
 		cmocka_unit_test(test_console_write),
 		cmocka_unit_test(test_console_read),
+		cmocka_unit_test(test_console_partial_line),
 		cmocka_unit_test(test_xen_version),
 		cmocka_unit_test(test_features),
 		cmocka_unit_test(test_multicall),
