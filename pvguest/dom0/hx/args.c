@@ -1,0 +1,172 @@
+/*
+ * hx's argument parsing (see args.h).  Each parser works on a local copy
+ * and writes the caller's structure only at the very end, once every word
+ * was accepted: the "change nothing on error" rule lives here.
+ */
+#include "args.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int hx_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		unsigned long d = (unsigned long)(*s - '0');
+		if (v > (~0UL - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+bool hx_valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	bool digits_only = true;
+	if (n == 0 || n >= HX_NAME_MAX)
+		return false;
+	for (; *s; s++) {
+		bool digit = *s >= '0' && *s <= '9';
+		bool ok = digit || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			  *s == '.' || *s == '_' || *s == '-';
+		if (!ok)
+			return false;
+		digits_only &= digit;
+	}
+	return !digits_only;
+}
+
+/* Copies src into dst[size]; false if it does not fit. */
+static bool copy_word(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+static int create_option(struct hx_create_args *a, const char *word, char *err, size_t len)
+{
+	const char *eq = strchr(word, '=');
+	if (!eq || eq == word)
+		return fail(err, len, "create: \"%s\" is not key=value", word);
+	size_t klen = (size_t)(eq - word);
+	const char *val = eq + 1;
+	unsigned long n;
+	if (klen == 4 && strncmp(word, "name", 4) == 0) {
+		if (!hx_valid_name(val))
+			return fail(err, len,
+				    "create: name \"%s\": use 1-31 of A-Z a-z 0-9 . _ - "
+				    "(not only digits)",
+				    val);
+		copy_word(a->name, sizeof(a->name), val);
+	} else if (klen == 6 && strncmp(word, "memory", 6) == 0) {
+		if (hx_parse_uint(val, HX_MEMORY_MIN_MIB, HX_MEMORY_MAX_MIB, &n))
+			return fail(err, len, "create: memory \"%s\": a number of MiB, %u to %u",
+				    val, HX_MEMORY_MIN_MIB, HX_MEMORY_MAX_MIB);
+		a->memory_mib = (unsigned int)n;
+	} else if (klen == 5 && strncmp(word, "vcpus", 5) == 0) {
+		if (hx_parse_uint(val, 1, HX_VCPUS_MAX, &n))
+			return fail(err, len, "create: vcpus \"%s\": 1 to %u", val, HX_VCPUS_MAX);
+		a->vcpus = (unsigned int)n;
+	} else if (klen == 4 && strncmp(word, "disk", 4) == 0) {
+		if (!*val || !copy_word(a->disk, sizeof(a->disk), val))
+			return fail(err, len, "create: disk \"%s\": empty or too long", val);
+	} else if (klen == 3 && strncmp(word, "vif", 3) == 0) {
+		if (!*val || !copy_word(a->vif, sizeof(a->vif), val))
+			return fail(err, len, "create: vif \"%s\": empty or too long", val);
+	} else if (klen == 4 && strncmp(word, "args", 4) == 0) {
+		if (!copy_word(a->cmdline, sizeof(a->cmdline), val))
+			return fail(err, len, "create: args: longer than %d characters",
+				    HX_CMDLINE_MAX - 1);
+		for (char *p = a->cmdline; *p; p++)
+			if (*p == ',')
+				*p = ' ';
+	} else {
+		return fail(
+			err, len,
+			"create: unknown setting \"%.*s\" (name, memory, vcpus, disk, vif, args)",
+			(int)klen, word);
+	}
+	return 0;
+}
+
+int hx_parse_create(int argc, char **argv, struct hx_create_args *out, char *err, size_t errlen)
+{
+	struct hx_create_args a = {.memory_mib = HX_MEMORY_DEFAULT, .vcpus = 1};
+	if (argc < 2)
+		return fail(err, errlen, "create: which image? (hx create <image> [key=value...])");
+	if (strchr(argv[1], '=') || !copy_word(a.image, sizeof(a.image), argv[1]))
+		return fail(err, errlen, "create: \"%s\" is not an image name", argv[1]);
+	const char *base = strrchr(a.image, '/');
+	base = base ? base + 1 : a.image;
+	if (hx_valid_name(base))
+		copy_word(a.name, sizeof(a.name), base);
+	for (int i = 2; i < argc; i++)
+		if (create_option(&a, argv[i], err, errlen))
+			return -1;
+	if (!a.name[0])
+		return fail(err, errlen,
+			    "create: give the domain a name= (the image's is not valid)");
+	*out = a;
+	return 0;
+}
+
+int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, size_t errlen)
+{
+	struct hx_target t = {0};
+	unsigned long id;
+	if (argc != 2)
+		return fail(err, errlen, "%s: give one domain id or name", argv[0]);
+	if (hx_parse_uint(argv[1], 0, 0x7fef, &id) == 0) {
+		t.domid = (unsigned int)id;
+	} else if (hx_valid_name(argv[1])) {
+		t.by_name = true;
+		copy_word(t.name, sizeof(t.name), argv[1]);
+	} else {
+		return fail(err, errlen, "%s: \"%s\" is neither a domain id nor a name", argv[0],
+			    argv[1]);
+	}
+	*out = t;
+	return 0;
+}
+
+int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen)
+{
+	struct hx_top_args t = {.iterations = 0, .delay_secs = HX_TOP_DEFAULT_SECS};
+	unsigned long v;
+	for (int i = 1; i < argc; i++) {
+		bool n = strcmp(argv[i], "-n") == 0, d = strcmp(argv[i], "-d") == 0;
+		if (!n && !d)
+			return fail(err, errlen,
+				    "top: unknown option \"%s\" (-n count, -d seconds)", argv[i]);
+		if (i + 1 == argc || hx_parse_uint(argv[i + 1], 1, n ? 100000 : 60, &v))
+			return fail(err, errlen, "top: %s needs a number (%s)", argv[i],
+				    n ? "1 to 100000 samples" : "1 to 60 seconds");
+		if (n)
+			t.iterations = (unsigned int)v;
+		else
+			t.delay_secs = (unsigned int)v;
+		i++;
+	}
+	*out = t;
+	return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * hx's argument parsing: pure functions from words to settings, tested on
+ * the host (tests/unit/hx).  Every function either fills its output and
+ * returns 0, or returns -1 with a one-line message in err and leaves the
+ * output as it was, so a bad command changes nothing.
+ */
+#ifndef DOM0_HX_ARGS_H
+#define DOM0_HX_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HX_NAME_MAX	    32 /* with the NUL, as the hypervisor keeps it */
+#define HX_CMDLINE_MAX	    128
+#define HX_MEMORY_MIN_MIB   4
+#define HX_MEMORY_MAX_MIB   65536
+#define HX_VCPUS_MAX	    8 /* HOSPES_MAX_VCPUS */
+#define HX_MEMORY_DEFAULT   32
+#define HX_TOP_DEFAULT_SECS 1
+
+struct hx_create_args {
+	char image[HX_NAME_MAX];      /* boot module name */
+	char name[HX_NAME_MAX];	      /* default: the image's name */
+	unsigned int memory_mib;      /* default HX_MEMORY_DEFAULT */
+	unsigned int vcpus;	      /* default 1 */
+	char disk[64];		      /* "" : none */
+	char vif[64];		      /* "" : none */
+	char cmdline[HX_CMDLINE_MAX]; /* args=a,b,c gives "a b c" */
+};
+
+/* A domain named by number or by name. */
+struct hx_target {
+	bool by_name;
+	unsigned int domid;
+	char name[HX_NAME_MAX];
+};
+
+struct hx_top_args {
+	unsigned int iterations; /* 0: until a key is pressed */
+	unsigned int delay_secs;
+};
+
+/* Decimal in [min, max], nothing else (no sign, blanks or suffix). */
+int hx_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* A domain name: 1..31 of [A-Za-z0-9._-], not all digits. */
+bool hx_valid_name(const char *s);
+/* argv = {"create", image, key=value...} */
+int hx_parse_create(int argc, char **argv, struct hx_create_args *out, char *err, size_t errlen);
+/* argv = {cmd, target}: exactly one domain id or name. */
+int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, size_t errlen);
+/* argv = {"top", [-n N] [-d S]} */
+int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
+
+#endif

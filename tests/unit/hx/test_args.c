@@ -1,0 +1,167 @@
+/*
+ * Host tests of hx's argument parsing (pvguest/dom0/hx/args.c): defaults,
+ * every setting, and that each kind of bad argument gives its message and
+ * leaves the output untouched.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <dom0/hx/args.h>
+#include "tests.h"
+
+static char err[160];
+
+static int create(struct hx_create_args *a, const char *line)
+{
+	char buf[512], *argv[32];
+	int argc = 0;
+	strcpy(buf, line);
+	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	err[0] = '\0';
+	return hx_parse_create(argc, argv, a, err, sizeof(err));
+}
+
+static void test_create_defaults(void **state)
+{
+	struct hx_create_args a;
+	assert_int_equal(create(&a, "create pvguest-domU"), 0);
+	assert_string_equal(a.image, "pvguest-domU");
+	assert_string_equal(a.name, "pvguest-domU");
+	assert_int_equal(a.memory_mib, HX_MEMORY_DEFAULT);
+	assert_int_equal(a.vcpus, 1);
+	assert_string_equal(a.disk, "");
+	assert_string_equal(a.vif, "");
+	assert_string_equal(a.cmdline, "");
+}
+
+static void test_create_settings(void **state)
+{
+	struct hx_create_args a;
+	assert_int_equal(create(&a, "create img name=web1 memory=64 vcpus=2 disk=disk0 vif=nic0 "
+				    "args=hello,big,world"),
+			 0);
+	assert_string_equal(a.name, "web1");
+	assert_int_equal(a.memory_mib, 64);
+	assert_int_equal(a.vcpus, 2);
+	assert_string_equal(a.disk, "disk0");
+	assert_string_equal(a.vif, "nic0");
+	assert_string_equal(a.cmdline, "hello big world");
+	/* a later setting wins; a path's last part names the domain */
+	assert_int_equal(create(&a, "create boot/guest memory=8 memory=16"), 0);
+	assert_string_equal(a.name, "guest");
+	assert_int_equal(a.memory_mib, 16);
+}
+
+struct bad {
+	const char *line, *message;
+};
+
+static void test_create_bad_changes_nothing(void **state)
+{
+	static const struct bad cases[] = {
+		{"create", "which image"},
+		{"create name=x", "is not an image name"},
+		{"create img memory=0", "memory \"0\""},
+		{"create img memory=3", "memory \"3\""},
+		{"create img memory=65537", "memory \"65537\""},
+		{"create img memory=12M", "a number of MiB"},
+		{"create img memory=-1", "memory"},
+		{"create img memory=99999999999999999999999", "memory"},
+		{"create img memory=", "memory"},
+		{"create img vcpus=0", "vcpus \"0\""},
+		{"create img vcpus=9", "1 to 8"},
+		{"create img name=", "name \"\""},
+		{"create img name=12", "not only digits"},
+		{"create img name=a/b", "name \"a/b\""},
+		{"create img name=abcdefghijklmnopqrstuvwxyz0123456", "name"},
+		{"create img colour=blue", "unknown setting \"colour\""},
+		{"create img =5", "not key=value"},
+		{"create img memory", "not key=value"},
+		{"create img disk=", "disk"},
+		{"create 123", "give the domain a name="},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hx_create_args a, before;
+		memset(&a, 0x5a, sizeof(a));
+		before = a;
+		if (create(&a, cases[i].line) != -1)
+			fail_msg("\"%s\" was accepted", cases[i].line);
+		if (!strstr(err, cases[i].message))
+			fail_msg("\"%s\": message \"%s\" lacks \"%s\"", cases[i].line, err,
+				 cases[i].message);
+		assert_memory_equal(&a, &before, sizeof(a));
+	}
+}
+
+static void test_uint(void **state)
+{
+	unsigned long v = 77;
+	assert_int_equal(hx_parse_uint("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(hx_parse_uint("18446744073709551615", 0, ~0UL, &v), 0);
+	assert_true(v == ~0UL);
+	v = 77;
+	assert_int_equal(hx_parse_uint("18446744073709551616", 0, ~0UL, &v), -1);
+	assert_int_equal(hx_parse_uint("", 0, 10, &v), -1);
+	assert_int_equal(hx_parse_uint("+1", 0, 10, &v), -1);
+	assert_int_equal(hx_parse_uint(" 1", 0, 10, &v), -1);
+	assert_int_equal(hx_parse_uint("11", 0, 10, &v), -1);
+	assert_int_equal(hx_parse_uint("1", 2, 10, &v), -1);
+	assert_int_equal(v, 77);
+}
+
+static void test_target(void **state)
+{
+	struct hx_target t, before;
+	char *ok_id[] = {"destroy", "7"}, *ok_name[] = {"pause", "web1"};
+	char *bad_word[] = {"console", "a b"}, *bad_id[] = {"destroy", "32752"};
+	char *none[] = {"destroy"}, *two[] = {"destroy", "1", "2"};
+	assert_int_equal(hx_parse_target(2, ok_id, &t, err, sizeof(err)), 0);
+	assert_false(t.by_name);
+	assert_int_equal(t.domid, 7);
+	assert_int_equal(hx_parse_target(2, ok_name, &t, err, sizeof(err)), 0);
+	assert_true(t.by_name);
+	assert_string_equal(t.name, "web1");
+	before = t;
+	assert_int_equal(hx_parse_target(2, bad_word, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "neither a domain id nor a name"));
+	assert_int_equal(hx_parse_target(2, bad_id, &t, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_target(1, none, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "destroy: give one domain"));
+	assert_int_equal(hx_parse_target(3, two, &t, err, sizeof(err)), -1);
+	assert_memory_equal(&t, &before, sizeof(t));
+}
+
+static void test_top(void **state)
+{
+	struct hx_top_args t, before;
+	char *plain[] = {"top"}, *both[] = {"top", "-n", "3", "-d", "2"};
+	char *missing[] = {"top", "-n"}, *zero[] = {"top", "-d", "0"}, *odd[] = {"top", "-x"};
+	assert_int_equal(hx_parse_top(1, plain, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.iterations, 0);
+	assert_int_equal(t.delay_secs, HX_TOP_DEFAULT_SECS);
+	assert_int_equal(hx_parse_top(5, both, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.iterations, 3);
+	assert_int_equal(t.delay_secs, 2);
+	before = t;
+	assert_int_equal(hx_parse_top(2, missing, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "-n needs a number"));
+	assert_int_equal(hx_parse_top(3, zero, &t, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_top(2, odd, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown option \"-x\""));
+	assert_memory_equal(&t, &before, sizeof(t));
+}
+
+const struct CMUnitTest args_tests[] = {
+	cmocka_unit_test(test_create_defaults),
+	cmocka_unit_test(test_create_settings),
+	cmocka_unit_test(test_create_bad_changes_nothing),
+	cmocka_unit_test(test_uint),
+	cmocka_unit_test(test_target),
+	cmocka_unit_test(test_top),
+};
+const size_t args_tests_count = sizeof(args_tests) / sizeof(args_tests[0]);

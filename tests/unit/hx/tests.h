@@ -1,0 +1,8 @@
+/* The hx unit test groups (tests/unit/hx). */
+#ifndef UNIT_HX_TESTS_H
+#define UNIT_HX_TESTS_H
+
+extern const struct CMUnitTest args_tests[], shell_tests[];
+extern const size_t args_tests_count, shell_tests_count;
+
+#endif
