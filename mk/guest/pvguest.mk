@@ -14,7 +14,7 @@ PVG_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-Wall -Wextra -Werror -nostdinc -isystem $(NEWLIB_INC) \
 	-isystem $(shell gcc -print-file-name=include) \
-	-Ipvguest -Ipvguest/arch/x86_64/include -Ikernel/include -MMD -MP
+	-Ipvguest -Ipvguest/arch/x86_64/include -Idrivers -Ikernel/include -MMD -MP
 PVG_LIBS := -L$(NEWLIB_LIB) --start-group -lc -lm $(shell gcc -print-libgcc-file-name) --end-group
 pvg_find = $(sort $(shell find $(1) \( -name '*.c' -o -name '*.S' \) 2>/dev/null))
 PVG_SRCS := $(filter-out %/dom0_note.S,$(wildcard pvguest/arch/x86_64/*.S)) \

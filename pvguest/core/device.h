@@ -7,10 +7,28 @@
 #ifndef PVGUEST_CORE_DEVICE_H
 #define PVGUEST_CORE_DEVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum device_kind { DEV_CONSOLE, DEV_BLOCK, DEV_NET };
+
+struct device;
+
+/*
+ * A block device's operations, in sectors of the device's sector_size.
+ * Each call blocks the calling thread (others run meanwhile) until the
+ * data is in place; buf is any memory of the domain's RAM.  0 or -errno
+ * (-EINVAL for a range past the end, -EROFS, -EIO).  A NULL flush means
+ * there is no volatile cache to flush; a NULL discard, no discard.
+ */
+struct block_ops {
+	int (*read)(struct device *d, uint64_t sector, uint32_t count, void *buf);
+	int (*write)(struct device *d, uint64_t sector, uint32_t count, const void *buf);
+	int (*flush)(struct device *d);
+	int (*discard)(struct device *d, uint64_t sector, uint64_t count);
+};
 
 struct device {
 	const char *name;
@@ -19,6 +37,11 @@ struct device {
 	/* Byte-stream devices; NULL where not supported. -errno on failure. */
 	ssize_t (*read)(struct device *d, void *buf, size_t len);
 	ssize_t (*write)(struct device *d, const void *buf, size_t len);
+	/* DEV_BLOCK only. */
+	const struct block_ops *block;
+	uint64_t sectors;
+	uint32_t sector_size;
+	bool readonly;
 };
 
 #define DEVICES_MAX 16

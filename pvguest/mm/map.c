@@ -38,6 +38,11 @@ unsigned long pfn_to_mfn(unsigned long pfn)
 	return ((unsigned long *)start_info->mfn_list)[pfn];
 }
 
+unsigned long va_to_mfn(const void *p)
+{
+	return pfn_to_mfn((uintptr_t)p >> PAGE_SHIFT);
+}
+
 static uint64_t *table_of(uint64_t entry)
 {
 	unsigned long mfn = (entry & PTE_ADDR_MASK) >> PAGE_SHIFT;
@@ -131,6 +136,17 @@ long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uin
 			return rc;
 	}
 	return 0;
+}
+
+unsigned long map_window_alloc(unsigned long pages)
+{
+	static unsigned long next_va = MAP_WINDOW_VA;
+	unsigned long va = next_va;
+
+	next_va += pages << PAGE_SHIFT;
+	for (unsigned long p = va; p < next_va; p += PAGE_SIZE)
+		l1_for(p);
+	return va;
 }
 
 void mm_init(void)

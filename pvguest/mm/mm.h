@@ -25,6 +25,8 @@ static inline void *pfn_to_virt(unsigned long pfn)
 }
 
 unsigned long pfn_to_mfn(unsigned long pfn);
+/* The machine frame holding byte p of RAM (what grants and copies name). */
+unsigned long va_to_mfn(const void *p);
 /* Maps all RAM, sets up the page allocator and the heap. */
 void mm_init(void);
 /* Maps machine frame mfn at va (a page outside RAM's range), or panics. */
@@ -34,5 +36,12 @@ void map_machine_page(unsigned long va, unsigned long mfn);
  * dom (DOMID_IO for device memory); 0 or the hypervisor's error. */
 long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uint64_t flags,
 		       uint16_t dom);
+
+/*
+ * `pages` pages of virtual addresses above RAM, never handed out twice,
+ * whose page-table entries exist and are empty (grant maps need that).
+ */
+#define MAP_WINDOW_VA 0x7f0040000000UL
+unsigned long map_window_alloc(unsigned long pages);
 
 #endif

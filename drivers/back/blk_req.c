@@ -1,0 +1,308 @@
+/*
+ * blkback's request path: decode, validate, execute, answer (see
+ * blkback.h).  Pure logic over three interfaces: the device table's block
+ * operations, grant copies (gnttab_op_copy) and va_to_mfn, so the host
+ * tests run it against a simulated frontend.
+ *
+ * Validation is complete before anything happens: segment count within
+ * the limit of the request type, each segment inside its page
+ * (first_sect <= last_sect <= 7) and aligned to the device's sector
+ * size, the whole range inside the vbd (no 64-bit overflow), writes only
+ * to a writable vbd, operations only if advertised.  The frontend's
+ * grant references are checked by the hypervisor when we copy: a bad one
+ * fails its copy, and the request is answered BLKIF_RSP_ERROR.  For a
+ * write, all data is copied in before the device is touched, so a
+ * failed copy writes nothing.
+ *
+ * Data moves through v->bounce: the segments' bytes laid end to end,
+ * the device sees one contiguous transfer.  A segment that straddles a
+ * bounce page boundary takes two copy operations.
+ */
+#include "blkback.h"
+
+#include <core/kernel.h>
+#include <mm/mm.h>
+#include <public/errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECTORS_PER_PAGE (PAGE_SIZE / BLKIF_SECTOR_SIZE)
+#define LOG_LIMIT	 8 /* rejected requests logged per vbd */
+
+int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t first, uint64_t sectors,
+	     bool readonly)
+{
+	memset(v, 0, sizeof(*v));
+	if (!dev || dev->kind != DEV_BLOCK || !dev->block || !dev->sector_size ||
+	    dev->sector_size % BLKIF_SECTOR_SIZE || dev->sector_size > PAGE_SIZE)
+		return -XEN_EINVAL;
+	uint32_t k = dev->sector_size / BLKIF_SECTOR_SIZE;
+	uint64_t total = dev->sectors * k;
+	if (first > total || first % k || (sectors && (sectors > total - first || sectors % k)))
+		return -XEN_EINVAL;
+	v->front_id = front_id;
+	v->dev = dev;
+	v->first = first;
+	v->sectors = sectors ? sectors : total - first;
+	v->sector_size = dev->sector_size;
+	v->readonly = readonly || dev->readonly;
+	v->bounce = aligned_alloc(PAGE_SIZE, BLKBACK_MAX_SEGS * PAGE_SIZE);
+	v->ind = aligned_alloc(PAGE_SIZE, BLKBACK_INDIRECT_PAGES * PAGE_SIZE);
+	v->ops = calloc(2 * BLKBACK_MAX_SEGS, sizeof(*v->ops));
+	if (!v->bounce || !v->ind || !v->ops) {
+		vbd_free(v);
+		return -XEN_ENOMEM;
+	}
+	return 0;
+}
+
+void vbd_free(struct vbd *v)
+{
+	free(v->bounce);
+	free(v->ind);
+	free(v->ops);
+	v->bounce = NULL;
+	v->ind = NULL;
+	v->ops = NULL;
+}
+
+bool vbd_can_discard(const struct vbd *v)
+{
+	return v->dev->block->discard && !v->readonly;
+}
+
+/* A range of 512-byte sectors inside the vbd and aligned to its sector size? */
+static bool range_ok(const struct vbd *v, uint64_t sector, uint64_t n)
+{
+	uint32_t k = v->sector_size / BLKIF_SECTOR_SIZE;
+
+	return n && sector <= v->sectors && n <= v->sectors - sector && sector % k == 0 &&
+	       n % k == 0;
+}
+
+static int decode_rw(struct vbd *v, uint8_t op, uint64_t sector, unsigned int nr_segs,
+		     unsigned int max, const struct blkif_request_segment *segs,
+		     struct blkback_io *io)
+{
+	uint32_t k = v->sector_size / BLKIF_SECTOR_SIZE;
+	uint64_t total = 0;
+
+	if (nr_segs == 0 || nr_segs > max || (op != BLKIF_OP_READ && v->readonly))
+		return BLKIF_RSP_ERROR;
+	for (unsigned int i = 0; i < nr_segs; i++) {
+		const struct blkif_request_segment *s = &segs[i];
+		if (s->first_sect > s->last_sect || s->last_sect >= SECTORS_PER_PAGE ||
+		    s->first_sect % k || (s->last_sect + 1u) % k)
+			return BLKIF_RSP_ERROR;
+		total += s->last_sect - s->first_sect + 1u;
+	}
+	if (!range_ok(v, sector, total))
+		return BLKIF_RSP_ERROR;
+	io->op = op;
+	io->sector = sector;
+	io->nr_sectors = total;
+	io->nr_segs = nr_segs;
+	io->segs = segs;
+	return BLKIF_RSP_OKAY;
+}
+
+/* Copy the indirect request's segment descriptors into v->ind. */
+static int fetch_indirect(struct vbd *v, const struct blkif_request_indirect *r)
+{
+	size_t bytes = r->nr_segments * sizeof(struct blkif_request_segment);
+	unsigned int pages = (unsigned int)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+
+	for (unsigned int i = 0; i < pages; i++) {
+		size_t len = bytes - i * PAGE_SIZE < PAGE_SIZE ? bytes - i * PAGE_SIZE : PAGE_SIZE;
+		uint8_t *dst = (uint8_t *)v->ind + i * PAGE_SIZE;
+		v->ops[i] = (struct gnttab_copy){
+			.source = {.u.ref = r->indirect_grefs[i], .domid = v->front_id},
+			.dest = {.u.gmfn = va_to_mfn(dst), .domid = DOMID_SELF},
+			.len = (uint16_t)len,
+			.flags = GNTCOPY_source_gref,
+		};
+	}
+	if (gnttab_op_copy(v->ops, pages))
+		return BLKIF_RSP_ERROR;
+	for (unsigned int i = 0; i < pages; i++)
+		if (v->ops[i].status != GNTST_okay)
+			return BLKIF_RSP_ERROR;
+	return BLKIF_RSP_OKAY;
+}
+
+static int decode_indirect(struct vbd *v, const struct blkif_request *req, struct blkback_io *io)
+{
+	struct blkif_request_indirect r;
+
+	memcpy(&r, req, sizeof(r));
+	if ((r.indirect_op != BLKIF_OP_READ && r.indirect_op != BLKIF_OP_WRITE) ||
+	    r.nr_segments == 0 || r.nr_segments > BLKBACK_MAX_INDIRECT_SEGS)
+		return BLKIF_RSP_ERROR;
+	if (fetch_indirect(v, &r) != BLKIF_RSP_OKAY)
+		return BLKIF_RSP_ERROR;
+	return decode_rw(v, r.indirect_op, r.sector_number, r.nr_segments,
+			 BLKBACK_MAX_INDIRECT_SEGS, v->ind, io);
+}
+
+static int decode_discard(struct vbd *v, const struct blkif_request *req, struct blkback_io *io)
+{
+	struct blkif_request_discard r;
+
+	memcpy(&r, req, sizeof(r));
+	if (!vbd_can_discard(v))
+		return BLKIF_RSP_EOPNOTSUPP;
+	if (!range_ok(v, r.sector_number, r.nr_sectors))
+		return BLKIF_RSP_ERROR;
+	io->op = BLKIF_OP_DISCARD;
+	io->sector = r.sector_number;
+	io->nr_sectors = r.nr_sectors;
+	return BLKIF_RSP_OKAY;
+}
+
+int blkback_decode(struct vbd *v, const struct blkif_request *req, struct blkback_io *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->id = req->id;
+	io->operation = req->operation;
+	switch (req->operation) {
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE:
+		return decode_rw(v, req->operation, req->sector_number, req->nr_segments,
+				 BLKIF_MAX_SEGMENTS_PER_REQUEST, req->seg, io);
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		/* With segments: a write, then the flush (Linux sends those). */
+		io->op = BLKIF_OP_FLUSH_DISKCACHE;
+		if (!req->nr_segments)
+			return BLKIF_RSP_OKAY;
+		if (decode_rw(v, BLKIF_OP_WRITE, req->sector_number, req->nr_segments,
+			      BLKIF_MAX_SEGMENTS_PER_REQUEST, req->seg, io) != BLKIF_RSP_OKAY)
+			return BLKIF_RSP_ERROR;
+		io->op = BLKIF_OP_FLUSH_DISKCACHE;
+		return BLKIF_RSP_OKAY;
+	case BLKIF_OP_DISCARD:
+		return decode_discard(v, req, io);
+	case BLKIF_OP_INDIRECT:
+		return decode_indirect(v, req, io);
+	default:
+		return BLKIF_RSP_EOPNOTSUPP;
+	}
+}
+
+/* Copy every segment between the frontend's pages and v->bounce in one batch. */
+static int copy_segments(struct vbd *v, const struct blkback_io *io, bool to_front)
+{
+	unsigned int n = 0;
+	size_t off = 0;
+
+	for (unsigned int i = 0; i < io->nr_segs; i++) {
+		const struct blkif_request_segment *s = &io->segs[i];
+		size_t goff = s->first_sect * BLKIF_SECTOR_SIZE;
+		size_t len = (s->last_sect - s->first_sect + 1u) * BLKIF_SECTOR_SIZE;
+		while (len) {
+			size_t chunk = PAGE_SIZE - off % PAGE_SIZE;
+			if (chunk > len)
+				chunk = len;
+			struct gnttab_copy_ptr local = {.u.gmfn = va_to_mfn(v->bounce + off),
+							.domid = DOMID_SELF,
+							.offset = (uint16_t)(off % PAGE_SIZE)};
+			struct gnttab_copy_ptr remote = {
+				.u.ref = s->gref, .domid = v->front_id, .offset = (uint16_t)goff};
+			v->ops[n++] = (struct gnttab_copy){
+				.source = to_front ? local : remote,
+				.dest = to_front ? remote : local,
+				.len = (uint16_t)chunk,
+				.flags = to_front ? GNTCOPY_dest_gref : GNTCOPY_source_gref,
+			};
+			off += chunk;
+			goff += chunk;
+			len -= chunk;
+		}
+	}
+	if (gnttab_op_copy(v->ops, n))
+		return BLKIF_RSP_ERROR;
+	for (unsigned int i = 0; i < n; i++)
+		if (v->ops[i].status != GNTST_okay)
+			return BLKIF_RSP_ERROR;
+	return BLKIF_RSP_OKAY;
+}
+
+static int status_of(int rc)
+{
+	return rc ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+}
+
+int blkback_execute(struct vbd *v, const struct blkback_io *io)
+{
+	const struct block_ops *b = v->dev->block;
+	uint32_t k = v->sector_size / BLKIF_SECTOR_SIZE;
+	uint64_t dev_sector = (v->first + io->sector) / k;
+	uint32_t count = (uint32_t)(io->nr_sectors / k);
+	int st = BLKIF_RSP_OKAY;
+
+	switch (io->op) {
+	case BLKIF_OP_READ:
+		st = status_of(b->read(v->dev, dev_sector, count, v->bounce));
+		if (st == BLKIF_RSP_OKAY)
+			st = copy_segments(v, io, true);
+		v->stats.sectors_read += st == BLKIF_RSP_OKAY ? io->nr_sectors : 0;
+		return st;
+	case BLKIF_OP_FLUSH_DISKCACHE:
+	case BLKIF_OP_WRITE:
+		if (io->nr_segs) {
+			st = copy_segments(v, io, false);
+			if (st == BLKIF_RSP_OKAY)
+				st = status_of(b->write(v->dev, dev_sector, count, v->bounce));
+			v->stats.sectors_written += st == BLKIF_RSP_OKAY ? io->nr_sectors : 0;
+		}
+		if (st == BLKIF_RSP_OKAY && io->op == BLKIF_OP_FLUSH_DISKCACHE && b->flush)
+			st = status_of(b->flush(v->dev));
+		return st;
+	case BLKIF_OP_DISCARD:
+		return status_of(b->discard(v->dev, dev_sector, io->nr_sectors / k));
+	default:
+		return BLKIF_RSP_EOPNOTSUPP;
+	}
+}
+
+static void respond(struct vbd *v, const struct blkback_io *io, int status)
+{
+	struct blkif_response *rsp = RING_GET_RESPONSE(&v->ring, v->ring.rsp_prod_pvt);
+
+	rsp->id = io->id;
+	rsp->operation = io->operation;
+	rsp->status = (int16_t)status;
+	v->ring.rsp_prod_pvt++;
+	v->stats.requests++;
+	v->stats.errors += status == BLKIF_RSP_ERROR;
+	v->stats.unsupported += status == BLKIF_RSP_EOPNOTSUPP;
+}
+
+bool blkback_service(struct vbd *v)
+{
+	bool notify = false;
+	int more;
+
+	do {
+		while (RING_HAS_UNCONSUMED_REQUESTS(&v->ring)) {
+			struct blkif_request req;
+			struct blkback_io io;
+			xen_rmb(); /* the request bytes after the index */
+			RING_COPY_REQUEST(&v->ring, v->ring.req_cons, &req);
+			v->ring.req_cons++;
+			int st = blkback_decode(v, &req, &io);
+			if (st == BLKIF_RSP_OKAY)
+				st = blkback_execute(v, &io);
+			else if (v->stats.errors + v->stats.unsupported < LOG_LIMIT)
+				printk("blkback: d%u request %#lx op %u rejected (%d)\n",
+				       v->front_id, (unsigned long)req.id, req.operation, st);
+			respond(v, &io, st);
+		}
+		bool n;
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->ring, n);
+		notify |= n;
+		v->stats.batches++;
+		RING_FINAL_CHECK_FOR_REQUESTS(&v->ring, more);
+	} while (more);
+	v->stats.notifies += notify;
+	return notify;
+}

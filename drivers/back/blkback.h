@@ -1,0 +1,94 @@
+/*
+ * blkback's core: one virtual block device (vbd) served to one frontend.
+ *
+ * A vbd is a window [first, first + sectors) of a block device from the
+ * device table (an AHCI disk, a RAM disk, ...) exported to a frontend
+ * domain over a blkif ring.  blk_req.c turns ring requests into device
+ * I/O: copy each request out of the shared slot, decode and validate it
+ * completely (any bad field: BLKIF_RSP_ERROR or _EOPNOTSUPP, nothing
+ * touched), then move data between the frontend's granted pages and a
+ * bounce buffer with one batched GNTTABOP_copy per request, and answer.
+ * The backend never maps a frontend data page, so a frontend that dies
+ * mid-I/O can leave nothing mapped behind (its grant copies just fail).
+ *
+ * blk.c (dom0 only) is the glue: the xenbus handshake, the ring mapping,
+ * the event channel, and one service thread per vbd.
+ */
+#ifndef DRIVERS_BACK_BLKBACK_H
+#define DRIVERS_BACK_BLKBACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <core/device.h>
+#include <core/gnttab.h>
+#include <public/io/blkif.h>
+
+/* Segments per indirect request we accept (feature-max-indirect-segments). */
+#define BLKBACK_MAX_INDIRECT_SEGS 64
+#define BLKBACK_MAX_SEGS	  BLKBACK_MAX_INDIRECT_SEGS
+#define BLKBACK_INDIRECT_PAGES                                                                     \
+	((BLKBACK_MAX_INDIRECT_SEGS + BLKIF_SEGS_PER_INDIRECT_FRAME - 1) /                         \
+	 BLKIF_SEGS_PER_INDIRECT_FRAME)
+
+struct blkback_stats {
+	unsigned long requests, errors, unsupported, batches, notifies;
+	unsigned long sectors_read, sectors_written;
+};
+
+struct vbd {
+	uint16_t front_id;		   /* the frontend domain */
+	struct device *dev;		   /* backing store (DEV_BLOCK) */
+	uint64_t first;			   /* first device sector of the window */
+	uint64_t sectors;		   /* window size, in 512-byte sectors */
+	uint32_t sector_size;		   /* the device's, a multiple of 512 */
+	bool readonly;			   /* mode "r" or a read-only device */
+	struct blkif_back_ring ring;	   /* attached by the glue */
+	uint8_t *bounce;		   /* BLKBACK_MAX_SEGS pages, page-aligned */
+	struct blkif_request_segment *ind; /* BLKBACK_INDIRECT_PAGES pages */
+	struct gnttab_copy *ops;	   /* one batch: 2 per segment at most */
+	struct blkback_stats stats;
+};
+
+/*
+ * A decoded request: everything validated, nothing yet done.  Sectors are
+ * 512-byte units as on the wire.
+ */
+struct blkback_io {
+	uint64_t id;
+	uint8_t operation; /* as on the ring, echoed in the response */
+	uint8_t op;	   /* what to do: READ, WRITE, FLUSH_DISKCACHE, DISCARD */
+	uint64_t sector, nr_sectors;
+	unsigned int nr_segs;
+	const struct blkif_request_segment *segs;
+};
+
+/*
+ * Set up `v` for device `dev`, window [first, first + sectors) in 512-byte
+ * units (sectors 0 = to the device's end).  0, or -XEN_EINVAL for a window
+ * outside the device or a device that is no block device, -XEN_ENOMEM.
+ */
+int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t first, uint64_t sectors,
+	     bool readonly);
+void vbd_free(struct vbd *v);
+
+/* Whether the device can discard (feature-discard). */
+bool vbd_can_discard(const struct vbd *v);
+
+/*
+ * Decode and validate *req (already copied out of the ring) into *io;
+ * returns BLKIF_RSP_OKAY, _ERROR or _EOPNOTSUPP.  Indirect segment pages
+ * are fetched here (grant copy into v->ind).
+ */
+int blkback_decode(struct vbd *v, const struct blkif_request *req, struct blkback_io *io);
+
+/* Carry out a decoded request; returns the response status. */
+int blkback_execute(struct vbd *v, const struct blkback_io *io);
+
+/*
+ * Serve the ring until it is empty (with the final check that re-arms
+ * req_event): every request answered, responses pushed per batch.
+ * Returns true if the frontend must be notified.
+ */
+bool blkback_service(struct vbd *v);
+
+#endif

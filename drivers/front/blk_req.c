@@ -1,0 +1,326 @@
+/*
+ * blkfront's request path (see blkfront.h): building requests from a
+ * buffer, publishing them in batches, and completing them.
+ *
+ * Slot ids: a request's id is its index in req[]; a slot is taken only
+ * while the ring has a free entry too, so there are never more requests
+ * outstanding than ring entries.  A response whose id names no request
+ * in flight is counted as stray and ignored (a confused or hostile
+ * backend must not make us free something twice).
+ *
+ * Grants: each data page is granted when its request is built and
+ * revoked when the response arrives.  The backend copies (it never maps
+ * data pages), so a revoke after the response cannot find the grant in
+ * use; if it ever does, the reference is left allocated (stuck_grants)
+ * rather than reused under a backend still holding it.
+ */
+#include "blkfront.h"
+
+#include <core/evtchn.h>
+#include <core/gnttab.h>
+#include <core/kernel.h>
+#include <mm/mm.h>
+#include <public/errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECTORS_PER_PAGE (PAGE_SIZE / BLKIF_SECTOR_SIZE)
+
+int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
+{
+	bf->back_id = back_id;
+	bf->handle = handle;
+	bf->in_flight = 0;
+	memset(bf->req, 0, sizeof(bf->req));
+	if (!(bf->sring = aligned_alloc(PAGE_SIZE, PAGE_SIZE)))
+		return -XEN_ENOMEM;
+	memset(bf->sring, 0, PAGE_SIZE);
+	SHARED_RING_INIT(bf->sring);
+	FRONT_RING_INIT(&bf->ring, bf->sring, PAGE_SIZE);
+	int ref = gnttab_grant(back_id, va_to_mfn(bf->sring), false);
+	if (ref < 0)
+		return ref;
+	bf->ring_ref = (grant_ref_t)ref;
+	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++) {
+		struct blkfront_req *r = &bf->req[i];
+		if (!(r->ind = aligned_alloc(PAGE_SIZE, PAGE_SIZE)))
+			return -XEN_ENOMEM;
+		if ((ref = gnttab_grant(back_id, va_to_mfn(r->ind), true)) < 0)
+			return ref;
+		r->ind_ref = (grant_ref_t)ref;
+	}
+	return 0;
+}
+
+/* Revoke `ref`; count it as stuck if the backend still holds it. */
+static unsigned int revoke(struct blkfront *bf, grant_ref_t ref)
+{
+	if (gnttab_revoke(ref) == 0)
+		return 0;
+	bf->stats.stuck_grants++;
+	return 1;
+}
+
+static void finish(struct blkfront *bf, struct blkfront_req *r, int status)
+{
+	for (unsigned int i = 0; i < r->nr_grants; i++)
+		revoke(bf, r->grants[i]);
+	r->nr_grants = 0;
+	r->in_use = false;
+	bf->in_flight--;
+	if (status != BLKIF_RSP_OKAY) {
+		bf->stats.errors++;
+		if (!r->call->err)
+			r->call->err = status == BLKIF_RSP_EOPNOTSUPP ? -XEN_EOPNOTSUPP : -XEN_EIO;
+	}
+	r->call->outstanding--;
+}
+
+unsigned int blkfront_ring_free(struct blkfront *bf)
+{
+	unsigned long before = bf->stats.stuck_grants;
+
+	bf->connected = false;
+	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++) {
+		struct blkfront_req *r = &bf->req[i];
+		if (r->in_use)
+			finish(bf, r, BLKIF_RSP_ERROR);
+		if (r->ind && !revoke(bf, r->ind_ref))
+			free(r->ind);
+		r->ind = NULL;
+	}
+	if (bf->sring && !revoke(bf, bf->ring_ref))
+		free(bf->sring);
+	bf->sring = NULL;
+	return (unsigned int)(bf->stats.stuck_grants - before);
+}
+
+static void complete(struct blkfront *bf, const struct blkif_response *rsp)
+{
+	if (rsp->id >= BLKFRONT_RING_SIZE || !bf->req[rsp->id].in_use) {
+		bf->stats.stray++;
+		return;
+	}
+	bf->stats.responses++;
+	finish(bf, &bf->req[rsp->id], rsp->status);
+}
+
+void blkfront_poll(struct blkfront *bf)
+{
+	int more;
+
+	if (!bf->sring)
+		return;
+	do {
+		RING_IDX rp = bf->sring->rsp_prod;
+		xen_rmb(); /* responses after the index */
+		if (RING_RESPONSE_PROD_OVERFLOW(&bf->ring, rp)) {
+			printk("blkfront: backend d%u overran the ring (%u)\n", bf->back_id, rp);
+			bf->connected = false;
+			return;
+		}
+		for (RING_IDX i = bf->ring.rsp_cons; i != rp; i++) {
+			struct blkif_response rsp = *RING_GET_RESPONSE(&bf->ring, i);
+			complete(bf, &rsp);
+		}
+		bf->ring.rsp_cons = rp;
+		RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
+	} while (more);
+}
+
+static void push(struct blkfront *bf)
+{
+	bool notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&bf->ring, notify);
+	if (notify) {
+		bf->stats.notifies++;
+		evtchn_notify(bf->port);
+	}
+}
+
+/* A free slot (id), pushing what is queued and waiting if there is none. */
+static struct blkif_request *get_slot(struct blkfront *bf, struct blkfront_call *call,
+				      unsigned int *id)
+{
+	for (;;) {
+		if (!bf->connected)
+			return NULL;
+		if (!RING_FULL(&bf->ring))
+			for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++)
+				if (!bf->req[i].in_use) {
+					struct blkfront_req *r = &bf->req[i];
+					r->in_use = true;
+					r->call = call;
+					r->nr_grants = 0;
+					call->outstanding++;
+					bf->in_flight++;
+					bf->stats.requests++;
+					*id = i;
+					return RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt++);
+				}
+		push(bf);
+		unsigned long seen = bf->events;
+		blkfront_poll(bf);
+		if (RING_FULL(&bf->ring) && bf->connected)
+			bf->wait(bf, seen);
+	}
+}
+
+/*
+ * Grant the pages of buf for up to `max` segments covering at most
+ * `count` sectors into segs[]; returns the sectors covered (0 if no grant
+ * could be had).
+ */
+static uint64_t grant_segments(struct blkfront *bf, struct blkfront_req *r, bool write,
+			       uint8_t *buf, uint64_t count, unsigned int max,
+			       struct blkif_request_segment *segs)
+{
+	uint64_t done = 0;
+
+	while (done < count && r->nr_grants < max) {
+		uint8_t *p = buf + done * BLKIF_SECTOR_SIZE;
+		unsigned int first = (unsigned int)(((uintptr_t)p % PAGE_SIZE) / BLKIF_SECTOR_SIZE);
+		uint64_t n = SECTORS_PER_PAGE - first < count - done ? SECTORS_PER_PAGE - first
+								     : count - done;
+		int ref = gnttab_grant(bf->back_id, va_to_mfn(p), write);
+		if (ref < 0)
+			break;
+		segs[r->nr_grants] =
+			(struct blkif_request_segment){.gref = (grant_ref_t)ref,
+						       .first_sect = (uint8_t)first,
+						       .last_sect = (uint8_t)(first + n - 1)};
+		r->grants[r->nr_grants++] = (grant_ref_t)ref;
+		done += n;
+	}
+	return done;
+}
+
+/* Pages (segments) that `count` sectors at buf touch, capped at cap. */
+static unsigned int pages_spanned(const uint8_t *buf, uint64_t count, unsigned int cap)
+{
+	uint64_t bytes = ((uintptr_t)buf % PAGE_SIZE) + count * BLKIF_SECTOR_SIZE;
+	uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	return pages < cap ? (unsigned int)pages : cap;
+}
+
+/* Fill one request for (a prefix of) the transfer; returns sectors covered. */
+static uint64_t build_rw(struct blkfront *bf, struct blkfront_call *call, bool write,
+			 uint64_t sector, uint8_t *buf, uint64_t count)
+{
+	unsigned int id;
+	struct blkif_request *req = get_slot(bf, call, &id);
+	struct blkfront_req *r = &bf->req[id];
+	uint8_t op = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+	uint64_t done;
+
+	if (!req)
+		return 0;
+	if (bf->max_indirect > BLKIF_MAX_SEGMENTS_PER_REQUEST &&
+	    pages_spanned(buf, count, bf->max_indirect) > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		struct blkif_request_indirect *ind = (struct blkif_request_indirect *)req;
+		done = grant_segments(bf, r, write, buf, count, bf->max_indirect, r->ind);
+		memset(ind, 0, sizeof(*ind));
+		ind->operation = BLKIF_OP_INDIRECT;
+		ind->indirect_op = op;
+		ind->nr_segments = (uint16_t)r->nr_grants;
+		ind->id = id;
+		ind->sector_number = sector;
+		ind->handle = bf->handle;
+		ind->indirect_grefs[0] = r->ind_ref;
+		bf->stats.indirect++;
+	} else {
+		done = grant_segments(bf, r, write, buf, count, BLKIF_MAX_SEGMENTS_PER_REQUEST,
+				      req->seg);
+		req->operation = op;
+		req->nr_segments = (uint8_t)r->nr_grants;
+		req->handle = bf->handle;
+		req->id = id;
+		req->sector_number = sector;
+	}
+	if (!done) /* out of grants: the request goes out empty and fails */
+		call->err = -XEN_ENOSPC;
+	return done;
+}
+
+static int run_call(struct blkfront *bf, struct blkfront_call *call)
+{
+	push(bf);
+	while (call->outstanding) {
+		unsigned long seen = bf->events;
+		blkfront_poll(bf);
+		if (call->outstanding)
+			bf->wait(bf, seen);
+	}
+	return call->err;
+}
+
+static bool range_ok(const struct blkfront *bf, uint64_t sector, uint64_t count)
+{
+	uint32_t k = bf->sector_size / BLKIF_SECTOR_SIZE;
+
+	return count && sector <= bf->sectors && count <= bf->sectors - sector && sector % k == 0 &&
+	       count % k == 0;
+}
+
+int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uint64_t count)
+{
+	struct blkfront_call call = {0, 0};
+	uint8_t *p = buf;
+
+	if (!bf->connected)
+		return -XEN_ENOTCONN;
+	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE || !range_ok(bf, sector, count))
+		return -XEN_EINVAL;
+	while (count && !call.err) {
+		uint64_t n = build_rw(bf, &call, write, sector, p, count);
+		if (!n && !call.err)
+			call.err = -XEN_ENOTCONN;
+		sector += n;
+		p += n * BLKIF_SECTOR_SIZE;
+		count -= n;
+	}
+	return run_call(bf, &call);
+}
+
+int blkfront_flush(struct blkfront *bf)
+{
+	struct blkfront_call call = {0, 0};
+	unsigned int id;
+
+	if (!bf->connected)
+		return -XEN_ENOTCONN;
+	if (!bf->can_flush)
+		return 0; /* no write cache to flush */
+	struct blkif_request *req = get_slot(bf, &call, &id);
+	if (!req)
+		return -XEN_ENOTCONN;
+	memset(req, 0, sizeof(*req));
+	req->operation = BLKIF_OP_FLUSH_DISKCACHE;
+	req->handle = bf->handle;
+	req->id = id;
+	return run_call(bf, &call);
+}
+
+int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count)
+{
+	struct blkfront_call call = {0, 0};
+	unsigned int id;
+
+	if (!bf->connected)
+		return -XEN_ENOTCONN;
+	if (!bf->can_discard)
+		return -XEN_EOPNOTSUPP;
+	if (!range_ok(bf, sector, count))
+		return -XEN_EINVAL;
+	struct blkif_request_discard *d = (struct blkif_request_discard *)get_slot(bf, &call, &id);
+	if (!d)
+		return -XEN_ENOTCONN;
+	*d = (struct blkif_request_discard){.operation = BLKIF_OP_DISCARD,
+					    .handle = bf->handle,
+					    .id = id,
+					    .sector_number = sector,
+					    .nr_sectors = count};
+	return run_call(bf, &call);
+}

@@ -1,0 +1,97 @@
+/*
+ * blkfront's core: the frontend of one virtual block device.
+ *
+ * A read or write of any length becomes a train of blkif requests, each
+ * covering up to 11 pages of the caller's buffer (or, when the backend
+ * offers indirect segments, up to max_indirect pages listed in a granted
+ * indirect page).  Every page is granted to the backend for the request's
+ * life: writable for a read, read-only for a write.  As many requests as
+ * the ring has slots go out before one notification; responses come back
+ * in any order and are matched by id (the request's slot in req[]).
+ *
+ * blk_req.c is pure logic over grants (gnttab.h), the event channel and
+ * va_to_mfn; waiting is injected (wait()), so the host tests run a
+ * frontend against the real backend core in one process.  blk.c is the
+ * domU glue: the xenbus handshake and the device-table entry.
+ */
+#ifndef DRIVERS_FRONT_BLKFRONT_H
+#define DRIVERS_FRONT_BLKFRONT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/event_channel.h>
+#include <public/io/blkif.h>
+
+#define BLKFRONT_RING_SIZE    32 /* one-page blkif ring */
+#define BLKFRONT_MAX_INDIRECT 32 /* segments per indirect request we use at most */
+
+/* One caller's train of requests: answered when outstanding reaches 0. */
+struct blkfront_call {
+	unsigned int outstanding;
+	int err;
+};
+
+struct blkfront_req {
+	bool in_use;
+	struct blkfront_call *call;
+	unsigned int nr_grants;
+	grant_ref_t grants[BLKFRONT_MAX_INDIRECT];
+	struct blkif_request_segment *ind; /* this slot's indirect page ... */
+	grant_ref_t ind_ref;		   /* ... granted read-only for good */
+};
+
+struct blkfront_stats {
+	unsigned long requests, indirect, notifies, responses, errors, stray, stuck_grants;
+};
+
+struct blkfront {
+	uint16_t back_id, handle;
+	evtchn_port_t port;
+	struct blkif_sring *sring; /* page-aligned, granted as ring_ref */
+	grant_ref_t ring_ref;
+	struct blkif_front_ring ring;
+	/* From the backend's keys. */
+	uint64_t sectors; /* 512-byte units */
+	uint32_t sector_size;
+	unsigned int info;
+	bool can_flush, can_discard;
+	unsigned int max_indirect; /* 0: no indirect requests */
+	bool connected;
+	struct blkfront_req req[BLKFRONT_RING_SIZE];
+	unsigned int in_flight;
+	/*
+	 * Waiting: the event handler increments `events`; wait(bf, seen)
+	 * returns once events != seen (the core samples it before it looks
+	 * at the ring, so an event in between is never lost).
+	 */
+	volatile unsigned long events;
+	void (*wait)(struct blkfront *bf, unsigned long seen);
+	void *wait_ctx;
+	struct blkfront_stats stats;
+};
+
+/*
+ * Allocate and grant the shared ring (and indirect pages if max_indirect
+ * is set) for backend `back_id`; 0 or -XEN_ENOMEM / -XEN_ENOSPC.
+ */
+int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle);
+/*
+ * Fail every request in flight and revoke every grant (the ring's last);
+ * returns the number of grants the backend still holds (0 when clean).
+ */
+unsigned int blkfront_ring_free(struct blkfront *bf);
+
+/*
+ * Transfers `count` 512-byte sectors at `sector` to or from buf, which must
+ * be 512-byte aligned.  Blocks (through wait()) until every request is
+ * answered.  0, or -XEN_EINVAL (range, alignment), -XEN_EIO (an error
+ * response), -XEN_ENOTCONN.
+ */
+int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uint64_t count);
+int blkfront_flush(struct blkfront *bf);
+int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count);
+
+/* Take every response that has arrived (the event handler's work). */
+void blkfront_poll(struct blkfront *bf);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * The split-driver toolkit both ends share: where a device lives in
+ * XenStore, the state handshake, and the shared ring.
+ *
+ * Paths are Xen's:
+ *   frontend  /local/domain/<front>/device/<type>/<devid>
+ *   backend   /local/domain/<back>/backend/<type>/<front>/<devid>
+ * The toolstack creates both directories at once (xendev_create), each
+ * owned by its end and readable by the other, with "state" = 1
+ * (Initialising) and the keys that name the other end.  Then:
+ *
+ *   backend:  features, InitWait ----------------------\
+ *   frontend: ring page, grant, event channel,          v
+ *             ring-ref / event-channel / protocol, Initialised
+ *   backend:  maps the ring, binds the channel, disk keys, Connected
+ *   frontend: reads the disk keys, Connected
+ *   either:   Closing; the other unhooks and answers Closed; a frontend
+ *             that comes back to Initialising starts a new round.
+ *
+ * The other end's state is followed with a watch on <otherend>/state;
+ * the callback runs from xenbus_dispatch_events() in a thread, never in
+ * an interrupt.  Everything here is built on the pvguest xenbus client
+ * and is host-tested against the real xenstored.
+ */
+#ifndef DRIVERS_XENBUS_XENDEV_H
+#define DRIVERS_XENBUS_XENDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <xenbus/xenbus.h>
+
+#define XENDEV_PATH 96
+
+struct xendev;
+typedef void (*xendev_changed_fn)(struct xendev *xd, enum xenbus_state other);
+
+struct xendev {
+	struct xenbus *xb;
+	char dir[XENDEV_PATH];	    /* this end's directory */
+	char otherend[XENDEV_PATH]; /* the other end's */
+	uint16_t otherend_id;
+	unsigned int devid;
+	xendev_changed_fn changed;
+	void *priv;
+	struct xenbus_watch watch; /* on <otherend>/state */
+	bool watching;
+	char watch_path[XENDEV_PATH + 8];
+	unsigned long ring_va; /* backend: where the ring gets mapped */
+	grant_handle_t ring_handle;
+	bool ring_mapped;
+};
+
+/* What the toolstack writes for one device besides the standard keys. */
+struct xendev_key {
+	const char *key, *value;
+};
+
+struct xendev_spec {
+	const char *type; /* "vbd", "vif", ... */
+	uint16_t front_id, back_id;
+	unsigned int devid;
+	const struct xendev_key *front_keys, *back_keys; /* NULL-key terminated, or NULL */
+};
+
+/* Toolstack: both directories in one transaction; 0 or -XEN_*. */
+int xendev_create(struct xenbus *xb, const struct xendev_spec *spec);
+/* Toolstack: remove both directories. */
+int xendev_destroy(struct xenbus *xb, const struct xendev_spec *spec);
+
+/*
+ * Find this end's directory and the other end's from the keys the
+ * toolstack wrote ("backend"/"backend-id", "frontend"/"frontend-id").
+ * 0, -XEN_ENOENT (no such device), -XEN_EINVAL (bad keys).
+ */
+int xendev_front_open(struct xendev *xd, struct xenbus *xb, uint16_t self, const char *type,
+		      unsigned int devid);
+int xendev_back_open(struct xendev *xd, struct xenbus *xb, uint16_t self, const char *type,
+		     uint16_t front_id, unsigned int devid);
+
+/* Follow the other end's state: fn runs now (once) and on every change. */
+int xendev_watch_otherend(struct xendev *xd, xendev_changed_fn fn, void *priv);
+void xendev_close(struct xendev *xd);
+
+int xendev_switch(struct xendev *xd, enum xenbus_state s);
+enum xenbus_state xendev_state(struct xendev *xd);
+enum xenbus_state xendev_other_state(struct xendev *xd);
+/* Block until the other end's state is in mask (1 << state). */
+int xendev_wait_other(struct xendev *xd, unsigned int mask, enum xenbus_state *out);
+
+/* Keys of this end (write) and of the other end (read). */
+int xendev_write_ulong(struct xendev *xd, uint32_t tx, const char *key, unsigned long v);
+int xendev_write(struct xendev *xd, uint32_t tx, const char *key, const char *value);
+int xendev_read_other_ulong(struct xendev *xd, const char *key, unsigned long *v);
+/* A missing key reads as `dflt`; a malformed one is an error. */
+int xendev_read_other_ulong_or(struct xendev *xd, const char *key, unsigned long dflt,
+			       unsigned long *v);
+
+/*
+ * Frontend: publish ring-ref, event-channel and protocol and switch to
+ * Initialised, in one transaction (retried on conflict).
+ */
+int xendev_front_publish(struct xendev *xd, grant_ref_t ring_ref, evtchn_port_t port);
+/* Backend: read and check the frontend's ring-ref and event-channel. */
+int xendev_back_ring_keys(struct xendev *xd, grant_ref_t *ring_ref, evtchn_port_t *port);
+
+/*
+ * Backend: map the frontend's ring page (grant map) / unmap it
+ * (xendev_ring.c in a guest; the host tests bring their own).
+ */
+void *xendev_map_ring(struct xendev *xd, grant_ref_t ref);
+int xendev_unmap_ring(struct xendev *xd);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * The simulated machine of harness.h.  Frame numbers: every host page
+ * that va_to_mfn() is asked about gets the next number, remembered in
+ * a small open-addressing table both ways.  A grant copy resolves a
+ * grant side through h_table (only domain 1 grants) with the
+ * hypervisor's checks: reference in range, type permit_access, grantee
+ * domain, read-only for a destination, offset + length within the page.
+ */
+#include "harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <back/blkback.h>
+#include <core/evtchn.h>
+#include <core/gnttab.h>
+#include <front/blkfront.h>
+#include <mm/mm.h>
+#include <public/errno.h>
+#include <xenbus/xendev.h>
+
+#define FRAMES	  (1u << 16)
+#define HASH_SIZE (1u << 17)
+
+struct grant_entry_v1 h_table[GRANT_SLOTS];
+bool h_front_dead;
+unsigned long h_copies, h_back_kicks, h_front_kicks;
+unsigned int h_maps;
+
+static void *frame_page[FRAMES];
+static unsigned long nr_frames;
+static struct {
+	uintptr_t page;
+	unsigned long frame;
+} hash[HASH_SIZE];
+
+static struct blkfront *h_front;
+static struct vbd *h_back;
+static bool back_pending;
+
+unsigned long va_to_mfn(const void *p)
+{
+	uintptr_t page = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
+	unsigned int i = (unsigned int)((page >> 12) * 2654435761u) % HASH_SIZE;
+
+	while (hash[i].page && hash[i].page != page)
+		i = (i + 1) % HASH_SIZE;
+	if (!hash[i].page) {
+		if (nr_frames + 1 >= FRAMES)
+			fail_msg("harness: out of simulated frames");
+		hash[i].page = page;
+		hash[i].frame = ++nr_frames; /* frame 0 stays invalid */
+		frame_page[nr_frames] = (void *)page;
+	}
+	return hash[i].frame;
+}
+
+void *h_frame_ptr(unsigned long frame)
+{
+	return frame && frame <= nr_frames ? frame_page[frame] : NULL;
+}
+
+void h_reset(void)
+{
+	memset(h_table, 0, sizeof(h_table));
+	assert_true(gnttab_attach(h_table, GRANT_SLOTS));
+	h_front_dead = false;
+	h_copies = h_back_kicks = h_front_kicks = 0;
+	h_maps = 0;
+	back_pending = false;
+	h_front = NULL;
+	h_back = NULL;
+}
+
+/* One side of a copy as a host pointer, or a GNTST_* error. */
+static int16_t resolve(const struct gnttab_copy_ptr *p, bool is_ref, bool write, uint8_t **out)
+{
+	unsigned long frame;
+
+	if (!is_ref) {
+		if (p->domid != DOMID_SELF)
+			return GNTST_permission_denied;
+		frame = p->u.gmfn;
+	} else {
+		if (p->domid != FRONT_ID || h_front_dead)
+			return GNTST_bad_domain;
+		if (p->u.ref >= GRANT_SLOTS)
+			return GNTST_bad_gntref;
+		const struct grant_entry_v1 *e = &h_table[p->u.ref];
+		if ((e->flags & GTF_type_mask) != GTF_permit_access || e->domid != BACK_ID ||
+		    (write && (e->flags & GTF_readonly)))
+			return GNTST_general_error;
+		frame = e->frame;
+	}
+	if (!(*out = h_frame_ptr(frame)))
+		return GNTST_bad_page;
+	*out += p->offset;
+	return GNTST_okay;
+}
+
+int gnttab_op_copy(struct gnttab_copy *ops, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct gnttab_copy *op = &ops[i];
+		uint8_t *src, *dst;
+		h_copies++;
+		if (op->source.offset + op->len > PAGE_SIZE ||
+		    op->dest.offset + op->len > PAGE_SIZE) {
+			op->status = GNTST_bad_copy_arg;
+			continue;
+		}
+		op->status = resolve(&op->source, op->flags & GNTCOPY_source_gref, false, &src);
+		if (op->status == GNTST_okay)
+			op->status = resolve(&op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+		if (op->status == GNTST_okay)
+			memmove(dst, src, op->len);
+	}
+	return 0;
+}
+
+int gnttab_op_map(struct gnttab_map_grant_ref *ops, unsigned int n)
+{
+	(void)ops;
+	(void)n;
+	return -XEN_ENOSYS;
+}
+
+int gnttab_op_unmap(struct gnttab_unmap_grant_ref *ops, unsigned int n)
+{
+	(void)ops;
+	(void)n;
+	return -XEN_ENOSYS;
+}
+
+/* The backend maps a ring: as the hypervisor, the grant must be ours and writable. */
+void *xendev_map_ring(struct xendev *xd, grant_ref_t ref)
+{
+	struct gnttab_copy_ptr p = {.u.ref = ref, .domid = xd->otherend_id};
+	uint8_t *page;
+
+	if (xd->ring_mapped || resolve(&p, true, true, &page) != GNTST_okay)
+		return NULL;
+	h_table[ref].flags |= GTF_reading | GTF_writing;
+	xd->ring_va = (uintptr_t)page;
+	xd->ring_handle = ref;
+	xd->ring_mapped = true;
+	h_maps++;
+	return page;
+}
+
+int xendev_unmap_ring(struct xendev *xd)
+{
+	if (!xd->ring_mapped)
+		return -XEN_EINVAL;
+	h_table[xd->ring_handle].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
+	xd->ring_mapped = false;
+	h_maps--;
+	return 0;
+}
+
+int (*h_bind_hook)(uint16_t remote, uint32_t port);
+
+int evtchn_alloc_unbound(domid_t remote)
+{
+	(void)remote;
+	return FRONT_PORT;
+}
+
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port)
+{
+	if (remote != FRONT_ID || remote_port != FRONT_PORT)
+		return -XEN_EINVAL;
+	return h_bind_hook ? h_bind_hook(remote, remote_port) : BACK_PORT;
+}
+
+int evtchn_close(evtchn_port_t port)
+{
+	(void)port;
+	return 0;
+}
+
+bool evtchn_set_handler(evtchn_port_t port, evtchn_handler_t fn, void *data)
+{
+	(void)port;
+	(void)fn;
+	(void)data;
+	return true;
+}
+
+int evtchn_notify(evtchn_port_t port)
+{
+	if (port == FRONT_PORT) {
+		h_back_kicks++;
+		back_pending = true;
+	} else if (port == BACK_PORT) {
+		h_front_kicks++;
+		if (h_front)
+			h_front->events++;
+	} else {
+		return -XEN_EINVAL;
+	}
+	return 0;
+}
+
+/* The frontend waits: the backend runs if it was notified, and only then. */
+static void front_wait(struct blkfront *bf, unsigned long seen)
+{
+	if (back_pending && h_back) {
+		back_pending = false;
+		if (blkback_service(h_back))
+			evtchn_notify(BACK_PORT);
+	}
+	if (bf->events == seen)
+		fail_msg("frontend waits for an event nobody will send");
+}
+
+void h_connect(struct blkfront *bf, struct vbd *back)
+{
+	h_front = bf;
+	h_back = back;
+	bf->wait = front_wait;
+	bf->port = FRONT_PORT;
+}

@@ -1,0 +1,40 @@
+/*
+ * A simulated machine for blkfront and blkback in one process: domain 1's
+ * grant table (the real pvguest/core/gnttab.c on a plain array), grant
+ * copies and ring maps checked the way the hypervisor checks them, frame
+ * numbers for host memory, and event channels as counters.  Domain 0 is
+ * the backend, domain 1 the frontend.
+ */
+#ifndef TESTS_UNIT_BLK_HARNESS_H
+#define TESTS_UNIT_BLK_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/grant_table.h>
+
+#define FRONT_ID    1
+#define BACK_ID	    0
+#define FRONT_PORT  7 /* the frontend's end (it notifies the backend) */
+#define BACK_PORT   9 /* the backend's end */
+#define GRANT_SLOTS 2048
+
+struct blkfront;
+struct vbd;
+
+extern struct grant_entry_v1 h_table[GRANT_SLOTS];
+extern bool h_front_dead;	   /* every grant use by the backend fails */
+extern unsigned long h_copies;	   /* GNTTABOP_copy operations */
+extern unsigned long h_back_kicks; /* frontend -> backend notifications */
+extern unsigned long h_front_kicks;
+extern unsigned int h_maps; /* ring pages mapped by the backend */
+
+/* Fresh table and counters; the frontend's wait() runs `back`. */
+void h_reset(void);
+void h_connect(struct blkfront *bf, struct vbd *back);
+/* Pointer behind a frame number of the simulation (NULL if unknown). */
+void *h_frame_ptr(unsigned long frame);
+
+/* Event channel plumbing the xenbus tests use. */
+extern int (*h_bind_hook)(uint16_t remote, uint32_t port);
+
+#endif
