@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <core/device.h>
 #include <core/gnttab.h>
+#include <xenbus/xenbus.h>
 #include <public/io/blkif.h>
 
 /* Segments per indirect request we accept (feature-max-indirect-segments). */
@@ -90,5 +91,39 @@ int blkback_execute(struct vbd *v, const struct blkback_io *io);
  * Returns true if the frontend must be notified.
  */
 bool blkback_service(struct vbd *v);
+
+/* ---- The dom0 side (blk.c): disks for domains ---- */
+
+/*
+ * A disk specification, as in `hx create ... disk=<spec>`:
+ *   ram:<MiB>                     a RAM disk of that size
+ *   <device>                      a whole block device of the device table
+ *   <device>@<first>+<sectors>    a region of it (512-byte sectors)
+ * followed by ",r" for read-only.
+ */
+struct disk_spec {
+	char device[16]; /* empty for a RAM disk */
+	uint64_t ram_mib;
+	uint64_t first, sectors; /* sectors 0: to the end */
+	bool readonly;
+};
+int blkback_parse_spec(const char *spec, struct disk_spec *out);
+
+/*
+ * Create vbd `devid` (e.g. 51712 = xvda) for domain `front_id` backed by
+ * `spec`: the XenStore nodes of both ends, the backend at InitWait.  The
+ * frontend connects on its own.  0 or -XEN_*.
+ */
+int blkback_attach(struct xenbus *xb, uint16_t front_id, unsigned int devid, const char *spec);
+/* Tear down one vbd, or every vbd of a domain (devid ~0u), nodes included. */
+int blkback_detach(uint16_t front_id, unsigned int devid);
+/* Serve every vbd whose frontend has notified us; returns how many ran. */
+unsigned int blkback_poll_all(void);
+/* Vbds that exist / that are connected (tests, hx). */
+unsigned int blkback_count(bool connected_only);
+/* The worker thread's body (dom0 starts it once). */
+void blkback_worker(void *arg);
+/* The worker thread's body (dom0 starts it once). */
+void blkback_worker(void *arg);
 
 #endif

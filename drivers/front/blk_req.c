@@ -160,7 +160,7 @@ static struct blkif_request *get_slot(struct blkfront *bf, struct blkfront_call 
 					return RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt++);
 				}
 		push(bf);
-		unsigned long seen = bf->events;
+		unsigned long seen = bf->ev.count;
 		blkfront_poll(bf);
 		if (RING_FULL(&bf->ring) && bf->connected)
 			bf->wait(bf, seen);
@@ -248,7 +248,7 @@ static int run_call(struct blkfront *bf, struct blkfront_call *call)
 {
 	push(bf);
 	while (call->outstanding) {
-		unsigned long seen = bf->events;
+		unsigned long seen = bf->ev.count;
 		blkfront_poll(bf);
 		if (call->outstanding)
 			bf->wait(bf, seen);

@@ -18,8 +18,12 @@
 #define DRIVERS_FRONT_BLKFRONT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <public/event_channel.h>
+#include <core/device.h>
+#include <core/sched.h>
+#include <xenbus/xendev.h>
 #include <public/io/blkif.h>
 
 #define BLKFRONT_RING_SIZE    32 /* one-page blkif ring */
@@ -60,13 +64,13 @@ struct blkfront {
 	struct blkfront_req req[BLKFRONT_RING_SIZE];
 	unsigned int in_flight;
 	/*
-	 * Waiting: the event handler increments `events`; wait(bf, seen)
-	 * returns once events != seen (the core samples it before it looks
-	 * at the ring, so an event in between is never lost).
+	 * Waiting: the event handler signals `ev`; wait(bf, seen) returns
+	 * once ev.count != seen (the core samples it before it looks at the
+	 * ring, so an event in between is never lost).  In a guest wait is
+	 * event_wait(); host tests run the backend there.
 	 */
-	volatile unsigned long events;
+	struct event_counter ev;
 	void (*wait)(struct blkfront *bf, unsigned long seen);
-	void *wait_ctx;
 	struct blkfront_stats stats;
 };
 
@@ -93,5 +97,35 @@ int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count);
 
 /* Take every response that has arrived (the event handler's work). */
 void blkfront_poll(struct blkfront *bf);
+
+/* ---- The domU side (blk.c): one disk in the device table ---- */
+
+struct blkfront_dev {
+	struct blkfront bf;
+	struct xendev xd;
+	struct device dev;
+	char name[12];
+};
+
+/*
+ * The frontend half of the handshake for vbd `devid` of domain `self`:
+ * wait for the backend's InitWait, read its features, set up and publish
+ * the ring, wait for Connected, read the disk's keys.  Blocks (through
+ * the xenbus client's waiter).  0, or -XEN_ENOENT (no such vbd),
+ * -XEN_ENOTCONN (the backend closed), another -XEN_*.
+ */
+int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid);
+/*
+ * Close: Closing, wait for the backend to let go of the ring, revoke
+ * every grant, Closed.  Returns the grants the backend still holds.
+ */
+unsigned int blkfront_disconnect(struct blkfront_dev *d);
+/* "xvda" for 51712, ...; the device-table name of a vbd. */
+void blkfront_vdev_name(unsigned int devid, char *buf, size_t size);
+/*
+ * Connect every vbd under device/vbd and register each in the device
+ * table as DEV_BLOCK; returns how many came up.
+ */
+int blkfront_probe_all(struct xenbus *xb, uint16_t self);
 
 #endif

@@ -199,3 +199,34 @@ void sched_init(void)
 	idle->runnable = true;
 	irq_restore(f);
 }
+
+void event_signal(struct event_counter *e)
+{
+	uint8_t f = irq_save();
+	e->count++;
+	for (unsigned int i = 0; i < EVENT_WAITERS; i++)
+		if (e->waiters[i]) {
+			thread_wake(e->waiters[i]);
+			e->waiters[i] = NULL;
+		}
+	irq_restore(f);
+}
+
+void event_wait(struct event_counter *e, unsigned long seen)
+{
+	uint8_t f = irq_save();
+	while (e->count == seen) {
+		unsigned int i = 0;
+		while (i < EVENT_WAITERS && e->waiters[i] && e->waiters[i] != current)
+			i++;
+		if (i == EVENT_WAITERS) { /* crowded: poll politely */
+			irq_restore(f);
+			thread_yield();
+			f = irq_save();
+			continue;
+		}
+		e->waiters[i] = current;
+		thread_block();
+	}
+	irq_restore(f);
+}

@@ -20,6 +20,21 @@ void thread_sleep_ns(uint64_t ns);
 /* Makes the boot flow the first thread and starts the idle thread. */
 void sched_init(void);
 
+/*
+ * An event counter joins event-channel handlers (which signal) to the
+ * threads that wait for them: a thread samples `count`, looks at the
+ * shared state (a ring), and if there is nothing for it waits until the
+ * count moves past the sample, so a signal in between is never lost.
+ * Up to EVENT_WAITERS threads block; more than that yield and look again.
+ */
+#define EVENT_WAITERS 4
+struct event_counter {
+	volatile unsigned long count;
+	struct thread *waiters[EVENT_WAITERS];
+};
+void event_signal(struct event_counter *e);
+void event_wait(struct event_counter *e, unsigned long seen);
+
 /* Nanoseconds since the hypervisor booted; UTC nanoseconds. */
 uint64_t clock_now_ns(void);
 uint64_t clock_utc_ns(void);

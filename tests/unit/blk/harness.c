@@ -17,6 +17,7 @@
 #include <back/blkback.h>
 #include <core/evtchn.h>
 #include <core/gnttab.h>
+#include <core/sched.h>
 #include <front/blkfront.h>
 #include <mm/mm.h>
 #include <public/errno.h>
@@ -40,6 +41,8 @@ static struct {
 static struct blkfront *h_front;
 static struct vbd *h_back;
 static bool back_pending;
+static evtchn_handler_t back_handler;
+static void *back_handler_data;
 
 unsigned long va_to_mfn(const void *p)
 {
@@ -73,6 +76,7 @@ void h_reset(void)
 	back_pending = false;
 	h_front = NULL;
 	h_back = NULL;
+	back_handler = NULL;
 }
 
 /* One side of a copy as a host pointer, or a GNTST_* error. */
@@ -184,10 +188,29 @@ int evtchn_close(evtchn_port_t port)
 
 bool evtchn_set_handler(evtchn_port_t port, evtchn_handler_t fn, void *data)
 {
-	(void)port;
-	(void)fn;
-	(void)data;
+	if (port != BACK_PORT)
+		return false;
+	back_handler = fn;
+	back_handler_data = data;
 	return true;
+}
+
+/* Threads do not exist here: signals count, nobody may wait or yield. */
+void event_signal(struct event_counter *e)
+{
+	e->count++;
+}
+
+void event_wait(struct event_counter *e, unsigned long seen)
+{
+	(void)e;
+	(void)seen;
+	fail_msg("event_wait on the host");
+}
+
+void thread_yield(void)
+{
+	fail_msg("thread_yield on the host");
 }
 
 int evtchn_notify(evtchn_port_t port)
@@ -195,10 +218,12 @@ int evtchn_notify(evtchn_port_t port)
 	if (port == FRONT_PORT) {
 		h_back_kicks++;
 		back_pending = true;
+		if (back_handler)
+			back_handler(BACK_PORT, back_handler_data);
 	} else if (port == BACK_PORT) {
 		h_front_kicks++;
 		if (h_front)
-			h_front->events++;
+			h_front->ev.count++;
 	} else {
 		return -XEN_EINVAL;
 	}
@@ -212,8 +237,11 @@ static void front_wait(struct blkfront *bf, unsigned long seen)
 		back_pending = false;
 		if (blkback_service(h_back))
 			evtchn_notify(BACK_PORT);
+	} else if (back_pending) {
+		back_pending = false;
+		blkback_poll_all(); /* the dom0 glue's worker */
 	}
-	if (bf->events == seen)
+	if (bf->ev.count == seen)
 		fail_msg("frontend waits for an event nobody will send");
 }
 

@@ -14,6 +14,10 @@
 #include <dom0/xenstored/xenstored.h>
 #include <public/errno.h>
 #include <xenbus/xendev.h>
+#include "harness.h"
+#include <back/blkback.h>
+#include <core/gnttab.h>
+#include <front/blkfront.h>
 
 static struct xsd *xsd;
 static struct xenstore_domain_interface page0, page1;
@@ -200,11 +204,149 @@ static void test_handshake(void **state)
 	assert_int_equal(xendev_destroy(&back, &spec), 0);
 }
 
+/* --- blkback's and blkfront's glue over the real daemon --- */
+
+static int glue_setup(void **state)
+{
+	setup(state);
+	h_reset();
+	return 0;
+}
+
+static void test_glue_connect_io_reconnect(void **state)
+{
+	(void)state;
+	static struct blkfront_dev d;
+	char buf[64];
+	enum xenbus_state st;
+
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:x"), -XEN_EINVAL);
+	assert_int_equal(blkback_attach(&back, 1, 51712, "nodisk"), -XEN_ENODEV);
+	assert_int_equal(blkback_attach(&back, 0, 51712, "ram:4"), -XEN_EEXIST);
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:4"), 0);
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:4"), -XEN_EEXIST);
+	assert_int_equal(xenbus_read(&front, 0, "/local/domain/0/backend/vbd/1/51712/state", buf,
+				     sizeof(buf)),
+			 1);
+	assert_string_equal(buf, "2"); /* InitWait */
+	assert_int_equal(blkfront_connect(&d, &front, 1, 52000), -XEN_ENOENT);
+	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(blkback_count(true), 1);
+	assert_int_equal(d.bf.sectors, 8192);
+	assert_int_equal(d.bf.max_indirect, BLKFRONT_MAX_INDIRECT);
+	assert_true(d.bf.can_discard && d.bf.can_flush);
+	assert_int_equal(h_maps, 1);
+	h_connect(&d.bf, NULL);
+
+	static uint8_t data[64 * 512] __attribute__((aligned(4096))), back_data[64 * 512];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 5);
+	assert_int_equal(blkfront_rw(&d.bf, true, 256, data, 64), 0);
+	assert_int_equal(blkfront_rw(&d.bf, false, 256, back_data, 64), 0);
+	assert_memory_equal(data, back_data, sizeof(data));
+
+	/* Disconnect: the backend lets go of the ring, every grant comes back. */
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(h_maps, 0);
+	assert_int_equal(blkback_count(true), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(xendev_wait_other(&d.xd, 1u << XenbusStateClosed, &st), 0);
+
+	/* Reconnect: the same disk, the same data. */
+	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
+	xenbus_dispatch_events(&back);
+	h_connect(&d.bf, NULL);
+	memset(back_data, 0, sizeof(back_data));
+	assert_int_equal(blkfront_rw(&d.bf, false, 256, back_data, 64), 0);
+	assert_memory_equal(data, back_data, sizeof(data));
+
+	/* The frontend's domain dies with requests in flight. */
+	for (unsigned int i = 0; i < 3; i++) {
+		struct blkif_request *r = RING_GET_REQUEST(&d.bf.ring, d.bf.ring.req_prod_pvt++);
+		memset(r, 0, sizeof(*r));
+		r->operation = BLKIF_OP_READ;
+		r->nr_segments = 1;
+		r->id = 100 + i;
+		r->seg[0].gref = d.bf.req[0].ind_ref;
+		r->seg[0].last_sect = 7;
+	}
+	RING_PUSH_REQUESTS(&d.bf.ring);
+	h_front_dead = true;
+	assert_int_equal(xenbus_release(&back, 1), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(h_maps, 0); /* ring unmapped, nothing of d1 mapped */
+	assert_int_equal(blkback_count(true), 0);
+	assert_int_equal(blkback_count(false), 1);
+	assert_int_equal(blkback_detach(1, ~0u), 0);
+	assert_int_equal(blkback_count(false), 0);
+	assert_int_equal(blkback_detach(1, ~0u), -XEN_ENOENT);
+	assert_int_equal(xenbus_read(&back, 0, "backend/vbd/1/51712/state", buf, sizeof(buf)),
+			 -XEN_ENOENT);
+	/* A new domain 1 gets a fresh disk through the same backend. */
+	h_reset();
+	assert_int_equal(xenbus_introduce(&back, 1, 77, 5), 0);
+	assert_int_equal(xenbus_write(&back, 0, "/local/domain/1", ""), 0);
+	assert_int_equal(xenbus_set_perms(&back, 0, "/local/domain/1", "n1", 3), 0);
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:1,r"), 0);
+	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
+	xenbus_dispatch_events(&back);
+	h_connect(&d.bf, NULL);
+	assert_true(d.bf.info & VDISK_READONLY);
+	assert_int_equal(blkfront_rw(&d.bf, false, 0, back_data, 8), 0);
+	assert_int_equal(blkfront_rw(&d.bf, true, 0, back_data, 8), -XEN_EIO);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(blkback_detach(1, 51712), 0);
+	assert_int_equal(h_maps, 0);
+}
+
+static void test_spec_and_names(void **state)
+{
+	(void)state;
+	struct disk_spec s;
+	char name[12];
+	assert_int_equal(blkback_parse_spec("ram:64", &s), 0);
+	assert_int_equal(s.ram_mib, 64);
+	assert_false(s.readonly);
+	assert_int_equal(blkback_parse_spec("sata0", &s), 0);
+	assert_string_equal(s.device, "sata0");
+	assert_int_equal(s.sectors, 0);
+	assert_int_equal(blkback_parse_spec("sata0@2048+131072,r", &s), 0);
+	assert_int_equal(s.first, 2048);
+	assert_int_equal(s.sectors, 131072);
+	assert_true(s.readonly);
+	const char *bad[] = {"",
+			     "ram:",
+			     "ram:0",
+			     "ram:-1",
+			     "ram:5000",
+			     "sata0@",
+			     "sata0@1",
+			     "sata0@1+0",
+			     "sata0@1+2x",
+			     "sata0,w",
+			     "averyveryverylongname",
+			     "@1+2"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(blkback_parse_spec(bad[i], &s), -XEN_EINVAL);
+	blkfront_vdev_name(51712, name, sizeof(name));
+	assert_string_equal(name, "xvda");
+	blkfront_vdev_name(51729, name, sizeof(name));
+	assert_string_equal(name, "xvdb1");
+	blkfront_vdev_name(2048, name, sizeof(name));
+	assert_string_equal(name, "vbd2048");
+}
+
 int blk_xendev_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_glue_connect_io_reconnect, glue_setup,
+						teardown),
+		cmocka_unit_test(test_spec_and_names),
 	};
 	return cmocka_run_group_tests_name("xendev", tests, NULL, NULL);
 }

@@ -1,0 +1,247 @@
+/*
+ * blkfront in a domU: the handshake with blkback (through the toolkit in
+ * drivers/xenbus/), the event channel, and the device-table entry that
+ * programs use ("xvda", DEV_BLOCK).
+ *
+ * The event handler only signals bf.ev; the thread that waits for its
+ * requests takes the responses itself (blkfront_poll in blk_req.c), so
+ * ring state is only ever touched by threads, never by the upcall.
+ * Device-table calls take the device's sector units and any buffer: a
+ * buffer that is not 512-byte aligned goes through a bounce buffer.
+ */
+#include "blkfront.h"
+
+#include <core/evtchn.h>
+#include <core/kernel.h>
+#include <errno.h>
+#include <public/errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BOUNCE_BYTES	   (64u * 1024)
+#define ANY_STATE(a, b, c) ((1u << (a)) | (1u << (b)) | (1u << (c)))
+
+static void front_event(evtchn_port_t port, void *data)
+{
+	struct blkfront *bf = data;
+
+	(void)port;
+	event_signal(&bf->ev);
+}
+
+static void front_wait(struct blkfront *bf, unsigned long seen)
+{
+	event_wait(&bf->ev, seen);
+}
+
+void blkfront_vdev_name(unsigned int devid, char *buf, size_t size)
+{
+	unsigned int disk = (devid >> 4) & 15, part = devid & 15;
+
+	if ((devid >> 8) != 202)
+		snprintf(buf, size, "vbd%u", devid);
+	else if (part)
+		snprintf(buf, size, "xvd%c%u", 'a' + disk, part);
+	else
+		snprintf(buf, size, "xvd%c", 'a' + disk);
+}
+
+static int read_features(struct blkfront *bf, struct xendev *xd)
+{
+	unsigned long ind, flush, discard;
+	int rc;
+
+	if ((rc = xendev_read_other_ulong_or(xd, "feature-max-indirect-segments", 0, &ind)) ||
+	    (rc = xendev_read_other_ulong_or(xd, "feature-flush-cache", 0, &flush)) ||
+	    (rc = xendev_read_other_ulong_or(xd, "feature-discard", 0, &discard)))
+		return rc;
+	bf->max_indirect = ind > BLKFRONT_MAX_INDIRECT ? BLKFRONT_MAX_INDIRECT : (unsigned int)ind;
+	bf->can_flush = flush != 0;
+	bf->can_discard = discard != 0;
+	return 0;
+}
+
+static int read_disk(struct blkfront *bf, struct xendev *xd)
+{
+	unsigned long sectors, ssize, info;
+	int rc;
+
+	if ((rc = xendev_read_other_ulong(xd, "sectors", &sectors)) ||
+	    (rc = xendev_read_other_ulong_or(xd, "sector-size", BLKIF_SECTOR_SIZE, &ssize)) ||
+	    (rc = xendev_read_other_ulong_or(xd, "info", 0, &info)))
+		return rc;
+	if (!ssize || ssize % BLKIF_SECTOR_SIZE || ssize > 4096 || !sectors ||
+	    sectors % (ssize / BLKIF_SECTOR_SIZE))
+		return -XEN_EINVAL;
+	bf->sectors = sectors;
+	bf->sector_size = (uint32_t)ssize;
+	bf->info = (unsigned int)info;
+	return 0;
+}
+
+static int setup_ring(struct blkfront_dev *d)
+{
+	struct blkfront *bf = &d->bf;
+	int rc = blkfront_ring_init(bf, d->xd.otherend_id, (uint16_t)d->xd.devid);
+
+	if (rc)
+		return rc;
+	if ((rc = evtchn_alloc_unbound(d->xd.otherend_id)) < 0)
+		return rc;
+	bf->port = (evtchn_port_t)rc;
+	evtchn_set_handler(bf->port, front_event, bf);
+	return xendev_front_publish(&d->xd, bf->ring_ref, bf->port);
+}
+
+int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
+{
+	enum xenbus_state st;
+	int rc;
+
+	memset(&d->bf, 0, sizeof(d->bf));
+	d->bf.wait = front_wait;
+	/* Initialising (again, after a disconnect) asks the backend for InitWait. */
+	if ((rc = xendev_front_open(&d->xd, xb, self, "vbd", devid)) ||
+	    (rc = xendev_switch(&d->xd, XenbusStateInitialising)) ||
+	    (rc = xendev_wait_other(
+		     &d->xd, (1u << XenbusStateInitWait) | (1u << XenbusStateConnected), &st)))
+		return rc;
+	if ((rc = read_features(&d->bf, &d->xd)) || (rc = setup_ring(d)))
+		goto fail;
+	rc = xendev_wait_other(
+		&d->xd, ANY_STATE(XenbusStateConnected, XenbusStateClosing, XenbusStateClosed),
+		&st);
+	if (!rc && st != XenbusStateConnected)
+		rc = -XEN_ENOTCONN;
+	if (rc || (rc = read_disk(&d->bf, &d->xd)))
+		goto fail;
+	d->bf.connected = true;
+	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)))
+		goto fail;
+	return 0;
+fail:
+	printk("blkfront: vbd %u: cannot connect (%d)\n", devid, rc);
+	blkfront_disconnect(d);
+	return rc;
+}
+
+unsigned int blkfront_disconnect(struct blkfront_dev *d)
+{
+	enum xenbus_state st;
+
+	d->bf.connected = false;
+	xendev_switch(&d->xd, XenbusStateClosing);
+	xendev_wait_other(
+		&d->xd, ANY_STATE(XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown), &st);
+	if (d->bf.port) {
+		evtchn_set_handler(d->bf.port, NULL, NULL);
+		evtchn_close(d->bf.port);
+		d->bf.port = 0;
+	}
+	unsigned int stuck = blkfront_ring_free(&d->bf);
+	xendev_switch(&d->xd, XenbusStateClosed);
+	return stuck;
+}
+
+static int errno_of(int xen_rc)
+{
+	switch (xen_rc) {
+	case 0:
+		return 0;
+	case -XEN_EINVAL:
+		return -EINVAL;
+	case -XEN_EOPNOTSUPP:
+		return -EOPNOTSUPP;
+	case -XEN_ENOTCONN:
+		return -ENOTCONN;
+	default:
+		return -EIO;
+	}
+}
+
+/* Device sectors -> 512-byte sectors, through a bounce buffer if buf is unaligned. */
+static int dev_rw(struct device *dev, bool write, uint64_t sector, uint32_t count, void *buf)
+{
+	struct blkfront *bf = &((struct blkfront_dev *)dev->priv)->bf;
+	uint64_t k = bf->sector_size / BLKIF_SECTOR_SIZE, s = sector * k, n = count * k;
+
+	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE == 0)
+		return errno_of(blkfront_rw(bf, write, s, buf, n));
+	uint8_t *bounce = aligned_alloc(BLKIF_SECTOR_SIZE, BOUNCE_BYTES), *p = buf;
+	int rc = bounce ? 0 : -ENOMEM;
+	while (!rc && n) {
+		uint64_t chunk =
+			n < BOUNCE_BYTES / BLKIF_SECTOR_SIZE ? n : BOUNCE_BYTES / BLKIF_SECTOR_SIZE;
+		size_t bytes = chunk * BLKIF_SECTOR_SIZE;
+		if (write)
+			memcpy(bounce, p, bytes);
+		rc = errno_of(blkfront_rw(bf, write, s, bounce, chunk));
+		if (!rc && !write)
+			memcpy(p, bounce, bytes);
+		s += chunk, n -= chunk, p += bytes;
+	}
+	free(bounce);
+	return rc;
+}
+
+static int dev_read(struct device *dev, uint64_t sector, uint32_t count, void *buf)
+{
+	return dev_rw(dev, false, sector, count, buf);
+}
+
+static int dev_write(struct device *dev, uint64_t sector, uint32_t count, const void *buf)
+{
+	return dev_rw(dev, true, sector, count, (void *)(uintptr_t)buf);
+}
+
+static int dev_flush(struct device *dev)
+{
+	return errno_of(blkfront_flush(&((struct blkfront_dev *)dev->priv)->bf));
+}
+
+static int dev_discard(struct device *dev, uint64_t sector, uint64_t count)
+{
+	struct blkfront *bf = &((struct blkfront_dev *)dev->priv)->bf;
+	uint64_t k = bf->sector_size / BLKIF_SECTOR_SIZE;
+
+	return errno_of(blkfront_discard(bf, sector * k, count * k));
+}
+
+static const struct block_ops blkfront_ops = {
+	.read = dev_read, .write = dev_write, .flush = dev_flush, .discard = dev_discard};
+
+int blkfront_probe_all(struct xenbus *xb, uint16_t self)
+{
+	char list[256], path[40];
+	int n = 0, len;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/device/vbd", self);
+	if ((len = xenbus_directory(xb, 0, path, list, sizeof(list))) < 0)
+		return 0;
+	for (char *p = list; p < list + len; p += strlen(p) + 1) {
+		char *end;
+		unsigned long devid = strtoul(p, &end, 10);
+		struct blkfront_dev *d = calloc(1, sizeof(*d));
+		if (*end || !d || blkfront_connect(d, xb, self, (unsigned int)devid)) {
+			free(d);
+			continue;
+		}
+		blkfront_vdev_name((unsigned int)devid, d->name, sizeof(d->name));
+		d->dev = (struct device){.name = d->name,
+					 .kind = DEV_BLOCK,
+					 .priv = d,
+					 .block = &blkfront_ops,
+					 .sectors = d->bf.sectors /
+						    (d->bf.sector_size / BLKIF_SECTOR_SIZE),
+					 .sector_size = d->bf.sector_size,
+					 .readonly = (d->bf.info & VDISK_READONLY) != 0};
+		if (device_register(&d->dev) == 0) {
+			printk("blkfront: %s: %lu sectors of %u bytes%s\n", d->name,
+			       (unsigned long)d->dev.sectors, d->dev.sector_size,
+			       d->dev.readonly ? ", read-only" : "");
+			n++;
+		}
+	}
+	return n;
+}
