@@ -229,7 +229,9 @@ int blkback_attach(struct xenbus *xb, uint16_t front_id, unsigned int devid, con
 
 	if ((rc = blkback_parse_spec(spec, &ds)))
 		return rc;
-	if (front_id == BLKBACK_SELF || front_id >= DOMID_FIRST_RESERVED || find(front_id, devid))
+	if (front_id >= DOMID_FIRST_RESERVED)
+		return -XEN_EINVAL;
+	if (find(front_id, devid))
 		return -XEN_EEXIST;
 	if (!(be = calloc(1, sizeof(*be))))
 		return -XEN_ENOMEM;

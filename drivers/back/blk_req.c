@@ -23,6 +23,7 @@
 #include <core/kernel.h>
 #include <mm/mm.h>
 #include <public/errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,8 +47,8 @@ int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t firs
 	v->sectors = sectors ? sectors : total - first;
 	v->sector_size = dev->sector_size;
 	v->readonly = readonly || dev->readonly;
-	v->bounce = aligned_alloc(PAGE_SIZE, BLKBACK_MAX_SEGS * PAGE_SIZE);
-	v->ind = aligned_alloc(PAGE_SIZE, BLKBACK_INDIRECT_PAGES * PAGE_SIZE);
+	v->bounce = memalign(PAGE_SIZE, BLKBACK_MAX_SEGS * PAGE_SIZE);
+	v->ind = memalign(PAGE_SIZE, BLKBACK_INDIRECT_PAGES * PAGE_SIZE);
 	v->ops = calloc(2 * BLKBACK_MAX_SEGS, sizeof(*v->ops));
 	if (!v->bounce || !v->ind || !v->ops) {
 		vbd_free(v);

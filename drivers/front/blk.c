@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <public/errno.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,7 +169,7 @@ static int dev_rw(struct device *dev, bool write, uint64_t sector, uint32_t coun
 
 	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE == 0)
 		return errno_of(blkfront_rw(bf, write, s, buf, n));
-	uint8_t *bounce = aligned_alloc(BLKIF_SECTOR_SIZE, BOUNCE_BYTES), *p = buf;
+	uint8_t *bounce = memalign(BLKIF_SECTOR_SIZE, BOUNCE_BYTES), *p = buf;
 	int rc = bounce ? 0 : -ENOMEM;
 	while (!rc && n) {
 		uint64_t chunk =

@@ -21,6 +21,7 @@
 #include <core/kernel.h>
 #include <mm/mm.h>
 #include <public/errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 	bf->handle = handle;
 	bf->in_flight = 0;
 	memset(bf->req, 0, sizeof(bf->req));
-	if (!(bf->sring = aligned_alloc(PAGE_SIZE, PAGE_SIZE)))
+	if (!(bf->sring = memalign(PAGE_SIZE, PAGE_SIZE)))
 		return -XEN_ENOMEM;
 	memset(bf->sring, 0, PAGE_SIZE);
 	SHARED_RING_INIT(bf->sring);
@@ -43,7 +44,7 @@ int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 	bf->ring_ref = (grant_ref_t)ref;
 	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++) {
 		struct blkfront_req *r = &bf->req[i];
-		if (!(r->ind = aligned_alloc(PAGE_SIZE, PAGE_SIZE)))
+		if (!(r->ind = memalign(PAGE_SIZE, PAGE_SIZE)))
 			return -XEN_ENOMEM;
 		if ((ref = gnttab_grant(back_id, va_to_mfn(r->ind), true)) < 0)
 			return ref;

@@ -68,10 +68,25 @@ void gnttab_mm_free_shared(struct domain *d, mfn_t mfn, xen_pfn_t frame)
 	mm_free_frames(mfn, 0);
 }
 
+/*
+ * A domain mapping a grant of its own frame (a driver domain serving
+ * itself, as Xen allows) needs no foreign entry when its p2m already
+ * names the frame by its own number (the identity p2m): the mapping goes
+ * through that name, and the unmap finds a RAM entry and leaves it alone.
+ */
+static gfn_t own_name(struct domain *d, mfn_t mfn)
+{
+	struct p2m_lookup lk = p2m_lookup(d, _gfn(mfn_x(mfn)));
+
+	return lk.type == P2M_RAM && mfn_eq(lk.mfn, mfn) ? _gfn(mfn_x(mfn)) : INVALID_GFN;
+}
+
 int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool ro, xen_pfn_t *frame)
 {
-	gfn_t g = p2m_add_foreign(v->domain, mfn, !ro);
+	gfn_t g = own_name(v->domain, mfn);
 
+	if (gfn_eq(g, INVALID_GFN))
+		g = p2m_add_foreign(v->domain, mfn, !ro);
 	if (gfn_eq(g, INVALID_GFN))
 		return GNTST_no_space;
 	if (host) {

@@ -222,7 +222,7 @@ static void test_glue_connect_io_reconnect(void **state)
 
 	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:x"), -XEN_EINVAL);
 	assert_int_equal(blkback_attach(&back, 1, 51712, "nodisk"), -XEN_ENODEV);
-	assert_int_equal(blkback_attach(&back, 0, 51712, "ram:4"), -XEN_EEXIST);
+	assert_int_equal(blkback_attach(&back, DOMID_IO, 51712, "ram:4"), -XEN_EINVAL);
 	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:4"), 0);
 	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:4"), -XEN_EEXIST);
 	assert_int_equal(xenbus_read(&front, 0, "/local/domain/0/backend/vbd/1/51712/state", buf,
