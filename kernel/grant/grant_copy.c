@@ -71,8 +71,12 @@ void gnttab_copy(struct vcpu *v, struct gnttab_copy *op)
 	}
 	rc = copy_side_get(v, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
 	if (!rc) {
-		memmove((char *)mfn_to_virt(dst.mfn) + op->dest.offset,
-			(const char *)mfn_to_virt(src.mfn) + op->source.offset, op->len);
+		char *to = (char *)mfn_to_virt(dst.mfn) + op->dest.offset;
+		const char *from = (const char *)mfn_to_virt(src.mfn) + op->source.offset;
+		if (mfn_eq(dst.mfn, src.mfn)) /* only then can the ranges overlap */
+			memmove(to, from, op->len);
+		else
+			memcpy(to, from, op->len);
 		copy_side_put(&dst);
 	}
 	copy_side_put(&src);
