@@ -25,6 +25,8 @@
 
 #include <core/evtchn.h>
 #include <core/kernel.h>
+#include <dom0/init.h>
+#include <errno.h>
 #include <core/sched.h>
 #include <mm/mm.h>
 #include <public/errno.h>
@@ -327,3 +329,10 @@ void blkback_worker(void *arg)
 		event_wait(&worker_ev, seen);
 	}
 }
+
+/* dom0 start-up: the worker exists before any domain gets a disk. */
+static int blkback_init(void)
+{
+	return thread_create("blkback", blkback_worker, NULL) ? 0 : -ENOMEM;
+}
+DOM0_INITCALL(DOM0_INIT_BACKEND, blkback_init);
