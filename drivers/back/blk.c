@@ -167,10 +167,16 @@ static void be_changed(struct xendev *xd, enum xenbus_state st)
 			xendev_switch(xd, XenbusStateClosing);
 		}
 		break;
-	case XenbusStateInitialising:
-		if (xendev_state(xd) == XenbusStateClosed) /* a new round */
+	case XenbusStateInitialising: {
+		/* A new round; the Closed before it may have been missed (a watch
+		 * reads the state when it runs, so quick changes coalesce). */
+		enum xenbus_state own = xendev_state(xd);
+		if (own == XenbusStateClosing || own == XenbusStateClosed) {
+			be_disconnect(be);
 			xendev_switch(xd, XenbusStateInitWait);
+		}
 		break;
+	}
 	case XenbusStateClosing:
 		be_disconnect(be);
 		xendev_switch(xd, XenbusStateClosing);

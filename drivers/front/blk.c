@@ -12,6 +12,7 @@
 #include "blkfront.h"
 
 #include <core/evtchn.h>
+#include <core/gnttab.h>
 #include <core/kernel.h>
 #include <errno.h>
 #include <public/errno.h>
@@ -100,6 +101,8 @@ int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, u
 	enum xenbus_state st;
 	int rc;
 
+	if (!gnttab_ready() && (rc = gnttab_init()))
+		return rc;
 	memset(&d->bf, 0, sizeof(d->bf));
 	d->bf.wait = front_wait;
 	/* Initialising (again, after a disconnect) asks the backend for InitWait. */
@@ -142,6 +145,7 @@ unsigned int blkfront_disconnect(struct blkfront_dev *d)
 	}
 	unsigned int stuck = blkfront_ring_free(&d->bf);
 	xendev_switch(&d->xd, XenbusStateClosed);
+	xendev_wait_other(&d->xd, (1u << XenbusStateClosed) | (1u << XenbusStateUnknown), &st);
 	return stuck;
 }
 

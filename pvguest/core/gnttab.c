@@ -78,6 +78,11 @@ int gnttab_revoke(grant_ref_t ref)
 	return 0;
 }
 
+bool gnttab_ready(void)
+{
+	return entries != NULL;
+}
+
 unsigned int gnttab_in_use(void)
 {
 	return used;

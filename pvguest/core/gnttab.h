@@ -43,6 +43,8 @@ unsigned int gnttab_in_use(void);
 
 /* Maps the domain's own table (setup_table) and attaches it; 0 or -XEN_*. */
 int gnttab_init(void);
+/* Whether a table is attached (users call gnttab_init() first if not). */
+bool gnttab_ready(void);
 
 /*
  * The grantee's hypercalls, one batch each; every element reports its own

@@ -96,11 +96,14 @@ static void test_time_and_threads(void)
 }
 
 int ipc_main(int argc, char **argv); /* pvguest/apps/ipc */
+int blk_main(int argc, char **argv); /* pvguest/apps/blk */
 
 int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "ipc") == 0)
 		return ipc_main(argc - 2, argv + 2); /* "domU ipc ping|pong PEER" */
+	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "blk") == 0)
+		return blk_main(argc - 2, argv + 2); /* "domU blk" */
 	printf("pvguest demo: %d argument(s)%s%s\n", argc, argc > 1 ? ", first " : "",
 	       argc > 1 ? argv[1] : "");
 	test_stdio();
