@@ -101,6 +101,27 @@ static struct grant_entry_v1 *grant_table(void)
 	return (struct grant_entry_v1 *)va;
 }
 
+/* Both keys appear at once (a transaction, redone on EAGAIN), as a frontend publishes. */
+static int publish(struct xenbus *xb, const char *dir, evtchn_port_t port)
+{
+	int rc;
+
+	do {
+		uint32_t tx;
+
+		rc = xenbus_transaction_start(xb, &tx);
+		if (rc)
+			return rc;
+		rc = xenbus_write_ulong(xb, tx, dir, "ring-ref", GRANT_REF);
+		if (!rc)
+			rc = xenbus_write_ulong(xb, tx, dir, "event-channel", port);
+		int end = xenbus_transaction_end(xb, tx, rc != 0);
+		if (!rc)
+			rc = end;
+	} while (rc == -XEN_EAGAIN);
+	return rc;
+}
+
 static int pong(struct xenbus *xb)
 {
 	struct grant_entry_v1 *gt = grant_table();
@@ -122,9 +143,8 @@ static int pong(struct xenbus *xb)
 	data_path(path, sizeof(path), me, NULL);
 	int n = snprintf(perms, sizeof(perms), "n%d%cr%d", me, 0, peer);
 	check(xenbus_set_perms(xb, 0, path, perms, (uint32_t)n + 1) == 0, "pong: data/ for ping");
-	check(xenbus_write_ulong(xb, 0, path, "event-channel", au.port) == 0 &&
-		      xenbus_write_ulong(xb, 0, path, "ring-ref", GRANT_REF) == 0,
-	      "pong: ring-ref and event-channel published");
+	check(publish(xb, path, au.port) == 0,
+	      "pong: ring-ref and event-channel published in one transaction");
 	uint32_t next = 1;
 	while (next <= ROUNDS) {
 		if (page->seq == next) {
