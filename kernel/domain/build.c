@@ -101,7 +101,7 @@ static int fill_start_info(struct build_ctx *c, const struct pv_build_args *a)
 	const struct pv_layout *l = c->l;
 	struct domain *d = c->d;
 	struct start_info *si = va_ptr(c, l->start_info);
-	gfn_t shared = p2m_add_shared(d, d->shared_info_mfn);
+	gfn_t shared = domain_shared_info_gfn(d);
 	if (gfn_eq(shared, INVALID_GFN))
 		return -XEN_ENOMEM;
 	memset(si, 0, PAGE_SIZE);

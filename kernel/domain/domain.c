@@ -137,8 +137,8 @@ static void vcpu_kill(struct vcpu *v)
 
 static int domain_check_config(const struct domain_config *cfg)
 {
-	if (cfg->id >= DOMID_FIRST_RESERVED || cfg->max_vcpus == 0 ||
-	    cfg->max_vcpus > HOSPES_MAX_VCPUS || cfg->nr_pages == 0)
+	if (cfg->id >= DOMID_FIRST_RESERVED || cfg->max_vcpus > HOSPES_MAX_VCPUS ||
+	    (!cfg->empty && (cfg->max_vcpus == 0 || cfg->nr_pages == 0)))
 		return -XEN_EINVAL;
 	if (domain_lookup(cfg->id))
 		return -XEN_EEXIST;
@@ -153,12 +153,12 @@ static int domain_alloc_parts(struct domain *d, const struct domain_config *cfg)
 	d->shared_info_mfn = virt_to_mfn(d->shared_info);
 	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1; /* events masked at boot */
-	int rc = p2m_domain_init(d, cfg->nr_pages);
+	int rc = cfg->empty ? 0 : p2m_domain_init(d, cfg->nr_pages);
 	if (!rc)
 		rc = shadow_domain_init(d, SHADOW_DEFAULT_POOL);
 	if (!rc)
 		rc = evtchn_domain_init(d, 0);
-	if (!rc)
+	if (!rc && !cfg->empty) /* an empty domain's grant frames wait for its p2m */
 		rc = grant_domain_init(d, 0, 0);
 	for (unsigned int i = 0; !rc && i < cfg->max_vcpus; i++)
 		rc = vcpu_create(d, i);
@@ -302,4 +302,92 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	evtchn_send_global_virq(VIRQ_DOM_EXC);
 	if (domain_shutdown_hook)
 		domain_shutdown_hook(d, reason);
+}
+
+int domain_set_max_vcpus(struct domain *d, unsigned int n)
+{
+	int rc = 0;
+
+	if (n == 0 || n > HOSPES_MAX_VCPUS)
+		return -XEN_EINVAL;
+	if (d->max_vcpus)
+		return d->max_vcpus == n ? 0 : -XEN_EEXIST;
+	for (unsigned int i = 0; !rc && i < n; i++)
+		rc = vcpu_create(d, i);
+	if (rc) {
+		for (unsigned int i = 0; i < n; i++) {
+			if (d->vcpu[i])
+				vcpu_destroy(d->vcpu[i]);
+			d->vcpu[i] = NULL;
+		}
+		return rc;
+	}
+	d->max_vcpus = n;
+	return 0;
+}
+
+domid_t domain_free_id(void)
+{
+	for (domid_t id = 1; id < DOMID_FIRST_RESERVED; id++) {
+		unsigned long flags = spin_lock_irqsave(&domlist_lock);
+		struct domain *d = domain_list;
+		while (d && d->id != id)
+			d = d->next_in_list;
+		spin_unlock_irqrestore(&domlist_lock, flags);
+		if (!d)
+			return id;
+	}
+	return DOMID_INVALID;
+}
+
+struct domain *domain_next(domid_t from)
+{
+	struct domain *best = NULL;
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+
+	for (struct domain *d = domain_list; d; d = d->next_in_list)
+		if (!d->is_dying && d->id >= from && (!best || d->id < best->id))
+			best = d;
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	return best;
+}
+
+void domain_pause_sync(struct domain *d)
+{
+	domain_pause(d);
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		while (v && v->sched && READ_ONCE(v->sched->state) == SCHED_RUNNING) {
+			sched_request(v->sched->cpu);
+			cpu_relax();
+		}
+	}
+}
+
+gfn_t domain_shared_info_gfn(struct domain *d)
+{
+	struct pv_domain *pv = d->pv;
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+
+	if (!pv->shared_in_p2m) {
+		pv->shared_gfn = p2m_add_shared(d, d->shared_info_mfn);
+		pv->shared_in_p2m = !gfn_eq(pv->shared_gfn, INVALID_GFN);
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	return pv->shared_gfn;
+}
+
+int domain_set_max_pages(struct domain *d, unsigned long pages)
+{
+	if (d->p2m)
+		return p2m_set_max_pages(d, pages);
+	int rc = p2m_domain_init_empty(d, pages);
+	if (!rc)
+		rc = grant_domain_init(d, 0, 0);
+	if (rc) { /* back to empty: nothing was given yet */
+		grant_domain_free(d);
+		p2m_domain_destroy(d);
+	}
+	return rc;
 }

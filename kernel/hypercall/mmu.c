@@ -7,29 +7,57 @@
  * Batches stop at the first failing request, whose error is returned; the
  * number of requests completed is written to the guest's `done` counter
  * (Xen's partial completion).  Frame numbers are in the caller's own frame
- * space.  A page-table owner or data owner other than the caller (the
- * foreigndom argument) is not supported and is refused with -EPERM; so is
- * DOMID_IO, until the driver domain's MMIO mapping lands.
+ * space, except with foreigndom: the privileged domain names another
+ * domain D there, and the frame in each new L1 entry of mmu_update is then
+ * D's (how a toolstack maps a new domain's memory to load it): the p2m
+ * gives the privileged domain a foreign entry for it (p2m_map_priv) and
+ * the entry is rewritten with the frame number the caller must use.  In
+ * mmuext_op, foreigndom names the owner of the tables to pin or unpin.
+ * Anyone else naming a foreigndom gets -EPERM; the page-table owner
+ * (foreigndom bits 16-31, plus one) may only be the caller.
  */
 #include <hospes/domain.h>
 #include <hospes/guest_access.h>
+#include <hospes/p2m.h>
 #include <hospes/printk.h>
 #include <hospes/pv_mmu.h>
 #include <hospes/shadow.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
-/* Only "self" is supported as page-table owner and as data owner. */
-static int mmu_owner_ok(struct domain *d, unsigned long foreigndom)
+/* The data owner foreigndom names: the caller, or any domain for the privileged. */
+static struct domain *mmu_owner(struct domain *d, unsigned long foreigndom, long *rc)
 {
 	domid_t fd = foreigndom & 0xffff;
 	unsigned long pfd = (foreigndom >> 16) & 0xffff;
+	struct domain *t;
 
-	if (fd != DOMID_SELF && fd != d->id)
-		return -XEN_EPERM;
+	*rc = -XEN_EPERM;
 	if (pfd != 0 && pfd - 1 != d->id)
-		return -XEN_EPERM;
-	return 0;
+		return NULL;
+	if (fd == DOMID_SELF || fd == d->id) {
+		*rc = 0;
+		return d;
+	}
+	if (!d->is_privileged)
+		return NULL;
+	t = fd < DOMID_FIRST_RESERVED ? domain_lookup(fd) : NULL;
+	*rc = t ? 0 : -XEN_ESRCH;
+	return t;
+}
+
+/* A new L1 entry naming fd's frame, rewritten to the frame d must use for it. */
+static long mmu_foreign_val(struct domain *d, struct domain *fd, uint64_t *val)
+{
+	gfn_t g;
+	long rc;
+
+	if (fd == d || !(*val & PTE_P))
+		return 0;
+	rc = p2m_map_priv(d, fd, _gfn((*val & PTE_ADDR_MASK) >> PAGE_SHIFT), &g);
+	if (!rc)
+		*val = (*val & ~PTE_ADDR_MASK) | (gfn_x(g) << PAGE_SHIFT);
+	return rc;
 }
 
 static void report_done(struct vcpu *v, unsigned long done_va, unsigned int done)
@@ -39,19 +67,25 @@ static void report_done(struct vcpu *v, unsigned long done_va, unsigned int done
 					 sizeof(done)); /* as in Xen: a bad pointer is ignored */
 }
 
-static long mmu_one(struct domain *d, const struct mmu_update *req)
+static long mmu_one(struct domain *d, struct domain *fd, const struct mmu_update *req)
 {
 	unsigned long cmd = req->ptr & 7, addr = req->ptr & ~7UL;
 	gfn_t table = _gfn(addr >> PAGE_SHIFT);
 	unsigned int idx = (addr & (PAGE_SIZE - 1)) >> 3;
+	uint64_t val = req->val;
+	long rc;
 
 	switch (cmd) {
 	case MMU_NORMAL_PT_UPDATE:
 	case MMU_PT_UPDATE_NO_TRANSLATE: /* a PV guest's frames need no translation */
-		return pv_pt_update(d, d, table, idx, req->val, false, 0);
 	case MMU_PT_UPDATE_PRESERVE_AD:
-		return pv_pt_update(d, d, table, idx, req->val, true, 0);
+		rc = mmu_foreign_val(d, fd, &val);
+		if (rc)
+			return rc;
+		return pv_pt_update(d, d, table, idx, val, cmd == MMU_PT_UPDATE_PRESERVE_AD, 0);
 	case MMU_MACHPHYS_UPDATE:
+		if (fd != d)
+			return -XEN_EINVAL;
 		return pv_machphys_update(d, table, req->val);
 	default:
 		return -XEN_ENOSYS;
@@ -63,7 +97,8 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 {
 	struct domain *d = v->domain;
 	unsigned int i = 0;
-	long rc = mmu_owner_ok(d, foreigndom);
+	long rc;
+	struct domain *fd = mmu_owner(d, foreigndom, &rc);
 
 	count &= 0x7fffffffUL; /* Xen's continuation marker; guests never set it */
 	for (; !rc && i < count; i++) {
@@ -72,7 +107,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 		rc = copy_from_guest_vcpu(v, &req, reqs + i * sizeof(req), sizeof(req));
 		if (rc)
 			break;
-		rc = mmu_one(d, &req);
+		rc = mmu_one(d, fd, &req);
 		if (rc)
 			break;
 	}
@@ -165,7 +200,7 @@ static long mmuext_set_ldt(const struct mmuext_op *op)
 	return 0; /* no LDT: what the vCPU already has */
 }
 
-static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+static long mmuext_one(struct vcpu *v, struct domain *fd, const struct mmuext_op *op)
 {
 	struct domain *d = v->domain;
 
@@ -174,9 +209,9 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
-		return pv_pin_table(d, _gfn(op->arg1.mfn), op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+		return pv_pin_table(fd, _gfn(op->arg1.mfn), op->cmd - MMUEXT_PIN_L1_TABLE + 1);
 	case MMUEXT_UNPIN_TABLE:
-		return pv_unpin_table(d, _gfn(op->arg1.mfn));
+		return pv_unpin_table(fd, _gfn(op->arg1.mfn));
 	case MMUEXT_NEW_BASEPTR:
 	case MMUEXT_NEW_USER_BASEPTR:
 		return mmuext_baseptr(v, op);
@@ -211,7 +246,8 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsign
 		  unsigned long foreigndom, unsigned long a5)
 {
 	unsigned int i = 0;
-	long rc = mmu_owner_ok(v->domain, foreigndom);
+	long rc;
+	struct domain *fd = mmu_owner(v->domain, foreigndom, &rc);
 
 	count &= 0x7fffffffUL;
 	for (; !rc && i < count; i++) {
@@ -220,7 +256,7 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsign
 		rc = copy_from_guest_vcpu(v, &op, ops + i * sizeof(op), sizeof(op));
 		if (rc)
 			break;
-		rc = mmuext_one(v, &op);
+		rc = mmuext_one(v, fd, &op);
 		if (rc)
 			break;
 	}

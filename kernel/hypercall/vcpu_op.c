@@ -195,3 +195,22 @@ long do_vcpu_op(HYPERCALL_ARGS)
 		return -XEN_ENOSYS;
 	}
 }
+
+/*
+ * domctl setvcpucontext (kernel/hypercall/domctl.c): the toolstack replaces
+ * the context of a vCPU of a paused domain; VGCF_online brings it up.
+ */
+long pv_vcpu_set_context(struct vcpu *v, struct vcpu *target, unsigned long ctx)
+{
+	unsigned long flags;
+	long rc = ctx_read(v, ctx, CTX(flags), &flags, sizeof(flags));
+
+	if (rc)
+		return rc;
+	target->arch->initialised = false;
+	target->online = false;
+	rc = op_initialise(v, target, ctx);
+	if (!rc)
+		target->online = !!(flags & VGCF_online);
+	return rc;
+}

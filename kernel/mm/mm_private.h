@@ -10,10 +10,13 @@
 #include <hospes/spinlock.h>
 
 /*
- * A p2m entry: bits 0-3 type, bit 4 writable, bits 5-11 a count of grant
- * maps sharing the entry, bits 12-63 the machine frame.  0 = P2M_INVALID.
+ * A p2m entry: bits 0-2 type, bit 3 "mapped by the privileged domain
+ * through mmu_update with foreigndom" (P2M_FOREIGN only), bit 4 writable,
+ * bits 5-11 a count of grant maps sharing the entry, bits 12-63 the
+ * machine frame.  0 = P2M_INVALID.
  */
-#define P2ME_TYPE_MASK	 0xfUL
+#define P2ME_TYPE_MASK	 0x7UL
+#define P2ME_PRIV	 (1UL << 3)
 #define P2ME_WRITABLE	 (1UL << 4)
 #define P2ME_COUNT_SHIFT 5
 #define P2ME_COUNT_MASK	 (0x7fUL << P2ME_COUNT_SHIFT)
@@ -32,6 +35,13 @@ struct p2m {
 	unsigned int ram_list_order;
 	struct m2p_view *m2p;
 };
+
+/*
+ * Before a frame of a domU goes back to the allocator: take away the
+ * privileged domain's foreign mapping of it (if any), so that domain can
+ * never reach the frame's next owner (kernel/mm/p2m_foreign.c).
+ */
+void p2m_revoke_priv(mfn_t mfn);
 
 unsigned int mm_order_for_bytes(unsigned long bytes);
 /* Zeroed hypervisor-owned frames for mm metadata. */

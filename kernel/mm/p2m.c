@@ -24,6 +24,8 @@
 
 #include "mm_private.h"
 
+static struct domain *priv_mapper; /* the domain holding P2ME_PRIV entries */
+
 static inline uint64_t p2me_make(mfn_t m, enum p2m_type t, bool w)
 {
 	return (mfn_x(m) << PAGE_SHIFT) | t | (w ? P2ME_WRITABLE : 0);
@@ -143,7 +145,8 @@ static int p2m_fill_initial(struct domain *d, unsigned long nr_pages)
 	return 0;
 }
 
-int p2m_domain_init(struct domain *d, unsigned long nr_pages)
+/* d's p2m with a frame space of `space` RAM frames, nr_pages of them given now. */
+static int p2m_init_space(struct domain *d, unsigned long space, unsigned long nr_pages)
 {
 	struct p2m *p = mm_alloc_meta(0);
 	int rc;
@@ -152,7 +155,7 @@ int p2m_domain_init(struct domain *d, unsigned long nr_pages)
 		return -XEN_ENOMEM;
 	spin_lock_init(&p->lock);
 	d->p2m = p;
-	d->max_pages = nr_pages;
+	d->max_pages = space;
 	d->tot_pages = 0;
 	p->identity = d->is_privileged;
 	if (p->identity) {
@@ -163,8 +166,8 @@ int p2m_domain_init(struct domain *d, unsigned long nr_pages)
 		if (!p->ram_list)
 			rc = -XEN_ENOMEM;
 	} else {
-		rc = p2m_alloc_map(p, nr_pages + P2M_WINDOW_FRAMES);
-		p->window = nr_pages;
+		rc = p2m_alloc_map(p, space + P2M_WINDOW_FRAMES);
+		p->window = space;
 	}
 	if (!rc)
 		rc = m2p_domain_init(d);
@@ -175,12 +178,26 @@ int p2m_domain_init(struct domain *d, unsigned long nr_pages)
 	return rc;
 }
 
+int p2m_domain_init(struct domain *d, unsigned long nr_pages)
+{
+	return p2m_init_space(d, nr_pages, nr_pages);
+}
+
+int p2m_domain_init_empty(struct domain *d, unsigned long space)
+{
+	if (space == 0 || space > frame_table_size)
+		return -XEN_EINVAL;
+	return p2m_init_space(d, space, 0);
+}
+
 void p2m_domain_destroy(struct domain *d)
 {
 	struct p2m *p = d->p2m;
 
 	if (!p)
 		return;
+	if (priv_mapper == d)
+		priv_mapper = NULL;
 	m2p_domain_destroy(d);
 	mm_free_meta(p->map, p->map_order);
 	mm_free_meta(p->ram_list, p->ram_list_order);
@@ -206,6 +223,8 @@ static gfn_t p2m_add_window(struct domain *d, mfn_t mfn, enum p2m_type t, bool w
 	long slot;
 	uint64_t e;
 
+	if (!p)
+		return gfn;
 	spin_lock(&p->lock);
 	slot = p2m_window_slot(p, mfn);
 	if (slot < 0)
@@ -237,9 +256,11 @@ static int p2m_remove_window(struct domain *d, gfn_t gfn, enum p2m_type t)
 	e = p->map[gfn_x(gfn)];
 	if (p2me_type(e) != t)
 		goto out;
+	if (!(e & P2ME_COUNT_MASK))
+		goto out; /* only the privileged domain's mapping: not a grant's to remove */
 	rc = 0;
 	e -= 1UL << P2ME_COUNT_SHIFT;
-	if (e & P2ME_COUNT_MASK) {
+	if (e & (P2ME_COUNT_MASK | P2ME_PRIV)) {
 		p->map[gfn_x(gfn)] = e;
 		goto out;
 	}
@@ -294,6 +315,8 @@ int p2m_populate(struct domain *d, gfn_t gfn, unsigned int order, gfn_t *out)
 	struct p2m *p = d->p2m;
 	int rc = -XEN_EINVAL;
 
+	if (!p)
+		return -XEN_EINVAL; /* a toolstack domain before max_mem */
 	spin_lock(&p->lock);
 	if (!p->identity && !p2m_range_free(p, gfn, order))
 		goto out;
@@ -313,6 +336,8 @@ int p2m_increase(struct domain *d, unsigned int order, gfn_t *out)
 	gfn_t g = _gfn(0);
 	int rc = -XEN_ENOMEM;
 
+	if (!p)
+		return -XEN_EINVAL; /* a toolstack domain before max_mem */
 	spin_lock(&p->lock);
 	if (!p->identity) {
 		while (gfn_x(g) < p->window && !p2m_range_free(p, g, order))
@@ -364,11 +389,15 @@ int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 	unsigned long n = 1UL << order;
 	int rc;
 
+	if (!p)
+		return -XEN_EINVAL; /* a toolstack domain before max_mem */
 	spin_lock(&p->lock);
 	rc = p2m_check_release(d, gfn, order);
 	for (unsigned long i = 0; !rc && i < n; i++) {
 		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
 
+		if (!p->identity)
+			p2m_revoke_priv(m);
 		shadow_drop_frame(d, m);
 		if (frame_info(m)->smap_count || frame_info(m)->pt_refs ||
 		    READ_ONCE(frame_info(m)->grant_refs))
@@ -388,4 +417,85 @@ int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 out:
 	spin_unlock(&p->lock);
 	return rc;
+}
+
+/*
+ * max_mem (domctl) once d has a p2m: the limit moves freely for the
+ * identity-mapped domain, and within its RAM frames for a domU (its frame
+ * space, and so the place of its window, is fixed at p2m creation).
+ */
+int p2m_set_max_pages(struct domain *d, unsigned long pages)
+{
+	struct p2m *p = d->p2m;
+	int rc = 0;
+
+	if (!p || pages > frame_table_size)
+		return -XEN_EINVAL;
+	spin_lock(&p->lock);
+	if (p->identity || pages <= p->window)
+		d->max_pages = pages;
+	else
+		rc = -XEN_EBUSY;
+	spin_unlock(&p->lock);
+	return rc;
+}
+
+/*
+ * mmu_update with foreigndom: the privileged (identity-mapped) domain d
+ * maps frame gfn of domain fd.  Its p2m gets the machine frame as a
+ * P2M_FOREIGN entry marked P2ME_PRIV, and *out is the frame number d puts
+ * in its PTE.  The entry lasts until fd gives the frame back
+ * (p2m_revoke_priv); grant maps of the same frame share it.
+ */
+int p2m_map_priv(struct domain *d, struct domain *fd, gfn_t gfn, gfn_t *out)
+{
+	struct p2m *p = d->p2m, *fp = fd->p2m;
+	int rc = -XEN_EINVAL;
+
+	if (!p || !p->identity || !fp || fp->identity || fd == d)
+		return -XEN_EPERM;
+	spin_lock(&fp->lock); /* fd cannot release the frame meanwhile */
+	struct p2m_lookup lk = p2m_lookup(fd, gfn);
+	if (lk.type != P2M_RAM || mfn_x(lk.mfn) >= p->size)
+		goto out_fd;
+	spin_lock(&p->lock);
+	uint64_t e = p->map[mfn_x(lk.mfn)];
+	if (p2me_type(e) == P2M_INVALID)
+		p->map[mfn_x(lk.mfn)] = p2me_make(lk.mfn, P2M_FOREIGN, true) | P2ME_PRIV;
+	else if (p2me_type(e) == P2M_FOREIGN && mfn_eq(p2me_mfn(e), lk.mfn))
+		p->map[mfn_x(lk.mfn)] = e | P2ME_PRIV | P2ME_WRITABLE;
+	else
+		goto out;
+	priv_mapper = d;
+	*out = _gfn(mfn_x(lk.mfn));
+	rc = 0;
+out:
+	spin_unlock(&p->lock);
+out_fd:
+	spin_unlock(&fp->lock);
+	return rc;
+}
+
+void p2m_revoke_priv(mfn_t mfn)
+{
+	struct domain *d = priv_mapper;
+	struct p2m *p;
+	uint64_t e;
+
+	if (!d || !d->p2m || mfn_x(mfn) >= d->p2m->size)
+		return;
+	p = d->p2m;
+	spin_lock(&p->lock);
+	e = p->map[mfn_x(mfn)];
+	if (p2me_type(e) == P2M_FOREIGN && (e & P2ME_PRIV)) {
+		e &= ~P2ME_PRIV;
+		if (e & P2ME_COUNT_MASK) {
+			p->map[mfn_x(mfn)] = e; /* grant maps remain: the frame is not freed */
+		} else {
+			p->map[mfn_x(mfn)] = 0;
+			shadow_drop_frame(d, mfn);
+			arch_flush_tlb_domain(d);
+		}
+	}
+	spin_unlock(&p->lock);
 }

@@ -65,6 +65,20 @@ int p2m_populate(struct domain *d, gfn_t gfn, unsigned int order, gfn_t *out);
 int p2m_increase(struct domain *d, unsigned int order, gfn_t *out);
 int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order);
 
+/*
+ * A domU created empty by the toolstack gets its p2m at its first max_mem:
+ * RAM frames 0..space-1 (none given yet), then the window.
+ */
+int p2m_domain_init_empty(struct domain *d, unsigned long space);
+/* Later max_mem: 0, -XEN_EINVAL, or -XEN_EBUSY (beyond a domU's fixed frame space). */
+int p2m_set_max_pages(struct domain *d, unsigned long pages);
+/*
+ * The privileged domain d maps frame gfn of fd (mmu_update foreigndom): the
+ * frame number d must use comes back in *out.  -XEN_EINVAL if gfn is not
+ * fd's RAM, -XEN_EPERM if d is not the identity-mapped privileged domain.
+ */
+int p2m_map_priv(struct domain *d, struct domain *fd, gfn_t gfn, gfn_t *out);
+
 /* The domain's read-only m2p view (kernel/mm/m2p.c), mapped at slot 256 of its shadows. */
 int m2p_domain_init(struct domain *d);
 void m2p_domain_destroy(struct domain *d);

@@ -69,12 +69,22 @@ struct pv_domain {
 	unsigned long vm_assist;
 	char con_line[PV_CON_LINE]; /* console_io output, flushed per line */
 	unsigned int con_len;
+	bool ctl_paused;    /* paused by the toolstack (domctl; created so) */
+	bool shared_in_p2m; /* shared_gfn is valid */
+	gfn_t shared_gfn;   /* where the domain sees its shared_info frame */
+	uint8_t handle[16]; /* the toolstack's UUID (createdomain) */
 };
 
 static inline struct pv_domain *pv_dom(const struct domain *d)
 {
 	return d->pv;
 }
+
+/* The frame d names its shared_info by (entered in its p2m on first use); INVALID_GFN if full. */
+gfn_t domain_shared_info_gfn(struct domain *d);
+
+/* domctl setvcpucontext: load target's context from v's guest memory at ctx (vcpu_op.c). */
+long pv_vcpu_set_context(struct vcpu *v, struct vcpu *target, unsigned long ctx);
 
 /* kernel/domain/ (host tests provide their own). */
 void domain_shutdown(struct domain *d, unsigned int reason);

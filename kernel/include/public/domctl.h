@@ -1,45 +1,59 @@
 /*
  * domctl (hypercall 36): the toolstack's control of one domain.
  *
- * Only the driver domain may call it.  The command numbers are Xen's where
- * Xen has the command; the structures are Hospes's own design (a toolstack
- * is built against this header, not against Xen's libraries), so the
- * interface version is ours: a caller passing any other version gets
- * -XEN_EACCES.  Memory for a new domain comes from
- * memory_op(XENMEM_populate_physmap) with the new domain's id, as in Xen,
- * or in one step with XEN_DOMCTL_hospes_populate.
+ * Only the driver domain may call it (others get -EPERM from the
+ * dispatcher).  Command numbers, structure layouts and the interface
+ * version are Xen's (domctl interface version 0x10), for the subset Hospes
+ * implements; docs/hypercalls.md lists it.  Every structure sits in the
+ * 128-byte union of struct xen_domctl at offset 16.
  *
- * Typical build of a domU: createdomain, max_mem, max_vcpus, populate,
- * load the image into the new frames, setvcpucontext(vcpu 0), unpause.
+ * A domU is built from dom0 the way Xen's libxc does it:
+ *   createdomain (xen_domctl.domain = 0 picks a free id; the domain is
+ *   created paused, with no memory and no vCPUs), max_vcpus, max_mem,
+ *   memory_op(XENMEM_populate_physmap, domid) for its RAM, mmu_update with
+ *   foreigndom = the new domain to map its frames and load the image,
+ *   hypercall_init to write its hypercall page, getdomaininfo for its
+ *   shared_info frame, setvcpucontext(vcpu 0), unpausedomain.
+ *
+ * Hospes additions (numbers from 0x4800, never used by Xen):
+ *   XEN_DOMCTL_hospes_setname   the name the hypervisor logs and returns
+ *                               with XEN_DOMCTL_hospes_getname.
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
 
 #include "xen.h"
 
-#define XEN_DOMCTL_INTERFACE_VERSION 0x48530001U /* "HS" 1: Hospes's own */
+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000010
 
-#define XEN_DOMCTL_createdomain	   1
-#define XEN_DOMCTL_destroydomain   2
-#define XEN_DOMCTL_pausedomain	   3
-#define XEN_DOMCTL_unpausedomain   4
-#define XEN_DOMCTL_getdomaininfo   5
-#define XEN_DOMCTL_max_mem	   11
-#define XEN_DOMCTL_setvcpucontext  12
-#define XEN_DOMCTL_getvcpucontext  13
-#define XEN_DOMCTL_max_vcpus	   15
-#define XEN_DOMCTL_hospes_populate 0x4801 /* Hospes only: allocate a gfn range */
+#define XEN_DOMCTL_createdomain	  1
+#define XEN_DOMCTL_destroydomain  2
+#define XEN_DOMCTL_pausedomain	  3
+#define XEN_DOMCTL_unpausedomain  4
+#define XEN_DOMCTL_getdomaininfo  5
+#define XEN_DOMCTL_max_mem	  11
+#define XEN_DOMCTL_setvcpucontext 12
+#define XEN_DOMCTL_getvcpucontext 13
+#define XEN_DOMCTL_getvcpuinfo	  14
+#define XEN_DOMCTL_max_vcpus	  15
+#define XEN_DOMCTL_hypercall_init 22
+#define XEN_DOMCTL_hospes_setname 0x4800
+#define XEN_DOMCTL_hospes_getname 0x4801
 
-/* createdomain: IN; the new id comes back in xen_domctl.domain. */
+/* Architecture part of createdomain / getdomaininfo (x86). */
+struct xen_arch_domainconfig {
+	uint32_t emulation_flags; /* 0 for a PV guest: nothing emulated */
+};
+
+#define XEN_DOMCTL_CDF_hvm_guest (1U << 0)
+#define XEN_DOMCTL_CDF_hap	 (1U << 1)
+
+/* createdomain: IN; xen_domctl.domain is IN/OUT (0 = choose a free id). */
 struct xen_domctl_createdomain {
-	uint32_t flags;		   /* XEN_DOMCTL_CDF_*; none defined yet, must be 0 */
-	uint32_t max_vcpus;	   /* 1..HOSPES_MAX_VCPUS */
-	uint32_t max_evtchn_port;  /* highest port the domain may use */
-	uint32_t max_grant_frames; /* grant-table size limit, in frames */
-	uint32_t max_maptrack_frames;
-	uint32_t pad;
+	uint32_t ssidref;	    /* security label: must be 0 (no XSM) */
 	xen_domain_handle_t handle; /* UUID, reported by XENVER_guest_handle */
-	char name[32];		    /* NUL-terminated */
+	uint32_t flags;		    /* XEN_DOMCTL_CDF_*: PV only, so must be 0 */
+	struct xen_arch_domainconfig config;
 };
 
 #define XEN_DOMINF_dying	 (1U << 0)
@@ -54,19 +68,26 @@ struct xen_domctl_createdomain {
 #define XEN_DOMINF_shutdownshift 16 /* SHUTDOWN_* reason in bits 16-23 */
 #define XEN_DOMINF_shutdownmask	 0xff
 
-/* getdomaininfo: the first domain with id >= xen_domctl.domain. */
+#define XEN_INVALID_MAX_VCPU_ID (~0U) /* the domain has no vCPUs yet */
+
+/* getdomaininfo: the first domain with id >= xen_domctl.domain (OUT). */
 struct xen_domctl_getdomaininfo {
-	domid_t domain; /* OUT */
+	domid_t domain;
 	uint16_t pad0;
-	uint32_t flags; /* OUT: XEN_DOMINF_* */
+	uint32_t flags; /* XEN_DOMINF_* */
 	uint64_t tot_pages;
 	uint64_t max_pages;
-	uint64_t shared_info_frame;
-	uint64_t cpu_time; /* ns */
+	uint64_t outstanding_pages; /* always 0 */
+	uint64_t shr_pages;	    /* always 0 */
+	uint64_t paged_pages;	    /* always 0 */
+	uint64_t shared_info_frame; /* in the domain's own frame space */
+	uint64_t cpu_time;	    /* ns run, all vCPUs */
 	uint32_t nr_online_vcpus;
 	uint32_t max_vcpu_id;
+	uint32_t ssidref;
 	xen_domain_handle_t handle;
-	char name[32];
+	uint32_t cpupool; /* always 0 */
+	struct xen_arch_domainconfig arch_config;
 };
 typedef struct xen_domctl_getdomaininfo xen_domctl_getdomaininfo_t;
 DEFINE_XEN_GUEST_HANDLE(xen_domctl_getdomaininfo);
@@ -75,38 +96,48 @@ struct xen_domctl_max_mem {
 	uint64_t max_memkb;
 };
 
-struct xen_domctl_max_vcpus {
-	uint32_t max;
-};
-
+/* setvcpucontext / getvcpucontext (the domain must be paused for set). */
 struct xen_domctl_vcpucontext {
-	uint32_t vcpu; /* IN */
-	uint32_t pad;
+	uint32_t vcpu;				   /* IN */
 	XEN_GUEST_HANDLE(vcpu_guest_context) ctxt; /* IN/OUT */
 };
 
-/*
- * Hospes only: give the domain frames for gfns [first_gfn, first_gfn +
- * nr_frames), within its max_mem.  -XEN_ENOMEM if memory runs out (the
- * frames already given stay given), -XEN_EEXIST if a gfn is populated.
- */
-struct xen_domctl_hospes_populate {
-	uint64_t first_gfn;
-	uint64_t nr_frames;
+struct xen_domctl_getvcpuinfo {
+	uint32_t vcpu; /* IN */
+	uint8_t online;
+	uint8_t blocked;
+	uint8_t running;
+	uint64_t cpu_time; /* ns */
+	uint32_t cpu;
+};
+
+struct xen_domctl_max_vcpus {
+	uint32_t max; /* 1..HOSPES_MAX_VCPUS, set once */
+};
+
+/* hypercall_init: write the hypercall page into the domain's frame gmfn. */
+struct xen_domctl_hypercall_init {
+	uint64_t gmfn;
+};
+
+/* hospes_setname / hospes_getname: NUL-terminated, at most 31 characters. */
+struct xen_domctl_hospes_name {
+	char name[32];
 };
 
 struct xen_domctl {
 	uint32_t cmd;		    /* XEN_DOMCTL_* */
 	uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
 	domid_t domain;		    /* the domain acted on */
-	uint16_t pad[3];
 	union {
 		struct xen_domctl_createdomain createdomain;
 		struct xen_domctl_getdomaininfo getdomaininfo;
 		struct xen_domctl_max_mem max_mem;
-		struct xen_domctl_max_vcpus max_vcpus;
 		struct xen_domctl_vcpucontext vcpucontext;
-		struct xen_domctl_hospes_populate populate;
+		struct xen_domctl_getvcpuinfo getvcpuinfo;
+		struct xen_domctl_max_vcpus max_vcpus;
+		struct xen_domctl_hypercall_init hypercall_init;
+		struct xen_domctl_hospes_name hospes_name;
 		uint8_t pad[128];
 	} u;
 };

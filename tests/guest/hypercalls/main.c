@@ -147,6 +147,8 @@ static void test_sched_and_vcpu(void)
 	tg_expect(hypercall(__HYPERVISOR_set_timer_op, 0, 0, 0, 0, 0), 0, "set_timer_op cancel");
 }
 
+void test_privileged(void); /* priv.c */
+
 void test_main(void)
 {
 	test_version();
@@ -155,4 +157,5 @@ void test_main(void)
 	test_multicall();
 	test_cpu_state();
 	test_sched_and_vcpu();
+	test_privileged();
 }

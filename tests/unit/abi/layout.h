@@ -200,6 +200,33 @@
 	OFF(struct xen_add_to_physmap, gpfn, 16)                                                   \
 	SIZE(struct xen_memory_map, 16)                                                            \
 	SIZE(struct xen_e820_entry, 20)                                                            \
+	SIZE(struct xen_domctl, 144)                                                               \
+	OFF(struct xen_domctl, domain, 8)                                                          \
+	OFF(struct xen_domctl, u, 16)                                                              \
+	SIZE(struct xen_domctl_createdomain, 28)                                                   \
+	OFF(struct xen_domctl_createdomain, flags, 20)                                             \
+	SIZE(struct xen_domctl_getdomaininfo, 104)                                                 \
+	OFF(struct xen_domctl_getdomaininfo, shared_info_frame, 48)                                \
+	OFF(struct xen_domctl_getdomaininfo, nr_online_vcpus, 64)                                  \
+	OFF(struct xen_domctl_getdomaininfo, handle, 76)                                           \
+	OFF(struct xen_domctl_getdomaininfo, cpupool, 92)                                          \
+	SIZE(struct xen_domctl_vcpucontext, 16)                                                    \
+	OFF(struct xen_domctl_vcpucontext, ctxt, 8)                                                \
+	SIZE(struct xen_domctl_getvcpuinfo, 24)                                                    \
+	OFF(struct xen_domctl_getvcpuinfo, cpu_time, 8)                                            \
+	SIZE(struct xen_sysctl, 136)                                                               \
+	OFF(struct xen_sysctl, u, 8)                                                               \
+	SIZE(struct xen_sysctl_readconsole, 24)                                                    \
+	OFF(struct xen_sysctl_readconsole, buffer, 8)                                              \
+	OFF(struct xen_sysctl_readconsole, count, 16)                                              \
+	SIZE(struct xen_sysctl_physinfo, 96)                                                       \
+	OFF(struct xen_sysctl_physinfo, total_pages, 32)                                           \
+	OFF(struct xen_sysctl_physinfo, hw_cap, 56)                                                \
+	OFF(struct xen_sysctl_physinfo, capabilities, 88)                                          \
+	SIZE(struct xen_sysctl_getdomaininfolist, 24)                                              \
+	OFF(struct xen_sysctl_getdomaininfolist, max_domains, 4)                                   \
+	OFF(struct xen_sysctl_getdomaininfolist, buffer, 8)                                        \
+	OFF(struct xen_sysctl_getdomaininfolist, num_domains, 16)                                  \
 	SIZE(struct physdev_irq_status_query, 8)                                                   \
 	SIZE(struct physdev_set_iobitmap, 16)                                                      \
 	SIZE(struct physdev_apic, 16)                                                              \

@@ -237,3 +237,14 @@ long do_grant_table_op(HYPERCALL_ARGS)
 {
 	return 1020;
 }
+
+/* The toolstack families (priv's, tested in tests/unit/priv): routing only. */
+long do_sysctl(HYPERCALL_ARGS)
+{
+	return 1035;
+}
+
+long do_domctl(HYPERCALL_ARGS)
+{
+	return 1036;
+}

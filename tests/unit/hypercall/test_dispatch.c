@@ -35,6 +35,16 @@ static void test_memory_family_routed(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_grant_table_op, 0, 0, 0), 1020);
 }
 
+static void test_privileged_rows(void **state)
+{
+	env_reset(false);
+	assert_int_equal(hc(v0, __HYPERVISOR_sysctl, 0, 0, 0), -XEN_EPERM);
+	assert_int_equal(hc(v0, __HYPERVISOR_domctl, 0, 0, 0), -XEN_EPERM);
+	env_reset(true);
+	assert_int_equal(hc(v0, __HYPERVISOR_sysctl, 0, 0, 0), 1035);
+	assert_int_equal(hc(v0, __HYPERVISOR_domctl, 0, 0, 0), 1036);
+}
+
 static void test_every_row_named(void **state)
 {
 	for (unsigned int i = 0; i < NR_HYPERCALLS; i++)
@@ -194,6 +204,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unknown_numbers_enosys),
+		cmocka_unit_test(test_privileged_rows),
 		cmocka_unit_test(test_every_row_named),
 		cmocka_unit_test(test_memory_family_routed),
 		cmocka_unit_test(test_console_write),

@@ -1,0 +1,133 @@
+/*
+ * sysctl (hypercall 35): the machine as the toolstack sees it.
+ *
+ * The dispatcher lets only the privileged domain in; here the struct is
+ * copied in, its interface version checked (-EACCES otherwise, as Xen),
+ * the command carried out and the struct copied back.
+ *
+ *   readconsole        bytes of the hypervisor's log ring (`hx dmesg`);
+ *                      the ring's stream position is the 32-bit index
+ *                      (it wraps after 4 GiB of log, as Xen's does);
+ *   physinfo           CPUs, TSC kHz, total and free memory in pages;
+ *   getdomaininfolist  getdomaininfo for up to max_domains domains.
+ *
+ * Locks: none of its own (the log ring and the domain list lock).
+ */
+#include <hospes/console.h>
+#include <hospes/frame.h>
+#include <hospes/guest_access.h>
+#include <hospes/hypercall.h>
+#include <hospes/lib.h>
+#include <hospes/smp.h>
+#include <hospes/time.h>
+#include <hospes/domain_ctl.h>
+#include <public/errno.h>
+#include <public/sysctl.h>
+
+void domctl_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+#define READ_CHUNK 256
+
+static uint64_t cleared_at; /* readconsole clear: non-incremental reads start here */
+
+/* Copy log bytes from stream position *pos on into the guest buffer; bytes copied. */
+static long log_copy(struct vcpu *v, unsigned long buf, uint32_t count, uint64_t *pos)
+{
+	char chunk[READ_CHUNK];
+	uint32_t done = 0;
+
+	while (done < count) {
+		size_t n = log_ring_read(pos, chunk, MIN(sizeof(chunk), (size_t)(count - done)));
+		if (n == 0)
+			break;
+		if (copy_to_guest_vcpu(v, buf + done, chunk, n))
+			return -XEN_EFAULT;
+		done += (uint32_t)n;
+	}
+	return done;
+}
+
+static long sc_readconsole(struct vcpu *v, struct xen_sysctl_readconsole *r)
+{
+	uint64_t end = ~0ULL, pos;
+	long n;
+
+	log_ring_read(&end, NULL, 0); /* end = the ring's head */
+	if (r->incremental) {
+		/* index holds the low 32 bits of a position at most 4 GiB behind the head */
+		pos = end - (uint32_t)((uint32_t)end - r->index);
+	} else {
+		pos = end > r->count ? end - r->count : 0;
+		if (pos < cleared_at)
+			pos = cleared_at;
+	}
+	n = log_copy(v, (unsigned long)r->buffer.p, r->count, &pos);
+	if (n < 0)
+		return n;
+	r->count = (uint32_t)n;
+	r->index = (uint32_t)pos;
+	if (r->clear)
+		cleared_at = pos;
+	return 0;
+}
+
+static void sc_physinfo(struct xen_sysctl_physinfo *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->threads_per_core = 1;
+	p->cores_per_socket = nr_cpus_online;
+	p->sockets_per_node = 1;
+	p->nr_cpus = nr_cpus_online;
+	p->max_cpu_id = nr_cpus_online - 1;
+	p->nr_nodes = 1;
+	p->max_node_id = 0;
+	p->cpu_khz = (uint32_t)cpu_khz;
+	p->total_pages = frame_total_count();
+	p->free_pages = frame_free_count();
+	p->capabilities = 0;
+}
+
+static long sc_domaininfolist(struct vcpu *v, struct xen_sysctl_getdomaininfolist *l)
+{
+	unsigned long buf = (unsigned long)l->buffer.p;
+	uint32_t n = 0;
+	struct domain *d = domain_next(l->first_domain);
+
+	for (; d && n < l->max_domains; d = domain_next(d->id + 1)) {
+		struct xen_domctl_getdomaininfo info;
+		domctl_fill_info(d, &info);
+		if (copy_to_guest_vcpu(v, buf + n * sizeof(info), &info, sizeof(info)))
+			return -XEN_EFAULT;
+		n++;
+	}
+	l->num_domains = n;
+	return 0;
+}
+
+long do_sysctl(HYPERCALL_ARGS)
+{
+	struct xen_sysctl op;
+	long rc;
+
+	if (copy_from_guest_vcpu(v, &op, a1, sizeof(op)))
+		return -XEN_EFAULT;
+	if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+		return -XEN_EACCES;
+	switch (op.cmd) {
+	case XEN_SYSCTL_readconsole:
+		rc = sc_readconsole(v, &op.u.readconsole);
+		break;
+	case XEN_SYSCTL_physinfo:
+		sc_physinfo(&op.u.physinfo);
+		rc = 0;
+		break;
+	case XEN_SYSCTL_getdomaininfolist:
+		rc = sc_domaininfolist(v, &op.u.getdomaininfolist);
+		break;
+	default:
+		return -XEN_ENOSYS;
+	}
+	if (!rc && copy_to_guest_vcpu(v, a1, &op, sizeof(op)))
+		rc = -XEN_EFAULT;
+	return rc;
+}
