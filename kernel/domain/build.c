@@ -18,10 +18,9 @@
  * its PTEs) is p2m_ram_frame(d, i).  shared_info is a hypervisor page the
  * guest reaches through a frame number in its p2m window (p2m_add_shared).
  *
- * Modules: the first extra module is start_info.mod_start/mod_len, mapped
- * after the image (Xen's way; Xen hands dom0 one initrd).  Further modules
- * are not passed to dom0 yet: docs/hypercalls.md records the plan (a
- * SIF_MULTIBOOT_MOD package).
+ * Modules: one initrd (module) or a SIF_MULTIBOOT_MOD package written
+ * piece by piece (pieces, see hospes/modpack.h) is start_info.mod_start/
+ * mod_len, mapped after the image (Xen's way).
  */
 #include <hospes/elf.h>
 #include <hospes/event.h>
@@ -129,6 +128,8 @@ static int fill_start_info(struct build_ctx *c, const struct pv_build_args *a)
 	si->mfn_list = l->p2m_start;
 	si->mod_start = l->mod_start;
 	si->mod_len = l->mod_start ? a->module_size : 0;
+	if (l->mod_start && a->nr_pieces)
+		si->flags |= SIF_MULTIBOOT_MOD;
 	if (a->cmdline)
 		memcpy(si->cmd_line, a->cmdline, strnlen(a->cmdline, MAX_GUEST_CMDLINE - 1));
 	if (d->is_privileged)
@@ -191,7 +192,7 @@ int pv_build(struct domain *d, const struct pv_build_args *a, struct pv_layout *
 	struct pv_layout_req req = {.virt_base = info.virt_base,
 				    .virt_kstart = info.virt_kstart,
 				    .virt_kend = info.virt_kend,
-				    .mod_len = a->module ? a->module_size : 0,
+				    .mod_len = a->module || a->nr_pieces ? a->module_size : 0,
 				    .nr_pages = d->tot_pages,
 				    .dom0 = d->is_privileged};
 	rc = pv_layout_compute(&req, l);
@@ -201,8 +202,11 @@ int pv_build(struct domain *d, const struct pv_build_args *a, struct pv_layout *
 	for (unsigned long pfn = 0; pfn < pv_layout_pfn(l, l->v_end); pfn++)
 		memset(frame_of(&c, pfn), 0, PAGE_SIZE);
 	rc = xen_elf_load(a->image, a->image_size, &info, write_va, &c);
-	if (!rc && l->mod_start)
+	if (!rc && l->mod_start && a->module)
 		rc = write_va(&c, l->mod_start, a->module, a->module_size);
+	for (unsigned int i = 0; !rc && l->mod_start && i < a->nr_pieces; i++)
+		rc = write_va(&c, l->mod_start + a->pieces[i].offset, a->pieces[i].data,
+			      a->pieces[i].len);
 	if (!rc)
 		rc = fill_start_info(&c, a);
 	if (rc)

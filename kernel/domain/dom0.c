@@ -6,8 +6,11 @@
  * dom0 gets dom0_mem= (default 64 MiB, never more than the free memory
  * less a 1/16 reserve for the hypervisor, within dom0_mem=min:/max:),
  * dom0_max_vcpus= vCPUs (default 1), the module's command line without
- * its first word (the file name, as Xen does), and the second module, if
- * any, as its initrd (start_info.mod_start/mod_len).
+ * its first word (the file name, as Xen does), and every further module
+ * that is not a domU in one SIF_MULTIBOOT_MOD package as its initrd
+ * (start_info.mod_start/mod_len; hospes/modpack.h), each module's command
+ * line starting with its name: the basename of its file under multiboot1
+ * (QEMU -initrd "path args"), the first word of its GRUB module2 line.
  *
  * Until dom0 has a toolstack, the hypervisor also builds domUs itself: every
  * further module whose arguments start with the word "domU" (e.g. GRUB's
@@ -23,6 +26,7 @@
 #include <hospes/domain_ctl.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
+#include <hospes/modpack.h>
 #include <hospes/panic.h>
 #include <hospes/pv.h>
 #include <hospes/pv_build.h>
@@ -129,13 +133,42 @@ static void domu_start(const struct boot_module *m, domid_t id)
 	domain_unpause(d);
 }
 
-/* dom0's initrd: the first extra module that is not a domU. */
-static const struct boot_module *dom0_initrd(const struct boot_info *bi)
+/* The package for dom0: every extra module that is not a domU (decode only). */
+static uint8_t pack_header[MODPACK_HEADER_MAX];
+static char pack_cmdlines[MODPACK_MAX][BOOT_MOD_CMDLINE_MAX];
+static struct modpack_piece pack_pieces[MODPACK_MAX + 1];
+
+static void dom0_package(const struct boot_info *bi, struct pv_build_args *a)
 {
-	for (unsigned int i = 1; i < bi->nr_modules; i++)
-		if (!is_domu_module(&bi->modules[i]))
-			return &bi->modules[i];
-	return NULL;
+	struct modpack_module mods[MODPACK_MAX];
+	unsigned int n = 0;
+
+	for (unsigned int i = 1; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		if (is_domu_module(m))
+			continue;
+		if (n == MODPACK_MAX) {
+			printk(LOG_WARN "dom0: more than %u modules; the rest are left out\n",
+			       MODPACK_MAX);
+			break;
+		}
+		modpack_cmdline(m->cmdline, boot_info.protocol == 1, pack_cmdlines[n],
+				sizeof(pack_cmdlines[n]));
+		mods[n] = (struct modpack_module){module_bytes(m), m->end - m->start,
+						  pack_cmdlines[n]};
+		n++;
+	}
+	if (n == 0)
+		return;
+	a->module_size = modpack_layout(mods, n, pack_header, sizeof(pack_header), pack_pieces);
+	if (a->module_size) {
+		a->pieces = pack_pieces;
+		a->nr_pieces = n + 1;
+		printk(LOG_INFO "dom0: %u boot module%s in its package (%lu bytes)\n", n,
+		       n == 1 ? "" : "s", (unsigned long)a->module_size);
+	} else {
+		printk(LOG_WARN "dom0: the module command lines do not fit the package header\n");
+	}
 }
 
 static void domus_start(const struct boot_info *bi)
@@ -171,11 +204,7 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 	struct dom0_vga_console_info vga;
 	if (!o->vga_keep && screen_dom0_info(&vga))
 		a.vga = &vga;
-	const struct boot_module *initrd = dom0_initrd(bi);
-	if (initrd) {
-		a.module = module_bytes(initrd);
-		a.module_size = initrd->end - initrd->start;
-	}
+	dom0_package(bi, &a);
 	struct pv_layout l;
 	rc = pv_build(d, &a, &l);
 	if (rc) {

@@ -8,12 +8,16 @@
 
 #include <hospes/build_layout.h>
 #include <hospes/domain.h>
+#include <hospes/modpack.h>
 
 struct pv_build_args {
 	const void *image; /* the ELF file, 8-byte aligned */
 	size_t image_size;
 	const void *module; /* mapped after the image (start_info.mod_start), or NULL */
-	size_t module_size;
+	size_t module_size; /* of module, or of the package that pieces make up */
+	/* Instead of module: a SIF_MULTIBOOT_MOD package written piece by piece. */
+	const struct modpack_piece *pieces;
+	unsigned int nr_pieces;
 	const char *cmdline;
 	/* dom0: the screen it takes over, copied after start_info; or NULL
 	 * (ignored for a domU, whose console union holds its ring). */

@@ -73,7 +73,8 @@ static void make_image(void)
 }
 
 /* Guest-visible memory: read a byte at VA by walking the bootstrap tables. */
-static uint8_t *guest_va(struct domain *d, uint64_t cr3_gfn, uint64_t va)
+uint8_t *guest_va(struct domain *d, uint64_t cr3_gfn, uint64_t va);
+uint8_t *guest_va(struct domain *d, uint64_t cr3_gfn, uint64_t va)
 {
 	uint64_t table = cr3_gfn;
 	for (int shift = 39; shift >= 12; shift -= 9) {
@@ -206,7 +207,11 @@ static void test_build_real_test_guest(void **state)
 		struct pv_layout l;
 		assert_int_equal(pv_build(d, &a, &l), 0);
 		uint64_t cr3 = gfn_x(p2m_ram_frame(d, l.pt_start >> 12));
-		uint8_t *hp = guest_va(d, cr3, 0x3000); /* the image's hypercall page */
+		struct xen_elf_info info;
+		assert_int_equal(xen_elf_parse(file, n, dom0, &info), 0);
+		assert_true(info.has_hypercall_page);
+		uint8_t *hp =
+			guest_va(d, cr3, info.hypercall_page); /* the image's hypercall page */
 		assert_memory_equal(hp, "\x51\x41\x53\xb8\x00\x00\x00\x00\x0f\x05", 10);
 		struct start_info *si = (void *)guest_va(d, cr3, l.start_info);
 		assert_int_equal(si->flags, dom0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0);

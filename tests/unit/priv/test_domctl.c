@@ -449,5 +449,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readconsole, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("priv", tests, NULL, NULL);
+	extern int run_modpack_tests(void);
+	return cmocka_run_group_tests_name("priv", tests, NULL, NULL) + run_modpack_tests();
 }
