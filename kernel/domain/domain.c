@@ -316,8 +316,12 @@ int domain_set_max_vcpus(struct domain *d, unsigned int n)
 		rc = vcpu_create(d, i);
 	if (rc) {
 		for (unsigned int i = 0; i < n; i++) {
-			if (d->vcpu[i])
-				vcpu_destroy(d->vcpu[i]);
+			struct vcpu *v = d->vcpu[i];
+			if (!v)
+				continue;
+			vcpu_kill(v);
+			shadow_vcpu_destroy(v);
+			free_frames(container_of(v, struct vcpu_frames, v), VCPU_ORDER);
 			d->vcpu[i] = NULL;
 		}
 		return rc;
@@ -348,6 +352,8 @@ struct domain *domain_next(domid_t from)
 	for (struct domain *d = domain_list; d; d = d->next_in_list)
 		if (!d->is_dying && d->id >= from && (!best || d->id < best->id))
 			best = d;
+	if (best)
+		domain_get_ref(best);
 	spin_unlock_irqrestore(&domlist_lock, flags);
 	return best;
 }

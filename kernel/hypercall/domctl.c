@@ -21,9 +21,9 @@
  *  - shared_info_frame (getdomaininfo) is the frame the domain itself
  *    must use for shared_info, entered into its p2m on first request.
  *
- * Locks: none of its own; domain_lookup() and the subsystems lock.  A
- * domain is looked up per call and only dom0 can destroy one, so it does
- * not vanish during the call as long as dom0 serialises its toolstack.
+ * Locks: none of its own; the subsystems lock.  The target domain is
+ * held by a reference (domain_get, domain_next) for the whole call, so a
+ * concurrent destroydomain cannot free it underneath.
  */
 #include <public/xen.h> /* before hospes/mm.h: both define DOMID_XEN */
 #include <hospes/domain_ctl.h>
@@ -321,11 +321,13 @@ long do_domctl(HYPERCALL_ARGS)
 			domctl_fill_info(d, &op.u.getdomaininfo);
 			op.domain = d->id;
 			out = true;
+			domain_put(d);
 		}
 	} else {
-		struct domain *d =
-			op.domain < DOMID_FIRST_RESERVED ? domain_lookup(op.domain) : NULL;
+		struct domain *d = op.domain < DOMID_FIRST_RESERVED ? domain_get(op.domain) : NULL;
 		rc = d ? dc_on_domain(v, &op, d, &out) : -XEN_ESRCH;
+		if (d)
+			domain_put(d); /* after destroydomain: the last reference */
 	}
 	if (out && copy_to_guest_vcpu(v, a1, &op, sizeof(op)))
 		rc = -XEN_EFAULT;

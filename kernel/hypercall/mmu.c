@@ -41,9 +41,15 @@ static struct domain *mmu_owner(struct domain *d, unsigned long foreigndom, long
 	}
 	if (!d->is_privileged)
 		return NULL;
-	t = fd < DOMID_FIRST_RESERVED ? domain_lookup(fd) : NULL;
+	t = fd < DOMID_FIRST_RESERVED ? domain_get(fd) : NULL;
 	*rc = t ? 0 : -XEN_ESRCH;
-	return t;
+	return t; /* held for the call: mmu_owner_put() */
+}
+
+static void mmu_owner_put(struct domain *d, struct domain *fd)
+{
+	if (fd && fd != d)
+		domain_put(fd);
 }
 
 /* A new L1 entry naming fd's frame, rewritten to the frame d must use for it. */
@@ -111,6 +117,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 		if (rc)
 			break;
 	}
+	mmu_owner_put(d, fd);
 	report_done(v, done_va, i);
 	return rc;
 }
@@ -260,6 +267,7 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsign
 		if (rc)
 			break;
 	}
+	mmu_owner_put(v->domain, fd);
 	report_done(v, done_va, i);
 	return rc;
 }

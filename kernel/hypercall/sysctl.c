@@ -93,13 +93,18 @@ static long sc_domaininfolist(struct vcpu *v, struct xen_sysctl_getdomaininfolis
 	uint32_t n = 0;
 	struct domain *d = domain_next(l->first_domain);
 
-	for (; d && n < l->max_domains; d = domain_next(d->id + 1)) {
+	while (d && n < l->max_domains) {
 		struct xen_domctl_getdomaininfo info;
+		domid_t next = d->id + 1;
 		domctl_fill_info(d, &info);
+		domain_put(d);
 		if (copy_to_guest_vcpu(v, buf + n * sizeof(info), &info, sizeof(info)))
 			return -XEN_EFAULT;
 		n++;
+		d = domain_next(next);
 	}
+	if (d)
+		domain_put(d);
 	l->num_domains = n;
 	return 0;
 }

@@ -109,7 +109,7 @@ static void release_frames(struct domain *d)
 			continue;
 		if (!p->identity)
 			p2m_revoke_priv(lk.mfn); /* dom0's mmu_update mapping of it goes first */
-		mm_release_guest_frame(lk.mfn); /* or when the last grant map of it goes */
+		mm_release_guest_frame(lk.mfn);	 /* or when the last grant map of it goes */
 		d->tot_pages--;
 	}
 }

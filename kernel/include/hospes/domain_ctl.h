@@ -30,7 +30,7 @@ int domain_set_max_vcpus(struct domain *d, unsigned int n);
 int domain_set_max_pages(struct domain *d, unsigned long pages);
 /* The lowest id >= 1 no domain uses, or DOMID_INVALID. */
 domid_t domain_free_id(void);
-/* The live domain with the smallest id >= from, or NULL (getdomaininfo order). */
+/* The live domain with the smallest id >= from with a reference (domain_put() it), or NULL. */
 struct domain *domain_next(domid_t from);
 /* domain_pause(), then wait until no vCPU of d is running on any CPU. */
 void domain_pause_sync(struct domain *d);

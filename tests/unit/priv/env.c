@@ -148,8 +148,10 @@ void env_setup(void)
 
 void env_teardown(void)
 {
-	for (struct domain *d = domain_next(0); d; d = domain_next(0))
+	for (struct domain *d = domain_next(0); d; d = domain_next(0)) {
 		domain_destroy(d);
+		domain_put(d);
+	}
 	fake_mem_fini();
 }
 
