@@ -10,6 +10,7 @@
  * 4. Bind the console input and serve the dom0# prompt for ever (the
  *    poweroff and reboot commands end the domain, and so the machine).
  */
+#include "bootmod.h"
 #include "console_in.h"
 #include "init.h"
 #include "shell/shell.h"
@@ -18,12 +19,6 @@
 #include <string.h>
 
 extern const struct dom0_initcall __start_dom0_init[], __stop_dom0_init[];
-
-/*
- * The boot-module lookup belongs to the dom0 module library (bootmod.h);
- * until it is linked in, a boot script cannot be found.
- */
-const void *bootmod_find(const char *name, size_t *len, const char **args) __attribute__((weak));
 
 static void run_initcalls(void)
 {
@@ -41,7 +36,7 @@ static void run_boot_script(const char *name)
 {
 	size_t len;
 	const char *args;
-	const char *text = bootmod_find ? bootmod_find(name, &len, &args) : NULL;
+	const char *text = bootmod_find(name, &len, &args);
 	if (!text) {
 		printf("dom0: boot script %s: no such boot module\n", name);
 		return;

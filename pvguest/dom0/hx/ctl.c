@@ -1,0 +1,93 @@
+/*
+ * domctl/sysctl wrappers for hx (see ctl.h).  The structures live on the
+ * caller's stack: the hypervisor copies them in and out through dom0's
+ * page tables, so no buffer needs to be special.
+ */
+#include "ctl.h"
+#include <asm/hypercall.h>
+#include <public/errno.h>
+#include <string.h>
+
+long hx_domctl(struct xen_domctl *op)
+{
+	op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	return hypercall(__HYPERVISOR_domctl, op, 0, 0);
+}
+
+long hx_sysctl(struct xen_sysctl *op)
+{
+	op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+	return hypercall(__HYPERVISOR_sysctl, op, 0, 0);
+}
+
+long hx_domains(domid_t first, hx_dominfo_t *out, unsigned int max)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_getdomaininfolist};
+	op.u.getdomaininfolist.first_domain = first;
+	op.u.getdomaininfolist.max_domains = max;
+	set_xen_guest_handle(op.u.getdomaininfolist.buffer, out);
+	long rc = hx_sysctl(&op);
+	return rc < 0 ? rc : (long)op.u.getdomaininfolist.num_domains;
+}
+
+long hx_dominfo(domid_t id, hx_dominfo_t *out)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_getdomaininfo, .domain = id};
+	long rc = hx_domctl(&op);
+	if (rc < 0)
+		return rc;
+	if (op.u.getdomaininfo.domain != id) /* the next domain up: id is gone */
+		return -XEN_ESRCH;
+	*out = op.u.getdomaininfo;
+	return 0;
+}
+
+long hx_domname(domid_t id, char name[32])
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_getname, .domain = id};
+	long rc = hx_domctl(&op);
+	name[0] = '\0';
+	if (rc == 0) {
+		memcpy(name, op.u.hospes_name.name, 31);
+		name[31] = '\0';
+	}
+	return rc;
+}
+
+long hx_physinfo(struct xen_sysctl_physinfo *out)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_physinfo};
+	long rc = hx_sysctl(&op);
+	if (rc == 0)
+		*out = op.u.physinfo;
+	return rc;
+}
+
+long hx_readconsole(uint32_t *index, char *buf, uint32_t len)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_readconsole};
+	op.u.readconsole.incremental = 1;
+	op.u.readconsole.index = *index;
+	op.u.readconsole.count = len;
+	set_xen_guest_handle(op.u.readconsole.buffer, buf);
+	long rc = hx_sysctl(&op);
+	if (rc < 0)
+		return rc;
+	*index = op.u.readconsole.index;
+	return (long)op.u.readconsole.count;
+}
+
+long hx_console_end(uint32_t *index)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_readconsole};
+	long rc = hx_sysctl(&op); /* the newest 0 bytes: index comes back as the end */
+	if (rc == 0)
+		*index = op.u.readconsole.index;
+	return rc;
+}
+
+long hx_domain_op(domid_t id, uint32_t cmd)
+{
+	struct xen_domctl op = {.cmd = cmd, .domain = id};
+	return hx_domctl(&op);
+}

@@ -1,0 +1,32 @@
+/*
+ * hx's view of the hypervisor: thin wrappers over domctl and sysctl that
+ * fill in the interface versions and return 0 or a negative Xen error.
+ */
+#ifndef DOM0_HX_CTL_H
+#define DOM0_HX_CTL_H
+
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct xen_domctl_getdomaininfo hx_dominfo_t;
+
+long hx_domctl(struct xen_domctl *op);
+long hx_sysctl(struct xen_sysctl *op);
+
+/* Up to max domains with id >= first; returns how many (or an error). */
+long hx_domains(domid_t first, hx_dominfo_t *out, unsigned int max);
+/* One domain's info; -ESRCH if it does not exist. */
+long hx_dominfo(domid_t id, hx_dominfo_t *out);
+/* The domain's name ("" if it has none). */
+long hx_domname(domid_t id, char name[32]);
+long hx_physinfo(struct xen_sysctl_physinfo *out);
+/* Log bytes from *index on (incremental); advances *index.  Returns the count. */
+long hx_readconsole(uint32_t *index, char *buf, uint32_t len);
+/* The log's current end, as a readconsole index. */
+long hx_console_end(uint32_t *index);
+/* pause, unpause or destroy (XEN_DOMCTL_*). */
+long hx_domain_op(domid_t id, uint32_t cmd);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * hx: the toolstack commands of the dom0# prompt (see hx.h).
+ *
+ * Every command parses all its words first (args.c) and only then asks
+ * the hypervisor, so a bad argument prints a message and changes nothing.
+ * Hypervisor errors are printed with their Xen error number.  Domain 0 is
+ * listed like any domain but cannot be paused or destroyed from here
+ * (that would stop the toolstack itself; use poweroff).
+ */
+#include "hx.h"
+#include <asm/hypercall.h>
+#include <dom0/shell/shell.h>
+#include <public/errno.h>
+#include <public/version.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_LIST      64
+#define MIN_U32(a, b) ((uint32_t)(a) < (uint32_t)(b) ? (uint32_t)(a) : (uint32_t)(b))
+#define MIB(pages)    ((unsigned long)((pages) >> 8)) /* 4 KiB pages to MiB */
+
+static char err[160];
+
+void hx_state(const hx_dominfo_t *info, char out[7])
+{
+	unsigned int f = info->flags;
+	unsigned int why = (f >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
+	bool down = f & XEN_DOMINF_shutdown;
+	out[0] = (f & XEN_DOMINF_running) ? 'r' : '-';
+	out[1] = (f & XEN_DOMINF_blocked) ? 'b' : '-';
+	out[2] = (f & XEN_DOMINF_paused) ? 'p' : '-';
+	out[3] = down && why != SHUTDOWN_crash ? 's' : '-';
+	out[4] = down && why == SHUTDOWN_crash ? 'c' : '-';
+	out[5] = (f & XEN_DOMINF_dying) ? 'd' : '-';
+	out[6] = '\0';
+}
+
+bool hx_resolve(const char *cmd, const struct hx_target *t, domid_t *out)
+{
+	hx_dominfo_t info[MAX_LIST];
+	long n = hx_domains(0, info, MAX_LIST);
+	for (long i = 0; i < n; i++) {
+		char name[32];
+		hx_domname(info[i].domain, name);
+		if (t->by_name ? strcmp(name, t->name) == 0 : info[i].domain == t->domid) {
+			*out = info[i].domain;
+			return true;
+		}
+	}
+	if (t->by_name)
+		printf("%s: no domain is named %s\n", cmd, t->name);
+	else
+		printf("%s: no domain %u\n", cmd, t->domid);
+	return false;
+}
+
+static int hx_list(int argc, char **argv)
+{
+	hx_dominfo_t info[MAX_LIST];
+	if (argc != 1) {
+		printf("%s: takes no arguments\n", argv[0]);
+		return 1;
+	}
+	long n = hx_domains(0, info, MAX_LIST);
+	if (n < 0) {
+		printf("list: getdomaininfolist failed: %ld\n", n);
+		return 1;
+	}
+	printf("%-4s %-20s %-7s %5s %9s %9s\n", "ID", "Name", "State", "vCPUs", "Mem(MiB)",
+	       "Time(s)");
+	for (long i = 0; i < n; i++) {
+		char name[32], state[7];
+		hx_domname(info[i].domain, name);
+		hx_state(&info[i], state);
+		unsigned long ms = (unsigned long)(info[i].cpu_time / 1000000);
+		printf("%-4u %-20s %-7s %5u %9lu %5lu.%03lu\n", info[i].domain,
+		       name[0] ? name : "-", state, info[i].nr_online_vcpus, MIB(info[i].tot_pages),
+		       ms / 1000, ms % 1000);
+	}
+	return 0;
+}
+
+static int hx_info(int argc, char **argv)
+{
+	struct xen_sysctl_physinfo pi;
+	hx_dominfo_t info[MAX_LIST];
+	char extra[XEN_EXTRAVERSION_LEN] = "";
+	if (argc != 1) {
+		printf("%s: takes no arguments\n", argv[0]);
+		return 1;
+	}
+	long rc = hx_physinfo(&pi);
+	if (rc < 0) {
+		printf("info: physinfo failed: %ld\n", rc);
+		return 1;
+	}
+	long ver = hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+	hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, extra, 0);
+	extra[sizeof(extra) - 1] = '\0';
+	long doms = hx_domains(0, info, MAX_LIST);
+	printf("hypervisor   : Hospes (Xen ABI %ld.%ld%s)\n", ver >> 16, ver & 0xffff, extra);
+	printf("cpus         : %u online, %u.%03u MHz\n", pi.nr_cpus, pi.cpu_khz / 1000,
+	       pi.cpu_khz % 1000);
+	printf("total_memory : %lu MiB\n", MIB(pi.total_pages));
+	printf("free_memory  : %lu MiB\n", MIB(pi.free_pages));
+	printf("free_pages   : %lu\n", (unsigned long)pi.free_pages);
+	printf("domains      : %ld\n", doms);
+	return 0;
+}
+
+/*
+ * The log up to where it ended when the command started: what dmesg
+ * prints goes into the log too, so reading on would never finish.
+ */
+static int hx_dmesg(int argc, char **argv)
+{
+	static char buf[2048];
+	uint32_t index = 0, end;
+	long n = 0;
+	if (argc != 1) {
+		printf("%s: takes no arguments\n", argv[0]);
+		return 1;
+	}
+	fflush(stdout);
+	if (hx_console_end(&end) < 0)
+		end = 0;
+	while ((int32_t)(end - index) > 0 &&
+	       (n = hx_readconsole(&index, buf, MIN_U32(sizeof(buf), end - index))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	if (n < 0)
+		printf("dmesg: readconsole failed: %ld\n", n);
+	return n < 0;
+}
+
+/* pause, unpause, destroy: one domain other than dom0. */
+static int domain_op(int argc, char **argv, uint32_t cmd, const char *done)
+{
+	struct hx_target t;
+	domid_t id;
+	if (hx_parse_target(argc, argv, &t, err, sizeof(err))) {
+		printf("%s\n", err);
+		return 1;
+	}
+	if (!hx_resolve(argv[0], &t, &id))
+		return 1;
+	if (id == 0) {
+		printf("%s: not domain 0 (it runs this toolstack; use poweroff)\n", argv[0]);
+		return 1;
+	}
+	long rc = hx_domain_op(id, cmd);
+	if (rc < 0) {
+		printf("%s: domain %u: error %ld\n", argv[0], id, rc);
+		return 1;
+	}
+	printf("domain %u %s\n", id, done);
+	return 0;
+}
+
+static int hx_pause(int argc, char **argv)
+{
+	return domain_op(argc, argv, XEN_DOMCTL_pausedomain, "paused");
+}
+
+static int hx_unpause(int argc, char **argv)
+{
+	return domain_op(argc, argv, XEN_DOMCTL_unpausedomain, "unpaused");
+}
+
+static int hx_destroy(int argc, char **argv)
+{
+	return domain_op(argc, argv, XEN_DOMCTL_destroydomain, "destroyed");
+}
+
+static int hx_help(int argc, char **argv);
+
+static const struct shell_cmd subcommands[] = {
+	{"list", "domains: id, name, state, vCPUs, memory, CPU time", hx_list},
+	{"info", "the machine: CPUs, memory, hypervisor version", hx_info},
+	{"top", "[-n samples] [-d seconds]: CPU % and memory per domain", hx_top},
+	{"pause", "<domain>: stop scheduling a domain", hx_pause},
+	{"unpause", "<domain>: let it run again", hx_unpause},
+	{"destroy", "<domain>: end a domain and free its memory", hx_destroy},
+	{"dmesg", "the hypervisor's log", hx_dmesg},
+	{"help", "this list", hx_help},
+};
+
+static int hx_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("hx <command>; <domain> is an id or a name\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		printf("  hx %-8s %s\n", subcommands[i].name, subcommands[i].usage);
+	return 0;
+}
+
+static int cmd_hx(int argc, char **argv)
+{
+	if (argc < 2)
+		return hx_help(argc, argv);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].fn(argc - 1, argv + 1);
+	printf("hx: unknown command %s (try hx help)\n", argv[1]);
+	return 1;
+}
+DOM0_COMMAND("hx", cmd_hx, "the toolstack: hx help lists its commands");
