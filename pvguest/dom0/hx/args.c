@@ -149,6 +149,25 @@ int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, siz
 	return 0;
 }
 
+int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen)
+{
+	struct hx_console_args c = {.follow = true};
+	char *words[2] = {argv[0], NULL};
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-n") == 0)
+			c.follow = false;
+		else if (!words[1])
+			words[1] = argv[i];
+		else
+			return fail(err, errlen, "%s: one domain only (console <domain> [-n])",
+				    argv[0]);
+	}
+	if (hx_parse_target(words[1] ? 2 : 1, words, &c.target, err, errlen))
+		return -1;
+	*out = c;
+	return 0;
+}
+
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen)
 {
 	struct hx_top_args t = {.iterations = 0, .delay_secs = HX_TOP_DEFAULT_SECS};

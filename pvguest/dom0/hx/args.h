@@ -35,6 +35,11 @@ struct hx_target {
 	char name[HX_NAME_MAX];
 };
 
+struct hx_console_args {
+	struct hx_target target;
+	bool follow; /* false with -n: print what is there and return */
+};
+
 struct hx_top_args {
 	unsigned int iterations; /* 0: until a key is pressed */
 	unsigned int delay_secs;
@@ -48,6 +53,8 @@ bool hx_valid_name(const char *s);
 int hx_parse_create(int argc, char **argv, struct hx_create_args *out, char *err, size_t errlen);
 /* argv = {cmd, target}: exactly one domain id or name. */
 int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, size_t errlen);
+/* argv = {"console", target, [-n]} */
+int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen);
 /* argv = {"top", [-n N] [-d S]} */
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
 

@@ -180,6 +180,7 @@ static const struct shell_cmd subcommands[] = {
 	{"pause", "<domain>: stop scheduling a domain", hx_pause},
 	{"unpause", "<domain>: let it run again", hx_unpause},
 	{"destroy", "<domain>: end a domain and free its memory", hx_destroy},
+	{"console", "<domain> [-n]: its output; follows until Ctrl-] (-n: no)", hx_console},
 	{"dmesg", "the hypervisor's log", hx_dmesg},
 	{"help", "this list", hx_help},
 };

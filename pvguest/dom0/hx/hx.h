@@ -16,5 +16,6 @@ bool hx_resolve(const char *cmd, const struct hx_target *t, domid_t *out);
 void hx_state(const hx_dominfo_t *info, char out[7]);
 
 int hx_top(int argc, char **argv);
+int hx_console(int argc, char **argv);
 
 #endif

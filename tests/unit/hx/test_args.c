@@ -156,7 +156,27 @@ static void test_top(void **state)
 	assert_memory_equal(&t, &before, sizeof(t));
 }
 
+static void test_console(void **state)
+{
+	struct hx_console_args c, before;
+	char *plain[] = {"console", "3"}, *dump[] = {"console", "-n", "web1"};
+	char *none[] = {"console", "-n"}, *two[] = {"console", "1", "2"};
+	assert_int_equal(hx_parse_console(2, plain, &c, err, sizeof(err)), 0);
+	assert_true(c.follow);
+	assert_int_equal(c.target.domid, 3);
+	assert_int_equal(hx_parse_console(3, dump, &c, err, sizeof(err)), 0);
+	assert_false(c.follow);
+	assert_string_equal(c.target.name, "web1");
+	before = c;
+	assert_int_equal(hx_parse_console(2, none, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "console: give one domain"));
+	assert_int_equal(hx_parse_console(3, two, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "one domain only"));
+	assert_memory_equal(&c, &before, sizeof(c));
+}
+
 const struct CMUnitTest args_tests[] = {
+	cmocka_unit_test(test_console),
 	cmocka_unit_test(test_create_defaults),
 	cmocka_unit_test(test_create_settings),
 	cmocka_unit_test(test_create_bad_changes_nothing),
