@@ -27,6 +27,7 @@
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/modpack.h>
+#include <hospes/pirq.h>
 #include <hospes/panic.h>
 #include <hospes/pv.h>
 #include <hospes/pv_build.h>
@@ -185,6 +186,7 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 		printk(LOG_ERR "dom0: no kernel module was loaded\n");
 		return -XEN_EINVAL;
 	}
+	pirq_init(); /* device interrupts and memory for the driver domain */
 	unsigned int vcpus = o->dom0_max_vcpus ? o->dom0_max_vcpus : 1;
 	struct domain_config cfg = {.id = 0,
 				    .privileged = true,

@@ -33,6 +33,7 @@
 #include <hospes/lib.h>
 #include <hospes/mm.h>
 #include <hospes/p2m.h>
+#include <hospes/pirq.h>
 #include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/shadow.h>
@@ -248,9 +249,11 @@ void domain_destroy(struct domain *d)
 	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++)
 		if (d->vcpu[i])
 			vcpu_kill(d->vcpu[i]);
-	evtchn_domain_destroy(d);    /* peers' ends of its channels become unbound */
-	grant_domain_destroy(d);     /* drop the grant maps it holds, unshare its table */
-	domain_relinquish_memory(d); /* shadows, RAM, foreign maps, p2m, m2p */
+	evtchn_domain_destroy(d); /* peers' ends of its channels become unbound */
+	if (d->is_privileged)
+		pirq_domain_destroy(d); /* its device interrupts go back to masked */
+	grant_domain_destroy(d);	/* drop the grant maps it holds, unshare its table */
+	domain_relinquish_memory(d);	/* shadows, RAM, foreign maps, p2m, m2p */
 	printk(LOG_INFO "d%u: destroyed\n", d->id);
 	evtchn_send_global_virq(VIRQ_DOM_EXC); /* xenstored releases it (its store port is gone) */
 	domain_put(d);

@@ -13,6 +13,8 @@
  * gives the privileged domain a foreign entry for it (p2m_map_priv) and
  * the entry is rewritten with the frame number the caller must use.  In
  * mmuext_op, foreigndom names the owner of the tables to pin or unpin.
+ * DOMID_IO (device memory) is the privileged domain's own frame space:
+ * its p2m shows device frames as P2M_MMIO (kernel/mm/p2m.c).
  * Anyone else naming a foreigndom gets -EPERM; the page-table owner
  * (foreigndom bits 16-31, plus one) may only be the caller.
  */
@@ -41,6 +43,10 @@ static struct domain *mmu_owner(struct domain *d, unsigned long foreigndom, long
 	}
 	if (!d->is_privileged)
 		return NULL;
+	if (fd == DOMID_IO) { /* device memory: frames in its own (machine) numbering */
+		*rc = 0;
+		return d;
+	}
 	t = fd < DOMID_FIRST_RESERVED ? domain_get(fd) : NULL;
 	*rc = t ? 0 : -XEN_ESRCH;
 	return t; /* held for the call: mmu_owner_put() */

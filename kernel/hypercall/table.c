@@ -49,6 +49,7 @@ const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_event_channel_op_compat, do_event_channel_op_compat, HC_ANY),
 	ROW(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_ANY),
 	ROW(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_ANY),
+	ROW(__HYPERVISOR_physdev_op, do_physdev_op, HC_ANY),
 	ROW(__HYPERVISOR_sysctl, do_sysctl, HC_PRIV),
 	ROW(__HYPERVISOR_domctl, do_domctl, HC_PRIV),
 };

@@ -43,8 +43,8 @@ static bool frame_allowed(struct domain *d, mfn_t m, bool writable)
 {
 	struct frame_info *fi = frame_info(m);
 
-	if (!fi)
-		return false;
+	if (!fi || fi->use == FRAME_MMIO)
+		return d->is_privileged && p2m_lookup(d, _gfn(mfn_x(m))).type == P2M_MMIO;
 	if (fi->owner == d->id && fi->use == FRAME_RAM)
 		return !(writable && fi->pt_refs);
 	return p2m_holds(d, m);

@@ -41,16 +41,44 @@ static inline mfn_t p2me_mfn(uint64_t e)
 	return _mfn(e >> PAGE_SHIFT);
 }
 
+/*
+ * Device memory of the driver domain: every frame above RAM and the legacy
+ * VGA/ROM hole below 1 MiB, except the hypervisor's own devices.
+ */
+#define MMIO_DENY_MAX 16
+static unsigned long mmio_deny[MMIO_DENY_MAX];
+static unsigned int nr_mmio_deny;
+
+void p2m_mmio_deny(mfn_t mfn)
+{
+	if (nr_mmio_deny < MMIO_DENY_MAX)
+		mmio_deny[nr_mmio_deny++] = mfn_x(mfn);
+}
+
+static struct p2m_lookup p2m_mmio(unsigned long gfn)
+{
+	for (unsigned int i = 0; i < nr_mmio_deny; i++)
+		if (mmio_deny[i] == gfn)
+			return (struct p2m_lookup){INVALID_MFN, P2M_INVALID, false};
+	return (struct p2m_lookup){_mfn(gfn), P2M_MMIO, true};
+}
+
 struct p2m_lookup p2m_lookup(struct domain *d, gfn_t gfn)
 {
 	struct p2m *p = d->p2m;
 	uint64_t e;
 
-	if (!p || gfn_x(gfn) >= p->size)
+	if (!p || gfn_x(gfn) >= p->size) {
+		if (p && p->identity && gfn_x(gfn) < (1UL << 36)) /* 256 TiB */
+			return p2m_mmio(gfn_x(gfn));
 		return (struct p2m_lookup){INVALID_MFN, P2M_INVALID, false};
+	}
 	e = READ_ONCE(p->map[gfn_x(gfn)]);
-	if (p2me_type(e) == P2M_INVALID)
+	if (p2me_type(e) == P2M_INVALID) {
+		if (p->identity && gfn_x(gfn) >= 0xa0 && gfn_x(gfn) < 0x100)
+			return p2m_mmio(gfn_x(gfn));
 		return (struct p2m_lookup){INVALID_MFN, P2M_INVALID, false};
+	}
 	return (struct p2m_lookup){p2me_mfn(e), p2me_type(e), !!(e & P2ME_WRITABLE)};
 }
 

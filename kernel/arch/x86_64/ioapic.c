@@ -185,3 +185,33 @@ void isa_irq_mask(unsigned int irq)
 	ioapic_write(io, IOAPIC_REDTBL + 2 * pin, RTE_MASKED);
 	spin_unlock_irqrestore(&ioapic_lock, flags);
 }
+
+bool gsi_route(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low)
+{
+	unsigned int io, pin;
+	if (isa_irq_through_pic() || !gsi_to_pin(gsi, &io, &pin))
+		return false;
+	uint32_t low = vector | (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0);
+	unsigned long flags = spin_lock_irqsave(&ioapic_lock);
+	ioapic_write(io, IOAPIC_REDTBL + 2 * pin + 1, dest << 24);
+	ioapic_write(io, IOAPIC_REDTBL + 2 * pin, low);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+	return true;
+}
+
+void gsi_set_masked(uint32_t gsi, bool masked)
+{
+	unsigned int io, pin;
+	if (isa_irq_through_pic() || !gsi_to_pin(gsi, &io, &pin))
+		return;
+	unsigned long flags = spin_lock_irqsave(&ioapic_lock);
+	uint32_t low = ioapic_read(io, IOAPIC_REDTBL + 2 * pin);
+	ioapic_write(io, IOAPIC_REDTBL + 2 * pin, masked ? low | RTE_MASKED : low & ~RTE_MASKED);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+}
+
+bool gsi_exists(uint32_t gsi)
+{
+	unsigned int io, pin;
+	return !isa_irq_through_pic() && gsi_to_pin(gsi, &io, &pin);
+}

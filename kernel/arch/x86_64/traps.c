@@ -136,6 +136,8 @@ static void do_exception(struct cpu_regs *regs)
 	unsigned long cr2 = regs->vector == TRAP_PF ? read_cr2() : 0;
 	if (regs->vector == TRAP_PF && do_page_fault(regs, cr2))
 		return;
+	if (regs->vector == TRAP_GP && guest_mode(regs) && regs->error_code == 0 && pv_io_gp(regs))
+		return; /* the driver domain's port I/O (kernel/arch/x86_64/io_emul.c) */
 	if (guest_mode(regs)) {
 		pv_trap(regs);
 		return;

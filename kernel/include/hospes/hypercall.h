@@ -63,7 +63,8 @@ long do_set_debugreg(HYPERCALL_ARGS);
 long do_get_debugreg(HYPERCALL_ARGS);
 long do_vm_assist(HYPERCALL_ARGS);
 long do_multicall(HYPERCALL_ARGS);
-long do_domctl(HYPERCALL_ARGS); /* privileged: the toolstack (domctl.c) */
-long do_sysctl(HYPERCALL_ARGS); /* privileged (sysctl.c) */
+long do_domctl(HYPERCALL_ARGS);	    /* privileged: the toolstack (domctl.c) */
+long do_sysctl(HYPERCALL_ARGS);	    /* privileged (sysctl.c) */
+long do_physdev_op(HYPERCALL_ARGS); /* each command privileged (physdev.c) */
 
 #endif

@@ -33,6 +33,13 @@ struct p2m_lookup {
 	bool writable;
 };
 
+/*
+ * The driver domain sees device memory (every frame above RAM, the legacy
+ * 0xA0000-0xFFFFF hole) as P2M_MMIO at its own number, except frames
+ * denied at boot: the hypervisor's LAPIC, IOAPICs and HPET.
+ */
+void p2m_mmio_deny(mfn_t mfn);
+
 /* Create d's p2m and give it nr_pages frames of RAM (max_pages = nr_pages). */
 int p2m_domain_init(struct domain *d, unsigned long nr_pages);
 /* Free the p2m itself (frames are returned by domain_relinquish_memory). */

@@ -69,10 +69,13 @@ struct pv_domain {
 	unsigned long vm_assist;
 	char con_line[PV_CON_LINE]; /* console_io output, flushed per line */
 	unsigned int con_len;
-	bool ctl_paused;    /* paused by the toolstack (domctl; created so) */
-	bool shared_in_p2m; /* shared_gfn is valid */
-	gfn_t shared_gfn;   /* where the domain sees its shared_info frame */
-	uint8_t handle[16]; /* the toolstack's UUID (createdomain) */
+	bool ctl_paused;	   /* paused by the toolstack (domctl; created so) */
+	bool shared_in_p2m;	   /* shared_gfn is valid */
+	gfn_t shared_gfn;	   /* where the domain sees its shared_info frame */
+	uint8_t handle[16];	   /* the toolstack's UUID (createdomain) */
+	uint8_t iopl;		   /* virtual IOPL (physdev set_iopl), domain-wide */
+	unsigned long iobitmap_va; /* physdev set_iobitmap: guest VA, 0 = none */
+	unsigned int iobitmap_ports;
 };
 
 static inline struct pv_domain *pv_dom(const struct domain *d)

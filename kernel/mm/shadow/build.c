@@ -53,7 +53,8 @@ static uint64_t sh_leaf_entry(struct domain *d, uint64_t ge, gfn_t gfn, bool spl
 	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !d->is_privileged))
 		return 0;
 	e = mfn_to_paddr(lk.mfn) | PTE_P | PTE_US | PTE_A | (ge & (PTE_NX | PTE_D));
-	if ((ge & PTE_RW) && (ge & PTE_D) && lk.writable && frame_info(lk.mfn)->pt_refs == 0)
+	if ((ge & PTE_RW) && (ge & PTE_D) && lk.writable &&
+	    (lk.type == P2M_MMIO || frame_info(lk.mfn)->pt_refs == 0))
 		e |= PTE_RW;
 	if (d->is_privileged && !splinter)
 		e |= ge & (PTE_PWT | PTE_PCD | PTE_PS);

@@ -35,7 +35,8 @@ static int pv_check_l1(struct domain *fd, uint64_t val)
 		return -XEN_EINVAL;
 	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !fd->is_privileged))
 		return -XEN_EINVAL;
-	if ((val & PTE_RW) && (!lk.writable || frame_info(lk.mfn)->pt_refs))
+	if ((val & PTE_RW) &&
+	    (!lk.writable || (lk.type != P2M_MMIO && frame_info(lk.mfn)->pt_refs)))
 		return -XEN_EINVAL;
 	return 0;
 }

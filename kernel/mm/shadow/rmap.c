@@ -27,14 +27,13 @@ void sh_set_l1e(struct shadow_page *sp, unsigned int idx, uint64_t e)
 
 	if (old == e)
 		return;
-	if (old & PTE_P) {
-		fi = frame_info(paddr_to_mfn(old & PTE_ADDR_MASK));
+	/* (device memory beyond RAM has no frame_info: nothing to count) */
+	if ((old & PTE_P) && (fi = frame_info(paddr_to_mfn(old & PTE_ADDR_MASK)))) {
 		fi->smap_count--;
 		if (old & PTE_RW)
 			fi->smap_writable--;
 	}
-	if (e & PTE_P) {
-		fi = frame_info(paddr_to_mfn(e & PTE_ADDR_MASK));
+	if ((e & PTE_P) && (fi = frame_info(paddr_to_mfn(e & PTE_ADDR_MASK)))) {
 		fi->smap_count++;
 		if (e & PTE_RW)
 			fi->smap_writable++;

@@ -11,6 +11,7 @@
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sysctl.h>
 
 void test_privileged(void);
@@ -102,6 +103,57 @@ static void domu_refused(void)
 	tg_expect(mmu_update(pte_maddr(page_a), (1UL << 12) | PTE_FLAGS, 0), -XEN_EPERM,
 		  "domU: mmu_update with foreigndom -EPERM");
 	tg_expect(page_a[0], 0, "domU: its page is untouched");
+	static struct physdev_set_iopl iopl = {.iopl = 1};
+	static struct physdev_map_pirq mp = {
+		.domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI, .index = 5, .pirq = 5};
+	tg_expect(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (unsigned long)&iopl, 0, 0,
+			    0),
+		  -XEN_EPERM, "domU: physdev set_iopl -EPERM");
+	tg_expect(
+		hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, (unsigned long)&mp, 0, 0, 0),
+		-XEN_EPERM, "domU: physdev map_pirq -EPERM");
+	tg_expect(mmu_update(pte_maddr(page_a), (0xb8UL << 12) | PTE_FLAGS, DOMID_IO), -XEN_EPERM,
+		  "domU: mmu_update of device memory (DOMID_IO) -EPERM");
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/* Port I/O after set_iopl, device memory through DOMID_IO, the hypervisor's devices refused. */
+static void dom0_devices(void)
+{
+	static struct physdev_set_iopl iopl = {.iopl = 1};
+	unsigned long ptr = pte_maddr(page_a);
+	uint64_t pte = (mfn_of(page_a) << 12) | PTE_FLAGS;
+
+	tg_expect(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (unsigned long)&iopl, 0, 0,
+			    0),
+		  0, "dom0: physdev set_iopl 1");
+	outl(0xcf8, 0x80000000U); /* PCI config address of 00:00.0, register 0 */
+	tg_expect(inl(0xcf8), 0x80000000L, "dom0: in/out reach the PCI address port");
+	tg_check((inl(0xcfc) & 0xffff) == 0x8086, "dom0: host bridge vendor is Intel (QEMU)");
+	outl(0xcf8, 0);
+	tg_expect(mmu_update(ptr, (0xfee00UL << 12) | PTE_FLAGS | 0x18, DOMID_IO), -XEN_EINVAL,
+		  "dom0: the LAPIC page is refused");
+	tg_expect(mmu_update(ptr, (0xfec00UL << 12) | PTE_FLAGS | 0x18, DOMID_IO), -XEN_EINVAL,
+		  "dom0: the IOAPIC page is refused");
+	tg_expect(mmu_update(ptr, (0xb8UL << 12) | PTE_FLAGS | 0x18, DOMID_IO), 0,
+		  "dom0: VGA text memory maps through DOMID_IO");
+	volatile uint8_t *vga = page_a;
+	vga[4000] = 'H';
+	vga[4001] = 0x07;
+	tg_expect(vga[4000], 'H', "dom0: and reads back what was written");
+	tg_expect(mmu_update(ptr, pte, DOMID_SELF), 0, "dom0: our own page back after VGA");
+	tg_expect(page_a[0], 0x11, "dom0: with its contents");
 }
 
 static void dom0_readconsole(void)
@@ -175,4 +227,5 @@ void test_privileged(void)
 	}
 	dom0_readconsole();
 	dom0_build_and_destroy();
+	dom0_devices();
 }

@@ -248,3 +248,8 @@ long do_domctl(HYPERCALL_ARGS)
 {
 	return 1036;
 }
+
+long do_physdev_op(HYPERCALL_ARGS)
+{
+	return 1033;
+}

@@ -179,3 +179,22 @@ long sysctl(struct vcpu *v, struct xen_sysctl *op)
 	memcpy(op, gptr(GVA), sizeof(*op));
 	return rc;
 }
+
+/* ---- ports ----------------------------------------------------------------- */
+
+unsigned int fake_io_last_port, fake_io_last_size;
+uint32_t fake_io_last_out, fake_io_in_value = 0x12345678;
+
+uint32_t arch_io_in(unsigned int port, unsigned int size)
+{
+	fake_io_last_port = port;
+	fake_io_last_size = size;
+	return fake_io_in_value & (size == 4 ? ~0U : (1U << (8 * size)) - 1);
+}
+
+void arch_io_out(unsigned int port, unsigned int size, uint32_t value)
+{
+	fake_io_last_port = port;
+	fake_io_last_size = size;
+	fake_io_last_out = value;
+}

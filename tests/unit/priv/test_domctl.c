@@ -450,5 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_readconsole, setup, teardown),
 	};
 	extern int run_modpack_tests(void);
-	return cmocka_run_group_tests_name("priv", tests, NULL, NULL) + run_modpack_tests();
+	extern int run_physdev_tests(void);
+	return cmocka_run_group_tests_name("priv", tests, NULL, NULL) + run_modpack_tests() +
+	       run_physdev_tests();
 }

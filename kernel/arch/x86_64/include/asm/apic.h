@@ -60,5 +60,9 @@ uint8_t isa_irq_route(unsigned int irq, uint8_t vector, uint32_t dest); /* the v
 void isa_irq_mask(unsigned int irq);
 void isa_irq_eoi(unsigned int irq); /* end of interrupt at the PIC or the LAPIC */
 bool isa_irq_through_pic(void);	    /* the PIC is the fallback controller */
+/* Device lines for dom0's PIRQs (kernel/arch/x86_64/pirq.c): any GSI of an IOAPIC. */
+bool gsi_exists(uint32_t gsi);
+bool gsi_route(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low);
+void gsi_set_masked(uint32_t gsi, bool masked);
 
 #endif

@@ -34,6 +34,7 @@
 #define VEC_SPURIOUS	 0xff
 
 typedef void (*irq_handler_t)(struct cpu_regs *regs);
+bool pv_io_gp(struct cpu_regs *regs); /* io_emul.c: a guest #GP that was port I/O, done */
 
 /* Route vector (32-255) to fn; the handler must send EOI (lapic_eoi). */
 void irq_set_handler(unsigned int vector, irq_handler_t fn);
