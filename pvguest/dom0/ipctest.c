@@ -6,14 +6,18 @@
  * store port 1.  As a toolstack would, dom0 gives each a home in XenStore
  * (/local/domain/<id>, readable by the domain; data/ owned by it), then
  * introduces both to xenstored; the two domains find each other there.
- * dom0 collects their verdicts from data/result, releases them, checks
- * their homes are gone, and powers off (the QEMU verdict with
- * selftest=guest) or crashes on any failure.
+ * When ping asks, dom0 destroys pong in mid-conversation (XEN_DOMCTL_
+ * destroydomain) and checks that xenstored removed pong's home by itself;
+ * then it collects ping's verdict, releases it, checks its home is gone,
+ * and powers off (the QEMU verdict with selftest=guest) or crashes on any
+ * failure.
  */
 #include "init.h"
 #include "xenstored/xenstored.h"
+#include <asm/hypercall.h>
 #include <core/kernel.h>
 #include <core/sched.h>
+#include <public/domctl.h>
 #include <public/errno.h>
 #include <public/sched.h>
 #include <stdio.h>
@@ -71,6 +75,43 @@ static void wait_result(struct xenbus *xb, int id)
 	check(!strcmp(val, "pass"), "reports pass", id);
 }
 
+/* Wait until d<id>'s data/stage reads `want`; true if it did. */
+static bool wait_stage(struct xenbus *xb, int id, const char *want)
+{
+	char path[64], val[16] = "";
+
+	snprintf(path, sizeof(path), "/local/domain/%d/data/stage", id);
+	for (int i = 0; i < POLL_MAX; i++) {
+		if (xenbus_read(xb, 0, path, val, sizeof(val)) >= 0 && !strcmp(val, want))
+			return true;
+		thread_sleep_ns(POLL_NS);
+	}
+	return false;
+}
+
+/*
+ * Destroy pong (d2) in the middle of its conversation with ping (d1):
+ * xenstored must notice by itself (VIRQ_DOM_EXC) and remove d2's home.
+ */
+static void destroy_pong(struct xenbus *xb)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_destroydomain,
+				.interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+				.domain = 2};
+	char val[16];
+	int rc = 0;
+
+	check(wait_stage(xb, 1, "destroy-peer"), "asks for its peer's end", 1);
+	check(hypercall(__HYPERVISOR_domctl, &op, 0, 0) == 0, "destroyed in mid-conversation", 2);
+	for (int i = 0; i < POLL_MAX; i++) {
+		rc = xenbus_read(xb, 0, "/local/domain/2/domid", val, sizeof(val));
+		if (rc == -XEN_ENOENT)
+			break;
+		thread_sleep_ns(POLL_NS);
+	}
+	check(rc == -XEN_ENOENT, "gone: xenstored released it by itself (VIRQ_DOM_EXC)", 2);
+}
+
 static int ipctest(void)
 {
 	struct xenbus *xb = xenbus_self();
@@ -84,9 +125,9 @@ static int ipctest(void)
 		check(make_home(xb, id) == 0, "has a home", id);
 	for (int id = 1; id <= 2; id++)
 		check(xs_introduce_domain((uint16_t)id, 0, STORE_PORT) == 0, "introduced", id);
-	for (int id = 1; id <= 2; id++)
-		wait_result(xb, id);
-	for (int id = 1; id <= 2; id++) {
+	destroy_pong(xb);
+	wait_result(xb, 1);
+	for (int id = 1; id <= 1; id++) {
 		snprintf(path, sizeof(path), "/local/domain/%d/domid", id);
 		check(xs_release_domain((uint16_t)id) == 0 &&
 			      xenbus_read(xb, 0, path, val, sizeof(val)) == -XEN_ENOENT,

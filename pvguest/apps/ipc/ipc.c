@@ -159,7 +159,12 @@ static int pong(struct xenbus *xb)
 	check(flags & GTF_reading, "pong: entry in use while mapped (GTF_reading)");
 	xenbus_write_ulong(xb, 0, path, "checked", 1); /* ping may unmap now */
 	printf("ipc: pong answered %u rounds\n", ROUNDS);
-	return 0;
+	/* Stay in the conversation (ping may go on) until dom0 destroys us. */
+	for (;;) {
+		if (page->seq == next)
+			page->ack = next++;
+		xs_event_wait(&chan_ev);
+	}
 }
 
 /* ---- ping: the mapping side ----------------------------------------------------- */
@@ -232,6 +237,39 @@ static void bench(struct xenbus *xb, grant_ref_t ref)
 	printf("bench ipc_xenstore_read %lu\n", (unsigned long)((t3 - t2) / BENCH_OPS));
 }
 
+/*
+ * Ask dom0 to destroy pong while we still map its page and hold a channel
+ * to it, then check that nothing of ours broke: the page is still there
+ * (the dead granter's frame lives until we unmap), sending is harmless,
+ * the unmap works, XenStore still serves us.
+ */
+static void after_peer_death(struct xenbus *xb, struct shared_page *page, grant_handle_t h,
+			     unsigned long va, evtchn_port_t port)
+{
+	char path[64];
+	struct evtchn_status st = {.dom = DOMID_SELF, .port = port};
+
+	data_path(path, sizeof(path), me, "stage");
+	check(xenbus_write(xb, 0, path, "destroy-peer") == 0, "ping: asked dom0 to destroy pong");
+	for (int i = 0; i < WAIT_MAX; i++) {
+		if (hv_event_channel_op(EVTCHNOP_status, &st) ||
+		    st.status != EVTCHNSTAT_interdomain)
+			break;
+		thread_sleep_ns(WAIT_NS);
+	}
+	check(st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == peer,
+	      "peer destroyed: our end of the channel is unbound, waiting for it");
+	check(page->ack == ROUNDS, "peer destroyed: its granted page is still mapped and intact");
+	page->seq = 0; /* and writable */
+	struct evtchn_send send = {.port = port};
+	check(hv_event_channel_op(EVTCHNOP_send, &send) == 0,
+	      "peer destroyed: sending is harmless");
+	struct gnttab_unmap_grant_ref un = {.host_addr = va, .handle = h};
+	check(grant_op(GNTTABOP_unmap_grant_ref, &un) == 0 && un.status == GNTST_okay,
+	      "peer destroyed: unmapping its page works");
+	check(xenbus_write(xb, 0, path, "done") == 0, "peer destroyed: XenStore still serves us");
+}
+
 static int ping(struct xenbus *xb, bool do_bench)
 {
 	unsigned long ref, port;
@@ -270,9 +308,7 @@ static int ping(struct xenbus *xb, bool do_bench)
 	check(wait_number(xb, "checked", &checked) == 0, "ping: pong saw its entry in use");
 	if (do_bench)
 		bench(xb, (grant_ref_t)ref);
-	struct gnttab_unmap_grant_ref un = {.host_addr = map.host_addr, .handle = map.handle};
-	check(grant_op(GNTTABOP_unmap_grant_ref, &un) == 0 && un.status == GNTST_okay,
-	      "ping: unmapped pong's page");
+	after_peer_death(xb, page, map.handle, map.host_addr, bind.local_port);
 	return 0;
 }
 
