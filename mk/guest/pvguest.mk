@@ -20,7 +20,8 @@ pvg_find = $(sort $(shell find $(1) \( -name '*.c' -o -name '*.S' \) 2>/dev/null
 PVG_SRCS := $(filter-out %/dom0_note.S,$(wildcard pvguest/arch/x86_64/*.S)) \
 	$(wildcard pvguest/arch/x86_64/*.c pvguest/core/*.c pvguest/mm/*.c pvguest/libc/*.c \
 		pvguest/xenbus/*.c)
-PVG_DOM0_SRCS := $(call pvg_find,pvguest/dom0 drivers/hw drivers/back drivers/xenbus)
+PVG_DOM0_SRCS := $(call pvg_find,pvguest/dom0 drivers/hw drivers/back drivers/xenbus) \
+	kernel/domain/elf.c kernel/domain/build_layout.c
 PVG_DOMU_SRCS := $(call pvg_find,pvguest/apps drivers/front drivers/xenbus)
 PVG_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_SRCS))
 PVG_DOM0_OBJS := $(patsubst %,$(BUILD)/pvguest-obj/%.o,$(PVG_DOM0_SRCS)) \

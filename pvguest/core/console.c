@@ -34,6 +34,9 @@ static void vprintk(const char *fmt, va_list ap)
 void printk(const char *fmt, ...)
 {
 	va_list ap;
+	/* Code shared with the hypervisor (kernel/domain/elf.c) logs with a level prefix. */
+	if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '7' && fmt[2] == '>')
+		fmt += 3;
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);

@@ -138,6 +138,17 @@ long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uin
 	return 0;
 }
 
+void unmap_pages(unsigned long va, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long a = va + i * PAGE_SIZE;
+		uint64_t *pte = &l1_for(a)[(a >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+		struct mmu_update u = {.ptr = machine_addr_of(pte) | MMU_NORMAL_PT_UPDATE,
+				       .val = 0};
+		mmu_update_or_panic(&u, 1);
+	}
+}
+
 unsigned long map_window_alloc(unsigned long pages)
 {
 	static unsigned long next_va = MAP_WINDOW_VA;

@@ -37,6 +37,9 @@ void map_machine_page(unsigned long va, unsigned long mfn);
 long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uint64_t flags,
 		       uint16_t dom);
 
+/* Clears the n PTEs from va (mappings made by map_foreign_pages). */
+void unmap_pages(unsigned long va, unsigned long n);
+
 /*
  * `pages` pages of virtual addresses above RAM, never handed out twice,
  * whose page-table entries exist and are empty (grant maps need that).

@@ -174,6 +174,7 @@ static int hx_destroy(int argc, char **argv)
 static int hx_help(int argc, char **argv);
 
 static const struct shell_cmd subcommands[] = {
+	{"create", "<image> [name= memory= vcpus= args=]: a domU from a boot module", hx_create},
 	{"list", "domains: id, name, state, vCPUs, memory, CPU time", hx_list},
 	{"info", "the machine: CPUs, memory, hypervisor version", hx_info},
 	{"top", "[-n samples] [-d seconds]: CPU % and memory per domain", hx_top},

@@ -1,0 +1,82 @@
+/*
+ * hx create: a domU from a boot module, through dom0's domain builder
+ * (pvguest/dom0/build/).  The image is named by its boot module name
+ * (bootmod_find); every setting is checked by hx_parse_create before the
+ * builder runs, and the builder leaves nothing behind when it refuses.
+ *
+ * hx.boot=<image>[,<image>...] on dom0's command line creates those
+ * domUs (default settings, named after their images) at init level
+ * DOM0_INIT_DOMAINS, after xenstored and the backends are up.
+ */
+#include "hx.h"
+#include <core/kernel.h>
+#include <dom0/bootmod.h>
+#include <dom0/build/build.h>
+#include <dom0/init.h>
+#include <public/xen.h>
+#include <stdio.h>
+#include <string.h>
+
+static char err[160];
+
+static int create(const struct hx_create_args *a)
+{
+	size_t len;
+	const char *args;
+	const void *image = bootmod_find(a->image, &len, &args);
+	domid_t id;
+
+	if (!image) {
+		printf("create: no boot module named %s\n", a->image);
+		return 1;
+	}
+	if (a->disk[0] || a->vif[0])
+		printf("create %s: disk= and vif= are not attached yet\n", a->name);
+	struct dom_config cfg = {.image = image,
+				 .image_len = len,
+				 .name = a->name,
+				 .memory_mib = a->memory_mib,
+				 .vcpus = a->vcpus,
+				 .cmdline = a->cmdline};
+	if (dom_build(&cfg, &id))
+		return 1;
+	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
+	       a->vcpus);
+	return 0;
+}
+
+int hx_create(int argc, char **argv)
+{
+	struct hx_create_args a;
+
+	if (hx_parse_create(argc, argv, &a, err, sizeof(err))) {
+		printf("%s\n", err);
+		return 1;
+	}
+	return create(&a);
+}
+
+/* hx.boot=a,b on dom0's command line (start_info.cmd_line). */
+static int boot_domains(void)
+{
+	const char *p = strstr((const char *)start_info->cmd_line, "hx.boot=");
+	char word[HX_NAME_MAX], *argv[2] = {"create", word};
+	int failed = 0;
+
+	if (!p)
+		return 0;
+	p += strlen("hx.boot=");
+	while (*p && *p != ' ') {
+		size_t n = strcspn(p, ", ");
+		if (n == 0 || n >= sizeof(word)) {
+			printf("hx.boot: bad image name\n");
+			return -1;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		failed += hx_create(2, argv) != 0;
+		p += n + (p[n] == ',');
+	}
+	return failed ? -1 : 0;
+}
+DOM0_INITCALL(DOM0_INIT_DOMAINS, boot_domains);
