@@ -17,6 +17,7 @@
  * firmware's routing); when the hypervisor refuses to bind it the driver
  * polls, and says so.
  */
+#include "acpi.h"
 #include "ahci.h"
 #include "e1000.h"
 #include "hw.h"
@@ -32,7 +33,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const struct pci_cfg port_cfg = {.ecam = NULL, .first_bus = 0, .last_bus = 255};
+#define ECAM_BUSES_MAX 16 /* mapped: 1 MiB of configuration space per bus */
+
+static struct pci_cfg pci_cfg = {.ecam = NULL, .first_bus = 0, .last_bus = 255};
+
+/* ECAM from the ACPI MCFG table when there is one (all 4 KiB of each
+ * function, PCIe extended capabilities); ports 0xCF8/0xCFC otherwise. */
+static void choose_config_access(void)
+{
+	uint32_t len;
+	uint64_t base;
+	uint8_t first, last;
+	const void *mcfg = acpi_table("MCFG", &len);
+	if (!mcfg || pci_parse_mcfg(mcfg, len, &base, &first, &last)) {
+		hw_log("pci: no ECAM (no usable ACPI MCFG), configuration through ports\n");
+		return;
+	}
+	unsigned int nbus = last - first + 1u;
+	nbus = nbus > ECAM_BUSES_MAX ? ECAM_BUSES_MAX : nbus;
+	volatile void *ecam = hw_map_mmio(base + ((uint64_t)first << 20), (size_t)nbus << 20);
+	if (!ecam) {
+		hw_log("pci: ECAM at %#llx cannot be mapped, configuration through ports\n",
+		       (unsigned long long)base);
+		return;
+	}
+	pci_cfg = (struct pci_cfg){
+		.ecam = ecam, .first_bus = first, .last_bus = (uint8_t)(first + nbus - 1)};
+	hw_log("pci: ECAM at %#llx, buses %u-%u\n", (unsigned long long)base, first,
+	       pci_cfg.last_bus);
+}
 
 static struct ahci_hba ahci;
 static struct e1000 nic;
@@ -254,7 +283,8 @@ static int hw_start(void)
 	int rc = hw_init();
 	if (!rc) {
 		start_legacy();
-		pci_list_init(&port_cfg);
+		choose_config_access();
+		pci_list_init(&pci_cfg);
 		start_ahci();
 		start_nic();
 	}
