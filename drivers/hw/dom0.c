@@ -3,7 +3,7 @@
  * privilege, enumerate PCI, then start each driver on what it finds and
  * put what it provides in the device table:
  *
- *   sata0, sata1 ...  AHCI disks (DEV_BLOCK; see hw_disk_* below)
+ *   sata0, sata1 ...  AHCI disks (DEV_BLOCK, block_ops: read, write, flush)
  *   eth0              the e1000/e1000e NIC (DEV_NET: read/write whole
  *                     Ethernet frames, without FCS)
  *   com2              the 16550 at 0x2F8 (DEV_CONSOLE, read/write bytes)
@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ECAM_BUSES_MAX 16 /* mapped: 1 MiB of configuration space per bus */
 
@@ -88,14 +89,44 @@ static int e1000_enable_irq_fn(void *drv, unsigned int line)
 	return e1000_enable_irq(drv, line);
 }
 
-struct ahci_port *hw_disk(unsigned int i)
+/* The block interface of the device table.  AHCI's PRDs need 2-byte
+ * aligned buffers; any other buffer goes through a bounce buffer. */
+static int sata_rw(struct device *d, uint64_t sector, uint32_t count, void *buf, bool write)
 {
-	unsigned int seen = 0;
-	for (unsigned int n = 0; n < AHCI_PORTS; n++)
-		if (ahci.port[n] && seen++ == i)
-			return ahci.port[n];
-	return NULL;
+	struct ahci_port *p = d->priv;
+	if ((uintptr_t)buf & 1) {
+		size_t len = (size_t)count * AHCI_SECTOR;
+		uint8_t *b = malloc(len);
+		if (!b)
+			return -ENOMEM;
+		if (write)
+			memcpy(b, buf, len);
+		int rc = ahci_rw(p, sector, b, count, write);
+		if (!rc && !write)
+			memcpy(buf, b, len);
+		free(b);
+		return rc;
+	}
+	return ahci_rw(p, sector, buf, count, write);
 }
+
+static int sata_read(struct device *d, uint64_t sector, uint32_t count, void *buf)
+{
+	return sata_rw(d, sector, count, buf, false);
+}
+
+static int sata_write(struct device *d, uint64_t sector, uint32_t count, const void *buf)
+{
+	return sata_rw(d, sector, count, (void *)buf, true);
+}
+
+static int sata_flush(struct device *d)
+{
+	return ahci_flush(d->priv);
+}
+
+static const struct block_ops sata_ops = {
+	.read = sata_read, .write = sata_write, .flush = sata_flush};
 
 static void register_disks(void)
 {
@@ -104,8 +135,12 @@ static void register_disks(void)
 		if (!ahci.port[n])
 			continue;
 		snprintf(disk_names[i], sizeof(disk_names[i]), "sata%u", i);
-		disk_devs[i] = (struct device){
-			.name = disk_names[i], .kind = DEV_BLOCK, .priv = ahci.port[n]};
+		disk_devs[i] = (struct device){.name = disk_names[i],
+					       .kind = DEV_BLOCK,
+					       .priv = ahci.port[n],
+					       .block = &sata_ops,
+					       .sectors = ahci.port[n]->sectors,
+					       .sector_size = AHCI_SECTOR};
 		device_register(&disk_devs[i]);
 		i++;
 	}
