@@ -3,7 +3,7 @@
  * privilege, enumerate PCI, then start each driver on what it finds and
  * put what it provides in the device table:
  *
- *   sata0, sata1 ...  AHCI disks (DEV_BLOCK; see hw_disk_* below)
+ *   sata0, sata1 ...  AHCI disks (DEV_BLOCK, block_ops: read, write, flush)
  *   eth0              the e1000/e1000e NIC (DEV_NET: read/write whole
  *                     Ethernet frames, without FCS)
  *   com2              the 16550 at 0x2F8 (DEV_CONSOLE, read/write bytes)
@@ -17,6 +17,7 @@
  * firmware's routing); when the hypervisor refuses to bind it the driver
  * polls, and says so.
  */
+#include "acpi.h"
 #include "ahci.h"
 #include "e1000.h"
 #include "hw.h"
@@ -31,8 +32,37 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-static const struct pci_cfg port_cfg = {.ecam = NULL, .first_bus = 0, .last_bus = 255};
+#define ECAM_BUSES_MAX 16 /* mapped: 1 MiB of configuration space per bus */
+
+static struct pci_cfg pci_cfg = {.ecam = NULL, .first_bus = 0, .last_bus = 255};
+
+/* ECAM from the ACPI MCFG table when there is one (all 4 KiB of each
+ * function, PCIe extended capabilities); ports 0xCF8/0xCFC otherwise. */
+static void choose_config_access(void)
+{
+	uint32_t len;
+	uint64_t base;
+	uint8_t first, last;
+	const void *mcfg = acpi_table("MCFG", &len);
+	if (!mcfg || pci_parse_mcfg(mcfg, len, &base, &first, &last)) {
+		hw_log("pci: no ECAM (no usable ACPI MCFG), configuration through ports\n");
+		return;
+	}
+	unsigned int nbus = last - first + 1u;
+	nbus = nbus > ECAM_BUSES_MAX ? ECAM_BUSES_MAX : nbus;
+	volatile void *ecam = hw_map_mmio(base + ((uint64_t)first << 20), (size_t)nbus << 20);
+	if (!ecam) {
+		hw_log("pci: ECAM at %#llx cannot be mapped, configuration through ports\n",
+		       (unsigned long long)base);
+		return;
+	}
+	pci_cfg = (struct pci_cfg){
+		.ecam = ecam, .first_bus = first, .last_bus = (uint8_t)(first + nbus - 1)};
+	hw_log("pci: ECAM at %#llx, buses %u-%u\n", (unsigned long long)base, first,
+	       pci_cfg.last_bus);
+}
 
 static struct ahci_hba ahci;
 static struct e1000 nic;
@@ -59,14 +89,44 @@ static int e1000_enable_irq_fn(void *drv, unsigned int line)
 	return e1000_enable_irq(drv, line);
 }
 
-struct ahci_port *hw_disk(unsigned int i)
+/* The block interface of the device table.  AHCI's PRDs need 2-byte
+ * aligned buffers; any other buffer goes through a bounce buffer. */
+static int sata_rw(struct device *d, uint64_t sector, uint32_t count, void *buf, bool write)
 {
-	unsigned int seen = 0;
-	for (unsigned int n = 0; n < AHCI_PORTS; n++)
-		if (ahci.port[n] && seen++ == i)
-			return ahci.port[n];
-	return NULL;
+	struct ahci_port *p = d->priv;
+	if ((uintptr_t)buf & 1) {
+		size_t len = (size_t)count * AHCI_SECTOR;
+		uint8_t *b = malloc(len);
+		if (!b)
+			return -ENOMEM;
+		if (write)
+			memcpy(b, buf, len);
+		int rc = ahci_rw(p, sector, b, count, write);
+		if (!rc && !write)
+			memcpy(buf, b, len);
+		free(b);
+		return rc;
+	}
+	return ahci_rw(p, sector, buf, count, write);
 }
+
+static int sata_read(struct device *d, uint64_t sector, uint32_t count, void *buf)
+{
+	return sata_rw(d, sector, count, buf, false);
+}
+
+static int sata_write(struct device *d, uint64_t sector, uint32_t count, const void *buf)
+{
+	return sata_rw(d, sector, count, (void *)buf, true);
+}
+
+static int sata_flush(struct device *d)
+{
+	return ahci_flush(d->priv);
+}
+
+static const struct block_ops sata_ops = {
+	.read = sata_read, .write = sata_write, .flush = sata_flush};
 
 static void register_disks(void)
 {
@@ -75,8 +135,12 @@ static void register_disks(void)
 		if (!ahci.port[n])
 			continue;
 		snprintf(disk_names[i], sizeof(disk_names[i]), "sata%u", i);
-		disk_devs[i] = (struct device){
-			.name = disk_names[i], .kind = DEV_BLOCK, .priv = ahci.port[n]};
+		disk_devs[i] = (struct device){.name = disk_names[i],
+					       .kind = DEV_BLOCK,
+					       .priv = ahci.port[n],
+					       .block = &sata_ops,
+					       .sectors = ahci.port[n]->sectors,
+					       .sector_size = AHCI_SECTOR};
 		device_register(&disk_devs[i]);
 		i++;
 	}
@@ -254,7 +318,8 @@ static int hw_start(void)
 	int rc = hw_init();
 	if (!rc) {
 		start_legacy();
-		pci_list_init(&port_cfg);
+		choose_config_access();
+		pci_list_init(&pci_cfg);
 		start_ahci();
 		start_nic();
 	}

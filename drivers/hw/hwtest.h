@@ -9,11 +9,8 @@
 #ifndef DRIVERS_HW_HWTEST_H
 #define DRIVERS_HW_HWTEST_H
 
-struct ahci_port;
 struct e1000;
 
-/* The i-th disk dom0 found, NULL past the last (drivers/hw/dom0.c). */
-struct ahci_port *hw_disk(unsigned int i);
 /* The NIC dom0 runs, or NULL. */
 struct e1000 *hw_nic(void);
 

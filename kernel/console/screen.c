@@ -15,8 +15,9 @@
  * The screen belongs to the driver domain once dom0 is built, as in Xen:
  * screen_dom0_info() describes it for start_info (struct
  * dom0_vga_console_info: text mode 3 with the cursor, or the framebuffer's
- * geometry and colour layout), and screen_release() stops the hypervisor
- * drawing on it, so the two never write over each other.
+ * geometry and colour layout) and from then on the hypervisor draws no
+ * more, so the cursor it hands over stays true and the two never write
+ * over each other; screen_reclaim() takes it back if dom0's build fails.
  */
 #include <asm/page.h>
 #include <hospes/boot_info.h>
@@ -208,6 +209,8 @@ bool screen_dom0_info(struct dom0_vga_console_info *out)
 {
 	if (!scr.mem || released)
 		return false;
+	printk("screen: handed over to dom0\n");
+	released = true;
 	memset(out, 0, sizeof(*out));
 	if (scr.fb) {
 		fb_info(out);
@@ -222,9 +225,7 @@ bool screen_dom0_info(struct dom0_vga_console_info *out)
 	return true;
 }
 
-void screen_release(void)
+void screen_reclaim(void)
 {
-	if (scr.mem && !released)
-		printk("screen: handed over to dom0\n");
-	released = true;
+	released = false;
 }

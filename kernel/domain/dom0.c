@@ -210,12 +210,12 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 	struct pv_layout l;
 	rc = pv_build(d, &a, &l);
 	if (rc) {
+		if (a.vga)
+			screen_reclaim();
 		domain_destroy(d);
 		return rc;
 	}
 	domain_shutdown_hook = dom0_shutdown;
-	if (a.vga)
-		screen_release();
 	domain_unpause(d);
 	domus_start(bi);
 	return 0;

@@ -6,14 +6,36 @@
  * domain).  Output is unbuffered across calls, so nothing is lost when
  * the domain dies right after.  panic prints and shuts the domain down
  * with SHUTDOWN_crash.
+ *
+ * In dom0, once a driver has registered the device "screen" (the screen
+ * the hypervisor handed over, drivers/hw/), the same output goes there
+ * too, with events masked so an event handler's printk cannot interleave
+ * with a line being drawn.
  */
+#include "device.h"
 #include "kernel.h"
+#include <asm/arch.h>
 #include <asm/hypercall.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+static void screen_write(const char *s, size_t len)
+{
+	static struct device *screen;
+	if (!screen && !(start_info->flags & SIF_INITDOMAIN))
+		return;
+	if (!screen)
+		screen = device_find("screen");
+	if (screen && screen->write) {
+		uint8_t f = irq_save();
+		screen->write(screen, s, len);
+		irq_restore(f);
+	}
+}
+
 void console_write(const char *s, size_t len)
 {
+	screen_write(s, len);
 	while (len) {
 		unsigned int n = len > 1024 ? 1024 : (unsigned int)len;
 		if (hv_console_write(s, n) < 0)

@@ -59,10 +59,11 @@ void serial_disable(void); /* console= without com1 */
 /* The screen console (kernel/console/screen.c): VGA text or framebuffer. */
 struct boot_info;
 void screen_init(const struct boot_info *bi);
-/* The screen for dom0's start_info; false if there is none (or it was
- * released).  screen_release(): the hypervisor stops drawing on it. */
+/* Hands the screen to dom0: describes it for start_info and stops
+ * drawing on it; false if there is none.  screen_reclaim() takes it back
+ * (dom0 could not be built). */
 struct dom0_vga_console_info;
 bool screen_dom0_info(struct dom0_vga_console_info *out);
-void screen_release(void);
+void screen_reclaim(void);
 
 #endif

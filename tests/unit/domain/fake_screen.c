@@ -10,6 +10,6 @@ bool screen_dom0_info(struct dom0_vga_console_info *out)
 	return false;
 }
 
-void screen_release(void)
+void screen_reclaim(void)
 {
 }

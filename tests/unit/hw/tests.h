@@ -20,5 +20,7 @@ extern const struct CMUnitTest ps2_tests[];
 extern const size_t ps2_ntests;
 extern const struct CMUnitTest vga_tests[];
 extern const size_t vga_ntests;
+extern const struct CMUnitTest acpi_tests[];
+extern const size_t acpi_ntests;
 
 #endif
