@@ -68,6 +68,25 @@ struct ahci_port *hw_disk(unsigned int i)
 	return NULL;
 }
 
+/* The device table's block operations on an AHCI port (512-byte sectors). */
+static int disk_read(struct device *d, uint64_t sector, uint32_t count, void *buf)
+{
+	return ahci_rw(d->priv, sector, buf, count, false);
+}
+
+static int disk_write(struct device *d, uint64_t sector, uint32_t count, const void *buf)
+{
+	return ahci_rw(d->priv, sector, (void *)(uintptr_t)buf, count, true);
+}
+
+static int disk_flush(struct device *d)
+{
+	return ahci_flush(d->priv);
+}
+
+static const struct block_ops disk_ops = {
+	.read = disk_read, .write = disk_write, .flush = disk_flush, .discard = NULL};
+
 static void register_disks(void)
 {
 	unsigned int i = 0;
@@ -75,8 +94,12 @@ static void register_disks(void)
 		if (!ahci.port[n])
 			continue;
 		snprintf(disk_names[i], sizeof(disk_names[i]), "sata%u", i);
-		disk_devs[i] = (struct device){
-			.name = disk_names[i], .kind = DEV_BLOCK, .priv = ahci.port[n]};
+		disk_devs[i] = (struct device){.name = disk_names[i],
+					       .kind = DEV_BLOCK,
+					       .priv = ahci.port[n],
+					       .block = &disk_ops,
+					       .sectors = ahci.port[n]->sectors,
+					       .sector_size = 512};
 		device_register(&disk_devs[i]);
 		i++;
 	}
