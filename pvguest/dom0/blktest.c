@@ -4,8 +4,8 @@
  * hypervisor has built domain 1 from a "domU blk" module (pvguest/apps/blk)
  * with its store ring in grant entry 1 and its store port 1.  As a
  * toolstack would, dom0 gives it a home, introduces it to xenstored, and
- * attaches a 32 MiB RAM disk (ram0, in the device table) as its xvda with
- * blkback_attach().  When the domain reports, dom0 checks the disk from
+ * attaches a disk as its xvda with blkback_attach(): a 32 MiB RAM disk
+ * (ram0), or with "blktest=<spec>" e.g. a region of the AHCI disk.  When the domain reports, dom0 checks the disk from
  * its own side: every block is either untouched (zeros) or a block the
  * domain wrote (its own number in the first word, a valid checksum in the
  * last), and the count matches what the domain says it wrote.  Then it
@@ -66,15 +66,16 @@ static uint32_t fnv(const uint32_t *w, unsigned int n)
 	return h;
 }
 
-/* Blocks the domain wrote; *bad counts blocks neither zero nor valid. */
-static unsigned long scan_disk(struct device *disk, unsigned long *bad)
+/* Blocks the domain wrote in the window; *bad counts blocks neither zero nor valid. */
+static unsigned long scan_disk(struct device *disk, uint64_t first, uint64_t sectors,
+			       unsigned long *bad)
 {
 	uint32_t *w = memalign(4096, 4096);
 	unsigned long written = 0;
 
 	*bad = 0;
-	for (uint32_t b = 0; w && b < disk->sectors / 8; b++) {
-		if (disk->block->read(disk, (uint64_t)b * 8, 8, w)) {
+	for (uint32_t b = 0; w && b < sectors / 8; b++) {
+		if (disk->block->read(disk, first + (uint64_t)b * 8, 8, w)) {
 			(*bad)++;
 			continue;
 		}
@@ -102,9 +103,24 @@ static void wait_result(struct xenbus *xb, char *val, size_t size)
 	val[0] = '\0';
 }
 
+/* "blktest" alone: a RAM disk; "blktest=<spec>": that disk spec (blkback.h). */
+static const char *disk_spec(void)
+{
+	const char *arg = strstr((const char *)start_info->cmd_line, "blktest=");
+	static char spec[48];
+
+	if (!arg)
+		return "ram0";
+	snprintf(spec, sizeof(spec), "%s", arg + 8);
+	spec[strcspn(spec, " ")] = '\0';
+	return spec;
+}
+
 static int blktest(void)
 {
 	struct xenbus *xb = xenbus_self();
+	const char *spec = disk_spec();
+	struct disk_spec ds;
 	char val[16];
 	unsigned long reported = 0, bad = 0;
 
@@ -112,20 +128,27 @@ static int blktest(void)
 		return 0;
 	if (!xb)
 		return -XEN_ENODEV;
-	struct device *disk = ramdisk_create("ram0", (uint64_t)DISK_MIB << 20);
-	check(disk && device_register(disk) == 0, "RAM disk ram0");
+	if (!strcmp(spec, "ram0")) {
+		struct device *ram = ramdisk_create("ram0", (uint64_t)DISK_MIB << 20);
+		check(ram && device_register(ram) == 0, "RAM disk ram0");
+	}
+	check(blkback_parse_spec(spec, &ds) == 0, "disk spec");
+	struct device *disk = device_find(ds.device);
+	check(disk && disk->block, "backing device in the device table");
 	check(make_home(xb, FRONT) == 0, "d1 has a home");
 	check(xs_introduce_domain(FRONT, 0, STORE_PORT) == 0, "d1 introduced");
-	check(blkback_attach(xb, FRONT, 51712, "ram0") == 0, "xvda of d1 on ram0");
+	check(blkback_attach(xb, FRONT, 51712, spec) == 0, "xvda of d1 attached");
 	wait_result(xb, val, sizeof(val));
 	check(!strcmp(val, "pass"), "d1 reports pass");
 	check(xenbus_read_ulong(xb, 0, "/local/domain/1/data/blocks", &reported) == 0,
 	      "d1 reports how many blocks it wrote");
-	unsigned long found = disk ? scan_disk(disk, &bad) : 0;
-	printf("blktest: d1 wrote %lu blocks, dom0 finds %lu valid, %lu bad\n", reported, found,
-	       bad);
-	check(disk && found == reported && bad == 0 && found > 0,
+	uint64_t sectors = ds.sectors ? ds.sectors : (disk ? disk->sectors - ds.first : 0);
+	unsigned long found = disk && disk->block ? scan_disk(disk, ds.first, sectors, &bad) : 0;
+	printf("blktest: d1 wrote %lu blocks, dom0 finds %lu valid, %lu bad on %s\n", reported,
+	       found, bad, spec);
+	check(found == reported && bad == 0 && found > 0,
 	      "dom0 finds every block d1 wrote, intact, and nothing else");
+	check(!disk || !disk->block->flush || disk->block->flush(disk) == 0, "disk flushed");
 	check(blkback_detach(FRONT, 51712) == 0 && blkback_count(false) == 0,
 	      "disk removed, blkback holds nothing");
 	check(xs_release_domain(FRONT) == 0, "d1 released");

@@ -8,6 +8,8 @@
 # then scans the disk itself (every block zero or intact, the count the
 # domU reported), removes the disk and powers off.  Every "ok" line is
 # computed inside a domain; this script also requires the key lines.
+# Twice: on a RAM disk, and on a region of dom0's AHCI disk, after which
+# the host checks the disk image itself (tests/run/blk-image-check.py).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -15,27 +17,53 @@ logdir=$BUILD/test-logs/blk
 mkdir -p "$logdir"
 log=$logdir/blk-domu.log
 status=0
-start=$(date +%s)
-tests/run/qemu-run.sh --direct --mem 256 --timeout 240 \
-	--cmdline "console=com1 selftest=guest dom0_mem=96M" \
-	--module "$BUILD/guests/pvguest-dom0 blktest" \
-	--module "$BUILD/guests/pvguest-domU domU blk" --log "$log"
-rc=$?
-sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - d\1: \4/p' "$log" | tr -d '\r'
-grep -q '^(d[0-9]) not ok' "$log" && status=1
+# boot NAME CMDLINE-ARG [QEMU ARGS]: one run; sets rc and log.
+boot() {
+	log=$logdir/blk-domu-$1.log
+	start=$(date +%s)
+	tests/run/qemu-run.sh --direct --mem 256 --timeout 240 \
+		--cmdline "console=com1 selftest=guest dom0_mem=96M" \
+		--module "$BUILD/guests/pvguest-dom0 $2" \
+		--module "$BUILD/guests/pvguest-domU domU blk" --log "$log" "${@:3}"
+	rc=$?
+}
+
+# report NAME: the run's lines and verdict.
+report() {
+	sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - '"$1"' d\1: \4/p' "$log" | tr -d '\r'
+	grep -q '^(d[0-9]) not ok' "$log" && status=1
+	expect 1 "blk every block reads back with its checksum"
+	expect 1 "blk after reconnecting, every block still reads back"
+	expect 0 "blktest: dom0 finds every block d1 wrote, intact, and nothing else"
+	expect 0 "blktest: disk removed, blkback holds nothing"
+	if [ "$rc" = 0 ]; then
+		echo "ok - blk-domu $1: dom0 powered off with the pass verdict ($(($(date +%s) - start)) s)"
+	else
+		echo "not ok - blk-domu $1: qemu-run status $rc (log $log)"
+		tail -n 8 "$log" | sed 's/^/#   /'
+		status=1
+	fi
+}
 expect() {
 	if tr -d '\r' <"$log" | grep -qxF "(d$1) ok - $2"; then :; else
 		echo "not ok - d$1 never printed: ok - $2"; status=1; fi
 }
-expect 1 "blk every block reads back with its checksum"
-expect 1 "blk after reconnecting, every block still reads back"
-expect 0 "blktest: dom0 finds every block d1 wrote, intact, and nothing else"
-expect 0 "blktest: disk removed, blkback holds nothing"
-if [ "$rc" = 0 ]; then
-	echo "ok - blk-domu: dom0 powered off with the pass verdict ($(($(date +%s) - start)) s)"
+
+boot ram blktest
+report ram
+
+# A 32 MiB region of the AHCI disk (sectors 2048..67583 of a 64 MiB image).
+img=$logdir/blk-domu.img
+rm -f "$img" && truncate -s 64M "$img"
+boot ahci "blktest=sata0@2048+65536" --disk "$img"
+if tr -d '\r' <"$log" | grep -q '^(d0) hw: no I/O-port access'; then
+	# dom0's AHCI driver needs I/O privilege (physdev), which this
+	# hypervisor does not grant yet: the run says so and proves nothing.
+	echo "ok - blk-domu ahci # SKIP dom0 has no I/O-port access (physdev_op set_iopl)"
 else
-	echo "not ok - blk-domu: qemu-run status $rc (log $log)"
-	tail -n 8 "$log" | sed 's/^/#   /'
-	status=1
+	report ahci
+	written=$(tr -d '\r' <"$log" | sed -n 's/^(d1) blk: \([0-9]*\) blocks written.*/\1/p')
+	tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1
 fi
+rm -f "$img"
 exit $status
