@@ -4,20 +4,13 @@
  * Plain byte loops: clear and short.  GCC may recognise such a loop as a
  * memcpy/memset and replace it with a call to the very function being
  * defined, so the pattern transformation is switched off for this file's
- * functions.  The host tests use libc's versions instead.
+ * functions.  memcpy and memset are on hot paths (bounce frames, hypercall
+ * arguments, clearing shadow pages) and live in kernel/arch/x86_64/string.c
+ * as string instructions.  The host tests use libc's versions instead.
  */
 #include <hospes/lib.h>
 
 #define NO_LOOP_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
-NO_LOOP_CALLS void *memcpy(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
 
 NO_LOOP_CALLS void *memmove(void *dst, const void *src, size_t n)
 {
@@ -32,14 +25,6 @@ NO_LOOP_CALLS void *memmove(void *dst, const void *src, size_t n)
 		while (n--)
 			d[n] = s[n];
 	}
-	return dst;
-}
-
-NO_LOOP_CALLS void *memset(void *dst, int c, size_t n)
-{
-	unsigned char *d = dst;
-	while (n--)
-		*d++ = (unsigned char)c;
 	return dst;
 }
 

@@ -15,7 +15,9 @@
  * The frame is then restored by iretq (pv_exit_to_guest or B's entry).
  * Hypercalls skip pv_return_to_guest() when exit_work_pending() says it has
  * nothing to do (the common case): one check of the same conditions; a
- * SYSCALL hypercall then returns by SYSRET (see sysret_ok()).
+ * SYSCALL hypercall then returns by SYSRET (see sysret_ok()).  A SYSCALL
+ * hypercall first tries pv_hypercall_fast() on a partial frame (see
+ * pv_entry.S); pv_syscall() is the full path.
  *
  * Only the boot CPU runs guests for now (the scheduler is initialised with
  * one CPU); FPU state is not switched (guests built here use no SSE).
@@ -46,7 +48,8 @@ BUILD_BUG_ON(offsetof(struct percpu, syscall_rsp) != 72);
 extern char syscall_entry[] __attribute__((visibility("hidden")));
 void pv_exit_to_guest(void);
 __noreturn void pv_enter_first(void);
-bool pv_syscall(struct cpu_regs *regs);
+bool pv_syscall(struct cpu_regs *regs, unsigned int fast);
+unsigned int pv_hypercall_fast(struct cpu_regs *regs);
 void pv_schedule_first(struct cpu_regs *regs);
 
 static struct timer slice_timer[NR_CPUS];
@@ -246,15 +249,45 @@ static bool sysret_ok(const struct cpu_regs *r)
 	return (uint64_t)((int64_t)(r->rip << 16) >> 16) == r->rip;
 }
 
-/* Returns true if syscall_entry may return by SYSRET, false for IRETQ. */
-bool pv_syscall(struct cpu_regs *r)
+/*
+ * The hypercall fast path, called by syscall_entry with a partial frame:
+ * rbx, rbp's caller and r12-r15 are still live in their registers (C
+ * preserves them), the vector and error code are unset.  It runs a plain
+ * hypercall of a vCPU in guest kernel mode and returns PV_FAST_DONE when
+ * the guest may be resumed by SYSRET at once; anything else (guest user
+ * mode, iret, a number without a row, a privileged row, tracing, exit
+ * work, a non-canonical return RIP) returns without touching the guest
+ * (PV_FAST_NOT_RUN) or after the hypercall (PV_FAST_RAN), and the entry
+ * completes the frame and calls pv_syscall.
+ */
+enum { PV_FAST_DONE = 0, PV_FAST_NOT_RUN = 1, PV_FAST_RAN = 2 };
+
+unsigned int pv_hypercall_fast(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
-	if (likely(v->arch->kernel_mode)) {
+	unsigned long nr = r->rax;
+	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS))
+		return PV_FAST_NOT_RUN;
+	const struct hypercall_desc *h = &hypercall_table[nr];
+	if (unlikely(!h->fn || h->who != HC_ANY || hypercall_trace_enabled))
+		return PV_FAST_NOT_RUN;
+	r->rax = (uint64_t)h->fn(v, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
+	if (unlikely(exit_work_pending(v) || !sysret_ok(r)))
+		return PV_FAST_RAN;
+	return PV_FAST_DONE;
+}
+
+/* The rest of a SYSCALL (see pv_hypercall_fast); true: return by SYSRET. */
+bool pv_syscall(struct cpu_regs *r, unsigned int fast)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	if (fast == PV_FAST_RAN) {
+		/* the hypercall ran: only the exit work is left */
+	} else if (likely(v->arch->kernel_mode)) {
 		bool iret = r->rax == HYPERCALL_IRET; /* restores rcx and r11 */
 		hypercall(v, r);
 		if (likely(!exit_work_pending(v)))
-			return !iret && sysret_ok(r); /* the hypercall fast path */
+			return !iret && sysret_ok(r);
 	} else {
 		struct pv_frame f;
 		frame_in(&f, r);

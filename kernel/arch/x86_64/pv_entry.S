@@ -10,13 +10,22 @@
  * vector PV_VECTOR_SYSCALL), so every guest context lives in one frame at
  * the top of the stack and switching vCPUs means rewriting that frame.
  *
- * pv_exit_to_guest restores that frame and returns with iretq, which
- * restores every register exactly.  When pv_syscall reports a plain
- * hypercall with no exit work (not HYPERVISOR_iret, which sets rcx and
- * r11, and a canonical return RIP: Intel's SYSRET faults in ring 0
- * otherwise), the entry returns by sysretq instead: rcx = rip and r11 =
- * rflags, as SYSCALL left them; CS 0xe033 and SS 0xe02b come from
- * MSR_STAR.  pv_enter_first builds an empty frame at the stack top, lets
+ * The hypercall fast path: the entry stores only what C may clobber or
+ * the exit needs (the hardware part, rax, rcx, rdx, rsi, rdi, rbp, r8-r11)
+ * and leaves the vector, error code, rbx and r12-r15 slots unwritten:
+ * pv_hypercall_fast runs a plain hypercall of a guest kernel, and C keeps
+ * rbx and r12-r15 in their registers.  If it reports nothing left to do,
+ * the registers come back from the frame (no hypervisor value leaks) and
+ * SYSRET returns: rcx = rip and r11 = rflags, as SYSCALL left them; CS
+ * 0xe033 and SS 0xe02b come from MSR_STAR.  Otherwise the entry completes
+ * the frame from the live registers and calls pv_syscall, which does the
+ * rest (the hypercall if it has not run, exit work, vCPU switch) and
+ * returns by SYSRET or, for iret or a non-canonical RIP (Intel's SYSRET
+ * faults in ring 0 on the guest stack), by pv_exit_to_guest's IRETQ, which
+ * restores every register exactly.  Invariant: nothing reads the frame
+ * while a fast hypercall runs (interrupts stay off from SYSCALL's FMASK to
+ * the return); a handler that needs the full frame must be taken off the
+ * fast path.  pv_enter_first builds an empty frame at the stack top, lets
  * pv_schedule_first fill it, and enters the guest.
  */
 #include <asm/regs.h>
@@ -38,12 +47,52 @@ syscall_entry:
 	pushq	%r11				/* rflags */
 	pushq	$0xe033				/* cs */
 	pushq	%rcx				/* rip */
-	pushq	$0				/* error code */
-	pushq	$PV_VECTOR_SYSCALL
-	PUSH_REGS
-	cld
+	subq	$16, %rsp			/* error code, vector: see 2: */
+	pushq	%rax
+	subq	$8, %rsp			/* rbx */
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	subq	$32, %rsp			/* r12 .. r15 */
 	movq	%rsp, %rdi
 	xorl	%ebp, %ebp
+	call	pv_hypercall_fast
+	testl	%eax, %eax
+	jnz	2f
+	/* Fast exit: rbx, r12-r15 were never touched (callee-saved in C). */
+	addq	$32, %rsp
+	popq	%r11				/* = rflags, as SYSCALL left it */
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx				/* = rip, as SYSCALL left it */
+	addq	$8, %rsp
+	popq	%rax
+	movq	REGS_RIP - REGS_VECTOR + 24(%rsp), %rsp	/* the guest's */
+	swapgs
+	sysretq
+
+	/* Slow path: complete the frame, then the full C path. */
+2:	movq	%rbx, REGS_RBX(%rsp)
+	movq	%r12, REGS_R12(%rsp)
+	movq	%r13, REGS_R13(%rsp)
+	movq	%r14, REGS_R14(%rsp)
+	movq	%r15, REGS_R15(%rsp)
+	movq	$PV_VECTOR_SYSCALL, REGS_VECTOR(%rsp)
+	movq	$0, REGS_ERROR(%rsp)
+	cld
+	movq	%rsp, %rdi
+	movl	%eax, %esi
 	call	pv_syscall
 	testb	%al, %al
 	jz	pv_exit_to_guest

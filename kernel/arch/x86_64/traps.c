@@ -27,6 +27,11 @@
 #include <hospes/symbols.h>
 
 _Static_assert(__builtin_offsetof(struct cpu_regs, rax) == REGS_RAX, "regs layout");
+_Static_assert(__builtin_offsetof(struct cpu_regs, rbx) == REGS_RBX, "regs layout");
+_Static_assert(__builtin_offsetof(struct cpu_regs, r12) == REGS_R12, "regs layout");
+_Static_assert(__builtin_offsetof(struct cpu_regs, r13) == REGS_R13, "regs layout");
+_Static_assert(__builtin_offsetof(struct cpu_regs, r14) == REGS_R14, "regs layout");
+_Static_assert(__builtin_offsetof(struct cpu_regs, r15) == REGS_R15, "regs layout");
 _Static_assert(__builtin_offsetof(struct cpu_regs, vector) == REGS_VECTOR, "regs layout");
 _Static_assert(__builtin_offsetof(struct cpu_regs, error_code) == REGS_ERROR, "regs layout");
 _Static_assert(__builtin_offsetof(struct cpu_regs, rip) == REGS_RIP, "regs layout");

@@ -89,6 +89,10 @@ struct shadow_stats {
 };
 void shadow_get_stats(struct domain *d, struct shadow_stats *st);
 
+/* The hypervisor address of guest va if v's loaded shadow maps it for the
+ * access (a write needs RW), else NULL: guest_access's fast path. */
+void *shadow_translate(struct vcpu *v, unsigned long va, bool write);
+
 /* Flush the TLBs of every CPU running a vCPU of d (arch glue: kernel/arch/x86_64/tlb.c). */
 void arch_flush_tlb_domain(struct domain *d);
 void arch_flush_tlb_va_domain(struct domain *d, unsigned long va);

@@ -183,6 +183,51 @@ paddr_t shadow_activate(struct vcpu *v, bool user_mode)
 	return root ? mfn_to_paddr(root->smfn) : 0;
 }
 
+/*
+ * Translate va through v's loaded shadow instead of the guest's tables:
+ * every level must be present (and writable, for a write) and the frame
+ * the domain's RAM.  A shadow entry is only ever built from the guest's own
+ * entries with the rights they give (build.c: RW only with the guest's D
+ * bit set and never on a page table), and every change to those entries
+ * drops it, so a hit answers as the guest walk would, A/D bits included,
+ * for a fraction of the cost.  NULL: not in the shadow; walk the guest.
+ */
+void *shadow_translate(struct vcpu *v, unsigned long va, bool write)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0), e = 0;
+	struct shadow_page *root;
+	void *p = NULL;
+
+	if (!sd || (unsigned long)((long)(va << 16) >> 16) != va)
+		return NULL;
+	spin_lock(&sd->lock);
+	root = sh_root(sd, v->shadow, v->shadow->user_mode);
+	if (root) {
+		const uint64_t *t = sh_table(root);
+
+		for (unsigned int level = 4;; level--) {
+			e = READ_ONCE(t[va_index(va, level)]);
+			if ((e & need) != need || (level > 1 && (e & PTE_PS))) {
+				e = 0;
+				break;
+			}
+			if (level == 1)
+				break;
+			t = mfn_to_virt(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
+		}
+	}
+	if (e) {
+		mfn_t m = _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+		const struct frame_info *fi = frame_info(m);
+
+		if (fi && fi->use == FRAME_RAM && fi->owner == v->domain->id)
+			p = (char *)mfn_to_virt(m) + (va & (PAGE_SIZE - 1));
+	}
+	spin_unlock(&sd->lock);
+	return p;
+}
+
 void shadow_reload(struct vcpu *v)
 {
 	if (v == current_vcpu())

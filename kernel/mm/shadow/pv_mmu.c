@@ -169,7 +169,10 @@ int pv_check_root(struct domain *d, gfn_t gfn)
 
 	if (lk.type != P2M_RAM || frame_info(lk.mfn)->owner != d->id)
 		return rc;
-	if (frame_info(lk.mfn)->pin_level == 4)
+	/* Pinned as an L4, or the root of a cached L4 shadow (only validated
+	 * roots get one, and every later change to it was validated as an L4
+	 * entry, or dropped the shadow): a warm switch validates nothing. */
+	if (frame_info(lk.mfn)->pin_level == 4 || (frame_info(lk.mfn)->pt_levels & 8))
 		return 0;
 	spin_lock(&sd->lock);
 	rc = pv_validate_table(d, lk.mfn, 4);

@@ -1,9 +1,10 @@
 /*
  * Seeded random workloads against the shadow engine: page-table edits
  * through the PV MMU, direct guest writes to table frames, CR3 switches,
- * pins, ballooning and accesses.  Every access made through the shadows
- * (by the simulated CPU) is compared with a reference walk of the guest's
- * own tables, and the isolation invariant is checked after every step.
+ * pins, ballooning, accesses and hypercall-style copies.  Every access
+ * made through the shadows (by the simulated CPU) and every copy_*_guest
+ * (through the shadow or a guest walk) is compared with a reference walk of
+ * the guest's own tables, and the isolation invariant is checked after every step.
  * A failure prints the seed and the step.
  *
  * Guest layout: RAM frames 0..1023; L4 tables at 1-4, L3 at 5-8, L2 at
@@ -159,6 +160,34 @@ static void op_access(void)
 		guest_direct_write(ref.gfn);
 }
 
+/* copy_*_guest (shadow fast path or guest walk) against the reference walk. */
+static void op_copy(void)
+{
+	bool write = rnd(2);
+	unsigned long va = make_va();
+	struct ref_result ref = ref_walk(d, root, va, write ? PFEC_W : 0);
+	struct p2m_lookup lk = {INVALID_MFN, P2M_INVALID, false};
+	uint64_t val = rng, got = 0;
+	bool want = ref.ok;
+	int rc;
+
+	if (want) {
+		lk = p2m_lookup(d, _gfn(ref.gfn));
+		want = lk.type == P2M_RAM &&
+		       (!write || (lk.writable && frame_info(lk.mfn)->pt_refs == 0));
+	}
+	rc = write ? copy_to_guest_vcpu(v, va, &val, sizeof(val))
+		   : copy_from_guest_vcpu(v, &got, va, sizeof(got));
+	CHECK((rc == 0) == want);
+	if (rc == 0) {
+		uint64_t *p = (uint64_t *)((char *)mfn_to_virt(lk.mfn) + (va & 4095));
+
+		CHECK(write ? *p == val : got == *p);
+		ref = ref_walk(d, root, va, write ? PFEC_W : 0);
+		CHECK(ref.ok && (ref.leaf & PTE_A) && (!write || (ref.leaf & PTE_D)));
+	}
+}
+
 static void op_switch(void)
 {
 	root = pick_table(4);
@@ -220,8 +249,10 @@ static void run_seed(unsigned int s, unsigned int pool, unsigned int steps)
 
 		if (r < 30)
 			op_update();
-		else if (r < 80)
+		else if (r < 65)
 			op_access();
+		else if (r < 80)
+			op_copy();
 		else if (r < 90)
 			op_switch();
 		else if (r < 95)

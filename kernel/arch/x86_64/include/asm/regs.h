@@ -36,6 +36,11 @@ static inline bool guest_mode(const struct cpu_regs *regs)
 #endif
 
 /* Byte offsets into struct cpu_regs for entry.S. */
+#define REGS_R15    0x00
+#define REGS_R14    0x08
+#define REGS_R13    0x10
+#define REGS_R12    0x18
+#define REGS_RBX    0x68
 #define REGS_RAX    0x70
 #define REGS_VECTOR 0x78
 #define REGS_ERROR  0x80
