@@ -12,6 +12,7 @@
  * (guests fall back to the vcpu_info slots in shared_info), send_nmi,
  * get_physid, the time-area and *_phys_area registrations.
  */
+#include <hospes/fpu.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
@@ -87,6 +88,13 @@ static long op_initialise(struct vcpu *v, struct vcpu *target, unsigned long ctx
 		return rc;
 	if (!canonical(regs.rip) || !canonical(regs.rsp))
 		return -XEN_EINVAL;
+	if (w.flags & VGCF_i387_valid) {
+		if (ctx_read(v, ctx, CTX(fpu_ctxt), av->fpu, 512))
+			return -XEN_EFAULT;
+		fpu_state_init(av, true);
+	} else {
+		fpu_state_init(av, false);
+	}
 	rc = ctx_traps(v, target, ctx);
 	if (!rc)
 		rc = shadow_set_roots(target, _gfn(w.cr3 >> PAGE_SHIFT),

@@ -18,9 +18,12 @@
  * SYSCALL hypercall then returns by SYSRET (see sysret_ok()).
  *
  * Only the boot CPU runs guests for now (the scheduler is initialised with
- * one CPU); FPU state is not switched (guests built here use no SSE).
+ * one CPU).  FPU/SSE/AVX state is switched eagerly with the other
+ * registers (fpu.c); arch->live_cpu says which CPU's registers last held
+ * a vCPU's state, so a vCPU picked again is reloaded if it ran elsewhere.
  */
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/msr.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
@@ -147,6 +150,8 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 	r->rsp = u->rsp, r->ss = u->ss | 3;
 	write_cr3(shadow_activate(v, !v->arch->kernel_mode));
 	load_bases(v);
+	fpu_restore(v);
+	v->arch->live_cpu = smp_processor_id() + 1;
 	publish_time(v);
 }
 
@@ -180,11 +185,15 @@ static void switch_if_asked(struct cpu_regs *r)
 	if (!sched_test_and_clear_request(cpu) && prev && prev->sched->state == SCHED_RUNNING &&
 	    prev->sched->after == SCHED_QUEUED)
 		return;
-	if (prev)
-		save_vcpu(prev, r);
+	if (prev) {
+		save_vcpu(prev, r); /* complete before sched_pick lets another CPU take it */
+		fpu_save(prev);
+	}
+	this_cpu()->curr_vcpu = NULL;
 	struct vcpu *next = pick_next(cpu);
 	this_cpu()->curr_vcpu = next;
-	if (next != prev)
+	/* The frame and the FPU still hold next's state only if it ran here last. */
+	if (next != prev || next->arch->live_cpu != cpu + 1)
 		load_vcpu(next, r);
 }
 
@@ -285,6 +294,8 @@ void pv_trap(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	struct pv_frame f;
+	if (r->vector == TRAP_NM && !fpu_device_not_available(v))
+		return; /* not the guest's virtual TS: the FPU is usable again */
 	frame_in(&f, r);
 	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
 	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
@@ -314,6 +325,7 @@ extern struct hospes_options hospes_options;
 void guests_start(void)
 {
 	sched_init(1);
+	fpu_init_boot();
 	pv_cpu_init();
 	if (dom0_start(&boot_info, &hospes_options) == 0)
 		pv_enter_first();

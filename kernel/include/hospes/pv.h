@@ -19,7 +19,8 @@
 #include <hospes/time.h>
 #include <public/arch-x86_64.h>
 
-#define PV_NR_TRAPS 256
+#define PV_NR_TRAPS	 256
+#define PV_FPU_AREA_SIZE 1024 /* XSAVE of x87, SSE and AVX is 832 bytes */
 
 struct pv_trap {
 	unsigned long address; /* 0 = no handler */
@@ -57,6 +58,9 @@ struct arch_vcpu {
 	uint64_t periodic_period;     /* ns, 0 = none */
 	unsigned long runstate_va;    /* registered runstate area (guest VA), 0 = none */
 	uint64_t runstate_time[4];    /* ns in running, runnable, blocked, offline */
+	unsigned int live_cpu;	      /* CPU whose registers last held this vCPU's state, + 1 */
+	/* FPU/SSE/AVX save area (hospes/fpu.h); XSAVE needs 64-byte alignment */
+	uint8_t fpu[PV_FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
 
 #define PV_CON_LINE 128

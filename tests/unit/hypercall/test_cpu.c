@@ -15,6 +15,7 @@
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include "env.h"
+#include <hospes/fpu.h>
 
 #define NONCANON 0x0000800000000000UL
 
@@ -336,6 +337,10 @@ static void test_vcpu_initialise(void **state)
 	assert_int_equal(v1->arch->callback[PV_CB_EVENT], 0x403000);
 	assert_int_equal(env.kernel_root, 0x42);
 	assert_int_equal(env.user_root, 0x43);
+	/* no VGCF_i387_valid: the FPU gets its reset state */
+	assert_int_equal(*(uint16_t *)&v1->arch->fpu[FPU_FCW_OFF], FPU_FCW_DEFAULT);
+	assert_int_equal(*(uint32_t *)&v1->arch->fpu[FPU_MXCSR_OFF], FPU_MXCSR_DEFAULT);
+	assert_int_equal(*(uint64_t *)&v1->arch->fpu[FPU_XSTATE_BV_OFF], 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, GVA), -XEN_EEXIST);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 1);
@@ -354,10 +359,35 @@ static void test_vcpu_initialise(void **state)
 	assert_false(v1->arch->initialised);
 }
 
+/* VCPUOP_initialise with VGCF_i387_valid: the FXSAVE image is taken, with
+ * MXCSR's reserved bits cleared so that the restore cannot fault. */
+static void test_vcpu_initialise_fpu(void **state)
+{
+	env_reset(false);
+	struct vcpu_guest_context *c = gptr(GVA);
+	c->user_regs.rip = 0x401000;
+	c->ctrlreg[3] = 0x42UL << 12;
+	c->flags = VGCF_i387_valid;
+	uint16_t fcw = 0x027f;
+	uint32_t mxcsr = 0xffff7f80; /* reserved bits 16-31 and DAZ set */
+	memcpy(&c->fpu_ctxt.x[FPU_FCW_OFF], &fcw, 2);
+	memcpy(&c->fpu_ctxt.x[FPU_MXCSR_OFF], &mxcsr, 4);
+	c->fpu_ctxt.x[160] = 0x5a;	       /* xmm0's first byte */
+	memset(v1->arch->fpu + 512, 0xee, 64); /* stale header bytes are cleared */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, GVA), 0);
+	assert_int_equal(*(uint16_t *)&v1->arch->fpu[FPU_FCW_OFF], 0x027f);
+	assert_int_equal(*(uint32_t *)&v1->arch->fpu[FPU_MXCSR_OFF], 0x7f80 & FPU_MXCSR_VALID_BITS);
+	assert_int_equal(v1->arch->fpu[160], 0x5a);
+	assert_int_equal(*(uint64_t *)&v1->arch->fpu[FPU_XSTATE_BV_OFF], FPU_XSTATE_X87_SSE);
+	assert_int_equal(v1->arch->fpu[FPU_XSTATE_BV_OFF + 8], 0);
+	assert_int_equal(((unsigned long)v1->arch->fpu) % 64, 0);
+}
+
 int run_cpu_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sched_simple),
+		cmocka_unit_test(test_vcpu_initialise_fpu),
 		cmocka_unit_test(test_sched_shutdown_every_reason),
 		cmocka_unit_test(test_remote_shutdown),
 		cmocka_unit_test(test_poll),
