@@ -18,7 +18,8 @@
  * virtual TS clear cannot happen under this invariant; it is absorbed.
  *
  * XSAVE* and FXSAVE fault with #NM while CR0.TS is set, so saving clears
- * TS first when it is set.  The save of a descheduled vCPU completes
+ * TS for the save and sets it again (the vCPU may be picked again at once,
+ * with no restore).  The save of a descheduled vCPU completes
  * before the scheduler makes it runnable elsewhere (pv.c saves before
  * sched_pick), so another CPU never restores a half-saved area.
  *
@@ -97,7 +98,9 @@ void fpu_save(struct vcpu *v)
 {
 	void *area = v->arch->fpu;
 	uint32_t lo = (uint32_t)xcr0, hi = (uint32_t)(xcr0 >> 32);
-	ts_clear();
+	unsigned long cr0 = read_cr0();
+	if (cr0 & CR0_TS)
+		clts();
 	switch (method) {
 	case FPU_XSAVEOPT:
 		__asm__ __volatile__("xsaveopt64 (%0)" ::"r"(area), "a"(lo), "d"(hi) : "memory");
@@ -108,6 +111,8 @@ void fpu_save(struct vcpu *v)
 	default:
 		__asm__ __volatile__("fxsave64 (%0)" ::"r"(area) : "memory");
 	}
+	if (cr0 & CR0_TS)
+		write_cr0(cr0); /* v may be picked again without a restore */
 }
 
 void fpu_restore(struct vcpu *v)
