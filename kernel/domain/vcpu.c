@@ -11,10 +11,14 @@
  * setting a port pending.
  *
  * Timers live on the CPU the vCPU was created on (B's per-CPU timer
- * queues); their expiry raises VIRQ_TIMER through the event code and kicks
- * the vCPU.  A reschedule is requested with sched_request(); the exit path
- * to the guest (kernel/arch/x86_64/) honours it.
+ * queues), wherever the vCPU runs now; their expiry raises VIRQ_TIMER
+ * through the event code and kicks the vCPU.  A reschedule is requested
+ * with sched_request(); the exit path to the guest (kernel/arch/x86_64/)
+ * honours it.  Kicking a vCPU that runs on another CPU interrupts that CPU
+ * (sched_kick_cpu), whose exit path then delivers the pending upcall.
  */
+#include <hospes/arch.h>
+#include <hospes/guest_access.h>
 #include <hospes/lib.h>
 #include <hospes/pv.h>
 #include <hospes/sched.h>
@@ -41,8 +45,12 @@ void vcpu_kick(struct vcpu *v)
 	if (!v->sched || pv_dom(v->domain)->paused || pv_dom(v->domain)->shutting_down)
 		return;
 	v->blocked = false;
+	struct sched_vcpu *sv = v->sched;
 	if (sched_wake(v, now_ns()))
-		sched_request(v->sched->cpu);
+		sched_request(sv->cpu);
+	else if (READ_ONCE(sv->state) == SCHED_RUNNING &&
+		 READ_ONCE(sv->cpu) != smp_processor_id() && sched_kick_cpu)
+		sched_kick_cpu(sv->cpu); /* running elsewhere: its exit path delivers the event */
 }
 
 static bool event_deliverable(const struct vcpu *v)
@@ -155,6 +163,46 @@ void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period)
 		timer_set(&v->arch->periodic_timer, now_ns() + period);
 	else
 		timer_cancel(&v->arch->periodic_timer);
+}
+
+static void runstate_of(const struct vcpu *v, bool leaving, struct vcpu_runstate_info *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (v->sched)
+		r->state = (int)sched_runstate(v, now_ns(), leaving, r->time, &r->state_entry_time);
+	else
+		r->state = RUNSTATE_offline;
+}
+
+void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	runstate_of(v, false, r);
+}
+
+/*
+ * The registered runstate area, written through the vCPU's own page tables
+ * (copy_to_guest_vcpu: a bad address just fails).  With
+ * VMASST_TYPE_runstate_update_flag the guest sees XEN_RUNSTATE_UPDATE in
+ * state_entry_time while the record is being rewritten, as in Xen.
+ */
+void vcpu_update_runstate_area(struct vcpu *v, bool leaving)
+{
+	unsigned long va = v->arch->runstate_va;
+	struct vcpu_runstate_info r;
+	if (!va)
+		return;
+	runstate_of(v, leaving, &r);
+	if (pv_dom(v->domain)->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag)) {
+		uint64_t entry = r.state_entry_time;
+		r.state_entry_time |= XEN_RUNSTATE_UPDATE;
+		if (copy_to_guest_vcpu(v, va, &r, sizeof(r)))
+			return;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		copy_to_guest_vcpu(v, va + offsetof(struct vcpu_runstate_info, state_entry_time),
+				   &entry, sizeof(entry));
+	} else {
+		copy_to_guest_vcpu(v, va, &r, sizeof(r));
+	}
 }
 
 int vcpu_up(struct vcpu *v)

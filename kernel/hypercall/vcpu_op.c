@@ -122,17 +122,24 @@ static long op_initialise(struct vcpu *v, struct vcpu *target, unsigned long ctx
 static long op_runstate(struct vcpu *v, struct vcpu *target, unsigned long arg)
 {
 	struct vcpu_runstate_info r;
-	memset(&r, 0, sizeof(r));
-	static const int map[] = {[SCHED_OFFLINE] = RUNSTATE_offline,
-				  [SCHED_QUEUED] = RUNSTATE_runnable,
-				  [SCHED_RUNNING] = RUNSTATE_running,
-				  [SCHED_BLOCKED] = RUNSTATE_blocked,
-				  [SCHED_PARKED] = RUNSTATE_runnable};
-	const struct sched_vcpu *sv = target->sched;
-	r.state = sv ? map[sv->state] : RUNSTATE_offline;
-	r.state_entry_time = sv ? sv->state_entry : 0;
-	memcpy(r.time, target->arch->runstate_time, sizeof(r.time));
+	vcpu_runstate(target, &r);
 	return copy_to_guest_vcpu(v, arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+}
+
+/* Xen checks only that the area lies in guest space, then writes it at
+ * once (a failing write is ignored, as later ones are); 0 unregisters. */
+static long op_runstate_area(struct vcpu *v, struct vcpu *target, unsigned long arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+	if (copy_from_guest_vcpu(v, &area, arg, sizeof(area)))
+		return -XEN_EFAULT;
+	unsigned long va = area.addr.p, end = va + sizeof(struct vcpu_runstate_info);
+	if (va && (!canonical(va) || !canonical(end - 1) || end < va ||
+		   (end > HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)))
+		return -XEN_EFAULT;
+	target->arch->runstate_va = va;
+	vcpu_update_runstate_area(target, false);
+	return 0;
 }
 
 static long op_timer(struct vcpu *v, struct vcpu *target, int cmd, unsigned long arg)
@@ -187,13 +194,8 @@ long do_vcpu_op(HYPERCALL_ARGS)
 		return target->online;
 	case VCPUOP_get_runstate_info:
 		return op_runstate(v, target, a3);
-	case VCPUOP_register_runstate_memory_area: {
-		struct vcpu_register_runstate_memory_area area;
-		if (copy_from_guest_vcpu(v, &area, a3, sizeof(area)))
-			return -XEN_EFAULT;
-		target->arch->runstate_va = area.addr.p;
-		return 0;
-	}
+	case VCPUOP_register_runstate_memory_area:
+		return op_runstate_area(v, target, a3);
 	case VCPUOP_set_periodic_timer:
 	case VCPUOP_stop_periodic_timer:
 	case VCPUOP_set_singleshot_timer:

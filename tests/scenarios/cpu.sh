@@ -4,6 +4,10 @@
 #          the two share the FPU/SSE/AVX registers across thousands of
 #          switches; each checks its own values survive and that its
 #          virtual TS (fpu_taskswitch) raises #NM to it.
+#   smp  - the SMP guest as dom0 with 6 vCPUs on -smp 4 and -smp 1: vCPU
+#          bring-up, work on every CPU, registers intact across the
+#          switches and migrations, runstate accounting (parallel on 4
+#          CPUs, never more than the elapsed time on 1).
 # Every in-guest TAP line counts, tagged with the domain.
 set -u
 cd "$(dirname "$0")/../.."
@@ -30,4 +34,15 @@ check "fpu: the hypervisor chose its switching method" "^.*fpu: eager switching 
 check "fpu: dom0 passes" "^\(d0\) # verdict: SUCCESS" "$log"
 check "fpu: the domU passes" "^\(d1\) # verdict: SUCCESS" "$log"
 if grep -q "^(d[01]) not ok" "$log"; then status=1; fi
+
+for smp in 4 1; do
+	log=$logdir/smp$smp.log
+	tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 120 \
+		--cmdline "console=com1 selftest=guest dom0_max_vcpus=6" \
+		--module "$G/tg-smp expect_cpus=$smp" --log "$log"
+	rc=$?
+	guest_lines "$log" "smp $smp"
+	[ "$rc" = 0 ] || { echo "not ok - smp $smp: qemu-run status $rc"; status=1; }
+	check "smp $smp: dom0 with 6 vCPUs passes" "^\(d0\) # verdict: SUCCESS" "$log"
+done
 exit $status

@@ -4,7 +4,8 @@
 # unprivileged results included), a misbehaving domU (ud2 with no handler)
 # is crashed with a message naming domain, vCPU, RIP and cause, and dom0
 # (which blocks on its timer meanwhile) still powers off with the pass
-# verdict.  Run with -smp 1 and -smp 4.
+# verdict.  Run with -smp 1 and -smp 4; with 4, the domains start on at
+# least three different CPUs (each test guest prints CPUID's APIC id).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -31,5 +32,13 @@ for smp in 1 4; do
 		"^d2 v0 crashed at RIP 0x[0-9a-f]+: exception 6 with no handler" "$log"
 	check "smp$smp: domU 2 never ran past its fault" "^\(d2\) # crash: executing ud2" "$log"
 	if grep -q "^(d2) not ok" "$log"; then echo "not ok - smp$smp: d2 ran on"; status=1; fi
+	cpus=$(sed -n 's/^(d[0-9]*) # running on the CPU with APIC id \([0-9]*\)$/\1/p' "$log" |
+		sort -u | wc -l)
+	if [ "$smp" = 1 ] || [ "$cpus" -ge 3 ]; then
+		echo "ok - smp$smp: the domains started on $cpus distinct CPU(s)"
+	else
+		echo "not ok - smp$smp: the domains started on only $cpus CPU(s)"
+		status=1
+	fi
 done
 exit $status

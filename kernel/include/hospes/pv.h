@@ -18,6 +18,7 @@
 #include <hospes/domain.h>
 #include <hospes/time.h>
 #include <public/arch-x86_64.h>
+#include <public/vcpu.h>
 
 #define PV_NR_TRAPS	 256
 #define PV_FPU_AREA_SIZE 1024 /* XSAVE of x87, SSE and AVX is 832 bytes */
@@ -57,7 +58,6 @@ struct arch_vcpu {
 	uint64_t singleshot_deadline; /* system time ns, 0 = none */
 	uint64_t periodic_period;     /* ns, 0 = none */
 	unsigned long runstate_va;    /* registered runstate area (guest VA), 0 = none */
-	uint64_t runstate_time[4];    /* ns in running, runnable, blocked, offline */
 	unsigned int live_cpu;	      /* CPU whose registers last held this vCPU's state, + 1 */
 	/* FPU/SSE/AVX save area (hospes/fpu.h); XSAVE needs 64-byte alignment */
 	uint8_t fpu[PV_FPU_AREA_SIZE] __attribute__((aligned(64)));
@@ -100,6 +100,11 @@ void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline_ns); /* 0 = sto
 void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period_ns);     /* 0 = stop */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_stop(struct vcpu *v);
+/* Xen's runstate of v now (state, entry time, ns per state). */
+void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r);
+/* Write v's runstate into its registered area, if any: on every switch,
+ * leaving = as it will be once descheduled (sched_runstate()). */
+void vcpu_update_runstate_area(struct vcpu *v, bool leaving);
 int vcpu_up(struct vcpu *v); /* -EINVAL if not initialised */
 void vcpu_down(struct vcpu *v);
 uint64_t pv_system_time(void); /* ns since boot, the guests' system time */

@@ -160,6 +160,21 @@ void vcpu_down(struct vcpu *v)
 	v->online = false;
 }
 
+void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = v->online ? RUNSTATE_running : RUNSTATE_offline;
+	r->state_entry_time = env.now;
+	memcpy(r->time, env.runstate_time, sizeof(r->time));
+}
+
+void vcpu_update_runstate_area(struct vcpu *v, bool leaving)
+{
+	(void)leaving;
+	env.runstate_area_vcpu = v;
+	env.runstate_area_writes++;
+}
+
 uint64_t pv_system_time(void)
 {
 	return env.now;

@@ -36,6 +36,9 @@ struct env_log {
 	char partial[256];
 	int partials;
 	int activations;
+	uint64_t runstate_time[4];	 /* what vcpu_runstate() reports */
+	struct vcpu *runstate_area_vcpu; /* last vcpu_update_runstate_area() */
+	int runstate_area_writes;
 };
 extern struct env_log env;
 

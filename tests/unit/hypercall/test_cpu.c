@@ -303,17 +303,39 @@ static void test_vcpu_timers(void **state)
 static void test_vcpu_runstate(void **state)
 {
 	env_reset(false);
-	v1->arch->runstate_time[RUNSTATE_offline] = 77;
+	env.runstate_time[RUNSTATE_offline] = 77;
+	env.now = 1234;
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, GVA), 0);
 	struct vcpu_runstate_info *r = gptr(GVA);
 	assert_int_equal(r->state, RUNSTATE_offline);
+	assert_int_equal(r->state_entry_time, 1234);
 	assert_int_equal(r->time[RUNSTATE_offline], 77);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, GVA + GMEM - 8),
 			 -XEN_EFAULT);
+	/* register: recorded and written at once; bad areas are -EFAULT */
 	*(uint64_t *)gptr(GVA) = 0x9000;
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
 			 0);
 	assert_int_equal(v1->arch->runstate_va, 0x9000);
+	assert_ptr_equal(env.runstate_area_vcpu, v1);
+	assert_int_equal(env.runstate_area_writes, 1);
+	*(uint64_t *)gptr(GVA) = NONCANON;
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 -XEN_EFAULT);
+	*(uint64_t *)gptr(GVA) = HYPERVISOR_VIRT_START + 0x1000;
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 -XEN_EFAULT);
+	*(uint64_t *)gptr(GVA) = HYPERVISOR_VIRT_START - 8; /* straddles into it */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 -XEN_EFAULT);
+	assert_int_equal(v1->arch->runstate_va, 0x9000);
+	assert_int_equal(
+		hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA + GMEM),
+		-XEN_EFAULT);
+	*(uint64_t *)gptr(GVA) = 0; /* unregister */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 0);
+	assert_int_equal(v1->arch->runstate_va, 0);
 }
 
 static void test_vcpu_initialise(void **state)

@@ -77,6 +77,14 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" ::: "memory");
 }
 
+/* Enable interrupts and halt in one step (STI's shadow covers HLT), so an
+ * interrupt pending since a check made with interrupts off still wakes us;
+ * returns with interrupts off again. */
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+}
+
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;)
