@@ -35,6 +35,7 @@
 #define CR0_EM	       (1UL << 2)
 #define CR0_TS	       (1UL << 3)
 #define CR0_NE	       (1UL << 5)
+#define CR0_WP	       (1UL << 16)
 #define CR4_OSFXSR     (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
 #define CR4_OSXSAVE    (1UL << 18)
@@ -79,7 +80,9 @@ void fpu_init_boot(void)
 
 void fpu_init_cpu(void)
 {
-	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+	/* WP too: the APs' trampoline enables paging without it, and ring 0
+	 * must not write through read-only mappings on any CPU */
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE | CR0_WP);
 	unsigned long cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (method != FPU_FXSAVE)
 		cr4 |= CR4_OSXSAVE;

@@ -156,6 +156,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 	write_cr3(shadow_activate(v, !v->arch->kernel_mode));
 	load_bases(v);
 	fpu_restore(v);
+	arch_load_guest_gdt(v);
 	v->arch->live_cpu = smp_processor_id() + 1;
 	publish_time(v);
 	vcpu_update_runstate_area(v, false);
@@ -215,6 +216,8 @@ static void pv_return_to_guest(struct cpu_regs *r)
 		frame_out(r, &f);
 		if (v->arch->bases_dirty)
 			load_bases(v);
+		if (unlikely(v->arch->gdt_dirty))
+			arch_load_guest_gdt(v); /* update_descriptor from another CPU */
 		if (rc == 0 && !v->domain->pv->shutting_down)
 			return;
 		sched_request(smp_processor_id()); /* it crashed or shut down: run another */
@@ -223,6 +226,7 @@ static void pv_return_to_guest(struct cpu_regs *r)
 
 void pv_schedule_first(struct cpu_regs *r)
 {
+	local_irq_disable(); /* pick_next() halts atomically only from here */
 	memset(r, 0, sizeof(*r));
 	unsigned int cpu = smp_processor_id();
 	timer_init(&slice_timer[cpu], slice_end, (void *)(unsigned long)cpu, cpu);

@@ -59,6 +59,11 @@ struct arch_vcpu {
 	uint64_t periodic_period;     /* ns, 0 = none */
 	unsigned long runstate_va;    /* registered runstate area (guest VA), 0 = none */
 	unsigned int live_cpu;	      /* CPU whose registers last held this vCPU's state, + 1 */
+	/* set_gdt (kernel/hypercall/descriptor.c): validated copy, in hypervisor frames */
+	uint64_t *gdt;
+	unsigned int gdt_ents;
+	unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* the guest frames it came from */
+	bool gdt_dirty; /* the copy changed while running elsewhere: reinstall */
 	/* FPU/SSE/AVX save area (hospes/fpu.h); XSAVE needs 64-byte alignment */
 	uint8_t fpu[PV_FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
@@ -106,6 +111,12 @@ void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r);
  * leaving = as it will be once descheduled (sched_runstate()). */
 void vcpu_update_runstate_area(struct vcpu *v, bool leaving);
 int vcpu_up(struct vcpu *v); /* -EINVAL if not initialised */
+/* kernel/hypercall/descriptor.c: Xen's descriptor check (DPL fixed up to 3),
+ * and freeing a vCPU's GDT copy when it is destroyed. */
+bool pv_check_descriptor(uint64_t *desc);
+void pv_gdt_release(struct vcpu *v);
+/* Arch glue: install v's GDT copy into this CPU's GDT (v runs here). */
+void arch_load_guest_gdt(struct vcpu *v);
 void vcpu_down(struct vcpu *v);
 uint64_t pv_system_time(void); /* ns since boot, the guests' system time */
 const char *hypervisor_cmdline(void);

@@ -221,6 +221,16 @@ long do_mmu_update(HYPERCALL_ARGS)
 	return 1001;
 }
 
+long do_set_gdt(HYPERCALL_ARGS)
+{
+	return 1002;
+}
+
+long do_update_descriptor(HYPERCALL_ARGS)
+{
+	return 1010;
+}
+
 long do_memory_op(HYPERCALL_ARGS)
 {
 	return 1012;
