@@ -362,6 +362,7 @@ static void test_privileged_caller_names_other_domains(void **state)
 #define NOT_PRESENT 0x00af1b000000ffffULL
 
 extern unsigned int fake_gdt_loads;
+void (*sched_kick_cpu)(unsigned int cpu); /* kernel/sched is not linked here: never set */
 
 static long gdt_call(unsigned long frames_va, unsigned long entries)
 {
