@@ -366,12 +366,12 @@ void (*sched_kick_cpu)(unsigned int cpu); /* kernel/sched is not linked here: ne
 
 static long gdt_call(unsigned long frames_va, unsigned long entries)
 {
-	return hypercall_dispatch(v, __HYPERVISOR_set_gdt, frames_va, entries, 0, 0, 0);
+	return do_set_gdt(v, frames_va, entries, 0, 0, 0);
 }
 
 static long upd(uint64_t maddr, uint64_t desc)
 {
-	return hypercall_dispatch(v, __HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0);
+	return do_update_descriptor(v, maddr, desc, 0, 0, 0);
 }
 
 static void test_descriptor_check(void **state)
