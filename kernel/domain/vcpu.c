@@ -20,6 +20,7 @@
 #include <hospes/arch.h>
 #include <hospes/guest_access.h>
 #include <hospes/lib.h>
+#include <hospes/p2m.h>
 #include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/time.h>
@@ -163,6 +164,48 @@ void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period)
 		timer_set(&v->arch->periodic_timer, now_ns() + period);
 	else
 		timer_cancel(&v->arch->periodic_timer);
+}
+
+/*
+ * register_vcpu_info, as Xen's map_vcpu_info: once per vCPU, for the
+ * caller itself or a vCPU that is down, in one of the domain's own RAM
+ * frames that is no page table (held until the vCPU is destroyed, so the
+ * guest cannot give it away while we write to it).  The old contents move
+ * along, then every selector bit and upcall_pending are set so the guest
+ * rescans its ports: an event raised on the old copy meanwhile is not
+ * lost.
+ */
+int vcpu_register_info(struct vcpu *v, unsigned long gfn, unsigned int offset, bool self)
+{
+	struct arch_vcpu *av = v->arch;
+	mfn_t m;
+	if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || av->vcpu_info_held ||
+	    (!self && v->online))
+		return -XEN_EINVAL;
+	if (p2m_hold_ram(v->domain, _gfn(gfn), &m))
+		return -XEN_EINVAL;
+	struct vcpu_info *info = (struct vcpu_info *)((char *)mfn_to_virt(m) + offset);
+	if (v->vcpu_info) {
+		memcpy(info, v->vcpu_info, sizeof(*info));
+	} else {
+		memset(info, 0, sizeof(*info));
+		info->evtchn_upcall_mask = 1;
+	}
+	av->vcpu_info_mfn = m;
+	av->vcpu_info_held = true;
+	__atomic_store_n(&v->vcpu_info, info, __ATOMIC_RELEASE);
+	__atomic_store_n(&info->evtchn_pending_sel, ~(xen_ulong_t)0, __ATOMIC_RELEASE);
+	__atomic_store_n(&info->evtchn_upcall_pending, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void vcpu_release_info(struct vcpu *v)
+{
+	if (v->arch->vcpu_info_held) {
+		v->vcpu_info = NULL;
+		p2m_release_ram(v->domain, v->arch->vcpu_info_mfn);
+		v->arch->vcpu_info_held = false;
+	}
 }
 
 static void runstate_of(const struct vcpu *v, bool leaving, struct vcpu_runstate_info *r)

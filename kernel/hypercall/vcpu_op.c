@@ -8,8 +8,7 @@
  * canonical and the roots are validated by the shadow code before the vCPU
  * counts as initialised.
  *
- * Not implemented (-ENOSYS, see docs/hypercalls.md): register_vcpu_info
- * (guests fall back to the vcpu_info slots in shared_info), send_nmi,
+ * Not implemented (-ENOSYS, see docs/hypercalls.md): send_nmi,
  * get_physid, the time-area and *_phys_area registrations.
  */
 #include <hospes/fpu.h>
@@ -196,6 +195,12 @@ long do_vcpu_op(HYPERCALL_ARGS)
 		return op_runstate(v, target, a3);
 	case VCPUOP_register_runstate_memory_area:
 		return op_runstate_area(v, target, a3);
+	case VCPUOP_register_vcpu_info: {
+		struct vcpu_register_vcpu_info info;
+		if (copy_from_guest_vcpu(v, &info, a3, sizeof(info)))
+			return -XEN_EFAULT;
+		return vcpu_register_info(target, info.mfn, info.offset, target == v);
+	}
 	case VCPUOP_set_periodic_timer:
 	case VCPUOP_stop_periodic_timer:
 	case VCPUOP_set_singleshot_timer:

@@ -63,7 +63,9 @@ struct arch_vcpu {
 	uint64_t *gdt;
 	unsigned int gdt_ents;
 	unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* the guest frames it came from */
-	bool gdt_dirty; /* the copy changed while running elsewhere: reinstall */
+	bool gdt_dirty;	     /* the copy changed while running elsewhere: reinstall */
+	bool vcpu_info_held; /* register_vcpu_info: vcpu_info lives in guest frame vcpu_info_mfn */
+	mfn_t vcpu_info_mfn;
 	/* FPU/SSE/AVX save area (hospes/fpu.h); XSAVE needs 64-byte alignment */
 	uint8_t fpu[PV_FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
@@ -105,6 +107,10 @@ void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline_ns); /* 0 = sto
 void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period_ns);     /* 0 = stop */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_stop(struct vcpu *v);
+/* VCPUOP_register_vcpu_info: move v's vcpu_info to offset of guest frame gfn
+ * (self: v is the caller; otherwise v must be down).  Xen's rules and errors. */
+int vcpu_register_info(struct vcpu *v, unsigned long gfn, unsigned int offset, bool self);
+void vcpu_release_info(struct vcpu *v); /* at vCPU destruction */
 /* Xen's runstate of v now (state, entry time, ns per state). */
 void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r);
 /* Write v's runstate into its registered area, if any: on every switch,

@@ -160,6 +160,15 @@ void vcpu_down(struct vcpu *v)
 	v->online = false;
 }
 
+int vcpu_register_info(struct vcpu *v, unsigned long gfn, unsigned int offset, bool self)
+{
+	env.info_vcpu = v;
+	env.info_gfn = gfn;
+	env.info_offset = offset;
+	env.info_self = self;
+	return 0;
+}
+
 void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r)
 {
 	memset(r, 0, sizeof(*r));

@@ -268,8 +268,7 @@ static void test_vcpu_op_basic(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -XEN_EINVAL);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_down, 0, 0), 0);
 	assert_int_equal(env.downs, 1);
-	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, GVA),
-			 -XEN_ENOSYS);
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_send_nmi, 0, GVA), -XEN_ENOSYS);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, 99, 0, GVA), -XEN_ENOSYS);
 }
 
@@ -332,6 +331,19 @@ static void test_vcpu_runstate(void **state)
 	assert_int_equal(
 		hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA + GMEM),
 		-XEN_EFAULT);
+	/* register_vcpu_info: decoded and handed on (kernel/domain checks it) */
+	struct vcpu_register_vcpu_info *ri = gptr(GVA);
+	ri->mfn = 0x1234;
+	ri->offset = 64;
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, GVA), 0);
+	assert_ptr_equal(env.info_vcpu, v1);
+	assert_int_equal(env.info_gfn, 0x1234);
+	assert_int_equal(env.info_offset, 64);
+	assert_false(env.info_self);
+	assert_int_equal(hc(v1, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, GVA), 0);
+	assert_true(env.info_self);
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, GVA + GMEM),
+			 -XEN_EFAULT);
 	*(uint64_t *)gptr(GVA) = 0; /* unregister */
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
 			 0);
