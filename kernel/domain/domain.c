@@ -29,6 +29,7 @@
 #include <public/xen.h> /* before hospes/mm.h: both define DOMID_XEN */
 #include <hospes/domain_ctl.h>
 #include <hospes/event.h>
+#include <hospes/fpu.h>
 #include <hospes/grant.h>
 #include <hospes/lib.h>
 #include <hospes/mm.h>
@@ -115,6 +116,7 @@ static int vcpu_create(struct domain *d, unsigned int id)
 	v->id = id;
 	v->domain = d;
 	v->arch = &f->arch;
+	fpu_state_init(v->arch, false);
 	if (id < XEN_LEGACY_MAX_VCPUS)
 		v->vcpu_info = &d->shared_info->vcpu_info[id];
 	d->vcpu[id] = v;

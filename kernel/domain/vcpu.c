@@ -11,11 +11,16 @@
  * setting a port pending.
  *
  * Timers live on the CPU the vCPU was created on (B's per-CPU timer
- * queues); their expiry raises VIRQ_TIMER through the event code and kicks
- * the vCPU.  A reschedule is requested with sched_request(); the exit path
- * to the guest (kernel/arch/x86_64/) honours it.
+ * queues), wherever the vCPU runs now; their expiry raises VIRQ_TIMER
+ * through the event code and kicks the vCPU.  A reschedule is requested
+ * with sched_request(); the exit path to the guest (kernel/arch/x86_64/)
+ * honours it.  Kicking a vCPU that runs on another CPU interrupts that CPU
+ * (sched_kick_cpu), whose exit path then delivers the pending upcall.
  */
+#include <hospes/arch.h>
+#include <hospes/guest_access.h>
 #include <hospes/lib.h>
+#include <hospes/p2m.h>
 #include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/time.h>
@@ -41,8 +46,12 @@ void vcpu_kick(struct vcpu *v)
 	if (!v->sched || pv_dom(v->domain)->paused || pv_dom(v->domain)->shutting_down)
 		return;
 	v->blocked = false;
+	struct sched_vcpu *sv = v->sched;
 	if (sched_wake(v, now_ns()))
-		sched_request(v->sched->cpu);
+		sched_request(sv->cpu);
+	else if (READ_ONCE(sv->state) == SCHED_RUNNING &&
+		 READ_ONCE(sv->cpu) != smp_processor_id() && sched_kick_cpu)
+		sched_kick_cpu(sv->cpu); /* running elsewhere: its exit path delivers the event */
 }
 
 static bool event_deliverable(const struct vcpu *v)
@@ -155,6 +164,88 @@ void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period)
 		timer_set(&v->arch->periodic_timer, now_ns() + period);
 	else
 		timer_cancel(&v->arch->periodic_timer);
+}
+
+/*
+ * register_vcpu_info, as Xen's map_vcpu_info: once per vCPU, for the
+ * caller itself or a vCPU that is down, in one of the domain's own RAM
+ * frames that is no page table (held until the vCPU is destroyed, so the
+ * guest cannot give it away while we write to it).  The old contents move
+ * along, then every selector bit and upcall_pending are set so the guest
+ * rescans its ports: an event raised on the old copy meanwhile is not
+ * lost.
+ */
+int vcpu_register_info(struct vcpu *v, unsigned long gfn, unsigned int offset, bool self)
+{
+	struct arch_vcpu *av = v->arch;
+	mfn_t m;
+	if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || av->vcpu_info_held ||
+	    (!self && v->online))
+		return -XEN_EINVAL;
+	if (p2m_hold_ram(v->domain, _gfn(gfn), &m))
+		return -XEN_EINVAL;
+	struct vcpu_info *info = (struct vcpu_info *)((char *)mfn_to_virt(m) + offset);
+	if (v->vcpu_info) {
+		memcpy(info, v->vcpu_info, sizeof(*info));
+	} else {
+		memset(info, 0, sizeof(*info));
+		info->evtchn_upcall_mask = 1;
+	}
+	av->vcpu_info_mfn = m;
+	av->vcpu_info_held = true;
+	__atomic_store_n(&v->vcpu_info, info, __ATOMIC_RELEASE);
+	__atomic_store_n(&info->evtchn_pending_sel, ~(xen_ulong_t)0, __ATOMIC_RELEASE);
+	__atomic_store_n(&info->evtchn_upcall_pending, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void vcpu_release_info(struct vcpu *v)
+{
+	if (v->arch->vcpu_info_held) {
+		v->vcpu_info = NULL;
+		p2m_release_ram(v->domain, v->arch->vcpu_info_mfn);
+		v->arch->vcpu_info_held = false;
+	}
+}
+
+static void runstate_of(const struct vcpu *v, bool leaving, struct vcpu_runstate_info *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (v->sched)
+		r->state = (int)sched_runstate(v, now_ns(), leaving, r->time, &r->state_entry_time);
+	else
+		r->state = RUNSTATE_offline;
+}
+
+void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	runstate_of(v, false, r);
+}
+
+/*
+ * The registered runstate area, written through the vCPU's own page tables
+ * (copy_to_guest_vcpu: a bad address just fails).  With
+ * VMASST_TYPE_runstate_update_flag the guest sees XEN_RUNSTATE_UPDATE in
+ * state_entry_time while the record is being rewritten, as in Xen.
+ */
+void vcpu_update_runstate_area(struct vcpu *v, bool leaving)
+{
+	unsigned long va = v->arch->runstate_va;
+	struct vcpu_runstate_info r;
+	if (!va)
+		return;
+	runstate_of(v, leaving, &r);
+	if (pv_dom(v->domain)->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag)) {
+		uint64_t entry = r.state_entry_time;
+		r.state_entry_time |= XEN_RUNSTATE_UPDATE;
+		if (copy_to_guest_vcpu(v, va, &r, sizeof(r)))
+			return;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		copy_to_guest_vcpu(v, va + offsetof(struct vcpu_runstate_info, state_entry_time),
+				   &entry, sizeof(entry));
+	} else {
+		copy_to_guest_vcpu(v, va, &r, sizeof(r));
+	}
 }
 
 int vcpu_up(struct vcpu *v)

@@ -10,6 +10,7 @@
  * -EINVAL now rather than faulting later.  Code selectors get RPL 3 (the
  * guest kernel runs in ring 3); a null one becomes the flat kernel CS.
  */
+#include <hospes/fpu.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
@@ -124,7 +125,7 @@ long do_stack_switch(HYPERCALL_ARGS)
 
 long do_fpu_taskswitch(HYPERCALL_ARGS)
 {
-	v->arch->fpu_ts = a1 != 0;
+	fpu_set_guest_ts(v, a1 != 0);
 	return 0;
 }
 

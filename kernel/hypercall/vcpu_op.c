@@ -8,10 +8,10 @@
  * canonical and the roots are validated by the shadow code before the vCPU
  * counts as initialised.
  *
- * Not implemented (-ENOSYS, see docs/hypercalls.md): register_vcpu_info
- * (guests fall back to the vcpu_info slots in shared_info), send_nmi,
+ * Not implemented (-ENOSYS, see docs/hypercalls.md): send_nmi,
  * get_physid, the time-area and *_phys_area registrations.
  */
+#include <hospes/fpu.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
@@ -87,6 +87,13 @@ static long op_initialise(struct vcpu *v, struct vcpu *target, unsigned long ctx
 		return rc;
 	if (!canonical(regs.rip) || !canonical(regs.rsp))
 		return -XEN_EINVAL;
+	if (w.flags & VGCF_i387_valid) {
+		if (ctx_read(v, ctx, CTX(fpu_ctxt), av->fpu, 512))
+			return -XEN_EFAULT;
+		fpu_state_init(av, true);
+	} else {
+		fpu_state_init(av, false);
+	}
 	rc = ctx_traps(v, target, ctx);
 	if (!rc)
 		rc = shadow_set_roots(target, _gfn(w.cr3 >> PAGE_SHIFT),
@@ -114,17 +121,24 @@ static long op_initialise(struct vcpu *v, struct vcpu *target, unsigned long ctx
 static long op_runstate(struct vcpu *v, struct vcpu *target, unsigned long arg)
 {
 	struct vcpu_runstate_info r;
-	memset(&r, 0, sizeof(r));
-	static const int map[] = {[SCHED_OFFLINE] = RUNSTATE_offline,
-				  [SCHED_QUEUED] = RUNSTATE_runnable,
-				  [SCHED_RUNNING] = RUNSTATE_running,
-				  [SCHED_BLOCKED] = RUNSTATE_blocked,
-				  [SCHED_PARKED] = RUNSTATE_runnable};
-	const struct sched_vcpu *sv = target->sched;
-	r.state = sv ? map[sv->state] : RUNSTATE_offline;
-	r.state_entry_time = sv ? sv->state_entry : 0;
-	memcpy(r.time, target->arch->runstate_time, sizeof(r.time));
+	vcpu_runstate(target, &r);
 	return copy_to_guest_vcpu(v, arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+}
+
+/* Xen checks only that the area lies in guest space, then writes it at
+ * once (a failing write is ignored, as later ones are); 0 unregisters. */
+static long op_runstate_area(struct vcpu *v, struct vcpu *target, unsigned long arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+	if (copy_from_guest_vcpu(v, &area, arg, sizeof(area)))
+		return -XEN_EFAULT;
+	unsigned long va = area.addr.p, end = va + sizeof(struct vcpu_runstate_info);
+	if (va && (!canonical(va) || !canonical(end - 1) || end < va ||
+		   (end > HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END)))
+		return -XEN_EFAULT;
+	target->arch->runstate_va = va;
+	vcpu_update_runstate_area(target, false);
+	return 0;
 }
 
 static long op_timer(struct vcpu *v, struct vcpu *target, int cmd, unsigned long arg)
@@ -179,12 +193,13 @@ long do_vcpu_op(HYPERCALL_ARGS)
 		return target->online;
 	case VCPUOP_get_runstate_info:
 		return op_runstate(v, target, a3);
-	case VCPUOP_register_runstate_memory_area: {
-		struct vcpu_register_runstate_memory_area area;
-		if (copy_from_guest_vcpu(v, &area, a3, sizeof(area)))
+	case VCPUOP_register_runstate_memory_area:
+		return op_runstate_area(v, target, a3);
+	case VCPUOP_register_vcpu_info: {
+		struct vcpu_register_vcpu_info info;
+		if (copy_from_guest_vcpu(v, &info, a3, sizeof(info)))
 			return -XEN_EFAULT;
-		target->arch->runstate_va = area.addr.p;
-		return 0;
+		return vcpu_register_info(target, info.mfn, info.offset, target == v);
 	}
 	case VCPUOP_set_periodic_timer:
 	case VCPUOP_stop_periodic_timer:

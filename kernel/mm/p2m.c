@@ -381,6 +381,32 @@ out:
 	return rc;
 }
 
+int p2m_hold_ram(struct domain *d, gfn_t gfn, mfn_t *out)
+{
+	struct p2m *p = d->p2m;
+	int rc = -XEN_EINVAL;
+
+	spin_lock(&p->lock);
+	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct frame_info *fi = lk.type == P2M_RAM ? frame_info(lk.mfn) : NULL;
+	if (fi && lk.writable && fi->owner == d->id && !fi->pt_refs && !fi->pin_level &&
+	    fi->hv_refs < UINT8_MAX) {
+		fi->hv_refs++;
+		*out = lk.mfn;
+		rc = 0;
+	}
+	spin_unlock(&p->lock);
+	return rc;
+}
+
+void p2m_release_ram(struct domain *d, mfn_t m)
+{
+	spin_lock(&d->p2m->lock);
+	ASSERT(frame_info(m)->hv_refs > 0);
+	frame_info(m)->hv_refs--;
+	spin_unlock(&d->p2m->lock);
+}
+
 /* May the extent at gfn be released?  Every frame must be d's RAM and not pinned. */
 static int p2m_check_release(struct domain *d, gfn_t gfn, unsigned int order)
 {
@@ -427,7 +453,7 @@ int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 		if (!p->identity)
 			p2m_revoke_priv(m);
 		shadow_drop_frame(d, m);
-		if (frame_info(m)->smap_count || frame_info(m)->pt_refs ||
+		if (frame_info(m)->smap_count || frame_info(m)->pt_refs || frame_info(m)->hv_refs ||
 		    READ_ONCE(frame_info(m)->grant_refs))
 			rc = -XEN_EBUSY;
 	}

@@ -21,13 +21,26 @@
  * period ends, even if the CPU would otherwise idle.
  *
  * Balancing.  A CPU that finds its queue empty, or shorter by two than
- * another's, takes the head of the longest other queue.  A migrated vCPU's
- * virtual time is rebased onto the new queue's minimum.
+ * another's, takes the head of the longest other queue whenever it picks
+ * (its slice ends, it idles, or it is asked).  A migrated vCPU's virtual
+ * time is rebased onto the new queue's minimum.  A wake that leaves a vCPU
+ * waiting behind a running one also asks an idle CPU, if there is one, to
+ * pick at once (sched_request: an IPI through sched_kick_cpu), so new work
+ * spreads in one reschedule rather than at the idle CPU's next timer.
+ * Taking a running vCPU off its CPU (block, down, shutdown) asks that CPU
+ * to pick too, so a vCPU on another CPU stops at once, not at its slice end.
+ *
+ * Runstate.  Every state change goes through set_state(), which charges
+ * the time since the last change to Xen's runstate of the old state
+ * (running, runnable, blocked, offline); sched_runstate() reports them.
  *
  * Locks.  One lock per CPU protects its queue, parked list, curr and the
  * sched_vcpu fields of every vCPU assigned to it; two are taken only in CPU
  * index order (balancing).  sv->cpu changes only with both locks held, so a
- * waker locks sv->cpu's lock and re-checks it.
+ * waker locks sv->cpu's lock and re-checks it.  No lock is held while
+ * another CPU is kicked.  The idle and balancing scans read other CPUs'
+ * counters without their locks: they are hints, re-checked under the locks
+ * before anything moves.
  */
 #include <hospes/arch.h>
 #include <hospes/lib.h>
@@ -64,10 +77,19 @@ static uint64_t weighted(const struct sched_vcpu *sv, uint64_t ns)
 	return ns * SCHED_DEFAULT_WEIGHT / sv->weight;
 }
 
+/* Xen's runstate of each scheduler state (RUNSTATE_running = 0 ... offline = 3). */
+static const uint8_t runstate_of[] = {[SCHED_OFFLINE] = 3,
+				      [SCHED_QUEUED] = 1,
+				      [SCHED_RUNNING] = 0,
+				      [SCHED_BLOCKED] = 2,
+				      [SCHED_PARKED] = 1};
+
 static void set_state(struct sched_vcpu *sv, enum sched_state s, uint64_t now)
 {
+	if (now > sv->state_entry)
+		sv->state_time[runstate_of[sv->state]] += now - sv->state_entry;
 	sv->state = s;
-	sv->state_entry = now;
+	sv->state_entry = MAX(now, sv->state_entry);
 }
 
 /* ---- run queue (caller holds the CPU's lock) ---------------------------- */
@@ -238,12 +260,23 @@ static uint64_t vruntime_now(const struct sched_vcpu *sv, uint64_t now)
 	return sv->vruntime + weighted(sv, now - sv->run_start);
 }
 
+/* An online CPU with nothing running or queued (a lock-free hint), or nr_cpus. */
+static unsigned int idle_cpu(unsigned int not )
+{
+	for (unsigned int i = 0; i < nr_cpus; i++)
+		if (i != not &&cpus[i].online && !READ_ONCE(cpus[i].curr) &&
+		    !READ_ONCE(cpus[i].nr_queued))
+			return i;
+	return nr_cpus;
+}
+
 bool sched_wake(struct vcpu *v, uint64_t now)
 {
 	struct sched_vcpu *sv = v->sched;
 	unsigned long flags;
-	bool resched = false;
+	bool resched = false, waits = false;
 	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	unsigned int cpu = sv->cpu;
 	switch (sv->state) {
 	case SCHED_RUNNING:
 		sv->after = SCHED_QUEUED; /* a sleep that has not taken effect yet is undone */
@@ -256,12 +289,18 @@ bool sched_wake(struct vcpu *v, uint64_t now)
 		resched = sv->state == SCHED_QUEUED &&
 			  (!c->curr ||
 			   vruntime_now(c->curr, now) > sv->vruntime + SCHED_WAKE_PREEMPT_NS);
+		waits = sv->state == SCHED_QUEUED && c->curr;
 		break;
 	}
 	default:
 		break; /* already runnable */
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
+	/* Its CPU is busy, so something will wait there: an idle CPU, if any,
+	 * picks now and balancing hands it the head of the longest queue. */
+	unsigned int idle = waits ? idle_cpu(cpu) : nr_cpus;
+	if (idle < nr_cpus)
+		sched_request(idle);
 	return resched;
 }
 
@@ -271,9 +310,11 @@ void sched_sleep(struct vcpu *v, uint64_t now, enum sched_state why)
 	unsigned long flags;
 	ASSERT(why == SCHED_BLOCKED || why == SCHED_OFFLINE);
 	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	unsigned int kick = nr_cpus;
 	switch (sv->state) {
 	case SCHED_RUNNING:
-		sv->after = why; /* takes effect at the next sched_pick */
+		sv->after = why; /* takes effect at the next sched_pick: ask for it */
+		kick = sv->cpu;
 		break;
 	case SCHED_QUEUED:
 		unlink(&c->queue, sv);
@@ -290,6 +331,8 @@ void sched_sleep(struct vcpu *v, uint64_t now, enum sched_state why)
 		break;
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
+	if (kick < nr_cpus)
+		sched_request(kick);
 }
 
 void sched_vcpu_yield(struct vcpu *v)
@@ -409,6 +452,28 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 	*until = slice_end(c, next, now);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return next ? next->vcpu : NULL;
+}
+
+/* ---- runstate ---------------------------------------------------------- */
+
+unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, uint64_t time[4],
+			    uint64_t *entry)
+{
+	struct sched_vcpu *sv = v->sched;
+	unsigned long flags;
+	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	unsigned int rs = runstate_of[sv->state];
+	for (unsigned int i = 0; i < 4; i++)
+		time[i] = sv->state_time[i];
+	if (now > sv->state_entry)
+		time[rs] += now - sv->state_entry;
+	*entry = sv->state_entry;
+	if (leaving && sv->state == SCHED_RUNNING) {
+		rs = runstate_of[sv->after];
+		*entry = MAX(now, sv->state_entry);
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return rs;
 }
 
 /* ---- reschedule requests ----------------------------------------------- */

@@ -1,10 +1,12 @@
 #!/bin/bash
-# dom0 plus three domUs built by the hypervisor from "domU" modules: the
+# dom0 plus six domUs built by the hypervisor from "domU" modules: the
 # conformance and traps test guests run as domUs (their TAP lines count,
-# unprivileged results included), a misbehaving domU (ud2 with no handler)
-# is crashed with a message naming domain, vCPU, RIP and cause, and dom0
+# unprivileged results included), four misbehaving domUs (ud2 and hlt with
+# no handler, an unreadable iret frame, an exception storm) are crashed
+# with a message naming domain, vCPU, RIP and cause, and dom0
 # (which blocks on its timer meanwhile) still powers off with the pass
-# verdict.  Run with -smp 1 and -smp 4.
+# verdict.  Run with -smp 1 and -smp 4; with 4, the domains start on at
+# least three different CPUs (each test guest prints CPUID's APIC id).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -17,10 +19,12 @@ check() { # description, grep pattern, log
 }
 for smp in 1 4; do
 	log=$logdir/smp$smp.log
-	tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 90 \
+	tests/run/qemu-run.sh --direct --smp "$smp" --mem 192 --timeout 90 \
 		--cmdline "console=com1 selftest=guest" --module "$G/tg-idle" \
 		--module "$G/tg-hypercalls domU" --module "$G/tg-crash domU" \
-		--module "$G/tg-traps domU" --log "$log"
+		--module "$G/tg-traps domU" --module "$G/tg-crash domU mode=priv" \
+		--module "$G/tg-crash domU mode=iret" --module "$G/tg-crash domU mode=storm" \
+		--log "$log"
 	rc=$?
 	sed -n 's/^(d\([13]\)) \(\(not \)\{0,1\}ok - .*\)$/\2 (domU d\1, smp '"$smp"')/p' "$log"
 	check "smp$smp: dom0 ends with the pass verdict" "^\(d0\) # verdict: SUCCESS" "$log"
@@ -30,6 +34,20 @@ for smp in 1 4; do
 	check "smp$smp: domU 2 crashed, named with vCPU, RIP and cause" \
 		"^d2 v0 crashed at RIP 0x[0-9a-f]+: exception 6 with no handler" "$log"
 	check "smp$smp: domU 2 never ran past its fault" "^\(d2\) # crash: executing ud2" "$log"
-	if grep -q "^(d2) not ok" "$log"; then echo "not ok - smp$smp: d2 ran on"; status=1; fi
+	check "smp$smp: domU 4 crashed: privileged instruction (hlt) with no handler" \
+		"^d4 v0 crashed at RIP 0x[0-9a-f]+: exception 13 with no handler" "$log"
+	check "smp$smp: domU 5 crashed: iret hypercall to a non-canonical RIP" \
+		"^d5 v0 crashed at RIP 0x[0-9a-f]+: iret to a non-canonical address" "$log"
+	check "smp$smp: domU 6 crashed: exception storm" \
+		"^d6 v0 crashed at RIP 0x[0-9a-f]+: exception 13 storm" "$log"
+	if grep -q "^(d[2456]) not ok" "$log"; then echo "not ok - smp$smp: a crashed domU ran on"; status=1; fi
+	cpus=$(tr -d '\r' <"$log" | sed -n 's/^(d[0-9]*) # running on the CPU with APIC id \([0-9]*\)$/\1/p' |
+		sort -u | wc -l)
+	if [ "$smp" = 1 ] || [ "$cpus" -ge 3 ]; then
+		echo "ok - smp$smp: the domains started on $cpus distinct CPU(s)"
+	else
+		echo "not ok - smp$smp: the domains started on only $cpus CPU(s)"
+		status=1
+	fi
 done
 exit $status

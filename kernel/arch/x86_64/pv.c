@@ -19,12 +19,19 @@
  * hypercall first tries pv_hypercall_fast() on a partial frame (see
  * pv_entry.S); pv_syscall() is the full path.
  *
- * Only the boot CPU runs guests for now (the scheduler is initialised with
- * one CPU); FPU state is not switched (guests built here use no SSE).
+ * Every online CPU runs vCPUs: the boot CPU enters from guests_start(),
+ * each AP from cpu_idle() once dom0 is built; a CPU with nothing to run
+ * halts in pick_next() until a timer or a kick (VEC_RESCHED, the
+ * scheduler's sched_kick_cpu) arrives.  FPU/SSE/AVX state is switched eagerly with the other
+ * registers (fpu.c); arch->live_cpu says which CPU's registers last held
+ * a vCPU's state, so a vCPU picked again is reloaded if it ran elsewhere.
  */
+#include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/msr.h>
 #include <asm/regs.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <hospes/bounce.h>
 #include <hospes/dom0.h>
@@ -34,6 +41,7 @@
 #include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/shadow.h>
+#include <hospes/smp.h>
 #include <hospes/time.h>
 #include <public/xen.h>
 
@@ -150,7 +158,11 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 	r->rsp = u->rsp, r->ss = u->ss | 3;
 	write_cr3(shadow_activate(v, !v->arch->kernel_mode));
 	load_bases(v);
+	fpu_restore(v);
+	arch_load_guest_gdt(v);
+	v->arch->live_cpu = smp_processor_id() + 1;
 	publish_time(v);
+	vcpu_update_runstate_area(v, false);
 }
 
 /* ---- scheduling --------------------------------------------------------- */
@@ -169,9 +181,7 @@ static struct vcpu *pick_next(unsigned int cpu)
 		timer_set(&slice_timer[cpu], until);
 		if (next)
 			return next;
-		local_irq_enable();
-		halt(); /* a timer or an IPI wakes us; its handler may queue work */
-		local_irq_disable();
+		safe_halt(); /* a timer or an IPI wakes us; its handler may queue work */
 		sched_test_and_clear_request(cpu);
 	}
 }
@@ -183,12 +193,19 @@ static void switch_if_asked(struct cpu_regs *r)
 	if (!sched_test_and_clear_request(cpu) && prev && prev->sched->state == SCHED_RUNNING &&
 	    prev->sched->after == SCHED_QUEUED)
 		return;
-	if (prev)
+	if (prev) { /* all of it before sched_pick lets another CPU take prev */
 		save_vcpu(prev, r);
+		fpu_save(prev);
+		vcpu_update_runstate_area(prev, true);
+	}
+	this_cpu()->curr_vcpu = NULL;
 	struct vcpu *next = pick_next(cpu);
 	this_cpu()->curr_vcpu = next;
-	if (next != prev)
+	/* The frame and the FPU still hold next's state only if it ran here last. */
+	if (next != prev || next->arch->live_cpu != cpu + 1)
 		load_vcpu(next, r);
+	else
+		vcpu_update_runstate_area(next, false); /* running again */
 }
 
 static void pv_return_to_guest(struct cpu_regs *r)
@@ -202,6 +219,8 @@ static void pv_return_to_guest(struct cpu_regs *r)
 		frame_out(r, &f);
 		if (v->arch->bases_dirty)
 			load_bases(v);
+		if (unlikely(v->arch->gdt_dirty))
+			arch_load_guest_gdt(v); /* update_descriptor from another CPU */
 		if (rc == 0 && !v->domain->pv->shutting_down)
 			return;
 		sched_request(smp_processor_id()); /* it crashed or shut down: run another */
@@ -210,6 +229,7 @@ static void pv_return_to_guest(struct cpu_regs *r)
 
 void pv_schedule_first(struct cpu_regs *r)
 {
+	local_irq_disable(); /* pick_next() halts atomically only from here */
 	memset(r, 0, sizeof(*r));
 	unsigned int cpu = smp_processor_id();
 	timer_init(&slice_timer[cpu], slice_end, (void *)(unsigned long)cpu, cpu);
@@ -318,6 +338,8 @@ void pv_trap(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	struct pv_frame f;
+	if (r->vector == TRAP_NM && !fpu_device_not_available(v))
+		return; /* not the guest's virtual TS: the FPU is usable again */
 	frame_in(&f, r);
 	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
 	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
@@ -332,22 +354,58 @@ void pv_irq_exit(struct cpu_regs *r)
 		pv_return_to_guest(r);
 }
 
+/* Every CPU that runs vCPUs: the SYSCALL MSRs and the FPU set-up. */
 static void pv_cpu_init(void)
 {
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_FMASK, RFLAGS_FMASK);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-	irq_set_gate_dpl3(VEC_HYPERCALL, int82);
+	fpu_init_cpu();
+}
+
+/* The kick: an interrupt is all it takes, its exit path does the rest
+ * (pick if the scheduler asked, deliver events). */
+static void resched_ipi(struct cpu_regs *r)
+{
+	(void)r;
+	lapic_eoi();
+}
+
+static void kick_cpu(unsigned int cpu)
+{
+	if (percpu[cpu].online)
+		send_ipi(cpu, VEC_RESCHED);
+}
+
+static volatile bool guests_running; /* set once dom0 is built: the APs may run vCPUs */
+
+/* Where the APs wait after bring-up: idle until guests run, then schedule. */
+__noreturn void cpu_idle(void)
+{
+	local_irq_disable();
+	while (!guests_running)
+		safe_halt(); /* guests_start() sends every AP a kick */
+	pv_cpu_init();
+	pv_enter_first();
 }
 
 extern struct boot_info boot_info;
 extern struct hospes_options hospes_options;
 
-/* Start of day for guests: dom0 from the first module, then run it (if it builds). */
+/* Start of day for guests: dom0 from the first module, then run it (if it
+ * builds) on every online CPU (ids 0 .. nr_cpus_online-1). */
 void guests_start(void)
 {
-	sched_init(1);
+	sched_init(nr_cpus_online);
+	fpu_init_boot();
 	pv_cpu_init();
-	if (dom0_start(&boot_info, &hospes_options) == 0)
-		pv_enter_first();
+	irq_set_gate_dpl3(VEC_HYPERCALL, int82);
+	irq_set_handler(VEC_RESCHED, resched_ipi);
+	sched_kick_cpu = kick_cpu;
+	if (dom0_start(&boot_info, &hospes_options) != 0)
+		return;
+	guests_running = true;
+	for (unsigned int c = 1; c < nr_cpus_online; c++)
+		kick_cpu(c);
+	pv_enter_first();
 }

@@ -3,23 +3,36 @@
  *
  * Shadow entries never carry the Global bit, so reloading CR3 drops every
  * guest translation.  A domain-wide flush acts on this CPU and, when other
- * CPUs are online, on all of them through smp_call_function() (which waits
- * until every CPU has flushed): a frame leaving a domain is freed only
- * after this returns.  Flushing every CPU is more than needed (only CPUs
- * running the domain's vCPUs can hold its entries) but needs no scheduler
- * state.
+ * CPUs are online, on all of them, and returns only when every CPU has
+ * flushed: a frame leaving a domain is freed only after this returns.
+ * Flushing every CPU is more than needed (only CPUs running the domain's
+ * vCPUs can hold its entries) but needs no scheduler state.  A remote
+ * single-page flush is a full flush there (one request type, no payload).
  *
- * smp_call_function() must run with interrupts enabled, or two CPUs
- * flushing at once would wait for each other forever.  The page-fault path
- * runs with them disabled, so the flush enables them for the duration of
- * the call: no interrupt handler takes the p2m or shadow locks a caller may
- * hold here.
+ * Requests are generations: the flusher bumps tlb_flush_gen, sends
+ * VEC_TLB_FLUSH to every other online CPU and waits until each CPU's
+ * flush_done has reached its generation.  A CPU answers from the IPI, or
+ * from any spin-wait: the hypervisor's cpu_relax() (asm/arch.h) calls
+ * tlb_flush_poll() once a request was ever made.  That second way is what
+ * makes flushing under a lock sound: the shadow code flushes while holding
+ * its domain lock, with interrupts off, and a vCPU of the same domain on
+ * another CPU may be spinning on that lock with interrupts off too; it
+ * answers from its spin loop.  Two CPUs flushing at once answer each other
+ * the same way.  flush_done[c] is written only by CPU c, with interrupts
+ * off, and only grows.
  */
+#include <asm/apic.h>
 #include <asm/arch.h>
 #include <asm/smp.h>
+#include <asm/traps.h>
+#include <hospes/compiler.h>
 #include <hospes/domain.h>
+#include <hospes/percpu.h>
 #include <hospes/shadow.h>
 #include <hospes/smp.h>
+
+uint64_t tlb_flush_gen;
+static uint64_t flush_done[NR_CPUS];
 
 static inline void flush_local(void)
 {
@@ -33,40 +46,61 @@ static inline void invlpg_local(unsigned long va)
 	__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
 }
 
-static void flush_ipi(void *data)
+void tlb_flush_poll(void)
 {
-	unsigned long va = (unsigned long)data;
-
-	if (va == ~0UL)
-		flush_local();
-	else
-		invlpg_local(va);
+	unsigned int me = smp_processor_id();
+	uint64_t gen = __atomic_load_n(&tlb_flush_gen, __ATOMIC_ACQUIRE);
+	if (gen == __atomic_load_n(&flush_done[me], __ATOMIC_RELAXED))
+		return;
+	unsigned long flags = local_irq_save();
+	gen = __atomic_load_n(&tlb_flush_gen, __ATOMIC_ACQUIRE);
+	flush_local();
+	if (gen > flush_done[me])
+		__atomic_store_n(&flush_done[me], gen, __ATOMIC_RELEASE);
+	local_irq_restore(flags);
 }
 
-static void flush_others(unsigned long va)
+static void flush_irq(struct cpu_regs *regs)
 {
-	unsigned long flags;
+	(void)regs;
+	lapic_eoi();
+	tlb_flush_poll();
+}
+
+static void flush_others(void)
+{
+	static bool handler_set;
+	unsigned int me = smp_processor_id();
 
 	if (nr_cpus_online < 2)
 		return;
-	flags = local_irq_save();
-	local_irq_enable();
-	smp_call_function(flush_ipi, (void *)va);
-	local_irq_restore(flags);
+	if (!READ_ONCE(handler_set)) {
+		irq_set_handler(VEC_TLB_FLUSH, flush_irq); /* idempotent: any CPU may win */
+		WRITE_ONCE(handler_set, true);
+	}
+	uint64_t gen = __atomic_add_fetch(&tlb_flush_gen, 1, __ATOMIC_ACQ_REL);
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		if (c != me && percpu[c].online &&
+		    __atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
+			send_ipi(c, VEC_TLB_FLUSH);
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		while (c != me && percpu[c].online &&
+		       __atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
+			cpu_relax(); /* answers other CPUs' requests meanwhile */
 }
 
 void arch_flush_tlb_domain(struct domain *d)
 {
 	(void)d;
 	flush_local();
-	flush_others(~0UL);
+	flush_others();
 }
 
 void arch_flush_tlb_va_domain(struct domain *d, unsigned long va)
 {
 	(void)d;
 	invlpg_local(va);
-	flush_others(va);
+	flush_others();
 }
 
 void arch_load_cr3(paddr_t cr3)

@@ -66,5 +66,7 @@ long do_multicall(HYPERCALL_ARGS);
 long do_domctl(HYPERCALL_ARGS);	    /* privileged: the toolstack (domctl.c) */
 long do_sysctl(HYPERCALL_ARGS);	    /* privileged (sysctl.c) */
 long do_physdev_op(HYPERCALL_ARGS); /* each command privileged (physdev.c) */
+long do_set_gdt(HYPERCALL_ARGS);
+long do_update_descriptor(HYPERCALL_ARGS);
 
 #endif

@@ -37,7 +37,8 @@ struct frame_info {
 	uint8_t use;		/* enum frame_use */
 	uint8_t pt_levels;	/* bit n-1: used as a guest level-n table */
 	uint16_t pt_refs;	/* shadows built from it + pins */
-	uint16_t pin_level;	/* 1..4 while pinned by MMUEXT_PIN_Ln, else 0 */
+	uint8_t pin_level;	/* 1..4 while pinned by MMUEXT_PIN_Ln, else 0 */
+	uint8_t hv_refs;	/* hypervisor uses (registered vcpu_info): never released */
 	uint32_t smap_count;	/* shadow L1 entries mapping this frame */
 	uint32_t smap_writable; /* ... of which writable */
 	uint32_t grant_refs;	/* grant uses holding it (maps, copies); | FRAME_ORPHAN */

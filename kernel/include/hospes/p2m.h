@@ -49,6 +49,14 @@ void p2m_domain_destroy(struct domain *d);
 struct p2m_lookup p2m_lookup(struct domain *d, gfn_t gfn);
 /* The i-th frame of the domain's initial RAM as the guest names it (its mfn_list[i]). */
 gfn_t p2m_ram_frame(struct domain *d, unsigned long i);
+/*
+ * Hold one of d's own RAM frames for the hypervisor's use (a vcpu_info the
+ * guest registered): -EINVAL unless gfn is d's writable RAM and not a page
+ * table.  A held frame is refused by decrease_reservation (-EBUSY) until
+ * p2m_release_ram().
+ */
+int p2m_hold_ram(struct domain *d, gfn_t gfn, mfn_t *out);
+void p2m_release_ram(struct domain *d, mfn_t m);
 /* One past the highest guest frame number d may use (RAM + window). */
 unsigned long p2m_size(struct domain *d);
 

@@ -18,8 +18,10 @@
 #include <hospes/domain.h>
 #include <hospes/time.h>
 #include <public/arch-x86_64.h>
+#include <public/vcpu.h>
 
-#define PV_NR_TRAPS 256
+#define PV_NR_TRAPS	 256
+#define PV_FPU_AREA_SIZE 1024 /* XSAVE of x87, SSE and AVX is 832 bytes */
 
 struct pv_trap {
 	unsigned long address; /* 0 = no handler */
@@ -56,7 +58,16 @@ struct arch_vcpu {
 	uint64_t singleshot_deadline; /* system time ns, 0 = none */
 	uint64_t periodic_period;     /* ns, 0 = none */
 	unsigned long runstate_va;    /* registered runstate area (guest VA), 0 = none */
-	uint64_t runstate_time[4];    /* ns in running, runnable, blocked, offline */
+	unsigned int live_cpu;	      /* CPU whose registers last held this vCPU's state, + 1 */
+	/* set_gdt (kernel/hypercall/descriptor.c): validated copy, in hypervisor frames */
+	uint64_t *gdt;
+	unsigned int gdt_ents;
+	unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* the guest frames it came from */
+	bool gdt_dirty;	     /* the copy changed while running elsewhere: reinstall */
+	bool vcpu_info_held; /* register_vcpu_info: vcpu_info lives in guest frame vcpu_info_mfn */
+	mfn_t vcpu_info_mfn;
+	/* FPU/SSE/AVX save area (hospes/fpu.h); XSAVE needs 64-byte alignment */
+	uint8_t fpu[PV_FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
 
 #define PV_CON_LINE 128
@@ -99,7 +110,22 @@ void vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline_ns); /* 0 = sto
 void vcpu_set_periodic_timer(struct vcpu *v, uint64_t period_ns);     /* 0 = stop */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_stop(struct vcpu *v);
+/* VCPUOP_register_vcpu_info: move v's vcpu_info to offset of guest frame gfn
+ * (self: v is the caller; otherwise v must be down).  Xen's rules and errors. */
+int vcpu_register_info(struct vcpu *v, unsigned long gfn, unsigned int offset, bool self);
+void vcpu_release_info(struct vcpu *v); /* at vCPU destruction */
+/* Xen's runstate of v now (state, entry time, ns per state). */
+void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r);
+/* Write v's runstate into its registered area, if any: on every switch,
+ * leaving = as it will be once descheduled (sched_runstate()). */
+void vcpu_update_runstate_area(struct vcpu *v, bool leaving);
 int vcpu_up(struct vcpu *v); /* -EINVAL if not initialised */
+/* kernel/hypercall/descriptor.c: Xen's descriptor check (DPL fixed up to 3),
+ * and freeing a vCPU's GDT copy when it is destroyed. */
+bool pv_check_descriptor(uint64_t *desc);
+void pv_gdt_release(struct vcpu *v);
+/* Arch glue: install v's GDT copy into this CPU's GDT (v runs here). */
+void arch_load_guest_gdt(struct vcpu *v);
 void vcpu_down(struct vcpu *v);
 uint64_t pv_system_time(void); /* ns since boot, the guests' system time */
 const char *hypervisor_cmdline(void);

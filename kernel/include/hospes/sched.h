@@ -42,6 +42,7 @@ struct sched_vcpu {
 	uint64_t period_start, period_used; /* cap accounting */
 	uint64_t runtime;		    /* total ns run */
 	uint64_t state_entry;		    /* when the current state began */
+	uint64_t state_time[4];		    /* ns per Xen runstate, past states only */
 };
 
 struct sched_cpu {
@@ -76,6 +77,17 @@ bool sched_yield_has_effect(unsigned int cpu);
 struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until);
 
 struct sched_cpu *sched_cpu(unsigned int cpu);
+
+/*
+ * Runstate accounting in Xen's terms (public/vcpu.h): returns v's
+ * RUNSTATE_* (running; runnable = queued or parked; blocked; offline),
+ * and fills time[] with the ns spent in each, the current state counted up
+ * to now, and *entry with when the current state began (system time).
+ * With leaving, a running v is reported as it will be once its CPU picks
+ * (its next state, entered now): for publishing it before the switch.
+ */
+unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, uint64_t time[4],
+			    uint64_t *entry);
 
 /*
  * Reschedule requests: a CPU must call sched_pick() before it next returns

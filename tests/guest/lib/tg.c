@@ -147,8 +147,11 @@ void tg_start(struct start_info *si);
 void tg_start(struct start_info *si)
 {
 	tg_start_info = si;
+	uint32_t a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
 	tg_printf("# hospes test guest: %s (%s)\n", test_title,
 		  si->flags & SIF_INITDOMAIN ? "dom0" : "domU");
+	tg_printf("# running on the CPU with APIC id %u\n", b >> 24);
 	test_main();
 	tg_printf("# %s: %u passed, %u failed, %u skipped\n", test_title, passed, failed, skipped);
 	tg_printf("# verdict: %s\n", failed ? "FAILURE" : "SUCCESS");

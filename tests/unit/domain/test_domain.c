@@ -16,6 +16,7 @@
 #include <hospes/domain_ctl.h>
 #include <hospes/frame.h>
 #include <hospes/mm.h>
+#include <hospes/p2m.h>
 #include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/smp.h>
@@ -283,6 +284,40 @@ static void test_vcpu_up_down(void **state)
 	domain_destroy(d);
 }
 
+/* register_vcpu_info: Xen's rules, contents moved, the frame held. */
+static void test_register_vcpu_info(void **state)
+{
+	unsigned long before = frame_free_count();
+	struct domain *d = make(1, 2, 64);
+	struct vcpu *v0 = d->vcpu[0], *v1 = d->vcpu[1];
+	v0->online = true;
+	v1->online = true;
+	v0->vcpu_info->evtchn_upcall_mask = 0;
+	v0->vcpu_info->time.version = 42;
+	unsigned long gfn = gfn_x(p2m_ram_frame(d, 10));
+	assert_int_equal(
+		vcpu_register_info(v0, gfn, PAGE_SIZE - sizeof(struct vcpu_info) + 1, true),
+		-XEN_EINVAL); /* does not fit in the page */
+	assert_int_equal(vcpu_register_info(v1, gfn, 0, false), -XEN_EINVAL);	/* v1 is up */
+	assert_int_equal(vcpu_register_info(v0, 100000, 0, true), -XEN_EINVAL); /* not its RAM */
+	assert_int_equal(vcpu_register_info(v0, gfn, 128, true), 0);
+	struct vcpu_info *want =
+		(struct vcpu_info *)((char *)mfn_to_virt(p2m_lookup(d, _gfn(gfn)).mfn) + 128);
+	assert_ptr_equal(v0->vcpu_info, want);
+	assert_int_equal(want->time.version, 42); /* the old contents moved along */
+	assert_int_equal(want->evtchn_upcall_mask, 0);
+	assert_int_equal(want->evtchn_upcall_pending, 1); /* rescan everything */
+	assert_int_equal(want->evtchn_pending_sel, ~(xen_ulong_t)0);
+	assert_int_equal(vcpu_register_info(v0, gfn, 0, true), -XEN_EINVAL); /* only once */
+	assert_int_equal(p2m_decrease(d, _gfn(gfn), 0), -XEN_EBUSY);	     /* held */
+	/* a down vCPU may be given one by another vCPU */
+	v1->online = false;
+	assert_int_equal(vcpu_register_info(v1, gfn, 1024, false), 0);
+	assert_int_equal(v1->vcpu_info->evtchn_upcall_pending, 1);
+	domain_destroy(d);
+	assert_int_equal(frame_free_count(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vcpu_up_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_vcpu_info, setup, teardown),
 	};
 	extern int run_build_tests(void);
 	extern int run_dom0_tests(void);

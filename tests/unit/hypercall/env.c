@@ -160,6 +160,30 @@ void vcpu_down(struct vcpu *v)
 	v->online = false;
 }
 
+int vcpu_register_info(struct vcpu *v, unsigned long gfn, unsigned int offset, bool self)
+{
+	env.info_vcpu = v;
+	env.info_gfn = gfn;
+	env.info_offset = offset;
+	env.info_self = self;
+	return 0;
+}
+
+void vcpu_runstate(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = v->online ? RUNSTATE_running : RUNSTATE_offline;
+	r->state_entry_time = env.now;
+	memcpy(r->time, env.runstate_time, sizeof(r->time));
+}
+
+void vcpu_update_runstate_area(struct vcpu *v, bool leaving)
+{
+	(void)leaving;
+	env.runstate_area_vcpu = v;
+	env.runstate_area_writes++;
+}
+
 uint64_t pv_system_time(void)
 {
 	return env.now;
@@ -204,6 +228,16 @@ gfn_t shadow_guest_root(struct vcpu *v, bool user)
 long do_mmu_update(HYPERCALL_ARGS)
 {
 	return 1001;
+}
+
+long do_set_gdt(HYPERCALL_ARGS)
+{
+	return 1002;
+}
+
+long do_update_descriptor(HYPERCALL_ARGS)
+{
+	return 1010;
 }
 
 long do_memory_op(HYPERCALL_ARGS)

@@ -36,6 +36,13 @@ struct env_log {
 	char partial[256];
 	int partials;
 	int activations;
+	uint64_t runstate_time[4];	 /* what vcpu_runstate() reports */
+	struct vcpu *runstate_area_vcpu; /* last vcpu_update_runstate_area() */
+	int runstate_area_writes;
+	struct vcpu *info_vcpu; /* last vcpu_register_info() */
+	unsigned long info_gfn;
+	unsigned int info_offset;
+	bool info_self;
 };
 extern struct env_log env;
 

@@ -15,6 +15,7 @@
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include "env.h"
+#include <hospes/fpu.h>
 
 #define NONCANON 0x0000800000000000UL
 
@@ -267,8 +268,7 @@ static void test_vcpu_op_basic(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -XEN_EINVAL);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_down, 0, 0), 0);
 	assert_int_equal(env.downs, 1);
-	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, GVA),
-			 -XEN_ENOSYS);
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_send_nmi, 0, GVA), -XEN_ENOSYS);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, 99, 0, GVA), -XEN_ENOSYS);
 }
 
@@ -302,17 +302,52 @@ static void test_vcpu_timers(void **state)
 static void test_vcpu_runstate(void **state)
 {
 	env_reset(false);
-	v1->arch->runstate_time[RUNSTATE_offline] = 77;
+	env.runstate_time[RUNSTATE_offline] = 77;
+	env.now = 1234;
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, GVA), 0);
 	struct vcpu_runstate_info *r = gptr(GVA);
 	assert_int_equal(r->state, RUNSTATE_offline);
+	assert_int_equal(r->state_entry_time, 1234);
 	assert_int_equal(r->time[RUNSTATE_offline], 77);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, GVA + GMEM - 8),
 			 -XEN_EFAULT);
+	/* register: recorded and written at once; bad areas are -EFAULT */
 	*(uint64_t *)gptr(GVA) = 0x9000;
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
 			 0);
 	assert_int_equal(v1->arch->runstate_va, 0x9000);
+	assert_ptr_equal(env.runstate_area_vcpu, v1);
+	assert_int_equal(env.runstate_area_writes, 1);
+	*(uint64_t *)gptr(GVA) = NONCANON;
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 -XEN_EFAULT);
+	*(uint64_t *)gptr(GVA) = HYPERVISOR_VIRT_START + 0x1000;
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 -XEN_EFAULT);
+	*(uint64_t *)gptr(GVA) = HYPERVISOR_VIRT_START - 8; /* straddles into it */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 -XEN_EFAULT);
+	assert_int_equal(v1->arch->runstate_va, 0x9000);
+	assert_int_equal(
+		hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA + GMEM),
+		-XEN_EFAULT);
+	/* register_vcpu_info: decoded and handed on (kernel/domain checks it) */
+	struct vcpu_register_vcpu_info *ri = gptr(GVA);
+	ri->mfn = 0x1234;
+	ri->offset = 64;
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, GVA), 0);
+	assert_ptr_equal(env.info_vcpu, v1);
+	assert_int_equal(env.info_gfn, 0x1234);
+	assert_int_equal(env.info_offset, 64);
+	assert_false(env.info_self);
+	assert_int_equal(hc(v1, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, GVA), 0);
+	assert_true(env.info_self);
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, GVA + GMEM),
+			 -XEN_EFAULT);
+	*(uint64_t *)gptr(GVA) = 0; /* unregister */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 1, GVA),
+			 0);
+	assert_int_equal(v1->arch->runstate_va, 0);
 }
 
 static void test_vcpu_initialise(void **state)
@@ -336,6 +371,10 @@ static void test_vcpu_initialise(void **state)
 	assert_int_equal(v1->arch->callback[PV_CB_EVENT], 0x403000);
 	assert_int_equal(env.kernel_root, 0x42);
 	assert_int_equal(env.user_root, 0x43);
+	/* no VGCF_i387_valid: the FPU gets its reset state */
+	assert_int_equal(*(uint16_t *)&v1->arch->fpu[FPU_FCW_OFF], FPU_FCW_DEFAULT);
+	assert_int_equal(*(uint32_t *)&v1->arch->fpu[FPU_MXCSR_OFF], FPU_MXCSR_DEFAULT);
+	assert_int_equal(*(uint64_t *)&v1->arch->fpu[FPU_XSTATE_BV_OFF], 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, GVA), -XEN_EEXIST);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 1);
@@ -354,10 +393,35 @@ static void test_vcpu_initialise(void **state)
 	assert_false(v1->arch->initialised);
 }
 
+/* VCPUOP_initialise with VGCF_i387_valid: the FXSAVE image is taken, with
+ * MXCSR's reserved bits cleared so that the restore cannot fault. */
+static void test_vcpu_initialise_fpu(void **state)
+{
+	env_reset(false);
+	struct vcpu_guest_context *c = gptr(GVA);
+	c->user_regs.rip = 0x401000;
+	c->ctrlreg[3] = 0x42UL << 12;
+	c->flags = VGCF_i387_valid;
+	uint16_t fcw = 0x027f;
+	uint32_t mxcsr = 0xffff7f80; /* reserved bits 16-31 and DAZ set */
+	memcpy(&c->fpu_ctxt.x[FPU_FCW_OFF], &fcw, 2);
+	memcpy(&c->fpu_ctxt.x[FPU_MXCSR_OFF], &mxcsr, 4);
+	c->fpu_ctxt.x[160] = 0x5a;	       /* xmm0's first byte */
+	memset(v1->arch->fpu + 512, 0xee, 64); /* stale header bytes are cleared */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, GVA), 0);
+	assert_int_equal(*(uint16_t *)&v1->arch->fpu[FPU_FCW_OFF], 0x027f);
+	assert_int_equal(*(uint32_t *)&v1->arch->fpu[FPU_MXCSR_OFF], 0x7f80 & FPU_MXCSR_VALID_BITS);
+	assert_int_equal(v1->arch->fpu[160], 0x5a);
+	assert_int_equal(*(uint64_t *)&v1->arch->fpu[FPU_XSTATE_BV_OFF], FPU_XSTATE_X87_SSE);
+	assert_int_equal(v1->arch->fpu[FPU_XSTATE_BV_OFF + 8], 0);
+	assert_int_equal(((unsigned long)v1->arch->fpu) % 64, 0);
+}
+
 int run_cpu_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sched_simple),
+		cmocka_unit_test(test_vcpu_initialise_fpu),
 		cmocka_unit_test(test_sched_shutdown_every_reason),
 		cmocka_unit_test(test_remote_shutdown),
 		cmocka_unit_test(test_poll),

@@ -28,6 +28,8 @@ static void test_memory_family_routed(void **state)
 	env_reset(false);
 	assert_int_equal(hc(v0, __HYPERVISOR_mmu_update, 0, 0, 0), 1001);
 	assert_int_equal(hc(v0, __HYPERVISOR_memory_op, 0, 0, 0), 1012);
+	assert_int_equal(hc(v0, __HYPERVISOR_set_gdt, 0, 0, 0), 1002);
+	assert_int_equal(hc(v0, __HYPERVISOR_update_descriptor, 0, 0, 0), 1010);
 	assert_int_equal(hc(v0, __HYPERVISOR_update_va_mapping, 0, 0, 0), 1014);
 	assert_int_equal(hc(v0, __HYPERVISOR_mmuext_op, 0, 0, 0), 1026);
 	assert_int_equal(hc(v0, __HYPERVISOR_event_channel_op, 0, 0, 0), 1032);

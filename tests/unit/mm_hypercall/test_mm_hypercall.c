@@ -14,6 +14,8 @@
 #include <cmocka.h>
 #include <hospes/arch.h>
 #include <hospes/frame.h>
+#include <hospes/hypercall.h>
+#include <hospes/pv.h>
 #include <public/errno.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -349,6 +351,96 @@ static void test_privileged_caller_names_other_domains(void **state)
 	d->is_privileged = false;
 }
 
+/* ---- set_gdt / update_descriptor (kernel/hypercall/descriptor.c) ------- */
+
+#define CODE64_DPL0 0x00af9b000000ffffULL
+#define CODE64_DPL3 0x00affb000000ffffULL
+#define DATA_DPL1   0x00cfb3000000ffffULL
+#define DATA_DPL3   0x00cff3000000ffffULL
+#define CALL_GATE   0x0000ec0000080000ULL /* present, DPL 3, type 0xc */
+#define TSS_DESC    0x0000890000000067ULL
+#define NOT_PRESENT 0x00af1b000000ffffULL
+
+extern unsigned int fake_gdt_loads;
+void (*sched_kick_cpu)(unsigned int cpu); /* kernel/sched is not linked here: never set */
+
+static long gdt_call(unsigned long frames_va, unsigned long entries)
+{
+	return do_set_gdt(v, frames_va, entries, 0, 0, 0);
+}
+
+static long upd(uint64_t maddr, uint64_t desc)
+{
+	return do_update_descriptor(v, maddr, desc, 0, 0, 0);
+}
+
+static void test_descriptor_check(void **state)
+{
+	uint64_t d1 = CODE64_DPL0, d2 = DATA_DPL1, d3 = NOT_PRESENT, d4 = CALL_GATE, d5 = TSS_DESC;
+	uint64_t d6 = 0x0000800000000000ULL; /* present, system, type 0: harmless */
+	assert_true(pv_check_descriptor(&d1));
+	assert_int_equal(d1, CODE64_DPL3); /* DPL raised to 3 */
+	assert_true(pv_check_descriptor(&d2));
+	assert_int_equal(d2, DATA_DPL3);
+	assert_true(pv_check_descriptor(&d3));
+	assert_int_equal(d3, NOT_PRESENT); /* untouched */
+	assert_false(pv_check_descriptor(&d4));
+	assert_false(pv_check_descriptor(&d5));
+	assert_true(pv_check_descriptor(&d6));
+}
+
+static void test_set_gdt_and_update_descriptor(void **state)
+{
+	static struct arch_vcpu av;
+	memset(&av, 0, sizeof(av));
+	v->arch = &av;
+	fake_gdt_loads = 0;
+	uint64_t *g = gtable(d, _gfn(17)); /* VA(1)'s frame: two descriptors */
+	g[0] = 0;
+	g[1] = CODE64_DPL0;
+	g[2] = DATA_DPL3;
+	unsigned long frames[2] = {17, 18};
+	put(ARGS, frames, sizeof(frames));
+	assert_int_equal(gdt_call(ARGS, 3), 0);
+	assert_non_null(av.gdt);
+	assert_int_equal(av.gdt_ents, 3);
+	assert_int_equal(av.gdt[1], CODE64_DPL3);
+	assert_int_equal(av.gdt[2], DATA_DPL3);
+	assert_int_equal(av.gdt_frames[0], 17);
+	assert_int_equal(fake_gdt_loads, 1);
+	/* update_descriptor: into the guest frame and the live copy */
+	assert_int_equal(upd((17UL << PAGE_SHIFT) + 16, DATA_DPL1), 0);
+	assert_int_equal(g[2], DATA_DPL3); /* written with its DPL fixed up */
+	assert_int_equal(av.gdt[2], DATA_DPL3);
+	assert_int_equal(fake_gdt_loads, 2);
+	assert_int_equal(upd((17UL << PAGE_SHIFT) + 8 * 100, CODE64_DPL3), 0); /* past gdt_ents */
+	assert_int_equal(g[100], CODE64_DPL3);
+	assert_int_equal(av.gdt[100], 0);
+	/* refusals */
+	assert_int_equal(upd((17UL << PAGE_SHIFT) + 4, DATA_DPL3), -XEN_EINVAL); /* misaligned */
+	assert_int_equal(upd((17UL << PAGE_SHIFT) + 8, CALL_GATE), -XEN_EINVAL);
+	assert_int_equal(upd(1UL << PAGE_SHIFT, DATA_DPL3), -XEN_EINVAL);      /* a page table */
+	assert_int_equal(upd(100000UL << PAGE_SHIFT, DATA_DPL3), -XEN_EINVAL); /* not its RAM */
+	assert_int_equal(gdt_call(ARGS, FIRST_RESERVED_GDT_ENTRY + 1), -XEN_EINVAL);
+	assert_int_equal(gdt_call(0xdead000000UL, 3), -XEN_EFAULT);
+	g[1] = TSS_DESC;
+	assert_int_equal(gdt_call(ARGS, 3), -XEN_EINVAL);
+	assert_int_equal(av.gdt[1], CODE64_DPL3); /* the old GDT stays */
+	frames[1] = 100000;
+	put(ARGS, frames, sizeof(frames));
+	g[1] = 0;
+	assert_int_equal(gdt_call(ARGS, 513), -XEN_EINVAL); /* second frame not its RAM */
+	/* two frames, then none; every copy is freed (teardown checks no leak) */
+	frames[1] = 18;
+	put(ARGS, frames, sizeof(frames));
+	assert_int_equal(gdt_call(ARGS, 600), 0);
+	assert_int_equal(av.gdt_ents, 600);
+	assert_int_equal(gdt_call(ARGS, 0), 0);
+	assert_null(av.gdt);
+	pv_gdt_release(v);
+	v->arch = NULL;
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -362,6 +454,8 @@ int main(void)
 		T(test_memory_op_balloon),
 		T(test_memory_op_queries),
 		T(test_privileged_caller_names_other_domains),
+		T(test_descriptor_check),
+		T(test_set_gdt_and_update_descriptor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,9 @@
  * "sleepers" (run a burst, block, wake after a fixed sleep).  Stated bounds:
  * weighted shares within 2 percentage points over 3 s (one 30 ms slice per
  * vCPU is 1 point); caps within 1 point; a woken sleeper runs within one
- * step; hogs spread over CPUs within 5 points of an even share.
+ * step; hogs spread over CPUs within 5 points of an even share.  Also the
+ * SMP kicks (a wake kicks an idle CPU, a sleep kicks the vCPU's CPU) and
+ * runstate accounting (times add up to the time since creation).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -240,6 +242,92 @@ static void test_fast_path_hints(void **state)
 	assert_true(sched_pick_needed(0, &a->v));
 }
 
+static unsigned int kicks[SCHED_MAX_CPUS];
+
+static void record_kick(unsigned int cpu)
+{
+	kicks[cpu]++;
+}
+
+/* A wake that leaves a vCPU waiting behind a running one kicks an idle CPU,
+ * which then takes the work at its pick (this runs as CPU 0). */
+static void test_wake_kicks_idle_cpu(void **state)
+{
+	uint64_t until;
+	sim_setup(3);
+	memset(kicks, 0, sizeof(kicks));
+	sched_kick_cpu = record_kick;
+	struct sim_vcpu *x = sim_add(0, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(0, 0, &until), &x->v);
+	struct sim_vcpu *a = sim_add(1, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(1, 0, &until), &a->v);
+	sched_test_and_clear_request(1);
+	sched_test_and_clear_request(2);
+	memset(kicks, 0, sizeof(kicks));
+	struct sim_vcpu *b = sim_add(1, 256, 0, 0, 0); /* waits behind a on CPU 1 */
+	assert_int_equal(kicks[2], 1);		       /* CPU 2 idles: kicked */
+	assert_true(sched_test_and_clear_request(2));
+	assert_ptr_equal(sched_pick(2, 10, &until), &b->v); /* and it steals b */
+	assert_int_equal(b->sv.cpu, 2);
+	/* every CPU busy: the next such wake kicks nobody */
+	memset(kicks, 0, sizeof(kicks));
+	sim_add(1, 256, 0, 0, 0);
+	assert_int_equal(kicks[0] + kicks[1] + kicks[2], 0);
+	assert_false(sched_test_and_clear_request(0));
+	sched_kick_cpu = NULL;
+}
+
+/* Taking a running vCPU off another CPU asks that CPU to pick at once. */
+static void test_sleep_kicks_its_cpu(void **state)
+{
+	uint64_t until;
+	sim_setup(2);
+	memset(kicks, 0, sizeof(kicks));
+	sched_kick_cpu = record_kick;
+	struct sim_vcpu *a = sim_add(1, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(1, 0, &until), &a->v);
+	sched_sleep(&a->v, 10, SCHED_OFFLINE);
+	assert_int_equal(kicks[1], 1);
+	assert_true(sched_pick_needed(1, &a->v));
+	assert_null(sched_pick(1, 20, &until));
+	assert_int_equal(a->sv.state, SCHED_OFFLINE);
+	sched_kick_cpu = NULL;
+}
+
+/* Runstate times add up to the time since creation; running time is what
+ * the simulation ran; a leaving vCPU is reported in its next state. */
+static void test_runstate_accounting(void **state)
+{
+	uint64_t t[4], entry, until;
+	sim_setup(1);
+	struct sim_vcpu *hog = sim_add(0, 256, 0, 0, 0);
+	struct sim_vcpu *io = sim_add(0, 256, 0, 1 * MS, 3 * MS);
+	sim_run(1000 * MS);
+	for (int i = 0; i < 2; i++) {
+		struct sim_vcpu *s = i ? io : hog;
+		unsigned int rs = sched_runstate(&s->v, 1000 * MS, false, t, &entry);
+		assert_int_equal(t[0] + t[1] + t[2] + t[3], 1000 * MS);
+		assert_int_equal(t[0], s->ran);
+		assert_true(rs <= 2);
+		assert_true(entry <= 1000 * MS);
+	}
+	sched_runstate(&io->v, 1000 * MS, false, t, &entry);
+	assert_true(t[2] > 600 * MS); /* it sleeps 3 ms of every 4 */
+	sched_runstate(&hog->v, 1000 * MS, false, t, &entry);
+	assert_true(t[1] > 0); /* it waited while io ran */
+	/* leaving: a running vCPU about to block reads as blocked from now */
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(0, 5 * MS, &until), &a->v);
+	sched_sleep(&a->v, 7 * MS, SCHED_BLOCKED);
+	assert_int_equal(sched_runstate(&a->v, 8 * MS, false, t, &entry), 0);
+	assert_int_equal(t[0], 3 * MS);
+	assert_int_equal(entry, 5 * MS);
+	assert_int_equal(sched_runstate(&a->v, 8 * MS, true, t, &entry), 2);
+	assert_int_equal(entry, 8 * MS);
+	assert_int_equal(t[1], 5 * MS); /* runnable from creation (woken at 0) to the pick */
+}
+
 static void test_params(void **state)
 {
 	sim_setup(1);
@@ -253,11 +341,18 @@ static void test_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_weighted_fairness),   cmocka_unit_test(test_cap_alone),
-		cmocka_unit_test(test_cap_with_competitor), cmocka_unit_test(test_wake_latency),
-		cmocka_unit_test(test_balancing),	    cmocka_unit_test(test_idle_cpu_steals),
-		cmocka_unit_test(test_yield_and_block),	    cmocka_unit_test(test_params),
+		cmocka_unit_test(test_weighted_fairness),
+		cmocka_unit_test(test_cap_alone),
+		cmocka_unit_test(test_cap_with_competitor),
+		cmocka_unit_test(test_wake_latency),
+		cmocka_unit_test(test_balancing),
+		cmocka_unit_test(test_idle_cpu_steals),
+		cmocka_unit_test(test_yield_and_block),
+		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_fast_path_hints),
+		cmocka_unit_test(test_wake_kicks_idle_cpu),
+		cmocka_unit_test(test_sleep_kicks_its_cpu),
+		cmocka_unit_test(test_runstate_accounting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

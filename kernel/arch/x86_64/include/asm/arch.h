@@ -11,9 +11,19 @@
 #include <hospes/types.h>
 #include <asm/layout.h>
 
+/*
+ * Every spin-wait answers pending remote TLB flush requests (tlb.c): a CPU
+ * spinning with interrupts off on a lock whose holder waits for its flush
+ * would otherwise deadlock.  tlb_flush_gen stays 0 until the first request.
+ */
+extern uint64_t tlb_flush_gen;
+void tlb_flush_poll(void);
+
 static inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" ::: "memory");
+	if (__atomic_load_n(&tlb_flush_gen, __ATOMIC_RELAXED))
+		tlb_flush_poll();
 }
 
 static inline unsigned long local_irq_save(void)

@@ -26,6 +26,23 @@ static inline unsigned long read_cr2(void)
 	return v;
 }
 
+static inline unsigned long read_cr0(void)
+{
+	unsigned long v;
+	__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(unsigned long v)
+{
+	__asm__ __volatile__("mov %0, %%cr0" ::"r"(v) : "memory");
+}
+
+static inline void clts(void)
+{
+	__asm__ __volatile__("clts" ::: "memory");
+}
+
 static inline unsigned long read_cr4(void)
 {
 	unsigned long v;
@@ -60,6 +77,14 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" ::: "memory");
 }
 
+/* Enable interrupts and halt in one step (STI's shadow covers HLT), so an
+ * interrupt pending since a check made with interrupts off still wakes us;
+ * returns with interrupts off again. */
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+}
+
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;)
@@ -83,6 +108,14 @@ static inline uint64_t rdmsr(uint32_t msr)
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
 	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
+			       uint32_t *d)
+{
+	__asm__ __volatile__("cpuid"
+			     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			     : "a"(leaf), "c"(sub));
 }
 
 #endif

@@ -30,7 +30,9 @@
 #define VEC_HYPERCALL	 0x82 /* int $0x82, DPL 3 */
 #define VEC_CALL_FUNC	 0xf0 /* IPI: smp_call_function */
 #define VEC_TIMER	 0xf1 /* LAPIC timer and the "reprogram" IPI */
+#define VEC_RESCHED	 0xf2 /* IPI: the scheduler's kick (pv.c) */
 #define VEC_SELFTEST_IPI 0xf3 /* IPI: round-trip test */
+#define VEC_TLB_FLUSH	 0xf4 /* IPI: remote TLB flush (tlb.c) */
 #define VEC_SPURIOUS	 0xff
 
 typedef void (*irq_handler_t)(struct cpu_regs *regs);

@@ -1,0 +1,48 @@
+#!/bin/bash
+# The CPU side of running guests (docs/cpu.md), in QEMU:
+#   fpu  - the FPU test guest as dom0 and as a domU on one CPU (-smp 1), so
+#          the two share the FPU/SSE/AVX registers across thousands of
+#          switches; each checks its own values survive and that its
+#          virtual TS (fpu_taskswitch) raises #NM to it.
+#   smp  - the SMP guest as dom0 with 6 vCPUs on -smp 4 and -smp 1: vCPU
+#          bring-up, work on every CPU, registers intact across the
+#          switches and migrations, runstate accounting (parallel on 4
+#          CPUs, never more than the elapsed time on 1).
+# Every in-guest TAP line counts, tagged with the domain.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+G=$BUILD/guests
+logdir=$BUILD/test-logs/cpu
+mkdir -p "$logdir"
+status=0
+check() { # description, grep pattern, log
+	if grep -qE "$2" "$3"; then echo "ok - $1"; else echo "not ok - $1"; status=1; fi
+}
+guest_lines() { # log, tag: forward every domain's TAP lines
+	sed -n 's/^(d\([0-9]*\)) \(\(not \)\{0,1\}ok - .*\)$/\2 (d\1, '"$2"')/p' "$1"
+}
+
+log=$logdir/fpu.log
+tests/run/qemu-run.sh --direct --smp 1 --mem 128 --timeout 90 \
+	--cmdline "console=com1 selftest=guest" --module "$G/tg-fpu" \
+	--module "$G/tg-fpu domU" --log "$log"
+rc=$?
+guest_lines "$log" fpu
+[ "$rc" = 0 ] || { echo "not ok - fpu: qemu-run status $rc"; status=1; }
+check "fpu: the hypervisor chose its switching method" "^.*fpu: eager switching by (XSAVEOPT|XSAVE|FXSAVE)" "$log"
+check "fpu: dom0 passes" "^\(d0\) # verdict: SUCCESS" "$log"
+check "fpu: the domU passes" "^\(d1\) # verdict: SUCCESS" "$log"
+if grep -q "^(d[01]) not ok" "$log"; then status=1; fi
+
+for smp in 4 1; do
+	log=$logdir/smp$smp.log
+	tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 120 \
+		--cmdline "console=com1 selftest=guest dom0_max_vcpus=6" \
+		--module "$G/tg-smp expect_cpus=$smp" --log "$log"
+	rc=$?
+	guest_lines "$log" "smp $smp"
+	[ "$rc" = 0 ] || { echo "not ok - smp $smp: qemu-run status $rc"; status=1; }
+	check "smp $smp: dom0 with 6 vCPUs passes" "^\(d0\) # verdict: SUCCESS" "$log"
+done
+exit $status
