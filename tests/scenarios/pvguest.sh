@@ -2,10 +2,11 @@
 # The pvguest kernel and the guide's examples, each booted as dom0 through
 # QEMU's direct multiboot loader with selftest=guest (dom0's shutdown
 # reason is the verdict: poweroff passes).
-#  - pvguest-domU runs pvguest/apps/demo, whose "ok - newlib ..." lines are
+#  - pvguest-domU runs the user program /bin/showcase as a process (its
+#    command line names the program), whose "ok - newlib ..." lines are
 #    computed in the guest (formatted numbers, qsort, libm, malloc, time,
-#    a thread and a timer sleep); this script also checks the exact text
-#    of the lines with known output.
+#    a timer sleep, a file); this script also checks the exact text of the
+#    lines with known output.
 #  - example-01-hello must print the line docs/guest-kernel.md promises.
 set -u
 cd "$(dirname "$0")/../.."
@@ -28,17 +29,17 @@ expect() {
 		echo "not ok - $3: no line \"$2\""; status=1; fi
 }
 
-boot demo "$BUILD/guests/pvguest-domU" "hello-arg"
+boot demo "$BUILD/guests/pvguest-domU" "/bin/showcase hello-arg"
 sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1/p' "$log"
 grep -q '^(d0) not ok' "$log" && status=1
-expect "$log" "pvguest demo: 2 argument(s), first hello-arg" "pvguest: command line reaches main()"
+expect "$log" "showcase: 2 argument(s), first hello-arg" "pvguest: command line reaches the process"
 expect "$log" "stdio: -42 beef  3.14 pv 1234567890123" "pvguest: printf output"
 expect "$log" "sorted: -50 -3 0 7 7 19 42 88 1000" "pvguest: qsort output"
 expect "$log" "math: sqrt(2)=1.414214 e=2.718282 sin(pi/6)=0.500000" "pvguest: libm output"
 if [ "$rc" = 0 ] && grep -q '^(d0) PASS: 0 failure(s)' "$log"; then
-	echo "ok - pvguest demo: dom0 powered off with the pass verdict"
+	echo "ok - pvguest showcase: dom0 powered off with the pass verdict"
 else
-	echo "not ok - pvguest demo: verdict (qemu-run status $rc, log $log)"
+	echo "not ok - pvguest showcase: verdict (qemu-run status $rc, log $log)"
 	tail -n 8 "$log" | sed 's/^/#   /'
 	status=1
 fi
