@@ -94,19 +94,21 @@ EX_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -mno-red-zone -mgener
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fcf-protection=none -Wall -Wextra -Werror -nostdinc \
 	-isystem $(shell gcc -print-file-name=include) -Ikernel/include
-EX_NAMES := $(notdir $(patsubst %/,%,$(wildcard pvguest/examples/*/)))
+EX_NAMES := $(filter-out common,$(notdir $(patsubst %/,%,$(wildcard pvguest/examples/*/))))
+# A stage's own link.lds if it has one, else the shared one.
+ex_lds = $(or $(wildcard pvguest/examples/$(1)/link.lds),pvguest/examples/common/link.lds)
 
-$(BUILD)/example-obj/%.o: pvguest/examples/%
+$(BUILD)/example-obj/%.o: pvguest/examples/% $(wildcard pvguest/examples/common/*)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  EXCC    $<")
 	$(Q)gcc $(EX_CFLAGS) -c $< -o $@
 
 define example_rule
-$(BUILD)/guests/example-$(1): $(patsubst pvguest/examples/%,$(BUILD)/example-obj/%.o,$(wildcard pvguest/examples/$(1)/*.c pvguest/examples/$(1)/*.S)) pvguest/examples/$(1)/link.lds
+$(BUILD)/guests/example-$(1): $(patsubst pvguest/examples/%,$(BUILD)/example-obj/%.o,$(wildcard pvguest/examples/$(1)/*.c pvguest/examples/$(1)/*.S)) $(call ex_lds,$(1))
 	@mkdir -p $$(dir $$@)
 	$(if $(Q),@echo "  EXLD    $$@")
 	$(Q)ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
-		-T pvguest/examples/$(1)/link.lds -o $$@ $$(filter %.o,$$^)
+		-T $(call ex_lds,$(1)) -o $$@ $$(filter %.o,$$^)
 GUEST_IMAGES += $(BUILD)/guests/example-$(1)
 endef
 $(foreach e,$(EX_NAMES),$(eval $(call example_rule,$(e))))
