@@ -53,5 +53,6 @@ enum {
 #define USER_TOP	 0x40000000UL		 /* the stack grows down from here */
 #define USER_STACK_SIZE	 0x10000UL		 /* mapped at spawn */
 #define USER_STACK_LIMIT (USER_TOP - 0x100000UL) /* brk stops below */
+#define USER_PAGES_MAX	 4096			 /* 16 MiB of pages per process */
 
 #endif

@@ -229,6 +229,18 @@ static long sys_spawn(struct proc *p, uint64_t upath, uint64_t uargv)
 	return rc ? rc : proc_spawn(p, path, argc, argv);
 }
 
+/* In steps of at most 100 ms, so that a kill does not wait for the end. */
+static long sys_sleep(struct proc *p, uint64_t ns)
+{
+	const uint64_t step = 100 * 1000 * 1000ULL;
+	uint64_t end = clock_now_ns() + ns;
+	if (end < ns)
+		end = UINT64_MAX;
+	for (uint64_t now = clock_now_ns(); now < end && !p->killed; now = clock_now_ns())
+		thread_sleep_ns(end - now < step ? end - now : step);
+	return p->killed ? -EINTR : 0;
+}
+
 static long sys_time(struct proc *p, uint64_t utc, uint64_t up)
 {
 	uint64_t t[2] = {clock_utc_ns(), clock_now_ns()};
@@ -250,8 +262,7 @@ static long dispatch(struct proc *p, struct trap_frame *f)
 	case SYS_getpid:
 		return p->pid;
 	case SYS_sleep:
-		thread_sleep_ns(f->rdi < 3600000000000ULL ? f->rdi : 3600000000000ULL);
-		return 0;
+		return sys_sleep(p, f->rdi);
 	case SYS_time:
 		return sys_time(p, f->rdi, f->rsi);
 	case SYS_spawn:

@@ -21,7 +21,8 @@
  * VA = PFN << 12 map.  It never loads a user root to do so.
  *
  * Frames come from the kernel's page allocator, zeroed (a process never
- * sees another's leftovers).  Teardown walks the L2 and gives back every
+ * sees another's leftovers), at most USER_PAGES_MAX leaf pages per
+ * process, so one process cannot take every frame the kernel has.  Teardown walks the L2 and gives back every
  * leaf, every L1, then L2, L3 and the unpinned L4.  A freed table frame
  * may still have a cached shadow in the hypervisor; zeroing it when it is
  * allocated again is a write the shadow code answers by dropping that
@@ -140,6 +141,8 @@ int uspace_map(struct uspace *us, unsigned long va, unsigned long len)
 	unsigned long end = (va + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	if (!user_range(va, len))
 		return -EFAULT;
+	if ((end - (va & ~(PAGE_SIZE - 1))) / PAGE_SIZE > USER_PAGES_MAX - us->pages)
+		return -ENOMEM;
 	for (va &= ~(PAGE_SIZE - 1); va < end;) {
 		unsigned long l1 = l1_of(us, va, true);
 		if (l1 == NO_PFN)

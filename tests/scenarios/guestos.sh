@@ -7,6 +7,7 @@
 #    are killed with the right signal and the shell carries on;
 #  - two processes cannot see each other's memory (memprobe);
 #  - a process that never yields is preempted (preempt + spin);
+#  - a process asking for ever more memory is held to its limit (hog);
 #  - a file written by one process is read by another (put, cat), ls;
 #  - the shell's exit 0 ends init, which powers the domain off.
 set -u
@@ -46,6 +47,7 @@ fi
 expect "sh: fault (pid 8): illegal instruction (signal 4)" "an invalid opcode kills the process"
 expect 'memprobe: child saw only its own page; parent still sees "parent-secret"' \
 	"two processes cannot see each other's memory"
+expect "hog: malloc said no within the per-process limit of 16 MiB" "a process is held to its memory limit"
 expect "put: /tmp/note holds 15 bytes: written by put" "a process writes a file"
 expect "written by put" "another process reads it"
 expect "tmp/note                  15" "ls lists the new file"
