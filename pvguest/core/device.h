@@ -44,6 +44,8 @@ struct device {
 	bool readonly;
 };
 
+#define SECTOR_SIZE 512 /* the unit of pfs (pvguest/fs), which needs devices of it */
+
 #define DEVICES_MAX 16
 
 /* 0, or -EEXIST (name taken), -ENOSPC (table full), -EINVAL. */

@@ -30,7 +30,9 @@ struct thread {
 	uint64_t deadline;
 	bool runnable;
 	bool sleeping; /* on the sleep list: only the timer wakes it */
+	bool dead;     /* exited and switched away from: reusable */
 	void *stack;   /* NULL for the boot thread */
+	void *user;    /* the process this thread runs, or NULL */
 };
 
 void thread_switch(uintptr_t *from_rsp, uintptr_t to_rsp);
@@ -39,6 +41,7 @@ void thread_trampoline(void);
 static struct thread boot_thread = {.name = "boot", .runnable = true};
 static struct thread *current = &boot_thread, *idle;
 static struct thread *run_head, *run_tail, *sleepers;
+static void (*switch_hook)(struct thread *next);
 
 struct thread *thread_current(void)
 {
@@ -73,6 +76,8 @@ static void schedule(void)
 	struct thread *prev = current, *next = dequeue();
 	if (next == prev)
 		return;
+	if (switch_hook)
+		switch_hook(next);
 	current = next;
 	thread_switch(&prev->rsp, next->rsp);
 }
@@ -148,19 +153,64 @@ void thread_exit(void)
 {
 	irq_save();
 	current->runnable = false;
-	schedule(); /* a finished thread's stack is not reclaimed: threads live forever */
+	current->dead = true; /* reused once another thread runs (thread_create) */
+	current->user = NULL;
+	schedule();
 	panic("thread %s ran after it exited", current->name);
+}
+
+/* A dead thread (never current: it switched away for good), or a new one. */
+static struct thread *thread_alloc(void)
+{
+	static struct thread pool[32];
+	static unsigned int used;
+	for (unsigned int i = 0; i < used; i++)
+		if (pool[i].dead && &pool[i] != current)
+			return &pool[i];
+	if (used == sizeof(pool) / sizeof(pool[0]))
+		return NULL;
+	unsigned long pfn = pages_alloc(STACK_PAGES);
+	if (pfn == NO_PFN)
+		return NULL;
+	pool[used].stack = pfn_to_virt(pfn);
+	return &pool[used++];
+}
+
+uintptr_t thread_stack_top(const struct thread *t)
+{
+	return t->stack ? (uintptr_t)t->stack + STACK_PAGES * PAGE_SIZE : 0;
+}
+
+void thread_set_user(struct thread *t, void *proc)
+{
+	t->user = proc;
+}
+
+void *thread_user(const struct thread *t)
+{
+	return t->user;
+}
+
+bool sched_others_runnable(void)
+{
+	return run_head != NULL;
+}
+
+void sched_set_switch_hook(void (*fn)(struct thread *next))
+{
+	switch_hook = fn;
 }
 
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
-	static struct thread pool[32];
-	static unsigned int used;
-	unsigned long pfn = pages_alloc(STACK_PAGES);
-	if (used == sizeof(pool) / sizeof(pool[0]) || pfn == NO_PFN)
+	uint8_t f = irq_save();
+	struct thread *t = thread_alloc();
+	if (t)
+		t->dead = false;
+	irq_restore(f);
+	if (!t)
 		return NULL;
-	struct thread *t = &pool[used++];
-	uintptr_t *sp = (uintptr_t *)((char *)pfn_to_virt(pfn) + STACK_PAGES * PAGE_SIZE);
+	uintptr_t *sp = (uintptr_t *)thread_stack_top(t);
 	*--sp = (uintptr_t)thread_trampoline;
 	*--sp = 0;		/* rbp */
 	*--sp = 0;		/* rbx */
@@ -170,7 +220,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 	*--sp = 0;		/* r15 */
 	t->rsp = (uintptr_t)sp;
 	t->name = name;
-	t->stack = pfn_to_virt(pfn);
+	t->user = NULL;
+	t->runnable = t->sleeping = false;
 	thread_wake(t);
 	return t;
 }

@@ -17,6 +17,18 @@ void thread_yield(void);
 void thread_block(void);
 void thread_wake(struct thread *t);
 void thread_sleep_ns(uint64_t ns);
+/* Ends the calling thread; its stack is reused by a later thread_create. */
+__attribute__((noreturn)) void thread_exit(void);
+/* The top of t's kernel stack (the boot thread has none: 0). */
+uintptr_t thread_stack_top(const struct thread *t);
+/* The process a thread runs (pvguest/proc), NULL for kernel threads. */
+void thread_set_user(struct thread *t, void *proc);
+void *thread_user(const struct thread *t);
+/* Is any thread waiting in the run queue? */
+bool sched_others_runnable(void);
+/* fn(next) runs just before every switch (events masked): the process
+ * layer loads next's page tables and kernel stack there. */
+void sched_set_switch_hook(void (*fn)(struct thread *next));
 /* Makes the boot flow the first thread and starts the idle thread. */
 void sched_init(void);
 

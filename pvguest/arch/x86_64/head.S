@@ -11,9 +11,11 @@
  * rsp points at RCX, R11, [error code], RIP, CS, RFLAGS, RSP, SS.  Each
  * stub restores RCX and R11, pushes an error code of 0 where the CPU gives
  * none and then the vector (-1 for the event upcall), so trap_common sees
- * one layout, struct trap_frame in arch.h.  trap_common saves the general
+ * one layout, struct trap_frame in arch.h (vector -3: a system call from a
+ * user process, bounced to the syscall callback).  trap_common saves the general
  * registers and the FPU/SSE state (newlib code may be interrupted in the
- * middle of SSE work), calls trap_dispatch(), and returns through the iret
+ * middle of SSE work), loads the default MXCSR (a user process may have
+ * unmasked SSE exceptions), calls trap_dispatch(), and returns through the iret
  * hypercall: it restores the event mask from the saved RFLAGS.IF in the
  * same step as the return, so no event can slip in between unmasking and
  * leaving the handler.  A plain iretq could not do that.
@@ -93,6 +95,7 @@ TRAP_NOERR trap_machine_check, 18
 TRAP_NOERR trap_simd_error, 19
 TRAP_NOERR trap_virt_error, 20
 TRAP_NOERR event_callback, -1
+TRAP_NOERR syscall_callback, -3	/* `syscall` from a user process */
 
 /* A segment reload failed on return to the guest: the frame also carries
  * DS, ES, FS, GS above RCX/R11.  Drop them (flat 64-bit segments) and
@@ -125,6 +128,7 @@ trap_common:
 	mov %rsp, %rdi
 	sub $FPU_AREA, %rsp
 	fxsave (%rsp)
+	ldmxcsr mxcsr_default(%rip)	/* not a user's unmasked SSE exceptions */
 	call trap_dispatch
 	fxrstor (%rsp)
 	add $FPU_AREA, %rsp
@@ -146,6 +150,11 @@ trap_common:
 	add $16, %rsp		/* vector and error code */
 	push $0			/* iret flags: not in a syscall */
 	jmp hypercall_page + HYPERCALL_IRET
+
+	.section .rodata
+	.balign 4
+mxcsr_default:
+	.long 0x1f80
 
 	.section .hypercall_page, "ax"
 	.balign 4096

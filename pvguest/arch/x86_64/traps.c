@@ -3,11 +3,13 @@
  *
  * traps_init() gives the hypervisor a trap table with an entry stub from
  * head.S for every architectural exception (0-20), and registers the
- * event and failsafe callbacks, the event one with events masked on
- * entry.  trap_dispatch() is called by trap_common for all of them: the
- * upcall runs the event-channel scan; any exception is fatal to the
- * kernel for now (no process to kill yet), so it prints the registers
- * and the fault address and shuts the domain down as crashed.
+ * event, failsafe and syscall callbacks, the event and syscall ones with
+ * events masked on entry.  trap_dispatch() is called by trap_common for
+ * all of them: the upcall runs the event-channel scan; a system call or
+ * an exception in user mode belongs to the process layer (proc/), which
+ * may also preempt the process on its way back; an exception in the
+ * kernel itself is fatal: it prints the registers and the fault address
+ * and shuts the domain down as crashed.
  *
  * irq_restore() unmasks events; if one arrived while they were masked,
  * the hypervisor will not raise another upcall for it, so the scan runs
@@ -17,6 +19,7 @@
 #include <asm/hypercall.h>
 #include <core/evtchn.h>
 #include <core/kernel.h>
+#include <proc/proc.h>
 #include <public/callback.h>
 
 #define EXCEPTIONS 21
@@ -27,7 +30,7 @@ extern char trap_divide_error[], trap_debug[], trap_nmi[], trap_int3[], trap_ove
 	trap_coproc_overrun[], trap_invalid_tss[], trap_segment_np[], trap_stack_fault[], trap_gp[],
 	trap_page_fault[], trap_spurious[], trap_fpu_error[], trap_alignment[],
 	trap_machine_check[], trap_simd_error[], trap_virt_error[], event_callback[],
-	failsafe_callback[];
+	failsafe_callback[], syscall_callback[];
 
 static const char *const names[EXCEPTIONS] = {"divide error",
 					      "debug",
@@ -61,10 +64,14 @@ static void *const stubs[EXCEPTIONS] = {trap_divide_error,   trap_debug,       t
 
 static struct trap_info table[EXCEPTIONS + 1];
 
+const char *trap_name(int64_t vector)
+{
+	return vector >= 0 && vector < EXCEPTIONS ? names[vector] : "failsafe callback";
+}
+
 static void fatal(const struct trap_frame *f)
 {
-	const char *what =
-		f->vector >= 0 && f->vector < EXCEPTIONS ? names[f->vector] : "failsafe callback";
+	const char *what = trap_name(f->vector);
 	unsigned long cr2 = shared_info ? shared_info->vcpu_info[0].arch.cr2 : 0;
 	printk("pvguest: %s (vector %ld, error %#lx) at rip %#lx rsp %#lx cr2 %#lx\n", what,
 	       (long)f->vector, (unsigned long)f->error_code, (unsigned long)f->rip,
@@ -78,10 +85,17 @@ static void fatal(const struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	bool user = frame_from_user(f);
 	if (f->vector == VECTOR_EVENT)
 		evtchn_scan(shared_info, &shared_info->vcpu_info[0]);
+	else if (user && f->vector == VECTOR_SYSCALL)
+		proc_syscall(f);
+	else if (user)
+		proc_fault(f);
 	else
 		fatal(f);
+	if (user)
+		proc_return_to_user(f->vector == VECTOR_EVENT);
 }
 
 void irq_restore(uint8_t old)
@@ -121,6 +135,7 @@ void traps_init(void)
 		panic("set_trap_table: %ld", rc);
 	register_callback(CALLBACKTYPE_event, event_callback, CALLBACKF_mask_events);
 	register_callback(CALLBACKTYPE_failsafe, failsafe_callback, CALLBACKF_mask_events);
+	register_callback(CALLBACKTYPE_syscall, syscall_callback, CALLBACKF_mask_events);
 	rc = hv_fpu_taskswitch(0);
 	if (rc)
 		printk("pvguest: fpu_taskswitch(0): %ld (SSE may trap)\n", rc);

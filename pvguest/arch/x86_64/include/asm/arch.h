@@ -20,6 +20,14 @@ struct trap_frame {
 
 #define VECTOR_EVENT	-1
 #define VECTOR_FAILSAFE -2
+#define VECTOR_SYSCALL	-3
+
+/* A frame saved in guest user mode (the hypervisor gives kernel-mode
+ * frames a CS with RPL 0). */
+static inline bool frame_from_user(const struct trap_frame *f)
+{
+	return (f->cs & 3) == 3;
+}
 
 /* evtchn_upcall_mask is the virtual interrupt flag (nonzero: masked). */
 static inline uint8_t irq_save(void)
@@ -41,5 +49,7 @@ static inline uint64_t rdtsc(void)
 }
 
 void traps_init(void);
+/* "page fault", ... for an exception vector. */
+const char *trap_name(int64_t vector);
 
 #endif
