@@ -12,8 +12,9 @@
  * pvguest/apps/ipc or pvguest/apps/blk instead, in the kernel.
  *
  * The root file system is on "xvda" (blkfront) if one registered and
- * holds a pfs, else on the RAM disk: a boot module with a pfs image
- * (start_info.mod_start) or the image linked into the kernel (disk.S).  init waits for the first
+ * holds a pfs, else on the RAM disk: a plain boot module that is a pfs
+ * image (start_info.mod_start; not a SIF_MULTIBOOT_MOD package) or the
+ * image linked into the kernel (disk.S).  init waits for the first
  * process; its exit status 0 powers the domain off, anything else
  * reports a crash (the test verdict with selftest=guest).
  */
@@ -39,8 +40,10 @@ static struct device *mount_root(struct pfs *root)
 		return d;
 	void *base = disk_image;
 	size_t len = (size_t)(disk_image_end - disk_image);
-	if (start_info->mod_start && start_info->mod_len) {
-		base = (void *)start_info->mod_start;
+	const void *mod = (const void *)start_info->mod_start;
+	bool raw = !(start_info->flags & (SIF_MULTIBOOT_MOD | SIF_MOD_START_PFN));
+	if (mod && raw && start_info->mod_len >= SECTOR_SIZE && !memcmp(mod, PFS_MAGIC, 6)) {
+		base = (void *)mod;
 		len = start_info->mod_len;
 	}
 	if (ramdisk_register(&ram, "ram0", base, len) || pfs_mount(root, &ram))
