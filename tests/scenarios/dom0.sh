@@ -41,7 +41,7 @@ timeout 160 tests/run/console-drive.py "$sock" --step-timeout 40 \
 	'send:junk\x15hx dmesg\r' 'expect:Hospes 0.1: ' 'expect:dom0# ' \
 	'send:hx top -n 2 -d 1\r' 'expect:hx top: sample 2' 'expect:dom0# ' \
 	'send:hx console 0\r' "expect:console: dom0's console is this one" \
-	'send:hx console 1\r' 'expect:pvguest demo: 2 argument(s), first domU' \
+	'send:hx console 1\r' 'expect:init: 2 argument(s), first domU' \
 	'expect:following, Ctrl-] returns' 'send:x\x1d' 'expect:dom0# ' \
 	'send:hx destroy 1\r' 'expect:domain 1 destroyed' \
 	'send:hx info\r' 'expect:free_pages   : ' 'expect:dom0# ' \
@@ -104,7 +104,7 @@ if tr -d '\r' <"$log" | grep -qE '^\(d0\) 1 +domU +..p... '; then
 	echo "ok - rc script: hx list shows domain 1 paused"
 else echo "not ok - rc script: hx list shows no paused domain 1"; status=1; fi
 expect "unpause by name" "domain 1 unpaused"
-expect "hx console shows the domU's lines" "pvguest demo: 2 argument(s), first domU"
+expect "hx console shows the domU's lines" "init: 2 argument(s), first domU"
 expect "destroy by name" "domain 1 destroyed"
 expect "a second destroy finds no such domain" "destroy: no domain is named domU"
 expect "poweroff ends the script" "dom0: powering off"

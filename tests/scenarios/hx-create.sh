@@ -3,8 +3,8 @@
 #
 # dom0 boots alone with the pvguest-domU image as a boot module (not a
 # hypervisor-built "domU" module).  Its rc= script creates two domUs that
-# run the newlib demo and print, lists them, refuses a missing image, a
-# non-ELF image and a domain larger than free memory (each leaving free
+# run init (the shell and /etc/rc as processes) and print, lists them,
+# refuses a missing image, a non-ELF image and a domain larger than free memory (each leaving free
 # memory exactly as it was), destroys both, and then creates and destroys
 # a domU twenty times; free memory must end exactly where it started.
 # A third domU comes from hx.boot= on dom0's command line.
@@ -56,10 +56,10 @@ expect() { # description, extended regex for a whole line
 expect "hx.boot= created a domU at boot" '\(d0\) domain 1 \(pvguest-domU\) created: 32 MiB, 1 vCPU\(s\)'
 expect "alpha created" '\(d0\) domain 2 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
 expect "beta created" '\(d0\) domain 3 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
-expect "alpha runs its demo with its arguments" '\(d2\) pvguest demo: 3 argument\(s\), first alpha'
-expect "beta runs its demo with its arguments" '\(d3\) pvguest demo: 3 argument\(s\), first beta'
-expect "alpha's demo passes" '\(d2\) PASS: 0 failure\(s\)'
-expect "beta's demo passes" '\(d3\) PASS: 0 failure\(s\)'
+expect "alpha starts init with its arguments" '\(d2\) init: 3 argument\(s\), first alpha'
+expect "beta starts init with its arguments" '\(d3\) init: 3 argument\(s\), first beta'
+expect "alpha's shell runs /etc/rc" '\(d2\) init: /bin/sh exited with status 0'
+expect "beta's shell runs /etc/rc" '\(d3\) init: /bin/sh exited with status 0'
 expect "hx list shows alpha" '\(d0\) 2 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
 expect "hx list shows beta" '\(d0\) 3 +beta +[-r][-b]-[-s]-- +1 +12 .*'
 expect "alpha destroyed" '\(d0\) domain 2 destroyed'

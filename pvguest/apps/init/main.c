@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 		return ipc_main(argc - 2, argv + 2);
 	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "blk") == 0)
 		return blk_main(argc - 2, argv + 2);
+	printf("init: %d argument(s), first %s\n", argc, argc > 1 ? argv[1] : "(none)");
 	struct device *d = mount_root(&root);
 	if (!d) {
 		printf("init: no root file system\n");

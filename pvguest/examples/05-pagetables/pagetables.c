@@ -103,7 +103,10 @@ void example_main(struct start_info *start)
 	check(hypercall(__HYPERVISOR_update_va_mapping, l1 << 12,
 			(mfn_of(l1) << 12) | PRESENT | RW | USER, UVMF_INVLPG, 0) < 0,
 	      "a writable mapping of the pinned L1 table is refused");
-	struct mmu_update foreign = {pte_addr(l1, 1), (0xfffffffUL << 12) | PRESENT | USER};
+	/* Machine frame 0x200 (2 MiB) holds the hypervisor's own image: RAM
+	 * that is not ours.  (A frame beyond RAM would not do as the example:
+	 * dom0 may map device memory there, as Xen's dom0 may.) */
+	struct mmu_update foreign = {pte_addr(l1, 1), (0x200UL << 12) | PRESENT | USER};
 	check(mmu_update(&foreign, 1) < 0, "a PTE naming a frame that is not ours is refused");
 	shutdown(SHUTDOWN_poweroff);
 }
