@@ -30,10 +30,11 @@
  * PxSERR and PxIS, start).  A command that does not finish in
  * AHCI_TIMEOUT_NS fails the same way with -ETIMEDOUT.
  *
- * Interrupts only note that something happened and wake the waiter (see
- * hw.h); completions are always found by ahci_poll() in thread context,
- * which clears the device's status before the EOI so a level-triggered
- * line does not fire again at once.
+ * Interrupts (a legacy line, possibly shared, or MSI): the handler reads
+ * and clears the HBA's status so the line is quiet before the EOI (hw.h),
+ * latches the ports' bits and counts the interrupt if it was the HBA's;
+ * completions are always found by ahci_poll() in thread context, from
+ * PxCI/PxSACT, with the latched bits for errors.
  */
 #include "ahci.h"
 #include "hw.h"
@@ -288,10 +289,35 @@ static void port_recover(struct ahci_port *p, int status)
 		hw_log("ahci port %u: does not restart\n", p->no);
 }
 
+/*
+ * Reads and clears the HBA's interrupt status (HBA IS, then PxIS of each
+ * port it names; write-1-to-clear), latching each port's bits in
+ * is_latched for port_poll.  Run by the interrupt handler, so the line is
+ * quiet before its EOI, and by ahci_poll; on one vCPU the handler runs
+ * whole between two statements of the thread, and the latch is an atomic
+ * OR, so no bit is lost or seen twice.  true if the HBA was interrupting.
+ */
+static bool ack(struct ahci_hba *hba)
+{
+	uint32_t is = mmio_read32(hba->abar, HBA_IS);
+	for (unsigned int n = 0; n < AHCI_PORTS; n++) {
+		struct ahci_port *p = hba->port[n];
+		if (!p || !(is & (1u << n) || p->busy))
+			continue;
+		uint32_t pis = mmio_read32(p->regs, PX_IS);
+		if (pis) {
+			mmio_write32(p->regs, PX_IS, pis);
+			__atomic_fetch_or(&p->is_latched, pis, __ATOMIC_RELAXED);
+		}
+	}
+	if (is)
+		mmio_write32(hba->abar, HBA_IS, is);
+	return is != 0;
+}
+
 static void port_poll(struct ahci_port *p)
 {
-	uint32_t is = mmio_read32(p->regs, PX_IS);
-	mmio_write32(p->regs, PX_IS, is);
+	uint32_t is = __atomic_exchange_n(&p->is_latched, 0, __ATOMIC_RELAXED);
 	uint32_t pending = mmio_read32(p->regs, PX_CI) | mmio_read32(p->regs, PX_SACT);
 	uint32_t done = p->busy & ~pending;
 	for (unsigned int s = 0; done; s++, done >>= 1)
@@ -303,29 +329,25 @@ static void port_poll(struct ahci_port *p)
 
 void ahci_poll(struct ahci_hba *hba)
 {
-	uint32_t is = mmio_read32(hba->abar, HBA_IS);
+	ack(hba);
 	for (unsigned int n = 0; n < AHCI_PORTS; n++)
-		if (hba->port[n] && (hba->port[n]->busy || (is & (1u << n))))
+		if (hba->port[n] && (hba->port[n]->busy || hba->port[n]->is_latched))
 			port_poll(hba->port[n]);
-	mmio_write32(hba->abar, HBA_IS, is);
-	if (hba->irq && hba->irqs != hba->irqs_acked) {
-		hba->irqs_acked = hba->irqs;
-		hw_irq_eoi(hba->irq_line);
-	}
 }
 
-void ahci_irq(void *hba)
+void ahci_irq(void *arg)
 {
-	((struct ahci_hba *)hba)->irqs++;
+	struct ahci_hba *hba = arg;
+	if (ack(hba))
+		hba->irqs++;
 }
 
-int ahci_enable_irq(struct ahci_hba *hba, unsigned int line)
+int ahci_enable_irq(struct ahci_hba *hba, const struct hw_irq_src *src)
 {
-	int rc = hw_irq_bind(line, ahci_irq, hba);
+	int rc = hw_irq_attach(src, ahci_irq, hba);
 	if (rc)
 		return rc;
 	hba->irq = true;
-	hba->irq_line = line;
 	mmio_write32(hba->abar, HBA_GHC, mmio_read32(hba->abar, HBA_GHC) | GHC_IE);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef DRIVERS_HW_AHCI_H
 #define DRIVERS_HW_AHCI_H
 
+#include "hw.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,6 +45,7 @@ struct ahci_port {
 	uint64_t sectors;
 	char model[41];
 	unsigned long completed, errors;
+	uint32_t is_latched; /* PxIS bits the interrupt handler cleared */
 };
 
 struct ahci_hba {
@@ -51,8 +53,7 @@ struct ahci_hba {
 	uint32_t cap;
 	unsigned int nslots;
 	bool irq;
-	unsigned int irq_line;
-	unsigned long irqs, irqs_acked;
+	unsigned long irqs; /* interrupts that were this HBA's */
 	struct ahci_port *port[AHCI_PORTS];
 };
 
@@ -67,10 +68,11 @@ void ahci_poll(struct ahci_hba *hba);
  * are all in flight together; 0 or -errno. */
 int ahci_rw(struct ahci_port *p, uint64_t lba, void *buf, uint32_t count, bool write);
 int ahci_flush(struct ahci_port *p);
-/* The interrupt handler: notes the interrupt (ahci_poll does the rest). */
+/* The interrupt handler: quiets the HBA, latches its status, counts the
+ * interrupt if it was the HBA's (ahci_poll does the rest). */
 void ahci_irq(void *hba);
-/* Binds the HBA's interrupt line and turns interrupts on; 0 or -errno
- * (the driver then polls). */
-int ahci_enable_irq(struct ahci_hba *hba, unsigned int line);
+/* Attaches the HBA to its interrupt (a line or MSI) and turns interrupts
+ * on; 0 or -errno (the driver then polls). */
+int ahci_enable_irq(struct ahci_hba *hba, const struct hw_irq_src *src);
 
 #endif

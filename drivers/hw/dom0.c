@@ -13,9 +13,10 @@
  *                     over in start_info (DEV_CONSOLE, write)
  *
  * Every driver that cannot start says why in one line and dom0 goes on
- * without it.  A device's interrupt line comes from PCI config (the
- * firmware's routing); when the hypervisor refuses to bind it the driver
- * polls, and says so.
+ * without it.  Interrupts: MSI when the function has the capability (not
+ * with "nomsi" on dom0's command line), else the legacy line from PCI
+ * config (the firmware's routing), shared when several devices are on it
+ * (hw.h); when the hypervisor refuses both the driver polls, and says so.
  */
 #include "acpi.h"
 #include "ahci.h"
@@ -69,24 +70,42 @@ static struct e1000 nic;
 static char disk_names[AHCI_PORTS][8];
 static struct device disk_devs[AHCI_PORTS];
 
+static bool msi_allowed = true;
+
+/* MSI when the function has the capability and the hypervisor maps it,
+ * the legacy line (shared if another driver has it) otherwise. */
 static void bind_irq(const char *what, const struct pci_dev *d,
-		     int (*enable)(void *drv, unsigned int line), void *drv)
+		     int (*enable)(void *drv, const struct hw_irq_src *src), void *drv)
 {
-	int rc = d->irq_pin ? enable(drv, d->irq_line) : -ENODEV;
+	struct hw_irq_src src = {
+		.msi = true, .bus = d->bus, .devfn = (uint8_t)(d->dev << 3 | d->fn)};
+	int rc = -ENODEV;
+	if (d->cap_msi && msi_allowed) {
+		rc = enable(drv, &src);
+		if (!rc) {
+			hw_log("%s: MSI\n", what);
+			return;
+		}
+		hw_log("%s: no MSI (%d), trying the legacy line\n", what, rc);
+	}
+	src = (struct hw_irq_src){.line = d->irq_line};
+	rc = d->irq_pin ? enable(drv, &src) : -ENODEV;
 	if (rc)
 		hw_log("%s: no interrupt (%d), polling\n", what, rc);
+	else if (hw_irq_sharers(&src) > 1)
+		hw_log("%s: interrupt line %u, shared\n", what, d->irq_line);
 	else
 		hw_log("%s: interrupt line %u\n", what, d->irq_line);
 }
 
-static int ahci_enable_irq_fn(void *drv, unsigned int line)
+static int ahci_enable_irq_fn(void *drv, const struct hw_irq_src *src)
 {
-	return ahci_enable_irq(drv, line);
+	return ahci_enable_irq(drv, src);
 }
 
-static int e1000_enable_irq_fn(void *drv, unsigned int line)
+static int e1000_enable_irq_fn(void *drv, const struct hw_irq_src *src)
 {
-	return e1000_enable_irq(drv, line);
+	return e1000_enable_irq(drv, src);
 }
 
 /* The block interface of the device table.  AHCI's PRDs need 2-byte
@@ -144,6 +163,11 @@ static void register_disks(void)
 		device_register(&disk_devs[i]);
 		i++;
 	}
+}
+
+struct ahci_hba *hw_ahci(void)
+{
+	return ahci.abar ? &ahci : NULL;
 }
 
 static int start_ahci(void)
@@ -312,8 +336,20 @@ static void start_screen(void)
 	device_register(&screen_dev);
 }
 
+/* Whether word stands alone on dom0's command line. */
+static bool cmdline_has(const char *word)
+{
+	const char *c = (const char *)start_info->cmd_line;
+	size_t l = strlen(word);
+	for (const char *p = c; (p = strstr(p, word)); p += l)
+		if ((p == c || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
+			return true;
+	return false;
+}
+
 static int hw_start(void)
 {
+	msi_allowed = !cmdline_has("nomsi");
 	start_screen(); /* memory only: works without port access */
 	int rc = hw_init();
 	if (!rc) {

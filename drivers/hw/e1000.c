@@ -22,8 +22,10 @@
  * MAC: QEMU and real boards load RAL0/RAH0 from the EEPROM at reset
  * (RAH.AV set); otherwise words 0-2 of the EEPROM through EERD, whose
  * layout differs: 82540 DONE bit 4, address at bit 8; 82574 DONE bit 1,
- * address at bit 2.  Interrupts (RXT0, TXDW, LSC, RXO) only note their
- * cause; e1000_poll() reads ICR (cleared by reading) in thread context.
+ * address at bit 2.  Interrupts (RXT0, TXDW, LSC, RXO; a legacy line,
+ * possibly shared, or MSI): the handler reads ICR (cleared by reading, so
+ * the line is quiet before the EOI) and latches the causes;
+ * e1000_poll() acts on them in thread context.
  */
 #include "e1000.h"
 #include "hw.h"
@@ -245,30 +247,33 @@ ssize_t e1000_recv(struct e1000 *n, void *buf, size_t len)
 
 void e1000_poll(struct e1000 *n)
 {
-	uint32_t icr = mmio_read32(n->regs, REG_ICR);
+	uint32_t icr = __atomic_exchange_n(&n->icr_latched, 0, __ATOMIC_RELAXED) |
+		       mmio_read32(n->regs, REG_ICR);
 	if (icr & ICR_LSC) {
 		n->link_up = mmio_read32(n->regs, REG_STATUS) & STATUS_LU;
 		hw_log("%s: link %s\n", n->e1000e ? "e1000e" : "e1000", n->link_up ? "up" : "down");
 	}
 	tx_reclaim(n);
-	if (n->irq && n->irqs != n->irqs_acked) {
-		n->irqs_acked = n->irqs;
-		hw_irq_eoi(n->irq_line);
-	}
 }
 
-void e1000_irq(void *n)
+/* Reading ICR clears it and lowers the interrupt: the line is quiet for
+ * the EOI; the causes wait in icr_latched for e1000_poll. */
+void e1000_irq(void *arg)
 {
-	((struct e1000 *)n)->irqs++;
+	struct e1000 *n = arg;
+	uint32_t icr = mmio_read32(n->regs, REG_ICR);
+	if (!icr)
+		return; /* another device on a shared line */
+	__atomic_fetch_or(&n->icr_latched, icr, __ATOMIC_RELAXED);
+	n->irqs++;
 }
 
-int e1000_enable_irq(struct e1000 *n, unsigned int line)
+int e1000_enable_irq(struct e1000 *n, const struct hw_irq_src *src)
 {
-	int rc = hw_irq_bind(line, e1000_irq, n);
+	int rc = hw_irq_attach(src, e1000_irq, n);
 	if (rc)
 		return rc;
 	n->irq = true;
-	n->irq_line = line;
 	mmio_write32(n->regs, REG_IMS, ICR_RXT0 | ICR_TXDW | ICR_LSC | ICR_RXO);
 	return 0;
 }

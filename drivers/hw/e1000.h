@@ -6,6 +6,7 @@
 #ifndef DRIVERS_HW_E1000_H
 #define DRIVERS_HW_E1000_H
 
+#include "hw.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,8 +48,8 @@ struct e1000 {
 	uint8_t *tx_buf;
 	unsigned int tx_tail, tx_clean; /* next to fill; oldest not reclaimed */
 	bool irq;
-	unsigned int irq_line;
-	unsigned long irqs, irqs_acked, rx_frames, tx_frames, rx_dropped;
+	uint32_t icr_latched; /* causes the interrupt handler read */
+	unsigned long irqs, rx_frames, tx_frames, rx_dropped; /* irqs: this NIC's */
 };
 
 /* Resets the NIC at regs, reads its MAC, sets up both rings and link;
@@ -60,10 +61,13 @@ int e1000_send(struct e1000 *n, const void *frame, size_t len);
 /* The next received frame, copied to buf: its length, -EAGAIN (none),
  * or -EMSGSIZE (frame longer than len, dropped). */
 ssize_t e1000_recv(struct e1000 *n, void *buf, size_t len);
-/* Reads and acknowledges the interrupt cause, notes link changes,
- * reclaims sent descriptors; EOI when an interrupt came. */
+/* Takes the interrupt causes (latched and current), notes link changes,
+ * reclaims sent descriptors. */
 void e1000_poll(struct e1000 *n);
+/* The interrupt handler: reads ICR (which quiets the NIC), latches it,
+ * counts the interrupt if it was this NIC's. */
 void e1000_irq(void *n);
-int e1000_enable_irq(struct e1000 *n, unsigned int line);
+/* Attaches to the NIC's interrupt (a line or MSI), unmasks its causes. */
+int e1000_enable_irq(struct e1000 *n, const struct hw_irq_src *src);
 
 #endif

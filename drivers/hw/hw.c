@@ -12,9 +12,12 @@
  *   it PFN == MFN), so contiguous pages from the page allocator are
  *   contiguous for a device; hw_dma_alloc still checks it, frame by
  *   frame, and refuses otherwise.
- * - Interrupts: a GSI becomes a PIRQ (PHYSDEVOP_map_pirq), the PIRQ an
- *   event channel (EVTCHNOP_bind_pirq), whose handler runs the driver's
- *   function; PHYSDEVOP_eoi ends the interrupt at the hypervisor.
+ * - Interrupts: a line (GSI) or a function's MSI becomes a PIRQ
+ *   (PHYSDEVOP_map_pirq), the PIRQ an event channel (EVTCHNOP_bind_pirq),
+ *   bound once per source however many drivers share it; the event
+ *   handler runs every attached driver's function, then one
+ *   PHYSDEVOP_eoi ends the interrupt at the hypervisor (each function
+ *   has quieted its own device by then, see hw.h).
  * - Waiting: between two looks at a device, a driver without interrupts
  *   yields to other threads; once any device interrupt is bound, the
  *   waiting thread sleeps HW_WAIT_NS instead, so the vCPU blocks in the
@@ -36,17 +39,12 @@
 
 #define MMIO_WINDOW_VA	0x7e0000000000UL
 #define MMIO_WINDOW_END 0x7f0000000000UL
-#define IRQS_MAX	64
+#define IRQS_MAX	16 /* bound sources (lines and MSIs) */
+#define IRQ_SHARERS	4
 #define HW_WAIT_NS	200000
 
 static bool io_ok, irqs_bound;
 static unsigned long mmio_next = MMIO_WINDOW_VA;
-
-static struct hw_irq {
-	void (*fn)(void *arg);
-	void *arg;
-	int pirq;
-} irqs[IRQS_MAX];
 
 int hw_init(void)
 {
@@ -160,40 +158,113 @@ uint64_t hw_virt_to_bus(const void *p)
 	return ((uint64_t)pfn_to_mfn(va >> PAGE_SHIFT) << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
 }
 
+/* One bound interrupt source: a line or an MSI; its handlers in order. */
+static struct hw_irq {
+	struct hw_irq_src src;
+	int pirq;
+	bool needs_eoi; /* a level line (irq_status_query); MSIs and edges need none */
+	unsigned int n;
+	struct {
+		void (*fn)(void *arg);
+		void *arg;
+	} h[IRQ_SHARERS];
+} irqs[IRQS_MAX];
+static unsigned int nirqs;
+
+static bool same_src(const struct hw_irq_src *a, const struct hw_irq_src *b)
+{
+	return a->msi == b->msi &&
+	       (a->msi ? a->bus == b->bus && a->devfn == b->devfn : a->line == b->line);
+}
+
+static struct hw_irq *find_src(const struct hw_irq_src *src)
+{
+	for (unsigned int i = 0; i < nirqs; i++)
+		if (same_src(&irqs[i].src, src))
+			return &irqs[i];
+	return NULL;
+}
+
+/* Every handler of the source, then one EOI for all of them. */
 static void irq_event(evtchn_port_t port, void *data)
 {
 	struct hw_irq *i = data;
 	(void)port;
-	i->fn(i->arg);
+	for (unsigned int k = 0; k < i->n; k++)
+		i->h[k].fn(i->h[k].arg);
+	if (i->needs_eoi) {
+		struct physdev_eoi eoi = {.irq = (uint32_t)i->pirq};
+		hv_physdev_op(PHYSDEVOP_eoi, &eoi);
+	}
+}
+
+/* A PIRQ for src: the line's own number, or an MSI the hypervisor
+ * programs into the function's capability (Xen's map_pirq, type MSI). */
+static long map_src(const struct hw_irq_src *src, int *pirq)
+{
+	struct physdev_map_pirq map = {.domid = DOMID_SELF, .pirq = -1};
+	if (src->msi) {
+		map.type = MAP_PIRQ_TYPE_MSI;
+		map.index = -1;
+		map.bus = src->bus;
+		map.devfn = src->devfn;
+	} else {
+		map.type = MAP_PIRQ_TYPE_GSI;
+		map.index = map.pirq = (int)src->line;
+	}
+	long rc = hv_physdev_op(PHYSDEVOP_map_pirq, &map);
+	*pirq = map.pirq;
+	return rc;
+}
+
+int hw_irq_attach(const struct hw_irq_src *src, void (*fn)(void *arg), void *arg)
+{
+	struct hw_irq *i = find_src(src);
+	if (i) { /* already bound: share it */
+		if (i->n == IRQ_SHARERS)
+			return -ENOSPC;
+		i->h[i->n].arg = arg;
+		i->h[i->n++].fn = fn; /* the event handler reads n after fn is set */
+		return 0;
+	}
+	if (nirqs == IRQS_MAX)
+		return -ENOSPC;
+	int pirq;
+	long rc = map_src(src, &pirq);
+	if (rc)
+		return (int)rc;
+	i = &irqs[nirqs];
+	*i = (struct hw_irq){.src = *src, .pirq = pirq, .n = 1, .h = {{fn, arg}}};
+	struct evtchn_bind_pirq bind = {.pirq = (uint32_t)pirq, .flags = BIND_PIRQ__WILL_SHARE};
+	rc = hv_event_channel_op(EVTCHNOP_bind_pirq, &bind);
+	if (rc) {
+		struct physdev_unmap_pirq unmap = {.domid = DOMID_SELF, .pirq = pirq};
+		hv_physdev_op(PHYSDEVOP_unmap_pirq, &unmap);
+		return (int)rc;
+	}
+	struct physdev_irq_status_query q = {.irq = (uint32_t)pirq};
+	i->needs_eoi = hv_physdev_op(PHYSDEVOP_irq_status_query, &q) != 0 ||
+		       (q.flags & XENIRQSTAT_needs_eoi);
+	nirqs++;
+	irqs_bound = true;
+	evtchn_set_handler(bind.port, irq_event, i);
+	if (i->needs_eoi) { /* a level interrupt before the handler was dropped: fire again */
+		struct physdev_eoi eoi = {.irq = (uint32_t)pirq};
+		hv_physdev_op(PHYSDEVOP_eoi, &eoi);
+	}
+	return 0;
 }
 
 int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg)
 {
-	if (irq >= IRQS_MAX)
-		return -EINVAL;
-	struct physdev_map_pirq map = {.domid = DOMID_SELF,
-				       .type = MAP_PIRQ_TYPE_GSI,
-				       .index = (int)irq,
-				       .pirq = (int)irq};
-	long rc = hv_physdev_op(PHYSDEVOP_map_pirq, &map);
-	if (rc)
-		return (int)rc;
-	struct evtchn_bind_pirq bind = {.pirq = (uint32_t)map.pirq, .flags = BIND_PIRQ__WILL_SHARE};
-	rc = hv_event_channel_op(EVTCHNOP_bind_pirq, &bind);
-	if (rc)
-		return (int)rc;
-	irqs[irq] = (struct hw_irq){.fn = fn, .arg = arg, .pirq = map.pirq};
-	irqs_bound = true;
-	evtchn_set_handler(bind.port, irq_event, &irqs[irq]);
-	return 0;
+	struct hw_irq_src src = {.line = irq};
+	return hw_irq_attach(&src, fn, arg);
 }
 
-void hw_irq_eoi(unsigned int irq)
+unsigned int hw_irq_sharers(const struct hw_irq_src *src)
 {
-	if (irq >= IRQS_MAX || !irqs[irq].fn)
-		return;
-	struct physdev_eoi eoi = {.irq = (uint32_t)irqs[irq].pirq};
-	hv_physdev_op(PHYSDEVOP_eoi, &eoi);
+	struct hw_irq *i = find_src(src);
+	return i ? i->n : 0;
 }
 
 uint64_t hw_now_ns(void)

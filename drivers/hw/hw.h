@@ -45,11 +45,28 @@ void hw_dma_free(void *p, size_t len);
  * callers).  Contiguous only within one page. */
 uint64_t hw_virt_to_bus(const void *p);
 
-/* Routes legacy interrupt line irq (an ISA IRQ or a PCI GSI) to fn, run
- * in event context.  0 or -errno (then the driver polls). */
+/*
+ * Interrupts.  A device interrupts either on a legacy line (an ISA IRQ or
+ * a PCI GSI, which several devices may share) or by MSI (the function's
+ * own message, which the hypervisor programs).  Every handler attached to
+ * a source runs in event context, in the order attached; after the last
+ * one, hw sends the hypervisor the end of interrupt (PHYSDEVOP_eoi).  So
+ * a handler on a level-triggered line must leave its device quiet: read
+ * (and latch for its thread) and clear the device's interrupt cause, or
+ * the line fires again at once.  A handler of a shared line must cope
+ * with interrupts that are not its device's (nothing pending: return).
+ */
+struct hw_irq_src {
+	bool msi; /* MSI of bus:devfn instead of a line */
+	uint8_t bus, devfn;
+	unsigned int line; /* legacy line, when !msi */
+};
+/* Attaches fn(arg) to src; 0 or -errno (then the driver polls). */
+int hw_irq_attach(const struct hw_irq_src *src, void (*fn)(void *arg), void *arg);
+/* The same for legacy line irq. */
 int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg);
-/* Tells the hypervisor the interrupt was handled (PHYSDEVOP_eoi). */
-void hw_irq_eoi(unsigned int irq);
+/* How many drivers share the source (0: not bound). */
+unsigned int hw_irq_sharers(const struct hw_irq_src *src);
 
 uint64_t hw_now_ns(void);
 void hw_wait(void);

@@ -150,11 +150,24 @@ static const char *asked(void)
 	return NULL;
 }
 
+/* After the disk and NIC checks: each device's own interrupts arrived
+ * (counted by its handler only when the device was interrupting, so on
+ * a shared line each count is that device's). */
+static void test_irqs(void)
+{
+	const struct ahci_hba *a = hw_ahci();
+	const struct e1000 *n = hw_nic();
+	hw_log("hwtest: interrupts: disk %lu, NIC %lu\n", a ? a->irqs : 0, n ? n->irqs : 0);
+	verdict(a && a->irq && a->irqs > 0, "irq: the disk's interrupts arrived");
+	verdict(n && n->irq && n->irqs > 0, "irq: the NIC's interrupts arrived");
+}
+
 unsigned int hwtest_run(void)
 {
 	failures = 0;
 	test_disk();
 	test_net();
+	test_irqs();
 	hw_log("hwtest: %u failed\n", failures);
 	return failures;
 }

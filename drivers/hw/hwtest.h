@@ -10,9 +10,11 @@
 #define DRIVERS_HW_HWTEST_H
 
 struct e1000;
+struct ahci_hba;
 
-/* The NIC dom0 runs, or NULL. */
+/* The NIC and the AHCI controller dom0 runs, or NULL. */
 struct e1000 *hw_nic(void);
+struct ahci_hba *hw_ahci(void);
 
 /* Runs the checks; returns how many failed. */
 unsigned int hwtest_run(void);

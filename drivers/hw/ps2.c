@@ -185,10 +185,6 @@ size_t kbd_read(struct kbd *k, char *buf, size_t len)
 		if (!(st & ST_AUX))
 			n += kbd_decode(k, sc, buf + n);
 	}
-	if (k->irq && k->irqs != k->irqs_acked) {
-		k->irqs_acked = k->irqs;
-		hw_irq_eoi(PS2_IRQ);
-	}
 	return n;
 }
 

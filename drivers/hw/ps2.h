@@ -16,7 +16,7 @@ struct kbd {
 	bool lshift, rshift, ctrl, alt, caps, e0;
 	unsigned int skip; /* bytes left of a Pause sequence */
 	bool irq;
-	unsigned long irqs, irqs_acked;
+	unsigned long irqs;
 };
 
 /* Bytes (0..4) that scan code sc produces, given and updating k's state. */

@@ -14,7 +14,8 @@
  * bit 1).  Sending waits for LSR.THRE with a deadline, so a UART that
  * stops answering cannot hang dom0.  With an interrupt, IER asks for
  * "data available"; the handler only notes it and uart_read() does the
- * work and the EOI.
+ * work (ISA lines are edge-triggered: the UART need not be quiet before
+ * the EOI hw sends after the handler).
  */
 #include "uart.h"
 #include "hw.h"
@@ -114,10 +115,6 @@ size_t uart_read(struct uart *u, void *buf, size_t len)
 	uint8_t *p = buf;
 	size_t n = 0;
 	drain(u);
-	if (u->irq && u->irqs != u->irqs_acked) {
-		u->irqs_acked = u->irqs;
-		hw_irq_eoi(u->irq_line);
-	}
 	while (n < len && u->rx_tail != u->rx_head) {
 		p[n++] = u->rx[u->rx_tail];
 		u->rx_tail = (u->rx_tail + 1) % UART_RXBUF;
@@ -136,7 +133,6 @@ int uart_enable_irq(struct uart *u, unsigned int line)
 	if (rc)
 		return rc;
 	u->irq = true;
-	u->irq_line = line;
 	hw_outb(u->base + IER, 0x01);
 	return 0;
 }

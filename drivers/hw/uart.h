@@ -18,9 +18,8 @@ struct uart {
 	bool fifo; /* a 16550A with working FIFOs */
 	uint8_t rx[UART_RXBUF];
 	unsigned int rx_head, rx_tail; /* ring of received bytes */
-	unsigned long overruns, irqs, irqs_acked;
+	unsigned long overruns, irqs;
 	bool irq;
-	unsigned int irq_line;
 };
 
 /* Finds a UART at base (scratch register and loopback test), programs

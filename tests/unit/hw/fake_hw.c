@@ -18,11 +18,16 @@ static struct fake_model *models[MODELS_MAX];
 static unsigned int nmodels;
 static bool io_denied;
 static uint64_t now;
+#define SHARERS 4
 static struct {
-	void (*fn)(void *);
-	void *arg;
-	unsigned int eois;
+	struct hw_irq_src src;
+	unsigned int n, eois;
+	struct {
+		void (*fn)(void *);
+		void *arg;
+	} h[SHARERS];
 } irqs[IRQS_MAX];
+static unsigned int nirqs;
 static char log_lines[LOG_LINES][160];
 static void *dma[256];
 static unsigned int ndma;
@@ -34,6 +39,7 @@ void fake_hw_reset(void)
 	io_denied = false;
 	nlog = 0;
 	memset(irqs, 0, sizeof(irqs));
+	nirqs = 0;
 	while (ndma)
 		free(dma[--ndma]);
 }
@@ -181,32 +187,73 @@ uint64_t hw_virt_to_bus(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg)
+static int find(const struct hw_irq_src *src)
 {
-	if (irq >= IRQS_MAX)
-		return -EINVAL;
-	irqs[irq].fn = fn;
-	irqs[irq].arg = arg;
+	for (unsigned int i = 0; i < nirqs; i++)
+		if (irqs[i].src.msi == src->msi &&
+		    (src->msi ? irqs[i].src.bus == src->bus && irqs[i].src.devfn == src->devfn
+			      : irqs[i].src.line == src->line))
+			return (int)i;
+	return -1;
+}
+
+int hw_irq_attach(const struct hw_irq_src *src, void (*fn)(void *arg), void *arg)
+{
+	int i = find(src);
+	if (i < 0) {
+		if (nirqs == IRQS_MAX || (!src->msi && src->line >= IRQS_MAX))
+			return -EINVAL;
+		i = (int)nirqs++;
+		irqs[i].src = *src;
+	}
+	if (irqs[i].n == SHARERS)
+		return -ENOSPC;
+	irqs[i].h[irqs[i].n].fn = fn;
+	irqs[i].h[irqs[i].n++].arg = arg;
 	return 0;
 }
 
-void hw_irq_eoi(unsigned int irq)
+int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg)
 {
-	if (irq < IRQS_MAX)
-		irqs[irq].eois++;
+	struct hw_irq_src src = {.line = irq};
+	return hw_irq_attach(&src, fn, arg);
+}
+
+unsigned int hw_irq_sharers(const struct hw_irq_src *src)
+{
+	int i = find(src);
+	return i < 0 ? 0 : irqs[i].n;
+}
+
+/* As dom0's hw.c: every handler of the source, then one EOI. */
+static bool fire(const struct hw_irq_src *src)
+{
+	int i = find(src);
+	if (i < 0)
+		return false;
+	for (unsigned int k = 0; k < irqs[i].n; k++)
+		irqs[i].h[k].fn(irqs[i].h[k].arg);
+	irqs[i].eois++;
+	return true;
 }
 
 bool fake_hw_fire_irq(unsigned int irq)
 {
-	if (irq >= IRQS_MAX || !irqs[irq].fn)
-		return false;
-	irqs[irq].fn(irqs[irq].arg);
-	return true;
+	struct hw_irq_src src = {.line = irq};
+	return fire(&src);
+}
+
+bool fake_hw_fire_msi(uint8_t bus, uint8_t devfn)
+{
+	struct hw_irq_src src = {.msi = true, .bus = bus, .devfn = devfn};
+	return fire(&src);
 }
 
 unsigned int fake_hw_eois(unsigned int irq)
 {
-	return irq < IRQS_MAX ? irqs[irq].eois : 0;
+	struct hw_irq_src src = {.line = irq};
+	int i = find(&src);
+	return i < 0 ? 0 : irqs[i].eois;
 }
 
 uint64_t hw_now_ns(void)

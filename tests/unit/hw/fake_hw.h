@@ -32,8 +32,10 @@ struct fake_model {
 void fake_hw_reset(void);
 void fake_hw_add(struct fake_model *m);
 void fake_hw_deny_io(void);
-/* Runs the handler bound to irq (as an event would); false if none. */
+/* Runs every handler attached to line irq (or to the MSI of bus:devfn),
+ * then counts one EOI, as dom0's event handler does; false if none. */
 bool fake_hw_fire_irq(unsigned int irq);
+bool fake_hw_fire_msi(uint8_t bus, uint8_t devfn);
 unsigned int fake_hw_eois(unsigned int irq);
 /* Whether some log line since the reset contains s. */
 bool fake_hw_logged(const char *s);

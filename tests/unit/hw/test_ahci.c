@@ -14,8 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include "fake_ahci.h"
+#include "fake_e1000.h"
 #include "tests.h"
 #include <hw/ahci.h>
+#include <hw/e1000.h>
 #include <hw/hw.h>
 
 static struct fake_ahci fake_storage, *fake = &fake_storage;
@@ -193,12 +195,50 @@ static void test_ahci_interrupts(void **state)
 	bring_up(0x1, 0x1, true, 0);
 	struct ahci_port *p = hba.port[0];
 	static uint8_t buf[64 * 512] __attribute__((aligned(4096)));
-	assert_int_equal(ahci_enable_irq(&hba, 11), 0);
+	struct hw_irq_src line = {.line = 11};
+	assert_int_equal(ahci_enable_irq(&hba, &line), 0);
 	assert_int_equal(ahci_rw(p, 0, buf, 64, false), 0);
 	assert_true(hba.irqs > 0);
-	assert_true(fake_hw_eois(11) > 0);
-	/* Status is cleared before the EOI: nothing is left pending. */
+	assert_int_equal(fake_hw_eois(11), hba.irqs);
+	/* The handler cleared the status before the EOI: nothing is pending. */
 	assert_int_equal(fake->regs[0x08 / 4], 0);
+	assert_int_equal(fake->regs[(0x100 + 0x10) / 4], 0);
+}
+
+/* -M pc: the HBA and the e1000 on one level line.  Each handler quiets
+ * its own device and counts only its own interrupts; one EOI per firing. */
+static void test_ahci_shares_line_with_e1000(void **state)
+{
+	static struct fake_e1000 fe;
+	static struct e1000 nic;
+	static uint8_t buf[64 * 512] __attribute__((aligned(4096)));
+	uint8_t frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 8, 6};
+	bring_up(0x1, 0x1, true, 0);
+	fake_e1000_init(&fe, false, true);
+	fe.irq = 11;
+	assert_int_equal(e1000_init(&nic, hw_map_mmio(FAKE_E1000_BASE, 0x20000), false), 0);
+	struct hw_irq_src line = {.line = 11};
+	assert_int_equal(ahci_enable_irq(&hba, &line), 0);
+	assert_int_equal(e1000_enable_irq(&nic, &line), 0);
+	assert_int_equal(hw_irq_sharers(&line), 2);
+	/* the NIC interrupts: only its count moves, its ICR is read */
+	assert_true(fake_e1000_inject(&fe, frame, sizeof(frame)));
+	assert_int_equal(nic.irqs, 1);
+	assert_int_equal(hba.irqs, 0);
+	assert_int_equal(fake_hw_eois(11), 1);
+	assert_int_equal(fe.regs[0xc0 / 4], 0);
+	/* the disk interrupts: only the HBA's count moves */
+	assert_int_equal(ahci_rw(hba.port[0], 0, buf, 64, false), 0);
+	assert_true(hba.irqs > 0);
+	assert_int_equal(nic.irqs, 1);
+	assert_int_equal(fake_hw_eois(11), 1 + hba.irqs);
+	/* the NIC's latched cause is not lost: the frame is there */
+	uint8_t got[2048];
+	e1000_poll(&nic);
+	assert_int_equal(e1000_recv(&nic, got, sizeof(got)), 60);
+	/* an MSI source is a separate, unshared one */
+	struct hw_irq_src msi = {.msi = true, .bus = 0, .devfn = 0x1f << 3 | 2};
+	assert_int_equal(hw_irq_sharers(&msi), 0);
 }
 
 /* Group teardown: returns what the tests allocated (for ASan's leak check). */
@@ -222,5 +262,6 @@ const struct CMUnitTest ahci_tests[] = {
 	cmocka_unit_test(test_ahci_timeout_then_recovery),
 	cmocka_unit_test(test_ahci_flush_waits_for_queue),
 	cmocka_unit_test(test_ahci_interrupts),
+	cmocka_unit_test(test_ahci_shares_line_with_e1000),
 };
 const size_t ahci_ntests = sizeof(ahci_tests) / sizeof(ahci_tests[0]);
