@@ -22,11 +22,7 @@ static inline uint64_t rdtsc(void)
 /* Print "bench <name> <total / ops>" and check that something was timed. */
 void bench_report(const char *name, uint64_t total, unsigned long ops);
 
-/* Trap handlers (handlers.S) and the state they record. */
-extern unsigned long tg_trap_vec, tg_trap_err, tg_trap_rip, tg_trap_cs, tg_trap_rflags,
-	tg_trap_skip;
-void tg_bp_handler(void);
-void tg_pf_handler(void);
+/* The event callback (handlers.S); the trap handlers are lib/traps.S's. */
 void bench_event_handler(void);
 extern unsigned long bench_upcalls;
 extern struct vcpu_info *bench_vcpu_info;

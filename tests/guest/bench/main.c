@@ -14,7 +14,6 @@
 #include <public/version.h>
 
 const char test_title[] = "bench";
-unsigned long tg_trap_vec, tg_trap_err, tg_trap_rip, tg_trap_cs, tg_trap_rflags, tg_trap_skip;
 
 void bench_report(const char *name, uint64_t total, unsigned long ops)
 {

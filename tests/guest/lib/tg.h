@@ -27,6 +27,13 @@ void tg_check(bool ok, const char *name);
 void tg_expect(long got, long want, const char *name);
 void tg_skip(const char *name, const char *why);
 
+/* Exception handlers for set_trap_table (lib/traps.S): each records the
+ * vector, error code and frame in tg_trap_*, steps RIP by tg_trap_skip and
+ * returns by the iret hypercall. */
+extern unsigned long tg_trap_vec, tg_trap_err, tg_trap_rip, tg_trap_cs, tg_trap_rflags,
+	tg_trap_skip;
+void tg_bp_handler(void), tg_ud_handler(void), tg_gp_handler(void), tg_pf_handler(void);
+
 void test_main(void); /* the test's body */
 extern const char test_title[];
 

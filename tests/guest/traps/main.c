@@ -8,8 +8,6 @@
 
 const char test_title[] = "traps";
 
-unsigned long tg_trap_vec, tg_trap_err, tg_trap_rip, tg_trap_cs, tg_trap_rflags, tg_trap_skip;
-void tg_bp_handler(void), tg_ud_handler(void), tg_gp_handler(void), tg_pf_handler(void);
 
 static unsigned long mapping_end(void)
 {
