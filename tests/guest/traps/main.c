@@ -8,7 +8,6 @@
 
 const char test_title[] = "traps";
 
-
 static unsigned long mapping_end(void)
 {
 	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;
