@@ -8,5 +8,17 @@ BUILD=${BUILD:-build}
 LOGS=$BUILD/test-logs/screen
 mkdir -p "$LOGS"
 [ -f "$BUILD/hospes-screen.iso" ] || { echo "not ok - ISO $BUILD/hospes-screen.iso missing (make iso)"; exit 1; }
-tests/run/screen-check.py bios "$BUILD/hospes-screen.iso" "$LOGS/bios.log"
-tests/run/screen-check.py uefi "$BUILD/hospes-screen.iso" "$LOGS/uefi.log"
+status=0
+# screen-check.py prints its own TAP lines; if it dies before printing a
+# verdict (a Python exception, QEMU gone), that is a failure too.
+for fw in bios uefi; do
+	out=$(tests/run/screen-check.py $fw "$BUILD/hospes-screen.iso" "$LOGS/$fw.log")
+	rc=$?
+	[ -n "$out" ] && echo "$out"
+	if [ $rc != 0 ] && ! grep -q '^not ok' <<<"$out"; then
+		echo "not ok - screen-check.py $fw exited with status $rc and no verdict (log $LOGS/$fw.log)"
+		status=1
+	fi
+	grep -q '^not ok' <<<"$out" && status=1
+done
+exit $status
