@@ -4,7 +4,8 @@
  * mmu_update batch stopping at a bad entry with the right `done`, refusal
  * of a writable mapping of a page table, a second address space (a copy of
  * the boot L4) pinned, loaded with NEW_BASEPTR, used and left, and
- * ballooning one frame out and back in.  Every access after a remap or a
+ * ballooning one frame out and back in; spaces.c adds eight address
+ * spaces switched round-robin and the protection of pinned tables.  Every access after a remap or a
  * root switch goes through shadows the hypervisor fills on demand.
  *
  * The image runs with VIRT_BASE 0, so the VA of a guest pfn is pfn * 4K
@@ -148,6 +149,8 @@ static void test_balloon(void)
 		  before, "back to nr_pages");
 }
 
+void test_spaces(void); /* spaces.c */
+
 void test_main(void)
 {
 	test_m2p();
@@ -155,4 +158,5 @@ void test_main(void)
 	test_batch();
 	test_second_address_space();
 	test_balloon();
+	test_spaces();
 }
