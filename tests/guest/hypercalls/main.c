@@ -5,9 +5,8 @@
  * privilege checks (the results differ as dom0 and as a domU), and both
  * entry paths (the hypercall page's syscall and int $0x82).
  */
-#include "../lib/tg.h"
+#include "conform.h"
 #include <public/callback.h>
-#include <public/errno.h>
 #include <public/features.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -15,12 +14,27 @@
 
 const char test_title[] = "hypercalls";
 
-#define NONCANON 0x0000800000000000UL
-#define HV_RANGE 0xffff800000001000UL
-
-static bool is_dom0(void)
+bool conform_is_dom0(void)
 {
 	return tg_start_info->flags & SIF_INITDOMAIN;
+}
+
+domid_t conform_domid(void)
+{
+	static uint8_t h[16];
+	if (hypercall(__HYPERVISOR_xen_version, XENVER_guest_handle, (unsigned long)h, 0, 0, 0))
+		return DOMID_INVALID;
+	return (domid_t)(h[14] << 8 | h[15]);
+}
+
+unsigned long conform_pfn(const void *va)
+{
+	return (unsigned long)va >> 12;
+}
+
+unsigned long conform_mfn(const void *va)
+{
+	return ((unsigned long *)tg_start_info->mfn_list)[conform_pfn(va)];
 }
 
 static void test_version(void)
@@ -44,14 +58,15 @@ static void test_version(void)
 			    0),
 		  0, "get_features");
 	tg_check(fi.submap & (1U << XENFEAT_direct_mapped), "feature direct_mapped");
-	tg_check(!!(fi.submap & (1U << XENFEAT_dom0)) == is_dom0(), "feature dom0 iff dom0");
+	tg_check(!!(fi.submap & (1U << XENFEAT_dom0)) == conform_is_dom0(),
+		 "feature dom0 iff dom0");
 	fi.submap_idx = 1;
 	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (unsigned long)&fi, 0, 0,
 			    0),
 		  -XEN_EINVAL, "get_features submap 1");
 	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_commandline, (unsigned long)buf, 0, 0,
 			    0),
-		  is_dom0() ? 0 : -XEN_EPERM, "commandline for dom0 only");
+		  conform_is_dom0() ? 0 : -XEN_EPERM, "commandline for dom0 only");
 	tg_expect(hypercall(__HYPERVISOR_xen_version, 99, 0, 0, 0, 0), -XEN_ENOSYS,
 		  "unknown xen_version sub-op");
 	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, HV_RANGE, 0, 0, 0),
@@ -59,7 +74,7 @@ static void test_version(void)
 }
 
 /* One past the bootstrap mapping: 4 MiB aligned, at least 512 KiB after the boot stack. */
-static unsigned long mapping_end(void)
+unsigned long conform_mapping_end(void)
 {
 	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;
 	unsigned long end = (stack_end + 0x3fffff) & ~0x3fffffUL;
@@ -68,7 +83,7 @@ static unsigned long mapping_end(void)
 
 static void test_bad_pointers(void)
 {
-	unsigned long end = mapping_end();
+	unsigned long end = conform_mapping_end();
 	const unsigned long bad[] = {end, end + 0x100000, NONCANON, HV_RANGE, ~0UL - 4};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		tg_expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 4, bad[i], 0, 0),
@@ -138,7 +153,7 @@ static void test_sched_and_vcpu(void)
 	tg_expect(hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0), 0, "sched_op yield");
 	tg_expect(hypercall(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, (unsigned long)&rs, 0,
 			    0, 0),
-		  is_dom0() ? -XEN_ESRCH : -XEN_EPERM, "remote_shutdown of no domain");
+		  conform_is_dom0() ? -XEN_ESRCH : -XEN_EPERM, "remote_shutdown of no domain");
 	tg_expect(hypercall(__HYPERVISOR_sched_op, 99, 0, 0, 0, 0), -XEN_ENOSYS,
 		  "unknown sched_op");
 	tg_expect(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0, 0, 0), 1, "vcpu 0 is up");
@@ -146,8 +161,6 @@ static void test_sched_and_vcpu(void)
 		  "vcpu_op on vcpu 99");
 	tg_expect(hypercall(__HYPERVISOR_set_timer_op, 0, 0, 0, 0, 0), 0, "set_timer_op cancel");
 }
-
-void test_privileged(void); /* priv.c */
 
 void test_main(void)
 {
@@ -157,5 +170,6 @@ void test_main(void)
 	test_multicall();
 	test_cpu_state();
 	test_sched_and_vcpu();
+	test_evtchn();
 	test_privileged();
 }
