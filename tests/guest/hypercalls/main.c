@@ -171,5 +171,6 @@ void test_main(void)
 	test_cpu_state();
 	test_sched_and_vcpu();
 	test_evtchn();
+	test_grant();
 	test_privileged();
 }
