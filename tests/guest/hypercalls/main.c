@@ -172,5 +172,7 @@ void test_main(void)
 	test_sched_and_vcpu();
 	test_evtchn();
 	test_grant();
+	test_memory();
+	test_vcpu();
 	test_privileged();
 }
