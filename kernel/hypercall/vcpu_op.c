@@ -8,6 +8,9 @@
  * canonical and the roots are validated by the shadow code before the vCPU
  * counts as initialised.
  *
+ * VCPUOP_set_singleshot_timer with VCPU_SSHOTTMR_future and a deadline
+ * already past gives -ETIME (Xen 4.17); without the flag it fires at once.
+ *
  * Not implemented (-ENOSYS, see docs/hypercalls.md): send_nmi,
  * get_physid, the time-area and *_phys_area registrations.
  */
@@ -162,6 +165,9 @@ static long op_timer(struct vcpu *v, struct vcpu *target, int cmd, unsigned long
 			return -XEN_EINVAL;
 		if (copy_from_guest_vcpu(v, &t, arg, sizeof(t)))
 			return -XEN_EFAULT;
+		/* Xen 4.17: a deadline already past is refused when the guest asks. */
+		if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < pv_system_time())
+			return -XEN_ETIME;
 		vcpu_set_singleshot_timer(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
 		return 0;
 	}
