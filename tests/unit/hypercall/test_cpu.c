@@ -291,6 +291,13 @@ static void test_vcpu_timers(void **state)
 	*s = (struct vcpu_set_singleshot_timer){.timeout_abs_ns = 5555, .flags = 1};
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, GVA), 0);
 	assert_int_equal(env.singleshot, 5555);
+	env.now = 6000; /* the deadline is past: refused with the flag (Xen 4.17) */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, GVA),
+			 -XEN_ETIME);
+	assert_int_equal(env.singleshot, 5555);
+	s->flags = 0; /* and fires at once without it */
+	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, GVA), 0);
+	assert_int_equal(env.singleshot, 5555);
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 1, GVA),
 			 -XEN_EINVAL); /* only for the caller */
 	assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_stop_singleshot_timer, 1, 0),
