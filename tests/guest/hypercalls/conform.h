@@ -17,8 +17,6 @@
 
 bool conform_is_dom0(void);
 domid_t conform_domid(void);
-/* One past the bootstrap mapping: nothing is mapped from here on. */
-unsigned long conform_mapping_end(void);
 /* Guest frame number of a page of our image (VA = PFN * 4 KiB). */
 unsigned long conform_pfn(const void *va);
 /* Machine frame number of a page of our image. */

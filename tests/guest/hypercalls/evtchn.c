@@ -220,7 +220,7 @@ static void test_others_and_pointers(void)
 	static struct evtchn_bind_pirq bp = {.pirq = 5};
 	tg_expect(evtchn(EVTCHNOP_bind_pirq, &bp), dom0 ? -XEN_EINVAL : -XEN_EPERM,
 		  "evtchn bind_pirq of an unmapped pirq (domU: -EPERM)");
-	const unsigned long bad[] = {conform_mapping_end(), NONCANON, HV_RANGE, ~0UL - 2};
+	const unsigned long bad[] = {tg_mapping_end(), NONCANON, HV_RANGE, ~0UL - 2};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		tg_expect(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, bad[i], 0, 0, 0),
 			  -XEN_EFAULT, "evtchn send from a bad pointer");
@@ -231,7 +231,7 @@ static void test_others_and_pointers(void)
 	tg_expect(hypercall(__HYPERVISOR_event_channel_op_compat, HV_RANGE, 0, 0, 0, 0),
 		  -XEN_EFAULT, "event_channel_op_compat from a bad pointer");
 	/* OUT fields written to a page we may read but that ends in the unmapped. */
-	unsigned long edge = conform_mapping_end() - 4;
+	unsigned long edge = tg_mapping_end() - 4;
 	tg_expect(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, edge, 0, 0, 0),
 		  -XEN_EFAULT, "evtchn alloc_unbound crossing into the unmapped");
 	const unsigned int unknown[] = {EVTCHNOP_init_control,

@@ -196,7 +196,7 @@ static void test_ops(void)
 		  "grant copy from a non-canonical array");
 	/* Elements before the unmapped end are carried out; then -EFAULT. */
 	static struct gnttab_copy *edge;
-	edge = (struct gnttab_copy *)(conform_mapping_end() - sizeof(*edge));
+	edge = (struct gnttab_copy *)(tg_mapping_end() - sizeof(*edge));
 	tg_expect(gnttab(GNTTABOP_copy, edge, 2), -XEN_EFAULT,
 		  "grant copy: an array running into the unmapped");
 	const unsigned int unknown[] = {GNTTABOP_dump_table,

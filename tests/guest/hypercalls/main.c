@@ -73,17 +73,9 @@ static void test_version(void)
 		  -XEN_EFAULT, "capabilities into the hypervisor range");
 }
 
-/* One past the bootstrap mapping: 4 MiB aligned, at least 512 KiB after the boot stack. */
-unsigned long conform_mapping_end(void)
-{
-	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;
-	unsigned long end = (stack_end + 0x3fffff) & ~0x3fffffUL;
-	return end - stack_end < 0x80000 ? end + 0x400000 : end;
-}
-
 static void test_bad_pointers(void)
 {
-	unsigned long end = conform_mapping_end();
+	unsigned long end = tg_mapping_end();
 	const unsigned long bad[] = {end, end + 0x100000, NONCANON, HV_RANGE, ~0UL - 4};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		tg_expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 4, bad[i], 0, 0),
@@ -92,6 +84,35 @@ static void test_bad_pointers(void)
 		  -XEN_EFAULT, "console_io write crossing the end of the mapping");
 	tg_expect(hypercall(__HYPERVISOR_console_io, 9, 0, 0, 0, 0), -XEN_ENOSYS,
 		  "unknown console_io command");
+}
+
+/*
+ * The hypervisor writes guest memory only where the guest itself could:
+ * not through a read-only mapping (our page tables are mapped read-only,
+ * as in Xen; a write there would edit our own page tables unchecked), and
+ * not into a page we made read-only ourselves.
+ */
+static void test_read_only(void)
+{
+	static uint8_t ro_page[4096] __attribute__((aligned(4096)));
+	const uint64_t *l4 = (const uint64_t *)tg_start_info->pt_base;
+	uint64_t keep = l4[0];
+
+	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, tg_start_info->pt_base, 0,
+			    0, 0),
+		  -XEN_EFAULT, "xen_version into our (read-only) L4 table");
+	tg_check(l4[0] == keep, "our L4 table is untouched");
+	ro_page[0] = 0x5a;
+	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)ro_page,
+			    (conform_mfn(ro_page) << 12) | (PTE_FLAGS & ~2UL), UVMF_INVLPG, 0, 0),
+		  0, "map a page of ours read-only");
+	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, (unsigned long)ro_page,
+			    0, 0, 0),
+		  -XEN_EFAULT, "xen_version into a read-only page");
+	tg_expect(ro_page[0], 0x5a, "the read-only page is untouched");
+	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)ro_page,
+			    (conform_mfn(ro_page) << 12) | PTE_FLAGS, UVMF_INVLPG, 0, 0),
+		  0, "and writable again");
 }
 
 static void test_unknown_numbers(void)
@@ -166,6 +187,7 @@ void test_main(void)
 {
 	test_version();
 	test_bad_pointers();
+	test_read_only();
 	test_unknown_numbers();
 	test_multicall();
 	test_cpu_state();

@@ -151,7 +151,7 @@ static void test_mmu_bounds(void)
 	tg_expect(hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0),
 		  -XEN_ENOSYS, "mmuext_op unknown command");
 	static struct mmuext_op *edge;
-	edge = (struct mmuext_op *)(conform_mapping_end() - sizeof(*edge));
+	edge = (struct mmuext_op *)(tg_mapping_end() - sizeof(*edge));
 	edge->cmd = MMUEXT_TLB_FLUSH_LOCAL;
 	done = 7;
 	tg_expect(hypercall(__HYPERVISOR_mmuext_op, (unsigned long)edge, 2, (unsigned long)&done,

@@ -46,6 +46,14 @@ long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2)
 	return ret;
 }
 
+/* 4 MiB aligned, at least 512 KiB after the boot stack. */
+unsigned long tg_mapping_end(void)
+{
+	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;
+	unsigned long end = (stack_end + 0x3fffff) & ~0x3fffffUL;
+	return end - stack_end < 0x80000 ? end + 0x400000 : end;
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 static char line[256];

@@ -22,6 +22,9 @@ long hypercall_int82(unsigned int nr, unsigned long a1, unsigned long a2, unsign
 /* A raw "mov $nr, %eax; syscall" (for numbers past the hypercall page). */
 long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2);
 
+/* One past the bootstrap mapping (Xen's layout): nothing is mapped from here on. */
+unsigned long tg_mapping_end(void);
+
 void tg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tg_check(bool ok, const char *name);
 void tg_expect(long got, long want, const char *name);

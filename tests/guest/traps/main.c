@@ -8,12 +8,6 @@
 
 const char test_title[] = "traps";
 
-static unsigned long mapping_end(void)
-{
-	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;
-	unsigned long end = (stack_end + 0x3fffff) & ~0x3fffffUL;
-	return end - stack_end < 0x80000 ? end + 0x400000 : end;
-}
 
 static void reset(unsigned long skip)
 {
@@ -58,7 +52,7 @@ void test_main(void)
 	tg_expect(tg_trap_rip, at, "#GP frame RIP is the cli");
 
 	reset(3); /* mov (%rax), %rax is 3 bytes */
-	unsigned long bad = mapping_end() + 0x2000;
+	unsigned long bad = tg_mapping_end() + 0x2000;
 	__asm__ volatile("lea 1f(%%rip), %0; 1: mov (%1), %1"
 			 : "=&r"(at), "+a"(bad)
 			 :
