@@ -183,6 +183,7 @@ static const struct shell_cmd subcommands[] = {
 	{"destroy", "<domain>: end a domain and free its memory", hx_destroy},
 	{"console", "<domain> [-n]: its output; follows until Ctrl-] (-n: no)", hx_console},
 	{"dmesg", "the hypervisor's log", hx_dmesg},
+	{"wait", "<domain> [seconds]: until it shuts down (default 60 s)", hx_wait},
 	{"help", "this list", hx_help},
 };
 

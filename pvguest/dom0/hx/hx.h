@@ -18,5 +18,6 @@ void hx_state(const hx_dominfo_t *info, char out[7]);
 int hx_top(int argc, char **argv);
 int hx_console(int argc, char **argv);
 int hx_create(int argc, char **argv);
+int hx_wait(int argc, char **argv); /* wait.c */
 
 #endif

@@ -80,11 +80,11 @@ static uint64_t below(uint64_t n)
 }
 
 static const uint64_t boundaries[] = {
-	0,	    1,		2,	    0x7f,	 0x80,	      0xff,	    0x100,
-	511,	    512,	513,	    1023,	 1024,	      1025,	    4095,
-	4096,	    4097,	8191,	    8192,	 0x7fff,      0x8000,	    0xffff,
-	0x10000,    0x7fffffff, 0x80000000, 0xffffffff,	 0x100000000, 1ULL << 40,   1ULL << 47,
-	1ULL << 52, ~0ULL >> 1, 1ULL << 63, ~0ULL,	 ~0ULL - 1,   ~0ULL - 4095, ~0ULL << 12,
+	0,	    1,		2,	    0x7f,	0x80,	     0xff,	   0x100,
+	511,	    512,	513,	    1023,	1024,	     1025,	   4095,
+	4096,	    4097,	8191,	    8192,	0x7fff,	     0x8000,	   0xffff,
+	0x10000,    0x7fffffff, 0x80000000, 0xffffffff, 0x100000000, 1ULL << 40,   1ULL << 47,
+	1ULL << 52, ~0ULL >> 1, 1ULL << 63, ~0ULL,	~0ULL - 1,   ~0ULL - 4095, ~0ULL << 12,
 };
 
 static const uint64_t domids[] = {0,	  1,	  2,	  3,	  4,	  5,	  0x7fef,

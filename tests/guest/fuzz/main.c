@@ -103,12 +103,30 @@ static unsigned int kind(long rc)
 	}
 }
 
+/*
+ * Our code and constants mapped read-only: a call told to write its results
+ * over them gets -EFAULT instead of wrecking the fuzzer (the hypervisor
+ * writes guest memory only where the guest could; tests/guest/hypercalls
+ * checks that).
+ */
+static void protect_text(void)
+{
+	extern const char __tg_ro_end[];
+	const unsigned long *mfns = (const unsigned long *)tg_start_info->mfn_list;
+	unsigned int n = 0;
+	for (unsigned long va = 0x2000; va < (unsigned long)__tg_ro_end; va += 4096)
+		n += hypercall(__HYPERVISOR_update_va_mapping, va, (mfns[va >> 12] << 12) | 0x21,
+			       UVMF_INVLPG, 0, 0) == 0;
+	tg_printf("# fuzz: %u pages of code and constants made read-only\n", n);
+}
+
 static void fuzz(const struct config *cfg)
 {
 	static unsigned long counts[R_KINDS];
 	struct fuzz_call c;
 
 	tg_printf("# fuzz: seed %lu (0x%lx), %lu rounds\n", cfg->seed, cfg->seed, cfg->rounds);
+	protect_text();
 	fuzz_seed(cfg->seed);
 	fuzz_victims();
 	fuzz_fill_scratch(true);

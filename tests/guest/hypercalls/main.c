@@ -98,8 +98,8 @@ static void test_read_only(void)
 	const uint64_t *l4 = (const uint64_t *)tg_start_info->pt_base;
 	uint64_t keep = l4[0];
 
-	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, tg_start_info->pt_base, 0,
-			    0, 0),
+	tg_expect(hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, tg_start_info->pt_base,
+			    0, 0, 0),
 		  -XEN_EFAULT, "xen_version into our (read-only) L4 table");
 	tg_check(l4[0] == keep, "our L4 table is untouched");
 	ro_page[0] = 0x5a;

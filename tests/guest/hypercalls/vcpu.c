@@ -167,6 +167,13 @@ static void test_console_callbacks(void)
 	tg_expect(hypercall(__HYPERVISOR_set_debugreg, 2, 0x1000, 0, 0, 0), 0, "set_debugreg dr2");
 	tg_expect(hypercall(__HYPERVISOR_get_debugreg, 2, 0, 0, 0, 0), 0x1000, "get_debugreg dr2");
 	tg_expect(hypercall(__HYPERVISOR_set_debugreg, 2, 0, 0, 0, 0), 0, "set_debugreg dr2 back");
+	/* As Xen (int reg): the register number is the low 32 bits of the argument. */
+	tg_expect(hypercall(__HYPERVISOR_set_debugreg, (1UL << 40) | 2, 0x2000, 0, 0, 0), 0,
+		  "set_debugreg (1 << 40) | 2 sets dr2");
+	tg_expect(hypercall(__HYPERVISOR_get_debugreg, 2, 0, 0, 0, 0), 0x2000, "get_debugreg dr2");
+	tg_expect(hypercall(__HYPERVISOR_get_debugreg, (1UL << 40) | 2, 0, 0, 0, 0), 0x2000,
+		  "get_debugreg (1 << 40) | 2 reads dr2");
+	tg_expect(hypercall(__HYPERVISOR_set_debugreg, 2, 0, 0, 0, 0), 0, "set_debugreg dr2 back");
 	tg_expect(hypercall(__HYPERVISOR_get_debugreg, 8, 0, 0, 0, 0), -XEN_EINVAL,
 		  "get_debugreg 8");
 	tg_expect(hypercall(__HYPERVISOR_get_debugreg, ~0UL, 0, 0, 0, 0), -XEN_EINVAL,
