@@ -163,10 +163,16 @@ long do_set_segment_base(HYPERCALL_ARGS)
 #define DR7_RESERVED_ZERO 0xffffffff0000d800UL /* bits 11, 12, 14, 15 (GD 13 refused too) */
 #define DR6_RESERVED_ZERO 0xffffffff00000000UL
 
+/*
+ * The register number is Xen's `int reg`: the low 32 bits of the argument
+ * choose, and the same truncated number indexes (never the raw argument,
+ * which would let a guest write past debugreg[]).
+ */
 long do_set_debugreg(HYPERCALL_ARGS)
 {
 	unsigned long value = a2;
-	switch ((int)a1) {
+	int reg = (int)a1;
+	switch (reg) {
 	case 0 ... 3:
 		if (!canonical(value) ||
 		    (value >= HYPERVISOR_VIRT_START && value < HYPERVISOR_VIRT_END))
@@ -185,18 +191,19 @@ long do_set_debugreg(HYPERCALL_ARGS)
 	default:
 		return -XEN_EINVAL;
 	}
-	v->arch->debugreg[a1] = value;
+	v->arch->debugreg[reg] = value;
 	v->arch->debugregs_dirty = true;
 	return 0;
 }
 
 long do_get_debugreg(HYPERCALL_ARGS)
 {
-	switch ((int)a1) {
+	int reg = (int)a1;
+	switch (reg) {
 	case 0 ... 3:
 	case 6:
 	case 7:
-		return (long)v->arch->debugreg[a1];
+		return (long)v->arch->debugreg[reg];
 	default:
 		return -XEN_EINVAL;
 	}

@@ -226,6 +226,10 @@ static void test_debugregs(void **state)
 	env_reset(false);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 0, 0x401000, 0), 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_get_debugreg, 0, 0, 0), 0x401000);
+	/* Xen's int reg: only the low 32 bits choose (and index: no write past debugreg[]) */
+	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, (1UL << 40) | 1, 0x402000, 0), 0);
+	assert_int_equal(hc(v0, __HYPERVISOR_get_debugreg, 1, 0, 0), 0x402000);
+	assert_int_equal(hc(v0, __HYPERVISOR_get_debugreg, (1UL << 40) | 1, 0, 0), 0x402000);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 3, 0xffff800000001000UL, 0), -XEN_EPERM);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 1, NONCANON, 0), -XEN_EPERM);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_debugreg, 7, 1, 0), 0);
