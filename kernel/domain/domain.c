@@ -219,8 +219,10 @@ static void domain_unlink(struct domain *d)
 static void domain_free(struct domain *d)
 {
 	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++) {
-		if (d->vcpu[i])
+		if (d->vcpu[i]) {
+			pv_gdt_release(d->vcpu[i]); /* set_gdt's validated copy */
 			free_frames(container_of(d->vcpu[i], struct vcpu_frames, v), VCPU_ORDER);
+		}
 		d->vcpu[i] = NULL;
 	}
 	evtchn_domain_free(d);

@@ -21,6 +21,7 @@
 #include <hospes/grant.h>
 #include <hospes/mm.h>
 #include <hospes/p2m.h>
+#include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <public/errno.h>
 
@@ -157,6 +158,20 @@ static void test_channel_across_death(void **state)
 	assert_int_equal(frame_free_count(), before);
 }
 
+/* set_gdt leaves a hypervisor copy of the guest's GDT on the vCPU: freed with the domain. */
+static void test_gdt_copy_freed_with_domain(void **state)
+{
+	unsigned long before = frame_free_count();
+	struct domain *d = make(1);
+	mfn_t copy = mm_alloc_frames(DOMID_XEN, FRAME_HYPERVISOR, 0);
+
+	assert_false(mfn_eq(copy, INVALID_MFN));
+	d->vcpu[0]->arch->gdt = mfn_to_virt(copy);
+	d->vcpu[0]->arch->gdt_ents = 3;
+	domain_destroy(d);
+	assert_int_equal(frame_free_count(), before);
+}
+
 int run_lifetime_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +180,7 @@ int run_lifetime_tests(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dying_mapper_gives_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_across_death, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gdt_copy_freed_with_domain, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("lifetime", tests, NULL, NULL);
 }
