@@ -7,4 +7,5 @@ UNIT_SRCS_priv := kernel/mm/frame_table.c kernel/mm/p2m.c kernel/mm/m2p.c kernel
 	$(wildcard kernel/event/*.c) $(wildcard kernel/grant/*.c) kernel/console/log_ring.c \
 	kernel/hypercall/domctl.c kernel/hypercall/sysctl.c kernel/hypercall/vcpu_op.c \
 	kernel/hypercall/mmu.c kernel/hypercall/memory.c kernel/domain/modpack.c \
-	kernel/domain/pirq.c kernel/domain/io_emul.c kernel/hypercall/physdev.c
+	kernel/domain/pirq.c kernel/domain/io_emul.c kernel/hypercall/physdev.c \
+	kernel/hypercall/descriptor.c
