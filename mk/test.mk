@@ -1,4 +1,4 @@
-# run, test, bench, style.
+# run, test, bench, fuzz, style.
 
 QEMU_RUN := tests/run/qemu-run.sh
 
@@ -15,6 +15,12 @@ test: all
 
 bench: all
 	$(Q)tests/run/run-bench.sh
+
+# The hypercall fuzzer, longer than in make test (tests/scenarios/fuzz.sh):
+# make fuzz [SEED=n] [RUNS=n] [ROUNDS=n] [FROM=n]
+fuzz: all
+	$(Q)FUZZ_SEED='$(SEED)' FUZZ_RUNS='$(RUNS)' FUZZ_ROUNDS='$(ROUNDS)' FUZZ_FROM='$(FROM)' \
+		tests/scenarios/fuzz.sh
 
 style:
 	$(Q)scripts/style.sh

@@ -93,7 +93,7 @@ static const uint64_t domids[] = {0,	  1,	  2,	  3,	  4,	  5,	  0x7fef,
 /* Mostly a victim frame; now and then any of ours (the guest may wreck itself). */
 static uint64_t own_frame(void)
 {
-	if (below(64))
+	if (below(256))
 		return victim_frame[below(VICTIM_PAGES)];
 	return ((const unsigned long *)tg_start_info->mfn_list)[below(tg_start_info->nr_pages)];
 }
@@ -101,7 +101,7 @@ static uint64_t own_frame(void)
 /* A virtual address of ours that calls may remap: a victim page, now and then any. */
 static uint64_t own_page(void)
 {
-	if (below(64))
+	if (below(256))
 		return (uint64_t)victim[below(VICTIM_PAGES)] + below(4096);
 	return below(tg_mapping_end());
 }
@@ -140,7 +140,7 @@ static uint64_t value(void)
 	case 12:
 		return own_page();
 	case 11: /* one of our page-table entries, by machine address */
-		if (below(64))
+		if (below(256))
 			return victim_pte[below(VICTIM_PAGES)];
 		return (mfn_of((void *)(tg_start_info->pt_base +
 					below(tg_start_info->nr_pt_frames) * 4096))
