@@ -8,7 +8,6 @@
 
 const char test_title[] = "traps";
 
-
 static void reset(unsigned long skip)
 {
 	tg_trap_vec = tg_trap_err = tg_trap_rip = tg_trap_cs = ~0UL;
