@@ -22,6 +22,7 @@ unsigned long conform_pfn(const void *va);
 /* Machine frame number of a page of our image. */
 unsigned long conform_mfn(const void *va);
 
+void test_cpu(void);
 void test_evtchn(void);
 void test_grant(void);
 void test_memory(void);

@@ -192,6 +192,7 @@ void test_main(void)
 	test_multicall();
 	test_cpu_state();
 	test_sched_and_vcpu();
+	test_cpu();
 	test_evtchn();
 	test_grant();
 	test_memory();
