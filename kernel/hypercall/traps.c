@@ -133,15 +133,16 @@ long do_set_segment_base(HYPERCALL_ARGS)
 {
 	struct arch_vcpu *av = v->arch;
 	unsigned long base = a2;
-	switch ((unsigned int)a1) {
+	unsigned int which = (unsigned int)a1; /* Xen's unsigned int which */
+	switch (which) {
 	case SEGBASE_FS:
 	case SEGBASE_GS_USER:
 	case SEGBASE_GS_KERNEL:
 		if (!canonical(base))
 			return -XEN_EINVAL;
-		if (a1 == SEGBASE_FS)
+		if (which == SEGBASE_FS)
 			av->fs_base = base;
-		else if (a1 == SEGBASE_GS_USER)
+		else if (which == SEGBASE_GS_USER)
 			av->gs_base_user = base;
 		else
 			av->gs_base_kernel = base;

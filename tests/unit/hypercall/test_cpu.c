@@ -207,6 +207,12 @@ static void test_cpu_state_ops(void **state)
 	assert_false(v0->arch->fpu_ts);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_segment_base, SEGBASE_FS, 0x1234, 0), 0);
 	assert_int_equal(v0->arch->fs_base, 0x1234);
+	/* Xen's unsigned int which: bits above 31 change nothing (not GS kernel) */
+	v0->arch->gs_base_kernel = 0;
+	assert_int_equal(hc(v0, __HYPERVISOR_set_segment_base, (1UL << 32) | SEGBASE_FS, 0x4321, 0),
+			 0);
+	assert_int_equal(v0->arch->fs_base, 0x4321);
+	assert_int_equal(v0->arch->gs_base_kernel, 0);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 0x5000, 0), 0);
 	assert_int_equal(v0->arch->gs_base_kernel, 0x5000);
 	assert_int_equal(hc(v0, __HYPERVISOR_set_segment_base, SEGBASE_GS_USER, 0x6000, 0), 0);
