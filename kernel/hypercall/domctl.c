@@ -18,6 +18,8 @@
  *    window); afterwards the limit only moves within it.
  *  - setvcpucontext needs the domain paused (-EBUSY otherwise); the
  *    frames in ctrlreg[3]/[1] are in the target's own frame space.
+ *  - scheduler_op may act on dom0 itself (its weight and cap are its
+ *    share, not its floor).
  *  - shared_info_frame (getdomaininfo) is the frame the domain itself
  *    must use for shared_info, entered into its p2m on first request.
  *
@@ -235,6 +237,35 @@ static long dc_vcpu_info(struct domain *d, struct xen_domctl_getvcpuinfo *i)
 	return 0;
 }
 
+/* The credit scheduler's parameters: putinfo checks everything first. */
+static long dc_scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *s, bool *out)
+{
+	unsigned int weight, cap;
+	long rc;
+
+	if (s->sched_id != XEN_SCHEDULER_CREDIT)
+		return -XEN_EINVAL;
+	rc = sched_domain_get_params(d, &weight, &cap);
+	if (rc)
+		return rc;
+	switch (s->cmd) {
+	case XEN_DOMCTL_SCHEDOP_getinfo:
+		memset(&s->u, 0, sizeof(s->u));
+		s->u.credit.weight = (uint16_t)weight;
+		s->u.credit.cap = (uint16_t)cap;
+		*out = true;
+		return 0;
+	case XEN_DOMCTL_SCHEDOP_putinfo:
+		if (s->u.credit.weight)
+			weight = s->u.credit.weight;
+		if (s->u.credit.cap != 0xffff)
+			cap = s->u.credit.cap;
+		return sched_domain_set_params(d, weight, cap);
+	default:
+		return -XEN_EINVAL;
+	}
+}
+
 /* Write the hypercall page into frame gmfn of d (its own RAM, not a page table). */
 static long dc_hypercall_init(struct domain *d, uint64_t gmfn)
 {
@@ -266,7 +297,7 @@ static long dc_set_name(struct domain *d, const struct xen_domctl_hospes_name *n
 static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *out)
 {
 	if (d == v->domain && op->cmd != XEN_DOMCTL_getvcpuinfo &&
-	    op->cmd != XEN_DOMCTL_hospes_getname)
+	    op->cmd != XEN_DOMCTL_hospes_getname && op->cmd != XEN_DOMCTL_scheduler_op)
 		return -XEN_EINVAL;
 	switch (op->cmd) {
 	case XEN_DOMCTL_destroydomain:
@@ -287,6 +318,8 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 	case XEN_DOMCTL_getvcpuinfo:
 		*out = true;
 		return dc_vcpu_info(d, &op->u.getvcpuinfo);
+	case XEN_DOMCTL_scheduler_op:
+		return dc_scheduler_op(d, &op->u.scheduler_op, out);
 	case XEN_DOMCTL_hypercall_init:
 		return dc_hypercall_init(d, op->u.hypercall_init.gmfn);
 	case XEN_DOMCTL_hospes_setname:

@@ -18,7 +18,9 @@
  *
  * Caps.  A capped vCPU (cap = percent of one CPU) may run cap% of each
  * 30 ms period; when it has used that, it is parked off the queue until the
- * period ends, even if the CPU would otherwise idle.
+ * period ends, even if the CPU would otherwise idle.  A domain's weight
+ * and cap (the toolstack's XEN_DOMCTL_scheduler_op) are set on each of its
+ * vCPUs: the same weight, the cap split evenly (sched_domain_set_params).
  *
  * Balancing.  A CPU that finds its queue empty, or shorter by two than
  * another's, takes the head of the longest other queue whenever it picks
@@ -163,19 +165,23 @@ static bool cap_exhausted(struct sched_vcpu *sv, uint64_t now)
 	return sv->period_used >= cap_budget(sv);
 }
 
-static void unpark_due(struct sched_cpu *c, uint64_t now)
+/* Queue the parked vCPUs whose period is over; true if there were any. */
+static bool unpark_due(struct sched_cpu *c, uint64_t now)
 {
 	struct sched_vcpu **pp = &c->parked;
+	bool any = false;
 	while (*pp) {
 		struct sched_vcpu *sv = *pp;
 		if (now - sv->period_start >= SCHED_CAP_PERIOD_NS) {
 			*pp = sv->next;
 			cap_roll_period(sv, now);
 			enqueue(c, sv, now);
+			any = true;
 		} else {
 			pp = &sv->next;
 		}
 	}
+	return any;
 }
 
 static uint64_t next_unpark(const struct sched_cpu *c)
@@ -253,6 +259,50 @@ int sched_set_params(struct vcpu *v, unsigned int weight, unsigned int cap)
 	v->sched->cap = cap;
 	spin_unlock_irqrestore(&c->lock, flags);
 	return 0;
+}
+
+/*
+ * A domain's credit parameters (XEN_DOMCTL_scheduler_op).  Every vCPU gets
+ * the domain's weight; the cap, a percentage of one CPU for the whole
+ * domain as in Xen, is split evenly over the vCPUs (the first cap % n get
+ * one point more), so the vCPUs' caps always add up to the domain's.
+ */
+int sched_domain_set_params(struct domain *d, unsigned int weight, unsigned int cap)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		n += d->vcpu[i] && d->vcpu[i]->sched;
+	if (n == 0)
+		return -XEN_ESRCH; /* no vCPUs yet (before max_vcpus), or dying */
+	if (weight == 0 || weight > SCHED_MAX_WEIGHT || cap > 100 * n || (cap && cap < n))
+		return -XEN_EINVAL;
+	for (unsigned int i = 0, k = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		if (!v || !v->sched)
+			continue;
+		int rc = sched_set_params(v, weight, cap / n + (k++ < cap % n));
+		ASSERT(rc == 0);
+	}
+	return 0;
+}
+
+int sched_domain_get_params(const struct domain *d, unsigned int *weight, unsigned int *cap)
+{
+	bool any = false;
+
+	*weight = SCHED_DEFAULT_WEIGHT;
+	*cap = 0;
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		const struct vcpu *v = d->vcpu[i];
+		if (!v || !v->sched)
+			continue;
+		if (!any)
+			*weight = READ_ONCE(v->sched->weight);
+		*cap += READ_ONCE(v->sched->cap);
+		any = true;
+	}
+	return any ? 0 : -XEN_ESRCH;
 }
 
 static uint64_t vruntime_now(const struct sched_vcpu *sv, uint64_t now)
@@ -439,9 +489,17 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 	unsigned long flags = spin_lock_irqsave(&c->lock);
 	if (c->curr)
 		deschedule(c, c->curr, now);
-	unpark_due(c, now);
+	bool unparked = unpark_due(c, now);
 	update_min_vruntime(c);
 	struct sched_vcpu *next = dequeue_head(c);
+	if (!next && c->parked) {
+		/* curr was just capped out: look again for work elsewhere rather
+		 * than idle until its period ends (balance takes both locks). */
+		spin_unlock_irqrestore(&c->lock, flags);
+		balance(cpu, now);
+		flags = spin_lock_irqsave(&c->lock);
+		next = dequeue_head(c);
+	}
 	if (next) {
 		if (next->cap)
 			cap_roll_period(next, now);
@@ -450,7 +508,13 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 		c->curr = next;
 	}
 	*until = slice_end(c, next, now);
+	bool waiting = unparked && c->nr_queued;
 	spin_unlock_irqrestore(&c->lock, flags);
+	/* A vCPU back from its cap period may now wait here: as after a wake,
+	 * an idle CPU, if any, picks at once and balancing hands it work. */
+	unsigned int idle = waiting ? idle_cpu(cpu) : nr_cpus;
+	if (idle < nr_cpus)
+		sched_request(idle);
 	return next ? next->vcpu : NULL;
 }
 

@@ -62,6 +62,11 @@ unsigned int sched_nr_cpus(void);
 void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu);
 void sched_vcpu_destroy(struct vcpu *v);
 int sched_set_params(struct vcpu *v, unsigned int weight, unsigned int cap);
+/* A domain's weight (1..65535, each vCPU's) and cap (0 = none, else n..100n
+ * percent of one CPU for its n vCPUs, split evenly); -ESRCH without vCPUs. */
+int sched_domain_set_params(struct domain *d, unsigned int weight, unsigned int cap);
+/* The weight of its first vCPU and the sum of its vCPUs' caps. */
+int sched_domain_get_params(const struct domain *d, unsigned int *weight, unsigned int *cap);
 
 /* Make v runnable; returns true if its CPU should reschedule now (IPI/softirq). */
 bool sched_wake(struct vcpu *v, uint64_t now);

@@ -16,6 +16,12 @@
  *   shared_info frame, setvcpucontext(vcpu 0), unpausedomain.
  *
  * Hospes additions (numbers from 0x4800, never used by Xen):
+ * scheduler_op: Hospes has one scheduler, credit-style (XEN_SCHEDULER_CREDIT):
+ * a domain's weight (1..65535, default 256) and cap (percent of one CPU,
+ * 0 = none).  As in Xen, putinfo leaves the weight alone if it is 0 and the
+ * cap if it is 0xffff.  Unlike Xen, a cap must be 0 or within n..100n for
+ * a domain of n vCPUs (-EINVAL), and it is enforced per vCPU, split evenly.
+ *
  *   XEN_DOMCTL_hospes_setname   the name the hypervisor logs and returns
  *                               with XEN_DOMCTL_hospes_getname.
  */
@@ -36,6 +42,7 @@
 #define XEN_DOMCTL_getvcpucontext 13
 #define XEN_DOMCTL_getvcpuinfo	  14
 #define XEN_DOMCTL_max_vcpus	  15
+#define XEN_DOMCTL_scheduler_op	  16
 #define XEN_DOMCTL_hypercall_init 22
 #define XEN_DOMCTL_hospes_setname 0x4800
 #define XEN_DOMCTL_hospes_getname 0x4801
@@ -115,6 +122,25 @@ struct xen_domctl_max_vcpus {
 	uint32_t max; /* 1..HOSPES_MAX_VCPUS, set once */
 };
 
+#define XEN_SCHEDULER_CREDIT	   5
+#define XEN_DOMCTL_SCHEDOP_putinfo 0
+#define XEN_DOMCTL_SCHEDOP_getinfo 1
+
+struct xen_domctl_sched_credit {
+	uint16_t weight; /* putinfo: 0 = unchanged */
+	uint16_t cap;	 /* percent of one CPU, 0 = none; putinfo: 0xffff = unchanged */
+};
+
+/* scheduler_op: sched_id must be the running scheduler's (-EINVAL). */
+struct xen_domctl_scheduler_op {
+	uint32_t sched_id; /* XEN_SCHEDULER_* */
+	uint32_t cmd;	   /* XEN_DOMCTL_SCHEDOP_* */
+	union {
+		struct xen_domctl_sched_credit credit;
+		uint8_t pad[16]; /* Xen's other schedulers' parameters */
+	} u;
+};
+
 /* hypercall_init: write the hypercall page into the domain's frame gmfn. */
 struct xen_domctl_hypercall_init {
 	uint64_t gmfn;
@@ -136,6 +162,7 @@ struct xen_domctl {
 		struct xen_domctl_vcpucontext vcpucontext;
 		struct xen_domctl_getvcpuinfo getvcpuinfo;
 		struct xen_domctl_max_vcpus max_vcpus;
+		struct xen_domctl_scheduler_op scheduler_op;
 		struct xen_domctl_hypercall_init hypercall_init;
 		struct xen_domctl_hospes_name hospes_name;
 		uint8_t pad[128];

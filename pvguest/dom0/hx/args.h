@@ -45,6 +45,16 @@ struct hx_top_args {
 	unsigned int delay_secs;
 };
 
+#define HX_WEIGHT_MAX 65535
+#define HX_CAP_MAX    (100 * HX_VCPUS_MAX)
+#define HX_SCHED_KEEP (-1L) /* a setting not given */
+
+struct hx_sched_args {
+	bool all; /* no domain given: list every domain */
+	struct hx_target target;
+	long weight, cap; /* HX_SCHED_KEEP or the new value */
+};
+
 /* Decimal in [min, max], nothing else (no sign, blanks or suffix). */
 int hx_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* A domain name: 1..31 of [A-Za-z0-9._-], not all digits. */
@@ -57,5 +67,8 @@ int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, siz
 int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen);
 /* argv = {"top", [-n N] [-d S]} */
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
+
+/* argv = {"sched", [target [weight=N] [cap=N]]} (sched_args.c) */
+int hx_parse_sched(int argc, char **argv, struct hx_sched_args *out, char *err, size_t errlen);
 
 #endif

@@ -181,6 +181,8 @@ static const struct shell_cmd subcommands[] = {
 	{"pause", "<domain>: stop scheduling a domain", hx_pause},
 	{"unpause", "<domain>: let it run again", hx_unpause},
 	{"destroy", "<domain>: end a domain and free its memory", hx_destroy},
+	{"sched", "[<domain> [weight=N] [cap=N]]: CPU share (default 256) and cap (% of a CPU)",
+	 hx_sched},
 	{"console", "<domain> [-n]: its output; follows until Ctrl-] (-n: no)", hx_console},
 	{"dmesg", "the hypervisor's log", hx_dmesg},
 	{"wait", "<domain> [seconds]: until it shuts down (default 60 s)", hx_wait},

@@ -19,5 +19,6 @@ int hx_top(int argc, char **argv);
 int hx_console(int argc, char **argv);
 int hx_create(int argc, char **argv);
 int hx_wait(int argc, char **argv); /* wait.c */
+int hx_sched(int argc, char **argv);
 
 #endif

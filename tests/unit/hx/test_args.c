@@ -175,7 +175,51 @@ static void test_console(void **state)
 	assert_memory_equal(&c, &before, sizeof(c));
 }
 
+static int sched(struct hx_sched_args *a, const char *line)
+{
+	char buf[256], *argv[16];
+	int argc = 0;
+	strcpy(buf, line);
+	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	err[0] = '\0';
+	return hx_parse_sched(argc, argv, a, err, sizeof(err));
+}
+
+static void test_sched(void **state)
+{
+	struct hx_sched_args a, before;
+	assert_int_equal(sched(&a, "sched"), 0);
+	assert_true(a.all);
+	assert_int_equal(sched(&a, "sched web"), 0);
+	assert_false(a.all);
+	assert_string_equal(a.target.name, "web");
+	assert_int_equal(a.weight, HX_SCHED_KEEP);
+	assert_int_equal(a.cap, HX_SCHED_KEEP);
+	assert_int_equal(sched(&a, "sched 3 weight=512 cap=0"), 0);
+	assert_int_equal(a.target.domid, 3);
+	assert_int_equal(a.weight, 512);
+	assert_int_equal(a.cap, 0);
+	assert_int_equal(sched(&a, "sched 3 cap=150"), 0);
+	assert_int_equal(a.weight, HX_SCHED_KEEP);
+	assert_int_equal(a.cap, 150);
+	before = a;
+	assert_int_equal(sched(&a, "sched 3 weight=0"), -1);
+	assert_non_null(strstr(err, "weight \"0\": 1 to 65535"));
+	assert_int_equal(sched(&a, "sched 3 weight=65536"), -1);
+	assert_int_equal(sched(&a, "sched 3 cap=801"), -1);
+	assert_non_null(strstr(err, "0 (none) to 800 percent"));
+	assert_int_equal(sched(&a, "sched 3 cap=-1"), -1);
+	assert_int_equal(sched(&a, "sched 3 prio=2"), -1);
+	assert_non_null(strstr(err, "unknown setting \"prio=2\""));
+	assert_int_equal(sched(&a, "sched weight=2"), -1);
+	assert_non_null(strstr(err, "which domain?"));
+	assert_int_equal(sched(&a, "sched a!b"), -1);
+	assert_memory_equal(&a, &before, sizeof(a));
+}
+
 const struct CMUnitTest args_tests[] = {
+	cmocka_unit_test(test_sched),
 	cmocka_unit_test(test_console),
 	cmocka_unit_test(test_create_defaults),
 	cmocka_unit_test(test_create_settings),

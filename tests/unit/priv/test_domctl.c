@@ -357,6 +357,67 @@ static void test_acting_on_itself(void **state)
 	assert_int_equal(domctl_cmd(v0, XEN_DOMCTL_hospes_getname, 0), 0);
 }
 
+static long sched_op(domid_t id, uint32_t cmd, uint32_t sched_id, uint16_t weight, uint16_t cap,
+		     struct xen_domctl_sched_credit *out)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_scheduler_op, .domain = id};
+
+	op.u.scheduler_op.sched_id = sched_id;
+	op.u.scheduler_op.cmd = cmd;
+	op.u.scheduler_op.u.credit.weight = weight;
+	op.u.scheduler_op.u.credit.cap = cap;
+	long rc = domctl(v0, &op);
+	if (out)
+		*out = op.u.scheduler_op.u.credit;
+	return rc;
+}
+
+static void expect_credit(domid_t id, unsigned int weight, unsigned int cap)
+{
+	struct xen_domctl_sched_credit c;
+
+	assert_int_equal(sched_op(id, XEN_DOMCTL_SCHEDOP_getinfo, XEN_SCHEDULER_CREDIT, 1, 1, &c),
+			 0);
+	assert_int_equal(c.weight, weight);
+	assert_int_equal(c.cap, cap);
+}
+
+static void test_scheduler_op(void **state)
+{
+	const uint32_t put = XEN_DOMCTL_SCHEDOP_putinfo, credit = XEN_SCHEDULER_CREDIT;
+	domid_t id = create();
+
+	/* no vCPUs yet */
+	assert_int_equal(sched_op(id, put, credit, 512, 0, NULL), -XEN_ESRCH);
+	assert_int_equal(max_vcpus(id, 2), 0);
+	expect_credit(id, SCHED_DEFAULT_WEIGHT, 0);
+	/* weight 0 and cap 0xffff leave that parameter alone (Xen's rule) */
+	assert_int_equal(sched_op(id, put, credit, 512, 0xffff, NULL), 0);
+	expect_credit(id, 512, 0);
+	assert_int_equal(sched_op(id, put, credit, 0, 150, NULL), 0);
+	expect_credit(id, 512, 150);
+	struct domain *d = domain_lookup(id);
+	assert_int_equal(d->vcpu[0]->sched->cap, 75);
+	assert_int_equal(d->vcpu[1]->sched->cap, 75);
+	assert_int_equal(d->vcpu[1]->sched->weight, 512);
+	assert_int_equal(sched_op(id, put, credit, 0, 3, NULL), 0); /* split 2 + 1 */
+	assert_int_equal(d->vcpu[0]->sched->cap, 2);
+	assert_int_equal(d->vcpu[1]->sched->cap, 1);
+	expect_credit(id, 512, 3);
+	/* refusals change nothing */
+	assert_int_equal(sched_op(id, put, credit, 0, 201, NULL), -XEN_EINVAL);
+	assert_int_equal(sched_op(id, put, credit, 0, 1, NULL), -XEN_EINVAL); /* < 1% per vCPU */
+	assert_int_equal(sched_op(id, put, 6, 100, 0, NULL), -XEN_EINVAL);    /* credit2 */
+	assert_int_equal(sched_op(id, 2, credit, 100, 0, NULL), -XEN_EINVAL);
+	assert_int_equal(sched_op(4000, put, credit, 100, 0, NULL), -XEN_ESRCH);
+	expect_credit(id, 512, 3);
+	assert_int_equal(sched_op(id, put, credit, 65535, 0, NULL), 0);
+	expect_credit(id, 65535, 0);
+	/* dom0 may set its own share */
+	assert_int_equal(sched_op(0, put, credit, 1024, 0xffff, NULL), 0);
+	expect_credit(0, 1024, 0);
+}
+
 static void test_sysctl(void **state)
 {
 	struct xen_sysctl op = {.cmd = XEN_SYSCTL_physinfo};
@@ -446,6 +507,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_domain_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_mmu_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acting_on_itself, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheduler_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readconsole, setup, teardown),
 	};

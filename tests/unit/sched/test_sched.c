@@ -9,7 +9,11 @@
  * vCPU is 1 point); caps within 1 point; a woken sleeper runs within one
  * step; hogs spread over CPUs within 5 points of an even share.  Also the
  * SMP kicks (a wake kicks an idle CPU, a sleep kicks the vCPU's CPU) and
- * runstate accounting (times add up to the time since creation).
+ * runstate accounting (times add up to the time since creation).  Domain
+ * parameters (XEN_DOMCTL_scheduler_op's): two domains weighted 1:2 share a
+ * CPU 1:2 within 2 points; a domain cap of 100 on two vCPUs over two idle
+ * CPUs holds the domain to one CPU, and a cap of 60 beside a third hog to
+ * 60 %, both within 2 points.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,7 +88,7 @@ static void sim_run(uint64_t duration)
 			}
 		}
 		for (unsigned int c = 0; c < nr_sim_cpus; c++) {
-			if (resched[c] || now >= until[c]) {
+			if (resched[c] || now >= until[c] || sched_test_and_clear_request(c)) {
 				curr[c] = sched_pick(c, now, &until[c]);
 				resched[c] = false;
 				if (curr[c] && of(curr[c])->wakeups) {
@@ -338,6 +342,88 @@ static void test_params(void **state)
 	assert_int_equal(sched_set_params(&a->v, SCHED_MAX_WEIGHT, 100), 0);
 }
 
+/* A domain made of the given simulated vCPUs (for the domain-level calls). */
+static void sim_domain(struct domain *d, struct sim_vcpu **v, unsigned int n)
+{
+	memset(d, 0, sizeof(*d));
+	d->max_vcpus = n;
+	for (unsigned int i = 0; i < n; i++) {
+		d->vcpu[i] = &v[i]->v;
+		v[i]->v.domain = d;
+	}
+}
+
+/* Two domains of weights 1:2 on one CPU share it 1:2 (within 2 points). */
+static void test_domain_weights_1_to_2(void **state)
+{
+	struct domain da, db;
+	unsigned int w, cap;
+	sim_setup(1);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0), *b = sim_add(0, 256, 0, 0, 0);
+	sim_domain(&da, &a, 1);
+	sim_domain(&db, &b, 1);
+	assert_int_equal(sched_domain_set_params(&da, 100, 0), 0);
+	assert_int_equal(sched_domain_set_params(&db, 200, 0), 0);
+	assert_int_equal(sched_domain_get_params(&db, &w, &cap), 0);
+	assert_int_equal(w, 200);
+	sim_run(3000 * MS);
+	assert_float_equal(share(a, 3000 * MS), 1.0 / 3, 0.02);
+	assert_float_equal(share(b, 3000 * MS), 2.0 / 3, 0.02);
+}
+
+/* A domain cap of 100 on two hog vCPUs holds the domain to one CPU's worth
+ * of two idle CPUs (within 2 points); with a third, uncapped hog beside it,
+ * a cap of 60 still holds and the hog gets at least its fair share. */
+static void test_domain_cap_holds(void **state)
+{
+	struct domain d;
+	unsigned int w, cap;
+	sim_setup(2);
+	struct sim_vcpu *v[2] = {sim_add(0, 256, 0, 0, 0), sim_add(1, 256, 0, 0, 0)};
+	sim_domain(&d, v, 2);
+	assert_int_equal(sched_domain_set_params(&d, 256, 100), 0);
+	assert_int_equal(v[0]->sv.cap + v[1]->sv.cap, 100);
+	assert_int_equal(sched_domain_get_params(&d, &w, &cap), 0);
+	assert_int_equal(cap, 100);
+	sim_run(3000 * MS);
+	assert_float_equal(share(v[0], 3000 * MS) + share(v[1], 3000 * MS), 1.0, 0.02);
+
+	sim_setup(2);
+	v[0] = sim_add(0, 256, 0, 0, 0);
+	v[1] = sim_add(1, 256, 0, 0, 0);
+	struct sim_vcpu *other = sim_add(1, 256, 0, 0, 0);
+	sim_domain(&d, v, 2);
+	assert_int_equal(sched_domain_set_params(&d, 256, 60), 0);
+	sim_run(3000 * MS);
+	assert_float_equal(share(v[0], 3000 * MS) + share(v[1], 3000 * MS), 0.6, 0.02);
+	/* at each period start three want two CPUs: it waits while both capped
+	 * vCPUs run, but gets at least its fair share of the three */
+	assert_true(share(other, 3000 * MS) >= 2.0 / 3 - 0.02);
+}
+
+static void test_domain_params_errors(void **state)
+{
+	struct domain d, empty;
+	unsigned int w, cap;
+	sim_setup(1);
+	struct sim_vcpu *v[3] = {sim_add(0, 256, 0, 0, 0), sim_add(0, 256, 0, 0, 0),
+				 sim_add(0, 256, 0, 0, 0)};
+	sim_domain(&d, v, 3);
+	memset(&empty, 0, sizeof(empty));
+	assert_int_equal(sched_domain_set_params(&empty, 256, 0), -XEN_ESRCH);
+	assert_int_equal(sched_domain_get_params(&empty, &w, &cap), -XEN_ESRCH);
+	assert_int_equal(sched_domain_set_params(&d, 0, 0), -XEN_EINVAL);
+	assert_int_equal(sched_domain_set_params(&d, 256, 301), -XEN_EINVAL);
+	assert_int_equal(sched_domain_set_params(&d, 256, 2), -XEN_EINVAL);
+	assert_int_equal(sched_domain_set_params(&d, 300, 100), 0); /* 34 + 33 + 33 */
+	assert_int_equal(v[0]->sv.cap, 34);
+	assert_int_equal(v[2]->sv.cap, 33);
+	assert_int_equal(sched_domain_set_params(&d, 256, 301), -XEN_EINVAL);
+	assert_int_equal(sched_domain_get_params(&d, &w, &cap), 0);
+	assert_int_equal(w, 300);
+	assert_int_equal(cap, 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +435,9 @@ int main(void)
 		cmocka_unit_test(test_idle_cpu_steals),
 		cmocka_unit_test(test_yield_and_block),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_domain_weights_1_to_2),
+		cmocka_unit_test(test_domain_cap_holds),
+		cmocka_unit_test(test_domain_params_errors),
 		cmocka_unit_test(test_fast_path_hints),
 		cmocka_unit_test(test_wake_kicks_idle_cpu),
 		cmocka_unit_test(test_sleep_kicks_its_cpu),
