@@ -25,14 +25,26 @@ struct fuzz_call {
 
 extern uint8_t fuzz_scratch[SCRATCH_SIZE];
 
-void fuzz_seed(uint64_t seed);
-/* Learn the frames and PTE addresses of the victim pages (once, at start). */
-void fuzz_victims(void);
-uint64_t fuzz_random(void);
+/*
+ * The generator's state: the PRNG and what it needs of start_info, kept by
+ * the caller on its stack.  The stack lies above our page tables, which
+ * are read-only to us, so a fuzzed call writing upwards from anywhere below
+ * stops there before it can reach this (globals in .bss are not so lucky).
+ */
+struct fuzz_env {
+	uint64_t state;
+	const unsigned long *mfn_list;
+	unsigned long nr_pages, pt_base, nr_pt_frames, end;
+	uint64_t victim_frame[VICTIM_PAGES], victim_pte[VICTIM_PAGES];
+};
+
+/* Seed g, learn our layout and the victim pages' frames and PTE addresses. */
+void fuzz_init(struct fuzz_env *g, uint64_t seed);
+uint64_t fuzz_random(struct fuzz_env *g);
 /* Scratch filled with interesting words (whole, or one random window). */
-void fuzz_fill_scratch(bool whole);
+void fuzz_fill_scratch(struct fuzz_env *g, bool whole);
 /* The next call; never one that legitimately ends or stalls the guest. */
-void fuzz_next(struct fuzz_call *c);
+void fuzz_next(struct fuzz_env *g, struct fuzz_call *c);
 /* Issue it by its path. */
 long fuzz_issue(const struct fuzz_call *c);
 

@@ -31,52 +31,51 @@
 uint8_t fuzz_scratch[SCRATCH_SIZE] __attribute__((aligned(4096)));
 /* Pages nothing else touches: the frames and mappings calls may take from us. */
 static uint8_t victim[VICTIM_PAGES][4096] __attribute__((aligned(4096)));
-static uint64_t victim_frame[VICTIM_PAGES], victim_pte[VICTIM_PAGES];
-static uint64_t state;
 
 #define M2P	 ((const unsigned long *)0xffff800000000000UL)
 #define PTE_ADDR 0x000ffffffffff000UL
 
-static unsigned long mfn_of(const void *va)
+static unsigned long mfn_of(const struct fuzz_env *g, const void *va)
 {
-	return ((const unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
+	return g->mfn_list[(unsigned long)va >> 12];
 }
 
 /* Machine address of the L1 entry mapping va (the boot tables use 4 KiB pages). */
-static uint64_t pte_maddr(const void *va)
+static uint64_t pte_maddr(const struct fuzz_env *g, const void *va)
 {
-	const uint64_t *t = (const uint64_t *)tg_start_info->pt_base;
+	const uint64_t *t = (const uint64_t *)g->pt_base;
 	unsigned long a = (unsigned long)va;
 
 	for (int shift = 39; shift > 12; shift -= 9)
 		t = (const uint64_t *)(M2P[(t[(a >> shift) & 511] & PTE_ADDR) >> 12] << 12);
-	return (mfn_of(t) << 12) + ((a >> 12) & 511) * 8;
+	return (mfn_of(g, t) << 12) + ((a >> 12) & 511) * 8;
 }
 
-void fuzz_victims(void)
+void fuzz_init(struct fuzz_env *g, uint64_t seed)
 {
+	g->state = seed;
+	g->mfn_list = (const unsigned long *)tg_start_info->mfn_list;
+	g->nr_pages = tg_start_info->nr_pages;
+	g->pt_base = tg_start_info->pt_base;
+	g->nr_pt_frames = tg_start_info->nr_pt_frames;
+	g->end = tg_mapping_end();
 	for (int i = 0; i < VICTIM_PAGES; i++) {
-		victim_frame[i] = mfn_of(victim[i]);
-		victim_pte[i] = pte_maddr(victim[i]);
+		g->victim_frame[i] = mfn_of(g, victim[i]);
+		g->victim_pte[i] = pte_maddr(g, victim[i]);
 	}
 }
 
-void fuzz_seed(uint64_t seed)
+uint64_t fuzz_random(struct fuzz_env *g)
 {
-	state = seed;
-}
-
-uint64_t fuzz_random(void)
-{
-	uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (g->state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
-static uint64_t below(uint64_t n)
+static uint64_t below(struct fuzz_env *g, uint64_t n)
 {
-	return fuzz_random() % n;
+	return fuzz_random(g) % n;
 }
 
 static const uint64_t boundaries[] = {
@@ -91,75 +90,71 @@ static const uint64_t domids[] = {0,	  1,	  2,	  3,	  4,	  5,	  0x7fef,
 				  0x7ff0, 0x7ff1, 0x7ff2, 0x7ff3, 0x7ff4, 0x7fff, 0xffff};
 
 /* Mostly a victim frame; now and then any of ours (the guest may wreck itself). */
-static uint64_t own_frame(void)
+static uint64_t own_frame(struct fuzz_env *g)
 {
-	if (below(256))
-		return victim_frame[below(VICTIM_PAGES)];
-	return ((const unsigned long *)tg_start_info->mfn_list)[below(tg_start_info->nr_pages)];
+	if (below(g, 256))
+		return g->victim_frame[below(g, VICTIM_PAGES)];
+	return g->mfn_list[below(g, g->nr_pages)];
 }
 
 /* A virtual address of ours that calls may remap: a victim page, now and then any. */
-static uint64_t own_page(void)
+static uint64_t own_page(struct fuzz_env *g)
 {
-	if (below(256))
-		return (uint64_t)victim[below(VICTIM_PAGES)] + below(4096);
-	return below(tg_mapping_end());
+	if (below(g, 256))
+		return (uint64_t)victim[below(g, VICTIM_PAGES)] + below(g, 4096);
+	return below(g, g->end);
 }
 
-static uint64_t pick(const uint64_t *table, size_t n)
+static uint64_t pick(struct fuzz_env *g, const uint64_t *table, size_t n)
 {
-	return table[below(n)];
+	return table[below(g, n)];
 }
 
-static uint64_t value(void)
+static uint64_t value(struct fuzz_env *g)
 {
-	unsigned long end = tg_mapping_end();
-
-	switch (below(14)) {
+	switch (below(g, 14)) {
 	case 0:
-		return below(16);
+		return below(g, 16);
 	case 1:
-		return pick(boundaries, sizeof(boundaries) / sizeof(boundaries[0]));
+		return pick(g, boundaries, sizeof(boundaries) / sizeof(boundaries[0]));
 	case 2:
-		return fuzz_random();
+		return fuzz_random(g);
 	case 3:
 	case 4:
-		return (uint64_t)fuzz_scratch + below(SCRATCH_SIZE);
+		return (uint64_t)fuzz_scratch + below(g, SCRATCH_SIZE);
 	case 5:
-		return end - below(64);
+		return g->end - below(g, 64);
 	case 6: /* the hypervisor's half: its image, direct map, m2p */
-		return 0xffff800000000000ULL + (fuzz_random() & 0x00007fffffffffffULL);
+		return 0xffff800000000000ULL + (fuzz_random(g) & 0x00007fffffffffffULL);
 	case 7: /* non-canonical: bit 47 and the bits above disagree */
-		return (fuzz_random() | (1ULL << 47)) & ~(1ULL << 63);
+		return (fuzz_random(g) | (1ULL << 47)) & ~(1ULL << 63);
 	case 8:
-		return own_frame();
+		return own_frame(g);
 	case 9: /* any frame of a 256 MiB machine: mostly other domains' */
-		return below(1U << 16);
+		return below(g, 1U << 16);
 	case 10:
-		return pick(domids, sizeof(domids) / sizeof(domids[0]));
+		return pick(g, domids, sizeof(domids) / sizeof(domids[0]));
 	case 12:
-		return own_page();
+		return own_page(g);
 	case 11: /* one of our page-table entries, by machine address */
-		if (below(256))
-			return victim_pte[below(VICTIM_PAGES)];
-		return (mfn_of((void *)(tg_start_info->pt_base +
-					below(tg_start_info->nr_pt_frames) * 4096))
-			<< 12) |
-		       (below(512) * 8);
+		if (below(g, 256))
+			return g->victim_pte[below(g, VICTIM_PAGES)];
+		return (mfn_of(g, (void *)(g->pt_base + below(g, g->nr_pt_frames) * 4096)) << 12) |
+		       (below(g, 512) * 8);
 	default: /* a PTE: our frame or anyone's, with random flags */
-		return ((below(2) ? own_frame() : below(1U << 16)) << 12) | below(0x1000) |
-		       (below(4) ? 0 : 1ULL << 63);
+		return ((below(g, 2) ? own_frame(g) : below(g, 1U << 16)) << 12) |
+		       below(g, 0x1000) | (below(g, 4) ? 0 : 1ULL << 63);
 	}
 }
 
-void fuzz_fill_scratch(bool whole)
+void fuzz_fill_scratch(struct fuzz_env *g, bool whole)
 {
 	uint64_t *w = (uint64_t *)fuzz_scratch;
 	size_t words = SCRATCH_SIZE / 8;
-	size_t from = whole ? 0 : below(words - 32), n = whole ? words : 32;
+	size_t from = whole ? 0 : below(g, words - 32), n = whole ? words : 32;
 
 	for (size_t i = from; i < from + n; i++)
-		w[i] = value();
+		w[i] = value(g);
 }
 
 static bool ends_or_stalls(unsigned long nr, unsigned long a1)
@@ -191,30 +186,30 @@ static void defuse_multicall(unsigned long list, unsigned long nr)
 			e[i].op = __HYPERVISOR_xen_version;
 }
 
-void fuzz_next(struct fuzz_call *c)
+void fuzz_next(struct fuzz_env *g, struct fuzz_call *c)
 {
-	unsigned int r = (unsigned int)below(100);
+	unsigned int r = (unsigned int)below(g, 100);
 
 	if (r < 80)
-		c->nr = below(41); /* where Xen's hypercalls are */
+		c->nr = below(g, 41); /* where Xen's hypercalls are */
 	else if (r < 92)
-		c->nr = below(64);
+		c->nr = below(g, 64);
 	else if (r < 97)
-		c->nr = 64 + below(64); /* past the table, still on the hypercall page */
+		c->nr = 64 + below(g, 64); /* past the table, still on the hypercall page */
 	else
-		c->nr = fuzz_random() >> below(64);
-	c->a[0] = below(10) < 6 ? below(32) : value();
+		c->nr = fuzz_random(g) >> below(g, 64);
+	c->a[0] = below(g, 10) < 6 ? below(g, 32) : value(g);
 	for (int i = 1; i < 5; i++)
-		c->a[i] = value();
-	c->path = c->nr < 128 && below(4) ? PATH_PAGE : below(2) ? PATH_INT82 : PATH_SYSCALL;
+		c->a[i] = value(g);
+	c->path = c->nr < 128 && below(g, 4) ? PATH_PAGE : below(g, 2) ? PATH_INT82 : PATH_SYSCALL;
 	if (ends_or_stalls(c->nr, c->a[0])) {
 		c->nr = __HYPERVISOR_xen_version;
 		c->a[0] = XENVER_version;
 	}
 	if ((c->nr == __HYPERVISOR_update_va_mapping ||
 	     c->nr == __HYPERVISOR_update_va_mapping_otherdomain) &&
-	    c->a[0] < tg_mapping_end())
-		c->a[0] = own_page(); /* not our code, stack or scratch, mostly */
+	    c->a[0] < g->end)
+		c->a[0] = own_page(g); /* not our code, stack or scratch, mostly */
 	if (c->nr == __HYPERVISOR_console_io && c->a[1] > 64)
 		c->a[1] &= 63;
 	if (c->nr == __HYPERVISOR_multicall)

@@ -122,17 +122,17 @@ static void protect_text(void)
 
 static void fuzz(const struct config *cfg)
 {
-	static unsigned long counts[R_KINDS];
+	unsigned long counts[R_KINDS] = {0};
+	struct fuzz_env g;
 	struct fuzz_call c;
 
 	tg_printf("# fuzz: seed %lu (0x%lx), %lu rounds\n", cfg->seed, cfg->seed, cfg->rounds);
 	protect_text();
-	fuzz_seed(cfg->seed);
-	fuzz_victims();
-	fuzz_fill_scratch(true);
+	fuzz_init(&g, cfg->seed);
+	fuzz_fill_scratch(&g, true);
 	for (unsigned long i = 0; i < cfg->rounds; i++) {
-		fuzz_fill_scratch(false);
-		fuzz_next(&c);
+		fuzz_fill_scratch(&g, false);
+		fuzz_next(&g, &c);
 		if (i >= cfg->from)
 			tg_printf("# call %lu: %lu(%lx, %lx, %lx, %lx, %lx) path %u\n", i, c.nr,
 				  c.a[0], c.a[1], c.a[2], c.a[3], c.a[4], c.path);
@@ -158,9 +158,10 @@ static uint64_t canary[CANARY_PAGES * 512] __attribute__((aligned(4096)));
 
 static bool canary_intact(uint64_t seed)
 {
-	fuzz_seed(seed);
+	struct fuzz_env g;
+	fuzz_init(&g, seed);
 	for (size_t i = 0; i < sizeof(canary) / sizeof(canary[0]); i++)
-		if (canary[i] != fuzz_random())
+		if (canary[i] != fuzz_random(&g))
 			return false;
 	return true;
 }
@@ -195,9 +196,10 @@ static bool loopback_delivers(void)
 
 static void watch(const struct config *cfg)
 {
-	fuzz_seed(cfg->seed);
+	struct fuzz_env g;
+	fuzz_init(&g, cfg->seed);
 	for (size_t i = 0; i < sizeof(canary) / sizeof(canary[0]); i++)
-		canary[i] = fuzz_random();
+		canary[i] = fuzz_random(&g);
 	tg_printf("# watch: %u pages written from seed %lu\n", CANARY_PAGES, cfg->seed);
 	for (unsigned long tick = 1;; tick++) {
 		hypercall(__HYPERVISOR_set_timer_op, ~0UL, 0, 0, 0, 0); /* now + 100 ms */
