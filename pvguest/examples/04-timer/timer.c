@@ -6,7 +6,8 @@
  * ticks convert to nanoseconds with tsc_to_system_mul and tsc_shift
  * (shift, then multiply by mul / 2^32).  The hypervisor may rewrite the
  * record at any time, so it is read under its version counter: retry
- * while the version is odd or changed.
+ * while the version is odd or changed (common/time.h, which later stages
+ * share).
  *
  * set_timer_op(deadline) asks for one VIRQ_TIMER event at that system
  * time; EVTCHNOP_bind_virq gives the virtual interrupt a port.  Between
@@ -15,6 +16,7 @@
  */
 #include "../common/events.h"
 #include "../common/frame.h"
+#include "../common/time.h"
 
 #define TICKS	  3
 #define PERIOD_NS 20000000UL
@@ -25,29 +27,9 @@ static struct shared_info *shared;
 static evtchn_port_t timer_port;
 static volatile unsigned int ticks;
 
-static uint64_t rdtsc(void)
+static uint64_t now(void)
 {
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t now_ns(void)
-{
-	volatile struct vcpu_time_info *t = &shared->vcpu_info[0].time;
-	uint32_t version;
-	uint64_t ns;
-	do {
-		version = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		uint64_t delta = rdtsc() - t->tsc_timestamp;
-		int8_t shift = t->tsc_shift;
-		delta = shift < 0 ? delta >> -shift : delta << shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((version & 1) || version != t->version);
-	return ns;
+	return now_ns(shared);
 }
 
 static void handle_port(evtchn_port_t port)
@@ -74,10 +56,10 @@ void example_main(struct start_info *si)
 	print("timer: VIRQ_TIMER bound to port ");
 	print_num(timer_port, 10);
 	print("\n");
-	uint64_t start = now_ns();
+	uint64_t start = now();
 	unsigned int on_time = 0;
 	for (unsigned int i = 1; i <= TICKS; i++) {
-		uint64_t deadline = now_ns() + PERIOD_NS;
+		uint64_t deadline = now() + PERIOD_NS;
 		hypercall(__HYPERVISOR_set_timer_op, deadline, 0, 0, 0);
 		while (ticks < i) {
 			shared->vcpu_info[0].evtchn_upcall_mask = 1;
@@ -85,12 +67,12 @@ void example_main(struct start_info *si)
 				hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0, 0);
 			shared->vcpu_info[0].evtchn_upcall_mask = 0;
 		}
-		on_time += now_ns() >= deadline;
+		on_time += now() >= deadline;
 		print("timer: tick ");
 		print_num(i, 10);
-		print(now_ns() >= deadline ? " came at or after its deadline\n" : " came early\n");
+		print(now() >= deadline ? " came at or after its deadline\n" : " came early\n");
 	}
-	uint64_t ms = (now_ns() - start) / 1000000;
+	uint64_t ms = (now() - start) / 1000000;
 	print("timer: ");
 	print_num(TICKS, 10);
 	print(ms >= TICKS * PERIOD_NS / 1000000 ? " ticks of 20 ms took at least 60 ms\n"

@@ -29,12 +29,31 @@ static inline long hypercall(unsigned int nr, unsigned long a1, unsigned long a2
 	return ret;
 }
 
-static inline void print(const char *s)
+/* The few string functions the stages need (there is no C library). */
+static inline unsigned long ex_strlen(const char *s)
 {
 	unsigned long n = 0;
 	while (s[n])
 		n++;
-	hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n, (unsigned long)s, 0);
+	return n;
+}
+
+static inline int ex_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static inline void ex_memcpy(void *dst, const void *src, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		((volatile char *)dst)[i] = ((const char *)src)[i];
+}
+
+static inline void print(const char *s)
+{
+	hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, ex_strlen(s), (unsigned long)s, 0);
 }
 
 static inline void print_num(unsigned long v, unsigned int base)
@@ -60,17 +79,23 @@ static inline __attribute__((noreturn)) void shutdown(unsigned int reason)
 		hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&s, 0, 0);
 }
 
+/* Map machine frame mfn over a page-aligned page of our own image with
+ * update_va_mapping (the PTE is the machine address plus present,
+ * writable, user). */
+static inline void *map_frame(void *page, unsigned long mfn)
+{
+	if (hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)page, (mfn << 12) | 7,
+		      UVMF_INVLPG, 0))
+		shutdown(SHUTDOWN_crash);
+	return page;
+}
+
 /* shared_info lives in a machine frame outside our RAM; we map it over a
- * page-aligned page of our own image with update_va_mapping (the PTE is
- * the machine address plus present, writable, user). */
+ * page of our own. */
 static inline struct shared_info *map_shared_info(struct start_info *si)
 {
 	static char page[4096] __attribute__((aligned(4096)));
-	long rc = hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)page,
-			    si->shared_info | 7, UVMF_INVLPG, 0);
-	if (rc)
-		shutdown(SHUTDOWN_crash);
-	return (struct shared_info *)page;
+	return map_frame(page, si->shared_info >> 12);
 }
 
 #endif

@@ -1,0 +1,2 @@
+/* Stage 7 of the guest-kernel guide: the entry of stage 1, nothing more. */
+#include "../common/start.S"

@@ -1,0 +1,102 @@
+#!/bin/bash
+# The guide's stages 6 (xenbus) and 7 (a block frontend), one QEMU boot:
+# dom0 (pvguest-dom0) hosts xenstored and blkback; the hypervisor builds
+# domain 1 from example-06-xenbus and domain 2 from example-07-blkfront
+# ("domU" modules).  dom0's boot script does what a toolstack does for
+# them: a XenStore home each (owned by the domain; its domid and name
+# nodes dom0's, readable by it), a 1 MiB RAM disk as
+# domain 2's xvda (vbd attach), introduces both to xenstored, waits until
+# each has powered off (hx wait), then exercises hx sched (list, set,
+# refusals) and cleans up.  Each stage must print the lines
+# docs/guest-kernel.md promises, exactly.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+G=$BUILD/guests
+logdir=$BUILD/test-logs/guide
+mkdir -p "$logdir"
+status=0
+
+rc_script=$logdir/guide-rc
+cat >"$rc_script" <<'RC'
+# dom0 boot script of tests/scenarios/guide.sh
+xs write /local/domain/1/domid 1
+xs write /local/domain/1/name example-06-xenbus
+xs perms /local/domain/1 n1
+xs perms /local/domain/1/domid n0 r1
+xs perms /local/domain/1/name n0 r1
+xs write /local/domain/2/domid 2
+xs write /local/domain/2/name example-07-blkfront
+xs perms /local/domain/2 n2
+xs perms /local/domain/2/domid n0 r2
+xs perms /local/domain/2/name n0 r2
+vbd attach 2 51712 ram:1
+xs introduce 1 1
+xs introduce 2 1
+hx wait 1 60
+hx wait 2 60
+hx sched
+hx sched 2 weight=512 cap=50
+hx sched 2 cap=150
+hx sched 2 weight=0
+vbd detach 2
+hx destroy 1
+hx destroy 2
+poweroff
+RC
+log=$logdir/guide.log
+tests/run/qemu-run.sh --direct --mem 192 --timeout 120 --cmdline "console=com1 selftest=guest" \
+	--module "$G/pvguest-dom0 rc=guide-rc" --module "$rc_script" \
+	--module "$G/example-06-xenbus domU xenbus" --module "$G/example-07-blkfront domU blkfront" \
+	--log "$log"
+rc=$?
+clean=$logdir/guide.txt
+tr -d '\r' <"$log" >"$clean"
+
+# expect DOM TEXT NAME: an exact line of that domain.
+expect() {
+	if grep -qxF "(d$1) $2" "$clean"; then echo "ok - $3"; else
+		echo "not ok - $3: no line \"(d$1) $2\""; status=1; fi
+}
+
+x="example 06-xenbus"
+expect 1 "xenbus: store ring from start_info, event channel port 1" "$x: the store's event channel"
+expect 1 'xenbus: our domid is "1"' "$x: reads its domid"
+expect 1 'xenbus: our name is "example-06-xenbus"' "$x: reads its name"
+expect 1 'xenbus: wrote data/greeting and read back "hello from stage 6"' "$x: write, read back"
+expect 1 'xenbus: directory data: "greeting"' "$x: directory"
+expect 1 'xenbus: the watch fired at once for "data/greeting"' "$x: a watch fires when set"
+expect 1 'xenbus: a write fired it again for "data/greeting"' "$x: a watch fires on a write"
+expect 1 'xenbus: with our token "stage6"' "$x: the event carries the token"
+expect 1 "xenbus: data/a and data/b written in one transaction" "$x: transaction"
+expect 1 'xenbus: directory data: "greeting a b"' "$x: the transaction's nodes are there"
+expect 1 "xenbus: dom0's name is not ours to read: EACCES" "$x: permissions"
+expect 1 "xenbus: removed data: data/greeting is gone (ENOENT)" "$x: rm"
+expect 0 "domain 1 shut down: poweroff" "$x: powered off"
+
+x="example 07-blkfront"
+expect 2 "blkfront: device/vbd/51712 is served by /local/domain/0/backend/vbd/2/51712" \
+	"$x: finds its disk and the backend"
+expect 2 "blkfront: the backend is InitWait" "$x: backend InitWait"
+expect 2 "blkfront: ring granted as ref 8, event channel port 2, state Initialised" \
+	"$x: ring granted, channel allocated"
+expect 2 "blkfront: the backend is Connected: 2048 sectors of 512 bytes" "$x: backend Connected"
+expect 2 "blkfront: wrote sectors 8-15 (one granted page)" "$x: a write request"
+expect 2 "blkfront: read them back: every byte as written" "$x: a read request"
+expect 2 "blkfront: closed, and so is the backend" "$x: closing handshake"
+expect 2 "blkfront: the ring is no longer mapped: grants revoked" "$x: grants revoked"
+expect 0 "domain 2 shut down: poweroff" "$x: powered off"
+
+# hx sched: the list, a change, the refusals (parser and hypervisor).
+if grep -qE '^\(d0\) 2 +domU +256 +0$' "$clean" && grep -qE '^\(d0\) 2 +domU +512 +50$' "$clean"
+then echo "ok - hx sched: lists weight 256 cap 0, then sets 512 and 50"
+else echo "not ok - hx sched: no default or changed line for domain 2"; status=1; fi
+expect 0 "sched: domain 2: refused: the cap must be 0 or 1..100 per vCPU (error -22)" \
+	"hx sched: the hypervisor refuses a cap over 100 for one vCPU"
+expect 0 'sched: weight "0": 1 to 65535' "hx sched: weight 0 is refused before asking"
+if [ $rc = 0 ]; then echo "ok - guide: dom0 powered off (pass verdict)"; else
+	echo "not ok - guide: qemu-run status $rc (log $log)"
+	tail -n 8 "$clean" | sed 's/^/#   /'
+	status=1
+fi
+exit $status
