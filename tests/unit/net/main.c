@@ -1,7 +1,10 @@
 /* The net unit tests: the IP stack and bridge, then netback and netfront. */
 int net_stack_tests(void);
+int net_netif_tests(void);
 
 int main(void)
 {
-	return net_stack_tests() != 0;
+	int failed = net_stack_tests() != 0;
+	failed |= net_netif_tests() != 0;
+	return failed;
 }
