@@ -146,7 +146,9 @@ static void tx_packet(struct vif *v, unsigned int avail)
 	ok = total && tx_copy(v, n, total);
 	for (unsigned int i = 0; i < n; i++) {
 		tx_respond(v, v->slot[i].id,
-			   v->is_extra[i] ? NETIF_RSP_NULL : ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+			   v->is_extra[i] ? NETIF_RSP_NULL
+			   : ok		  ? NETIF_RSP_OKAY
+					  : NETIF_RSP_ERROR);
 	}
 	if (!ok) {
 		v->stats.tx_errors++;

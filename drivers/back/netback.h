@@ -53,7 +53,7 @@ struct vif {
 	uint8_t mac[ETH_ALEN]; /* the frontend's, from the toolstack */
 	struct netif_tx_back_ring tx;
 	struct netif_rx_back_ring rx;
-	bool broken; /* a ring index out of range: serve no more */
+	bool broken;   /* a ring index out of range: serve no more */
 	uint8_t *page; /* one page: the packet being transmitted */
 	struct netif_tx_request slot[NETBACK_RING_SLOTS];
 	bool is_extra[NETBACK_RING_SLOTS]; /* slot[i] holds extra info */
@@ -82,5 +82,35 @@ bool netback_tx_service(struct vif *v);
  * failed: answered NETIF_RSP_ERROR).
  */
 int netback_rx_frame(struct vif *v, const void *frame, size_t len);
+
+/* ---- The dom0 side (net.c): vifs for domains, the bridge ---- */
+
+struct xenbus;
+struct bridge;
+
+/*
+ * A vif specification, as in `hx create ... vif=<spec>`: comma-separated
+ * mac=xx:xx:xx:xx:xx:xx (default 00:16:3e:<domid>:<devid>), ip=a.b.c.d
+ * (written as the backend's "ip" key; the domU takes its address from
+ * there), bridge=xenbr0 (the only one).  0 or -XEN_EINVAL.
+ */
+int netback_parse_spec(const char *spec, uint16_t front_id, unsigned int devid, uint8_t *mac,
+		       char *ip, size_t iplen);
+/*
+ * Create vif `devid` for domain `front_id` from `spec`: both ends' XenStore
+ * nodes, the backend at InitWait; the frontend connects on its own.
+ * 0 or -XEN_*.
+ */
+int netback_attach(struct xenbus *xb, uint16_t front_id, unsigned int devid, const char *spec);
+/* Tear down one vif, or every vif of a domain (devid ~0u), nodes included. */
+int netback_detach(uint16_t front_id, unsigned int devid);
+/* Serve every notified vif, the NIC, and reap vifs of dead domains. */
+unsigned int netback_poll_all(void);
+/* Vifs that exist / that are connected. */
+unsigned int netback_count(bool connected_only);
+/* dom0's bridge (xenbr0): dom0's own interface joins it as a port. */
+struct bridge *netback_bridge(void);
+/* Print every vif and bridge port with its counters. */
+void netback_show(void);
 
 #endif

@@ -74,7 +74,8 @@ int netfront_rings_init(struct netfront *nf, uint16_t back_id)
 	int rc;
 
 	nf->back_id = back_id;
-	if ((rc = rings_alloc(nf)) || (rc = grant(back_id, nf->tx.sring, false, &nf->tx_ring_ref)) ||
+	if ((rc = rings_alloc(nf)) ||
+	    (rc = grant(back_id, nf->tx.sring, false, &nf->tx_ring_ref)) ||
 	    (rc = grant(back_id, nf->rx.sring, false, &nf->rx_ring_ref)))
 		goto fail;
 	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++)

@@ -210,8 +210,18 @@ static ssize_t eth_write(struct device *dev, const void *buf, size_t len)
 	return rc ? rc : (ssize_t)len;
 }
 
-static struct device eth0 = {
-	.name = "eth0", .kind = DEV_NET, .priv = &nic, .read = eth_read, .write = eth_write};
+static int eth_promisc(struct device *dev, bool on)
+{
+	e1000_set_promisc(dev->priv, on);
+	return 0;
+}
+
+static struct device eth0 = {.name = "eth0",
+			     .kind = DEV_NET,
+			     .priv = &nic,
+			     .read = eth_read,
+			     .write = eth_write,
+			     .set_promisc = eth_promisc};
 
 static const struct {
 	uint16_t device;

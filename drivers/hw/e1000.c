@@ -64,6 +64,8 @@
 #define STATUS_LU    (1u << 1)
 #define RAH_AV	     (1u << 31)
 #define RCTL_EN	     (1u << 1)
+#define RCTL_UPE     (1u << 3)
+#define RCTL_MPE     (1u << 4)
 #define RCTL_BAM     (1u << 15)
 #define RCTL_SECRC   (1u << 26)
 #define TCTL_EN	     (1u << 1)
@@ -276,4 +278,11 @@ int e1000_enable_irq(struct e1000 *n, const struct hw_irq_src *src)
 	n->irq = true;
 	mmio_write32(n->regs, REG_IMS, ICR_RXT0 | ICR_TXDW | ICR_LSC | ICR_RXO);
 	return 0;
+}
+
+void e1000_set_promisc(struct e1000 *n, bool on)
+{
+	uint32_t rctl = mmio_read32(n->regs, REG_RCTL);
+	rctl = on ? rctl | RCTL_UPE | RCTL_MPE : rctl & ~(RCTL_UPE | RCTL_MPE);
+	mmio_write32(n->regs, REG_RCTL, rctl);
 }

@@ -69,5 +69,8 @@ void e1000_poll(struct e1000 *n);
 void e1000_irq(void *n);
 /* Attaches to the NIC's interrupt (a line or MSI), unmasks its causes. */
 int e1000_enable_irq(struct e1000 *n, const struct hw_irq_src *src);
+/* Receive frames for every destination (unicast and multicast
+ * promiscuous: the NIC as a bridge port) or only for our MAC. */
+void e1000_set_promisc(struct e1000 *n, bool on);
 
 #endif

@@ -252,8 +252,9 @@ int xendev_read_other_ulong_or(struct xendev *xd, const char *key, unsigned long
 
 struct publish {
 	struct xendev *xd;
-	grant_ref_t ref;
-	evtchn_port_t port;
+	const struct xendev_ulong *keys;
+	unsigned int n;
+	bool protocol;
 };
 
 static int publish_body(struct xenbus *xb, uint32_t tx, const void *arg)
@@ -262,39 +263,65 @@ static int publish_body(struct xenbus *xb, uint32_t tx, const void *arg)
 	int rc;
 
 	(void)xb;
-	if ((rc = xendev_write_ulong(p->xd, tx, "ring-ref", p->ref)) ||
-	    (rc = xendev_write_ulong(p->xd, tx, "event-channel", p->port)) ||
-	    (rc = xendev_write(p->xd, tx, "protocol", XEN_IO_PROTO_ABI_NATIVE)))
+	for (unsigned int i = 0; i < p->n; i++)
+		if ((rc = xendev_write_ulong(p->xd, tx, p->keys[i].key, p->keys[i].value)))
+			return rc;
+	if (p->protocol && (rc = xendev_write(p->xd, tx, "protocol", XEN_IO_PROTO_ABI_NATIVE)))
 		return rc;
 	return xenbus_switch_state(p->xd->xb, tx, p->xd->dir, XenbusStateInitialised);
 }
 
-int xendev_front_publish(struct xendev *xd, grant_ref_t ring_ref, evtchn_port_t port)
+int xendev_front_publish_keys(struct xendev *xd, const struct xendev_ulong *keys, unsigned int n,
+			      bool protocol)
 {
-	struct publish p = {xd, ring_ref, port};
+	struct publish p = {xd, keys, n, protocol};
 
 	return in_transaction(xd->xb, publish_body, &p);
+}
+
+int xendev_front_publish(struct xendev *xd, grant_ref_t ring_ref, evtchn_port_t port)
+{
+	const struct xendev_ulong keys[] = {{"ring-ref", ring_ref}, {"event-channel", port}};
+
+	return xendev_front_publish_keys(xd, keys, 2, true);
+}
+
+int xendev_read_other_ref(struct xendev *xd, const char *key, grant_ref_t *ref)
+{
+	unsigned long v;
+	int rc = xendev_read_other_ulong(xd, key, &v);
+
+	if (!rc && v > UINT32_MAX)
+		rc = -XEN_EINVAL;
+	if (!rc)
+		*ref = (grant_ref_t)v;
+	return rc;
+}
+
+int xendev_read_other_port(struct xendev *xd, const char *key, evtchn_port_t *port)
+{
+	unsigned long v;
+	int rc = xendev_read_other_ulong(xd, key, &v);
+
+	if (!rc && (v == 0 || v >= EVTCHN_2L_NR_CHANNELS))
+		rc = -XEN_EINVAL;
+	if (!rc)
+		*port = (evtchn_port_t)v;
+	return rc;
 }
 
 int xendev_back_ring_keys(struct xendev *xd, grant_ref_t *ring_ref, evtchn_port_t *port)
 {
 	char path[2 * XENDEV_PATH], proto[16];
-	unsigned long ref, evtchn;
 	int rc;
 
-	if ((rc = xendev_read_other_ulong(xd, "ring-ref", &ref)) ||
-	    (rc = xendev_read_other_ulong(xd, "event-channel", &evtchn)))
+	if ((rc = xendev_read_other_ref(xd, "ring-ref", ring_ref)) ||
+	    (rc = xendev_read_other_port(xd, "event-channel", port)))
 		return rc;
-	if (ref > UINT32_MAX || evtchn == 0 || evtchn >= EVTCHN_2L_NR_CHANNELS)
-		return -XEN_EINVAL;
 	/* No protocol key means the native one; any other ABI we do not speak. */
 	snprintf(path, sizeof(path), "%s/protocol", xd->otherend);
 	rc = xenbus_read(xd->xb, 0, path, proto, sizeof(proto));
 	if (rc >= 0 && strcmp(proto, XEN_IO_PROTO_ABI_NATIVE) != 0)
 		return -XEN_EINVAL;
-	if (rc < 0 && rc != -XEN_ENOENT)
-		return rc;
-	*ring_ref = (grant_ref_t)ref;
-	*port = (evtchn_port_t)evtchn;
-	return 0;
+	return rc < 0 && rc != -XEN_ENOENT ? rc : 0;
 }

@@ -31,7 +31,8 @@
 #include <public/grant_table.h>
 #include <xenbus/xenbus.h>
 
-#define XENDEV_PATH 96
+#define XENDEV_PATH  96
+#define XENDEV_RINGS 2 /* vif: tx and rx */
 
 struct xendev;
 typedef void (*xendev_changed_fn)(struct xendev *xd, enum xenbus_state other);
@@ -47,9 +48,11 @@ struct xendev {
 	struct xenbus_watch watch; /* on <otherend>/state */
 	bool watching;
 	char watch_path[XENDEV_PATH + 8];
-	unsigned long ring_va; /* backend: where the ring gets mapped */
-	grant_handle_t ring_handle;
-	bool ring_mapped;
+	struct xendev_ring {	  /* backend: the frontend's ring pages */
+		unsigned long va; /* where ring i gets mapped */
+		grant_handle_t handle;
+		bool mapped;
+	} ring[XENDEV_RINGS];
 };
 
 /* What the toolstack writes for one device besides the standard keys. */
@@ -102,14 +105,38 @@ int xendev_read_other_ulong_or(struct xendev *xd, const char *key, unsigned long
  * Initialised, in one transaction (retried on conflict).
  */
 int xendev_front_publish(struct xendev *xd, grant_ref_t ring_ref, evtchn_port_t port);
+
+/* A numeric key a frontend publishes. */
+struct xendev_ulong {
+	const char *key;
+	unsigned long value;
+};
+/*
+ * Frontend: write `n` keys (and "protocol" if `protocol` is set) and
+ * switch to Initialised, in one transaction (retried on conflict).
+ */
+int xendev_front_publish_keys(struct xendev *xd, const struct xendev_ulong *keys, unsigned int n,
+			      bool protocol);
+/* Backend: read the frontend's key as a grant reference / an event channel. */
+int xendev_read_other_ref(struct xendev *xd, const char *key, grant_ref_t *ref);
+int xendev_read_other_port(struct xendev *xd, const char *key, evtchn_port_t *port);
 /* Backend: read and check the frontend's ring-ref and event-channel. */
 int xendev_back_ring_keys(struct xendev *xd, grant_ref_t *ring_ref, evtchn_port_t *port);
 
 /*
- * Backend: map the frontend's ring page (grant map) / unmap it
+ * Backend: map the frontend's ring page i (grant map) / unmap it
  * (xendev_ring.c in a guest; the host tests bring their own).
  */
-void *xendev_map_ring(struct xendev *xd, grant_ref_t ref);
-int xendev_unmap_ring(struct xendev *xd);
+void *xendev_map_ring_at(struct xendev *xd, unsigned int i, grant_ref_t ref);
+int xendev_unmap_ring_at(struct xendev *xd, unsigned int i);
+/* Ring 0, for the devices that have one. */
+static inline void *xendev_map_ring(struct xendev *xd, grant_ref_t ref)
+{
+	return xendev_map_ring_at(xd, 0, ref);
+}
+static inline int xendev_unmap_ring(struct xendev *xd)
+{
+	return xendev_unmap_ring_at(xd, 0);
+}
 
 #endif

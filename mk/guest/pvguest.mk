@@ -2,7 +2,7 @@
 #   $(BUILD)/guests/pvguest-dom0  carries the SUPPORTED_FEATURES "dom0" note
 #   $(BUILD)/guests/pvguest-domU  does not (a builder refuses it as dom0)
 # The role at run time comes from start_info (SIF_INITDOMAIN).  The common
-# kernel (arch, core, mm, libc, proc, fs) goes into both; dom0 adds its main
+# kernel (arch, core, mm, libc, proc, fs, net) goes into both; dom0 adds its main
 # program and toolstack (pvguest/dom0/**) and the drivers/{hw,back,xenbus}/**
 # drivers, a domU pvguest/apps/** (init: it mounts the root pfs, a RAM disk
 # image linked in and built below from the user programs, and runs the
@@ -21,7 +21,7 @@ PVG_LIBS := -L$(NEWLIB_LIB) --start-group -lc -lm $(shell gcc -print-libgcc-file
 pvg_find = $(sort $(shell find $(1) \( -name '*.c' -o -name '*.S' \) 2>/dev/null))
 PVG_SRCS := $(filter-out %/dom0_note.S,$(wildcard pvguest/arch/x86_64/*.S)) \
 	$(wildcard pvguest/arch/x86_64/*.c pvguest/core/*.c pvguest/mm/*.c pvguest/libc/*.c \
-		pvguest/xenbus/*.c pvguest/proc/*.c pvguest/fs/*.c)
+		pvguest/xenbus/*.c pvguest/proc/*.c pvguest/fs/*.c pvguest/net/*.c)
 PVG_DOM0_SRCS := $(call pvg_find,pvguest/dom0 drivers/hw drivers/back drivers/xenbus) \
 	kernel/domain/elf.c kernel/domain/build_layout.c
 PVG_DOMU_SRCS := $(call pvg_find,pvguest/apps drivers/front drivers/xenbus)

@@ -15,6 +15,7 @@
 enum device_kind { DEV_CONSOLE, DEV_BLOCK, DEV_NET };
 
 struct device;
+struct event_counter;
 
 /*
  * A block device's operations, in sectors of the device's sector_size.
@@ -42,6 +43,14 @@ struct device {
 	uint64_t sectors;
 	uint32_t sector_size;
 	bool readonly;
+	/*
+	 * DEV_NET only (read/write move whole Ethernet frames; read gives
+	 * -EAGAIN when none waits).  rx_event, if set, is signalled when
+	 * frames may have arrived (else the reader polls); set_promisc, if
+	 * set, makes the device receive frames for every MAC (a bridge port).
+	 */
+	struct event_counter *rx_event;
+	int (*set_promisc)(struct device *d, bool on);
 };
 
 #define SECTOR_SIZE 512 /* the unit of pfs (pvguest/fs), which needs devices of it */

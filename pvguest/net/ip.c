@@ -64,8 +64,7 @@ uint16_t ip_checksum(const void *data, size_t len, uint32_t sum)
 /* The pseudo-header's part of a UDP checksum. */
 static uint32_t pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, size_t len)
 {
-	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto +
-	       (uint32_t)len;
+	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + (uint32_t)len;
 }
 
 int ip_send(struct netif *nif, uint32_t dst, uint8_t proto, const void *payload, size_t len)
@@ -126,8 +125,7 @@ int icmp_echo_send(struct netif *nif, uint32_t dst, uint16_t id, uint16_t seq, s
 	return ip_send(nif, dst, IP_PROTO_ICMP, m, ICMP_HLEN + data_len);
 }
 
-bool icmp_echo_seen(const struct netif *nif, uint32_t from, uint16_t id, uint16_t seq,
-		    uint64_t *at)
+bool icmp_echo_seen(const struct netif *nif, uint32_t from, uint16_t id, uint16_t seq, uint64_t *at)
 {
 	unsigned long n = nif->echo_count < ECHO_LOG ? nif->echo_count : ECHO_LOG;
 
@@ -159,8 +157,10 @@ static void icmp_input(struct netif *nif, uint32_t src, const uint8_t *m, size_t
 		ip_send(nif, src, IP_PROTO_ICMP, reply, len);
 	} else if (m[0] == ICMP_ECHO_REPLY && m[1] == 0) {
 		nif->stats.echo_replies++;
-		nif->echo[nif->echo_count % ECHO_LOG] = (struct echo_reply){
-			.from = src, .id = net_get16(m + 4), .seq = net_get16(m + 6), .at = nif->now()};
+		nif->echo[nif->echo_count % ECHO_LOG] = (struct echo_reply){.from = src,
+									    .id = net_get16(m + 4),
+									    .seq = net_get16(m + 6),
+									    .at = nif->now()};
 		nif->echo_count++;
 		if (nif->notify)
 			nif->notify(nif);
@@ -198,8 +198,8 @@ static void ipv4_input(struct netif *nif, const uint8_t *ip, size_t len)
 	}
 	size_t total = net_get16(ip + 2);
 	uint32_t src = net_get32(ip + 12), dst = net_get32(ip + 16);
-	if (total < IP_HLEN || total > len || (net_get16(ip + 6) & IP_FRAG_MASK) ||
-	    !nif->ip || (dst != nif->ip && dst != 0xffffffffu)) {
+	if (total < IP_HLEN || total > len || (net_get16(ip + 6) & IP_FRAG_MASK) || !nif->ip ||
+	    (dst != nif->ip && dst != 0xffffffffu)) {
 		nif->stats.dropped++;
 		return;
 	}

@@ -72,8 +72,8 @@ static inline bool mac_is_multicast(const uint8_t *mac)
 }
 
 struct netif;
-typedef void (*udp_handler_fn)(struct netif *nif, uint32_t src, uint16_t sport,
-			       const uint8_t *data, size_t len, void *arg);
+typedef void (*udp_handler_fn)(struct netif *nif, uint32_t src, uint16_t sport, const uint8_t *data,
+			       size_t len, void *arg);
 
 struct arp_entry {
 	uint32_t ip;

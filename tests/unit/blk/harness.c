@@ -144,28 +144,28 @@ int gnttab_op_unmap(struct gnttab_unmap_grant_ref *ops, unsigned int n)
 	return -XEN_ENOSYS;
 }
 
-/* The backend maps a ring: as the hypervisor, the grant must be ours and writable. */
-void *xendev_map_ring(struct xendev *xd, grant_ref_t ref)
+/* The backend maps ring i: as the hypervisor, the grant must be ours and writable. */
+void *xendev_map_ring_at(struct xendev *xd, unsigned int i, grant_ref_t ref)
 {
 	struct gnttab_copy_ptr p = {.u.ref = ref, .domid = xd->otherend_id};
 	uint8_t *page;
 
-	if (xd->ring_mapped || resolve(&p, true, true, &page) != GNTST_okay)
+	if (i >= XENDEV_RINGS || xd->ring[i].mapped || resolve(&p, true, true, &page) != GNTST_okay)
 		return NULL;
 	h_table[ref].flags |= GTF_reading | GTF_writing;
-	xd->ring_va = (uintptr_t)page;
-	xd->ring_handle = ref;
-	xd->ring_mapped = true;
+	xd->ring[i].va = (uintptr_t)page;
+	xd->ring[i].handle = ref;
+	xd->ring[i].mapped = true;
 	h_maps++;
 	return page;
 }
 
-int xendev_unmap_ring(struct xendev *xd)
+int xendev_unmap_ring_at(struct xendev *xd, unsigned int i)
 {
-	if (!xd->ring_mapped)
+	if (i >= XENDEV_RINGS || !xd->ring[i].mapped)
 		return -XEN_EINVAL;
-	h_table[xd->ring_handle].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
-	xd->ring_mapped = false;
+	h_table[xd->ring[i].handle].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
+	xd->ring[i].mapped = false;
 	h_maps--;
 	return 0;
 }

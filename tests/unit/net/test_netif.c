@@ -165,9 +165,9 @@ static void test_hostile_tx(void **state)
 	serve(&ok, &err, &null);
 	assert_int_equal(err, 2);
 	assert_int_equal(ok, 1);
-	raw(g, 0, 0, 1, ETH_HLEN - 1);	  /* runt */
+	raw(g, 0, 0, 1, ETH_HLEN - 1);	    /* runt */
 	raw(g, 0, 0, 2, ETH_FRAME_MAX + 1); /* giant */
-	raw(g, 4000, 0, 3, 200);	  /* past the page */
+	raw(g, 4000, 0, 3, 200);	    /* past the page */
 	raw(g, 0, NETTXF_more_data, 4, 100);
 	raw(g, 0, 0, 5, 120); /* fragments larger than the packet */
 	serve(&ok, &err, &null);

@@ -162,8 +162,8 @@ struct udp_seen {
 	size_t len;
 };
 
-static void udp_rx(struct netif *nif, uint32_t src, uint16_t sport, const uint8_t *data,
-		   size_t len, void *arg)
+static void udp_rx(struct netif *nif, uint32_t src, uint16_t sport, const uint8_t *data, size_t len,
+		   void *arg)
 {
 	struct udp_seen *s = arg;
 	(void)nif;
@@ -234,7 +234,7 @@ static void test_hostile_frames(void **state)
 	size_t n = echo_frame(f);
 	net_input(&b, f, n);
 	assert_int_equal(b.stats.echo_requests, 1); /* the good one is answered */
-	for (size_t len = 0; len < n; len++)	     /* every truncation: dropped */
+	for (size_t len = 0; len < n; len++)	    /* every truncation: dropped */
 		net_input(&b, f, len);
 	assert_int_equal(b.stats.echo_requests, 1);
 	n = echo_frame(f);
