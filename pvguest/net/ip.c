@@ -34,6 +34,7 @@ void netif_init(struct netif *nif, const char *name, const uint8_t mac[ETH_ALEN]
 	int (*output)(struct netif *, const void *, size_t) = nif->output;
 	uint64_t (*now)(void) = nif->now;
 	void (*notify)(struct netif *) = nif->notify;
+	void (*wait)(struct netif *, unsigned long, uint64_t) = nif->wait;
 	void *priv = nif->priv;
 
 	memset(nif, 0, sizeof(*nif));
@@ -45,6 +46,7 @@ void netif_init(struct netif *nif, const char *name, const uint8_t mac[ETH_ALEN]
 	nif->output = output;
 	nif->now = now;
 	nif->notify = notify;
+	nif->wait = wait;
 	nif->priv = priv;
 }
 

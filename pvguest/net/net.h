@@ -101,6 +101,11 @@ struct netif {
 	uint64_t (*now)(void);
 	/* Called after an echo reply was recorded (ping's wake-up); may be NULL. */
 	void (*notify)(struct netif *nif);
+	/*
+	 * Let the network make progress until echo_count moves past
+	 * echo_seen or the clock passes deadline (ping's sleep).
+	 */
+	void (*wait)(struct netif *nif, unsigned long echo_seen, uint64_t deadline);
 	void *priv;
 	struct arp_entry arp[ARP_ENTRIES];
 	unsigned int arp_next; /* the entry the next new address replaces */
@@ -119,6 +124,7 @@ struct netif {
 	struct net_stats stats;
 };
 
+/* Resets nif to these addresses; keeps the callbacks and priv already set. */
 void netif_init(struct netif *nif, const char *name, const uint8_t mac[ETH_ALEN], uint32_t ip,
 		uint32_t netmask, uint32_t gateway);
 
@@ -141,6 +147,33 @@ int udp_send(struct netif *nif, uint32_t dst, uint16_t sport, uint16_t dport, co
 /* 0, -EADDRINUSE, -ENOSPC (every slot taken), -EINVAL (port 0). */
 int udp_bind(struct netif *nif, uint16_t port, udp_handler_fn fn, void *arg);
 void udp_unbind(struct netif *nif, uint16_t port);
+
+struct ping_stats {
+	unsigned int sent, received;
+	uint64_t min_ns, max_ns, sum_ns;
+};
+/*
+ * Echo requests of `size` data bytes to dst, one at a time, each waiting
+ * up to timeout_ns for its reply.  With first_wait_ns, requests are
+ * repeated (not counted) until a first reply comes or that time passes:
+ * a peer still booting.  Lines go to stdout unless quiet.  0 if every
+ * counted request was answered, 1 otherwise.
+ */
+int net_ping(struct netif *nif, uint32_t dst, unsigned int count, size_t size, uint64_t timeout_ns,
+	     uint64_t first_wait_ns, bool quiet, struct ping_stats *st);
+/* The ping command: ping [-c count] [-s size] [-w first-wait-seconds] [-q] a.b.c.d */
+int net_ping_cmd(struct netif *nif, int argc, char **argv);
+
+/* ---- In a guest (netdev.c) ---- */
+struct device;
+/* now, notify and wait from the pvguest kernel's clock and threads. */
+void net_glue_init(struct netif *nif);
+/*
+ * Make DEV_NET device `dev` nif's wire: output writes to it, a thread
+ * feeds what it receives to net_input.  Call before netif_init.
+ * 0, -ENODEV, -ENOMEM.
+ */
+int net_attach_device(struct netif *nif, struct device *dev);
 
 /* The MAC of ip if cached and fresh, else NULL. */
 const uint8_t *arp_lookup(struct netif *nif, uint32_t ip);

@@ -3,12 +3,15 @@
  * (pvguest/dom0/build/).  The image is named by its boot module name
  * (bootmod_find); every setting is checked by hx_parse_create before the
  * builder runs, and the builder leaves nothing behind when it refuses.
+ * vif=<spec> (netback_parse_spec: mac=, ip=) gives the new domain a vif
+ * on dom0's bridge.
  *
  * hx.boot=<image>[,<image>...] on dom0's command line creates those
  * domUs (default settings, named after their images) at init level
  * DOM0_INIT_DOMAINS, after xenstored and the backends are up.
  */
 #include "hx.h"
+#include <back/netback.h>
 #include <core/kernel.h>
 #include <dom0/bootmod.h>
 #include <dom0/build/build.h>
@@ -16,8 +19,19 @@
 #include <public/xen.h>
 #include <stdio.h>
 #include <string.h>
+#include <xenbus/guest.h>
 
 static char err[160];
+
+/* vif=<spec>: device 0 on dom0's bridge; the domU's netfront connects when it looks. */
+static int attach_vif(domid_t id, const struct hx_create_args *a)
+{
+	int rc = netback_attach(xenbus_self(), id, 0, a->vif);
+
+	if (rc)
+		printf("create %s: vif=%s refused (error %d)\n", a->name, a->vif, rc);
+	return rc != 0;
+}
 
 static int create(const struct hx_create_args *a)
 {
@@ -30,8 +44,8 @@ static int create(const struct hx_create_args *a)
 		printf("create: no boot module named %s\n", a->image);
 		return 1;
 	}
-	if (a->disk[0] || a->vif[0])
-		printf("create %s: disk= and vif= are not attached yet\n", a->name);
+	if (a->disk[0])
+		printf("create %s: disk= is not attached yet\n", a->name);
 	struct dom_config cfg = {.image = image,
 				 .image_len = len,
 				 .name = a->name,
@@ -42,7 +56,7 @@ static int create(const struct hx_create_args *a)
 		return 1;
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
 	       a->vcpus);
-	return 0;
+	return a->vif[0] ? attach_vif(id, a) : 0;
 }
 
 int hx_create(int argc, char **argv)

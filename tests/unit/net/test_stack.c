@@ -370,6 +370,46 @@ static void test_bridge_table_full(void **state)
 	assert_ptr_equal(bridge_lookup(&br, last, now_ns), &wire);
 }
 
+/* Nothing else runs here: waiting means time passes. */
+static unsigned long waits;
+static void wait_fn(struct netif *nif, unsigned long seen, uint64_t deadline)
+{
+	(void)nif;
+	(void)seen;
+	waits++;
+	now_ns = deadline;
+}
+
+static void test_ping(void **state)
+{
+	(void)state;
+	struct ping_stats st;
+	a.wait = b.wait = wait_fn;
+	waits = 0;
+	assert_int_equal(net_ping(&a, IP_B, 3, 100, 1000, 0, true, &st), 0);
+	assert_int_equal(st.sent, 3);
+	assert_int_equal(st.received, 3);
+	assert_int_equal(waits, 0); /* the bridge answers at once here */
+	/* Nobody at .99: every request times out, after ARP. */
+	assert_int_equal(net_ping(&a, 0x0a000263u, 2, 0, 1000, 0, true, &st), 1);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(waits, 2);
+	/* Waiting for a first reply that never comes gives up, then counts. */
+	assert_int_equal(net_ping(&a, 0x0a000263u, 1, 0, 1000, 5000000000ULL, true, &st), 1);
+	assert_int_equal(st.sent, 1);
+	char *ok[] = {"ping", "-q", "-c", "2", "-s", "1472", "10.0.2.16"};
+	assert_int_equal(net_ping_cmd(&a, 7, ok), 0);
+	char *big[] = {"ping", "-s", "1473", "10.0.2.16"};
+	assert_int_equal(net_ping_cmd(&a, 4, big), 2);
+	char *noaddr[] = {"ping", "-c", "2"};
+	assert_int_equal(net_ping_cmd(&a, 3, noaddr), 2);
+	char *two[] = {"ping", "10.0.2.16", "10.0.2.15"};
+	assert_int_equal(net_ping_cmd(&a, 3, two), 2);
+	char *bad[] = {"ping", "-c", "x", "10.0.2.16"};
+	assert_int_equal(net_ping_cmd(&a, 4, bad), 2);
+	assert_int_equal(net_ping_cmd(NULL, 2, two), 2);
+}
+
 int net_stack_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +420,7 @@ int net_stack_tests(void)
 		cmocka_unit_test_setup(test_hostile_frames, setup),
 		cmocka_unit_test_setup(test_bridge_learns_floods_filters_ages, setup),
 		cmocka_unit_test_setup(test_bridge_table_full, setup),
+		cmocka_unit_test_setup(test_ping, setup),
 	};
 	return cmocka_run_group_tests_name("net stack", tests, NULL, NULL);
 }
