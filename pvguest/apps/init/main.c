@@ -9,7 +9,8 @@
  *
  * The domUs the hypervisor builds for the IPC and block tests ("domU ipc
  * ping|pong PEER", "domU blk"; tests/scenarios/ipc.sh, blk-domu.sh) run
- * pvguest/apps/ipc or pvguest/apps/blk instead, in the kernel.
+ * pvguest/apps/ipc or pvguest/apps/blk instead, in the kernel; "domU net
+ * ..." (tests/scenarios/net.sh) runs pvguest/apps/net.
  *
  * The root file system is on "xvda" (blkfront) if one registered and
  * holds a pfs, else on the RAM disk: a plain boot module that is a pfs
@@ -31,6 +32,7 @@
 extern char disk_image[], disk_image_end[];
 int ipc_main(int argc, char **argv); /* pvguest/apps/ipc */
 int blk_main(int argc, char **argv); /* pvguest/apps/blk */
+int net_main(int argc, char **argv); /* pvguest/apps/net */
 
 static struct device *mount_root(struct pfs *root)
 {
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
 		return ipc_main(argc - 2, argv + 2);
 	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "blk") == 0)
 		return blk_main(argc - 2, argv + 2);
+	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "net") == 0)
+		return net_main(argc - 2, argv + 2);
 	printf("init: %d argument(s), first %s\n", argc, argc > 1 ? argv[1] : "(none)");
 	struct device *d = mount_root(&root);
 	if (!d) {

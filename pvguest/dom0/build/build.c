@@ -260,7 +260,7 @@ static int start_vcpu(struct build *b)
 static void write_nodes(struct build *b)
 {
 	struct xenbus *xb = xenbus_self();
-	char dir[48], val[32], perms[8];
+	char dir[48], val[32];
 	if (!xb)
 		return;
 	snprintf(dir, sizeof(dir), "/local/domain/%u", b->id);
@@ -278,11 +278,6 @@ static void write_nodes(struct build *b)
 	snprintf(val, sizeof(val), "%s/name", dir);
 	if (!rc)
 		rc = xenbus_write(xb, 0, val, b->cfg->name);
-	/* data/: the guest's own, as Xen's toolstack makes it. */
-	int plen = snprintf(perms, sizeof(perms), "n%u", b->id) + 1;
-	snprintf(val, sizeof(val), "%s/data", dir);
-	if (!rc && !(rc = xenbus_mkdir(xb, 0, val)))
-		rc = xenbus_set_perms(xb, 0, val, perms, plen);
 	if (rc)
 		printf("create %s: XenStore nodes not written (error %d)\n", b->cfg->name, rc);
 }
