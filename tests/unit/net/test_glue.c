@@ -1,0 +1,236 @@
+/*
+ * netback's and netfront's glue over the real xenstored in this process
+ * (the frontend is domain 1, the backend dom0, as in tests/unit/blk):
+ * vif specs, the handshake with Xen's keys, frames through the bridge
+ * both ways, disconnect and reconnect, and the frontend's domain dying:
+ * its vif is removed for good by the worker's next pass, nothing of it
+ * stays mapped, and a new domain 1 gets a fresh vif.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <errno.h>
+#include "../blk/harness.h"
+#include <back/netback.h>
+#include <core/gnttab.h>
+#include <dom0/xenstored/xenstored.h>
+#include <front/netfront.h>
+#include <net/bridge.h>
+#include <public/errno.h>
+#include <xenbus/xendev.h>
+
+static struct xsd *xsd;
+static struct xenstore_domain_interface page0, page1;
+static struct xenbus back, front;
+static bool in_backend;
+
+/* The pvguest clock and sleep: time stands still, nobody sleeps here. */
+uint64_t clock_now_ns(void)
+{
+	return 1;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+	(void)ns;
+	fail_msg("thread_sleep_ns on the host");
+}
+
+static int connect_page1(void *ctx, uint16_t domid, uint64_t gfn, uint32_t port,
+			 struct xenstore_domain_interface **intf, void **arg)
+{
+	(void)ctx, (void)gfn, (void)port;
+	if (domid != 1)
+		return -1;
+	*intf = &page1;
+	*arg = NULL;
+	return 0;
+}
+
+static void back_wait(void *ctx)
+{
+	(void)ctx;
+	xsd_poll(xsd);
+}
+
+/* The frontend waits: the daemon runs, then the backend's watches. */
+static void front_wait(void *ctx)
+{
+	back_wait(ctx);
+	if (!in_backend) {
+		in_backend = true;
+		xenbus_dispatch_events(&back);
+		in_backend = false;
+	}
+}
+
+static void nop(void *arg)
+{
+	(void)arg;
+}
+
+static void domain1(void)
+{
+	assert_int_equal(xenbus_introduce(&back, 1, 77, 5), 0);
+	assert_int_equal(xenbus_write(&back, 0, "/local/domain/1", ""), 0);
+	assert_int_equal(xenbus_set_perms(&back, 0, "/local/domain/1", "n1", 3), 0);
+}
+
+static int setup(void **state)
+{
+	static const struct xsd_ops ops = {.connect = connect_page1, .notify = nop};
+	static const struct xenbus_waiter bw = {back_wait, NULL}, fw = {front_wait, NULL};
+	(void)state;
+	memset(&page0, 0, sizeof(page0));
+	memset(&page1, 0, sizeof(page1));
+	xsd = xsd_create(&ops);
+	assert_non_null(xsd_attach(xsd, 0, &page0, NULL));
+	xenbus_init(&back, &page0, NULL, NULL, &bw);
+	xenbus_init(&front, &page1, nop, NULL, &fw);
+	domain1();
+	h_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	assert_true(xsd_check(xsd));
+	xsd_destroy(xsd);
+	return 0;
+}
+
+/* A station on the bridge that records what reaches it. */
+static uint8_t heard[ETH_FRAME_MAX];
+static size_t heard_len;
+static int station_send(struct bridge_port *p, const void *frame, size_t len)
+{
+	(void)p;
+	memcpy(heard, frame, len);
+	heard_len = len;
+	return 0;
+}
+static struct bridge_port station = {.name = "test", .send = station_send};
+
+static void test_spec(void **state)
+{
+	(void)state;
+	uint8_t mac[6];
+	char ip[16];
+	assert_int_equal(netback_parse_spec("", 3, 1, mac, ip, sizeof(ip)), 0);
+	assert_memory_equal(mac, "\x00\x16\x3e\x00\x03\x01", 6);
+	assert_string_equal(ip, "");
+	assert_int_equal(
+		netback_parse_spec("mac=00:16:3e:aa:bb:cc,ip=10.0.2.16", 3, 0, mac, ip, sizeof(ip)),
+		0);
+	assert_int_equal(mac[5], 0xcc);
+	assert_string_equal(ip, "10.0.2.16");
+	assert_int_equal(netback_parse_spec("bridge=xenbr0", 3, 0, mac, ip, sizeof(ip)), 0);
+	const char *bad[] = {"mac=01:16:3e:aa:bb:cc",
+			     "mac=00:16:3e",
+			     "ip=10.0.2",
+			     "ip=1.2.3.4.5",
+			     "bridge=br1",
+			     "colour=blue",
+			     "ip=10.0.2.16,ip=10.0.2.16,ip=10.0.2.16,ip=10.0.2.16,ip=10.0.2.16"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(netback_parse_spec(bad[i], 3, 0, mac, ip, sizeof(ip)),
+				 -XEN_EINVAL);
+}
+
+static void frame_to(uint8_t *f, const uint8_t *dst, const uint8_t *src)
+{
+	memset(f, 0x5a, 100);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+}
+
+static void test_connect_traffic_death(void **state)
+{
+	(void)state;
+	static struct netfront_dev d;
+	static const uint8_t other[6] = {0x02, 0, 0, 0, 0, 9};
+	uint8_t f[ETH_FRAME_MAX], in[ETH_FRAME_MAX];
+	char buf[64];
+
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16,mac=nonsense"), -XEN_EINVAL);
+	assert_int_equal(netback_attach(&back, 0, 0, "ip=10.0.2.16"), -XEN_EINVAL);
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), -XEN_EEXIST);
+	assert_int_equal(xenbus_read(&front, 0, "device/vif/0/mac", buf, sizeof(buf)), 17);
+	assert_string_equal(buf, "00:16:3e:00:01:00");
+	assert_int_equal(netfront_connect(&d, &front, 1, 1), -XEN_ENOENT);
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(netback_count(true), 1);
+	assert_int_equal(d.ip, 0x0a000210u);
+	assert_int_equal(h_maps, 2); /* both rings, nothing else */
+	assert_int_equal(xenbus_read(&front, 0, "device/vif/0/request-rx-copy", buf, sizeof(buf)),
+			 1);
+	d.nf.port = FRONT_PORT;
+	assert_int_equal(bridge_add_port(netback_bridge(), &station), 0);
+
+	/* Frontend -> bridge: the station hears it (flooded, then learnt). */
+	frame_to(f, other, d.nf.mac);
+	assert_int_equal(netfront_send(&d.nf, f, 100), 0);
+	assert_int_equal(netback_poll_all(), 1);
+	assert_int_equal(heard_len, 100);
+	assert_memory_equal(heard, f, 100);
+	/* Station -> frontend, by the MAC the bridge learnt. */
+	frame_to(f, d.nf.mac, other);
+	bridge_input(netback_bridge(), &station, f, 80, 1);
+	assert_int_equal(netfront_recv(&d.nf, in, sizeof(in)), 80);
+	assert_memory_equal(in, f, 80);
+
+	/* Disconnect and reconnect: rings unmapped, every grant back. */
+	assert_int_equal(netfront_disconnect(&d), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(h_maps, 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(netback_count(true), 0);
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(netback_count(true), 1);
+	d.nf.port = FRONT_PORT;
+	bridge_input(netback_bridge(), &station, f, 80, 1);
+	assert_int_equal(netfront_recv(&d.nf, in, sizeof(in)), 80);
+
+	/* The domain dies with a packet posted: the vif goes away for good. */
+	assert_int_equal(netfront_send(&d.nf, f, 100), 0);
+	h_front_dead = true;
+	assert_int_equal(xenbus_release(&back, 1), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(h_maps, 0);
+	netback_poll_all();
+	assert_int_equal(netback_count(false), 0);
+	assert_int_equal(xenbus_read(&back, 0, "backend/vif/1/0/state", buf, sizeof(buf)),
+			 -XEN_ENOENT);
+	assert_int_equal(bridge_port_count(netback_bridge()), 1); /* the station only */
+	assert_int_equal(netback_detach(1, ~0u), -XEN_ENOENT);
+
+	/* A new domain 1 gets a fresh vif. */
+	h_reset();
+	domain1();
+	assert_int_equal(netback_attach(&back, 1, 0, "mac=00:16:3e:00:00:77"), 0);
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(d.ip, 0);
+	assert_int_equal(d.nf.mac[5], 0x77);
+	assert_int_equal(netfront_disconnect(&d), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(netback_detach(1, 0), 0);
+	assert_int_equal(h_maps, 0);
+	assert_int_equal(bridge_del_port(netback_bridge(), &station), 0);
+}
+
+int net_glue_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec),
+		cmocka_unit_test_setup_teardown(test_connect_traffic_death, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("net glue", tests, NULL, NULL);
+}
