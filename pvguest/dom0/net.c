@@ -10,8 +10,9 @@
  * 00:16:3e:00:00:00 (domain 0, device 0 in the vif MAC scheme).
  *
  * Commands: ping (pvguest/net/ping.c), net (addresses, counters, vifs
- * and bridge ports), and net wait <domid> <seconds> which waits for a
- * domain to write data/net-done (the QEMU test's way of sequencing).
+ * and bridge ports), net wait <domid> <seconds> which waits for a
+ * domain to write data/net-done (the QEMU test's way of sequencing), and
+ * the bench's UDP stream and sink (net udp, net sink).
  */
 #include "init.h"
 #include "shell/shell.h"
@@ -27,6 +28,7 @@
 
 #define DOM0_IP_DEFAULT 0x0a00020fu /* 10.0.2.15 */
 #define WAIT_STEP_NS	(50ULL * 1000000ULL)
+#define NET_BENCH_PORT	5001
 
 static struct netif dom0_if;
 static struct bridge_port dom0_port = {.name = "dom0"};
@@ -116,6 +118,22 @@ static int net_wait(int argc, char **argv)
 	return strcmp(buf, "ok") != 0;
 }
 
+/* net udp a.b.c.d <count> <size>: the bench's stream to port NET_BENCH_PORT. */
+static int net_udp(int argc, char **argv)
+{
+	uint32_t dst;
+	char *e1 = "", *e2 = "";
+	unsigned long n = argc == 5 ? strtoul(argv[3], &e1, 10) : 0;
+	unsigned long size = argc == 5 ? strtoul(argv[4], &e2, 10) : 0;
+
+	if (argc != 5 || ip_parse(argv[2], &dst) || *e1 || *e2 || !n || n > 1000000 || size < 4 ||
+	    size > UDP_MAX) {
+		printf("usage: net udp a.b.c.d <count> <size 4..%d>\n", UDP_MAX);
+		return 2;
+	}
+	return net_udp_stream(&dom0_if, dst, NET_BENCH_PORT, (unsigned int)n, size) != 0;
+}
+
 static int cmd_net(int argc, char **argv)
 {
 	const struct net_stats *s = &dom0_if.stats;
@@ -124,8 +142,12 @@ static int cmd_net(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "wait") == 0)
 		return net_wait(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "udp") == 0)
+		return net_udp(argc, argv);
+	if (argc == 2 && strcmp(argv[1], "sink") == 0)
+		return net_udp_sink(&dom0_if, NET_BENCH_PORT) != 0;
 	if (argc > 1) {
-		printf("usage: net [wait <domid> <seconds>]\n");
+		printf("usage: net [wait <domid> <seconds> | udp a.b.c.d <count> <size> | sink]\n");
 		return 2;
 	}
 	printf("dom0 %s mac %02x:%02x:%02x:%02x:%02x:%02x: rx %lu, tx %lu, dropped %lu, "
@@ -136,4 +158,5 @@ static int cmd_net(int argc, char **argv)
 	printf("vifs: %u, connected %u\n", netback_count(false), netback_count(true));
 	return 0;
 }
-DOM0_COMMAND("net", cmd_net, "[wait <domid> <seconds>]: addresses, vifs, bridge ports");
+DOM0_COMMAND("net", cmd_net,
+	     "[wait <domid> <s> | udp a.b.c.d <count> <size> | sink]: addresses, vifs, ports");

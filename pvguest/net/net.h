@@ -174,6 +174,10 @@ void net_glue_init(struct netif *nif);
  * 0, -ENODEV, -ENOMEM.
  */
 int net_attach_device(struct netif *nif, struct device *dev);
+/* The bench's UDP stream: count datagrams of size bytes, then an end marker. */
+int net_udp_stream(struct netif *nif, uint32_t dst, uint16_t port, unsigned int count, size_t size);
+/* Count what arrives on port; print bytes and time at each end marker. */
+int net_udp_sink(struct netif *nif, uint16_t port);
 
 /* The MAC of ip if cached and fresh, else NULL. */
 const uint8_t *arp_lookup(struct netif *nif, uint32_t ip);

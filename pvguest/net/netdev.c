@@ -14,6 +14,12 @@
  * frame is dropped, as on any Ethernet), and a thread reads every frame
  * that arrives into net_input, sleeping on the device's rx_event (or
  * polling every NET_TICK_NS if it has none).
+ *
+ * The UDP stream and sink of the net bench: the sender pauses after each
+ * burst so the receiver's domain gets the CPU (UDP has no flow control,
+ * and a receiver that never runs only drops), then sends an end marker;
+ * the sink reports bytes and the time from the first datagram to the
+ * last.
  */
 #include "net.h"
 
@@ -21,9 +27,13 @@
 #include <core/sched.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #define NET_TICK_NS  (10ULL * 1000000ULL)
 #define SEND_RETRIES 64
+#define UDP_BURST    16		       /* datagrams of a stream between pauses */
+#define UDP_PAUSE_NS (20ULL * 1000ULL) /* lets the receiver's domain run */
+#define UDP_END	     "END"
 
 static struct event_counter echo_ev;
 static volatile unsigned int waiting;
@@ -71,14 +81,18 @@ void net_glue_init(struct netif *nif)
 	nif->wait = wait_reply;
 }
 
+/* A full transmit ring waits for the device's next event (a completion). */
 static int dev_output(struct netif *nif, const void *frame, size_t len)
 {
 	struct device *dev = nif->priv;
 	ssize_t n = -EAGAIN;
 
 	for (int i = 0; i < SEND_RETRIES && n == -EAGAIN; i++) {
+		unsigned long seen = dev->rx_event ? dev->rx_event->count : 0;
 		n = dev->write(dev, frame, len);
-		if (n == -EAGAIN)
+		if (n == -EAGAIN && dev->rx_event)
+			event_wait(dev->rx_event, seen);
+		else if (n == -EAGAIN)
 			thread_yield();
 	}
 	return n < 0 ? (int)n : 0;
@@ -110,4 +124,60 @@ int net_attach_device(struct netif *nif, struct device *dev)
 	nif->output = dev_output;
 	nif->priv = dev;
 	return thread_create("net-rx", rx_thread, nif) ? 0 : -ENOMEM;
+}
+
+int net_udp_stream(struct netif *nif, uint32_t dst, uint16_t port, unsigned int count, size_t size)
+{
+	static uint8_t buf[UDP_MAX];
+	int rc = 0;
+
+	if (size < sizeof(uint32_t) || size > UDP_MAX)
+		return -EINVAL;
+	for (unsigned int i = 0; i < count && !rc; i++) {
+		memset(buf, (int)i, size);
+		memcpy(buf, &i, sizeof(i));
+		rc = udp_send(nif, dst, port, port, buf, size);
+		if ((i + 1) % UDP_BURST == 0)
+			thread_sleep_ns(UDP_PAUSE_NS);
+	}
+	for (int i = 0; i < 3; i++) { /* the end marker, in case one is lost */
+		thread_sleep_ns(NET_TICK_NS);
+		udp_send(nif, dst, port, port, UDP_END, sizeof(UDP_END) - 1);
+	}
+	return rc;
+}
+
+struct udp_sink {
+	unsigned long bytes, datagrams;
+	uint64_t first, last;
+};
+
+static void sink_rx(struct netif *nif, uint32_t src, uint16_t sport, const uint8_t *data,
+		    size_t len, void *arg)
+{
+	struct udp_sink *s = arg;
+	uint64_t t = nif->now();
+	char ip[16];
+
+	(void)sport;
+	if (len == sizeof(UDP_END) - 1 && memcmp(data, UDP_END, len) == 0) {
+		if (s->datagrams)
+			printf("net: udp from %s: %lu bytes, %lu datagrams in %llu ns\n",
+			       ip_format(src, ip), s->bytes, s->datagrams,
+			       (unsigned long long)(s->last - s->first));
+		memset(s, 0, sizeof(*s));
+		return;
+	}
+	if (!s->datagrams)
+		s->first = t;
+	s->bytes += len;
+	s->datagrams++;
+	s->last = t;
+}
+
+int net_udp_sink(struct netif *nif, uint16_t port)
+{
+	static struct udp_sink sink;
+
+	return udp_bind(nif, port, sink_rx, &sink);
 }

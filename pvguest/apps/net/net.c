@@ -9,6 +9,10 @@
  *                   still be booting), then 3 counted pings: "ok - ..."
  *   flood=A.B.C.D   ping A.B.C.D without pause and without end (traffic
  *                   for a test that destroys this domain mid-I/O)
+ *   lat=A.B.C.D     the bench: 50 quiet pings, "net: rtt to A avg N ns"
+ *   udp=A.B.C.D     the bench: a stream of 2000 UDP datagrams of 1400
+ *                   bytes to port 5001 of A.B.C.D
+ *   sink            count UDP arriving on port 5001 (net_udp_sink)
  *   exit            power off (otherwise the domain stays up, answering)
  *
  * After the ping= actions it writes data/net-done ("ok" or "fail") for
@@ -27,6 +31,8 @@
 #define FIRST_WAIT_NS (60ULL * 1000000000ULL)
 #define PING_NS	      (2ULL * 1000000000ULL)
 #define IDLE_NS	      (1000ULL * 1000000000ULL)
+#define BENCH_PINGS   50
+#define BENCH_PORT    5001
 
 static struct netif nif;
 
@@ -73,6 +79,25 @@ static void flood(const char *target)
 		net_ping(&nif, dst, 100, 1000, PING_NS, 0, true, &st);
 }
 
+static void latency(const char *target)
+{
+	struct ping_stats st;
+	uint32_t dst;
+	if (ip_parse(target, &dst) || net_ping(&nif, dst, BENCH_PINGS, 56, PING_NS, 0, true, &st) ||
+	    !st.received)
+		printf("net: rtt to %s: lost pings\n", target);
+	else
+		printf("net: rtt to %s avg %llu ns\n", target,
+		       (unsigned long long)(st.sum_ns / st.received));
+}
+
+static void stream(const char *target)
+{
+	uint32_t dst;
+	if (ip_parse(target, &dst) || net_udp_stream(&nif, dst, BENCH_PORT, 2000, 1400))
+		printf("net: udp stream to %s failed\n", target);
+}
+
 static void report(struct xenbus *xb, int self, int failures)
 {
 	char path[48];
@@ -98,6 +123,12 @@ int net_main(int argc, char **argv)
 			failures += ping_action(argv[i] + 5);
 		else if (strncmp(argv[i], "flood=", 6) == 0)
 			report(xb, self, failures), flood(argv[i] + 6);
+		else if (strncmp(argv[i], "lat=", 4) == 0)
+			latency(argv[i] + 4);
+		else if (strncmp(argv[i], "udp=", 4) == 0)
+			stream(argv[i] + 4);
+		else if (strcmp(argv[i], "sink") == 0)
+			failures += net_udp_sink(&nif, BENCH_PORT) != 0;
 		else if (strcmp(argv[i], "exit") == 0)
 			return failures != 0;
 		else
