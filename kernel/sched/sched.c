@@ -143,18 +143,22 @@ static void update_min_vruntime(struct sched_cpu *c)
 
 /* ---- caps --------------------------------------------------------------- */
 
+static uint64_t cap_budget(const struct sched_vcpu *sv)
+{
+	return SCHED_CAP_PERIOD_NS * sv->cap / 100;
+}
+
+/* Start the period now falls in.  What was run beyond the budget (a late
+ * slice-end interrupt, a long hypercall) is debt paid from the next
+ * periods' budgets, so overruns do not add up to more than the cap. */
 static void cap_roll_period(struct sched_vcpu *sv, uint64_t now)
 {
 	if (now - sv->period_start >= SCHED_CAP_PERIOD_NS) {
 		uint64_t periods = (now - sv->period_start) / SCHED_CAP_PERIOD_NS;
+		uint64_t allowance = periods * cap_budget(sv);
 		sv->period_start += periods * SCHED_CAP_PERIOD_NS;
-		sv->period_used = 0;
+		sv->period_used = sv->period_used > allowance ? sv->period_used - allowance : 0;
 	}
-}
-
-static uint64_t cap_budget(const struct sched_vcpu *sv)
-{
-	return SCHED_CAP_PERIOD_NS * sv->cap / 100;
 }
 
 static bool cap_exhausted(struct sched_vcpu *sv, uint64_t now)
@@ -165,21 +169,24 @@ static bool cap_exhausted(struct sched_vcpu *sv, uint64_t now)
 	return sv->period_used >= cap_budget(sv);
 }
 
-/* Queue the parked vCPUs whose period is over; true if there were any. */
+/* Queue the parked vCPUs whose period is over and whose debt is paid (or
+ * whose cap was lifted); true if there were any. */
 static bool unpark_due(struct sched_cpu *c, uint64_t now)
 {
 	struct sched_vcpu **pp = &c->parked;
 	bool any = false;
 	while (*pp) {
 		struct sched_vcpu *sv = *pp;
-		if (now - sv->period_start >= SCHED_CAP_PERIOD_NS) {
-			*pp = sv->next;
+		if (!sv->cap || now - sv->period_start >= SCHED_CAP_PERIOD_NS) {
 			cap_roll_period(sv, now);
-			enqueue(c, sv, now);
-			any = true;
-		} else {
-			pp = &sv->next;
+			if (!sv->cap || sv->period_used < cap_budget(sv)) {
+				*pp = sv->next;
+				enqueue(c, sv, now);
+				any = true;
+				continue;
+			}
 		}
+		pp = &sv->next;
 	}
 	return any;
 }

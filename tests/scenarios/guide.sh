@@ -7,7 +7,10 @@
 # nodes dom0's, readable by it), a 1 MiB RAM disk as
 # domain 2's xvda (vbd attach), introduces both to xenstored, waits until
 # each has powered off (hx wait), then exercises hx sched (list, set,
-# refusals) and cleans up.  Each stage must print the lines
+# refusals) and cleans up.  Then the scheduler for real: two domUs that
+# only spin (hx create pvguest-domU args=/bin/spin) with weights 256 and
+# 512 share the CPU about 1:2 (hx top), and a cap of 20 holds the second
+# to about 20 %.  Each stage must print the lines
 # docs/guest-kernel.md promises, exactly.
 set -u
 cd "$(dirname "$0")/../.."
@@ -42,11 +45,19 @@ hx sched 2 weight=0
 vbd detach 2
 hx destroy 1
 hx destroy 2
+hx create pvguest-domU name=spinA memory=16 args=/bin/spin
+hx create pvguest-domU name=spinB memory=16 args=/bin/spin
+hx sched spinB weight=512
+hx top -n 4 -d 1
+hx sched spinB weight=256 cap=20
+hx top -n 4 -d 1
+hx destroy spinA
+hx destroy spinB
 poweroff
 RC
 log=$logdir/guide.log
 tests/run/qemu-run.sh --direct --mem 192 --timeout 120 --cmdline "console=com1 selftest=guest" \
-	--module "$G/pvguest-dom0 rc=guide-rc" --module "$rc_script" \
+	--module "$G/pvguest-dom0 rc=guide-rc" --module "$rc_script" --module "$G/pvguest-domU" \
 	--module "$G/example-06-xenbus domU xenbus" --module "$G/example-07-blkfront domU blkfront" \
 	--log "$log"
 rc=$?
@@ -94,6 +105,19 @@ else echo "not ok - hx sched: no default or changed line for domain 2"; status=1
 expect 0 "sched: domain 2: refused: the cap must be 0 or 1..100 per vCPU (error -22)" \
 	"hx sched: the hypervisor refuses a cap over 100 for one vCPU"
 expect 0 'sched: weight "0": 1 to 65535' "hx sched: weight 0 is refused before asking"
+# hx top's CPU % of a domain in the last sample of each hx top run
+# (samples 2-4 of each of the two runs have a figure).
+cpu() { sed -nE 's/^\(d0\) [0-9]+ +'"$1"' +[-a-z]+ +([0-9.]+) +[0-9]+$/\1/p' "$clean" | tr '\n' ' '; }
+read -r -a a <<<"$(cpu spinA)"
+read -r -a b <<<"$(cpu spinB)"
+if [ ${#a[@]} = 6 ] && [ ${#b[@]} = 6 ] &&
+	awk -v a="${a[2]}" -v b="${b[2]}" 'BEGIN { exit !(a > 10 && b / a >= 1.5 && b / a <= 2.6) }'
+then echo "ok - sched: weights 256:512 share the CPU about 1:2 (${a[2]} % and ${b[2]} %)"
+else echo "not ok - sched: weights 256:512: spinA ${a[*]:-none}, spinB ${b[*]:-none}"; status=1; fi
+if [ ${#a[@]} = 6 ] && [ ${#b[@]} = 6 ] &&
+	awk -v a="${a[5]}" -v b="${b[5]}" 'BEGIN { exit !(b <= 25 && b >= 10 && a >= 60) }'
+then echo "ok - sched: a cap of 20 holds (${b[5]} %; the other gets ${a[5]} %)"
+else echo "not ok - sched: cap 20: spinA ${a[*]:-none}, spinB ${b[*]:-none}"; status=1; fi
 if [ $rc = 0 ]; then echo "ok - guide: dom0 powered off (pass verdict)"; else
 	echo "not ok - guide: qemu-run status $rc (log $log)"
 	tail -n 8 "$clean" | sed 's/^/#   /'
