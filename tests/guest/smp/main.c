@@ -154,8 +154,11 @@ void test_main(void)
 		  "up beyond max_vcpus: -ENOENT");
 	work(0);
 	unsigned int spins = 0;
+	/* Down: is_up says 0 at once, the runstate turns offline when the
+	 * vCPU's CPU next picks; wait for both. */
 	for (unsigned int i = 1; i < NR_VCPUS; i++)
-		while (!done[i] || hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, i, 0, 0, 0))
+		while (!done[i] || hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, i, 0, 0, 0) ||
+		       (runstate(i, &end[i]), end[i].state != RUNSTATE_offline))
 			if (++spins < 100000)
 				hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
 			else
@@ -174,8 +177,10 @@ void test_main(void)
 			  (unsigned long)((end[i].time[1] - start[i].time[1]) / 1000000),
 			  (unsigned long)apic_seen[i]);
 		offline += end[i].state == RUNSTATE_offline;
-		ran += end[i].time[RUNSTATE_running] > start[i].time[RUNSTATE_running];
-		sum += end[i].time[RUNSTATE_running] - start[i].time[RUNSTATE_running];
+		/* From 0: a secondary never ran before its up (and on a busy host
+		 * it may finish before start[i] is read). */
+		ran += end[i].time[RUNSTATE_running] > 0;
+		sum += end[i].time[RUNSTATE_running];
 		t0 = start[i].state_entry_time < t0 ? start[i].state_entry_time : t0;
 		t1 = end[i].state_entry_time > t1 ? end[i].state_entry_time : t1;
 	}
