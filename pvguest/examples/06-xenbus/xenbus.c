@@ -18,7 +18,7 @@
  * A path without a leading '/' is relative to the domain's home,
  * /local/domain/<domid>, which the toolstack created and made ours.
  * A watch (XS_WATCH path token) makes xenstored send an XS_WATCH_EVENT
- * (path, token) once at once and again whenever the node or anything
+ * (path, token) as soon as it is set, and again whenever the node or anything
  * below it changes.  A transaction groups requests: XS_TRANSACTION_START
  * returns its id, requests carry it in tx_id, and XS_TRANSACTION_END "T"
  * commits them all at once (or fails with EAGAIN if another writer got
