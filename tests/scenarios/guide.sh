@@ -98,6 +98,18 @@ expect 2 "blkfront: closed, and so is the backend" "$x: closing handshake"
 expect 2 "blkfront: the ring is no longer mapped: grants revoked" "$x: grants revoked"
 expect 0 "domain 2 shut down: poweroff" "$x: powered off"
 
+# Every output line docs/guest-kernel.md shows for stages 6 and 7, so the
+# guide and this test cannot drift apart.
+mapfile -t promised < <(sed -n '/^## Stage 6:/,/^## Beyond the stages/p' docs/guest-kernel.md |
+	sed -n 's/^    \((d[0-9]) .*\)$/\1/p')
+missing=0
+for l in "${promised[@]}"; do
+	grep -qxF "$l" "$clean" || { echo "# not printed: $l"; missing=1; }
+done
+if [ ${#promised[@]} -ge 20 ] && [ $missing = 0 ]; then
+	echo "ok - guide: all ${#promised[@]} lines the guide shows for stages 6 and 7 were printed"
+else echo "not ok - guide: ${#promised[@]} lines in the guide, some not printed"; status=1; fi
+
 # hx sched: the list, a change, the refusals (parser and hypervisor).
 if grep -qE '^\(d0\) 2 +domU +256 +0$' "$clean" && grep -qE '^\(d0\) 2 +domU +512 +50$' "$clean"
 then echo "ok - hx sched: lists weight 256 cap 0, then sets 512 and 50"

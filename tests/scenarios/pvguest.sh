@@ -8,7 +8,8 @@
 #    a timer sleep, a file); this script also checks the exact text of the
 #    lines with known output.
 #  - each example of the guide (pvguest/examples/NN-*) must print the
-#    lines docs/guest-kernel.md promises, exactly, and power off.
+#    lines docs/guest-kernel.md promises, exactly, and power off; the
+#    lines are also read from the guide itself, so the two cannot drift.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -88,4 +89,19 @@ example 05-pagetables "" \
 	"pagetables: pinned the new L1 table" \
 	"pagetables: a writable mapping of the pinned L1 table is refused" \
 	"pagetables: a PTE naming a frame that is not ours is refused"
+# Every output line docs/guest-kernel.md shows in the section of stage N
+# must be in that stage's log, so the guide and this test cannot drift.
+for n in 1 2 3 4 5; do
+	mapfile -t promised < <(sed -n "/^## Stage $n:/,/^## Stage/p" docs/guest-kernel.md |
+		sed -n 's/^    \((d0) .*\)$/\1/p')
+	log=$(echo "$logdir"/0$n-*.log)
+	missing=0
+	for l in "${promised[@]}"; do
+		tr -d '\r' <"$log" | grep -qxF "$l" || { echo "# not printed: $l"; missing=1; }
+	done
+	if [ ${#promised[@]} -ge 1 ] && [ $missing = 0 ]; then
+		echo "ok - guide stage $n: the ${#promised[@]} line(s) the guide shows were printed"
+	else echo "not ok - guide stage $n: ${#promised[@]} line(s) in the guide, some not printed"
+		status=1; fi
+done
 exit $status
