@@ -31,8 +31,8 @@
 
 #define NET_TICK_NS  (10ULL * 1000000ULL)
 #define SEND_RETRIES 64
-#define UDP_BURST    16		       /* datagrams of a stream between pauses */
-#define UDP_PAUSE_NS (20ULL * 1000ULL) /* lets the receiver's domain run */
+#define UDP_BURST    32	     /* datagrams of a stream between pauses: half the rx pages */
+#define UDP_PAUSE_NS 1000ULL /* blocks us, so the receiver's domain runs */
 #define UDP_END	     "END"
 
 static struct event_counter echo_ev;

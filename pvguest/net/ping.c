@@ -118,11 +118,13 @@ int net_ping_cmd(struct netif *nif, int argc, char **argv)
 	int rc = net_ping(nif, dst, (unsigned int)count, size, PING_TIMEOUT_NS, wait_s * NS_PER_S,
 			  quiet, &st);
 	printf("%s: %u packets transmitted, %u received", ip_format(dst, ip), st.sent, st.received);
-	if (st.received)
-		printf(", rtt min/avg/max = %llu/%llu/%llu us",
-		       (unsigned long long)(st.min_ns / NS_PER_US),
-		       (unsigned long long)(st.sum_ns / st.received / NS_PER_US),
-		       (unsigned long long)(st.max_ns / NS_PER_US));
+	if (st.received) {
+		uint64_t t[3] = {st.min_ns, st.sum_ns / st.received, st.max_ns};
+		printf(", rtt min/avg/max = ");
+		for (int k = 0; k < 3; k++)
+			printf("%llu.%03llu%s", (unsigned long long)(t[k] / NS_PER_US),
+			       (unsigned long long)(t[k] % NS_PER_US), k < 2 ? "/" : " us");
+	}
 	printf("\n");
 	return rc;
 }
