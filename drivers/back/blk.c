@@ -150,45 +150,30 @@ static int be_connect(struct blkif_be *be)
 	return 0;
 }
 
+static bool ops_connected(void *be)
+{
+	return ((struct blkif_be *)be)->connected;
+}
+
+static int ops_connect(void *be)
+{
+	return be_connect(be);
+}
+
+static void ops_disconnect(void *be)
+{
+	be_disconnect(be);
+}
+
+static const struct xendev_back_ops be_ops = {.name = "blkback",
+					      .connected = ops_connected,
+					      .connect = ops_connect,
+					      .disconnect = ops_disconnect};
+
 /* The frontend's state changed (a watch callback). */
 static void be_changed(struct xendev *xd, enum xenbus_state st)
 {
-	struct blkif_be *be = xd->priv;
-	int rc;
-
-	switch (st) {
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-		if (be->connected)
-			break;
-		if ((rc = be_connect(be))) {
-			printk("blkback: d%u vbd %u cannot connect: %d\n", be->vbd.front_id,
-			       xd->devid, rc);
-			xendev_switch(xd, XenbusStateClosing);
-		}
-		break;
-	case XenbusStateInitialising: {
-		/* A new round; the Closed before it may have been missed (a watch
-		 * reads the state when it runs, so quick changes coalesce). */
-		enum xenbus_state own = xendev_state(xd);
-		if (own == XenbusStateClosing || own == XenbusStateClosed) {
-			be_disconnect(be);
-			xendev_switch(xd, XenbusStateInitWait);
-		}
-		break;
-	}
-	case XenbusStateClosing:
-		be_disconnect(be);
-		xendev_switch(xd, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-	case XenbusStateUnknown: /* the frontend's directory is gone */
-		be_disconnect(be);
-		xendev_switch(xd, XenbusStateClosed);
-		break;
-	default:
-		break;
-	}
+	xendev_back_follow(xd, st, &be_ops, xd->priv);
 }
 
 /* The backing store of a spec: a new RAM disk or a device of the table. */

@@ -200,44 +200,35 @@ static int be_connect(struct vif_be *be)
 	return 0;
 }
 
-/* The frontend's state changed (a watch callback). */
+static bool ops_connected(void *be)
+{
+	return ((struct vif_be *)be)->connected;
+}
+
+static int ops_connect(void *be)
+{
+	return be_connect(be);
+}
+
+static void ops_disconnect(void *be)
+{
+	be_disconnect(be);
+}
+
+static const struct xendev_back_ops be_ops = {.name = "netback",
+					      .connected = ops_connected,
+					      .connect = ops_connect,
+					      .disconnect = ops_disconnect};
+
+/* The frontend's state changed (a watch callback); its domain died if Unknown. */
 static void be_changed(struct xendev *xd, enum xenbus_state st)
 {
 	struct vif_be *be = xd->priv;
-	int rc;
 
-	switch (st) {
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-		if (!be->connected && (rc = be_connect(be))) {
-			printk("netback: %s cannot connect: %d\n", be->name, rc);
-			xendev_switch(xd, XenbusStateClosing);
-		}
-		break;
-	case XenbusStateInitialising: {
-		/* A new round; a Closed just before it may have coalesced away. */
-		enum xenbus_state own = xendev_state(xd);
-		if (own == XenbusStateClosing || own == XenbusStateClosed) {
-			be_disconnect(be);
-			xendev_switch(xd, XenbusStateInitWait);
-		}
-		break;
-	}
-	case XenbusStateClosing:
-		be_disconnect(be);
-		xendev_switch(xd, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-	case XenbusStateUnknown: /* the frontend's directory is gone */
-		be_disconnect(be);
-		xendev_switch(xd, XenbusStateClosed);
-		if (st == XenbusStateUnknown) { /* its domain died: the worker removes us */
-			be->dead = true;
-			event_signal(&worker_ev);
-		}
-		break;
-	default:
-		break;
+	xendev_back_follow(xd, st, &be_ops, be);
+	if (st == XenbusStateUnknown) { /* the worker removes us */
+		be->dead = true;
+		event_signal(&worker_ev);
 	}
 }
 

@@ -21,8 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BOUNCE_BYTES	   (64u * 1024)
-#define ANY_STATE(a, b, c) ((1u << (a)) | (1u << (b)) | (1u << (c)))
+#define BOUNCE_BYTES (64u * 1024)
 
 static void front_event(evtchn_port_t port, void *data)
 {
@@ -98,27 +97,16 @@ static int setup_ring(struct blkfront_dev *d)
 
 int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
-	enum xenbus_state st;
 	int rc;
 
 	if (!gnttab_ready() && (rc = gnttab_init()))
 		return rc;
 	memset(&d->bf, 0, sizeof(d->bf));
 	d->bf.wait = front_wait;
-	/* Initialising (again, after a disconnect) asks the backend for InitWait. */
-	if ((rc = xendev_front_open(&d->xd, xb, self, "vbd", devid)) ||
-	    (rc = xendev_switch(&d->xd, XenbusStateInitialising)) ||
-	    (rc = xendev_wait_other(
-		     &d->xd, (1u << XenbusStateInitWait) | (1u << XenbusStateConnected), &st)))
+	if ((rc = xendev_front_start(&d->xd, xb, self, "vbd", devid)))
 		return rc;
-	if ((rc = read_features(&d->bf, &d->xd)) || (rc = setup_ring(d)))
-		goto fail;
-	rc = xendev_wait_other(
-		&d->xd, ANY_STATE(XenbusStateConnected, XenbusStateClosing, XenbusStateClosed),
-		&st);
-	if (!rc && st != XenbusStateConnected)
-		rc = -XEN_ENOTCONN;
-	if (rc || (rc = read_disk(&d->bf, &d->xd)))
+	if ((rc = read_features(&d->bf, &d->xd)) || (rc = setup_ring(d)) ||
+	    (rc = xendev_front_wait_connected(&d->xd)) || (rc = read_disk(&d->bf, &d->xd)))
 		goto fail;
 	d->bf.connected = true;
 	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)))
@@ -130,23 +118,15 @@ fail:
 	return rc;
 }
 
+static unsigned int release(void *bf)
+{
+	return blkfront_ring_free(bf);
+}
+
 unsigned int blkfront_disconnect(struct blkfront_dev *d)
 {
-	enum xenbus_state st;
-
 	d->bf.connected = false;
-	xendev_switch(&d->xd, XenbusStateClosing);
-	xendev_wait_other(
-		&d->xd, ANY_STATE(XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown), &st);
-	if (d->bf.port) {
-		evtchn_set_handler(d->bf.port, NULL, NULL);
-		evtchn_close(d->bf.port);
-		d->bf.port = 0;
-	}
-	unsigned int stuck = blkfront_ring_free(&d->bf);
-	xendev_switch(&d->xd, XenbusStateClosed);
-	xendev_wait_other(&d->xd, (1u << XenbusStateClosed) | (1u << XenbusStateUnknown), &st);
-	return stuck;
+	return xendev_front_close(&d->xd, &d->bf.port, release, &d->bf);
 }
 
 static int errno_of(int xen_rc)

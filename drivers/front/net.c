@@ -21,8 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ANY_STATE(a, b, c) ((1u << (a)) | (1u << (b)) | (1u << (c)))
-#define PROBE_STEP_NS	   (20ULL * 1000000ULL)
+#define PROBE_STEP_NS (20ULL * 1000000ULL)
 
 static void front_event(evtchn_port_t port, void *data)
 {
@@ -70,27 +69,17 @@ static int setup_rings(struct netfront_dev *d)
 
 int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
-	enum xenbus_state st;
 	unsigned long copy;
 	int rc;
 
 	if (!gnttab_ready() && (rc = gnttab_init()))
 		return rc;
 	memset(&d->nf, 0, sizeof(d->nf));
-	if ((rc = xendev_front_open(&d->xd, xb, self, "vif", devid)) ||
-	    (rc = xendev_switch(&d->xd, XenbusStateInitialising)) ||
-	    (rc = xendev_wait_other(
-		     &d->xd, (1u << XenbusStateInitWait) | (1u << XenbusStateConnected), &st)))
+	if ((rc = xendev_front_start(&d->xd, xb, self, "vif", devid)))
 		return rc;
 	if ((rc = xendev_read_other_ulong_or(&d->xd, "feature-rx-copy", 0, &copy)) ||
-	    (rc = copy ? 0 : -XEN_EOPNOTSUPP) || (rc = read_mac_and_ip(d)) || (rc = setup_rings(d)))
-		goto fail;
-	rc = xendev_wait_other(
-		&d->xd, ANY_STATE(XenbusStateConnected, XenbusStateClosing, XenbusStateClosed),
-		&st);
-	if (!rc && st != XenbusStateConnected)
-		rc = -XEN_ENOTCONN;
-	if (rc)
+	    (rc = copy ? 0 : -XEN_EOPNOTSUPP) || (rc = read_mac_and_ip(d)) ||
+	    (rc = setup_rings(d)) || (rc = xendev_front_wait_connected(&d->xd)))
 		goto fail;
 	d->nf.connected = true;
 	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)))
@@ -102,23 +91,15 @@ fail:
 	return rc;
 }
 
+static unsigned int release(void *nf)
+{
+	return netfront_rings_free(nf);
+}
+
 unsigned int netfront_disconnect(struct netfront_dev *d)
 {
-	enum xenbus_state st;
-
 	d->nf.connected = false;
-	xendev_switch(&d->xd, XenbusStateClosing);
-	xendev_wait_other(
-		&d->xd, ANY_STATE(XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown), &st);
-	if (d->nf.port) {
-		evtchn_set_handler(d->nf.port, NULL, NULL);
-		evtchn_close(d->nf.port);
-		d->nf.port = 0;
-	}
-	unsigned int stuck = netfront_rings_free(&d->nf);
-	xendev_switch(&d->xd, XenbusStateClosed);
-	xendev_wait_other(&d->xd, (1u << XenbusStateClosed) | (1u << XenbusStateUnknown), &st);
-	return stuck;
+	return xendev_front_close(&d->xd, &d->nf.port, release, &d->nf);
 }
 
 static ssize_t dev_read(struct device *dev, void *buf, size_t len)

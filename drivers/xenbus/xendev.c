@@ -10,12 +10,15 @@
  */
 #include "xendev.h"
 
+#include <core/evtchn.h>
+#include <core/kernel.h>
 #include <public/errno.h>
 #include <public/io/protocols.h>
 #include <stdio.h>
 #include <string.h>
 
-#define TX_RETRIES 16
+#define TX_RETRIES	   16
+#define ANY_STATE(a, b, c) ((1u << (a)) | (1u << (b)) | (1u << (c)))
 
 typedef int (*tx_body)(struct xenbus *xb, uint32_t tx, const void *arg);
 
@@ -324,4 +327,81 @@ int xendev_back_ring_keys(struct xendev *xd, grant_ref_t *ring_ref, evtchn_port_
 	if (rc >= 0 && strcmp(proto, XEN_IO_PROTO_ABI_NATIVE) != 0)
 		return -XEN_EINVAL;
 	return rc < 0 && rc != -XEN_ENOENT ? rc : 0;
+}
+
+void xendev_back_follow(struct xendev *xd, enum xenbus_state st, const struct xendev_back_ops *ops,
+			void *dev)
+{
+	int rc;
+
+	switch (st) {
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (!ops->connected(dev) && (rc = ops->connect(dev))) {
+			printk("%s: d%u device %u cannot connect: %d\n", ops->name, xd->otherend_id,
+			       xd->devid, rc);
+			xendev_switch(xd, XenbusStateClosing);
+		}
+		break;
+	case XenbusStateInitialising: {
+		enum xenbus_state own = xendev_state(xd);
+		if (own == XenbusStateClosing || own == XenbusStateClosed) {
+			ops->disconnect(dev);
+			xendev_switch(xd, XenbusStateInitWait);
+		}
+		break;
+	}
+	case XenbusStateClosing:
+		ops->disconnect(dev);
+		xendev_switch(xd, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+		ops->disconnect(dev);
+		xendev_switch(xd, XenbusStateClosed);
+		break;
+	default:
+		break;
+	}
+}
+
+int xendev_front_start(struct xendev *xd, struct xenbus *xb, uint16_t self, const char *type,
+		       unsigned int devid)
+{
+	enum xenbus_state st;
+	int rc;
+
+	if ((rc = xendev_front_open(xd, xb, self, type, devid)) ||
+	    (rc = xendev_switch(xd, XenbusStateInitialising)))
+		return rc;
+	return xendev_wait_other(xd, (1u << XenbusStateInitWait) | (1u << XenbusStateConnected),
+				 &st);
+}
+
+int xendev_front_wait_connected(struct xendev *xd)
+{
+	enum xenbus_state st;
+	int rc = xendev_wait_other(
+		xd, ANY_STATE(XenbusStateConnected, XenbusStateClosing, XenbusStateClosed), &st);
+
+	return rc ? rc : st == XenbusStateConnected ? 0 : -XEN_ENOTCONN;
+}
+
+unsigned int xendev_front_close(struct xendev *xd, evtchn_port_t *port,
+				unsigned int (*release)(void *arg), void *arg)
+{
+	enum xenbus_state st;
+
+	xendev_switch(xd, XenbusStateClosing);
+	xendev_wait_other(xd, ANY_STATE(XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown),
+			  &st);
+	if (*port) {
+		evtchn_set_handler(*port, NULL, NULL);
+		evtchn_close(*port);
+		*port = 0;
+	}
+	unsigned int stuck = release(arg);
+	xendev_switch(xd, XenbusStateClosed);
+	xendev_wait_other(xd, (1u << XenbusStateClosed) | (1u << XenbusStateUnknown), &st);
+	return stuck;
 }

@@ -101,6 +101,42 @@ int xendev_read_other_ulong_or(struct xendev *xd, const char *key, unsigned long
 			       unsigned long *v);
 
 /*
+ * A backend's answer to its frontend's state, the same for every device
+ * type; call it from the xendev_watch_otherend callback.  Initialised or
+ * Connected while not connected: connect (a failure is logged and we go
+ * Closing).  Initialising after we closed: disconnect, InitWait (a new
+ * round; the Closed before it may have coalesced away, since a watch
+ * reads the state when it runs).  Closing: disconnect, Closing.  Closed
+ * or Unknown (the frontend's directory is gone): disconnect, Closed.
+ */
+struct xendev_back_ops {
+	const char *name; /* "blkback", ... for the log */
+	bool (*connected)(void *dev);
+	int (*connect)(void *dev);
+	void (*disconnect)(void *dev);
+};
+void xendev_back_follow(struct xendev *xd, enum xenbus_state st, const struct xendev_back_ops *ops,
+			void *dev);
+
+/*
+ * Frontend: open device `type`/`devid` of domain `self`, announce
+ * Initialising (again, after a disconnect: it asks the backend for a new
+ * round) and wait for the backend's InitWait or Connected.
+ */
+int xendev_front_start(struct xendev *xd, struct xenbus *xb, uint16_t self, const char *type,
+		       unsigned int devid);
+/* Frontend, after publishing: wait for Connected; -XEN_ENOTCONN if it closed instead. */
+int xendev_front_wait_connected(struct xendev *xd);
+/*
+ * Frontend: Closing; wait for the backend to let go; close our event
+ * channel (*port, then 0); release(arg) revokes the grants and returns
+ * how many the backend still holds; Closed; wait for the backend's.
+ * Returns what release returned.
+ */
+unsigned int xendev_front_close(struct xendev *xd, evtchn_port_t *port,
+				unsigned int (*release)(void *arg), void *arg);
+
+/*
  * Frontend: publish ring-ref, event-channel and protocol and switch to
  * Initialised, in one transaction (retried on conflict).
  */

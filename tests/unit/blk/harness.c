@@ -22,6 +22,7 @@
 #include <mm/mm.h>
 #include <public/errno.h>
 #include <xenbus/xendev.h>
+#include <dom0/xenstored/xenstored.h>
 
 #define FRAMES	  (1u << 16)
 #define HASH_SIZE (1u << 17)
@@ -264,4 +265,71 @@ void h_connect(struct blkfront *bf, struct vbd *back)
 	h_back = back;
 	bf->wait = front_wait;
 	bf->port = FRONT_PORT;
+}
+
+static struct xsd *xsd;
+static struct xenstore_domain_interface page0, page1;
+static struct xenbus *store_back;
+static bool in_backend;
+
+static int connect_page1(void *ctx, uint16_t domid, uint64_t gfn, uint32_t port,
+			 struct xenstore_domain_interface **intf, void **arg)
+{
+	(void)ctx;
+	(void)gfn;
+	(void)port;
+	if (domid != FRONT_ID)
+		return -1;
+	*intf = &page1;
+	*arg = NULL;
+	return 0;
+}
+
+static void store_back_wait(void *ctx)
+{
+	(void)ctx;
+	xsd_poll(xsd);
+}
+
+static void store_front_wait(void *ctx)
+{
+	store_back_wait(ctx);
+	if (!in_backend) {
+		in_backend = true;
+		xenbus_dispatch_events(store_back);
+		in_backend = false;
+	}
+}
+
+static void nop(void *arg)
+{
+	(void)arg;
+}
+
+void h_store_domain1(void)
+{
+	assert_int_equal(xenbus_introduce(store_back, FRONT_ID, 77, 5), 0);
+	assert_int_equal(xenbus_write(store_back, 0, "/local/domain/1", ""), 0);
+	assert_int_equal(xenbus_set_perms(store_back, 0, "/local/domain/1", "n1", 3), 0);
+}
+
+void h_store_up(struct xenbus *back, struct xenbus *front)
+{
+	static const struct xsd_ops ops = {.connect = connect_page1, .notify = nop};
+	static const struct xenbus_waiter bw = {store_back_wait, NULL},
+					  fw = {store_front_wait, NULL};
+	memset(&page0, 0, sizeof(page0));
+	memset(&page1, 0, sizeof(page1));
+	xsd = xsd_create(&ops);
+	assert_non_null(xsd_attach(xsd, 0, &page0, NULL));
+	store_back = back;
+	xenbus_init(back, &page0, NULL, NULL, &bw);
+	xenbus_init(front, &page1, nop, NULL, &fw);
+	h_store_domain1();
+}
+
+void h_store_down(void)
+{
+	assert_true(xsd_check(xsd));
+	xsd_destroy(xsd);
 }

@@ -34,6 +34,18 @@ void h_connect(struct blkfront *bf, struct vbd *back);
 /* Pointer behind a frame number of the simulation (NULL if unknown). */
 void *h_frame_ptr(unsigned long frame);
 
+/*
+ * The real xenstored in this process: `back` is dom0's connection,
+ * `front` domain 1's, introduced and given a home it owns.  The
+ * frontend's waits run the daemon and then the backend's watch
+ * callbacks, so a handshake completes in one thread.  h_store_down
+ * checks the tree's invariants and frees it.
+ */
+struct xenbus;
+void h_store_up(struct xenbus *back, struct xenbus *front);
+void h_store_domain1(void);
+void h_store_down(void);
+
 /* Event channel plumbing the xenbus tests use. */
 extern int (*h_bind_hook)(uint16_t remote, uint32_t port);
 

@@ -19,44 +19,7 @@
 #include <core/gnttab.h>
 #include <front/blkfront.h>
 
-static struct xsd *xsd;
-static struct xenstore_domain_interface page0, page1;
 static struct xenbus back, front;
-static bool in_backend;
-
-static int connect_page1(void *ctx, uint16_t domid, uint64_t gfn, uint32_t port,
-			 struct xenstore_domain_interface **intf, void **arg)
-{
-	(void)ctx;
-	(void)gfn;
-	(void)port;
-	if (domid != 1)
-		return -1;
-	*intf = &page1;
-	*arg = NULL;
-	return 0;
-}
-
-static void back_wait(void *ctx)
-{
-	(void)ctx;
-	xsd_poll(xsd);
-}
-
-static void front_wait(void *ctx)
-{
-	back_wait(ctx);
-	if (!in_backend) {
-		in_backend = true;
-		xenbus_dispatch_events(&back);
-		in_backend = false;
-	}
-}
-
-static void nop(void *arg)
-{
-	(void)arg;
-}
 
 static const struct xendev_key front_keys[] = {
 	{"virtual-device", "51712"}, {"device-type", "disk"}, {NULL, NULL}};
@@ -70,26 +33,15 @@ static const struct xendev_spec spec = {.type = "vbd",
 
 static int setup(void **state)
 {
-	static const struct xsd_ops ops = {.connect = connect_page1, .notify = nop};
-	static const struct xenbus_waiter bw = {back_wait, NULL}, fw = {front_wait, NULL};
 	(void)state;
-	memset(&page0, 0, sizeof(page0));
-	memset(&page1, 0, sizeof(page1));
-	xsd = xsd_create(&ops);
-	assert_non_null(xsd_attach(xsd, 0, &page0, NULL));
-	xenbus_init(&back, &page0, NULL, NULL, &bw);
-	xenbus_init(&front, &page1, nop, NULL, &fw);
-	assert_int_equal(xenbus_introduce(&back, 1, 77, 5), 0);
-	assert_int_equal(xenbus_write(&back, 0, "/local/domain/1", ""), 0);
-	assert_int_equal(xenbus_set_perms(&back, 0, "/local/domain/1", "n1", 3), 0);
+	h_store_up(&back, &front);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	assert_true(xsd_check(xsd));
-	xsd_destroy(xsd);
+	h_store_down();
 	return 0;
 }
 
@@ -286,9 +238,7 @@ static void test_glue_connect_io_reconnect(void **state)
 			 -XEN_ENOENT);
 	/* A new domain 1 gets a fresh disk through the same backend. */
 	h_reset();
-	assert_int_equal(xenbus_introduce(&back, 1, 77, 5), 0);
-	assert_int_equal(xenbus_write(&back, 0, "/local/domain/1", ""), 0);
-	assert_int_equal(xenbus_set_perms(&back, 0, "/local/domain/1", "n1", 3), 0);
+	h_store_domain1();
 	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:1,r"), 0);
 	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
 	xenbus_dispatch_events(&back);

@@ -16,16 +16,12 @@
 #include "../blk/harness.h"
 #include <back/netback.h>
 #include <core/gnttab.h>
-#include <dom0/xenstored/xenstored.h>
 #include <front/netfront.h>
 #include <net/bridge.h>
 #include <public/errno.h>
 #include <xenbus/xendev.h>
 
-static struct xsd *xsd;
-static struct xenstore_domain_interface page0, page1;
 static struct xenbus back, front;
-static bool in_backend;
 
 /* The pvguest clock and sleep: time stands still, nobody sleeps here. */
 uint64_t clock_now_ns(void)
@@ -39,58 +35,10 @@ void thread_sleep_ns(uint64_t ns)
 	fail_msg("thread_sleep_ns on the host");
 }
 
-static int connect_page1(void *ctx, uint16_t domid, uint64_t gfn, uint32_t port,
-			 struct xenstore_domain_interface **intf, void **arg)
-{
-	(void)ctx, (void)gfn, (void)port;
-	if (domid != 1)
-		return -1;
-	*intf = &page1;
-	*arg = NULL;
-	return 0;
-}
-
-static void back_wait(void *ctx)
-{
-	(void)ctx;
-	xsd_poll(xsd);
-}
-
-/* The frontend waits: the daemon runs, then the backend's watches. */
-static void front_wait(void *ctx)
-{
-	back_wait(ctx);
-	if (!in_backend) {
-		in_backend = true;
-		xenbus_dispatch_events(&back);
-		in_backend = false;
-	}
-}
-
-static void nop(void *arg)
-{
-	(void)arg;
-}
-
-static void domain1(void)
-{
-	assert_int_equal(xenbus_introduce(&back, 1, 77, 5), 0);
-	assert_int_equal(xenbus_write(&back, 0, "/local/domain/1", ""), 0);
-	assert_int_equal(xenbus_set_perms(&back, 0, "/local/domain/1", "n1", 3), 0);
-}
-
 static int setup(void **state)
 {
-	static const struct xsd_ops ops = {.connect = connect_page1, .notify = nop};
-	static const struct xenbus_waiter bw = {back_wait, NULL}, fw = {front_wait, NULL};
 	(void)state;
-	memset(&page0, 0, sizeof(page0));
-	memset(&page1, 0, sizeof(page1));
-	xsd = xsd_create(&ops);
-	assert_non_null(xsd_attach(xsd, 0, &page0, NULL));
-	xenbus_init(&back, &page0, NULL, NULL, &bw);
-	xenbus_init(&front, &page1, nop, NULL, &fw);
-	domain1();
+	h_store_up(&back, &front);
 	h_reset();
 	return 0;
 }
@@ -98,8 +46,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	assert_true(xsd_check(xsd));
-	xsd_destroy(xsd);
+	h_store_down();
 	return 0;
 }
 
@@ -213,7 +160,7 @@ static void test_connect_traffic_death(void **state)
 
 	/* A new domain 1 gets a fresh vif. */
 	h_reset();
-	domain1();
+	h_store_domain1();
 	assert_int_equal(netback_attach(&back, 1, 0, "mac=00:16:3e:00:00:77"), 0);
 	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
 	xenbus_dispatch_events(&back);
