@@ -15,7 +15,9 @@
  * through the event code and kicks the vCPU.  A reschedule is requested
  * with sched_request(); the exit path to the guest (kernel/arch/x86_64/)
  * honours it.  Kicking a vCPU that runs on another CPU interrupts that CPU
- * (sched_kick_cpu), whose exit path then delivers the pending upcall.
+ * (sched_kick_cpu), whose exit path then delivers the pending upcall;
+ * kicking the vCPU this CPU runs (an event to itself, the commonest send)
+ * costs nothing: its exit path checks for events anyway.
  */
 #include <hospes/arch.h>
 #include <hospes/guest_access.h>
@@ -47,6 +49,12 @@ void vcpu_kick(struct vcpu *v)
 		return;
 	v->blocked = false;
 	struct sched_vcpu *sv = v->sched;
+	/* The vCPU this CPU runs, and it is not about to stop (only v itself
+	 * blocks v): a wake would change nothing, and this CPU's exit path to
+	 * v looks for the event itself. */
+	if (v == current_vcpu() && READ_ONCE(sv->state) == SCHED_RUNNING &&
+	    READ_ONCE(sv->after) == SCHED_QUEUED && READ_ONCE(sv->cpu) == smp_processor_id())
+		return;
 	if (sched_wake(v, now_ns()))
 		sched_request(sv->cpu);
 	else if (READ_ONCE(sv->state) == SCHED_RUNNING &&
