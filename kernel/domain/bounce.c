@@ -137,13 +137,6 @@ int pv_syscall_from_user(struct vcpu *v, struct pv_frame *f)
 	return bounce(v, f, handler, false, 0, v->arch->callback_masks & (1U << PV_CB_SYSCALL));
 }
 
-bool pv_events_deliverable(const struct vcpu *v)
-{
-	return v->vcpu_info && v->arch->callback[PV_CB_EVENT] &&
-	       READ_ONCE(v->vcpu_info->evtchn_upcall_pending) &&
-	       !READ_ONCE(v->vcpu_info->evtchn_upcall_mask);
-}
-
 int pv_deliver_events(struct vcpu *v, struct pv_frame *f)
 {
 	if (!pv_events_deliverable(v))

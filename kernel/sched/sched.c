@@ -50,6 +50,7 @@
 #include <public/errno.h>
 
 static struct sched_cpu cpus[SCHED_MAX_CPUS];
+struct sched_cpu *const sched_cpu_records = cpus; /* sched_pick_needed(), inline */
 static unsigned int nr_cpus;
 
 struct sched_cpu *sched_cpu(unsigned int cpu)
@@ -562,11 +563,4 @@ void sched_request(unsigned int cpu)
 bool sched_test_and_clear_request(unsigned int cpu)
 {
 	return __atomic_exchange_n(&cpus[cpu].resched, false, __ATOMIC_ACQ_REL);
-}
-
-bool sched_pick_needed(unsigned int cpu, const struct vcpu *curr)
-{
-	const struct sched_vcpu *sv = curr->sched;
-	return READ_ONCE(cpus[cpu].resched) || sv->state != SCHED_RUNNING ||
-	       sv->after != SCHED_QUEUED;
 }

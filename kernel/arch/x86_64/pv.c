@@ -273,28 +273,38 @@ static bool sysret_ok(const struct cpu_regs *r)
  * The hypercall fast path, called by syscall_entry with a partial frame:
  * rbx, rbp's caller and r12-r15 are still live in their registers (C
  * preserves them), the vector and error code are unset.  It runs a plain
- * hypercall of a vCPU in guest kernel mode and returns PV_FAST_DONE when
- * the guest may be resumed by SYSRET at once; anything else (guest user
- * mode, iret, a number without a row, a privileged row, tracing, exit
- * work, a non-canonical return RIP) returns without touching the guest
- * (PV_FAST_NOT_RUN) or after the hypercall (PV_FAST_RAN), and the entry
- * completes the frame and calls pv_syscall.
+ * hypercall, or iret, of a vCPU in guest kernel mode.  PV_FAST_DONE: the
+ * guest may be resumed by SYSRET at once; PV_FAST_IRET: iret ran and
+ * rewrote the hardware part of the frame, rax, rcx and r11, and the guest
+ * may be resumed by IRETQ from the partial frame at once.  Anything else
+ * (guest user mode, a number without a row, a privileged row, tracing,
+ * exit work, a non-canonical return RIP) returns without touching the
+ * guest (PV_FAST_NOT_RUN) or after the hypercall (PV_FAST_RAN), and the
+ * entry completes the frame and calls pv_syscall.
  */
-enum { PV_FAST_DONE = 0, PV_FAST_NOT_RUN = 1, PV_FAST_RAN = 2 };
+enum { PV_FAST_DONE = 0, PV_FAST_NOT_RUN = 1, PV_FAST_RAN = 2, PV_FAST_IRET = 3 };
+BUILD_BUG_ON(PV_FAST_DONE != 0 || PV_FAST_IRET != 3); /* pv_entry.S tests them */
 
 unsigned int pv_hypercall_fast(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	unsigned long nr = r->rax;
-	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS))
+	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS || hypercall_trace_enabled))
 		return PV_FAST_NOT_RUN;
 	const struct hypercall_desc *h = &hypercall_table[nr];
-	if (unlikely(!h->fn || h->who != HC_ANY || hypercall_trace_enabled))
+	if (likely(h->fn && h->who == HC_ANY)) {
+		r->rax = (uint64_t)h->fn(v, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
+		if (unlikely(exit_work_pending(v) || !sysret_ok(r)))
+			return PV_FAST_RAN;
+		return PV_FAST_DONE;
+	}
+	if (nr != HYPERCALL_IRET)
 		return PV_FAST_NOT_RUN;
-	r->rax = (uint64_t)h->fn(v, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
-	if (unlikely(exit_work_pending(v) || !sysret_ok(r)))
-		return PV_FAST_RAN;
-	return PV_FAST_DONE;
+	struct pv_frame f;
+	frame_in(&f, r);
+	if (pv_iret(v, &f) == 0) /* else the domain crashed: exit work stops it */
+		frame_out(r, &f);
+	return exit_work_pending(v) ? PV_FAST_RAN : PV_FAST_IRET;
 }
 
 /* The rest of a SYSCALL (see pv_hypercall_fast); true: return by SYSRET. */
@@ -344,6 +354,8 @@ void pv_trap(struct cpu_regs *r)
 	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
 	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
 	frame_out(r, &f);
+	if (likely(!exit_work_pending(v)))
+		return; /* the bounce is all there is to do (interrupts stay off) */
 	pv_return_to_guest(r);
 }
 

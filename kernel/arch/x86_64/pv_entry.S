@@ -17,7 +17,9 @@
  * rbx and r12-r15 in their registers.  If it reports nothing left to do,
  * the registers come back from the frame (no hypervisor value leaks) and
  * SYSRET returns: rcx = rip and r11 = rflags, as SYSCALL left them; CS
- * 0xe033 and SS 0xe02b come from MSR_STAR.  Otherwise the entry completes
+ * 0xe033 and SS 0xe02b come from MSR_STAR.  The iret hypercall takes the
+ * same fast path but returns by IRETQ from the partial frame, whose
+ * hardware part, rax, rcx and r11 pv_iret rewrote.  Otherwise the entry completes
  * the frame from the live registers and calls pv_syscall, which does the
  * rest (the hypercall if it has not run, exit work, vCPU switch) and
  * returns by SYSRET or, for iret or a non-canonical RIP (Intel's SYSRET
@@ -34,6 +36,7 @@
 #define PERCPU_STACK_TOP   24
 #define PERCPU_SYSCALL_RSP 72
 #define PV_VECTOR_SYSCALL  0x100
+#define PV_FAST_IRET       3 /* pv.c */
 
 	.section .text, "ax"
 
@@ -64,10 +67,12 @@ syscall_entry:
 	xorl	%ebp, %ebp
 	call	pv_hypercall_fast
 	testl	%eax, %eax
-	jnz	2f
+	jz	1f
+	cmpl	$PV_FAST_IRET, %eax
+	jne	2f
 	/* Fast exit: rbx, r12-r15 were never touched (callee-saved in C). */
-	addq	$32, %rsp
-	popq	%r11				/* = rflags, as SYSCALL left it */
+1:	addq	$32, %rsp
+	popq	%r11				/* = rflags, as SYSCALL left it (iret: its r11) */
 	popq	%r10
 	popq	%r9
 	popq	%r8
@@ -75,12 +80,17 @@ syscall_entry:
 	popq	%rdi
 	popq	%rsi
 	popq	%rdx
-	popq	%rcx				/* = rip, as SYSCALL left it */
+	popq	%rcx				/* = rip, as SYSCALL left it (iret: its rcx) */
 	addq	$8, %rsp
+	testl	%eax, %eax
 	popq	%rax
+	jnz	3f
 	movq	REGS_RIP - REGS_VECTOR + 24(%rsp), %rsp	/* the guest's */
 	swapgs
 	sysretq
+3:	addq	$16, %rsp			/* vector, error code: iret's frame */
+	swapgs
+	iretq
 
 	/* Slow path: complete the frame, then the full C path. */
 2:	movq	%rbx, REGS_RBX(%rsp)

@@ -24,8 +24,7 @@ int pv_syscall_from_user(struct vcpu *v, struct pv_frame *f);
 int pv_iret(struct vcpu *v, struct pv_frame *f);
 /* On every exit to the guest: deliver the event upcall if pending and unmasked. */
 int pv_deliver_events(struct vcpu *v, struct pv_frame *f);
-/* Would pv_deliver_events() bounce an upcall now (pending, unmasked, handler set)? */
-bool pv_events_deliverable(const struct vcpu *v);
+/* pv_events_deliverable() (would it bounce an upcall now?) is in hospes/pv.h. */
 
 /* Crash d (shutdown reason crash) with a message naming domain, vCPU, RIP and cause. */
 void domain_crash(struct vcpu *v, uint64_t rip, const char *why);

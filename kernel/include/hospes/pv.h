@@ -15,6 +15,7 @@
 #ifndef HOSPES_PV_H
 #define HOSPES_PV_H
 
+#include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/time.h>
 #include <public/arch-x86_64.h>
@@ -92,6 +93,15 @@ struct pv_domain {
 static inline struct pv_domain *pv_dom(const struct domain *d)
 {
 	return d->pv;
+}
+
+/* Would pv_deliver_events() bounce an upcall now (pending, unmasked,
+ * handler set)?  Inline: every exit to a guest asks. */
+static inline bool pv_events_deliverable(const struct vcpu *v)
+{
+	const struct vcpu_info *vi = v->vcpu_info;
+	return vi && READ_ONCE(vi->evtchn_upcall_pending) && !READ_ONCE(vi->evtchn_upcall_mask) &&
+	       v->arch->callback[PV_CB_EVENT];
 }
 
 /* The frame d names its shared_info by (entered in its p2m on first use); INVALID_GFN if full. */

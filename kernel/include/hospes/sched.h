@@ -10,6 +10,7 @@
 #ifndef HOSPES_SCHED_H
 #define HOSPES_SCHED_H
 
+#include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/spinlock.h>
 
@@ -103,8 +104,15 @@ unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, ui
 void sched_request(unsigned int cpu);
 bool sched_test_and_clear_request(unsigned int cpu);
 /* Must cpu call sched_pick() before it returns to curr (a request is
- * pending, or curr stopped running or is to stop)?  Clears nothing. */
-bool sched_pick_needed(unsigned int cpu, const struct vcpu *curr);
+ * pending, or curr stopped running or is to stop)?  Clears nothing.
+ * Inline: every hypercall's exit asks. */
+extern struct sched_cpu *const sched_cpu_records;
+static inline bool sched_pick_needed(unsigned int cpu, const struct vcpu *curr)
+{
+	const struct sched_vcpu *sv = curr->sched;
+	return READ_ONCE(sched_cpu_records[cpu].resched) || sv->state != SCHED_RUNNING ||
+	       sv->after != SCHED_QUEUED;
+}
 extern void (*sched_kick_cpu)(unsigned int cpu);
 
 #endif
