@@ -18,6 +18,7 @@
  * Anyone else naming a foreigndom gets -EPERM; the page-table owner
  * (foreigndom bits 16-31, plus one) may only be the caller.
  */
+#include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/guest_access.h>
 #include <hospes/p2m.h>
@@ -79,6 +80,8 @@ static void report_done(struct vcpu *v, unsigned long done_va, unsigned int done
 					 sizeof(done)); /* as in Xen: a bad pointer is ignored */
 }
 
+#define MMU_CHUNK 32 /* requests copied in at once (512 bytes of stack) */
+
 static long mmu_one(struct domain *d, struct domain *fd, const struct mmu_update *req)
 {
 	unsigned long cmd = req->ptr & 7, addr = req->ptr & ~7UL;
@@ -113,15 +116,22 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 	struct domain *fd = mmu_owner(d, foreigndom, &rc);
 
 	count &= 0x7fffffffUL; /* Xen's continuation marker; guests never set it */
-	for (; !rc && i < count; i++) {
-		struct mmu_update req;
+	while (!rc && i < count) {
+		struct mmu_update req[MMU_CHUNK];
+		unsigned int n = MIN(count - i, MMU_CHUNK);
 
-		rc = copy_from_guest_vcpu(v, &req, reqs + i * sizeof(req), sizeof(req));
-		if (rc)
-			break;
-		rc = mmu_one(d, fd, &req);
-		if (rc)
-			break;
+		/* A chunk that cannot be read whole is redone one request at a
+		 * time, so the requests before the bad one still run. */
+		if (copy_from_guest_vcpu(v, req, reqs + i * sizeof(req[0]), n * sizeof(req[0]))) {
+			n = 1;
+			rc = copy_from_guest_vcpu(v, req, reqs + i * sizeof(req[0]),
+						  sizeof(req[0]));
+		}
+		for (unsigned int k = 0; !rc && k < n; k++) {
+			rc = mmu_one(d, fd, &req[k]);
+			if (!rc)
+				i++;
+		}
 	}
 	mmu_owner_put(d, fd);
 	report_done(v, done_va, i);

@@ -16,7 +16,10 @@
  * could not reach itself.  The common case is cheaper still: a page the
  * guest has touched is in its loaded shadow, whose entries carry exactly
  * the rights its own tables give (shadow_translate); only a miss walks the
- * guest's tables.  A copy within one page (every hypercall argument but
+ * guest's tables, and then fills the shadow there (shadow_prefill) as the
+ * CPU's own fault would, so the next copy hits.  Misses are common after a
+ * guest rewrote L1 entries it still has in its TLB: the CPU never faults
+ * to refill them, so the copies must.  A copy within one page (every hypercall argument but
  * the largest) skips the page list: one translation, one memcpy.
  */
 #include <hospes/arch.h>
@@ -44,12 +47,13 @@ static void *ga_translate(struct vcpu *v, unsigned long va, bool write)
 		return fast;
 	if (gfn_eq(root, INVALID_GFN) || guest_walk(v->domain, root, va, access, &w))
 		return NULL;
-	lk = p2m_lookup(v->domain, w.gfn);
+	lk = p2m_get(v->domain, w.gfn);
 	if (lk.type == P2M_INVALID || lk.type == P2M_MMIO)
 		return NULL;
 	if (write && (!lk.writable || frame_info(lk.mfn)->pt_refs))
 		return NULL;
 	guest_walk_set_ad(&w, write);
+	shadow_prefill(v, va, write);
 	return (char *)mfn_to_virt(lk.mfn) + (va & (PAGE_SIZE - 1));
 }
 

@@ -37,6 +37,26 @@ struct p2m {
 };
 
 /*
+ * p2m_lookup() for the hot paths of kernel/mm (copies, walks, validation):
+ * a RAM entry below the map's size is one load, inline; anything else
+ * (other types, the identity p2m's device frames) takes the full lookup.
+ * Same answer, same lock-free read.
+ */
+static inline struct p2m_lookup p2m_get(struct domain *d, gfn_t gfn)
+{
+	const struct p2m *p = d->p2m;
+
+	if (likely(p && gfn_x(gfn) < p->size)) {
+		uint64_t e = READ_ONCE(p->map[gfn_x(gfn)]);
+
+		if (likely((e & P2ME_TYPE_MASK) == P2M_RAM))
+			return (struct p2m_lookup){_mfn(e >> PAGE_SHIFT), P2M_RAM,
+						   !!(e & P2ME_WRITABLE)};
+	}
+	return p2m_lookup(d, gfn);
+}
+
+/*
  * Before a frame of a domU goes back to the allocator: take away the
  * privileged domain's foreign mapping of it (if any), so that domain can
  * never reach the frame's next owner (kernel/mm/p2m_foreign.c).

@@ -92,6 +92,11 @@ void shadow_get_stats(struct domain *d, struct shadow_stats *st);
 /* The hypervisor address of guest va if v's loaded shadow maps it for the
  * access (a write needs RW), else NULL: guest_access's fast path. */
 void *shadow_translate(struct vcpu *v, unsigned long va, bool write);
+/* After a copy missed the shadow at va and the guest's walk allowed the
+ * access: install the shadow path as the CPU's own fault would (A/D bits
+ * set), so the next copy there hits.  Changes nothing the guest can see
+ * beyond those bits. */
+void shadow_prefill(struct vcpu *v, unsigned long va, bool write);
 
 /* Flush the TLBs of every CPU running a vCPU of d (arch glue: kernel/arch/x86_64/tlb.c). */
 void arch_flush_tlb_domain(struct domain *d);

@@ -47,7 +47,7 @@ uint64_t sh_hv_l4e(unsigned int slot, struct domain *d)
 /* The shadow L1 entry for guest frame gfn under guest leaf entry ge. */
 static uint64_t sh_leaf_entry(struct domain *d, uint64_t ge, gfn_t gfn, bool splinter)
 {
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 	uint64_t e;
 
 	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !d->is_privileged))

@@ -67,7 +67,7 @@ static void sh_fault_locked(struct shadow_domain *sd, struct shadow_vcpu *sv, un
 		return sh_bounce(sd, vd, access | (ec & (PFEC_P | PFEC_RSVD)));
 	if (!root || guest_walk(sd->d, _gfn(root->key), va, access, &w))
 		return sh_bounce(sd, vd, root ? w.ec : access);
-	lk = p2m_lookup(sd->d, w.gfn);
+	lk = p2m_get(sd->d, w.gfn);
 	if (write && lk.type == P2M_RAM && frame_info(lk.mfn)->pt_refs &&
 	    sh_write_to_table(sd, lk.mfn, w.gfn))
 		return sh_bounce(sd, vd, access | PFEC_P);
@@ -127,7 +127,7 @@ void shadow_vcpu_destroy(struct vcpu *v)
 /* A guest frame that may become a root: the domain's own RAM. */
 static bool sh_root_ok(struct domain *d, gfn_t g)
 {
-	struct p2m_lookup lk = p2m_lookup(d, g);
+	struct p2m_lookup lk = p2m_get(d, g);
 
 	return lk.type == P2M_RAM && frame_info(lk.mfn)->owner == d->id;
 }
@@ -144,7 +144,7 @@ static void sh_load_root(struct shadow_domain *sd, struct shadow_vcpu *sv, int u
 		return;
 	sp = sh_lookup(sd, gfn_x(g), 4, 0);
 	if (!sp)
-		sp = sh_create(sd, gfn_x(g), 4, 0, p2m_lookup(sd->d, g).mfn);
+		sp = sh_create(sd, gfn_x(g), 4, 0, p2m_get(sd->d, g).mfn);
 	sp->pins++;
 	sv->sroot[u] = sh_index(sd, sp);
 }
@@ -226,6 +226,24 @@ void *shadow_translate(struct vcpu *v, unsigned long va, bool write)
 	}
 	spin_unlock(&sd->lock);
 	return p;
+}
+
+void shadow_prefill(struct vcpu *v, unsigned long va, bool write)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	unsigned int access = (write ? PFEC_W : 0) | (v->shadow->user_mode ? PFEC_U : 0);
+	struct shadow_page *root;
+	struct guest_walk w;
+
+	if (!sd)
+		return;
+	spin_lock(&sd->lock);
+	root = sh_root(sd, v->shadow, v->shadow->user_mode);
+	if (root && !guest_walk(sd->d, _gfn(root->key), va, access, &w) && !sh_ensure_room(sd, 3)) {
+		guest_walk_set_ad(&w, write);
+		(void)sh_fill(sd, root, va, &w); /* 0: a frame it may not map; the copy decided */
+	}
+	spin_unlock(&sd->lock);
 }
 
 void shadow_reload(struct vcpu *v)

@@ -29,7 +29,7 @@
 
 static int pv_check_l1(struct domain *fd, uint64_t val)
 {
-	struct p2m_lookup lk = p2m_lookup(fd, pte_gfn(val));
+	struct p2m_lookup lk = p2m_get(fd, pte_gfn(val));
 
 	if ((val & PTE_GRANT_BIT) || ((val & L1_CACHE_BITS) && !fd->is_privileged))
 		return -XEN_EINVAL;
@@ -66,7 +66,7 @@ int pv_validate_entry(struct domain *d, struct domain *fd, unsigned int level, u
 	}
 	if (val & PTE_G)
 		return -XEN_EINVAL;
-	return p2m_lookup(d, pte_gfn(val)).type == P2M_RAM ? 0 : -XEN_EINVAL;
+	return p2m_get(d, pte_gfn(val)).type == P2M_RAM ? 0 : -XEN_EINVAL;
 }
 
 static unsigned int pv_table_levels(const struct frame_info *fi)
@@ -107,7 +107,7 @@ int pv_pt_update(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int id
 		 bool preserve_ad, unsigned int as_level)
 {
 	struct shadow_domain *sd = sh_dom(d);
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 	struct frame_info *fi;
 	unsigned int levels;
 	uint64_t *ep;
@@ -164,7 +164,7 @@ static int pv_validate_table(struct domain *d, mfn_t m, unsigned int level)
 int pv_check_root(struct domain *d, gfn_t gfn)
 {
 	struct shadow_domain *sd = sh_dom(d);
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 	int rc = -XEN_EINVAL;
 
 	if (lk.type != P2M_RAM || frame_info(lk.mfn)->owner != d->id)
@@ -184,7 +184,7 @@ int pv_check_root(struct domain *d, gfn_t gfn)
 int pv_pin_table(struct domain *d, gfn_t gfn, unsigned int level)
 {
 	struct shadow_domain *sd = sh_dom(d);
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 	struct frame_info *fi;
 	int rc = -XEN_EINVAL;
 
@@ -208,7 +208,7 @@ out:
 int pv_unpin_table(struct domain *d, gfn_t gfn)
 {
 	struct shadow_domain *sd = sh_dom(d);
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 	struct frame_info *fi;
 	int rc = -XEN_EINVAL;
 
@@ -229,7 +229,7 @@ int pv_unpin_table(struct domain *d, gfn_t gfn)
 /* MMU_MACHPHYS_UPDATE: the guest records that its frame gfn is its pfn val. */
 int pv_machphys_update(struct domain *d, gfn_t gfn, unsigned long val)
 {
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 
 	if (lk.type != P2M_RAM || frame_info(lk.mfn)->owner != d->id)
 		return -XEN_EINVAL;
@@ -240,7 +240,7 @@ int pv_machphys_update(struct domain *d, gfn_t gfn, unsigned long val)
 /* A frame the guest may write as data: its own RAM, not a page table. */
 static void *pv_data_frame(struct domain *d, gfn_t gfn, bool write)
 {
-	struct p2m_lookup lk = p2m_lookup(d, gfn);
+	struct p2m_lookup lk = p2m_get(d, gfn);
 
 	if (lk.type == P2M_INVALID || lk.type == P2M_MMIO)
 		return NULL;

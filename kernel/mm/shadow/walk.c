@@ -44,7 +44,7 @@ int guest_walk(struct domain *d, gfn_t root, unsigned long va, unsigned int acce
 	    (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST))
 		return walk_fail(w, access, 0);
 	for (unsigned int level = 4; level >= 1; level--) {
-		struct p2m_lookup t = p2m_lookup(d, table);
+		struct p2m_lookup t = p2m_get(d, table);
 		uint64_t *tp, e;
 
 		if (t.type != P2M_RAM)
@@ -101,7 +101,7 @@ int guest_l1_table(struct domain *d, gfn_t root, unsigned long va, gfn_t *l1)
 	    (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST))
 		return -1;
 	for (unsigned int level = 4; level >= 2; level--) {
-		struct p2m_lookup t = p2m_lookup(d, table);
+		struct p2m_lookup t = p2m_get(d, table);
 		uint64_t e;
 
 		if (t.type != P2M_RAM)
