@@ -107,7 +107,7 @@ static bool storm(struct vcpu *v, unsigned int vector, uint64_t rip)
 int pv_exception(struct vcpu *v, struct pv_frame *f, unsigned int vector, uint32_t error,
 		 unsigned long cr2)
 {
-	static char why[48];
+	char why[48]; /* on the stack: CPUs crash domains at the same time */
 	const struct pv_trap *t = &v->arch->traps[vector & 255];
 	if (!t->address) {
 		snprintf(why, sizeof(why), "exception %u with no handler", vector);
