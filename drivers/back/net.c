@@ -21,8 +21,9 @@
  * One worker thread ("netback") does all the forwarding: event handlers
  * only mark their vif and signal it.  It serves every marked vif's
  * transmit ring (each packet goes to bridge_input), reads every frame
- * the NIC has (polled every NIC_POLL_NS by a ticker thread: dom0's e1000
- * driver keeps its interrupt to itself), and reaps dead vifs.  be->busy
+ * the NIC has, and reaps dead vifs.  The worker sleeps on the NIC's
+ * rx_event when it has one (its interrupt signals it, and so do the
+ * vifs' handlers), else a ticker wakes it every NIC_POLL_NS to poll.  be->busy
  * is set while the worker is inside a vif, so a disconnect from a watch
  * callback (another thread) waits before unmapping the rings.
  */
@@ -60,7 +61,8 @@ struct vif_be {
 
 static struct vif_be *vifs;
 static struct bridge bridge;
-static struct event_counter worker_ev;
+static struct event_counter own_ev;
+static struct event_counter *worker_ev = &own_ev; /* the NIC's, if it has one */
 static struct device *nic;
 static struct bridge_port nic_port = {.name = "eth0"};
 static uint8_t nic_frame[ETH_FRAME_MAX];
@@ -112,7 +114,7 @@ static void be_event(evtchn_port_t port, void *data)
 
 	(void)port;
 	be->pending = true;
-	event_signal(&worker_ev);
+	event_signal(worker_ev);
 }
 
 /* The bridge hands a frame to this vif's frontend. */
@@ -196,7 +198,7 @@ static int be_connect(struct vif_be *be)
 		be_disconnect(be);
 		return rc;
 	}
-	event_signal(&worker_ev);
+	event_signal(worker_ev);
 	return 0;
 }
 
@@ -228,7 +230,7 @@ static void be_changed(struct xendev *xd, enum xenbus_state st)
 	xendev_back_follow(xd, st, &be_ops, be);
 	if (st == XenbusStateUnknown) { /* the worker removes us */
 		be->dead = true;
-		event_signal(&worker_ev);
+		event_signal(worker_ev);
 	}
 }
 
@@ -392,9 +394,10 @@ static void worker(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		unsigned long seen = worker_ev.count;
+		struct event_counter *ev = worker_ev;
+		unsigned long seen = ev->count;
 		netback_poll_all();
-		event_wait(&worker_ev, seen);
+		event_wait(ev, seen);
 	}
 }
 
@@ -403,7 +406,7 @@ static void nic_ticker(void *arg)
 	(void)arg;
 	for (;;) {
 		thread_sleep_ns(NIC_POLL_NS);
-		event_signal(&worker_ev);
+		event_signal(worker_ev);
 	}
 }
 
@@ -427,9 +430,13 @@ static int netback_init(void)
 	nic = d;
 	nic_port.send = nic_send;
 	bridge_add_port(&bridge, &nic_port);
-	if (!thread_create("nic-poll", nic_ticker, NULL))
+	if (d->rx_event) { /* one counter for the NIC's interrupt and every vif's */
+		worker_ev = d->rx_event;
+		event_signal(&own_ev);
+	} else if (!thread_create("nic-poll", nic_ticker, NULL)) {
 		return -ENOMEM;
-	printk("netback: xenbr0 bridges eth0\n");
+	}
+	printk("netback: xenbr0 bridges eth0 (%s)\n", d->rx_event ? "interrupts" : "polled");
 	return 0;
 }
 DOM0_INITCALL(DOM0_INIT_BACKEND, netback_init);

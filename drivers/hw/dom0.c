@@ -29,6 +29,7 @@
 #include "vga.h"
 #include <core/kernel.h>
 #include <core/device.h>
+#include <core/sched.h>
 #include <dom0/init.h>
 #include <errno.h>
 #include <stdio.h>
@@ -195,6 +196,13 @@ static int start_ahci(void)
 	return 0;
 }
 
+static struct event_counter eth0_rx_ev;
+
+static void eth0_rx_notify(void *ev)
+{
+	event_signal(ev);
+}
+
 static ssize_t eth_read(struct device *dev, void *buf, size_t len)
 {
 	struct e1000 *n = dev->priv;
@@ -260,6 +268,11 @@ static int start_nic(void)
 	if (rc)
 		return rc;
 	bind_irq(e1000e ? "e1000e" : "e1000", d, e1000_enable_irq_fn, &nic);
+	if (nic.irq) { /* readers sleep until frames come, else they poll */
+		nic.rx_notify = eth0_rx_notify;
+		nic.rx_notify_arg = &eth0_rx_ev;
+		eth0.rx_event = &eth0_rx_ev;
+	}
 	return device_register(&eth0);
 }
 

@@ -268,6 +268,8 @@ void e1000_irq(void *arg)
 		return; /* another device on a shared line */
 	__atomic_fetch_or(&n->icr_latched, icr, __ATOMIC_RELAXED);
 	n->irqs++;
+	if (n->rx_notify && (icr & (ICR_RXT0 | ICR_RXO)))
+		n->rx_notify(n->rx_notify_arg);
 }
 
 int e1000_enable_irq(struct e1000 *n, const struct hw_irq_src *src)

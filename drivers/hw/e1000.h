@@ -50,6 +50,9 @@ struct e1000 {
 	bool irq;
 	uint32_t icr_latched; /* causes the interrupt handler read */
 	unsigned long irqs, rx_frames, tx_frames, rx_dropped; /* irqs: this NIC's */
+	/* Called from the interrupt when frames arrived (a reader's wake-up); may be NULL. */
+	void (*rx_notify)(void *arg);
+	void *rx_notify_arg;
 };
 
 /* Resets the NIC at regs, reads its MAC, sets up both rings and link;
