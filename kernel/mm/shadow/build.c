@@ -111,11 +111,14 @@ uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned lo
 	for (unsigned int hw = 4; hw >= 2; hw--) {
 		unsigned int idx = va_index(va, hw);
 		struct shadow_page *child = sh_child(sd, w, sp, hw, idx, &flags);
+		uint64_t link = sh_link_entry(child, flags), old = sh_table(sp)[idx];
 
-		sh_table(sp)[idx] = sh_link_entry(child, flags);
+		if (old && old != link)
+			sh_changed(sd); /* a stale link replaced */
+		sh_table(sp)[idx] = link;
 		sp = child;
 	}
 	leaf = sh_leaf_entry(sd->d, w->e[w->leaf], w->gfn, w->leaf > 1);
-	sh_set_l1e(sp, va_index(va, 1), leaf);
+	sh_set_l1e(sd, sp, va_index(va, 1), leaf);
 	return leaf;
 }

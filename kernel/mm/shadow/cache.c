@@ -116,7 +116,7 @@ void sh_free(struct shadow_domain *sd, struct shadow_page *sp)
 	sh_unhash(sd, sp);
 	if (sh_hw_level(sp) == 1)
 		for (unsigned int i = 0; i < 512; i++)
-			sh_set_l1e(sp, i, 0);
+			sh_set_l1e(sd, sp, i, 0);
 	if (sp->level <= 4)
 		sh_untype_guest_table(sp->gmfn);
 	mm_free_frames(sp->smfn, 0);
@@ -144,6 +144,7 @@ void sh_reset(struct shadow_domain *sd)
 		sh_free(sd, sp);
 	}
 	sd->stats.resets++;
+	sh_changed(sd);
 	arch_flush_tlb_domain(sd->d);
 }
 
@@ -182,8 +183,8 @@ int shadow_domain_init(struct domain *d, unsigned int pool_frames)
 	for (unsigned int i = 0; i < pool_frames; i++)
 		sd->pages[i].next = i + 1 < pool_frames ? i + 1 : SH_NONE;
 	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++)
-		sd->vcpus[i] =
-			(struct shadow_vcpu){{INVALID_GFN, INVALID_GFN}, {SH_NONE, SH_NONE}, false};
+		sd->vcpus[i] = (struct shadow_vcpu){.root = {INVALID_GFN, INVALID_GFN},
+						    .sroot = {SH_NONE, SH_NONE}}; /* no xlate */
 	d->shadow = (struct shadow_domain *)sd;
 	return 0;
 }

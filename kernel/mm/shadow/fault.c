@@ -138,6 +138,7 @@ static void sh_load_root(struct shadow_domain *sd, struct shadow_vcpu *sv, int u
 
 	if (sv->sroot[u] != SH_NONE)
 		sd->pages[sv->sroot[u]].pins--;
+	sh_changed(sd); /* this vCPU's remembered translations used the old root */
 	sv->root[u] = g;
 	sv->sroot[u] = SH_NONE;
 	if (gfn_eq(g, INVALID_GFN))
@@ -192,17 +193,64 @@ paddr_t shadow_activate(struct vcpu *v, bool user_mode)
  * drops it, so a hit answers as the guest walk would, A/D bits included,
  * for a fraction of the cost.  NULL: not in the shadow; walk the guest.
  */
+/*
+ * The remembered translations (sh_xlate): a vCPU keeps the last
+ * SH_XLATE_SLOTS pages shadow_translate() found, each with the domain's
+ * shadow generation then.  Any change that could make one wrong (a present
+ * shadow entry removed or changed, a root replaced, a reset; every frame
+ * leaving the domain or becoming a page table goes through one of those)
+ * bumps the generation, so a slot with the current generation answers as
+ * the walk would.  Only the vCPU running on this CPU uses and fills its
+ * slots, and a slot is written with hv cleared first and set last, so an
+ * interrupt on this CPU never sees half of one.
+ */
+static void *sh_xlate_find(struct shadow_domain *sd, struct shadow_vcpu *sv, unsigned long va,
+			   bool write)
+{
+	uint32_t gen = READ_ONCE(sd->gen);
+
+	for (unsigned int i = 0; i < SH_XLATE_SLOTS; i++) {
+		const struct sh_xlate *x = &sv->xlate[i];
+		char *hv = READ_ONCE(x->hv);
+
+		barrier();
+		if (hv && x->page == (va & PAGE_MASK) && x->gen == gen &&
+		    x->user == sv->user_mode && (x->writable || !write))
+			return hv + (va & (PAGE_SIZE - 1));
+	}
+	return NULL;
+}
+
+static void sh_xlate_keep(struct shadow_domain *sd, struct shadow_vcpu *sv, unsigned long va,
+			  char *hv, bool writable)
+{
+	struct sh_xlate *x = &sv->xlate[sv->xlate_next++ % SH_XLATE_SLOTS];
+
+	WRITE_ONCE(x->hv, NULL);
+	barrier();
+	x->page = va & PAGE_MASK;
+	x->gen = sd->gen;
+	x->writable = writable;
+	x->user = sv->user_mode;
+	barrier();
+	WRITE_ONCE(x->hv, hv);
+}
+
 void *shadow_translate(struct vcpu *v, unsigned long va, bool write)
 {
 	struct shadow_domain *sd = sh_dom(v->domain);
-	uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0), e = 0;
+	struct shadow_vcpu *sv = v->shadow;
+	uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0), e = 0, rw = PTE_RW;
+	bool mine = v == current_vcpu();
 	struct shadow_page *root;
 	void *p = NULL;
 
 	if (!sd || (unsigned long)((long)(va << 16) >> 16) != va)
 		return NULL;
+	if (mine && (p = sh_xlate_find(sd, sv, va, write)))
+		return p;
 	spin_lock(&sd->lock);
-	root = sh_root(sd, v->shadow, v->shadow->user_mode);
+	root = sh_root(sd, sv, sv->user_mode);
 	if (root) {
 		const uint64_t *t = sh_table(root);
 
@@ -212,6 +260,7 @@ void *shadow_translate(struct vcpu *v, unsigned long va, bool write)
 				e = 0;
 				break;
 			}
+			rw &= e;
 			if (level == 1)
 				break;
 			t = mfn_to_virt(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
@@ -221,8 +270,11 @@ void *shadow_translate(struct vcpu *v, unsigned long va, bool write)
 		mfn_t m = _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
 		const struct frame_info *fi = frame_info(m);
 
-		if (fi && fi->use == FRAME_RAM && fi->owner == v->domain->id)
+		if (fi && fi->use == FRAME_RAM && fi->owner == v->domain->id) {
 			p = (char *)mfn_to_virt(m) + (va & (PAGE_SIZE - 1));
+			if (mine)
+				sh_xlate_keep(sd, sv, va, mfn_to_virt(m), rw != 0);
+		}
 	}
 	spin_unlock(&sd->lock);
 	return p;

@@ -89,9 +89,10 @@ static bool pv_drop_derived(struct shadow_domain *sd, gfn_t gfn, unsigned int le
 		if (!sp)
 			continue;
 		if (level == 1) {
-			sh_set_l1e(sp, idx, 0);
+			sh_set_l1e(sd, sp, idx, 0);
 		} else if (sh_table(sp)[idx]) {
 			sh_table(sp)[idx] = 0;
+			sh_changed(sd);
 			upper = true;
 		}
 	}

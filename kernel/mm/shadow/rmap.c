@@ -19,7 +19,7 @@
 
 #include "shadow_private.h"
 
-void sh_set_l1e(struct shadow_page *sp, unsigned int idx, uint64_t e)
+void sh_set_l1e(struct shadow_domain *sd, struct shadow_page *sp, unsigned int idx, uint64_t e)
 {
 	uint64_t *t = sh_table(sp);
 	uint64_t old = t[idx];
@@ -27,6 +27,8 @@ void sh_set_l1e(struct shadow_page *sp, unsigned int idx, uint64_t e)
 
 	if (old == e)
 		return;
+	if (old & PTE_P)
+		sh_changed(sd);
 	/* (device memory beyond RAM has no frame_info: nothing to count) */
 	if ((old & PTE_P) && (fi = frame_info(paddr_to_mfn(old & PTE_ADDR_MASK)))) {
 		fi->smap_count--;
@@ -68,7 +70,7 @@ static bool sh_for_each_mapping(struct shadow_domain *sd, mfn_t m, bool writable
 				continue;
 			if (writable_only && !(e & PTE_RW))
 				continue;
-			sh_set_l1e(sp, s, fn(e));
+			sh_set_l1e(sd, sp, s, fn(e));
 			changed = true;
 		}
 	}
@@ -105,8 +107,10 @@ static void sh_unlink(struct shadow_domain *sd, mfn_t smfn, unsigned int hwlevel
 		if (!sp->level || sh_hw_level(sp) != hwlevel)
 			continue;
 		for (unsigned int s = 0; s < 512; s++)
-			if ((sh_table(sp)[s] & (PTE_ADDR_MASK | PTE_P)) == (want | PTE_P))
+			if ((sh_table(sp)[s] & (PTE_ADDR_MASK | PTE_P)) == (want | PTE_P)) {
 				sh_table(sp)[s] = 0;
+				sh_changed(sd);
+			}
 	}
 }
 

@@ -42,10 +42,26 @@ struct shadow_page {
 	uint32_t next;	    /* hash chain, or free list */
 };
 
+/*
+ * A translation shadow_translate() found, remembered per vCPU: valid while
+ * the domain's shadow generation is unchanged (see shadow_domain.gen).
+ */
+struct sh_xlate {
+	unsigned long page; /* guest VA of the page */
+	char *hv;	    /* its hypervisor address; NULL = empty */
+	uint32_t gen;	    /* shadow_domain.gen when found */
+	bool writable;	    /* the shadow leaf allowed writes */
+	bool user;	    /* found on the user root */
+};
+
+#define SH_XLATE_SLOTS 2
+
 struct shadow_vcpu {
 	gfn_t root[2];	   /* guest L4s: [0] kernel, [1] user (INVALID_GFN = none) */
 	uint32_t sroot[2]; /* their shadows (pool index, pinned), SH_NONE */
 	bool user_mode;	   /* which root is loaded */
+	uint8_t xlate_next;
+	struct sh_xlate xlate[SH_XLATE_SLOTS];
 };
 
 struct shadow_domain {
@@ -56,9 +72,19 @@ struct shadow_domain {
 	uint32_t hash[SH_HASH_SIZE];
 	unsigned int meta_order;
 	struct shadow_stats stats;
+	/* Bumped (under the lock) whenever a present shadow entry is removed
+	 * or changed, or a root replaced: every remembered translation
+	 * (sh_xlate) dies.  Filling an empty entry does not bump it. */
+	uint32_t gen;
 	struct shadow_vcpu vcpus[HOSPES_MAX_VCPUS];
 	struct shadow_page pages[]; /* max records */
 };
+
+/* A present shadow entry went away or changed: forget cached translations. */
+static inline void sh_changed(struct shadow_domain *sd)
+{
+	WRITE_ONCE(sd->gen, sd->gen + 1);
+}
 
 static inline unsigned int sh_hw_level(const struct shadow_page *sp)
 {
@@ -91,7 +117,7 @@ void sh_reset(struct shadow_domain *sd);
 uint32_t sh_index(struct shadow_domain *sd, const struct shadow_page *sp);
 
 /* rmap.c: counts of shadow mappings per machine frame, and removal. */
-void sh_set_l1e(struct shadow_page *sp, unsigned int idx, uint64_t e);
+void sh_set_l1e(struct shadow_domain *sd, struct shadow_page *sp, unsigned int idx, uint64_t e);
 bool sh_write_protect(struct shadow_domain *sd, mfn_t gmfn);
 void sh_unshadow(struct shadow_domain *sd, gfn_t gfn);
 bool sh_frame_is_live_table(struct shadow_domain *sd, mfn_t gmfn);
