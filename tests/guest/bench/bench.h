@@ -36,6 +36,10 @@ unsigned long bench_mfn_of(const void *va);
 void bench_hypercalls(void);
 void bench_mm(void);
 void bench_events(void);
+void bench_user(void);
+/* user.S */
+void bench_user_loop(void), bench_user_syscall(void), bench_user_ud(void);
+extern unsigned long bench_user_cycles, bench_user_calls, bench_user_rounds;
 void bench_switch(void);
 __attribute__((noreturn)) void bench_partner(void);
 

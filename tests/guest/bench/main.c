@@ -2,8 +2,9 @@
  * Benchmarks measured inside a guest with rdtsc under QEMU -icount shift=0
  * (instructions per operation, see bench.h).  The command line picks the
  * set: none runs every single-domain benchmark (hypercalls, memory
- * virtualization, events), "switch" measures vCPU switches between this
- * domain and a partner domU, and "partner" is that domU: it yields forever.
+ * virtualization, events, guest-user system calls), "switch" measures
+ * vCPU switches between this domain and a partner domU, and "partner" is
+ * that domU: it yields forever.
  *
  * The guest runs with VIRT_BASE 0 (the VA of pfn p is p * 4 KiB, its frame
  * is mfn_list[p]) and reads its own page tables, which are mapped
@@ -122,4 +123,5 @@ void test_main(void)
 	bench_hypercalls();
 	bench_mm();
 	bench_events();
+	bench_user();
 }

@@ -37,6 +37,12 @@ extern unsigned long tg_trap_vec, tg_trap_err, tg_trap_rip, tg_trap_cs, tg_trap_
 	tg_trap_skip;
 void tg_bp_handler(void), tg_ud_handler(void), tg_gp_handler(void), tg_pf_handler(void);
 
+/* Guest user mode (lib/user_mode.S): enter it at rip with the iret
+ * hypercall; a handler of the user code's last exception jumps to
+ * tg_user_return, and tg_user_enter returns in kernel mode. */
+void tg_user_enter(unsigned long rip, unsigned long rsp, unsigned long rflags);
+void tg_user_return(void);
+
 void test_main(void); /* the test's body */
 extern const char test_title[];
 

@@ -26,14 +26,13 @@ const char test_title[] = "user";
 #define UNMAPPED   0x10000000000UL
 #define KSTACK_TOP ((unsigned long)&kstack[sizeof(kstack)])
 
-void user_enter(unsigned long rip, unsigned long rsp);
 void user_code(void), user_after_syscall(void), user_ud(void);
 void user_code_pf(void), user_pf(void), user_code_gp(void);
 void user_syscall_cb(void);
 void user_ud_handler(void), user_gp_handler(void), user_pf_handler(void);
 unsigned long kernel_probe(unsigned long va);
 
-unsigned long user_kernel_rsp, u_result, u_result2, u_rbx, u_r12, u_rcx, u_rsp, u_private;
+unsigned long u_result, u_result2, u_rbx, u_r12, u_rcx, u_rsp, u_private;
 unsigned long sc_count, sc_rax, sc_rdi, sc_rsi, sc_rdx, sc_stack, sc_rcx, sc_rip, sc_cs, sc_rflags,
 	sc_rsp, sc_ss;
 unsigned long t_saved_rax, t_err, t_vec, t_stack, t_rip, t_cs, t_rsp, t_skip;
@@ -89,7 +88,7 @@ static void setup(void)
 static void test_syscalls(void)
 {
 	unsigned long ustack_top = (unsigned long)&ustack[sizeof(ustack)];
-	user_enter((unsigned long)user_code, ustack_top);
+	tg_user_enter((unsigned long)user_code, ustack_top, 0x202);
 	tg_expect(sc_count, 2, "two user syscalls reached the syscall callback");
 	tg_expect(sc_rax, 7, "callback: rax as the user set it");
 	tg_check(sc_rdi == 40 && sc_rsi == 2 && sc_rdx == 0x77,
@@ -127,13 +126,13 @@ static void test_faults(void)
 	tg_expect(t_cs & 3, 0, "kernel-mode #PF frame CS: RPL 0");
 	tg_expect(t_err & 4, 0, "kernel-mode #PF error code: U clear");
 	t_vec = 0;
-	user_enter((unsigned long)user_code_pf, ustack_top);
+	tg_user_enter((unsigned long)user_code_pf, ustack_top, 0x202);
 	tg_expect(t_vec, 14, "user read of an unmapped address: #PF to the kernel");
 	tg_expect(t_err, 4, "#PF error code: user, read, not present");
 	tg_expect(t_rip, (unsigned long)user_pf, "#PF frame RIP: the load");
 	tg_expect(t_cs & 3, 3, "#PF frame CS: RPL 3");
 	t_vec = 0;
-	user_enter((unsigned long)user_code_gp, ustack_top);
+	tg_user_enter((unsigned long)user_code_gp, ustack_top, 0x202);
 	tg_expect(t_vec, 13, "user cli: #GP to the kernel");
 	tg_expect(t_rip, (unsigned long)user_code_gp, "#GP frame RIP: the cli");
 	tg_expect(private_page[0], 0x600d, "kernel data intact after the user runs");

@@ -1,40 +1,12 @@
 /*
- * The user-mode test's assembly: entering user mode with the iret
- * hypercall, the code that runs there, the syscall callback and the
+ * The user-mode test's assembly (user mode is entered by tg_user_enter,
+ * lib/user_mode.S): the code that runs there, the syscall callback and the
  * exception handlers (all in the image, which both roots map with the
  * user bit: a PV guest kernel runs in ring 3 too).
  */
 #define IRET_STUB hypercall_page + 23 * 32
 
 	.text
-/* void user_enter(unsigned long rip, unsigned long rsp): run user code until
- * it faults; the fault handler brings us back here (user_return). */
-	.globl user_enter
-user_enter:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
-	mov	%rsp, user_kernel_rsp(%rip)
-	pushq	$0xe02b				/* ss: FLAT_USER_SS */
-	pushq	%rsi				/* rsp */
-	pushq	$0x202				/* rflags: IF */
-	pushq	$0xe033				/* cs: RPL 3, user mode */
-	pushq	%rdi				/* rip */
-	pushq	$0				/* flags */
-	jmp	IRET_STUB
-user_return:
-	mov	user_kernel_rsp(%rip), %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	ret
-
 /* User mode, run 1: two system calls, a look at the user-only page, ud2. */
 	.globl user_code, user_after_syscall, user_ud
 user_code:
@@ -108,7 +80,7 @@ user_syscall_cb:
 	jmp	IRET_STUB
 
 /* Exception handlers: record vector, error code and frame; from user mode
- * go back to user_enter's caller (the vCPU is in kernel mode now), from
+ * go back to tg_user_enter's caller (the vCPU is in kernel mode now), from
  * kernel mode skip t_skip bytes and return. */
 	.macro HANDLER name, vec, has_err
 	.globl \name
@@ -130,7 +102,7 @@ user_syscall_cb:
 	mov	24(%rsp), %rax
 	mov	%rax, t_rsp(%rip)
 	testb	$3, 8(%rsp)
-	jnz	user_return
+	jnz	tg_user_return
 	mov	t_skip(%rip), %rax
 	add	%rax, (%rsp)
 	mov	t_saved_rax(%rip), %rax
