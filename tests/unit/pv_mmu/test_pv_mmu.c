@@ -355,6 +355,48 @@ static void test_guest_access(void **state)
 	mm_set_current(v);
 }
 
+/* Copies remember translations (sh_xlate): each change that could make
+ * one wrong is seen by the very next copy. */
+static void test_copy_remembers_safely(void **state)
+{
+	uint64_t x = 0, y = 0x5eed;
+
+	gtable(d, _gfn(17))[0] = 0x1717;
+	gtable(d, _gfn(18))[0] = 0x1818;
+	for (int i = 0; i < 3; i++) /* miss and fill, shadow hit, remembered */
+		assert_int_equal(copy_from_guest(&x, VA(1), 8), 0);
+	assert_int_equal(x, 0x1717);
+	/* the entry now names another frame: the new one is read */
+	assert_int_equal(pv_update_va_mapping(v, VA(1), gpte(18, RWP)), 0);
+	assert_int_equal(copy_from_guest(&x, VA(1), 8), 0);
+	assert_int_equal(x, 0x1818);
+	/* read-only now: a remembered writable translation must not write */
+	assert_int_equal(copy_to_guest(VA(1), &y, 8), 0);
+	assert_int_equal(pv_update_va_mapping(v, VA(1), gpte(18, PTE_P)), 0);
+	assert_int_equal(copy_to_guest(VA(1), &y, 8), -XEN_EFAULT);
+	assert_int_equal(copy_from_guest(&x, VA(1), 8), 0);
+	/* unmapped: the copy fails */
+	assert_int_equal(pv_update_va_mapping(v, VA(1), 0), 0);
+	assert_int_equal(copy_from_guest(&x, VA(1), 8), -XEN_EFAULT);
+	/* the frame becomes a page table: never written, even if it was */
+	assert_int_equal(pv_update_va_mapping(v, VA(1), gpte(18, RWP)), 0);
+	assert_int_equal(copy_to_guest(VA(1), &y, 8), 0);
+	assert_int_equal(copy_to_guest(VA(1), &y, 8), 0);
+	memset(gtable(d, _gfn(18)), 0, PAGE_SIZE);
+	assert_int_equal(pv_pin_table(d, _gfn(18), 1), 0);
+	assert_int_equal(copy_to_guest(VA(1), &y, 8), -XEN_EFAULT);
+	assert_int_equal(pv_unpin_table(d, _gfn(18)), 0);
+	/* another root without VA(2): the old root's translation is gone */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(copy_from_guest(&x, VA(2), 8), 0);
+	memcpy(gtable(d, _gfn(5)), gtable(d, _gfn(1)), PAGE_SIZE);
+	gtable(d, _gfn(5))[0] = 0;
+	assert_int_equal(shadow_set_roots(v, _gfn(5), INVALID_GFN), 0);
+	assert_int_equal(copy_from_guest(&x, VA(2), 8), -XEN_EFAULT);
+	assert_int_equal(shadow_set_roots(v, _gfn(1), INVALID_GFN), 0);
+	assert_int_equal(copy_from_guest(&x, VA(2), 8), 0);
+}
+
 static void test_driver_domain_identity(void **state)
 {
 	struct domain *z = mm_make_domain(0, 32, true, 32);
@@ -391,6 +433,7 @@ int main(void)
 		T(test_balloon_accounting),
 		T(test_gigabyte_page),
 		T(test_guest_access),
+		T(test_copy_remembers_safely),
 		T(test_driver_domain_identity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
