@@ -41,7 +41,12 @@ static void *ga_translate(struct vcpu *v, unsigned long va, bool write)
 	unsigned int access = (write ? PFEC_W : 0) | (sv->user_mode ? PFEC_U : 0);
 	struct guest_walk w;
 	struct p2m_lookup lk;
-	void *fast = shadow_translate(v, va, write);
+	struct shadow_domain *sd = sh_dom(v->domain);
+	void *fast = sd && v == current_vcpu() ? sh_xlate_find(sd, sv, va, write) : NULL;
+
+	if (fast)
+		return fast;
+	fast = shadow_translate(v, va, write);
 
 	if (fast)
 		return fast;

@@ -113,6 +113,7 @@ static void sh_unhash(struct shadow_domain *sd, struct shadow_page *sp)
 void sh_free(struct shadow_domain *sd, struct shadow_page *sp)
 {
 	ASSERT(sp->level && sp->pins == 0);
+	sh_changed(sd); /* a remembered translation may have gone through it */
 	sh_unhash(sd, sp);
 	if (sh_hw_level(sp) == 1)
 		for (unsigned int i = 0; i < 512; i++)

@@ -138,7 +138,6 @@ static void sh_load_root(struct shadow_domain *sd, struct shadow_vcpu *sv, int u
 
 	if (sv->sroot[u] != SH_NONE)
 		sd->pages[sv->sroot[u]].pins--;
-	sh_changed(sd); /* this vCPU's remembered translations used the old root */
 	sv->root[u] = g;
 	sv->sroot[u] = SH_NONE;
 	if (gfn_eq(g, INVALID_GFN))
@@ -196,31 +195,17 @@ paddr_t shadow_activate(struct vcpu *v, bool user_mode)
 /*
  * The remembered translations (sh_xlate): a vCPU keeps the last
  * SH_XLATE_SLOTS pages shadow_translate() found, each with the domain's
- * shadow generation then.  Any change that could make one wrong (a present
- * shadow entry removed or changed, a root replaced, a reset; every frame
- * leaving the domain or becoming a page table goes through one of those)
- * bumps the generation, so a slot with the current generation answers as
- * the walk would.  Only the vCPU running on this CPU uses and fills its
- * slots, and a slot is written with hv cleared first and set last, so an
- * interrupt on this CPU never sees half of one.
+ * shadow generation and the root shadow it went through.  Any change that
+ * could make one wrong (a present shadow entry removed or changed, a
+ * shadow page freed, a reset; every frame leaving the domain or becoming
+ * a page table goes through one of those) bumps the generation, and a
+ * vCPU that loads another root no longer matches its slots, so a slot
+ * that matches answers as the walk would.  guest_access looks them up
+ * (sh_xlate_find) before calling shadow_translate.  Only the vCPU running
+ * on this CPU uses and fills its slots, and a slot is written with hv
+ * cleared first and set last, so an interrupt on this CPU never sees half
+ * of one.
  */
-static void *sh_xlate_find(struct shadow_domain *sd, struct shadow_vcpu *sv, unsigned long va,
-			   bool write)
-{
-	uint32_t gen = READ_ONCE(sd->gen);
-
-	for (unsigned int i = 0; i < SH_XLATE_SLOTS; i++) {
-		const struct sh_xlate *x = &sv->xlate[i];
-		char *hv = READ_ONCE(x->hv);
-
-		barrier();
-		if (hv && x->page == (va & PAGE_MASK) && x->gen == gen &&
-		    x->user == sv->user_mode && (x->writable || !write))
-			return hv + (va & (PAGE_SIZE - 1));
-	}
-	return NULL;
-}
-
 static void sh_xlate_keep(struct shadow_domain *sd, struct shadow_vcpu *sv, unsigned long va,
 			  char *hv, bool writable)
 {
@@ -231,7 +216,7 @@ static void sh_xlate_keep(struct shadow_domain *sd, struct shadow_vcpu *sv, unsi
 	x->page = va & PAGE_MASK;
 	x->gen = sd->gen;
 	x->writable = writable;
-	x->user = sv->user_mode;
+	x->root = sh_root_index(sv);
 	barrier();
 	WRITE_ONCE(x->hv, hv);
 }
@@ -247,8 +232,6 @@ void *shadow_translate(struct vcpu *v, unsigned long va, bool write)
 
 	if (!sd || (unsigned long)((long)(va << 16) >> 16) != va)
 		return NULL;
-	if (mine && (p = sh_xlate_find(sd, sv, va, write)))
-		return p;
 	spin_lock(&sd->lock);
 	root = sh_root(sd, sv, sv->user_mode);
 	if (root) {

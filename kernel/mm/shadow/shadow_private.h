@@ -50,8 +50,8 @@ struct sh_xlate {
 	unsigned long page; /* guest VA of the page */
 	char *hv;	    /* its hypervisor address; NULL = empty */
 	uint32_t gen;	    /* shadow_domain.gen when found */
+	uint32_t root;	    /* through this root shadow (pool index) */
 	bool writable;	    /* the shadow leaf allowed writes */
-	bool user;	    /* found on the user root */
 };
 
 #define SH_XLATE_SLOTS 2
@@ -73,7 +73,7 @@ struct shadow_domain {
 	unsigned int meta_order;
 	struct shadow_stats stats;
 	/* Bumped (under the lock) whenever a present shadow entry is removed
-	 * or changed, or a root replaced: every remembered translation
+	 * or changed or a shadow page freed: every remembered translation
 	 * (sh_xlate) dies.  Filling an empty entry does not bump it. */
 	uint32_t gen;
 	struct shadow_vcpu vcpus[HOSPES_MAX_VCPUS];
@@ -84,6 +84,31 @@ struct shadow_domain {
 static inline void sh_changed(struct shadow_domain *sd)
 {
 	WRITE_ONCE(sd->gen, sd->gen + 1);
+}
+
+/* The pool index of the root shadow v's loaded (or SH_NONE). */
+static inline uint32_t sh_root_index(const struct shadow_vcpu *sv)
+{
+	return sv->sroot[sv->user_mode && sv->sroot[1] != SH_NONE];
+}
+
+/* A remembered translation of va for the access on v's loaded root, or
+ * NULL (fault.c: only the vCPU running on this CPU may ask). */
+static inline void *sh_xlate_find(struct shadow_domain *sd, struct shadow_vcpu *sv,
+				  unsigned long va, bool write)
+{
+	uint32_t gen = READ_ONCE(sd->gen), root = sh_root_index(sv);
+
+	for (unsigned int i = 0; i < SH_XLATE_SLOTS; i++) {
+		const struct sh_xlate *x = &sv->xlate[i];
+		char *hv = READ_ONCE(x->hv);
+
+		barrier();
+		if (hv && x->page == (va & PAGE_MASK) && x->gen == gen && x->root == root &&
+		    (x->writable || !write))
+			return hv + (va & (PAGE_SIZE - 1));
+	}
+	return NULL;
 }
 
 static inline unsigned int sh_hw_level(const struct shadow_page *sp)
