@@ -10,8 +10,11 @@
  *   set_iobitmap    a TSS-format bitmap in guest memory (bit set = no
  *                   access) for the first nr_ports ports, consulted when
  *                   vIOPL does not allow a port;
- *   map_pirq        a GSI-type line becomes a PIRQ (hospes/pirq.h); MSI is
- *                   not implemented (-EOPNOTSUPP);
+ *   map_pirq        a GSI-type line becomes a PIRQ (hospes/pirq.h), and so
+ *                   does a PCI function's MSI (types MSI and MSI_SEG with
+ *                   segment 0; bus, devfn): the hypervisor programs the
+ *                   message, as Xen does; MSI-X (table_base) and
+ *                   MULTI_MSI: -EOPNOTSUPP;
  *   unmap_pirq, eoi, irq_status_query (XENIRQSTAT_needs_eoi for level lines).
  *
  * Ports and lines the hypervisor keeps for itself stay refused whatever
@@ -45,8 +48,20 @@ static long pd_map_pirq(struct vcpu *v, unsigned long arg)
 	if (m.domid != DOMID_SELF && m.domid != v->domain->id)
 		return -XEN_EINVAL; /* no passthrough to other domains */
 	if (m.type == MAP_PIRQ_TYPE_MSI || m.type == MAP_PIRQ_TYPE_MSI_SEG ||
-	    m.type == MAP_PIRQ_TYPE_MULTI_MSI)
-		return -XEN_EOPNOTSUPP;
+	    m.type == MAP_PIRQ_TYPE_MULTI_MSI) {
+		if (m.bus < 0 || m.devfn < 0)
+			return -XEN_EINVAL;
+		struct pirq_msi_args a = {
+			.segment = m.type == MAP_PIRQ_TYPE_MSI_SEG ? (unsigned int)m.bus >> 16 : 0,
+			.bus = m.type == MAP_PIRQ_TYPE_MSI_SEG ? (unsigned int)m.bus & 0xffff
+							       : (unsigned int)m.bus,
+			.devfn = (unsigned int)m.devfn,
+			.table_base = m.table_base,
+			.multi = m.type == MAP_PIRQ_TYPE_MULTI_MSI};
+		rc = pirq_map_msi(v->domain, &a, &m.pirq);
+		m.index = m.pirq; /* Xen returns its IRQ number here */
+		return rc ?: pd_out(v, arg, &m, sizeof(m));
+	}
 	if (m.type != MAP_PIRQ_TYPE_GSI || m.index < 0)
 		return -XEN_EINVAL;
 	rc = pirq_map(v->domain, (unsigned int)m.index, &m.pirq);

@@ -13,7 +13,8 @@
 #  - an ARP request to the gateway 10.0.2.2 got its reply;
 #  - each device's own interrupts arrived (hwtest counts them per device):
 #    on pc with "nomsi" the disk and the NIC share line 11, bound once
-#    by dom0 and fanned out to both drivers.
+#    by dom0 and fanned out to both drivers; on q35 both use MSI, whose
+#    message the hypervisor programs (PHYSDEVOP_map_pirq, type MSI).
 # Until the hypervisor grants dom0 I/O ports (physdev set_iopl) and device
 # memory (mmu_update for DOMID_IO), dom0 says so and this suite reports
 # nothing but a "# skip" comment naming the missing piece.
@@ -66,6 +67,9 @@ for m in pc q35; do
 	if [ $m = pc ]; then
 		has '^(d0) ahci: interrupt line 11$' && has '^(d0) e1000: interrupt line 11, shared$'
 		check $? "pc: the disk and the NIC share line 11, bound once (legacy INTx)"
+	else
+		has '^(d0) ahci: MSI$' && has '^(d0) e1000e: MSI$'
+		check $? "q35: the disk and the NIC interrupt by MSI (the hypervisor's messages)"
 	fi
 	check $rc "$m: dom0 powered off with every check passed" "qemu-run status $rc, log $log"
 	[ $rc = 0 ] || tail -n 8 "$log" | sed 's/^/#   /'

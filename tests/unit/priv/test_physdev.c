@@ -22,6 +22,7 @@
 #include <public/event_channel.h>
 #include <public/physdev.h>
 #include "env.h"
+#include "fake_pirq.h"
 
 int run_physdev_tests(void);
 
@@ -131,8 +132,6 @@ static void test_pirq_errors(void **state)
 	assert_int_equal(map_pirq(v0, 40, &pirq), -XEN_EINVAL); /* no such GSI */
 	assert_int_equal(physdev(v0, PHYSDEVOP_map_pirq, &m, sizeof(m)), -XEN_EINVAL);
 	m.domid = DOMID_SELF;
-	m.type = MAP_PIRQ_TYPE_MSI;
-	assert_int_equal(physdev(v0, PHYSDEVOP_map_pirq, &m, sizeof(m)), -XEN_EOPNOTSUPP);
 	m.type = 7;
 	assert_int_equal(physdev(v0, PHYSDEVOP_map_pirq, &m, sizeof(m)), -XEN_EINVAL);
 	m.type = MAP_PIRQ_TYPE_GSI;
@@ -149,6 +148,125 @@ static void test_pirq_errors(void **state)
 	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		assert_int_equal(do_physdev_op(vu, (unsigned long)cmds[i], ARG, 0, 0, 0),
 				 -XEN_EPERM);
+}
+
+static long map_msi(struct vcpu *v, int type, int bus, int devfn, uint64_t table, int *pirq)
+{
+	struct physdev_map_pirq m = {.domid = DOMID_SELF,
+				     .type = type,
+				     .index = -1,
+				     .pirq = *pirq,
+				     .bus = bus,
+				     .devfn = devfn,
+				     .table_base = table};
+	long rc = physdev(v, PHYSDEVOP_map_pirq, &m, sizeof(m));
+
+	memcpy(&m, gptr(ARG), sizeof(m));
+	*pirq = m.pirq;
+	return rc;
+}
+
+static struct fake_msi_dev *add_msi_dev(unsigned int i, uint16_t sbdf)
+{
+	fake_msi_devs[i] = (struct fake_msi_dev){.present = true, .sbdf = sbdf, .slot = -1};
+	return &fake_msi_devs[i];
+}
+
+/* MSI: the hypervisor picks the PIRQ and vector slot, programs the
+ * message at map time, enables it only while bound; an edge, no EOI. */
+static void test_msi_map_bind_unmap(void **state)
+{
+	memset(fake_msi_devs, 0, sizeof(fake_msi_devs));
+	struct fake_msi_dev *ahci = add_msi_dev(0, 0x00fa), *nic = add_msi_dev(1, 0x0100);
+	int pirq = -1, pirq2 = -1, again = -1;
+	evtchn_port_t port;
+
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 0, 0xfa, 0, &pirq), 0);
+	assert_in_range(pirq, PIRQ_MSI_BASE, PIRQ_MSI_BASE + PIRQ_MSI_NR - 1);
+	assert_int_equal(ahci->slot, pirq - PIRQ_MSI_BASE);
+	assert_false(ahci->enabled);
+	/* mapped again: the same PIRQ; another function: another slot */
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 0, 0xfa, 0, &again), 0);
+	assert_int_equal(again, pirq);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI_SEG, 1, 0, 0, &pirq2), 0);
+	assert_int_not_equal(pirq2, pirq);
+	assert_int_not_equal(nic->slot, ahci->slot);
+	/* bind enables it; it is an edge: no EOI needed, never masked */
+	assert_int_equal(bind((unsigned int)pirq, &port), 0);
+	assert_true(ahci->enabled);
+	assert_false(nic->enabled);
+	struct physdev_irq_status_query q = {.irq = (uint32_t)pirq};
+	assert_int_equal(physdev(v0, PHYSDEVOP_irq_status_query, &q, sizeof(q)), 0);
+	memcpy(&q, gptr(ARG), sizeof(q));
+	assert_int_equal(q.flags, 0);
+	pirq_msi_interrupt((unsigned int)ahci->slot);
+	assert_true(pending(dom0, port));
+	dom0->shared_info->evtchn_pending[port / 64] = 0;
+	pirq_msi_interrupt((unsigned int)nic->slot); /* mapped, not bound: dropped */
+	pirq_msi_interrupt(PIRQ_MSI_NR + 3);	     /* no such slot */
+	struct physdev_eoi eoi = {.irq = (uint32_t)pirq};
+	assert_int_equal(physdev(v0, PHYSDEVOP_eoi, &eoi, sizeof(eoi)), 0);
+	assert_false(pending(dom0, port));
+	/* close disables it; unmap frees the slot for the next function */
+	struct physdev_unmap_pirq u = {.domid = DOMID_SELF, .pirq = pirq};
+	assert_int_equal(physdev(v0, PHYSDEVOP_unmap_pirq, &u, sizeof(u)), -XEN_EBUSY);
+	assert_int_equal(evtchn_close(dom0, port), 0);
+	assert_false(ahci->enabled);
+	int slot = ahci->slot;
+	assert_int_equal(physdev(v0, PHYSDEVOP_unmap_pirq, &u, sizeof(u)), 0);
+	assert_int_equal(ahci->slot, -1);
+	struct fake_msi_dev *third = add_msi_dev(2, 0x0208);
+	int pirq3 = -1;
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 2, 8, 0, &pirq3), 0);
+	assert_int_equal(third->slot, slot);
+	/* the domain's death unmaps the rest */
+	assert_int_equal(bind((unsigned int)pirq3, &port), 0);
+	assert_true(third->enabled);
+	pirq_domain_destroy(dom0);
+	assert_false(third->enabled);
+	assert_int_equal(third->slot, -1);
+	assert_int_equal(nic->slot, -1);
+}
+
+static void test_msi_errors(void **state)
+{
+	memset(fake_msi_devs, 0, sizeof(fake_msi_devs));
+	int pirq = -1;
+
+	add_msi_dev(0, 0x0010);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 0, 0x18, 0, &pirq), -XEN_ENODEV);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 256, 0x10, 0, &pirq), -XEN_EINVAL);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, -1, 0x10, 0, &pirq), -XEN_EINVAL);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 0, 256, 0, &pirq), -XEN_EINVAL);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, 0x10, 0, &pirq),
+			 -XEN_EINVAL); /* segment 1 */
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 0, 0x10, 0xfebf0000, &pirq),
+			 -XEN_EOPNOTSUPP); /* MSI-X */
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MULTI_MSI, 0, 0x10, 0, &pirq), -XEN_EOPNOTSUPP);
+	pirq = 70; /* the hypervisor chooses */
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 0, 0x10, 0, &pirq), -XEN_EINVAL);
+	assert_int_equal(fake_msi_devs[0].slot, -1);
+	/* a domU: -EPERM, nothing programmed */
+	pirq = -1;
+	assert_int_equal(map_msi(vu, MAP_PIRQ_TYPE_MSI, 0, 0x10, 0, &pirq), -XEN_EPERM);
+	struct pirq_msi_args a = {.bus = 0, .devfn = 0x10};
+	assert_int_equal(pirq_map_msi(domu, &a, &pirq), -XEN_EPERM);
+	assert_int_equal(fake_msi_devs[0].slot, -1);
+	/* the pool runs out: -ENOSPC, and a later unmap makes room */
+	for (unsigned int i = 0; i < PIRQ_MSI_NR + 1; i++)
+		add_msi_dev(i, (uint16_t)(0x0300 + i));
+	int first = -1;
+	for (unsigned int i = 0; i < PIRQ_MSI_NR; i++) {
+		pirq = -1;
+		assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 3, (int)i, 0, &pirq), 0);
+		first = i ? first : pirq;
+	}
+	pirq = -1;
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 3, PIRQ_MSI_NR, 0, &pirq), -XEN_ENOSPC);
+	struct physdev_unmap_pirq u = {.domid = DOMID_SELF, .pirq = first};
+	assert_int_equal(physdev(v0, PHYSDEVOP_unmap_pirq, &u, sizeof(u)), 0);
+	assert_int_equal(map_msi(v0, MAP_PIRQ_TYPE_MSI, 3, PIRQ_MSI_NR, 0, &pirq), 0);
+	assert_int_equal(pirq, first);
 }
 
 static void test_io_decode(void **state)
@@ -233,6 +351,8 @@ int run_physdev_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pirq_level_and_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pirq_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msi_map_bind_unmap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msi_errors, setup, teardown),
 		cmocka_unit_test(test_io_decode),
 		cmocka_unit_test_setup_teardown(test_io_emulation, setup, teardown),
 	};

@@ -1,4 +1,4 @@
-/* x86 port I/O (the 16550 UART, the VGA CRT controller, isa-debug-exit). */
+/* x86 port I/O (the 16550 UART, the VGA CRT controller, isa-debug-exit, PCI config). */
 #ifndef ASM_IO_H
 #define ASM_IO_H
 
@@ -19,6 +19,13 @@ static inline uint8_t inb(uint16_t port)
 static inline void outw(uint16_t port, uint16_t v)
 {
 	__asm__ __volatile__("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
 }
 
 static inline void outl(uint16_t port, uint32_t v)

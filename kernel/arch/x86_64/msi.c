@@ -1,0 +1,168 @@
+/*
+ * Arch glue of MSI PIRQs (hospes/pirq.h): the hypervisor, which owns the
+ * local APICs, writes a PCI function's MSI message itself, as Xen does;
+ * dom0 only names the function (bus, devfn) in PHYSDEVOP_map_pirq.
+ *
+ * - Configuration space: mechanism #1 (ports 0xCF8/0xCFC), enough for the
+ *   MSI capability, which lies in the first 256 bytes.  dom0 uses the same
+ *   ports (emulated, kernel/arch/x86_64/io_emul.c) or ECAM; the hypervisor
+ *   saves and restores the address port around each access, so a dom0
+ *   access interrupted between its 0xCF8 write and its 0xCFC access by a
+ *   hypercall of its own still reads what it selected.  cfg_lock keeps two
+ *   CPUs of the hypervisor apart.
+ * - The message: address 0xFEE00000 with the destination APIC id in bits
+ *   19:12 (physical mode, no redirection hint) = the CPU that maps it;
+ *   data = the slot's vector, fixed delivery, edge.  Single message (MME
+ *   0).  Enabling sets MSI enable and INTx disable in the command
+ *   register; disabling clears MSI enable and gives INTx back.
+ * - Vectors: slot s is vector MSI_VECTOR_BASE + s (0x90-0xaf), between the
+ *   GSIs' (0x40-0x7f) and the IPIs (0xf0 and up); the handler hands the
+ *   slot to pirq_msi_interrupt() and ends the interrupt at the LAPIC.
+ *
+ * Invariant: a slot's message is written only while the slot is being
+ * mapped (under pirq_lock); the function's MSI is enabled exactly while
+ * the PIRQ is bound.  MSI-X and multi-message MSI are refused before this
+ * layer is asked.
+ */
+#include <asm/apic.h>
+#include <asm/io.h>
+#include <asm/traps.h>
+#include <hospes/pirq.h>
+#include <hospes/spinlock.h>
+#include <public/errno.h>
+
+#define MSI_VECTOR_BASE 0x90
+
+#define PCI_CFG_ADDR	 0xcf8
+#define PCI_CFG_DATA	 0xcfc
+#define PCI_COMMAND	 0x04
+#define PCI_STATUS	 0x06
+#define PCI_CAP_PTR	 0x34
+#define PCI_STATUS_CAP	 (1u << 4)
+#define PCI_CMD_INTX_OFF (1u << 10)
+#define PCI_CAP_MSI	 0x05
+#define MSI_CTRL	 2 /* offsets in the capability */
+#define MSI_ADDR_LO	 4
+#define MSI_CTRL_EN	 (1u << 0)
+#define MSI_CTRL_MME	 (7u << 4)
+#define MSI_CTRL_64	 (1u << 7)
+#define MSI_ADDR_BASE	 0xfee00000u
+
+static spinlock_t cfg_lock = SPINLOCK_INIT;
+
+static uint32_t cfg_addr(uint16_t sbdf, unsigned int off)
+{
+	return 0x80000000u | (uint32_t)sbdf << 8 | (off & 0xfc);
+}
+
+/* One configuration access of size 2 or 4 at off (aligned to size). */
+static uint32_t cfg_rw(uint16_t sbdf, unsigned int off, unsigned int size, bool write, uint32_t v)
+{
+	uint16_t port = (uint16_t)(PCI_CFG_DATA + (size == 2 ? off & 2 : 0));
+	unsigned long flags = spin_lock_irqsave(&cfg_lock);
+	uint32_t saved = inl(PCI_CFG_ADDR);
+
+	outl(PCI_CFG_ADDR, cfg_addr(sbdf, off));
+	if (write && size == 4)
+		outl(port, v);
+	else if (write)
+		outw(port, (uint16_t)v);
+	else
+		v = size == 4 ? inl(port) : inw(port);
+	outl(PCI_CFG_ADDR, saved);
+	spin_unlock_irqrestore(&cfg_lock, flags);
+	return v;
+}
+
+static uint32_t cfg_read32(uint16_t sbdf, unsigned int off)
+{
+	return cfg_rw(sbdf, off, 4, false, 0);
+}
+
+static void cfg_write32(uint16_t sbdf, unsigned int off, uint32_t v)
+{
+	cfg_rw(sbdf, off, 4, true, v);
+}
+
+static uint16_t cfg_read16(uint16_t sbdf, unsigned int off)
+{
+	return (uint16_t)cfg_rw(sbdf, off, 2, false, 0);
+}
+
+static void cfg_write16(uint16_t sbdf, unsigned int off, uint16_t v)
+{
+	cfg_rw(sbdf, off, 2, true, v);
+}
+
+/* The config offset of the function's MSI capability, 0 if none. */
+static unsigned int msi_cap(uint16_t sbdf)
+{
+	if ((cfg_read32(sbdf, 0) & 0xffff) == 0xffff)
+		return 0; /* no such function */
+	if (!(cfg_read16(sbdf, PCI_STATUS) & PCI_STATUS_CAP))
+		return 0;
+	unsigned int at = cfg_read32(sbdf, PCI_CAP_PTR) & 0xfc;
+	for (unsigned int hops = 0; at >= 0x40 && hops < 48; hops++) {
+		uint32_t head = cfg_read32(sbdf, at);
+		if ((head & 0xff) == PCI_CAP_MSI)
+			return at;
+		at = (head >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+static void msi_irq(struct cpu_regs *regs)
+{
+	pirq_msi_interrupt((unsigned int)regs->vector - MSI_VECTOR_BASE);
+	lapic_eoi();
+}
+
+int arch_msi_setup(uint16_t sbdf, unsigned int slot)
+{
+	unsigned int cap = msi_cap(sbdf);
+	uint32_t dest = lapic_id();
+
+	if (!cap)
+		return -XEN_ENODEV;
+	if (slot >= PIRQ_MSI_NR || dest > 0xff)
+		return -XEN_ENOSPC;
+	uint16_t ctrl = cfg_read16(sbdf, cap + MSI_CTRL);
+	ctrl &= (uint16_t) ~(MSI_CTRL_EN | MSI_CTRL_MME);
+	cfg_write16(sbdf, cap + MSI_CTRL, ctrl);
+	irq_set_handler(MSI_VECTOR_BASE + slot, msi_irq);
+	cfg_write32(sbdf, cap + MSI_ADDR_LO, MSI_ADDR_BASE | dest << 12);
+	unsigned int data = cap + MSI_ADDR_LO + 4;
+	if (ctrl & MSI_CTRL_64) {
+		cfg_write32(sbdf, cap + MSI_ADDR_LO + 4, 0);
+		data += 4;
+	}
+	cfg_write16(sbdf, data, (uint16_t)(MSI_VECTOR_BASE + slot));
+	return 0;
+}
+
+void arch_msi_enable(uint16_t sbdf, bool on)
+{
+	unsigned int cap = msi_cap(sbdf);
+	if (!cap)
+		return;
+	uint16_t cmd = cfg_read16(sbdf, PCI_COMMAND);
+	uint16_t ctrl = cfg_read16(sbdf, cap + MSI_CTRL);
+	if (on) {
+		cfg_write16(sbdf, PCI_COMMAND, cmd | PCI_CMD_INTX_OFF);
+		cfg_write16(sbdf, cap + MSI_CTRL, ctrl | MSI_CTRL_EN);
+	} else {
+		cfg_write16(sbdf, cap + MSI_CTRL, ctrl & (uint16_t)~MSI_CTRL_EN);
+		cfg_write16(sbdf, PCI_COMMAND, cmd & (uint16_t)~PCI_CMD_INTX_OFF);
+	}
+}
+
+void arch_msi_teardown(uint16_t sbdf, unsigned int slot)
+{
+	unsigned int cap = msi_cap(sbdf);
+	if (cap) {
+		uint16_t ctrl = cfg_read16(sbdf, cap + MSI_CTRL);
+		cfg_write16(sbdf, cap + MSI_CTRL, ctrl & (uint16_t)~MSI_CTRL_EN);
+		cfg_write32(sbdf, cap + MSI_ADDR_LO, 0);
+	}
+	(void)slot; /* the vector's handler stays: a late message finds no PIRQ */
+}
