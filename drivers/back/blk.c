@@ -310,6 +310,18 @@ unsigned int blkback_count(bool connected_only)
 	return n;
 }
 
+bool blkback_stats_of(uint16_t front_id, unsigned int devid, struct blkback_stats *out,
+		      bool *connected)
+{
+	struct blkif_be *be = find(front_id, devid);
+
+	if (be) {
+		*out = be->vbd.stats;
+		*connected = be->connected;
+	}
+	return be != NULL;
+}
+
 /* The worker thread: sleeps until an event handler signals, then serves. */
 void blkback_worker(void *arg)
 {

@@ -121,6 +121,9 @@ int blkback_detach(uint16_t front_id, unsigned int devid);
 unsigned int blkback_poll_all(void);
 /* Vbds that exist / that are connected (tests, hx). */
 unsigned int blkback_count(bool connected_only);
+/* The counters of one vbd and whether it is connected; false if no such vbd. */
+bool blkback_stats_of(uint16_t front_id, unsigned int devid, struct blkback_stats *out,
+		      bool *connected);
 /* The worker thread's body (dom0 starts it once). */
 void blkback_worker(void *arg);
 /* The worker thread's body (dom0 starts it once). */

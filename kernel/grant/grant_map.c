@@ -193,3 +193,24 @@ void grant_domain_free(struct domain *d)
 	d->grant = NULL;
 	frame_free(virt_to_mfn(gt), 0);
 }
+
+void grant_domain_info(struct domain *d, domid_t peer, unsigned int *maps, unsigned int *in_use)
+{
+	struct grant_table *gt = d->grant;
+
+	*maps = *in_use = 0;
+	if (!gt)
+		return;
+	spin_lock(&gt->lock);
+	for (grant_handle_t h = 0; h < gt->max_maptrack; h++) {
+		const struct maptrack *mt = maptrack_entry(gt, h);
+		if (mt && (mt->flags & MAPTRACK_IN_USE) &&
+		    (peer == DOMID_INVALID || mt->dom == peer))
+			(*maps)++;
+	}
+	for (grant_ref_t ref = 0; ref < nr_entries(gt); ref++) {
+		const struct active_grant *a = active_entry(gt, ref);
+		*in_use += a->rd || a->wr;
+	}
+	spin_unlock(&gt->lock);
+}

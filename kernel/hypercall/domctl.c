@@ -29,6 +29,7 @@
  */
 #include <public/xen.h> /* before hospes/mm.h: both define DOMID_XEN */
 #include <hospes/domain_ctl.h>
+#include <hospes/grant.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
@@ -297,7 +298,8 @@ static long dc_set_name(struct domain *d, const struct xen_domctl_hospes_name *n
 static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *out)
 {
 	if (d == v->domain && op->cmd != XEN_DOMCTL_getvcpuinfo &&
-	    op->cmd != XEN_DOMCTL_hospes_getname && op->cmd != XEN_DOMCTL_scheduler_op)
+	    op->cmd != XEN_DOMCTL_hospes_getname && op->cmd != XEN_DOMCTL_scheduler_op &&
+	    op->cmd != XEN_DOMCTL_hospes_grantinfo)
 		return -XEN_EINVAL;
 	switch (op->cmd) {
 	case XEN_DOMCTL_destroydomain:
@@ -329,6 +331,12 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 		memset(op->u.hospes_name.name, 0, sizeof(op->u.hospes_name.name));
 		memcpy(op->u.hospes_name.name, d->name, strnlen(d->name, sizeof(d->name) - 1));
 		return 0;
+	case XEN_DOMCTL_hospes_grantinfo: {
+		struct xen_domctl_hospes_grantinfo *g = &op->u.hospes_grantinfo;
+		*out = true;
+		grant_domain_info(d, g->peer, &g->maps, &g->entries_in_use);
+		return 0;
+	}
 	default:
 		return -XEN_ENOSYS;
 	}

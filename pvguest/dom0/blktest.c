@@ -11,9 +11,20 @@
  * last), and the count matches what the domain says it wrote.  Then it
  * removes the disk, releases the domain, checks blkback holds nothing,
  * and powers off (the QEMU verdict with selftest=guest).
+ *
+ * "blkkill=<spec>": a second domain (2, another "domU blk" module) gets
+ * its own xvda on <spec> and is destroyed in the middle of its I/O, once
+ * blkback has served it VICTIM_REQUESTS requests.  Then dom0 checks that
+ * the backend let go of it by itself (the vbd disconnected when
+ * xenstored removed the dead domain's nodes), that dom0 holds no mapping
+ * of its grants any more (XEN_DOMCTL_hospes_grantinfo, the hypervisor's
+ * own count) and that the domain is gone altogether; domain 1 carries on
+ * with its test meanwhile and must still pass, and at the end dom0 holds
+ * exactly the mappings of domain 1's grants it held before the test.
  */
 #include "init.h"
 #include "xenstored/xenstored.h"
+#include <asm/hypercall.h>
 #include <back/blkback.h>
 #include <back/ramdisk.h>
 #include <core/device.h>
@@ -21,17 +32,21 @@
 #include <core/kernel.h>
 #include <core/sched.h>
 #include <malloc.h>
+#include <public/domctl.h>
 #include <public/errno.h>
 #include <public/sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <xenbus/guest.h>
 
-#define FRONT	   1
-#define STORE_PORT 1 /* the hypervisor's builder allocates it first */
-#define DISK_MIB   32
-#define POLL_NS	   (50ULL * 1000 * 1000)
-#define POLL_MAX   2400 /* x 50 ms */
+#define FRONT		1
+#define VICTIM		2
+#define XVDA		51712
+#define STORE_PORT	1 /* the hypervisor's builder allocates it first */
+#define VICTIM_REQUESTS 200
+#define DISK_MIB	32
+#define POLL_NS		(50ULL * 1000 * 1000)
+#define POLL_MAX	2400 /* x 50 ms */
 
 static int failures;
 
@@ -103,26 +118,103 @@ static void wait_result(struct xenbus *xb, char *val, size_t size)
 	val[0] = '\0';
 }
 
-/* "blktest" alone: a RAM disk; "blktest=<spec>": that disk spec (blkback.h). */
-static const char *disk_spec(void)
+/* The value of key= on dom0's command line (up to a blank), or dflt. */
+static const char *cmdline_value(const char *key, char *buf, size_t size, const char *dflt)
 {
-	const char *arg = strstr((const char *)start_info->cmd_line, "blktest=");
-	static char spec[48];
+	const char *arg = strstr((const char *)start_info->cmd_line, key);
 
 	if (!arg)
-		return "ram0";
-	snprintf(spec, sizeof(spec), "%s", arg + 8);
-	spec[strcspn(spec, " ")] = '\0';
-	return spec;
+		return dflt;
+	snprintf(buf, size, "%s", arg + strlen(key));
+	buf[strcspn(buf, " ")] = '\0';
+	return buf;
+}
+
+static long domctl(uint32_t cmd, domid_t dom, struct xen_domctl *op)
+{
+	op->cmd = cmd;
+	op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	op->domain = dom;
+	return hypercall(__HYPERVISOR_domctl, op, 0, 0);
+}
+
+/* Mappings dom0 holds of peer's grants (the hypervisor's count), or -1. */
+static long maps_of(domid_t peer)
+{
+	struct xen_domctl op = {.u.hospes_grantinfo.peer = peer};
+
+	return domctl(XEN_DOMCTL_hospes_grantinfo, 0, &op) ? -1L : (long)op.u.hospes_grantinfo.maps;
+}
+
+/* Polls cond() every 10 ms, at most tries times; whether it came true. */
+static bool wait_until(bool (*cond)(void), int tries)
+{
+	for (int i = 0; i < tries; i++) {
+		if (cond())
+			return true;
+		thread_sleep_ns(POLL_NS / 5);
+	}
+	return false;
+}
+
+static bool victim_busy(void)
+{
+	struct blkback_stats st;
+	bool connected;
+
+	return blkback_stats_of(VICTIM, XVDA, &st, &connected) && st.requests >= VICTIM_REQUESTS;
+}
+
+static bool victim_let_go(void)
+{
+	struct blkback_stats st;
+	bool connected = true;
+
+	blkback_stats_of(VICTIM, XVDA, &st, &connected);
+	return !connected && maps_of(VICTIM) == 0;
+}
+
+static bool victim_gone(void)
+{
+	struct xen_domctl op = {0};
+	long rc = domctl(XEN_DOMCTL_getdomaininfo, VICTIM, &op);
+
+	return rc == -XEN_ESRCH || (rc == 0 && op.domain != VICTIM);
+}
+
+/* Domain 2 is destroyed while its I/O is in flight; blkback and the grant
+ * tables must be clean of it afterwards, by themselves. */
+static void kill_victim(struct xenbus *xb, const char *spec)
+{
+	struct blkback_stats st;
+	struct xen_domctl op = {0};
+	bool connected;
+
+	check(make_home(xb, VICTIM) == 0, "d2 has a home");
+	check(xs_introduce_domain(VICTIM, 0, STORE_PORT) == 0, "d2 introduced");
+	check(blkback_attach(xb, VICTIM, XVDA, spec) == 0, "xvda of d2 attached");
+	check(wait_until(victim_busy, 6000), "d2 is in the middle of its I/O");
+	long held = maps_of(VICTIM);
+	check(domctl(XEN_DOMCTL_destroydomain, VICTIM, &op) == 0, "d2 destroyed mid-I/O");
+	blkback_stats_of(VICTIM, XVDA, &st, &connected);
+	printf("blktest: d2 destroyed after %lu requests; dom0 held %ld mappings of its grants\n",
+	       st.requests, held);
+	check(held > 0 && wait_until(victim_let_go, 2000),
+	      "blkback let go of d2 by itself; dom0 holds no mapping of d2's grants");
+	check(wait_until(victim_gone, 2000), "d2 is gone altogether (nothing holds it)");
+	check(blkback_detach(VICTIM, XVDA) == 0, "d2's vbd removed");
 }
 
 static int blktest(void)
 {
 	struct xenbus *xb = xenbus_self();
-	const char *spec = disk_spec();
+	char buf[48], vbuf[48];
+	const char *spec = cmdline_value("blktest=", buf, sizeof(buf), "ram0");
+	const char *victim = cmdline_value("blkkill=", vbuf, sizeof(vbuf), NULL);
 	struct disk_spec ds;
 	char val[16];
 	unsigned long reported = 0, bad = 0;
+	long maps_before = maps_of(FRONT);
 
 	if (!strstr((const char *)start_info->cmd_line, "blktest"))
 		return 0;
@@ -137,7 +229,9 @@ static int blktest(void)
 	check(disk && disk->block, "backing device in the device table");
 	check(make_home(xb, FRONT) == 0, "d1 has a home");
 	check(xs_introduce_domain(FRONT, 0, STORE_PORT) == 0, "d1 introduced");
-	check(blkback_attach(xb, FRONT, 51712, spec) == 0, "xvda of d1 attached");
+	check(blkback_attach(xb, FRONT, XVDA, spec) == 0, "xvda of d1 attached");
+	if (victim)
+		kill_victim(xb, victim);
 	wait_result(xb, val, sizeof(val));
 	check(!strcmp(val, "pass"), "d1 reports pass");
 	check(xenbus_read_ulong(xb, 0, "/local/domain/1/data/blocks", &reported) == 0,
@@ -149,9 +243,14 @@ static int blktest(void)
 	check(found == reported && bad == 0 && found > 0,
 	      "dom0 finds every block d1 wrote, intact, and nothing else");
 	check(!disk || !disk->block->flush || disk->block->flush(disk) == 0, "disk flushed");
-	check(blkback_detach(FRONT, 51712) == 0 && blkback_count(false) == 0,
+	check(blkback_detach(FRONT, XVDA) == 0 && blkback_count(false) == 0,
 	      "disk removed, blkback holds nothing");
 	check(xs_release_domain(FRONT) == 0, "d1 released");
+	long maps_after = maps_of(FRONT);
+	printf("blktest: dom0 maps of d1's grants: %ld before, %ld after\n", maps_before,
+	       maps_after);
+	check(maps_before >= 0 && maps_after == maps_before,
+	      "dom0 holds no more mappings of d1's grants than before");
 	printf("blktest: %d failure(s)\n", failures);
 	fflush(stdout);
 	kernel_shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);

@@ -42,6 +42,11 @@ void gnttab_query_size(struct vcpu *v, struct gnttab_query_size *op);
 int gnttab_set_version(struct vcpu *v, struct gnttab_set_version *op);
 int gnttab_get_version(struct vcpu *v, struct gnttab_get_version *op);
 
+/* Counters for the toolstack (XEN_DOMCTL_hospes_grantinfo): the mappings d
+ * holds of peer's grants (DOMID_INVALID: of anyone's), and how many of d's
+ * own entries are in use by others. */
+void grant_domain_info(struct domain *d, domid_t peer, unsigned int *maps, unsigned int *in_use);
+
 /* The builder pre-fills entries (console and xenstore rings: refs 0 and 1). */
 int gnttab_seed_entry(struct domain *d, grant_ref_t ref, domid_t grantee, xen_pfn_t frame);
 

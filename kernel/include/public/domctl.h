@@ -24,6 +24,10 @@
  *
  *   XEN_DOMCTL_hospes_setname   the name the hypervisor logs and returns
  *                               with XEN_DOMCTL_hospes_getname.
+ *   XEN_DOMCTL_hospes_grantinfo the grant mappings a domain holds (of one
+ *                               peer's grants, or of anyone's) and how many
+ *                               of its own entries others are using: how a
+ *                               toolstack checks a dead peer left nothing.
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
@@ -32,20 +36,21 @@
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000010
 
-#define XEN_DOMCTL_createdomain	  1
-#define XEN_DOMCTL_destroydomain  2
-#define XEN_DOMCTL_pausedomain	  3
-#define XEN_DOMCTL_unpausedomain  4
-#define XEN_DOMCTL_getdomaininfo  5
-#define XEN_DOMCTL_max_mem	  11
-#define XEN_DOMCTL_setvcpucontext 12
-#define XEN_DOMCTL_getvcpucontext 13
-#define XEN_DOMCTL_getvcpuinfo	  14
-#define XEN_DOMCTL_max_vcpus	  15
-#define XEN_DOMCTL_scheduler_op	  16
-#define XEN_DOMCTL_hypercall_init 22
-#define XEN_DOMCTL_hospes_setname 0x4800
-#define XEN_DOMCTL_hospes_getname 0x4801
+#define XEN_DOMCTL_createdomain	    1
+#define XEN_DOMCTL_destroydomain    2
+#define XEN_DOMCTL_pausedomain	    3
+#define XEN_DOMCTL_unpausedomain    4
+#define XEN_DOMCTL_getdomaininfo    5
+#define XEN_DOMCTL_max_mem	    11
+#define XEN_DOMCTL_setvcpucontext   12
+#define XEN_DOMCTL_getvcpucontext   13
+#define XEN_DOMCTL_getvcpuinfo	    14
+#define XEN_DOMCTL_max_vcpus	    15
+#define XEN_DOMCTL_scheduler_op	    16
+#define XEN_DOMCTL_hypercall_init   22
+#define XEN_DOMCTL_hospes_setname   0x4800
+#define XEN_DOMCTL_hospes_getname   0x4801
+#define XEN_DOMCTL_hospes_grantinfo 0x4802
 
 /* Architecture part of createdomain / getdomaininfo (x86). */
 struct xen_arch_domainconfig {
@@ -151,6 +156,14 @@ struct xen_domctl_hospes_name {
 	char name[32];
 };
 
+/* hospes_grantinfo (also on the caller itself). */
+struct xen_domctl_hospes_grantinfo {
+	domid_t peer; /* IN: count maps of this granter's grants; DOMID_INVALID: all */
+	uint16_t pad;
+	uint32_t maps;		 /* OUT: mappings the domain holds (maptrack entries) */
+	uint32_t entries_in_use; /* OUT: its own grant entries mapped or copied by others now */
+};
+
 struct xen_domctl {
 	uint32_t cmd;		    /* XEN_DOMCTL_* */
 	uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -165,6 +178,7 @@ struct xen_domctl {
 		struct xen_domctl_scheduler_op scheduler_op;
 		struct xen_domctl_hypercall_init hypercall_init;
 		struct xen_domctl_hospes_name hospes_name;
+		struct xen_domctl_hospes_grantinfo hospes_grantinfo;
 		uint8_t pad[128];
 	} u;
 };

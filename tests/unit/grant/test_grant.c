@@ -285,7 +285,21 @@ static void test_dying_mapper(void **state)
 			 GNTST_okay);
 	assert_int_equal(dom[2]->refcnt, 4);
 	assert_int_equal(frame_uses(page), 3);
+	/* the toolstack's counters (XEN_DOMCTL_hospes_grantinfo) */
+	unsigned int maps, in_use;
+	grant_domain_info(dom[1], 2, &maps, &in_use);
+	assert_int_equal(maps, 3);
+	assert_int_equal(in_use, 0);
+	grant_domain_info(dom[1], 3, &maps, &in_use);
+	assert_int_equal(maps, 0);
+	grant_domain_info(dom[1], DOMID_INVALID, &maps, &in_use);
+	assert_int_equal(maps, 3);
+	grant_domain_info(dom[2], DOMID_INVALID, &maps, &in_use);
+	assert_int_equal(maps, 0);
+	assert_int_equal(in_use, 2); /* entries 41 and 42 */
 	harness_kill(dom[1]);
+	grant_domain_info(dom[2], DOMID_INVALID, &maps, &in_use);
+	assert_int_equal(in_use, 0);
 	/* Everything it mapped was unmapped: the granter can revoke, its count is back. */
 	assert_int_equal(live_mappings, 0);
 	assert_int_equal(live_structs, 2);

@@ -300,6 +300,17 @@ static void test_domain_errors(void **state)
 	op = (struct xen_domctl){.cmd = XEN_DOMCTL_hospes_getname, .domain = id};
 	assert_int_equal(domctl(v0, &op), 0);
 	assert_string_equal(op.u.hospes_name.name, "web");
+	/* grant counters: of the new domain, and dom0's own (also on itself) */
+	op = (struct xen_domctl){.cmd = XEN_DOMCTL_hospes_grantinfo, .domain = id};
+	op.u.hospes_grantinfo.peer = DOMID_INVALID;
+	op.u.hospes_grantinfo.maps = 77;
+	assert_int_equal(domctl(v0, &op), 0);
+	assert_int_equal(op.u.hospes_grantinfo.maps, 0);
+	assert_int_equal(op.u.hospes_grantinfo.entries_in_use, 0);
+	op = (struct xen_domctl){.cmd = XEN_DOMCTL_hospes_grantinfo, .domain = 0};
+	op.u.hospes_grantinfo.peer = id;
+	assert_int_equal(domctl(v0, &op), 0);
+	assert_int_equal(op.u.hospes_grantinfo.maps, 0);
 	/* vcpu info */
 	op = (struct xen_domctl){.cmd = XEN_DOMCTL_getvcpuinfo, .domain = id};
 	op.u.getvcpuinfo.vcpu = 1;
