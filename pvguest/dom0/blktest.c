@@ -21,12 +21,18 @@
  * own count) and that the domain is gone altogether; domain 1 carries on
  * with its test meanwhile and must still pass, and at the end dom0 holds
  * exactly the mappings of domain 1's grants it held before the test.
+ *
+ * "blkbench" (with "domU blk bench"): the block benchmark.  dom0 times
+ * its own reads of the window (blk_time_reads), then domain 1 times the
+ * same reads through blkfront; dom0 prints both and their ratio as
+ * "bench blk_ahci_..." lines (tests/bench/blk.sh).
  */
 #include "init.h"
 #include "xenstored/xenstored.h"
 #include <asm/hypercall.h>
 #include <back/blkback.h>
 #include <back/ramdisk.h>
+#include <core/blktime.h>
 #include <core/device.h>
 #include <core/gnttab.h>
 #include <core/kernel.h>
@@ -44,6 +50,7 @@
 #define XVDA		51712
 #define STORE_PORT	1 /* the hypervisor's builder allocates it first */
 #define VICTIM_REQUESTS 200
+#define BENCH_RANDOM	1000 /* as pvguest/apps/blk: the same random reads */
 #define DISK_MIB	32
 #define POLL_NS		(50ULL * 1000 * 1000)
 #define POLL_MAX	2400 /* x 50 ms */
@@ -205,15 +212,58 @@ static void kill_victim(struct xenbus *xb, const char *spec)
 	check(blkback_detach(VICTIM, XVDA) == 0, "d2's vbd removed");
 }
 
+/* After d1's test: dom0 scans the window itself. */
+static void check_blocks(struct xenbus *xb, struct device *disk, const struct disk_spec *ds,
+			 uint64_t sectors, const char *spec)
+{
+	unsigned long reported = 0, bad = 0;
+
+	check(xenbus_read_ulong(xb, 0, "/local/domain/1/data/blocks", &reported) == 0,
+	      "d1 reports how many blocks it wrote");
+	unsigned long found = disk ? scan_disk(disk, ds->first, sectors, &bad) : 0;
+	printf("blktest: d1 wrote %lu blocks, dom0 finds %lu valid, %lu bad on %s\n", reported,
+	       found, bad, spec);
+	check(found == reported && bad == 0 && found > 0,
+	      "dom0 finds every block d1 wrote, intact, and nothing else");
+}
+
+static void bench_line(const char *name, uint64_t value)
+{
+	printf("bench blk_ahci_%s %llu\n", name, (unsigned long long)value);
+}
+
+/* "blkbench": d1 ran the timed reads through blkfront ("domU blk bench");
+ * dom0 ran the same on the same window before attaching it.  Ratios are
+ * dom0's time over the frontend's, in percent (100: as fast as dom0). */
+static void bench_compare(struct xenbus *xb, const struct blk_timing *own)
+{
+	char val[80];
+	unsigned long long bytes = 0, seq = 0, rand = 0;
+	unsigned int reads = 0;
+
+	check(xenbus_read(xb, 0, "/local/domain/1/data/bench", val, sizeof(val)) > 0 &&
+		      sscanf(val, "%llu %llu %u %llu", &bytes, &seq, &reads, &rand) == 4 &&
+		      bytes == own->seq_bytes && reads == own->rand_reads && seq && rand,
+	      "d1 reports its timings of the same reads");
+	if (!seq || !rand || !own->seq_ns || !reads)
+		return;
+	bench_line("seq_read_dom0_MBps", own->seq_bytes * 1000 / own->seq_ns);
+	bench_line("seq_read_front_MBps", bytes * 1000 / seq);
+	bench_line("seq_read_ratio_pct", own->seq_ns * 100 / seq);
+	bench_line("rand4k_read_dom0_us", own->rand_ns / own->rand_reads / 1000);
+	bench_line("rand4k_read_front_us", rand / reads / 1000);
+	bench_line("rand4k_read_ratio_pct", own->rand_ns * 100 / rand);
+}
+
 static int blktest(void)
 {
 	struct xenbus *xb = xenbus_self();
-	char buf[48], vbuf[48];
+	char buf[48], vbuf[48], val[16];
 	const char *spec = cmdline_value("blktest=", buf, sizeof(buf), "ram0");
 	const char *victim = cmdline_value("blkkill=", vbuf, sizeof(vbuf), NULL);
+	bool benchmark = strstr((const char *)start_info->cmd_line, "blkbench") != NULL;
 	struct disk_spec ds;
-	char val[16];
-	unsigned long reported = 0, bad = 0;
+	struct blk_timing own = {0};
 	long maps_before = maps_of(FRONT);
 
 	if (!strstr((const char *)start_info->cmd_line, "blktest"))
@@ -227,6 +277,12 @@ static int blktest(void)
 	check(blkback_parse_spec(spec, &ds) == 0, "disk spec");
 	struct device *disk = device_find(ds.device);
 	check(disk && disk->block, "backing device in the device table");
+	if (!disk || !disk->block)
+		disk = NULL;
+	uint64_t sectors = ds.sectors ? ds.sectors : (disk ? disk->sectors - ds.first : 0);
+	if (benchmark)
+		check(disk && blk_time_reads(disk, ds.first, sectors, BENCH_RANDOM, &own) == 0,
+		      "dom0 times its own reads of the window");
 	check(make_home(xb, FRONT) == 0, "d1 has a home");
 	check(xs_introduce_domain(FRONT, 0, STORE_PORT) == 0, "d1 introduced");
 	check(blkback_attach(xb, FRONT, XVDA, spec) == 0, "xvda of d1 attached");
@@ -234,14 +290,10 @@ static int blktest(void)
 		kill_victim(xb, victim);
 	wait_result(xb, val, sizeof(val));
 	check(!strcmp(val, "pass"), "d1 reports pass");
-	check(xenbus_read_ulong(xb, 0, "/local/domain/1/data/blocks", &reported) == 0,
-	      "d1 reports how many blocks it wrote");
-	uint64_t sectors = ds.sectors ? ds.sectors : (disk ? disk->sectors - ds.first : 0);
-	unsigned long found = disk && disk->block ? scan_disk(disk, ds.first, sectors, &bad) : 0;
-	printf("blktest: d1 wrote %lu blocks, dom0 finds %lu valid, %lu bad on %s\n", reported,
-	       found, bad, spec);
-	check(found == reported && bad == 0 && found > 0,
-	      "dom0 finds every block d1 wrote, intact, and nothing else");
+	if (benchmark)
+		bench_compare(xb, &own);
+	else
+		check_blocks(xb, disk, &ds, sectors, spec);
 	check(!disk || !disk->block->flush || disk->block->flush(disk) == 0, "disk flushed");
 	check(blkback_detach(FRONT, XVDA) == 0 && blkback_count(false) == 0,
 	      "disk removed, blkback holds nothing");

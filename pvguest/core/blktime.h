@@ -1,0 +1,27 @@
+/*
+ * Timed reads of a block device of the device table (blktime.c): the
+ * measurement behind the block benchmark, run unchanged by dom0 on its own
+ * disk and by a domU on its blkfront disk, so the two figures compare the
+ * paths and nothing else.
+ */
+#ifndef PVGUEST_CORE_BLKTIME_H
+#define PVGUEST_CORE_BLKTIME_H
+
+#include <core/device.h>
+#include <stdint.h>
+
+#define BLKTIME_CHUNK_SECTORS 512 /* 256 KiB per sequential read */
+#define BLKTIME_RAND_SECTORS  8	  /* 4 KiB per random read */
+
+struct blk_timing {
+	uint64_t seq_bytes, seq_ns; /* the whole window, in order */
+	unsigned int rand_reads;
+	uint64_t rand_ns; /* rand_reads reads at random 4 KiB offsets */
+};
+
+/* Reads [first, first + sectors) of d in order, then nrand random 4 KiB
+ * blocks of it (a fixed sequence); 0 or the first read's error. */
+int blk_time_reads(struct device *d, uint64_t first, uint64_t sectors, unsigned int nrand,
+		   struct blk_timing *t);
+
+#endif
