@@ -20,9 +20,13 @@
  *   has quieted its own device by then, see hw.h).
  * - Waiting: between two looks at a device, a driver without interrupts
  *   yields to other threads; once any device interrupt is bound, the
- *   waiting thread sleeps HW_WAIT_NS instead, so the vCPU blocks in the
- *   hypervisor rather than spinning (an interrupt event wakes the vCPU;
- *   the thread looks again when its short sleep ends).
+ *   waiting thread sleeps until the next device interrupt (any source:
+ *   irq_ev, signalled after the handlers) or HW_WAIT_NS, whichever comes
+ *   first, so the vCPU blocks in the hypervisor rather than spinning and
+ *   a completion is seen as soon as its interrupt arrives.  An interrupt
+ *   that came since the last wait makes hw_wait return at once (the
+ *   driver looks again), so none is slept through; with several waiting
+ *   threads one may still sleep through another's, bounded by HW_WAIT_NS.
  */
 #include "hw.h"
 #include <asm/hypercall.h>
@@ -44,6 +48,8 @@
 #define HW_WAIT_NS	200000
 
 static bool io_ok, irqs_bound;
+static struct event_counter irq_ev; /* signalled after every device interrupt */
+static unsigned long irq_seen;	    /* irq_ev.count when hw_wait last returned */
 static unsigned long mmio_next = MMIO_WINDOW_VA;
 
 int hw_init(void)
@@ -196,6 +202,7 @@ static void irq_event(evtchn_port_t port, void *data)
 		struct physdev_eoi eoi = {.irq = (uint32_t)i->pirq};
 		hv_physdev_op(PHYSDEVOP_eoi, &eoi);
 	}
+	event_signal(&irq_ev);
 }
 
 /* A PIRQ for src: the line's own number, or an MSI the hypervisor
@@ -274,10 +281,14 @@ uint64_t hw_now_ns(void)
 
 void hw_wait(void)
 {
-	if (irqs_bound)
-		thread_sleep_ns(HW_WAIT_NS);
+	unsigned long seen = irq_seen;
+
+	irq_seen = irq_ev.count;
+	if (!irqs_bound || seen != irq_seen)
+		thread_yield(); /* no interrupts, or one came since the last look: look again */
 	else
-		thread_yield();
+		event_wait_timeout(&irq_ev, seen, HW_WAIT_NS);
+	irq_seen = irq_ev.count;
 }
 
 void hw_log(const char *fmt, ...)

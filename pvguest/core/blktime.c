@@ -2,8 +2,10 @@
  * Timed block reads (blktime.h).  The buffer is page-aligned so no path
  * bounces; the random offsets come from a fixed xorshift sequence, so
  * every run (and both sides of a comparison) reads the same blocks.
- * Time is the guest's system time (clock_now_ns), which under QEMU's
- * -icount counts emulated instructions.
+ * Time is the guest's system time (clock_now_ns).  One untimed pass
+ * warms every cache on the way (QEMU's, the host's), then the best of
+ * BLKTIME_PASSES passes counts: on a loaded host the fastest pass is the
+ * one least disturbed by others.
  */
 #include "blktime.h"
 #include <core/sched.h>
@@ -11,20 +13,14 @@
 #include <malloc.h>
 #include <stdlib.h>
 
-int blk_time_reads(struct device *d, uint64_t first, uint64_t sectors, unsigned int nrand,
-		   struct blk_timing *t)
+/* One pass: the window in order, then nrand random blocks; times in t. */
+static int one_pass(struct device *d, uint64_t first, uint64_t sectors, unsigned int nrand,
+		    uint8_t *buf, struct blk_timing *t)
 {
-	uint8_t *buf = memalign(4096, BLKTIME_CHUNK_SECTORS * 512);
 	uint32_t x = 2463534242u;
 	int rc = 0;
 
 	*t = (struct blk_timing){0};
-	if (!buf)
-		return -ENOMEM;
-	if (!d->block || sectors < BLKTIME_RAND_SECTORS) {
-		free(buf);
-		return -EINVAL;
-	}
 	uint64_t start = clock_now_ns();
 	for (uint64_t s = 0; s < sectors && !rc; s += BLKTIME_CHUNK_SECTORS) {
 		uint32_t n = sectors - s < BLKTIME_CHUNK_SECTORS ? (uint32_t)(sectors - s)
@@ -44,6 +40,35 @@ int blk_time_reads(struct device *d, uint64_t first, uint64_t sectors, unsigned 
 		t->rand_reads++;
 	}
 	t->rand_ns = clock_now_ns() - start;
+	return rc;
+}
+
+int blk_time_reads(struct device *d, uint64_t first, uint64_t sectors, unsigned int nrand,
+		   struct blk_timing *t)
+{
+	uint8_t *buf = memalign(4096, BLKTIME_CHUNK_SECTORS * 512);
+	struct blk_timing p;
+	int rc = 0;
+
+	*t = (struct blk_timing){0};
+	if (!buf)
+		return -ENOMEM;
+	if (!d->block || sectors < BLKTIME_RAND_SECTORS) {
+		free(buf);
+		return -EINVAL;
+	}
+	rc = one_pass(d, first, sectors, 0, buf, &p); /* warm-up, not counted */
+	for (unsigned int i = 0; i < BLKTIME_PASSES && !rc; i++) {
+		rc = one_pass(d, first, sectors, nrand, buf, &p);
+		if (!i || p.seq_ns < t->seq_ns) {
+			t->seq_ns = p.seq_ns;
+			t->seq_bytes = p.seq_bytes;
+		}
+		if (!i || p.rand_ns < t->rand_ns) {
+			t->rand_ns = p.rand_ns;
+			t->rand_reads = p.rand_reads;
+		}
+	}
 	free(buf);
 	return rc;
 }

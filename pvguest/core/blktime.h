@@ -12,6 +12,7 @@
 
 #define BLKTIME_CHUNK_SECTORS 512 /* 256 KiB per sequential read */
 #define BLKTIME_RAND_SECTORS  8	  /* 4 KiB per random read */
+#define BLKTIME_PASSES	      3	  /* timed passes after a warm-up; the best counts */
 
 struct blk_timing {
 	uint64_t seq_bytes, seq_ns; /* the whole window, in order */
@@ -20,7 +21,9 @@ struct blk_timing {
 };
 
 /* Reads [first, first + sectors) of d in order, then nrand random 4 KiB
- * blocks of it (a fixed sequence); 0 or the first read's error. */
+ * blocks of it (a fixed sequence): one warm-up pass, then the best of
+ * BLKTIME_PASSES timed passes (each figure on its own); 0 or the first
+ * read's error. */
 int blk_time_reads(struct device *d, uint64_t first, uint64_t sectors, unsigned int nrand,
 		   struct blk_timing *t);
 

@@ -29,7 +29,7 @@ struct thread {
 	struct thread *next; /* run queue or sleep list */
 	uint64_t deadline;
 	bool runnable;
-	bool sleeping; /* on the sleep list: only the timer wakes it */
+	bool sleeping; /* on the sleep list: the timer wakes it (or an event_wait_timeout signal) */
 	bool dead;     /* exited and switched away from: reusable */
 	void *stack;   /* NULL for the boot thread */
 	void *user;    /* the process this thread runs, or NULL */
@@ -251,16 +251,53 @@ void sched_init(void)
 	irq_restore(f);
 }
 
+/* Takes a sleeping t off the sleep list early and makes it runnable
+ * (event_wait_timeout's waiters).  Events masked. */
+static void unsleep(struct thread *t)
+{
+	for (struct thread **p = &sleepers; *p; p = &(*p)->next)
+		if (*p == t) {
+			*p = t->next;
+			t->sleeping = false;
+			enqueue(t);
+			return;
+		}
+}
+
 void event_signal(struct event_counter *e)
 {
 	uint8_t f = irq_save();
 	e->count++;
 	for (unsigned int i = 0; i < EVENT_WAITERS; i++)
 		if (e->waiters[i]) {
-			thread_wake(e->waiters[i]);
+			if (e->waiters[i]->sleeping)
+				unsleep(e->waiters[i]);
+			else
+				thread_wake(e->waiters[i]);
 			e->waiters[i] = NULL;
 		}
 	irq_restore(f);
+}
+
+bool event_wait_timeout(struct event_counter *e, unsigned long seen, uint64_t ns)
+{
+	uint8_t f = irq_save();
+	unsigned int i = 0;
+	while (i < EVENT_WAITERS && e->waiters[i] && e->waiters[i] != current)
+		i++;
+	if (e->count == seen && i < EVENT_WAITERS) {
+		e->waiters[i] = current;
+		thread_sleep_ns(ns); /* a signal takes us off the sleep list */
+		if (e->waiters[i] == current)
+			e->waiters[i] = NULL; /* the deadline came first */
+	} else if (e->count == seen) {
+		irq_restore(f); /* crowded: sleep the whole time */
+		thread_sleep_ns(ns);
+		f = irq_save();
+	}
+	bool moved = e->count != seen;
+	irq_restore(f);
+	return moved;
 }
 
 void event_wait(struct event_counter *e, unsigned long seen)

@@ -46,6 +46,8 @@ struct event_counter {
 };
 void event_signal(struct event_counter *e);
 void event_wait(struct event_counter *e, unsigned long seen);
+/* The same with a time limit of ns: true if the count moved past seen. */
+bool event_wait_timeout(struct event_counter *e, unsigned long seen, uint64_t ns);
 
 /* Nanoseconds since the hypervisor booted; UTC nanoseconds. */
 uint64_t clock_now_ns(void);

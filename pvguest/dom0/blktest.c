@@ -50,7 +50,7 @@
 #define XVDA		51712
 #define STORE_PORT	1 /* the hypervisor's builder allocates it first */
 #define VICTIM_REQUESTS 200
-#define BENCH_RANDOM	1000 /* as pvguest/apps/blk: the same random reads */
+#define BENCH_RANDOM	500 /* as pvguest/apps/blk: the same random reads */
 #define DISK_MIB	32
 #define POLL_NS		(50ULL * 1000 * 1000)
 #define POLL_MAX	2400 /* x 50 ms */

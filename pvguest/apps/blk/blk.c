@@ -34,7 +34,7 @@
 #define MAX_CHUNK	 64 /* blocks per transfer */
 #define WAIT_NS		 (50ULL * 1000 * 1000)
 #define WAIT_MAX	 400  /* x 50 ms for dom0 to create the disk */
-#define BLK_BENCH_RANDOM 1000 /* random 4 KiB reads of the benchmark */
+#define BLK_BENCH_RANDOM 500 /* random 4 KiB reads of the benchmark */
 
 static int failures;
 static uint32_t *gen_of; /* per block: 0 = never written */
