@@ -33,7 +33,7 @@
 #define TRAFFIC_MIB	 64
 #define MAX_CHUNK	 64 /* blocks per transfer */
 #define WAIT_NS		 (50ULL * 1000 * 1000)
-#define WAIT_MAX	 400  /* x 50 ms for dom0 to create the disk */
+#define WAIT_MAX	 400 /* x 50 ms for dom0 to create the disk */
 #define BLK_BENCH_RANDOM 500 /* random 4 KiB reads of the benchmark */
 
 static int failures;
