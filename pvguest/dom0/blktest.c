@@ -264,10 +264,10 @@ static int blktest(void)
 	bool benchmark = strstr((const char *)start_info->cmd_line, "blkbench") != NULL;
 	struct disk_spec ds;
 	struct blk_timing own = {0};
-	long maps_before = maps_of(FRONT);
 
 	if (!strstr((const char *)start_info->cmd_line, "blktest"))
 		return 0;
+	long maps_before = maps_of(FRONT);
 	if (!xb)
 		return -XEN_ENODEV;
 	if (!strcmp(spec, "ram0")) {
