@@ -15,7 +15,9 @@ HOST_LDLIBS := -lcmocka
 
 UNIT_NAMES := $(filter-out fakes,$(notdir $(patsubst %/,%,$(wildcard tests/unit/*/))))
 -include $(wildcard tests/unit/*/build.mk)
-FAKE_SRCS := $(wildcard tests/unit/fakes/*.c)
+# kernel/trace/trace.c goes into every binary too: its hooks sit in the
+# dispatcher, the event code and the trap paths that many tests link.
+FAKE_SRCS := $(wildcard tests/unit/fakes/*.c) kernel/trace/trace.c
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
 
 .PHONY: unit

@@ -12,7 +12,8 @@
  *      check, where the upcall is delivered if the guest has not masked it);
  *   3. whatever the mask says, wake vCPUs sleeping in SCHEDOP_poll (they
  *      look at the pending bits of their ports themselves).
- * Unmasking redoes step 2 for a port that is pending, since the edge was
+ * A traced domain's raises are recorded (hospes/trace.h), the coalesced
+ * ones too.  Unmasking redoes step 2 for a port that is pending, since the edge was
  * swallowed while it was masked.
  *
  * These functions take no lock: they touch only guest-shared words, with
@@ -23,6 +24,7 @@
 #include "evtchn_private.h"
 
 #include <hospes/compiler.h>
+#include <hospes/trace.h>
 
 #define BITS_PER_WORD 64
 
@@ -64,7 +66,9 @@ void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t
 	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
 	struct vcpu *v;
 
-	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+	bool was = __atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit;
+	trace_event(d, vcpu_id, port, !was);
+	if (was)
 		return;
 	v = notify_target(d, vcpu_id);
 	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))

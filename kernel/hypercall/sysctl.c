@@ -9,7 +9,9 @@
  *                      the ring's stream position is the 32-bit index
  *                      (it wraps after 4 GiB of log, as Xen's does);
  *   physinfo           CPUs, TSC kHz, total and free memory in pages;
- *   getdomaininfolist  getdomaininfo for up to max_domains domains.
+ *   getdomaininfolist  getdomaininfo for up to max_domains domains;
+ *   hospes_trace       (Hospes extension) set a domain's trace mask, read
+ *                      a CPU's trace ring (kernel/trace/trace.c).
  *
  * Locks: none of its own (the log ring and the domain list lock).
  */
@@ -20,6 +22,7 @@
 #include <hospes/lib.h>
 #include <hospes/smp.h>
 #include <hospes/time.h>
+#include <hospes/trace.h>
 #include <hospes/domain_ctl.h>
 #include <public/errno.h>
 #include <public/sysctl.h>
@@ -109,6 +112,46 @@ static long sc_domaininfolist(struct vcpu *v, struct xen_sysctl_getdomaininfolis
 	return 0;
 }
 
+#define TRACE_CHUNK 8 /* records copied out at a time */
+
+static long sc_trace_read(struct vcpu *v, struct xen_sysctl_hospes_trace *t)
+{
+	struct hospes_trace_rec chunk[TRACE_CHUNK];
+	unsigned long buf = (unsigned long)t->buffer.p;
+	uint32_t done = 0;
+
+	if (t->cpu >= nr_cpus_online ||
+	    (t->mask & ~(HOSPES_TRACE_HYPERCALLS | HOSPES_TRACE_EVENTS)))
+		return -XEN_EINVAL;
+	t->lost = 0;
+	while (done < t->count) {
+		unsigned int n = trace_read(t->cpu, &t->pos, &t->lost, t->domain, t->mask, chunk,
+					    MIN(TRACE_CHUNK, t->count - done));
+		if (n == 0)
+			break;
+		if (copy_to_guest_vcpu(v, buf + done * sizeof(chunk[0]), chunk,
+				       n * sizeof(chunk[0])))
+			return -XEN_EFAULT;
+		done += n;
+	}
+	t->count = done;
+	return 0;
+}
+
+static long sc_trace(struct vcpu *v, struct xen_sysctl_hospes_trace *t)
+{
+	if (t->op == HOSPES_TRACE_OP_read)
+		return sc_trace_read(v, t);
+	if (t->op != HOSPES_TRACE_OP_set)
+		return -XEN_EINVAL;
+	struct domain *d = domain_get(t->domain);
+	if (!d)
+		return -XEN_ESRCH;
+	long rc = trace_set(d, t->mask, nr_cpus_online);
+	domain_put(d);
+	return rc;
+}
+
 long do_sysctl(HYPERCALL_ARGS)
 {
 	struct xen_sysctl op;
@@ -128,6 +171,9 @@ long do_sysctl(HYPERCALL_ARGS)
 		break;
 	case XEN_SYSCTL_getdomaininfolist:
 		rc = sc_domaininfolist(v, &op.u.getdomaininfolist);
+		break;
+	case XEN_SYSCTL_hospes_trace:
+		rc = sc_trace(v, &op.u.hospes_trace);
 		break;
 	default:
 		return -XEN_ENOSYS;

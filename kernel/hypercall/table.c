@@ -5,6 +5,8 @@
  * dispatcher bounds-checks the number, checks the caller's privilege, and
  * calls the handler; everything else (-ENOSYS for numbers without a row,
  * -EPERM for unprivileged callers of privileged rows) is decided here, once.
+ * A domain being traced (hospes/trace.h) has each call, refused or not,
+ * timed and recorded with its arguments and result.
  * Numbers are Xen's (public/xen.h).  Families owned by other subsystems add
  * their rows here as they land.
  *
@@ -20,6 +22,7 @@
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
 #include <hospes/pv_mmu.h>
+#include <hospes/trace.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
@@ -56,22 +59,35 @@ const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_domctl, do_domctl, HC_PRIV),
 };
 
-bool hypercall_trace_enabled;
-
-long hypercall_dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2,
-			unsigned long a3, unsigned long a4, unsigned long a5)
+static inline long dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2,
+			    unsigned long a3, unsigned long a4, unsigned long a5)
 {
 	if (unlikely(nr >= NR_HYPERCALLS || !hypercall_table[nr].fn))
 		return -XEN_ENOSYS;
 	const struct hypercall_desc *h = &hypercall_table[nr];
 	if (unlikely(h->who == HC_PRIV && !v->domain->is_privileged))
 		return -XEN_EPERM;
-	long rc = h->fn(v, a1, a2, a3, a4, a5);
-	if (unlikely(hypercall_trace_enabled))
-		printk(LOG_DEBUG "trace d%u v%u %s(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
-		       v->domain->id, v->id, h->name + sizeof("__HYPERVISOR_") - 1, a1, a2, a3, a4,
-		       a5, rc);
+	return h->fn(v, a1, a2, a3, a4, a5);
+}
+
+/* A traced domain's hypercall: the same, timed and recorded (hospes/trace.h). */
+static __attribute__((noinline)) long dispatch_traced(struct vcpu *v, unsigned long nr,
+						      const unsigned long a[5])
+{
+	uint64_t t0 = trace_clock();
+	long rc = dispatch(v, nr, a[0], a[1], a[2], a[3], a[4]);
+	trace_hypercall_rec(v, nr, a, rc, trace_clock() - t0);
 	return rc;
+}
+
+long hypercall_dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2,
+			unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	if (trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS)) {
+		const unsigned long a[5] = {a1, a2, a3, a4, a5};
+		return dispatch_traced(v, nr, a);
+	}
+	return dispatch(v, nr, a1, a2, a3, a4, a5);
 }
 
 #define MULTICALL_MAX 1024 /* entries per call (Xen uses continuations instead) */

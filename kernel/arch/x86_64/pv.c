@@ -43,6 +43,7 @@
 #include <hospes/shadow.h>
 #include <hospes/smp.h>
 #include <hospes/time.h>
+#include <hospes/trace.h>
 #include <public/xen.h>
 
 #define PV_VECTOR_SYSCALL 0x100
@@ -201,6 +202,8 @@ static void switch_if_asked(struct cpu_regs *r)
 	this_cpu()->curr_vcpu = NULL;
 	struct vcpu *next = pick_next(cpu);
 	this_cpu()->curr_vcpu = next;
+	if (next != prev)
+		trace_switch(prev, next);
 	/* The frame and the FPU still hold next's state only if it ran here last. */
 	if (next != prev || next->arch->live_cpu != cpu + 1)
 		load_vcpu(next, r);
@@ -245,9 +248,16 @@ static inline __attribute__((always_inline)) void hypercall(struct vcpu *v, stru
 {
 	if (r->rax == HYPERCALL_IRET) {
 		struct pv_frame f;
+		bool traced = trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS);
+		uint64_t t0 = traced ? trace_clock() : 0;
 		frame_in(&f, r);
-		if (pv_iret(v, &f) == 0)
+		int rc = pv_iret(v, &f);
+		if (rc == 0)
 			frame_out(r, &f);
+		if (unlikely(traced)) {
+			const unsigned long none[5] = {0};
+			trace_hypercall_rec(v, HYPERCALL_IRET, none, rc, trace_clock() - t0);
+		}
 		return;
 	}
 	r->rax = (uint64_t)hypercall_dispatch(v, r->rax, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
@@ -277,7 +287,7 @@ static bool sysret_ok(const struct cpu_regs *r)
  * guest may be resumed by SYSRET at once; PV_FAST_IRET: iret ran and
  * rewrote the hardware part of the frame, rax, rcx and r11, and the guest
  * may be resumed by IRETQ from the partial frame at once.  Anything else
- * (guest user mode, a number without a row, a privileged row, tracing,
+ * (guest user mode, a number without a row, a privileged row, any tracing,
  * exit work, a non-canonical return RIP) returns without touching the
  * guest (PV_FAST_NOT_RUN) or after the hypercall (PV_FAST_RAN), and the
  * entry completes the frame and calls pv_syscall.
@@ -289,7 +299,8 @@ unsigned int pv_hypercall_fast(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	unsigned long nr = r->rax;
-	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS || hypercall_trace_enabled))
+	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS ||
+		     trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS)))
 		return PV_FAST_NOT_RUN;
 	const struct hypercall_desc *h = &hypercall_table[nr];
 	if (likely(h->fn && h->who == HC_ANY)) {
@@ -320,6 +331,8 @@ bool pv_syscall(struct cpu_regs *r, unsigned int fast)
 			return !iret && sysret_ok(r);
 	} else {
 		struct pv_frame f;
+		if (trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS))
+			trace_trap_rec(v, PV_VECTOR_SYSCALL, 0, 0, r->rcx, HOSPES_TRAP_BOUNCED, 0);
 		frame_in(&f, r);
 		pv_syscall_from_user(v, &f);
 		frame_out(r, &f);
@@ -352,6 +365,9 @@ void pv_trap(struct cpu_regs *r)
 		return; /* not the guest's virtual TS: the FPU is usable again */
 	frame_in(&f, r);
 	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
+	if (trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS))
+		trace_trap_rec(v, (unsigned int)r->vector, r->error_code, cr2, r->rip,
+			       HOSPES_TRAP_BOUNCED, 0);
 	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
 	frame_out(r, &f);
 	if (likely(!exit_work_pending(v)))

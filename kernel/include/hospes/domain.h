@@ -59,6 +59,7 @@ struct domain {
 	domid_t id;
 	bool is_privileged; /* the driver domain (dom0) */
 	bool is_dying;
+	uint8_t trace;	 /* HOSPES_TRACE_* kinds recorded (hospes/trace.h); 0: none */
 	uint32_t refcnt; /* see "Reference counts" above; atomic */
 	char name[32];
 	spinlock_t lock;

@@ -5,7 +5,7 @@
  * guest's registers and call hypercall_dispatch() with the number from rax
  * and the five arguments from rdi, rsi, rdx, r10, r8.  The table
  * (kernel/hypercall/table.c) says for each number: the handler, who may
- * call it, and its name for tracing.  A number with no row returns -ENOSYS.
+ * call it, and its name (for the log).  A number with no row returns -ENOSYS.
  *
  * Every handler has the same type so the table stays one declarative array;
  * a handler ignores the arguments its hypercall does not have.  Handlers
@@ -42,9 +42,6 @@ extern const struct hypercall_desc hypercall_table[NR_HYPERCALLS];
 
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2,
 			unsigned long a3, unsigned long a4, unsigned long a5);
-
-/* Trace every hypercall of domains with tracing on (one line each). */
-extern bool hypercall_trace_enabled;
 
 /* kernel/hypercall/: this file's families. */
 long do_console_io(HYPERCALL_ARGS);

@@ -6,6 +6,10 @@
  * version are Xen's (sysctl interface version 8) for the implemented
  * subset: readconsole (the hypervisor's log ring, for `hx dmesg`),
  * physinfo and getdomaininfolist.
+ *
+ * Hospes extension: XEN_SYSCTL_hospes_trace (0x4800, a number far from
+ * Xen's, which end below 0x40), the per-CPU trace rings behind `hx trace`
+ * (kernel/trace/trace.c; docs/hypercalls.md has the layout).
  */
 #ifndef PUBLIC_SYSCTL_H
 #define PUBLIC_SYSCTL_H
@@ -17,6 +21,7 @@
 #define XEN_SYSCTL_readconsole	     1
 #define XEN_SYSCTL_physinfo	     3
 #define XEN_SYSCTL_getdomaininfolist 6
+#define XEN_SYSCTL_hospes_trace	     0x4800 /* Hospes extension */
 
 /*
  * Read the hypervisor's log ring.  index counts bytes since boot.  With
@@ -60,6 +65,76 @@ struct xen_sysctl_getdomaininfolist {
 	uint32_t num_domains; /* OUT */
 };
 
+/*
+ * Hospes extension: tracing.  Each physical CPU keeps a ring of the
+ * records below, written as things happen on that CPU; a domain's records
+ * are written only while its trace mask is set.
+ *
+ *   HOSPES_TRACE_OP_set   domain's mask := mask (HOSPES_TRACE_HYPERCALLS
+ *                         and/or HOSPES_TRACE_EVENTS; 0 stops).  -ESRCH
+ *                         for no such domain, -EINVAL for other bits,
+ *                         -ENOMEM if the rings cannot be allocated.
+ *   HOSPES_TRACE_OP_read  records of CPU cpu from ring position pos on
+ *                         (position = records ever written on that CPU),
+ *                         those of domain `domain` (DOMID_INVALID: all)
+ *                         whose kind is in mask (HOSPES_TRACE_HYPERCALLS:
+ *                         hypercall and trap records, _EVENTS: event and
+ *                         switch records); up to count of them into
+ *                         buffer.  OUT: count = records written, pos =
+ *                         where the next read starts, lost = records
+ *                         overwritten before they could be read.  pos =
+ *                         HOSPES_TRACE_POS_NOW starts at the ring's end.
+ *                         -EINVAL for cpu >= the online CPUs.
+ */
+#define HOSPES_TRACE_OP_set  1
+#define HOSPES_TRACE_OP_read 2
+
+#define HOSPES_TRACE_HYPERCALLS (1U << 0)
+#define HOSPES_TRACE_EVENTS	(1U << 1)
+#define HOSPES_TRACE_POS_NOW	(~0ULL)
+
+/* Record kinds (hospes_trace_rec.kind). */
+#define HOSPES_TREC_HYPERCALL 1 /* op = number, arg[0..4], result, cycles = cost */
+#define HOSPES_TREC_TRAP                                                                           \
+	2 /* op = vector (0x100: syscall from guest user mode),
+				   arg[0] = error code, arg[1] = CR2, arg[2] = guest RIP;
+				   result = HOSPES_TRAP_*, cycles = cost if fixed */
+#define HOSPES_TREC_EVENT                                                                          \
+	3 /* domain/vcpu = notified, op = port, result = 1 if it
+				   became pending, 0 if it already was */
+#define HOSPES_TREC_SWITCH                                                                         \
+	4 /* domain/vcpu = the vCPU now running (DOMID_IDLE: none),
+				   arg[0] = previous domain (DOMID_IDLE: none), arg[1] = its vCPU */
+
+#define HOSPES_TRAP_FIXED   0 /* handled by the hypervisor: the guest never saw it */
+#define HOSPES_TRAP_BOUNCED 1 /* delivered to the guest kernel's handler */
+
+struct hospes_trace_rec {
+	uint64_t tsc;	/* time stamp counter when written */
+	uint16_t kind;	/* HOSPES_TREC_* */
+	uint16_t cpu;	/* physical CPU */
+	domid_t domain; /* the domain it is about */
+	uint16_t vcpu;	/* and its vCPU */
+	uint32_t op;	/* hypercall number, vector or port */
+	uint32_t pad;
+	uint64_t arg[5];
+	int64_t result;
+	uint64_t cycles; /* TSC cycles spent in the hypervisor (hypercalls, fixed traps) */
+};
+typedef struct hospes_trace_rec hospes_trace_rec_t;
+DEFINE_XEN_GUEST_HANDLE(hospes_trace_rec);
+
+struct xen_sysctl_hospes_trace {
+	uint32_t op;	/* IN: HOSPES_TRACE_OP_* */
+	domid_t domain; /* IN */
+	uint16_t mask;	/* IN */
+	uint32_t cpu;	/* IN (read) */
+	uint32_t count; /* IN: buffer size in records; OUT: records written */
+	uint64_t pos;	/* IN/OUT (read) */
+	uint64_t lost;	/* OUT (read) */
+	XEN_GUEST_HANDLE(hospes_trace_rec) buffer;
+};
+
 struct xen_sysctl {
 	uint32_t cmd;
 	uint32_t interface_version; /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -67,6 +142,7 @@ struct xen_sysctl {
 		struct xen_sysctl_readconsole readconsole;
 		struct xen_sysctl_physinfo physinfo;
 		struct xen_sysctl_getdomaininfolist getdomaininfolist;
+		struct xen_sysctl_hospes_trace hospes_trace;
 		uint8_t pad[128];
 	} u;
 };

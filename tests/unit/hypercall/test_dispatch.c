@@ -14,6 +14,9 @@
 #include <public/xen.h>
 #include "env.h"
 #include <hospes/console_input.h>
+#include <hospes/trace.h>
+
+void fake_frame_init(void);
 
 static void test_unknown_numbers_enosys(void **state)
 {
@@ -202,6 +205,53 @@ static void test_multicall(void **state)
 	assert_int_equal(hc(v0, __HYPERVISOR_multicall, GVA, 100000, 0), -XEN_EINVAL);
 }
 
+/* A traced domain's hypercalls are recorded: number, arguments, result and
+ * cost, refusals and multicall entries too; an untraced one's are not. */
+static void test_traced_dispatch(void **state)
+{
+	struct hospes_trace_rec r[8];
+	uint64_t pos = HOSPES_TRACE_POS_NOW, lost = 0;
+	env_reset(false);
+	fake_mem_init(64);
+	fake_frame_init();
+	trace_reset();
+	assert_int_equal(hc(v0, __HYPERVISOR_xen_version, XENVER_version, 0, 0), (4 << 16) | 17);
+	assert_int_equal(trace_set(&dom, HOSPES_TRACE_HYPERCALLS, 1), 0);
+	assert_int_equal(trace_read(0, &pos, &lost, DOMID_INVALID, HOSPES_TRACE_HYPERCALLS, r, 8),
+			 0);
+	assert_int_equal(
+		hypercall_dispatch(v1, __HYPERVISOR_xen_version, XENVER_version, 7, 8, 9, 10),
+		(4 << 16) | 17);
+	assert_int_equal(hc(v0, __HYPERVISOR_sysctl, GVA, 0, 0), -XEN_EPERM);
+	assert_int_equal(hc(v0, 63, 1, 2, 3), -XEN_ENOSYS);
+	struct multicall_entry *m = gptr(GVA);
+	memset(m, 0, sizeof(*m));
+	m[0].op = __HYPERVISOR_xen_version;
+	assert_int_equal(hc(v0, __HYPERVISOR_multicall, GVA, 1, 0), 0);
+	assert_int_equal(trace_read(0, &pos, &lost, DOMID_INVALID, HOSPES_TRACE_HYPERCALLS, r, 8),
+			 5);
+	assert_int_equal(r[0].domain, dom.id);
+	assert_int_equal(r[0].vcpu, 1);
+	assert_int_equal(r[0].op, __HYPERVISOR_xen_version);
+	static const uint64_t want[5] = {XENVER_version, 7, 8, 9, 10};
+	assert_memory_equal(r[0].arg, want, sizeof(want));
+	assert_int_equal(r[0].result, (4 << 16) | 17);
+	assert_int_equal(r[0].cycles, FAKE_CYCLES_STEP); /* two clock reads, nothing between */
+	assert_int_equal(r[1].op, __HYPERVISOR_sysctl);
+	assert_int_equal(r[1].result, -XEN_EPERM);
+	assert_int_equal(r[2].result, -XEN_ENOSYS);
+	assert_int_equal(r[3].op, __HYPERVISOR_xen_version); /* the entry, inside ... */
+	assert_int_equal(r[4].op, __HYPERVISOR_multicall);   /* ... the batch it belongs to */
+	assert_true(r[4].cycles > r[3].cycles);
+	assert_int_equal(trace_set(&dom, 0, 1), 0);
+	hc(v0, __HYPERVISOR_xen_version, XENVER_version, 0, 0);
+	assert_int_equal(trace_read(0, &pos, &lost, DOMID_INVALID, HOSPES_TRACE_HYPERCALLS, r, 8),
+			 0);
+	assert_int_equal(lost, 0);
+	trace_reset();
+	fake_mem_fini();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_xen_version),
 		cmocka_unit_test(test_features),
 		cmocka_unit_test(test_multicall),
+		cmocka_unit_test(test_traced_dispatch),
 	};
 	int fails = cmocka_run_group_tests_name("dispatch", tests, NULL, NULL);
 	extern int run_cpu_tests(void);

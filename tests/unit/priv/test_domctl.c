@@ -524,6 +524,7 @@ int main(void)
 	};
 	extern int run_modpack_tests(void);
 	extern int run_physdev_tests(void);
+	extern int run_trace_tests(void);
 	return cmocka_run_group_tests_name("priv", tests, NULL, NULL) + run_modpack_tests() +
-	       run_physdev_tests();
+	       run_physdev_tests() + run_trace_tests();
 }

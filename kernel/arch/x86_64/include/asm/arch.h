@@ -79,4 +79,12 @@ static inline mfn_t virt_to_mfn(const void *va)
 	return paddr_to_mfn(virt_to_maddr(va));
 }
 
+/* The time stamp counter: the clock of trace records and their costs. */
+static inline uint64_t arch_cycles(void)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 #endif

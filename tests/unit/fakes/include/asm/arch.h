@@ -26,6 +26,14 @@ static inline unsigned int smp_processor_id(void)
 	return 0;
 }
 
+/* A clock that ticks FAKE_CYCLES_STEP per read (fake_cycles.c). */
+#define FAKE_CYCLES_STEP 10
+extern uint64_t fake_cycles;
+static inline uint64_t arch_cycles(void)
+{
+	return fake_cycles += FAKE_CYCLES_STEP;
+}
+
 /* Simulated machine memory (fake_mem.c): frames [0, fake_mem_frames). */
 extern unsigned char *fake_mem_base;
 extern unsigned long fake_mem_frames;
