@@ -38,6 +38,7 @@
 #include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/shadow.h>
+#include <hospes/trace.h>
 #include <public/errno.h>
 
 struct domain_frame {
@@ -250,6 +251,7 @@ void domain_destroy(struct domain *d)
 	if (was_dying)
 		return; /* a second destroy of the same domain: nothing more to drop */
 	domain_unlink(d);
+	trace_set(d, 0, 0); /* a dead domain is traced no more */
 	for (unsigned int i = 0; i < HOSPES_MAX_VCPUS; i++)
 		if (d->vcpu[i])
 			vcpu_kill(d->vcpu[i]);

@@ -59,21 +59,35 @@ static void wake_pollers(struct domain *d)
 	}
 }
 
-void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+/* Steps 1-3; false if the port was pending already. */
+static inline bool set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
 {
 	struct shared_info *s = d->shared_info;
 	unsigned int word = port / BITS_PER_WORD;
 	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
 	struct vcpu *v;
 
-	bool was = __atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit;
-	trace_event(d, vcpu_id, port, !was);
-	if (was)
-		return;
+	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+		return false;
 	v = notify_target(d, vcpu_id);
 	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))
 		mark_events_pending(v, word);
 	wake_pollers(d);
+	return true;
+}
+
+static __attribute__((noinline)) void set_pending_traced(struct domain *d, unsigned int vcpu_id,
+							 evtchn_port_t port)
+{
+	trace_event_rec(d, vcpu_id, port, set_pending(d, vcpu_id, port));
+}
+
+void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+{
+	if (trace_wanted(d, HOSPES_TRACE_EVENTS))
+		set_pending_traced(d, vcpu_id, port); /* a tail call: no registers kept for it */
+	else
+		set_pending(d, vcpu_id, port);
 }
 
 void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)

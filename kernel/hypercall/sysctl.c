@@ -124,16 +124,15 @@ static long sc_trace_read(struct vcpu *v, struct xen_sysctl_hospes_trace *t)
 	    (t->mask & ~(HOSPES_TRACE_HYPERCALLS | HOSPES_TRACE_EVENTS)))
 		return -XEN_EINVAL;
 	t->lost = 0;
-	while (done < t->count) {
-		unsigned int n = trace_read(t->cpu, &t->pos, &t->lost, t->domain, t->mask, chunk,
-					    MIN(TRACE_CHUNK, t->count - done));
-		if (n == 0)
-			break;
-		if (copy_to_guest_vcpu(v, buf + done * sizeof(chunk[0]), chunk,
-				       n * sizeof(chunk[0])))
+	unsigned int n;
+	do { /* at least once: count 0 moves HOSPES_TRACE_POS_NOW to the ring's end */
+		n = trace_read(t->cpu, &t->pos, &t->lost, t->domain, t->mask, chunk,
+			       MIN(TRACE_CHUNK, t->count - done));
+		if (n && copy_to_guest_vcpu(v, buf + done * sizeof(chunk[0]), chunk,
+					    n * sizeof(chunk[0])))
 			return -XEN_EFAULT;
 		done += n;
-	}
+	} while (n && done < t->count);
 	t->count = done;
 	return 0;
 }

@@ -20,8 +20,9 @@
  * Rings cost nothing until the first domain is traced: trace_set()
  * allocates each CPU's ring then (TRACE_RING_ORDER frames, kept for the
  * machine's life) and publishes it before any domain's mask is set, so a
- * writer that sees a mask also sees its ring.  trace_lock serializes
- * those allocations; nothing else takes a lock.
+ * writer that sees a mask also sees its ring.  trace_active counts the
+ * domains with a mask, so the hooks test one global while nobody traces.
+ * trace_lock serializes trace_set(); the writers and readers take no lock.
  */
 #include <hospes/frame.h>
 #include <hospes/lib.h>
@@ -49,6 +50,7 @@ BUILD_BUG_ON(offsetof(struct trace_ring, rec) != RING_HEADER);
 
 static struct trace_ring *rings[NR_CPUS];
 static spinlock_t trace_lock = SPINLOCK_INIT;
+unsigned int trace_active; /* domains with a nonzero mask; changed under trace_lock */
 
 /* The slot of the oldest record is the one the writer fills next, so a
  * reader can rely on one fewer than the slots. */
@@ -152,10 +154,10 @@ void trace_switch_rec(const struct vcpu *prev, const struct vcpu *next)
 
 /* ---- control ---------------------------------------------------------------- */
 
+/* Called with trace_lock held. */
 static int rings_alloc(unsigned int ncpus)
 {
 	int rc = 0;
-	spin_lock(&trace_lock);
 	for (unsigned int c = 0; c < ncpus && c < NR_CPUS && !rc; c++) {
 		if (rings[c])
 			continue;
@@ -168,27 +170,32 @@ static int rings_alloc(unsigned int ncpus)
 		memset(r, 0, PAGE_SIZE << TRACE_RING_ORDER);
 		__atomic_store_n(&rings[c], r, __ATOMIC_RELEASE);
 	}
-	spin_unlock(&trace_lock);
 	return rc;
 }
 
 int trace_set(struct domain *d, unsigned int mask, unsigned int ncpus)
 {
+	int rc = 0;
 	if (mask & ~(HOSPES_TRACE_HYPERCALLS | HOSPES_TRACE_EVENTS))
 		return -XEN_EINVAL;
-	if (mask) {
-		int rc = rings_alloc(ncpus);
-		if (rc)
-			return rc;
+	spin_lock(&trace_lock);
+	if (mask)
+		rc = rings_alloc(ncpus);
+	if (rc == 0) {
+		if (!d->trace != !mask) /* traced <-> untraced */
+			__atomic_store_n(&trace_active, trace_active + (mask ? 1 : -1),
+					 __ATOMIC_RELEASE);
+		__atomic_store_n(&d->trace, (uint8_t)mask, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&d->trace, (uint8_t)mask, __ATOMIC_RELEASE);
-	return 0;
+	spin_unlock(&trace_lock);
+	return rc;
 }
 
 void trace_reset(void)
 {
 	for (unsigned int c = 0; c < NR_CPUS; c++)
 		rings[c] = NULL;
+	trace_active = 0;
 }
 
 /* ---- reading ---------------------------------------------------------------- */

@@ -244,20 +244,32 @@ void pv_schedule_first(struct cpu_regs *r)
 
 /* ---- entries ------------------------------------------------------------ */
 
+static inline int iret(struct vcpu *v, struct cpu_regs *r)
+{
+	struct pv_frame f;
+	frame_in(&f, r);
+	int rc = pv_iret(v, &f);
+	if (rc == 0)
+		frame_out(r, &f);
+	return rc;
+}
+
+/* The iret hypercall of a traced domain (the dispatcher never sees iret). */
+static __attribute__((noinline)) void iret_traced(struct vcpu *v, struct cpu_regs *r)
+{
+	static const unsigned long none[5];
+	uint64_t t0 = trace_clock();
+	int rc = iret(v, r);
+	trace_hypercall_rec(v, HYPERCALL_IRET, none, rc, trace_clock() - t0);
+}
+
 static inline __attribute__((always_inline)) void hypercall(struct vcpu *v, struct cpu_regs *r)
 {
 	if (r->rax == HYPERCALL_IRET) {
-		struct pv_frame f;
-		bool traced = trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS);
-		uint64_t t0 = traced ? trace_clock() : 0;
-		frame_in(&f, r);
-		int rc = pv_iret(v, &f);
-		if (rc == 0)
-			frame_out(r, &f);
-		if (unlikely(traced)) {
-			const unsigned long none[5] = {0};
-			trace_hypercall_rec(v, HYPERCALL_IRET, none, rc, trace_clock() - t0);
-		}
+		if (trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS))
+			iret_traced(v, r);
+		else
+			iret(v, r);
 		return;
 	}
 	r->rax = (uint64_t)hypercall_dispatch(v, r->rax, r->rdi, r->rsi, r->rdx, r->r10, r->r8);

@@ -3,19 +3,21 @@
  * does to it, recorded as it happens (kernel/trace/trace.c).
  *
  * Each domain has a trace mask (struct domain.trace, HOSPES_TRACE_* from
- * public/sysctl.h), set by dom0 through sysctl hospes_trace.  While the
- * mask is 0 every hook below costs one load and one predictable branch;
- * the hypercall fast path (pv_entry.S) leaves to the full path for a
- * traced domain, so the fast path itself has no tracing code at all.
+ * public/sysctl.h), set by dom0 through sysctl hospes_trace and cleared
+ * when the domain is destroyed.  While no domain is traced every hook
+ * costs one compare of a global counter and one predictable branch, and
+ * the recording itself sits behind a call the hot paths reach only as a
+ * tail call, so they keep their registers; the hypercall fast path
+ * (pv_hypercall_fast) hands a traced domain's calls to the full path.
  *
- * Hooks and where they sit:
- *   trace_hypercall  hypercall_dispatch (kernel/hypercall/table.c) and the
- *                    iret hypercall (kernel/arch/x86_64/pv.c)
- *   trace_trap       a trap bounced to the guest kernel, a syscall from
- *                    guest user mode (pv.c), a page fault the shadow
- *                    engine fixed without the guest noticing (page_fault.c)
- *   trace_event      an event channel port raised (kernel/event/evtchn_2l.c)
- *   trace_switch     the CPU moves from one vCPU to another (pv.c)
+ * Hooks (the *_rec functions) and where they sit:
+ *   hypercall  hypercall_dispatch (kernel/hypercall/table.c) and the iret
+ *              hypercall (kernel/arch/x86_64/pv.c)
+ *   trap       a trap bounced to the guest kernel, a syscall from guest
+ *              user mode (pv.c), a page fault the shadow engine fixed
+ *              without the guest noticing (arch/x86_64/page_fault.c)
+ *   event      an event channel port raised (kernel/event/evtchn_2l.c)
+ *   switch     the CPU moves from one vCPU to another (pv.c)
  */
 #ifndef HOSPES_TRACE_H
 #define HOSPES_TRACE_H
@@ -25,10 +27,14 @@
 #include <hospes/domain.h>
 #include <public/sysctl.h>
 
-/* True if d's records of this kind (HOSPES_TRACE_*) are wanted: the one branch. */
+/* How many domains have a nonzero mask (kernel/trace/trace.c). */
+extern unsigned int trace_active;
+
+/* True if d's records of this kind (HOSPES_TRACE_*) are wanted.  While no
+ * domain is traced this is one compare of a global with 0 and a branch. */
 static inline bool trace_wanted(const struct domain *d, unsigned int kind)
 {
-	return unlikely(READ_ONCE(d->trace) & kind);
+	return unlikely(READ_ONCE(trace_active) != 0) && (READ_ONCE(d->trace) & kind);
 }
 
 /* The clock of the records and of the costs: TSC cycles. */
@@ -44,17 +50,11 @@ void trace_trap_rec(const struct vcpu *v, unsigned int vector, unsigned long err
 void trace_event_rec(const struct domain *d, unsigned int vcpu, unsigned int port, bool raised);
 void trace_switch_rec(const struct vcpu *prev, const struct vcpu *next);
 
-static inline void trace_event(const struct domain *d, unsigned int vcpu, unsigned int port,
-			       bool raised)
-{
-	if (trace_wanted(d, HOSPES_TRACE_EVENTS))
-		trace_event_rec(d, vcpu, port, raised);
-}
-
 static inline void trace_switch(const struct vcpu *prev, const struct vcpu *next)
 {
-	if ((prev && trace_wanted(prev->domain, HOSPES_TRACE_EVENTS)) ||
-	    (next && trace_wanted(next->domain, HOSPES_TRACE_EVENTS)))
+	if (unlikely(READ_ONCE(trace_active) != 0) &&
+	    ((prev && (READ_ONCE(prev->domain->trace) & HOSPES_TRACE_EVENTS)) ||
+	     (next && (READ_ONCE(next->domain->trace) & HOSPES_TRACE_EVENTS))))
 		trace_switch_rec(prev, next);
 }
 

@@ -20,5 +20,6 @@ int hx_console(int argc, char **argv);
 int hx_create(int argc, char **argv);
 int hx_wait(int argc, char **argv); /* wait.c */
 int hx_sched(int argc, char **argv);
+int hx_trace(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <hospes/domain_ctl.h>
 #include <hospes/event.h>
 #include <hospes/trace.h>
 #include <public/errno.h>
@@ -74,6 +75,15 @@ static void test_set(void **state)
 	assert_int_equal(trace_op(HOSPES_TRACE_OP_set, 9, 0, NULL), 0);
 	assert_int_equal(domu->trace, 0);
 	assert_int_equal(trace_op(99, 9, 0, NULL), -XEN_EINVAL);
+	assert_int_equal(trace_active, 0);
+	assert_int_equal(trace_op(HOSPES_TRACE_OP_set, 0, HOSPES_TRACE_HYPERCALLS, NULL), 0);
+	assert_int_equal(trace_op(HOSPES_TRACE_OP_set, 9, HOSPES_TRACE_HYPERCALLS, NULL), 0);
+	assert_int_equal(trace_active, 2);
+	domain_destroy(domu); /* a destroyed domain is traced no more */
+	assert_int_equal(trace_active, 1);
+	assert_int_equal(trace_op(HOSPES_TRACE_OP_set, 9, 0, NULL), -XEN_ESRCH);
+	assert_int_equal(trace_op(HOSPES_TRACE_OP_set, 0, 0, NULL), 0);
+	assert_int_equal(trace_active, 0);
 }
 
 static void test_read_errors(void **state)
@@ -118,6 +128,11 @@ static void test_event_records(void **state)
 	/* a buffer dom0 cannot write */
 	again = pos - 1;
 	assert_int_equal(trace_rd(0, &again, DOMID_INVALID, 4, 0x1000, &t), -XEN_EFAULT);
+	/* count 0 from POS_NOW: just the ring's end */
+	again = HOSPES_TRACE_POS_NOW;
+	assert_int_equal(trace_rd(0, &again, DOMID_INVALID, 0, BUF, &t), 0);
+	assert_int_equal(t.count, 0);
+	assert_int_equal(again, pos);
 	/* the other CPU's ring exists and is empty */
 	uint64_t p1 = 0;
 	assert_int_equal(trace_rd(1, &p1, DOMID_INVALID, 4, BUF, &t), 0);

@@ -128,21 +128,34 @@ static void test_hooks_gated_by_kind(void **state)
 {
 	struct hospes_trace_rec r[8];
 	uint64_t pos = 0, lost = 0;
+	assert_false(trace_wanted(&d1, HOSPES_TRACE_HYPERCALLS));
+	d1.trace = HOSPES_TRACE_HYPERCALLS; /* a mask without trace_set: the global says no */
+	assert_false(trace_wanted(&d1, HOSPES_TRACE_HYPERCALLS));
+	d1.trace = 0;
 	assert_int_equal(trace_set(&d1, HOSPES_TRACE_HYPERCALLS, 1), 0);
-	trace_event(&d1, 0, 3, true); /* events not asked for */
-	trace_switch(&v2, &v1);	      /* neither side wants events */
-	trace_event(&d2, 0, 3, true); /* d2 not traced */
+	assert_int_equal(trace_active, 1);
+	assert_int_equal(trace_set(&d1, HOSPES_TRACE_HYPERCALLS, 1), 0); /* counted once */
+	assert_int_equal(trace_active, 1);
+	assert_true(trace_wanted(&d1, HOSPES_TRACE_HYPERCALLS));
+	assert_false(trace_wanted(&d1, HOSPES_TRACE_EVENTS));
+	assert_false(trace_wanted(&d2, HOSPES_TRACE_HYPERCALLS));
+	trace_switch(&v2, &v1); /* neither side wants events */
 	assert_int_equal(read_all(&pos, &lost, DOMID_INVALID, ALL, r, 8), 0);
 	assert_int_equal(trace_set(&d2, HOSPES_TRACE_EVENTS, 1), 0);
-	trace_event(&d2, 0, 3, false);
+	assert_int_equal(trace_active, 2);
 	trace_switch(&v2, &v1); /* from a traced vCPU */
 	trace_switch(&v1, &v2); /* to one */
 	trace_switch(&v1, NULL);
+	trace_switch(NULL, &v2);
 	assert_int_equal(read_all(&pos, &lost, DOMID_INVALID, ALL, r, 8), 3);
-	assert_int_equal(r[0].result, 0); /* coalesced: it was pending already */
-	assert_int_equal(r[2].domain, 2);
-	assert_false(trace_wanted(&d1, HOSPES_TRACE_EVENTS));
-	assert_true(trace_wanted(&d1, HOSPES_TRACE_HYPERCALLS));
+	assert_int_equal(r[1].domain, 2);
+	assert_int_equal(r[2].arg[0], DOMID_IDLE);
+	assert_int_equal(trace_set(&d1, 0, 1), 0);
+	assert_int_equal(trace_set(&d1, 0, 1), 0);
+	assert_int_equal(trace_active, 1);
+	assert_int_equal(trace_set(&d2, 0, 1), 0);
+	assert_int_equal(trace_active, 0);
+	assert_false(trace_wanted(&d2, HOSPES_TRACE_EVENTS));
 }
 
 static void test_read_filters_and_positions(void **state)

@@ -1,0 +1,201 @@
+/*
+ * hx trace: a domain's hypercalls, or event deliveries and vCPU
+ * switches, live (docs/toolstack.md; the rings: kernel/trace/trace.c).
+ *
+ *   hx trace <dom> [-n N]             hypercalls and traps of <dom>
+ *   hx trace --events [<dom>] [-n N]  events and switches of <dom>, or of
+ *                                     every domain that exists now
+ *
+ * It sets the domains' trace masks (sysctl hospes_trace), starts every
+ * CPU's ring at its current end, and then polls: each round reads what is
+ * new on every CPU, sorts it by time stamp and prints it, one line a
+ * record, until N records were shown, Ctrl-] is typed, or the traced
+ * domain is gone or shut down.  The masks are cleared before it returns,
+ * so tracing costs nothing once the command ends.  Records overwritten
+ * before they were read are counted and reported at the end.
+ *
+ * Tracing dom0's own hypercalls shows this command's reads too (each is
+ * a sysctl), so it never runs dry: give -n.
+ */
+#include "hx.h"
+#include "trace_fmt.h"
+#include <core/sched.h>
+#include <dom0/console_in.h>
+#include <public/errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CTRL_RBRACKET 0x1d
+#define POLL_NS	      (20 * 1000 * 1000)
+#define PER_CPU	      64 /* records read from one CPU per round */
+#define MAX_CPUS      16 /* CPUs this command reads */
+#define MAX_TRACED    64 /* domains --events traces at once */
+
+struct tracer {
+	struct hx_trace_args a;
+	domid_t id;		  /* the target, if !a.all */
+	domid_t doms[MAX_TRACED]; /* domains whose mask we set */
+	unsigned int ndoms, ncpus;
+	uint32_t khz;
+	uint64_t pos[MAX_CPUS], t0;
+	unsigned long shown, lost;
+	struct hospes_trace_rec buf[MAX_CPUS * PER_CPU];
+};
+
+static long trace_set(domid_t dom, unsigned int mask)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_hospes_trace};
+	op.u.hospes_trace.op = HOSPES_TRACE_OP_set;
+	op.u.hospes_trace.domain = dom;
+	op.u.hospes_trace.mask = (uint16_t)mask;
+	return hx_sysctl(&op);
+}
+
+/* New records of one CPU into out; returns the count or an error. */
+static long trace_read(struct tracer *t, unsigned int cpu, struct hospes_trace_rec *out,
+		       uint32_t max)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_hospes_trace};
+	struct xen_sysctl_hospes_trace *r = &op.u.hospes_trace;
+	r->op = HOSPES_TRACE_OP_read;
+	r->domain = t->a.all ? DOMID_INVALID : t->id;
+	r->mask = t->a.events ? HOSPES_TRACE_EVENTS : HOSPES_TRACE_HYPERCALLS;
+	r->cpu = cpu;
+	r->count = max;
+	r->pos = t->pos[cpu];
+	set_xen_guest_handle(r->buffer, out);
+	long rc = hx_sysctl(&op);
+	if (rc < 0)
+		return rc;
+	t->pos[cpu] = r->pos;
+	t->lost += (unsigned long)r->lost;
+	return r->count;
+}
+
+/* Set the mask on the target, or (--events, no target) on every domain. */
+static long start(struct tracer *t, unsigned int mask)
+{
+	if (!t->a.all) {
+		t->doms[t->ndoms++] = t->id;
+		return trace_set(t->id, mask);
+	}
+	hx_dominfo_t info[MAX_TRACED];
+	long n = hx_domains(0, info, MAX_TRACED);
+	for (long i = 0; i < n; i++) {
+		long rc = trace_set(info[i].domain, mask);
+		if (rc == -XEN_ESRCH)
+			continue; /* gone meanwhile */
+		if (rc < 0)
+			return rc;
+		t->doms[t->ndoms++] = info[i].domain;
+	}
+	return n < 0 ? n : 0;
+}
+
+static void stop(struct tracer *t)
+{
+	for (unsigned int i = 0; i < t->ndoms; i++)
+		trace_set(t->doms[i], 0);
+}
+
+/* One round: everything new, in time order.  Returns records printed or an error. */
+static long round_once(struct tracer *t)
+{
+	size_t n = 0;
+	for (unsigned int c = 0; c < t->ncpus; c++) {
+		long got = trace_read(t, c, t->buf + n, PER_CPU);
+		if (got < 0)
+			return got;
+		n += (size_t)got;
+	}
+	hx_trace_sort(t->buf, n);
+	long printed = 0;
+	for (size_t i = 0; i < n && (!t->a.count || t->shown < t->a.count); i++) {
+		char line[200];
+		if (t->shown == 0)
+			t->t0 = t->buf[i].tsc;
+		hx_trace_format(&t->buf[i], t->t0, t->khz, line, sizeof(line));
+		printf("%s\n", line);
+		t->shown++;
+		printed++;
+	}
+	fflush(stdout);
+	return printed;
+}
+
+/* Why to stop when a round brought nothing, or NULL to go on. */
+static const char *idle_reason(struct tracer *t)
+{
+	char keys[16];
+	size_t k = console_in_poll(keys, sizeof(keys));
+	if (memchr(keys, CTRL_RBRACKET, k))
+		return "stopped";
+	if (t->a.all)
+		return NULL;
+	hx_dominfo_t info;
+	if (hx_dominfo(t->id, &info) < 0)
+		return "the domain is gone";
+	if (info.flags & (XEN_DOMINF_shutdown | XEN_DOMINF_dying))
+		return "the domain has shut down";
+	return NULL;
+}
+
+static int run(struct tracer *t)
+{
+	const char *why = NULL;
+	long rc = 0;
+	while (!why && (!t->a.count || t->shown < t->a.count)) {
+		rc = round_once(t);
+		if (rc < 0)
+			break;
+		if (rc == 0 && (why = idle_reason(t)) == NULL)
+			thread_sleep_ns(POLL_NS);
+	}
+	stop(t);
+	if (rc < 0) {
+		printf("trace: reading the trace failed: error %ld\n", rc);
+		return 1;
+	}
+	printf("[hx trace: %lu record(s), %lu lost%s%s]\n", t->shown, t->lost, why ? "; " : "",
+	       why ? why : "");
+	return 0;
+}
+
+int hx_trace(int argc, char **argv)
+{
+	static struct tracer t;
+	struct xen_sysctl_physinfo pi;
+	char err[160];
+	memset(&t, 0, sizeof(t));
+	if (hx_parse_trace(argc, argv, &t.a, err, sizeof(err))) {
+		printf("%s\n", err);
+		return 1;
+	}
+	if (!t.a.all && !hx_resolve(argv[0], &t.a.target, &t.id))
+		return 1;
+	if (hx_physinfo(&pi) < 0) {
+		printf("trace: physinfo failed\n");
+		return 1;
+	}
+	t.khz = pi.cpu_khz;
+	t.ncpus = pi.nr_cpus < MAX_CPUS ? pi.nr_cpus : MAX_CPUS;
+	unsigned int mask = t.a.events ? HOSPES_TRACE_EVENTS : HOSPES_TRACE_HYPERCALLS;
+	long rc = start(&t, mask);
+	for (unsigned int c = 0; rc == 0 && c < t.ncpus; c++) {
+		t.pos[c] = HOSPES_TRACE_POS_NOW;
+		rc = trace_read(&t, c, t.buf, 0); /* positions at each ring's end */
+	}
+	if (rc < 0) {
+		stop(&t);
+		printf("trace: cannot start tracing: error %ld\n", rc);
+		return 1;
+	}
+	if (t.a.all)
+		printf("[hx trace: events and vCPU switches of %u domain(s); Ctrl-] stops]\n",
+		       t.ndoms);
+	else
+		printf("[hx trace: domain %u's %s; Ctrl-] stops]\n", t.id,
+		       t.a.events ? "events and vCPU switches" : "hypercalls and traps");
+	fflush(stdout);
+	return run(&t);
+}

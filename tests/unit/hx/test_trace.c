@@ -1,0 +1,216 @@
+/*
+ * Host tests of hx trace's pure half (pvguest/dom0/hx/trace_fmt.c): the
+ * arguments (each bad one with its message, the result untouched), the
+ * hypercall names against Xen's numbers, each record kind as a line, and
+ * the sort by time stamp.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <dom0/hx/trace_fmt.h>
+#include <public/errno.h>
+#include <public/sched.h>
+#include <public/xen.h>
+#include "tests.h"
+
+static int parse(const char *line, struct hx_trace_args *a, char *err)
+{
+	static char buf[128];
+	char *argv[8];
+	int argc = 0;
+	strcpy(buf, line);
+	for (char *w = strtok(buf, " "); w && argc < 8; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	return hx_parse_trace(argc, argv, a, err, 160);
+}
+
+static void test_parse_good(void **state)
+{
+	struct hx_trace_args a;
+	char err[160];
+	assert_int_equal(parse("trace 3", &a, err), 0);
+	assert_false(a.events);
+	assert_false(a.all);
+	assert_int_equal(a.target.domid, 3);
+	assert_int_equal(a.count, 0);
+	assert_int_equal(parse("trace -n 20 web", &a, err), 0);
+	assert_true(a.target.by_name);
+	assert_string_equal(a.target.name, "web");
+	assert_int_equal(a.count, 20);
+	assert_int_equal(parse("trace --events", &a, err), 0);
+	assert_true(a.events);
+	assert_true(a.all);
+	assert_int_equal(parse("trace --events 0 -n 1", &a, err), 0);
+	assert_false(a.all);
+	assert_int_equal(a.target.domid, 0);
+	assert_int_equal(a.count, 1);
+}
+
+static void test_parse_bad(void **state)
+{
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{"trace", "trace: give a domain id or name (or --events for every domain)"},
+		{"trace -n 5", "trace: give a domain id or name (or --events for every domain)"},
+		{"trace 1 -n", "trace: -n needs a number from 1 to 1000000"},
+		{"trace 1 -n 0", "trace: -n needs a number from 1 to 1000000"},
+		{"trace 1 -n x", "trace: -n needs a number from 1 to 1000000"},
+		{"trace 1 -n 1000001", "trace: -n needs a number from 1 to 1000000"},
+		{"trace 1 2", "trace: give one domain id or name"},
+		{"trace 1 --evnts", "trace: unknown option --evnts"},
+		{"trace a/b", "trace: \"a/b\" is neither a domain id nor a name"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct hx_trace_args a, before;
+		char err[160] = "";
+		memset(&a, 0x5a, sizeof(a));
+		before = a;
+		assert_int_equal(parse(bad[i].line, &a, err), -1);
+		assert_string_equal(err, bad[i].msg);
+		assert_memory_equal(&a, &before, sizeof(a));
+	}
+}
+
+static void test_names(void **state)
+{
+	assert_string_equal(hx_hypercall_name(__HYPERVISOR_sched_op), "sched_op");
+	assert_string_equal(hx_hypercall_name(__HYPERVISOR_iret), "iret");
+	assert_string_equal(hx_hypercall_name(__HYPERVISOR_set_trap_table), "set_trap_table");
+	assert_string_equal(hx_hypercall_name(__HYPERVISOR_hypfs_op), "hypfs_op");
+	assert_null(hx_hypercall_name(11));
+	assert_null(hx_hypercall_name(47));
+	assert_null(hx_hypercall_name(100000));
+}
+
+static char line[200];
+
+static const char *fmt(const struct hospes_trace_rec *r)
+{
+	/* t0 = 1000 cycles, 2000 kHz: 2 cycles a microsecond */
+	hx_trace_format(r, 1000, 2000, line, sizeof(line));
+	return line;
+}
+
+static void test_format_hypercalls(void **state)
+{
+	struct hospes_trace_rec r = {.tsc = 1000 + 2 * 1500,
+				     .kind = HOSPES_TREC_HYPERCALL,
+				     .cpu = 1,
+				     .domain = 3,
+				     .vcpu = 0,
+				     .op = __HYPERVISOR_sched_op,
+				     .arg = {SCHEDOP_yield, 0, 7, 8, 9},
+				     .result = 0,
+				     .cycles = 812};
+	assert_string_equal(fmt(&r), "    1500 c1 d3v0 sched_op(yield, 0) = 0  [812 cycles]");
+	r.op = __HYPERVISOR_event_channel_op;
+	r.arg[0] = 4; /* EVTCHNOP_send */
+	r.arg[1] = 0x7ffff000;
+	r.result = -XEN_EINVAL;
+	assert_string_equal(fmt(&r), "    1500 c1 d3v0 event_channel_op(send, 0x7ffff000) = -22 "
+				     "(EINVAL)  [812 cycles]");
+	r.op = __HYPERVISOR_xen_version;
+	r.arg[0] = 0;
+	r.result = 0x40011;
+	r.tsc = 10; /* before t0: shown at 0 */
+	assert_string_equal(fmt(&r), "       0 c1 d3v0 xen_version(version, 0x7ffff000) = 0x40011  "
+				     "[812 cycles]");
+	r.op = __HYPERVISOR_iret;
+	r.result = 0;
+	assert_string_equal(fmt(&r), "       0 c1 d3v0 iret() = 0  [812 cycles]");
+	r.op = __HYPERVISOR_memory_op;
+	r.arg[0] = 8; /* no name in the table: shown as a number */
+	assert_string_equal(fmt(&r), "       0 c1 d3v0 memory_op(8, 0x7ffff000) = 0  [812 cycles]");
+	r.op = 47; /* not a Xen hypercall: all five arguments */
+	r.result = -XEN_ENOSYS;
+	assert_string_equal(fmt(&r), "       0 c1 d3v0 hypercall_47(8, 0x7ffff000, 7, 8, 9) = -38 "
+				     "(ENOSYS)  [812 cycles]");
+	r.op = __HYPERVISOR_console_io;
+	r.arg[0] = 99; /* a command out of range */
+	r.result = -1000;
+	assert_string_equal(fmt(&r), "       0 c1 d3v0 console_io(0x63, 0x7ffff000, 7) = -1000 "
+				     "(error)  [812 cycles]");
+}
+
+static void test_format_others(void **state)
+{
+	struct hospes_trace_rec r = {.tsc = 1000,
+				     .kind = HOSPES_TREC_TRAP,
+				     .domain = 2,
+				     .vcpu = 1,
+				     .op = 14,
+				     .arg = {6, 0x403000, 0x401234},
+				     .result = HOSPES_TRAP_FIXED,
+				     .cycles = 2400};
+	assert_string_equal(fmt(&r), "       0 c0 d2v1 trap #PF at 0x403000 ec 0x6 rip 0x401234 "
+				     "-> fixed by the hypervisor  [2400 cycles]");
+	r.result = HOSPES_TRAP_BOUNCED;
+	assert_string_equal(fmt(&r), "       0 c0 d2v1 trap #PF at 0x403000 ec 0x6 rip 0x401234 "
+				     "-> guest kernel");
+	r.op = 3;
+	r.arg[0] = 0;
+	assert_string_equal(fmt(&r), "       0 c0 d2v1 trap #BP rip 0x401234 -> guest kernel");
+	r.op = 13;
+	r.arg[0] = 0x412;
+	assert_string_equal(fmt(&r),
+			    "       0 c0 d2v1 trap #GP ec 0x412 rip 0x401234 -> guest kernel");
+	r.op = 0x100;
+	assert_string_equal(fmt(&r),
+			    "       0 c0 d2v1 syscall from user mode at 0x401234 -> guest kernel");
+	r.op = 40;
+	r.arg[0] = 0;
+	assert_string_equal(fmt(&r), "       0 c0 d2v1 trap 40 rip 0x401234 -> guest kernel");
+
+	r = (struct hospes_trace_rec){.tsc = 5000,
+				      .kind = HOSPES_TREC_EVENT,
+				      .domain = 0,
+				      .vcpu = 0,
+				      .op = 5,
+				      .result = 1};
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised");
+	r.result = 0;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised again (still pending)");
+	r = (struct hospes_trace_rec){.tsc = 1000,
+				      .kind = HOSPES_TREC_SWITCH,
+				      .domain = 1,
+				      .vcpu = 0,
+				      .arg = {DOMID_IDLE, 0}};
+	assert_string_equal(fmt(&r), "       0 c0 switch idle -> d1v0");
+	r.domain = DOMID_IDLE;
+	r.arg[0] = 0;
+	r.arg[1] = 2;
+	assert_string_equal(fmt(&r), "       0 c0 switch d0v2 -> idle");
+	r.kind = 99;
+	assert_string_equal(fmt(&r), "       0 c0 record of unknown kind 99");
+	/* a short buffer: cut, terminated, and the full length returned */
+	char small[12];
+	int n = hx_trace_format(&r, 1000, 2000, small, sizeof(small));
+	assert_int_equal(n, (int)strlen(line));
+	assert_string_equal(small, "       0 c0");
+	assert_int_equal(hx_trace_format(&r, 1000, 0, small, sizeof(small)), n); /* no kHz: t 0 */
+}
+
+static void test_sort(void **state)
+{
+	struct hospes_trace_rec r[5] = {{.tsc = 30, .op = 1},
+					{.tsc = 10, .op = 2},
+					{.tsc = 30, .op = 3},
+					{.tsc = 20, .op = 4},
+					{.tsc = 10, .op = 5}};
+	hx_trace_sort(r, 5);
+	static const unsigned int order[] = {2, 5, 4, 1, 3}; /* equal stamps keep their order */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(r[i].op, order[i]);
+	hx_trace_sort(r, 0);
+}
+
+const struct CMUnitTest trace_tests[] = {
+	cmocka_unit_test(test_parse_good),    cmocka_unit_test(test_parse_bad),
+	cmocka_unit_test(test_names),	      cmocka_unit_test(test_format_hypercalls),
+	cmocka_unit_test(test_format_others), cmocka_unit_test(test_sort),
+};
+const size_t trace_tests_count = sizeof(trace_tests) / sizeof(trace_tests[0]);
