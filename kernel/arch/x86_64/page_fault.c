@@ -9,8 +9,8 @@
  * mode only, RSVD, I) and declines, so do_trap passes it to pv_trap()
  * (engineer F), which bounces vector 14 with that code and CR2 (still in
  * the register: the shadow code itself never faults).  A traced domain's
- * hidden faults are recorded here with their cost (hospes/trace.h); the
- * bounced ones by pv_trap.  If the machine has
+ * hidden faults are recorded here (hospes/trace.h; without a cost: timing
+ * them would cost every fault), the bounced ones by pv_trap.  If the machine has
  * no frame left even for a shadow, the domain is crashed (logged) and the
  * fault goes the same way to pv_trap, whose return path stops it.
  *
@@ -37,14 +37,13 @@ bool do_page_fault(struct cpu_regs *regs, unsigned long cr2)
 
 	if (!guest_mode(regs) || !v || !v->shadow)
 		return false;
-	bool traced = trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS);
-	uint64_t t0 = traced ? trace_clock() : 0;
 	shadow_page_fault(v, cr2, (unsigned int)regs->error_code, &vd);
-	if (unlikely(traced) && vd.kind == SHADOW_FIXED)
-		trace_trap_rec(v, TRAP_PF, regs->error_code, cr2, regs->rip, HOSPES_TRAP_FIXED,
-			       trace_clock() - t0);
-	if (vd.kind == SHADOW_FIXED)
+	if (vd.kind == SHADOW_FIXED) {
+		if (trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS))
+			trace_trap_rec(v, TRAP_PF, regs->error_code, cr2, regs->rip,
+				       HOSPES_TRAP_FIXED, 0);
 		return true;
+	}
 	if (vd.kind == SHADOW_NOMEM)
 		domain_crash(v, regs->rip, "the machine has no frame left for its shadow tables");
 	else

@@ -98,7 +98,7 @@ struct xen_sysctl_getdomaininfolist {
 #define HOSPES_TREC_TRAP                                                                           \
 	2 /* op = vector (0x100: syscall from guest user mode),
 				   arg[0] = error code, arg[1] = CR2, arg[2] = guest RIP;
-				   result = HOSPES_TRAP_*, cycles = cost if fixed */
+				   result = HOSPES_TRAP_*, cycles = 0 */
 #define HOSPES_TREC_EVENT                                                                          \
 	3 /* domain/vcpu = notified, op = port, result = 1 if it
 				   became pending, 0 if it already was */
@@ -119,7 +119,7 @@ struct hospes_trace_rec {
 	uint32_t pad;
 	uint64_t arg[5];
 	int64_t result;
-	uint64_t cycles; /* TSC cycles spent in the hypervisor (hypercalls, fixed traps) */
+	uint64_t cycles; /* TSC cycles the hypercall took in the hypervisor */
 };
 typedef struct hospes_trace_rec hospes_trace_rec_t;
 DEFINE_XEN_GUEST_HANDLE(hospes_trace_rec);

@@ -203,8 +203,7 @@ static void put_trap(char *out, size_t len, int *at, const struct hospes_trace_r
 		put(out, len, at, " ec %#lx", (unsigned long)r->arg[0]);
 	put(out, len, at, " rip %#lx", (unsigned long)r->arg[2]);
 	if (r->result == HOSPES_TRAP_FIXED)
-		put(out, len, at, " -> fixed by the hypervisor  [%lu cycles]",
-		    (unsigned long)r->cycles);
+		put(out, len, at, " -> fixed by the hypervisor");
 	else
 		put(out, len, at, " -> guest kernel");
 }

@@ -147,7 +147,7 @@ static void test_format_others(void **state)
 				     .result = HOSPES_TRAP_FIXED,
 				     .cycles = 2400};
 	assert_string_equal(fmt(&r), "       0 c0 d2v1 trap #PF at 0x403000 ec 0x6 rip 0x401234 "
-				     "-> fixed by the hypervisor  [2400 cycles]");
+				     "-> fixed by the hypervisor");
 	r.result = HOSPES_TRAP_BOUNCED;
 	assert_string_equal(fmt(&r), "       0 c0 d2v1 trap #PF at 0x403000 ec 0x6 rip 0x401234 "
 				     "-> guest kernel");
