@@ -312,7 +312,7 @@ unsigned int pv_hypercall_fast(struct cpu_regs *r)
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	unsigned long nr = r->rax;
 	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS ||
-		     trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS)))
+		     trace_any())) /* the full path traces */
 		return PV_FAST_NOT_RUN;
 	const struct hypercall_desc *h = &hypercall_table[nr];
 	if (likely(h->fn && h->who == HC_ANY)) {

@@ -8,7 +8,8 @@
  * costs one compare of a global counter and one predictable branch, and
  * the recording itself sits behind a call the hot paths reach only as a
  * tail call, so they keep their registers; the hypercall fast path
- * (pv_hypercall_fast) hands a traced domain's calls to the full path.
+ * (pv_hypercall_fast) leaves every call to the full path while any
+ * domain is traced, so it pays exactly one compare.
  *
  * Hooks (the *_rec functions) and where they sit:
  *   hypercall  hypercall_dispatch (kernel/hypercall/table.c) and the iret
@@ -30,11 +31,17 @@
 /* How many domains have a nonzero mask (kernel/trace/trace.c). */
 extern unsigned int trace_active;
 
+/* True while any domain is traced: one compare of a global with 0. */
+static inline bool trace_any(void)
+{
+	return unlikely(trace_active != 0);
+}
+
 /* True if d's records of this kind (HOSPES_TRACE_*) are wanted.  While no
  * domain is traced this is one compare of a global with 0 and a branch. */
 static inline bool trace_wanted(const struct domain *d, unsigned int kind)
 {
-	return unlikely(READ_ONCE(trace_active) != 0) && (READ_ONCE(d->trace) & kind);
+	return trace_any() && (READ_ONCE(d->trace) & kind);
 }
 
 /* The clock of the records and of the costs: TSC cycles. */
@@ -52,9 +59,8 @@ void trace_switch_rec(const struct vcpu *prev, const struct vcpu *next);
 
 static inline void trace_switch(const struct vcpu *prev, const struct vcpu *next)
 {
-	if (unlikely(READ_ONCE(trace_active) != 0) &&
-	    ((prev && (READ_ONCE(prev->domain->trace) & HOSPES_TRACE_EVENTS)) ||
-	     (next && (READ_ONCE(next->domain->trace) & HOSPES_TRACE_EVENTS))))
+	if (trace_any() && ((prev && (READ_ONCE(prev->domain->trace) & HOSPES_TRACE_EVENTS)) ||
+			    (next && (READ_ONCE(next->domain->trace) & HOSPES_TRACE_EVENTS))))
 		trace_switch_rec(prev, next);
 }
 
