@@ -14,6 +14,9 @@
 # before that domain was created; the bystander's memory and events stay
 # intact and it is still running, with heartbeats after the last fuzzer.
 #
+# One CPU: with -smp 2, dom0 building a domain after destroying one can
+# triple-fault the machine (docs/testing.md, known problems).
+#
 # make test: the regression seeds of tests/guest/fuzz/seeds and a few
 # fixed seeds.  make fuzz: FUZZ_SEED (default: random, printed),
 # FUZZ_RUNS seeds from it (default 10), FUZZ_ROUNDS calls each (default
@@ -100,16 +103,18 @@ while read -r seed rounds; do
 	sed -n "/^(d0) dom0# hx create tg-fuzz name=fuzz$n /,/^(d0) dom0# hx info/p" "$clean" >"$part"
 	# A crash may report the reason a fuzzed SCHEDOP_shutdown_code latched, so look
 	# for the hypervisor's crash line rather than at the reason.
-	if grep -q "^(d$id) ok - fuzz: the fuzzer lived" "$part" &&
-		grep -q "^(d0) domain $id shut down: poweroff" "$part"; then
-		ok "$what: every call made, the domain powered off"
+	# "seed S done" is printed right after the last call: a call may still have
+	# garbled what the guest prints after it (say, by remapping its constants).
+	if grep -q "^(d$id) # fuzz: seed $seed done" "$part" &&
+		grep -q "^(d0) domain $id shut down" "$part"; then
+		ok "$what: every call made, the domain shut down"
 		sed -n "s/^(d$id) # fuzz: results: /# results: /p" "$part"
 	elif grep -q "^d$id v0 crashed" "$part" && grep -q "^(d0) domain $id shut down" "$part"; then
 		last=$(sed -n "s/^(d$id) # fuzz: round //p" "$part" | tail -n 1)
 		ok "$what: the fuzzer crashed itself after round ${last:-0} (allowed; not a hypervisor fault)"
 		grep "^d$id v0 crashed" "$part" | sed 's/^/# /'
 	else
-		nok "$what: domain $id did not finish within ${wait_secs}s"
+		nok "$what: domain $id neither finished nor crashed within ${wait_secs}s"
 	fi
 	if [ "${free[$n]:-x}" = "${free[0]:-y}" ]; then
 		ok "$what: free memory exactly back after destroy (${free[0]} pages)"
