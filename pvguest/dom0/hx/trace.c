@@ -7,9 +7,9 @@
  *                                     every domain that exists now
  *
  * It sets the domains' trace masks (sysctl hospes_trace), starts every
- * CPU's ring at its current end, and then polls: each round reads what is
- * new on every CPU, sorts it by time stamp and prints it, one line a
- * record, until N records were shown, Ctrl-] is typed, or the traced
+ * CPU's ring at its current end, and then polls every 20 ms: each round
+ * reads what is new on every CPU, sorts it by time stamp and prints it,
+ * one line a record, until N records were shown, Ctrl-] is typed, or the traced
  * domain is gone or shut down.  The masks are cleared before it returns,
  * so tracing costs nothing once the command ends.  Records overwritten
  * before they were read are counted and reported at the end.
@@ -123,14 +123,16 @@ static long round_once(struct tracer *t)
 	return printed;
 }
 
-/* Why to stop when a round brought nothing, or NULL to go on. */
-static const char *idle_reason(struct tracer *t)
+/* Why to stop, or NULL to go on: Ctrl-] typed (checked every round: a
+ * trace of dom0's own events is never idle), or, after a round that
+ * brought nothing, the traced domain gone or shut down. */
+static const char *stop_reason(struct tracer *t, bool idle)
 {
 	char keys[16];
 	size_t k = console_in_poll(keys, sizeof(keys));
 	if (memchr(keys, CTRL_RBRACKET, k))
 		return "stopped";
-	if (t->a.all)
+	if (!idle || t->a.all)
 		return NULL;
 	hx_dominfo_t info;
 	if (hx_dominfo(t->id, &info) < 0)
@@ -148,8 +150,9 @@ static int run(struct tracer *t)
 		rc = round_once(t);
 		if (rc < 0)
 			break;
-		if (rc == 0 && (why = idle_reason(t)) == NULL)
-			thread_sleep_ns(POLL_NS);
+		if ((why = stop_reason(t, rc == 0)) == NULL)
+			thread_sleep_ns(POLL_NS); /* every round: dom0's other threads
+						     (console input among them) run meanwhile */
 	}
 	stop(t);
 	if (rc < 0) {
