@@ -67,6 +67,7 @@ static inline bool set_pending(struct domain *d, unsigned int vcpu_id, evtchn_po
 	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
 	struct vcpu *v;
 
+	__atomic_fetch_add(&d->evtchn->received, 1, __ATOMIC_RELAXED);
 	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
 		return false;
 	v = notify_target(d, vcpu_id);

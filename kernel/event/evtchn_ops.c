@@ -117,10 +117,12 @@ int evtchn_send(struct domain *caller, evtchn_port_t port)
 		struct evtchn *rchn = port_chn(rd->evtchn, chn->arg);
 
 		evtchn_2l_set_pending(rd, READ_ONCE(rchn->notify_vcpu), chn->arg);
+		ed->sent++;
 		break;
 	}
 	case ECS_IPI:
 		evtchn_2l_set_pending(caller, chn->notify_vcpu, port);
+		ed->sent++;
 		break;
 	case ECS_UNBOUND:
 		break; /* nobody listens yet: dropped */
@@ -293,4 +295,12 @@ int evtchn_send_pirq(struct domain *d, unsigned int pirq)
 		evtchn_2l_set_pending(d, port_chn(d->evtchn, port)->notify_vcpu, port);
 	evtchn_unlock(d, flags);
 	return port ? 0 : -XEN_EINVAL;
+}
+
+void evtchn_stats(const struct domain *d, uint64_t *sent, uint64_t *received)
+{
+	const struct evtchn_domain *ed = d->evtchn;
+
+	*sent = ed ? READ_ONCE(ed->sent) : 0;
+	*received = ed ? __atomic_load_n(&ed->received, __ATOMIC_RELAXED) : 0;
 }

@@ -42,6 +42,8 @@ struct evtchn_domain {
 	struct evtchn *bucket[EVTCHN_NR_BUCKETS];
 	uint16_t virq_port[HOSPES_MAX_VCPUS][NR_VIRQS]; /* global VIRQs: row 0 */
 	uint16_t pirq_port[EVTCHN_NR_PIRQS];
+	unsigned long sent;	/* EVTCHNOP_send that reached a port (under lock) */
+	unsigned long received; /* raises in this domain (atomic, no lock) */
 };
 
 static inline bool port_is_valid(const struct evtchn_domain *ed, evtchn_port_t port)

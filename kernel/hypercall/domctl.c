@@ -29,6 +29,7 @@
  */
 #include <public/xen.h> /* before hospes/mm.h: both define DOMID_XEN */
 #include <hospes/domain_ctl.h>
+#include <hospes/event.h>
 #include <hospes/grant.h>
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
@@ -294,12 +295,20 @@ static long dc_set_name(struct domain *d, const struct xen_domctl_hospes_name *n
 	return 0;
 }
 
+static long dc_gnttab_seed(struct domain *d, const struct xen_domctl_hospes_gnttab_seed *g)
+{
+	if (g->ref >= GNTTAB_NR_RESERVED_ENTRIES || g->grantee >= DOMID_FIRST_RESERVED ||
+	    g->gfn >= p2m_size(d))
+		return -XEN_EINVAL;
+	return gnttab_seed_entry(d, g->ref, g->grantee, g->gfn);
+}
+
 /* Commands on an existing domain other than the caller's own. */
 static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *out)
 {
 	if (d == v->domain && op->cmd != XEN_DOMCTL_getvcpuinfo &&
 	    op->cmd != XEN_DOMCTL_hospes_getname && op->cmd != XEN_DOMCTL_scheduler_op &&
-	    op->cmd != XEN_DOMCTL_hospes_grantinfo)
+	    op->cmd != XEN_DOMCTL_hospes_grantinfo && op->cmd != XEN_DOMCTL_hospes_evtchn_stats)
 		return -XEN_EINVAL;
 	switch (op->cmd) {
 	case XEN_DOMCTL_destroydomain:
@@ -337,6 +346,13 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 		grant_domain_info(d, g->peer, &g->maps, &g->entries_in_use);
 		return 0;
 	}
+	case XEN_DOMCTL_hospes_evtchn_stats:
+		*out = true;
+		evtchn_stats(d, &op->u.hospes_evtchn_stats.sent,
+			     &op->u.hospes_evtchn_stats.received);
+		return 0;
+	case XEN_DOMCTL_hospes_gnttab_seed:
+		return dc_gnttab_seed(d, &op->u.hospes_gnttab_seed);
 	default:
 		return -XEN_ENOSYS;
 	}

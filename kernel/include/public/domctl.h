@@ -28,6 +28,17 @@
  *                               peer's grants, or of anyone's) and how many
  *                               of its own entries others are using: how a
  *                               toolstack checks a dead peer left nothing.
+ *   XEN_DOMCTL_hospes_evtchn_stats  events the domain sent (EVTCHNOP_send)
+ *                               and events raised in it, since creation
+ *                               (Xen reports no such counters; hx top's
+ *                               event rate).
+ *   XEN_DOMCTL_hospes_gnttab_seed   fill one reserved grant entry of a
+ *                               domain being built (refs 0 console and
+ *                               1 xenstore, for the backends in dom0);
+ *                               Xen's libxc does it by mapping the
+ *                               domain's grant-table frame
+ *                               (XENMEM_acquire_resource), which Hospes
+ *                               does not offer.
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
@@ -36,21 +47,23 @@
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000010
 
-#define XEN_DOMCTL_createdomain	    1
-#define XEN_DOMCTL_destroydomain    2
-#define XEN_DOMCTL_pausedomain	    3
-#define XEN_DOMCTL_unpausedomain    4
-#define XEN_DOMCTL_getdomaininfo    5
-#define XEN_DOMCTL_max_mem	    11
-#define XEN_DOMCTL_setvcpucontext   12
-#define XEN_DOMCTL_getvcpucontext   13
-#define XEN_DOMCTL_getvcpuinfo	    14
-#define XEN_DOMCTL_max_vcpus	    15
-#define XEN_DOMCTL_scheduler_op	    16
-#define XEN_DOMCTL_hypercall_init   22
-#define XEN_DOMCTL_hospes_setname   0x4800
-#define XEN_DOMCTL_hospes_getname   0x4801
-#define XEN_DOMCTL_hospes_grantinfo 0x4802
+#define XEN_DOMCTL_createdomain	       1
+#define XEN_DOMCTL_destroydomain       2
+#define XEN_DOMCTL_pausedomain	       3
+#define XEN_DOMCTL_unpausedomain       4
+#define XEN_DOMCTL_getdomaininfo       5
+#define XEN_DOMCTL_max_mem	       11
+#define XEN_DOMCTL_setvcpucontext      12
+#define XEN_DOMCTL_getvcpucontext      13
+#define XEN_DOMCTL_getvcpuinfo	       14
+#define XEN_DOMCTL_max_vcpus	       15
+#define XEN_DOMCTL_scheduler_op	       16
+#define XEN_DOMCTL_hypercall_init      22
+#define XEN_DOMCTL_hospes_setname      0x4800
+#define XEN_DOMCTL_hospes_getname      0x4801
+#define XEN_DOMCTL_hospes_grantinfo    0x4802
+#define XEN_DOMCTL_hospes_evtchn_stats 0x4803
+#define XEN_DOMCTL_hospes_gnttab_seed  0x4804
 
 /* Architecture part of createdomain / getdomaininfo (x86). */
 struct xen_arch_domainconfig {
@@ -164,6 +177,20 @@ struct xen_domctl_hospes_grantinfo {
 	uint32_t entries_in_use; /* OUT: its own grant entries mapped or copied by others now */
 };
 
+/* hospes_evtchn_stats: OUT. */
+struct xen_domctl_hospes_evtchn_stats {
+	uint64_t sent;	   /* EVTCHNOP_send calls that reached a port */
+	uint64_t received; /* events raised in the domain (any source) */
+};
+
+/* hospes_gnttab_seed: IN.  ref < GNTTAB_NR_RESERVED_ENTRIES. */
+struct xen_domctl_hospes_gnttab_seed {
+	uint32_t ref;
+	domid_t grantee; /* the domain allowed to map the frame */
+	uint16_t pad;
+	uint64_t gfn; /* in the seeded domain's own frame space */
+};
+
 struct xen_domctl {
 	uint32_t cmd;		    /* XEN_DOMCTL_* */
 	uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -179,6 +206,8 @@ struct xen_domctl {
 		struct xen_domctl_hypercall_init hypercall_init;
 		struct xen_domctl_hospes_name hospes_name;
 		struct xen_domctl_hospes_grantinfo hospes_grantinfo;
+		struct xen_domctl_hospes_evtchn_stats hospes_evtchn_stats;
+		struct xen_domctl_hospes_gnttab_seed hospes_gnttab_seed;
 		uint8_t pad[128];
 	} u;
 };

@@ -15,7 +15,9 @@
 #include <public/xen.h>
 #include <hospes/arch.h>
 #include <hospes/domain_ctl.h>
+#include <hospes/event.h>
 #include <hospes/frame.h>
+#include <hospes/grant.h>
 #include <hospes/hypercall.h>
 #include <hospes/log_ring.h>
 #include <hospes/mm.h>
@@ -24,6 +26,7 @@
 #include <hospes/pv_mmu.h>
 #include <hospes/sched.h>
 #include <public/errno.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include "env.h"
 
@@ -320,6 +323,53 @@ static void test_domain_errors(void **state)
 	assert_int_equal(domctl(v0, &op), -XEN_ESRCH);
 }
 
+/* Hospes additions: seeding a reserved grant entry, event counters. */
+static void test_hospes_extensions(void **state)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_gnttab_seed, .domain = domu->id};
+	struct gnttab_copy copy = {.len = 7, .flags = GNTCOPY_source_gref}, *c = &copy;
+
+	op.u.hospes_gnttab_seed = (struct xen_domctl_hospes_gnttab_seed){.ref = 8, .gfn = 2};
+	assert_int_equal(domctl(v0, &op), -XEN_EINVAL); /* not a reserved ref */
+	op.u.hospes_gnttab_seed =
+		(struct xen_domctl_hospes_gnttab_seed){.ref = 0, .gfn = 1UL << 40};
+	assert_int_equal(domctl(v0, &op), -XEN_EINVAL); /* outside its RAM */
+	op.u.hospes_gnttab_seed.gfn = 2;
+	op.u.hospes_gnttab_seed.grantee = DOMID_SELF;
+	assert_int_equal(domctl(v0, &op), -XEN_EINVAL);
+	op.u.hospes_gnttab_seed.grantee = 0;
+	assert_int_equal(domctl(v0, &op), 0);
+	/* dom0 may now copy domU frame 2 through ref 0 */
+	memcpy(frame_of(domu, 2), "seeded", 7);
+	c->source.u.ref = 0;
+	c->source.domid = domu->id;
+	c->dest.u.gmfn = 200;
+	c->dest.domid = DOMID_SELF;
+	gnttab_copy(v0, c);
+	assert_int_equal(c->status, GNTST_okay);
+	assert_memory_equal(frame_of(dom0, 200), "seeded", 7);
+
+	/* events: dom0 sends on an interdomain channel to the domU */
+	uint64_t s0, r0, su, ru;
+	evtchn_stats(dom0, &s0, &r0);
+	evtchn_stats(domu, &su, &ru);
+	struct evtchn_alloc_unbound a = {.dom = domu->id, .remote_dom = 0};
+	assert_int_equal(evtchn_alloc_unbound(v0->domain, &a), 0);
+	struct evtchn_bind_interdomain b = {.remote_dom = domu->id, .remote_port = a.port};
+	assert_int_equal(evtchn_bind_interdomain(dom0, &b), 0);
+	assert_int_equal(evtchn_send(dom0, b.local_port), 0);
+	assert_int_equal(evtchn_send(dom0, b.local_port), 0);
+	op = (struct xen_domctl){.cmd = XEN_DOMCTL_hospes_evtchn_stats, .domain = domu->id};
+	assert_int_equal(domctl(v0, &op), 0);
+	assert_int_equal(op.u.hospes_evtchn_stats.sent, su);
+	assert_int_equal(op.u.hospes_evtchn_stats.received, ru + 2);
+	op = (struct xen_domctl){.cmd = XEN_DOMCTL_hospes_evtchn_stats, .domain = 0};
+	assert_int_equal(domctl(v0, &op), 0); /* its own counters too */
+	assert_int_equal(op.u.hospes_evtchn_stats.sent, s0 + 2);
+	op.domain = 4000;
+	assert_int_equal(domctl(v0, &op), -XEN_ESRCH);
+}
+
 static void test_foreign_mmu_errors(void **state)
 {
 	domid_t id = create();
@@ -516,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_twenty_cycles_no_drift, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hospes_extensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_mmu_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acting_on_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_op, setup, teardown),
