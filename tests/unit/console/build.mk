@@ -1,0 +1,1 @@
+UNIT_SRCS_console := pvguest/core/xencons.c drivers/back/console_core.c
