@@ -31,8 +31,16 @@ static ssize_t hv_console_dev_write(struct device *d, const void *buf, size_t le
 	return (ssize_t)len;
 }
 
-static struct device hv_console = {
-	.name = "console", .kind = DEV_CONSOLE, .write = hv_console_dev_write};
+static ssize_t hv_console_dev_read(struct device *d, void *buf, size_t len)
+{
+	(void)d;
+	return console_read(buf, len);
+}
+
+static struct device hv_console = {.name = "console",
+				   .kind = DEV_CONSOLE,
+				   .read = hv_console_dev_read,
+				   .write = hv_console_dev_write};
 
 static int split_cmdline(char *line, char **argv)
 {
@@ -61,6 +69,7 @@ void kernel_start(struct start_info *si)
 	printk("pvguest: %lu pages, %s, command line \"%s\"\n", si->nr_pages,
 	       (si->flags & SIF_INITDOMAIN) ? "dom0" : "domU", (const char *)si->cmd_line);
 	mm_init();
+	console_ring_init();
 	map_machine_page(SHARED_INFO_VA, si->shared_info >> PAGE_SHIFT);
 	shared_info = (struct shared_info *)SHARED_INFO_VA;
 	device_register(&hv_console);

@@ -151,6 +151,18 @@ static void start_domu(void)
 			  (void *)(uintptr_t)port, &domu_ev);
 }
 
+bool xenbus_self_served(void)
+{
+	const struct start_info *si = start_info;
+	if (si->flags & SIF_INITDOMAIN)
+		return xenbus_self() != NULL;
+	if (!si->store_evtchn || !si->store_mfn || si->store_mfn >= si->nr_pages)
+		return false;
+	/* Our store page is RAM (pseudo-physical = its frame number in a domU). */
+	const struct xenstore_domain_interface *i = pfn_to_virt(si->store_mfn);
+	return __atomic_load_n(&i->server_features, __ATOMIC_ACQUIRE) != 0;
+}
+
 struct xenbus *xenbus_self(void)
 {
 	if (!started && !tried && !(start_info->flags & SIF_INITDOMAIN)) {

@@ -38,6 +38,13 @@ void xs_event_wait(struct xs_event *e);
 
 /* The domain's connection, or NULL if it has none (no store event channel). */
 struct xenbus *xenbus_self(void);
+/*
+ * Whether xenstored serves our store already (it marks the page when the
+ * toolstack introduces us).  A domU built by dom0 is introduced before it
+ * runs; one the hypervisor built may never be, and a request would then
+ * wait for ever: check this before asking the store anything at boot.
+ */
+bool xenbus_self_served(void);
 /* Our domain id as XenStore knows it ("domid" under our home), or -1. */
 int xenbus_self_domid(void);
 

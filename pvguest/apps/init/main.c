@@ -13,7 +13,9 @@
  * ..." (tests/scenarios/net.sh) runs pvguest/apps/net.
  *
  * The root file system is on "xvda" (blkfront) if one registered and
- * holds a pfs, else on the RAM disk: a plain boot module that is a pfs
+ * holds a pfs, else on the RAM disk.  Disks are looked for when dom0's
+ * xenstored already serves this domain (a domU built by dom0, e.g.
+ * `hx create ... disk=`); otherwise the root is on the RAM disk: a plain boot module that is a pfs
  * image (start_info.mod_start; not a SIF_MULTIBOOT_MOD package) or the
  * image linked into the kernel (disk.S).  init waits for the first
  * process; its exit status 0 powers the domain off, anything else
@@ -23,11 +25,13 @@
 #include <core/kernel.h>
 #include <fs/pfs.h>
 #include <fs/ramdisk.h>
+#include <front/blkfront.h>
 #include <proc/proc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <xenbus/guest.h>
 
 extern char disk_image[], disk_image_end[];
 int ipc_main(int argc, char **argv); /* pvguest/apps/ipc */
@@ -37,6 +41,9 @@ int net_main(int argc, char **argv); /* pvguest/apps/net */
 static struct device *mount_root(struct pfs *root)
 {
 	static struct device ram;
+	int self = xenbus_self_served() ? xenbus_self_domid() : -1;
+	if (self > 0)
+		blkfront_probe_all(xenbus_self(), (uint16_t)self);
 	struct device *d = device_find("xvda");
 	if (d && pfs_mount(root, d) == 0)
 		return d;

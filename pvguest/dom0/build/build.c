@@ -21,7 +21,12 @@
  *     tables; unmap the window again (a foreign mapping would keep the
  *     frames alive after the domain's death);
  *  4. the hypercall page (hypercall_init), vCPU 0's context (entry, boot
- *     stack, rsi = start_info, cr3 = the L4), the XenStore nodes, unpause.
+ *     stack, rsi = start_info, cr3 = the L4), the XenStore nodes;
+ *  5. the services libxl connects: grant entries 0 (console) and 1
+ *     (store) seeded for dom0 (XEN_DOMCTL_hospes_gnttab_seed, where libxc
+ *     maps the grant table), the store introduced to xenstored, the
+ *     console ring served by dom0's console backend, then the caller's
+ *     devices (disk=, vif=); unpause.
  *
  * Any failure after createdomain destroys the domain, so a refused build
  * leaves no memory behind.  Not reentrant: one build at a time (the shell
@@ -29,12 +34,16 @@
  */
 #include "build.h"
 #include <asm/hypercall.h>
+#include <back/consback.h>
+#include <dom0/xenstored/xenstored.h>
 #include <hospes/build_layout.h>
 #include <hospes/elf.h>
 #include <mm/mm.h>
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/io/console.h>
 #include <public/memory.h>
 #include <stdio.h>
 #include <string.h>
@@ -190,6 +199,10 @@ static int fill_start_info(struct build *b)
 	si->store_evtchn = b->store_port;
 	si->console.domU.mfn = pv_layout_pfn(l, l->console);
 	si->console.domU.evtchn = b->console_port;
+	/* The ring stays disconnected until the backend serves it. */
+	struct xencons_interface *cons = va_ptr(b, l->console);
+	memset(cons, 0, PAGE_SIZE);
+	cons->connection = XENCONSOLE_DISCONNECTED;
 	si->pt_base = l->pt_start;
 	si->nr_pt_frames = l->nr_pt_frames;
 	si->mfn_list = l->p2m_start;
@@ -282,6 +295,40 @@ static void write_nodes(struct build *b)
 		printf("create %s: XenStore nodes not written (error %d)\n", b->cfg->name, rc);
 }
 
+static long seed(struct build *b, uint32_t ref, uint64_t va)
+{
+	memset(&dc.u, 0, sizeof(dc.u));
+	dc.u.hospes_gnttab_seed.ref = ref;
+	dc.u.hospes_gnttab_seed.grantee = 0;
+	dc.u.hospes_gnttab_seed.gfn = pv_layout_pfn(&b->l, va);
+	return domctl(XEN_DOMCTL_hospes_gnttab_seed, b->id);
+}
+
+/* Step 5: grants, store, console, devices. */
+static int connect_services(struct build *b)
+{
+	const char *name = b->cfg->name;
+	long rc;
+	if ((rc = seed(b, GNTTAB_RESERVED_CONSOLE, b->l.console)) ||
+	    (rc = seed(b, GNTTAB_RESERVED_XENSTORE, b->l.xenstore)))
+		return fail(name, "grant entries not seeded", rc);
+	/* No xenstored (it failed to start): the domain runs without a store. */
+	rc = xs_introduce_domain(b->id, pv_layout_pfn(&b->l, b->l.xenstore), b->store_port);
+	if (rc && rc != -XEN_ENODEV)
+		return fail(name, "xenstored refused its store", rc);
+	if ((rc = console_back_attach(b->id, pv_layout_pfn(&b->l, b->l.console), b->console_port)))
+		return fail(name, "console backend refused its ring", rc);
+	if (b->cfg->devices && (rc = b->cfg->devices(b->id, b->cfg->devices_arg)))
+		return (int)rc;
+	return 0;
+}
+
+void dom_unbuild(domid_t id)
+{
+	console_back_detach(id);
+	xs_release_domain(id);
+}
+
 int dom_build(const struct dom_config *cfg, domid_t *out)
 {
 	static struct build b;
@@ -298,10 +345,13 @@ int dom_build(const struct dom_config *cfg, domid_t *out)
 		rc = start_vcpu(&b);
 	if (!rc) {
 		write_nodes(&b);
-		if ((rc = (int)domctl(XEN_DOMCTL_unpausedomain, b.id)))
-			fail(cfg->name, "unpause failed", rc);
+		rc = connect_services(&b);
 	}
+	if (!rc && (rc = (int)domctl(XEN_DOMCTL_unpausedomain, b.id)))
+		fail(cfg->name, "unpause failed", rc);
 	if (rc) {
+		if (b.id)
+			dom_unbuild(b.id);
 		if (b.id && domctl(XEN_DOMCTL_destroydomain, b.id))
 			printf("create %s: destroying domain %u failed\n", cfg->name, b.id);
 		return rc;

@@ -15,13 +15,32 @@ struct dom_config {
 	unsigned memory_mib; /* its RAM */
 	unsigned vcpus;	     /* vCPU 0 starts at the entry; the others stay down */
 	const char *cmdline; /* start_info.cmd_line (may be NULL) */
+	/*
+	 * Devices for the new domain (hx create's disk=, vif=), called once
+	 * its XenStore home, store and console are up and before it first
+	 * runs, so its frontends find their nodes at boot.  0, or a negative
+	 * Xen error after a message; the hook undoes its own work on failure.
+	 * NULL: none.
+	 */
+	int (*devices)(domid_t id, void *arg);
+	void *devices_arg;
 };
 
 /*
- * Builds and unpauses the domain; its id in *out.  0 or a negative Xen
+ * Builds and unpauses the domain; its id in *out.  Besides memory and
+ * vCPU 0 it gets what libxl gives a PV domU: grant entries 0 (console
+ * ring) and 1 (store ring) seeded for dom0, its store introduced to
+ * xenstored, its console served by dom0's console backend.  0 or a negative Xen
  * error, after a one-line message saying why; on failure the partly
  * built domain is destroyed, so nothing is left behind.
  */
 int dom_build(const struct dom_config *cfg, domid_t *out);
+
+/*
+ * Undo what dom_build connected in dom0 (console backend, xenstored)
+ * before the domain is destroyed; hx destroy calls it.  Safe to call for a
+ * domain that has none of it.
+ */
+void dom_unbuild(domid_t id);
 
 #endif

@@ -6,31 +6,62 @@
  * vif=<spec> (netback_parse_spec: mac=, ip=) gives the new domain a vif
  * on dom0's bridge.
  *
+ * disk=<spec> gives the domain a virtual disk xvda (blkback, spec as in
+ * drivers/back/blkback.h: ram:<MiB>, <device>, <device>@<first>+<count>,
+ * with ",r" for read-only), attached from the builder's devices hook so
+ * the domain finds it at boot.  A bad spec is refused before anything is
+ * built.  Disks and vifs are attached from the builder's devices hook.
+ * hx destroy calls hx_release_devices() first: the disks, vifs and the
+ * console backend let go of the domain and xenstored forgets it before
+ * the hypervisor destroys it.
+ *
  * hx.boot=<image>[,<image>...] on dom0's command line creates those
  * domUs (default settings, named after their images) at init level
  * DOM0_INIT_DOMAINS, after xenstored and the backends are up.
  */
 #include "hx.h"
+#include <back/blkback.h>
 #include <back/netback.h>
 #include <core/kernel.h>
 #include <dom0/bootmod.h>
 #include <dom0/build/build.h>
 #include <dom0/init.h>
+#include <public/errno.h>
 #include <public/xen.h>
 #include <stdio.h>
 #include <string.h>
 #include <xenbus/guest.h>
 
+#define XVDA 51712 /* 202 << 8: xvda */
+
 static char err[160];
 
-/* vif=<spec>: device 0 on dom0's bridge; the domU's netfront connects when it looks. */
-static int attach_vif(domid_t id, const struct hx_create_args *a)
+/*
+ * The builder's devices hook, before the domain first runs: disk= as
+ * xvda, vif= as vif 0 on dom0's bridge.  On a failure it undoes its own
+ * work (the builder then destroys the domain).
+ */
+static int attach_devices(domid_t id, void *arg)
 {
-	int rc = netback_attach(xenbus_self(), id, 0, a->vif);
-
-	if (rc)
+	const struct hx_create_args *a = arg;
+	struct xenbus *xb = xenbus_self();
+	int rc = 0;
+	if (a->disk[0] && (rc = xb ? blkback_attach(xb, id, XVDA, a->disk) : -XEN_ENODEV)) {
+		printf("create %s: disk %s not attached (error %d)\n", a->name, a->disk, rc);
+		return rc;
+	}
+	if (a->vif[0] && (rc = xb ? netback_attach(xb, id, 0, a->vif) : -XEN_ENODEV)) {
 		printf("create %s: vif=%s refused (error %d)\n", a->name, a->vif, rc);
-	return rc != 0;
+		blkback_detach(id, ~0u);
+	}
+	return rc;
+}
+
+void hx_release_devices(domid_t id)
+{
+	blkback_detach(id, ~0u);
+	netback_detach(id, ~0u);
+	dom_unbuild(id);
 }
 
 static int create(const struct hx_create_args *a)
@@ -44,19 +75,26 @@ static int create(const struct hx_create_args *a)
 		printf("create: no boot module named %s\n", a->image);
 		return 1;
 	}
-	if (a->disk[0])
-		printf("create %s: disk= is not attached yet\n", a->name);
+	struct disk_spec ds;
+	if (a->disk[0] && blkback_parse_spec(a->disk, &ds)) {
+		printf("create %s: bad disk \"%s\" (ram:<MiB>, <device>[@<first>+<count>], "
+		       "optional ,r)\n",
+		       a->name, a->disk);
+		return 1;
+	}
 	struct dom_config cfg = {.image = image,
 				 .image_len = len,
 				 .name = a->name,
 				 .memory_mib = a->memory_mib,
 				 .vcpus = a->vcpus,
-				 .cmdline = a->cmdline};
+				 .cmdline = a->cmdline,
+				 .devices = attach_devices,
+				 .devices_arg = (void *)a};
 	if (dom_build(&cfg, &id))
 		return 1;
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
 	       a->vcpus);
-	return a->vif[0] ? attach_vif(id, a) : 0;
+	return 0;
 }
 
 int hx_create(int argc, char **argv)

@@ -91,3 +91,14 @@ long hx_domain_op(domid_t id, uint32_t cmd)
 	struct xen_domctl op = {.cmd = cmd, .domain = id};
 	return hx_domctl(&op);
 }
+
+long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_evtchn_stats, .domain = id};
+	long rc = hx_domctl(&op);
+	if (rc == 0) {
+		*sent = op.u.hospes_evtchn_stats.sent;
+		*received = op.u.hospes_evtchn_stats.received;
+	}
+	return rc;
+}

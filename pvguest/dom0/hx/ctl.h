@@ -26,6 +26,8 @@ long hx_physinfo(struct xen_sysctl_physinfo *out);
 long hx_readconsole(uint32_t *index, char *buf, uint32_t len);
 /* The log's current end, as a readconsole index. */
 long hx_console_end(uint32_t *index);
+/* Events the domain sent and events raised in it (XEN_DOMCTL_hospes_evtchn_stats). */
+long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received);
 /* pause, unpause or destroy (XEN_DOMCTL_*). */
 long hx_domain_op(domid_t id, uint32_t cmd);
 

@@ -147,6 +147,8 @@ static int domain_op(int argc, char **argv, uint32_t cmd, const char *done)
 		printf("%s: not domain 0 (it runs this toolstack; use poweroff)\n", argv[0]);
 		return 1;
 	}
+	if (cmd == XEN_DOMCTL_destroydomain)
+		hx_release_devices(id);
 	long rc = hx_domain_op(id, cmd);
 	if (rc < 0) {
 		printf("%s: domain %u: error %ld\n", argv[0], id, rc);

@@ -21,5 +21,7 @@ int hx_create(int argc, char **argv);
 int hx_wait(int argc, char **argv); /* wait.c */
 int hx_sched(int argc, char **argv);
 int hx_trace(int argc, char **argv);
+/* Before a domain is destroyed: its disks, console and store let go (create.c). */
+void hx_release_devices(domid_t id);
 
 #endif
