@@ -1,13 +1,19 @@
 #!/bin/bash
-# hx create: dom0's domain builder (pvguest/dom0/build/) from a boot script.
+# hx create: dom0's domain builder (pvguest/dom0/build/), the console
+# backend (drivers/back/console.c) and disk= (blkback), from a boot script.
 #
 # dom0 boots alone with the pvguest-domU image as a boot module (not a
-# hypervisor-built "domU" module).  Its rc= script creates two domUs that
-# run init (the shell and /etc/rc as processes) and print, lists them,
-# refuses a missing image, a non-ELF image and a domain larger than free memory (each leaving free
-# memory exactly as it was), destroys both, and then creates and destroys
-# a domU twenty times; free memory must end exactly where it started.
-# A third domU comes from hx.boot= on dom0's command line.
+# hypervisor-built "domU" module) and an AHCI disk that holds a pfs image
+# at sector 2048.  Its rc= script creates two domUs that print their
+# arguments through their console rings: dom0's backend prints each line as
+# "(dN) ..." and keeps a log that hx console -n shows.  Then domUs with
+# disks: one whose root file system is the pfs on the AHCI disk
+# (disk=sata0@2048+2048: it runs that disk's /etc/rc), one with a RAM disk
+# (xvda appears; no pfs on it, so its root stays on its RAM disk).  Bad
+# disk specs, a missing device, a missing image, a non-ELF image and too
+# much memory are refused and leave free memory exactly as it was; twenty
+# create/destroy rounds bring it back exactly too.  A domU from hx.boot=
+# on dom0's command line starts at boot.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -16,21 +22,43 @@ logdir=$BUILD/test-logs/hx-create
 mkdir -p "$logdir"
 status=0
 
+# The test disk: a pfs at sector 2048 whose /etc/rc says where it is.
+img=$logdir/disk.img pfs=$logdir/root.pfs
+printf 'echo root from the test disk\nexit 0\n' >"$logdir/rc"
+rm -f "$img" "$pfs"
+"$BUILD/tools/mkpfs" "$pfs" 1024 bin/sh="$BUILD/user/sh" bin/echo="$BUILD/user/echo" \
+	etc/rc="$logdir/rc" >/dev/null || { echo "not ok - hx create: mkpfs failed"; exit 1; }
+truncate -s 4M "$img" && dd if="$pfs" of="$img" bs=512 seek=2048 conv=notrunc status=none
+
 rc_script=$logdir/create-rc
 {
 	echo "# dom0 boot script of tests/scenarios/hx-create.sh"
-	echo "hx create pvguest-domU name=alpha memory=16 args=alpha,one"
-	echo "hx create pvguest-domU name=beta memory=12 args=beta,two"
-	echo "hx top -n 3 -d 1"
+	echo "hx create pvguest-domU name=alpha memory=16 args=/bin/echo,alpha,one"
+	echo "hx create pvguest-domU name=beta memory=12 args=/bin/echo,beta,two"
+	echo "hx wait alpha"
+	echo "hx wait beta 20"
+	echo "hx console alpha -n"
+	echo "hx top -n 2 -d 1"
 	echo "hx info"
 	echo "hx list"
 	echo "hx destroy alpha"
 	echo "hx destroy beta"
+	echo "hx wait pvguest-domU"
 	echo "hx destroy pvguest-domU"
 	echo "hx info"
+	echo "hx create pvguest-domU name=disky memory=16 disk=sata0@2048+2048,r"
+	echo "hx wait disky"
+	echo "hx create pvguest-domU name=ramdisk memory=16 disk=ram:4 args=/bin/echo,ram"
+	echo "hx wait ramdisk"
+	echo "hx destroy disky"
+	echo "hx destroy ramdisk"
+	echo "hx create pvguest-domU name=bad disk=ram:0"
+	echo "hx create pvguest-domU name=nodev disk=nosuch"
 	echo "hx create nosuch"
 	echo "hx create create-rc name=junk"
 	echo "hx create pvguest-domU name=huge memory=160"
+	echo "hx wait nobody"
+	echo "hx wait 0"
 	echo "hx info"
 	for i in $(seq 20); do
 		echo "hx create pvguest-domU name=loop$i memory=8"
@@ -41,9 +69,9 @@ rc_script=$logdir/create-rc
 	echo "poweroff"
 } >"$rc_script"
 log=$logdir/create.log
-tests/run/qemu-run.sh --direct --mem 192 --timeout 120 --cmdline "console=com1 selftest=guest" \
+tests/run/qemu-run.sh --direct --mem 192 --timeout 150 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=create-rc hx.boot=pvguest-domU" --module "$G/pvguest-domU" \
-	--module "$rc_script" --log "$log"
+	--module "$rc_script" --disk "$img" --log "$log"
 rc=$?
 if [ $rc = 0 ]; then echo "ok - hx create: dom0 powered off (pass verdict)"; else
 	echo "not ok - hx create: qemu-run status $rc (log $log)"; status=1; fi
@@ -53,29 +81,48 @@ expect() { # description, extended regex for a whole line
 	if grep -qxE "$2" "$clean"; then echo "ok - hx create: $1"; else
 		echo "not ok - hx create: $1: no line /$2/"; status=1; fi
 }
+absent() { # description, extended regex that must match no line
+	if grep -qxE "$2" "$clean"; then echo "not ok - hx create: $1: /$2/ found"; status=1; else
+		echo "ok - hx create: $1"; fi
+}
 expect "hx.boot= created a domU at boot" '\(d0\) domain 1 \(pvguest-domU\) created: 32 MiB, 1 vCPU\(s\)'
 expect "alpha created" '\(d0\) domain 2 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
 expect "beta created" '\(d0\) domain 3 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
-expect "alpha starts init with its arguments" '\(d2\) init: 3 argument\(s\), first alpha'
-expect "beta starts init with its arguments" '\(d3\) init: 3 argument\(s\), first beta'
-expect "alpha's shell runs /etc/rc" '\(d2\) init: /bin/sh exited with status 0'
-expect "beta's shell runs /etc/rc" '\(d3\) init: /bin/sh exited with status 0'
+expect "alpha's output comes through dom0's console backend" '\(d0\) \(d2\) alpha one'
+expect "beta's output comes through dom0's console backend" '\(d0\) \(d3\) beta two'
+absent "a domU built by dom0 does not write to the hypervisor console" '\(d2\) init: .*'
+expect "hx wait sees alpha power off" '\(d0\) domain 2 shut down \(poweroff\)'
+expect "hx console -n shows the log's size" '\(d0\) \[domain 2: console, [0-9]+ byte\(s\) kept\]'
+expect "hx console -n shows alpha's lines without a prefix" '\(d0\) init: /bin/echo exited with status 0'
+expect "hx top shows event rates" '\(d0\) ID +Name +State +CPU\(%\) +Mem\(MiB\) +EvIn/s +EvOut/s'
+expect "hx top: a rate for dom0" '\(d0\) 0 +dom0 +[-r][-b]-+- +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+'
 expect "hx list shows alpha" '\(d0\) 2 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
 expect "hx list shows beta" '\(d0\) 3 +beta +[-r][-b]-[-s]-- +1 +12 .*'
 expect "alpha destroyed" '\(d0\) domain 2 destroyed'
 expect "beta destroyed" '\(d0\) domain 3 destroyed'
+expect "disk=: blkfront finds xvda on the AHCI region" \
+	'\(d0\) \(d[0-9]+\) blkfront: xvda: 2048 sectors of 512 bytes, read-only'
+expect "disk=: the domU's root is the pfs on that disk" \
+	'\(d0\) \(d[0-9]+\) init: root file system on xvda, 2048 sectors'
+expect "disk=: it runs the disk's /etc/rc" '\(d0\) \(d[0-9]+\) root from the test disk'
+expect "disk=ram:4 gives an empty xvda" '\(d0\) \(d[0-9]+\) blkfront: xvda: 8192 sectors of 512 bytes'
+expect "an empty disk leaves the root on the RAM disk" '\(d0\) \(d[0-9]+\) init: root file system on ram0, .*'
+expect "a bad disk spec is refused" '\(d0\) create bad: bad disk "ram:0" .*'
+expect "a missing disk device is refused" '\(d0\) create nodev: disk nosuch not attached \(error -19\)'
 expect "a missing image is refused" '\(d0\) create: no boot module named nosuch'
 expect "a non-ELF image is refused" '\(d0\) create junk: .* \(error -[0-9]+\)'
 expect "too much memory is refused" '\(d0\) create huge: not enough free memory \(error -[0-9]+\)'
+expect "hx wait: no such domain" '\(d0\) wait: no domain is named nobody'
+expect "hx wait: not dom0" '\(d0\) wait: dom0 runs this command'
 n=$(grep -cE '^\(d0\) domain [0-9]+ \(loop[0-9]+\) created: 8 MiB' "$clean")
 if [ "$n" = 20 ]; then echo "ok - hx create: 20 create/destroy rounds"; else
 	echo "not ok - hx create: $n of 20 loop domains created"; status=1; fi
 mapfile -t free < <(sed -n 's/^(d0) free_pages   : //p' "$clean")
 # free[0]: three domUs alive; free[1]: all destroyed; free[2]: after the
-# refusals; free[3]: after the 20 rounds.
+# disks and the refusals; free[3]: after the 20 rounds.
 if [ ${#free[@]} = 4 ] && [ "${free[1]}" -gt "${free[0]}" ] && [ "${free[2]}" = "${free[1]}" ] &&
 	[ "${free[3]}" = "${free[1]}" ]; then
-	echo "ok - hx create: free memory exactly back after refusals and 20 rounds (${free[1]})"
+	echo "ok - hx create: free memory exactly back after disks, refusals and 20 rounds (${free[1]})"
 else
 	echo "not ok - hx create: free pages ${free[*]:-none} (last three must be equal)"; status=1
 fi

@@ -269,6 +269,27 @@ static int start_vcpu(struct build *b)
 	return 0;
 }
 
+/*
+ * The home directory as libxl makes it: owned by dom0 and readable by the
+ * domain (the nodes written below inherit that), with data/ the domain's
+ * own to write.
+ */
+static int home_dirs(struct xenbus *xb, const char *home, domid_t id)
+{
+	char perms[16], path[64];
+	int len = snprintf(perms, sizeof(perms), "n0%cr%u", '\0', id) + 1;
+	int rc = xenbus_mkdir(xb, 0, home);
+	if (!rc)
+		rc = xenbus_set_perms(xb, 0, home, perms, len);
+	snprintf(path, sizeof(path), "%s/data", home);
+	len = snprintf(perms, sizeof(perms), "n%u", id) + 1;
+	if (!rc)
+		rc = xenbus_mkdir(xb, 0, path);
+	if (!rc)
+		rc = xenbus_set_perms(xb, 0, path, perms, len);
+	return rc;
+}
+
 /* The standard nodes under /local/domain/<id>; dom0 has no store yet: skipped. */
 static void write_nodes(struct build *b)
 {
@@ -277,7 +298,9 @@ static void write_nodes(struct build *b)
 	if (!xb)
 		return;
 	snprintf(dir, sizeof(dir), "/local/domain/%u", b->id);
-	int rc = xenbus_write_ulong(xb, 0, dir, "domid", b->id);
+	int rc = home_dirs(xb, dir, b->id);
+	if (!rc)
+		rc = xenbus_write_ulong(xb, 0, dir, "domid", b->id);
 	if (!rc)
 		rc = xenbus_write_ulong(xb, 0, dir, "memory/target",
 					(unsigned long)b->cfg->memory_mib << 10);

@@ -168,6 +168,24 @@ int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *e
 	return 0;
 }
 
+int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, size_t errlen)
+{
+	struct hx_wait_args w = {.timeout_secs = HX_WAIT_DEFAULT_SECS};
+	unsigned long v;
+	if (argc < 2 || argc > 3)
+		return fail(err, errlen, "wait: hx wait <domain> [seconds]");
+	if (argc == 3) {
+		if (hx_parse_uint(argv[2], 1, HX_WAIT_MAX_SECS, &v))
+			return fail(err, errlen, "wait: seconds: a number from 1 to %u, not %s",
+				    HX_WAIT_MAX_SECS, argv[2]);
+		w.timeout_secs = (unsigned int)v;
+	}
+	if (hx_parse_target(2, argv, &w.target, err, errlen))
+		return -1;
+	*out = w;
+	return 0;
+}
+
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen)
 {
 	struct hx_top_args t = {.iterations = 0, .delay_secs = HX_TOP_DEFAULT_SECS};

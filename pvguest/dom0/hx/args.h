@@ -10,13 +10,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HX_NAME_MAX	    32 /* with the NUL, as the hypervisor keeps it */
-#define HX_CMDLINE_MAX	    128
-#define HX_MEMORY_MIN_MIB   4
-#define HX_MEMORY_MAX_MIB   65536
-#define HX_VCPUS_MAX	    8 /* HOSPES_MAX_VCPUS */
-#define HX_MEMORY_DEFAULT   32
-#define HX_TOP_DEFAULT_SECS 1
+#define HX_NAME_MAX	     32 /* with the NUL, as the hypervisor keeps it */
+#define HX_CMDLINE_MAX	     128
+#define HX_MEMORY_MIN_MIB    4
+#define HX_MEMORY_MAX_MIB    65536
+#define HX_VCPUS_MAX	     8 /* HOSPES_MAX_VCPUS */
+#define HX_MEMORY_DEFAULT    32
+#define HX_TOP_DEFAULT_SECS  1
+#define HX_WAIT_DEFAULT_SECS 60
+#define HX_WAIT_MAX_SECS     86400
 
 struct hx_create_args {
 	char image[HX_NAME_MAX];      /* boot module name */
@@ -38,6 +40,11 @@ struct hx_target {
 struct hx_console_args {
 	struct hx_target target;
 	bool follow; /* false with -n: print what is there and return */
+};
+
+struct hx_wait_args {
+	struct hx_target target;
+	unsigned int timeout_secs; /* default HX_WAIT_DEFAULT_SECS */
 };
 
 struct hx_top_args {
@@ -65,6 +72,8 @@ int hx_parse_create(int argc, char **argv, struct hx_create_args *out, char *err
 int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, size_t errlen);
 /* argv = {"console", target, [-n]} */
 int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen);
+/* argv = {"wait", target, [seconds]} */
+int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, size_t errlen);
 /* argv = {"top", [-n N] [-d S]} */
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
 

@@ -176,16 +176,17 @@ static int hx_destroy(int argc, char **argv)
 static int hx_help(int argc, char **argv);
 
 static const struct shell_cmd subcommands[] = {
-	{"create", "<image> [name= memory= vcpus= args=]: a domU from a boot module", hx_create},
+	{"create", "<image> [name= memory= vcpus= disk= args=]: a domU from a boot module",
+	 hx_create},
 	{"list", "domains: id, name, state, vCPUs, memory, CPU time", hx_list},
 	{"info", "the machine: CPUs, memory, hypervisor version", hx_info},
-	{"top", "[-n samples] [-d seconds]: CPU % and memory per domain", hx_top},
+	{"top", "[-n samples] [-d seconds]: CPU %, memory, events/s per domain", hx_top},
 	{"pause", "<domain>: stop scheduling a domain", hx_pause},
 	{"unpause", "<domain>: let it run again", hx_unpause},
 	{"destroy", "<domain>: end a domain and free its memory", hx_destroy},
 	{"sched", "[<domain> [weight=N] [cap=N]]: CPU share (default 256) and cap (% of a CPU)",
 	 hx_sched},
-	{"console", "<domain> [-n]: its output; follows until Ctrl-] (-n: no)", hx_console},
+	{"console", "<domain> [-n]: its output and input; until Ctrl-] (-n: no)", hx_console},
 	{"dmesg", "the hypervisor's log", hx_dmesg},
 	{"wait", "<domain> [seconds]: until it shuts down (default 60 s)", hx_wait},
 	{"trace", "<domain> [-n N] | --events [<domain>] [-n N]: hypercalls, or events, live",

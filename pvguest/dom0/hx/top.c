@@ -103,7 +103,8 @@ int hx_top(int argc, char **argv)
 			return 1;
 		}
 		for (long i = 0; i < n; i++) {
-			now_s[i] = (struct sample){.id = info[i].domain, .cpu_time = info[i].cpu_time};
+			now_s[i] =
+				(struct sample){.id = info[i].domain, .cpu_time = info[i].cpu_time};
 			hx_evtchn_stats(info[i].domain, &now_s[i].ev_out, &now_s[i].ev_in);
 		}
 		show(info, now_s, n, last ? now - last : 0, s);

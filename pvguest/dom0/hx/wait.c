@@ -3,21 +3,24 @@
  * shut down (powered off, crashed, ...) or is gone, for at most the given
  * time (default 60 s).  Boot scripts use it to let a domU finish before
  * looking at the machine again (tests/scenarios/fuzz.sh: the fuzzer
- * domain runs to its end, then dom0 destroys it and checks free memory).
+ * domain runs to its end, then dom0 destroys it and checks free memory;
+ * tests/scenarios/hx-create.sh: a domU's last console lines).
  *
- * It polls getdomaininfo every 100 ms; the reason printed is the one the
- * hypervisor reports in the domain's flags.  Exit status 0 when the domain
- * is down, 1 on a bad argument or when the time ran out.
+ * It polls getdomaininfo every 100 ms; sleeping lets dom0's other threads
+ * run meanwhile (the console backend prints the domain's lines).  Once
+ * the domain is down its console ring is drained one last time, so every
+ * line it wrote is out before the command returns.  The reason printed
+ * is the one the hypervisor reports in the domain's flags.  Exit status 0
+ * when the domain is down, 1 on a bad argument or when the time ran out.
  */
 #include "hx.h"
+#include <back/consback.h>
 #include <core/sched.h>
 #include <public/errno.h>
 #include <public/sched.h>
 #include <stdio.h>
 
-#define WAIT_STEP_NS	  (100 * 1000 * 1000ULL)
-#define WAIT_DEFAULT_SECS 60
-#define WAIT_MAX_SECS	  86400
+#define WAIT_STEP_NS (100 * 1000 * 1000ULL)
 
 static const char *reason_name(unsigned int why)
 {
@@ -27,29 +30,20 @@ static const char *reason_name(unsigned int why)
 
 int hx_wait(int argc, char **argv)
 {
-	struct hx_target t;
-	unsigned long secs = WAIT_DEFAULT_SECS;
-	char err[128];
+	struct hx_wait_args a;
+	char err[160];
 	domid_t id;
-	if (argc < 2 || argc > 3) {
-		printf("wait: hx wait <domain> [seconds]\n");
-		return 1;
-	}
-	if (argc == 3 && hx_parse_uint(argv[2], 1, WAIT_MAX_SECS, &secs)) {
-		printf("wait: seconds: a number from 1 to %u, not %s\n", WAIT_MAX_SECS, argv[2]);
-		return 1;
-	}
-	if (hx_parse_target(2, argv, &t, err, sizeof(err))) {
+	if (hx_parse_wait(argc, argv, &a, err, sizeof(err))) {
 		printf("%s\n", err);
 		return 1;
 	}
-	if (!hx_resolve(argv[0], &t, &id))
+	if (!hx_resolve(argv[0], &a.target, &id))
 		return 1;
 	if (id == 0) {
 		printf("wait: not domain 0 (it runs this shell)\n");
 		return 1;
 	}
-	for (unsigned long step = 0; step < secs * 10; step++) {
+	for (unsigned long step = 0; step < a.timeout_secs * 10UL; step++) {
 		hx_dominfo_t info;
 		long rc = hx_dominfo(id, &info);
 		if (rc == -XEN_ESRCH) {
@@ -57,6 +51,8 @@ int hx_wait(int argc, char **argv)
 			return 0;
 		}
 		if (rc == 0 && (info.flags & XEN_DOMINF_shutdown)) {
+			uint64_t start, end;
+			console_back_span(id, &start, &end); /* drains its last lines */
 			unsigned int why =
 				(info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
 			printf("domain %u shut down: %s\n", id, reason_name(why));
@@ -64,6 +60,6 @@ int hx_wait(int argc, char **argv)
 		}
 		thread_sleep_ns(WAIT_STEP_NS);
 	}
-	printf("wait: domain %u still running after %lu s\n", id, secs);
+	printf("wait: domain %u still running after %u s\n", id, a.timeout_secs);
 	return 1;
 }
