@@ -2,10 +2,13 @@
 # dom0's prompt and toolstack, typed at through the serial console.
 #
 # dom0 (pvguest-dom0) boots with a domU that the hypervisor builds from a
-# "domU" module (pvguest-domU, which runs its demo and powers itself off).
+# "domU" module (pvguest-domU, which runs its shell script and powers
+# itself off), and the same image as a plain boot module for hx create.
 # tests/run/console-drive.py connects to COM1 and types: line editing
 # (backspace, Ctrl-U, Ctrl-C), help, hx info/list/pause/unpause/top/dmesg,
-# hx console (its lines, then following until Ctrl-]),
+# hx console (its lines, then following until Ctrl-]), a domU made with
+# hx create running an interactive shell, typed at through hx console
+# (dom0's console backend carries the keys into its console ring),
 # bad arguments (each must print its message), hx destroy of the domU
 # (free memory must grow by at least the domU's 8 MiB), and poweroff, which
 # with selftest=guest is the QEMU verdict.
@@ -20,7 +23,7 @@ sock=$(mktemp -u /tmp/hospes-com1.XXXXXX)
 status=0
 
 tests/run/qemu-run.sh --direct --mem 160 --timeout 150 --cmdline "console=com1 selftest=guest" \
-	--module "$G/pvguest-dom0" --module "$G/pvguest-domU domU" \
+	--module "$G/pvguest-dom0" --module "$G/pvguest-domU domU" --module "$G/pvguest-domU" \
 	--serial-socket "$sock" --log "$log" 2>"$logdir/qemu.stderr" &
 qemu=$!
 timeout 160 tests/run/console-drive.py "$sock" --step-timeout 40 \
@@ -43,6 +46,11 @@ timeout 160 tests/run/console-drive.py "$sock" --step-timeout 40 \
 	'send:hx console 0\r' "expect:console: dom0's console is this one" \
 	'send:hx console 1\r' 'expect:init: 2 argument(s), first domU' \
 	'expect:following, Ctrl-] returns' 'send:x\x1d' 'expect:dom0# ' \
+	'send:hx create pvguest-domU name=shell memory=16 args=/bin/sh\r' 'expect:(shell) created' \
+	'send:hx console shell\r' 'expect:following, Ctrl-] returns' \
+	'send:echo typed into the domU\r' 'expect:$ echo typed into the domU' \
+	'expect:typed into the domU' 'send:\x1d' 'expect:console detached' 'expect:dom0# ' \
+	'send:hx destroy shell\r' 'expect:destroyed' \
 	'send:hx destroy 1\r' 'expect:domain 1 destroyed' \
 	'send:hx info\r' 'expect:free_pages   : ' 'expect:dom0# ' \
 	'send:hx list\r' 'expect:Time(s)' 'expect:dom0# ' \

@@ -136,6 +136,33 @@ static void test_target(void **state)
 	assert_memory_equal(&t, &before, sizeof(t));
 }
 
+static void test_wait(void **state)
+{
+	struct hx_wait_args w, before;
+	char *plain[] = {"wait", "web1"}, *secs[] = {"wait", "3", "20"};
+	char *zero[] = {"wait", "3", "0"}, *big[] = {"wait", "3", "3601"};
+	char *junk[] = {"wait", "3", "2s"}, *none[] = {"wait"};
+	char *many[] = {"wait", "3", "4", "5"}, *badname[] = {"wait", "a/b"};
+	assert_int_equal(hx_parse_wait(2, plain, &w, err, sizeof(err)), 0);
+	assert_true(w.target.by_name);
+	assert_string_equal(w.target.name, "web1");
+	assert_int_equal(w.timeout_secs, HX_WAIT_DEFAULT_SECS);
+	assert_int_equal(hx_parse_wait(3, secs, &w, err, sizeof(err)), 0);
+	assert_int_equal(w.target.domid, 3);
+	assert_int_equal(w.timeout_secs, 20);
+	before = w;
+	assert_int_equal(hx_parse_wait(3, zero, &w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not 1 to 3600 seconds"));
+	assert_int_equal(hx_parse_wait(3, big, &w, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_wait(3, junk, &w, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_wait(1, none, &w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "wait <domain> [seconds]"));
+	assert_int_equal(hx_parse_wait(4, many, &w, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_wait(2, badname, &w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "neither a domain id nor a name"));
+	assert_memory_equal(&w, &before, sizeof(w));
+}
+
 static void test_top(void **state)
 {
 	struct hx_top_args t, before;
@@ -227,5 +254,6 @@ const struct CMUnitTest args_tests[] = {
 	cmocka_unit_test(test_uint),
 	cmocka_unit_test(test_target),
 	cmocka_unit_test(test_top),
+	cmocka_unit_test(test_wait),
 };
 const size_t args_tests_count = sizeof(args_tests) / sizeof(args_tests[0]);
