@@ -12,8 +12,9 @@
 # (xvda appears; no pfs on it, so its root stays on its RAM disk).  Bad
 # disk specs, a missing device, a missing image, a non-ELF image and too
 # much memory are refused and leave free memory exactly as it was; twenty
-# create/destroy rounds bring it back exactly too.  A domU from hx.boot=
-# on dom0's command line starts at boot.
+# create/destroy rounds bring it back exactly too.  Domains started at
+# boot: one from hx.boot= on dom0's command line, one from the hx.cfg boot
+# module (an hx create line), and a bad hx.cfg line is reported.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -30,6 +31,8 @@ rm -f "$img" "$pfs"
 	etc/rc="$logdir/rc" >/dev/null || { echo "not ok - hx create: mkpfs failed"; exit 1; }
 truncate -s 4M "$img" && dd if="$pfs" of="$img" bs=512 seek=2048 conv=notrunc status=none
 
+cfg=$logdir/hx.cfg
+printf '# domains started at boot\nhx create pvguest-domU name=fromcfg memory=8 args=/bin/echo,from,hx.cfg\npvguest-domU name=bad memory=1\n' >"$cfg"
 rc_script=$logdir/create-rc
 {
 	echo "# dom0 boot script of tests/scenarios/hx-create.sh"
@@ -45,6 +48,8 @@ rc_script=$logdir/create-rc
 	echo "hx destroy beta"
 	echo "hx wait pvguest-domU"
 	echo "hx destroy pvguest-domU"
+	echo "hx wait fromcfg"
+	echo "hx destroy fromcfg"
 	echo "hx info"
 	echo "hx create pvguest-domU name=disky memory=16 disk=sata0@2048+2048,r"
 	echo "hx wait disky"
@@ -71,7 +76,7 @@ rc_script=$logdir/create-rc
 log=$logdir/create.log
 tests/run/qemu-run.sh --direct --mem 192 --timeout 150 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=create-rc hx.boot=pvguest-domU" --module "$G/pvguest-domU" \
-	--module "$rc_script" --disk "$img" --log "$log"
+	--module "$rc_script" --module "$cfg" --disk "$img" --log "$log"
 rc=$?
 if [ $rc = 0 ]; then echo "ok - hx create: dom0 powered off (pass verdict)"; else
 	echo "not ok - hx create: qemu-run status $rc (log $log)"; status=1; fi
@@ -86,20 +91,23 @@ absent() { # description, extended regex that must match no line
 		echo "ok - hx create: $1"; fi
 }
 expect "hx.boot= created a domU at boot" '\(d0\) domain 1 \(pvguest-domU\) created: 32 MiB, 1 vCPU\(s\)'
-expect "alpha created" '\(d0\) domain 2 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
-expect "beta created" '\(d0\) domain 3 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
-expect "alpha's output comes through dom0's console backend" '\(d0\) \(d2\) alpha one'
-expect "beta's output comes through dom0's console backend" '\(d0\) \(d3\) beta two'
-absent "a domU built by dom0 does not write to the hypervisor console" '\(d2\) init: .*'
-expect "hx wait sees alpha power off" '\(d0\) domain 2 shut down \(poweroff\)'
-expect "hx console -n shows the log's size" '\(d0\) \[domain 2: console, [0-9]+ byte\(s\) kept\]'
+expect "hx.cfg created a domU at boot" '\(d0\) domain 2 \(fromcfg\) created: 8 MiB, 1 vCPU\(s\)'
+expect "the hx.cfg domU runs with its arguments" '\(d0\) \(d2\) from hx.cfg'
+expect "a bad hx.cfg line is reported" '\(d0\) create: memory "1": .*'
+expect "alpha created" '\(d0\) domain 3 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
+expect "beta created" '\(d0\) domain 4 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
+expect "alpha's output comes through dom0's console backend" '\(d0\) \(d3\) alpha one'
+expect "beta's output comes through dom0's console backend" '\(d0\) \(d4\) beta two'
+absent "a domU built by dom0 does not write to the hypervisor console" '\(d3\) init: .*'
+expect "hx wait sees alpha power off" '\(d0\) domain 3 shut down \(poweroff\)'
+expect "hx console -n shows the log's size" '\(d0\) \[domain 3: console, [0-9]+ byte\(s\) kept\]'
 expect "hx console -n shows alpha's lines without a prefix" '\(d0\) init: /bin/echo exited with status 0'
 expect "hx top shows event rates" '\(d0\) ID +Name +State +CPU\(%\) +Mem\(MiB\) +EvIn/s +EvOut/s'
 expect "hx top: a rate for dom0" '\(d0\) 0 +dom0 +[-r][-b]-+- +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+'
-expect "hx list shows alpha" '\(d0\) 2 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
-expect "hx list shows beta" '\(d0\) 3 +beta +[-r][-b]-[-s]-- +1 +12 .*'
-expect "alpha destroyed" '\(d0\) domain 2 destroyed'
-expect "beta destroyed" '\(d0\) domain 3 destroyed'
+expect "hx list shows alpha" '\(d0\) 3 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
+expect "hx list shows beta" '\(d0\) 4 +beta +[-r][-b]-[-s]-- +1 +12 .*'
+expect "alpha destroyed" '\(d0\) domain 3 destroyed'
+expect "beta destroyed" '\(d0\) domain 4 destroyed'
 expect "disk=: blkfront finds xvda on the AHCI region" \
 	'\(d0\) \(d[0-9]+\) blkfront: xvda: 2048 sectors of 512 bytes, read-only'
 expect "disk=: the domU's root is the pfs on that disk" \

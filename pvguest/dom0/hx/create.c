@@ -15,9 +15,13 @@
  * console backend let go of the domain and xenstored forgets it before
  * the hypervisor destroys it.
  *
- * hx.boot=<image>[,<image>...] on dom0's command line creates those
- * domUs (default settings, named after their images) at init level
- * DOM0_INIT_DOMAINS, after xenstored and the backends are up.
+ * Domains started at boot, at init level DOM0_INIT_DOMAINS (after
+ * xenstored and the backends are up): hx.boot=<image>[,<image>...] on
+ * dom0's command line creates those domUs with default settings, named
+ * after their images; then a boot module named hx.cfg, if there is one,
+ * holds one domain per line, written as the arguments of hx create
+ * (`<image> [key=value...]`, optionally preceded by "hx create"; '#'
+ * starts a comment line).
  */
 #include "hx.h"
 #include <back/blkback.h>
@@ -26,13 +30,15 @@
 #include <dom0/bootmod.h>
 #include <dom0/build/build.h>
 #include <dom0/init.h>
+#include <dom0/shell/shell.h>
 #include <public/errno.h>
 #include <public/xen.h>
 #include <stdio.h>
 #include <string.h>
 #include <xenbus/guest.h>
 
-#define XVDA 51712 /* 202 << 8: xvda */
+#define XVDA	     51712 /* 202 << 8: xvda */
+#define HX_CFG_WORDS 12
 
 static char err[160];
 
@@ -109,7 +115,7 @@ int hx_create(int argc, char **argv)
 }
 
 /* hx.boot=a,b on dom0's command line (start_info.cmd_line). */
-static int boot_domains(void)
+static int boot_images(void)
 {
 	const char *p = strstr((const char *)start_info->cmd_line, "hx.boot=");
 	char word[HX_NAME_MAX], *argv[2] = {"create", word};
@@ -122,13 +128,53 @@ static int boot_domains(void)
 		size_t n = strcspn(p, ", ");
 		if (n == 0 || n >= sizeof(word)) {
 			printf("hx.boot: bad image name\n");
-			return -1;
+			return failed + 1;
 		}
 		memcpy(word, p, n);
 		word[n] = '\0';
 		failed += hx_create(2, argv) != 0;
 		p += n + (p[n] == ',');
 	}
+	return failed;
+}
+
+/* The hx.cfg boot module: one hx create per line. */
+static int boot_config(void)
+{
+	size_t len;
+	const char *args;
+	const char *text = bootmod_find("hx.cfg", &len, &args);
+	char line[HX_CMDLINE_MAX + 96], *argv[HX_CFG_WORDS + 1];
+	int failed = 0;
+
+	for (size_t at = 0, no = 1; text && at < len; no++) {
+		size_t n = 0;
+		while (at + n < len && text[at + n] != '\n')
+			n++;
+		if (n >= sizeof(line)) {
+			printf("hx.cfg:%zu: line too long\n", no);
+			failed++;
+		} else {
+			memcpy(line, text + at, n);
+			line[n] = '\0';
+			int argc = shell_split(line, argv + 1, HX_CFG_WORDS);
+			char **words = argv + 1;
+			if (argc >= 2 && !strcmp(words[0], "hx") && !strcmp(words[1], "create"))
+				words += 2, argc -= 2;
+			if (argc > 0) {
+				words[-1] = "create";
+				printf("hx.cfg:%zu: hx create %s\n", no, words[0]);
+				failed += hx_create(argc + 1, words - 1) != 0;
+			}
+		}
+		at += n + 1;
+	}
+	return failed;
+}
+
+static int boot_domains(void)
+{
+	int failed = boot_images() + boot_config();
 	return failed ? -1 : 0;
 }
 DOM0_INITCALL(DOM0_INIT_DOMAINS, boot_domains);
