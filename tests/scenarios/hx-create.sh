@@ -99,7 +99,7 @@ expect "beta created" '\(d0\) domain 4 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
 expect "alpha's output comes through dom0's console backend" '\(d0\) \(d3\) alpha one'
 expect "beta's output comes through dom0's console backend" '\(d0\) \(d4\) beta two'
 absent "a domU built by dom0 does not write to the hypervisor console" '\(d3\) init: .*'
-expect "hx wait sees alpha power off" '\(d0\) domain 3 shut down \(poweroff\)'
+expect "hx wait sees alpha power off" '\(d0\) domain 3 shut down: poweroff'
 expect "hx console -n shows the log's size" '\(d0\) \[domain 3: console, [0-9]+ byte\(s\) kept\]'
 expect "hx console -n shows alpha's lines without a prefix" '\(d0\) init: /bin/echo exited with status 0'
 expect "hx top shows event rates" '\(d0\) ID +Name +State +CPU\(%\) +Mem\(MiB\) +EvIn/s +EvOut/s'
@@ -121,7 +121,7 @@ expect "a missing image is refused" '\(d0\) create: no boot module named nosuch'
 expect "a non-ELF image is refused" '\(d0\) create junk: .* \(error -[0-9]+\)'
 expect "too much memory is refused" '\(d0\) create huge: not enough free memory \(error -[0-9]+\)'
 expect "hx wait: no such domain" '\(d0\) wait: no domain is named nobody'
-expect "hx wait: not dom0" '\(d0\) wait: dom0 runs this command'
+expect "hx wait: not dom0" '\(d0\) wait: not domain 0 \(it runs this shell\)'
 n=$(grep -cE '^\(d0\) domain [0-9]+ \(loop[0-9]+\) created: 8 MiB' "$clean")
 if [ "$n" = 20 ]; then echo "ok - hx create: 20 create/destroy rounds"; else
 	echo "not ok - hx create: $n of 20 loop domains created"; status=1; fi

@@ -140,7 +140,7 @@ static void test_wait(void **state)
 {
 	struct hx_wait_args w, before;
 	char *plain[] = {"wait", "web1"}, *secs[] = {"wait", "3", "20"};
-	char *zero[] = {"wait", "3", "0"}, *big[] = {"wait", "3", "3601"};
+	char *zero[] = {"wait", "3", "0"}, *big[] = {"wait", "3", "86401"};
 	char *junk[] = {"wait", "3", "2s"}, *none[] = {"wait"};
 	char *many[] = {"wait", "3", "4", "5"}, *badname[] = {"wait", "a/b"};
 	assert_int_equal(hx_parse_wait(2, plain, &w, err, sizeof(err)), 0);
@@ -152,11 +152,11 @@ static void test_wait(void **state)
 	assert_int_equal(w.timeout_secs, 20);
 	before = w;
 	assert_int_equal(hx_parse_wait(3, zero, &w, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "is not 1 to 3600 seconds"));
+	assert_non_null(strstr(err, "a number from 1 to 86400, not 0"));
 	assert_int_equal(hx_parse_wait(3, big, &w, err, sizeof(err)), -1);
 	assert_int_equal(hx_parse_wait(3, junk, &w, err, sizeof(err)), -1);
 	assert_int_equal(hx_parse_wait(1, none, &w, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "wait <domain> [seconds]"));
+	assert_non_null(strstr(err, "hx wait <domain> [seconds]"));
 	assert_int_equal(hx_parse_wait(4, many, &w, err, sizeof(err)), -1);
 	assert_int_equal(hx_parse_wait(2, badname, &w, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "neither a domain id nor a name"));
