@@ -119,7 +119,8 @@ expect 0 "sched: domain 2: refused: the cap must be 0 or 1..100 per vCPU (error 
 expect 0 'sched: weight "0": 1 to 65535' "hx sched: weight 0 is refused before asking"
 # hx top's CPU % of a domain: samples 2-4 of each of the two runs have a
 # figure (1 s each); each check uses the mean of a run's three.
-cpu() { sed -nE 's/^\(d0\) [0-9]+ +'"$1"' +[-a-z]+ +([0-9.]+) +[0-9]+$/\1/p' "$clean" | tr '\n' ' '; }
+# (columns: ID Name State CPU(%) Mem(MiB) EvIn/s EvOut/s)
+cpu() { sed -nE 's/^\(d0\) [0-9]+ +'"$1"' +[-a-z]+ +([0-9.]+) +[0-9]+ +[-0-9]+ +[-0-9]+$/\1/p' "$clean" | tr '\n' ' '; }
 read -r -a a <<<"$(cpu spinA)"
 read -r -a b <<<"$(cpu spinB)"
 mean() { awk -v x="$1" -v y="$2" -v z="$3" 'BEGIN { printf "%.1f", (x + y + z) / 3 }'; }
