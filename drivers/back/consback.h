@@ -91,5 +91,12 @@ int console_back_span(domid_t domid, uint64_t *start, uint64_t *end);
 long console_back_write(domid_t domid, const char *buf, size_t len);
 /* A reader follows domid's log (no mirror while attached). */
 int console_back_follow(domid_t domid, bool attached);
+/*
+ * How domUs' lines reach dom0's console: line(domid, text) for each line
+ * (default: printf "(dN) text"), then done() after each pass of the
+ * worker (NULL: nothing).  dom0's prompt sets both to keep what is being
+ * typed intact.
+ */
+void console_back_set_output(consback_mirror_fn line, void (*done)(void));
 
 #endif

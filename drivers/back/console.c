@@ -52,6 +52,9 @@ static struct cons_dom *consoles;
 static unsigned long free_va[16]; /* pages of map window to reuse */
 static unsigned int nr_free_va;
 static struct event_counter worker_ev;
+static void mirror_line(domid_t domid, const char *line);
+static consback_mirror_fn out_line = mirror_line;
+static void (*out_done)(void);
 
 static struct cons_dom *find(domid_t domid)
 {
@@ -100,6 +103,8 @@ static void worker(void *arg)
 		for (struct cons_dom *c = consoles; c; c = c->next)
 			if (c->pending)
 				service(c);
+		if (out_done)
+			out_done();
 		event_wait(&worker_ev, seen);
 	}
 }
@@ -151,7 +156,7 @@ int console_back_attach(domid_t domid, unsigned long ring_gfn, evtchn_port_t por
 		free(c);
 		return rc;
 	}
-	consback_init(&c->cb, domid, (struct xencons_interface *)c->va, mirror_line);
+	consback_init(&c->cb, domid, (struct xencons_interface *)c->va, out_line);
 	if ((rc = evtchn_bind_interdomain(domid, port)) < 0) {
 		unmap_ring(c);
 		free(c);
@@ -176,7 +181,7 @@ int console_back_detach(domid_t domid)
 		service(c);
 		if (c->cb.line_len && !c->cb.attached) { /* an unfinished last line */
 			c->cb.line[c->cb.line_len] = '\0';
-			mirror_line(domid, c->cb.line);
+			out_line(domid, c->cb.line);
 		}
 		*p = c->next;
 		__atomic_store_n(&c->cb.intf->connection, XENCONSOLE_DISCONNECTED,
@@ -235,6 +240,14 @@ int console_back_follow(domid_t domid, bool attached)
 		return -XEN_ENOENT;
 	c->cb.attached = attached;
 	return 0;
+}
+
+void console_back_set_output(consback_mirror_fn line, void (*done)(void))
+{
+	out_line = line ? line : mirror_line;
+	out_done = done;
+	for (struct cons_dom *c = consoles; c; c = c->next)
+		c->cb.mirror = out_line;
 }
 
 static int consback_init_worker(void)

@@ -186,6 +186,35 @@ int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, si
 	return 0;
 }
 
+int hx_parse_cfg_line(char *line, char **argv, int max)
+{
+	int argc = 1, words = 0;
+	char *p = line;
+	argv[0] = "create";
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (words == 0 && *p == '#')
+			return 0;
+		if (argc == max)
+			return -1;
+		argv[argc++] = p;
+		words++;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			p++;
+	}
+	if (words == 0)
+		return 0;
+	if (argc >= 3 && !strcmp(argv[1], "hx") && !strcmp(argv[2], "create")) {
+		for (int i = 3; i < argc; i++)
+			argv[i - 2] = argv[i];
+		argc -= 2;
+	}
+	return argc;
+}
+
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen)
 {
 	struct hx_top_args t = {.iterations = 0, .delay_secs = HX_TOP_DEFAULT_SECS};

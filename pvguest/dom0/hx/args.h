@@ -74,6 +74,13 @@ int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, siz
 int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen);
 /* argv = {"wait", target, [seconds]} */
 int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, size_t errlen);
+/*
+ * One line of the hx.cfg boot module into hx create's words: argv[0] =
+ * "create", then the line's words, a leading "hx create" dropped.  The
+ * line is split in place.  Returns the word count, 0 for a blank or
+ * comment ('#') line, -1 if it has more than max - 1 words.
+ */
+int hx_parse_cfg_line(char *line, char **argv, int max);
 /* argv = {"top", [-n N] [-d S]} */
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
 

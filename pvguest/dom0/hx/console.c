@@ -105,12 +105,13 @@ static int hv_log_console(const char *cmd, domid_t id, bool follow)
 }
 
 /* Prints the backend's log of id from *pos on; the bytes printed, or -1 once it is gone. */
-static long show_log(domid_t id, uint64_t *pos)
+static long show_log(domid_t id, uint64_t *pos, char *last)
 {
 	static char buf[1024];
 	long n, total = 0;
 	while ((n = console_back_read(id, pos, buf, sizeof(buf))) > 0) {
 		fwrite(buf, 1, (size_t)n, stdout);
+		*last = buf[n - 1];
 		total += n;
 	}
 	fflush(stdout);
@@ -120,20 +121,22 @@ static long show_log(domid_t id, uint64_t *pos)
 static int backend_console(domid_t id, bool follow)
 {
 	uint64_t pos = 0, start, end;
+	char last = '\n';
 	console_back_span(id, &start, &end);
 	printf("[domain %u: console, %lu byte(s) kept%s]\n", id, (unsigned long)(end - start),
 	       follow ? "; following, Ctrl-] returns" : "");
 	console_back_follow(id, true);
-	long n = show_log(id, &pos);
+	long n = show_log(id, &pos, &last);
 	while (follow && n >= 0 && !keys(id, true))
-		if ((n = show_log(id, &pos)) == 0)
+		if ((n = show_log(id, &pos, &last)) == 0)
 			thread_sleep_ns(FOLLOW_NS);
+	const char *nl = last == '\n' ? "" : "\n"; /* the domain's unfinished line */
 	if (n < 0) {
-		printf("\n[domain %u: console gone]\n", id);
+		printf("%s[domain %u: console gone]\n", nl, id);
 		return 0;
 	}
 	console_back_follow(id, false);
-	printf("\n[domain %u: console detached]\n", id);
+	printf("%s[domain %u: console detached]\n", nl, id);
 	return 0;
 }
 

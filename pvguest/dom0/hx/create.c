@@ -30,7 +30,6 @@
 #include <dom0/bootmod.h>
 #include <dom0/build/build.h>
 #include <dom0/init.h>
-#include <dom0/shell/shell.h>
 #include <public/errno.h>
 #include <public/xen.h>
 #include <stdio.h>
@@ -144,28 +143,25 @@ static int boot_config(void)
 	size_t len;
 	const char *args;
 	const char *text = bootmod_find("hx.cfg", &len, &args);
-	char line[HX_CMDLINE_MAX + 96], *argv[HX_CFG_WORDS + 1];
+	char line[HX_CMDLINE_MAX + 96], *argv[HX_CFG_WORDS];
 	int failed = 0;
 
 	for (size_t at = 0, no = 1; text && at < len; no++) {
 		size_t n = 0;
 		while (at + n < len && text[at + n] != '\n')
 			n++;
-		if (n >= sizeof(line)) {
-			printf("hx.cfg:%zu: line too long\n", no);
-			failed++;
-		} else {
+		int argc = -1;
+		if (n < sizeof(line)) {
 			memcpy(line, text + at, n);
 			line[n] = '\0';
-			int argc = shell_split(line, argv + 1, HX_CFG_WORDS);
-			char **words = argv + 1;
-			if (argc >= 2 && !strcmp(words[0], "hx") && !strcmp(words[1], "create"))
-				words += 2, argc -= 2;
-			if (argc > 0) {
-				words[-1] = "create";
-				printf("hx.cfg:%zu: hx create %s\n", no, words[0]);
-				failed += hx_create(argc + 1, words - 1) != 0;
-			}
+			argc = hx_parse_cfg_line(line, argv, HX_CFG_WORDS);
+		}
+		if (argc < 0) {
+			printf("hx.cfg:%zu: line too long\n", no);
+			failed++;
+		} else if (argc > 0) {
+			printf("hx.cfg:%zu: hx create %s\n", no, argc > 1 ? argv[1] : "");
+			failed += hx_create(argc, argv) != 0;
 		}
 		at += n + 1;
 	}

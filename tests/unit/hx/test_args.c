@@ -163,6 +163,39 @@ static void test_wait(void **state)
 	assert_memory_equal(&w, &before, sizeof(w));
 }
 
+static void test_cfg_line(void **state)
+{
+	char *argv[6];
+	char a[] = "hx create pvguest-domU name=web memory=16\r";
+	assert_int_equal(hx_parse_cfg_line(a, argv, 6), 4);
+	assert_string_equal(argv[0], "create");
+	assert_string_equal(argv[1], "pvguest-domU");
+	assert_string_equal(argv[2], "name=web");
+	assert_string_equal(argv[3], "memory=16");
+	char b[] = "  img\tvcpus=2";
+	assert_int_equal(hx_parse_cfg_line(b, argv, 6), 3);
+	assert_string_equal(argv[1], "img");
+	assert_string_equal(argv[2], "vcpus=2");
+	char c[] = "   # a comment", d[] = " \t\r", e[] = "";
+	assert_int_equal(hx_parse_cfg_line(c, argv, 6), 0);
+	assert_int_equal(hx_parse_cfg_line(d, argv, 6), 0);
+	assert_int_equal(hx_parse_cfg_line(e, argv, 6), 0);
+	char f[] = "img a=1 b=2 c=3 d=4 e=5"; /* six words, room for five */
+	assert_int_equal(hx_parse_cfg_line(f, argv, 6), -1);
+	char g[] = "hx create"; /* no image: hx create says so */
+	assert_int_equal(hx_parse_cfg_line(g, argv, 6), 1);
+	char h[] = "img name=x#y";
+	assert_int_equal(hx_parse_cfg_line(h, argv, 6), 3);
+	assert_string_equal(argv[2], "name=x#y");
+	/* the result feeds hx_parse_create */
+	struct hx_create_args ca;
+	char i[] = "hx create img name=web disk=ram:8";
+	int n = hx_parse_cfg_line(i, argv, 6);
+	assert_int_equal(hx_parse_create(n, argv, &ca, err, sizeof(err)), 0);
+	assert_string_equal(ca.name, "web");
+	assert_string_equal(ca.disk, "ram:8");
+}
+
 static void test_top(void **state)
 {
 	struct hx_top_args t, before;
@@ -255,5 +288,6 @@ const struct CMUnitTest args_tests[] = {
 	cmocka_unit_test(test_target),
 	cmocka_unit_test(test_top),
 	cmocka_unit_test(test_wait),
+	cmocka_unit_test(test_cfg_line),
 };
 const size_t args_tests_count = sizeof(args_tests) / sizeof(args_tests[0]);
