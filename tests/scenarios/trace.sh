@@ -70,7 +70,8 @@ has "hidden page faults, fixed by the shadow engine" "hx trace boot -n 30" \
 has "summary line" "hx trace boot -n 30" '^\(d0\) \[hx trace: 30 record\(s\), [0-9]+ lost\]$'
 has "a system call from a user process" "hx trace tick -n 40" \
 	"${REC}d2v0 syscall from user mode at 0x4[0-9a-f]+ -> guest kernel$"
-has "the kernel writes the process's line" "hx trace tick -n 40" "${REC}d2v0 console_io\(write, "
+has "the kernel writes the process's line (its console ring, then a notify)" "hx trace tick -n 40" \
+	"${REC}d2v0 event_channel_op\(send, "
 has "and returns to user mode by iret" "hx trace tick -n 40" "${REC}d2v0 iret\(\) = 0  \["
 has "the sleep blocks the vCPU" "hx trace tick -n 40" "${REC}d2v0 sched_op\(block, 0\) = 0  \["
 has "the sleep sets a timer" "hx trace tick -n 40" "${REC}d2v0 set_timer_op\(0x[0-9a-f]+\) = 0"
