@@ -38,16 +38,6 @@ spinlock_t evtchn_link_lock = SPINLOCK_INIT;
 static spinlock_t global_virq_lock = SPINLOCK_INIT;
 static struct domain *global_virq_handler;
 
-unsigned long evtchn_lock(struct domain *d)
-{
-	return spin_lock_irqsave(&d->evtchn->lock);
-}
-
-void evtchn_unlock(struct domain *d, unsigned long flags)
-{
-	spin_unlock_irqrestore(&d->evtchn->lock, flags);
-}
-
 unsigned long evtchn_lock_two(struct domain *a, struct domain *b)
 {
 	unsigned long flags = local_irq_save();

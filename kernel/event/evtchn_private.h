@@ -62,8 +62,16 @@ void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
 void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
 
 /* evtchn.c: locking and lookup shared by the operations. */
-unsigned long evtchn_lock(struct domain *d);
-void evtchn_unlock(struct domain *d, unsigned long flags);
+/* d's table lock, interrupts off (inline: every send takes it). */
+static inline unsigned long evtchn_lock(struct domain *d)
+{
+	return spin_lock_irqsave(&d->evtchn->lock);
+}
+
+static inline void evtchn_unlock(struct domain *d, unsigned long flags)
+{
+	spin_unlock_irqrestore(&d->evtchn->lock, flags);
+}
 unsigned long evtchn_lock_two(struct domain *a, struct domain *b); /* lower id first */
 void evtchn_unlock_two(struct domain *a, struct domain *b, unsigned long flags);
 extern spinlock_t evtchn_link_lock; /* held while connecting or disconnecting two ports */

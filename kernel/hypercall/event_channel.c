@@ -9,6 +9,7 @@
  * -ENOSYS.  The FIFO ABI's commands also give -ENOSYS, which is how
  * Linux learns to stay on the 2-level ABI.
  */
+#include <hospes/compiler.h>
 #include <hospes/event.h>
 #include <hospes/guest_access.h>
 #include <public/errno.h>
@@ -73,8 +74,9 @@ static long evtchn_op_send(struct vcpu *v, unsigned long arg)
 	return evtchn_send(v->domain, s.port);
 }
 
-long do_event_channel_op(struct vcpu *v, unsigned long cmd, unsigned long arg, unsigned long a3,
-			 unsigned long a4, unsigned long a5)
+/* Every command but send (see do_event_channel_op). */
+static __attribute__((noinline)) long evtchn_op_other(struct vcpu *v, unsigned long cmd,
+						      unsigned long arg)
 {
 	union {
 		struct evtchn_status status; /* the largest */
@@ -82,8 +84,6 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, unsigned long arg, u
 	} u;
 	long rc;
 
-	if (cmd == EVTCHNOP_send)
-		return evtchn_op_send(v, arg);
 	if (cmd >= sizeof(evtchn_args) / sizeof(evtchn_args[0]) || !evtchn_args[cmd].size)
 		return -XEN_ENOSYS;
 	if (copy_from_guest_vcpu(v, &u, arg, evtchn_args[cmd].size))
@@ -93,6 +93,14 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, unsigned long arg, u
 	    copy_to_guest_vcpu(v, arg, &u, evtchn_args[cmd].size))
 		return -XEN_EFAULT;
 	return rc;
+}
+
+long do_event_channel_op(struct vcpu *v, unsigned long cmd, unsigned long arg, unsigned long a3,
+			 unsigned long a4, unsigned long a5)
+{
+	if (likely(cmd == EVTCHNOP_send))
+		return evtchn_op_send(v, arg);
+	return evtchn_op_other(v, cmd, arg);
 }
 
 long do_event_channel_op_compat(struct vcpu *v, unsigned long arg, unsigned long a2,

@@ -54,12 +54,11 @@ static long compile_info(struct vcpu *v, unsigned long arg)
 	return copy_to_guest_vcpu(v, arg, &ci, sizeof(ci)) ? -XEN_EFAULT : 0;
 }
 
-long do_xen_version(HYPERCALL_ARGS)
+/* Every command but XENVER_version, which do_xen_version answers itself:
+ * kept out of line so the commonest query needs no stack frame. */
+static __attribute__((noinline)) long xen_version_other(struct vcpu *v, int cmd, unsigned long arg)
 {
-	unsigned long arg = a2;
-	switch ((int)a1) {
-	case XENVER_version:
-		return (HOSPES_XEN_MAJOR << 16) | HOSPES_XEN_MINOR;
+	switch (cmd) {
 	case XENVER_extraversion:
 		return put_string(v, arg, "-hospes", sizeof(xen_extraversion_t));
 	case XENVER_compile_info:
@@ -89,4 +88,11 @@ long do_xen_version(HYPERCALL_ARGS)
 	default:
 		return -XEN_ENOSYS;
 	}
+}
+
+long do_xen_version(HYPERCALL_ARGS)
+{
+	if (likely((int)a1 == XENVER_version))
+		return (HOSPES_XEN_MAJOR << 16) | HOSPES_XEN_MINOR;
+	return xen_version_other(v, (int)a1, a2);
 }

@@ -33,20 +33,17 @@
 
 #define GA_MAX_PAGES 64 /* largest single copy: 256 KiB */
 
-/* The hypervisor address of guest va for an access, or NULL. */
-static void *ga_translate(struct vcpu *v, unsigned long va, bool write)
+/* ga_translate without a remembered translation: the loaded shadow, else
+ * the guest's own tables (and the shadow filled there). */
+static __attribute__((noinline)) void *ga_translate_miss(struct vcpu *v, unsigned long va,
+							 bool write)
 {
 	struct shadow_vcpu *sv = v->shadow;
 	gfn_t root = sv->root[sv->user_mode && !gfn_eq(sv->root[1], INVALID_GFN)];
 	unsigned int access = (write ? PFEC_W : 0) | (sv->user_mode ? PFEC_U : 0);
 	struct guest_walk w;
 	struct p2m_lookup lk;
-	struct shadow_domain *sd = sh_dom(v->domain);
-	void *fast = sd && v == current_vcpu() ? sh_xlate_find(sd, sv, va, write) : NULL;
-
-	if (fast)
-		return fast;
-	fast = shadow_translate(v, va, write);
+	void *fast = shadow_translate(v, va, write);
 
 	if (fast)
 		return fast;
@@ -60,6 +57,16 @@ static void *ga_translate(struct vcpu *v, unsigned long va, bool write)
 	guest_walk_set_ad(&w, write);
 	shadow_prefill(v, va, write);
 	return (char *)mfn_to_virt(lk.mfn) + (va & (PAGE_SIZE - 1));
+}
+
+/* The hypervisor address of guest va for an access, or NULL.  Inline: a
+ * remembered translation (the common case) is a few compares. */
+static inline void *ga_translate(struct vcpu *v, unsigned long va, bool write)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	void *fast = sd && v == current_vcpu() ? sh_xlate_find(sd, v->shadow, va, write) : NULL;
+
+	return fast ? fast : ga_translate_miss(v, va, write);
 }
 
 /* Translate every page of [va, va+len) up front; -EFAULT if any fails. */
