@@ -21,11 +21,19 @@ static inline void spin_lock_init(spinlock_t *l)
 	l->owner = 0;
 }
 
+/* Waiting for our ticket: out of line, so an uncontended lock inlines to
+ * one xadd and one compare. */
+static __attribute__((noinline, cold, unused)) void spin_lock_wait(spinlock_t *l, uint16_t me)
+{
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		cpu_relax();
+}
+
 static inline void spin_lock(spinlock_t *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		cpu_relax();
+	if (__builtin_expect(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me, 0))
+		spin_lock_wait(l, me);
 }
 
 static inline void spin_unlock(spinlock_t *l)
