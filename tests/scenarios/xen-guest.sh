@@ -1,0 +1,63 @@
+#!/bin/bash
+# A guest built for Xen, unchanged: Debian's PV GRUB (grub-x86_64-xen.bin
+# from the grub-xen-host package) as a domU that dom0 creates with hx
+# create.  GRUB boots through the Xen PV ABI as Xen's toolstack sets it up
+# (start_info, ELF notes, grant table, XenStore, the console ring and its
+# event channel), prints its banner and reaches its "grub>" prompt; we type
+# a command at it through hx console and the console ring, then destroy it,
+# do it all again, and check that no memory leaks per domain.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+G=$BUILD/guests
+GRUB_XEN=${GRUB_XEN:-/usr/lib/grub-xen/grub-x86_64-xen.bin}
+logdir=$BUILD/test-logs/xen-guest
+mkdir -p "$logdir"
+if [ ! -f "$GRUB_XEN" ]; then
+	echo "not ok - $GRUB_XEN missing (apt-get install grub-xen-host; make deps)"
+	exit 1
+fi
+cp "$GRUB_XEN" "$logdir/grubxen"
+log=$logdir/grub.log
+sock=$(mktemp -u /tmp/hospes-com1.XXXXXX)
+status=0
+
+tests/run/qemu-run.sh --direct --mem 192 --timeout 150 --cmdline "console=com1 selftest=guest" \
+	--module "$G/pvguest-dom0" --module "$logdir/grubxen" \
+	--serial-socket "$sock" --log "$log" 2>"$logdir/qemu.stderr" &
+qemu=$!
+timeout 160 tests/run/console-drive.py "$sock" --step-timeout 60 \
+	--transcript "$logdir/grub.transcript" \
+	'expect:dom0# ' \
+	'send:hx info\r' 'expect:free_pages   : ' 'expect:dom0# ' \
+	'send:hx create grubxen name=grub memory=32\r' 'expect:domain 1 (grub) created: 32 MiB' \
+	'expect:Welcome to GRUB!' 'expect:Minimal BASH-like line editing' \
+	'send:hx console grub\r' 'expect:following, Ctrl-] returns' 'expect:grub> ' \
+	'send:set answer=forty-two\r' 'expect:grub> ' \
+	'send:echo "${answer}-from-grub"\r' 'expect:forty-two-from-grub' \
+	'send:\x1d' 'expect:console detached' 'expect:dom0# ' \
+	'send:hx destroy grub\r' 'expect:domain 1 destroyed' \
+	'send:hx info\r' 'expect:free_pages   : ' 'expect:dom0# ' \
+	'send:hx create grubxen name=grub2 memory=32\r' 'expect:(grub2) created: 32 MiB' \
+	'send:hx console grub2\r' 'expect:following, Ctrl-] returns' 'expect:grub> ' \
+	'send:\x1d' 'expect:console detached' 'expect:dom0# ' \
+	'send:hx destroy grub2\r' 'expect:destroyed' \
+	'send:hx info\r' 'expect:free_pages   : ' 'expect:dom0# ' \
+	'send:poweroff\r' 'expect:dom0: powering off' | sed 's/^\(\(not \)\{0,1\}ok - \)/\1xen guest: /' || status=1
+wait $qemu
+rc=$?
+if [ $rc = 0 ]; then echo "ok - xen guest: dom0 powered off (pass verdict)"; else
+	echo "not ok - xen guest: qemu-run status $rc (log $log)"; status=1; fi
+t=$logdir/grub.transcript
+free=($(tr -d '\r' <"$t" | sed -n 's/^(d0) free_pages   : \([0-9]*\)$/\1/p'))
+# free[0]: before; free[1]: after the first GRUB's destroy; free[2]: after
+# the second's.  The first round may leave a few pages in use for good
+# (measured: 9; not yet explained, see docs/status.md); a second round
+# must then come back exactly, so nothing leaks per domain.
+if [ ${#free[@]} = 3 ] && [ "${free[1]}" = "${free[2]}" ] && [ $((free[0] - free[1])) -le 16 ]; then
+	echo "ok - xen guest: free memory exactly back after the second create/destroy (${free[*]})"
+else
+	echo "not ok - xen guest: free pages before, after one, after two rounds: ${free[*]:-none}"; status=1
+fi
+rm -f "$sock"
+exit $status
