@@ -32,9 +32,10 @@ include mk/host.mk
 include mk/newlib.mk
 include mk/guest.mk
 include mk/iso.mk
+include mk/xenguest.mk
 include mk/test.mk
 
-all: $(DEPS_STAMP) hypervisor guests iso unit
+all: $(DEPS_STAMP) hypervisor guests iso unit xen-guest
 
 clean:
 	rm -rf $(BUILD)

@@ -8,7 +8,7 @@ set -e
 
 PACKAGES="gcc make binutils grub-pc-bin grub-efi-amd64-bin grub-common \
 xorriso mtools qemu-system-x86 ovmf libcmocka-dev newlib-source \
-gnuplot-nox clang-format python3 grub-xen-host"
+gnuplot-nox clang-format python3"
 
 if [ "$1" = "--list" ]; then
 	echo $PACKAGES

@@ -10,11 +10,11 @@ set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 G=$BUILD/guests
-GRUB_XEN=${GRUB_XEN:-/usr/lib/grub-xen/grub-x86_64-xen.bin}
+GRUB_XEN=${GRUB_XEN:-$BUILD/grub-xen/usr/lib/grub-xen/grub-x86_64-xen.bin}
 logdir=$BUILD/test-logs/xen-guest
 mkdir -p "$logdir"
 if [ ! -f "$GRUB_XEN" ]; then
-	echo "not ok - $GRUB_XEN missing (apt-get install grub-xen-host; make deps)"
+	echo "not ok - $GRUB_XEN missing (make xen-guest fetches it with apt-get download)"
 	exit 1
 fi
 cp "$GRUB_XEN" "$logdir/grubxen"
