@@ -396,7 +396,12 @@ static void worker(void *arg)
 	for (;;) {
 		struct event_counter *ev = worker_ev;
 		unsigned long seen = ev->count;
-		netback_poll_all();
+		/* dom0's threads are cooperative: while a vif floods, the event
+		 * is always signalled again by the time we look, so give the
+		 * shell and the other workers their turn after a pass that
+		 * served a vif. */
+		if (netback_poll_all())
+			thread_yield();
 		event_wait(ev, seen);
 	}
 }
