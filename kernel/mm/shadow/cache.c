@@ -120,12 +120,22 @@ void sh_free(struct shadow_domain *sd, struct shadow_page *sp)
 			sh_set_l1e(sd, sp, i, 0);
 	if (sp->level <= 4)
 		sh_untype_guest_table(sp->gmfn);
-	mm_free_frames(sp->smfn, 0);
+	if (sd->nr_dead == SH_DEAD_MAX)
+		sh_flush(sd);
+	sd->dead[sd->nr_dead++] = sp->smfn; /* released by the next sh_flush */
 	sp->level = 0;
 	sp->next = sd->free_head;
 	sd->free_head = sh_index(sd, sp);
 	sd->used--;
 	sd->stats.pages_freed++;
+}
+
+void sh_flush(struct shadow_domain *sd)
+{
+	arch_flush_tlb_domain(sd->d);
+	for (unsigned int i = 0; i < sd->nr_dead; i++)
+		mm_free_frames(sd->dead[i], 0);
+	sd->nr_dead = 0;
 }
 
 /* Drop every shadow except the vCPUs' roots, which lose their guest entries. */
@@ -146,7 +156,7 @@ void sh_reset(struct shadow_domain *sd)
 	}
 	sd->stats.resets++;
 	sh_changed(sd);
-	arch_flush_tlb_domain(sd->d);
+	sh_flush(sd);
 }
 
 /*
@@ -201,6 +211,7 @@ void shadow_domain_destroy(struct domain *d)
 	for (unsigned int i = 0; i < sd->max; i++)
 		if (sd->pages[i].level)
 			sh_free(sd, &sd->pages[i]);
+	sh_flush(sd); /* no vCPU runs (or has a CPU's CR3) any more, but be exact */
 	for (unsigned int i = 0; i < d->max_vcpus && i < HOSPES_MAX_VCPUS; i++)
 		if (d->vcpu[i])
 			d->vcpu[i]->shadow = NULL;
