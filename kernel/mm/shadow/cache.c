@@ -14,6 +14,15 @@
  * Shadows are only a cache of the guest's tables, so the guest never sees
  * it, except as hidden faults.  A pool holds at least SH_MIN_POOL pages:
  * two roots per vCPU plus one full path below.
+ *
+ * Freeing: a CPU running the domain may still reach a freed shadow page
+ * through its TLB or paging-structure caches until the next domain-wide
+ * flush, so sh_free() only parks its frame in sd->dead; sh_flush()
+ * flushes every CPU and then hands the parked frames to the allocator.
+ * Every path that frees calls sh_flush() before it drops the lock, so the
+ * list is empty whenever the lock is free.  (CR3 is the other way to
+ * reach a root: a CPU leaves a vCPU's root before the vCPU stops being
+ * RUNNING, kernel/arch/x86_64/pv.c.)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>
