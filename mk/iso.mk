@@ -19,7 +19,10 @@ TEST_GRUB_CFG := sed -e 's/^\(\s*multiboot2 .*\)$$/\1 selftest=boot/' -e 's/^set
 # screen.sh can read the display back while QEMU is still running.
 SCREEN_GRUB_CFG := sed -e '/^\s*module2 /d' -e 's/^set timeout=.*/set timeout=0/'
 
-# mkiso(iso, directory, grub.cfg filter)
+# mkiso(iso, directory, grub.cfg filter).  --install-modules names modules
+# for every GRUB platform installed on the build host; a platform without
+# one of them (GRUB's Xen platforms have no multiboot2) makes it fail, and
+# the second try then copies every module of every platform (a larger ISO).
 define mkiso
 	$(if $(Q),@echo "  ISO     $(1)")
 	$(Q)rm -rf $(2) && mkdir -p $(2)/boot/grub
@@ -28,6 +31,7 @@ define mkiso
 	$(Q)$(if $(GUEST_IMAGES),cp $(GUEST_IMAGES) $(2)/boot/)
 	$(Q)grub-mkrescue -o $(1) --locales= --fonts= --themes= \
 		--install-modules="$(GRUB_MODULES)" $(2) >$(1).log 2>&1 \
+		|| grub-mkrescue -o $(1) --locales= --fonts= --themes= $(2) >>$(1).log 2>&1 \
 		|| { cat $(1).log; exit 1; }
 endef
 

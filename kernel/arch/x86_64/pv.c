@@ -30,6 +30,7 @@
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <asm/msr.h>
+#include <asm/page.h>
 #include <asm/regs.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
@@ -173,6 +174,23 @@ static void slice_end(void *data)
 	sched_request((unsigned int)(unsigned long)data);
 }
 
+/*
+ * Leave the outgoing vCPU's shadow root for the hypervisor's own tables
+ * before sched_pick() makes it not RUNNING.  From then on its root (and
+ * every shadow below it) may be freed at any moment: by its domain's
+ * destruction (domain_pause_sync() waits only for "not RUNNING"), or by a
+ * root change and an eviction while it runs on another CPU.  A CPU that
+ * kept the root in CR3 would walk a reused frame on its next interrupt,
+ * and a TLB flush request would reload it.  The CR3 write also drops
+ * every guest translation and paging-structure cache entry (shadow
+ * entries are never global, PCIDs are off), so nothing of prev stays
+ * reachable here; the switch back always loads the next vCPU's root.
+ */
+static inline void leave_guest_tables(void)
+{
+	write_cr3(hypervisor_pml4_maddr());
+}
+
 /* Pick what runs next on this CPU; halt while there is nothing. */
 static struct vcpu *pick_next(unsigned int cpu)
 {
@@ -198,6 +216,7 @@ static void switch_if_asked(struct cpu_regs *r)
 		save_vcpu(prev, r);
 		fpu_save(prev);
 		vcpu_update_runstate_area(prev, true);
+		leave_guest_tables();
 	}
 	this_cpu()->curr_vcpu = NULL;
 	struct vcpu *next = pick_next(cpu);
@@ -205,10 +224,12 @@ static void switch_if_asked(struct cpu_regs *r)
 	if (next != prev)
 		trace_switch(prev, next);
 	/* The frame and the FPU still hold next's state only if it ran here last. */
-	if (next != prev || next->arch->live_cpu != cpu + 1)
+	if (next != prev || next->arch->live_cpu != cpu + 1) {
 		load_vcpu(next, r);
-	else
+	} else {
+		write_cr3(shadow_activate(next, !next->arch->kernel_mode));
 		vcpu_update_runstate_area(next, false); /* running again */
+	}
 }
 
 static void pv_return_to_guest(struct cpu_regs *r)

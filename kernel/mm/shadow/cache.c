@@ -14,6 +14,15 @@
  * Shadows are only a cache of the guest's tables, so the guest never sees
  * it, except as hidden faults.  A pool holds at least SH_MIN_POOL pages:
  * two roots per vCPU plus one full path below.
+ *
+ * Freeing: a CPU running the domain may still reach a freed shadow page
+ * through its TLB or paging-structure caches until the next domain-wide
+ * flush, so sh_free() only parks its frame in sd->dead; sh_flush()
+ * flushes every CPU and then hands the parked frames to the allocator.
+ * Every path that frees calls sh_flush() before it drops the lock, so the
+ * list is empty whenever the lock is free.  (CR3 is the other way to
+ * reach a root: a CPU leaves a vCPU's root before the vCPU stops being
+ * RUNNING, kernel/arch/x86_64/pv.c.)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>
@@ -120,12 +129,22 @@ void sh_free(struct shadow_domain *sd, struct shadow_page *sp)
 			sh_set_l1e(sd, sp, i, 0);
 	if (sp->level <= 4)
 		sh_untype_guest_table(sp->gmfn);
-	mm_free_frames(sp->smfn, 0);
+	if (sd->nr_dead == SH_DEAD_MAX)
+		sh_flush(sd);
+	sd->dead[sd->nr_dead++] = sp->smfn; /* released by the next sh_flush */
 	sp->level = 0;
 	sp->next = sd->free_head;
 	sd->free_head = sh_index(sd, sp);
 	sd->used--;
 	sd->stats.pages_freed++;
+}
+
+void sh_flush(struct shadow_domain *sd)
+{
+	arch_flush_tlb_domain(sd->d);
+	for (unsigned int i = 0; i < sd->nr_dead; i++)
+		mm_free_frames(sd->dead[i], 0);
+	sd->nr_dead = 0;
 }
 
 /* Drop every shadow except the vCPUs' roots, which lose their guest entries. */
@@ -146,7 +165,7 @@ void sh_reset(struct shadow_domain *sd)
 	}
 	sd->stats.resets++;
 	sh_changed(sd);
-	arch_flush_tlb_domain(sd->d);
+	sh_flush(sd);
 }
 
 /*
@@ -201,6 +220,7 @@ void shadow_domain_destroy(struct domain *d)
 	for (unsigned int i = 0; i < sd->max; i++)
 		if (sd->pages[i].level)
 			sh_free(sd, &sd->pages[i]);
+	sh_flush(sd); /* no vCPU runs (or has a CPU's CR3) any more, but be exact */
 	for (unsigned int i = 0; i < d->max_vcpus && i < HOSPES_MAX_VCPUS; i++)
 		if (d->vcpu[i])
 			d->vcpu[i]->shadow = NULL;

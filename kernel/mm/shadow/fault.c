@@ -48,7 +48,7 @@ static bool sh_write_to_table(struct shadow_domain *sd, mfn_t m, gfn_t gfn)
 	if (sh_frame_is_live_table(sd, m))
 		return true;
 	sh_unshadow(sd, gfn);
-	arch_flush_tlb_domain(sd->d);
+	sh_flush(sd);
 	return frame_info(m)->pt_refs != 0;
 }
 

@@ -163,5 +163,7 @@ void shadow_drop_frame(struct domain *d, mfn_t m)
 		if (sp->level && sp->level <= 4 && !sp->pins && mfn_eq(sp->gmfn, m))
 			sh_unshadow(sd, _gfn(sp->key));
 	}
+	if (sd->nr_dead)
+		sh_flush(sd); /* their frames go back only once no CPU can walk them */
 	spin_unlock(&sd->lock);
 }

@@ -64,6 +64,8 @@ struct shadow_vcpu {
 	struct sh_xlate xlate[SH_XLATE_SLOTS];
 };
 
+#define SH_DEAD_MAX 64 /* freed shadow frames waiting for a flush */
+
 struct shadow_domain {
 	spinlock_t lock;
 	struct domain *d;
@@ -76,6 +78,11 @@ struct shadow_domain {
 	 * or changed or a shadow page freed: every remembered translation
 	 * (sh_xlate) dies.  Filling an empty entry does not bump it. */
 	uint32_t gen;
+	/* Frames of freed shadow pages that a CPU may still reach through its
+	 * TLB or paging-structure caches: they go back to the allocator only
+	 * after the next domain-wide flush (sh_flush). */
+	unsigned int nr_dead;
+	mfn_t dead[SH_DEAD_MAX];
 	struct shadow_vcpu vcpus[HOSPES_MAX_VCPUS];
 	struct shadow_page pages[]; /* max records */
 };
@@ -139,6 +146,8 @@ struct shadow_page *sh_create(struct shadow_domain *sd, unsigned long key, unsig
 void sh_free(struct shadow_domain *sd, struct shadow_page *sp);
 int sh_ensure_room(struct shadow_domain *sd, unsigned int pages);
 void sh_reset(struct shadow_domain *sd);
+/* Flush every CPU's TLB for the domain, then release the freed shadow frames. */
+void sh_flush(struct shadow_domain *sd);
 uint32_t sh_index(struct shadow_domain *sd, const struct shadow_page *sp);
 
 /* rmap.c: counts of shadow mappings per machine frame, and removal. */
