@@ -14,7 +14,9 @@
  * is destroyed.  A destroyed domain's end of our store channel is gone,
  * so our port reads back as unbound: that is how the daemon tells which
  * introduced domains died, and it releases them (nodes, watches,
- * connection; the grant unmapped, the port closed).  A malformed message
+ * connection; the grant unmapped, the port closed).  A domain that only
+ * shut down (getdomaininfo says so) is reported once by @releaseDomain,
+ * as Xen's xenstored does: hx's reaper and the backends watch it.  A malformed message
  * from a guest gets an error reply from the daemon core; nothing a guest
  * writes can stop this thread.
  *
@@ -31,6 +33,7 @@
 #include <core/sched.h>
 #include <mm/mm.h>
 #include <mm/pages.h>
+#include <public/domctl.h>
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <stdio.h>
@@ -166,15 +169,34 @@ static const struct xsd_ops ops = {
 
 /* ---- Deaths -------------------------------------------------------------- */
 
-/* Release every introduced domain whose end of our store channel is gone. */
+/* Whether the hypervisor reports domid shut down (it still exists). */
+static bool is_shut_down(uint16_t domid)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_getdomaininfo,
+				.domain = domid,
+				.interface_version = XEN_DOMCTL_INTERFACE_VERSION};
+
+	return hypercall(__HYPERVISOR_domctl, &op, 0, 0) == 0 &&
+	       op.u.getdomaininfo.domain == domid &&
+	       (op.u.getdomaininfo.flags & XEN_DOMINF_shutdown);
+}
+
+/*
+ * Release every introduced domain whose end of our store channel is gone;
+ * for one that shut down but still exists, fire @releaseDomain once.
+ */
 static void reap_dead(void)
 {
 	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
 		struct evtchn_status st = {.dom = DOMID_SELF, .port = links[i].port};
 
-		if (!links[i].in_use || hv_event_channel_op(EVTCHNOP_status, &st) ||
-		    st.status == EVTCHNSTAT_interdomain)
+		if (!links[i].in_use || hv_event_channel_op(EVTCHNOP_status, &st))
 			continue;
+		if (st.status == EVTCHNSTAT_interdomain) {
+			if (is_shut_down(links[i].domid))
+				xsd_domain_shutdown(xsd, links[i].domid);
+			continue;
+		}
 		printf("xenstored: d%u is gone: releasing it\n", links[i].domid);
 		xsd_domain_gone(xsd, links[i].domid); /* disconnects: frees the link */
 	}

@@ -65,6 +65,9 @@ rc_script=$logdir/create-rc
 	echo "hx wait nobody"
 	echo "hx wait 0"
 	echo "hx info"
+	echo "hx create pvguest-domU name=selfoff memory=16 disk=ram:4 on_poweroff=destroy args=/bin/echo,bye"
+	echo "hx wait selfoff"
+	echo "hx info"
 	for i in $(seq 20); do
 		echo "hx create pvguest-domU name=loop$i memory=8"
 		echo "hx destroy loop$i"
@@ -125,16 +128,23 @@ expect "hx wait: not dom0" '\(d0\) wait: not domain 0 \(it runs this shell\)'
 n=$(grep -cE '^\(d0\) domain [0-9]+ \(loop[0-9]+\) created: 8 MiB' "$clean")
 if [ "$n" = 20 ]; then echo "ok - hx create: 20 create/destroy rounds"; else
 	echo "not ok - hx create: $n of 20 loop domains created"; status=1; fi
+selfoff=$(sed -n 's/^(d0) domain \([0-9]*\) (selfoff) created: .*/\1/p' "$clean")
+expect "on_poweroff=destroy: the domU runs" "\\(d0\\) \\(d${selfoff:-X}\\) bye"
+expect "on_poweroff=destroy: the reaper lets go of its console and disk, and destroys it" \
+	"\\(d0\\) domain ${selfoff:-X} \\(selfoff\\) poweroff: released console disks and destroyed"
+expect "on_poweroff=destroy: hx wait sees it gone" "\\(d0\\) domain ${selfoff:-X} is gone"
 mapfile -t free < <(sed -n 's/^(d0) free_pages   : //p' "$clean")
 # free[0]: domUs alive; free[1]: all destroyed; free[2]: after the disks
-# and the refusals; free[3]: after the 20 rounds.  Between free[1] and
-# free[2] dom0 itself may take a page or two for good (a new bucket of its
-# event-channel table, once two domUs with disks were up at once); the 20
-# rounds must leave free memory exactly as they found it.
-if [ ${#free[@]} = 4 ] && [ "${free[1]}" -gt "${free[0]}" ] &&
+# and the refusals; free[3]: after a domU that powered itself off was
+# reaped; free[4]: after the 20 rounds.  Between free[1] and free[2] dom0
+# itself may take a page or two for good (a new bucket of its
+# event-channel table, once two domUs with disks were up at once); the
+# reaped domU and the 20 rounds must leave free memory exactly as they
+# found it.
+if [ ${#free[@]} = 5 ] && [ "${free[1]}" -gt "${free[0]}" ] &&
 	[ $((free[1] - free[2])) -ge 0 ] && [ $((free[1] - free[2])) -le 2 ] &&
-	[ "${free[3]}" = "${free[2]}" ]; then
-	echo "ok - hx create: free memory back after disks and refusals (${free[1]} -> ${free[2]}), exactly after 20 rounds"
+	[ "${free[3]}" = "${free[2]}" ] && [ "${free[4]}" = "${free[3]}" ]; then
+	echo "ok - hx create: free memory back after disks and refusals (${free[1]} -> ${free[2]}), exactly after the reaped domU and 20 rounds"
 else
 	echo "not ok - hx create: free pages ${free[*]:-none}"; status=1
 fi

@@ -100,11 +100,22 @@ static int create_option(struct hx_create_args *a, const char *word, char *err, 
 		for (char *p = a->cmdline; *p; p++)
 			if (*p == ',')
 				*p = ' ';
+	} else if ((klen == 11 && strncmp(word, "on_poweroff", 11) == 0) ||
+		   (klen == 8 && strncmp(word, "on_crash", 8) == 0)) {
+		enum hx_action act;
+		if (strcmp(val, "destroy") == 0)
+			act = HX_DESTROY;
+		else if (strcmp(val, "preserve") == 0)
+			act = HX_PRESERVE;
+		else
+			return fail(err, len, "create: %.*s \"%s\": destroy or preserve", (int)klen,
+				    word, val);
+		*(klen == 8 ? &a->on_crash : &a->on_poweroff) = act;
 	} else {
-		return fail(
-			err, len,
-			"create: unknown setting \"%.*s\" (name, memory, vcpus, disk, vif, args)",
-			(int)klen, word);
+		return fail(err, len,
+			    "create: unknown setting \"%.*s\" (name, memory, vcpus, disk, vif, "
+			    "args, on_poweroff, on_crash)",
+			    (int)klen, word);
 	}
 	return 0;
 }

@@ -20,14 +20,24 @@
 #define HX_WAIT_DEFAULT_SECS 60
 #define HX_WAIT_MAX_SECS     86400
 
+#define HX_IMAGE_MAX 64 /* a boot module name, or /disk/<file> */
+
+/* What becomes of a domain that shut down by itself (xl's on_poweroff=). */
+enum hx_action {
+	HX_PRESERVE, /* kept, shut down, until hx destroy (the default) */
+	HX_DESTROY,  /* hx's reaper releases its devices and destroys it */
+};
+
 struct hx_create_args {
-	char image[HX_NAME_MAX];      /* boot module name */
+	char image[HX_IMAGE_MAX];     /* boot module name or /disk/<file> */
 	char name[HX_NAME_MAX];	      /* default: the image's name */
 	unsigned int memory_mib;      /* default HX_MEMORY_DEFAULT */
 	unsigned int vcpus;	      /* default 1 */
 	char disk[64];		      /* "" : none */
 	char vif[64];		      /* "" : none */
 	char cmdline[HX_CMDLINE_MAX]; /* args=a,b,c gives "a b c" */
+	enum hx_action on_poweroff;   /* poweroff and reboot; default HX_PRESERVE */
+	enum hx_action on_crash;      /* crash and watchdog; default HX_PRESERVE */
 };
 
 /* A domain named by number or by name. */

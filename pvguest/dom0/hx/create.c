@@ -13,7 +13,9 @@
  * built.  Disks and vifs are attached from the builder's devices hook.
  * hx destroy calls hx_release_devices() first: the disks, vifs and the
  * console backend let go of the domain and xenstored forgets it before
- * the hypervisor destroys it.
+ * the hypervisor destroys it.  on_poweroff=/on_crash=destroy hand a
+ * domain that shuts down by itself to hx's reaper (reaper.c), which does
+ * the same on @releaseDomain.
  *
  * Domains started at boot, at init level DOM0_INIT_DOMAINS (after
  * xenstored and the backends are up): hx.boot=<image>[,<image>...] on
@@ -62,13 +64,6 @@ static int attach_devices(domid_t id, void *arg)
 	return rc;
 }
 
-void hx_release_devices(domid_t id)
-{
-	blkback_detach(id, ~0u);
-	netback_detach(id, ~0u);
-	dom_unbuild(id);
-}
-
 static int create(const struct hx_create_args *a)
 {
 	size_t len;
@@ -97,6 +92,7 @@ static int create(const struct hx_create_args *a)
 				 .devices_arg = (void *)a};
 	if (dom_build(&cfg, &id))
 		return 1;
+	hx_track(id, a);
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
 	       a->vcpus);
 	return 0;

@@ -176,7 +176,9 @@ static int hx_destroy(int argc, char **argv)
 static int hx_help(int argc, char **argv);
 
 static const struct shell_cmd subcommands[] = {
-	{"create", "<image> [name= memory= vcpus= disk= args=]: a domU from a boot module",
+	{"create",
+	 "<image> [name= memory= vcpus= disk= vif= args= on_poweroff= on_crash=]: a domU from a "
+	 "boot module or /disk/<file>",
 	 hx_create},
 	{"list", "domains: id, name, state, vCPUs, memory, CPU time", hx_list},
 	{"info", "the machine: CPUs, memory, hypervisor version", hx_info},

@@ -21,7 +21,16 @@ int hx_create(int argc, char **argv);
 int hx_wait(int argc, char **argv); /* wait.c */
 int hx_sched(int argc, char **argv);
 int hx_trace(int argc, char **argv);
-/* Before a domain is destroyed: its disks, console and store let go (create.c). */
+/*
+ * reaper.c.  Before a domain is destroyed: its disks, vifs, console and
+ * store let go (once: the reaper may be at it already, then this waits).
+ */
 void hx_release_devices(domid_t id);
+/* Remember a domain hx created, with what to do when it shuts down. */
+void hx_track(domid_t id, const struct hx_create_args *a);
+/* The action for domain id shut down for `why` (SHUTDOWN_*): HX_PRESERVE if not hx's. */
+enum hx_action hx_shutdown_action(domid_t id, unsigned int why);
+/* "poweroff", "reboot", "suspend", "crash", "watchdog" or "unknown". */
+const char *hx_shutdown_reason(unsigned int why);
 
 #endif

@@ -10,7 +10,9 @@
  * run meanwhile (the console backend prints the domain's lines).  Once
  * the domain is down its console ring is drained one last time, so every
  * line it wrote is out before the command returns.  The reason printed
- * is the one the hypervisor reports in the domain's flags.  Exit status 0
+ * is the one the hypervisor reports in the domain's flags.  A domain that
+ * hx's reaper destroys when it shuts down (on_poweroff=destroy...) is
+ * waited for until it is gone as well.  Exit status 0
  * when the domain is down, 1 on a bad argument or when the time ran out.
  */
 #include "hx.h"
@@ -21,12 +23,6 @@
 #include <stdio.h>
 
 #define WAIT_STEP_NS (100 * 1000 * 1000ULL)
-
-static const char *reason_name(unsigned int why)
-{
-	static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog"};
-	return why < sizeof(names) / sizeof(names[0]) ? names[why] : "unknown";
-}
 
 int hx_wait(int argc, char **argv)
 {
@@ -43,6 +39,7 @@ int hx_wait(int argc, char **argv)
 		printf("wait: not domain 0 (it runs this shell)\n");
 		return 1;
 	}
+	bool down = false;
 	for (unsigned long step = 0; step < a.timeout_secs * 10UL; step++) {
 		hx_dominfo_t info;
 		long rc = hx_dominfo(id, &info);
@@ -50,13 +47,15 @@ int hx_wait(int argc, char **argv)
 			printf("domain %u is gone\n", id);
 			return 0;
 		}
-		if (rc == 0 && (info.flags & XEN_DOMINF_shutdown)) {
+		if (rc == 0 && (info.flags & XEN_DOMINF_shutdown) && !down) {
 			uint64_t start, end;
 			console_back_span(id, &start, &end); /* drains its last lines */
 			unsigned int why =
 				(info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
-			printf("domain %u shut down: %s\n", id, reason_name(why));
-			return 0;
+			printf("domain %u shut down: %s\n", id, hx_shutdown_reason(why));
+			if (hx_shutdown_action(id, why) == HX_PRESERVE)
+				return 0;
+			down = true; /* the reaper destroys it: wait until it is gone */
 		}
 		thread_sleep_ns(WAIT_STEP_NS);
 	}

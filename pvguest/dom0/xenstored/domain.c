@@ -10,7 +10,9 @@
  * and queued output are freed, its home /local/domain/<id> is removed
  * (firing the watches of others), nodes it owned elsewhere pass to dom0 so
  * a later domain reusing the id cannot inherit them, and @releaseDomain
- * fires.
+ * fires.  A domain that shut down but still exists (xsd_domain_shutdown)
+ * fires @releaseDomain once too and keeps its connection: the watchers
+ * (hx's reaper, the backends) ask the hypervisor what became of it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +167,17 @@ void xsd_domain_gone(struct xsd *d, uint16_t domid)
 		domain_release(d, c);
 	else
 		forget_domain(d, domid);
+}
+
+bool xsd_domain_shutdown(struct xsd *d, uint16_t domid)
+{
+	struct xsd_conn *c = conn_find(d, domid);
+
+	if (!c || !c->introduced || c->shut_down)
+		return false;
+	c->shut_down = true;
+	watch_fire_special(d, "@releaseDomain");
+	return true;
 }
 
 unsigned int xsd_node_count(struct xsd *d)

@@ -146,6 +146,7 @@ struct xsd_conn {
 	struct xsd *xsd;
 	uint16_t domid;
 	bool privileged, introduced, broken;
+	bool shut_down; /* @releaseDomain already fired for its shutdown */
 	uint64_t gfn;
 	uint32_t port;
 	void *notify_arg;

@@ -61,6 +61,14 @@ bool xsd_poll(struct xsd *d);
 void xsd_domain_gone(struct xsd *d, uint16_t domid);
 
 /*
+ * The hypervisor says `domid` shut down (powered off, crashed...) but still
+ * exists: @releaseDomain fires once, as Xen's xenstored does, so that the
+ * toolstack and the backends look at it; the connection stays.  Returns
+ * true if it fired (false: not introduced, or already reported).
+ */
+bool xsd_domain_shutdown(struct xsd *d, uint16_t domid);
+
+/*
  * dom0's toolstack API (pvguest/dom0/xenstore.c, where the daemon runs as
  * a thread of dom0): hand a new domain's store page (its grant entry 1,
  * GNTTAB_RESERVED_XENSTORE; `store_gfn` is its frame, for the record) and

@@ -36,6 +36,8 @@ static void test_create_defaults(void **state)
 	assert_string_equal(a.disk, "");
 	assert_string_equal(a.vif, "");
 	assert_string_equal(a.cmdline, "");
+	assert_int_equal(a.on_poweroff, HX_PRESERVE);
+	assert_int_equal(a.on_crash, HX_PRESERVE);
 }
 
 static void test_create_settings(void **state)
@@ -54,6 +56,17 @@ static void test_create_settings(void **state)
 	assert_int_equal(create(&a, "create boot/guest memory=8 memory=16"), 0);
 	assert_string_equal(a.name, "guest");
 	assert_int_equal(a.memory_mib, 16);
+	/* what becomes of a domain that shuts down by itself */
+	assert_int_equal(create(&a, "create img on_poweroff=destroy"), 0);
+	assert_int_equal(a.on_poweroff, HX_DESTROY);
+	assert_int_equal(a.on_crash, HX_PRESERVE);
+	assert_int_equal(create(&a, "create img on_crash=destroy on_poweroff=preserve"), 0);
+	assert_int_equal(a.on_poweroff, HX_PRESERVE);
+	assert_int_equal(a.on_crash, HX_DESTROY);
+	/* an image on dom0's disk: its file name names the domain */
+	assert_int_equal(create(&a, "create /disk/boot/pvguest-domU memory=8"), 0);
+	assert_string_equal(a.image, "/disk/boot/pvguest-domU");
+	assert_string_equal(a.name, "pvguest-domU");
 }
 
 struct bad {
@@ -83,6 +96,10 @@ static void test_create_bad_changes_nothing(void **state)
 		{"create img memory", "not key=value"},
 		{"create img disk=", "disk"},
 		{"create 123", "give the domain a name="},
+		{"create img on_poweroff=restart", "on_poweroff \"restart\": destroy or preserve"},
+		{"create img on_crash=", "on_crash \"\""},
+		{"create /disk/a-name-much-too-long-for-any-image-of-dom0s-disk-0123456789",
+		 "not an image name"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct hx_create_args a, before;

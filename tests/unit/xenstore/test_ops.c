@@ -180,6 +180,32 @@ static void test_domain_gone(void **state)
 	assert_reply(d0, "T");
 }
 
+/* A domain that shut down: @releaseDomain once, its connection and home stay. */
+static void test_domain_shutdown(void **state)
+{
+	struct tdom *d0 = &doms[0];
+	(void)state;
+	assert_false(xsd_domain_shutdown(xsd, 2)); /* not introduced: nothing to say */
+	introduce(2);
+	WRITE(d0, "/local/domain/2/name", "two");
+	CALL(d0, XS_WATCH, "@releaseDomain\0rel");
+	assert_string_equal(next_event(d0), "@releaseDomain rel");
+	assert_null(next_event(d0));
+	assert_true(xsd_domain_shutdown(xsd, 2));
+	assert_string_equal(next_event(d0), "@releaseDomain rel");
+	assert_false(xsd_domain_shutdown(xsd, 2)); /* reported once */
+	assert_null(next_event(d0));
+	CALL(d0, XS_IS_DOMAIN_INTRODUCED, "2");
+	assert_reply(d0, "T");
+	CALL(d0, XS_READ, "/local/domain/2/name");
+	assert_memory_equal(d0->data, "two", 3);
+	xsd_domain_gone(xsd, 2); /* then destroyed: fires again */
+	assert_string_equal(next_event(d0), "@releaseDomain rel");
+	introduce(2); /* a new domain with the id is reported afresh */
+	assert_true(xsd_domain_shutdown(xsd, 2));
+	assert_true(xsd_check(xsd));
+}
+
 static void test_oversized_payload_and_log_limit(void **state)
 {
 	struct tdom *d1 = &doms[1];
@@ -205,5 +231,6 @@ const struct CMUnitTest ops_tests[] = {
 	cmocka_unit_test_setup_teardown(test_unknown_and_reserved_types, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_introduce_release, xs_setup, xs_teardown),
 	cmocka_unit_test_setup_teardown(test_domain_gone, xs_setup, xs_teardown),
+	cmocka_unit_test_setup_teardown(test_domain_shutdown, xs_setup, xs_teardown),
 };
 const size_t n_ops_tests = sizeof(ops_tests) / sizeof(ops_tests[0]);
