@@ -8,8 +8,9 @@
  * reused (a small, honest limit: the tool builds images, programs write
  * a few small files).  The last extent may grow in place.
  *
- * All transfers go through a sector buffer on the caller's stack: partial
- * sectors are read, patched and written back.  Every number read from the device is
+ * Transfers go through a sector buffer on the caller's stack: partial
+ * sectors are read, patched and written back; reads of whole sectors go
+ * straight into the caller's buffer, READ_BATCH sectors per device call.  Every number read from the device is
  * checked against the superblock before use (a corrupt image returns
  * -EIO, never reads outside the device).  Single vCPU, called only from
  * thread context.  No lock: on a device whose transfers block (blkfront),
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #define PER_SECTOR (SECTOR_SIZE / sizeof(struct pfs_dirent))
+#define READ_BATCH 256 /* sectors per device read of whole sectors (128 KiB) */
 
 static int rd(struct pfs *fs, uint64_t s, uint8_t *sec)
 {
@@ -164,6 +166,15 @@ long pfs_read(struct pfs *fs, unsigned int slot, uint64_t off, void *buf, size_t
 	for (size_t done = 0; done < len;) {
 		uint64_t pos = off + done;
 		size_t in = pos % SECTOR_SIZE, n = SECTOR_SIZE - in;
+		if (in == 0 && len - done >= SECTOR_SIZE) { /* whole sectors straight in */
+			size_t whole = (len - done) / SECTOR_SIZE;
+			whole = whole < READ_BATCH ? whole : READ_BATCH;
+			if (fs->dev->block->read(fs->dev, e.start + pos / SECTOR_SIZE,
+						 (uint32_t)whole, (char *)buf + done))
+				return -EIO;
+			done += whole * SECTOR_SIZE;
+			continue;
+		}
 		n = n < len - done ? n : len - done;
 		if (rd(fs, e.start + pos / SECTOR_SIZE, sec))
 			return -EIO;

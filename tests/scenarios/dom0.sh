@@ -116,4 +116,6 @@ expect "hx console shows the domU's lines" "init: 2 argument(s), first domU"
 expect "destroy by name" "domain 1 destroyed"
 expect "a second destroy finds no such domain" "destroy: no domain is named domU"
 expect "poweroff ends the script" "dom0: powering off"
+expect "no disk: dom0 says there is no /disk" "disk: no sata0: no /disk"
+expect "no disk: no /disk/hx.cfg, and dom0 carries on" "hx: /disk/hx.cfg: no /disk"
 exit $status

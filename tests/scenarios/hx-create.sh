@@ -3,18 +3,24 @@
 # backend (drivers/back/console.c) and disk= (blkback), from a boot script.
 #
 # dom0 boots alone with the pvguest-domU image as a boot module (not a
-# hypervisor-built "domU" module) and an AHCI disk that holds a pfs image
-# at sector 2048.  Its rc= script creates two domUs that print their
-# arguments through their console rings: dom0's backend prints each line as
-# "(dN) ..." and keeps a log that hx console -n shows.  Then domUs with
-# disks: one whose root file system is the pfs on the AHCI disk
-# (disk=sata0@2048+2048: it runs that disk's /etc/rc), one with a RAM disk
-# (xvda appears; no pfs on it, so its root stays on its RAM disk).  Bad
-# disk specs, a missing device, a missing image, a non-ELF image and too
-# much memory are refused and leave free memory exactly as it was; twenty
-# create/destroy rounds bring it back exactly too.  Domains started at
-# boot: one from hx.boot= on dom0's command line, one from the hx.cfg boot
-# module (an hx create line), and a bad hx.cfg line is reported.
+# hypervisor-built "domU" module) and an AHCI disk made by
+# scripts/mkdisk.py: partition 1 a domU's root pfs, partition 2 (type 7f)
+# dom0's own files, mounted read-only on /disk.  Domains started at boot:
+# one from hx.boot= on dom0's command line, one from the hx.cfg boot module
+# (an hx create line; a bad line is reported), one from /disk/hx.cfg whose
+# image is the file /disk/pvguest-domU.  Its rc= script creates two domUs
+# that print their arguments through their console rings: dom0's backend
+# prints each line as "(dN) ..." and keeps a log that hx console -n shows.
+# Then domUs with disks: one whose root file system is the pfs on
+# partition 1 (disk=sata0p1,r: it runs that disk's /etc/rc), one with a
+# RAM disk (xvda appears; no pfs on it, so its root stays on its RAM disk).
+# ls and cat show /disk.  Bad disk specs, a missing device, a missing
+# image (boot module or file), a non-ELF image (boot module or file) and
+# too much memory are refused and leave free memory exactly as it was; a
+# domU created with on_poweroff=destroy that powers itself off is reaped
+# (console and disk let go, destroyed: @releaseDomain) and its memory
+# comes back exactly; twenty create/destroy rounds bring it back exactly
+# too.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -23,13 +29,20 @@ logdir=$BUILD/test-logs/hx-create
 mkdir -p "$logdir"
 status=0
 
-# The test disk: a pfs at sector 2048 whose /etc/rc says where it is.
+# The test disk (scripts/mkdisk.py): partition 1 (type da, sector 2048) a
+# domU's root pfs whose /etc/rc says where it is; partition 2 (type 7f,
+# sector 4096) dom0's /disk: a domU image, a config file, a text file.
 img=$logdir/disk.img pfs=$logdir/root.pfs
 printf 'echo root from the test disk\nexit 0\n' >"$logdir/rc"
+printf 'hx create /disk/pvguest-domU name=fromdisk memory=16 args=/bin/echo,from,the,disk\n' \
+	>"$logdir/disk-hx.cfg"
+printf 'a file on dom0s disk\n' >"$logdir/notes.txt"
 rm -f "$img" "$pfs"
 "$BUILD/tools/mkpfs" "$pfs" 1024 bin/sh="$BUILD/user/sh" bin/echo="$BUILD/user/echo" \
 	etc/rc="$logdir/rc" >/dev/null || { echo "not ok - hx create: mkpfs failed"; exit 1; }
-truncate -s 4M "$img" && dd if="$pfs" of="$img" bs=512 seek=2048 conv=notrunc status=none
+MKPFS=$BUILD/tools/mkpfs scripts/mkdisk.py "$img" 8 "da@2048+2048=$pfs" \
+	"7f@4096+12288:pvguest-domU=$G/pvguest-domU,hx.cfg=$logdir/disk-hx.cfg,notes.txt=$logdir/notes.txt" ||
+	{ echo "not ok - hx create: mkdisk failed"; exit 1; }
 
 cfg=$logdir/hx.cfg
 printf '# domains started at boot\nhx create pvguest-domU name=fromcfg memory=8 args=/bin/echo,from,hx.cfg\npvguest-domU name=bad memory=1\n' >"$cfg"
@@ -50,8 +63,10 @@ rc_script=$logdir/create-rc
 	echo "hx destroy pvguest-domU"
 	echo "hx wait fromcfg"
 	echo "hx destroy fromcfg"
+	echo "hx wait fromdisk"
+	echo "hx destroy fromdisk"
 	echo "hx info"
-	echo "hx create pvguest-domU name=disky memory=16 disk=sata0@2048+2048,r"
+	echo "hx create pvguest-domU name=disky memory=16 disk=sata0p1,r"
 	echo "hx wait disky"
 	echo "hx create pvguest-domU name=ramdisk memory=16 disk=ram:4 args=/bin/echo,ram"
 	echo "hx wait ramdisk"
@@ -60,6 +75,13 @@ rc_script=$logdir/create-rc
 	echo "hx create pvguest-domU name=bad disk=ram:0"
 	echo "hx create pvguest-domU name=nodev disk=nosuch"
 	echo "hx create nosuch"
+	echo "ls"
+	echo "ls /elsewhere"
+	echo "cat /disk/notes.txt"
+	echo "cat /disk/nosuch"
+	echo "hx create /disk/nosuch"
+	echo "hx create /disk/notes.txt name=notelf"
+	echo "hx create /disk/pvguest-domU name=hugedisk memory=160"
 	echo "hx create create-rc name=junk"
 	echo "hx create pvguest-domU name=huge memory=160"
 	echo "hx wait nobody"
@@ -97,20 +119,36 @@ expect "hx.boot= created a domU at boot" '\(d0\) domain 1 \(pvguest-domU\) creat
 expect "hx.cfg created a domU at boot" '\(d0\) domain 2 \(fromcfg\) created: 8 MiB, 1 vCPU\(s\)'
 expect "the hx.cfg domU runs with its arguments" '\(d0\) \(d2\) from hx.cfg'
 expect "a bad hx.cfg line is reported" '\(d0\) create: memory "1": .*'
-expect "alpha created" '\(d0\) domain 3 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
-expect "beta created" '\(d0\) domain 4 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
-expect "alpha's output comes through dom0's console backend" '\(d0\) \(d3\) alpha one'
-expect "beta's output comes through dom0's console backend" '\(d0\) \(d4\) beta two'
-absent "a domU built by dom0 does not write to the hypervisor console" '\(d3\) init: .*'
-expect "hx wait sees alpha power off" '\(d0\) domain 3 shut down: poweroff'
-expect "hx console -n shows the log's size" '\(d0\) \[domain 3: console, [0-9]+ byte\(s\) kept\]'
+expect "alpha created" '\(d0\) domain 4 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
+expect "beta created" '\(d0\) domain 5 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
+expect "alpha's output comes through dom0's console backend" '\(d0\) \(d4\) alpha one'
+expect "beta's output comes through dom0's console backend" '\(d0\) \(d5\) beta two'
+absent "a domU built by dom0 does not write to the hypervisor console" '\(d4\) init: .*'
+expect "hx wait sees alpha power off" '\(d0\) domain 4 shut down: poweroff'
+expect "hx console -n shows the log's size" '\(d0\) \[domain 4: console, [0-9]+ byte\(s\) kept\]'
 expect "hx console -n shows alpha's lines without a prefix" '\(d0\) init: /bin/echo exited with status 0'
 expect "hx top shows event rates" '\(d0\) ID +Name +State +CPU\(%\) +Mem\(MiB\) +EvIn/s +EvOut/s'
 expect "hx top: a rate for dom0" '\(d0\) 0 +dom0 +[-r][-b]-+- +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+'
-expect "hx list shows alpha" '\(d0\) 3 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
-expect "hx list shows beta" '\(d0\) 4 +beta +[-r][-b]-[-s]-- +1 +12 .*'
-expect "alpha destroyed" '\(d0\) domain 3 destroyed'
-expect "beta destroyed" '\(d0\) domain 4 destroyed'
+expect "hx list shows alpha" '\(d0\) 4 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
+expect "hx list shows beta" '\(d0\) 5 +beta +[-r][-b]-[-s]-- +1 +12 .*'
+expect "alpha destroyed" '\(d0\) domain 4 destroyed'
+expect "beta destroyed" '\(d0\) domain 5 destroyed'
+expect "/disk: dom0 mounts the pfs partition of its disk" \
+	'\(d0\) disk: sata0p2 \(12288 sectors\) mounted read-only on /disk'
+expect "/disk/hx.cfg: its line runs at boot" '\(d0\) /disk/hx.cfg:1: hx create /disk/pvguest-domU'
+expect "hx create /disk/...: a domU from an image on dom0's disk" \
+	'\(d0\) domain 3 \(fromdisk\) created: 16 MiB, 1 vCPU\(s\)'
+expect "the domU from dom0's disk runs with its arguments" '\(d0\) \(d3\) from the disk'
+expect "ls lists dom0's files" '\(d0\) +[0-9]+  pvguest-domU'
+expect "ls counts them" '\(d0\) 3 file\(s\) on sata0p2'
+expect "ls: only /disk" '\(d0\) ls: only /disk is there \(ls \[/disk\]\)'
+expect "cat shows a file" '\(d0\) a file on dom0s disk'
+expect "cat: a missing file" '\(d0\) cat: /disk/nosuch: no such file'
+expect "hx create: a missing file on the disk is refused" \
+	"\\(d0\\) create: /disk/nosuch: no such file on dom0's disk"
+expect "hx create: a non-ELF file on the disk is refused" '\(d0\) create notelf: .* \(error -[0-9]+\)'
+expect "hx create: too little memory for a disk image is refused" \
+	'\(d0\) create hugedisk: not enough free memory \(error -[0-9]+\)'
 expect "disk=: blkfront finds xvda on the AHCI region" \
 	'\(d0\) \(d[0-9]+\) blkfront: xvda: 2048 sectors of 512 bytes, read-only'
 expect "disk=: the domU's root is the pfs on that disk" \

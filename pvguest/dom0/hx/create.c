@@ -1,8 +1,10 @@
 /*
- * hx create: a domU from a boot module, through dom0's domain builder
- * (pvguest/dom0/build/).  The image is named by its boot module name
- * (bootmod_find); every setting is checked by hx_parse_create before the
- * builder runs, and the builder leaves nothing behind when it refuses.
+ * hx create: a domU from a boot module or a file of dom0's disk, through
+ * dom0's domain builder (pvguest/dom0/build/).  The image is named by its
+ * boot module name (bootmod_find) or as /disk/<file> (pvguest/dom0/disk.h:
+ * read whole into memory for the builder, freed after); every setting is
+ * checked by hx_parse_create before the builder runs, and the builder
+ * leaves nothing behind when it refuses.
  * vif=<spec> (netback_parse_spec: mac=, ip=) gives the new domain a vif
  * on dom0's bridge.
  *
@@ -23,18 +25,22 @@
  * after their images; then a boot module named hx.cfg, if there is one,
  * holds one domain per line, written as the arguments of hx create
  * (`<image> [key=value...]`, optionally preceded by "hx create"; '#'
- * starts a comment line).
+ * starts a comment line); then the file /disk/hx.cfg of dom0's disk in
+ * the same format (no disk or no file is said, and is no failure).
  */
 #include "hx.h"
 #include <back/blkback.h>
 #include <back/netback.h>
 #include <core/kernel.h>
 #include <dom0/bootmod.h>
+#include <dom0/disk.h>
 #include <dom0/build/build.h>
 #include <dom0/init.h>
 #include <public/errno.h>
 #include <public/xen.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xenbus/guest.h>
 
@@ -64,17 +70,37 @@ static int attach_devices(domid_t id, void *arg)
 	return rc;
 }
 
+/*
+ * The image's bytes: a boot module, or a file of /disk read whole into
+ * *owned (which the caller frees).  NULL after saying why.
+ */
+static const void *find_image(const char *image, size_t *len, void **owned)
+{
+	const char *args;
+	*owned = NULL;
+	if (!dom0_disk_file(image)) {
+		const void *p = bootmod_find(image, len, &args);
+		if (!p)
+			printf("create: no boot module named %s\n", image);
+		return p;
+	}
+	int rc = dom0_disk_load(image, owned, len);
+	if (rc == -ENODEV)
+		printf("create: %s: no %s (no pfs partition on dom0's disk)\n", image,
+		       DOM0_DISK_DIR);
+	else if (rc == -ENOENT || rc == -ENAMETOOLONG)
+		printf("create: %s: no such file on dom0's disk\n", image);
+	else if (rc)
+		printf("create: %s: cannot be read (error %d)\n", image, rc);
+	return rc ? NULL : *owned;
+}
+
 static int create(const struct hx_create_args *a)
 {
 	size_t len;
-	const char *args;
-	const void *image = bootmod_find(a->image, &len, &args);
+	void *owned;
 	domid_t id;
 
-	if (!image) {
-		printf("create: no boot module named %s\n", a->image);
-		return 1;
-	}
 	struct disk_spec ds;
 	if (a->disk[0] && blkback_parse_spec(a->disk, &ds)) {
 		printf("create %s: bad disk \"%s\" (ram:<MiB>, <device>[@<first>+<count>], "
@@ -82,6 +108,9 @@ static int create(const struct hx_create_args *a)
 		       a->name, a->disk);
 		return 1;
 	}
+	const void *image = find_image(a->image, &len, &owned);
+	if (!image)
+		return 1;
 	struct dom_config cfg = {.image = image,
 				 .image_len = len,
 				 .name = a->name,
@@ -90,7 +119,9 @@ static int create(const struct hx_create_args *a)
 				 .cmdline = a->cmdline,
 				 .devices = attach_devices,
 				 .devices_arg = (void *)a};
-	if (dom_build(&cfg, &id))
+	int rc = dom_build(&cfg, &id);
+	free(owned);
+	if (rc)
 		return 1;
 	hx_track(id, a);
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
@@ -133,12 +164,9 @@ static int boot_images(void)
 	return failed;
 }
 
-/* The hx.cfg boot module: one hx create per line. */
-static int boot_config(void)
+/* A config file (label: where it came from): one hx create per line. */
+static int run_config(const char *label, const char *text, size_t len)
 {
-	size_t len;
-	const char *args;
-	const char *text = bootmod_find("hx.cfg", &len, &args);
 	char line[HX_CMDLINE_MAX + 96], *argv[HX_CFG_WORDS];
 	int failed = 0;
 
@@ -153,10 +181,10 @@ static int boot_config(void)
 			argc = hx_parse_cfg_line(line, argv, HX_CFG_WORDS);
 		}
 		if (argc < 0) {
-			printf("hx.cfg:%zu: line too long\n", no);
+			printf("%s:%zu: line too long\n", label, no);
 			failed++;
 		} else if (argc > 0) {
-			printf("hx.cfg:%zu: hx create %s\n", no, argc > 1 ? argv[1] : "");
+			printf("%s:%zu: hx create %s\n", label, no, argc > 1 ? argv[1] : "");
 			failed += hx_create(argc, argv) != 0;
 		}
 		at += n + 1;
@@ -164,9 +192,38 @@ static int boot_config(void)
 	return failed;
 }
 
+/* The hx.cfg boot module, if there is one. */
+static int boot_config(void)
+{
+	size_t len;
+	const char *args;
+	const char *text = bootmod_find("hx.cfg", &len, &args);
+	return text ? run_config("hx.cfg", text, len) : 0;
+}
+
+/* hx.cfg on dom0's disk: no disk or no file is said, and is no failure. */
+static int boot_disk_config(void)
+{
+	static const char path[] = DOM0_DISK_PREFIX "hx.cfg";
+	void *text;
+	size_t len;
+	int rc = dom0_disk_load(path, &text, &len);
+	if (rc == -ENODEV || rc == -ENOENT) {
+		printf("hx: %s: %s\n", path, rc == -ENODEV ? "no /disk" : "no such file");
+		return 0;
+	}
+	if (rc) {
+		printf("hx: %s: cannot be read (error %d)\n", path, rc);
+		return 1;
+	}
+	int failed = run_config(path, text, len);
+	free(text);
+	return failed;
+}
+
 static int boot_domains(void)
 {
-	int failed = boot_images() + boot_config();
+	int failed = boot_images() + boot_config() + boot_disk_config();
 	return failed ? -1 : 0;
 }
 DOM0_INITCALL(DOM0_INIT_DOMAINS, boot_domains);
