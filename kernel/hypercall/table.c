@@ -27,6 +27,9 @@
 #include <public/xen.h>
 
 #define ROW(nr, handler, caller) [nr] = {.fn = handler, .who = caller, .name = #nr}
+/* A row whose handler may leave a base reload behind (see full_exit). */
+#define ROW_FULL_EXIT(nr, handler)                                                                 \
+	[nr] = {.fn = handler, .who = HC_ANY, .name = #nr, .full_exit = true}
 
 const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_ANY),
@@ -42,13 +45,13 @@ const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW(__HYPERVISOR_set_debugreg, do_set_debugreg, HC_ANY),
 	ROW(__HYPERVISOR_get_debugreg, do_get_debugreg, HC_ANY),
 	ROW(__HYPERVISOR_update_descriptor, do_update_descriptor, HC_ANY),
-	ROW(__HYPERVISOR_multicall, do_multicall, HC_ANY),
+	ROW_FULL_EXIT(__HYPERVISOR_multicall, do_multicall),
 	ROW(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_ANY),
 	ROW(__HYPERVISOR_xen_version, do_xen_version, HC_ANY),
 	ROW(__HYPERVISOR_console_io, do_console_io, HC_ANY),
 	ROW(__HYPERVISOR_vm_assist, do_vm_assist, HC_ANY),
 	ROW(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_ANY),
-	ROW(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_ANY),
+	ROW_FULL_EXIT(__HYPERVISOR_set_segment_base, do_set_segment_base),
 	ROW(__HYPERVISOR_sched_op, do_sched_op, HC_ANY),
 	ROW(__HYPERVISOR_callback_op, do_callback_op, HC_ANY),
 	ROW(__HYPERVISOR_event_channel_op_compat, do_event_channel_op_compat, HC_ANY),

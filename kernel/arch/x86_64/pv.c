@@ -16,8 +16,10 @@
  * Hypercalls skip pv_return_to_guest() when exit_work_pending() says it has
  * nothing to do (the common case): one check of the same conditions; a
  * SYSCALL hypercall then returns by SYSRET (see sysret_ok()).  A SYSCALL
- * hypercall first tries pv_hypercall_fast() on a partial frame (see
- * pv_entry.S); pv_syscall() is the full path.
+ * hypercall of a guest kernel runs first in pv_entry.S, straight from
+ * pv_fast_hypercalls[] with a two-condition exit check (this CPU's
+ * reschedule request, a deliverable upcall); pv_syscall() is the full
+ * path, pv_iret_fast() the iret hypercall's own.
  *
  * Every online CPU runs vCPUs: the boot CPU enters from guests_start(),
  * each AP from cpu_idle() once dom0 is built; a CPU with nothing to run
@@ -52,15 +54,46 @@
 #define RFLAGS_FMASK	  0x47700UL /* TF IF DF IOPL NT AC cleared on SYSCALL */
 #define EFER_SCE	  (1UL << 0)
 
+/* The offsets pv_entry.S uses. */
+BUILD_BUG_ON(offsetof(struct percpu, curr_vcpu) != 16);
 BUILD_BUG_ON(offsetof(struct percpu, stack_top) != 24);
 BUILD_BUG_ON(offsetof(struct percpu, syscall_rsp) != 72);
+BUILD_BUG_ON(offsetof(struct percpu, resched) != 80);
+BUILD_BUG_ON(offsetof(struct vcpu, vcpu_info) != 24);
+BUILD_BUG_ON(offsetof(struct vcpu, arch) != 48);
+BUILD_BUG_ON(offsetof(struct arch_vcpu, kernel_mode) != 0x117a);
+BUILD_BUG_ON(offsetof(struct vcpu_info, evtchn_upcall_pending) != 0);
+BUILD_BUG_ON(offsetof(struct vcpu_info, evtchn_upcall_mask) != 1);
+BUILD_BUG_ON(NR_HYPERCALLS != 64);
+BUILD_BUG_ON(offsetof(struct cpu_regs, r11) != REGS_R11);
+BUILD_BUG_ON(offsetof(struct cpu_regs, r10) != REGS_R10);
+BUILD_BUG_ON(offsetof(struct cpu_regs, r9) != REGS_R9);
+BUILD_BUG_ON(offsetof(struct cpu_regs, r8) != REGS_R8);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rbp) != REGS_RBP);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rdi) != REGS_RDI);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rsi) != REGS_RSI);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rdx) != REGS_RDX);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rcx) != REGS_RCX);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rflags) != REGS_RFLAGS);
+BUILD_BUG_ON(offsetof(struct cpu_regs, rsp) != REGS_RSP);
+BUILD_BUG_ON(offsetof(struct cpu_regs, ss) != REGS_SS);
+/* The SYSCALL exit reads the vcpu_info of every vCPU that runs: each has one. */
+BUILD_BUG_ON(HOSPES_MAX_VCPUS > XEN_LEGACY_MAX_VCPUS);
 
 extern char syscall_entry[] __attribute__((visibility("hidden")));
 void pv_exit_to_guest(void);
 __noreturn void pv_enter_first(void);
-bool pv_syscall(struct cpu_regs *regs, unsigned int fast);
-unsigned int pv_hypercall_fast(struct cpu_regs *regs);
+bool pv_syscall(struct cpu_regs *r, unsigned int fast);
+unsigned int pv_iret_fast(struct cpu_regs *regs);
 void pv_schedule_first(struct cpu_regs *regs);
+/* pv_entry.S: the slots of pv_fast_hypercalls without a fast handler
+ * (they never return to their caller: the entry's full path runs). */
+long pv_hypercall_not_fast(HYPERCALL_ARGS) __attribute__((visibility("hidden")));
+long pv_hypercall_iret(HYPERCALL_ARGS) __attribute__((visibility("hidden")));
+
+/* What syscall_entry calls for hypercall nr of a guest kernel (see
+ * fast_hypercalls_init); written once at start of day. */
+hypercall_fn pv_fast_hypercalls[NR_HYPERCALLS];
 
 static struct timer slice_timer[NR_CPUS];
 
@@ -152,6 +185,7 @@ static void publish_time(struct vcpu *v)
 static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 {
 	const struct cpu_user_regs *u = &v->arch->regs;
+	ASSERT(v->vcpu_info); /* the SYSCALL exit reads it without a check */
 	r->r15 = u->r15, r->r14 = u->r14, r->r13 = u->r13, r->r12 = u->r12;
 	r->rbp = u->rbp, r->rbx = u->rbx, r->r11 = u->r11, r->r10 = u->r10;
 	r->r9 = u->r9, r->r8 = u->r8, r->rax = u->rax, r->rcx = u->rcx;
@@ -313,49 +347,47 @@ static bool sysret_ok(const struct cpu_regs *r)
 }
 
 /*
- * The hypercall fast path, called by syscall_entry with a partial frame:
- * rbx, rbp's caller and r12-r15 are still live in their registers (C
- * preserves them), the vector and error code are unset.  It runs a plain
- * hypercall, or iret, of a vCPU in guest kernel mode.  PV_FAST_DONE: the
- * guest may be resumed by SYSRET at once; PV_FAST_IRET: iret ran and
- * rewrote the hardware part of the frame, rax, rcx and r11, and the guest
- * may be resumed by IRETQ from the partial frame at once.  Anything else
- * (guest user mode, a number without a row, a privileged row, any tracing,
- * exit work, a non-canonical return RIP) returns without touching the
- * guest (PV_FAST_NOT_RUN) or after the hypercall (PV_FAST_RAN), and the
- * entry completes the frame and calls pv_syscall.
+ * The iret hypercall from syscall_entry (pv_hypercall_iret): a guest
+ * kernel's, untraced, on a frame whose general registers but rax, rbx,
+ * rbp and r12-r15 are the guest's and whose hardware part is SYSCALL's.
+ * iret rewrites the hardware part, rax, rcx and r11; 0: the guest may be
+ * resumed by IRETQ from the frame at once; else exit work is pending (or
+ * the domain crashed), and the entry takes the full path with the
+ * hypercall done (PV_SYSCALL_RAN).
  */
-enum { PV_FAST_DONE = 0, PV_FAST_NOT_RUN = 1, PV_FAST_RAN = 2, PV_FAST_IRET = 3 };
-BUILD_BUG_ON(PV_FAST_DONE != 0 || PV_FAST_IRET != 3); /* pv_entry.S tests them */
+enum { PV_SYSCALL_NOT_RUN = 1, PV_SYSCALL_RAN = 2 }; /* pv_entry.S passes them */
 
-unsigned int pv_hypercall_fast(struct cpu_regs *r)
+unsigned int pv_iret_fast(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
-	unsigned long nr = r->rax;
-	if (unlikely(!v->arch->kernel_mode || nr >= NR_HYPERCALLS ||
-		     trace_any())) /* the full path traces */
-		return PV_FAST_NOT_RUN;
-	const struct hypercall_desc *h = &hypercall_table[nr];
-	if (likely(h->fn && h->who == HC_ANY)) {
-		r->rax = (uint64_t)h->fn(v, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
-		if (unlikely(exit_work_pending(v) || !sysret_ok(r)))
-			return PV_FAST_RAN;
-		return PV_FAST_DONE;
-	}
-	if (nr != HYPERCALL_IRET)
-		return PV_FAST_NOT_RUN;
 	struct pv_frame f;
 	frame_in(&f, r);
 	if (pv_iret(v, &f) == 0) /* else the domain crashed: exit work stops it */
 		frame_out(r, &f);
-	return exit_work_pending(v) ? PV_FAST_RAN : PV_FAST_IRET;
+	return exit_work_pending(v);
 }
 
-/* The rest of a SYSCALL (see pv_hypercall_fast); true: return by SYSRET. */
+/* The table syscall_entry calls through: every row any guest may call,
+ * unless its handler may leave exit work the fast exit does not check
+ * (full_exit); iret its own; everything else the full path. */
+static void fast_hypercalls_init(void)
+{
+	for (unsigned int nr = 0; nr < NR_HYPERCALLS; nr++) {
+		const struct hypercall_desc *h = &hypercall_table[nr];
+		if (nr == HYPERCALL_IRET)
+			pv_fast_hypercalls[nr] = pv_hypercall_iret;
+		else if (h->fn && h->who == HC_ANY && !h->full_exit)
+			pv_fast_hypercalls[nr] = h->fn;
+		else
+			pv_fast_hypercalls[nr] = pv_hypercall_not_fast;
+	}
+}
+
+/* The rest of a SYSCALL (syscall_entry's full path); true: return by SYSRET. */
 bool pv_syscall(struct cpu_regs *r, unsigned int fast)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
-	if (fast == PV_FAST_RAN) {
+	if (fast == PV_SYSCALL_RAN) {
 		/* the hypercall ran: only the exit work is left */
 	} else if (likely(v->arch->kernel_mode)) {
 		bool iret = r->rax == HYPERCALL_IRET; /* restores rcx and r11 */
@@ -418,6 +450,7 @@ void pv_irq_exit(struct cpu_regs *r)
 /* Every CPU that runs vCPUs: the SYSCALL MSRs and the FPU set-up. */
 static void pv_cpu_init(void)
 {
+	this_cpu()->resched = &sched_cpu(smp_processor_id())->resched;
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_FMASK, RFLAGS_FMASK);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -458,6 +491,7 @@ extern struct hospes_options hospes_options;
 void guests_start(void)
 {
 	sched_init(nr_cpus_online);
+	fast_hypercalls_init();
 	fpu_init_boot();
 	pv_cpu_init();
 	irq_set_gate_dpl3(VEC_HYPERCALL, int82);

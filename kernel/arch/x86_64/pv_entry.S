@@ -3,40 +3,63 @@
  *
  * A PV guest runs in ring 3, kernel and user alike, so every SYSCALL comes
  * from a guest: a hypercall if the vCPU is in guest kernel mode, a system
- * call to bounce to the guest kernel otherwise (pv_syscall decides).  The
- * entry switches GS to this CPU's percpu (swapgs), parks the guest rsp in
- * percpu.syscall_rsp, moves to the top of this CPU's hypervisor stack and
- * builds the same struct cpu_regs an interrupt from the guest would (with
- * vector PV_VECTOR_SYSCALL), so every guest context lives in one frame at
- * the top of the stack and switching vCPUs means rewriting that frame.
+ * call to bounce to the guest kernel otherwise.  The entry switches GS to
+ * this CPU's percpu (swapgs), parks the guest rsp in percpu.syscall_rsp and
+ * moves to the struct cpu_regs frame at the top of this CPU's hypervisor
+ * stack, where every guest context lives (switching vCPUs means rewriting
+ * that frame).
  *
- * The hypercall fast path: the entry stores only what C may clobber or
- * the exit needs (the hardware part, rax, rcx, rdx, rsi, rdi, rbp, r8-r11)
- * and leaves the vector, error code, rbx and r12-r15 slots unwritten:
- * pv_hypercall_fast runs a plain hypercall of a guest kernel, and C keeps
- * rbx and r12-r15 in their registers.  If it reports nothing left to do,
- * the registers come back from the frame (no hypervisor value leaks) and
- * SYSRET returns: rcx = rip and r11 = rflags, as SYSCALL left them; CS
- * 0xe033 and SS 0xe02b come from MSR_STAR.  The iret hypercall takes the
- * same fast path but returns by IRETQ from the partial frame, whose
- * hardware part, rax, rcx and r11 pv_iret rewrote.  Otherwise the entry completes
- * the frame from the live registers and calls pv_syscall, which does the
- * rest (the hypercall if it has not run, exit work, vCPU switch) and
- * returns by SYSRET or, for iret or a non-canonical RIP (Intel's SYSRET
- * faults in ring 0 on the guest stack), by pv_exit_to_guest's IRETQ, which
- * restores every register exactly.  Invariant: nothing reads the frame
- * while a fast hypercall runs (interrupts stay off from SYSCALL's FMASK to
- * the return); a handler that needs the full frame must be taken off the
- * fast path.  pv_enter_first builds an empty frame at the stack top, lets
- * pv_schedule_first fill it, and enters the guest.
+ * The hypercall fast path is all here.  The entry stores only the
+ * registers C may clobber (rcx = the guest's rip, r11 = its rflags, rdi,
+ * rsi, rdx, r8, r9, r10); rax, rbx, rbp and r12-r15 stay live.  A guest
+ * kernel's hypercall, while no domain is traced and the return RIP is one
+ * SYSRET can take, is then called straight from pv_fast_hypercalls[nr]
+ * with the guest's arguments moved into C's argument registers.  After it
+ * the exit looks at the two things a fast handler can leave behind: this
+ * CPU's reschedule request (every sleep, pause, shutdown and yield makes
+ * one; see hospes/sched.h) and an event upcall the vCPU's vcpu_info makes
+ * deliverable (pending and not masked; the guest can unmask at any time,
+ * so this is read from its memory every time).  Handlers that can leave
+ * other exit work (a base reload) have no slot in the table (pv.c).  With
+ * nothing to do, the saved registers come back (no hypervisor value
+ * leaks) and SYSRET returns: rcx = rip and r11 = rflags, as SYSCALL left
+ * them; CS 0xe033 and SS 0xe02b come from MSR_STAR.  Interrupts stay off
+ * from SYSCALL (FMASK) to SYSRET, so nothing becomes pending unseen
+ * between the check and the return; a later event reaches the guest by
+ * its IPI.
+ *
+ * Every other case completes the frame (the hardware part from rcx, r11
+ * and syscall_rsp; the callee-saved registers; rax = the number, or the
+ * result if the hypercall ran) and calls pv_syscall, which does the rest
+ * (the hypercall if it has not run, exit work, a vCPU switch) and returns
+ * by SYSRET or, for a non-canonical RIP (Intel's SYSRET faults in ring 0
+ * on the guest stack) or a replaced context, by pv_exit_to_guest's IRETQ,
+ * which restores every register exactly.  Slots without a fast handler
+ * point at pv_hypercall_not_fast, which takes this path; iret's slot
+ * points at pv_hypercall_iret: pv_iret_fast (pv.c) runs it on the frame
+ * and the guest is resumed by IRETQ from it.  pv_enter_first builds an
+ * empty frame at the stack top, lets pv_schedule_first fill it, and enters
+ * the guest.  Offsets into percpu, vcpu and the frame are checked in pv.c.
  */
 #include <asm/regs.h>
 #include "entry_macros.inc"
 
+#define PERCPU_CURR_VCPU   16
 #define PERCPU_STACK_TOP   24
 #define PERCPU_SYSCALL_RSP 72
+#define PERCPU_RESCHED     80
+#define VCPU_VCPU_INFO     24
+#define VCPU_ARCH          48
+#define ARCH_KERNEL_MODE   0x117a /* pv.c checks both */
 #define PV_VECTOR_SYSCALL  0x100
-#define PV_FAST_IRET       3 /* pv.c */
+#define NR_HYPERCALLS      64
+#define PV_SYSCALL_RAN     2 /* pv.c */
+#define PV_SYSCALL_NOT_RUN 1
+
+	.section .rodata
+	.balign 8
+sysret_bad_rip:
+	.quad	0x0000800000000000	/* the one non-canonical rip SYSCALL can leave */
 
 	.section .text, "ax"
 
@@ -45,55 +68,75 @@ syscall_entry:
 	swapgs
 	movq	%rsp, %gs:PERCPU_SYSCALL_RSP
 	movq	%gs:PERCPU_STACK_TOP, %rsp
-	pushq	$0xe02b				/* ss */
-	pushq	%gs:PERCPU_SYSCALL_RSP		/* rsp */
-	pushq	%r11				/* rflags */
-	pushq	$0xe033				/* cs */
-	pushq	%rcx				/* rip */
-	subq	$16, %rsp			/* error code, vector: see 2: */
-	pushq	%rax
-	subq	$8, %rsp			/* rbx */
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	subq	$32, %rsp			/* r12 .. r15 */
-	movq	%rsp, %rdi
-	xorl	%ebp, %ebp
-	call	pv_hypercall_fast
-	testl	%eax, %eax
-	jz	1f
-	cmpl	$PV_FAST_IRET, %eax
-	jne	2f
-	/* Fast exit: rbx, r12-r15 were never touched (callee-saved in C). */
-1:	addq	$32, %rsp
-	popq	%r11				/* = rflags, as SYSCALL left it (iret: its r11) */
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx				/* = rip, as SYSCALL left it (iret: its rcx) */
-	addq	$8, %rsp
-	testl	%eax, %eax
-	popq	%rax
-	jnz	3f
-	movq	REGS_RIP - REGS_VECTOR + 24(%rsp), %rsp	/* the guest's */
+	subq	$REGS_SIZE, %rsp
+	movq	%rcx, REGS_RCX(%rsp)		/* = rip */
+	movq	%r11, REGS_R11(%rsp)		/* = rflags */
+	movq	%rdi, REGS_RDI(%rsp)
+	movq	%rsi, REGS_RSI(%rsp)
+	movq	%rdx, REGS_RDX(%rsp)
+	movq	%r10, REGS_R10(%rsp)
+	movq	%r8, REGS_R8(%rsp)
+	movq	%r9, REGS_R9(%rsp)
+	cmpq	$NR_HYPERCALLS, %rax
+	jae	.Lnot_run
+	movq	%gs:PERCPU_CURR_VCPU, %r11
+	movq	VCPU_ARCH(%r11), %r9
+	cmpb	$0, ARCH_KERNEL_MODE(%r9)
+	je	.Lnot_run			/* guest user mode: a system call */
+	cmpl	$0, trace_active(%rip)
+	jne	.Lnot_run			/* the full path traces */
+	cmpq	sysret_bad_rip(%rip), %rcx
+	je	.Lnot_run
+	movq	%r8, %r9			/* a5 */
+	movq	%r10, %r8			/* a4 */
+	movq	%rdx, %rcx			/* a3 */
+	movq	%rsi, %rdx			/* a2 */
+	movq	%rdi, %rsi			/* a1 */
+	movq	%r11, %rdi			/* v */
+	leaq	pv_fast_hypercalls(%rip), %r10
+	call	*(%r10, %rax, 8)
+	/* Exit work?  A reschedule request, or a deliverable upcall. */
+	movq	%gs:PERCPU_RESCHED, %rcx
+	cmpb	$0, (%rcx)
+	jne	.Lran
+	movq	%gs:PERCPU_CURR_VCPU, %rcx
+	movq	VCPU_VCPU_INFO(%rcx), %rcx
+	movzwl	(%rcx), %ecx			/* upcall pending | mask << 8 */
+	decl	%ecx
+	cmpl	$0xff, %ecx
+	jb	.Lran				/* pending and not masked */
+	movq	REGS_RCX(%rsp), %rcx
+	movq	REGS_R11(%rsp), %r11
+	movq	REGS_RDI(%rsp), %rdi
+	movq	REGS_RSI(%rsp), %rsi
+	movq	REGS_RDX(%rsp), %rdx
+	movq	REGS_R10(%rsp), %r10
+	movq	REGS_R8(%rsp), %r8
+	movq	REGS_R9(%rsp), %r9
+	movq	%gs:PERCPU_SYSCALL_RSP, %rsp
 	swapgs
 	sysretq
-3:	addq	$16, %rsp			/* vector, error code: iret's frame */
-	swapgs
-	iretq
 
-	/* Slow path: complete the frame, then the full C path. */
+	/* A slot without a fast handler (called, rax = the number). */
+	.globl pv_hypercall_not_fast
+pv_hypercall_not_fast:
+	addq	$8, %rsp			/* our caller's return address */
+.Lnot_run:
+	movl	$PV_SYSCALL_NOT_RUN, %esi
+	jmp	1f
+.Lran:
+	movl	$PV_SYSCALL_RAN, %esi
+1:	movq	%rax, REGS_RAX(%rsp)
+	movq	$0xe02b, REGS_SS(%rsp)
+	movq	%gs:PERCPU_SYSCALL_RSP, %rax
+	movq	%rax, REGS_RSP(%rsp)
+	movq	REGS_R11(%rsp), %rax
+	movq	%rax, REGS_RFLAGS(%rsp)
+	movq	$0xe033, REGS_CS(%rsp)
+	movq	REGS_RCX(%rsp), %rax
+	movq	%rax, REGS_RIP(%rsp)
 2:	movq	%rbx, REGS_RBX(%rsp)
+	movq	%rbp, REGS_RBP(%rsp)
 	movq	%r12, REGS_R12(%rsp)
 	movq	%r13, REGS_R13(%rsp)
 	movq	%r14, REGS_R14(%rsp)
@@ -102,17 +145,51 @@ syscall_entry:
 	movq	$0, REGS_ERROR(%rsp)
 	cld
 	movq	%rsp, %rdi
-	movl	%eax, %esi
+	xorl	%ebp, %ebp
 	call	pv_syscall
 	testb	%al, %al
 	jz	pv_exit_to_guest
 	cli
 	POP_REGS
 	movq	REGS_RIP - REGS_VECTOR(%rsp), %rcx
-	movq	REGS_RIP - REGS_VECTOR + 16(%rsp), %r11	/* rflags */
-	movq	REGS_RIP - REGS_VECTOR + 24(%rsp), %rsp	/* the guest's */
+	movq	REGS_RFLAGS - REGS_VECTOR(%rsp), %r11
+	movq	REGS_RSP - REGS_VECTOR(%rsp), %rsp	/* the guest's */
 	swapgs
 	sysretq
+
+	/*
+	 * iret's slot (called, rax = 23): the frame's hardware part, then
+	 * pv_iret_fast; 0 = resume the guest from the frame it rewrote (its
+	 * hardware part, rax, rcx, r11), else exit work: the full path.
+	 */
+	.globl pv_hypercall_iret
+pv_hypercall_iret:
+	addq	$8, %rsp
+	movq	%gs:PERCPU_SYSCALL_RSP, %rax
+	movq	%rax, REGS_RSP(%rsp)
+	movq	$0xe02b, REGS_SS(%rsp)
+	movq	$0xe033, REGS_CS(%rsp)
+	movq	REGS_R11(%rsp), %rax
+	movq	%rax, REGS_RFLAGS(%rsp)
+	movq	REGS_RCX(%rsp), %rax
+	movq	%rax, REGS_RIP(%rsp)
+	movq	%rsp, %rdi
+	call	pv_iret_fast
+	testl	%eax, %eax
+	movl	$PV_SYSCALL_RAN, %esi
+	jnz	2b
+	movq	REGS_RAX(%rsp), %rax
+	movq	REGS_RCX(%rsp), %rcx
+	movq	REGS_R11(%rsp), %r11
+	movq	REGS_RDI(%rsp), %rdi
+	movq	REGS_RSI(%rsp), %rsi
+	movq	REGS_RDX(%rsp), %rdx
+	movq	REGS_R10(%rsp), %r10
+	movq	REGS_R8(%rsp), %r8
+	movq	REGS_R9(%rsp), %r9
+	addq	$REGS_RIP, %rsp
+	swapgs
+	iretq
 
 	.globl pv_exit_to_guest
 pv_exit_to_guest:

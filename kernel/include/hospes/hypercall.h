@@ -36,6 +36,10 @@ struct hypercall_desc {
 	hypercall_fn fn;
 	enum hypercall_caller who;
 	const char *name;
+	/* May leave exit work beyond a reschedule request and an upcall (a
+	 * segment base reload): the SYSCALL fast exit would miss it, so the
+	 * hypercall always takes the full path (kernel/arch/x86_64/pv_entry.S). */
+	bool full_exit;
 };
 
 extern const struct hypercall_desc hypercall_table[NR_HYPERCALLS];

@@ -29,6 +29,7 @@ struct percpu {
 	volatile bool online;	   /* set by the CPU itself once it idles */
 	uint64_t irqs, ipis;	   /* counters for the log and tests */
 	unsigned long syscall_rsp; /* engineer F: guest rsp parked by the SYSCALL entry */
+	const bool *resched;	   /* this CPU's sched_cpu.resched, read by the SYSCALL exit */
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -40,12 +40,24 @@ static inline bool guest_mode(const struct cpu_regs *regs)
 #define REGS_R14    0x08
 #define REGS_R13    0x10
 #define REGS_R12    0x18
+#define REGS_R11    0x20
+#define REGS_R10    0x28
+#define REGS_R9	    0x30
+#define REGS_R8	    0x38
+#define REGS_RBP    0x40
+#define REGS_RDI    0x48
+#define REGS_RSI    0x50
+#define REGS_RDX    0x58
+#define REGS_RCX    0x60
 #define REGS_RBX    0x68
 #define REGS_RAX    0x70
 #define REGS_VECTOR 0x78
 #define REGS_ERROR  0x80
 #define REGS_RIP    0x88
 #define REGS_CS	    0x90
+#define REGS_RFLAGS 0x98
+#define REGS_RSP    0xa0
+#define REGS_SS	    0xa8
 #define REGS_SIZE   0xb0
 
 #endif
