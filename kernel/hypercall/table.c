@@ -93,6 +93,14 @@ long hypercall_dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsi
 	return dispatch(v, nr, a1, a2, a3, a4, a5);
 }
 
+hypercall_fn hypercall_fast_handler(unsigned long nr)
+{
+	if (nr >= NR_HYPERCALLS)
+		return NULL;
+	const struct hypercall_desc *h = &hypercall_table[nr];
+	return h->who == HC_ANY && !h->full_exit ? h->fn : NULL;
+}
+
 #define MULTICALL_MAX 1024 /* entries per call (Xen uses continuations instead) */
 
 long do_multicall(HYPERCALL_ARGS)

@@ -373,13 +373,10 @@ unsigned int pv_iret_fast(struct cpu_regs *r)
 static void fast_hypercalls_init(void)
 {
 	for (unsigned int nr = 0; nr < NR_HYPERCALLS; nr++) {
-		const struct hypercall_desc *h = &hypercall_table[nr];
+		hypercall_fn fn = hypercall_fast_handler(nr);
 		if (nr == HYPERCALL_IRET)
-			pv_fast_hypercalls[nr] = pv_hypercall_iret;
-		else if (h->fn && h->who == HC_ANY && !h->full_exit)
-			pv_fast_hypercalls[nr] = h->fn;
-		else
-			pv_fast_hypercalls[nr] = pv_hypercall_not_fast;
+			fn = pv_hypercall_iret;
+		pv_fast_hypercalls[nr] = fn ? fn : pv_hypercall_not_fast;
 	}
 }
 

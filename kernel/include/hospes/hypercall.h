@@ -44,6 +44,11 @@ struct hypercall_desc {
 
 extern const struct hypercall_desc hypercall_table[NR_HYPERCALLS];
 
+/* The handler of nr if any domain may call it straight, with no checks
+ * and no exit work beyond a reschedule request or an upcall (the SYSCALL
+ * fast path: kernel/arch/x86_64/pv_entry.S); NULL: the full path. */
+hypercall_fn hypercall_fast_handler(unsigned long nr);
+
 long hypercall_dispatch(struct vcpu *v, unsigned long nr, unsigned long a1, unsigned long a2,
 			unsigned long a3, unsigned long a4, unsigned long a5);
 

@@ -1,63 +1,150 @@
 /*
- * The SYSCALL hypercall entry from inside a guest: its fast path (a plain
- * hypercall returned by SYSRET without saving rbx or r12-r15) and every way off it must keep the guest's registers, and exit
- * work found after a fast hypercall must still be done:
- *   - a plain hypercall (xen_version) keeps rbx, rbp, r12-r15;
- *   - a number without a row (the slow path, before running anything)
- *     keeps them and returns -ENOSYS;
- *   - set_segment_base(FS) leaves a base reload as exit work: %fs:0 then
- *     reads through the new base;
- *   - an event sent to this vCPU with events unmasked leaves an upcall as
- *     exit work: the callback runs once, and the registers survive it.
+ * The SYSCALL hypercall entry from inside a guest: its fast path (a
+ * hypercall called straight from the fast table, returned by SYSRET after
+ * a check for a reschedule request and a deliverable upcall) and every
+ * way off it must keep the guest's registers (tg_probe: all but rax, rcx,
+ * r11), and exit work must never be lost:
+ *   - a plain hypercall (xen_version) and a yield with nothing else to run
+ *     take the fast path;
+ *   - a number without a row takes the full path before running anything
+ *     and returns -ENOSYS;
+ *   - set_segment_base(FS), alone or inside a multicall, leaves a base
+ *     reload (both always take the full path): %fs:0 then reads through
+ *     the new base;
+ *   - an event sent to this vCPU with events unmasked leaves an upcall:
+ *     the callback runs once, right after the hypercall;
+ *   - a send with events masked leaves none; once the guest clears the
+ *     mask itself, its next hypercall (a plain one) delivers the upcall;
+ *   - a periodic timer raises VIRQ_TIMER from interrupts while the vCPU
+ *     spins in fast hypercalls: its upcalls arrive, registers intact.
  */
 #include "../lib/tg.h"
 #include <public/errno.h>
 #include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/version.h>
 
 const char test_title[] = "entry";
 
 #define PTE_FLAGS 0x63UL
 
-long entry_probe(unsigned long nr, unsigned long a1, unsigned long a2, long *result);
 void entry_event_handler(void);
 unsigned long *entry_pending_word;
 struct vcpu_info *entry_vcpu_info;
-unsigned long entry_upcalls;
+volatile unsigned long entry_upcalls;
 
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
-static unsigned long fs_target = 0x5a5a1234;
+static unsigned long fs_target = 0x5a5a1234, fs_target2 = 0x6b6b5678;
+static struct evtchn_send send;
 
 static void test_plain(void)
 {
 	long r = 0;
-	tg_expect(entry_probe(__HYPERVISOR_xen_version, XENVER_version, 0, &r), 0,
-		  "fast path keeps rbx, rbp, r12-r15");
+	tg_expect(tg_probe(__HYPERVISOR_xen_version, XENVER_version, 0, &r), 0,
+		  "fast path keeps every register");
 	tg_check(r > 0, "fast path returns xen_version's result");
-	tg_expect(entry_probe(47, 0, 0, &r), 0, "unknown number keeps the registers");
+	tg_expect(tg_probe(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, &r), 0,
+		  "a yield with nothing else to run keeps every register");
+	tg_expect(r, 0, "the yield returns 0");
+	tg_expect(tg_probe(47, 0, 0, &r), 0, "unknown number keeps the registers");
 	tg_expect(r, -XEN_ENOSYS, "unknown number returns -ENOSYS");
+	tg_expect(tg_probe(64, 0, 0, &r), 0, "a number past the table keeps the registers");
+	tg_expect(r, -XEN_ENOSYS, "a number past the table returns -ENOSYS");
+}
+
+static unsigned long fs_word(void)
+{
+	unsigned long got;
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(got));
+	return got;
 }
 
 static void test_bases(void)
 {
 	long r = 0;
-	unsigned long got;
-	tg_expect(entry_probe(__HYPERVISOR_set_segment_base, SEGBASE_FS, (unsigned long)&fs_target,
-			      &r),
-		  0, "set_segment_base keeps the registers");
+	tg_expect(
+		tg_probe(__HYPERVISOR_set_segment_base, SEGBASE_FS, (unsigned long)&fs_target, &r),
+		0, "set_segment_base keeps the registers");
 	tg_expect(r, 0, "set_segment_base fs");
-	__asm__ volatile("mov %%fs:0, %0" : "=r"(got));
-	tg_expect((long)got, (long)fs_target, "the new FS base is live after the hypercall");
+	tg_expect((long)fs_word(), (long)fs_target, "the new FS base is live after the hypercall");
+
+	static struct multicall_entry mc[2];
+	mc[0] = (struct multicall_entry){.op = __HYPERVISOR_xen_version, .args = {XENVER_version}};
+	mc[1] = (struct multicall_entry){.op = __HYPERVISOR_set_segment_base,
+					 .args = {SEGBASE_FS, (unsigned long)&fs_target2}};
+	tg_expect(tg_probe(__HYPERVISOR_multicall, (unsigned long)mc, 2, &r), 0,
+		  "multicall keeps the registers");
+	tg_expect(r, 0, "multicall");
+	tg_expect((long)mc[1].result, 0, "multicall: set_segment_base fs");
+	tg_expect((long)fs_word(), (long)fs_target2,
+		  "the FS base a multicall set is live after it");
 	hypercall(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0, 0, 0, 0);
+}
+
+static void clear_pending(void)
+{
+	volatile struct vcpu_info *vi = entry_vcpu_info;
+	*(volatile unsigned long *)entry_pending_word = 0;
+	vi->evtchn_pending_sel = 0;
+	vi->evtchn_upcall_pending = 0;
 }
 
 static void test_upcall(void)
 {
+	volatile struct vcpu_info *vi = entry_vcpu_info;
+	long r = 0;
+	vi->evtchn_upcall_mask = 0;
+	tg_expect(tg_probe(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, &r),
+		  0, "send with an upcall as exit work keeps the registers");
+	tg_expect(r, 0, "send to this vCPU");
+	tg_expect((long)entry_upcalls, 1, "the upcall ran once, right after the hypercall");
+
+	vi->evtchn_upcall_mask = 1;
+	tg_expect(tg_probe(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, &r),
+		  0, "send with events masked keeps the registers");
+	tg_check(r == 0 && vi->evtchn_upcall_pending && entry_upcalls == 1,
+		 "masked: the event is pending, no upcall");
+	vi->evtchn_upcall_mask = 0; /* the guest unmasks by itself ... */
+	tg_expect(tg_probe(__HYPERVISOR_xen_version, XENVER_version, 0, &r), 0,
+		  "a plain hypercall with an upcall now deliverable keeps the registers");
+	tg_expect((long)entry_upcalls, 2, "... and its next plain hypercall delivers the upcall");
+	vi->evtchn_upcall_mask = 1;
+	clear_pending();
+}
+
+static void test_timer(void)
+{
+	volatile struct vcpu_info *vi = entry_vcpu_info;
+	static struct evtchn_bind_virq virq = {.virq = VIRQ_TIMER, .vcpu = 0};
+	static struct vcpu_set_periodic_timer period = {.period_ns = 1000000};
+	unsigned long bad = 0, n = 0, before = entry_upcalls;
+	long r;
+	tg_expect(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&virq,
+			    0, 0, 0),
+		  0, "bind VIRQ_TIMER");
+	tg_check(virq.port / 64 == send.port / 64, "the timer port shares the handler's word");
+	tg_expect(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0,
+			    (unsigned long)&period, 0, 0),
+		  0, "a 1 ms periodic timer");
+	vi->evtchn_upcall_mask = 0;
+	for (; n < 4000000 && entry_upcalls < before + 3; n++)
+		bad |= (unsigned long)tg_probe(__HYPERVISOR_xen_version, XENVER_version, 0, &r);
+	vi->evtchn_upcall_mask = 1;
+	hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0, 0, 0);
+	tg_printf("# %lu fast hypercalls until 3 timer upcalls\n", n);
+	tg_check(entry_upcalls >= before + 3, "timer upcalls reach a vCPU spinning in hypercalls");
+	tg_expect((long)bad, 0, "every one of those hypercalls kept the registers");
+	clear_pending();
+}
+
+void test_main(void)
+{
 	struct shared_info *si = (struct shared_info *)si_page;
 	static struct evtchn_bind_ipi ipi = {.vcpu = 0};
-	static struct evtchn_send send;
-	long r = 0;
 
+	test_plain();
+	test_bases();
 	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)si_page,
 			    (tg_start_info->shared_info & ~0xfffUL) | PTE_FLAGS, UVMF_INVLPG, 0, 0),
 		  0, "map shared_info");
@@ -68,18 +155,6 @@ static void test_upcall(void)
 	entry_pending_word = &si->evtchn_pending[ipi.port / 64];
 	send.port = ipi.port;
 	hypercall(__HYPERVISOR_set_callbacks, (unsigned long)entry_event_handler, 0, 0, 0, 0);
-	((volatile struct vcpu_info *)entry_vcpu_info)->evtchn_upcall_mask = 0;
-	tg_expect(
-		entry_probe(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, &r),
-		0, "send with an upcall as exit work keeps the registers");
-	tg_expect(r, 0, "send to this vCPU");
-	tg_expect((long)entry_upcalls, 1, "the upcall ran once, right after the hypercall");
-	((volatile struct vcpu_info *)entry_vcpu_info)->evtchn_upcall_mask = 1;
-}
-
-void test_main(void)
-{
-	test_plain();
-	test_bases();
 	test_upcall();
+	test_timer();
 }

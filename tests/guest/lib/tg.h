@@ -22,6 +22,10 @@ long hypercall_int82(unsigned int nr, unsigned long a1, unsigned long a2, unsign
 /* A raw "mov $nr, %eax; syscall" (for numbers past the hypercall page). */
 long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2);
 
+/* A raw SYSCALL hypercall that checks the registers it must keep (lib/probe.S):
+ * 0 if all came back unchanged, else the OR of their changed bits. */
+long tg_probe(unsigned long nr, unsigned long a1, unsigned long a2, long *result);
+
 /* One past the bootstrap mapping (Xen's layout): nothing is mapped from here on. */
 unsigned long tg_mapping_end(void);
 

@@ -5,7 +5,9 @@
  * Every vCPU then works: it spins in rounds, keeps a pattern of its own in
  * xmm0-15 and checks it after each round (vCPUs of one guest share CPUs
  * and migrate), and records the APIC id CPUID reports (the physical CPU it
- * ran on).  Each then takes itself down (VCPUOP_down).  vCPU 0 checks:
+ * ran on); every 8th round it yields through tg_probe, so the general
+ * registers are checked across yields that switch vCPUs too.  Each then
+ * takes itself down (VCPUOP_down).  vCPU 0 checks:
  *   - every vCPU finished, its registers intact throughout;
  *   - the work ran on N distinct CPUs;
  *   - runstate accounting: each secondary's running time is positive, it
@@ -66,8 +68,9 @@ static void work(unsigned int id)
 		for (unsigned int i = 0; i < 32; i++)
 			if (got[i] != want[i])
 				bad[id]++;
-		if (r % 8 == 7)
-			hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+		long rc;
+		if (r % 8 == 7 && tg_probe(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, &rc))
+			bad[id]++; /* a yield that switched vCPUs lost a register */
 	}
 	done[id] = 1;
 }

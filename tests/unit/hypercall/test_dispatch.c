@@ -57,6 +57,30 @@ static void test_every_row_named(void **state)
 			assert_non_null(hypercall_table[i].name);
 }
 
+/* The SYSCALL fast path calls these rows with no checks: never a
+ * privileged one, never one that may leave a base reload behind. */
+static void test_fast_handlers(void **state)
+{
+	for (unsigned long nr = 0; nr < NR_HYPERCALLS + 2; nr++) {
+		hypercall_fn fn = hypercall_fast_handler(nr);
+		if (nr >= NR_HYPERCALLS || !hypercall_table[nr].fn) {
+			assert_null(fn);
+			continue;
+		}
+		if (hypercall_table[nr].who != HC_ANY)
+			assert_null(fn);
+	}
+	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_xen_version), do_xen_version);
+	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_event_channel_op),
+			 hypercall_table[__HYPERVISOR_event_channel_op].fn);
+	assert_null(hypercall_fast_handler(__HYPERVISOR_sysctl));
+	assert_null(hypercall_fast_handler(__HYPERVISOR_domctl));
+	assert_null(hypercall_fast_handler(__HYPERVISOR_set_segment_base));
+	assert_null(hypercall_fast_handler(__HYPERVISOR_multicall));
+	assert_null(hypercall_fast_handler(__HYPERVISOR_iret));
+	assert_null(hypercall_fast_handler(~0UL));
+}
+
 static void test_console_write(void **state)
 {
 	env_reset(false);
@@ -258,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_numbers_enosys),
 		cmocka_unit_test(test_privileged_rows),
 		cmocka_unit_test(test_every_row_named),
+		cmocka_unit_test(test_fast_handlers),
 		cmocka_unit_test(test_memory_family_routed),
 		cmocka_unit_test(test_console_write),
 		cmocka_unit_test(test_console_read),
