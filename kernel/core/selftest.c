@@ -13,8 +13,9 @@
  *   panic   panics on purpose, two calls deep: the verdict must be fail
  *           and the log must show a backtrace naming these functions
  *   shadow  the shadow engine on the real MMU (kernel/arch/x86_64/mm_selftest.c)
- *   platform, fault, poweroff, reboot: the machine layer's tests
- *           (kernel/arch/x86_64/selftest.c, tests/scenarios/platform.sh)
+ *   platform, fault, smp, poweroff, reboot: the machine layer's tests
+ *           (kernel/arch/x86_64/selftest.c, tests/scenarios/platform.sh,
+ *           tests/scenarios/smp-bringup.sh)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>
@@ -102,6 +103,7 @@ static const struct selftest selftests[] = {
 	{"panic", selftest_panic},
 	{"platform", platform_selftest},
 	{"fault", platform_selftest_fault},
+	{"smp", platform_selftest_smp},
 	{"shadow", mm_selftest},
 	{"poweroff", machine_poweroff},
 	{"reboot", machine_reboot},

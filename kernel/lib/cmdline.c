@@ -233,6 +233,24 @@ static bool opt_selftest(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+static bool opt_smp_ap_wait_ms(struct hospes_options *o, const char *v, size_t len)
+{
+	uint64_t ms;
+	if (!parse_uint(v, len, 10, &ms) || ms > 60000)
+		return false;
+	o->smp_ap_wait_ms = (unsigned int)ms;
+	return true;
+}
+
+static bool opt_smp_slow_ap(struct hospes_options *o, const char *v, size_t len)
+{
+	uint64_t id;
+	if (!parse_uint(v, len, 10, &id) || id > 0xfe)
+		return false;
+	o->smp_slow_ap = (int)id;
+	return true;
+}
+
 static bool opt_noreboot(struct hospes_options *o, const char *v, size_t len)
 {
 	o->noreboot = true;
@@ -260,6 +278,8 @@ static const struct option options[] = {
 	{"dom0_mem", true, opt_dom0_mem},
 	{"dom0_max_vcpus", true, opt_dom0_max_vcpus},
 	{"noreboot", false, opt_noreboot},
+	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},
+	{"smp_slow_ap", true, opt_smp_slow_ap},
 	{"selftest", true, opt_selftest},
 	{"vga", true, opt_vga},
 };
@@ -291,6 +311,8 @@ void cmdline_defaults(struct hospes_options *o)
 	o->console_vga = true;
 	o->com1 = (struct serial_config){0x3f8, 115200, 8, 1, 'n'};
 	o->loglvl = LOGLVL_INFO;
+	o->smp_ap_wait_ms = 1000;
+	o->smp_slow_ap = -1;
 }
 
 unsigned int cmdline_parse(const char *s, struct hospes_options *o)

@@ -19,6 +19,14 @@
  *
  * selftest=fault instead takes a page fault with no fixup, which must end
  * in a register dump, a backtrace and a panic (the fail verdict).
+ *
+ * selftest=smp checks AP bring-up, most usefully with smp_ap_wait_ms=0 so
+ * that APs are given up on purpose while they are still starting
+ * (tests/scenarios/smp-bringup.sh): the number online is the number of
+ * CPUs marked online; each of them answers smp_call_function as its own
+ * index from the APIC recorded for that index (no two CPUs share an
+ * index); every AP given up halts itself when it runs at last, instead of
+ * joining; with none given up, every MADT CPU is online.
  */
 #include <asm/apic.h>
 #include <asm/arch.h>
@@ -231,6 +239,53 @@ static bool test_fixup(void)
 	bool ok = check("fixup: a mapped read succeeds", probe_read((unsigned long)&mapped, &v));
 	ok &= check("fixup: the value read is right", v == 0x1234);
 	return check("fixup: an unmapped read recovers", !probe_read(UNMAPPED_VA, &v)) && ok;
+}
+
+static volatile uint32_t answered_apic[NR_CPUS]; /* by index: APIC id + 1 */
+
+static void report_apic(void *data)
+{
+	answered_apic[smp_processor_id()] = lapic_id() + 1;
+}
+
+static bool test_cpu_identities(unsigned int *online)
+{
+	bool ok = true;
+	*online = 0;
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		answered_apic[c] = 0;
+	answered_apic[0] = lapic_id() + 1;
+	smp_call_function(report_apic, NULL);
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		if (!percpu[c].online) {
+			ok &= answered_apic[c] == 0;
+			continue;
+		}
+		++*online;
+		printk("selftest smp: CPU%u has APIC id %u, answered from APIC id %d\n", c,
+		       percpu[c].apic_id, (int)answered_apic[c] - 1);
+		ok &= answered_apic[c] == percpu[c].apic_id + 1;
+	}
+	return check("each online CPU answers as its own index from its own APIC", ok);
+}
+
+void platform_selftest_smp(void)
+{
+	unsigned int online, lost, parked, madt = acpi_info.nr_cpus ? acpi_info.nr_cpus : 1;
+	bool ok = test_cpu_identities(&online);
+	ok &= check("the online count is the number of CPUs marked online",
+		    online == nr_cpus_online);
+	uint64_t end = now_ns() + WAIT_NS;
+	do
+		smp_bringup_counts(&lost, &parked);
+	while (parked < lost && now_ns() < end);
+	printk("selftest smp: %u of %u CPUs online, %u given up, %u of those halted themselves\n",
+	       online, madt, lost, parked);
+	ok &= check("every AP given up halted itself when it ran at last", parked == lost);
+	ok &= check("no CPU joined after bring-up", nr_cpus_online == online);
+	ok &= check("no AP given up: every MADT CPU online", lost > 0 || online == madt);
+	if (!ok)
+		panic("selftest smp: a check failed");
 }
 
 void platform_selftest_fault(void)

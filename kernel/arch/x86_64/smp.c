@@ -10,9 +10,13 @@
  * AP starts on a small PML4 of its own (in the image, below 4 GiB as a
  * real-mode CR3 load needs) that shares the hypervisor slots 256-271 and
  * adds a 2 MiB identity map over the trampoline; its first C instruction
- * switches to the real tables.  The AP loads its GDT/TSS and the IDT, enables its LAPIC and
- * timer, marks itself online and idles with interrupts on.  A CPU that is
- * not online after 200 ms is reported and skipped.
+ * switches to the real tables.  The AP claims its index (the call-in
+ * handshake of hospes/cpu_bringup.h), loads its GDT/TSS and the IDT,
+ * enables its LAPIC and timer, marks itself online and idles with
+ * interrupts on.  An AP that has not claimed its index after
+ * smp_ap_wait_ms= (default 1 s) is given up: its index, stack and the
+ * parameter block are never handed on, so no more APs are started, and if
+ * it runs at last it halts without touching anything.
  *
  * Stopping (panic, reboot): an NMI to every other CPU, whose handler
  * (traps.c) halts when cpus_stopping is set.
@@ -31,6 +35,8 @@
 #include <asm/traps.h>
 #include <asm/tsc.h>
 #include <hospes/acpi.h>
+#include <hospes/cmdline.h>
+#include <hospes/cpu_bringup.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/panic.h>
@@ -39,7 +45,6 @@
 #include <hospes/time.h>
 
 #define TRAMPOLINE_PA  0x8000UL
-#define AP_WAIT_NS     (200 * NSEC_PER_MSEC)
 #define CR4_PCIDE      (1UL << 17)
 #define AP_STACK_ORDER 2 /* BOOT_STACK_SIZE, 16 KiB */
 
@@ -61,6 +66,9 @@ static spinlock_t call_lock = SPINLOCK_INIT;
 static void (*volatile call_fn)(void *);
 static void *volatile call_data;
 static volatile unsigned int call_done;
+static struct ap_callin ap_callin;
+static unsigned int aps_lost, aps_parked; /* given up by us; of those, seen halting */
+extern struct hospes_options hospes_options;
 
 void percpu_init_boot(unsigned long stack_top)
 {
@@ -142,9 +150,32 @@ __attribute__((weak)) __noreturn void cpu_idle(void)
 	}
 }
 
+static void delay_ns(uint64_t ns)
+{
+	uint64_t end = now_ns() + ns;
+	while (now_ns() < end)
+		cpu_relax();
+}
+
+/* smp_slow_ap=<APIC id>: that AP calls in too late, as a starved one may. */
+static void maybe_slow_test_ap(void)
+{
+	uint32_t a, b, c, d;
+	if (hospes_options.smp_slow_ap < 0)
+		return;
+	cpuid(1, &a, &b, &c, &d);
+	if ((int)(b >> 24) == hospes_options.smp_slow_ap)
+		delay_ns((hospes_options.smp_ap_wait_ms + 50) * NSEC_PER_MSEC);
+}
+
 /* C entry of an AP, on its own stack, with the boot CPU's page tables. */
 static __noreturn void ap_start(unsigned int cpu)
 {
+	maybe_slow_test_ap();
+	if (!callin_claim(&ap_callin, cpu)) { /* too late: the boot CPU gave us up */
+		__atomic_fetch_add(&aps_parked, 1, __ATOMIC_RELEASE);
+		halt_forever();
+	}
 	struct percpu *p = &percpu[cpu];
 	write_cr3(hypervisor_pml4_maddr());
 	write_cr4(ap_cr4);
@@ -154,15 +185,8 @@ static __noreturn void ap_start(unsigned int cpu)
 	lapic_init_cpu();
 	apic_timer_init_cpu();
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
-	p->online = true;
+	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 	cpu_idle();
-}
-
-static void delay_ns(uint64_t ns)
-{
-	uint64_t end = now_ns() + ns;
-	while (now_ns() < end)
-		cpu_relax();
 }
 
 /* The parameter block of the copy below 1 MiB. */
@@ -172,31 +196,52 @@ static struct trampoline_params *installed_params(void)
 			(trampoline_params - trampoline_start));
 }
 
-static bool start_ap(unsigned int cpu, uint32_t apic_id)
+static uint64_t clock_ns(void)
+{
+	return now_ns();
+}
+
+/* Wait until the AP claims its index (then until it is online), or give it up. */
+static enum ap_start_result wait_for_callin(unsigned int cpu)
+{
+	uint64_t end = now_ns() + hospes_options.smp_ap_wait_ms * NSEC_PER_MSEC;
+	if (callin_wait(&ap_callin, cpu, clock_ns, end) == AP_LOST) {
+		aps_lost++;
+		return AP_LOST; /* its stack and GDT stay allocated: it may still use the stack */
+	}
+	while (!__atomic_load_n(&percpu[cpu].online, __ATOMIC_ACQUIRE))
+		cpu_relax(); /* it claimed: it runs our code and is on its way */
+	return AP_ONLINE;
+}
+
+static enum ap_start_result start_ap(unsigned int cpu, uint32_t apic_id)
 {
 	struct percpu *p = &percpu[cpu];
 	*p = (struct percpu){.self = p, .cpu_id = cpu, .apic_id = apic_id};
 	mfn_t stack = frame_alloc(AP_STACK_ORDER);
 	if (mfn_eq(stack, INVALID_MFN) || gdt_alloc_cpu(cpu)) {
-		printk(LOG_WARN "smp: no memory for CPU%u's stacks and GDT\n", cpu);
 		if (!mfn_eq(stack, INVALID_MFN))
 			frame_free(stack, AP_STACK_ORDER);
-		return false;
+		return AP_NOT_STARTED;
 	}
 	p->stack_top = (unsigned long)mfn_to_virt(stack) + BOOT_STACK_SIZE;
 	struct trampoline_params *tp = installed_params();
 	tp->stack = p->stack_top;
 	tp->cpu = cpu;
+	callin_offer(&ap_callin, cpu);
 	lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
 	delay_ns(10 * NSEC_PER_MSEC);
 	for (int i = 0; i < 2; i++) {
 		lapic_send_ipi(apic_id, APIC_DM_STARTUP | (TRAMPOLINE_PA >> 12));
 		delay_ns(200 * NSEC_PER_USEC);
 	}
-	uint64_t end = now_ns() + AP_WAIT_NS;
-	while (!p->online && now_ns() < end)
-		cpu_relax();
-	return p->online;
+	return wait_for_callin(cpu);
+}
+
+void smp_bringup_counts(unsigned int *lost, unsigned int *parked)
+{
+	*lost = aps_lost;
+	*parked = __atomic_load_n(&aps_parked, __ATOMIC_ACQUIRE);
 }
 
 static paddr_t image_pa(const void *p)
@@ -236,18 +281,8 @@ void smp_init(void)
 	irq_set_handler(VEC_CALL_FUNC, call_function_ipi);
 	panic_stop_other_cpus = stop_other_cpus;
 	trampoline_install();
-	unsigned int next = 1;
-	for (unsigned int i = 0; i < acpi_info.nr_cpus; i++) {
-		uint32_t id = acpi_info.cpus[i].apic_id;
-		if (id == me)
-			continue;
-		if (next == NR_CPUS || (!x2apic_mode && id > 0xfe)) {
-			printk(LOG_WARN "smp: CPU with APIC id %u not started (limit)\n", id);
-			continue;
-		}
-		if (start_ap(next, id))
-			next++;
-		else
-			printk(LOG_WARN "smp: CPU with APIC id %u did not come online\n", id);
-	}
+	uint32_t ids[ACPI_MAX_CPUS];
+	for (unsigned int i = 0; i < acpi_info.nr_cpus; i++)
+		ids[i] = acpi_info.cpus[i].apic_id;
+	cpu_bringup(ids, acpi_info.nr_cpus, me, x2apic_mode ? UINT32_MAX : 0xfe, NR_CPUS, start_ap);
 }

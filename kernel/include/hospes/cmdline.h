@@ -12,6 +12,9 @@
  *   vga=keep              keep the screen for the hypervisor's log instead
  *                         of handing it to dom0
  *   selftest=boot         ours: run a self-test, report through isa-debug-exit
+ *   smp_ap_wait_ms=1000   ours: how long a started CPU may take to call in
+ *   smp_slow_ap=2         ours, for tests: the CPU with this APIC id waits
+ *                         smp_ap_wait_ms + 50 ms before it calls in
  *
  * An unknown option or a malformed value is named in a warning and
  * ignored; booting continues with the default.
@@ -31,6 +34,8 @@ struct hospes_options {
 	uint64_t dom0_mem, dom0_mem_min, dom0_mem_max; /* bytes, 0 = not given */
 	unsigned int dom0_max_vcpus, dom0_min_vcpus;   /* 0 = not given */
 	bool noreboot;
+	unsigned int smp_ap_wait_ms; /* how long an AP may take to call in (default 1000) */
+	int smp_slow_ap;	     /* test: this APIC id calls in too late; -1 = none */
 	bool vga_keep;
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */
 	unsigned int nr_warnings;

@@ -23,6 +23,9 @@ void platform_init(void);
  */
 void platform_selftest(void);
 
+/* selftest=smp: AP bring-up consistent (CPU count, identities, given-up APs halted). */
+void platform_selftest_smp(void);
+
 /* selftest=fault: an unfixable hypervisor page fault (must panic). */
 void platform_selftest_fault(void);
 

@@ -34,6 +34,18 @@ static void test_defaults(void **state)
 	assert_false(o.noreboot);
 	assert_false(o.vga_keep);
 	assert_string_equal(o.selftest, "");
+	assert_int_equal(o.smp_ap_wait_ms, 1000);
+	assert_int_equal(o.smp_slow_ap, -1);
+}
+
+static void test_smp_bringup_options(void **state)
+{
+	assert_int_equal(parse("smp_ap_wait_ms=20 smp_slow_ap=2"), 0);
+	assert_int_equal(o.smp_ap_wait_ms, 20);
+	assert_int_equal(o.smp_slow_ap, 2);
+	assert_int_equal(parse("smp_ap_wait_ms=60001 smp_slow_ap=255 smp_slow_ap=x"), 3);
+	assert_int_equal(o.smp_ap_wait_ms, 1000);
+	assert_int_equal(o.smp_slow_ap, -1);
 }
 
 static void test_xen_line(void **state)
@@ -138,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_loglvl_forms),
 		cmocka_unit_test(test_unknown_and_bad_values),
 		cmocka_unit_test(test_vcpu_range_and_spacing),
+		cmocka_unit_test(test_smp_bringup_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

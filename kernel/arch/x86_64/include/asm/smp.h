@@ -10,6 +10,9 @@ void percpu_init_boot(unsigned long stack_top);
 /* Start every enabled CPU of the MADT; returns when all are online or given up. */
 void smp_init(void);
 
+/* APs given up at bring-up, and how many of those have since halted themselves. */
+void smp_bringup_counts(unsigned int *lost, unsigned int *parked);
+
 /* Send vector to CPU cpu (a fixed IPI). */
 void send_ipi(unsigned int cpu, uint8_t vector);
 

@@ -1,0 +1,38 @@
+#!/bin/bash
+# An AP that calls in too late (the -smp 4 panic in timer_set).
+#
+# The boot CPU used to give a slow AP's index to the next AP after 200 ms;
+# the slow AP (an emulated CPU starved on a loaded host) came up anyway as
+# that same index, and two CPUs shared one percpu record, stack, TSS and
+# timer queue.  Here the CPU with APIC id 2 is made late on purpose
+# (smp_slow_ap=2 waits smp_ap_wait_ms + 50 ms before it calls in) and
+# selftest=smp checks that it was given up, that it halted itself when it
+# ran at last instead of joining, that no more APs were started, and that
+# every online CPU answers as its own index from its own APIC.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+logdir=$BUILD/test-logs/smp-bringup
+mkdir -p "$logdir"
+status=0
+log=$logdir/slow-ap.log
+
+ok() { echo "ok - smp bringup: $1"; }
+nok() { echo "not ok - smp bringup: $1 (log $log)"; status=1; }
+expect() { if grep -q "$2" "$log"; then ok "$1"; else nok "$1"; fi; }
+
+tests/run/qemu-run.sh --direct --smp 4 --mem 128 --timeout 40 \
+	--cmdline "console=com1 selftest=smp smp_ap_wait_ms=20 smp_slow_ap=2" --log "$log"
+rc=$?
+if [ $rc = 0 ]; then ok "selftest=smp passed with a late AP"; else nok "qemu-run status $rc"; fi
+expect "the late AP was given up and no more were started" \
+	"CPU with APIC id 2 did not come online; starting no more CPUs"
+expect "2 CPUs online (the boot CPU and APIC id 1)" "Hospes [0-9.]*: 2 CPUs online"
+expect "the late AP halted itself when it ran at last" \
+	"selftest smp: 2 of 4 CPUs online, 1 given up, 1 of those halted themselves"
+for what in "each online CPU answers as its own index from its own APIC" \
+	"the online count is the number of CPUs marked online" \
+	"every AP given up halted itself when it ran at last" "no CPU joined after bring-up"; do
+	expect "$what" "selftest platform: $what: ok"
+done
+exit $status
