@@ -23,7 +23,12 @@
  * (IDENTIFY word 76) both support it, otherwise several DMA EXT commands
  * in consecutive slots, which the HBA runs in order.  The two kinds are
  * never in flight together (SATA forbids it): a flush waits for the
- * queue to drain.
+ * queue to drain.  run_queue() keeps the slots full: it submits requests
+ * in order while slots are free and refills them as commands finish.
+ * A request names its memory either as a buffer of ours (PRDs built
+ * page by page from its machine frames) or as machine-memory pieces
+ * (ahci_rw_bus: one PRD per piece, up to AHCI_PRDS per command), which
+ * is how blkback has the disk DMA straight into a frontend's pages.
  *
  * Errors: PxIS.TFES (the disk set ERR) or a host bus error fails every
  * command still in its slot with -EIO and restarts the port (stop, clear
@@ -38,6 +43,7 @@
  */
 #include "ahci.h"
 #include "hw.h"
+#include <core/device.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,10 +171,39 @@ static int build_prds(struct ahci_prd *prd, const uint8_t *buf, uint32_t len)
 	return n;
 }
 
+/* PRDs for the machine-memory pieces sg[0..nsg) (nsg <= AHCI_PRDS). */
+static int sg_prds(struct ahci_prd *prd, const struct block_sg *sg, unsigned int nsg)
+{
+	for (unsigned int i = 0; i < nsg; i++)
+		prd[i] = (struct ahci_prd){.dba = sg[i].bus, .dbc = sg[i].len - 1};
+	return (int)nsg;
+}
+
+/* sg pieces: 1..AHCI_PRDS, each even-aligned, 1..4 MiB, count sectors in all. */
+static bool sg_ok(const struct ahci_req *r)
+{
+	uint64_t bytes = 0;
+
+	if (r->nsg == 0 || r->nsg > AHCI_PRDS || r->buf || r->count > 0xffff)
+		return false;
+	for (unsigned int i = 0; i < r->nsg; i++) {
+		if (!r->sg[i].len || r->sg[i].len > (4u << 20) ||
+		    ((r->sg[i].bus | r->sg[i].len) & 1))
+			return false;
+		bytes += r->sg[i].len;
+	}
+	return bytes == (uint64_t)r->count * AHCI_SECTOR;
+}
+
 static int check_req(const struct ahci_port *p, const struct ahci_req *r)
 {
 	if (r->op == AHCI_FLUSH)
 		return 0;
+	if (r->sg && (r->op == AHCI_READ || r->op == AHCI_WRITE)) {
+		if (!sg_ok(r) || r->lba >= p->sectors || r->count > p->sectors - r->lba)
+			return -EINVAL;
+		return 0;
+	}
 	if (r->count == 0 || r->count > AHCI_MAX_SECTORS || !r->buf || ((uintptr_t)r->buf & 1))
 		return -EINVAL;
 	if ((int)r->op == AHCI_IDENTIFY)
@@ -215,7 +250,9 @@ int ahci_submit(struct ahci_port *p, struct ahci_req *r)
 		return s;
 	struct ahci_cmd_table *t = &p->tables[s];
 	int nprd = 0;
-	if (r->op != AHCI_FLUSH) {
+	if (r->sg) {
+		nprd = sg_prds(t->prd, r->sg, r->nsg);
+	} else if (r->op != AHCI_FLUSH) {
 		nprd = build_prds(t->prd, r->buf, r->count * AHCI_SECTOR);
 		if (nprd < 0)
 			return nprd;
@@ -352,63 +389,119 @@ int ahci_enable_irq(struct ahci_hba *hba, const struct hw_irq_src *src)
 	return 0;
 }
 
-/* Waits for reqs[0..n) to finish; the first error, or 0. */
-static int wait_reqs(struct ahci_port *p, struct ahci_req *reqs, int n)
+/*
+ * Runs reqs[0..n): submits in order while slots are free, refills them as
+ * commands finish, until every request has its status (a request the
+ * port refuses gets the refusal).  The first error, or 0.
+ */
+static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 {
 	uint64_t deadline = hw_now_ns() + AHCI_TIMEOUT_NS;
-	for (;;) {
+	unsigned int next = 0, done = 0;
+
+	while (done < n) {
+		unsigned int submitted = next;
+		while (next < n) {
+			int rc = ahci_submit(p, &reqs[next]);
+			if (rc == -EBUSY)
+				break;
+			if (rc)
+				reqs[next].status = rc;
+			next++;
+		}
+		uint32_t busy = p->busy;
 		ahci_poll(p->hba);
-		int i = 0;
-		while (i < n && reqs[i].status <= 0)
-			i++;
-		if (i == n)
+		while (done < next && reqs[done].status <= 0)
+			done++;
+		if (done == n)
 			break;
 		if (hw_now_ns() > deadline) {
 			port_recover(p, -ETIMEDOUT);
+			for (unsigned int i = next; i < n; i++)
+				reqs[i].status = -ETIMEDOUT;
 			break;
 		}
-		hw_wait();
+		if (next == submitted && p->busy == busy)
+			hw_wait(); /* nothing went out, nothing came back */
 	}
-	for (int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n; i++)
 		if (reqs[i].status)
 			return reqs[i].status;
 	return 0;
 }
 
-/* Submits r, waiting (bounded) while every slot is taken. */
-static int submit_waiting(struct ahci_port *p, struct ahci_req *r)
-{
-	uint64_t deadline = hw_now_ns() + AHCI_TIMEOUT_NS;
-	int rc;
-	while ((rc = ahci_submit(p, r)) == -EBUSY && hw_now_ns() < deadline) {
-		hw_wait();
-		ahci_poll(p->hba);
-	}
-	return rc;
-}
+#define QUEUE 32 /* requests per run_queue() of a buffer transfer */
 
 static int do_rw(struct ahci_port *p, int op, uint64_t lba, uint8_t *buf, uint32_t count)
 {
-	struct ahci_req reqs[8];
+	struct ahci_req reqs[QUEUE];
 	while (count) {
-		int n = 0, rc = 0;
-		while (count && n < 8) {
+		unsigned int n = 0;
+		for (; count && n < QUEUE; n++) {
 			uint32_t c = count < AHCI_MAX_SECTORS ? count : AHCI_MAX_SECTORS;
 			reqs[n] = (struct ahci_req){.op = op, .lba = lba, .count = c, .buf = buf};
-			rc = n ? ahci_submit(p, &reqs[n]) : submit_waiting(p, &reqs[n]);
-			if (rc)
-				break;
-			n++;
 			lba += c;
 			buf += c * AHCI_SECTOR;
 			count -= c;
 		}
-		int wrc = wait_reqs(p, reqs, n);
-		if (rc && rc != -EBUSY)
+		int rc = run_queue(p, reqs, n);
+		if (rc)
 			return rc;
-		if (wrc)
-			return wrc;
 	}
+	return 0;
+}
+
+/* The commands of one io: AHCI_PRDS pieces each; how many, or -EINVAL. */
+static int split_io(struct ahci_req *out, const struct block_io *io)
+{
+	unsigned int n = 0;
+
+	if (!io->nsg || !io->sg)
+		return -EINVAL;
+	uint64_t lba = io->sector, left = io->count;
+	for (unsigned int i = 0; i < io->nsg; i += AHCI_PRDS, n++) {
+		unsigned int k = io->nsg - i < AHCI_PRDS ? io->nsg - i : AHCI_PRDS;
+		uint64_t bytes = 0;
+		for (unsigned int j = 0; j < k; j++)
+			bytes += io->sg[i + j].len;
+		if (bytes % AHCI_SECTOR || bytes / AHCI_SECTOR > left)
+			return -EINVAL;
+		out[n] = (struct ahci_req){.op = io->write ? AHCI_WRITE : AHCI_READ,
+					   .lba = lba,
+					   .count = (uint32_t)(bytes / AHCI_SECTOR),
+					   .sg = &io->sg[i],
+					   .nsg = k};
+		lba += bytes / AHCI_SECTOR;
+		left -= bytes / AHCI_SECTOR;
+	}
+	return left ? -EINVAL : (int)n;
+}
+
+int ahci_rw_bus(struct ahci_port *p, struct block_io *ios, unsigned int n)
+{
+	unsigned int total = 0, nreq = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		total += (ios[i].nsg + AHCI_PRDS - 1) / AHCI_PRDS;
+	struct ahci_req *reqs = calloc(total ? total : 1, sizeof(*reqs));
+	unsigned int *owner = calloc(total ? total : 1, sizeof(*owner));
+	if (!reqs || !owner) {
+		free(reqs);
+		free(owner);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		int k = split_io(&reqs[nreq], &ios[i]);
+		ios[i].status = k < 0 ? k : 0;
+		for (int j = 0; j < k; j++)
+			owner[nreq++] = i;
+	}
+	run_queue(p, reqs, nreq);
+	for (unsigned int r = 0; r < nreq; r++)
+		if (reqs[r].status && !ios[owner[r]].status)
+			ios[owner[r]].status = reqs[r].status;
+	free(reqs);
+	free(owner);
 	return 0;
 }
 
@@ -422,8 +515,7 @@ int ahci_rw(struct ahci_port *p, uint64_t lba, void *buf, uint32_t count, bool w
 int ahci_flush(struct ahci_port *p)
 {
 	struct ahci_req r = {.op = AHCI_FLUSH};
-	int rc = submit_waiting(p, &r);
-	return rc ? rc : wait_reqs(p, &r, 1);
+	return run_queue(p, &r, 1);
 }
 
 static uint64_t id_words(const uint16_t *id, int w, int n)
@@ -454,8 +546,7 @@ static int identify(struct ahci_port *p)
 	if (!id)
 		return -ENOMEM;
 	struct ahci_req r = {.op = (enum ahci_op)AHCI_IDENTIFY, .count = 1, .buf = id};
-	int rc = ahci_submit(p, &r);
-	rc = rc ? rc : wait_reqs(p, &r, 1);
+	int rc = run_queue(p, &r, 1);
 	if (!rc)
 		parse_identify(p, id);
 	if (r.status != 1)

@@ -20,12 +20,18 @@
 
 enum ahci_op { AHCI_READ, AHCI_WRITE, AHCI_FLUSH };
 
+struct block_sg;
+struct block_io;
+
 struct ahci_req {
 	enum ahci_op op;
 	uint64_t lba;
 	uint32_t count; /* sectors, 1..AHCI_MAX_SECTORS (0 for a flush) */
-	void *buf;	/* 2-byte aligned */
-	int status;	/* 1 while in flight, then 0 or -errno */
+	void *buf;	/* 2-byte aligned; NULL when sg is used */
+	/* Or machine memory: nsg (1..AHCI_PRDS) pieces, count sectors in all. */
+	const struct block_sg *sg;
+	unsigned int nsg;
+	int status; /* 1 while in flight, then 0 or -errno */
 };
 
 struct ahci_cmd_header; /* 32 bytes, in the port's command list */
@@ -68,6 +74,10 @@ void ahci_poll(struct ahci_hba *hba);
  * are all in flight together; 0 or -errno. */
 int ahci_rw(struct ahci_port *p, uint64_t lba, void *buf, uint32_t count, bool write);
 int ahci_flush(struct ahci_port *p);
+/* Runs the machine-memory transfers ios[0..n) (core/device.h) with as
+ * many commands in flight as the port has slots; each io gets its
+ * status.  0, or -ENOMEM. */
+int ahci_rw_bus(struct ahci_port *p, struct block_io *ios, unsigned int n);
 /* The interrupt handler: quiets the HBA, latches its status, counts the
  * interrupt if it was the HBA's (ahci_poll does the rest). */
 void ahci_irq(void *hba);

@@ -3,7 +3,8 @@
  * privilege, enumerate PCI, then start each driver on what it finds and
  * put what it provides in the device table:
  *
- *   sata0, sata1 ...  AHCI disks (DEV_BLOCK, block_ops: read, write, flush)
+ *   sata0, sata1 ...  AHCI disks (DEV_BLOCK, block_ops: read, write, flush,
+ *                     submit_bus)
  *   eth0              the e1000/e1000e NIC (DEV_NET: read/write whole
  *                     Ethernet frames, without FCS)
  *   com2              the 16550 at 0x2F8 (DEV_CONSOLE, read/write bytes)
@@ -145,8 +146,13 @@ static int sata_flush(struct device *d)
 	return ahci_flush(d->priv);
 }
 
+static int sata_submit_bus(struct device *d, struct block_io *ios, unsigned int n)
+{
+	return ahci_rw_bus(d->priv, ios, n);
+}
+
 static const struct block_ops sata_ops = {
-	.read = sata_read, .write = sata_write, .flush = sata_flush};
+	.read = sata_read, .write = sata_write, .flush = sata_flush, .submit_bus = sata_submit_bus};
 
 static void register_disks(void)
 {

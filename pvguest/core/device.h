@@ -18,6 +18,28 @@ struct device;
 struct event_counter;
 
 /*
+ * A transfer between a block device and machine memory by DMA, no copy:
+ * `count` sectors from `sector` on, the data laid end to end in the
+ * pieces sg[0..nsg), each inside one page and a multiple of the sector
+ * size long.  A backend hands in frames it mapped with
+ * GNTMAP_device_map (their dev_bus_addr), so the device reads or
+ * writes another domain's pages directly.
+ */
+struct block_sg {
+	uint64_t bus;
+	uint32_t len;
+};
+
+struct block_io {
+	bool write;
+	uint64_t sector;
+	uint32_t count;
+	const struct block_sg *sg;
+	unsigned int nsg;
+	int status; /* out: 0 or -errno */
+};
+
+/*
  * A block device's operations, in sectors of the device's sector_size.
  * Each call blocks the calling thread (others run meanwhile) until the
  * data is in place; buf is any memory of the domain's RAM.  0 or -errno
@@ -29,6 +51,12 @@ struct block_ops {
 	int (*write)(struct device *d, uint64_t sector, uint32_t count, const void *buf);
 	int (*flush)(struct device *d);
 	int (*discard)(struct device *d, uint64_t sector, uint64_t count);
+	/*
+	 * Optional (NULL: the device cannot DMA to machine addresses): the
+	 * transfers ios[0..n) all in flight together, returning when each
+	 * has its status.  0, or -errno if the call itself is wrong.
+	 */
+	int (*submit_bus)(struct device *d, struct block_io *ios, unsigned int n);
 };
 
 struct device {

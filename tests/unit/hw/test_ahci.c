@@ -16,6 +16,7 @@
 #include "fake_ahci.h"
 #include "fake_e1000.h"
 #include "tests.h"
+#include <core/device.h>
 #include <hw/ahci.h>
 #include <hw/e1000.h>
 #include <hw/hw.h>
@@ -118,6 +119,46 @@ static void test_ahci_rw_without_ncq(void **state)
 static void test_ahci_rw_unaligned_buffer(void **state)
 {
 	round_trip(true, 6);
+}
+
+/* Machine-memory transfers: pieces in any order, more pieces than one
+ * command's PRDs, several transfers in flight, bad ones refused alone. */
+static void test_ahci_rw_bus(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	uint8_t *page = aligned_alloc(4096, 25 * 4096);
+	struct block_sg w[20], r[20], bad[1];
+	fill(page, 20 * 4096, 5);
+	for (int i = 0; i < 20; i++) { /* page 19 first: scattered, not contiguous */
+		w[i] = (struct block_sg){.bus = (uintptr_t)(page + (19 - i) * 4096), .len = 4096};
+		r[i] = (struct block_sg){.bus = (uintptr_t)(page + 20 * 4096 + (19 - i) * 1024),
+					 .len = 1024};
+	}
+	bad[0] = (struct block_sg){.bus = (uintptr_t)page, .len = 1000};
+	struct block_io ios[] = {
+		{.write = true, .sector = 100, .count = 160, .sg = w, .nsg = 20},
+		{.write = true, .sector = 400, .count = 2, .sg = bad, .nsg = 1},
+		{.write = true, .sector = FAKE_AHCI_SECTORS - 1, .count = 8, .sg = w, .nsg = 1},
+	};
+	assert_int_equal(ahci_rw_bus(p, ios, 3), 0);
+	assert_int_equal(ios[0].status, 0);
+	assert_int_equal(ios[1].status, -EINVAL);
+	assert_int_equal(ios[2].status, -EINVAL);
+	for (int i = 0; i < 20; i++)
+		assert_memory_equal(fake->disk[0] + (100 + 8 * i) * 512, page + (19 - i) * 4096,
+				    4096);
+	assert_true(fake->max_in_flight > 1);
+	/* Read 10 KiB back into 1 KiB pieces in reverse order. */
+	struct block_io rd = {.sector = 100 + 8 * 15, .count = 40, .sg = r, .nsg = 20};
+	assert_int_equal(ahci_rw_bus(p, &rd, 1), 0);
+	assert_int_equal(rd.status, 0);
+	for (int i = 0; i < 20; i++)
+		assert_memory_equal(page + 20 * 4096 + (19 - i) * 1024,
+				    fake->disk[0] + (220 + 2 * i) * 512, 1024);
+	assert_int_equal(fake->bad_prds, 0);
+	assert_int_equal(p->busy, 0);
+	free(page);
 }
 
 static void test_ahci_bad_requests(void **state)
@@ -257,6 +298,7 @@ const struct CMUnitTest ahci_tests[] = {
 	cmocka_unit_test(test_ahci_rw_ncq),
 	cmocka_unit_test(test_ahci_rw_without_ncq),
 	cmocka_unit_test(test_ahci_rw_unaligned_buffer),
+	cmocka_unit_test(test_ahci_rw_bus),
 	cmocka_unit_test(test_ahci_bad_requests),
 	cmocka_unit_test(test_ahci_disk_error_then_recovery),
 	cmocka_unit_test(test_ahci_timeout_then_recovery),
