@@ -14,9 +14,12 @@
  * write, all data is copied in before the device is touched, so a
  * failed copy writes nothing.
  *
- * Data moves through v->bounce: the segments' bytes laid end to end,
- * the device sees one contiguous transfer.  A segment that straddles a
- * bounce page boundary takes two copy operations.
+ * On the copy path data moves through v->bounce: the segments' bytes
+ * laid end to end, the device sees one contiguous transfer.  A segment
+ * that straddles a bounce page boundary takes two copy operations.  The
+ * DMA path (blk_dma.c) batches reads and writes instead; flushes,
+ * discards and writes with a flush run on their own, after the batch
+ * before them.
  */
 #include "blkback.h"
 
@@ -28,7 +31,9 @@
 #include <string.h>
 
 #define SECTORS_PER_PAGE (PAGE_SIZE / BLKIF_SECTOR_SIZE)
-#define LOG_LIMIT	 8 /* rejected requests logged per vbd */
+
+bool blkback_copy_only;
+#define LOG_LIMIT 8 /* rejected requests logged per vbd */
 
 int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t first, uint64_t sectors,
 	     bool readonly)
@@ -47,10 +52,11 @@ int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t firs
 	v->sectors = sectors ? sectors : total - first;
 	v->sector_size = dev->sector_size;
 	v->readonly = readonly || dev->readonly;
+	v->dma = dev->block->submit_bus && !blkback_copy_only;
 	v->bounce = memalign(PAGE_SIZE, BLKBACK_MAX_SEGS * PAGE_SIZE);
 	v->ind = memalign(PAGE_SIZE, BLKBACK_INDIRECT_PAGES * PAGE_SIZE);
 	v->ops = calloc(2 * BLKBACK_MAX_SEGS, sizeof(*v->ops));
-	if (!v->bounce || !v->ind || !v->ops) {
+	if (!v->bounce || !v->ind || !v->ops || (v->dma && blkback_batch_init(&v->batch))) {
 		vbd_free(v);
 		return -XEN_ENOMEM;
 	}
@@ -59,6 +65,7 @@ int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t firs
 
 void vbd_free(struct vbd *v)
 {
+	blkback_batch_free(&v->batch);
 	free(v->bounce);
 	free(v->ind);
 	free(v->ops);
@@ -265,7 +272,7 @@ int blkback_execute(struct vbd *v, const struct blkback_io *io)
 	}
 }
 
-static void respond(struct vbd *v, const struct blkback_io *io, int status)
+void blkback_respond(struct vbd *v, const struct blkback_io *io, int status)
 {
 	struct blkif_response *rsp = RING_GET_RESPONSE(&v->ring, v->ring.rsp_prod_pvt);
 
@@ -291,13 +298,23 @@ bool blkback_service(struct vbd *v)
 			RING_COPY_REQUEST(&v->ring, v->ring.req_cons, &req);
 			v->ring.req_cons++;
 			int st = blkback_decode(v, &req, &io);
-			if (st == BLKIF_RSP_OKAY)
-				st = blkback_execute(v, &io);
-			else if (v->stats.errors + v->stats.unsupported < LOG_LIMIT)
-				printk("blkback: d%u request %#lx op %u rejected (%d)\n",
-				       v->front_id, (unsigned long)req.id, req.operation, st);
-			respond(v, &io, st);
+			if (st != BLKIF_RSP_OKAY) {
+				if (v->stats.errors + v->stats.unsupported < LOG_LIMIT)
+					printk("blkback: d%u request %#lx op %u rejected (%d)\n",
+					       v->front_id, (unsigned long)req.id, req.operation,
+					       st);
+				blkback_respond(v, &io, st);
+				continue;
+			}
+			bool rw = io.op == BLKIF_OP_READ || io.op == BLKIF_OP_WRITE;
+			if (v->dma && rw && blkback_batch_add(v, &io))
+				continue;
+			blkback_batch_run(v); /* in order: before a flush, a discard, ... */
+			if (v->dma && rw && blkback_batch_add(v, &io))
+				continue;
+			blkback_respond(v, &io, blkback_execute(v, &io));
 		}
+		blkback_batch_run(v);
 		bool n;
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->ring, n);
 		notify |= n;

@@ -6,10 +6,24 @@
  * domain over a blkif ring.  blk_req.c turns ring requests into device
  * I/O: copy each request out of the shared slot, decode and validate it
  * completely (any bad field: BLKIF_RSP_ERROR or _EOPNOTSUPP, nothing
- * touched), then move data between the frontend's granted pages and a
- * bounce buffer with one batched GNTTABOP_copy per request, and answer.
- * The backend never maps a frontend data page, so a frontend that dies
- * mid-I/O can leave nothing mapped behind (its grant copies just fail).
+ * touched), carry it out, answer.  Data moves one of two ways:
+ *
+ *  - DMA (devices with block_ops.submit_bus, e.g. AHCI): consecutive
+ *    reads and writes are gathered into a batch (up to BLKBACK_BATCH_REQS
+ *    requests, BLKBACK_BATCH_SEGS segments); every segment of the batch
+ *    is mapped with one GNTTABOP_map_grant_ref (GNTMAP_device_map, no
+ *    virtual address: dev_bus_addr only), the device moves the data
+ *    straight between the disk and the frontend's pages with all the
+ *    batch's commands in flight, one GNTTABOP_unmap_grant_ref drops the
+ *    mappings, and the batch is answered.  No copy at all.
+ *  - copy (RAM disks, or `blkback=copy` on dom0's command line): one
+ *    batched GNTTABOP_copy per request between the frontend's pages and
+ *    a bounce buffer the device reads or writes.
+ *
+ * Mappings live only while their batch is on the device, so a frontend
+ * that dies mid-I/O leaves nothing mapped behind: its maps (or copies)
+ * fail and the requests are answered BLKIF_RSP_ERROR; maps made before
+ * it died are dropped when the batch ends, as always.
  *
  * blk.c (dom0 only) is the glue: the xenbus handshake, the ring mapping,
  * the event channel, and one service thread per vbd.
@@ -31,9 +45,26 @@
 	((BLKBACK_MAX_INDIRECT_SEGS + BLKIF_SEGS_PER_INDIRECT_FRAME - 1) /                         \
 	 BLKIF_SEGS_PER_INDIRECT_FRAME)
 
+#define BLKBACK_BATCH_REQS 32  /* a ring's worth */
+#define BLKBACK_BATCH_SEGS 256 /* 1 MiB of 4 KiB segments */
+
 struct blkback_stats {
 	unsigned long requests, errors, unsupported, batches, notifies;
 	unsigned long sectors_read, sectors_written;
+	unsigned long dma_batches, dma_segs; /* the DMA path's batches and mapped segments */
+};
+
+struct blkback_io;
+
+/* The DMA path's batch (blk_req.c): requests decoded, not yet done. */
+struct blkback_batch {
+	struct blkback_io *io;		    /* BLKBACK_BATCH_REQS */
+	struct blkif_request_segment *segs; /* BLKBACK_BATCH_SEGS, the ios' segments */
+	struct gnttab_map_grant_ref *map;   /* BLKBACK_BATCH_SEGS */
+	struct gnttab_unmap_grant_ref *unmap;
+	struct block_sg *sg;
+	struct block_io *bio; /* BLKBACK_BATCH_REQS */
+	unsigned int nio, nsegs;
 };
 
 struct vbd {
@@ -47,6 +78,8 @@ struct vbd {
 	uint8_t *bounce;		   /* BLKBACK_MAX_SEGS pages, page-aligned */
 	struct blkif_request_segment *ind; /* BLKBACK_INDIRECT_PAGES pages */
 	struct gnttab_copy *ops;	   /* one batch: 2 per segment at most */
+	bool dma;			   /* DMA into mapped grants (see above) */
+	struct blkback_batch batch;	   /* used when dma */
 	struct blkback_stats stats;
 };
 
@@ -65,9 +98,12 @@ struct blkback_io {
 
 /*
  * Set up `v` for device `dev`, window [first, first + sectors) in 512-byte
- * units (sectors 0 = to the device's end).  0, or -XEN_EINVAL for a window
- * outside the device or a device that is no block device, -XEN_ENOMEM.
+ * units (sectors 0 = to the device's end).  The DMA path is used when the
+ * device offers submit_bus and blkback_copy_only is false.  0, or
+ * -XEN_EINVAL for a window outside the device or a device that is no
+ * block device, -XEN_ENOMEM.
  */
+extern bool blkback_copy_only;
 int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t first, uint64_t sectors,
 	     bool readonly);
 void vbd_free(struct vbd *v);
@@ -91,6 +127,16 @@ int blkback_execute(struct vbd *v, const struct blkback_io *io);
  * Returns true if the frontend must be notified.
  */
 bool blkback_service(struct vbd *v);
+
+/* Inside blkback: the DMA path's batch (blk_dma.c) and the answer. */
+int blkback_batch_init(struct blkback_batch *b);
+void blkback_batch_free(struct blkback_batch *b);
+/* Adds a decoded read or write; false if the batch is full (run it first). */
+bool blkback_batch_add(struct vbd *v, const struct blkback_io *io);
+/* Maps, runs on the device, unmaps and answers the batch; then it is empty. */
+void blkback_batch_run(struct vbd *v);
+/* Queues the response to io (pushed by blkback_service). */
+void blkback_respond(struct vbd *v, const struct blkback_io *io, int status);
 
 /* ---- The dom0 side (blk.c): disks for domains ---- */
 
@@ -124,8 +170,6 @@ unsigned int blkback_count(bool connected_only);
 /* The counters of one vbd and whether it is connected; false if no such vbd. */
 bool blkback_stats_of(uint16_t front_id, unsigned int devid, struct blkback_stats *out,
 		      bool *connected);
-/* The worker thread's body (dom0 starts it once). */
-void blkback_worker(void *arg);
 /* The worker thread's body (dom0 starts it once). */
 void blkback_worker(void *arg);
 

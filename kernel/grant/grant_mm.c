@@ -12,6 +12,7 @@
  * domain) and then its page tables, through the same validated path as
  * update_va_mapping; unmapping clears the PTE and takes the frame out of
  * the p2m, which drops every shadow entry of it and flushes the TLBs.
+ * The driver domain's device-only mappings skip both (device_only()).
  */
 #include "grant_private.h"
 
@@ -81,8 +82,26 @@ static gfn_t own_name(struct domain *d, mfn_t mfn)
 	return lk.type == P2M_RAM && mfn_eq(lk.mfn, mfn) ? _gfn(mfn_x(mfn)) : INVALID_GFN;
 }
 
+/*
+ * A device-only mapping (no host_map) by the privileged driver domain,
+ * whose p2m is the identity on machine frames: the bus address is the
+ * machine frame, and the frame enters neither its p2m nor its page
+ * tables, so the unmap has no shadow entry to drop and no TLB to flush
+ * (blkback maps every data segment of every request this way).  dom0 may
+ * map any domain's RAM anyway (p2m_map_priv); the mapping still holds the
+ * grant and the frame until it is undone.
+ */
+static bool device_only(const struct domain *d, unsigned long va, bool host)
+{
+	return !host && !va && d->is_privileged;
+}
+
 int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool ro, xen_pfn_t *frame)
 {
+	if (device_only(v->domain, va, host)) {
+		*frame = mfn_x(mfn);
+		return GNTST_okay;
+	}
 	gfn_t g = own_name(v->domain, mfn);
 
 	if (gfn_eq(g, INVALID_GFN))
@@ -104,6 +123,8 @@ int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool r
 
 void gnttab_mm_unmap(struct domain *d, struct vcpu *v, unsigned long va, xen_pfn_t frame)
 {
+	if (device_only(d, va, false))
+		return;
 	if (v && va && !pv_update_va_mapping(v, va, 0))
 		pv_invlpg(d, va);
 	p2m_remove_foreign(d, _gfn(frame));

@@ -15,7 +15,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <back/blkback.h>
+#include <core/device.h>
 #include <core/evtchn.h>
+#include <core/kernel.h>
+#include <errno.h>
 #include <core/gnttab.h>
 #include <core/sched.h>
 #include <front/blkfront.h>
@@ -30,7 +33,9 @@
 struct grant_entry_v1 h_table[GRANT_SLOTS];
 bool h_front_dead;
 unsigned long h_copies, h_back_kicks, h_front_kicks;
-unsigned int h_maps;
+unsigned int h_maps, h_dev_maps;
+unsigned long h_map_ops, h_dma_calls;
+struct start_info *start_info; /* dom0's; only its init call reads it */
 
 static void *frame_page[FRAMES];
 static unsigned long nr_frames;
@@ -73,7 +78,8 @@ void h_reset(void)
 	assert_true(gnttab_attach(h_table, GRANT_SLOTS));
 	h_front_dead = false;
 	h_copies = h_back_kicks = h_front_kicks = 0;
-	h_maps = 0;
+	h_maps = h_dev_maps = 0;
+	h_map_ops = h_dma_calls = 0;
 	back_pending = false;
 	h_front = NULL;
 	h_back = NULL;
@@ -131,18 +137,85 @@ int gnttab_init(void)
 	return -XEN_ENOSYS; /* h_reset attaches the simulated table */
 }
 
+/*
+ * Device maps (GNTMAP_device_map, no host address) as the hypervisor
+ * checks them; the bus address is the frame number << 12 and the handle
+ * is the grant reference plus one.  h_dev_maps counts live ones.
+ */
 int gnttab_op_map(struct gnttab_map_grant_ref *ops, unsigned int n)
 {
-	(void)ops;
-	(void)n;
-	return -XEN_ENOSYS;
+	for (unsigned int i = 0; i < n; i++) {
+		struct gnttab_map_grant_ref *op = &ops[i];
+		bool ro = op->flags & GNTMAP_readonly;
+		struct gnttab_copy_ptr p = {.u.ref = op->ref, .domid = op->dom};
+		uint8_t *page;
+		h_map_ops++;
+		if (op->flags != (GNTMAP_device_map | (ro ? GNTMAP_readonly : 0u)) ||
+		    op->host_addr) {
+			op->status = GNTST_general_error; /* blkback asks for nothing else */
+			continue;
+		}
+		op->status = resolve(&p, true, !ro, &page);
+		if (op->status != GNTST_okay)
+			continue;
+		op->dev_bus_addr = (uint64_t)va_to_mfn(page) << 12;
+		op->handle = op->ref + 1;
+		h_dev_maps++;
+	}
+	return 0;
 }
 
 int gnttab_op_unmap(struct gnttab_unmap_grant_ref *ops, unsigned int n)
 {
-	(void)ops;
-	(void)n;
-	return -XEN_ENOSYS;
+	for (unsigned int i = 0; i < n; i++) {
+		struct gnttab_unmap_grant_ref *op = &ops[i];
+		if (!op->handle || op->handle > GRANT_SLOTS || op->host_addr || !h_dev_maps ||
+		    op->dev_bus_addr != (uint64_t)h_table[op->handle - 1].frame << 12) {
+			op->status = GNTST_bad_handle;
+			continue;
+		}
+		h_dev_maps--;
+		op->status = GNTST_okay;
+	}
+	return 0;
+}
+
+/* The DMA device: the RAM disk's sectors moved to and from "bus" memory. */
+static int dma_submit(struct device *d, struct block_io *ios, unsigned int n)
+{
+	h_dma_calls++;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t sector = ios[i].sector;
+		ios[i].status = 0;
+		for (unsigned int j = 0; j < ios[i].nsg && !ios[i].status; j++) {
+			const struct block_sg *sg = &ios[i].sg[j];
+			uint8_t *p = h_frame_ptr(sg->bus >> 12);
+			uint32_t count = sg->len / 512;
+			if (!p || (sg->bus & 4095) + sg->len > 4096 || sg->len % 512) {
+				ios[i].status = -EINVAL;
+				break;
+			}
+			p += sg->bus & 4095;
+			ios[i].status = ios[i].write ? d->block->write(d, sector, count, p)
+						     : d->block->read(d, sector, count, p);
+			sector += count;
+		}
+		if (!ios[i].status && sector != ios[i].sector + ios[i].count)
+			ios[i].status = -EINVAL;
+	}
+	return 0;
+}
+
+struct device *h_dma_disk(struct device *ram)
+{
+	static struct block_ops ops;
+	static struct device dev;
+
+	ops = *ram->block;
+	ops.submit_bus = dma_submit;
+	dev = *ram;
+	dev.block = &ops;
+	return &dev;
 }
 
 /* The backend maps ring i: as the hypervisor, the grant must be ours and writable. */

@@ -26,7 +26,15 @@ extern bool h_front_dead;	   /* every grant use by the backend fails */
 extern unsigned long h_copies;	   /* GNTTABOP_copy operations */
 extern unsigned long h_back_kicks; /* frontend -> backend notifications */
 extern unsigned long h_front_kicks;
-extern unsigned int h_maps; /* ring pages mapped by the backend */
+extern unsigned int h_maps;	/* ring pages mapped by the backend */
+extern unsigned int h_dev_maps; /* data pages device-mapped by the backend, now */
+extern unsigned long h_map_ops; /* GNTTABOP_map_grant_ref operations */
+extern unsigned long h_dma_calls;
+
+struct device;
+/* A device like `ram` (a RAM disk) that also offers submit_bus, reading
+ * and writing the simulation's frames by their "bus address". */
+struct device *h_dma_disk(struct device *ram);
 
 /* Fresh table and counters; the frontend's wait() runs `back`. */
 void h_reset(void);

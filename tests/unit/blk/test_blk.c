@@ -27,6 +27,7 @@
 #define DISK_SECT  (DISK_BYTES / 512)
 
 static struct device *disk;
+static bool dma_mode; /* the backend's DMA path (a device with submit_bus) */
 static struct vbd vbd;
 static struct blkfront bf;
 static unsigned int base_grants; /* the ring and the indirect pages */
@@ -38,7 +39,9 @@ static void front_up(bool readonly, unsigned int max_indirect)
 	h_reset();
 	disk = ramdisk_create("ram0", DISK_BYTES);
 	assert_non_null(disk);
-	assert_int_equal(vbd_init(&vbd, FRONT_ID, disk, 0, 0, readonly), 0);
+	assert_int_equal(
+		vbd_init(&vbd, FRONT_ID, dma_mode ? h_dma_disk(disk) : disk, 0, 0, readonly), 0);
+	assert_int_equal(vbd.dma, dma_mode);
 	memset(&bf, 0, sizeof(bf));
 	assert_int_equal(blkfront_ring_init(&bf, BACK_ID, 51712), 0);
 	BACK_RING_INIT(&vbd.ring, bf.sring, PAGE_SIZE);
@@ -166,6 +169,8 @@ static void round_trip(uint64_t sector, uint64_t sectors, size_t off, unsigned i
 	assert_int_equal(blkfront_rw(&bf, false, sector, rbuf + off, sectors), 0);
 	assert_memory_equal(rbuf + off, wbuf + off, len);
 	assert_int_equal(gnttab_in_use(), base_grants);
+	assert_int_equal(h_dev_maps, 0); /* nothing stays mapped after a batch */
+	assert_true(dma_mode ? vbd.stats.dma_segs > 0 : vbd.stats.dma_batches == 0);
 	free(wbuf);
 	free(rbuf);
 	free(check);
@@ -350,6 +355,40 @@ static void test_hostile_requests(void **state)
 	assert_int_equal(gnttab_revoke(other), 0);
 }
 
+/* DMA path: one batch of four writes, the third with a bad grant: only it fails. */
+static void test_dma_batch_with_bad_request(void **state)
+{
+	(void)state;
+	uint8_t *buf = palloc(4 * PAGE_SIZE);
+	grant_ref_t refs[4];
+	fill(buf, 4 * PAGE_SIZE, 21);
+	for (unsigned int i = 0; i < 4; i++) {
+		refs[i] = (grant_ref_t)gnttab_grant(BACK_ID, va_to_mfn(buf + i * PAGE_SIZE), true);
+		struct blkif_request r = rw(BLKIF_OP_WRITE, 64 + i * 8, 1, i == 2 ? 900 : refs[i]);
+		r.id = i;
+		*RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++) = r;
+	}
+	RING_PUSH_REQUESTS(&bf.ring);
+	unsigned long calls = h_dma_calls, maps = h_map_ops;
+	assert_true(blkback_service(&vbd));
+	assert_int_equal(h_dma_calls - calls, 1); /* one device call for the batch */
+	assert_int_equal(h_map_ops - maps, 4);	  /* one map per segment, one hypercall */
+	assert_int_equal(h_dev_maps, 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		struct blkif_response *rsp = RING_GET_RESPONSE(&bf.ring, bf.ring.rsp_cons++);
+		assert_int_equal(rsp->id, i);
+		assert_int_equal(rsp->status, i == 2 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
+	}
+	uint8_t check[PAGE_SIZE], zero[PAGE_SIZE] = {0};
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(disk->block->read(disk, 64 + i * 8, 8, check), 0);
+		assert_memory_equal(check, i == 2 ? zero : buf + i * PAGE_SIZE, PAGE_SIZE);
+	}
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(gnttab_revoke(refs[i]), 0);
+	free(buf);
+}
+
 static void test_readonly_vbd(void **state)
 {
 	(void)state;
@@ -439,6 +478,13 @@ static void test_vbd_window(void **state)
 	free(buf);
 }
 
+static int dma_on(void **state)
+{
+	(void)state;
+	dma_mode = true;
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,5 +499,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vbd_window, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("blk", tests, NULL, NULL) + blk_xendev_tests();
+	const struct CMUnitTest dma_tests[] = {
+		cmocka_unit_test_setup_teardown(test_shapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_train_one_notify_per_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_discard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_batch_with_bad_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_vbd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests_name("blk", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("blk_dma", dma_tests, dma_on, NULL);
+	return failed + blk_xendev_tests();
 }
