@@ -10,6 +10,9 @@
  *                      (it wraps after 4 GiB of log, as Xen's does);
  *   physinfo           CPUs, TSC kHz, total and free memory in pages;
  *   getdomaininfolist  getdomaininfo for up to max_domains domains;
+ *   getcpuinfo         each CPU's idle time (what a benchmark subtracts
+ *                      to count only busy time: under -icount, busy
+ *                      nanoseconds are executed instructions);
  *   hospes_trace       (Hospes extension) set a domain's trace mask, read
  *                      a CPU's trace ring (kernel/trace/trace.c).
  *
@@ -20,6 +23,7 @@
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
+#include <hospes/sched.h>
 #include <hospes/smp.h>
 #include <hospes/time.h>
 #include <hospes/trace.h>
@@ -151,6 +155,20 @@ static long sc_trace(struct vcpu *v, struct xen_sysctl_hospes_trace *t)
 	return rc;
 }
 
+static long sc_getcpuinfo(struct vcpu *v, struct xen_sysctl_getcpuinfo *c)
+{
+	unsigned long buf = (unsigned long)c->info.p;
+	uint32_t n = MIN(c->max_cpus, (uint32_t)nr_cpus_online);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct xen_sysctl_cpuinfo info = {.idletime = sched_idle_time(i)};
+		if (copy_to_guest_vcpu(v, buf + i * sizeof(info), &info, sizeof(info)))
+			return -XEN_EFAULT;
+	}
+	c->nr_cpus = n;
+	return 0;
+}
+
 long do_sysctl(HYPERCALL_ARGS)
 {
 	struct xen_sysctl op;
@@ -170,6 +188,9 @@ long do_sysctl(HYPERCALL_ARGS)
 		break;
 	case XEN_SYSCTL_getdomaininfolist:
 		rc = sc_domaininfolist(v, &op.u.getdomaininfolist);
+		break;
+	case XEN_SYSCTL_getcpuinfo:
+		rc = sc_getcpuinfo(v, &op.u.getcpuinfo);
 		break;
 	case XEN_SYSCTL_hospes_trace:
 		rc = sc_trace(v, &op.u.hospes_trace);

@@ -526,6 +526,20 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 	return next ? next->vcpu : NULL;
 }
 
+/* ---- idle time --------------------------------------------------------- */
+
+/* Only the CPU itself adds (between two picks); readers see a whole u64. */
+void sched_note_idle(unsigned int cpu, uint64_t ns)
+{
+	__atomic_store_n(&sched_cpu(cpu)->idle_time, sched_cpu(cpu)->idle_time + ns,
+			 __ATOMIC_RELAXED);
+}
+
+uint64_t sched_idle_time(unsigned int cpu)
+{
+	return __atomic_load_n(&sched_cpu(cpu)->idle_time, __ATOMIC_RELAXED);
+}
+
 /* ---- runstate ---------------------------------------------------------- */
 
 unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, uint64_t time[4],

@@ -20,11 +20,24 @@ struct blk_timing {
 	uint64_t rand_ns; /* rand_reads reads at random 4 KiB offsets */
 };
 
+/*
+ * Phase edges of the timed passes, for a measurer outside the reader (the
+ * busy-time figures of the benchmark, which need the machine's idle time
+ * that only dom0 can read): mark(ctx, 3 * pass + edge) is called before
+ * the sequential reads (edge 0), between them and the random reads (1)
+ * and after those (2) of each timed pass, outside the timed spans.
+ */
+struct blk_marks {
+	void (*mark)(void *ctx, unsigned int phase);
+	void *ctx;
+};
+#define BLKTIME_MARKS (3 * BLKTIME_PASSES)
+
 /* Reads [first, first + sectors) of d in order, then nrand random 4 KiB
  * blocks of it (a fixed sequence): one warm-up pass, then the best of
  * BLKTIME_PASSES timed passes (each figure on its own); 0 or the first
- * read's error. */
+ * read's error.  marks may be NULL. */
 int blk_time_reads(struct device *d, uint64_t first, uint64_t sectors, unsigned int nrand,
-		   struct blk_timing *t);
+		   struct blk_timing *t, const struct blk_marks *marks);
 
 #endif

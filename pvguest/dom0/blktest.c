@@ -22,11 +22,13 @@
  * with its test meanwhile and must still pass, and at the end dom0 holds
  * exactly the mappings of domain 1's grants it held before the test.
  *
- * "blkbench" (with "domU blk bench"): the block benchmark.  dom0 times
- * its own reads of the window (blk_time_reads), then domain 1 times the
- * same reads through blkfront; dom0 prints both and their ratio as
+ * "blkbench" (with "domU blk bench"): the block benchmark (blkbench.c).
+ * dom0 times its own reads of the window, then domain 1 times the same
+ * reads through blkfront while dom0 samples the machine's idle time at
+ * its phase marks; dom0 prints both sides' figures and their ratios as
  * "bench blk_ahci_..." lines (tests/bench/blk.sh).
  */
+#include "blkbench.h"
 #include "init.h"
 #include "xenstored/xenstored.h"
 #include <asm/hypercall.h>
@@ -227,34 +229,6 @@ static void check_blocks(struct xenbus *xb, struct device *disk, const struct di
 	      "dom0 finds every block d1 wrote, intact, and nothing else");
 }
 
-static void bench_line(const char *name, uint64_t value)
-{
-	printf("bench blk_ahci_%s %llu\n", name, (unsigned long long)value);
-}
-
-/* "blkbench": d1 ran the timed reads through blkfront ("domU blk bench");
- * dom0 ran the same on the same window before attaching it.  Ratios are
- * dom0's time over the frontend's, in percent (100: as fast as dom0). */
-static void bench_compare(struct xenbus *xb, const struct blk_timing *own)
-{
-	char val[80];
-	unsigned long long bytes = 0, seq = 0, rand = 0;
-	unsigned int reads = 0;
-
-	check(xenbus_read(xb, 0, "/local/domain/1/data/bench", val, sizeof(val)) > 0 &&
-		      sscanf(val, "%llu %llu %u %llu", &bytes, &seq, &reads, &rand) == 4 &&
-		      bytes == own->seq_bytes && reads == own->rand_reads && seq && rand,
-	      "d1 reports its timings of the same reads");
-	if (!seq || !rand || !own->seq_ns || !reads)
-		return;
-	bench_line("seq_read_dom0_MBps", own->seq_bytes * 1000 / own->seq_ns);
-	bench_line("seq_read_front_MBps", bytes * 1000 / seq);
-	bench_line("seq_read_ratio_pct", own->seq_ns * 100 / seq);
-	bench_line("rand4k_read_dom0_us", own->rand_ns / own->rand_reads / 1000);
-	bench_line("rand4k_read_front_us", rand / reads / 1000);
-	bench_line("rand4k_read_ratio_pct", own->rand_ns * 100 / rand);
-}
-
 static int blktest(void)
 {
 	struct xenbus *xb = xenbus_self();
@@ -263,7 +237,7 @@ static int blktest(void)
 	const char *victim = cmdline_value("blkkill=", vbuf, sizeof(vbuf), NULL);
 	bool benchmark = strstr((const char *)start_info->cmd_line, "blkbench") != NULL;
 	struct disk_spec ds;
-	struct blk_timing own = {0};
+	static struct blkbench bench;
 
 	if (!strstr((const char *)start_info->cmd_line, "blktest"))
 		return 0;
@@ -281,17 +255,20 @@ static int blktest(void)
 		disk = NULL;
 	uint64_t sectors = ds.sectors ? ds.sectors : (disk ? disk->sectors - ds.first : 0);
 	if (benchmark)
-		check(disk && blk_time_reads(disk, ds.first, sectors, BENCH_RANDOM, &own) == 0,
+		check(disk && blkbench_own(&bench, disk, ds.first, sectors, BENCH_RANDOM) == 0,
 		      "dom0 times its own reads of the window");
 	check(make_home(xb, FRONT) == 0, "d1 has a home");
 	check(xs_introduce_domain(FRONT, 0, STORE_PORT) == 0, "d1 introduced");
 	check(blkback_attach(xb, FRONT, XVDA, spec) == 0, "xvda of d1 attached");
 	if (victim)
 		kill_victim(xb, victim);
+	if (benchmark)
+		check(blkbench_serve_front(&bench, xb, FRONT), "d1's phase marks answered");
 	wait_result(xb, val, sizeof(val));
 	check(!strcmp(val, "pass"), "d1 reports pass");
 	if (benchmark)
-		bench_compare(xb, &own);
+		check(blkbench_report(&bench, xb, FRONT),
+		      "d1 reports its timings of the same reads");
 	else
 		check_blocks(xb, disk, &ds, sectors, spec);
 	check(!disk || !disk->block->flush || disk->block->flush(disk) == 0, "disk flushed");

@@ -445,6 +445,28 @@ int xenbus_switch_state(struct xenbus *xb, uint32_t tx, const char *dir, enum xe
 	return xenbus_write_ulong(xb, tx, dir, "state", (unsigned long)s);
 }
 
+int xenbus_wait_value(struct xenbus *xb, const char *path, const char *want)
+{
+	char val[64];
+	struct xenbus_watch w;
+	unsigned long seen;
+	int rc = xenbus_watch(xb, &w, path, NULL, NULL);
+
+	while (rc == 0) {
+		seen = w.events;
+		if (xenbus_read(xb, 0, path, val, sizeof(val)) >= 0 && strcmp(val, want) == 0)
+			break;
+		while (w.events == seen && !xb->broken)
+			make_progress(xb);
+		if (xb->broken)
+			rc = -XENBUS_EIO;
+	}
+	if (rc == 0)
+		return xenbus_unwatch(xb, &w, path);
+	watch_forget(xb, &w);
+	return rc;
+}
+
 int xenbus_wait_state(struct xenbus *xb, const char *dir, unsigned int mask, enum xenbus_state *out)
 {
 	char path[XENSTORE_ABS_PATH_MAX + 1];

@@ -125,5 +125,7 @@ int xenbus_switch_state(struct xenbus *xb, uint32_t tx, const char *dir, enum xe
  */
 int xenbus_wait_state(struct xenbus *xb, const char *dir, unsigned int mask,
 		      enum xenbus_state *out);
+/* Block until `path` reads as `want` (a watch, no polling); 0 or -XEN_*. */
+int xenbus_wait_value(struct xenbus *xb, const char *path, const char *want);
 
 #endif /* XENBUS_XENBUS_H */

@@ -234,7 +234,9 @@ static struct vcpu *pick_next(unsigned int cpu)
 		timer_set(&slice_timer[cpu], until);
 		if (next)
 			return next;
+		uint64_t halted = now_ns();
 		safe_halt(); /* a timer or an IPI wakes us; its handler may queue work */
+		sched_note_idle(cpu, now_ns() - halted);
 		sched_test_and_clear_request(cpu);
 	}
 }

@@ -53,12 +53,15 @@ struct sched_cpu {
 	struct sched_vcpu *curr;   /* NULL = idle */
 	unsigned int nr_queued;
 	uint64_t min_vruntime; /* never decreases */
-	uint64_t idle_time;
+	uint64_t idle_time;    /* ns halted with nothing to run (sched_note_idle) */
 	bool online;
 	bool resched; /* sched_request() pending */
 };
 
 void sched_init(unsigned int nr_cpus);
+/* The idle loop reports ns it spent halted; the total (XEN_SYSCTL_getcpuinfo). */
+void sched_note_idle(unsigned int cpu, uint64_t ns);
+uint64_t sched_idle_time(unsigned int cpu);
 unsigned int sched_nr_cpus(void);
 void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu);
 void sched_vcpu_destroy(struct vcpu *v);

@@ -5,7 +5,7 @@
  * dispatcher).  Command numbers, structure layouts and the interface
  * version are Xen's (sysctl interface version 8) for the implemented
  * subset: readconsole (the hypervisor's log ring, for `hx dmesg`),
- * physinfo and getdomaininfolist.
+ * physinfo, getdomaininfolist and getcpuinfo (each CPU's idle time).
  *
  * Hospes extension: XEN_SYSCTL_hospes_trace (0x4800, a number far from
  * Xen's, which end below 0x40), the per-CPU trace rings behind `hx trace`
@@ -21,6 +21,7 @@
 #define XEN_SYSCTL_readconsole	     1
 #define XEN_SYSCTL_physinfo	     3
 #define XEN_SYSCTL_getdomaininfolist 6
+#define XEN_SYSCTL_getcpuinfo	     8
 #define XEN_SYSCTL_hospes_trace	     0x4800 /* Hospes extension */
 
 /*
@@ -63,6 +64,22 @@ struct xen_sysctl_getdomaininfolist {
 	uint32_t max_domains; /* IN */
 	XEN_GUEST_HANDLE(xen_domctl_getdomaininfo) buffer;
 	uint32_t num_domains; /* OUT */
+};
+
+/*
+ * Each CPU's idle time in ns (time halted with nothing to run) for CPUs
+ * 0 .. min(max_cpus, CPUs online) - 1; nr_cpus: how many were written.
+ */
+struct xen_sysctl_cpuinfo {
+	uint64_t idletime;
+};
+typedef struct xen_sysctl_cpuinfo xen_sysctl_cpuinfo_t;
+DEFINE_XEN_GUEST_HANDLE(xen_sysctl_cpuinfo);
+
+struct xen_sysctl_getcpuinfo {
+	uint32_t max_cpus; /* IN */
+	XEN_GUEST_HANDLE(xen_sysctl_cpuinfo) info;
+	uint32_t nr_cpus; /* OUT */
 };
 
 /*
@@ -142,6 +159,7 @@ struct xen_sysctl {
 		struct xen_sysctl_readconsole readconsole;
 		struct xen_sysctl_physinfo physinfo;
 		struct xen_sysctl_getdomaininfolist getdomaininfolist;
+		struct xen_sysctl_getcpuinfo getcpuinfo;
 		struct xen_sysctl_hospes_trace hospes_trace;
 		uint8_t pad[128];
 	} u;

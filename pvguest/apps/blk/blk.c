@@ -15,7 +15,9 @@
  * "domU blk bench": instead, it only times reads of the whole disk
  * (blk_time_reads, the code dom0 times its own access with) and reports
  * the figures in data/bench ("<bytes> <seq ns> <reads> <random ns>") for
- * dom0's block benchmark (blktest.c, tests/bench/blk.sh).
+ * dom0's block benchmark (blktest.c, tests/bench/blk.sh).  At each phase
+ * edge of a timed pass it writes data/bench-mark and waits for dom0's
+ * data/bench-ack, so dom0 can sample the machine's idle time there.
  */
 #include <core/blktime.h>
 #include <core/device.h>
@@ -141,13 +143,38 @@ static void report(struct xenbus *xb, int self, unsigned long written)
 	xenbus_write(xb, 0, path, failures ? "fail" : "pass");
 }
 
+struct bench_ctx {
+	struct xenbus *xb;
+	int self;
+	bool ok;
+};
+
+/* A phase edge: data/bench-mark := phase, then wait for dom0's data/bench-ack
+ * (it samples the machine's idle time in between; we wait idle). */
+static void bench_mark(void *arg, unsigned int phase)
+{
+	struct bench_ctx *c = arg;
+	char path[64], val[16];
+
+	snprintf(val, sizeof(val), "%u", phase);
+	snprintf(path, sizeof(path), "/local/domain/%d/data/bench-mark", c->self);
+	if (c->ok && xenbus_write(c->xb, 0, path, val) != 0)
+		c->ok = false;
+	snprintf(path, sizeof(path), "/local/domain/%d/data/bench-ack", c->self);
+	if (c->ok && xenbus_wait_value(c->xb, path, val) != 0)
+		c->ok = false;
+}
+
 /* The benchmark: timed reads, the figures to data/bench. */
 static int bench(struct xenbus *xb, int self, struct device *d)
 {
 	struct blk_timing t;
 	char path[64], val[80];
+	struct bench_ctx ctx = {xb, self, true};
+	const struct blk_marks marks = {bench_mark, &ctx};
 
-	check(blk_time_reads(d, 0, d->sectors, BLK_BENCH_RANDOM, &t) == 0, "bench reads");
+	check(blk_time_reads(d, 0, d->sectors, BLK_BENCH_RANDOM, &t, &marks) == 0, "bench reads");
+	check(ctx.ok, "bench phase marks acknowledged by dom0");
 	snprintf(path, sizeof(path), "/local/domain/%d/data/bench", self);
 	snprintf(val, sizeof(val), "%llu %llu %u %llu", (unsigned long long)t.seq_bytes,
 		 (unsigned long long)t.seq_ns, t.rand_reads, (unsigned long long)t.rand_ns);

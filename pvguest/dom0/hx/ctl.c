@@ -63,6 +63,22 @@ long hx_physinfo(struct xen_sysctl_physinfo *out)
 	return rc;
 }
 
+long hx_idle_ns(uint64_t *idle, unsigned int *cpus)
+{
+	struct xen_sysctl_cpuinfo info[HX_MAX_CPUS];
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_getcpuinfo};
+	op.u.getcpuinfo.max_cpus = HX_MAX_CPUS;
+	set_xen_guest_handle(op.u.getcpuinfo.info, info);
+	long rc = hx_sysctl(&op);
+	if (rc < 0)
+		return rc;
+	*idle = 0;
+	*cpus = op.u.getcpuinfo.nr_cpus;
+	for (unsigned int i = 0; i < *cpus; i++)
+		*idle += info[i].idletime;
+	return 0;
+}
+
 long hx_readconsole(uint32_t *index, char *buf, uint32_t len)
 {
 	struct xen_sysctl op = {.cmd = XEN_SYSCTL_readconsole};

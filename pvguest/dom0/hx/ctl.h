@@ -22,6 +22,10 @@ long hx_dominfo(domid_t id, hx_dominfo_t *out);
 /* The domain's name ("" if it has none). */
 long hx_domname(domid_t id, char name[32]);
 long hx_physinfo(struct xen_sysctl_physinfo *out);
+/* The idle ns of every CPU added up (XEN_SYSCTL_getcpuinfo), and how many
+ * CPUs that is (at most HX_MAX_CPUS); 0 or -XEN_*. */
+#define HX_MAX_CPUS 64
+long hx_idle_ns(uint64_t *idle, unsigned int *cpus);
 /* Log bytes from *index on (incremental); advances *index.  Returns the count. */
 long hx_readconsole(uint32_t *index, char *buf, uint32_t len);
 /* The log's current end, as a readconsole index. */

@@ -1,0 +1,140 @@
+/*
+ * The block benchmark, dom0's side: its own timed reads of a disk window,
+ * then the same reads by domain `front` through blkfront ("domU blk
+ * bench"), reported as "bench blk_ahci_<figure> <value>" lines
+ * (tests/bench/blk.sh).
+ *
+ * Two kinds of figure:
+ *  - wall clock: each side's own elapsed time (best of three passes);
+ *    on a shared host it swings with the load, and under -icount it
+ *    also counts the time QEMU lets pass while every CPU waits for the
+ *    disk (idle time advances with real time, or jumps to the next timer
+ *    with sleep=off), so it is no instruction count;
+ *  - busy time: elapsed time minus the time every CPU sat idle
+ *    (XEN_SYSCTL_getcpuinfo), i.e. the CPU work the reads cost the whole
+ *    machine: hypervisor, dom0 and, for the split path, the domU.  Under
+ *    -icount shift=0 a busy nanosecond is one executed instruction, so
+ *    these figures are instructions per MiB and per read, stable from
+ *    run to run whatever the disk's latency.
+ * dom0 samples idle time and clock at the edges of its own passes
+ * (struct blk_marks).  The domU cannot read idle time, so at each edge
+ * it writes data/bench-mark and waits, idle, for dom0 to sample and
+ * answer in data/bench-ack; both sides wait on XenStore watches, so no
+ * poll runs inside a timed span.  What the span includes besides the
+ * reads: one XenStore write and the watch events on each side, a few
+ * tens of thousands of instructions per pass.
+ */
+#include "blkbench.h"
+#include "hx/ctl.h"
+
+#include <core/sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <xenbus/xenbus.h>
+
+static void sample(struct busy_sample *s)
+{
+	s->ok = hx_idle_ns(&s->idle, &s->cpus) == 0 && s->cpus > 0;
+	s->now = clock_now_ns();
+}
+
+/* Busy ns between two samples: every CPU's time minus its idle time (0 if unknown). */
+static uint64_t busy(const struct busy_sample *a, const struct busy_sample *b)
+{
+	if (!a->ok || !b->ok || a->cpus != b->cpus || b->now < a->now || b->idle < a->idle)
+		return 0;
+	uint64_t all = (b->now - a->now) * a->cpus, idle = b->idle - a->idle;
+	return all > idle ? all - idle : 0;
+}
+
+static void own_mark(void *ctx, unsigned int phase)
+{
+	struct busy_sample *at = ctx;
+
+	if (phase < BLKTIME_MARKS)
+		sample(&at[phase]);
+}
+
+int blkbench_own(struct blkbench *b, struct device *disk, uint64_t first, uint64_t sectors,
+		 unsigned int nrand)
+{
+	const struct blk_marks marks = {own_mark, b->own_at};
+
+	memset(b, 0, sizeof(*b));
+	return blk_time_reads(disk, first, sectors, nrand, &b->own, &marks);
+}
+
+bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int front)
+{
+	char mark[64], ack[64], val[16];
+
+	snprintf(mark, sizeof(mark), "/local/domain/%u/data/bench-mark", front);
+	snprintf(ack, sizeof(ack), "/local/domain/%u/data/bench-ack", front);
+	for (unsigned int phase = 0; phase < BLKTIME_MARKS; phase++) {
+		snprintf(val, sizeof(val), "%u", phase);
+		if (xenbus_wait_value(xb, mark, val) != 0)
+			return false;
+		sample(&b->front_at[phase]);
+		if (xenbus_write(xb, 0, ack, val) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The least busy time of the passes' span edge..edge+1 (0: none measured). */
+static uint64_t best_busy(const struct busy_sample *at, unsigned int edge)
+{
+	uint64_t best = 0;
+
+	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
+		uint64_t t = busy(&at[3 * p + edge], &at[3 * p + edge + 1]);
+		if (t && (!best || t < best))
+			best = t;
+	}
+	return best;
+}
+
+static void line(const char *name, uint64_t value)
+{
+	printf("bench blk_ahci_%s %llu\n", name, (unsigned long long)value);
+}
+
+/* Busy figures: ns per MiB read in order, ns per random read; ratios dom0 / front. */
+static void report_busy(const struct blkbench *b)
+{
+	uint64_t own_seq = best_busy(b->own_at, 0), front_seq = best_busy(b->front_at, 0);
+	uint64_t own_rand = best_busy(b->own_at, 1), front_rand = best_busy(b->front_at, 1);
+	uint64_t mib = b->own.seq_bytes >> 20, reads = b->own.rand_reads;
+
+	if (!own_seq || !front_seq || !own_rand || !front_rand || !mib || !reads)
+		return;
+	line("seq_read_dom0_busy_ns_per_MiB", own_seq / mib);
+	line("seq_read_front_busy_ns_per_MiB", front_seq / mib);
+	line("seq_read_busy_ratio_pct", own_seq * 100 / front_seq);
+	line("rand4k_read_dom0_busy_ns", own_rand / reads);
+	line("rand4k_read_front_busy_ns", front_rand / reads);
+	line("rand4k_read_busy_ratio_pct", own_rand * 100 / front_rand);
+}
+
+bool blkbench_report(struct blkbench *b, struct xenbus *xb, unsigned int front)
+{
+	const struct blk_timing *own = &b->own;
+	char path[64], val[80];
+	unsigned long long bytes = 0, seq = 0, rand = 0;
+	unsigned int reads = 0;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/bench", front);
+	bool ok = xenbus_read(xb, 0, path, val, sizeof(val)) > 0 &&
+		  sscanf(val, "%llu %llu %u %llu", &bytes, &seq, &reads, &rand) == 4 &&
+		  bytes == own->seq_bytes && reads == own->rand_reads && seq && rand;
+	if (!ok || !own->seq_ns || !own->rand_ns)
+		return false;
+	line("seq_read_dom0_MBps", own->seq_bytes * 1000 / own->seq_ns);
+	line("seq_read_front_MBps", bytes * 1000 / seq);
+	line("seq_read_ratio_pct", own->seq_ns * 100 / seq);
+	line("rand4k_read_dom0_us", own->rand_ns / own->rand_reads / 1000);
+	line("rand4k_read_front_us", rand / reads / 1000);
+	line("rand4k_read_ratio_pct", own->rand_ns * 100 / rand);
+	report_busy(b);
+	return true;
+}
