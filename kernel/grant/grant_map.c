@@ -20,13 +20,18 @@
 #include <hospes/printk.h>
 #include <public/errno.h>
 
-/* A free maptrack slot of gt, marked in use (flags) or -1. */
+/*
+ * A free maptrack slot of gt, marked in use (flags) or -1.  The search
+ * starts at maptrack_free (every slot below it is in use; a put lowers
+ * it), so a batch of maps takes consecutive slots without rescanning.
+ */
 static int maptrack_get(struct grant_table *gt, uint16_t flags)
 {
 	int handle = -1;
 
 	spin_lock(&gt->lock);
-	for (unsigned int h = 0; !gt->dying && handle < 0 && h < gt->max_maptrack; h++) {
+	for (unsigned int h = gt->maptrack_free; !gt->dying && handle < 0 && h < gt->max_maptrack;
+	     h++) {
 		struct maptrack **page = &gt->maptrack[h / MAPTRACK_PER_PAGE];
 
 		if (!*page) {
@@ -43,6 +48,8 @@ static int maptrack_get(struct grant_table *gt, uint16_t flags)
 			handle = (int)h;
 		}
 	}
+	if (handle >= 0)
+		gt->maptrack_free = (unsigned int)handle + 1;
 	spin_unlock(&gt->lock);
 	return handle;
 }
@@ -61,6 +68,8 @@ static void maptrack_put(struct grant_table *gt, grant_handle_t handle)
 	spin_lock(&gt->lock);
 	memset(maptrack_entry(gt, handle), 0, sizeof(struct maptrack));
 	gt->maptrack_used--;
+	if (handle < gt->maptrack_free)
+		gt->maptrack_free = handle;
 	spin_unlock(&gt->lock);
 }
 

@@ -44,6 +44,7 @@ struct grant_table {
 	bool dying;
 	unsigned int nr_frames, max_frames;
 	unsigned int max_maptrack, maptrack_used;
+	unsigned int maptrack_free; /* no free maptrack slot below this handle */
 	struct grant_entry_v1 *shared[GNTTAB_MAX_FRAMES];
 	mfn_t shared_mfn[GNTTAB_MAX_FRAMES];
 	xen_pfn_t shared_frame[GNTTAB_MAX_FRAMES]; /* the domain's name for it */
