@@ -55,16 +55,20 @@ static void choose_config_access(void)
 	}
 	unsigned int nbus = last - first + 1u;
 	nbus = nbus > ECAM_BUSES_MAX ? ECAM_BUSES_MAX : nbus;
-	volatile void *ecam = hw_map_mmio(base + ((uint64_t)first << 20), (size_t)nbus << 20);
+	uint64_t at = base + ((uint64_t)first << 20);
+	volatile void *ecam = hw_map_mmio_ro(at, (size_t)nbus << 20);
 	if (!ecam) {
 		hw_log("pci: ECAM at %#llx cannot be mapped, configuration through ports\n",
 		       (unsigned long long)base);
 		return;
 	}
-	pci_cfg = (struct pci_cfg){
-		.ecam = ecam, .first_bus = first, .last_bus = (uint8_t)(first + nbus - 1)};
-	hw_log("pci: ECAM at %#llx, buses %u-%u\n", (unsigned long long)base, first,
-	       pci_cfg.last_bus);
+	pci_cfg = (struct pci_cfg){.ecam = ecam,
+				   .first_bus = first,
+				   .last_bus = (uint8_t)(first + nbus - 1),
+				   .ecam_ro = true,
+				   .ecam_maddr = at};
+	hw_log("pci: ECAM at %#llx, buses %u-%u (read-only: writes through ports)\n",
+	       (unsigned long long)base, first, pci_cfg.last_bus);
 }
 
 static struct ahci_hba ahci;

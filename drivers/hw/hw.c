@@ -113,7 +113,19 @@ void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
 	*(volatile uint32_t *)((volatile uint8_t *)base + off) = v;
 }
 
+static volatile void *map_mmio(uint64_t maddr, size_t len, unsigned long rw);
+
 volatile void *hw_map_mmio(uint64_t maddr, size_t len)
+{
+	return map_mmio(maddr, len, _PAGE_RW);
+}
+
+volatile void *hw_map_mmio_ro(uint64_t maddr, size_t len)
+{
+	return map_mmio(maddr, len, 0);
+}
+
+static volatile void *map_mmio(uint64_t maddr, size_t len, unsigned long rw)
 {
 	uint64_t first = maddr >> PAGE_SHIFT, last = (maddr + len - 1) >> PAGE_SHIFT;
 	unsigned long n = last - first + 1, va = mmio_next;
@@ -121,7 +133,7 @@ volatile void *hw_map_mmio(uint64_t maddr, size_t len)
 		hw_log("hw: no room to map %#llx (+%zu)\n", (unsigned long long)maddr, len);
 		return NULL;
 	}
-	long rc = map_foreign_pages(va, first, n, _PAGE_PRESENT | _PAGE_RW | _PAGE_PCD | _PAGE_PWT,
+	long rc = map_foreign_pages(va, first, n, _PAGE_PRESENT | rw | _PAGE_PCD | _PAGE_PWT,
 				    DOMID_IO);
 	if (rc) {
 		hw_log("hw: cannot map MMIO %#llx (+%zu): %ld\n", (unsigned long long)maddr, len,

@@ -36,6 +36,8 @@ void hw_outl(uint16_t port, uint32_t v);
 /* Maps len bytes of device memory at machine address maddr, uncached;
  * NULL (logged) when the hypervisor refuses. */
 volatile void *hw_map_mmio(uint64_t maddr, size_t len);
+/* The same, read-only (what the hypervisor allows for PCI Express ECAM). */
+volatile void *hw_map_mmio_ro(uint64_t maddr, size_t len);
 
 /* Zeroed, page-aligned memory, contiguous in machine memory; *bus is the
  * address a device uses for its first byte.  NULL when out of memory. */

@@ -9,6 +9,9 @@
  * can check the image after QEMU exits.  The 256 sectors go as several
  * requests in flight.
  *
+ * MSI: dom0's tries at rewriting a function's MSI capability leave it as
+ * the hypervisor wrote it, and the disk interrupts afterwards.
+ *
  * Network: an ARP request for the QEMU user-network gateway 10.0.2.2
  * from 10.0.2.15, broadcast; the check passes when an ARP reply from
  * 10.0.2.2 addressed to our MAC comes back within two seconds.
@@ -139,6 +142,41 @@ static void test_net(void)
 	verdict(false, "net: ARP reply from 10.0.2.2");
 }
 
+/*
+ * The hypervisor owns every MSI capability (it writes the messages): for
+ * each function that has one, dom0 tries to overwrite the message address
+ * and data and to flip the enable bit, through its configuration writes
+ * (the ports: ECAM it may map read-only only); the capability must read
+ * back unchanged.  And a writable mapping of ECAM must be refused.
+ */
+static void test_msi_owned(void)
+{
+	unsigned int tried = 0;
+	for (unsigned int i = 0; i < pci_ndevs && i < PCI_DEVS_MAX; i++) {
+		const struct pci_dev *d = &pci_devs[i];
+		uint16_t c = d->cap_msi;
+		if (!c)
+			continue;
+		uint32_t head = pci_read32(d, c), addr = pci_read32(d, c + 4);
+		uint16_t data_at = (uint16_t)(c + ((head >> 16) & (1u << 7) ? 12 : 8));
+		uint16_t data = pci_read16(d, data_at);
+		pci_write32(d, c + 4, addr ^ (1u << 12)); /* another CPU: harmless if it stuck */
+		pci_write16(d, data_at, (uint16_t)(data ^ 1));
+		pci_write16(d, c + 2, (uint16_t)((head >> 16) ^ 1));
+		bool kept = pci_read32(d, c) == head && pci_read32(d, c + 4) == addr &&
+			    pci_read16(d, data_at) == data;
+		hw_log("hwtest: %02x:%02x.%u MSI: address %#x, data %#x, enabled %u\n", d->bus,
+		       d->dev, d->fn, addr, data, (head >> 16) & 1);
+		verdict(kept, "msi: dom0's writes to an MSI capability are dropped");
+		tried++;
+	}
+	verdict(tried > 0, "msi: a function with an MSI capability was tried");
+	const struct pci_cfg *cfg = pci_ndevs ? pci_devs[0].cfg : NULL;
+	if (cfg && cfg->ecam)
+		verdict(!hw_map_mmio(cfg->ecam_maddr, 4096),
+			"msi: a writable mapping of ECAM is refused");
+}
+
 /* The hwtest word of dom0's command line: NULL, or where it starts. */
 static const char *asked(void)
 {
@@ -164,8 +202,12 @@ static void test_irqs(void)
 
 unsigned int hwtest_run(void)
 {
+	const struct ahci_hba *a = hw_ahci();
 	failures = 0;
+	test_msi_owned();
+	unsigned long before = a ? a->irqs : 0;
 	test_disk();
+	verdict(a && a->irqs > before, "irq: the disk interrupts after dom0's tries at its MSI");
 	test_net();
 	test_irqs();
 	hw_log("hwtest: %u failed\n", failures);

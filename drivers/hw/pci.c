@@ -7,7 +7,9 @@
  * the first 256 bytes of every function on every machine.  ECAM (PCI
  * Express): the whole 4 KiB of a function is memory at
  * base + (bus - first_bus) << 20 | device << 15 | function << 12, where
- * the ACPI MCFG table gives base and the bus range.
+ * the ACPI MCFG table gives base and the bus range.  Under Hospes dom0
+ * may map ECAM read-only only (cfg->ecam_ro): reads then use ECAM, writes
+ * the ports (the first 256 bytes, which is all dom0 writes).
  *
  * The scan starts at the host bridge's bus and follows every PCI-PCI
  * bridge to its secondary bus; a bitmap of buses seen stops a bridge that
@@ -64,9 +66,14 @@ uint8_t pci_read8(const struct pci_dev *d, uint16_t off)
 	return (uint8_t)(pci_read32(d, off) >> ((off & 3) * 8));
 }
 
+static bool ecam_writes(const struct pci_dev *d)
+{
+	return d->cfg->ecam && !d->cfg->ecam_ro;
+}
+
 void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
 {
-	if (d->cfg->ecam) {
+	if (ecam_writes(d)) {
 		*(volatile uint32_t *)ecam_addr(d, off & ~3) = v;
 	} else if (off <= 0xfc) {
 		port_select(d, off);
@@ -78,7 +85,7 @@ void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
  * are not written back. */
 void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
 {
-	if (d->cfg->ecam) {
+	if (ecam_writes(d)) {
 		*(volatile uint16_t *)ecam_addr(d, off & ~1) = v;
 	} else if (off <= 0xfe) {
 		port_select(d, off);

@@ -37,6 +37,13 @@
 struct pci_cfg {
 	volatile uint8_t *ecam; /* mapped MCFG window of buses first_bus.. */
 	uint8_t first_bus, last_bus;
+	/*
+	 * ECAM mapped read-only (the hypervisor allows no more: it keeps the
+	 * MSI capabilities to itself and filters only the ports): reads use
+	 * ECAM, writes below offset 256 the ports, writes above are dropped.
+	 */
+	bool ecam_ro;
+	uint64_t ecam_maddr; /* machine address of the window (bus first_bus) */
 };
 
 struct pci_bar {

@@ -55,12 +55,33 @@ void p2m_mmio_deny(mfn_t mfn)
 		mmio_deny[nr_mmio_deny++] = mfn_x(mfn);
 }
 
+/* Read-only device memory: [first, first + nr) ranges (ECAM windows). */
+#define MMIO_RO_MAX 4
+static struct {
+	unsigned long first, nr;
+} mmio_ro[MMIO_RO_MAX];
+static unsigned int nr_mmio_ro;
+
+void p2m_mmio_readonly(mfn_t first, unsigned long nr)
+{
+	if (nr_mmio_ro < MMIO_RO_MAX)
+		mmio_ro[nr_mmio_ro++] = (typeof(mmio_ro[0])){mfn_x(first), nr};
+	else
+		printk(LOG_WARN
+		       "p2m: more than %d read-only MMIO ranges: %#lx+%lu stays writable\n",
+		       MMIO_RO_MAX, mfn_x(first), nr);
+}
+
 static struct p2m_lookup p2m_mmio(unsigned long gfn)
 {
+	bool writable = true;
 	for (unsigned int i = 0; i < nr_mmio_deny; i++)
 		if (mmio_deny[i] == gfn)
 			return (struct p2m_lookup){INVALID_MFN, P2M_INVALID, false};
-	return (struct p2m_lookup){_mfn(gfn), P2M_MMIO, true};
+	for (unsigned int i = 0; i < nr_mmio_ro; i++)
+		if (gfn - mmio_ro[i].first < mmio_ro[i].nr)
+			writable = false;
+	return (struct p2m_lookup){_mfn(gfn), P2M_MMIO, writable};
 }
 
 struct p2m_lookup p2m_lookup(struct domain *d, gfn_t gfn)

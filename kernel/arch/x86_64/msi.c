@@ -27,32 +27,28 @@
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/traps.h>
+#include <hospes/pci_cfg.h>
 #include <hospes/pirq.h>
+#include <hospes/printk.h>
 #include <hospes/spinlock.h>
 #include <public/errno.h>
 
 #define MSI_VECTOR_BASE 0x90
 
-#define PCI_CFG_ADDR	 0xcf8
-#define PCI_CFG_DATA	 0xcfc
 #define PCI_COMMAND	 0x04
-#define PCI_STATUS	 0x06
-#define PCI_CAP_PTR	 0x34
-#define PCI_STATUS_CAP	 (1u << 4)
 #define PCI_CMD_INTX_OFF (1u << 10)
-#define PCI_CAP_MSI	 0x05
 #define MSI_CTRL	 2 /* offsets in the capability */
 #define MSI_ADDR_LO	 4
 #define MSI_CTRL_EN	 (1u << 0)
 #define MSI_CTRL_MME	 (7u << 4)
-#define MSI_CTRL_64	 (1u << 7)
 #define MSI_ADDR_BASE	 0xfee00000u
 
 static spinlock_t cfg_lock = SPINLOCK_INIT;
+static unsigned long dropped_writes; /* dom0's writes to MSI capabilities */
 
 static uint32_t cfg_addr(uint16_t sbdf, unsigned int off)
 {
-	return 0x80000000u | (uint32_t)sbdf << 8 | (off & 0xfc);
+	return PCI_CFG_ENABLE | (uint32_t)sbdf << 8 | (off & 0xfc);
 }
 
 /* One configuration access of size 2 or 4 at off (aligned to size). */
@@ -94,21 +90,56 @@ static void cfg_write16(uint16_t sbdf, unsigned int off, uint16_t v)
 	cfg_rw(sbdf, off, 2, true, v);
 }
 
+static uint32_t locked_read32(void *ctx, uint16_t sbdf, unsigned int off)
+{
+	(void)ctx;
+	return cfg_read32(sbdf, off);
+}
+
+/* With cfg_lock held; leaves the address port changed. */
+static uint32_t raw_read32(void *ctx, uint16_t sbdf, unsigned int off)
+{
+	(void)ctx;
+	outl(PCI_CFG_ADDR, cfg_addr(sbdf, off));
+	return inl(PCI_CFG_DATA);
+}
+
 /* The config offset of the function's MSI capability, 0 if none. */
 static unsigned int msi_cap(uint16_t sbdf)
 {
-	if ((cfg_read32(sbdf, 0) & 0xffff) == 0xffff)
-		return 0; /* no such function */
-	if (!(cfg_read16(sbdf, PCI_STATUS) & PCI_STATUS_CAP))
-		return 0;
-	unsigned int at = cfg_read32(sbdf, PCI_CAP_PTR) & 0xfc;
-	for (unsigned int hops = 0; at >= 0x40 && hops < 48; hops++) {
-		uint32_t head = cfg_read32(sbdf, at);
-		if ((head & 0xff) == PCI_CAP_MSI)
-			return at;
-		at = (head >> 8) & 0xfc;
-	}
-	return 0;
+	return pci_cfg_find_cap(locked_read32, NULL, sbdf, PCI_CAP_ID_MSI);
+}
+
+uint32_t arch_pci_cfg_in(unsigned int port, unsigned int size)
+{
+	unsigned long flags = spin_lock_irqsave(&cfg_lock);
+	uint32_t v = port_in((uint16_t)port, size);
+	spin_unlock_irqrestore(&cfg_lock, flags);
+	return v;
+}
+
+/*
+ * dom0's out to 0xCF8..0xCFF, under cfg_lock so that the address it
+ * latched cannot change between the check and the write: a write to the
+ * data port that reaches an MSI capability is dropped (and counted; the
+ * first few are logged).
+ */
+void arch_pci_cfg_out(unsigned int port, unsigned int size, uint32_t value)
+{
+	unsigned long flags = spin_lock_irqsave(&cfg_lock);
+	uint32_t cf8 = inl(PCI_CFG_ADDR);
+	bool drop =
+		port >= PCI_CFG_DATA && pci_cfg_write_blocked(raw_read32, NULL, cf8, port, size);
+	if (port >= PCI_CFG_DATA)
+		outl(PCI_CFG_ADDR, cf8); /* the walk moved it */
+	if (!drop)
+		port_out((uint16_t)port, size, value);
+	spin_unlock_irqrestore(&cfg_lock, flags);
+	if (drop && ++dropped_writes <= 8)
+		printk(LOG_WARN "pci: dom0's write to %02x:%02x.%u +%#x (MSI, the hypervisor's) "
+				"dropped\n",
+		       (cf8 >> 16) & 0xff, (cf8 >> 11) & 0x1f, (cf8 >> 8) & 7,
+		       (cf8 & 0xfc) + (port & 3));
 }
 
 static void msi_irq(struct cpu_regs *regs)
@@ -132,7 +163,7 @@ int arch_msi_setup(uint16_t sbdf, unsigned int slot)
 	irq_set_handler(MSI_VECTOR_BASE + slot, msi_irq);
 	cfg_write32(sbdf, cap + MSI_ADDR_LO, MSI_ADDR_BASE | dest << 12);
 	unsigned int data = cap + MSI_ADDR_LO + 4;
-	if (ctrl & MSI_CTRL_64) {
+	if (ctrl & PCI_MSI_CTRL_64) {
 		cfg_write32(sbdf, cap + MSI_ADDR_LO + 4, 0);
 		data += 4;
 	}

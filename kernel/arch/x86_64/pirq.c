@@ -69,4 +69,9 @@ void arch_pirq_setup(void)
 		p2m_mmio_deny(paddr_to_mfn(acpi_info.ioapics[i].addr));
 	if (acpi_info.hpet_addr)
 		p2m_mmio_deny(paddr_to_mfn(acpi_info.hpet_addr));
+	for (unsigned int i = 0; i < acpi_info.nr_ecam; i++) { /* dom0 writes through 0xCFC */
+		const struct acpi_ecam *e = &acpi_info.ecam[i];
+		p2m_mmio_readonly(paddr_to_mfn(e->base + ((paddr_t)e->bus_start << 20)),
+				  (unsigned long)(e->bus_end - e->bus_start + 1) << 8);
+	}
 }

@@ -39,6 +39,13 @@ struct p2m_lookup {
  * denied at boot: the hypervisor's LAPIC, IOAPICs and HPET.
  */
 void p2m_mmio_deny(mfn_t mfn);
+/*
+ * Device memory the driver domain may map read-only only (a writable
+ * mapping is refused): PCI Express configuration space (ECAM), so that
+ * dom0's configuration writes go through the filtered ports 0xCF8/0xCFC
+ * and cannot rewrite an MSI message (kernel/arch/x86_64/msi.c).
+ */
+void p2m_mmio_readonly(mfn_t first, unsigned long nr);
 
 /* Create d's p2m and give it nr_pages frames of RAM (max_pages = nr_pages). */
 int p2m_domain_init(struct domain *d, unsigned long nr_pages);

@@ -16,7 +16,10 @@
 #include <hospes/event.h>
 #include <hospes/hypercall.h>
 #include <hospes/io_emul.h>
+#include <hospes/p2m.h>
 #include <hospes/pirq.h>
+#include <hospes/pv_mmu.h>
+#include <hospes/shadow.h>
 #include <hospes/pv.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
@@ -269,6 +272,27 @@ static void test_msi_errors(void **state)
 	assert_int_equal(pirq, first);
 }
 
+/* ECAM-like device memory: dom0 may map it read-only, never writable. */
+static void test_mmio_readonly(void **state)
+{
+	const unsigned long ecam = 0xe0000; /* frames at 3.5 GiB, far above dom0's RAM */
+	(void)state;
+	assert_int_equal(p2m_lookup(dom0, _gfn(ecam)).type, P2M_MMIO);
+	assert_true(p2m_lookup(dom0, _gfn(ecam)).writable);
+	p2m_mmio_readonly(_mfn(ecam), 256);
+	struct p2m_lookup in = p2m_lookup(dom0, _gfn(ecam + 255));
+	assert_int_equal(in.type, P2M_MMIO);
+	assert_false(in.writable);
+	assert_true(p2m_lookup(dom0, _gfn(ecam + 256)).writable);
+	assert_true(p2m_lookup(dom0, _gfn(ecam - 1)).writable);
+	uint64_t pte = (ecam + 3) << PAGE_SHIFT | PTE_P;
+	assert_int_equal(pv_validate_entry(dom0, dom0, 1, 0, pte), 0);
+	assert_int_equal(pv_validate_entry(dom0, dom0, 1, 0, pte | PTE_RW), -XEN_EINVAL);
+	assert_int_equal(
+		pv_validate_entry(dom0, dom0, 1, 0, (ecam + 256) << PAGE_SHIFT | PTE_P | PTE_RW),
+		0);
+}
+
 static void test_io_decode(void **state)
 {
 	struct io_insn io;
@@ -353,6 +377,7 @@ int run_physdev_tests(void)
 		cmocka_unit_test_setup_teardown(test_pirq_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msi_map_bind_unmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msi_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmio_readonly, setup, teardown),
 		cmocka_unit_test(test_io_decode),
 		cmocka_unit_test_setup_teardown(test_io_emulation, setup, teardown),
 	};

@@ -40,4 +40,20 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* size 1, 2 or 4 bytes at port. */
+static inline uint32_t port_in(uint16_t port, unsigned int size)
+{
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static inline void port_out(uint16_t port, unsigned int size, uint32_t v)
+{
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else if (size == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
+}
+
 #endif

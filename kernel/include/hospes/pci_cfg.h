@@ -1,0 +1,64 @@
+/*
+ * PCI configuration space as the hypervisor sees it (kernel/domain/
+ * pci_cfg.c, host-tested; the port accesses are in kernel/arch/x86_64/
+ * msi.c).
+ *
+ * The hypervisor writes every MSI message itself (PHYSDEVOP_map_pirq), so
+ * it owns each function's MSI capability: control, address, data, mask
+ * and pending bits.  dom0 reaches configuration space through ports
+ * 0xCF8/0xCFC, which it may use only through the hypervisor's emulation
+ * (every in/out of dom0 traps), and through ECAM, which it may map
+ * read-only only (p2m_mmio_readonly).  A dom0 write through the data
+ * port that touches an MSI capability's owned bytes is dropped whole;
+ * reads are never changed.
+ */
+#ifndef HOSPES_PCI_CFG_H
+#define HOSPES_PCI_CFG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PCI_CFG_ADDR	 0xcf8
+#define PCI_CFG_DATA	 0xcfc
+#define PCI_CFG_ENABLE	 0x80000000u
+#define PCI_CAP_ID_MSI	 0x05
+#define PCI_MSI_CTRL_64	 (1u << 7) /* 64-bit message address */
+#define PCI_MSI_CTRL_PVM (1u << 8) /* per-vector masking: mask and pending registers */
+
+/* One aligned 32-bit read of function sbdf (bus << 8 | devfn) at off. */
+typedef uint32_t (*pci_cfg_read32_fn)(void *ctx, uint16_t sbdf, unsigned int off);
+
+/*
+ * Offset of the function's first capability `id`, 0 if none (no such
+ * function, no list, or a list that loops or points into the header).
+ */
+unsigned int pci_cfg_find_cap(pci_cfg_read32_fn rd, void *ctx, uint16_t sbdf, uint8_t id);
+
+/* Length in bytes of an MSI capability whose control word is ctrl. */
+unsigned int pci_msi_cap_len(uint16_t ctrl);
+
+/*
+ * Whether a write of size bytes at off touches what the hypervisor owns
+ * of the MSI capability at cap (everything after its ID and next bytes).
+ */
+bool pci_msi_write_owned(unsigned int cap, uint16_t ctrl, unsigned int off, unsigned int size);
+
+/*
+ * The function and offset an access to data port `port` (0xCFC..0xCFF)
+ * reaches with cf8 latched in the address port; false if cf8 selects
+ * nothing (its enable bit clear).
+ */
+bool pci_cf8_decode(uint32_t cf8, unsigned int port, uint16_t *sbdf, unsigned int *off);
+
+/*
+ * The guard: whether dom0's write of size bytes to data port `port`, with
+ * cf8 latched, must be dropped because it reaches an MSI capability.
+ */
+bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsigned int port,
+			   unsigned int size);
+
+/* Arch (kernel/arch/x86_64/msi.c): dom0's accesses to ports 0xCF8..0xCFF. */
+uint32_t arch_pci_cfg_in(unsigned int port, unsigned int size);
+void arch_pci_cfg_out(unsigned int port, unsigned int size, uint32_t value);
+
+#endif

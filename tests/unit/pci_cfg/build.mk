@@ -1,0 +1,1 @@
+UNIT_SRCS_pci_cfg := kernel/domain/pci_cfg.c
