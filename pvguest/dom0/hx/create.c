@@ -144,7 +144,7 @@ int hx_create(int argc, char **argv)
 static int boot_images(void)
 {
 	const char *p = strstr((const char *)start_info->cmd_line, "hx.boot=");
-	char word[HX_NAME_MAX], *argv[2] = {"create", word};
+	char word[HX_IMAGE_MAX], *argv[2] = {"create", word};
 	int failed = 0;
 
 	if (!p)
