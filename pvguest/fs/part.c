@@ -6,7 +6,8 @@
  * A partition device forwards each transfer to its disk, shifted by the
  * partition's first sector, after checking that it stays inside the
  * partition; a request that does not fit is refused whole (-EINVAL), a
- * write to a read-only partition with -EROFS.  Devices are never removed
+ * write to a read-only partition with -EROFS.  Discard and DMA to machine
+ * addresses (submit_bus) are offered when the disk offers them.  Devices are never removed
  * (the device table's rule), so a part_dev lives as long as dom0.
  */
 #include "part.h"
@@ -90,10 +91,23 @@ static int part_discard(struct device *d, uint64_t first, uint64_t count)
 	return p->disk->block->discard(p->disk, p->first + first, count);
 }
 
-static const struct block_ops part_ops = {
-	.read = part_read, .write = part_write, .flush = part_flush};
-static const struct block_ops part_ops_discard = {
-	.read = part_read, .write = part_write, .flush = part_flush, .discard = part_discard};
+/* DMA straight to machine addresses (blkback's path): sectors shifted, then back. */
+static int part_submit_bus(struct device *d, struct block_io *ios, unsigned int n)
+{
+	struct part_dev *p = d->priv;
+	for (unsigned int i = 0; i < n; i++) {
+		if (ios[i].write && d->readonly)
+			return -EROFS;
+		if (!inside(d, ios[i].sector, ios[i].count))
+			return -EINVAL;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		ios[i].sector += p->first;
+	int rc = p->disk->block->submit_bus(p->disk, ios, n);
+	for (unsigned int i = 0; i < n; i++)
+		ios[i].sector -= p->first;
+	return rc;
+}
 
 int part_register(struct part_dev *p, struct device *disk, const struct mbr_part *part,
 		  bool readonly)
@@ -106,10 +120,15 @@ int part_register(struct part_dev *p, struct device *disk, const struct mbr_part
 		return -EINVAL;
 	p->disk = disk;
 	p->first = part->first;
+	p->ops = (struct block_ops){.read = part_read,
+				    .write = part_write,
+				    .flush = part_flush,
+				    .discard = disk->block->discard ? part_discard : NULL,
+				    .submit_bus = disk->block->submit_bus ? part_submit_bus : NULL};
 	p->dev = (struct device){.name = p->name,
 				 .kind = DEV_BLOCK,
 				 .priv = p,
-				 .block = disk->block->discard ? &part_ops_discard : &part_ops,
+				 .block = &p->ops,
 				 .sectors = part->sectors,
 				 .sector_size = disk->sector_size,
 				 .readonly = readonly || disk->readonly};

@@ -40,6 +40,7 @@ int mbr_parse(const uint8_t sector0[SECTOR_SIZE], uint64_t disk_sectors,
 /* A partition device: sectors [first, first + dev.sectors) of disk. */
 struct part_dev {
 	struct device dev;
+	struct block_ops ops; /* the disk's, shifted; NULL where the disk has none */
 	struct device *disk;
 	uint64_t first;
 	char name[PART_NAME_MAX];

@@ -130,6 +130,59 @@ static void test_partition_device(void **state)
 	assert_int_equal(image[150 * SECTOR_SIZE], 0x42);
 }
 
+static uint64_t seen_sector[4];
+static unsigned int seen;
+
+static int fake_submit(struct device *d, struct block_io *ios, unsigned int n)
+{
+	(void)d;
+	for (unsigned int i = 0; i < n; i++) {
+		seen_sector[seen++ % 4] = ios[i].sector;
+		ios[i].status = 0;
+	}
+	return 0;
+}
+
+static int fake_rw(struct device *d, uint64_t s, uint32_t c, void *b)
+{
+	(void)d, (void)s, (void)c, (void)b;
+	return 0;
+}
+
+/* DMA transfers (blkback's path) reach the disk shifted, and only inside. */
+static void test_partition_dma(void **state)
+{
+	static const struct block_ops ops = {.read = fake_rw, .submit_bus = fake_submit};
+	static struct device disk = {.name = "dmadisk",
+				     .kind = DEV_BLOCK,
+				     .block = &ops,
+				     .sectors = 1000,
+				     .sector_size = SECTOR_SIZE};
+	static struct part_dev rw, ro;
+	struct mbr_part a = {.index = 1, .type = 0xda, .first = 100, .sectors = 50};
+	struct mbr_part b = {.index = 2, .type = 0xda, .first = 200, .sectors = 50};
+	(void)state;
+	assert_int_equal(part_register(&rw, &disk, &a, false), 0);
+	assert_int_equal(part_register(&ro, &disk, &b, true), 0);
+	assert_null(rw.dev.block->discard); /* the disk has none */
+	assert_non_null(rw.dev.block->submit_bus);
+	struct block_io io[2] = {{.write = true, .sector = 0, .count = 8},
+				 {.write = false, .sector = 42, .count = 8}};
+	seen = 0;
+	assert_int_equal(rw.dev.block->submit_bus(&rw.dev, io, 2), 0);
+	assert_int_equal(seen, 2);
+	assert_int_equal(seen_sector[0], 100);
+	assert_int_equal(seen_sector[1], 142);
+	assert_int_equal(io[1].sector, 42); /* the caller's view is left as it was */
+	io[1].sector = 43;		    /* 43 + 8 > 50: the whole batch is refused */
+	assert_int_equal(rw.dev.block->submit_bus(&rw.dev, io, 2), -EINVAL);
+	assert_int_equal(seen, 2);
+	io[1].sector = 0;
+	assert_int_equal(ro.dev.block->submit_bus(&ro.dev, io, 2), -EROFS);
+	assert_int_equal(ro.dev.block->submit_bus(&ro.dev, &io[1], 1), 0);
+	assert_int_equal(seen_sector[2], 200);
+}
+
 /* A pfs with two files into image sectors [first, first + count). */
 static void make_pfs(uint64_t first, uint64_t count, size_t big_len)
 {
@@ -222,9 +275,8 @@ static void test_mount_and_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mbr_parse),
-		cmocka_unit_test(test_mbr_hostile),
-		cmocka_unit_test(test_partition_device),
+		cmocka_unit_test(test_mbr_parse),	 cmocka_unit_test(test_mbr_hostile),
+		cmocka_unit_test(test_partition_device), cmocka_unit_test(test_partition_dma),
 		cmocka_unit_test(test_mount_and_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
