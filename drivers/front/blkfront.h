@@ -27,7 +27,7 @@
 #include <public/io/blkif.h>
 
 #define BLKFRONT_RING_SIZE    32 /* one-page blkif ring */
-#define BLKFRONT_MAX_INDIRECT 32 /* segments per indirect request we use at most */
+#define BLKFRONT_MAX_INDIRECT 64 /* segments per indirect request we use at most */
 
 /* One caller's train of requests: answered when outstanding reaches 0. */
 struct blkfront_call {
