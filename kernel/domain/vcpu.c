@@ -45,16 +45,17 @@ uint64_t pv_system_time(void)
 
 void vcpu_kick(struct vcpu *v)
 {
-	if (!v->sched || pv_dom(v->domain)->paused || pv_dom(v->domain)->shutting_down)
-		return;
-	v->blocked = false;
 	struct sched_vcpu *sv = v->sched;
 	/* The vCPU this CPU runs, and it is not about to stop (only v itself
-	 * blocks v): a wake would change nothing, and this CPU's exit path to
-	 * v looks for the event itself. */
-	if (v == current_vcpu() && READ_ONCE(sv->state) == SCHED_RUNNING &&
+	 * blocks or polls, and that makes it stop: so it is not blocked
+	 * either): a wake would change nothing, and this CPU's exit path to v
+	 * looks for the event itself.  First: an event to oneself is common. */
+	if (v == arch_current_vcpu() && sv && READ_ONCE(sv->state) == SCHED_RUNNING &&
 	    READ_ONCE(sv->after) == SCHED_QUEUED && READ_ONCE(sv->cpu) == smp_processor_id())
 		return;
+	if (!sv || pv_dom(v->domain)->paused || pv_dom(v->domain)->shutting_down)
+		return;
+	v->blocked = false;
 	if (sched_wake(v, now_ns()))
 		sched_request(sv->cpu);
 	else if (READ_ONCE(sv->state) == SCHED_RUNNING &&

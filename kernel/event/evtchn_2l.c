@@ -35,8 +35,9 @@ static struct vcpu *notify_target(struct domain *d, unsigned int vcpu_id)
 	return d->vcpu[vcpu_id];
 }
 
-/* Step 2 once the selector bit is known to be needed. */
-static void mark_events_pending(struct vcpu *v, unsigned int word)
+/* Step 2 once the selector bit is known to be needed (inline: every send). */
+static inline __attribute__((always_inline)) void mark_events_pending(struct vcpu *v,
+								      unsigned int word)
 {
 	struct vcpu_info *vi = v->vcpu_info;
 	xen_ulong_t sel = 1UL << word;

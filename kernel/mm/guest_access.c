@@ -20,7 +20,8 @@
  * CPU's own fault would, so the next copy hits.  Misses are common after a
  * guest rewrote L1 entries it still has in its TLB: the CPU never faults
  * to refill them, so the copies must.  A copy within one page (every hypercall argument but
- * the largest) skips the page list: one translation, one memcpy.
+ * the largest) skips the page list: one translation, one memcpy (a move for 4 or 8 bytes);
+ * the page list and its frame are out of line.
  */
 #include <hospes/arch.h>
 #include <hospes/guest_access.h>
@@ -64,7 +65,8 @@ static __attribute__((noinline)) void *ga_translate_miss(struct vcpu *v, unsigne
 static inline void *ga_translate(struct vcpu *v, unsigned long va, bool write)
 {
 	struct shadow_domain *sd = sh_dom(v->domain);
-	void *fast = sd && v == current_vcpu() ? sh_xlate_find(sd, v->shadow, va, write) : NULL;
+	void *fast =
+		sd && v == arch_current_vcpu() ? sh_xlate_find(sd, v->shadow, va, write) : NULL;
 
 	return fast ? fast : ga_translate_miss(v, va, write);
 }
@@ -97,19 +99,13 @@ static inline bool ga_one_page(unsigned long va, size_t len)
 	return len - 1 < PAGE_SIZE - (va & (PAGE_SIZE - 1));
 }
 
-int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
+/* The page-list copies: spans of more than one page (out of line, so the
+ * one-page copies below need no frame for the page list). */
+static __attribute__((noinline)) int copy_from_pages(struct vcpu *v, void *dst, unsigned long va,
+						     size_t len)
 {
 	void *pages[GA_MAX_PAGES];
 	size_t n, done = 0;
-
-	if (likely(ga_one_page(va, len) && v && v->shadow)) {
-		const void *p = ga_translate(v, va, false);
-
-		if (!p)
-			return -XEN_EFAULT;
-		memcpy(dst, p, len);
-		return 0;
-	}
 	int rc = ga_map(v, va, len, false, pages, &n);
 
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -121,19 +117,11 @@ int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len
 	return rc;
 }
 
-int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
+static __attribute__((noinline)) int copy_to_pages(struct vcpu *v, unsigned long va,
+						   const void *src, size_t len)
 {
 	void *pages[GA_MAX_PAGES];
 	size_t n, done = 0;
-
-	if (likely(ga_one_page(va, len) && v && v->shadow)) {
-		void *p = ga_translate(v, va, true);
-
-		if (!p)
-			return -XEN_EFAULT;
-		memcpy(p, src, len);
-		return 0;
-	}
 	int rc = ga_map(v, va, len, true, pages, &n);
 
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -143,6 +131,43 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t
 		done += chunk;
 	}
 	return rc;
+}
+
+/* A small copy without the call to memcpy (ports, handles, counters). */
+static inline void ga_move(void *dst, const void *src, size_t len)
+{
+	if (len == 4)
+		__builtin_memcpy(dst, src, 4);
+	else if (len == 8)
+		__builtin_memcpy(dst, src, 8);
+	else
+		memcpy(dst, src, len);
+}
+
+int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
+{
+	if (likely(ga_one_page(va, len) && v && v->shadow)) {
+		const void *p = ga_translate(v, va, false);
+
+		if (!p)
+			return -XEN_EFAULT;
+		ga_move(dst, p, len);
+		return 0;
+	}
+	return copy_from_pages(v, dst, va, len);
+}
+
+int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
+{
+	if (likely(ga_one_page(va, len) && v && v->shadow)) {
+		void *p = ga_translate(v, va, true);
+
+		if (!p)
+			return -XEN_EFAULT;
+		ga_move(p, src, len);
+		return 0;
+	}
+	return copy_to_pages(v, va, src, len);
 }
 
 /*

@@ -59,6 +59,18 @@ static inline unsigned int smp_processor_id(void)
 	return id;
 }
 
+/*
+ * The vCPU this CPU runs, or NULL: struct percpu's curr_vcpu, at offset 16
+ * (checked in pv.c).  current_vcpu() without the call, for hot paths.
+ */
+struct vcpu;
+static inline struct vcpu *arch_current_vcpu(void)
+{
+	struct vcpu *v;
+	__asm__ __volatile__("movq %%gs:16, %0" : "=r"(v));
+	return v;
+}
+
 static inline void *maddr_to_virt(paddr_t pa)
 {
 	return (void *)(DIRECTMAP_BASE + pa);

@@ -26,6 +26,14 @@ static inline unsigned int smp_processor_id(void)
 	return 0;
 }
 
+/* The tests' own current_vcpu() (hospes/guest_access.h). */
+struct vcpu;
+struct vcpu *current_vcpu(void);
+static inline struct vcpu *arch_current_vcpu(void)
+{
+	return current_vcpu();
+}
+
 /* A clock that ticks FAKE_CYCLES_STEP per read (fake_cycles.c). */
 #define FAKE_CYCLES_STEP 10
 extern uint64_t fake_cycles;
