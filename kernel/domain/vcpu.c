@@ -46,12 +46,7 @@ uint64_t pv_system_time(void)
 void vcpu_kick(struct vcpu *v)
 {
 	struct sched_vcpu *sv = v->sched;
-	/* The vCPU this CPU runs, and it is not about to stop (only v itself
-	 * blocks or polls, and that makes it stop: so it is not blocked
-	 * either): a wake would change nothing, and this CPU's exit path to v
-	 * looks for the event itself.  First: an event to oneself is common. */
-	if (v == arch_current_vcpu() && sv && READ_ONCE(sv->state) == SCHED_RUNNING &&
-	    READ_ONCE(sv->after) == SCHED_QUEUED && READ_ONCE(sv->cpu) == smp_processor_id())
+	if (vcpu_runs_here(v)) /* first: an event to oneself is common */
 		return;
 	if (!sv || pv_dom(v->domain)->paused || pv_dom(v->domain)->shutting_down)
 		return;

@@ -9,7 +9,9 @@
  *   2. if p is not masked, set bit p/64 of v's evtchn_pending_sel, and if
  *      that was newly set, set v's evtchn_upcall_pending, and if that was
  *      newly set, kick v (wake it, or make its CPU pass the exit-to-guest
- *      check, where the upcall is delivered if the guest has not masked it);
+ *      check, where the upcall is delivered if the guest has not masked it)
+ *      unless v is this CPU's running vCPU (vcpu_runs_here), whose exit
+ *      check is still to come;
  *   3. whatever the mask says, wake vCPUs sleeping in SCHEDOP_poll (they
  *      look at the pending bits of their ports themselves).
  * A traced domain's raises are recorded (hospes/trace.h), the coalesced
@@ -24,6 +26,7 @@
 #include "evtchn_private.h"
 
 #include <hospes/compiler.h>
+#include <hospes/sched.h>
 #include <hospes/trace.h>
 
 #define BITS_PER_WORD 64
@@ -44,7 +47,8 @@ static inline __attribute__((always_inline)) void mark_events_pending(struct vcp
 
 	if (__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)
 		return;
-	if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+	if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) &&
+	    !vcpu_runs_here(v))
 		vcpu_kick(v);
 }
 

@@ -10,6 +10,7 @@
 #ifndef HOSPES_SCHED_H
 #define HOSPES_SCHED_H
 
+#include <hospes/arch.h>
 #include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/spinlock.h>
@@ -117,5 +118,18 @@ static inline bool sched_pick_needed(unsigned int cpu, const struct vcpu *curr)
 	       sv->after != SCHED_QUEUED;
 }
 extern void (*sched_kick_cpu)(unsigned int cpu);
+
+/*
+ * Is v the vCPU this CPU runs, with nothing asking it to stop (only v
+ * itself blocks or polls, and that asks)?  Then waking it changes nothing
+ * and it is not blocked: a kick can stop here, since this CPU looks for
+ * events on its way back to v anyway.  Inline: every event to oneself asks.
+ */
+static inline bool vcpu_runs_here(const struct vcpu *v)
+{
+	const struct sched_vcpu *sv = v->sched;
+	return v == arch_current_vcpu() && sv && READ_ONCE(sv->state) == SCHED_RUNNING &&
+	       READ_ONCE(sv->after) == SCHED_QUEUED && READ_ONCE(sv->cpu) == smp_processor_id();
+}
 
 #endif

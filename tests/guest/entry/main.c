@@ -15,6 +15,8 @@
  *     the callback runs once, right after the hypercall;
  *   - a send with events masked leaves none; once the guest clears the
  *     mask itself, its next hypercall (a plain one) delivers the upcall;
+ *   - a send to a masked port leaves the port pending and nothing else;
+ *     EVTCHNOP_unmask then leaves the upcall as its exit work;
  *   - a periodic timer raises VIRQ_TIMER from interrupts while the vCPU
  *     spins in fast hypercalls: its upcalls arrive, registers intact.
  */
@@ -113,6 +115,32 @@ static void test_upcall(void)
 	clear_pending();
 }
 
+/* A send to a masked port leaves it pending and nothing else; unmasking
+ * it by hypercall makes the upcall that hypercall's exit work. */
+static void test_masked_port(void)
+{
+	volatile struct vcpu_info *vi = entry_vcpu_info;
+	struct shared_info *si = (struct shared_info *)si_page;
+	volatile unsigned long *mask = &si->evtchn_mask[send.port / 64];
+	unsigned long bit = 1UL << (send.port % 64), before = entry_upcalls;
+	static struct evtchn_unmask um;
+	long r = 0;
+	*mask |= bit;
+	vi->evtchn_upcall_mask = 0;
+	tg_expect(tg_probe(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, &r),
+		  0, "send to a masked port keeps the registers");
+	tg_check(r == 0 && (*entry_pending_word & bit) && !vi->evtchn_upcall_pending &&
+			 entry_upcalls == before,
+		 "masked port: pending, no selector, no upcall");
+	um.port = send.port;
+	tg_expect(tg_probe(__HYPERVISOR_event_channel_op, EVTCHNOP_unmask, (unsigned long)&um, &r),
+		  0, "unmask keeps the registers");
+	tg_check(r == 0 && !(*mask & bit), "unmask cleared the mask bit");
+	tg_expect((long)(entry_upcalls - before), 1, "the unmask's exit delivered the upcall");
+	vi->evtchn_upcall_mask = 1;
+	clear_pending();
+}
+
 static void test_timer(void)
 {
 	volatile struct vcpu_info *vi = entry_vcpu_info;
@@ -156,5 +184,6 @@ void test_main(void)
 	send.port = ipi.port;
 	hypercall(__HYPERVISOR_set_callbacks, (unsigned long)entry_event_handler, 0, 0, 0, 0);
 	test_upcall();
+	test_masked_port();
 	test_timer();
 }
