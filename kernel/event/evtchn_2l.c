@@ -82,10 +82,20 @@ static inline bool set_pending(struct domain *d, unsigned int vcpu_id, evtchn_po
 	return true;
 }
 
+/* The record says where the event comes from: the port's kind, its pirq,
+ * virq or peer (the caller's lock keeps the port as it is). */
 static __attribute__((noinline)) void set_pending_traced(struct domain *d, unsigned int vcpu_id,
 							 evtchn_port_t port)
 {
-	trace_event_rec(d, vcpu_id, port, set_pending(d, vcpu_id, port));
+	const struct evtchn *chn = port_chn(d->evtchn, port);
+	struct trace_event_src src = {
+		.stat = evtchn_stat_of(chn->state),
+		.arg = chn->arg,
+		.peer = chn->state == ECS_INTERDOMAIN && chn->remote ? chn->remote->id
+								     : DOMID_INVALID,
+	};
+
+	trace_event_rec(d, vcpu_id, port, set_pending(d, vcpu_id, port), &src);
 }
 
 void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)

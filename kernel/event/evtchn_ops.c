@@ -135,15 +135,8 @@ int evtchn_send(struct domain *caller, evtchn_port_t port)
 
 static void fill_status(const struct evtchn *chn, struct evtchn_status *op)
 {
-	static const uint32_t stat[] = {
-		[ECS_FREE] = EVTCHNSTAT_closed,	    [ECS_RESERVED] = EVTCHNSTAT_closed,
-		[ECS_UNBOUND] = EVTCHNSTAT_unbound, [ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain,
-		[ECS_PIRQ] = EVTCHNSTAT_pirq,	    [ECS_VIRQ] = EVTCHNSTAT_virq,
-		[ECS_IPI] = EVTCHNSTAT_ipi,
-	};
-
 	memset(&op->u, 0, sizeof(op->u));
-	op->status = stat[chn->state];
+	op->status = evtchn_stat_of(chn->state);
 	op->vcpu = chn->notify_vcpu;
 	switch (chn->state) {
 	case ECS_UNBOUND:

@@ -46,6 +46,18 @@ struct evtchn_domain {
 	unsigned long received; /* raises in this domain (atomic, no lock) */
 };
 
+/* The public status (EVTCHNSTAT_*) of an internal state. */
+static inline uint32_t evtchn_stat_of(uint8_t state)
+{
+	static const uint32_t stat[] = {
+		[ECS_FREE] = EVTCHNSTAT_closed,	    [ECS_RESERVED] = EVTCHNSTAT_closed,
+		[ECS_UNBOUND] = EVTCHNSTAT_unbound, [ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain,
+		[ECS_PIRQ] = EVTCHNSTAT_pirq,	    [ECS_VIRQ] = EVTCHNSTAT_virq,
+		[ECS_IPI] = EVTCHNSTAT_ipi,
+	};
+	return state < sizeof(stat) / sizeof(stat[0]) ? stat[state] : EVTCHNSTAT_closed;
+}
+
 static inline bool port_is_valid(const struct evtchn_domain *ed, evtchn_port_t port)
 {
 	return port < ed->max_ports && ed->bucket[port / EVTCHN_PER_BUCKET];

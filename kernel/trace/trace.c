@@ -122,7 +122,8 @@ void trace_trap_rec(const struct vcpu *v, unsigned int vector, unsigned long err
 	rec_end(r, flags);
 }
 
-void trace_event_rec(const struct domain *d, unsigned int vcpu, unsigned int port, bool raised)
+void trace_event_rec(const struct domain *d, unsigned int vcpu, unsigned int port, bool raised,
+		     const struct trace_event_src *src)
 {
 	struct trace_ring *r;
 	unsigned long flags;
@@ -134,6 +135,9 @@ void trace_event_rec(const struct domain *d, unsigned int vcpu, unsigned int por
 	rec->vcpu = (uint16_t)vcpu;
 	rec->op = port;
 	rec->result = raised;
+	rec->arg[0] = src->stat;
+	rec->arg[1] = src->arg;
+	rec->arg[2] = src->peer;
 	rec_end(r, flags);
 }
 

@@ -54,7 +54,14 @@ void trace_hypercall_rec(const struct vcpu *v, unsigned long nr, const unsigned 
 			 long result, uint64_t cycles);
 void trace_trap_rec(const struct vcpu *v, unsigned int vector, unsigned long error,
 		    unsigned long cr2, unsigned long rip, int how, uint64_t cycles);
-void trace_event_rec(const struct domain *d, unsigned int vcpu, unsigned int port, bool raised);
+/* Where a raised port's event comes from (see HOSPES_TREC_EVENT). */
+struct trace_event_src {
+	uint32_t stat; /* EVTCHNSTAT_* of the port */
+	uint32_t arg;  /* the pirq, the virq, or the peer's port */
+	domid_t peer;  /* interdomain: the peer domain; else DOMID_INVALID */
+};
+void trace_event_rec(const struct domain *d, unsigned int vcpu, unsigned int port, bool raised,
+		     const struct trace_event_src *src);
 void trace_switch_rec(const struct vcpu *prev, const struct vcpu *next);
 
 static inline void trace_switch(const struct vcpu *prev, const struct vcpu *next)

@@ -116,9 +116,11 @@ struct xen_sysctl_getcpuinfo {
 	2 /* op = vector (0x100: syscall from guest user mode),
 				   arg[0] = error code, arg[1] = CR2, arg[2] = guest RIP;
 				   result = HOSPES_TRAP_*, cycles = 0 */
-#define HOSPES_TREC_EVENT                                                                          \
-	3 /* domain/vcpu = notified, op = port, result = 1 if it
-				   became pending, 0 if it already was */
+/* HOSPES_TREC_EVENT: domain/vcpu = notified, op = port, result = 1 if it
+ * became pending, 0 if it already was; arg[0] = the port's EVTCHNSTAT_*,
+ * arg[1] = its pirq, virq or (interdomain) the peer's port, arg[2] = the
+ * peer domain (interdomain) or DOMID_INVALID. */
+#define HOSPES_TREC_EVENT 3
 #define HOSPES_TREC_SWITCH                                                                         \
 	4 /* domain/vcpu = the vCPU now running (DOMID_IDLE: none),
 				   arg[0] = previous domain (DOMID_IDLE: none), arg[1] = its vCPU */

@@ -9,6 +9,7 @@
  * -N (ENAME), small values in decimal, anything else in hex.
  */
 #include "trace_fmt.h"
+#include <public/event_channel.h>
 #include <public/xen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -216,6 +217,34 @@ static void put_vcpu(char *out, size_t len, int *at, uint64_t dom, uint64_t vcpu
 		put(out, len, at, "d%luv%lu", (unsigned long)dom, (unsigned long)vcpu);
 }
 
+/* Where the event came from: " (pirq 11)", " (VIRQ_TIMER)", " (from d1 port 5)". */
+static void put_event_src(char *out, size_t len, int *at, const struct hospes_trace_rec *r)
+{
+	static const char *const virqs[] = {
+		"TIMER",    "DEBUG",	"CONSOLE",    "DOM_EXC",   "TBUF", NULL,     "DEBUGGER",
+		"XENOPROF", "CON_RING", "PCPU_STATE", "MEM_EVENT", "ARGO", "ENOMEM", "XENPMU"};
+	unsigned long arg = (unsigned long)r->arg[1];
+	switch (r->arg[0]) {
+	case EVTCHNSTAT_pirq:
+		put(out, len, at, " (pirq %lu)", arg);
+		break;
+	case EVTCHNSTAT_virq:
+		if (arg < sizeof(virqs) / sizeof(virqs[0]) && virqs[arg])
+			put(out, len, at, " (VIRQ_%s)", virqs[arg]);
+		else
+			put(out, len, at, " (virq %lu)", arg);
+		break;
+	case EVTCHNSTAT_interdomain:
+		put(out, len, at, " (from d%lu port %lu)", (unsigned long)r->arg[2], arg);
+		break;
+	case EVTCHNSTAT_ipi:
+		put(out, len, at, " (IPI)");
+		break;
+	default:
+		break; /* a port closed meanwhile, or a record without a source */
+	}
+}
+
 int hx_trace_format(const struct hospes_trace_rec *r, uint64_t t0, uint32_t khz, char *out,
 		    size_t len)
 {
@@ -239,6 +268,7 @@ int hx_trace_format(const struct hospes_trace_rec *r, uint64_t t0, uint32_t khz,
 		put_vcpu(out, len, &at, r->domain, r->vcpu);
 		put(out, len, &at, " event port %u %s", r->op,
 		    r->result ? "raised" : "raised again (still pending)");
+		put_event_src(out, len, &at, r);
 		break;
 	case HOSPES_TREC_SWITCH:
 		put(out, len, &at, "switch ");

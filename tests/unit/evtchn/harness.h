@@ -15,7 +15,8 @@
 
 extern struct domain *dom[NR_TEST_DOMAINS]; /* dom[0] is privileged */
 extern unsigned int kicks[NR_TEST_DOMAINS][HOSPES_MAX_VCPUS];
-extern unsigned int live_structs; /* struct domains not yet freed (last domain_put) */
+extern unsigned int live_structs;	  /* struct domains not yet freed (last domain_put) */
+extern unsigned long harness_frames_kept; /* frames a test keeps on purpose (trace rings) */
 
 int harness_setup(void **state);
 int harness_teardown(void **state);

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include <hospes/frame.h>
+#include <hospes/trace.h>
 #include "tests.h"
 
 /* A connected pair: dom1's port *l <-> dom2's port *r, events cleared. */
@@ -192,6 +194,56 @@ static void test_pirq(void **state)
 	evtchn_set_pirq_ops(NULL);
 }
 
+/* A traced raise says where the event came from: the peer's port, the
+ * VIRQ, the PIRQ (what `hx trace --events` prints after "raised"). */
+static void test_traced_raise_names_its_source(void **state)
+{
+	static const struct evtchn_pirq_ops ops = {fake_pirq_bind, fake_pirq_unbind};
+	struct evtchn_bind_pirq bp = {.pirq = 9};
+	struct hospes_trace_rec rec[4];
+	uint64_t pos = HOSPES_TRACE_POS_NOW, lost = 0;
+	unsigned long free_before = frame_free_count();
+	int l, r, t;
+
+	pair(&l, &r);
+	t = bind_virq(dom[2], VIRQ_TIMER, 0);
+	evtchn_set_pirq_ops(&ops);
+	assert_int_equal(evtchn_bind_pirq(dom[0], &bp), 0);
+	trace_reset();
+	assert_int_equal(trace_set(dom[2], HOSPES_TRACE_EVENTS, 1), 0);
+	assert_int_equal(trace_set(dom[0], HOSPES_TRACE_EVENTS, 1), 0);
+	harness_frames_kept = free_before - frame_free_count(); /* the ring stays */
+	trace_read(0, &pos, &lost, DOMID_INVALID, HOSPES_TRACE_EVENTS, rec, 0);
+
+	assert_int_equal(evtchn_send(dom[1], (evtchn_port_t)l), 0);
+	evtchn_send_virq(dom[2]->vcpu[0], VIRQ_TIMER);
+	assert_int_equal(evtchn_send_pirq(dom[0], 9), 0);
+	assert_int_equal(evtchn_send(dom[1], (evtchn_port_t)l), 0); /* still pending */
+	assert_int_equal(trace_read(0, &pos, &lost, DOMID_INVALID, HOSPES_TRACE_EVENTS, rec, 4), 4);
+	assert_int_equal(rec[0].domain, 2);
+	assert_int_equal(rec[0].op, r);
+	assert_int_equal(rec[0].arg[0], EVTCHNSTAT_interdomain);
+	assert_int_equal(rec[0].arg[1], l);
+	assert_int_equal(rec[0].arg[2], 1);
+	assert_int_equal(rec[1].op, t);
+	assert_int_equal(rec[1].arg[0], EVTCHNSTAT_virq);
+	assert_int_equal(rec[1].arg[1], VIRQ_TIMER);
+	assert_int_equal(rec[1].arg[2], DOMID_INVALID);
+	assert_int_equal(rec[2].domain, 0);
+	assert_int_equal(rec[2].op, bp.port);
+	assert_int_equal(rec[2].arg[0], EVTCHNSTAT_pirq);
+	assert_int_equal(rec[2].arg[1], 9);
+	assert_int_equal(rec[3].result, 0); /* coalesced, with its source all the same */
+	assert_int_equal(rec[3].arg[0], EVTCHNSTAT_interdomain);
+	assert_int_equal(lost, 0);
+
+	assert_int_equal(evtchn_close(dom[0], bp.port), 0);
+	evtchn_set_pirq_ops(NULL);
+	trace_set(dom[2], 0, 1);
+	trace_set(dom[0], 0, 1);
+	trace_reset();
+}
+
 static void test_pollers_woken_even_if_masked(void **state)
 {
 	int l, r;
@@ -265,6 +317,7 @@ const struct CMUnitTest delivery_tests[] = {
 	T(test_send_errors_and_ipi),
 	T(test_virq_delivery),
 	T(test_pirq),
+	T(test_traced_raise_names_its_source),
 	T(test_pollers_woken_even_if_masked),
 	T(test_notify_port),
 	T(test_hypercall_decode),

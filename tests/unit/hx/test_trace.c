@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <dom0/hx/trace_fmt.h>
 #include <public/errno.h>
+#include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/xen.h>
 #include "tests.h"
@@ -174,6 +175,25 @@ static void test_format_others(void **state)
 	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised");
 	r.result = 0;
 	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised again (still pending)");
+	r.result = 1;
+	r.arg[0] = EVTCHNSTAT_pirq;
+	r.arg[1] = 11;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised (pirq 11)");
+	r.arg[0] = EVTCHNSTAT_virq;
+	r.arg[1] = VIRQ_CONSOLE;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised (VIRQ_CONSOLE)");
+	r.arg[1] = 5; /* no name: a number */
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised (virq 5)");
+	r.arg[1] = 99;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised (virq 99)");
+	r.arg[0] = EVTCHNSTAT_interdomain;
+	r.arg[1] = 7;
+	r.arg[2] = 3;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised (from d3 port 7)");
+	r.arg[0] = EVTCHNSTAT_ipi;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised (IPI)");
+	r.arg[0] = EVTCHNSTAT_closed;
+	assert_string_equal(fmt(&r), "    2000 c0 d0v0 event port 5 raised");
 	r = (struct hospes_trace_rec){.tsc = 1000,
 				      .kind = HOSPES_TREC_SWITCH,
 				      .domain = 1,

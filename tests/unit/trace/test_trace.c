@@ -16,6 +16,7 @@
 #include <hospes/frame.h>
 #include <hospes/trace.h>
 #include <public/errno.h>
+#include <public/event_channel.h>
 #include <public/xen.h>
 
 void fake_frame_init(void);
@@ -23,6 +24,8 @@ void fake_frame_init(void);
 static struct domain d1, d2;
 static struct vcpu v1, v2;
 static const unsigned long args[5] = {1, 2, 3, 4, 5};
+static const struct trace_event_src pirq_src = {
+	.stat = EVTCHNSTAT_pirq, .arg = 11, .peer = DOMID_INVALID};
 
 static int setup(void **state)
 {
@@ -89,7 +92,7 @@ static void test_record_fields(void **state)
 	fake_cycles = 1000;
 	trace_hypercall_rec(&v1, 29, args, -XEN_EINVAL, 77);
 	trace_trap_rec(&v1, 14, 6, 0xdead000, 0x401000, HOSPES_TRAP_FIXED, 300);
-	trace_event_rec(&d1, 0, 5, true);
+	trace_event_rec(&d1, 0, 5, true, &pirq_src);
 	trace_switch_rec(&v2, &v1);
 	trace_switch_rec(NULL, &v1);
 	assert_int_equal(read_all(&pos, &lost, DOMID_INVALID, ALL, r, 8), 5);
@@ -115,6 +118,9 @@ static void test_record_fields(void **state)
 	assert_int_equal(r[2].kind, HOSPES_TREC_EVENT);
 	assert_int_equal(r[2].op, 5);
 	assert_int_equal(r[2].result, 1);
+	assert_int_equal(r[2].arg[0], EVTCHNSTAT_pirq); /* where it came from */
+	assert_int_equal(r[2].arg[1], 11);
+	assert_int_equal(r[2].arg[2], DOMID_INVALID);
 
 	assert_int_equal(r[3].kind, HOSPES_TREC_SWITCH);
 	assert_int_equal(r[3].domain, 1);
@@ -168,7 +174,7 @@ static void test_read_filters_and_positions(void **state)
 	assert_int_equal(pos, 1); /* POS_NOW: the ring's end */
 	trace_hypercall_rec(&v1, 2, args, 0, 1);
 	trace_hypercall_rec(&v2, 3, args, 0, 1);
-	trace_event_rec(&d2, 0, 9, true);
+	trace_event_rec(&d2, 0, 9, true, &pirq_src);
 	trace_switch_rec(&v2, &v1); /* to d1 from d2: matches both */
 	trace_trap_rec(&v2, 0x100, 0, 0, 0x400000, HOSPES_TRAP_BOUNCED, 0);
 
