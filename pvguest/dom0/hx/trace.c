@@ -15,7 +15,11 @@
  * before they were read are counted and reported at the end.
  *
  * Tracing dom0's own hypercalls shows this command's reads too (each is
- * a sysctl), so it never runs dry: give -n.
+ * a sysctl, then the 20 ms sleep: set_timer_op, sched_op block), so it
+ * never runs dry: give -n.  With -n up to KEEP_MAX the records are kept
+ * and printed when the trace ends: printed live, each line would be a
+ * console_io write in the trace itself, every round printing more of
+ * them than the last.
  */
 #include "hx.h"
 #include "trace_fmt.h"
@@ -27,19 +31,22 @@
 
 #define CTRL_RBRACKET 0x1d
 #define POLL_NS	      (20 * 1000 * 1000)
-#define PER_CPU	      64 /* records read from one CPU per round */
-#define MAX_CPUS      16 /* CPUs this command reads */
-#define MAX_TRACED    64 /* domains --events traces at once */
+#define PER_CPU	      64   /* records read from one CPU per round */
+#define MAX_CPUS      16   /* CPUs this command reads */
+#define MAX_TRACED    64   /* domains --events traces at once */
+#define KEEP_MAX      1000 /* records of a dom0 self-trace kept for the end */
 
 struct tracer {
 	struct hx_trace_args a;
 	domid_t id;		  /* the target, if !a.all */
 	domid_t doms[MAX_TRACED]; /* domains whose mask we set */
 	unsigned int ndoms, ncpus;
+	bool keep; /* a dom0 self-trace: print at the end */
 	uint32_t khz;
 	uint64_t pos[MAX_CPUS], t0;
 	unsigned long shown, lost;
 	struct hospes_trace_rec buf[MAX_CPUS * PER_CPU];
+	struct hospes_trace_rec kept[KEEP_MAX];
 };
 
 static long trace_set(domid_t dom, unsigned int mask)
@@ -98,6 +105,13 @@ static void stop(struct tracer *t)
 		trace_set(t->doms[i], 0);
 }
 
+static void print_rec(const struct tracer *t, const struct hospes_trace_rec *r)
+{
+	char line[200];
+	hx_trace_format(r, t->t0, t->khz, line, sizeof(line));
+	printf("%s\n", line);
+}
+
 /* One round: everything new, in time order.  Returns records printed or an error. */
 static long round_once(struct tracer *t)
 {
@@ -111,11 +125,12 @@ static long round_once(struct tracer *t)
 	hx_trace_sort(t->buf, n);
 	long printed = 0;
 	for (size_t i = 0; i < n && (!t->a.count || t->shown < t->a.count); i++) {
-		char line[200];
 		if (t->shown == 0)
 			t->t0 = t->buf[i].tsc;
-		hx_trace_format(&t->buf[i], t->t0, t->khz, line, sizeof(line));
-		printf("%s\n", line);
+		if (t->keep)
+			t->kept[t->shown] = t->buf[i];
+		else
+			print_rec(t, &t->buf[i]);
 		t->shown++;
 		printed++;
 	}
@@ -155,6 +170,8 @@ static int run(struct tracer *t)
 						     (console input among them) run meanwhile */
 	}
 	stop(t);
+	for (unsigned long i = 0; t->keep && i < t->shown; i++)
+		print_rec(t, &t->kept[i]);
 	if (rc < 0) {
 		printf("trace: reading the trace failed: error %ld\n", rc);
 		return 1;
@@ -182,6 +199,7 @@ int hx_trace(int argc, char **argv)
 	}
 	t.khz = pi.cpu_khz;
 	t.ncpus = pi.nr_cpus < MAX_CPUS ? pi.nr_cpus : MAX_CPUS;
+	t.keep = !t.a.events && !t.a.all && t.id == 0 && t.a.count && t.a.count <= KEEP_MAX;
 	unsigned int mask = t.a.events ? HOSPES_TRACE_EVENTS : HOSPES_TRACE_HYPERCALLS;
 	long rc = start(&t, mask);
 	for (unsigned int c = 0; rc == 0 && c < t.ncpus; c++) {
@@ -197,8 +215,9 @@ int hx_trace(int argc, char **argv)
 		printf("[hx trace: events and vCPU switches of %u domain(s); Ctrl-] stops]\n",
 		       t.ndoms);
 	else
-		printf("[hx trace: domain %u's %s; Ctrl-] stops]\n", t.id,
-		       t.a.events ? "events and vCPU switches" : "hypercalls and traps");
+		printf("[hx trace: domain %u's %s%s; Ctrl-] stops]\n", t.id,
+		       t.a.events ? "events and vCPU switches" : "hypercalls and traps",
+		       t.keep ? ", shown when the trace ends" : "");
 	fflush(stdout);
 	return run(&t);
 }
