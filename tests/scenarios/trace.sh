@@ -8,6 +8,15 @@
 # console write, iret) and its events and vCPU switches; then every
 # domain's events; then refusals.  tick is destroyed while nothing traces
 # it, and a domain that shuts down ends its trace.
+#
+# Then a block request crossing domains (docs/teaching/driver-domain.md):
+# QEMU has an AHCI disk whose sectors 2048.. hold a pfs with /bin/ticker
+# and /etc/motd; "reader" (disk=sata0@2048+2048) mounts it as its root
+# and runs ticker, which reads /etc/motd every 100 ms.  The traces must
+# show the domU's system call, its event_channel_op(send) and block; in
+# the events, the domU's kick raised on dom0, the switch to dom0, the
+# AHCI interrupt as a PIRQ event in dom0, and the response raised on the
+# domU's port from dom0's, in that order; dom0's grant copy and send.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -32,13 +41,23 @@ hx trace nosuch
 hx trace --events boot
 hx destroy tick
 hx destroy boot
+hx create pvguest-domU name=reader memory=16 disk=sata0@2048+2048,r args=/bin/ticker,0,100,0,/etc/motd
+sleep 1
+hx trace reader -n 40
+hx trace --events -n 80
+hx trace 0 -n 150
+hx destroy reader
 hx info
 poweroff
 SCRIPT
+printf 'A line of text on the disk.\n' >"$logdir/motd"
+img=$logdir/reader.img
+BUILD=$BUILD tests/run/pfs-disk.sh "$img" bin/ticker="$BUILD/user/ticker" etc/motd="$logdir/motd" ||
+	{ echo "not ok - trace: mkpfs failed"; exit 1; }
 log=$logdir/trace.log
 tests/run/qemu-run.sh --direct --mem 160 --timeout 90 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=trace-rc" --module "$G/pvguest-domU" \
-	--module "$rc_script" --log "$log"
+	--module "$rc_script" --disk "$img" --log "$log"
 rc=$?
 if [ $rc = 0 ]; then echo "ok - trace: dom0 powered off (pass verdict)"; else
 	echo "not ok - trace: qemu-run status $rc (log $log)"; status=1; fi
@@ -86,5 +105,45 @@ has "unknown domain" "hx trace nosuch" '^\(d0\) trace: no domain is named nosuch
 has "a shut-down domain ends the trace" "hx trace --events boot" \
 	'^\(d0\) \[hx trace: 0 record\(s\), 0 lost; the domain has shut down\]$'
 has "tick destroyed after its trace" "hx destroy tick" '^\(d0\) domain 2 destroyed$'
+
+# The block request.  in_order DESC SECTION REGEX...: the section has
+# lines matching the regexes in this order (others between them).
+in_order() {
+	local desc=$1 cmd=$2
+	shift 2
+	if section "$cmd" | awk 'BEGIN { for (i = 1; i < ARGC; i++) re[i] = ARGV[i]; n = ARGC - 1; ARGC = 1; k = 1 }
+		k <= n && $0 ~ re[k] { k++ } END { exit k <= n }' "$@"; then
+		echo "ok - trace: $desc"
+	else
+		echo "not ok - trace: $desc: no lines /$*/ in this order after \"dom0# $cmd\""; status=1
+	fi
+}
+R=$(sed -n 's/^(d0) domain \([0-9]*\) (reader) created: .*/\1/p' "$clean")
+R=${R:-none}
+has "reader's root is the pfs on the AHCI disk" "sleep 1" "^\(d0\) \(d$R\) init: root file system on xvda, "
+has "reader reads /etc/motd" "sleep 1" "^\(d0\) \(d$R\) tick [0-9]+, 28 bytes of /etc/motd$"
+in_order "the domU's read: a system call, the kick, the wait" "hx trace reader -n 40" \
+	"${REC}d${R}v0 syscall from user mode" "${REC}d${R}v0 event_channel_op\(send, 0x[0-9a-f]+\) = 0 " \
+	"${REC}d${R}v0 sched_op\(block, 0\) = 0 "
+# Kick raised on dom0, switch to dom0, the disk's PIRQ, the response on the
+# same pair of ports the other way; a second kick from the domU before the
+# response starts over (the console's kicks have no PIRQ and no such pair).
+if section "hx trace --events -n 80" | awk -v r="$R" '
+	match($0, "d0v0 event port [0-9]+ raised \\(from d" r " port [0-9]+\\)$") {
+		split(substr($0, RSTART), w, /[ ()]+/); p = w[4]; q = w[9]; k = 1; next }
+	k == 1 && $0 ~ ("switch d" r "v0 -> d0v0$") { k = 2; next }
+	k == 2 && $0 ~ "d0v0 event port [0-9]+ raised \\(pirq [0-9]+\\)$" { k = 3; next }
+	k == 3 && $0 ~ ("d" r "v0 event port " q " raised \\(from d0 port " p "\\)$") { k = 4; exit }
+	END { exit k != 4 }'; then
+	echo "ok - trace: a block request crosses domains: kick, switch, disk PIRQ in dom0, response"
+else
+	echo "not ok - trace: no kick / switch / PIRQ / response sequence after \"dom0# hx trace --events -n 80\""
+	status=1
+fi
+has "dom0's self-trace is printed when it ends" "hx trace 0 -n 150" \
+	"^\(d0\) \[hx trace: domain 0's hypercalls and traps, shown when the trace ends; Ctrl-\] stops\]$"
+in_order "blkback copies into the domU's granted page, then kicks it back" "hx trace 0 -n 150" \
+	"${REC}d0v0 grant_table_op\(copy, 0x[0-9a-f]+, 1\) = 0 " "${REC}d0v0 event_channel_op\(send, 0x[0-9a-f]+\) = 0 "
+has "reader destroyed, its vbd let go" "hx destroy reader" '^\(d0\) blkback: d[0-9]+ vbd 51712 disconnected \([0-9]+ requests, 0 errors\)$'
 if grep -q "BUG\|panic\|PANIC" "$clean"; then echo "not ok - trace: the hypervisor complained"; status=1; fi
 exit $status
