@@ -6,9 +6,11 @@
 # itself off), and the same image as a plain boot module for hx create.
 # tests/run/console-drive.py connects to COM1 and types: line editing
 # (backspace, Ctrl-U, Ctrl-C), help, hx info/list/pause/unpause/top/dmesg,
-# hx console (its lines, then following until Ctrl-]), a domU made with
+# hx console (its lines, then following until Ctrl-]), hx trace --events
+# of every domain (never idle: dom0's own timer events) stopped by Ctrl-], a domU made with
 # hx create running an interactive shell, typed at through hx console
-# (dom0's console backend carries the keys into its console ring),
+# (dom0's console backend carries the keys into its console ring), a
+# trace of that idle domU stopped by Ctrl-],
 # bad arguments (each must print its message), hx destroy of the domU
 # (free memory must grow by at least the domU's 8 MiB), and poweroff, which
 # with selftest=guest is the QEMU verdict.
@@ -46,10 +48,14 @@ timeout 160 tests/run/console-drive.py "$sock" --step-timeout 40 \
 	'send:hx console 0\r' "expect:console: dom0's console is this one" \
 	'send:hx console 1\r' 'expect:init: 2 argument(s), first domU' \
 	'expect:following, Ctrl-] returns' 'send:x\x1d' 'expect:dom0# ' \
+	'send:hx trace --events\r' 'expect:Ctrl-] stops]' 'expect: raised (VIRQ_TIMER)' 'send:\x1d' \
+	'expect:record(s), 0 lost; stopped]' 'expect:dom0# ' \
 	'send:hx create pvguest-domU name=shell memory=16 args=/bin/sh\r' 'expect:(shell) created' \
 	'send:hx console shell\r' 'expect:following, Ctrl-] returns' \
 	'send:echo typed into the domU\r' 'expect:$ echo typed into the domU' \
 	'expect:typed into the domU' 'send:\x1d' 'expect:console detached' 'expect:dom0# ' \
+	'send:hx trace shell\r' "expect:domain 2's hypercalls and traps; Ctrl-] stops]" 'send:\x1d' \
+	'expect:record(s), 0 lost; stopped]' 'expect:dom0# ' \
 	'send:hx destroy shell\r' 'expect:destroyed' \
 	'send:hx destroy 1\r' 'expect:domain 1 destroyed' \
 	'send:hx info\r' 'expect:free_pages   : ' 'expect:dom0# ' \
