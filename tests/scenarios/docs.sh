@@ -4,8 +4,9 @@
 # is run and its shown output checked (scripts/doc-blocks.py explains the
 # rules).  The dom0 blocks run as one rc= boot script in one QEMU boot:
 # dom0 with the pvguest-domU image as a boot module (for hx create), and
-# an AHCI disk (sata0) whose sectors 2048..4095 hold a pfs with
-# /bin/ticker and /etc/motd (a domU's root in docs/teaching/driver-domain.md).
+# an AHCI disk (sata0) whose partition 1 (sata0p1, type da) holds a pfs
+# with /bin/ticker and /etc/motd (a domU's root in
+# docs/teaching/driver-domain.md).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -21,8 +22,9 @@ rc_script=$logdir/docs-rc
 scripts/doc-blocks.py rc "${files[@]}" >"$rc_script" || { echo "not ok - docs: bad blocks"; exit 1; }
 printf 'A line of text on the disk.\n' >"$logdir/motd"
 img=$logdir/docs.img
-BUILD=$BUILD tests/run/pfs-disk.sh "$img" bin/ticker="$BUILD/user/ticker" etc/motd="$logdir/motd" ||
-	{ echo "not ok - docs: mkpfs failed"; exit 1; }
+MKPFS=$BUILD/tools/mkpfs scripts/mkdisk.py "$img" 4 \
+	"da@2048+2048:bin/ticker=$BUILD/user/ticker,etc/motd=$logdir/motd" ||
+	{ echo "not ok - docs: mkdisk failed"; exit 1; }
 log=$logdir/docs.log
 tests/run/qemu-run.sh --direct --mem 192 --timeout 120 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=docs-rc" --module "$G/pvguest-domU" \

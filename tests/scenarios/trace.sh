@@ -10,8 +10,8 @@
 # it, and a domain that shuts down ends its trace.
 #
 # Then a block request crossing domains (docs/teaching/driver-domain.md):
-# QEMU has an AHCI disk whose sectors 2048.. hold a pfs with /bin/ticker
-# and /etc/motd; "reader" (disk=sata0@2048+2048) mounts it as its root
+# QEMU has an AHCI disk whose partition 1 holds a pfs with /bin/ticker
+# and /etc/motd; "reader" (disk=sata0p1) mounts it as its root
 # and runs ticker, which reads /etc/motd every 100 ms.  The traces must
 # show the domU's system call, its event_channel_op(send) and block; in
 # the events, the domU's kick raised on dom0, the switch to dom0, the
@@ -41,7 +41,7 @@ hx trace nosuch
 hx trace --events boot
 hx destroy tick
 hx destroy boot
-hx create pvguest-domU name=reader memory=16 disk=sata0@2048+2048,r args=/bin/ticker,0,100,0,/etc/motd
+hx create pvguest-domU name=reader memory=16 disk=sata0p1,r args=/bin/ticker,0,100,0,/etc/motd
 sleep 1
 hx trace reader -n 40
 hx trace --events -n 80
@@ -52,8 +52,9 @@ poweroff
 SCRIPT
 printf 'A line of text on the disk.\n' >"$logdir/motd"
 img=$logdir/reader.img
-BUILD=$BUILD tests/run/pfs-disk.sh "$img" bin/ticker="$BUILD/user/ticker" etc/motd="$logdir/motd" ||
-	{ echo "not ok - trace: mkpfs failed"; exit 1; }
+MKPFS=$BUILD/tools/mkpfs scripts/mkdisk.py "$img" 4 \
+	"da@2048+2048:bin/ticker=$BUILD/user/ticker,etc/motd=$logdir/motd" ||
+	{ echo "not ok - trace: mkdisk failed"; exit 1; }
 log=$logdir/trace.log
 tests/run/qemu-run.sh --direct --mem 160 --timeout 90 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=trace-rc" --module "$G/pvguest-domU" \
