@@ -2,12 +2,15 @@
  * netback's data path (see netback.h): transmit packets out of the
  * frontend's pages, receive frames into them, both by grant copy.
  *
- * Transmit, one packet at a time: collect its slots (copied out of the
- * shared ring, so the frontend cannot change them under us), validate the
- * whole packet, copy its fragments end to end into v->page with one
- * GNTTABOP_copy batch, answer every slot, and deliver the frame if all
- * went well.  Responses are published once per pass over the ring, and
- * the frontend is notified only if its rsp_event asks for it.
+ * Transmit, in batches of up to NETBACK_TX_BATCH packets: for each packet
+ * collect its slots (copied out of the shared ring, so the frontend cannot
+ * change them under us) and validate the whole packet; then one
+ * GNTTABOP_copy copies the fragments of every valid packet of the batch
+ * end to end into its own page of v->page; then, in ring order, every
+ * slot is answered and each packet whose copies all succeeded is
+ * delivered.  A frontend sending a burst so costs one hypercall per
+ * batch, not per packet.  Responses are published once per pass over the
+ * ring, and the frontend is notified only if its rsp_event asks for it.
  *
  * Receive: one posted page per frame, the frame copied to offset 0 (one
  * copy, or two where our buffer crosses a page boundary).
@@ -30,7 +33,7 @@ int vif_init(struct vif *v, uint16_t front_id, unsigned int devid, const uint8_t
 	v->front_id = front_id;
 	v->devid = devid;
 	memcpy(v->mac, mac, ETH_ALEN);
-	v->page = memalign(PAGE_SIZE, PAGE_SIZE);
+	v->page = memalign(PAGE_SIZE, NETBACK_TX_BATCH * PAGE_SIZE);
 	return v->page ? 0 : -XEN_ENOMEM;
 }
 
@@ -56,17 +59,17 @@ static void tx_respond(struct vif *v, uint16_t id, int16_t status)
  * in v->is_extra[]).  *ok is
  * false if the chain is not whole within `avail` slots or has extras.
  */
-static unsigned int tx_collect(struct vif *v, unsigned int avail, bool *ok)
+static unsigned int tx_collect(struct vif *v, unsigned int base, unsigned int avail, bool *ok)
 {
 	unsigned int n = 0;
 	bool more = true, extra = false, data_more = false;
 
 	*ok = true;
 	while (more && n < avail) {
-		struct netif_tx_request *s = &v->slot[n];
+		struct netif_tx_request *s = &v->slot[base + n];
 		RING_COPY_REQUEST(&v->tx, v->tx.req_cons, s);
 		v->tx.req_cons++;
-		v->is_extra[n++] = extra;
+		v->is_extra[base + n++] = extra;
 		if (extra) { /* an extra-info slot: is another one behind it? */
 			const struct netif_extra_info *x = (const void *)s;
 			extra = x->flags & XEN_NETIF_EXTRA_FLAG_MORE;
@@ -84,17 +87,25 @@ static unsigned int tx_collect(struct vif *v, unsigned int avail, bool *ok)
 	return n;
 }
 
+/* One packet of a transmit batch: its slots v->slot[first..first+n), its copies. */
+struct tx_pkt {
+	unsigned int first, n, op0, nops;
+	size_t total; /* 0: the packet is bad */
+};
+
 /* Sizes and offsets of the data slots: the packet's length, or 0 if bad. */
-static size_t tx_validate(struct vif *v, unsigned int n)
+static size_t tx_validate(const struct vif *v, const struct tx_pkt *p)
 {
-	size_t total = v->slot[0].size, rest = 0;
+	const struct netif_tx_request *slot = &v->slot[p->first];
+	const bool *is_extra = &v->is_extra[p->first];
+	size_t total = slot[0].size, rest = 0;
 	unsigned int data = 0;
 
 	if (total < ETH_HLEN || total > ETH_FRAME_MAX)
 		return 0;
-	for (unsigned int i = 0; i < n; i++) {
-		const struct netif_tx_request *s = &v->slot[i];
-		if (v->is_extra[i])
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct netif_tx_request *s = &slot[i];
+		if (is_extra[i])
 			continue;
 		if (++data > NETBACK_MAX_SLOTS)
 			return 0;
@@ -104,59 +115,80 @@ static size_t tx_validate(struct vif *v, unsigned int n)
 		if (rest > total || s->offset + (i == 0 ? total - rest : len) > PAGE_SIZE)
 			return 0;
 	}
-	return v->slot[0].offset + (total - rest) > PAGE_SIZE ? 0 : total;
+	return slot[0].offset + (total - rest) > PAGE_SIZE ? 0 : total;
 }
 
-/* Copy the data slots end to end into v->page; true if every copy worked. */
-static bool tx_copy(struct vif *v, unsigned int n, size_t total)
+/* Queue the copies of packet p's data slots, end to end into `page`, at v->tx_ops[op]. */
+static unsigned int tx_queue(struct vif *v, const struct tx_pkt *p, uint8_t *page, unsigned int op)
 {
+	const struct netif_tx_request *slot = &v->slot[p->first];
+	const bool *is_extra = &v->is_extra[p->first];
 	unsigned int nops = 0;
 	size_t at = 0, rest = 0;
 
-	for (unsigned int i = 1; i < n; i++)
-		rest += v->is_extra[i] ? 0 : v->slot[i].size;
-	for (unsigned int i = 0; i < n; i++) {
-		const struct netif_tx_request *s = &v->slot[i];
-		size_t len = i == 0 ? total - rest : s->size;
-		if (v->is_extra[i] || !len)
+	for (unsigned int i = 1; i < p->n; i++)
+		rest += is_extra[i] ? 0 : slot[i].size;
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct netif_tx_request *s = &slot[i];
+		size_t len = i == 0 ? p->total - rest : s->size;
+		if (is_extra[i] || !len)
 			continue;
-		v->ops[nops++] = (struct gnttab_copy){
+		v->tx_ops[op + nops++] = (struct gnttab_copy){
 			.source = {.u.ref = s->gref, .domid = v->front_id, .offset = s->offset},
-			.dest = {.u.gmfn = va_to_mfn(v->page),
+			.dest = {.u.gmfn = va_to_mfn(page),
 				 .domid = DOMID_SELF,
 				 .offset = (uint16_t)at},
 			.len = (uint16_t)len,
 			.flags = GNTCOPY_source_gref};
 		at += len;
 	}
-	if (gnttab_op_copy(v->ops, nops))
-		return false;
-	for (unsigned int i = 0; i < nops; i++)
-		if (v->ops[i].status != GNTST_okay)
-			return false;
-	return true;
+	return nops;
 }
 
-static void tx_packet(struct vif *v, unsigned int avail)
+/* Answer packet p's slots and deliver it if it and all its copies are good. */
+static void tx_finish(struct vif *v, const struct tx_pkt *p, const uint8_t *page, bool copied)
 {
-	bool ok;
-	unsigned int n = tx_collect(v, avail, &ok);
-	size_t total = ok ? tx_validate(v, n) : 0;
+	bool ok = p->total && copied;
 
-	ok = total && tx_copy(v, n, total);
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < p->nops && ok; i++)
+		ok = v->tx_ops[p->op0 + i].status == GNTST_okay;
+	for (unsigned int i = p->first; i < p->first + p->n; i++)
 		tx_respond(v, v->slot[i].id,
 			   v->is_extra[i] ? NETIF_RSP_NULL
 			   : ok		  ? NETIF_RSP_OKAY
 					  : NETIF_RSP_ERROR);
-	}
 	if (!ok) {
 		v->stats.tx_errors++;
 		return;
 	}
 	v->stats.tx_packets++;
 	if (v->deliver)
-		v->deliver(v, v->page, total);
+		v->deliver(v, page, p->total);
+}
+
+/* Up to NETBACK_TX_BATCH packets: collect and validate, one copy, answer and deliver. */
+static void tx_batch(struct vif *v)
+{
+	struct tx_pkt pkt[NETBACK_TX_BATCH];
+	unsigned int np = 0, base = 0, nops = 0, avail;
+
+	/* A packet's slots must fit behind the batch's: stop before one might not. */
+	while (np < NETBACK_TX_BATCH && (avail = RING_HAS_UNCONSUMED_REQUESTS(&v->tx)) != 0 &&
+	       base + avail <= NETBACK_RING_SLOTS) {
+		struct tx_pkt *p = &pkt[np];
+		bool ok;
+		p->first = base;
+		p->n = tx_collect(v, base, avail, &ok);
+		p->total = ok ? tx_validate(v, p) : 0;
+		p->op0 = nops;
+		p->nops = p->total ? tx_queue(v, p, v->page + np * PAGE_SIZE, nops) : 0;
+		nops += p->nops;
+		base += p->n;
+		np++;
+	}
+	bool copied = !nops || gnttab_op_copy(v->tx_ops, nops) == 0;
+	for (unsigned int i = 0; i < np; i++)
+		tx_finish(v, &pkt[i], v->page + i * PAGE_SIZE, copied);
 }
 
 bool netback_tx_service(struct vif *v)
@@ -171,9 +203,8 @@ bool netback_tx_service(struct vif *v)
 			v->broken = true;
 			return notify;
 		}
-		unsigned int avail;
-		while ((avail = RING_HAS_UNCONSUMED_REQUESTS(&v->tx)) != 0)
-			tx_packet(v, avail);
+		while (RING_HAS_UNCONSUMED_REQUESTS(&v->tx))
+			tx_batch(v);
 		bool n;
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->tx, n);
 		notify |= n;

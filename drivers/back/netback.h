@@ -39,6 +39,7 @@
 
 #define NETBACK_MAX_SLOTS  XEN_NETIF_NR_SLOTS_MIN /* per packet */
 #define NETBACK_RING_SLOTS 256			  /* of a one-page tx ring */
+#define NETBACK_TX_BATCH   16			  /* packets copied by one GNTTABOP_copy */
 
 struct netback_stats {
 	unsigned long tx_packets, tx_errors, rx_packets, rx_dropped, rx_errors, notifies;
@@ -54,10 +55,11 @@ struct vif {
 	struct netif_tx_back_ring tx;
 	struct netif_rx_back_ring rx;
 	bool broken;   /* a ring index out of range: serve no more */
-	uint8_t *page; /* one page: the packet being transmitted */
+	uint8_t *page; /* NETBACK_TX_BATCH pages: the packets being transmitted */
 	struct netif_tx_request slot[NETBACK_RING_SLOTS];
-	bool is_extra[NETBACK_RING_SLOTS]; /* slot[i] holds extra info */
-	struct gnttab_copy ops[NETBACK_MAX_SLOTS];
+	bool is_extra[NETBACK_RING_SLOTS];	   /* slot[i] holds extra info */
+	struct gnttab_copy ops[NETBACK_MAX_SLOTS]; /* receive */
+	struct gnttab_copy tx_ops[NETBACK_TX_BATCH * NETBACK_MAX_SLOTS]; /* one transmit batch */
 	vif_deliver_fn deliver;
 	void *priv;
 	struct netback_stats stats;

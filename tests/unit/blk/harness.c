@@ -34,7 +34,7 @@ struct grant_entry_v1 h_table[GRANT_SLOTS];
 bool h_front_dead;
 unsigned long h_copies, h_back_kicks, h_front_kicks;
 unsigned int h_maps, h_dev_maps;
-unsigned long h_map_ops, h_dma_calls;
+unsigned long h_map_ops, h_dma_calls, h_copy_calls;
 struct start_info *start_info; /* dom0's; only its init call reads it */
 
 static void *frame_page[FRAMES];
@@ -79,7 +79,7 @@ void h_reset(void)
 	h_front_dead = false;
 	h_copies = h_back_kicks = h_front_kicks = 0;
 	h_maps = h_dev_maps = 0;
-	h_map_ops = h_dma_calls = 0;
+	h_map_ops = h_dma_calls = h_copy_calls = 0;
 	back_pending = false;
 	h_front = NULL;
 	h_back = NULL;
@@ -114,6 +114,7 @@ static int16_t resolve(const struct gnttab_copy_ptr *p, bool is_ref, bool write,
 
 int gnttab_op_copy(struct gnttab_copy *ops, unsigned int n)
 {
+	h_copy_calls++;
 	for (unsigned int i = 0; i < n; i++) {
 		struct gnttab_copy *op = &ops[i];
 		uint8_t *src, *dst;

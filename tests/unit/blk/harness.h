@@ -24,6 +24,7 @@ struct vbd;
 extern struct grant_entry_v1 h_table[GRANT_SLOTS];
 extern bool h_front_dead;	   /* every grant use by the backend fails */
 extern unsigned long h_copies;	   /* GNTTABOP_copy operations */
+extern unsigned long h_copy_calls; /* GNTTABOP_copy hypercalls */
 extern unsigned long h_back_kicks; /* frontend -> backend notifications */
 extern unsigned long h_front_kicks;
 extern unsigned int h_maps;	/* ring pages mapped by the backend */

@@ -30,11 +30,14 @@ static uint8_t got[ETH_FRAME_MAX];
 static size_t got_len;
 static unsigned long delivered;
 
+static uint8_t got_first[64]; /* the first byte of each frame delivered, in order */
+
 static void deliver(struct vif *v, const void *frame, size_t len)
 {
 	(void)v;
 	memcpy(got, frame, len);
 	got_len = len;
+	got_first[delivered % 64] = *(const uint8_t *)frame;
 	delivered++;
 }
 
@@ -124,6 +127,34 @@ static void test_batches_and_limits(void **state)
 	netback_tx_service(&vif);
 	while (netfront_recv(&nf, in, sizeof(in)) > 0)
 		;
+}
+
+/* A burst of 40 frames, the 5th with a bad grant: batches of NETBACK_TX_BATCH
+ * packets per copy hypercall, every good frame delivered in order and intact. */
+static void test_tx_batches(void **state)
+{
+	(void)state;
+	uint8_t f[ETH_FRAME_MAX];
+	for (unsigned int i = 0; i < 40; i++) {
+		make_frame(f, 1400, i);
+		f[0] = (uint8_t)i;
+		assert_int_equal(netfront_send(&nf, f, 1400), 0);
+	}
+	RING_GET_REQUEST(&nf.tx, nf.tx.req_prod_pvt - 36)->gref = 900; /* never granted */
+	unsigned long calls = h_copy_calls;
+	assert_true(netback_tx_service(&vif));
+	assert_int_equal(h_copy_calls - calls, (40 + NETBACK_TX_BATCH - 1) / NETBACK_TX_BATCH);
+	assert_int_equal(delivered, 39);
+	for (unsigned int i = 0, d = 0; i < 40; i++)
+		if (i != 4)
+			assert_int_equal(got_first[d++], i);
+	make_frame(f, 1400, 39);
+	f[0] = 39;
+	assert_memory_equal(got, f, 1400);
+	assert_int_equal(vif.stats.tx_errors, 1);
+	netfront_tx_reap(&nf);
+	assert_int_equal(nf.stats.tx_errors, 1);
+	assert_int_equal(nf.tx_nfree, NETFRONT_TX_BUFS);
 }
 
 /* Put a raw request on the tx ring as a hostile frontend would. */
@@ -278,6 +309,7 @@ int net_netif_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_frames_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches_and_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_tx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_producer_overrun, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_overrun_breaks, setup, teardown),
