@@ -17,8 +17,9 @@
 # ls and cat show /disk.  Bad disk specs, a missing device, a missing
 # image (boot module or file), a non-ELF image (boot module or file) and
 # too much memory are refused and leave free memory exactly as it was; a
-# domU created with on_poweroff=destroy that powers itself off is reaped
-# (console and disk let go, destroyed: @releaseDomain) and its memory
+# domU created with on_poweroff=destroy that powers itself off, and one
+# with on_crash=destroy that crashes (tests/guest/crash), are reaped
+# (console and disk let go, destroyed: @releaseDomain) and their memory
 # comes back exactly; twenty create/destroy rounds bring it back exactly
 # too.
 set -u
@@ -89,6 +90,8 @@ rc_script=$logdir/create-rc
 	echo "hx info"
 	echo "hx create pvguest-domU name=selfoff memory=16 disk=ram:4 on_poweroff=destroy args=/bin/echo,bye"
 	echo "hx wait selfoff"
+	echo "hx create tg-crash name=crasher memory=4 on_crash=destroy"
+	echo "hx wait crasher"
 	echo "hx info"
 	for i in $(seq 20); do
 		echo "hx create pvguest-domU name=loop$i memory=8"
@@ -101,7 +104,7 @@ rc_script=$logdir/create-rc
 log=$logdir/create.log
 tests/run/qemu-run.sh --direct --mem 192 --timeout 150 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=create-rc hx.boot=pvguest-domU" --module "$G/pvguest-domU" \
-	--module "$rc_script" --module "$cfg" --disk "$img" --log "$log"
+	--module "$rc_script" --module "$cfg" --module "$G/tg-crash" --disk "$img" --log "$log"
 rc=$?
 if [ $rc = 0 ]; then echo "ok - hx create: dom0 powered off (pass verdict)"; else
 	echo "not ok - hx create: qemu-run status $rc (log $log)"; status=1; fi
@@ -171,10 +174,13 @@ expect "on_poweroff=destroy: the domU runs" "\\(d0\\) \\(d${selfoff:-X}\\) bye"
 expect "on_poweroff=destroy: the reaper lets go of its console and disk, and destroys it" \
 	"\\(d0\\) domain ${selfoff:-X} \\(selfoff\\) poweroff: released console disks and destroyed"
 expect "on_poweroff=destroy: hx wait sees it gone" "\\(d0\\) domain ${selfoff:-X} is gone"
+crasher=$(sed -n 's/^(d0) domain \([0-9]*\) (crasher) created: .*/\1/p' "$clean")
+expect "on_crash=destroy: a domU that crashes is released and destroyed" \
+	"\\(d0\\) domain ${crasher:-X} \\(crasher\\) crash: released console and destroyed"
 mapfile -t free < <(sed -n 's/^(d0) free_pages   : //p' "$clean")
 # free[0]: domUs alive; free[1]: all destroyed; free[2]: after the disks
-# and the refusals; free[3]: after a domU that powered itself off was
-# reaped; free[4]: after the 20 rounds.  Between free[1] and free[2] dom0
+# and the refusals; free[3]: after a domU that powered itself off and
+# one that crashed were reaped; free[4]: after the 20 rounds.  Between free[1] and free[2] dom0
 # itself may take a page or two for good (a new bucket of its
 # event-channel table, once two domUs with disks were up at once); the
 # reaped domU and the 20 rounds must leave free memory exactly as they

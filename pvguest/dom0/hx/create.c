@@ -123,7 +123,7 @@ static int create(const struct hx_create_args *a)
 	free(owned);
 	if (rc)
 		return 1;
-	hx_track(id, a);
+	hx_track(id, a); /* before anything can block: the reaper sees it from the start */
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
 	       a->vcpus);
 	return 0;
