@@ -83,6 +83,25 @@ int dom0_disk_load(const char *path, void **buf, size_t *len)
 	return 0;
 }
 
+int dom0_disk_region(const char *path, uint64_t *first, uint64_t *sectors)
+{
+	const char *name = dom0_disk_file(path);
+	struct pfs_dirent e;
+
+	if (!mounted)
+		return -ENODEV;
+	if (!name || !*name)
+		return -ENOENT;
+	int slot = pfs_lookup(&fs, name, &e);
+	if (slot < 0)
+		return slot;
+	if (e.size == 0)
+		return -EINVAL;
+	*first = e.start; /* pfs_entry checked it against the partition */
+	*sectors = (e.size + SECTOR_SIZE - 1) / SECTOR_SIZE;
+	return 0;
+}
+
 int dom0_disk_entry(unsigned int i, struct pfs_dirent *e)
 {
 	return mounted ? pfs_entry(&fs, i, e) : -ENODEV;

@@ -19,6 +19,7 @@
 
 #include <fs/pfs.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define DOM0_DISK_DIR	 "/disk"
 #define DOM0_DISK_PREFIX "/disk/"
@@ -40,6 +41,13 @@ const char *dom0_disk_file(const char *path);
  * or a path outside /disk), -ENAMETOOLONG, -ENOMEM, -EIO.
  */
 int dom0_disk_load(const char *path, void **buf, size_t *len);
+/*
+ * Where the file at path lies on the mounted partition: its first sector
+ * and its size in whole sectors (a pfs file is one contiguous extent),
+ * for a domU's disk backed by a file (disk=/disk/<file>).  0, or the
+ * errors of dom0_disk_load but -ENOMEM; -EINVAL for an empty file.
+ */
+int dom0_disk_region(const char *path, uint64_t *first, uint64_t *sectors);
 /* Slot i of /disk's directory (a free slot has an empty name); -ENOENT past the end. */
 int dom0_disk_entry(unsigned int i, struct pfs_dirent *e);
 

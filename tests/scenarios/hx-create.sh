@@ -13,7 +13,8 @@
 # prints each line as "(dN) ..." and keeps a log that hx console -n shows.
 # Then domUs with disks: one whose root file system is the pfs on
 # partition 1 (disk=sata0p1,r: it runs that disk's /etc/rc), one with a
-# RAM disk (xvda appears; no pfs on it, so its root stays on its RAM disk).
+# RAM disk (xvda appears; no pfs on it, so its root stays on its RAM disk),
+# one whose disk is a pfs image stored as a file on /disk (read-only).
 # ls and cat show /disk.  Bad disk specs, a missing device, a missing
 # image (boot module or file), a non-ELF image (boot module or file) and
 # too much memory are refused and leave free memory exactly as it was; a
@@ -38,11 +39,14 @@ printf 'echo root from the test disk\nexit 0\n' >"$logdir/rc"
 printf 'hx create /disk/pvguest-domU name=fromdisk memory=16 args=/bin/echo,from,the,disk\n' \
 	>"$logdir/disk-hx.cfg"
 printf 'a file on dom0s disk\n' >"$logdir/notes.txt"
-rm -f "$img" "$pfs"
+printf 'echo root from a file on dom0s disk\nexit 0\n' >"$logdir/rc2"
+rm -f "$img" "$pfs" "$logdir/root2.pfs"
 "$BUILD/tools/mkpfs" "$pfs" 1024 bin/sh="$BUILD/user/sh" bin/echo="$BUILD/user/echo" \
 	etc/rc="$logdir/rc" >/dev/null || { echo "not ok - hx create: mkpfs failed"; exit 1; }
+"$BUILD/tools/mkpfs" "$logdir/root2.pfs" 512 bin/sh="$BUILD/user/sh" bin/echo="$BUILD/user/echo" \
+	etc/rc="$logdir/rc2" >/dev/null || { echo "not ok - hx create: mkpfs failed"; exit 1; }
 MKPFS=$BUILD/tools/mkpfs scripts/mkdisk.py "$img" 8 "da@2048+2048=$pfs" \
-	"7f@4096+12288:pvguest-domU=$G/pvguest-domU,hx.cfg=$logdir/disk-hx.cfg,notes.txt=$logdir/notes.txt" ||
+	"7f@4096+12288:pvguest-domU=$G/pvguest-domU,hx.cfg=$logdir/disk-hx.cfg,notes.txt=$logdir/notes.txt,root2.pfs=$logdir/root2.pfs" ||
 	{ echo "not ok - hx create: mkdisk failed"; exit 1; }
 
 cfg=$logdir/hx.cfg
@@ -71,8 +75,12 @@ rc_script=$logdir/create-rc
 	echo "hx wait disky"
 	echo "hx create pvguest-domU name=ramdisk memory=16 disk=ram:4 args=/bin/echo,ram"
 	echo "hx wait ramdisk"
+	echo "hx create pvguest-domU name=filedisk memory=16 disk=/disk/root2.pfs"
+	echo "hx wait filedisk"
 	echo "hx destroy disky"
 	echo "hx destroy ramdisk"
+	echo "hx destroy filedisk"
+	echo "hx create pvguest-domU name=nofile disk=/disk/nosuch"
 	echo "hx create pvguest-domU name=bad disk=ram:0"
 	echo "hx create pvguest-domU name=nodev disk=nosuch"
 	echo "hx create nosuch"
@@ -143,7 +151,7 @@ expect "hx create /disk/...: a domU from an image on dom0's disk" \
 	'\(d0\) domain 3 \(fromdisk\) created: 16 MiB, 1 vCPU\(s\)'
 expect "the domU from dom0's disk runs with its arguments" '\(d0\) \(d3\) from the disk'
 expect "ls lists dom0's files" '\(d0\) +[0-9]+  pvguest-domU'
-expect "ls counts them" '\(d0\) 3 file\(s\) on sata0p2'
+expect "ls counts them" '\(d0\) 4 file\(s\) on sata0p2'
 expect "ls: only /disk" '\(d0\) ls: only /disk is there \(ls \[/disk\]\)'
 expect "cat shows a file" '\(d0\) a file on dom0s disk'
 expect "cat: a missing file" '\(d0\) cat: /disk/nosuch: no such file'
@@ -157,6 +165,12 @@ expect "disk=: blkfront finds xvda on the AHCI region" \
 expect "disk=: the domU's root is the pfs on that disk" \
 	'\(d0\) \(d[0-9]+\) init: root file system on xvda, 2048 sectors'
 expect "disk=: it runs the disk's /etc/rc" '\(d0\) \(d[0-9]+\) root from the test disk'
+expect "disk=/disk/<file>: a file of dom0's disk as the domU's read-only disk" \
+	'\(d0\) \(d[0-9]+\) blkfront: xvda: 1024 sectors of 512 bytes, read-only'
+expect "disk=/disk/<file>: the domU runs that file system's /etc/rc" \
+	"\\(d0\\) \\(d[0-9]+\\) root from a file on dom0s disk"
+expect "disk=/disk/<file>: a missing file is refused" \
+	'\(d0\) create nofile: disk /disk/nosuch: no such file'
 expect "disk=ram:4 gives an empty xvda" '\(d0\) \(d[0-9]+\) blkfront: xvda: 8192 sectors of 512 bytes'
 expect "an empty disk leaves the root on the RAM disk" '\(d0\) \(d[0-9]+\) init: root file system on ram0, .*'
 expect "a bad disk spec is refused" '\(d0\) create bad: bad disk "ram:0" .*'

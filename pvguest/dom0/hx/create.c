@@ -10,8 +10,9 @@
  *
  * disk=<spec> gives the domain a virtual disk xvda (blkback, spec as in
  * drivers/back/blkback.h: ram:<MiB>, <device>, <device>@<first>+<count>,
- * with ",r" for read-only), attached from the builder's devices hook so
- * the domain finds it at boot.  A bad spec is refused before anything is
+ * with ",r" for read-only; or /disk/<file>, a file of dom0's disk, read-
+ * only, which is its extent on the partition), attached from the
+ * builder's devices hook so the domain finds it at boot.  A bad spec is refused before anything is
  * built.  Disks and vifs are attached from the builder's devices hook.
  * hx destroy calls hx_release_devices() first: the disks, vifs and the
  * console backend let go of the domain and xenstored forgets it before
@@ -95,12 +96,45 @@ static const void *find_image(const char *image, size_t *len, void **owned)
 	return rc ? NULL : *owned;
 }
 
-static int create(const struct hx_create_args *a)
+/*
+ * disk=/disk/<file>[,r]: the file's extent on dom0's pfs partition, as a
+ * region spec for blkback (always read-only: so is the partition).
+ * 0 (out unchanged when the spec names no file), or 1 after saying why.
+ */
+static int disk_file_spec(const char *name, const char *spec, char *out, size_t size)
+{
+	char path[sizeof(((struct hx_create_args *)0)->disk)];
+	uint64_t first, sectors;
+	size_t n = strlen(spec);
+
+	if (!dom0_disk_file(spec))
+		return 0;
+	if (n >= 2 && strcmp(spec + n - 2, ",r") == 0)
+		n -= 2;
+	memcpy(path, spec, n);
+	path[n] = '\0';
+	int rc = dom0_disk_region(path, &first, &sectors);
+	if (rc) {
+		printf("create %s: disk %s: %s\n", name, path,
+		       rc == -ENODEV   ? "no /disk"
+		       : rc == -EINVAL ? "empty file"
+				       : "no such file");
+		return 1;
+	}
+	snprintf(out, size, "%s@%llu+%llu,r", dom0_disk_device()->name, (unsigned long long)first,
+		 (unsigned long long)sectors);
+	return 0;
+}
+
+static int create(const struct hx_create_args *given)
 {
 	size_t len;
 	void *owned;
 	domid_t id;
+	struct hx_create_args resolved = *given, *a = &resolved;
 
+	if (disk_file_spec(a->name, given->disk, a->disk, sizeof(a->disk)))
+		return 1;
 	struct disk_spec ds;
 	if (a->disk[0] && blkback_parse_spec(a->disk, &ds)) {
 		printf("create %s: bad disk \"%s\" (ram:<MiB>, <device>[@<first>+<count>], "

@@ -210,6 +210,7 @@ static void make_pfs(uint64_t first, uint64_t count, size_t big_len)
 
 static void test_mount_and_load(void **state)
 {
+	static struct pfs fs_probe; /* the test's own look at the same pfs */
 	static struct device disk;
 	void *buf;
 	size_t len;
@@ -221,6 +222,8 @@ static void test_mount_and_load(void **state)
 	assert_null(dom0_disk_device());
 	assert_int_equal(dom0_disk_load("/disk/hx.cfg", &buf, &len), -ENODEV);
 	assert_int_equal(dom0_disk_entry(0, &e), -ENODEV);
+	uint64_t f0, n0;
+	assert_int_equal(dom0_disk_region("/disk/hx.cfg", &f0, &n0), -ENODEV);
 	assert_int_equal(dom0_disk_mount("nosuch"), -ENODEV);
 	assert_int_equal(dom0_disk_mount("sata9"), -EINVAL); /* no table */
 	/* partition 1: another type; 2: type 0x7F but no pfs; 3: the pfs */
@@ -230,6 +233,7 @@ static void test_mount_and_load(void **state)
 	make_pfs(128, 384, 70000);
 	assert_int_equal(dom0_disk_mount("sata9"), 0);
 	struct device *d = dom0_disk_device();
+	assert_int_equal(pfs_mount(&fs_probe, d), 0);
 	assert_non_null(d);
 	assert_string_equal(d->name, "sata9p3");
 	assert_true(d->readonly);
@@ -250,6 +254,15 @@ static void test_mount_and_load(void **state)
 		if (((uint8_t *)buf)[i] != (uint8_t)(i * 13 + i / 512))
 			fail_msg("byte %zu differs", i);
 	free(buf);
+	/* a file as a region of the partition (a domU's disk) */
+	uint64_t first, sectors;
+	struct pfs_dirent g;
+	assert_true(pfs_lookup(&fs_probe, "boot/guest", &g) >= 0);
+	assert_int_equal(dom0_disk_region("/disk/boot/guest", &first, &sectors), 0);
+	assert_int_equal(first, g.start);
+	assert_int_equal(sectors, (70000 + 511) / 512);
+	assert_int_equal(dom0_disk_region("/disk/nosuch", &first, &sectors), -ENOENT);
+	assert_int_equal(dom0_disk_region("boot/guest", &first, &sectors), -ENOENT);
 	/* what is not there */
 	assert_int_equal(dom0_disk_load("/disk/nosuch", &buf, &len), -ENOENT);
 	assert_int_equal(dom0_disk_load("/disk/", &buf, &len), -ENOENT);
