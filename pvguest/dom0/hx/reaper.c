@@ -99,8 +99,8 @@ static void release(domid_t id, char *what, size_t len)
 	bool disks = blkback_detach(id, ~0u) == 0, vifs = netback_detach(id, ~0u) == 0;
 	bool console = console_back_detach(id) == 0;
 	dom_unbuild(id); /* the console backend (done already), then xenstored */
-	snprintf(what, len, "%s%s%s", console ? "console " : "", disks ? "disks " : "",
-		 vifs ? "vifs " : "");
+	snprintf(what, len, "%s%s%s", console ? " console" : "", disks ? " disks" : "",
+		 vifs ? " vifs" : "");
 }
 
 void hx_release_devices(domid_t id)
@@ -127,12 +127,14 @@ static void reap(struct reaped *r, const char *what, bool destroy)
 	release(d.id, let_go, sizeof(let_go));
 	long rc = destroy ? hx_domain_op(d.id, XEN_DOMCTL_destroydomain) : 0;
 	releasing = 0;
-	printf("domain %u (%s) %s: released %s", d.id, d.name, what,
-	       let_go[0] ? let_go : "nothing ");
+	printf("domain %u (%s) %s: released%s%s", d.id, d.name, what,
+	       let_go[0] ? let_go : " nothing",
+	       !destroy ? ""
+	       : rc	? " but not destroyed"
+			: " and destroyed");
 	if (destroy && rc)
-		printf("but not destroyed: error %ld\n", rc);
-	else
-		printf("%s\n", destroy ? "and destroyed" : "");
+		printf(" (error %ld)", rc);
+	printf("\n");
 }
 
 static void domain_released(struct xenbus *xb, struct xenbus_watch *w, const char *path)
