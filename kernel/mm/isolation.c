@@ -64,8 +64,8 @@ static int check_entry(struct domain *d, struct shadow_page *sp, unsigned int s,
 	struct shadow_domain *sd = sh_dom(d);
 	bool ok;
 
-	if (!(e & PTE_P))
-		return 0;
+	if (!(e & PTE_P) || (sh_hw_level(sp) == 1 && sh_is_gnp(e)))
+		return 0; /* nothing, or "guest not present" (maps no frame) */
 	if (sh_hw_level(sp) == 4 && s >= HV_SLOT_FIRST && s <= HV_SLOT_LAST)
 		ok = e == sh_hv_l4e(s, d);
 	else if (sh_hw_level(sp) == 1)

@@ -4,7 +4,9 @@
  * Stub v (16 bytes apart, at trap_stubs + 16 * v) makes every vector look
  * alike: it pushes a zero error code where the CPU pushes none, then the
  * vector, and jumps to a common path that pushes the general registers,
- * completing a struct cpu_regs (asm/regs.h), and calls do_trap(regs).
+ * completing a struct cpu_regs (asm/regs.h), and calls do_trap(regs); a
+ * page fault calls do_page_fault_entry(regs) instead (page_fault.c: the
+ * guest's own faults that need no walk bounce from there).
  * Whatever the C code leaves in the frame is what iretq resumes.
  *
  * GS: in ring 0 the GS base is this CPU's struct percpu.  An entry from a
@@ -37,13 +39,16 @@ trap_stubs:
 	pushq	$vec
 	.if vec == 2 || vec == 8 || vec == 18
 	jmp	paranoid_entry
+	.elseif vec == 14
+	jmp	page_fault_entry
 	.else
 	jmp	common_entry
 	.endif
 	.set	vec, vec + 1
 	.endr
 
-common_entry:
+/* The common path, calling `handler` with the frame. */
+.macro ENTRY_COMMON handler
 	cld
 	PUSH_REGS
 	testb	$3, REGS_CS(%rsp)
@@ -51,13 +56,20 @@ common_entry:
 	swapgs
 1:	movq	%rsp, %rdi
 	xorl	%ebp, %ebp		/* backtraces end here */
-	call	do_trap
+	call	\handler
 	testb	$3, REGS_CS(%rsp)
 	jz	2f
 	swapgs
 2:	POP_REGS
 	addq	$16, %rsp		/* vector, error code */
 	iretq
+.endm
+
+common_entry:
+	ENTRY_COMMON do_trap
+
+page_fault_entry:
+	ENTRY_COMMON do_page_fault_entry
 
 paranoid_entry:
 	cld

@@ -18,6 +18,7 @@
  * (kernel/mm/guest_access.c), so a ring-0 fault on a guest address is a
  * bug: the hook declines it and do_trap's fixup-or-panic path reports it.
  */
+#include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
@@ -51,10 +52,50 @@ bool do_page_fault(struct cpu_regs *regs, unsigned long cr2)
 	return false;
 }
 
+/*
+ * Every #PF enters here (entry.S).  A guest's fault on a "guest not
+ * present" shadow entry (the CPU reports RSVD; kernel/mm/shadow/fault.c)
+ * is the guest's own without a walk: it goes straight to pv_trap with the
+ * error code the guest's tables explain.  Any other fault in a guest goes
+ * to do_page_fault and, if that declines, to pv_trap (what do_trap would
+ * do, without its dispatch); a fault in the hypervisor takes do_trap.
+ */
+void do_page_fault_entry(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	unsigned long cr2;
+	unsigned int gec;
+
+	if (unlikely(!guest_mode(regs) || !v || !v->shadow)) {
+		do_trap(regs);
+		return;
+	}
+	cr2 = read_cr2();
+	if ((regs->error_code & PFEC_RSVD) &&
+	    shadow_gnp_fault(v, cr2, (unsigned int)regs->error_code, &gec))
+		regs->error_code = gec;
+	else if (do_page_fault(regs, cr2))
+		return;
+	pv_trap(regs); /* as do_trap would: the guest's own fault */
+}
+
+/* MAXPHYADDR (CPUID 0x80000008 EAX[7:0]; 36 when the leaf is missing). */
+static unsigned int cpu_phys_bits(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a < 0x80000008)
+		return 36;
+	cpuid(0x80000008, &a, &b, &c, &d);
+	return a & 0xff;
+}
+
 /* After paging_init: the frame table, and the hypervisor slots every shadow root copies. */
 void arch_mm_init(void)
 {
 	if (frame_table_init(frame_span()))
 		panic("mm: no memory for the frame table");
 	shadow_set_hypervisor_l4(hypervisor_pml4());
+	shadow_set_phys_bits(cpu_phys_bits());
 }

@@ -41,7 +41,10 @@ struct frame_info {
 	uint8_t hv_refs;	/* hypervisor uses (registered vcpu_info): never released */
 	uint32_t smap_count;	/* shadow L1 entries mapping this frame */
 	uint32_t smap_writable; /* ... of which writable */
-	uint32_t grant_refs;	/* grant uses holding it (maps, copies); | FRAME_ORPHAN */
+	union {
+		uint32_t grant_refs;   /* FRAME_RAM: grant uses holding it; | FRAME_ORPHAN */
+		uint32_t shadow_index; /* FRAME_SHADOW: its record in the owner's shadow pool */
+	};
 };
 #define FRAME_ORPHAN 0x80000000U /* its owner died: the last grant use frees it */
 

@@ -78,9 +78,17 @@ paddr_t shadow_activate(struct vcpu *v, bool user_mode);
 /* After a root change: reload CR3 if v is the running vCPU. */
 void shadow_reload(struct vcpu *v);
 
+/* Boot: the CPU's physical address width (CPUID 0x80000008), which says
+ * whether a reserved address bit can mark "guest not present" entries. */
+void shadow_set_phys_bits(unsigned int maxphyaddr);
+
 /* Handle a #PF a guest took at va with hardware error code ec. */
 void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,
 		       struct shadow_fault_verdict *verdict);
+/* Its fast part, for the #PF entry: true if the fault (RSVD set) hit a
+ * "guest not present" entry of v's loaded shadow, and *gec is the error
+ * code to bounce with.  Only for v running on this CPU, interrupts off. */
+bool shadow_gnp_fault(struct vcpu *v, unsigned long va, unsigned int ec, unsigned int *gec);
 
 /* Statistics for tests and benchmarks. */
 struct shadow_stats {

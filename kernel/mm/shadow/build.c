@@ -45,20 +45,9 @@ uint64_t sh_hv_l4e(unsigned int slot, struct domain *d)
 }
 
 /* The shadow L1 entry for guest frame gfn under guest leaf entry ge. */
-static uint64_t sh_leaf_entry(struct domain *d, uint64_t ge, gfn_t gfn, bool splinter)
+uint64_t sh_leaf_entry(struct domain *d, uint64_t ge, gfn_t gfn, bool splinter)
 {
-	struct p2m_lookup lk = p2m_get(d, gfn);
-	uint64_t e;
-
-	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !d->is_privileged))
-		return 0;
-	e = mfn_to_paddr(lk.mfn) | PTE_P | PTE_US | PTE_A | (ge & (PTE_NX | PTE_D));
-	if ((ge & PTE_RW) && (ge & PTE_D) && lk.writable &&
-	    (lk.type == P2M_MMIO || frame_info(lk.mfn)->pt_refs == 0))
-		e |= PTE_RW;
-	if (d->is_privileged && !splinter)
-		e |= ge & (PTE_PWT | PTE_PCD | PTE_PS);
-	return e;
+	return sh_leaf_from(d, ge, p2m_get(d, gfn), splinter);
 }
 
 static uint64_t sh_link_entry(const struct shadow_page *child, uint64_t flags)

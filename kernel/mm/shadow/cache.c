@@ -87,6 +87,7 @@ struct shadow_page *sh_create(struct shadow_domain *sd, unsigned long key, unsig
 	smfn = mm_alloc_frames(sd->d->id, FRAME_SHADOW, 0);
 	ASSERT(!mfn_eq(smfn, INVALID_MFN)); /* sh_ensure_room reserved it */
 	sp = &sd->pages[i];
+	frame_info(smfn)->shadow_index = i;
 	sd->free_head = sp->next;
 	*sp = (struct shadow_page){.key = key,
 				   .key_flags = key_flags,

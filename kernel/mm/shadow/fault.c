@@ -86,11 +86,67 @@ static void sh_fault_locked(struct shadow_domain *sd, struct shadow_vcpu *sv, un
 	sd->stats.hidden_faults++;
 }
 
+/*
+ * "Guest not present" entries.  When an update makes a guest L1 entry not
+ * present (pv_mmu.c), its shadow entry becomes sh_gnp_entry instead of 0:
+ * present, with a reserved address bit set, so the CPU faults with RSVD
+ * instead of walking on.  Such a fault is the guest's own by construction
+ * (the entry stands for the guest's not-present entry, and any change to
+ * that entry rewrites it), so it bounces without a walk of the guest's
+ * tables: the error code is what the walk would give, no P, no RSVD.  The
+ * entry is checked in the loaded shadow first (shadow_gnp_fault); anything
+ * else with RSVD (none is ever built) takes the full path.
+ */
+uint64_t sh_gnp_entry;
+
+void shadow_set_phys_bits(unsigned int maxphyaddr)
+{
+	sh_gnp_entry = maxphyaddr <= 51 ? PTE_P | (1UL << 51) : 0;
+}
+
+/*
+ * The fast verdict for a fault with RSVD set: true, with the guest's error
+ * code in *gec, if va's shadow L1 entry on v's loaded root is "guest not
+ * present".  No lock: only the CPU running v calls it (or a host test),
+ * with interrupts off; v's root is pinned while loaded, and a shadow page
+ * freed meanwhile keeps its frame until a flush that waits for this CPU
+ * (cache.c).  An entry changed meanwhile gives the verdict of just before
+ * the change, as if the fault had come a moment earlier.
+ */
+bool shadow_gnp_fault(struct vcpu *v, unsigned long va, unsigned int ec, unsigned int *gec)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	struct shadow_vcpu *sv = v->shadow;
+	uint32_t i = sh_root_index(sv);
+	const uint64_t *t;
+	uint64_t e;
+
+	if (!(ec & PFEC_RSVD) || i == SH_NONE || !sh_gnp_entry ||
+	    (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST))
+		return false;
+	t = sh_table(&sd->pages[i]);
+	for (unsigned int level = 4; level >= 2; level--) {
+		e = READ_ONCE(t[va_index(va, level)]);
+		if ((e & (PTE_P | PTE_PS)) != PTE_P)
+			return false;
+		t = mfn_to_virt(paddr_to_mfn(e & PTE_ADDR_MASK));
+	}
+	if (!sh_is_gnp(READ_ONCE(t[va_index(va, 1)])))
+		return false;
+	*gec = (ec & (PFEC_W | PFEC_I)) | (sv->user_mode ? PFEC_U : 0);
+	__atomic_fetch_add(&sd->stats.bounced_faults, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
 void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,
 		       struct shadow_fault_verdict *verdict)
 {
 	struct shadow_domain *sd = sh_dom(v->domain);
 
+	if ((ec & PFEC_RSVD) && shadow_gnp_fault(v, va, ec, &verdict->ec)) {
+		verdict->kind = SHADOW_BOUNCE;
+		return;
+	}
 	spin_lock(&sd->lock);
 	sh_fault_locked(sd, v->shadow, va, ec, verdict);
 	spin_unlock(&sd->lock);

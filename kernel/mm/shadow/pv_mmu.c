@@ -27,10 +27,9 @@
 #define L1_CACHE_BITS (PTE_PWT | PTE_PCD | PTE_PS)
 #define PTE_GRANT_BIT (1UL << 62)
 
-static int pv_check_l1(struct domain *fd, uint64_t val)
+/* The PV rules for a present L1 entry val of fd, whose frame's p2m entry is lk. */
+static inline int pv_check_l1_lk(struct domain *fd, uint64_t val, struct p2m_lookup lk)
 {
-	struct p2m_lookup lk = p2m_get(fd, pte_gfn(val));
-
 	if ((val & PTE_GRANT_BIT) || ((val & L1_CACHE_BITS) && !fd->is_privileged))
 		return -XEN_EINVAL;
 	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !fd->is_privileged))
@@ -39,6 +38,11 @@ static int pv_check_l1(struct domain *fd, uint64_t val)
 	    (!lk.writable || (lk.type != P2M_MMIO && frame_info(lk.mfn)->pt_refs)))
 		return -XEN_EINVAL;
 	return 0;
+}
+
+static int pv_check_l1(struct domain *fd, uint64_t val)
+{
+	return pv_check_l1_lk(fd, val, p2m_get(fd, pte_gfn(val)));
 }
 
 /* Is new entry val acceptable at index idx of a level-`level` table of d? */
@@ -74,23 +78,36 @@ static unsigned int pv_table_levels(const struct frame_info *fi)
 	return fi->pt_levels | (fi->pin_level ? 1U << (fi->pin_level - 1) : 0);
 }
 
-/* Drop the shadow entries derived from entry idx of guest table gfn; true if L2+ changed. */
-static bool pv_drop_derived(struct shadow_domain *sd, gfn_t gfn, unsigned int levels,
-			    unsigned int idx)
+/*
+ * The shadow L1 entry that stands for guest L1 entry ge (validated) after
+ * an update: built in place, so an entry rewritten with the same rights is
+ * no change at all (no remembered translation dies, no refill fault).  Not
+ * present: the "guest not present" entry (fault.c), so the guest's next
+ * fault there bounces without a walk.  Present without A: nothing, so the
+ * first access faults and sets A in the guest's entry as the CPU would.
+ */
+static uint64_t pv_shadow_l1e(struct domain *d, uint64_t ge)
+{
+	if (!(ge & PTE_P))
+		return sh_gnp_entry;
+	if (!(ge & PTE_A))
+		return 0;
+	return sh_leaf_entry(d, ge, pte_gfn(ge), false);
+}
+
+/* Drop the L2..L4 shadow entries derived from entry idx of guest table gfn; true if any. */
+static bool pv_drop_upper(struct shadow_domain *sd, gfn_t gfn, unsigned int levels,
+			  unsigned int idx)
 {
 	bool upper = false;
 
-	for (unsigned int level = 1; level <= 4; level++) {
+	for (unsigned int level = 2; level <= 4; level++) {
 		struct shadow_page *sp;
 
 		if (!(levels & (1U << (level - 1))))
 			continue;
 		sp = sh_lookup(sd, gfn_x(gfn), level, 0);
-		if (!sp)
-			continue;
-		if (level == 1) {
-			sh_set_l1e(sd, sp, idx, 0);
-		} else if (sh_table(sp)[idx]) {
+		if (sp && sh_table(sp)[idx]) {
 			sh_table(sp)[idx] = 0;
 			sh_changed(sd);
 			upper = true;
@@ -99,52 +116,171 @@ static bool pv_drop_derived(struct shadow_domain *sd, gfn_t gfn, unsigned int le
 	return upper;
 }
 
+static int pv_validate_levels(struct domain *d, struct domain *fd, unsigned int levels,
+			      unsigned int idx, uint64_t val)
+{
+	int rc = 0;
+
+	for (unsigned int level = 1; level <= 4 && !rc; level++)
+		if (levels & (1U << (level - 1)))
+			rc = pv_validate_entry(d, fd, level, idx, val);
+	return rc;
+}
+
+/*
+ * Entry idx of guest table frame m (guest frame gfn) becomes val, under the
+ * shadow lock.  levels: the levels the table is used at (plus the one the
+ * caller forces).  sp1: the table's L1 shadow if the caller found it
+ * (update_va_mapping), else NULL: looked up here.
+ */
+static int pv_pt_update_locked(struct shadow_domain *sd, struct domain *fd, gfn_t gfn, mfn_t m,
+			       unsigned int idx, uint64_t val, bool preserve_ad,
+			       unsigned int levels, struct shadow_page *sp1)
+{
+	uint64_t *ep = (uint64_t *)mfn_to_virt(m) + idx;
+	int rc = pv_validate_levels(sd->d, fd, levels, idx, val);
+
+	if (rc)
+		return rc;
+	if (preserve_ad)
+		val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
+	WRITE_ONCE(*ep, val);
+	if (!sp1 && (levels & 1))
+		sp1 = sh_lookup(sd, gfn_x(gfn), 1, 0);
+	if (sp1)
+		sh_set_l1e(sd, sp1, idx, pv_shadow_l1e(sd->d, val));
+	if ((levels > 1) && pv_drop_upper(sd, gfn, levels, idx))
+		arch_flush_tlb_domain(sd->d);
+	return 0;
+}
+
+/*
+ * The common case of pv_pt_update_locked: a table used only as an L1, an
+ * entry in the caller's own frame space.  One p2m lookup of the new frame
+ * serves the checks and the new shadow entry.
+ */
+static int pv_l1_update(struct shadow_domain *sd, gfn_t gfn, mfn_t m, unsigned int idx,
+			uint64_t val, bool preserve_ad, struct shadow_page *sp1)
+{
+	struct domain *d = sd->d;
+	uint64_t *ep = (uint64_t *)mfn_to_virt(m) + idx, se = sh_gnp_entry;
+
+	if (val & PTE_P) {
+		struct p2m_lookup lk = p2m_get(d, pte_gfn(val));
+
+		if (pv_check_l1_lk(d, val, lk))
+			return -XEN_EINVAL;
+		if (preserve_ad)
+			val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
+		se = val & PTE_A ? sh_leaf_from(d, val, lk, false) : 0;
+	} else if (preserve_ad) {
+		val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
+	}
+	WRITE_ONCE(*ep, val);
+	if (!sp1)
+		sp1 = sh_lookup(sd, gfn_x(gfn), 1, 0);
+	if (sp1)
+		sh_set_l1e(sd, sp1, idx, se);
+	return 0;
+}
+
 /*
  * MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_PRESERVE_AD: entry idx of d's guest
  * table at guest frame gfn becomes val (with the old A/D bits if asked).
- * as_level forces validation at that level too (update_va_mapping: L1).
+ * as_level forces validation at that level too.
  */
 int pv_pt_update(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int idx, uint64_t val,
 		 bool preserve_ad, unsigned int as_level)
 {
 	struct shadow_domain *sd = sh_dom(d);
 	struct p2m_lookup lk = p2m_get(d, gfn);
-	struct frame_info *fi;
 	unsigned int levels;
-	uint64_t *ep;
-	int rc = 0;
+	int rc;
 
 	if (lk.type != P2M_RAM || idx >= 512)
 		return -XEN_EINVAL;
-	fi = frame_info(lk.mfn);
-	ep = (uint64_t *)mfn_to_virt(lk.mfn) + idx;
 	spin_lock(&sd->lock);
-	levels = pv_table_levels(fi) | (as_level ? 1U << (as_level - 1) : 0);
-	for (unsigned int level = 1; level <= 4 && !rc; level++)
-		if (levels & (1U << (level - 1)))
-			rc = pv_validate_entry(d, fd, level, idx, val);
-	if (rc)
-		goto out;
-	if (preserve_ad)
-		val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
-	WRITE_ONCE(*ep, val);
-	if (pv_drop_derived(sd, gfn, levels, idx))
-		arch_flush_tlb_domain(d);
-out:
+	levels = pv_table_levels(frame_info(lk.mfn)) | (as_level ? 1U << (as_level - 1) : 0);
+	if (likely(levels == 1 && fd == d))
+		rc = pv_l1_update(sd, gfn, lk.mfn, idx, val, preserve_ad, NULL);
+	else
+		rc = pv_pt_update_locked(sd, fd, gfn, lk.mfn, idx, val, preserve_ad, levels, NULL);
 	spin_unlock(&sd->lock);
 	return rc;
 }
 
-/* update_va_mapping: replace the L1 entry mapping va in v's current tables. */
+/*
+ * The L1 shadow below va in v's loaded shadow, or NULL (a level missing, or
+ * a guest superpage).  Every present link in a shadow stands for the
+ * guest's current entry (a change to a shadowed table drops the links
+ * derived from it), so the page found is the shadow of the guest L1 that
+ * maps va now.  Under the shadow lock.
+ */
+static struct shadow_page *pv_shadow_l1_of(struct shadow_domain *sd, struct shadow_vcpu *sv,
+					   unsigned long va)
+{
+	uint32_t i = sh_root_index(sv);
+	const uint64_t *t;
+	struct frame_info *fi;
+	struct shadow_page *sp;
+	uint64_t e = 0;
+
+	if (i == SH_NONE)
+		return NULL;
+	t = sh_table(&sd->pages[i]);
+	for (unsigned int level = 4; level >= 2; level--) {
+		e = t[va_index(va, level)];
+		if (!(e & PTE_P))
+			return NULL;
+		t = mfn_to_virt(paddr_to_mfn(e & PTE_ADDR_MASK));
+	}
+	fi = frame_info(paddr_to_mfn(e & PTE_ADDR_MASK));
+	if (!fi || fi->use != FRAME_SHADOW || fi->shadow_index >= sd->max)
+		return NULL;
+	sp = &sd->pages[fi->shadow_index];
+	return sp->level == 1 && mfn_eq(sp->smfn, paddr_to_mfn(e & PTE_ADDR_MASK)) ? sp : NULL;
+}
+
+/*
+ * update_va_mapping: replace the L1 entry mapping va in v's current tables.
+ * Fast: the loaded shadow names the guest L1 (and its shadow) without a
+ * walk of the guest's tables; else the guest's tables are walked.
+ */
 int pv_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val)
 {
+	struct domain *d = v->domain;
+	struct shadow_domain *sd = sh_dom(d);
 	struct shadow_vcpu *sv = v->shadow;
 	gfn_t root = sv->root[sv->user_mode && !gfn_eq(sv->root[1], INVALID_GFN)];
+	struct shadow_page *sp1;
+	struct p2m_lookup lk;
 	gfn_t l1;
+	int rc;
 
-	if (gfn_eq(root, INVALID_GFN) || guest_l1_table(v->domain, root, va, &l1))
+	if (gfn_eq(root, INVALID_GFN) || (unsigned long)((long)(va << 16) >> 16) != va ||
+	    (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST))
 		return -XEN_EINVAL;
-	return pv_pt_update(v->domain, v->domain, l1, va_index(va, 1), val, false, 1);
+	spin_lock(&sd->lock);
+	sp1 = pv_shadow_l1_of(sd, sv, va);
+	if (sp1)
+		l1 = _gfn(sp1->key);
+	else if (guest_l1_table(d, root, va, &l1))
+		l1 = INVALID_GFN;
+	lk = p2m_get(d, l1);
+	if (sp1 && !mfn_eq(lk.mfn, sp1->gmfn))
+		sp1 = NULL; /* (cannot happen: a frame leaving unshadows it) */
+	rc = -XEN_EINVAL;
+	if (!gfn_eq(l1, INVALID_GFN) && lk.type == P2M_RAM) {
+		unsigned int levels = pv_table_levels(frame_info(lk.mfn)) | 1;
+
+		if (likely(levels == 1))
+			rc = pv_l1_update(sd, l1, lk.mfn, va_index(va, 1), val, false, sp1);
+		else
+			rc = pv_pt_update_locked(sd, d, l1, lk.mfn, va_index(va, 1), val, false,
+						 levels, sp1);
+	}
+	spin_unlock(&sd->lock);
+	return rc;
 }
 
 /* Check every entry of a table about to be pinned at `level`. */

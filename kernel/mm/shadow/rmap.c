@@ -27,15 +27,18 @@ void sh_set_l1e(struct shadow_domain *sd, struct shadow_page *sp, unsigned int i
 
 	if (old == e)
 		return;
+	if (sh_is_gnp(old))
+		old = 0; /* maps nothing; no translation went through it */
 	if (old & PTE_P)
 		sh_changed(sd);
-	/* (device memory beyond RAM has no frame_info: nothing to count) */
+	/* (device memory beyond RAM has no frame_info: nothing to count; a
+	 * guest-not-present entry maps nothing) */
 	if ((old & PTE_P) && (fi = frame_info(paddr_to_mfn(old & PTE_ADDR_MASK)))) {
 		fi->smap_count--;
 		if (old & PTE_RW)
 			fi->smap_writable--;
 	}
-	if ((e & PTE_P) && (fi = frame_info(paddr_to_mfn(e & PTE_ADDR_MASK)))) {
+	if ((e & PTE_P) && !sh_is_gnp(e) && (fi = frame_info(paddr_to_mfn(e & PTE_ADDR_MASK)))) {
 		fi->smap_count++;
 		if (e & PTE_RW)
 			fi->smap_writable++;

@@ -13,7 +13,9 @@
 #ifndef SHADOW_PRIVATE_H
 #define SHADOW_PRIVATE_H
 
+#include <hospes/arch.h>
 #include <hospes/domain.h>
+#include <hospes/mm.h>
 #include <hospes/shadow.h>
 #include <hospes/spinlock.h>
 
@@ -86,6 +88,19 @@ struct shadow_domain {
 	struct shadow_vcpu vcpus[HOSPES_MAX_VCPUS];
 	struct shadow_page pages[]; /* max records */
 };
+
+/*
+ * The "guest not present" shadow L1 entry (fault.c), or 0 when the CPU has
+ * no reserved address bit to use: P set and a reserved bit, so the CPU
+ * faults with RSVD and never caches it; no frame, no U, so nothing else
+ * mistakes it for a mapping.
+ */
+extern uint64_t sh_gnp_entry;
+
+static inline bool sh_is_gnp(uint64_t e)
+{
+	return e == sh_gnp_entry && e;
+}
 
 /* A present shadow entry went away or changed: forget cached translations. */
 static inline void sh_changed(struct shadow_domain *sd)
@@ -173,6 +188,25 @@ int guest_l1_table(struct domain *d, gfn_t root, unsigned long va, gfn_t *l1);
 
 /* build.c */
 uint64_t sh_hv_l4e(unsigned int slot, struct domain *d);
+/* The shadow L1 entry for guest frame gfn under guest leaf entry ge (0: may not map). */
+uint64_t sh_leaf_entry(struct domain *d, uint64_t ge, gfn_t gfn, bool splinter);
+
+/* sh_leaf_entry with the frame's p2m entry already looked up (lk). */
+static inline uint64_t sh_leaf_from(struct domain *d, uint64_t ge, struct p2m_lookup lk,
+				    bool splinter)
+{
+	uint64_t e;
+
+	if (lk.type == P2M_INVALID || (lk.type == P2M_MMIO && !d->is_privileged))
+		return 0;
+	e = mfn_to_paddr(lk.mfn) | PTE_P | PTE_US | PTE_A | (ge & (PTE_NX | PTE_D));
+	if ((ge & PTE_RW) && (ge & PTE_D) && lk.writable &&
+	    (lk.type == P2M_MMIO || frame_info(lk.mfn)->pt_refs == 0))
+		e |= PTE_RW;
+	if (d->is_privileged && !splinter)
+		e |= ge & (PTE_PWT | PTE_PCD | PTE_PS);
+	return e;
+}
 uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
 		 struct guest_walk *w);
 

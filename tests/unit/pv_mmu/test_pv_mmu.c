@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <hospes/arch.h>
@@ -415,6 +416,131 @@ static void test_driver_domain_identity(void **state)
 	mm_free_domain(z);
 }
 
+/* An L1 update rewrites the shadow entry in place: same value, no change
+ * at all; a new frame, seen without a fault; no A bit, refilled by a
+ * fault that sets it, as the CPU would. */
+static void test_update_in_place(void **state)
+{
+	const uint64_t ad = PTE_A | PTE_D;
+	struct shadow_stats st0, st1;
+
+	assert_true(cpu_access(v, false, VA(1), PFEC_W).ok);
+	shadow_get_stats(d, &st0);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gtable(d, _gfn(4))[1], false, 0), 0);
+	assert_int_equal(cpu_access(v, false, VA(1), PFEC_W).hidden, 0);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gpte(30, RWP | ad), false, 0), 0);
+	struct cpu_result r = cpu_access(v, false, VA(1), PFEC_W);
+	assert_true(r.ok && r.hidden == 0 && r.mfn == mfn_of(d, 30));
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gpte(31, RWP | PTE_A), false, 0), 0);
+	r = cpu_access(v, false, VA(1), 0); /* clean: read-only in the shadow */
+	assert_true(r.ok && r.hidden == 0 && r.mfn == mfn_of(d, 31));
+	r = cpu_access(v, false, VA(1), PFEC_W);
+	assert_true(r.ok && r.hidden == 1 && (gtable(d, _gfn(4))[1] & PTE_D));
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gpte(32, RWP), false, 0), 0);
+	r = cpu_access(v, false, VA(1), 0);
+	assert_true(r.ok && r.hidden == 1 && r.mfn == mfn_of(d, 32));
+	assert_true(gtable(d, _gfn(4))[1] & PTE_A);
+	shadow_get_stats(d, &st1);
+	assert_int_equal(st1.hidden_faults, st0.hidden_faults + 2);
+	/* a frame that became a page table is never mapped writable in place */
+	memset(gtable(d, _gfn(33)), 0, PAGE_SIZE);
+	assert_int_equal(pv_pin_table(d, _gfn(33), 1), 0);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gpte(33, RWP | ad), false, 0), -XEN_EINVAL);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gpte(33, PTE_P | ad), false, 0), 0);
+	assert_int_equal(cpu_access(v, false, VA(1), PFEC_W).ec, PFEC_P | PFEC_W);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, 0, false, 0), 0);
+	assert_int_equal(pv_unpin_table(d, _gfn(33)), 0);
+}
+
+/* An entry made not present bounces the next fault without a guest walk
+ * (the CPU reports RSVD on the "guest not present" entry), with the error
+ * code the walk would give; without a usable reserved bit, the same
+ * verdict the slow way. */
+static void test_guest_not_present_fast(void **state)
+{
+	struct shadow_fault_verdict vd;
+
+	for (int round = 0; round < 2; round++) {
+		shadow_set_phys_bits(round ? 52 : HARNESS_PHYS_BITS);
+		assert_true(cpu_access(v, false, VA(2), 0).ok);
+		assert_int_equal(pv_update_va_mapping(v, VA(2), 0), 0);
+		gtable(d, _gfn(4))[1] = 0x1234000; /* the L1's neighbour: untouched */
+		struct cpu_result r = cpu_access(v, false, VA(2), PFEC_W);
+		assert_true(!r.ok && r.hidden == 0 && r.ec == PFEC_W);
+		assert_int_equal(cpu_access(v, false, VA(2), PFEC_I).ec, PFEC_I);
+		shadow_page_fault(v, VA(2), PFEC_P | PFEC_RSVD | PFEC_U, &vd);
+		assert_int_equal(vd.kind, SHADOW_BOUNCE);
+		assert_int_equal(vd.ec, 0);
+		assert_int_equal(cpu_access(v, true, VA(2), 0).ec, PFEC_U); /* (no user root) */
+		(void)shadow_activate(v, false);
+		assert_int_equal(pv_update_va_mapping(v, VA(2), gpte(18, RWP | PTE_A)), 0);
+		r = cpu_access(v, false, VA(2), 0);
+		assert_true(r.ok && r.hidden == 0 && r.mfn == mfn_of(d, 18));
+		gtable(d, _gfn(4))[1] = gpte(17, RWP);
+	}
+	shadow_set_phys_bits(HARNESS_PHYS_BITS);
+	/* RSVD on an ordinary entry (none is built): the full path decides */
+	shadow_page_fault(v, VA(3), PFEC_P | PFEC_RSVD | PFEC_U, &vd);
+	assert_int_equal(vd.kind, SHADOW_FIXED);
+	assert_true(cpu_access(v, false, VA(3), 0).ok);
+}
+
+/* update_va_mapping finds the L1 through the loaded shadow when it can,
+ * else by walking the guest's tables: the same result either way. */
+static void test_uvm_paths(void **state)
+{
+	for (int warm = 0; warm < 2; warm++) {
+		if (warm)
+			assert_true(cpu_access(v, false, VA(5), 0).ok); /* builds the path */
+		assert_int_equal(pv_update_va_mapping(v, VA(5), gpte(40 + warm, RWP | PTE_A)), 0);
+		assert_int_equal(gtable(d, _gfn(4))[5], gpte(40 + warm, RWP | PTE_A));
+		struct cpu_result r = cpu_access(v, false, VA(5), 0);
+		assert_true(r.ok && r.mfn == mfn_of(d, 40 + warm));
+		assert_int_equal(pv_update_va_mapping(v, VA(5), gpte(4, RWP)), -XEN_EINVAL);
+		assert_int_equal(pv_update_va_mapping(v, VA(5), gpte(999, PTE_P)), -XEN_EINVAL);
+		assert_int_equal(gtable(d, _gfn(4))[5], gpte(40 + warm, RWP | PTE_A));
+	}
+	assert_int_equal(pv_update_va_mapping(v, 0xffff800000001000UL, 0), -XEN_EINVAL);
+	assert_int_equal(pv_update_va_mapping(v, 0x800000000000UL, 0), -XEN_EINVAL);
+	assert_int_equal(pv_update_va_mapping(v, VA(5) + (1UL << 30), 0), -XEN_EINVAL); /* no L2 */
+}
+
+/* Another vCPU's remembered translation dies when the entry it went
+ * through is rewritten in place to another frame, not when it is rewritten
+ * with its own value. */
+static void test_update_vs_other_vcpu(void **state)
+{
+	struct vcpu *w = calloc(1, sizeof(*w));
+	uint64_t x = 0;
+
+	w->domain = d;
+	w->id = 1;
+	d->vcpu[1] = w;
+	d->max_vcpus = 2;
+	assert_int_equal(shadow_vcpu_init(w), 0);
+	assert_int_equal(shadow_set_roots(w, _gfn(1), INVALID_GFN), 0);
+	gtable(d, _gfn(17))[0] = 0x1717;
+	gtable(d, _gfn(40))[0] = 0x4040;
+	mm_set_current(w);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(copy_from_guest(&x, VA(1), 8), 0);
+	mm_set_current(v);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gtable(d, _gfn(4))[1], false, 0), 0);
+	mm_set_current(w);
+	assert_int_equal(copy_from_guest(&x, VA(1), 8), 0);
+	assert_int_equal(x, 0x1717);
+	mm_set_current(v);
+	assert_int_equal(pv_pt_update(d, d, _gfn(4), 1, gpte(40, RWP | PTE_A), false, 0), 0);
+	mm_set_current(w);
+	assert_int_equal(copy_from_guest(&x, VA(1), 8), 0);
+	assert_int_equal(x, 0x4040);
+	mm_set_current(v);
+	shadow_vcpu_destroy(w);
+	d->vcpu[1] = NULL;
+	d->max_vcpus = 1;
+	free(w);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -435,6 +561,10 @@ int main(void)
 		T(test_guest_access),
 		T(test_copy_remembers_safely),
 		T(test_driver_domain_identity),
+		T(test_update_in_place),
+		T(test_guest_not_present_fast),
+		T(test_uvm_paths),
+		T(test_update_vs_other_vcpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

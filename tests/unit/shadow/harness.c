@@ -30,6 +30,7 @@ void mm_machine_init(unsigned long frames)
 	fake_mem_init(frames);
 	fake_frame_init();
 	assert_int_equal(frame_table_init(frames), 0);
+	shadow_set_phys_bits(HARNESS_PHYS_BITS);
 	fake_tlb_flushes = fake_tlb_invlpgs = 0;
 }
 
@@ -136,7 +137,9 @@ struct ref_result ref_walk(struct domain *d, unsigned long root, unsigned long v
 	return r;
 }
 
-/* The CPU's walk of the shadow: ring 3, CR0.WP, EFER.NX, no PS expected. */
+/* The CPU's walk of the shadow: ring 3, CR0.WP, EFER.NX, no PS expected;
+ * a present entry with an address bit at or above HARNESS_PHYS_BITS is a
+ * reserved-bit fault (P and RSVD set). */
 static bool hw_walk(paddr_t cr3, unsigned long va, unsigned int access, unsigned long *mfn,
 		    unsigned int *ec)
 {
@@ -148,6 +151,10 @@ static bool hw_walk(paddr_t cr3, unsigned long va, unsigned int access, unsigned
 
 		if (!(e & PTE_P)) {
 			*ec = access | PFEC_U;
+			return false;
+		}
+		if (e & PTE_ADDR_MASK & ~((1UL << HARNESS_PHYS_BITS) - 1)) {
+			*ec = access | PFEC_U | PFEC_P | PFEC_RSVD;
 			return false;
 		}
 		assert_false(level > 1 && (e & PTE_PS)); /* shadows never use superpages */

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define HARNESS_PHYS_BITS 40 /* the simulated CPU's MAXPHYADDR (QEMU's default) */
+
 extern unsigned long fake_tlb_flushes, fake_tlb_invlpgs;
 void fake_frame_init(void);
 

@@ -118,6 +118,33 @@ static void op_update(void)
 	CHECK(rc == 0 || *e == before);
 }
 
+/* update_va_mapping at a random va: the L1 a reference walk finds changes, or nothing. */
+static void op_uvm(void)
+{
+	unsigned long va = make_va(), table = root;
+	uint64_t val = random_entry(1), *e = NULL, before = 0;
+	int rc;
+
+	for (unsigned int level = 4; level >= 2 && table; level--) {
+		struct p2m_lookup lk = p2m_lookup(d, _gfn(table));
+		uint64_t g =
+			lk.type == P2M_RAM
+				? ((uint64_t *)mfn_to_virt(lk.mfn))[(va >> (3 + 9 * level)) & 511]
+				: 0;
+
+		table = (g & PTE_P) && !(g & PTE_PS) ? (g & PTE_ADDR_MASK) >> 12 : 0;
+	}
+	if (table && p2m_lookup(d, _gfn(table)).type == P2M_RAM) {
+		e = &gtable(d, _gfn(table))[(va >> 12) & 511];
+		before = *e;
+	}
+	rc = pv_update_va_mapping(v, va, val);
+	CHECK(rc == 0 || rc == -XEN_EINVAL);
+	CHECK(e || rc == -XEN_EINVAL);
+	if (e)
+		CHECK(*e == (rc ? before : val));
+}
+
 static bool is_live(unsigned long gfn)
 {
 	return gfn == root || (gfn < FIRST_DAT && pinned[gfn]);
@@ -247,8 +274,10 @@ static void run_seed(unsigned int s, unsigned int pool, unsigned int steps)
 	for (step = 0; step < steps; step++) {
 		unsigned long r = rnd(100);
 
-		if (r < 30)
+		if (r < 22)
 			op_update();
+		else if (r < 30)
+			op_uvm();
 		else if (r < 65)
 			op_access();
 		else if (r < 80)

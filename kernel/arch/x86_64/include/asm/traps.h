@@ -48,8 +48,9 @@ void irq_set_gate_dpl3(unsigned int vector, irq_handler_t fn);
 void idt_init(void);
 void idt_load(void);
 
-/* The C entry from entry.S. */
+/* The C entries from entry.S: every vector, and #PF first (page_fault.c). */
 void do_trap(struct cpu_regs *regs);
+void do_page_fault_entry(struct cpu_regs *regs);
 
 /*
  * Hooks others implement (weak defaults in traps.c panic or decline):
