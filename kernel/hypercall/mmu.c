@@ -114,7 +114,12 @@ static long mmu_update_single(struct vcpu *v, unsigned long reqs, unsigned long 
 	struct mmu_update req;
 	long rc = copy_from_guest_vcpu(v, &req, reqs, sizeof(req));
 
-	if (!rc)
+	if (rc)
+		;
+	else if (likely((req.ptr & 7) == MMU_NORMAL_PT_UPDATE))
+		rc = pv_pt_update(v->domain, v->domain, _gfn(req.ptr >> PAGE_SHIFT),
+				  (req.ptr & (PAGE_SIZE - 1)) >> 3, req.val, false, 0);
+	else
 		rc = mmu_one(v->domain, v->domain, &req);
 	report_done(v, done_va, rc == 0);
 	return rc;

@@ -172,7 +172,17 @@ static int pv_l1_update(struct shadow_domain *sd, gfn_t gfn, mfn_t m, unsigned i
 			return -XEN_EINVAL;
 		if (preserve_ad)
 			val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
-		se = val & PTE_A ? sh_leaf_from(d, val, lk, false) : 0;
+		/* sh_leaf_from, knowing the checks passed: RW implies a writable
+		 * p2m entry and a frame that is no page table */
+		se = 0;
+		if (val & PTE_A) {
+			se = mfn_to_paddr(lk.mfn) | PTE_P | PTE_US | PTE_A |
+			     (val & (PTE_NX | PTE_D));
+			if ((val & (PTE_RW | PTE_D)) == (PTE_RW | PTE_D))
+				se |= PTE_RW;
+			if (d->is_privileged)
+				se |= val & (PTE_PWT | PTE_PCD | PTE_PS);
+		}
 	} else if (preserve_ad) {
 		val |= READ_ONCE(*ep) & (PTE_A | PTE_D);
 	}
