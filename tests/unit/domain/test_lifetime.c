@@ -118,6 +118,32 @@ static void test_granted_frame_outlives_granter(void **state)
 	assert_int_equal(frame_free_count(), before);
 }
 
+/* The driver domain's device-only map: the bus address is the machine
+ * frame, and nothing enters its p2m (so the unmap flushes nothing). */
+static void test_privileged_device_map(void **state)
+{
+	unsigned long before = frame_free_count();
+	struct domain *a = make(1), *b = NULL;
+	struct domain_config cfg = {
+		.id = 2, .max_vcpus = 1, .nr_pages = 64, .name = "drv", .privileged = true};
+	mfn_t m = p2m_lookup(a, _gfn(GRANTED_GFN)).mfn;
+	uint64_t bus;
+
+	assert_int_equal(domain_create(&cfg, &b), 0);
+	grant_handle_t h = map_from(b, a, &bus);
+	assert_int_equal(bus, (uint64_t)mfn_x(m) << PAGE_SHIFT);
+	assert_int_equal(frame_info(m)->grant_refs, 1);
+	assert_int_equal(p2m_lookup(b, _gfn(mfn_x(m))).type, P2M_INVALID);
+	struct gnttab_unmap_grant_ref un = {.dev_bus_addr = bus, .handle = h};
+	gnttab_unmap(b->vcpu[0], &un);
+	assert_int_equal(un.status, GNTST_okay);
+	assert_int_equal(frame_info(m)->grant_refs, 0);
+	assert_int_equal(p2m_lookup(a, _gfn(GRANTED_GFN)).type, P2M_RAM);
+	domain_destroy(b);
+	domain_destroy(a);
+	assert_int_equal(frame_free_count(), before);
+}
+
 static void test_dying_mapper_gives_back(void **state)
 {
 	unsigned long before = frame_free_count();
@@ -178,6 +204,7 @@ int run_lifetime_tests(void)
 		cmocka_unit_test_setup_teardown(test_reference_outlives_destroy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_granted_frame_outlives_granter, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_privileged_device_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dying_mapper_gives_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_across_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gdt_copy_freed_with_domain, setup, teardown),

@@ -479,6 +479,34 @@ static void test_scheduler_op(void **state)
 	expect_credit(0, 1024, 0);
 }
 
+/* getcpuinfo: each CPU's idle time as the idle loop reported it, at most max_cpus. */
+static void test_sysctl_getcpuinfo(void **state)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_getcpuinfo};
+	struct xen_sysctl_cpuinfo *info = gptr(BUF_VA);
+	uint64_t idle0 = sched_idle_time(0), idle1 = sched_idle_time(1);
+
+	sched_note_idle(0, 1000);
+	sched_note_idle(1, 250);
+	sched_note_idle(1, 50);
+	memset(info, 0xff, 4 * sizeof(*info));
+	op.u.getcpuinfo.max_cpus = 4;
+	op.u.getcpuinfo.info.p = (void *)(BUF_VA);
+	assert_int_equal(sysctl(v0, &op), 0);
+	assert_int_equal(op.u.getcpuinfo.nr_cpus, 2);
+	assert_int_equal(info[0].idletime, idle0 + 1000);
+	assert_int_equal(info[1].idletime, idle1 + 300);
+	assert_int_equal(info[2].idletime, ~0ULL); /* nothing past the CPUs online */
+	op.u.getcpuinfo.max_cpus = 1;
+	info[1].idletime = 7;
+	assert_int_equal(sysctl(v0, &op), 0);
+	assert_int_equal(op.u.getcpuinfo.nr_cpus, 1);
+	assert_int_equal(info[1].idletime, 7);
+	op.u.getcpuinfo.max_cpus = 2;
+	op.u.getcpuinfo.info.p = (void *)(0x1000);
+	assert_int_equal(sysctl(v0, &op), -XEN_EFAULT);
+}
+
 static void test_sysctl(void **state)
 {
 	struct xen_sysctl op = {.cmd = XEN_SYSCTL_physinfo};
@@ -571,6 +599,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_acting_on_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sysctl_getcpuinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readconsole, setup, teardown),
 	};
 	extern int run_modpack_tests(void);
