@@ -150,7 +150,17 @@ void netfront_tx_reap(struct netfront *nf)
 			nf->tx_free[nf->tx_nfree++] = r.id;
 			nf->stats.tx_errors += r.status != NETIF_RSP_OKAY;
 		}
-		RING_FINAL_CHECK_FOR_RESPONSES(&nf->tx, more);
+		/*
+		 * Ask to hear of completions only once half of what is in flight
+		 * is done (as Linux's netfront does): a sender with free buffers
+		 * needs no event per batch, and one whose buffers ran out
+		 * (dev_output waits for an event) still gets one, since the
+		 * index asked for lies within what it sent.
+		 */
+		RING_IDX in_flight = nf->tx.req_prod_pvt - nf->tx.rsp_cons;
+		nf->tx.sring->rsp_event = nf->tx.rsp_cons + in_flight / 2 + 1;
+		xen_mb();
+		more = RING_HAS_UNCONSUMED_RESPONSES(&nf->tx);
 	} while (more);
 }
 
