@@ -483,8 +483,13 @@ int ahci_rw_bus(struct ahci_port *p, struct block_io *ios, unsigned int n)
 
 	for (unsigned int i = 0; i < n; i++)
 		total += (ios[i].nsg + AHCI_PRDS - 1) / AHCI_PRDS;
-	struct ahci_req *reqs = calloc(total ? total : 1, sizeof(*reqs));
-	unsigned int *owner = calloc(total ? total : 1, sizeof(*owner));
+	/* A batch that fits a queue's worth of commands needs no allocation. */
+	struct ahci_req queue[QUEUE], *reqs = queue;
+	unsigned int queue_owner[QUEUE], *owner = queue_owner;
+	if (total > QUEUE) {
+		reqs = calloc(total, sizeof(*reqs));
+		owner = calloc(total, sizeof(*owner));
+	}
 	if (!reqs || !owner) {
 		free(reqs);
 		free(owner);
@@ -500,8 +505,10 @@ int ahci_rw_bus(struct ahci_port *p, struct block_io *ios, unsigned int n)
 	for (unsigned int r = 0; r < nreq; r++)
 		if (reqs[r].status && !ios[owner[r]].status)
 			ios[owner[r]].status = reqs[r].status;
-	free(reqs);
-	free(owner);
+	if (reqs != queue) {
+		free(reqs);
+		free(owner);
+	}
 	return 0;
 }
 

@@ -156,6 +156,14 @@ static void test_ahci_rw_bus(void **state)
 	for (int i = 0; i < 20; i++)
 		assert_memory_equal(page + 20 * 4096 + (19 - i) * 1024,
 				    fake->disk[0] + (220 + 2 * i) * 512, 1024);
+	/* More commands than one queue's worth (the allocated path): 40 one-piece reads. */
+	struct block_io many[40];
+	for (int i = 0; i < 40; i++)
+		many[i] = (struct block_io){
+			.sector = 100 + 8 * (i % 20), .count = 8, .sg = &w[i % 20], .nsg = 1};
+	assert_int_equal(ahci_rw_bus(p, many, 40), 0);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(many[i].status, 0);
 	assert_int_equal(fake->bad_prds, 0);
 	assert_int_equal(p->busy, 0);
 	free(page);
