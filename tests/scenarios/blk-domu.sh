@@ -22,10 +22,12 @@ logdir=$BUILD/test-logs/blk
 mkdir -p "$logdir"
 log=$logdir/blk-domu.log
 status=0
+. tests/run/expect.sh
 # boot NAME CMDLINE-ARG DOMUS [QEMU ARGS]: one run with DOMUS "domU blk"
 # domains; sets rc and log.
 boot() {
 	log=$logdir/blk-domu-$1.log
+	EXPECT_LOG=$log
 	start=$(date +%s)
 	local mods=()
 	for ((i = 0; i < $3; i++)); do mods+=(--module "$BUILD/guests/pvguest-domU domU blk"); done
@@ -39,10 +41,10 @@ boot() {
 report() {
 	sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - '"$1"' d\1: \4/p' "$log" | tr -d '\r'
 	grep -q '^(d[0-9]) not ok' "$log" && status=1
-	expect 1 "blk every block reads back with its checksum"
-	expect 1 "blk after reconnecting, every block still reads back"
-	expect 0 "blktest: dom0 finds every block d1 wrote, intact, and nothing else"
-	expect 0 "blktest: disk removed, blkback holds nothing"
+	expect_ok 1 "blk every block reads back with its checksum"
+	expect_ok 1 "blk after reconnecting, every block still reads back"
+	expect_ok 0 "blktest: dom0 finds every block d1 wrote, intact, and nothing else"
+	expect_ok 0 "blktest: disk removed, blkback holds nothing"
 	if [ "$rc" = 0 ]; then
 		echo "ok - blk-domu $1: dom0 powered off with the pass verdict ($(($(date +%s) - start)) s)"
 	else
@@ -50,10 +52,6 @@ report() {
 		tail -n 8 "$log" | sed 's/^/#   /'
 		status=1
 	fi
-}
-expect() {
-	if tr -d '\r' <"$log" | grep -qxF "(d$1) ok - $2"; then :; else
-		echo "not ok - d$1 never printed: ok - $2"; status=1; fi
 }
 
 boot ram blktest 1
@@ -77,7 +75,7 @@ for what in "d2 is in the middle of its I/O" "d2 destroyed mid-I/O" \
 	"blkback let go of d2 by itself; dom0 holds no mapping of d2's grants" \
 	"d2 is gone altogether (nothing holds it)" "d2's vbd removed" \
 	"dom0 holds no more mappings of d1's grants than before"; do
-	expect 0 "blktest: $what"
+	expect_ok 0 "blktest: $what"
 done
 written=$(tr -d '\r' <"$log" | sed -n 's/^(d1) blk: \([0-9]*\) blocks written.*/\1/p')
 tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1

@@ -108,20 +108,17 @@ tests/run/qemu-run.sh --direct --mem 160 --timeout 60 --cmdline "console=com1 se
 rc=$?
 if [ $rc = 0 ]; then echo "ok - rc script: dom0 powered off (pass verdict)"; else
 	echo "not ok - rc script: qemu-run status $rc (log $log)"; status=1; fi
-expect() { # description, fixed line (after the "(d0) " prefix)
-	if tr -d '\r' <"$log" | grep -qxF "(d0) $2"; then echo "ok - rc script: $1"; else
-		echo "not ok - rc script: $1: no line \"$2\""; status=1; fi
-}
-expect "commands are echoed after the prompt" "dom0# hx pause domU"
-expect "pause by name" "domain 1 paused"
-if tr -d '\r' <"$log" | grep -qE '^\(d0\) 1 +domU +..p... '; then
-	echo "ok - rc script: hx list shows domain 1 paused"
-else echo "not ok - rc script: hx list shows no paused domain 1"; status=1; fi
-expect "unpause by name" "domain 1 unpaused"
-expect "hx console shows the domU's lines" "init: 2 argument(s), first domU"
-expect "destroy by name" "domain 1 destroyed"
-expect "a second destroy finds no such domain" "destroy: no domain is named domU"
-expect "poweroff ends the script" "dom0: powering off"
-expect "no disk: dom0 says there is no /disk" "disk: no sata0: no /disk"
-expect "no disk: no /disk/hx.cfg, and dom0 carries on" "hx: /disk/hx.cfg: no /disk"
+# dom0's lines (tests/run/expect.sh).
+. tests/run/expect.sh
+EXPECT_LOG=$log EXPECT_PREFIX="rc script: "
+expect -d 0 "commands are echoed after the prompt" "dom0# hx pause domU"
+expect -d 0 "pause by name" "domain 1 paused"
+expect -E -d 0 "hx list shows domain 1 paused" '1 +domU +..p... .*'
+expect -d 0 "unpause by name" "domain 1 unpaused"
+expect -d 0 "hx console shows the domU's lines" "init: 2 argument(s), first domU"
+expect -d 0 "destroy by name" "domain 1 destroyed"
+expect -d 0 "a second destroy finds no such domain" "destroy: no domain is named domU"
+expect -d 0 "poweroff ends the script" "dom0: powering off"
+expect -d 0 "no disk: dom0 says there is no /disk" "disk: no sata0: no /disk"
+expect -d 0 "no disk: no /disk/hx.cfg, and dom0 carries on" "hx: /disk/hx.cfg: no /disk"
 exit $status

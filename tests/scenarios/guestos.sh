@@ -21,37 +21,37 @@ tests/run/qemu-run.sh --direct --mem 128 --timeout 90 --cmdline "console=com1 se
 	--module "$BUILD/guests/pvguest-domU /bin/sh /etc/test" --log "$log"
 rc=$?
 
-# expect TEXT NAME: an exact guest line.
-expect() {
-	if tr -d '\r' <"$log" | grep -qxF "(d0) $1"; then echo "ok - $2"; else
-		echo "not ok - $2: no line \"$1\""; status=1; fi
-}
+# Exact lines the guest printed.
+. tests/run/expect.sh
+EXPECT_LOG=$log
 
 sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/guestos: \1/p' "$log" | tr -d '\r'
 grep -q '^(d0) not ok' "$log" && status=1
-expect "init: root file system on ram0, 3072 sectors" "the root pfs is mounted from the RAM disk"
-expect "shell up" "the shell runs echo"
-expect "stdio: -42 beef  3.14 pv 1234567890123" "showcase: printf output"
-expect "sorted: -50 -3 0 7 7 19 42 88 1000" "showcase: qsort output"
-expect "math: sqrt(2)=1.414214 e=2.718282 sin(pi/6)=0.500000" "showcase: libm output"
-expect "file: 12 squared is 144" "showcase: a file written and read back"
-expect "PASS: 0 failure(s)" "showcase: no failed check"
-expect "sh: fault (pid 4): segmentation fault (signal 11)" "a null dereference kills the process"
-expect "still here after a null dereference" "the shell carries on after a fault"
-expect "sh: fault (pid 6): segmentation fault (signal 11)" "a privileged instruction kills the process"
-if tr -d '\r' <"$log" | grep -qx '(d0) proc: pid 7 (bin/fault) killed: page fault at rip 0x4[0-9a-f]*, address 0x2000'; then
-	echo "ok - the kernel's memory is not mapped in a process"
-else
-	echo "not ok - the kernel's memory is not mapped in a process"; status=1
-fi
-expect "sh: fault (pid 8): illegal instruction (signal 4)" "an invalid opcode kills the process"
-expect 'memprobe: child saw only its own page; parent still sees "parent-secret"' \
-	"two processes cannot see each other's memory"
-expect "hog: malloc said no within the per-process limit of 16 MiB" "a process is held to its memory limit"
-expect "put: /tmp/note holds 15 bytes: written by put" "a process writes a file"
-expect "written by put" "another process reads it"
-expect "tmp/note                  15" "ls lists the new file"
-expect "init: /bin/sh exited with status 0" "the shell's exit reaches init"
+expect -d 0 "the root pfs is mounted from the RAM disk" \
+	"init: root file system on ram0, 3072 sectors"
+expect -d 0 "the shell runs echo" "shell up"
+expect -d 0 "showcase: printf output" "stdio: -42 beef  3.14 pv 1234567890123"
+expect -d 0 "showcase: qsort output" "sorted: -50 -3 0 7 7 19 42 88 1000"
+expect -d 0 "showcase: libm output" "math: sqrt(2)=1.414214 e=2.718282 sin(pi/6)=0.500000"
+expect -d 0 "showcase: a file written and read back" "file: 12 squared is 144"
+expect -d 0 "showcase: no failed check" "PASS: 0 failure(s)"
+expect -d 0 "a null dereference kills the process" \
+	"sh: fault (pid 4): segmentation fault (signal 11)"
+expect -d 0 "the shell carries on after a fault" "still here after a null dereference"
+expect -d 0 "a privileged instruction kills the process" \
+	"sh: fault (pid 6): segmentation fault (signal 11)"
+expect -E -d 0 "the kernel's memory is not mapped in a process" \
+	'proc: pid 7 \(bin/fault\) killed: page fault at rip 0x4[0-9a-f]*, address 0x2000'
+expect -d 0 "an invalid opcode kills the process" \
+	"sh: fault (pid 8): illegal instruction (signal 4)"
+expect -d 0 "two processes cannot see each other's memory" \
+	'memprobe: child saw only its own page; parent still sees "parent-secret"'
+expect -d 0 "a process is held to its memory limit" \
+	"hog: malloc said no within the per-process limit of 16 MiB"
+expect -d 0 "a process writes a file" "put: /tmp/note holds 15 bytes: written by put"
+expect -d 0 "another process reads it" "written by put"
+expect -d 0 "ls lists the new file" "tmp/note                  15"
+expect -d 0 "the shell's exit reaches init" "init: /bin/sh exited with status 0"
 if [ "$rc" = 0 ]; then echo "ok - guestos: dom0 powered off with the pass verdict"; else
 	echo "not ok - guestos: qemu-run status $rc (log $log)"
 	tail -n 8 "$log" | sed 's/^/#   /'

@@ -64,39 +64,38 @@ rc=$?
 clean=$logdir/guide.txt
 tr -d '\r' <"$log" >"$clean"
 
-# expect DOM TEXT NAME: an exact line of that domain.
-expect() {
-	if grep -qxF "(d$1) $2" "$clean"; then echo "ok - $3"; else
-		echo "not ok - $3: no line \"(d$1) $2\""; status=1; fi
-}
+# Exact lines of each domain.
+. tests/run/expect.sh
+EXPECT_LOG=$clean
 
 x="example 06-xenbus"
-expect 1 "xenbus: store ring from start_info, event channel port 1" "$x: the store's event channel"
-expect 1 'xenbus: our domid is "1"' "$x: reads its domid"
-expect 1 'xenbus: our name is "example-06-xenbus"' "$x: reads its name"
-expect 1 'xenbus: wrote data/greeting and read back "hello from stage 6"' "$x: write, read back"
-expect 1 'xenbus: directory data: "greeting"' "$x: directory"
-expect 1 'xenbus: the watch fired at once for "data/greeting"' "$x: a watch fires when set"
-expect 1 'xenbus: a write fired it again for "data/greeting"' "$x: a watch fires on a write"
-expect 1 'xenbus: with our token "stage6"' "$x: the event carries the token"
-expect 1 "xenbus: data/a and data/b written in one transaction" "$x: transaction"
-expect 1 'xenbus: directory data: "greeting a b"' "$x: the transaction's nodes are there"
-expect 1 "xenbus: dom0's name is not ours to read: EACCES" "$x: permissions"
-expect 1 "xenbus: removed data: data/greeting is gone (ENOENT)" "$x: rm"
-expect 0 "domain 1 shut down: poweroff" "$x: powered off"
+expect -d 1 "$x: the store's event channel" \
+	"xenbus: store ring from start_info, event channel port 1"
+expect -d 1 "$x: reads its domid" 'xenbus: our domid is "1"'
+expect -d 1 "$x: reads its name" 'xenbus: our name is "example-06-xenbus"'
+expect -d 1 "$x: write, read back" 'xenbus: wrote data/greeting and read back "hello from stage 6"'
+expect -d 1 "$x: directory" 'xenbus: directory data: "greeting"'
+expect -d 1 "$x: a watch fires when set" 'xenbus: the watch fired at once for "data/greeting"'
+expect -d 1 "$x: a watch fires on a write" 'xenbus: a write fired it again for "data/greeting"'
+expect -d 1 "$x: the event carries the token" 'xenbus: with our token "stage6"'
+expect -d 1 "$x: transaction" "xenbus: data/a and data/b written in one transaction"
+expect -d 1 "$x: the transaction's nodes are there" 'xenbus: directory data: "greeting a b"'
+expect -d 1 "$x: permissions" "xenbus: dom0's name is not ours to read: EACCES"
+expect -d 1 "$x: rm" "xenbus: removed data: data/greeting is gone (ENOENT)"
+expect -d 0 "$x: powered off" "domain 1 shut down: poweroff"
 
 x="example 07-blkfront"
-expect 2 "blkfront: device/vbd/51712 is served by /local/domain/0/backend/vbd/2/51712" \
-	"$x: finds its disk and the backend"
-expect 2 "blkfront: the backend is InitWait" "$x: backend InitWait"
-expect 2 "blkfront: ring granted as ref 8, event channel port 2, state Initialised" \
-	"$x: ring granted, channel allocated"
-expect 2 "blkfront: the backend is Connected: 2048 sectors of 512 bytes" "$x: backend Connected"
-expect 2 "blkfront: wrote sectors 8-15 (one granted page)" "$x: a write request"
-expect 2 "blkfront: read them back: every byte as written" "$x: a read request"
-expect 2 "blkfront: closed, and so is the backend" "$x: closing handshake"
-expect 2 "blkfront: the ring is no longer mapped: grants revoked" "$x: grants revoked"
-expect 0 "domain 2 shut down: poweroff" "$x: powered off"
+expect -d 2 "$x: finds its disk and the backend" \
+	"blkfront: device/vbd/51712 is served by /local/domain/0/backend/vbd/2/51712"
+expect -d 2 "$x: backend InitWait" "blkfront: the backend is InitWait"
+expect -d 2 "$x: ring granted, channel allocated" \
+	"blkfront: ring granted as ref 8, event channel port 2, state Initialised"
+expect -d 2 "$x: backend Connected" "blkfront: the backend is Connected: 2048 sectors of 512 bytes"
+expect -d 2 "$x: a write request" "blkfront: wrote sectors 8-15 (one granted page)"
+expect -d 2 "$x: a read request" "blkfront: read them back: every byte as written"
+expect -d 2 "$x: closing handshake" "blkfront: closed, and so is the backend"
+expect -d 2 "$x: grants revoked" "blkfront: the ring is no longer mapped: grants revoked"
+expect -d 0 "$x: powered off" "domain 2 shut down: poweroff"
 
 # Every output line docs/guest-kernel.md shows for stages 6 and 7, so the
 # guide and this test cannot drift apart.
@@ -114,9 +113,9 @@ else echo "not ok - guide: ${#promised[@]} lines in the guide, some not printed"
 if grep -qE '^\(d0\) 2 +domU +256 +0$' "$clean" && grep -qE '^\(d0\) 2 +domU +512 +50$' "$clean"
 then echo "ok - hx sched: lists weight 256 cap 0, then sets 512 and 50"
 else echo "not ok - hx sched: no default or changed line for domain 2"; status=1; fi
-expect 0 "sched: domain 2: refused: the cap must be 0 or 1..100 per vCPU (error -22)" \
-	"hx sched: the hypervisor refuses a cap over 100 for one vCPU"
-expect 0 'sched: weight "0": 1 to 65535' "hx sched: weight 0 is refused before asking"
+expect -d 0 "hx sched: the hypervisor refuses a cap over 100 for one vCPU" \
+	"sched: domain 2: refused: the cap must be 0 or 1..100 per vCPU (error -22)"
+expect -d 0 "hx sched: weight 0 is refused before asking" 'sched: weight "0": 1 to 65535'
 # hx top's CPU % of a domain: samples 2-4 of each of the two runs have a
 # figure (1 s each); each check uses the mean of a run's three.
 # (columns: ID Name State CPU(%) Mem(MiB) EvIn/s EvOut/s)

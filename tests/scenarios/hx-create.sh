@@ -118,78 +118,73 @@ if [ $rc = 0 ]; then echo "ok - hx create: dom0 powered off (pass verdict)"; els
 	echo "not ok - hx create: qemu-run status $rc (log $log)"; status=1; fi
 clean=$logdir/create.txt
 tr -d '\r' <"$log" >"$clean"
-expect() { # description, extended regex for a whole line
-	if grep -qxE "$2" "$clean"; then echo "ok - hx create: $1"; else
-		echo "not ok - hx create: $1: no line /$2/"; status=1; fi
-}
-absent() { # description, extended regex that must match no line
-	if grep -qxE "$2" "$clean"; then echo "not ok - hx create: $1: /$2/ found"; status=1; else
-		echo "ok - hx create: $1"; fi
-}
-expect "hx.boot= created a domU at boot" '\(d0\) domain 1 \(pvguest-domU\) created: 32 MiB, 1 vCPU\(s\)'
-expect "hx.cfg created a domU at boot" '\(d0\) domain 2 \(fromcfg\) created: 8 MiB, 1 vCPU\(s\)'
-expect "the hx.cfg domU runs with its arguments" '\(d0\) \(d2\) from hx.cfg'
-expect "a bad hx.cfg line is reported" '\(d0\) create: memory "1": .*'
-expect "alpha created" '\(d0\) domain 4 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
-expect "beta created" '\(d0\) domain 5 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
-expect "alpha's output comes through dom0's console backend" '\(d0\) \(d4\) alpha one'
-expect "beta's output comes through dom0's console backend" '\(d0\) \(d5\) beta two'
-absent "a domU built by dom0 does not write to the hypervisor console" '\(d4\) init: .*'
-expect "hx wait sees alpha power off" '\(d0\) domain 4 shut down: poweroff'
-expect "hx console -n shows the log's size" '\(d0\) \[domain 4: console, [0-9]+ byte\(s\) kept\]'
-expect "hx console -n shows alpha's lines without a prefix" '\(d0\) init: /bin/echo exited with status 0'
-expect "hx top shows event rates" '\(d0\) ID +Name +State +CPU\(%\) +Mem\(MiB\) +EvIn/s +EvOut/s'
-expect "hx top: a rate for dom0" '\(d0\) 0 +dom0 +[-r][-b]-+- +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+'
-expect "hx list shows alpha" '\(d0\) 4 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
-expect "hx list shows beta" '\(d0\) 5 +beta +[-r][-b]-[-s]-- +1 +12 .*'
-expect "alpha destroyed" '\(d0\) domain 4 destroyed'
-expect "beta destroyed" '\(d0\) domain 5 destroyed'
-expect "/disk: dom0 mounts the pfs partition of its disk" \
+# Whole lines, extended regexes (tests/run/expect.sh).
+. tests/run/expect.sh
+EXPECT_LOG=$clean EXPECT_PREFIX="hx create: "
+expect -E "hx.boot= created a domU at boot" '\(d0\) domain 1 \(pvguest-domU\) created: 32 MiB, 1 vCPU\(s\)'
+expect -E "hx.cfg created a domU at boot" '\(d0\) domain 2 \(fromcfg\) created: 8 MiB, 1 vCPU\(s\)'
+expect -E "the hx.cfg domU runs with its arguments" '\(d0\) \(d2\) from hx.cfg'
+expect -E "a bad hx.cfg line is reported" '\(d0\) create: memory "1": .*'
+expect -E "alpha created" '\(d0\) domain 4 \(alpha\) created: 16 MiB, 1 vCPU\(s\)'
+expect -E "beta created" '\(d0\) domain 5 \(beta\) created: 12 MiB, 1 vCPU\(s\)'
+expect -E "alpha's output comes through dom0's console backend" '\(d0\) \(d4\) alpha one'
+expect -E "beta's output comes through dom0's console backend" '\(d0\) \(d5\) beta two'
+expect -E -v "a domU built by dom0 does not write to the hypervisor console" '\(d4\) init: .*'
+expect -E "hx wait sees alpha power off" '\(d0\) domain 4 shut down: poweroff'
+expect -E "hx console -n shows the log's size" '\(d0\) \[domain 4: console, [0-9]+ byte\(s\) kept\]'
+expect -E "hx console -n shows alpha's lines without a prefix" '\(d0\) init: /bin/echo exited with status 0'
+expect -E "hx top shows event rates" '\(d0\) ID +Name +State +CPU\(%\) +Mem\(MiB\) +EvIn/s +EvOut/s'
+expect -E "hx top: a rate for dom0" '\(d0\) 0 +dom0 +[-r][-b]-+- +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+'
+expect -E "hx list shows alpha" '\(d0\) 4 +alpha +[-r][-b]-[-s]-- +1 +16 .*'
+expect -E "hx list shows beta" '\(d0\) 5 +beta +[-r][-b]-[-s]-- +1 +12 .*'
+expect -E "alpha destroyed" '\(d0\) domain 4 destroyed'
+expect -E "beta destroyed" '\(d0\) domain 5 destroyed'
+expect -E "/disk: dom0 mounts the pfs partition of its disk" \
 	'\(d0\) disk: sata0p2 \(12288 sectors\) mounted read-only on /disk'
-expect "/disk/hx.cfg: its line runs at boot" '\(d0\) /disk/hx.cfg:1: hx create /disk/pvguest-domU'
-expect "hx create /disk/...: a domU from an image on dom0's disk" \
+expect -E "/disk/hx.cfg: its line runs at boot" '\(d0\) /disk/hx.cfg:1: hx create /disk/pvguest-domU'
+expect -E "hx create /disk/...: a domU from an image on dom0's disk" \
 	'\(d0\) domain 3 \(fromdisk\) created: 16 MiB, 1 vCPU\(s\)'
-expect "the domU from dom0's disk runs with its arguments" '\(d0\) \(d3\) from the disk'
-expect "ls lists dom0's files" '\(d0\) +[0-9]+  pvguest-domU'
-expect "ls counts them" '\(d0\) 4 file\(s\) on sata0p2'
-expect "ls: only /disk" '\(d0\) ls: only /disk is there \(ls \[/disk\]\)'
-expect "cat shows a file" '\(d0\) a file on dom0s disk'
-expect "cat: a missing file" '\(d0\) cat: /disk/nosuch: no such file'
-expect "hx create: a missing file on the disk is refused" \
+expect -E "the domU from dom0's disk runs with its arguments" '\(d0\) \(d3\) from the disk'
+expect -E "ls lists dom0's files" '\(d0\) +[0-9]+  pvguest-domU'
+expect -E "ls counts them" '\(d0\) 4 file\(s\) on sata0p2'
+expect -E "ls: only /disk" '\(d0\) ls: only /disk is there \(ls \[/disk\]\)'
+expect -E "cat shows a file" '\(d0\) a file on dom0s disk'
+expect -E "cat: a missing file" '\(d0\) cat: /disk/nosuch: no such file'
+expect -E "hx create: a missing file on the disk is refused" \
 	"\\(d0\\) create: /disk/nosuch: no such file on dom0's disk"
-expect "hx create: a non-ELF file on the disk is refused" '\(d0\) create notelf: .* \(error -[0-9]+\)'
-expect "hx create: too little memory for a disk image is refused" \
+expect -E "hx create: a non-ELF file on the disk is refused" '\(d0\) create notelf: .* \(error -[0-9]+\)'
+expect -E "hx create: too little memory for a disk image is refused" \
 	'\(d0\) create hugedisk: not enough free memory \(error -[0-9]+\)'
-expect "disk=: blkfront finds xvda on the AHCI region" \
+expect -E "disk=: blkfront finds xvda on the AHCI region" \
 	'\(d0\) \(d[0-9]+\) blkfront: xvda: 2048 sectors of 512 bytes, read-only'
-expect "disk=: the domU's root is the pfs on that disk" \
+expect -E "disk=: the domU's root is the pfs on that disk" \
 	'\(d0\) \(d[0-9]+\) init: root file system on xvda, 2048 sectors'
-expect "disk=: it runs the disk's /etc/rc" '\(d0\) \(d[0-9]+\) root from the test disk'
-expect "disk=/disk/<file>: a file of dom0's disk as the domU's read-only disk" \
+expect -E "disk=: it runs the disk's /etc/rc" '\(d0\) \(d[0-9]+\) root from the test disk'
+expect -E "disk=/disk/<file>: a file of dom0's disk as the domU's read-only disk" \
 	'\(d0\) \(d[0-9]+\) blkfront: xvda: 1024 sectors of 512 bytes, read-only'
-expect "disk=/disk/<file>: the domU runs that file system's /etc/rc" \
+expect -E "disk=/disk/<file>: the domU runs that file system's /etc/rc" \
 	"\\(d0\\) \\(d[0-9]+\\) root from a file on dom0s disk"
-expect "disk=/disk/<file>: a missing file is refused" \
+expect -E "disk=/disk/<file>: a missing file is refused" \
 	'\(d0\) create nofile: disk /disk/nosuch: no such file'
-expect "disk=ram:4 gives an empty xvda" '\(d0\) \(d[0-9]+\) blkfront: xvda: 8192 sectors of 512 bytes'
-expect "an empty disk leaves the root on the RAM disk" '\(d0\) \(d[0-9]+\) init: root file system on ram0, .*'
-expect "a bad disk spec is refused" '\(d0\) create bad: bad disk "ram:0" .*'
-expect "a missing disk device is refused" '\(d0\) create nodev: disk nosuch not attached \(error -19\)'
-expect "a missing image is refused" '\(d0\) create: no boot module named nosuch'
-expect "a non-ELF image is refused" '\(d0\) create junk: .* \(error -[0-9]+\)'
-expect "too much memory is refused" '\(d0\) create huge: not enough free memory \(error -[0-9]+\)'
-expect "hx wait: no such domain" '\(d0\) wait: no domain is named nobody'
-expect "hx wait: not dom0" '\(d0\) wait: not domain 0 \(it runs this shell\)'
+expect -E "disk=ram:4 gives an empty xvda" '\(d0\) \(d[0-9]+\) blkfront: xvda: 8192 sectors of 512 bytes'
+expect -E "an empty disk leaves the root on the RAM disk" '\(d0\) \(d[0-9]+\) init: root file system on ram0, .*'
+expect -E "a bad disk spec is refused" '\(d0\) create bad: bad disk "ram:0" .*'
+expect -E "a missing disk device is refused" '\(d0\) create nodev: disk nosuch not attached \(error -19\)'
+expect -E "a missing image is refused" '\(d0\) create: no boot module named nosuch'
+expect -E "a non-ELF image is refused" '\(d0\) create junk: .* \(error -[0-9]+\)'
+expect -E "too much memory is refused" '\(d0\) create huge: not enough free memory \(error -[0-9]+\)'
+expect -E "hx wait: no such domain" '\(d0\) wait: no domain is named nobody'
+expect -E "hx wait: not dom0" '\(d0\) wait: not domain 0 \(it runs this shell\)'
 n=$(grep -cE '^\(d0\) domain [0-9]+ \(loop[0-9]+\) created: 8 MiB' "$clean")
 if [ "$n" = 20 ]; then echo "ok - hx create: 20 create/destroy rounds"; else
 	echo "not ok - hx create: $n of 20 loop domains created"; status=1; fi
 selfoff=$(sed -n 's/^(d0) domain \([0-9]*\) (selfoff) created: .*/\1/p' "$clean")
-expect "on_poweroff=destroy: the domU runs" "\\(d0\\) \\(d${selfoff:-X}\\) bye"
-expect "on_poweroff=destroy: the reaper lets go of its console and disk, and destroys it" \
+expect -E "on_poweroff=destroy: the domU runs" "\\(d0\\) \\(d${selfoff:-X}\\) bye"
+expect -E "on_poweroff=destroy: the reaper lets go of its console and disk, and destroys it" \
 	"\\(d0\\) domain ${selfoff:-X} \\(selfoff\\) poweroff: released console disks and destroyed"
-expect "on_poweroff=destroy: hx wait sees it gone" "\\(d0\\) domain ${selfoff:-X} is gone"
+expect -E "on_poweroff=destroy: hx wait sees it gone" "\\(d0\\) domain ${selfoff:-X} is gone"
 crasher=$(sed -n 's/^(d0) domain \([0-9]*\) (crasher) created: .*/\1/p' "$clean")
-expect "on_crash=destroy: a domU that crashes is released and destroyed" \
+expect -E "on_crash=destroy: a domU that crashes is released and destroyed" \
 	"\\(d0\\) domain ${crasher:-X} \\(crasher\\) crash: released console and destroyed"
 mapfile -t free < <(sed -n 's/^(d0) free_pages   : //p' "$clean")
 # free[0]: domUs alive; free[1]: all destroyed; free[2]: after the disks

@@ -31,27 +31,25 @@ rc=$?
 sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - d\1: \4/p' "$log" | tr -d '\r'
 grep -q '^(d[0-9]) not ok' "$log" && status=1
 
-# expect DOM TEXT: that domain printed the ok line (so a missing line fails).
-expect() {
-	if tr -d '\r' <"$log" | grep -qxF "(d$1) ok - $2"; then :; else
-		echo "not ok - d$1 never printed: ok - $2"; status=1; fi
-}
-expect 1 "ipc xenstore: reading another domain's node is EACCES"
-expect 1 "ipc xenstore: writing dom0's node is EACCES"
-expect 1 "ipc xenstore: an unknown request type is ENOSYS"
-expect 1 "ipc xenstore: a malformed path is EINVAL"
-expect 1 "ipc grant: mapping an entry granted to another domain is GNTST_general_error"
-expect 1 "ipc ping-pong: every round trip over the granted page"
-expect 2 "ipc pong: entry in use while mapped (GTF_reading)"
-expect 2 "ipc pong: ring-ref and event-channel published in one transaction"
-expect 1 "ipc peer destroyed: its granted page is still mapped and intact"
-expect 1 "ipc peer destroyed: unmapping its page works"
-expect 1 "ipc peer destroyed: XenStore still serves us"
-expect 0 "ipctest: d2 destroyed in mid-conversation"
-expect 0 "ipctest: d2 gone: xenstored released it by itself (VIRQ_DOM_EXC)"
-expect 0 "ipctest: d1 reports pass"
-expect 0 "ipctest: d1 released: its home is gone"
-expect 0 "ipctest: d0 xenstored still serves dom0"
+# Each of these ok lines must be there (so a missing line fails).
+. tests/run/expect.sh
+EXPECT_LOG=$log
+expect_ok 1 "ipc xenstore: reading another domain's node is EACCES"
+expect_ok 1 "ipc xenstore: writing dom0's node is EACCES"
+expect_ok 1 "ipc xenstore: an unknown request type is ENOSYS"
+expect_ok 1 "ipc xenstore: a malformed path is EINVAL"
+expect_ok 1 "ipc grant: mapping an entry granted to another domain is GNTST_general_error"
+expect_ok 1 "ipc ping-pong: every round trip over the granted page"
+expect_ok 2 "ipc pong: entry in use while mapped (GTF_reading)"
+expect_ok 2 "ipc pong: ring-ref and event-channel published in one transaction"
+expect_ok 1 "ipc peer destroyed: its granted page is still mapped and intact"
+expect_ok 1 "ipc peer destroyed: unmapping its page works"
+expect_ok 1 "ipc peer destroyed: XenStore still serves us"
+expect_ok 0 "ipctest: d2 destroyed in mid-conversation"
+expect_ok 0 "ipctest: d2 gone: xenstored released it by itself (VIRQ_DOM_EXC)"
+expect_ok 0 "ipctest: d1 reports pass"
+expect_ok 0 "ipctest: d1 released: its home is gone"
+expect_ok 0 "ipctest: d0 xenstored still serves dom0"
 if [ "$rc" = 0 ] && grep -q '^(d0) ipctest: 0 failure(s)' "$log"; then
 	echo "ok - ipc: dom0 powered off with the pass verdict"
 else

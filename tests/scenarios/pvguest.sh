@@ -20,24 +20,22 @@ status=0
 # boot NAME IMAGE ARGS: one QEMU run; sets rc and log.
 boot() {
 	log=$logdir/$1.log
+	EXPECT_LOG=$log
 	tests/run/qemu-run.sh --direct --mem 128 --timeout 60 \
 		--cmdline "console=com1 selftest=guest" --module "$2 $3" --log "$log"
 	rc=$?
 }
 
-# expect LOG TEXT NAME: an exact guest line.
-expect() {
-	if tr -d '\r' <"$1" | grep -qxF "(d0) $2"; then echo "ok - $3"; else
-		echo "not ok - $3: no line \"$2\""; status=1; fi
-}
+# Exact guest lines (tests/run/expect.sh) of the boot's log.
+. tests/run/expect.sh
 
 boot demo "$BUILD/guests/pvguest-domU" "/bin/showcase hello-arg"
 sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1/p' "$log"
 grep -q '^(d0) not ok' "$log" && status=1
-expect "$log" "showcase: 2 argument(s), first hello-arg" "pvguest: command line reaches the process"
-expect "$log" "stdio: -42 beef  3.14 pv 1234567890123" "pvguest: printf output"
-expect "$log" "sorted: -50 -3 0 7 7 19 42 88 1000" "pvguest: qsort output"
-expect "$log" "math: sqrt(2)=1.414214 e=2.718282 sin(pi/6)=0.500000" "pvguest: libm output"
+expect -d 0 "pvguest: command line reaches the process" "showcase: 2 argument(s), first hello-arg"
+expect -d 0 "pvguest: printf output" "stdio: -42 beef  3.14 pv 1234567890123"
+expect -d 0 "pvguest: qsort output" "sorted: -50 -3 0 7 7 19 42 88 1000"
+expect -d 0 "pvguest: libm output" "math: sqrt(2)=1.414214 e=2.718282 sin(pi/6)=0.500000"
 if [ "$rc" = 0 ] && grep -q '^(d0) PASS: 0 failure(s)' "$log"; then
 	echo "ok - pvguest showcase: dom0 powered off with the pass verdict"
 else
@@ -51,7 +49,7 @@ example() {
 	local name=$1 args=$2
 	shift 2
 	boot "$name" "$BUILD/guests/example-$name" "$args"
-	for line in "$@"; do expect "$log" "$line" "example $name: $line"; done
+	for line in "$@"; do expect -d 0 "example $name: $line" "$line"; done
 	if [ "$rc" = 0 ]; then echo "ok - example $name powered off"; else
 		echo "not ok - example $name: qemu-run status $rc (log $log)"
 		tail -n 5 "$log" | sed 's/^/#   /'

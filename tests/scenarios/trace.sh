@@ -70,9 +70,10 @@ tr -d '\r' <"$log" >"$clean"
 section() {
 	awk -v cmd="(d0) dom0# $1" '$0 == cmd { on = 1; next } /^\(d0\) dom0# / { on = 0 } on' "$clean"
 }
-has() { # description, section command, extended regex
-	if section "$2" | grep -qE "$3"; then echo "ok - trace: $1"; else
-		echo "not ok - trace: $1: no line /$3/ after \"dom0# $2\""; status=1; fi
+. tests/run/expect.sh
+EXPECT_PREFIX="trace: "
+has() { # description, section command, extended regex (tests/run/expect.sh)
+	expect -E -s -f <(section "$2") "$1" "$3"
 }
 count() { # description, section command, regex, expected count
 	local n
