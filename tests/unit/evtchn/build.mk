@@ -1,1 +1,2 @@
-UNIT_SRCS_evtchn := $(wildcard kernel/event/*.c) kernel/hypercall/event_channel.c
+UNIT_SRCS_evtchn := $(wildcard kernel/event/*.c) kernel/hypercall/event_channel.c \
+	tests/unit/fakes/domain/fake_domain.c

@@ -1,7 +1,7 @@
 /*
- * The fake machine of the event-channel tests (see harness.h): domains,
- * the domain list that domain_lookup() searches, vcpu_kick() counting
- * kicks, and guest access through host pointers.
+ * The fake machine of the event-channel tests (see harness.h): the fake
+ * domains of tests/unit/fakes (fake_domain.h) with event-channel tables,
+ * and vcpu_kick() counting kicks.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,40 +15,11 @@
 
 #include <asm/arch.h>
 #include <hospes/frame.h>
-#include <hospes/guest_access.h>
 
-struct domain *dom[NR_TEST_DOMAINS];
 unsigned int kicks[NR_TEST_DOMAINS][HOSPES_MAX_VCPUS];
-static unsigned long frames_at_start;
 unsigned long harness_frames_kept;
 
 void fake_frame_init(void);
-
-unsigned int live_structs;
-
-struct domain *domain_get(domid_t id)
-{
-	for (int i = 0; i < NR_TEST_DOMAINS; i++)
-		if (dom[i] && dom[i]->id == id && !dom[i]->is_dying)
-			return domain_get_ref(dom[i]);
-	return NULL;
-}
-
-/* The real domain_put's contract: the last reference frees the tables. */
-void domain_put(struct domain *d)
-{
-	assert_true(d->refcnt > 0);
-	if (--d->refcnt)
-		return;
-	assert_true(d->is_dying);
-	evtchn_domain_free(d);
-	assert_null(d->evtchn);
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		free(d->vcpu[i]);
-	free(d->shared_info);
-	free(d);
-	live_structs--;
-}
 
 /* No vCPU runs here: every raise that needs a kick is counted. */
 struct vcpu *current_vcpu(void)
@@ -62,65 +33,30 @@ void vcpu_kick(struct vcpu *v)
 	v->blocked = false;
 }
 
-int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
+static void evtchn_free(struct domain *d)
 {
-	if (va == BAD_GUEST_VA)
-		return -XEN_EFAULT;
-	memcpy(dst, (const void *)va, len);
-	return 0;
+	evtchn_domain_free(d);
+	assert_null(d->evtchn);
 }
 
-int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
-{
-	if (va == BAD_GUEST_VA)
-		return -XEN_EFAULT;
-	memcpy((void *)va, src, len);
-	return 0;
-}
+static const struct fake_domain_ops evtchn_ops = {.destroy = evtchn_domain_destroy,
+						  .free = evtchn_free};
 
 struct domain *harness_domain(domid_t id, unsigned int nr_vcpus, unsigned int max_ports)
 {
-	struct domain *d = calloc(1, sizeof(*d));
+	struct domain *d = fake_domain_new(id, nr_vcpus);
 
-	assert_non_null(d);
-	d->id = id;
-	d->refcnt = 1;
-	d->is_privileged = id == 0;
-	d->shared_info = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	assert_non_null(d->shared_info);
-	memset(d->shared_info, 0, PAGE_SIZE);
-	d->max_vcpus = nr_vcpus;
-	for (unsigned int i = 0; i < nr_vcpus; i++) {
-		struct vcpu *v = calloc(1, sizeof(*v));
-
-		assert_non_null(v);
-		v->id = i;
-		v->domain = d;
-		v->vcpu_info = &d->shared_info->vcpu_info[i];
-		d->vcpu[i] = v;
-	}
 	assert_int_equal(evtchn_domain_init(d, max_ports), 0);
-	dom[id] = d;
-	live_structs++;
 	return d;
-}
-
-void harness_kill(struct domain *d)
-{
-	d->is_dying = true;
-	dom[d->id] = NULL;
-	evtchn_domain_destroy(d);
-	domain_put(d); /* the existence reference */
 }
 
 int harness_setup(void **state)
 {
 	fake_mem_init(256);
 	fake_frame_init();
-	frames_at_start = frame_free_count();
-	harness_frames_kept = 0;
+	fake_domains_begin(&evtchn_ops);
 	memset(kicks, 0, sizeof(kicks));
-	live_structs = 0;
+	harness_frames_kept = 0;
 	harness_domain(0, 2, 0);
 	harness_domain(1, 2, 0);
 	harness_domain(2, 1, 0);
@@ -129,11 +65,7 @@ int harness_setup(void **state)
 
 int harness_teardown(void **state)
 {
-	for (int i = 0; i < NR_TEST_DOMAINS; i++)
-		if (dom[i])
-			harness_kill(dom[i]);
-	assert_int_equal(live_structs, 0); /* every reference dropped */
-	assert_int_equal(frame_free_count() + harness_frames_kept, frames_at_start); /* no leak */
+	fake_domains_end(harness_frames_kept);
 	fake_mem_fini();
 	return 0;
 }

@@ -1,28 +1,27 @@
 /*
- * Fake domains for the event-channel tests: each with a shared_info page,
- * vCPUs whose vcpu_info lives in it, a kick counter per vCPU, and a guest
- * memory that is plain host memory except for one poisoned address.
+ * Fake domains for the event-channel tests: those of tests/unit/fakes
+ * (fake_domain.h: shared_info, vCPUs, guest memory that is host memory
+ * except BAD_GUEST_VA) with an event-channel table each, and a kick
+ * counter per vCPU.
  */
 #ifndef EVTCHN_HARNESS_H
 #define EVTCHN_HARNESS_H
 
+#include <fake_domain.h>
 #include <hospes/event.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
-#define NR_TEST_DOMAINS 4
-#define BAD_GUEST_VA	0xdead0000UL
+#define NR_TEST_DOMAINS FAKE_NR_DOMAINS
 
-extern struct domain *dom[NR_TEST_DOMAINS]; /* dom[0] is privileged */
 extern unsigned int kicks[NR_TEST_DOMAINS][HOSPES_MAX_VCPUS];
-extern unsigned int live_structs;	  /* struct domains not yet freed (last domain_put) */
 extern unsigned long harness_frames_kept; /* frames a test keeps on purpose (trace rings) */
 
 int harness_setup(void **state);
 int harness_teardown(void **state);
 /* Create domain id with nr_vcpus vCPUs and a port limit (0 = ABI maximum). */
 struct domain *harness_domain(domid_t id, unsigned int nr_vcpus, unsigned int max_ports);
-void harness_kill(struct domain *d); /* dying, destroy, drop the existence reference */
+#define harness_kill fake_domain_kill /* dying, destroy, drop the existence reference */
 
 bool port_pending(struct domain *d, evtchn_port_t port);
 void port_mask(struct domain *d, evtchn_port_t port, bool masked);

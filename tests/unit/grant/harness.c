@@ -1,4 +1,5 @@
-/* The grant tests' fake machine (see harness.h). */
+/* The grant tests' fake machine (see harness.h): the fake domains of
+ * tests/unit/fakes (fake_domain.h) with grant tables and frames they own. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,13 +15,10 @@
 
 #define NR_FRAMES 512
 
-struct domain *dom[NR_TEST_DOMAINS];
 unsigned int live_mappings;
-unsigned int live_structs;
 void (*race_hook)(void);
 static unsigned int frame_refs[NR_FRAMES];
 static bool orphan[NR_FRAMES];
-static unsigned long frames_at_start;
 static int owner[NR_FRAMES]; /* domain id + 1, 0 = none */
 static bool writable[NR_FRAMES];
 
@@ -32,44 +30,6 @@ static struct fake_map {
 } maps[64];
 
 void fake_frame_init(void);
-
-struct domain *domain_get(domid_t id)
-{
-	for (int i = 0; i < NR_TEST_DOMAINS; i++)
-		if (dom[i] && dom[i]->id == id && !dom[i]->is_dying)
-			return domain_get_ref(dom[i]);
-	return NULL;
-}
-
-/* The real domain_put's contract: the last reference frees what others could reach. */
-void domain_put(struct domain *d)
-{
-	assert_true(d->refcnt > 0);
-	if (--d->refcnt)
-		return;
-	assert_true(d->is_dying);
-	grant_domain_free(d);
-	assert_null(d->grant);
-	free(d->vcpu[0]);
-	free(d);
-	live_structs--;
-}
-
-int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
-{
-	if (va == BAD_GUEST_VA)
-		return -XEN_EFAULT;
-	memcpy(dst, (const void *)va, len);
-	return 0;
-}
-
-int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
-{
-	if (va == BAD_GUEST_VA)
-		return -XEN_EFAULT;
-	memcpy((void *)va, src, len);
-	return 0;
-}
 
 /* ---- The fake memory side ------------------------------------------------ */
 
@@ -180,37 +140,34 @@ bool mapped_at(struct domain *d, unsigned long va, mfn_t *mfn)
 
 /* ---- Domains --------------------------------------------------------------- */
 
-struct domain *harness_domain(domid_t id, unsigned int max_maptrack)
+static void grant_free(struct domain *d)
 {
-	struct domain *d = calloc(1, sizeof(*d));
-
-	assert_non_null(d);
-	d->id = id;
-	d->refcnt = 1;
-	d->is_privileged = id == 0;
-	d->max_vcpus = 1;
-	d->vcpu[0] = calloc(1, sizeof(struct vcpu));
-	d->vcpu[0]->domain = d;
-	assert_int_equal(grant_domain_init(d, 0, max_maptrack), 0);
-	dom[id] = d;
-	live_structs++;
-	return d;
+	grant_domain_free(d);
+	assert_null(d->grant);
 }
 
-void harness_kill(struct domain *d)
+/* Destroying d: its grant table, then its frames (as mm_release_guest_frame). */
+static void grant_destroy(struct domain *d)
 {
-	d->is_dying = true;
-	dom[d->id] = NULL;
 	grant_domain_destroy(d);
 	for (unsigned int f = 0; f < NR_FRAMES; f++)
-		if (owner[f] == d->id + 1) { /* as mm_release_guest_frame */
+		if (owner[f] == d->id + 1) {
 			owner[f] = 0;
 			if (frame_refs[f])
 				orphan[f] = true;
 			else
 				frame_free(_mfn(f), 0);
 		}
-	domain_put(d); /* the existence reference */
+}
+
+static const struct fake_domain_ops grant_ops = {.destroy = grant_destroy, .free = grant_free};
+
+struct domain *harness_domain(domid_t id, unsigned int max_maptrack)
+{
+	struct domain *d = fake_domain_new(id, 1);
+
+	assert_int_equal(grant_domain_init(d, 0, max_maptrack), 0);
+	return d;
 }
 
 mfn_t give_frame(struct domain *d, bool w)
@@ -232,9 +189,8 @@ int harness_setup(void **state)
 	memset(frame_refs, 0, sizeof(frame_refs));
 	memset(orphan, 0, sizeof(orphan));
 	live_mappings = 0;
-	live_structs = 0;
 	race_hook = NULL;
-	frames_at_start = frame_free_count();
+	fake_domains_begin(&grant_ops);
 	harness_domain(0, 0);
 	harness_domain(1, 0);
 	harness_domain(2, 0);
@@ -243,14 +199,10 @@ int harness_setup(void **state)
 
 int harness_teardown(void **state)
 {
-	for (int i = 0; i < NR_TEST_DOMAINS; i++)
-		if (dom[i])
-			harness_kill(dom[i]);
+	fake_domains_end(0); /* every domain killed and freed, no frame leaked */
 	assert_int_equal(live_mappings, 0);
-	assert_int_equal(live_structs, 0); /* every reference dropped */
 	for (unsigned int f = 0; f < NR_FRAMES; f++)
 		assert_int_equal(frame_refs[f], 0);
-	assert_int_equal(frame_free_count(), frames_at_start); /* no frame leaked */
 	fake_mem_fini();
 	return 0;
 }

@@ -7,16 +7,14 @@
 #ifndef GRANT_HARNESS_H
 #define GRANT_HARNESS_H
 
+#include <fake_domain.h>
 #include <hospes/grant.h>
 #include <public/errno.h>
 
-#define NR_TEST_DOMAINS 4
-#define BAD_GUEST_VA	0xdead0000UL
+#define NR_TEST_DOMAINS FAKE_NR_DOMAINS
 #define WINDOW_BASE	0x80000UL /* mapper-side frame names start here */
 
-extern struct domain *dom[NR_TEST_DOMAINS]; /* dom[0] is privileged */
-extern unsigned int live_mappings;	    /* fake mappings currently in place */
-extern unsigned int live_structs;	    /* struct domains not yet freed */
+extern unsigned int live_mappings; /* fake mappings currently in place */
 /*
  * A race window: called once (then cleared) from the next gnttab_mm_map or
  * lookup of one of dom[1]'s own frames, i.e. after a grant use was taken
@@ -29,7 +27,7 @@ unsigned int frame_uses(mfn_t mfn); /* grant uses holding it */
 int harness_setup(void **state);
 int harness_teardown(void **state);
 struct domain *harness_domain(domid_t id, unsigned int max_maptrack);
-void harness_kill(struct domain *d);		   /* destroy, then drop the existence reference */
+#define harness_kill fake_domain_kill /* destroy (its frames too), drop the existence reference */
 mfn_t give_frame(struct domain *d, bool writable); /* a RAM frame owned by d */
 bool mapped_at(struct domain *d, unsigned long va, mfn_t *mfn);
 
