@@ -8,8 +8,20 @@
  * about the head: whenever the head changes, arch_timer_reprogram().
  *
  * A timer is bound to one CPU; its queue lock protects its links and its
- * expiry.  The expiry path unlinks a timer under the lock, then calls its
- * function without the lock, so the function may set it again.
+ * expiry.  The expiry path unlinks a timer under the lock, marks it as
+ * the queue's running timer, then calls its function without the lock, so
+ * the function may set it again.
+ *
+ * timer_cancel waits, on another CPU, until the timer's function is no
+ * longer running, and unlinks it in the same critical section, so after
+ * it the timer is idle and stays idle unless someone sets it again: its
+ * owner may free it.  Without the wait, a vCPU's periodic timer could be
+ * re-armed by its running function after domain destruction had cancelled
+ * it, and the freed vCPU's timer stayed on the queue; a vCPU being
+ * destroyed could also be kicked by a function still running.  Rules that
+ * follow: call timer_cancel holding no lock a timer function takes, and a
+ * timer function must not cancel a timer of another CPU (two such could
+ * wait for each other with interrupts off).
  *
  * Invariant: t->pprev != NULL <=> t is on queue t->cpu, and then
  * *t->pprev == t.
@@ -23,6 +35,7 @@
 struct timer_queue {
 	spinlock_t lock;
 	struct timer *head;
+	const struct timer *running; /* whose function runs now, or NULL */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -83,6 +96,13 @@ void timer_cancel(struct timer *t)
 {
 	struct timer_queue *q = &queues[t->cpu];
 	unsigned long flags = spin_lock_irqsave(&q->lock);
+	/* On t's own CPU a running function is our caller (interrupts are off
+	 * while it runs): waiting would never end. */
+	while (q->running == t && t->cpu != smp_processor_id()) {
+		spin_unlock_irqrestore(&q->lock, flags);
+		cpu_relax();
+		flags = spin_lock_irqsave(&q->lock);
+	}
 	if (t->pprev)
 		unlink(t);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -96,9 +116,11 @@ uint64_t timer_softirq(uint64_t now)
 	while (q->head && q->head->expires_ns <= now) {
 		struct timer *t = q->head;
 		unlink(t);
+		q->running = t;
 		spin_unlock_irqrestore(&q->lock, flags);
 		t->fn(t->data);
 		flags = spin_lock_irqsave(&q->lock);
+		q->running = NULL;
 	}
 	uint64_t next = head_expiry(q);
 	spin_unlock_irqrestore(&q->lock, flags);

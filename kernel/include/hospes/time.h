@@ -13,6 +13,9 @@
  * A timer belongs to one CPU (chosen at timer_init) and its function runs
  * there, in interrupt context with interrupts off; it may set timers again
  * (its own included).  timer_set on a timer already queued moves it.
+ * timer_cancel returns once the timer is idle and its function is not
+ * running on another CPU: then its owner may free it (kernel/time/timer.c
+ * has the rules this brings).
  */
 #ifndef HOSPES_TIME_H
 #define HOSPES_TIME_H

@@ -1,14 +1,22 @@
 /*
  * Host tests of the per-CPU timer queue (kernel/time/timer.c) and the TSC
  * scale arithmetic (kernel/time/scale.c).  arch_timer_reprogram is faked
- * here: it records the last deadline each CPU's hardware was given.
+ * here: it records the last deadline each CPU's hardware was given.  Two
+ * tests use real threads as two CPUs (fake_cpu_id): timer_cancel from
+ * another CPU waits for a running timer function, also one that re-arms
+ * its timer (the periodic timer of a vCPU being destroyed), and a
+ * function may cancel its own timer without waiting for itself.
  */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
+#include <asm/arch.h>
 #include <hospes/smp.h>
 #include <hospes/time.h>
 
@@ -120,6 +128,78 @@ static void test_remote_cpu_queue(void **state)
 	timer_cancel(&r);
 }
 
+/* ---- cancel against a running function, on two threads ---------------- */
+
+static struct timer slow;
+static atomic_int in_fn, release_fn, cancel_done;
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {0, ms * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static void slow_rearm(void *data)
+{
+	atomic_store(&in_fn, 1);
+	while (!atomic_load(&release_fn))
+		sleep_ms(1);
+	timer_set(&slow, slow.expires_ns + 100); /* as periodic_fired does */
+}
+
+static void *cpu0_softirq(void *arg)
+{
+	fake_cpu_id = 0;
+	timer_softirq(100);
+	return NULL;
+}
+
+static void *cpu1_cancel(void *arg)
+{
+	fake_cpu_id = 1;
+	timer_cancel(&slow);
+	atomic_store(&cancel_done, 1);
+	return NULL;
+}
+
+static void test_cancel_waits_for_running_function(void **state)
+{
+	pthread_t a, b;
+	atomic_store(&in_fn, 0);
+	atomic_store(&release_fn, 0);
+	atomic_store(&cancel_done, 0);
+	timer_init(&slow, slow_rearm, NULL, 0);
+	timer_set(&slow, 100);
+	assert_int_equal(pthread_create(&a, NULL, cpu0_softirq, NULL), 0);
+	while (!atomic_load(&in_fn))
+		sleep_ms(1);
+	assert_int_equal(pthread_create(&b, NULL, cpu1_cancel, NULL), 0);
+	sleep_ms(30);
+	assert_false(atomic_load(&cancel_done)); /* the function still runs on CPU 0 */
+	atomic_store(&release_fn, 1);
+	assert_int_equal(pthread_join(a, NULL), 0);
+	assert_int_equal(pthread_join(b, NULL), 0);
+	assert_true(atomic_load(&cancel_done));
+	assert_false(timer_is_active(&slow)); /* its re-arm did not survive the cancel */
+	assert_int_equal(timer_softirq(1000), TIME_NEVER);
+}
+
+static struct timer self;
+
+static void cancel_self(void *data)
+{
+	timer_set(&self, 500);
+	timer_cancel(&self); /* on its own CPU: must not wait for itself */
+}
+
+static void test_function_cancels_itself(void **state)
+{
+	timer_init(&self, cancel_self, NULL, 0);
+	timer_set(&self, 100);
+	assert_int_equal(timer_softirq(100), TIME_NEVER);
+	assert_false(timer_is_active(&self));
+}
+
 static void test_scale_common_frequencies(void **state)
 {
 	static const uint64_t hz[] = {1000000ULL,    3579545ULL,    100000000ULL, 1000000000ULL,
@@ -165,6 +245,8 @@ int main(void)
 		cmocka_unit_test_setup(test_equal_expiry_is_fifo, setup),
 		cmocka_unit_test_setup(test_function_may_rearm, setup),
 		cmocka_unit_test_setup(test_remote_cpu_queue, setup),
+		cmocka_unit_test_setup(test_cancel_waits_for_running_function, setup),
+		cmocka_unit_test_setup(test_function_cancels_itself, setup),
 		cmocka_unit_test_setup(test_scale_common_frequencies, setup),
 		cmocka_unit_test_setup(test_ratio_ns_to_ticks, setup),
 		cmocka_unit_test_setup(test_days_from_civil, setup),

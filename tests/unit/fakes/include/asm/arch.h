@@ -1,6 +1,6 @@
 /*
- * Host implementation of <asm/arch.h> for the unit tests: one "CPU", no
- * interrupts, machine memory simulated by tests/unit/fakes/fake_mem.c.
+ * Host implementation of <asm/arch.h> for the unit tests: one "CPU" per
+ * thread (CPU 0 unless the thread says otherwise), no interrupts, machine memory simulated by tests/unit/fakes/fake_mem.c.
  */
 #ifndef FAKE_ASM_ARCH_H
 #define FAKE_ASM_ARCH_H
@@ -21,9 +21,11 @@ static inline void local_irq_restore(unsigned long flags)
 	(void)flags;
 }
 
+/* The CPU a thread plays: 0 unless a test thread sets another (fake_cycles.c). */
+extern _Thread_local unsigned int fake_cpu_id;
 static inline unsigned int smp_processor_id(void)
 {
-	return 0;
+	return fake_cpu_id;
 }
 
 /* The tests' own current_vcpu() (hospes/guest_access.h). */
