@@ -290,6 +290,16 @@ int evtchn_send_pirq(struct domain *d, unsigned int pirq)
 	return port ? 0 : -XEN_EINVAL;
 }
 
+unsigned int evtchn_bucket_pages(const struct domain *d)
+{
+	const struct evtchn_domain *ed = d->evtchn;
+	unsigned int n = 0;
+
+	for (unsigned int b = 0; ed && b < EVTCHN_NR_BUCKETS; b++)
+		n += READ_ONCE(ed->bucket[b]) != NULL;
+	return n;
+}
+
 void evtchn_stats(const struct domain *d, uint64_t *sent, uint64_t *received)
 {
 	const struct evtchn_domain *ed = d->evtchn;

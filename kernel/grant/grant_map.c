@@ -203,6 +203,20 @@ void grant_domain_free(struct domain *d)
 	frame_free(virt_to_mfn(gt), 0);
 }
 
+unsigned int grant_maptrack_pages(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+	unsigned int n = 0;
+
+	if (!gt)
+		return 0;
+	spin_lock(&gt->lock);
+	for (unsigned int i = 0; i < MAPTRACK_MAX_PAGES; i++)
+		n += gt->maptrack[i] != NULL;
+	spin_unlock(&gt->lock);
+	return n;
+}
+
 void grant_domain_info(struct domain *d, domid_t peer, unsigned int *maps, unsigned int *in_use)
 {
 	struct grant_table *gt = d->grant;

@@ -303,12 +303,22 @@ static long dc_gnttab_seed(struct domain *d, const struct xen_domctl_hospes_gntt
 	return gnttab_seed_entry(d, g->ref, g->grantee, g->gfn);
 }
 
+static void dc_caches(struct domain *d, struct xen_domctl_hospes_caches *c)
+{
+	struct shadow_stats st;
+	shadow_get_stats(d, &st);
+	*c = (struct xen_domctl_hospes_caches){.shadow_pages = st.pool_used,
+					       .maptrack_pages = grant_maptrack_pages(d),
+					       .evtchn_pages = evtchn_bucket_pages(d)};
+}
+
 /* Commands on an existing domain other than the caller's own. */
 static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *out)
 {
 	if (d == v->domain && op->cmd != XEN_DOMCTL_getvcpuinfo &&
 	    op->cmd != XEN_DOMCTL_hospes_getname && op->cmd != XEN_DOMCTL_scheduler_op &&
-	    op->cmd != XEN_DOMCTL_hospes_grantinfo && op->cmd != XEN_DOMCTL_hospes_evtchn_stats)
+	    op->cmd != XEN_DOMCTL_hospes_grantinfo && op->cmd != XEN_DOMCTL_hospes_evtchn_stats &&
+	    op->cmd != XEN_DOMCTL_hospes_caches)
 		return -XEN_EINVAL;
 	switch (op->cmd) {
 	case XEN_DOMCTL_destroydomain:
@@ -350,6 +360,10 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 		*out = true;
 		evtchn_stats(d, &op->u.hospes_evtchn_stats.sent,
 			     &op->u.hospes_evtchn_stats.received);
+		return 0;
+	case XEN_DOMCTL_hospes_caches:
+		*out = true;
+		dc_caches(d, &op->u.hospes_caches);
 		return 0;
 	case XEN_DOMCTL_hospes_gnttab_seed:
 		return dc_gnttab_seed(d, &op->u.hospes_gnttab_seed);

@@ -44,6 +44,8 @@ int evtchn_unmask(struct domain *caller, evtchn_port_t port);
 int evtchn_reset(struct domain *caller, domid_t dom);
 /* Events d sent (EVTCHNOP_send) and events raised in d since creation. */
 void evtchn_stats(const struct domain *d, uint64_t *sent, uint64_t *received);
+/* Frames of d's port buckets (grown as ports are used, kept while d lives). */
+unsigned int evtchn_bucket_pages(const struct domain *d);
 
 /* Raise a VIRQ: per-vCPU ones on v, global and per-domain ones on v's domain. */
 __attribute__((visibility("hidden"))) /* its address is taken (pv_send_virq) */

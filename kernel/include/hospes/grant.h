@@ -46,6 +46,8 @@ int gnttab_get_version(struct vcpu *v, struct gnttab_get_version *op);
  * holds of peer's grants (DOMID_INVALID: of anyone's), and how many of d's
  * own entries are in use by others. */
 void grant_domain_info(struct domain *d, domid_t peer, unsigned int *maps, unsigned int *in_use);
+/* Frames of d's maptrack table (grown on first use, kept while d lives). */
+unsigned int grant_maptrack_pages(struct domain *d);
 
 /* The builder pre-fills entries (console and xenstore rings: refs 0 and 1). */
 int gnttab_seed_entry(struct domain *d, grant_ref_t ref, domid_t grantee, xen_pfn_t frame);

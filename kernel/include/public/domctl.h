@@ -39,6 +39,11 @@
  *                               domain's grant-table frame
  *                               (XENMEM_acquire_resource), which Hospes
  *                               does not offer.
+ *   XEN_DOMCTL_hospes_caches    hypervisor frames held for a domain on
+ *                               demand beyond its RAM, kept while it lives
+ *                               (shadows until evicted): what a toolstack
+ *                               adds to free memory to account for every
+ *                               page (Xen sizes its shadow pool up front).
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
@@ -64,6 +69,7 @@
 #define XEN_DOMCTL_hospes_grantinfo    0x4802
 #define XEN_DOMCTL_hospes_evtchn_stats 0x4803
 #define XEN_DOMCTL_hospes_gnttab_seed  0x4804
+#define XEN_DOMCTL_hospes_caches       0x4805
 
 /* Architecture part of createdomain / getdomaininfo (x86). */
 struct xen_arch_domainconfig {
@@ -183,6 +189,14 @@ struct xen_domctl_hospes_evtchn_stats {
 	uint64_t received; /* events raised in the domain (any source) */
 };
 
+/* hospes_caches (also on the caller itself): OUT, in frames. */
+struct xen_domctl_hospes_caches {
+	uint32_t shadow_pages;	 /* its shadow pool in use */
+	uint32_t maptrack_pages; /* its table of the grant mappings it holds */
+	uint32_t evtchn_pages;	 /* its event-channel port buckets */
+	uint32_t pad;
+};
+
 /* hospes_gnttab_seed: IN.  ref < GNTTAB_NR_RESERVED_ENTRIES. */
 struct xen_domctl_hospes_gnttab_seed {
 	uint32_t ref;
@@ -207,6 +221,7 @@ struct xen_domctl {
 		struct xen_domctl_hospes_name hospes_name;
 		struct xen_domctl_hospes_grantinfo hospes_grantinfo;
 		struct xen_domctl_hospes_evtchn_stats hospes_evtchn_stats;
+		struct xen_domctl_hospes_caches hospes_caches;
 		struct xen_domctl_hospes_gnttab_seed hospes_gnttab_seed;
 		uint8_t pad[128];
 	} u;

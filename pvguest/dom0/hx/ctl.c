@@ -108,6 +108,15 @@ long hx_domain_op(domid_t id, uint32_t cmd)
 	return hx_domctl(&op);
 }
 
+long hx_caches(domid_t id, struct xen_domctl_hospes_caches *out)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_caches, .domain = id};
+	long rc = hx_domctl(&op);
+	if (rc == 0)
+		*out = op.u.hospes_caches;
+	return rc;
+}
+
 long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received)
 {
 	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_evtchn_stats, .domain = id};

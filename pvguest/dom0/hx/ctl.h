@@ -32,6 +32,8 @@ long hx_readconsole(uint32_t *index, char *buf, uint32_t len);
 long hx_console_end(uint32_t *index);
 /* Events the domain sent and events raised in it (XEN_DOMCTL_hospes_evtchn_stats). */
 long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received);
+/* Hypervisor frames kept for the domain on demand (XEN_DOMCTL_hospes_caches). */
+long hx_caches(domid_t id, struct xen_domctl_hospes_caches *out);
 /* pause, unpause or destroy (XEN_DOMCTL_*). */
 long hx_domain_op(domid_t id, uint32_t cmd);
 

@@ -104,6 +104,11 @@ static int hx_info(int argc, char **argv)
 	printf("total_memory : %lu MiB\n", MIB(pi.total_pages));
 	printf("free_memory  : %lu MiB\n", MIB(pi.free_pages));
 	printf("free_pages   : %lu\n", (unsigned long)pi.free_pages);
+	struct xen_domctl_hospes_caches c;
+	if (hx_caches(0, &c) == 0) /* grown on demand for dom0's own use, kept */
+		printf("dom0_caches  : %u pages (shadow %u, maptrack %u, evtchn %u)\n",
+		       c.shadow_pages + c.maptrack_pages + c.evtchn_pages, c.shadow_pages,
+		       c.maptrack_pages, c.evtchn_pages);
 	printf("domains      : %ld\n", doms);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include <hospes/pv.h>
 #include <hospes/pv_mmu.h>
 #include <hospes/sched.h>
+#include <hospes/shadow.h>
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
@@ -404,6 +405,51 @@ static void test_foreign_mmu_errors(void **state)
 	assert_int_equal(populate(v0, 4000, 8, 1), -XEN_ESRCH);
 }
 
+static struct xen_domctl_hospes_caches caches(domid_t id)
+{
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_caches, .domain = id};
+
+	op.u.hospes_caches.pad = 99;
+	assert_int_equal(domctl(v0, &op), 0);
+	assert_int_equal(op.u.hospes_caches.pad, 0);
+	return op.u.hospes_caches;
+}
+
+/* The frames held for a domain on demand: they grow as it uses them, and
+ * stay (the growth the PV GRUB scenario accounts for). */
+static void test_caches(void **state)
+{
+	struct xen_domctl_hospes_caches c0 = caches(0), c1;
+	struct shadow_stats st;
+
+	shadow_get_stats(dom0, &st);
+	assert_int_equal(c0.shadow_pages, st.pool_used);
+	assert_int_equal(c0.evtchn_pages, 1); /* bucket 0 comes with the domain */
+	/* A grant map by dom0 (device only: no page table) grows its maptrack. */
+	struct xen_domctl op = {.cmd = XEN_DOMCTL_hospes_gnttab_seed, .domain = domu->id};
+	op.u.hospes_gnttab_seed = (struct xen_domctl_hospes_gnttab_seed){.ref = 0, .gfn = 2};
+	assert_int_equal(domctl(v0, &op), 0);
+	struct gnttab_map_grant_ref m = {.flags = GNTMAP_device_map, .ref = 0, .dom = domu->id};
+	gnttab_map(v0, &m);
+	assert_int_equal(m.status, GNTST_okay);
+	c1 = caches(0);
+	assert_int_equal(c1.maptrack_pages, c0.maptrack_pages + (c0.maptrack_pages == 0));
+	struct gnttab_unmap_grant_ref u = {.dev_bus_addr = m.dev_bus_addr, .handle = m.handle};
+	gnttab_unmap(v0, &u);
+	assert_int_equal(u.status, GNTST_okay);
+	assert_int_equal(caches(0).maptrack_pages, c1.maptrack_pages); /* kept */
+	/* Ports past the first bucket grow the buckets. */
+	for (unsigned int i = 0; i < 300; i++) {
+		struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = 0};
+		assert_int_equal(evtchn_alloc_unbound(dom0, &a), 0);
+	}
+	assert_true(caches(0).evtchn_pages > c0.evtchn_pages);
+	c1 = caches(domu->id); /* another domain's, and a missing one's */
+	assert_int_equal(c1.maptrack_pages, 0);
+	op = (struct xen_domctl){.cmd = XEN_DOMCTL_hospes_caches, .domain = 4000};
+	assert_int_equal(domctl(v0, &op), -XEN_ESRCH);
+}
+
 static void test_acting_on_itself(void **state)
 {
 	/* (the dispatcher refuses domUs: tests/unit/hypercall) dom0 may only query itself */
@@ -596,6 +642,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_domain_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hospes_extensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_mmu_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acting_on_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
