@@ -84,8 +84,8 @@ void hx_track(domid_t id, const struct hx_create_args *a)
 enum hx_action hx_shutdown_action(domid_t id, unsigned int why)
 {
 	const struct reaped *r = find(id);
-	if (!r)
-		return HX_PRESERVE;
+	if (!r) /* forgotten: being reaped now (it destroys: the domain is there) */
+		return id == releasing ? HX_DESTROY : HX_PRESERVE;
 	if (why == SHUTDOWN_poweroff || why == SHUTDOWN_reboot)
 		return r->on_poweroff;
 	if (why == SHUTDOWN_crash || why == SHUTDOWN_watchdog)
