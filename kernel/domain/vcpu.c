@@ -95,6 +95,7 @@ static bool port_pending(const struct domain *d, uint32_t port)
 void vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t timeout)
 {
 	v->poll_evtchn_pending = 1;
+	__atomic_fetch_or(&v->domain->poll_mask, 1UL << v->id, __ATOMIC_SEQ_CST);
 	v->blocked = true;
 	sched_sleep(v, now_ns(), SCHED_BLOCKED);
 	barrier();

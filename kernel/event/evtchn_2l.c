@@ -52,11 +52,17 @@ static inline __attribute__((always_inline)) void mark_events_pending(struct vcp
 		vcpu_kick(v);
 }
 
-static void wake_pollers(struct domain *d)
+/* Each vCPU in d's poll mask leaves it; those still polling are woken.  A
+ * poller sets its flag, then its mask bit, then looks at its ports: it
+ * sees this raise's pending bit, or this raise sees its mask bit. */
+static __attribute__((noinline)) void wake_pollers(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->max_vcpus && i < HOSPES_MAX_VCPUS; i++) {
 		struct vcpu *v = d->vcpu[i];
+		unsigned long bit = 1UL << i;
 
+		if (!(__atomic_fetch_and(&d->poll_mask, ~bit, __ATOMIC_SEQ_CST) & bit))
+			continue;
 		if (v && READ_ONCE(v->poll_evtchn_pending)) {
 			WRITE_ONCE(v->poll_evtchn_pending, 0);
 			vcpu_kick(v);
@@ -65,7 +71,8 @@ static void wake_pollers(struct domain *d)
 }
 
 /* Steps 1-3; false if the port was pending already. */
-static inline bool set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+static inline __attribute__((always_inline)) bool
+set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
 {
 	struct shared_info *s = d->shared_info;
 	unsigned int word = port / BITS_PER_WORD;
@@ -78,7 +85,8 @@ static inline bool set_pending(struct domain *d, unsigned int vcpu_id, evtchn_po
 	v = notify_target(d, vcpu_id);
 	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))
 		mark_events_pending(v, word);
-	wake_pollers(d);
+	if (unlikely(__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST)))
+		wake_pollers(d);
 	return true;
 }
 

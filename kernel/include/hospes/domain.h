@@ -69,6 +69,9 @@ struct domain {
 
 	unsigned int max_vcpus;
 	struct vcpu *vcpu[HOSPES_MAX_VCPUS];
+	/* Bit per vCPU that set poll_evtchn_pending (SCHEDOP_poll), set after
+	 * the flag; a raise looks for pollers only when it is not 0. */
+	unsigned long poll_mask;
 
 	unsigned long tot_pages; /* frames owned */
 	unsigned long max_pages; /* allocation limit */

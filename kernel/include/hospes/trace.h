@@ -8,7 +8,7 @@
  * costs one compare of a global counter and one predictable branch, and
  * the recording itself sits behind a call the hot paths reach only as a
  * tail call, so they keep their registers; the hypercall fast path
- * (pv_hypercall_fast) leaves every call to the full path while any
+ * (syscall_entry, pv_entry.S) leaves every call to the full path while any
  * domain is traced, so it pays exactly one compare.
  *
  * Hooks (the *_rec functions) and where they sit:

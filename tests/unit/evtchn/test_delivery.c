@@ -250,13 +250,28 @@ static void test_pollers_woken_even_if_masked(void **state)
 
 	pair(&l, &r);
 	port_mask(dom[2], (evtchn_port_t)r, true);
-	dom[2]->vcpu[0]->poll_evtchn_pending = 1;
+	dom[2]->vcpu[0]->poll_evtchn_pending = 1; /* as vcpu_poll() leaves it */
+	dom[2]->poll_mask = 1;
 	dom[2]->vcpu[0]->blocked = true;
 	assert_int_equal(evtchn_send(dom[1], (evtchn_port_t)l), 0);
 	assert_int_equal(dom[2]->vcpu[0]->poll_evtchn_pending, 0);
 	assert_false(dom[2]->vcpu[0]->blocked);
 	assert_int_equal(kicks[2][0], 1);
 	assert_int_equal(vinfo(dom[2], 0)->evtchn_upcall_pending, 0);
+}
+
+/* A vCPU that stopped polling leaves its mask bit: the next raise clears
+ * it and kicks nobody; with the mask clear a raise looks for no poller. */
+static void test_poll_mask_left_behind(void **state)
+{
+	int l, r;
+
+	pair(&l, &r);
+	port_mask(dom[2], (evtchn_port_t)r, true);
+	dom[2]->poll_mask = 1; /* vCPU 0 polled once, then woke by itself */
+	assert_int_equal(evtchn_send(dom[1], (evtchn_port_t)l), 0);
+	assert_int_equal(dom[2]->poll_mask, 0);
+	assert_int_equal(kicks[2][0], 0);
 }
 
 static void test_notify_port(void **state)
@@ -319,6 +334,7 @@ const struct CMUnitTest delivery_tests[] = {
 	T(test_pirq),
 	T(test_traced_raise_names_its_source),
 	T(test_pollers_woken_even_if_masked),
+	T(test_poll_mask_left_behind),
 	T(test_notify_port),
 	T(test_hypercall_decode),
 };
