@@ -100,7 +100,7 @@ int evtchn_close(struct domain *caller, evtchn_port_t port)
 	return rc;
 }
 
-int evtchn_send(struct domain *caller, evtchn_port_t port)
+long evtchn_send(struct domain *caller, evtchn_port_t port)
 {
 	struct evtchn_domain *ed = caller->evtchn;
 	unsigned long flags;

@@ -67,11 +67,12 @@ static long evtchn_dispatch(struct domain *d, unsigned int cmd, void *arg)
 /* The fast path: a send is by far the most frequent command. */
 static long evtchn_op_send(struct vcpu *v, unsigned long arg)
 {
-	struct evtchn_send s;
+	BUILD_BUG_ON(sizeof(struct evtchn_send) != sizeof(uint32_t)); /* just the port */
+	long port = read_guest_u32(v, arg);
 
-	if (copy_from_guest_vcpu(v, &s, arg, sizeof(s)))
-		return -XEN_EFAULT;
-	return evtchn_send(v->domain, s.port);
+	if (port < 0)
+		return port; /* -EFAULT */
+	return evtchn_send(v->domain, (evtchn_port_t)port);
 }
 
 /* Every command but send (see do_event_channel_op). */

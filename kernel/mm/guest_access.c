@@ -157,6 +157,21 @@ int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len
 	return copy_from_pages(v, dst, va, len);
 }
 
+long read_guest_u32(struct vcpu *v, unsigned long va)
+{
+	uint32_t x;
+
+	if (likely(ga_one_page(va, sizeof(x)) && v && v->shadow)) {
+		const void *p = ga_translate(v, va, false);
+
+		if (!p)
+			return -XEN_EFAULT;
+		__builtin_memcpy(&x, p, sizeof(x));
+		return x;
+	}
+	return copy_from_pages(v, &x, va, sizeof(x)) ?: (long)x;
+}
+
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
 {
 	if (likely(ga_one_page(va, len) && v && v->shadow)) {

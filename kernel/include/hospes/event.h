@@ -37,7 +37,7 @@ int evtchn_bind_virq(struct domain *caller, struct evtchn_bind_virq *op);
 int evtchn_bind_ipi(struct domain *caller, struct evtchn_bind_ipi *op);
 int evtchn_bind_pirq(struct domain *caller, struct evtchn_bind_pirq *op);
 int evtchn_close(struct domain *caller, evtchn_port_t port);
-int evtchn_send(struct domain *caller, evtchn_port_t port);
+long evtchn_send(struct domain *caller, evtchn_port_t port);
 int evtchn_status(struct domain *caller, struct evtchn_status *op);
 int evtchn_bind_vcpu(struct domain *caller, evtchn_port_t port, unsigned int vcpu);
 int evtchn_unmask(struct domain *caller, evtchn_port_t port);

@@ -24,5 +24,8 @@ int copy_to_guest(unsigned long guest_va, const void *src, size_t len);
 /* The same, on behalf of an explicit vCPU (its current root and mode). */
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long guest_va, size_t len);
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long guest_va, const void *src, size_t len);
+/* The 32-bit value at guest_va (0 .. 2^32-1), or -XEN_EFAULT: a copy of 4
+ * bytes returned by value, for arguments that are one port or handle. */
+long read_guest_u32(struct vcpu *v, unsigned long guest_va);
 
 #endif

@@ -141,6 +141,27 @@ static void test_masked_port(void)
 	clear_pending();
 }
 
+/* The send's port read (4 bytes by value) across a page boundary, and
+ * from an address nothing maps. */
+static void test_send_port_reads(void)
+{
+	static uint8_t two[8192] __attribute__((aligned(4096)));
+	volatile struct vcpu_info *vi = entry_vcpu_info;
+	uint32_t port = send.port;
+	long r = 0;
+	__builtin_memcpy(&two[4094], &port, sizeof(port));
+	vi->evtchn_upcall_mask = 1;
+	tg_expect(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&two[4094],
+			    0, 0, 0),
+		  0, "send with its port across a page boundary");
+	tg_check(vi->evtchn_upcall_pending != 0, "... raised the port");
+	clear_pending();
+	tg_expect(
+		tg_probe(__HYPERVISOR_event_channel_op, EVTCHNOP_send, tg_mapping_end() + 4096, &r),
+		0, "send with an unmapped port pointer keeps the registers");
+	tg_expect(r, -XEN_EFAULT, "send with an unmapped port pointer: -EFAULT");
+}
+
 static void test_timer(void)
 {
 	volatile struct vcpu_info *vi = entry_vcpu_info;
@@ -185,5 +206,6 @@ void test_main(void)
 	hypercall(__HYPERVISOR_set_callbacks, (unsigned long)entry_event_handler, 0, 0, 0, 0);
 	test_upcall();
 	test_masked_port();
+	test_send_port_reads();
 	test_timer();
 }

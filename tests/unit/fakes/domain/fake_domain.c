@@ -50,6 +50,13 @@ int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len
 	return 0;
 }
 
+long read_guest_u32(struct vcpu *v, unsigned long va)
+{
+	uint32_t x;
+
+	return copy_from_guest_vcpu(v, &x, va, sizeof(x)) ?: (long)x;
+}
+
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
 {
 	(void)v;
