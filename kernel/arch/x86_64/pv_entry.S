@@ -165,6 +165,7 @@ pv_hypercall_not_fast:
 	.globl pv_hypercall_iret
 pv_hypercall_iret:
 	addq	$8, %rsp
+	movq	%rax, REGS_RAX(%rsp)		/* iret replaces it; if it fails, 23 */
 	movq	%gs:PERCPU_SYSCALL_RSP, %rax
 	movq	%rax, REGS_RSP(%rsp)
 	movq	$0xe02b, REGS_SS(%rsp)

@@ -6,6 +6,11 @@
  * and the five arguments from rdi, rsi, rdx, r10, r8.  The table
  * (kernel/hypercall/table.c) says for each number: the handler, who may
  * call it, and its name (for the log).  A number with no row returns -ENOSYS.
+ * The SYSCALL entry of a guest kernel calls the handler of a row any domain
+ * may call straight, without the dispatcher (hypercall_fast_handler());
+ * a handler that may leave a segment base reload behind must be a
+ * full_exit row (ROW_FULL_EXIT in table.c), since that entry's exit looks
+ * only for a reschedule request and a deliverable upcall.
  *
  * Every handler has the same type so the table stays one declarative array;
  * a handler ignores the arguments its hypercall does not have.  Handlers
