@@ -179,16 +179,21 @@ static int sg_prds(struct ahci_prd *prd, const struct block_sg *sg, unsigned int
 	return (int)nsg;
 }
 
-/* sg pieces: 1..AHCI_PRDS, each even-aligned, 1..4 MiB, count sectors in all. */
-static bool sg_ok(const struct ahci_req *r)
+bool ahci_dma64(const struct ahci_hba *hba)
 {
-	uint64_t bytes = 0;
+	return hba->cap & CAP_S64A;
+}
+
+/* sg pieces: 1..AHCI_PRDS, each even-aligned, 1..4 MiB, reachable, count sectors in all. */
+static bool sg_ok(const struct ahci_port *p, const struct ahci_req *r)
+{
+	uint64_t bytes = 0, limit = ahci_dma64(p->hba) ? ~0ULL : 1ULL << 32;
 
 	if (r->nsg == 0 || r->nsg > AHCI_PRDS || r->buf || r->count > 0xffff)
 		return false;
 	for (unsigned int i = 0; i < r->nsg; i++) {
 		if (!r->sg[i].len || r->sg[i].len > (4u << 20) ||
-		    ((r->sg[i].bus | r->sg[i].len) & 1))
+		    ((r->sg[i].bus | r->sg[i].len) & 1) || r->sg[i].bus > limit - r->sg[i].len)
 			return false;
 		bytes += r->sg[i].len;
 	}
@@ -200,7 +205,7 @@ static int check_req(const struct ahci_port *p, const struct ahci_req *r)
 	if (r->op == AHCI_FLUSH)
 		return 0;
 	if (r->sg && (r->op == AHCI_READ || r->op == AHCI_WRITE)) {
-		if (!sg_ok(r) || r->lba >= p->sectors || r->count > p->sectors - r->lba)
+		if (!sg_ok(p, r) || r->lba >= p->sectors || r->count > p->sectors - r->lba)
 			return -EINVAL;
 		return 0;
 	}

@@ -78,6 +78,9 @@ int ahci_flush(struct ahci_port *p);
  * many commands in flight as the port has slots; each io gets its
  * status.  0, or -ENOMEM. */
 int ahci_rw_bus(struct ahci_port *p, struct block_io *ios, unsigned int n);
+/* Whether the HBA addresses all 64 bits (CAP.S64A); without it pieces above
+ * 4 GiB are refused. */
+bool ahci_dma64(const struct ahci_hba *hba);
 /* The interrupt handler: quiets the HBA, latches its status, counts the
  * interrupt if it was the HBA's (ahci_poll does the rest). */
 void ahci_irq(void *hba);

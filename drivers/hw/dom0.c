@@ -157,6 +157,9 @@ static int sata_submit_bus(struct device *d, struct block_io *ios, unsigned int 
 
 static const struct block_ops sata_ops = {
 	.read = sata_read, .write = sata_write, .flush = sata_flush, .submit_bus = sata_submit_bus};
+/* An HBA without 64-bit addressing cannot reach any frame a domU may grant. */
+static const struct block_ops sata_ops_32 = {
+	.read = sata_read, .write = sata_write, .flush = sata_flush};
 
 static void register_disks(void)
 {
@@ -165,12 +168,13 @@ static void register_disks(void)
 		if (!ahci.port[n])
 			continue;
 		snprintf(disk_names[i], sizeof(disk_names[i]), "sata%u", i);
-		disk_devs[i] = (struct device){.name = disk_names[i],
-					       .kind = DEV_BLOCK,
-					       .priv = ahci.port[n],
-					       .block = &sata_ops,
-					       .sectors = ahci.port[n]->sectors,
-					       .sector_size = AHCI_SECTOR};
+		disk_devs[i] =
+			(struct device){.name = disk_names[i],
+					.kind = DEV_BLOCK,
+					.priv = ahci.port[n],
+					.block = ahci_dma64(&ahci) ? &sata_ops : &sata_ops_32,
+					.sectors = ahci.port[n]->sectors,
+					.sector_size = AHCI_SECTOR};
 		device_register(&disk_devs[i]);
 		i++;
 	}

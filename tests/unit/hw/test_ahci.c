@@ -164,6 +164,15 @@ static void test_ahci_rw_bus(void **state)
 	assert_int_equal(ahci_rw_bus(p, many, 40), 0);
 	for (int i = 0; i < 40; i++)
 		assert_int_equal(many[i].status, 0);
+	/* Without 64-bit addressing a piece above 4 GiB is refused before the HBA sees it. */
+	hba.cap &= ~(1u << 31);
+	struct block_sg high = {.bus = 1ULL << 32, .len = 4096};
+	struct block_io hi = {.sector = 0, .count = 8, .sg = &high, .nsg = 1};
+	unsigned int cmds = fake->queued_cmds;
+	assert_int_equal(ahci_rw_bus(p, &hi, 1), 0);
+	assert_int_equal(hi.status, -EINVAL);
+	assert_int_equal(fake->queued_cmds, cmds);
+	assert_false(ahci_dma64(&hba));
 	assert_int_equal(fake->bad_prds, 0);
 	assert_int_equal(p->busy, 0);
 	free(page);
