@@ -147,7 +147,7 @@ static void test_net(void)
  * each function that has one, dom0 tries to overwrite the message address
  * and data and to flip the enable bit, through its configuration writes
  * (the ports: ECAM it may map read-only only); the capability must read
- * back unchanged.  And a writable mapping of ECAM must be refused.
+ * back unchanged.  Likewise the enable bit of an MSI-X capability.  And a writable mapping of ECAM must be refused.
  */
 static void test_msi_owned(void)
 {
@@ -171,6 +171,15 @@ static void test_msi_owned(void)
 		tried++;
 	}
 	verdict(tried > 0, "msi: a function with an MSI capability was tried");
+	for (unsigned int i = 0; i < pci_ndevs && i < PCI_DEVS_MAX; i++) {
+		const struct pci_dev *d = &pci_devs[i];
+		if (!d->cap_msix)
+			continue;
+		uint16_t ctrl = pci_read16(d, d->cap_msix + 2);
+		pci_write16(d, d->cap_msix + 2, ctrl | 0x8000); /* MSI-X enable */
+		verdict(pci_read16(d, d->cap_msix + 2) == ctrl,
+			"msi: dom0 cannot enable MSI-X (the hypervisor maps none)");
+	}
 	const struct pci_cfg *cfg = pci_ndevs ? pci_devs[0].cfg : NULL;
 	if (cfg && cfg->ecam)
 		verdict(!hw_map_mmio(cfg->ecam_maddr, 4096),

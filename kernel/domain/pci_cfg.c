@@ -49,6 +49,11 @@ bool pci_msi_write_owned(unsigned int cap, uint16_t ctrl, unsigned int off, unsi
 	return off < end && off + size > first;
 }
 
+bool pci_msix_write_owned(unsigned int cap, unsigned int off, unsigned int size)
+{
+	return off < cap + 4 && off + size > cap + MSI_CTRL;
+}
+
 bool pci_cf8_decode(uint32_t cf8, unsigned int port, uint16_t *sbdf, unsigned int *off)
 {
 	if (!(cf8 & PCI_CFG_ENABLE) || port < PCI_CFG_DATA || port > PCI_CFG_DATA + 3)
@@ -66,8 +71,8 @@ bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsign
 	if (!pci_cf8_decode(cf8, port, &sbdf, &off))
 		return false;
 	unsigned int cap = pci_cfg_find_cap(rd, ctx, sbdf, PCI_CAP_ID_MSI);
-	if (!cap)
-		return false;
-	uint16_t ctrl = (uint16_t)(rd(ctx, sbdf, cap) >> 16);
-	return pci_msi_write_owned(cap, ctrl, off, size);
+	if (cap && pci_msi_write_owned(cap, (uint16_t)(rd(ctx, sbdf, cap) >> 16), off, size))
+		return true;
+	cap = pci_cfg_find_cap(rd, ctx, sbdf, PCI_CAP_ID_MSIX);
+	return cap && pci_msix_write_owned(cap, off, size);
 }

@@ -5,11 +5,11 @@
  *
  * The hypervisor writes every MSI message itself (PHYSDEVOP_map_pirq), so
  * it owns each function's MSI capability: control, address, data, mask
- * and pending bits.  dom0 reaches configuration space through ports
+ * and pending bits; and the control word of MSI-X, which it never maps.  dom0 reaches configuration space through ports
  * 0xCF8/0xCFC, which it may use only through the hypervisor's emulation
  * (every in/out of dom0 traps), and through ECAM, which it may map
  * read-only only (p2m_mmio_readonly).  A dom0 write through the data
- * port that touches an MSI capability's owned bytes is dropped whole;
+ * port that touches owned bytes is dropped whole;
  * reads are never changed.
  */
 #ifndef HOSPES_PCI_CFG_H
@@ -22,6 +22,7 @@
 #define PCI_CFG_DATA	 0xcfc
 #define PCI_CFG_ENABLE	 0x80000000u
 #define PCI_CAP_ID_MSI	 0x05
+#define PCI_CAP_ID_MSIX	 0x11
 #define PCI_MSI_CTRL_64	 (1u << 7) /* 64-bit message address */
 #define PCI_MSI_CTRL_PVM (1u << 8) /* per-vector masking: mask and pending registers */
 
@@ -42,6 +43,12 @@ unsigned int pci_msi_cap_len(uint16_t ctrl);
  * of the MSI capability at cap (everything after its ID and next bytes).
  */
 bool pci_msi_write_owned(unsigned int cap, uint16_t ctrl, unsigned int off, unsigned int size);
+
+/*
+ * Whether a write touches the control word of the MSI-X capability at cap
+ * (MSI-X is never mapped by the hypervisor, so dom0 may not enable it).
+ */
+bool pci_msix_write_owned(unsigned int cap, unsigned int off, unsigned int size);
 
 /*
  * The function and offset an access to data port `port` (0xCFC..0xCFF)

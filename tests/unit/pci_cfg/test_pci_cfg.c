@@ -138,12 +138,29 @@ static void test_write_guard(void **state)
 	assert_false(pci_cfg_write_blocked(rd, NULL, cf8(3, 0x64), PCI_CFG_DATA, 4));
 }
 
+/* MSI-X: its control word (enable, function mask) is the hypervisor's. */
+static void test_msix_guard(void **state)
+{
+	(void)state;
+	make(1, 0x60, 0);
+	cfg[1][0x61] = 0x70; /* MSI at 0x60, then MSI-X at 0x70 */
+	cfg[1][0x70] = PCI_CAP_ID_MSIX;
+	assert_true(pci_msix_write_owned(0x70, 0x72, 2));
+	assert_true(pci_msix_write_owned(0x70, 0x70, 4));
+	assert_false(pci_msix_write_owned(0x70, 0x70, 2));
+	assert_false(pci_msix_write_owned(0x70, 0x74, 4)); /* table offset: read-only anyway */
+	assert_true(pci_cfg_write_blocked(rd, NULL, cf8(1, 0x70), PCI_CFG_DATA + 2, 2));
+	assert_true(pci_cfg_write_blocked(rd, NULL, cf8(1, 0x64), PCI_CFG_DATA, 4)); /* MSI */
+	assert_false(pci_cfg_write_blocked(rd, NULL, cf8(1, 0x74), PCI_CFG_DATA, 4));
+	assert_false(pci_cfg_write_blocked(rd, NULL, cf8(1, 0x04), PCI_CFG_DATA, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_cap),    cmocka_unit_test(test_msi_len),
 		cmocka_unit_test(test_owned_bytes), cmocka_unit_test(test_cf8_decode),
-		cmocka_unit_test(test_write_guard),
+		cmocka_unit_test(test_write_guard), cmocka_unit_test(test_msix_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
