@@ -159,8 +159,9 @@ static int pv_pt_update_locked(struct shadow_domain *sd, struct domain *fd, gfn_
  * entry in the caller's own frame space.  One p2m lookup of the new frame
  * serves the checks and the new shadow entry.
  */
-static int pv_l1_update(struct shadow_domain *sd, gfn_t gfn, mfn_t m, unsigned int idx,
-			uint64_t val, bool preserve_ad, struct shadow_page *sp1)
+static inline __attribute__((always_inline)) int
+pv_l1_update(struct shadow_domain *sd, gfn_t gfn, mfn_t m, unsigned int idx, uint64_t val,
+	     bool preserve_ad, struct shadow_page *sp1)
 {
 	struct domain *d = sd->d;
 	uint64_t *ep = (uint64_t *)mfn_to_virt(m) + idx, se = sh_gnp_entry;
@@ -272,15 +273,16 @@ int pv_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val)
 		return -XEN_EINVAL;
 	spin_lock(&sd->lock);
 	sp1 = pv_shadow_l1_of(sd, sv, va);
-	if (sp1)
+	if (sp1) { /* its frame is the table's: a frame leaving d unshadows it */
 		l1 = _gfn(sp1->key);
-	else if (guest_l1_table(d, root, va, &l1))
-		l1 = INVALID_GFN;
-	lk = p2m_get(d, l1);
-	if (sp1 && !mfn_eq(lk.mfn, sp1->gmfn))
-		sp1 = NULL; /* (cannot happen: a frame leaving unshadows it) */
+		lk = (struct p2m_lookup){sp1->gmfn, P2M_RAM, true};
+	} else if (!guest_l1_table(d, root, va, &l1)) {
+		lk = p2m_get(d, l1);
+	} else {
+		lk.type = P2M_INVALID;
+	}
 	rc = -XEN_EINVAL;
-	if (!gfn_eq(l1, INVALID_GFN) && lk.type == P2M_RAM) {
+	if (lk.type == P2M_RAM) {
 		unsigned int levels = pv_table_levels(frame_info(lk.mfn)) | 1;
 
 		if (likely(levels == 1))
