@@ -35,26 +35,9 @@
 
 #define SH_MIN_POOL (2 * HOSPES_MAX_VCPUS + 8)
 
-static unsigned int sh_hash(unsigned long key, unsigned int level)
-{
-	return (unsigned int)(((key * 0x9e3779b97f4a7c15UL) >> 40) ^ level) % SH_HASH_SIZE;
-}
-
 uint32_t sh_index(struct shadow_domain *sd, const struct shadow_page *sp)
 {
 	return (uint32_t)(sp - sd->pages);
-}
-
-struct shadow_page *sh_lookup(struct shadow_domain *sd, unsigned long key, unsigned int level,
-			      uint64_t key_flags)
-{
-	for (uint32_t i = sd->hash[sh_hash(key, level)]; i != SH_NONE; i = sd->pages[i].next) {
-		struct shadow_page *sp = &sd->pages[i];
-
-		if (sp->key == key && sp->level == level && sp->key_flags == key_flags)
-			return sp;
-	}
-	return NULL;
 }
 
 static void sh_type_guest_table(struct shadow_domain *sd, mfn_t gmfn, unsigned int level)

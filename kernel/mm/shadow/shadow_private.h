@@ -154,8 +154,23 @@ static inline gfn_t pte_gfn(uint64_t e)
 }
 
 /* cache.c: the pool and the hash. */
-struct shadow_page *sh_lookup(struct shadow_domain *sd, unsigned long key, unsigned int level,
-			      uint64_t key_flags);
+static inline unsigned int sh_hash(unsigned long key, unsigned int level)
+{
+	return (unsigned int)(((key * 0x9e3779b97f4a7c15UL) >> 40) ^ level) % SH_HASH_SIZE;
+}
+
+/* The shadow page of key at level (inline: every L1 update looks one up). */
+static inline struct shadow_page *sh_lookup(struct shadow_domain *sd, unsigned long key,
+					    unsigned int level, uint64_t key_flags)
+{
+	for (uint32_t i = sd->hash[sh_hash(key, level)]; i != SH_NONE; i = sd->pages[i].next) {
+		struct shadow_page *sp = &sd->pages[i];
+
+		if (sp->key == key && sp->level == level && sp->key_flags == key_flags)
+			return sp;
+	}
+	return NULL;
+}
 struct shadow_page *sh_create(struct shadow_domain *sd, unsigned long key, unsigned int level,
 			      uint64_t key_flags, mfn_t gmfn);
 void sh_free(struct shadow_domain *sd, struct shadow_page *sp);
