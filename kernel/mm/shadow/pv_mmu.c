@@ -159,9 +159,10 @@ static int pv_pt_update_locked(struct shadow_domain *sd, struct domain *fd, gfn_
  * entry in the caller's own frame space.  One p2m lookup of the new frame
  * serves the checks and the new shadow entry.
  */
-static inline __attribute__((always_inline)) int
-pv_l1_update(struct shadow_domain *sd, gfn_t gfn, mfn_t m, unsigned int idx, uint64_t val,
-	     bool preserve_ad, struct shadow_page *sp1)
+static inline __attribute__((always_inline)) int pv_l1_update(struct shadow_domain *sd, gfn_t gfn,
+							      mfn_t m, unsigned int idx,
+							      uint64_t val, bool preserve_ad,
+							      struct shadow_page *sp1)
 {
 	struct domain *d = sd->d;
 	uint64_t *ep = (uint64_t *)mfn_to_virt(m) + idx, se = sh_gnp_entry;
@@ -190,7 +191,7 @@ pv_l1_update(struct shadow_domain *sd, gfn_t gfn, mfn_t m, unsigned int idx, uin
 	WRITE_ONCE(*ep, val);
 	if (!sp1)
 		sp1 = sh_lookup(sd, gfn_x(gfn), 1, 0);
-	if (sp1)
+	if (sp1 && sh_table(sp1)[idx] != se) /* (the same entry: nothing to count) */
 		sh_set_l1e(sd, sp1, idx, se);
 	return 0;
 }
