@@ -64,7 +64,7 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 		  uint32_t error, bool mask)
 {
 	struct arch_vcpu *av = v->arch;
-	uint8_t old_mask = READ_ONCE(*upcall_mask(v));
+	uint8_t *mask_p = upcall_mask(v), old_mask = READ_ONCE(*mask_p);
 	bool from_kernel = av->kernel_mode;
 	if (!from_kernel)
 		set_mode(v, f, true);
@@ -89,7 +89,7 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	f->ss = FLAT_KERNEL_SS;
 	f->rflags = (f->rflags & ~(RFLAGS_DROP | RFLAGS_IOPL)) | RFLAGS_IF;
 	if (mask)
-		WRITE_ONCE(*upcall_mask(v), 1);
+		WRITE_ONCE(*mask_p, 1);
 	return 0;
 }
 
@@ -104,19 +104,24 @@ static bool storm(struct vcpu *v, unsigned int vector, uint64_t rip)
 	return false;
 }
 
+/* Out of line: the crash paths' message buffer would give every bounce a frame. */
+static __attribute__((noinline, cold)) int exception_crash(struct vcpu *v, uint64_t rip,
+							   unsigned int vector, const char *what)
+{
+	char why[48]; /* on the stack: CPUs crash domains at the same time */
+	snprintf(why, sizeof(why), "exception %u %s", vector, what);
+	domain_crash(v, rip, why);
+	return -1;
+}
+
 int pv_exception(struct vcpu *v, struct pv_frame *f, unsigned int vector, uint32_t error,
 		 unsigned long cr2)
 {
-	char why[48]; /* on the stack: CPUs crash domains at the same time */
 	const struct pv_trap *t = &v->arch->traps[vector & 255];
-	if (!t->address) {
-		snprintf(why, sizeof(why), "exception %u with no handler", vector);
-		return domain_crash(v, f->rip, why), -1;
-	}
-	if (storm(v, vector, f->rip)) {
-		snprintf(why, sizeof(why), "exception %u storm", vector);
-		return domain_crash(v, f->rip, why), -1;
-	}
+	if (unlikely(!t->address))
+		return exception_crash(v, f->rip, vector, "with no handler");
+	if (unlikely(storm(v, vector, f->rip)))
+		return exception_crash(v, f->rip, vector, "storm");
 	if (vector == 14) {
 		if (v->vcpu_info)
 			v->vcpu_info->arch.cr2 = cr2;
