@@ -87,15 +87,15 @@ static struct shadow_page *sh_child(struct shadow_domain *sd, struct guest_walk 
 }
 
 /*
- * Install the shadow path for va below root.  The caller holds the shadow
- * lock, made room for 3 pages and set the guest's A/D bits.  Returns the
- * new leaf entry, or 0 if the guest's leaf names a frame it may not map.
+ * Install the shadow links for va below root, L4 to L2, and return the L1
+ * shadow they lead to.  The caller holds the shadow lock, made room for 3
+ * pages and set the guest's A bits along the walk.
  */
-uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
-		 struct guest_walk *w)
+static struct shadow_page *sh_fill_links(struct shadow_domain *sd, struct shadow_page *root,
+					 unsigned long va, struct guest_walk *w)
 {
 	struct shadow_page *sp = root;
-	uint64_t leaf, flags;
+	uint64_t flags;
 
 	for (unsigned int hw = 4; hw >= 2; hw--) {
 		unsigned int idx = va_index(va, hw);
@@ -107,7 +107,38 @@ uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned lo
 		sh_table(sp)[idx] = link;
 		sp = child;
 	}
-	leaf = sh_leaf_entry(sd->d, w->e[w->leaf], w->gfn, w->leaf > 1);
+	return sp;
+}
+
+/*
+ * Install the shadow path for va below root (locked, room for 3 pages, A/D
+ * bits set).  Returns the new leaf entry, or 0 if the guest's leaf names a
+ * frame it may not map.
+ */
+uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
+		 struct guest_walk *w)
+{
+	struct shadow_page *sp = sh_fill_links(sd, root, va, w);
+	uint64_t leaf = sh_leaf_entry(sd->d, w->e[w->leaf], w->gfn, w->leaf > 1);
+
 	sh_set_l1e(sd, sp, va_index(va, 1), leaf);
 	return leaf;
+}
+
+/*
+ * After a walk that found L4-L2 present and the L1 entry not present
+ * (w->np_level == 1): the path with a "guest not present" leaf, so the
+ * guest's next fault there bounces without a walk (fault.c).  Same
+ * conditions as sh_fill; the guest's A bits are set on L4-L2, as the CPU's
+ * walk would.
+ */
+void sh_fill_gnp(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
+		 struct guest_walk *w)
+{
+	struct shadow_page *sp;
+
+	w->leaf = 1; /* no superpage on the way */
+	w->gfn = INVALID_GFN;
+	sp = sh_fill_links(sd, root, va, w);
+	sh_set_l1e(sd, sp, va_index(va, 1), sh_gnp_entry);
 }

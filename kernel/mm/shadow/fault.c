@@ -65,8 +65,16 @@ static void sh_fault_locked(struct shadow_domain *sd, struct shadow_vcpu *sv, un
 	if (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST &&
 	    (long)va < 0) /* the hypervisor's range: the CPU's own verdict stands */
 		return sh_bounce(sd, vd, access | (ec & (PFEC_P | PFEC_RSVD)));
-	if (!root || guest_walk(sd->d, _gfn(root->key), va, access, &w))
-		return sh_bounce(sd, vd, root ? w.ec : access);
+	if (!root)
+		return sh_bounce(sd, vd, access);
+	if (guest_walk(sd->d, _gfn(root->key), va, access, &w)) {
+		if (w.np_level == 1 && sh_gnp_entry && !sh_ensure_room(sd, 3)) {
+			w.leaf = 2; /* A on L4-L2: the CPU's walk reached the L1 */
+			guest_walk_set_ad(&w, false);
+			sh_fill_gnp(sd, root, va, &w); /* the next fault here: no walk */
+		}
+		return sh_bounce(sd, vd, w.ec);
+	}
 	lk = p2m_get(sd->d, w.gfn);
 	if (write && lk.type == P2M_RAM && frame_info(lk.mfn)->pt_refs &&
 	    sh_write_to_table(sd, lk.mfn, w.gfn))

@@ -188,13 +188,14 @@ bool sh_frame_is_live_table(struct shadow_domain *sd, mfn_t gmfn);
 
 /* walk.c: the guest's tables in software. */
 struct guest_walk {
-	uint64_t e[5];	   /* guest entry used at each level (4..leaf) */
-	uint64_t *ep[5];   /* where it lives (for A/D updates) */
-	gfn_t tgfn[5];	   /* guest frame of the table at each level */
-	mfn_t tmfn[5];	   /* its machine frame */
-	unsigned int leaf; /* level of the leaf entry: 1, 2 (2 MiB) or 3 (1 GiB) */
-	gfn_t gfn;	   /* the 4 KiB guest frame va falls in */
-	unsigned int ec;   /* guest-visible error code when the walk fails */
+	uint64_t e[5];	       /* guest entry used at each level (4..leaf) */
+	uint64_t *ep[5];       /* where it lives (for A/D updates) */
+	gfn_t tgfn[5];	       /* guest frame of the table at each level */
+	mfn_t tmfn[5];	       /* its machine frame */
+	unsigned int leaf;     /* level of the leaf entry: 1, 2 (2 MiB) or 3 (1 GiB) */
+	unsigned int np_level; /* failed walk: level of the entry not present, else 0 */
+	gfn_t gfn;	       /* the 4 KiB guest frame va falls in */
+	unsigned int ec;       /* guest-visible error code when the walk fails */
 };
 int guest_walk(struct domain *d, gfn_t root, unsigned long va, unsigned int access,
 	       struct guest_walk *w);
@@ -223,6 +224,8 @@ static inline uint64_t sh_leaf_from(struct domain *d, uint64_t ge, struct p2m_lo
 	return e;
 }
 uint64_t sh_fill(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
+		 struct guest_walk *w);
+void sh_fill_gnp(struct shadow_domain *sd, struct shadow_page *root, unsigned long va,
 		 struct guest_walk *w);
 
 static inline struct shadow_domain *sh_dom(struct domain *d)

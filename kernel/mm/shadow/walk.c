@@ -40,6 +40,7 @@ int guest_walk(struct domain *d, gfn_t root, unsigned long va, unsigned int acce
 	gfn_t table = root;
 	bool rw = true, nx = false;
 
+	w->np_level = 0;
 	if (!va_canonical(va) ||
 	    (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST))
 		return walk_fail(w, access, 0);
@@ -55,8 +56,10 @@ int guest_walk(struct domain *d, gfn_t root, unsigned long va, unsigned int acce
 		w->tmfn[level] = t.mfn;
 		w->e[level] = e;
 		w->ep[level] = tp;
-		if (!(e & PTE_P))
+		if (!(e & PTE_P)) {
+			w->np_level = level;
 			return walk_fail(w, access, 0);
+		}
 		if (level == 4 && (e & PTE_PS))
 			return walk_fail(w, access, PFEC_P | PFEC_RSVD);
 		rw = rw && (e & PTE_RW);

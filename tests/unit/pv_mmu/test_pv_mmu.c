@@ -479,6 +479,16 @@ static void test_guest_not_present_fast(void **state)
 		gtable(d, _gfn(4))[1] = gpte(17, RWP);
 	}
 	shadow_set_phys_bits(HARNESS_PHYS_BITS);
+	/* an entry never mapped: the first fault walks and leaves the
+	 * not-present entry, the second takes the fast verdict */
+	unsigned int gec = 99;
+	assert_false(shadow_gnp_fault(v, VA(9), PFEC_P | PFEC_RSVD | PFEC_U, &gec));
+	assert_int_equal(cpu_access(v, false, VA(9), 0).ec, 0);
+	assert_true(shadow_gnp_fault(v, VA(9), PFEC_P | PFEC_RSVD | PFEC_U | PFEC_W, &gec));
+	assert_int_equal(gec, PFEC_W);
+	assert_int_equal(cpu_access(v, false, VA(9), PFEC_W).ec, PFEC_W);
+	assert_int_equal(pv_update_va_mapping(v, VA(9), gpte(19, RWP | PTE_A)), 0);
+	assert_true(cpu_access(v, false, VA(9), 0).ok);
 	/* RSVD on an ordinary entry (none is built): the full path decides */
 	shadow_page_fault(v, VA(3), PFEC_P | PFEC_RSVD | PFEC_U, &vd);
 	assert_int_equal(vd.kind, SHADOW_FIXED);
