@@ -342,9 +342,10 @@ static void port_recover(struct ahci_port *p, int status)
 static bool ack(struct ahci_hba *hba)
 {
 	uint32_t is = mmio_read32(hba->abar, HBA_IS);
-	for (unsigned int n = 0; n < AHCI_PORTS; n++) {
+	for (uint32_t m = hba->ports; m; m &= m - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(m);
 		struct ahci_port *p = hba->port[n];
-		if (!p || !(is & (1u << n) || p->busy))
+		if (!(is & (1u << n) || p->busy))
 			continue;
 		uint32_t pis = mmio_read32(p->regs, PX_IS);
 		if (pis) {
@@ -372,9 +373,11 @@ static void port_poll(struct ahci_port *p)
 void ahci_poll(struct ahci_hba *hba)
 {
 	ack(hba);
-	for (unsigned int n = 0; n < AHCI_PORTS; n++)
-		if (hba->port[n] && (hba->port[n]->busy || hba->port[n]->is_latched))
-			port_poll(hba->port[n]);
+	for (uint32_t m = hba->ports; m; m &= m - 1) {
+		struct ahci_port *p = hba->port[__builtin_ctz(m)];
+		if (p->busy || p->is_latched)
+			port_poll(p);
+	}
 }
 
 void ahci_irq(void *arg)
@@ -398,14 +401,20 @@ int ahci_enable_irq(struct ahci_hba *hba, const struct hw_irq_src *src)
  * Runs reqs[0..n): submits in order while slots are free, refills them as
  * commands finish, until every request has its status (a request the
  * port refuses gets the refusal).  The first error, or 0.
+ *
+ * A look (ahci_poll) costs register reads.  Right after the first
+ * commands went out none is done yet, so with interrupts on the first
+ * look waits for the HBA's interrupt (unless its handler already latched
+ * status bits): a lone 4 KiB read takes one look, not three.  Then every
+ * round looks, and waits when a look found nothing finished.
  */
 static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 {
 	uint64_t deadline = hw_now_ns() + AHCI_TIMEOUT_NS;
 	unsigned int next = 0, done = 0;
+	bool look = !p->hba->irq;
 
 	while (done < n) {
-		unsigned int submitted = next;
 		while (next < n) {
 			int rc = ahci_submit(p, &reqs[next]);
 			if (rc == -EBUSY)
@@ -414,8 +423,12 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 				reqs[next].status = rc;
 			next++;
 		}
-		uint32_t busy = p->busy;
-		ahci_poll(p->hba);
+		bool came_back = false;
+		if (look || __atomic_load_n(&p->is_latched, __ATOMIC_RELAXED)) {
+			uint32_t busy = p->busy;
+			ahci_poll(p->hba);
+			came_back = p->busy != busy;
+		}
 		while (done < next && reqs[done].status <= 0)
 			done++;
 		if (done == n)
@@ -426,8 +439,9 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 				reqs[i].status = -ETIMEDOUT;
 			break;
 		}
-		if (next == submitted && p->busy == busy)
-			hw_wait(); /* nothing went out, nothing came back */
+		if (!came_back)
+			hw_wait(); /* nothing came back: until an interrupt */
+		look = true;
 	}
 	for (unsigned int i = 0; i < n; i++)
 		if (reqs[i].status)
@@ -623,6 +637,7 @@ static int hba_reset(struct ahci_hba *hba)
 int ahci_init(struct ahci_hba *hba, volatile void *abar)
 {
 	hba->abar = abar;
+	hba->ports = 0;
 	int rc = hba_reset(hba);
 	if (rc) {
 		hw_log("ahci: HBA reset does not finish\n");
@@ -640,11 +655,13 @@ int ahci_init(struct ahci_hba *hba, volatile void *abar)
 			return -ENOMEM;
 		*p = (struct ahci_port){.hba = hba, .no = n, .regs = port_regs(hba, n)};
 		hba->port[n] = p;
+		hba->ports |= 1u << n;
 		rc = port_setup(p);
 		if (rc) {
 			if (rc != -ENODEV)
 				hw_log("ahci port %u: not usable (%d)\n", n, rc);
 			hba->port[n] = NULL;
+			hba->ports &= ~(1u << n);
 			free(p);
 			continue;
 		}

@@ -61,6 +61,7 @@ struct ahci_hba {
 	bool irq;
 	unsigned long irqs; /* interrupts that were this HBA's */
 	struct ahci_port *port[AHCI_PORTS];
+	uint32_t ports; /* bit n set: port[n] is in use */
 };
 
 /* Resets the HBA at abar and brings up every port with a disk behind it;

@@ -47,6 +47,8 @@ static void reset(struct fake_ahci *a)
 static uint32_t ahci_read(struct fake_model *m, uint32_t off)
 {
 	struct fake_ahci *a = m->ctx;
+	if (off >= 0x100 && (off - 0x100) % 0x80 == 0x38)
+		a->ci_reads++;
 	return a->regs[off / 4];
 }
 

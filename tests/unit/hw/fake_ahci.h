@@ -28,6 +28,7 @@ struct fake_ahci {
 	unsigned int max_in_flight, flushes, queued_cmds, dma_cmds, bad_prds;
 	uint64_t fail_lba; /* a read or write touching it fails; ~0: none */
 	bool never_complete;
+	unsigned int ci_reads; /* reads of any port's PxCI: the driver's looks */
 };
 
 void fake_ahci_init(struct fake_ahci *a, uint32_t pi, uint32_t present, bool ncq);

@@ -248,6 +248,20 @@ static void test_ahci_flush_waits_for_queue(void **state)
 	assert_int_equal(ahci_submit(p, &a), -EBUSY);
 }
 
+/* With interrupts on, a lone read is looked at once: after its interrupt. */
+static void test_ahci_one_look_per_read(void **state)
+{
+	bring_up(0xf, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	static uint8_t buf[8 * 512] __attribute__((aligned(4096)));
+	struct hw_irq_src line = {.line = 11};
+	assert_int_equal(ahci_enable_irq(&hba, &line), 0);
+	unsigned int before = fake->ci_reads;
+	assert_int_equal(ahci_rw(p, 8, buf, 8, false), 0);
+	assert_int_equal(fake->ci_reads - before, 1);
+	assert_true(hba.irqs > 0);
+}
+
 static void test_ahci_interrupts(void **state)
 {
 	bring_up(0x1, 0x1, true, 0);
@@ -320,6 +334,7 @@ const struct CMUnitTest ahci_tests[] = {
 	cmocka_unit_test(test_ahci_disk_error_then_recovery),
 	cmocka_unit_test(test_ahci_timeout_then_recovery),
 	cmocka_unit_test(test_ahci_flush_waits_for_queue),
+	cmocka_unit_test(test_ahci_one_look_per_read),
 	cmocka_unit_test(test_ahci_interrupts),
 	cmocka_unit_test(test_ahci_shares_line_with_e1000),
 };
