@@ -117,25 +117,23 @@ static long mmu_update_single(struct vcpu *v, unsigned long reqs, unsigned long 
 	if (rc)
 		;
 	else if (likely((req.ptr & 7) == MMU_NORMAL_PT_UPDATE))
-		rc = pv_pt_update(v->domain, v->domain, _gfn(req.ptr >> PAGE_SHIFT),
-				  (req.ptr & (PAGE_SIZE - 1)) >> 3, req.val, false, 0);
+		rc = pv_pt_update_own(v->domain, _gfn(req.ptr >> PAGE_SHIFT),
+				      (req.ptr & (PAGE_SIZE - 1)) >> 3, req.val);
 	else
 		rc = mmu_one(v->domain, v->domain, &req);
 	report_done(v, done_va, rc == 0);
 	return rc;
 }
 
-long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsigned long done_va,
-		   unsigned long foreigndom, unsigned long a5)
+/* Any batch: out of line, so the single request's path carries none of
+ * its frame (the chunk buffer, the spilled arguments). */
+static __attribute__((noinline)) long mmu_update_batch(struct vcpu *v, unsigned long reqs,
+						       unsigned long count, unsigned long done_va,
+						       unsigned long foreigndom)
 {
 	struct domain *d = v->domain;
 	unsigned int i = 0;
 	long rc;
-
-	count &= 0x7fffffffUL; /* Xen's continuation marker; guests never set it */
-	if (count == 1 && foreigndom == DOMID_SELF)
-		return mmu_update_single(v, reqs, done_va);
-
 	struct domain *fd = mmu_owner(d, foreigndom, &rc);
 
 	while (!rc && i < count) {
@@ -158,6 +156,15 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 	mmu_owner_put(d, fd);
 	report_done(v, done_va, i);
 	return rc;
+}
+
+long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsigned long done_va,
+		   unsigned long foreigndom, unsigned long a5)
+{
+	count &= 0x7fffffffUL; /* Xen's continuation marker; guests never set it */
+	if (count == 1 && foreigndom == DOMID_SELF)
+		return mmu_update_single(v, reqs, done_va);
+	return mmu_update_batch(v, reqs, count, done_va, foreigndom);
 }
 
 /* The vCPU bitmap of a *_MULTI flush; we flush the whole domain, but the pointer must be good. */

@@ -20,7 +20,7 @@
  * CPU's own fault would, so the next copy hits.  Misses are common after a
  * guest rewrote L1 entries it still has in its TLB: the CPU never faults
  * to refill them, so the copies must.  A copy within one page (every hypercall argument but
- * the largest) skips the page list: one translation, one memcpy (a move for 4 or 8 bytes);
+ * the largest) skips the page list: one translation and one copy (plain moves for 4, 8 or 16 bytes);
  * the page list and its frame are out of line.
  */
 #include <hospes/arch.h>
@@ -133,13 +133,15 @@ static __attribute__((noinline)) int copy_to_pages(struct vcpu *v, unsigned long
 	return rc;
 }
 
-/* A small copy without the call to memcpy (ports, handles, counters). */
+/* A small copy without the call to memcpy (ports, handles, counters, requests). */
 static inline void ga_move(void *dst, const void *src, size_t len)
 {
 	if (len == 4)
 		__builtin_memcpy(dst, src, 4);
 	else if (len == 8)
 		__builtin_memcpy(dst, src, 8);
+	else if (len == 16) /* an mmu_update request: two moves */
+		__builtin_memcpy(dst, src, 16);
 	else
 		memcpy(dst, src, len);
 }

@@ -14,6 +14,8 @@ int pv_validate_entry(struct domain *d, struct domain *fd, unsigned int level, u
 		      uint64_t val);
 int pv_pt_update(struct domain *d, struct domain *fd, gfn_t table, unsigned int idx, uint64_t val,
 		 bool preserve_ad, unsigned int as_level);
+/* pv_pt_update(d, d, table, idx, val, false, 0): a plain update of d's own table. */
+int pv_pt_update_own(struct domain *d, gfn_t table, unsigned int idx, uint64_t val);
 int pv_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val);
 int pv_pin_table(struct domain *d, gfn_t gfn, unsigned int level);
 int pv_unpin_table(struct domain *d, gfn_t gfn);

@@ -199,10 +199,12 @@ static inline __attribute__((always_inline)) int pv_l1_update(struct shadow_doma
 /*
  * MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_PRESERVE_AD: entry idx of d's guest
  * table at guest frame gfn becomes val (with the old A/D bits if asked).
- * as_level forces validation at that level too.
+ * as_level forces validation at that level too.  Inline into the two
+ * entry points below, so the plain update is compiled with its constants.
  */
-int pv_pt_update(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int idx, uint64_t val,
-		 bool preserve_ad, unsigned int as_level)
+static inline __attribute__((always_inline)) int
+pv_pt_update_in(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int idx, uint64_t val,
+		bool preserve_ad, unsigned int as_level)
 {
 	struct shadow_domain *sd = sh_dom(d);
 	struct p2m_lookup lk = p2m_get(d, gfn);
@@ -219,6 +221,17 @@ int pv_pt_update(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int id
 		rc = pv_pt_update_locked(sd, fd, gfn, lk.mfn, idx, val, preserve_ad, levels, NULL);
 	spin_unlock(&sd->lock);
 	return rc;
+}
+
+int pv_pt_update(struct domain *d, struct domain *fd, gfn_t gfn, unsigned int idx, uint64_t val,
+		 bool preserve_ad, unsigned int as_level)
+{
+	return pv_pt_update_in(d, fd, gfn, idx, val, preserve_ad, as_level);
+}
+
+int pv_pt_update_own(struct domain *d, gfn_t gfn, unsigned int idx, uint64_t val)
+{
+	return pv_pt_update_in(d, d, gfn, idx, val, false, 0);
 }
 
 /*
