@@ -76,8 +76,7 @@ static long mmu_foreign_val(struct domain *d, struct domain *fd, uint64_t *val)
 static void report_done(struct vcpu *v, unsigned long done_va, unsigned int done)
 {
 	if (done_va)
-		(void)copy_to_guest_vcpu(v, done_va, &done,
-					 sizeof(done)); /* as in Xen: a bad pointer is ignored */
+		(void)write_guest_u32(v, done_va, done); /* as in Xen: a bad pointer is ignored */
 }
 
 #define MMU_CHUNK 32 /* requests copied in at once (512 bytes of stack) */

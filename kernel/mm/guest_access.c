@@ -187,6 +187,19 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t
 	return copy_to_pages(v, va, src, len);
 }
 
+int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
+{
+	if (likely(ga_one_page(va, sizeof(x)) && v && v->shadow)) {
+		void *p = ga_translate(v, va, true);
+
+		if (!p)
+			return -XEN_EFAULT;
+		__builtin_memcpy(p, &x, sizeof(x));
+		return 0;
+	}
+	return copy_to_pages(v, va, &x, sizeof(x));
+}
+
 /*
  * Until the scheduler provides the real current_vcpu() (a strong
  * definition), there is no guest context and every copy fails cleanly.

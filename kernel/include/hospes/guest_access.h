@@ -27,5 +27,7 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long guest_va, const void *src, 
 /* The 32-bit value at guest_va (0 .. 2^32-1), or -XEN_EFAULT: a copy of 4
  * bytes returned by value, for arguments that are one port or handle. */
 long read_guest_u32(struct vcpu *v, unsigned long guest_va);
+/* copy_to_guest_vcpu of the 4 bytes of x (a batch's `done` counter). */
+int write_guest_u32(struct vcpu *v, unsigned long guest_va, uint32_t x);
 
 #endif

@@ -57,6 +57,11 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t
 	return 0;
 }
 
+int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
+{
+	return copy_to_guest_vcpu(v, va, &x, sizeof(x));
+}
+
 int copy_from_guest(void *dst, unsigned long va, size_t len)
 {
 	return copy_from_guest_vcpu(NULL, dst, va, len);
