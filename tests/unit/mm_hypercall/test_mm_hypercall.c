@@ -156,6 +156,32 @@ static void test_mmu_update_machphys_and_preserve_ad(void **state)
 	assert_int_equal(done_count(), 0);
 }
 
+/* The single-request path and the batch both read requests and write
+ * `done` within one page and across a page boundary, and skip a NULL done. */
+static void test_mmu_update_done_across_pages(void **state)
+{
+	const unsigned long straddle = VA(2) - 2; /* done: 2 bytes in each page */
+	struct mmu_update r[2] = {
+		{pte_ptr(4, 13) | MMU_NORMAL_PT_UPDATE, gpte(42, RWP)},
+		{pte_ptr(4, 14) | MMU_NORMAL_PT_UPDATE, gpte(43, RWP)},
+	};
+	unsigned int n = 0xffffffffU;
+
+	put(straddle, &n, sizeof(n)); /* every byte of the counter must change */
+	put(VA(1) - 8, r, sizeof(r)); /* the first request across VA(0)/VA(1) */
+	assert_int_equal(do_mmu_update(v, VA(1) - 8, 1, straddle, DOMID_SELF, 0), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &n, straddle, sizeof(n)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(gtable(d, _gfn(4))[13], gpte(42, RWP));
+	assert_int_equal(do_mmu_update(v, VA(1) - 8, 2, straddle, DOMID_SELF, 0), 0);
+	assert_int_equal(copy_from_guest_vcpu(v, &n, straddle, sizeof(n)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(gtable(d, _gfn(4))[14], gpte(43, RWP));
+	put(DONE, &n, sizeof(n));
+	assert_int_equal(do_mmu_update(v, VA(1) - 8, 1, 0, DOMID_SELF, 0), 0);
+	assert_int_equal(done_count(), 2); /* no pointer, nothing written */
+}
+
 static void test_update_va_mapping_flags(void **state)
 {
 	unsigned long fl = fake_tlb_flushes, inv = fake_tlb_invlpgs, mask = 1;
@@ -447,6 +473,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_mmu_update_partial_completion),
 		T(test_mmu_update_errors),
+		T(test_mmu_update_done_across_pages),
 		T(test_mmu_update_machphys_and_preserve_ad),
 		T(test_update_va_mapping_flags),
 		T(test_mmuext_pins_and_roots),
