@@ -10,9 +10,11 @@
  * context, old upcall mask in bits 32-39), RFLAGS (IF = !old mask), RSP,
  * SS.  The handler then runs with rsp at the RCX slot.
  *
- * Every guest memory access goes through copy_*_guest on the vCPU's
- * current root, so a stack that is unmapped, read-only or in the
- * hypervisor's range makes the write fail; the guest cannot be helped and
+ * Every guest memory access goes through the vCPU's current root
+ * (guest_map_small for a frame in one page, written or read in place, each
+ * iret value read once; copy_*_guest_vcpu across pages), so a stack that is
+ * unmapped, read-only or in the hypervisor's range makes the access fail;
+ * the guest cannot be helped and
  * is crashed, as Xen does.  So is a guest that takes an exception it has no
  * handler for, returns to a non-canonical address, or takes the same
  * exception at the same RIP PV_STORM_LIMIT times in a row without
@@ -69,19 +71,23 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	if (!from_kernel)
 		set_mode(v, f, true);
 	uint64_t top = (from_kernel ? f->rsp : av->kernel_sp) & ~15UL;
-	uint64_t w[8];
-	unsigned int n = 0;
-	w[n++] = f->rcx;
-	w[n++] = f->r11;
+	unsigned int n = has_error ? 8 : 7;
+	uint64_t base = top - n * 8, buf[8];
+	if (!canonical(top) || top < n * 8)
+		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
+	/* Written in place when the frame lies in one page (the common case). */
+	uint64_t *w = guest_map_small(v, base, n * 8, true), *p;
+	p = w ? w : buf;
+	*p++ = f->rcx;
+	*p++ = f->r11;
 	if (has_error)
-		w[n++] = error;
-	w[n++] = f->rip;
-	w[n++] = (from_kernel ? (f->cs & ~3UL) : f->cs) | ((uint64_t)old_mask << 32);
-	w[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (old_mask ? 0 : RFLAGS_IF);
-	w[n++] = f->rsp;
-	w[n++] = f->ss;
-	uint64_t base = top - n * 8;
-	if (!canonical(top) || top < n * 8 || copy_to_guest_vcpu(v, base, w, n * sizeof(w[0])))
+		*p++ = error;
+	*p++ = f->rip;
+	*p++ = (from_kernel ? (f->cs & ~3UL) : f->cs) | ((uint64_t)old_mask << 32);
+	*p++ = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (old_mask ? 0 : RFLAGS_IF);
+	*p++ = f->rsp;
+	*p = f->ss;
+	if (!w && copy_to_guest_vcpu(v, base, buf, n * sizeof(buf[0])))
 		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
 	f->rsp = base;
 	f->rip = handler;
@@ -152,8 +158,18 @@ int pv_deliver_events(struct vcpu *v, struct pv_frame *f)
 int pv_iret(struct vcpu *v, struct pv_frame *f)
 {
 	struct iret_context c;
-	if (copy_from_guest_vcpu(v, &c, f->rsp, sizeof(c)))
+	const struct iret_context *g = guest_map_small(v, f->rsp, sizeof(c), false);
+	if (g) { /* in place: each value read once (the guest may change it) */
+		c.rax = READ_ONCE(g->rax);
+		c.r11 = READ_ONCE(g->r11);
+		c.rcx = READ_ONCE(g->rcx);
+		c.rip = READ_ONCE(g->rip);
+		c.cs = READ_ONCE(g->cs);
+		c.rflags = READ_ONCE(g->rflags);
+		c.rsp = READ_ONCE(g->rsp);
+	} else if (copy_from_guest_vcpu(v, &c, f->rsp, sizeof(c))) {
 		return domain_crash(v, f->rip, "iret frame unreadable"), -1;
+	}
 	if (!canonical(c.rip) || !canonical(c.rsp))
 		return domain_crash(v, f->rip, "iret to a non-canonical address"), -1;
 	bool to_user = (c.cs & 3) == 3;

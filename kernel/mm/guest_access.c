@@ -200,6 +200,13 @@ int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
 	return copy_to_pages(v, va, &x, sizeof(x));
 }
 
+void *guest_map_small(struct vcpu *v, unsigned long va, size_t len, bool write)
+{
+	if (likely(len && ga_one_page(va, len) && v && v->shadow))
+		return ga_translate(v, va, write);
+	return NULL;
+}
+
 /*
  * Until the scheduler provides the real current_vcpu() (a strong
  * definition), there is no guest context and every copy fails cleanly.

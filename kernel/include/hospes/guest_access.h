@@ -29,5 +29,11 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long guest_va, const void *src, 
 long read_guest_u32(struct vcpu *v, unsigned long guest_va);
 /* copy_to_guest_vcpu of the 4 bytes of x (a batch's `done` counter). */
 int write_guest_u32(struct vcpu *v, unsigned long guest_va, uint32_t x);
+/* The hypervisor address of [guest_va, guest_va+len) for the access if it
+ * lies in one page and v may access it now, else NULL (the copies above may
+ * still reach a range across pages).  For frames written or read in place
+ * (bounce, iret): the guest may change the memory meanwhile, so read each
+ * value once and check the copy. */
+void *guest_map_small(struct vcpu *v, unsigned long guest_va, size_t len, bool write);
 
 #endif
