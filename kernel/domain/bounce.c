@@ -157,19 +157,21 @@ int pv_deliver_events(struct vcpu *v, struct pv_frame *f)
 
 int pv_iret(struct vcpu *v, struct pv_frame *f)
 {
-	struct iret_context c;
-	const struct iret_context *g = guest_map_small(v, f->rsp, sizeof(c), false);
-	if (g) { /* in place: each value read once (the guest may change it) */
-		c.rax = READ_ONCE(g->rax);
-		c.r11 = READ_ONCE(g->r11);
-		c.rcx = READ_ONCE(g->rcx);
-		c.rip = READ_ONCE(g->rip);
-		c.cs = READ_ONCE(g->cs);
-		c.rflags = READ_ONCE(g->rflags);
-		c.rsp = READ_ONCE(g->rsp);
-	} else if (copy_from_guest_vcpu(v, &c, f->rsp, sizeof(c))) {
-		return domain_crash(v, f->rip, "iret frame unreadable"), -1;
+	struct iret_context buf;
+	const struct iret_context *g = guest_map_small(v, f->rsp, sizeof(buf), false);
+	if (!g) {
+		if (copy_from_guest_vcpu(v, &buf, f->rsp, sizeof(buf)))
+			return domain_crash(v, f->rip, "iret frame unreadable"), -1;
+		g = &buf;
 	}
+	/* Each value read once: a frame read in place may change meanwhile. */
+	struct iret_context c = {.rax = READ_ONCE(g->rax),
+				 .r11 = READ_ONCE(g->r11),
+				 .rcx = READ_ONCE(g->rcx),
+				 .rip = READ_ONCE(g->rip),
+				 .cs = READ_ONCE(g->cs),
+				 .rflags = READ_ONCE(g->rflags),
+				 .rsp = READ_ONCE(g->rsp)};
 	if (!canonical(c.rip) || !canonical(c.rsp))
 		return domain_crash(v, f->rip, "iret to a non-canonical address"), -1;
 	bool to_user = (c.cs & 3) == 3;

@@ -363,7 +363,9 @@ unsigned int pv_iret_fast(struct cpu_regs *r)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	struct pv_frame f;
-	frame_in(&f, r);
+	f.rip = r->rip; /* all pv_iret reads: it writes the rest on success */
+	f.rsp = r->rsp;
+	f.new_cr3 = 0;
 	if (pv_iret(v, &f) == 0) /* else the domain crashed: exit work stops it */
 		frame_out(r, &f);
 	return exit_work_pending(v);

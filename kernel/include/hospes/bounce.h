@@ -21,6 +21,8 @@ struct pv_frame {
 int pv_exception(struct vcpu *v, struct pv_frame *f, unsigned int vector, uint32_t error,
 		 unsigned long cr2);
 int pv_syscall_from_user(struct vcpu *v, struct pv_frame *f);
+/* pv_iret reads only f's rip and rsp (and new_cr3, 0); on success it writes
+ * every other field. */
 int pv_iret(struct vcpu *v, struct pv_frame *f);
 /* On every exit to the guest: deliver the event upcall if pending and unmasked. */
 int pv_deliver_events(struct vcpu *v, struct pv_frame *f);
