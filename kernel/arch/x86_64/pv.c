@@ -114,6 +114,19 @@ static void frame_in(struct pv_frame *f, const struct cpu_regs *r)
 			       .r11 = r->r11};
 }
 
+/* After a bounce (pv_exception): it rewrites the hardware frame and may
+ * switch mode, never rax, rcx or r11. */
+static void frame_out_bounced(struct cpu_regs *r, const struct pv_frame *f)
+{
+	r->rip = f->rip;
+	r->cs = f->cs;
+	r->rflags = f->rflags;
+	r->rsp = f->rsp;
+	r->ss = f->ss;
+	if (f->new_cr3)
+		write_cr3(f->new_cr3);
+}
+
 static void frame_out(struct cpu_regs *r, const struct pv_frame *f)
 {
 	r->rip = f->rip;
@@ -435,7 +448,7 @@ void pv_trap(struct cpu_regs *r)
 		trace_trap_rec(v, (unsigned int)r->vector, r->error_code, cr2, r->rip,
 			       HOSPES_TRAP_BOUNCED, 0);
 	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
-	frame_out(r, &f);
+	frame_out_bounced(r, &f);
 	if (likely(!exit_work_pending(v)))
 		return; /* the bounce is all there is to do (interrupts stay off) */
 	pv_return_to_guest(r);

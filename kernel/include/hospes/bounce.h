@@ -18,6 +18,7 @@ struct pv_frame {
 };
 
 /* Each returns 0, or -1 after crashing the domain (the reason is logged). */
+/* pv_exception rewrites only f's rip, cs, rflags, rsp, ss and new_cr3. */
 int pv_exception(struct vcpu *v, struct pv_frame *f, unsigned int vector, uint32_t error,
 		 unsigned long cr2);
 int pv_syscall_from_user(struct vcpu *v, struct pv_frame *f);
