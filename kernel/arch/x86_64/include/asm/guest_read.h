@@ -1,0 +1,45 @@
+/*
+ * A read of guest memory through the guest's own mapping: the loaded
+ * shadow, with the running vCPU's page tables in CR3.
+ *
+ * The move may fault (a page the shadow has not filled yet, a page the
+ * guest has not mapped, a reserved-bit marker); the fault goes to
+ * do_trap, which finds the move in the exception-fixup table and resumes
+ * after it with the result still false.  The caller then takes the
+ * software walk (kernel/mm/guest_access.c), which fills the shadow or
+ * says -EFAULT: a failed probe never decides anything by itself.
+ *
+ * Only for the vCPU this CPU runs, in guest kernel mode, at an address
+ * the guest owns (arch_guest_va_ok): the hypervisor's own slots are in
+ * every shadow and a ring-0 move would reach them.
+ */
+#ifndef ASM_GUEST_READ_H
+#define ASM_GUEST_READ_H
+
+#include <asm/layout.h>
+#include <asm/traps.h>
+#include <hospes/types.h>
+
+/* [va, va+len) lies in the guest's lower half or above the hypervisor's slots. */
+static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
+{
+	return va + len <= 0x0000800000000000UL || (va >= HYPERVISOR_VIRT_END && va + len > va);
+}
+
+/* The 4 bytes at guest va through the loaded tables; false if the move faulted. */
+static inline bool arch_read_guest_u32(unsigned long va, uint32_t *out)
+{
+	uint32_t x = 0;
+	int ok = 0;
+
+	__asm__ __volatile__("1:\tmovl (%2), %0\n\t"
+			     "movl $1, %1\n"
+			     "2:\n" EXTABLE_ENTRY(1b, 2b)
+			     : "+r"(x), "+r"(ok)
+			     : "r"(va)
+			     : "memory");
+	*out = x;
+	return ok;
+}
+
+#endif
