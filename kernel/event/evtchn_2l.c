@@ -29,33 +29,10 @@
 #include <hospes/sched.h>
 #include <hospes/trace.h>
 
-#define BITS_PER_WORD 64
-
-static struct vcpu *notify_target(struct domain *d, unsigned int vcpu_id)
-{
-	if (vcpu_id >= d->max_vcpus || vcpu_id >= HOSPES_MAX_VCPUS)
-		return NULL;
-	return d->vcpu[vcpu_id];
-}
-
-/* Step 2 once the selector bit is known to be needed (inline: every send). */
-static inline __attribute__((always_inline)) void mark_events_pending(struct vcpu *v,
-								      unsigned int word)
-{
-	struct vcpu_info *vi = v->vcpu_info;
-	xen_ulong_t sel = 1UL << word;
-
-	if (__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)
-		return;
-	if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) &&
-	    !vcpu_runs_here(v))
-		vcpu_kick(v);
-}
-
 /* Each vCPU in d's poll mask leaves it; those still polling are woken.  A
  * poller sets its flag, then its mask bit, then looks at its ports: it
  * sees this raise's pending bit, or this raise sees its mask bit. */
-static __attribute__((noinline)) void wake_pollers(struct domain *d)
+__attribute__((noinline)) void evtchn_2l_wake_pollers(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->max_vcpus && i < HOSPES_MAX_VCPUS; i++) {
 		struct vcpu *v = d->vcpu[i];
@@ -70,30 +47,10 @@ static __attribute__((noinline)) void wake_pollers(struct domain *d)
 	}
 }
 
-/* Steps 1-3; false if the port was pending already. */
-static inline __attribute__((always_inline)) bool
-set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
-{
-	struct shared_info *s = d->shared_info;
-	unsigned int word = port / BITS_PER_WORD;
-	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
-	struct vcpu *v;
-
-	__atomic_fetch_add(&d->evtchn->received, 1, __ATOMIC_RELAXED);
-	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
-		return false;
-	v = notify_target(d, vcpu_id);
-	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))
-		mark_events_pending(v, word);
-	if (unlikely(__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST)))
-		wake_pollers(d);
-	return true;
-}
-
 /* The record says where the event comes from: the port's kind, its pirq,
  * virq or peer (the caller's lock keeps the port as it is). */
-static __attribute__((noinline)) void set_pending_traced(struct domain *d, unsigned int vcpu_id,
-							 evtchn_port_t port)
+__attribute__((noinline)) void evtchn_2l_set_pending_traced(struct domain *d, unsigned int vcpu_id,
+							    evtchn_port_t port)
 {
 	const struct evtchn *chn = port_chn(d->evtchn, port);
 	struct trace_event_src src = {
@@ -103,15 +60,16 @@ static __attribute__((noinline)) void set_pending_traced(struct domain *d, unsig
 								     : DOMID_INVALID,
 	};
 
-	trace_event_rec(d, vcpu_id, port, set_pending(d, vcpu_id, port), &src);
+	trace_event_rec(d, vcpu_id, port, evtchn_2l_raise(d, vcpu_id, port), &src);
 }
 
 void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
 {
 	if (trace_wanted(d, HOSPES_TRACE_EVENTS))
-		set_pending_traced(d, vcpu_id, port); /* a tail call: no registers kept for it */
+		evtchn_2l_set_pending_traced(d, vcpu_id,
+					     port); /* a tail call: no registers kept for it */
 	else
-		set_pending(d, vcpu_id, port);
+		evtchn_2l_raise(d, vcpu_id, port);
 }
 
 void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)

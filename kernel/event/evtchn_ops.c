@@ -116,12 +116,12 @@ long evtchn_send(struct domain *caller, evtchn_port_t port)
 		struct domain *rd = chn->remote;
 		struct evtchn *rchn = port_chn(rd->evtchn, chn->arg);
 
-		evtchn_2l_set_pending(rd, READ_ONCE(rchn->notify_vcpu), chn->arg);
+		evtchn_2l_set_pending_inline(rd, READ_ONCE(rchn->notify_vcpu), chn->arg);
 		ed->sent++;
 		break;
 	}
 	case ECS_IPI:
-		evtchn_2l_set_pending(caller, chn->notify_vcpu, port);
+		evtchn_2l_set_pending_inline(caller, chn->notify_vcpu, port);
 		ed->sent++;
 		break;
 	case ECS_UNBOUND:

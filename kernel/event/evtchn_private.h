@@ -9,8 +9,11 @@
 #ifndef EVENT_EVTCHN_PRIVATE_H
 #define EVENT_EVTCHN_PRIVATE_H
 
+#include <hospes/compiler.h>
 #include <hospes/event.h>
+#include <hospes/sched.h>
 #include <hospes/spinlock.h>
+#include <hospes/trace.h>
 #include <public/xen.h>
 
 enum evtchn_state {
@@ -69,6 +72,64 @@ static inline struct evtchn *port_chn(const struct evtchn_domain *ed, evtchn_por
 }
 
 /* evtchn_2l.c: the 2-level delivery of port on vCPU vcpu_id of d (no lock needed). */
+void evtchn_2l_wake_pollers(struct domain *d);
+void evtchn_2l_set_pending_traced(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
+
+/* The raise itself (steps 1-3 of evtchn_2l.c), inline so a send needs no
+ * call for it. */
+#define BITS_PER_WORD 64
+
+static inline struct vcpu *notify_target(struct domain *d, unsigned int vcpu_id)
+{
+	if (vcpu_id >= d->max_vcpus || vcpu_id >= HOSPES_MAX_VCPUS)
+		return NULL;
+	return d->vcpu[vcpu_id];
+}
+
+/* Step 2 once the selector bit is known to be needed (inline: every send). */
+static inline __attribute__((always_inline)) void mark_events_pending(struct vcpu *v,
+								      unsigned int word)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+	xen_ulong_t sel = 1UL << word;
+
+	if (__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)
+		return;
+	if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) &&
+	    !vcpu_runs_here(v))
+		vcpu_kick(v);
+}
+
+/* Steps 1-3; false if the port was pending already. */
+static inline __attribute__((always_inline)) bool
+evtchn_2l_raise(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+{
+	struct shared_info *s = d->shared_info;
+	unsigned int word = port / BITS_PER_WORD;
+	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
+	struct vcpu *v;
+
+	__atomic_fetch_add(&d->evtchn->received, 1, __ATOMIC_RELAXED);
+	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+		return false;
+	v = notify_target(d, vcpu_id);
+	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))
+		mark_events_pending(v, word);
+	if (unlikely(__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST)))
+		evtchn_2l_wake_pollers(d);
+	return true;
+}
+
+/* evtchn_2l_set_pending inline, for the send (the traced raise stays out of line). */
+static inline __attribute__((always_inline)) void
+evtchn_2l_set_pending_inline(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+{
+	if (unlikely(trace_wanted(d, HOSPES_TRACE_EVENTS)))
+		evtchn_2l_set_pending_traced(d, vcpu_id, port);
+	else
+		evtchn_2l_raise(d, vcpu_id, port);
+}
+
 void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
 void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
 void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
