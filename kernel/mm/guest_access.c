@@ -167,15 +167,11 @@ int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len
 	return copy_from_pages(v, dst, va, len);
 }
 
-long read_guest_u32(struct vcpu *v, unsigned long va)
+/* read_guest_u32 by the software walk (out of line: the direct move needs no frame). */
+static __attribute__((noinline)) long read_guest_u32_walk(struct vcpu *v, unsigned long va)
 {
 	uint32_t x;
 
-	/* The running vCPU in kernel mode: its own tables are loaded (asm/guest_read.h). */
-	if (likely(v == arch_current_vcpu() && v->shadow && !v->shadow->user_mode &&
-		   arch_guest_va_ok(va, sizeof(x))) &&
-	    arch_read_guest_u32(va, &x))
-		return x;
 	if (likely(ga_one_page(va, sizeof(x)) && v && v->shadow)) {
 		const void *p = ga_translate(v, va, false);
 
@@ -185,6 +181,19 @@ long read_guest_u32(struct vcpu *v, unsigned long va)
 		return x;
 	}
 	return copy_from_pages(v, &x, va, sizeof(x)) ?: (long)x;
+}
+
+long read_guest_u32(struct vcpu *v, unsigned long va)
+{
+	/* The running vCPU in kernel mode: its own tables are loaded (asm/guest_read.h). */
+	if (likely(v == arch_current_vcpu() && v->shadow && !v->shadow->user_mode &&
+		   arch_guest_va_ok(va, sizeof(uint32_t)))) {
+		long x = arch_read_guest_u32(va);
+
+		if (likely(x >= 0))
+			return x;
+	}
+	return read_guest_u32_walk(v, va);
 }
 
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)

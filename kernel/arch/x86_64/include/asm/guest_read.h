@@ -26,20 +26,18 @@ static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
 	return va + len <= 0x0000800000000000UL || (va >= HYPERVISOR_VIRT_END && va + len > va);
 }
 
-/* The 4 bytes at guest va through the loaded tables; false if the move faulted. */
-static inline bool arch_read_guest_u32(unsigned long va, uint32_t *out)
+/* The 4 bytes at guest va through the loaded tables (0 .. 2^32-1), or -1
+ * if the move faulted (a 32-bit move clears the register's upper half). */
+static inline long arch_read_guest_u32(unsigned long va)
 {
-	uint32_t x = 0;
-	int ok = 0;
+	long x = -1;
 
-	__asm__ __volatile__("1:\tmovl (%2), %0\n\t"
-			     "movl $1, %1\n"
+	__asm__ __volatile__("1:\tmovl (%1), %k0\n"
 			     "2:\n" EXTABLE_ENTRY(1b, 2b)
-			     : "+r"(x), "+r"(ok)
+			     : "+r"(x)
 			     : "r"(va)
 			     : "memory");
-	*out = x;
-	return ok;
+	return x;
 }
 
 #endif

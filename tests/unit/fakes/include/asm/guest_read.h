@@ -13,11 +13,10 @@ static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
 	return va + len <= 0x0000800000000000UL;
 }
 
-static inline bool arch_read_guest_u32(unsigned long va, uint32_t *out)
+static inline long arch_read_guest_u32(unsigned long va)
 {
 	(void)va;
-	(void)out;
-	return false;
+	return -1;
 }
 
 #endif
