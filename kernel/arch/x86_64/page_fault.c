@@ -14,9 +14,11 @@
  * no frame left even for a shadow, the domain is crashed (logged) and the
  * fault goes the same way to pv_trap, whose return path stops it.
  *
- * The hypervisor reaches guest memory only by software walks
- * (kernel/mm/guest_access.c), so a ring-0 fault on a guest address is a
- * bug: the hook declines it and do_trap's fixup-or-panic path reports it.
+ * The hypervisor reaches guest memory by software walks
+ * (kernel/mm/guest_access.c), except read_guest_u32's direct move
+ * (asm/guest_read.h), which is in the exception-fixup table: a ring-0
+ * fault on a guest address is that move's (do_trap resumes at its fixup)
+ * or a bug (do_trap panics).  The hook declines both.
  */
 #include <asm/cpu.h>
 #include <asm/page.h>
