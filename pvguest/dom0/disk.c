@@ -58,16 +58,23 @@ const char *dom0_disk_file(const char *path)
 	return strncmp(path, DOM0_DISK_PREFIX, n) == 0 ? path + n : NULL;
 }
 
-int dom0_disk_load(const char *path, void **buf, size_t *len)
+/* The entry of a /disk/<file> path: its slot, or -ENODEV / -ENOENT. */
+static int disk_lookup(const char *path, struct pfs_dirent *e)
 {
 	const char *name = dom0_disk_file(path);
-	struct pfs_dirent e;
 
 	if (!mounted)
 		return -ENODEV;
 	if (!name || !*name)
 		return -ENOENT;
-	int slot = pfs_lookup(&fs, name, &e);
+	return pfs_lookup(&fs, name, e);
+}
+
+int dom0_disk_load(const char *path, void **buf, size_t *len)
+{
+	struct pfs_dirent e;
+	int slot = disk_lookup(path, &e);
+
 	if (slot < 0)
 		return slot;
 	void *b = malloc(e.size ? e.size : 1);
@@ -85,14 +92,9 @@ int dom0_disk_load(const char *path, void **buf, size_t *len)
 
 int dom0_disk_region(const char *path, uint64_t *first, uint64_t *sectors)
 {
-	const char *name = dom0_disk_file(path);
 	struct pfs_dirent e;
+	int slot = disk_lookup(path, &e);
 
-	if (!mounted)
-		return -ENODEV;
-	if (!name || !*name)
-		return -ENOENT;
-	int slot = pfs_lookup(&fs, name, &e);
 	if (slot < 0)
 		return slot;
 	if (e.size == 0)

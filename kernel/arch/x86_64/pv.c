@@ -129,16 +129,10 @@ static void frame_out_bounced(struct cpu_regs *r, const struct pv_frame *f)
 
 static void frame_out(struct cpu_regs *r, const struct pv_frame *f)
 {
-	r->rip = f->rip;
-	r->cs = f->cs;
-	r->rflags = f->rflags;
-	r->rsp = f->rsp;
-	r->ss = f->ss;
 	r->rax = f->rax;
 	r->rcx = f->rcx;
 	r->r11 = f->r11;
-	if (f->new_cr3)
-		write_cr3(f->new_cr3);
+	frame_out_bounced(r, f);
 }
 
 /* ---- vCPU state <-> the live frame -------------------------------------- */

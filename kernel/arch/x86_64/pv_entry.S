@@ -56,6 +56,46 @@
 #define PV_SYSCALL_RAN     2 /* pv.c */
 #define PV_SYSCALL_NOT_RUN 1
 
+/*
+ * SYSCALL leaves rip in rcx and rflags in r11; the fast path keeps only
+ * these and the argument registers, the ones C may clobber.
+ */
+.macro SAVE_SYSCALL_SCRATCH
+	movq	%rcx, REGS_RCX(%rsp)		/* = rip */
+	movq	%r11, REGS_R11(%rsp)		/* = rflags */
+	movq	%rdi, REGS_RDI(%rsp)
+	movq	%rsi, REGS_RSI(%rsp)
+	movq	%rdx, REGS_RDX(%rsp)
+	movq	%r10, REGS_R10(%rsp)
+	movq	%r8, REGS_R8(%rsp)
+	movq	%r9, REGS_R9(%rsp)
+.endm
+
+.macro LOAD_SYSCALL_SCRATCH
+	movq	REGS_RCX(%rsp), %rcx
+	movq	REGS_R11(%rsp), %r11
+	movq	REGS_RDI(%rsp), %rdi
+	movq	REGS_RSI(%rsp), %rsi
+	movq	REGS_RDX(%rsp), %rdx
+	movq	REGS_R10(%rsp), %r10
+	movq	REGS_R8(%rsp), %r8
+	movq	REGS_R9(%rsp), %r9
+.endm
+
+/* The hardware part of struct cpu_regs for a guest that entered by
+ * SYSCALL in kernel mode (rip, rflags from the saved rcx, r11; the
+ * guest's rsp from the per-CPU slot); uses rax. */
+.macro SYSCALL_HW_FRAME
+	movq	$0xe02b, REGS_SS(%rsp)
+	movq	%gs:PERCPU_SYSCALL_RSP, %rax
+	movq	%rax, REGS_RSP(%rsp)
+	movq	REGS_R11(%rsp), %rax
+	movq	%rax, REGS_RFLAGS(%rsp)
+	movq	$0xe033, REGS_CS(%rsp)
+	movq	REGS_RCX(%rsp), %rax
+	movq	%rax, REGS_RIP(%rsp)
+.endm
+
 	.section .rodata
 	.balign 8
 sysret_bad_rip:
@@ -69,14 +109,7 @@ syscall_entry:
 	movq	%rsp, %gs:PERCPU_SYSCALL_RSP
 	movq	%gs:PERCPU_STACK_TOP, %rsp
 	subq	$REGS_SIZE, %rsp
-	movq	%rcx, REGS_RCX(%rsp)		/* = rip */
-	movq	%r11, REGS_R11(%rsp)		/* = rflags */
-	movq	%rdi, REGS_RDI(%rsp)
-	movq	%rsi, REGS_RSI(%rsp)
-	movq	%rdx, REGS_RDX(%rsp)
-	movq	%r10, REGS_R10(%rsp)
-	movq	%r8, REGS_R8(%rsp)
-	movq	%r9, REGS_R9(%rsp)
+	SAVE_SYSCALL_SCRATCH
 	cmpq	$NR_HYPERCALLS, %rax
 	jae	.Lnot_run
 	movq	%gs:PERCPU_CURR_VCPU, %r11
@@ -105,14 +138,7 @@ syscall_entry:
 	decl	%ecx
 	cmpl	$0xff, %ecx
 	jb	.Lran				/* pending and not masked */
-	movq	REGS_RCX(%rsp), %rcx
-	movq	REGS_R11(%rsp), %r11
-	movq	REGS_RDI(%rsp), %rdi
-	movq	REGS_RSI(%rsp), %rsi
-	movq	REGS_RDX(%rsp), %rdx
-	movq	REGS_R10(%rsp), %r10
-	movq	REGS_R8(%rsp), %r8
-	movq	REGS_R9(%rsp), %r9
+	LOAD_SYSCALL_SCRATCH
 	movq	%gs:PERCPU_SYSCALL_RSP, %rsp
 	swapgs
 	sysretq
@@ -127,14 +153,7 @@ pv_hypercall_not_fast:
 .Lran:
 	movl	$PV_SYSCALL_RAN, %esi
 1:	movq	%rax, REGS_RAX(%rsp)
-	movq	$0xe02b, REGS_SS(%rsp)
-	movq	%gs:PERCPU_SYSCALL_RSP, %rax
-	movq	%rax, REGS_RSP(%rsp)
-	movq	REGS_R11(%rsp), %rax
-	movq	%rax, REGS_RFLAGS(%rsp)
-	movq	$0xe033, REGS_CS(%rsp)
-	movq	REGS_RCX(%rsp), %rax
-	movq	%rax, REGS_RIP(%rsp)
+	SYSCALL_HW_FRAME
 2:	movq	%rbx, REGS_RBX(%rsp)
 	movq	%rbp, REGS_RBP(%rsp)
 	movq	%r12, REGS_R12(%rsp)
@@ -166,28 +185,14 @@ pv_hypercall_not_fast:
 pv_hypercall_iret:
 	addq	$8, %rsp
 	movq	%rax, REGS_RAX(%rsp)		/* iret replaces it; if it fails, 23 */
-	movq	%gs:PERCPU_SYSCALL_RSP, %rax
-	movq	%rax, REGS_RSP(%rsp)
-	movq	$0xe02b, REGS_SS(%rsp)
-	movq	$0xe033, REGS_CS(%rsp)
-	movq	REGS_R11(%rsp), %rax
-	movq	%rax, REGS_RFLAGS(%rsp)
-	movq	REGS_RCX(%rsp), %rax
-	movq	%rax, REGS_RIP(%rsp)
+	SYSCALL_HW_FRAME
 	movq	%rsp, %rdi
 	call	pv_iret_fast
 	testl	%eax, %eax
 	movl	$PV_SYSCALL_RAN, %esi
 	jnz	2b
 	movq	REGS_RAX(%rsp), %rax
-	movq	REGS_RCX(%rsp), %rcx
-	movq	REGS_R11(%rsp), %r11
-	movq	REGS_RDI(%rsp), %rdi
-	movq	REGS_RSI(%rsp), %rsi
-	movq	REGS_RDX(%rsp), %rdx
-	movq	REGS_R10(%rsp), %r10
-	movq	REGS_R8(%rsp), %r8
-	movq	REGS_R9(%rsp), %r9
+	LOAD_SYSCALL_SCRATCH
 	addq	$REGS_RIP, %rsp
 	swapgs
 	iretq
