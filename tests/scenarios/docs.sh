@@ -20,11 +20,9 @@ scripts/doc-blocks.py host "${files[@]}" || status=1
 
 rc_script=$logdir/docs-rc
 scripts/doc-blocks.py rc "${files[@]}" >"$rc_script" || { echo "not ok - docs: bad blocks"; exit 1; }
-printf 'A line of text on the disk.\n' >"$logdir/motd"
+. tests/run/reader-disk.sh
 img=$logdir/docs.img
-MKPFS=$BUILD/tools/mkpfs scripts/mkdisk.py "$img" 4 \
-	"da@2048+2048:bin/ticker=$BUILD/user/ticker,etc/motd=$logdir/motd" ||
-	{ echo "not ok - docs: mkdisk failed"; exit 1; }
+reader_disk "$img" "$logdir" || { echo "not ok - docs: mkdisk failed"; exit 1; }
 log=$logdir/docs.log
 tests/run/qemu-run.sh --direct --mem 192 --timeout 120 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=docs-rc" --module "$G/pvguest-domU" \

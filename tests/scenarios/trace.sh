@@ -51,11 +51,9 @@ hx destroy reader
 hx info
 poweroff
 SCRIPT
-printf 'A line of text on the disk.\n' >"$logdir/motd"
+. tests/run/reader-disk.sh
 img=$logdir/reader.img
-MKPFS=$BUILD/tools/mkpfs scripts/mkdisk.py "$img" 4 \
-	"da@2048+2048:bin/ticker=$BUILD/user/ticker,etc/motd=$logdir/motd" ||
-	{ echo "not ok - trace: mkdisk failed"; exit 1; }
+reader_disk "$img" "$logdir" || { echo "not ok - trace: mkdisk failed"; exit 1; }
 log=$logdir/trace.log
 tests/run/qemu-run.sh --direct --mem 160 --timeout 90 --cmdline "console=com1 selftest=guest" \
 	--module "$G/pvguest-dom0 rc=trace-rc" --module "$G/pvguest-domU" \
