@@ -20,10 +20,16 @@
 #include <asm/traps.h>
 #include <hospes/types.h>
 
-/* [va, va+len) lies in the guest's lower half or above the hypervisor's slots. */
+/* [va, va+len) lies in the guest's lower half or above the hypervisor's
+ * slots, without wrapping (va + len alone could wrap past 2^64 into the
+ * lower half). */
 static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
 {
-	return va + len <= 0x0000800000000000UL || (va >= HYPERVISOR_VIRT_END && va + len > va);
+	const unsigned long lower_end = 0x0000800000000000UL;
+
+	if (va < lower_end)
+		return len <= lower_end - va;
+	return va >= HYPERVISOR_VIRT_END && va + len > va;
 }
 
 /* The 4 bytes at guest va through the loaded tables (0 .. 2^32-1), or -1
