@@ -10,27 +10,15 @@
  * says -EFAULT: a failed probe never decides anything by itself.
  *
  * Only for the vCPU this CPU runs, in guest kernel mode, at an address
- * the guest owns (arch_guest_va_ok): the hypervisor's own slots are in
+ * the guest owns (arch_guest_va_ok, asm/guest_va.h): the hypervisor's own slots are in
  * every shadow and a ring-0 move would reach them.
  */
 #ifndef ASM_GUEST_READ_H
 #define ASM_GUEST_READ_H
 
-#include <asm/layout.h>
+#include <asm/guest_va.h>
 #include <asm/traps.h>
 #include <hospes/types.h>
-
-/* [va, va+len) lies in the guest's lower half or above the hypervisor's
- * slots, without wrapping (va + len alone could wrap past 2^64 into the
- * lower half). */
-static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
-{
-	const unsigned long lower_end = 0x0000800000000000UL;
-
-	if (va < lower_end)
-		return len <= lower_end - va;
-	return va >= HYPERVISOR_VIRT_END && va + len > va;
-}
 
 /* The 4 bytes at guest va through the loaded tables (0 .. 2^32-1), or -1
  * if the move faulted (a 32-bit move clears the register's upper half). */
