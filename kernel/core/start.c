@@ -35,6 +35,7 @@
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/mm.h>
+#include <hospes/nmi.h>
 #include <hospes/panic.h>
 #include <hospes/platform.h>
 #include <hospes/smp.h>
@@ -146,6 +147,8 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	banner();
 	if (hospes_options.selftest[0] && strcmp(hospes_options.selftest, "guest") != 0)
 		selftest_run(hospes_options.selftest);
+	if (hospes_options.nmi_test_hz && !nmi_test_start(hospes_options.nmi_test_hz))
+		boot_fail("nmi_test: no NMI source");
 	if (!boot_info.nr_modules)
 		boot_fail("no dom0 module (give dom0's image as the first module2 line in GRUB, "
 			  "or with -initrd under QEMU)");

@@ -251,6 +251,15 @@ static bool opt_smp_slow_ap(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+static bool opt_nmi_test(struct hospes_options *o, const char *v, size_t len)
+{
+	uint64_t hz;
+	if (!parse_uint(v, len, 10, &hz) || hz < 19 || hz > 100000)
+		return false; /* the PIT's 16-bit divisor: 19 Hz .. */
+	o->nmi_test_hz = (unsigned int)hz;
+	return true;
+}
+
 static bool opt_noreboot(struct hospes_options *o, const char *v, size_t len)
 {
 	o->noreboot = true;
@@ -278,6 +287,7 @@ static const struct option options[] = {
 	{"dom0_mem", true, opt_dom0_mem},
 	{"dom0_max_vcpus", true, opt_dom0_max_vcpus},
 	{"noreboot", false, opt_noreboot},
+	{"nmi_test", true, opt_nmi_test},
 	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},
 	{"smp_slow_ap", true, opt_smp_slow_ap},
 	{"selftest", true, opt_selftest},

@@ -17,6 +17,7 @@
 #include <asm/traps.h>
 #include <asm/tsc.h>
 #include <hospes/lib.h>
+#include <hospes/nmi.h>
 #include <hospes/percpu.h>
 #include <hospes/time.h>
 
@@ -52,6 +53,7 @@ static void program(uint64_t deadline_ns)
 static void timer_interrupt(struct cpu_regs *regs)
 {
 	lapic_eoi();
+	nmi_report_pending(); /* the NMI handler cannot print */
 	program(timer_softirq(now_ns()));
 }
 

@@ -16,7 +16,9 @@
  * swapgs, so their path ("paranoid") decides by the GS base itself: a
  * hypervisor address (sign bit set) means it is already ours.  Guests must
  * therefore never get a GS base in the hypervisor's half (set_segment_base
- * refuses it).
+ * refuses it).  The paranoid path calls do_paranoid (nmi.c) with whether
+ * it swapped; a swap with a saved CS of ring 0 is an NMI in one of the
+ * windows between a guest entry or exit and its swapgs.
  */
 #include <asm/regs.h>
 #include "entry_macros.inc"
@@ -82,8 +84,9 @@ paranoid_entry:
 	swapgs
 	movl	$1, %ebx
 1:	movq	%rsp, %rdi
+	movl	%ebx, %esi		/* swapped: do_paranoid tells the windows apart */
 	xorl	%ebp, %ebp
-	call	do_trap
+	call	do_paranoid
 	testl	%ebx, %ebx
 	jz	2f
 	swapgs

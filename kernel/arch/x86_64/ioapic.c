@@ -33,6 +33,8 @@
 #define RTE_MASKED     (1U << 16)
 #define RTE_LEVEL      (1U << 15)
 #define RTE_ACTIVE_LOW (1U << 13)
+#define RTE_DM_NMI     (4U << 8)
+#define RTE_BROADCAST  0xffU /* physical destination: every CPU */
 
 static spinlock_t ioapic_lock = SPINLOCK_INIT;
 static uint16_t pic_mask = 0xffff;
@@ -140,6 +142,25 @@ static void pic_set(unsigned int irq, bool masked)
 	spin_unlock_irqrestore(&ioapic_lock, flags);
 }
 
+/* The IOAPIC pin of ISA IRQ irq and its MADT flags; false (with a
+ * warning) if none serves it. */
+static bool isa_irq_pin(unsigned int irq, unsigned int *io, unsigned int *pin, uint16_t *iflags)
+{
+	uint32_t gsi = acpi_isa_irq_to_gsi(&acpi_info, irq, iflags);
+	if (gsi_to_pin(gsi, io, pin))
+		return true;
+	printk(LOG_WARN "apic: ISA IRQ %u (GSI %u) has no IOAPIC pin\n", irq, gsi);
+	return false;
+}
+
+static void rte_write(unsigned int io, unsigned int pin, uint32_t dest, uint32_t low)
+{
+	unsigned long flags = spin_lock_irqsave(&ioapic_lock);
+	ioapic_write(io, IOAPIC_REDTBL + 2 * pin + 1, dest << 24);
+	ioapic_write(io, IOAPIC_REDTBL + 2 * pin, low);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+}
+
 uint8_t isa_irq_route(unsigned int irq, uint8_t vector, uint32_t dest)
 {
 	if (isa_irq_through_pic()) {
@@ -147,17 +168,22 @@ uint8_t isa_irq_route(unsigned int irq, uint8_t vector, uint32_t dest)
 		return (uint8_t)(PIC_VECTOR_BASE + irq);
 	}
 	uint16_t iflags;
-	uint32_t gsi = acpi_isa_irq_to_gsi(&acpi_info, irq, &iflags);
 	unsigned int io, pin;
-	if (!gsi_to_pin(gsi, &io, &pin)) {
-		printk(LOG_WARN "apic: ISA IRQ %u (GSI %u) has no IOAPIC pin\n", irq, gsi);
+	if (!isa_irq_pin(irq, &io, &pin, &iflags))
 		return 0;
-	}
-	unsigned long flags = spin_lock_irqsave(&ioapic_lock);
-	ioapic_write(io, IOAPIC_REDTBL + 2 * pin + 1, dest << 24);
-	ioapic_write(io, IOAPIC_REDTBL + 2 * pin, rte_low(vector, iflags));
-	spin_unlock_irqrestore(&ioapic_lock, flags);
+	rte_write(io, pin, dest, rte_low(vector, iflags));
 	return vector;
+}
+
+bool isa_irq_route_nmi(unsigned int irq)
+{
+	uint16_t iflags;
+	unsigned int io, pin;
+	if (isa_irq_through_pic() || !isa_irq_pin(irq, &io, &pin, &iflags))
+		return false;
+	/* NMI delivery is edge-triggered whatever the line's MADT flags say. */
+	rte_write(io, pin, RTE_BROADCAST, RTE_DM_NMI | (rte_low(0, iflags) & RTE_ACTIVE_LOW));
+	return true;
 }
 
 void isa_irq_eoi(unsigned int irq)
@@ -191,11 +217,8 @@ bool gsi_route(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool act
 	unsigned int io, pin;
 	if (isa_irq_through_pic() || !gsi_to_pin(gsi, &io, &pin))
 		return false;
-	uint32_t low = vector | (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0);
-	unsigned long flags = spin_lock_irqsave(&ioapic_lock);
-	ioapic_write(io, IOAPIC_REDTBL + 2 * pin + 1, dest << 24);
-	ioapic_write(io, IOAPIC_REDTBL + 2 * pin, low);
-	spin_unlock_irqrestore(&ioapic_lock, flags);
+	rte_write(io, pin, dest,
+		  vector | (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0));
 	return true;
 }
 

@@ -10,7 +10,7 @@
  *      pv_trap() (engineer F), which bounces it to the guest;
  *   3. an exception in the hypervisor at an instruction listed in the
  *      exception-fixup table resumes at its fixup address;
- *   (an NMI is handled apart: see do_nmi)
+ *   (NMI, #DF and #MC come through do_paranoid in nmi.c instead)
  *   4. anything else is a hypervisor bug: registers, CR2 for a page fault,
  *      a symbolized backtrace of the interrupted code, then panic.
  * The weak defaults below make 1 decline and 2 panic until their owners
@@ -98,7 +98,7 @@ static void dump_regs(const struct cpu_regs *r)
 	       read_cr3());
 }
 
-static __noreturn void fatal_exception(struct cpu_regs *r, unsigned long cr2)
+__noreturn void fatal_exception(struct cpu_regs *r, unsigned long cr2)
 {
 	const char *name = r->vector < 32 && exception_names[r->vector] ? exception_names[r->vector]
 									: "exception";
@@ -115,29 +115,8 @@ static __noreturn void fatal_exception(struct cpu_regs *r, unsigned long cr2)
 	panic("fatal %s at %#lx", name, r->rip);
 }
 
-/*
- * NMI: the stop request of panic/reboot, else (from the hypervisor) an
- * unexplained NMI that is reported and survived; a guest's goes to pv_trap.
- */
-static void do_nmi(struct cpu_regs *regs)
-{
-	if (cpus_stopping)
-		cpu_stop_here();
-	if (guest_mode(regs)) {
-		pv_trap(regs);
-		return;
-	}
-	static unsigned int reported;
-	if (reported++ < 10)
-		printk(LOG_WARN "CPU%u: NMI at %#lx, ignored\n", smp_processor_id(), regs->rip);
-}
-
 static void do_exception(struct cpu_regs *regs)
 {
-	if (regs->vector == TRAP_NMI) {
-		do_nmi(regs);
-		return;
-	}
 	unsigned long cr2 = regs->vector == TRAP_PF ? read_cr2() : 0;
 	if (regs->vector == TRAP_PF && do_page_fault(regs, cr2))
 		return;

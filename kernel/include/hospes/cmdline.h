@@ -15,6 +15,8 @@
  *   smp_ap_wait_ms=1000   ours: how long a started CPU may take to call in
  *   smp_slow_ap=2         ours, for tests: the CPU with this APIC id waits
  *                         smp_ap_wait_ms + 50 ms before it calls in
+ *   nmi_test=20000        ours, for tests: the PIT sends an NMI to every CPU
+ *                         at this rate (19-100000 Hz); each checks its percpu
  *
  * An unknown option or a malformed value is named in a warning and
  * ignored; booting continues with the default.
@@ -36,6 +38,7 @@ struct hospes_options {
 	bool noreboot;
 	unsigned int smp_ap_wait_ms; /* how long an AP may take to call in (default 1000) */
 	int smp_slow_ap;	     /* test: this APIC id calls in too late; -1 = none */
+	unsigned int nmi_test_hz;    /* test: NMIs to every CPU at this rate (nmi.c); 0 = off */
 	bool vga_keep;
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */
 	unsigned int nr_warnings;

@@ -48,6 +48,18 @@ static void test_smp_bringup_options(void **state)
 	assert_int_equal(o.smp_slow_ap, -1);
 }
 
+static void test_nmi_test_option(void **state)
+{
+	assert_int_equal(parse(""), 0);
+	assert_int_equal(o.nmi_test_hz, 0);
+	assert_int_equal(parse("nmi_test=20000"), 0);
+	assert_int_equal(o.nmi_test_hz, 20000);
+	assert_int_equal(parse("nmi_test=18 nmi_test=100001 nmi_test=1k nmi_test"), 4);
+	assert_int_equal(o.nmi_test_hz, 0);
+	assert_int_equal(parse("nmi_test=19"), 0);
+	assert_int_equal(o.nmi_test_hz, 19);
+}
+
 static void test_xen_line(void **state)
 {
 	assert_int_equal(parse("/boot/hospes console=com1 com1=38400,7e2,0x2f8 loglvl=debug "
@@ -151,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_bad_values),
 		cmocka_unit_test(test_vcpu_range_and_spacing),
 		cmocka_unit_test(test_smp_bringup_options),
+		cmocka_unit_test(test_nmi_test_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,8 @@ void ioapic_init(void);
 /* Route ISA IRQ irq to vector on the CPU with APIC id dest (overrides applied). */
 uint8_t isa_irq_route(unsigned int irq, uint8_t vector, uint32_t dest); /* the vector used */
 void isa_irq_mask(unsigned int irq);
+/* Route ISA IRQ irq as an NMI to every CPU (nmi_test=, nmi.c); false without an IOAPIC pin. */
+bool isa_irq_route_nmi(unsigned int irq);
 void isa_irq_eoi(unsigned int irq); /* end of interrupt at the PIC or the LAPIC */
 bool isa_irq_through_pic(void);	    /* the PIC is the fallback controller */
 /* Device lines for dom0's PIRQs (kernel/arch/x86_64/pirq.c): any GSI of an IOAPIC. */

@@ -51,6 +51,10 @@ void idt_load(void);
 /* The C entries from entry.S: every vector, and #PF first (page_fault.c). */
 void do_trap(struct cpu_regs *regs);
 void do_page_fault_entry(struct cpu_regs *regs);
+/* NMI, #DF and #MC (IST stacks; nmi.c); swapped: the entry did swapgs. */
+void do_paranoid(struct cpu_regs *regs, bool swapped);
+/* A hypervisor bug: registers, CR2 for a page fault, backtrace, panic (traps.c). */
+__attribute__((noreturn)) void fatal_exception(struct cpu_regs *regs, unsigned long cr2);
 
 /*
  * Hooks others implement (weak defaults in traps.c panic or decline):

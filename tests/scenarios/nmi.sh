@@ -1,0 +1,53 @@
+#!/bin/bash
+# NMIs anywhere (kernel/arch/x86_64/nmi.c, entry.S's paranoid path): with
+# nmi_test=<hz> the PIT sends an NMI to every CPU at that rate while
+# tg-nmi runs every kind of guest entry and exit in a loop (checking its
+# registers and results each time).  Every NMI checks that the GS base
+# led it to its own CPU's percpu (else the verdict is fail), and is
+# counted by where it landed, including the windows where ring 0 runs
+# with the guest's GS: at syscall_entry before its swapgs, and at the
+# SYSRETQ/IRETQ after an exit's swapgs.  Under -icount QEMU delivers an
+# interrupt at any instruction, so both windows are hit (-smp 1; under
+# -icount QEMU 7.2 never runs a second CPU again once it halts, so -smp 2
+# runs without it); without -icount only between translation blocks,
+# which syscall_entry starts.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+LOGS=$BUILD/test-logs/nmi
+mkdir -p "$LOGS"
+
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1"; [ -n "${2:-}" ] && tail -n 8 "$2" | sed 's/^/#   /'; }
+check() { if eval "$2"; then ok "$1"; else nok "$1" "${3:-}"; fi; }
+
+# The sum of field $2 (1 = total ... 6 = elsewhere with the guest's GS) over the CPUs.
+field() {
+	sed -n 's/^.*nmi_test: CPU[0-9]*: \([0-9]*\) NMIs: \([0-9]*\) in a guest, \([0-9]*\) in the hypervisor; with the guest.s GS: \([0-9]*\) at syscall_entry, \([0-9]*\) at a SYSRETQ\/IRETQ, \([0-9]*\) elsewhere.*$/\1 \2 \3 \4 \5 \6/p' "$1" |
+		awk -v f="$2" '{ s += $f } END { print s + 0 }'
+}
+
+run() { # smp hz icount(0/1)
+	local name="nmi smp$1" log="$LOGS/nmi-smp$1-$3.log" extra=""
+	[ "$3" = 1 ] && extra=--icount name="$name icount"
+	tests/run/qemu-run.sh --direct --smp "$1" --mem 128 --timeout 120 $extra \
+		--cmdline "console=com1 selftest=guest nmi_test=$2" \
+		--module "$BUILD/guests/tg-nmi" --log "$log"
+	local rc=$?
+	sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1 ('"$name"')/p' "$log"
+	check "$name: pass verdict (guest checks and percpu checks)" "[ $rc = 0 ]" "$log"
+	check "$name: no NMI found another CPU's percpu" \
+		"grep -q 'nmi_test: 0 NMIs found another CPU.s percpu' '$log'" "$log"
+	local total=$(field "$log" 1) guest=$(field "$log" 2) hv=$(field "$log" 3)
+	local sc=$(field "$log" 4) ret=$(field "$log" 5) win=$(field "$log" 6)
+	echo "# $name: $total NMIs: $guest guest, $hv hypervisor, $sc at syscall_entry, $ret at SYSRETQ/IRETQ, $win elsewhere with the guest's GS"
+	check "$name: NMIs reached every CPU" "[ \$(grep -c 'nmi_test: CPU[0-9]*: [1-9]' '$log') = $1 ]" "$log"
+	check "$name: NMIs landed in the guest and in the hypervisor" "[ $guest -gt 0 ] && [ $hv -gt 0 ]" "$log"
+	check "$name: NMIs landed at syscall_entry before its swapgs" "[ $sc -gt 0 ]" "$log"
+	if [ "$3" = 1 ]; then
+		check "$name: NMIs landed at a SYSRETQ/IRETQ after the exit's swapgs" "[ $ret -gt 0 ]" "$log"
+	fi
+}
+
+run 1 20000 1
+run 2 20000 0
