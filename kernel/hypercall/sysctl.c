@@ -14,7 +14,9 @@
  *                      to count only busy time: under -icount, busy
  *                      nanoseconds are executed instructions);
  *   hospes_trace       (Hospes extension) set a domain's trace mask, read
- *                      a CPU's trace ring (kernel/trace/trace.c).
+ *                      a CPU's trace ring (kernel/trace/trace.c);
+ *   hospes_cpustat     (Hospes extension) each CPU's idle time, halts,
+ *                      vCPU switches and CR3 writes by reason.
  *
  * Locks: none of its own (the log ring and the domain list lock).
  */
@@ -23,6 +25,7 @@
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
+#include <hospes/pv.h>
 #include <hospes/sched.h>
 #include <hospes/smp.h>
 #include <hospes/time.h>
@@ -169,6 +172,21 @@ static long sc_getcpuinfo(struct vcpu *v, struct xen_sysctl_getcpuinfo *c)
 	return 0;
 }
 
+static long sc_cpustat(struct vcpu *v, struct xen_sysctl_hospes_cpustat *c)
+{
+	unsigned long buf = (unsigned long)c->stats.p;
+	uint32_t n = MIN(c->max_cpus, (uint32_t)nr_cpus_online);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct hospes_cpustat st = {.idletime = sched_idle_time(i)};
+		arch_cpu_counters(i, &st);
+		if (copy_to_guest_vcpu(v, buf + i * sizeof(st), &st, sizeof(st)))
+			return -XEN_EFAULT;
+	}
+	c->nr_cpus = n;
+	return 0;
+}
+
 long do_sysctl(HYPERCALL_ARGS)
 {
 	struct xen_sysctl op;
@@ -194,6 +212,9 @@ long do_sysctl(HYPERCALL_ARGS)
 		break;
 	case XEN_SYSCTL_hospes_trace:
 		rc = sc_trace(v, &op.u.hospes_trace);
+		break;
+	case XEN_SYSCTL_hospes_cpustat:
+		rc = sc_cpustat(v, &op.u.hospes_cpustat);
 		break;
 	default:
 		return -XEN_ENOSYS;

@@ -23,6 +23,12 @@
  * poll runs inside a timed span.  What the span includes besides the
  * reads: one XenStore write and the watch events on each side, a few
  * tens of thousands of instructions per pass.
+ *
+ * Counters: at the same edges dom0 reads every CPU's halts, vCPU switches
+ * and CR3 writes (XEN_SYSCTL_hospes_cpustat) and reports them per 100
+ * random reads and per MiB read in order, averaged over the passes: the
+ * crossings a request costs, which instruction counts cannot show (each
+ * CR3 write empties the TLB: under TCG all of it).
  */
 #include "blkbench.h"
 #include "hx/ctl.h"
@@ -34,8 +40,11 @@
 
 static void sample(struct busy_sample *s)
 {
+	unsigned int cpus;
+
 	s->ok = hx_idle_ns(&s->idle, &s->cpus) == 0 && s->cpus > 0;
 	s->now = clock_now_ns();
+	s->ctr_ok = hx_cpustat(&s->ctr, &cpus) == 0 && cpus == s->cpus;
 }
 
 /* Busy ns between two samples: every CPU's time minus its idle time (0 if unknown). */
@@ -116,6 +125,70 @@ static void report_busy(const struct blkbench *b)
 	line("rand4k_read_busy_ratio_pct", own_rand * 100 / front_rand);
 }
 
+static uint64_t cr3_total(const struct hospes_cpustat *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned int r = 0; r < HOSPES_CR3_SLOTS; r++)
+		n += c->cr3[r];
+	return n;
+}
+
+/* The counters' growth over the passes' spans edge..edge+1, added up;
+ * false if a sample lacks them. */
+static bool span_counters(const struct busy_sample *at, unsigned int edge,
+			  struct hospes_cpustat *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
+		const struct busy_sample *a = &at[3 * p + edge], *b = a + 1;
+		if (!a->ctr_ok || !b->ctr_ok)
+			return false;
+		sum->halts += b->ctr.halts - a->ctr.halts;
+		sum->switches += b->ctr.switches - a->ctr.switches;
+		for (unsigned int r = 0; r < HOSPES_CR3_SLOTS; r++)
+			sum->cr3[r] += b->ctr.cr3[r] - a->ctr.cr3[r];
+	}
+	return true;
+}
+
+/* One side's counters for one kind of read: per `unit` units of work (100
+ * random reads, 1 MiB), bench lines, and the CR3 writes by reason on the log. */
+static void report_span(const char *what, const char *per, const struct busy_sample *at,
+			unsigned int edge, uint64_t units)
+{
+	struct hospes_cpustat c;
+	char name[64];
+
+	if (!units || !span_counters(at, edge, &c))
+		return;
+	units *= BLKTIME_PASSES;
+	snprintf(name, sizeof(name), "%s_cr3_%s", what, per);
+	line(name, cr3_total(&c) / units);
+	snprintf(name, sizeof(name), "%s_switches_%s", what, per);
+	line(name, c.switches / units);
+	snprintf(name, sizeof(name), "%s_halts_%s", what, per);
+	line(name, c.halts / units);
+	printf("blkbench: %s: CR3 writes %llu load, %llu leave, %llu mode, %llu flush, %llu "
+	       "other in %llu x %s\n",
+	       what, (unsigned long long)c.cr3[HOSPES_CR3_LOAD],
+	       (unsigned long long)c.cr3[HOSPES_CR3_LEAVE],
+	       (unsigned long long)c.cr3[HOSPES_CR3_MODE],
+	       (unsigned long long)c.cr3[HOSPES_CR3_FLUSH],
+	       (unsigned long long)c.cr3[HOSPES_CR3_OTHER], (unsigned long long)units, per);
+}
+
+/* Crossings: per MiB read in order, per 100 random 4 KiB reads. */
+static void report_counters(const struct blkbench *b)
+{
+	uint64_t mib = b->own.seq_bytes >> 20, hundreds = b->own.rand_reads / 100;
+
+	report_span("seq_read_dom0", "per_MiB", b->own_at, 0, mib);
+	report_span("seq_read_front", "per_MiB", b->front_at, 0, mib);
+	report_span("rand4k_read_dom0", "per_100", b->own_at, 1, hundreds);
+	report_span("rand4k_read_front", "per_100", b->front_at, 1, hundreds);
+}
+
 bool blkbench_report(struct blkbench *b, struct xenbus *xb, unsigned int front)
 {
 	const struct blk_timing *own = &b->own;
@@ -136,5 +209,6 @@ bool blkbench_report(struct blkbench *b, struct xenbus *xb, unsigned int front)
 	line("rand4k_read_front_us", rand / reads / 1000);
 	line("rand4k_read_ratio_pct", own->rand_ns * 100 / rand);
 	report_busy(b);
+	report_counters(b);
 	return true;
 }

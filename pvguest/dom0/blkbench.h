@@ -7,16 +7,19 @@
 #define PVGUEST_DOM0_BLKBENCH_H
 
 #include <core/blktime.h>
+#include <public/sysctl.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 struct xenbus;
 
-/* The machine's clock and idle time at one phase edge. */
+/* The machine's clock and idle time at one phase edge, and its CPUs'
+ * halt, switch and CR3 write counters (ctr, if ctr_ok). */
 struct busy_sample {
 	uint64_t now, idle;
 	unsigned int cpus;
-	bool ok;
+	bool ok, ctr_ok;
+	struct hospes_cpustat ctr;
 };
 
 struct blkbench {

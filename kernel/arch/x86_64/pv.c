@@ -30,6 +30,7 @@
  */
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/cr3.h>
 #include <asm/fpu.h>
 #include <asm/msr.h>
 #include <asm/page.h>
@@ -47,6 +48,7 @@
 #include <hospes/smp.h>
 #include <hospes/time.h>
 #include <hospes/trace.h>
+#include <public/sysctl.h>
 #include <public/xen.h>
 
 #define PV_VECTOR_SYSCALL 0x100
@@ -124,7 +126,7 @@ static void frame_out_bounced(struct cpu_regs *r, const struct pv_frame *f)
 	r->rsp = f->rsp;
 	r->ss = f->ss;
 	if (f->new_cr3)
-		write_cr3(f->new_cr3);
+		cr3_load(f->new_cr3, CR3_MODE);
 }
 
 static void frame_out(struct cpu_regs *r, const struct pv_frame *f)
@@ -189,6 +191,21 @@ static void publish_time(struct vcpu *v)
 	}
 }
 
+/*
+ * Load v's shadow root, unless CR3 holds it already: v ran here last and
+ * nothing flushed since (a flush leaves a lazy root, tlb.c), or v shares
+ * the root of the vCPU before it.  Either way every translation still
+ * cached for that root is one a flush would have dropped had it become
+ * stale, so skipping the write changes nothing the guest can see.
+ */
+static void load_root(struct vcpu *v)
+{
+	paddr_t root = shadow_activate(v, !v->arch->kernel_mode);
+	this_cpu()->lazy_root = false; /* pinned by v again, which runs here */
+	if (read_cr3() != root)
+		cr3_load(root, CR3_LOAD);
+}
+
 static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 {
 	const struct cpu_user_regs *u = &v->arch->regs;
@@ -199,7 +216,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 	r->rdx = u->rdx, r->rsi = u->rsi, r->rdi = u->rdi;
 	r->rip = u->rip, r->cs = u->cs | 3, r->rflags = u->rflags | 0x200;
 	r->rsp = u->rsp, r->ss = u->ss | 3;
-	write_cr3(shadow_activate(v, !v->arch->kernel_mode));
+	load_root(v);
 	load_bases(v);
 	fpu_restore(v);
 	arch_load_guest_gdt(v);
@@ -216,20 +233,27 @@ static void slice_end(void *data)
 }
 
 /*
- * Leave the outgoing vCPU's shadow root for the hypervisor's own tables
- * before sched_pick() makes it not RUNNING.  From then on its root (and
- * every shadow below it) may be freed at any moment: by its domain's
- * destruction (domain_pause_sync() waits only for "not RUNNING"), or by a
- * root change and an eviction while it runs on another CPU.  A CPU that
- * kept the root in CR3 would walk a reused frame on its next interrupt,
- * and a TLB flush request would reload it.  The CR3 write also drops
- * every guest translation and paging-structure cache entry (shadow
- * entries are never global, PCIDs are off), so nothing of prev stays
- * reachable here; the switch back always loads the next vCPU's root.
+ * Lazy roots (Xen's lazy idle, for every switch).  The outgoing vCPU's
+ * shadow root stays in CR3 while this CPU picks, idles and switches: if
+ * the same vCPU runs next (a block and wake-up, the common case of an
+ * I/O-bound domain) no CR3 write happens at all, and a switch to another
+ * vCPU writes CR3 once.  From the moment sched_pick() makes prev not
+ * RUNNING its root may be freed at any time: by its domain's destruction
+ * (domain_pause_sync() waits only for "not RUNNING"), or by a root change
+ * and an eviction while prev runs on another CPU.  The invariant that
+ * keeps that safe: a shadow frame is freed only after a domain-wide TLB
+ * flush has been answered by every online CPU (the dead list,
+ * kernel/mm/shadow/cache.c), and a CPU marked lazy_root answers a flush by
+ * leaving the root for the hypervisor's own tables (tlb.c), not by
+ * reloading it.  So no CPU walks a freed root, and the hypervisor itself
+ * needs nothing of the root but its hypervisor slots, the same in every
+ * root.  Nothing here reads guest memory through CR3 while no vCPU runs
+ * (curr_vcpu is NULL: guest accesses go through the direct map).
+ * lazy_root is this CPU's own, written with interrupts off.
  */
-static inline void leave_guest_tables(void)
+static inline void keep_guest_tables(void)
 {
-	write_cr3(hypervisor_pml4_maddr());
+	this_cpu()->lazy_root = true;
 }
 
 /* Pick what runs next on this CPU; halt while there is nothing. */
@@ -242,6 +266,7 @@ static struct vcpu *pick_next(unsigned int cpu)
 		if (next)
 			return next;
 		uint64_t halted = now_ns();
+		this_cpu()->halts++;
 		safe_halt(); /* a timer or an IPI wakes us; its handler may queue work */
 		sched_note_idle(cpu, now_ns() - halted);
 		sched_test_and_clear_request(cpu);
@@ -259,18 +284,20 @@ static void switch_if_asked(struct cpu_regs *r)
 		save_vcpu(prev, r);
 		fpu_save(prev);
 		vcpu_update_runstate_area(prev, true);
-		leave_guest_tables();
+		keep_guest_tables();
 	}
 	this_cpu()->curr_vcpu = NULL;
 	struct vcpu *next = pick_next(cpu);
 	this_cpu()->curr_vcpu = next;
-	if (next != prev)
+	if (next != prev) {
+		this_cpu()->switches++;
 		trace_switch(prev, next);
+	}
 	/* The frame and the FPU still hold next's state only if it ran here last. */
 	if (next != prev || next->arch->live_cpu != cpu + 1) {
 		load_vcpu(next, r);
 	} else {
-		write_cr3(shadow_activate(next, !next->arch->kernel_mode));
+		load_root(next);
 		vcpu_update_runstate_area(next, false); /* running again */
 	}
 }
@@ -304,6 +331,19 @@ void pv_schedule_first(struct cpu_regs *r)
 	this_cpu()->curr_vcpu = next;
 	load_vcpu(next, r);
 	pv_return_to_guest(r);
+}
+
+/* The counters XEN_SYSCTL_hospes_cpustat reports (each CPU writes its own). */
+void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
+{
+	const struct percpu *p = &percpu[cpu];
+	BUILD_BUG_ON(CR3_NR > HOSPES_CR3_SLOTS || CR3_LOAD != HOSPES_CR3_LOAD ||
+		     CR3_LEAVE != HOSPES_CR3_LEAVE || CR3_MODE != HOSPES_CR3_MODE ||
+		     CR3_FLUSH != HOSPES_CR3_FLUSH || CR3_OTHER != HOSPES_CR3_OTHER);
+	st->halts = READ_ONCE(p->halts);
+	st->switches = READ_ONCE(p->switches);
+	for (unsigned int i = 0; i < CR3_NR; i++)
+		st->cr3[i] = READ_ONCE(p->cr3_writes[i]);
 }
 
 /* ---- entries ------------------------------------------------------------ */

@@ -20,9 +20,22 @@
  * answers from its spin loop.  Two CPUs flushing at once answer each other
  * the same way.  flush_done[c] is written only by CPU c, with interrupts
  * off, and only grows.
+ *
+ * Lazy roots.  A CPU whose vCPU stopped running keeps that vCPU's shadow
+ * root in CR3 (this_cpu()->lazy_root, kernel/arch/x86_64/pv.c) until it
+ * loads another root.  Such a root is no longer pinned by anything
+ * running here and may be freed, but every shadow frame is freed only
+ * after a domain-wide flush (the dead list, kernel/mm/shadow/cache.c),
+ * and a flush reaches every online CPU; so a lazy CPU answers a flush by
+ * leaving the root for the hypervisor's own tables instead of reloading
+ * it, before it reports the flush done.  That is the whole guarantee: no
+ * CPU holds a freed root in CR3, and no translation of a lazy root
+ * outlives a flush (the CR3 write drops it).
  */
 #include <asm/apic.h>
 #include <asm/arch.h>
+#include <asm/cr3.h>
+#include <asm/page.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <hospes/compiler.h>
@@ -34,11 +47,19 @@
 uint64_t tlb_flush_gen;
 static uint64_t flush_done[NR_CPUS];
 
-static inline void flush_local(void)
+/* Drop this CPU's guest translations; a lazy root is left, not reloaded. */
+static void flush_local(void)
 {
-	unsigned long cr3;
+	unsigned long flags = local_irq_save();
+	struct percpu *me = this_cpu();
 
-	__asm__ __volatile__("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3)::"memory");
+	if (me->lazy_root) {
+		me->lazy_root = false;
+		cr3_load(hypervisor_pml4_maddr(), CR3_LEAVE);
+	} else {
+		cr3_load(read_cr3(), CR3_FLUSH);
+	}
+	local_irq_restore(flags);
 }
 
 static inline void invlpg_local(unsigned long va)
@@ -54,7 +75,7 @@ void tlb_flush_poll(void)
 		return;
 	unsigned long flags = local_irq_save();
 	gen = __atomic_load_n(&tlb_flush_gen, __ATOMIC_ACQUIRE);
-	flush_local();
+	flush_local(); /* before flush_done: the flusher may free a lazy root next */
 	if (gen > flush_done[me])
 		__atomic_store_n(&flush_done[me], gen, __ATOMIC_RELEASE);
 	local_irq_restore(flags);
@@ -103,9 +124,10 @@ void arch_flush_tlb_va_domain(struct domain *d, unsigned long va)
 	flush_others();
 }
 
+/* The running vCPU's new root (shadow_reload) or a self-test's tables. */
 void arch_load_cr3(paddr_t cr3)
 {
-	__asm__ __volatile__("mov %0, %%cr3" ::"r"(cr3) : "memory");
+	cr3_load(cr3, CR3_OTHER);
 }
 
 void arch_flush_cache(void)

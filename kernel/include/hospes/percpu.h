@@ -8,7 +8,9 @@
  * kernel/arch/x86_64/entry.S.  The host tests use a fake with one CPU.
  *
  * Fields are written by their owner CPU only, except online (set once by
- * the AP, read by the boot CPU) and the IPI counters (atomic).
+ * the AP, read by the boot CPU) and the IPI counters (atomic).  The
+ * CR3, halt and switch counters are written by their CPU with interrupts
+ * off and read by anyone (XEN_SYSCTL_hospes_cpustat): whole u64 loads.
  */
 #ifndef HOSPES_PERCPU_H
 #define HOSPES_PERCPU_H
@@ -17,6 +19,17 @@
 #include <hospes/types.h>
 
 struct vcpu;
+
+/* Why the hypervisor wrote CR3 (counted per CPU; the order is
+ * XEN_SYSCTL_hospes_cpustat's HOSPES_CR3_*). */
+enum cr3_why {
+	CR3_LOAD,  /* a picked vCPU's root: a switch, or a wake-up after a flush */
+	CR3_LEAVE, /* to the hypervisor's own tables, off a guest's root */
+	CR3_MODE,  /* guest kernel <-> user mode */
+	CR3_FLUSH, /* a TLB flush (reload of the same root) */
+	CR3_OTHER, /* a root change by the running vCPU, self-tests */
+	CR3_NR
+};
 
 struct percpu {
 	struct percpu *self;	 /* offset 0: this_cpu() reads it */
@@ -30,6 +43,12 @@ struct percpu {
 	uint64_t irqs, ipis;	   /* counters for the log and tests */
 	unsigned long syscall_rsp; /* engineer F: guest rsp parked by the SYSCALL entry */
 	const bool *resched;	   /* this CPU's sched_cpu.resched, read by the SYSCALL exit */
+	/* kernel/arch/x86_64/pv.c: CR3 holds the root of a vCPU that does not
+	 * run here any more (lazy idle); a flush request leaves it (tlb.c). */
+	bool lazy_root;
+	uint64_t cr3_writes[CR3_NR];
+	uint64_t halts;	   /* the idle loop's hlt instructions */
+	uint64_t switches; /* picks of a vCPU other than the one before */
 };
 
 extern struct percpu percpu[NR_CPUS];

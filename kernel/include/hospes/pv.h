@@ -136,6 +136,10 @@ bool pv_check_descriptor(uint64_t *desc);
 void pv_gdt_release(struct vcpu *v);
 /* Arch glue: install v's GDT copy into this CPU's GDT (v runs here). */
 void arch_load_guest_gdt(struct vcpu *v);
+/* Arch glue: CPU cpu's halts, switches and CR3 writes (HOSPES_CR3_*) so far,
+ * into st's fields but idletime (XEN_SYSCTL_hospes_cpustat). */
+struct hospes_cpustat;
+void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st);
 void vcpu_down(struct vcpu *v);
 uint64_t pv_system_time(void); /* ns since boot, the guests' system time */
 const char *hypervisor_cmdline(void);

@@ -7,9 +7,11 @@
  * subset: readconsole (the hypervisor's log ring, for `hx dmesg`),
  * physinfo, getdomaininfolist and getcpuinfo (each CPU's idle time).
  *
- * Hospes extension: XEN_SYSCTL_hospes_trace (0x4800, a number far from
- * Xen's, which end below 0x40), the per-CPU trace rings behind `hx trace`
- * (kernel/trace/trace.c; docs/hypercalls.md has the layout).
+ * Hospes extensions (numbers far from Xen's, which end below 0x40):
+ * XEN_SYSCTL_hospes_trace (0x4800), the per-CPU trace rings behind `hx
+ * trace` (kernel/trace/trace.c; docs/hypercalls.md has the layout), and
+ * XEN_SYSCTL_hospes_cpustat (0x4801), each CPU's counters of halts,
+ * vCPU switches and CR3 writes (`hx info`, the block benchmark).
  */
 #ifndef PUBLIC_SYSCTL_H
 #define PUBLIC_SYSCTL_H
@@ -23,6 +25,7 @@
 #define XEN_SYSCTL_getdomaininfolist 6
 #define XEN_SYSCTL_getcpuinfo	     8
 #define XEN_SYSCTL_hospes_trace	     0x4800 /* Hospes extension */
+#define XEN_SYSCTL_hospes_cpustat    0x4801 /* Hospes extension */
 
 /*
  * Read the hypervisor's log ring.  index counts bytes since boot.  With
@@ -79,6 +82,35 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_cpuinfo);
 struct xen_sysctl_getcpuinfo {
 	uint32_t max_cpus; /* IN */
 	XEN_GUEST_HANDLE(xen_sysctl_cpuinfo) info;
+	uint32_t nr_cpus; /* OUT */
+};
+
+/*
+ * Hospes extension: per-CPU counters since boot, for CPUs 0 .. min(max_cpus,
+ * CPUs online) - 1 (layout and semantics as getcpuinfo); nr_cpus: how many
+ * were written.  cr3[HOSPES_CR3_*] counts the hypervisor's CR3 writes by
+ * reason (each one empties the TLB of non-global entries on a CPU without
+ * PCIDs, and the whole software TLB under QEMU's TCG).
+ */
+#define HOSPES_CR3_LOAD	 0 /* a picked vCPU's shadow root */
+#define HOSPES_CR3_LEAVE 1 /* to the hypervisor's own tables */
+#define HOSPES_CR3_MODE	 2 /* guest kernel <-> user mode */
+#define HOSPES_CR3_FLUSH 3 /* a TLB flush (the same root reloaded) */
+#define HOSPES_CR3_OTHER 4 /* the running vCPU's root changed; self-tests */
+#define HOSPES_CR3_SLOTS 8 /* room in cr3[] (the rest read 0) */
+
+struct hospes_cpustat {
+	uint64_t idletime; /* ns halted with nothing to run (getcpuinfo's) */
+	uint64_t halts;	   /* hlt instructions of the idle loop */
+	uint64_t switches; /* picks of another vCPU than the one that ran before */
+	uint64_t cr3[HOSPES_CR3_SLOTS];
+};
+typedef struct hospes_cpustat hospes_cpustat_t;
+DEFINE_XEN_GUEST_HANDLE(hospes_cpustat);
+
+struct xen_sysctl_hospes_cpustat {
+	uint32_t max_cpus; /* IN */
+	XEN_GUEST_HANDLE(hospes_cpustat) stats;
 	uint32_t nr_cpus; /* OUT */
 };
 
@@ -163,6 +195,7 @@ struct xen_sysctl {
 		struct xen_sysctl_getdomaininfolist getdomaininfolist;
 		struct xen_sysctl_getcpuinfo getcpuinfo;
 		struct xen_sysctl_hospes_trace hospes_trace;
+		struct xen_sysctl_hospes_cpustat hospes_cpustat;
 		uint8_t pad[128];
 	} u;
 };

@@ -6,6 +6,7 @@
 #include "ctl.h"
 #include <asm/hypercall.h>
 #include <public/errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 long hx_domctl(struct xen_domctl *op)
@@ -76,6 +77,32 @@ long hx_idle_ns(uint64_t *idle, unsigned int *cpus)
 	*cpus = op.u.getcpuinfo.nr_cpus;
 	for (unsigned int i = 0; i < *cpus; i++)
 		*idle += info[i].idletime;
+	return 0;
+}
+
+long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus)
+{
+	struct hospes_cpustat *st = malloc(HX_MAX_CPUS * sizeof(*st)); /* 5.5 KiB: not on a stack */
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_hospes_cpustat};
+	if (!st)
+		return -XEN_ENOMEM;
+	op.u.hospes_cpustat.max_cpus = HX_MAX_CPUS;
+	set_xen_guest_handle(op.u.hospes_cpustat.stats, st);
+	long rc = hx_sysctl(&op);
+	if (rc < 0) {
+		free(st);
+		return rc;
+	}
+	memset(sum, 0, sizeof(*sum));
+	*cpus = op.u.hospes_cpustat.nr_cpus;
+	for (unsigned int i = 0; i < *cpus; i++) {
+		sum->idletime += st[i].idletime;
+		sum->halts += st[i].halts;
+		sum->switches += st[i].switches;
+		for (unsigned int r = 0; r < HOSPES_CR3_SLOTS; r++)
+			sum->cr3[r] += st[i].cr3[r];
+	}
+	free(st);
 	return 0;
 }
 

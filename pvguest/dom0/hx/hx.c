@@ -110,6 +110,17 @@ static int hx_info(int argc, char **argv)
 		       c.shadow_pages + c.maptrack_pages + c.evtchn_pages, c.shadow_pages,
 		       c.maptrack_pages, c.evtchn_pages);
 	printf("domains      : %ld\n", doms);
+	struct hospes_cpustat st;
+	unsigned int cpus;
+	if (hx_cpustat(&st, &cpus) == 0) /* since boot, all CPUs */
+		printf("cpu_counters : %llu halts, %llu switches, CR3 writes %llu load %llu leave "
+		       "%llu mode %llu flush %llu other\n",
+		       (unsigned long long)st.halts, (unsigned long long)st.switches,
+		       (unsigned long long)st.cr3[HOSPES_CR3_LOAD],
+		       (unsigned long long)st.cr3[HOSPES_CR3_LEAVE],
+		       (unsigned long long)st.cr3[HOSPES_CR3_MODE],
+		       (unsigned long long)st.cr3[HOSPES_CR3_FLUSH],
+		       (unsigned long long)st.cr3[HOSPES_CR3_OTHER]);
 	return 0;
 }
 

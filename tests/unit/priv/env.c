@@ -105,6 +105,16 @@ void timer_cancel(struct timer *t)
 	t->expires_ns = 0;
 }
 
+/* The arch's per-CPU counters: CPU c reports halts 10c+1, switches
+ * 10c+2 and CR3 writes of reason i 100c+i (what the sysctl test expects). */
+void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
+{
+	st->halts = 10 * cpu + 1;
+	st->switches = 10 * cpu + 2;
+	for (unsigned int i = 0; i <= HOSPES_CR3_OTHER; i++)
+		st->cr3[i] = 100 * cpu + i;
+}
+
 unsigned long frame_total_count(void)
 {
 	return ENV_FRAMES;

@@ -553,6 +553,36 @@ static void test_sysctl_getcpuinfo(void **state)
 	assert_int_equal(sysctl(v0, &op), -XEN_EFAULT);
 }
 
+/* hospes_cpustat: getcpuinfo's idle time and the arch's counters, per CPU online. */
+static void test_sysctl_cpustat(void **state)
+{
+	struct xen_sysctl op = {.cmd = XEN_SYSCTL_hospes_cpustat};
+	struct hospes_cpustat *st = gptr(BUF_VA);
+
+	sched_note_idle(1, 70);
+	memset(st, 0xff, 3 * sizeof(*st));
+	op.u.hospes_cpustat.max_cpus = 3;
+	op.u.hospes_cpustat.stats.p = (void *)(BUF_VA);
+	assert_int_equal(sysctl(v0, &op), 0);
+	assert_int_equal(op.u.hospes_cpustat.nr_cpus, 2);
+	for (unsigned int c = 0; c < 2; c++) {
+		assert_int_equal(st[c].idletime, sched_idle_time(c));
+		assert_int_equal(st[c].halts, 10 * c + 1);
+		assert_int_equal(st[c].switches, 10 * c + 2);
+		assert_int_equal(st[c].cr3[HOSPES_CR3_LOAD], 100 * c);
+		assert_int_equal(st[c].cr3[HOSPES_CR3_OTHER], 100 * c + 4);
+		assert_int_equal(st[c].cr3[HOSPES_CR3_OTHER + 1], 0); /* unused slots */
+	}
+	assert_int_equal(st[2].halts, ~0ULL); /* nothing past the CPUs online */
+	op.u.hospes_cpustat.max_cpus = 1;
+	st[1].halts = 7;
+	assert_int_equal(sysctl(v0, &op), 0);
+	assert_int_equal(op.u.hospes_cpustat.nr_cpus, 1);
+	assert_int_equal(st[1].halts, 7);
+	op.u.hospes_cpustat.stats.p = (void *)(0x1000);
+	assert_int_equal(sysctl(v0, &op), -XEN_EFAULT);
+}
+
 static void test_sysctl(void **state)
 {
 	struct xen_sysctl op = {.cmd = XEN_SYSCTL_physinfo};
@@ -647,6 +677,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scheduler_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_getcpuinfo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sysctl_cpustat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readconsole, setup, teardown),
 	};
 	extern int run_modpack_tests(void);
