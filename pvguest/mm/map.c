@@ -18,6 +18,12 @@
  * info, foreign frames) are mapped in a window above RAM by
  * map_machine_page(); device memory (DOMID_IO) and other domains' frames
  * by map_foreign_pages(), which reports a refusal instead of panicking.
+ *
+ * TLB: as in Xen, a PTE written by mmu_update is not flushed by the
+ * hypervisor, and no switch or idle period flushes one either (a CPU
+ * keeps a vCPU's tables while it idles).  So a mapping that is replaced
+ * or removed is flushed here, on every vCPU: otherwise a window reused
+ * for another domain's frames would still write to the old ones.
  */
 #include "mm.h"
 #include "heap.h"
@@ -55,6 +61,15 @@ static void mmu_update_or_panic(struct mmu_update *req, unsigned int n)
 	long rc = hv_mmu_update(req, n, &done);
 	if (rc < 0 || done != n)
 		panic("mmu_update: %ld (%u of %u done)", rc, done, n);
+}
+
+static void mmuext_or_panic(unsigned int cmd, unsigned long va)
+{
+	struct mmuext_op op = {.cmd = cmd};
+	op.arg1.linear_addr = va;
+	long rc = hypercall5(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);
+	if (rc < 0)
+		panic("mmuext_op %u: %ld", cmd, rc);
 }
 
 static uint64_t machine_addr_of(const uint64_t *p)
@@ -117,25 +132,31 @@ static void map_range(unsigned long pfn, unsigned long end)
 void map_machine_page(unsigned long va, unsigned long mfn)
 {
 	uint64_t *pte = &l1_for(va)[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+	bool replaced = *pte & _PAGE_PRESENT;
 	struct mmu_update u = {.ptr = machine_addr_of(pte) | MMU_NORMAL_PT_UPDATE,
 			       .val = (mfn << PAGE_SHIFT) | LEAF_FLAGS};
 	mmu_update_or_panic(&u, 1);
+	if (replaced)
+		mmuext_or_panic(MMUEXT_INVLPG_ALL, va);
 }
 
 long map_foreign_pages(unsigned long va, unsigned long mfn, unsigned long n, uint64_t flags,
 		       uint16_t dom)
 {
-	for (unsigned long i = 0; i < n; i++) {
+	bool replaced = false;
+	long rc = 0;
+	for (unsigned long i = 0; i < n && rc >= 0; i++) {
 		unsigned long a = va + i * PAGE_SIZE;
 		uint64_t *pte = &l1_for(a)[(a >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+		replaced |= (*pte & _PAGE_PRESENT) != 0;
 		struct mmu_update u = {.ptr = machine_addr_of(pte) | MMU_NORMAL_PT_UPDATE,
 				       .val = ((mfn + i) << PAGE_SHIFT) | flags};
 		unsigned int done = 0;
-		long rc = hv_mmu_update_foreign(&u, 1, &done, dom);
-		if (rc < 0)
-			return rc;
+		rc = hv_mmu_update_foreign(&u, 1, &done, dom);
 	}
-	return 0;
+	if (replaced)
+		mmuext_or_panic(MMUEXT_TLB_FLUSH_ALL, 0);
+	return rc < 0 ? rc : 0;
 }
 
 void unmap_pages(unsigned long va, unsigned long n)
@@ -147,6 +168,8 @@ void unmap_pages(unsigned long va, unsigned long n)
 				       .val = 0};
 		mmu_update_or_panic(&u, 1);
 	}
+	if (n)
+		mmuext_or_panic(MMUEXT_TLB_FLUSH_ALL, 0);
 }
 
 unsigned long map_window_alloc(unsigned long pages)
