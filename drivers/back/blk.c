@@ -9,9 +9,11 @@
  * (be_changed).  At Initialised the ring is mapped and the event channel
  * bound, the disk's keys (sectors, sector-size, info) written and the
  * state set to Connected.  When the frontend closes, goes away, or its
- * domain dies, be_disconnect() unhooks the channel and unmaps the ring:
- * data pages are never mapped (blk_req.c copies), so nothing of the
- * frontend stays mapped.  A frontend back at Initialising gets a new
+ * domain dies, be_disconnect() unhooks the channel, undoes the
+ * persistent mappings of data pages (if the frontend offered
+ * feature-persistent; without, data pages are mapped only while their
+ * batch runs) and unmaps the ring, so nothing of the frontend stays
+ * mapped.  A frontend back at Initialising gets a new
  * round; blkback_detach() removes the vbd for good.
  *
  * One worker thread serves all vbds: event handlers only mark their vbd
@@ -114,6 +116,8 @@ static void be_disconnect(struct blkif_be *be)
 		thread_yield();
 	evtchn_set_handler(be->port, NULL, NULL);
 	evtchn_close(be->port);
+	blkback_persist_drop(&be->vbd);
+	be->vbd.persist.on = false;
 	xendev_unmap_ring(&be->xd);
 	printk("blkback: d%u vbd %u disconnected (%lu requests, %lu errors)\n", be->vbd.front_id,
 	       be->xd.devid, be->vbd.stats.requests, be->vbd.stats.errors);
@@ -123,9 +127,11 @@ static int be_connect(struct blkif_be *be)
 {
 	grant_ref_t ref;
 	evtchn_port_t remote;
+	unsigned long persist;
 	int rc;
 
-	if ((rc = xendev_back_ring_keys(&be->xd, &ref, &remote)))
+	if ((rc = xendev_back_ring_keys(&be->xd, &ref, &remote)) ||
+	    (rc = xendev_read_other_ulong_or(&be->xd, "feature-persistent", 0, &persist)))
 		return rc;
 	void *ring = xendev_map_ring(&be->xd, ref);
 	if (!ring)
@@ -136,6 +142,7 @@ static int be_connect(struct blkif_be *be)
 	}
 	be->port = (evtchn_port_t)rc;
 	BACK_RING_INIT(&be->vbd.ring, (struct blkif_sring *)ring, PAGE_SIZE);
+	be->vbd.persist.on = persist && be->vbd.dma && !blkback_no_persist;
 	be->connected = true;
 	be->pending = true; /* requests may already be waiting */
 	evtchn_set_handler(be->port, be_event, be);
@@ -200,7 +207,7 @@ static int publish_features(struct blkif_be *be)
 	    (rc = xendev_write_ulong(&be->xd, 0, "feature-discard", vbd_can_discard(&be->vbd))) ||
 	    (rc = xendev_write_ulong(&be->xd, 0, "feature-max-indirect-segments",
 				     BLKBACK_MAX_INDIRECT_SEGS)) ||
-	    (rc = xendev_write_ulong(&be->xd, 0, "feature-persistent", 0)))
+	    (rc = xendev_write_ulong(&be->xd, 0, "feature-persistent", !blkback_no_persist)))
 		return rc;
 	return xendev_switch(&be->xd, XenbusStateInitWait);
 }
@@ -335,12 +342,14 @@ void blkback_worker(void *arg)
 
 /*
  * dom0 start-up: the worker exists before any domain gets a disk.
- * `blkback=copy` on dom0's command line turns the DMA path off (the
- * bench measures both).
+ * `blkback=copy` on dom0's command line turns the DMA path off,
+ * `blkback=nopersist` persistent grants (the bench measures each).
  */
 static int blkback_init(void)
 {
 	blkback_copy_only = strstr((const char *)start_info->cmd_line, "blkback=copy") != NULL;
+	blkback_no_persist =
+		strstr((const char *)start_info->cmd_line, "blkback=nopersist") != NULL;
 	return thread_create("blkback", blkback_worker, NULL) ? 0 : -ENOMEM;
 }
 DOM0_INITCALL(DOM0_INIT_BACKEND, blkback_init);

@@ -7,7 +7,9 @@
  *      with GNTMAP_device_map and no virtual address (read-only for a
  *      write: the disk only reads the page).  The hypervisor checks each
  *      grant as for any map; dom0 gets the frame's bus address back
- *      (dev_bus_addr) and never touches the data with its CPU;
+ *      (dev_bus_addr) and never touches the data with its CPU.  With
+ *      persistent grants a segment whose grant dom0 keeps mapped
+ *      (blk_persist.c) takes the kept bus address and is not mapped;
  *   2. a request all of whose segments mapped becomes one block_io with
  *      one piece per segment; a request with a failed map is answered
  *      BLKIF_RSP_ERROR and nothing of it reaches the device (so a bad
@@ -17,6 +19,9 @@
  *   4. one GNTTABOP_unmap_grant_ref drops every mapping that was made,
  *      whatever happened to the I/O, so nothing stays mapped after a
  *      batch: a frontend that dies is left with no mapping by dom0.
+ *      With persistent grants the new mappings are kept instead (up to
+ *      the table's bound; the same call unmaps what the table let go),
+ *      and blkback_persist_drop undoes them all when the vbd disconnects.
  * Responses are then queued in ring order; the caller pushes them and
  * notifies once for everything served.
  */
@@ -36,8 +41,11 @@ int blkback_batch_init(struct blkback_batch *b)
 	b->segs = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->segs));
 	b->map = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->map));
 	b->unmap = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->unmap));
+	b->mapi = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->mapi));
+	b->bus = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->bus));
 	b->sg = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->sg));
-	if (!b->io || !b->bio || !b->segs || !b->map || !b->unmap || !b->sg) {
+	if (!b->io || !b->bio || !b->segs || !b->map || !b->unmap || !b->mapi || !b->bus ||
+	    !b->sg) {
 		blkback_batch_free(b);
 		return -XEN_ENOMEM;
 	}
@@ -51,6 +59,8 @@ void blkback_batch_free(struct blkback_batch *b)
 	free(b->segs);
 	free(b->map);
 	free(b->unmap);
+	free(b->mapi);
+	free(b->bus);
 	free(b->sg);
 	memset(b, 0, sizeof(*b));
 }
@@ -69,23 +79,40 @@ bool blkback_batch_add(struct vbd *v, const struct blkback_io *io)
 	return true;
 }
 
-/* Step 1: map every segment of the batch, one hypercall. */
+/* Step 1: map every segment of the batch that has no kept mapping, one hypercall. */
 static void map_all(struct vbd *v)
 {
 	struct blkback_batch *b = &v->batch;
+	struct blkback_persist *p = &v->persist;
 	unsigned int k = 0;
 
-	for (unsigned int i = 0; i < b->nio; i++)
-		for (unsigned int j = 0; j < b->io[i].nr_segs; j++, k++)
-			b->map[k] = (struct gnttab_map_grant_ref){
-				.flags = GNTMAP_device_map |
-					 (b->io[i].op == BLKIF_OP_WRITE ? GNTMAP_readonly : 0),
-				.ref = b->io[i].segs[j].gref,
+	b->nmap = 0;
+	for (unsigned int i = 0; i < b->nio; i++) {
+		bool ro = b->io[i].op == BLKIF_OP_WRITE;
+		for (unsigned int j = 0; j < b->io[i].nr_segs; j++, k++) {
+			grant_ref_t gref = b->io[i].segs[j].gref;
+			const struct blkback_pgnt *g =
+				p->on ? blkback_persist_find(p, gref, !ro) : NULL;
+			if (g) {
+				b->mapi[k] = BLKBACK_PGNT_NONE;
+				b->bus[k] = g->bus;
+				v->stats.pgnt_hits++;
+				continue;
+			}
+			b->mapi[k] = (uint16_t)b->nmap;
+			b->map[b->nmap++] = (struct gnttab_map_grant_ref){
+				.flags = GNTMAP_device_map | (ro ? GNTMAP_readonly : 0),
+				.ref = gref,
 				.dom = v->front_id,
 			};
-	if (gnttab_op_map(b->map, b->nsegs))
-		for (k = 0; k < b->nsegs; k++)
-			b->map[k].status = GNTST_general_error; /* the call itself failed */
+		}
+	}
+	if (b->nmap && gnttab_op_map(b->map, b->nmap))
+		for (unsigned int m = 0; m < b->nmap; m++)
+			b->map[m].status = GNTST_general_error; /* the call itself failed */
+	for (k = 0; k < b->nsegs; k++)
+		if (b->mapi[k] != BLKBACK_PGNT_NONE)
+			b->bus[k] = b->map[b->mapi[k]].dev_bus_addr;
 }
 
 /* Step 2: the block_io of request i, segments from map[k]; false if a map failed. */
@@ -97,10 +124,11 @@ static bool make_bio(struct vbd *v, unsigned int i, unsigned int k, struct block
 
 	for (unsigned int j = 0; j < io->nr_segs; j++) {
 		const struct blkif_request_segment *s = &io->segs[j];
-		if (b->map[k + j].status != GNTST_okay)
+		uint16_t m = b->mapi[k + j];
+		if (m != BLKBACK_PGNT_NONE && b->map[m].status != GNTST_okay)
 			return false;
 		b->sg[k + j] = (struct block_sg){
-			.bus = b->map[k + j].dev_bus_addr + s->first_sect * BLKIF_SECTOR_SIZE,
+			.bus = b->bus[k + j] + s->first_sect * BLKIF_SECTOR_SIZE,
 			.len = (uint32_t)(s->last_sect - s->first_sect + 1u) * BLKIF_SECTOR_SIZE,
 		};
 	}
@@ -113,22 +141,70 @@ static bool make_bio(struct vbd *v, unsigned int i, unsigned int k, struct block
 	return true;
 }
 
-/* Step 4: unmap whatever step 1 mapped. */
-static void unmap_all(struct vbd *v)
+/* Unmap ops[0..n) (n <= BLKBACK_BATCH_SEGS), logging failures. */
+static void unmap_ops(struct vbd *v, struct gnttab_unmap_grant_ref *ops, unsigned int n)
+{
+	if (n && gnttab_op_unmap(ops, n))
+		printk("blkback: d%u: unmap of %u grants failed\n", v->front_id, n);
+	for (unsigned int k = 0; k < n; k++)
+		if (ops[k].status != GNTST_okay)
+			printk("blkback: d%u: unmap of handle %u: %d\n", v->front_id, ops[k].handle,
+			       ops[k].status);
+}
+
+static struct gnttab_unmap_grant_ref unmap_op(uint64_t bus, grant_handle_t handle)
+{
+	return (struct gnttab_unmap_grant_ref){.dev_bus_addr = bus, .handle = handle};
+}
+
+/*
+ * Step 4: keep (persistent grants) or unmap whatever step 1 mapped; the
+ * table's bound can make a kept mapping push an older one out, unmapped
+ * here too: at most one unmap per new mapping.
+ */
+static void settle(struct vbd *v)
 {
 	struct blkback_batch *b = &v->batch;
 	unsigned int n = 0;
 
-	for (unsigned int k = 0; k < b->nsegs; k++)
-		if (b->map[k].status == GNTST_okay)
-			b->unmap[n++] = (struct gnttab_unmap_grant_ref){
-				.dev_bus_addr = b->map[k].dev_bus_addr, .handle = b->map[k].handle};
-	if (n && gnttab_op_unmap(b->unmap, n))
-		printk("blkback: d%u: unmap of %u grants failed\n", v->front_id, n);
-	for (unsigned int k = 0; k < n; k++)
-		if (b->unmap[k].status != GNTST_okay)
-			printk("blkback: d%u: unmap of handle %u: %d\n", v->front_id,
-			       b->unmap[k].handle, b->unmap[k].status);
+	for (unsigned int m = 0; m < b->nmap; m++) {
+		const struct gnttab_map_grant_ref *op = &b->map[m];
+		struct blkback_pgnt g = {.bus = op->dev_bus_addr,
+					 .gref = op->ref,
+					 .handle = op->handle,
+					 .ro = (op->flags & GNTMAP_readonly) != 0},
+				    old;
+		bool dropped = false;
+		if (op->status != GNTST_okay)
+			continue;
+		if (!v->persist.on || !blkback_persist_keep(&v->persist, &g, &old, &dropped)) {
+			b->unmap[n++] = unmap_op(g.bus, g.handle);
+			continue;
+		}
+		v->stats.pgnt_kept++;
+		if (dropped) {
+			b->unmap[n++] = unmap_op(old.bus, old.handle);
+			v->stats.pgnt_dropped++;
+		}
+	}
+	unmap_ops(v, b->unmap, n);
+}
+
+void blkback_persist_drop(struct vbd *v)
+{
+	struct gnttab_unmap_grant_ref ops[32];
+	struct blkback_pgnt g;
+	unsigned int n = 0;
+
+	while (blkback_persist_take(&v->persist, &g)) {
+		ops[n++] = unmap_op(g.bus, g.handle);
+		v->stats.pgnt_dropped++;
+		if (n == sizeof(ops) / sizeof(ops[0])) {
+			unmap_ops(v, ops, n);
+			n = 0;
+		}
+	}
+	unmap_ops(v, ops, n);
 }
 
 void blkback_batch_run(struct vbd *v)
@@ -148,7 +224,7 @@ void blkback_batch_run(struct vbd *v)
 	if (nbio && v->dev->block->submit_bus(v->dev, b->bio, nbio) == 0)
 		for (unsigned int n = 0; n < nbio; n++)
 			st[owner[n]] = b->bio[n].status ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
-	unmap_all(v);
+	settle(v);
 	for (unsigned int i = 0; i < b->nio; i++) {
 		const struct blkback_io *io = &b->io[i];
 		if (st[i] == BLKIF_RSP_OKAY && io->op == BLKIF_OP_READ)

@@ -32,7 +32,7 @@
 
 #define SECTORS_PER_PAGE (PAGE_SIZE / BLKIF_SECTOR_SIZE)
 
-bool blkback_copy_only;
+bool blkback_copy_only, blkback_no_persist;
 #define LOG_LIMIT 8 /* rejected requests logged per vbd */
 
 int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t first, uint64_t sectors,
@@ -53,6 +53,7 @@ int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t firs
 	v->sector_size = dev->sector_size;
 	v->readonly = readonly || dev->readonly;
 	v->dma = dev->block->submit_bus && !blkback_copy_only;
+	blkback_persist_reset(&v->persist);
 	v->bounce = memalign(PAGE_SIZE, BLKBACK_MAX_SEGS * PAGE_SIZE);
 	v->ind = memalign(PAGE_SIZE, BLKBACK_INDIRECT_PAGES * PAGE_SIZE);
 	v->ops = calloc(2 * BLKBACK_MAX_SEGS, sizeof(*v->ops));
@@ -65,6 +66,7 @@ int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t firs
 
 void vbd_free(struct vbd *v)
 {
+	blkback_persist_drop(v);
 	blkback_batch_free(&v->batch);
 	free(v->bounce);
 	free(v->ind);

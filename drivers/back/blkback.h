@@ -20,10 +20,17 @@
  *    batched GNTTABOP_copy per request between the frontend's pages and
  *    a bounce buffer the device reads or writes.
  *
- * Mappings live only while their batch is on the device, so a frontend
- * that dies mid-I/O leaves nothing mapped behind: its maps (or copies)
- * fail and the requests are answered BLKIF_RSP_ERROR; maps made before
- * it died are dropped when the batch ends, as always.
+ * Persistent grants (feature-persistent, blk_persist.c): when the
+ * frontend offers them too, the DMA path keeps the device mappings it
+ * makes in a per-vbd table of up to BLKBACK_PERSIST grants, least
+ * recently used first out (unmapped when a new one needs the room); a
+ * segment whose grant is in the table needs no map and no unmap.  The
+ * table is emptied (every mapping undone) when the vbd disconnects, for
+ * whatever reason: a frontend that closes, goes away or dies mid-I/O
+ * leaves nothing mapped behind.  Without the feature, mappings live only
+ * while their batch is on the device: maps of a dying frontend fail and
+ * its requests are answered BLKIF_RSP_ERROR, maps made before it died
+ * are dropped when the batch ends.
  *
  * blk.c (dom0 only) is the glue: the xenbus handshake, the ring mapping,
  * the event channel, and one service thread per vbd.
@@ -47,11 +54,32 @@
 
 #define BLKBACK_BATCH_REQS 32  /* a ring's worth */
 #define BLKBACK_BATCH_SEGS 256 /* 1 MiB of 4 KiB segments */
+#define BLKBACK_PERSIST	   128 /* persistent mappings per vbd (512 KiB) */
+#define BLKBACK_PGNT_NONE  0xffff
 
 struct blkback_stats {
 	unsigned long requests, errors, unsupported, batches, notifies;
 	unsigned long sectors_read, sectors_written;
-	unsigned long dma_batches, dma_segs; /* the DMA path's batches and mapped segments */
+	unsigned long dma_batches, dma_segs;		  /* the DMA path's batches and segments */
+	unsigned long pgnt_hits, pgnt_kept, pgnt_dropped; /* persistent mappings */
+};
+
+/* A kept (persistent) device mapping of one of the frontend's grants. */
+struct blkback_pgnt {
+	uint64_t bus;
+	grant_ref_t gref;
+	grant_handle_t handle;
+	uint16_t next;	       /* hash chain (by gref) */
+	uint16_t newer, older; /* the LRU list */
+	bool ro;
+};
+
+struct blkback_persist {
+	bool on;	   /* the frontend offered feature-persistent */
+	unsigned int used; /* entries filled */
+	uint16_t newest, oldest;
+	uint16_t head[BLKBACK_PERSIST];
+	struct blkback_pgnt ent[BLKBACK_PERSIST];
 };
 
 struct blkback_io;
@@ -62,9 +90,11 @@ struct blkback_batch {
 	struct blkif_request_segment *segs; /* BLKBACK_BATCH_SEGS, the ios' segments */
 	struct gnttab_map_grant_ref *map;   /* BLKBACK_BATCH_SEGS */
 	struct gnttab_unmap_grant_ref *unmap;
+	uint16_t *mapi; /* BLKBACK_BATCH_SEGS: segment -> its map[] op, or a kept one */
+	uint64_t *bus;	/* BLKBACK_BATCH_SEGS: segment -> its page's bus address */
 	struct block_sg *sg;
 	struct block_io *bio; /* BLKBACK_BATCH_REQS */
-	unsigned int nio, nsegs;
+	unsigned int nio, nsegs, nmap;
 };
 
 struct vbd {
@@ -80,6 +110,7 @@ struct vbd {
 	struct gnttab_copy *ops;	   /* one batch: 2 per segment at most */
 	bool dma;			   /* DMA into mapped grants (see above) */
 	struct blkback_batch batch;	   /* used when dma */
+	struct blkback_persist persist;	   /* used when dma and persist.on */
 	struct blkback_stats stats;
 };
 
@@ -104,6 +135,8 @@ struct blkback_io {
  * block device, -XEN_ENOMEM.
  */
 extern bool blkback_copy_only;
+/* Do not offer feature-persistent (dom0's `blkback=nopersist`). */
+extern bool blkback_no_persist;
 int vbd_init(struct vbd *v, uint16_t front_id, struct device *dev, uint64_t first, uint64_t sectors,
 	     bool readonly);
 void vbd_free(struct vbd *v);
@@ -137,6 +170,26 @@ bool blkback_batch_add(struct vbd *v, const struct blkback_io *io);
 void blkback_batch_run(struct vbd *v);
 /* Queues the response to io (pushed by blkback_service). */
 void blkback_respond(struct vbd *v, const struct blkback_io *io, int status);
+/* Undoes every persistent mapping of v (a disconnect; vbd_free). */
+void blkback_persist_drop(struct vbd *v);
+
+/*
+ * The persistent table (blk_persist.c, pure bookkeeping).  find: the kept
+ * mapping of gref, usable for a write into the frontend's page if
+ * need_write (an entry mapped read-only is not), made the most recently
+ * used; NULL if none.  keep: record a new mapping; false if the table
+ * holds gref already (the caller unmaps the new one); when it keeps it
+ * and had to make room (the least recently used) or replace a read-only
+ * mapping of the same gref, *drop is set to the mapping to unmap and
+ * true returned in *dropped.  take: remove one entry into *drop (false:
+ * empty).
+ */
+void blkback_persist_reset(struct blkback_persist *p);
+const struct blkback_pgnt *blkback_persist_find(struct blkback_persist *p, grant_ref_t gref,
+						bool need_write);
+bool blkback_persist_keep(struct blkback_persist *p, const struct blkback_pgnt *m,
+			  struct blkback_pgnt *drop, bool *dropped);
+bool blkback_persist_take(struct blkback_persist *p, struct blkback_pgnt *drop);
 
 /* ---- The dom0 side (blk.c): disks for domains ---- */
 

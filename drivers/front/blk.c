@@ -8,6 +8,10 @@
  * ring state is only ever touched by threads, never by the upcall.
  * Device-table calls take the device's sector units and any buffer: a
  * buffer that is not 512-byte aligned goes through a bounce buffer.
+ * Persistent grants are used when the backend offers them (and
+ * blkfront_use_persistent, which the tests turn off to run the
+ * protocol without them); the frontend answers with its own
+ * feature-persistent key beside ring-ref and event-channel.
  */
 #include "blkfront.h"
 
@@ -22,6 +26,8 @@
 #include <string.h>
 
 #define BOUNCE_BYTES (64u * 1024)
+
+bool blkfront_use_persistent = true;
 
 static void front_event(evtchn_port_t port, void *data)
 {
@@ -50,13 +56,15 @@ void blkfront_vdev_name(unsigned int devid, char *buf, size_t size)
 
 static int read_features(struct blkfront *bf, struct xendev *xd)
 {
-	unsigned long ind, flush, discard;
+	unsigned long ind, flush, discard, persist;
 	int rc;
 
 	if ((rc = xendev_read_other_ulong_or(xd, "feature-max-indirect-segments", 0, &ind)) ||
 	    (rc = xendev_read_other_ulong_or(xd, "feature-flush-cache", 0, &flush)) ||
-	    (rc = xendev_read_other_ulong_or(xd, "feature-discard", 0, &discard)))
+	    (rc = xendev_read_other_ulong_or(xd, "feature-discard", 0, &discard)) ||
+	    (rc = xendev_read_other_ulong_or(xd, "feature-persistent", 0, &persist)))
 		return rc;
+	bf->persist.on = persist != 0 && blkfront_use_persistent;
 	bf->max_indirect = ind > BLKFRONT_MAX_INDIRECT ? BLKFRONT_MAX_INDIRECT : (unsigned int)ind;
 	bf->can_flush = flush != 0;
 	bf->can_discard = discard != 0;
@@ -92,7 +100,10 @@ static int setup_ring(struct blkfront_dev *d)
 		return rc;
 	bf->port = (evtchn_port_t)rc;
 	evtchn_set_handler(bf->port, front_event, bf);
-	return xendev_front_publish(&d->xd, bf->ring_ref, bf->port);
+	const struct xendev_ulong keys[] = {{"ring-ref", bf->ring_ref},
+					    {"event-channel", bf->port},
+					    {"feature-persistent", bf->persist.on}};
+	return xendev_front_publish_keys(&d->xd, keys, 3, true);
 }
 
 int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)

@@ -8,11 +8,13 @@
  * in flight is counted as stray and ignored (a confused or hostile
  * backend must not make us free something twice).
  *
- * Grants: each data page is granted when its request is built and
- * revoked when the response arrives.  The backend copies (it never maps
- * data pages), so a revoke after the response cannot find the grant in
- * use; if it ever does, the reference is left allocated (stuck_grants)
- * rather than reused under a backend still holding it.
+ * Grants: without persistent grants each data page is granted when its
+ * request is built and revoked when the response arrives.  A backend
+ * that follows the protocol holds no mapping after its response, so the
+ * revoke succeeds; if it ever does not, the reference is left allocated
+ * (stuck_grants) rather than reused under a backend still holding it.
+ * With persistent grants (blk_persist.c) a page's grant comes from the
+ * frame cache and stays published after the response.
  */
 #include "blkfront.h"
 
@@ -33,6 +35,7 @@ int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 	bf->handle = handle;
 	bf->in_flight = 0;
 	memset(bf->req, 0, sizeof(bf->req));
+	blkfront_persist_reset(bf);
 	if (!(bf->sring = memalign(PAGE_SIZE, PAGE_SIZE)))
 		return -XEN_ENOMEM;
 	memset(bf->sring, 0, PAGE_SIZE);
@@ -65,7 +68,7 @@ static unsigned int revoke(struct blkfront *bf, grant_ref_t ref)
 static void finish(struct blkfront *bf, struct blkfront_req *r, int status)
 {
 	for (unsigned int i = 0; i < r->nr_grants; i++)
-		revoke(bf, r->grants[i]);
+		blkfront_seg_done(bf, r->grants[i], r->pent[i]);
 	r->nr_grants = 0;
 	r->in_use = false;
 	bf->in_flight--;
@@ -90,6 +93,7 @@ unsigned int blkfront_ring_free(struct blkfront *bf)
 			free(r->ind);
 		r->ind = NULL;
 	}
+	bf->stats.stuck_grants += blkfront_persist_free(bf);
 	if (bf->sring && !revoke(bf, bf->ring_ref))
 		free(bf->sring);
 	bf->sring = NULL;
@@ -184,7 +188,7 @@ static uint64_t grant_segments(struct blkfront *bf, struct blkfront_req *r, bool
 		unsigned int first = (unsigned int)(((uintptr_t)p % PAGE_SIZE) / BLKIF_SECTOR_SIZE);
 		uint64_t n = SECTORS_PER_PAGE - first < count - done ? SECTORS_PER_PAGE - first
 								     : count - done;
-		int ref = gnttab_grant(bf->back_id, va_to_mfn(p), write);
+		int ref = blkfront_seg_grant(bf, va_to_mfn(p), write, &r->pent[r->nr_grants]);
 		if (ref < 0)
 			break;
 		segs[r->nr_grants] =
@@ -274,6 +278,8 @@ int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uin
 		return -XEN_ENOTCONN;
 	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE || !range_ok(bf, sector, count))
 		return -XEN_EINVAL;
+	if (bf->persist.ndeferred)
+		blkfront_retry_deferred(bf);
 	while (count && !call.err) {
 		uint64_t n = build_rw(bf, &call, write, sector, p, count);
 		if (!n && !call.err)

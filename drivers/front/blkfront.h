@@ -13,6 +13,15 @@
  * va_to_mfn; waiting is injected (wait()), so the host tests run a
  * frontend against the real backend core in one process.  blk.c is the
  * domU glue: the xenbus handshake and the device-table entry.
+ *
+ * Persistent grants (Xen's feature-persistent, blk_persist.c): when both
+ * ends offer it, a caller's frame keeps its grant after its request (a
+ * cache of up to BLKFRONT_PERSIST frames, always granted writable), so a
+ * caller that reuses its buffers costs no grant work at all, and the
+ * backend may keep the grant mapped.  A frame leaves the cache only when
+ * its revoke succeeds, i.e. when the backend no longer maps it; a page
+ * that finds no entry gets a grant for its request alone, as without
+ * the feature.
  */
 #ifndef DRIVERS_FRONT_BLKFRONT_H
 #define DRIVERS_FRONT_BLKFRONT_H
@@ -26,8 +35,11 @@
 #include <xenbus/xendev.h>
 #include <public/io/blkif.h>
 
-#define BLKFRONT_RING_SIZE    32 /* one-page blkif ring */
-#define BLKFRONT_MAX_INDIRECT 64 /* segments per indirect request we use at most */
+#define BLKFRONT_RING_SIZE    32   /* one-page blkif ring */
+#define BLKFRONT_MAX_INDIRECT 64   /* segments per indirect request we use at most */
+#define BLKFRONT_PERSIST      512  /* frames kept granted (feature-persistent) */
+#define BLKFRONT_DEFERRED     2048 /* one-request grants the backend still held at completion */
+#define BLKFRONT_PGNT_NONE    0xffff
 
 /* One caller's train of requests: answered when outstanding reaches 0. */
 struct blkfront_call {
@@ -40,12 +52,33 @@ struct blkfront_req {
 	struct blkfront_call *call;
 	unsigned int nr_grants;
 	grant_ref_t grants[BLKFRONT_MAX_INDIRECT];
-	struct blkif_request_segment *ind; /* this slot's indirect page ... */
-	grant_ref_t ind_ref;		   /* ... granted read-only for good */
+	uint16_t pent[BLKFRONT_MAX_INDIRECT]; /* each grant's cache entry, or BLKFRONT_PGNT_NONE */
+	struct blkif_request_segment *ind;    /* this slot's indirect page ... */
+	grant_ref_t ind_ref;		      /* ... granted read-only for good */
 };
 
 struct blkfront_stats {
 	unsigned long requests, indirect, notifies, responses, errors, stray, stuck_grants;
+	unsigned long pgnt_hits, pgnt_grants, pgnt_evictions, one_off_grants;
+};
+
+/* A caller frame kept granted: frame -> grant reference. */
+struct blkfront_pgnt {
+	unsigned long mfn;
+	grant_ref_t gref;
+	uint16_t busy; /* segments in flight on it: never revoked then */
+	uint16_t next; /* hash chain */
+	bool live;     /* holds a grant (else empty: a grant failed) */
+};
+
+struct blkfront_persist {
+	bool on;	   /* both ends offered feature-persistent */
+	unsigned int used; /* entries filled so far */
+	unsigned int hand; /* the eviction clock's hand */
+	unsigned int ndeferred;
+	uint16_t head[BLKFRONT_PERSIST]; /* hash buckets, by frame */
+	struct blkfront_pgnt ent[BLKFRONT_PERSIST];
+	grant_ref_t deferred[BLKFRONT_DEFERRED]; /* revoked later, when the backend lets go */
 };
 
 struct blkfront {
@@ -72,6 +105,7 @@ struct blkfront {
 	struct event_counter ev;
 	void (*wait)(struct blkfront *bf, unsigned long seen);
 	struct blkfront_stats stats;
+	struct blkfront_persist persist;
 };
 
 /*
@@ -98,7 +132,26 @@ int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count);
 /* Take every response that has arrived (the event handler's work). */
 void blkfront_poll(struct blkfront *bf);
 
+/*
+ * Persistent grants (blk_persist.c).  persist_reset empties the cache
+ * (keeping `on`).  seg_grant: the grant for one segment on frame mfn, from
+ * the cache when persist.on (*ent its entry, marked busy), else a grant
+ * for this request alone (*ent BLKFRONT_PGNT_NONE, read-only for a
+ * write); the reference or -XEN_ENOSPC.  seg_done: the segment was
+ * answered.  persist_free revokes every kept grant and returns how many
+ * the backend still holds (0 once it has let go).
+ */
+void blkfront_persist_reset(struct blkfront *bf);
+int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint16_t *ent);
+/* Revoke the one-request grants the backend held at completion, if it let go since. */
+void blkfront_retry_deferred(struct blkfront *bf);
+void blkfront_seg_done(struct blkfront *bf, grant_ref_t ref, uint16_t ent);
+unsigned int blkfront_persist_free(struct blkfront *bf);
+
 /* ---- The domU side (blk.c): one disk in the device table ---- */
+
+/* Offer feature-persistent when the backend does (default true). */
+extern bool blkfront_use_persistent;
 
 struct blkfront_dev {
 	struct blkfront bf;

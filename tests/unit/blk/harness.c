@@ -44,6 +44,7 @@ static struct {
 	unsigned long frame;
 } hash[HASH_SIZE];
 
+static unsigned int dev_map_count[GRANT_SLOTS]; /* live device maps per reference */
 static struct blkfront *h_front;
 static struct vbd *h_back;
 static bool back_pending;
@@ -79,6 +80,7 @@ void h_reset(void)
 	h_front_dead = false;
 	h_copies = h_back_kicks = h_front_kicks = 0;
 	h_maps = h_dev_maps = 0;
+	memset(dev_map_count, 0, sizeof(dev_map_count));
 	h_map_ops = h_dma_calls = h_copy_calls = 0;
 	back_pending = false;
 	h_front = NULL;
@@ -162,6 +164,9 @@ int gnttab_op_map(struct gnttab_map_grant_ref *ops, unsigned int n)
 		op->dev_bus_addr = (uint64_t)va_to_mfn(page) << 12;
 		op->handle = op->ref + 1;
 		h_dev_maps++;
+		/* As the hypervisor: the entry is in use (a revoke fails) until the last unmap. */
+		dev_map_count[op->ref]++;
+		h_table[op->ref].flags |= GTF_reading | (ro ? 0 : GTF_writing);
 	}
 	return 0;
 }
@@ -176,6 +181,8 @@ int gnttab_op_unmap(struct gnttab_unmap_grant_ref *ops, unsigned int n)
 			continue;
 		}
 		h_dev_maps--;
+		if (!--dev_map_count[op->handle - 1])
+			h_table[op->handle - 1].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
 		op->status = GNTST_okay;
 	}
 	return 0;

@@ -33,6 +33,7 @@ static struct blkfront bf;
 static unsigned int base_grants; /* the ring and the indirect pages */
 
 int blk_xendev_tests(void);
+int blk_persist_tests(void);
 
 static void front_up(bool readonly, unsigned int max_indirect)
 {
@@ -418,6 +419,7 @@ static void test_dead_frontend(void **state)
 		bf.req[i].in_use = true;
 		bf.req[i].call = &call;
 		bf.req[i].grants[0] = r->seg[0].gref;
+		bf.req[i].pent[0] = BLKFRONT_PGNT_NONE; /* a one-request grant */
 		bf.req[i].nr_grants = 1;
 		bf.in_flight++;
 		call.outstanding++;
@@ -510,5 +512,6 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests_name("blk", tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("blk_dma", dma_tests, dma_on, NULL);
+	failed += blk_persist_tests();
 	return failed + blk_xendev_tests();
 }

@@ -3,7 +3,8 @@
  * the toolstack's two directories (keys, owners, permissions), both ends
  * opening them, the state handshake from Initialising to Connected with
  * the ring keys, the other end's state followed by a watch, closing and
- * a second round, and ring keys a frontend got wrong.
+ * a second round, and ring keys a frontend got wrong; blkfront's and
+ * blkback's feature-persistent negotiation, both ways.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +253,49 @@ static void test_glue_connect_io_reconnect(void **state)
 	assert_int_equal(h_maps, 0);
 }
 
+/* One round: connect with the given offers, transfer twice, disconnect; returns whether on. */
+static bool persistent_round(bool back_offers, bool front_offers)
+{
+	static struct blkfront_dev d;
+	static uint8_t data[8 * 4096] __attribute__((aligned(4096)));
+	const char *fkey = "/local/domain/1/device/vbd/51712/feature-persistent";
+	const char *bkey = "/local/domain/0/backend/vbd/1/51712/feature-persistent";
+	char val[8];
+
+	blkback_no_persist = !back_offers;
+	blkfront_use_persistent = front_offers;
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:1"), 0);
+	assert_int_equal(xenbus_read(&front, 0, bkey, val, sizeof(val)), 1);
+	assert_string_equal(val, back_offers ? "1" : "0");
+	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
+	xenbus_dispatch_events(&back);
+	h_connect(&d.bf, NULL);
+	assert_int_equal(xenbus_read(&front, 0, fkey, val, sizeof(val)), 1);
+	assert_string_equal(val, back_offers && front_offers ? "1" : "0");
+	bool on = d.bf.persist.on;
+	for (unsigned int i = 0; i < 2; i++)
+		assert_int_equal(blkfront_rw(&d.bf, i == 0, 0, data, 64), 0);
+	assert_int_equal(d.bf.stats.pgnt_hits, on ? 8 : 0);
+	assert_int_equal(d.bf.stats.one_off_grants, on ? 0 : 16);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(blkback_detach(1, 51712), 0);
+	blkback_no_persist = false;
+	blkfront_use_persistent = true;
+	return on;
+}
+
+/* feature-persistent is used only when both ends offer it; either way the data moves. */
+static void test_glue_persistent_negotiation(void **state)
+{
+	(void)state;
+	assert_true(persistent_round(true, true));
+	assert_false(persistent_round(false, true));
+	assert_false(persistent_round(true, false));
+	assert_false(persistent_round(false, false));
+}
+
 static void test_spec_and_names(void **state)
 {
 	(void)state;
@@ -295,6 +339,8 @@ int blk_xendev_tests(void)
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_glue_connect_io_reconnect, glue_setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_glue_persistent_negotiation, glue_setup,
 						teardown),
 		cmocka_unit_test(test_spec_and_names),
 	};

@@ -1,0 +1,177 @@
+/*
+ * blkfront's persistent grants (Xen's feature-persistent; see blkfront.h
+ * and docs/split-drivers.md for why zero copy and not a copied pool).
+ *
+ * The cache maps a caller's machine frame to a grant reference that stays
+ * published after the request: a frame seen again costs a hash lookup,
+ * no grant and no revoke, and the backend, which may keep the grant
+ * mapped, no map either.  Every kept grant is writable, so one grant
+ * serves reads and writes of the frame (the backend still maps it
+ * read-only for a write).
+ *
+ * Invariants:
+ *  - a live entry is in exactly one hash chain (by frame) from the moment
+ *    it is filled until it is evicted (an entry whose grant failed stays
+ *    empty, not live, and is the first an eviction takes); `busy` counts the segments in flight
+ *    on it, and a busy entry is never evicted;
+ *  - an entry is evicted only by a successful gnttab_revoke(), which
+ *    fails while the backend maps the grant: the backend can never see
+ *    a reference change its frame under a mapping it holds;
+ *  - the cache never grows past BLKFRONT_PERSIST: a page that finds no
+ *    free or revocable entry (the backend holds every idle one) gets a
+ *    grant for its request alone, revoked at completion; if the backend
+ *    kept that one mapped too (it may: persistent mode; ours does when
+ *    a train of requests has more pages in flight than the cache has
+ *    entries), the reference waits in deferred[] and its revoke is
+ *    retried at the start of every transfer and at disconnect instead of
+ *    being lost.  deferred[] holds as many references as the grant
+ *    table (GNTTAB_FRAMES), so it never overflows.
+ * The eviction is a clock: the hand sweeps the entries, skipping busy
+ * ones, and takes the first whose revoke succeeds, so the entries the
+ * backend dropped (its own least recently used) go first.  A sweep stops
+ * after EVICT_TRIES entries to bound the cost of a miss.  One frontend
+ * thread at a time (the callers of blkfront_rw): no lock.
+ */
+#include "blkfront.h"
+
+#include <core/gnttab.h>
+#include <public/errno.h>
+#include <string.h>
+
+#define EVICT_TRIES 64
+
+static unsigned int bucket(unsigned long mfn)
+{
+	return (unsigned int)(mfn % BLKFRONT_PERSIST);
+}
+
+void blkfront_persist_reset(struct blkfront *bf)
+{
+	struct blkfront_persist *p = &bf->persist;
+	bool on = p->on;
+
+	memset(p, 0, sizeof(*p));
+	p->on = on;
+	for (unsigned int i = 0; i < BLKFRONT_PERSIST; i++)
+		p->head[i] = BLKFRONT_PGNT_NONE;
+}
+
+static int lookup(struct blkfront_persist *p, unsigned long mfn)
+{
+	for (uint16_t e = p->head[bucket(mfn)]; e != BLKFRONT_PGNT_NONE; e = p->ent[e].next)
+		if (p->ent[e].mfn == mfn)
+			return e;
+	return -1;
+}
+
+static void unlink_entry(struct blkfront_persist *p, uint16_t e)
+{
+	uint16_t *link = &p->head[bucket(p->ent[e].mfn)];
+
+	while (*link != e)
+		link = &p->ent[*link].next;
+	*link = p->ent[e].next;
+}
+
+/* Retry the revokes the backend refused at completion; keep those it still holds. */
+void blkfront_retry_deferred(struct blkfront *bf)
+{
+	struct blkfront_persist *p = &bf->persist;
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < p->ndeferred; i++)
+		if (gnttab_revoke(p->deferred[i]) != 0)
+			p->deferred[kept++] = p->deferred[i];
+	p->ndeferred = kept;
+}
+
+/* A free entry: a never-used one, or an idle one whose grant the backend let go; -1 if none. */
+static int take_entry(struct blkfront *bf)
+{
+	struct blkfront_persist *p = &bf->persist;
+
+	if (p->used < BLKFRONT_PERSIST)
+		return (int)p->used++;
+	for (unsigned int tries = 0; tries < EVICT_TRIES; tries++) {
+		uint16_t e = (uint16_t)p->hand;
+		p->hand = (p->hand + 1) % BLKFRONT_PERSIST;
+		if (!p->ent[e].live)
+			return e; /* emptied by a failed grant */
+		if (p->ent[e].busy || gnttab_revoke(p->ent[e].gref) != 0)
+			continue;
+		unlink_entry(p, e);
+		bf->stats.pgnt_evictions++;
+		return e;
+	}
+	return -1;
+}
+
+/* A cached grant of mfn for a new segment, or -1 (no entry to be had). */
+static int cached(struct blkfront *bf, unsigned long mfn, uint16_t *ent)
+{
+	struct blkfront_persist *p = &bf->persist;
+	int e = lookup(p, mfn);
+
+	if (e >= 0) {
+		bf->stats.pgnt_hits++;
+	} else {
+		if ((e = take_entry(bf)) < 0)
+			return -1;
+		int ref = gnttab_grant(bf->back_id, mfn, false);
+		if (ref < 0) { /* the entry stays empty, in no chain */
+			p->ent[e].live = false;
+			return -1;
+		}
+		p->ent[e] = (struct blkfront_pgnt){.mfn = mfn,
+						   .gref = (grant_ref_t)ref,
+						   .next = p->head[bucket(mfn)],
+						   .live = true};
+		p->head[bucket(mfn)] = (uint16_t)e;
+		bf->stats.pgnt_grants++;
+	}
+	p->ent[e].busy++;
+	*ent = (uint16_t)e;
+	return (int)p->ent[e].gref;
+}
+
+int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint16_t *ent)
+{
+	int ref;
+
+	if (bf->persist.on && (ref = cached(bf, mfn, ent)) >= 0)
+		return ref;
+	*ent = BLKFRONT_PGNT_NONE;
+	if ((ref = gnttab_grant(bf->back_id, mfn, write)) >= 0)
+		bf->stats.one_off_grants++;
+	return ref;
+}
+
+void blkfront_seg_done(struct blkfront *bf, grant_ref_t ref, uint16_t ent)
+{
+	struct blkfront_persist *p = &bf->persist;
+
+	if (ent != BLKFRONT_PGNT_NONE) {
+		p->ent[ent].busy--;
+		return;
+	}
+	if (gnttab_revoke(ref) == 0)
+		return;
+	if (p->on && p->ndeferred < BLKFRONT_DEFERRED)
+		p->deferred[p->ndeferred++] = ref; /* the backend may keep it for a while */
+	else
+		bf->stats.stuck_grants++;
+}
+
+unsigned int blkfront_persist_free(struct blkfront *bf)
+{
+	struct blkfront_persist *p = &bf->persist;
+	unsigned int held = 0;
+
+	for (unsigned int e = 0; e < p->used; e++)
+		if (p->ent[e].live)
+			held += gnttab_revoke(p->ent[e].gref) != 0;
+	blkfront_retry_deferred(bf);
+	held += p->ndeferred;
+	blkfront_persist_reset(bf);
+	return held;
+}
