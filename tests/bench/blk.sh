@@ -9,10 +9,12 @@
 #     region of dom0's AHCI disk.  dom0 first times its own reads of the
 #     region (pvguest/core/blktime.c: a warm-up pass, then the best of
 #     three), then the domU ("domU blk bench") times the same reads
-#     through blkfront (pvguest/dom0/blkbench.c).  Three boots of it:
+#     through blkfront (pvguest/dom0/blkbench.c).  Four boots of it:
 #     wall clock (blk_ahci_*), and under -icount with blkback's DMA path
-#     (blk_ahci_icount_*) and with its grant-copy path (blkback=copy,
-#     blk_ahci_copy_icount_*).  Under -icount only the busy figures
+#     and persistent grants (blk_ahci_icount_*), the DMA path without
+#     them (blkback=nopersist, blk_ahci_nopersist_icount_*: every page
+#     granted, mapped, unmapped and revoked per request) and its
+#     grant-copy path (blkback=copy, blk_ahci_copy_icount_*).  Under -icount only the busy figures
 #     count: elapsed time minus the machine's idle time, i.e. executed
 #     instructions (per MiB read in order, per random 4 KiB read); the
 #     wall-clock figures of an -icount boot also hold the time QEMU lets
@@ -45,5 +47,6 @@ ahci_boot() {
 }
 ahci_boot blk_ahci ""
 ahci_boot blk_ahci_icount "" --icount | grep busy
+ahci_boot blk_ahci_nopersist_icount blkback=nopersist --icount | grep busy
 ahci_boot blk_ahci_copy_icount blkback=copy --icount | grep busy
 rm -f "$img"
