@@ -89,6 +89,25 @@ struct domain *evtchn_global_virq_handler(void)
 
 /* ---- The table ------------------------------------------------------- */
 
+void chn_set_state(struct evtchn *chn, enum evtchn_state state)
+{
+	uint32_t old = __atomic_load_n(&chn->sw, __ATOMIC_RELAXED);
+
+	/* Only the lock holder changes the low bits: xor turns old into state. */
+	__atomic_fetch_xor(&chn->sw, (old ^ (uint32_t)state) & CHN_STATE_MASK, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&chn->sw, __ATOMIC_ACQUIRE) >= CHN_SENDER_ONE)
+		cpu_relax();
+}
+
+void chn_set_notify(struct evtchn *chn, unsigned int vcpu)
+{
+	uint32_t old = __atomic_load_n(&chn->sw, __ATOMIC_RELAXED);
+
+	__atomic_fetch_xor(&chn->sw,
+			   ((old >> CHN_NOTIFY_SHIFT) ^ vcpu) << CHN_NOTIFY_SHIFT & 0xff00U,
+			   __ATOMIC_RELEASE);
+}
+
 static struct evtchn *bucket_alloc(void)
 {
 	mfn_t mfn = frame_alloc(0);
@@ -110,30 +129,33 @@ static int get_free_port(struct domain *d)
 		unsigned int b = port / EVTCHN_PER_BUCKET;
 
 		if (!ed->bucket[b]) {
-			ed->bucket[b] = bucket_alloc();
-			if (!ed->bucket[b]) {
+			struct evtchn *bucket = bucket_alloc();
+
+			if (!bucket) {
 				printk(LOG_WARN "evtchn: d%u: no memory for ports from %u\n", d->id,
 				       port);
 				return -XEN_ENOMEM;
 			}
+			__atomic_store_n(&ed->bucket[b], bucket,
+					 __ATOMIC_RELEASE); /* zeroed: free */
 			return (int)port;
 		}
-		if (port_chn(ed, port)->state == ECS_FREE)
+		if (chn_state(port_chn(ed, port)) == ECS_FREE)
 			return (int)port;
 	}
 	return -XEN_ENOSPC;
 }
 
+/* A free port put to use: its fields first, then its state (evtchn_private.h). */
 static struct evtchn *take_port(struct domain *d, int port, enum evtchn_state state,
-				unsigned int vcpu, uint32_t arg)
+				unsigned int vcpu, uint32_t arg, struct domain *remote)
 {
 	struct evtchn *chn = port_chn(d->evtchn, (evtchn_port_t)port);
 
-	chn->state = (uint8_t)state;
-	chn->notify_vcpu = (uint8_t)vcpu;
 	chn->arg = arg;
-	chn->remote = NULL;
-	chn->remote_domid = DOMID_INVALID;
+	chn->remote = remote;
+	chn_set_notify(chn, vcpu);
+	chn_set_state(chn, state);
 	return chn;
 }
 
@@ -158,7 +180,7 @@ int evtchn_domain_init(struct domain *d, unsigned int max_ports)
 		frame_free(mfn, 0);
 		return -XEN_ENOMEM;
 	}
-	port_chn(ed, 0)->state = ECS_RESERVED;
+	port_chn(ed, 0)->sw = ECS_RESERVED; /* not yet published */
 	d->evtchn = ed;
 	if (!pv_send_virq) /* timers raise VIRQ_TIMER through us, unless a test listens */
 		pv_send_virq = evtchn_send_virq;
@@ -184,7 +206,7 @@ void evtchn_domain_destroy(struct domain *d)
 		global_virq_handler = NULL;
 	spin_unlock(&global_virq_lock);
 	for (evtchn_port_t port = 1; port < ed->max_ports; port++)
-		if (port_is_valid(ed, port) && port_chn(ed, port)->state != ECS_FREE)
+		if (port_is_valid(ed, port) && chn_state(port_chn(ed, port)) != ECS_FREE)
 			evtchn_close(d, port);
 }
 
@@ -216,7 +238,7 @@ int evtchn_alloc_unbound(struct domain *caller, struct evtchn_alloc_unbound *op)
 	flags = evtchn_lock(d);
 	port = get_free_port(d);
 	if (port >= 0) {
-		take_port(d, port, ECS_UNBOUND, 0, 0)->remote_domid = rdom;
+		take_port(d, port, ECS_UNBOUND, 0, rdom, NULL);
 		op->port = (evtchn_port_t)port;
 	}
 	evtchn_unlock(d, flags);
@@ -227,15 +249,14 @@ int evtchn_alloc_unbound(struct domain *caller, struct evtchn_alloc_unbound *op)
 /* Connect lport of ld with rport of rd (both locks held, rport checked). */
 static void connect(struct domain *ld, int lport, struct domain *rd, evtchn_port_t rport)
 {
-	struct evtchn *lchn = take_port(ld, lport, ECS_INTERDOMAIN, 0, rport);
+	/* each end holds its peer until closed */
+	struct evtchn *lchn = take_port(ld, lport, ECS_INTERDOMAIN, 0, rport, domain_get_ref(rd));
 	struct evtchn *rchn = port_chn(rd->evtchn, rport);
 
-	lchn->remote = domain_get_ref(rd); /* each end holds its peer until closed */
-	rchn->state = ECS_INTERDOMAIN;
 	rchn->remote = domain_get_ref(ld);
 	rchn->arg = (uint32_t)lport;
-	rchn->remote_domid = DOMID_INVALID;
-	evtchn_2l_set_pending(ld, lchn->notify_vcpu, (evtchn_port_t)lport);
+	chn_set_state(rchn, ECS_INTERDOMAIN);
+	evtchn_2l_set_pending(ld, chn_notify(lchn), (evtchn_port_t)lport);
 }
 
 int evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdomain *op)
@@ -260,7 +281,7 @@ int evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdomai
 		goto out;
 	}
 	struct evtchn *rchn = port_chn(rd->evtchn, op->remote_port);
-	if (rchn->state != ECS_UNBOUND || rchn->remote_domid != caller->id) {
+	if (chn_state(rchn) != ECS_UNBOUND || rchn->arg != caller->id) {
 		lport = -XEN_EINVAL;
 		goto out;
 	}
@@ -294,7 +315,7 @@ int evtchn_bind_virq(struct domain *caller, struct evtchn_bind_virq *op)
 	flags = evtchn_lock(caller);
 	port = ed->virq_port[op->vcpu][op->virq] ? -XEN_EEXIST : get_free_port(caller);
 	if (port >= 0) {
-		take_port(caller, port, ECS_VIRQ, op->vcpu, op->virq);
+		take_port(caller, port, ECS_VIRQ, op->vcpu, op->virq, NULL);
 		ed->virq_port[op->vcpu][op->virq] = (uint16_t)port;
 		op->port = (evtchn_port_t)port;
 	}
@@ -312,7 +333,7 @@ int evtchn_bind_ipi(struct domain *caller, struct evtchn_bind_ipi *op)
 	flags = evtchn_lock(caller);
 	port = get_free_port(caller);
 	if (port >= 0) {
-		take_port(caller, port, ECS_IPI, op->vcpu, 0);
+		take_port(caller, port, ECS_IPI, op->vcpu, 0, NULL);
 		op->port = (evtchn_port_t)port;
 	}
 	evtchn_unlock(caller, flags);
@@ -346,7 +367,7 @@ int evtchn_bind_pirq(struct domain *caller, struct evtchn_bind_pirq *op)
 		port = rc;
 		goto out;
 	}
-	take_port(caller, port, ECS_PIRQ, 0, op->pirq);
+	take_port(caller, port, ECS_PIRQ, 0, op->pirq, NULL);
 	ed->pirq_port[op->pirq] = (uint16_t)port;
 	op->port = (evtchn_port_t)port;
 out:

@@ -20,8 +20,9 @@
  *
  * These functions take no lock: they touch only guest-shared words, with
  * atomic operations, and the vCPU array, which is fixed for a domain's
- * life.  Callers hold the domain's event lock so the port cannot change
- * state under them.
+ * life.  Callers keep the port from changing state under them: they hold
+ * the domain's event lock, or (EVTCHNOP_send) are counted in on the port
+ * (evtchn_private.h), and a sender kicks only after leaving it.
  */
 #include "evtchn_private.h"
 
@@ -47,29 +48,36 @@ __attribute__((noinline)) void evtchn_2l_wake_pollers(struct domain *d)
 	}
 }
 
-/* The record says where the event comes from: the port's kind, its pirq,
- * virq or peer (the caller's lock keeps the port as it is). */
-__attribute__((noinline)) void evtchn_2l_set_pending_traced(struct domain *d, unsigned int vcpu_id,
-							    evtchn_port_t port)
+/* Steps 1 and 2 for a traced domain, recorded.  The record says where the
+ * event comes from: the port's kind, its pirq, virq or peer (the caller
+ * keeps the port as it is: the domain's lock, or a sender's count on the
+ * port, or on its peer's end, which keeps both ends). */
+__attribute__((noinline)) bool evtchn_2l_mark_traced(struct domain *d, unsigned int vcpu_id,
+						     evtchn_port_t port, const struct evtchn *chn,
+						     struct vcpu **kick)
 {
-	const struct evtchn *chn = port_chn(d->evtchn, port);
+	unsigned int state = chn_state(chn);
 	struct trace_event_src src = {
-		.stat = evtchn_stat_of(chn->state),
+		.stat = evtchn_stat_of((uint8_t)state),
 		.arg = chn->arg,
-		.peer = chn->state == ECS_INTERDOMAIN && chn->remote ? chn->remote->id
-								     : DOMID_INVALID,
+		.peer = state == ECS_INTERDOMAIN && chn->remote ? chn->remote->id : DOMID_INVALID,
 	};
+	bool raised = evtchn_2l_mark(d, vcpu_id, port, kick);
 
-	trace_event_rec(d, vcpu_id, port, evtchn_2l_raise(d, vcpu_id, port), &src);
+	trace_event_rec(d, vcpu_id, port, raised, &src);
+	return raised;
 }
 
 void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
 {
-	if (trace_wanted(d, HOSPES_TRACE_EVENTS))
-		evtchn_2l_set_pending_traced(d, vcpu_id,
-					     port); /* a tail call: no registers kept for it */
-	else
-		evtchn_2l_raise(d, vcpu_id, port);
+	struct vcpu *kick;
+	bool raised =
+		trace_wanted(d, HOSPES_TRACE_EVENTS)
+			? evtchn_2l_mark_traced(d, vcpu_id, port, port_chn(d->evtchn, port), &kick)
+			: evtchn_2l_mark(d, vcpu_id, port, &kick);
+
+	if (raised)
+		evtchn_2l_notify(d, kick);
 }
 
 void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)
@@ -89,8 +97,9 @@ void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, evtchn_port_t port
 
 	if (!(__atomic_fetch_and(&s->evtchn_mask[word], ~bit, __ATOMIC_SEQ_CST) & bit))
 		return;
-	if ((READ_ONCE(s->evtchn_pending[word]) & bit) && v && v->vcpu_info)
-		mark_events_pending(v, word);
+	if ((READ_ONCE(s->evtchn_pending[word]) & bit) && v && v->vcpu_info &&
+	    mark_upcall(v, word) && !vcpu_runs_here(v))
+		vcpu_kick(v);
 }
 
 enum virq_type virq_type(unsigned int virq)

@@ -1,5 +1,5 @@
 /*
- * Event channels: the operations on existing ports (close, send, status,
+ * Event channels: the operations on existing ports (close, status,
  * bind_vcpu, unmask, reset) and the hypervisor's own ways of raising
  * events (VIRQs, PIRQs, a port it is the remote end of).
  *
@@ -8,23 +8,31 @@
  * closed port's pending bit is cleared so a later user of the number does
  * not inherit a stale event.  The guest-owned mask bit is left alone.
  *
- * Sending on an interdomain port raises the peer's port on the vCPU the
- * peer chose; on an IPI port it raises the port itself; on an unbound
- * port the event is dropped (success, as in Xen); anything else is
- * -EINVAL.  Locking as described in evtchn.c.
+ * EVTCHNOP_send is in evtchn_send.c.  Locking as described in evtchn.c.
  */
 #include "evtchn_private.h"
 
 #include <hospes/lib.h>
 #include <public/errno.h>
 
-/* Free the entry (caller holds d's lock; the peer, if any, already let go). */
-static void free_port(struct domain *d, evtchn_port_t port)
+/* The rest of freeing a port whose state is ECS_FREE already and whose
+ * senders are gone (caller holds d's lock): no stale event for the next
+ * user of the number. */
+static void clear_port(struct domain *d, evtchn_port_t port)
 {
 	struct evtchn *chn = port_chn(d->evtchn, port);
 
 	evtchn_2l_clear_pending(d, port);
-	memset(chn, 0, sizeof(*chn));
+	chn_set_notify(chn, 0);
+	chn->arg = 0;
+	chn->remote = NULL;
+}
+
+/* Free the port (caller holds d's lock; not an interdomain one). */
+static void free_port(struct domain *d, evtchn_port_t port)
+{
+	chn_set_state(port_chn(d->evtchn, port), ECS_FREE);
+	clear_port(d, port);
 }
 
 static void unbind_virq(struct evtchn_domain *ed, evtchn_port_t port, uint32_t virq)
@@ -36,23 +44,27 @@ static void unbind_virq(struct evtchn_domain *ed, evtchn_port_t port, uint32_t v
 
 /*
  * Close an interdomain port: both domains locked in order, under the link
- * lock.  Returns the peer, whose two channel references the caller drops
- * once every lock is released.
+ * lock.  Our end closes first, so no sender of ours still uses the peer's
+ * end; then the peer's end becomes unbound, so none of the peer's senders
+ * still raises our port; then our pending bit is cleared.  Returns the
+ * peer, whose two channel references the caller drops once every lock is
+ * released.
  */
 static struct domain *close_interdomain(struct domain *d, evtchn_port_t port, unsigned long *flags)
 {
-	struct domain *rd = port_chn(d->evtchn, port)->remote;
+	struct evtchn *chn = port_chn(d->evtchn, port);
+	struct domain *rd = chn->remote;
 	struct evtchn *rchn;
 
 	evtchn_unlock(d, *flags);
 	*flags = evtchn_lock_two(d, rd);
-	rchn = port_chn(rd->evtchn, port_chn(d->evtchn, port)->arg);
-	ASSERT(rchn->state == ECS_INTERDOMAIN && rchn->remote == d && rchn->arg == port);
-	rchn->state = ECS_UNBOUND;
+	rchn = port_chn(rd->evtchn, chn->arg);
+	ASSERT(chn_state(rchn) == ECS_INTERDOMAIN && rchn->remote == d && rchn->arg == port);
+	chn_set_state(chn, ECS_FREE);
+	chn_set_state(rchn, ECS_UNBOUND);
 	rchn->remote = NULL;
-	rchn->arg = 0;
-	rchn->remote_domid = d->id;
-	free_port(d, port);
+	rchn->arg = d->id; /* who may bind it again */
+	clear_port(d, port);
 	if (rd != d)
 		spin_unlock(&rd->evtchn->lock);
 	return rd;
@@ -71,7 +83,7 @@ int evtchn_close(struct domain *caller, evtchn_port_t port)
 	spin_lock(&evtchn_link_lock);
 	flags = evtchn_lock(caller);
 	chn = port_chn(ed, port);
-	switch (chn->state) {
+	switch (chn_state(chn)) {
 	case ECS_UNBOUND:
 	case ECS_IPI:
 		free_port(caller, port);
@@ -100,47 +112,16 @@ int evtchn_close(struct domain *caller, evtchn_port_t port)
 	return rc;
 }
 
-long evtchn_send(struct domain *caller, evtchn_port_t port)
-{
-	struct evtchn_domain *ed = caller->evtchn;
-	unsigned long flags;
-	struct evtchn *chn;
-	int rc = 0;
-
-	if (!port_is_valid(ed, port))
-		return -XEN_EINVAL;
-	flags = evtchn_lock(caller);
-	chn = port_chn(ed, port);
-	switch (chn->state) {
-	case ECS_INTERDOMAIN: {
-		struct domain *rd = chn->remote;
-		struct evtchn *rchn = port_chn(rd->evtchn, chn->arg);
-
-		evtchn_2l_set_pending_inline(rd, READ_ONCE(rchn->notify_vcpu), chn->arg);
-		ed->sent++;
-		break;
-	}
-	case ECS_IPI:
-		evtchn_2l_set_pending_inline(caller, chn->notify_vcpu, port);
-		ed->sent++;
-		break;
-	case ECS_UNBOUND:
-		break; /* nobody listens yet: dropped */
-	default:
-		rc = -XEN_EINVAL;
-	}
-	evtchn_unlock(caller, flags);
-	return rc;
-}
-
 static void fill_status(const struct evtchn *chn, struct evtchn_status *op)
 {
 	memset(&op->u, 0, sizeof(op->u));
-	op->status = evtchn_stat_of(chn->state);
-	op->vcpu = chn->notify_vcpu;
-	switch (chn->state) {
+	unsigned int state = chn_state(chn);
+
+	op->status = evtchn_stat_of((uint8_t)state);
+	op->vcpu = chn_notify(chn);
+	switch (state) {
 	case ECS_UNBOUND:
-		op->u.unbound.dom = chn->remote_domid;
+		op->u.unbound.dom = (domid_t)chn->arg;
 		break;
 	case ECS_INTERDOMAIN:
 		op->u.interdomain.dom = chn->remote->id;
@@ -185,7 +166,7 @@ int evtchn_bind_vcpu(struct domain *caller, evtchn_port_t port, unsigned int vcp
 		return -XEN_EINVAL;
 	flags = evtchn_lock(caller);
 	chn = port_chn(caller->evtchn, port);
-	switch (chn->state) {
+	switch (chn_state(chn)) {
 	case ECS_VIRQ:
 		if (virq_type(chn->arg) == VIRQ_PER_VCPU) {
 			rc = -XEN_EINVAL; /* its vCPU is part of its identity */
@@ -195,7 +176,7 @@ int evtchn_bind_vcpu(struct domain *caller, evtchn_port_t port, unsigned int vcp
 	case ECS_UNBOUND:
 	case ECS_INTERDOMAIN:
 	case ECS_PIRQ:
-		WRITE_ONCE(chn->notify_vcpu, (uint8_t)vcpu);
+		chn_set_notify(chn, vcpu);
 		break;
 	default:
 		rc = -XEN_EINVAL;
@@ -211,7 +192,7 @@ int evtchn_unmask(struct domain *caller, evtchn_port_t port)
 	if (!port_is_valid(caller->evtchn, port))
 		return -XEN_EINVAL;
 	flags = evtchn_lock(caller);
-	evtchn_2l_unmask(caller, port_chn(caller->evtchn, port)->notify_vcpu, port);
+	evtchn_2l_unmask(caller, chn_notify(port_chn(caller->evtchn, port)), port);
 	evtchn_unlock(caller, flags);
 	return 0;
 }
@@ -245,7 +226,7 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq)
 	port = d->evtchn->virq_port[type == VIRQ_PER_VCPU ? v->id : 0][virq];
 	if (port)
 		evtchn_2l_set_pending(
-			d, type == VIRQ_PER_VCPU ? v->id : port_chn(d->evtchn, port)->notify_vcpu,
+			d, type == VIRQ_PER_VCPU ? v->id : chn_notify(port_chn(d->evtchn, port)),
 			port);
 	evtchn_unlock(d, flags);
 }
@@ -267,8 +248,8 @@ int evtchn_notify_port(struct domain *d, evtchn_port_t port)
 		return rc;
 	flags = evtchn_lock(d);
 	struct evtchn *chn = port_chn(d->evtchn, port);
-	if (chn->state != ECS_FREE && chn->state != ECS_RESERVED) {
-		evtchn_2l_set_pending(d, chn->notify_vcpu, port);
+	if (chn_state(chn) != ECS_FREE && chn_state(chn) != ECS_RESERVED) {
+		evtchn_2l_set_pending(d, chn_notify(chn), port);
 		rc = 0;
 	}
 	evtchn_unlock(d, flags);
@@ -285,7 +266,7 @@ int evtchn_send_pirq(struct domain *d, unsigned int pirq)
 	flags = evtchn_lock(d);
 	port = d->evtchn->pirq_port[pirq];
 	if (port)
-		evtchn_2l_set_pending(d, port_chn(d->evtchn, port)->notify_vcpu, port);
+		evtchn_2l_set_pending(d, chn_notify(port_chn(d->evtchn, port)), port);
 	evtchn_unlock(d, flags);
 	return port ? 0 : -XEN_EINVAL;
 }

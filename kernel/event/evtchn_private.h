@@ -19,20 +19,73 @@
 enum evtchn_state {
 	ECS_FREE = 0,
 	ECS_RESERVED,	 /* port 0 */
-	ECS_UNBOUND,	 /* waiting for remote_domid to bind */
+	ECS_UNBOUND,	 /* waiting for domain arg to bind */
 	ECS_INTERDOMAIN, /* connected to (remote, remote_port) */
 	ECS_PIRQ,
 	ECS_VIRQ,
 	ECS_IPI,
 };
 
+/*
+ * One port.  Its word `sw` holds the state (bits 0-7), the vCPU to notify
+ * (bits 8-15) and the number of EVTCHNOP_send calls using the port right
+ * now (from bit 16).  A send takes no lock: one atomic add counts it in
+ * and tells it the state; it reads the other fields only when the state
+ * says they are in use, and leaves by subtracting again.  Everything that
+ * changes a port holds its domain's lock: it writes the other fields of a
+ * port only while no sender reads them (before a change that puts them to
+ * use, or after one that takes them out of use), and a state change is an
+ * atomic update of the word followed by a wait until no sender is counted
+ * (chn_set_state).  Either a sender was counted first (the change waits
+ * for it) or it sees the new state.  Since a sender waits for nothing
+ * while counted, the wait ends.  The word is never written by a plain
+ * store once the bucket is published (a sender's count would be lost).
+ */
 struct evtchn {
-	uint8_t state;	       /* enum evtchn_state */
-	uint8_t notify_vcpu;   /* vCPU whose vcpu_info gets the upcall */
-	domid_t remote_domid;  /* ECS_UNBOUND: who may bind */
-	uint32_t arg;	       /* remote port (INTERDOMAIN), virq, pirq */
+	uint32_t sw;	       /* state | notify vCPU << 8 | senders << 16 */
+	uint32_t arg;	       /* remote port (INTERDOMAIN), virq, pirq, who may bind (UNBOUND) */
 	struct domain *remote; /* ECS_INTERDOMAIN: the peer */
 };
+
+#define CHN_STATE_MASK	 0xffU
+#define CHN_NOTIFY_SHIFT 8
+#define CHN_SENDER_ONE	 (1U << 16)
+
+static inline unsigned int chn_sw_state(uint32_t sw)
+{
+	return sw & CHN_STATE_MASK;
+}
+
+static inline unsigned int chn_sw_notify(uint32_t sw)
+{
+	return (sw >> CHN_NOTIFY_SHIFT) & 0xff;
+}
+
+static inline unsigned int chn_state(const struct evtchn *chn)
+{
+	return chn_sw_state(__atomic_load_n(&chn->sw, __ATOMIC_ACQUIRE));
+}
+
+static inline unsigned int chn_notify(const struct evtchn *chn)
+{
+	return chn_sw_notify(__atomic_load_n(&chn->sw, __ATOMIC_RELAXED));
+}
+
+/* Count a sender in (the word as it was: its state is what the sender may use). */
+static inline uint32_t chn_sender_enter(struct evtchn *chn)
+{
+	return __atomic_fetch_add(&chn->sw, CHN_SENDER_ONE, __ATOMIC_ACQUIRE);
+}
+
+static inline void chn_sender_leave(struct evtchn *chn)
+{
+	__atomic_fetch_sub(&chn->sw, CHN_SENDER_ONE, __ATOMIC_RELEASE);
+}
+
+/* Under the port's domain lock: the new state, then no sender of the old one left. */
+void chn_set_state(struct evtchn *chn, enum evtchn_state state);
+/* Under the port's domain lock: the vCPU to notify (senders read it from the word). */
+void chn_set_notify(struct evtchn *chn, unsigned int vcpu);
 
 #define EVTCHN_MAX_PORTS  4096U /* the 2-level ABI: 64 words of 64 bits */
 #define EVTCHN_PER_BUCKET (PAGE_SIZE / sizeof(struct evtchn))
@@ -45,7 +98,7 @@ struct evtchn_domain {
 	struct evtchn *bucket[EVTCHN_NR_BUCKETS];
 	uint16_t virq_port[HOSPES_MAX_VCPUS][NR_VIRQS]; /* global VIRQs: row 0 */
 	uint16_t pirq_port[EVTCHN_NR_PIRQS];
-	unsigned long sent;	/* EVTCHNOP_send that reached a port (under lock) */
+	unsigned long sent;	/* EVTCHNOP_send that reached a port (atomic, no lock) */
 	unsigned long received; /* raises in this domain (atomic, no lock) */
 };
 
@@ -61,19 +114,22 @@ static inline uint32_t evtchn_stat_of(uint8_t state)
 	return state < sizeof(stat) / sizeof(stat[0]) ? stat[state] : EVTCHNSTAT_closed;
 }
 
+/* Buckets are published with release and never taken back while the
+ * domain lives, so a lock-free reader may use one it sees. */
 static inline bool port_is_valid(const struct evtchn_domain *ed, evtchn_port_t port)
 {
-	return port < ed->max_ports && ed->bucket[port / EVTCHN_PER_BUCKET];
+	return port < ed->max_ports && READ_ONCE(ed->bucket[port / EVTCHN_PER_BUCKET]);
 }
 
 static inline struct evtchn *port_chn(const struct evtchn_domain *ed, evtchn_port_t port)
 {
-	return &ed->bucket[port / EVTCHN_PER_BUCKET][port % EVTCHN_PER_BUCKET];
+	return &READ_ONCE(ed->bucket[port / EVTCHN_PER_BUCKET])[port % EVTCHN_PER_BUCKET];
 }
 
 /* evtchn_2l.c: the 2-level delivery of port on vCPU vcpu_id of d (no lock needed). */
 void evtchn_2l_wake_pollers(struct domain *d);
-void evtchn_2l_set_pending_traced(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
+bool evtchn_2l_mark_traced(struct domain *d, unsigned int vcpu_id, evtchn_port_t port,
+			   const struct evtchn *chn, struct vcpu **kick);
 
 /* The raise itself (steps 1-3 of evtchn_2l.c), inline so a send needs no
  * call for it. */
@@ -86,48 +142,47 @@ static inline struct vcpu *notify_target(struct domain *d, unsigned int vcpu_id)
 	return d->vcpu[vcpu_id];
 }
 
-/* Step 2 once the selector bit is known to be needed (inline: every send). */
-static inline __attribute__((always_inline)) void mark_events_pending(struct vcpu *v,
-								      unsigned int word)
+/* Step 2 once the port is known to be unmasked: true if v's upcall flag
+ * was newly set (v may need a kick). */
+static inline __attribute__((always_inline)) bool mark_upcall(struct vcpu *v, unsigned int word)
 {
 	struct vcpu_info *vi = v->vcpu_info;
 	xen_ulong_t sel = 1UL << word;
 
 	if (__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)
-		return;
-	if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) &&
-	    !vcpu_runs_here(v))
-		vcpu_kick(v);
+		return false;
+	return !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Steps 1-3; false if the port was pending already. */
+/* Steps 1 and 2, without the kick: false if the port was pending already;
+ * *kick = the vCPU whose upcall flag this raise set, else NULL. */
 static inline __attribute__((always_inline)) bool
-evtchn_2l_raise(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+evtchn_2l_mark(struct domain *d, unsigned int vcpu_id, evtchn_port_t port, struct vcpu **kick)
 {
 	struct shared_info *s = d->shared_info;
 	unsigned int word = port / BITS_PER_WORD;
 	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
 	struct vcpu *v;
 
+	*kick = NULL;
 	__atomic_fetch_add(&d->evtchn->received, 1, __ATOMIC_RELAXED);
 	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
 		return false;
 	v = notify_target(d, vcpu_id);
-	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit))
-		mark_events_pending(v, word);
-	if (unlikely(__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST)))
-		evtchn_2l_wake_pollers(d);
+	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit) && mark_upcall(v, word))
+		*kick = v;
 	return true;
 }
 
-/* evtchn_2l_set_pending inline, for the send (the traced raise stays out of line). */
-static inline __attribute__((always_inline)) void
-evtchn_2l_set_pending_inline(struct domain *d, unsigned int vcpu_id, evtchn_port_t port)
+/* After a raise that set the pending bit: the kick it asked for (unless
+ * the vCPU is this CPU's own, whose exit check is still to come), and step 3. */
+static inline __attribute__((always_inline)) void evtchn_2l_notify(struct domain *d,
+								   struct vcpu *kick)
 {
-	if (unlikely(trace_wanted(d, HOSPES_TRACE_EVENTS)))
-		evtchn_2l_set_pending_traced(d, vcpu_id, port);
-	else
-		evtchn_2l_raise(d, vcpu_id, port);
+	if (kick && !vcpu_runs_here(kick))
+		vcpu_kick(kick);
+	if (unlikely(__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST)))
+		evtchn_2l_wake_pollers(d);
 }
 
 void evtchn_2l_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
@@ -135,7 +190,7 @@ void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
 void evtchn_2l_unmask(struct domain *d, unsigned int vcpu_id, evtchn_port_t port);
 
 /* evtchn.c: locking and lookup shared by the operations. */
-/* d's table lock, interrupts off (inline: every send takes it). */
+/* d's table lock, interrupts off (every operation but EVTCHNOP_send takes it). */
 static inline unsigned long evtchn_lock(struct domain *d)
 {
 	return spin_lock_irqsave(&d->evtchn->lock);

@@ -38,6 +38,8 @@ int evtchn_bind_ipi(struct domain *caller, struct evtchn_bind_ipi *op);
 int evtchn_bind_pirq(struct domain *caller, struct evtchn_bind_pirq *op);
 int evtchn_close(struct domain *caller, evtchn_port_t port);
 long evtchn_send(struct domain *caller, evtchn_port_t port);
+/* evtchn_send without the trace check: only while no domain is traced. */
+long evtchn_send_fast(struct domain *caller, evtchn_port_t port);
 int evtchn_status(struct domain *caller, struct evtchn_status *op);
 int evtchn_bind_vcpu(struct domain *caller, evtchn_port_t port, unsigned int vcpu);
 int evtchn_unmask(struct domain *caller, evtchn_port_t port);
@@ -74,5 +76,9 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, unsigned long arg, u
 			 unsigned long a4, unsigned long a5);
 long do_event_channel_op_compat(struct vcpu *v, unsigned long arg, unsigned long a2,
 				unsigned long a3, unsigned long a4, unsigned long a5);
+/* event_channel_op for the SYSCALL fast path only: v is the vCPU this CPU
+ * runs, in guest kernel mode, and no domain is traced (pv_entry.S). */
+long do_event_channel_op_fast(struct vcpu *v, unsigned long cmd, unsigned long arg,
+			      unsigned long a3, unsigned long a4, unsigned long a5);
 
 #endif

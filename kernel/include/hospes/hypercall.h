@@ -45,6 +45,10 @@ struct hypercall_desc {
 	 * segment base reload): the SYSCALL fast exit would miss it, so the
 	 * hypercall always takes the full path (kernel/arch/x86_64/pv_entry.S). */
 	bool full_exit;
+	/* The fast path's own handler, if not fn: it may rely on the fast
+	 * path's conditions (the running vCPU in guest kernel mode, no domain
+	 * traced). */
+	hypercall_fn fast;
 };
 
 extern const struct hypercall_desc hypercall_table[NR_HYPERCALLS];

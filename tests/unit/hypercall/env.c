@@ -275,6 +275,11 @@ long do_event_channel_op_compat(HYPERCALL_ARGS)
 	return 1016;
 }
 
+long do_event_channel_op_fast(HYPERCALL_ARGS)
+{
+	return 2032;
+}
+
 /* Grant tables (engineer C's, tested in tests/unit/grant): routing only. */
 long do_grant_table_op(HYPERCALL_ARGS)
 {

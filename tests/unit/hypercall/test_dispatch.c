@@ -13,6 +13,7 @@
 #include <public/version.h>
 #include <public/xen.h>
 #include "env.h"
+#include <hospes/event.h>
 #include <hospes/console_input.h>
 #include <hospes/trace.h>
 
@@ -72,7 +73,7 @@ static void test_fast_handlers(void **state)
 	}
 	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_xen_version), do_xen_version);
 	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_event_channel_op),
-			 hypercall_table[__HYPERVISOR_event_channel_op].fn);
+			 do_event_channel_op_fast); /* its own: the port read by one move */
 	assert_null(hypercall_fast_handler(__HYPERVISOR_sysctl));
 	assert_null(hypercall_fast_handler(__HYPERVISOR_domctl));
 	assert_null(hypercall_fast_handler(__HYPERVISOR_set_segment_base));

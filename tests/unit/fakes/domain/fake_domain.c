@@ -29,8 +29,10 @@ struct domain *domain_get(domid_t id)
 /* The real domain_put's contract: the last reference frees what others could reach. */
 void domain_put(struct domain *d)
 {
-	assert_true(d->refcnt > 0);
-	if (--d->refcnt)
+	uint32_t left = __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL); /* threads race */
+
+	assert_true(left != UINT32_MAX);
+	if (left)
 		return;
 	assert_true(d->is_dying);
 	sub->free(d);
