@@ -13,5 +13,6 @@ int main(void)
 
 	failed +=
 		_cmocka_run_group_tests("delivery", delivery_tests, nr_delivery_tests, NULL, NULL);
+	failed += _cmocka_run_group_tests("race", race_tests, nr_race_tests, NULL, NULL);
 	return failed;
 }
