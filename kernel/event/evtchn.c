@@ -103,6 +103,8 @@ void chn_set_notify(struct evtchn *chn, unsigned int vcpu)
 {
 	uint32_t old = __atomic_load_n(&chn->sw, __ATOMIC_RELAXED);
 
+	BUILD_BUG_ON(HOSPES_MAX_VCPUS & (HOSPES_MAX_VCPUS - 1)); /* a send takes it modulo */
+	ASSERT(vcpu < HOSPES_MAX_VCPUS);
 	__atomic_fetch_xor(&chn->sw,
 			   ((old >> CHN_NOTIFY_SHIFT) ^ vcpu) << CHN_NOTIFY_SHIFT & 0xff00U,
 			   __ATOMIC_RELEASE);
@@ -180,6 +182,7 @@ int evtchn_domain_init(struct domain *d, unsigned int max_ports)
 		frame_free(mfn, 0);
 		return -XEN_ENOMEM;
 	}
+	ed->valid_ports = (unsigned int)MIN(EVTCHN_PER_BUCKET, max_ports);
 	port_chn(ed, 0)->sw = ECS_RESERVED; /* not yet published */
 	d->evtchn = ed;
 	if (!pv_send_virq) /* timers raise VIRQ_TIMER through us, unless a test listens */

@@ -93,9 +93,10 @@ void chn_set_notify(struct evtchn *chn, unsigned int vcpu);
 
 struct evtchn_domain {
 	spinlock_t lock;
-	bool dying;		/* destroy started: no new ports */
-	unsigned int max_ports; /* ports [0, max_ports) may exist */
-	struct evtchn *bucket[EVTCHN_NR_BUCKETS];
+	bool dying;				  /* destroy started: no new ports */
+	unsigned int max_ports;			  /* ports [0, max_ports) may exist */
+	unsigned int valid_ports;		  /* ports [0, valid_ports) have their bucket */
+	struct evtchn *bucket[EVTCHN_NR_BUCKETS]; /* allocated in order, never freed early */
 	uint16_t virq_port[HOSPES_MAX_VCPUS][NR_VIRQS]; /* global VIRQs: row 0 */
 	uint16_t pirq_port[EVTCHN_NR_PIRQS];
 	unsigned long sent;	/* EVTCHNOP_send that reached a port (atomic, no lock) */
@@ -114,16 +115,17 @@ static inline uint32_t evtchn_stat_of(uint8_t state)
 	return state < sizeof(stat) / sizeof(stat[0]) ? stat[state] : EVTCHNSTAT_closed;
 }
 
-/* Buckets are published with release and never taken back while the
- * domain lives, so a lock-free reader may use one it sees. */
+/* A bucket is published (bucket[], then valid_ports, with release) and
+ * never taken back while the domain lives, so a lock-free reader may use
+ * every port below the valid_ports it reads. */
 static inline bool port_is_valid(const struct evtchn_domain *ed, evtchn_port_t port)
 {
-	return port < ed->max_ports && READ_ONCE(ed->bucket[port / EVTCHN_PER_BUCKET]);
+	return port < __atomic_load_n(&ed->valid_ports, __ATOMIC_ACQUIRE);
 }
 
 static inline struct evtchn *port_chn(const struct evtchn_domain *ed, evtchn_port_t port)
 {
-	return &READ_ONCE(ed->bucket[port / EVTCHN_PER_BUCKET])[port % EVTCHN_PER_BUCKET];
+	return &ed->bucket[port / EVTCHN_PER_BUCKET][port % EVTCHN_PER_BUCKET];
 }
 
 /* evtchn_2l.c: the 2-level delivery of port on vCPU vcpu_id of d (no lock needed). */
@@ -135,11 +137,10 @@ bool evtchn_2l_mark_traced(struct domain *d, unsigned int vcpu_id, evtchn_port_t
  * call for it. */
 #define BITS_PER_WORD 64
 
+/* The vCPU (NULL if none: the slots from max_vcpus up are empty). */
 static inline struct vcpu *notify_target(struct domain *d, unsigned int vcpu_id)
 {
-	if (vcpu_id >= d->max_vcpus || vcpu_id >= HOSPES_MAX_VCPUS)
-		return NULL;
-	return d->vcpu[vcpu_id];
+	return vcpu_id < HOSPES_MAX_VCPUS ? d->vcpu[vcpu_id] : NULL;
 }
 
 /* Step 2 once the port is known to be unmasked: true if v's upcall flag
@@ -154,10 +155,11 @@ static inline __attribute__((always_inline)) bool mark_upcall(struct vcpu *v, un
 	return !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Steps 1 and 2, without the kick: false if the port was pending already;
- * *kick = the vCPU whose upcall flag this raise set, else NULL. */
+/* Steps 1 and 2, without the kick, in d (table ed): false if the port was
+ * pending already; *kick = the vCPU whose upcall flag this raise set, else NULL. */
 static inline __attribute__((always_inline)) bool
-evtchn_2l_mark(struct domain *d, unsigned int vcpu_id, evtchn_port_t port, struct vcpu **kick)
+evtchn_2l_mark_in(struct domain *d, struct evtchn_domain *ed, unsigned int vcpu_id,
+		  evtchn_port_t port, struct vcpu **kick)
 {
 	struct shared_info *s = d->shared_info;
 	unsigned int word = port / BITS_PER_WORD;
@@ -165,13 +167,21 @@ evtchn_2l_mark(struct domain *d, unsigned int vcpu_id, evtchn_port_t port, struc
 	struct vcpu *v;
 
 	*kick = NULL;
-	__atomic_fetch_add(&d->evtchn->received, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ed->received, 1, __ATOMIC_RELAXED);
 	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
 		return false;
 	v = notify_target(d, vcpu_id);
-	if (v && v->vcpu_info && !(READ_ONCE(s->evtchn_mask[word]) & bit) && mark_upcall(v, word))
+	if (v && v->vcpu_info &&
+	    !((READ_ONCE(s->evtchn_mask[word]) >> (port % BITS_PER_WORD)) & 1) &&
+	    mark_upcall(v, word))
 		*kick = v;
 	return true;
+}
+
+static inline __attribute__((always_inline)) bool
+evtchn_2l_mark(struct domain *d, unsigned int vcpu_id, evtchn_port_t port, struct vcpu **kick)
+{
+	return evtchn_2l_mark_in(d, d->evtchn, vcpu_id, port, kick);
 }
 
 /* After a raise that set the pending bit: the kick it asked for (unless

@@ -22,12 +22,18 @@
  * pollers come after the sender has left; for a peer's vCPU, a reference
  * on the peer keeps it until then.
  *
- * evtchn_send_fast is the same send with the trace check left out, for
- * the SYSCALL fast path, which is taken only while no domain is traced
- * (kernel/hypercall/event_channel.c).
+ * do_event_channel_op_fast is the SYSCALL fast path's handler of
+ * event_channel_op (hospes/hypercall.h, `fast`), here rather than with the
+ * rest of the hypercall's decoding (kernel/hypercall/event_channel.c) so
+ * that a send is one function: it reads the port by one move through the
+ * running vCPU's tables and sends with the trace check left out (the fast
+ * path is taken only while no domain is traced); every other command, and
+ * a port the move cannot read, goes to do_event_channel_op.
+ * evtchn_send_fast is the same send for a port already read.
  */
 #include "evtchn_private.h"
 
+#include <asm/guest_read.h>
 #include <hospes/arch.h>
 #include <public/errno.h>
 
@@ -47,36 +53,53 @@ static __attribute__((noinline)) long send_notify(struct domain *caller, struct 
 	return 0;
 }
 
-/* The send on chn, port `port` of caller, counted in with word sw. */
-static inline __attribute__((always_inline)) long send_counted(struct domain *caller,
-							       struct evtchn *chn, uint32_t sw,
-							       evtchn_port_t port, bool may_trace)
+/* A send's raise of port rport of rd (table red; rsw: that port's word,
+ * for its vCPU to notify), and what follows, counted in on chn. */
+static inline __attribute__((always_inline)) long
+send_raise(struct domain *caller, struct evtchn *chn, struct domain *rd, struct evtchn_domain *red,
+	   evtchn_port_t rport, uint32_t rsw, bool may_trace)
 {
-	struct domain *rd = caller;
-	const struct evtchn *rchn = chn;
+	/* Stored vCPU numbers are below HOSPES_MAX_VCPUS (chn_set_notify):
+	 * the remainder changes none, it only tells the compiler so. */
+	unsigned int vcpu_id = chn_sw_notify(rsw) % HOSPES_MAX_VCPUS;
 	struct vcpu *kick;
 	bool raised;
 
-	if (chn_sw_state(sw) == ECS_INTERDOMAIN) {
-		rd = chn->remote;
-		port = chn->arg;
-		rchn = port_chn(rd->evtchn, port);
-		sw = __atomic_load_n(&rchn->sw, __ATOMIC_RELAXED); /* its vCPU to notify */
-	} else if (unlikely(chn_sw_state(sw) != ECS_IPI)) {
-		chn_sender_leave(chn);
-		return chn_sw_state(sw) == ECS_UNBOUND ? 0 : -XEN_EINVAL; /* unbound: dropped */
-	}
-	__atomic_fetch_add(&caller->evtchn->sent, 1, __ATOMIC_RELAXED);
 	if (may_trace && unlikely(trace_wanted(rd, HOSPES_TRACE_EVENTS)))
-		raised = evtchn_2l_mark_traced(rd, chn_sw_notify(sw), port, rchn, &kick);
+		raised = evtchn_2l_mark_traced(rd, vcpu_id, rport, port_chn(red, rport), &kick);
 	else
-		raised = evtchn_2l_mark(rd, chn_sw_notify(sw), port, &kick);
-	if (kick == arch_current_vcpu())
+		raised = evtchn_2l_mark_in(rd, red, vcpu_id, rport, &kick);
+	if (kick && kick == arch_current_vcpu())
 		kick = NULL; /* the sender itself: its exit path delivers the upcall */
 	if (unlikely(raised && (kick || __atomic_load_n(&rd->poll_mask, __ATOMIC_SEQ_CST))))
 		return send_notify(caller, rd, chn, kick);
 	chn_sender_leave(chn);
 	return 0;
+}
+
+/* The send on chn, port `port` of caller (table ed), counted in with word
+ * sw (each kind of port has its own copy of the raise: no moves between
+ * them). */
+static inline __attribute__((always_inline)) long send_counted(struct domain *caller,
+							       struct evtchn_domain *ed,
+							       struct evtchn *chn, uint32_t sw,
+							       evtchn_port_t port, bool may_trace)
+{
+	if (chn_sw_state(sw) == ECS_IPI) {
+		__atomic_fetch_add(&ed->sent, 1, __ATOMIC_RELAXED);
+		return send_raise(caller, chn, caller, ed, port, sw, may_trace);
+	}
+	if (chn_sw_state(sw) == ECS_INTERDOMAIN) {
+		struct domain *rd = chn->remote;
+		struct evtchn_domain *red = rd->evtchn;
+
+		__atomic_fetch_add(&ed->sent, 1, __ATOMIC_RELAXED);
+		return send_raise(caller, chn, rd, red, chn->arg,
+				  __atomic_load_n(&port_chn(red, chn->arg)->sw, __ATOMIC_RELAXED),
+				  may_trace);
+	}
+	chn_sender_leave(chn);
+	return chn_sw_state(sw) == ECS_UNBOUND ? 0 : -XEN_EINVAL; /* unbound: dropped */
 }
 
 long evtchn_send(struct domain *caller, evtchn_port_t port)
@@ -87,7 +110,7 @@ long evtchn_send(struct domain *caller, evtchn_port_t port)
 	if (unlikely(!port_is_valid(ed, port)))
 		return -XEN_EINVAL;
 	chn = port_chn(ed, port);
-	return send_counted(caller, chn, chn_sender_enter(chn), port, true);
+	return send_counted(caller, ed, chn, chn_sender_enter(chn), port, true);
 }
 
 long evtchn_send_fast(struct domain *caller, evtchn_port_t port)
@@ -98,5 +121,25 @@ long evtchn_send_fast(struct domain *caller, evtchn_port_t port)
 	if (unlikely(!port_is_valid(ed, port)))
 		return -XEN_EINVAL;
 	chn = port_chn(ed, port);
-	return send_counted(caller, chn, chn_sender_enter(chn), port, false);
+	return send_counted(caller, ed, chn, chn_sender_enter(chn), port, false);
+}
+
+/* The port by one move through v's own tables (loaded: v runs here in
+ * kernel mode), else by the full read of do_event_channel_op. */
+long do_event_channel_op_fast(struct vcpu *v, unsigned long cmd, unsigned long arg,
+			      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	struct domain *d = v->domain;
+	struct evtchn_domain *ed;
+	struct evtchn *chn;
+	uint32_t port;
+
+	if (unlikely(cmd != EVTCHNOP_send || !arch_guest_va_ok(arg, sizeof(port)) ||
+		     !arch_try_read_guest_u32(arg, &port)))
+		return do_event_channel_op(v, cmd, arg, a3, a4, a5);
+	ed = d->evtchn;
+	if (unlikely(!port_is_valid(ed, port)))
+		return -XEN_EINVAL;
+	chn = port_chn(ed, port);
+	return send_counted(d, ed, chn, chn_sender_enter(chn), port, false);
 }

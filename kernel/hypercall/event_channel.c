@@ -9,7 +9,6 @@
  * -ENOSYS.  The FIFO ABI's commands also give -ENOSYS, which is how
  * Linux learns to stay on the 2-level ABI.
  */
-#include <asm/guest_read.h>
 #include <hospes/compiler.h>
 #include <hospes/event.h>
 #include <hospes/guest_access.h>
@@ -66,7 +65,7 @@ static long evtchn_dispatch(struct domain *d, unsigned int cmd, void *arg)
 }
 
 /* The fast path: a send is by far the most frequent command. */
-static __attribute__((noinline)) long evtchn_op_send(struct vcpu *v, unsigned long arg)
+static long evtchn_op_send(struct vcpu *v, unsigned long arg)
 {
 	BUILD_BUG_ON(sizeof(struct evtchn_send) != sizeof(uint32_t)); /* just the port */
 	long port = read_guest_u32(v, arg);
@@ -103,22 +102,6 @@ long do_event_channel_op(struct vcpu *v, unsigned long cmd, unsigned long arg, u
 	if (likely(cmd == EVTCHNOP_send))
 		return evtchn_op_send(v, arg);
 	return evtchn_op_other(v, cmd, arg);
-}
-
-/* Only tail calls, so no frame: the port by one move through v's own
- * tables (loaded: v runs here in kernel mode), else the full read. */
-long do_event_channel_op_fast(struct vcpu *v, unsigned long cmd, unsigned long arg,
-			      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	long port = -1;
-
-	if (unlikely(cmd != EVTCHNOP_send))
-		return evtchn_op_other(v, cmd, arg);
-	if (likely(arch_guest_va_ok(arg, sizeof(uint32_t))))
-		port = arch_read_guest_u32(arg);
-	if (unlikely(port < 0))
-		return evtchn_op_send(v, arg); /* not in the shadow yet, or not mapped */
-	return evtchn_send_fast(v->domain, (evtchn_port_t)port);
 }
 
 long do_event_channel_op_compat(struct vcpu *v, unsigned long arg, unsigned long a2,

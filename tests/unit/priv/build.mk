@@ -8,4 +8,4 @@ UNIT_SRCS_priv := kernel/mm/frame_table.c kernel/mm/p2m.c kernel/mm/m2p.c kernel
 	kernel/hypercall/domctl.c kernel/hypercall/sysctl.c kernel/hypercall/vcpu_op.c \
 	kernel/hypercall/mmu.c kernel/hypercall/memory.c kernel/domain/modpack.c \
 	kernel/domain/pirq.c kernel/domain/io_emul.c kernel/hypercall/physdev.c \
-	kernel/hypercall/descriptor.c
+	kernel/hypercall/descriptor.c kernel/hypercall/event_channel.c

@@ -57,6 +57,13 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t
 	return 0;
 }
 
+long read_guest_u32(struct vcpu *v, unsigned long va)
+{
+	uint32_t x;
+
+	return copy_from_guest_vcpu(v, &x, va, sizeof(x)) ?: (long)x;
+}
+
 int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
 {
 	return copy_to_guest_vcpu(v, va, &x, sizeof(x));

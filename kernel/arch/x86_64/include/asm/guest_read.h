@@ -34,4 +34,19 @@ static inline long arch_read_guest_u32(unsigned long va)
 	return x;
 }
 
+/* The same read as a branch: true with *x, or false if the move faulted
+ * (the fault resumes at the caller's own code; no value to test). */
+static inline __attribute__((always_inline)) bool arch_try_read_guest_u32(unsigned long va,
+									  uint32_t *x)
+{
+	/* (clang-format would split the label operand) */
+	/* clang-format off */
+	__asm__ goto("1:\tmovl (%1), %0\n" EXTABLE_ENTRY(1b, %l[fault])
+		     : "=r"(*x) : "r"(va) : "memory" : fault);
+	/* clang-format on */
+	return true;
+fault:
+	return false;
+}
+
 #endif

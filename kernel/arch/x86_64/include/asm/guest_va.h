@@ -23,11 +23,16 @@
 #define GUEST_LOWER_END 0x0000800000000000UL /* first non-canonical address */
 
 /* [va, va+len) lies in the guest's lower half or wholly above the
- * hypervisor's slots. */
+ * hypervisor's slots.  The first test is the lower half's written so
+ * that, for a constant len, it is one comparison of va with a constant
+ * (va <= GUEST_LOWER_END - len, which for va below GUEST_LOWER_END is
+ * len <= GUEST_LOWER_END - va): the SYSCALL fast path's read of a port. */
 static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
 {
+	if (len <= GUEST_LOWER_END && va <= GUEST_LOWER_END - len && va < GUEST_LOWER_END)
+		return true;
 	if (va < GUEST_LOWER_END)
-		return len <= GUEST_LOWER_END - va;
+		return false;
 	return va >= HYPERVISOR_VIRT_END && len <= 0UL - va;
 }
 

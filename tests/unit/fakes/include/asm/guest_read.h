@@ -19,4 +19,11 @@ static inline long arch_read_guest_u32(unsigned long va)
 	return -1;
 }
 
+static inline bool arch_try_read_guest_u32(unsigned long va, uint32_t *x)
+{
+	(void)va;
+	(void)x;
+	return false;
+}
+
 #endif
