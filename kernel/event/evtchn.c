@@ -14,9 +14,11 @@
  * because VIRQs are raised from interrupt context.  Connecting or
  * disconnecting an interdomain channel also holds evtchn_link_lock, so a
  * peer's table cannot go away while a channel to it is being changed, and
- * then takes both domains' locks, the lower domain id first.  Sending holds
- * only the sender's lock: while it is held the channel can't be closed, so
- * the peer stays valid.  Beyond that, each end of an interdomain channel
+ * then takes both domains' locks, the lower domain id first.  Sending
+ * takes no lock (evtchn_send.c): a sender counts itself in on its port,
+ * and every change of a port's state waits until no sender is counted
+ * (chn_set_state), so the channel, and with it the peer, stays as the
+ * sender saw it until it leaves.  Beyond that, each end of an interdomain channel
  * holds a reference on its peer's struct domain (taken at connect, dropped
  * after close), and an operation naming another domain holds a reference
  * for its duration (evtchn_target, bind_interdomain).
@@ -138,8 +140,10 @@ static int get_free_port(struct domain *d)
 				       port);
 				return -XEN_ENOMEM;
 			}
-			__atomic_store_n(&ed->bucket[b], bucket,
-					 __ATOMIC_RELEASE); /* zeroed: free */
+			ed->bucket[b] = bucket; /* zeroed: its ports are free */
+			__atomic_store_n(&ed->valid_ports,
+					 (unsigned int)MIN(port + EVTCHN_PER_BUCKET, ed->max_ports),
+					 __ATOMIC_RELEASE);
 			return (int)port;
 		}
 		if (chn_state(port_chn(ed, port)) == ECS_FREE)

@@ -15,7 +15,9 @@
  *
  * Locks: one lock per domain's table (irq-safe: VIRQs are raised from
  * interrupt context).  An operation touching two domains takes both
- * locks, lower domain id first.
+ * locks, lower domain id first.  EVTCHNOP_send takes none (see
+ * kernel/event/evtchn_send.c); it must run with interrupts off, as every
+ * hypercall does.
  */
 #ifndef HOSPES_EVENT_H
 #define HOSPES_EVENT_H

@@ -184,6 +184,21 @@ static void test_exhaustion_and_chunks(void **state)
 	harness_kill(d);
 }
 
+/* Every port of the ABI's 4096 handed out: the last one is a port like the others. */
+static void test_all_ports(void **state)
+{
+	struct domain *d = harness_domain(3, 1, 0);
+	int p, n = 0, rc;
+
+	while ((p = alloc_unbound(d, DOMID_SELF, 0)) > 0)
+		n++;
+	assert_int_equal(p, -XEN_ENOSPC);
+	assert_int_equal(n, 4095);
+	assert_int_equal(status_of(d, DOMID_SELF, 4095, &rc).status, EVTCHNSTAT_unbound);
+	assert_int_equal(rc, 0);
+	harness_kill(d);
+}
+
 static void test_out_of_memory(void **state)
 {
 	struct domain *d = harness_domain(3, 1, 0);
@@ -290,9 +305,11 @@ static void test_reset(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, harness_setup, harness_teardown)
 const struct CMUnitTest port_tests[] = {
-	T(test_alloc_unbound),	  T(test_bind_interdomain),  T(test_close_semantics),
-	T(test_bind_virq_errors), T(test_bind_ipi_and_vcpu), T(test_exhaustion_and_chunks),
-	T(test_out_of_memory),	  T(test_dying_domains),     T(test_reset),
+	T(test_alloc_unbound),	   T(test_bind_interdomain),
+	T(test_close_semantics),   T(test_bind_virq_errors),
+	T(test_bind_ipi_and_vcpu), T(test_exhaustion_and_chunks),
+	T(test_all_ports),	   T(test_out_of_memory),
+	T(test_dying_domains),	   T(test_reset),
 	T(test_channel_refs),
 };
 const size_t nr_port_tests = sizeof(port_tests) / sizeof(port_tests[0]);
