@@ -102,7 +102,9 @@ static inline __attribute__((always_inline)) long send_counted(struct domain *ca
 	return chn_sw_state(sw) == ECS_UNBOUND ? 0 : -XEN_EINVAL; /* unbound: dropped */
 }
 
-long evtchn_send(struct domain *caller, evtchn_port_t port)
+/* The send on port of caller (trace check or not), from the port number. */
+static inline __attribute__((always_inline)) long send_port(struct domain *caller,
+							    evtchn_port_t port, bool may_trace)
 {
 	struct evtchn_domain *ed = caller->evtchn;
 	struct evtchn *chn;
@@ -110,18 +112,17 @@ long evtchn_send(struct domain *caller, evtchn_port_t port)
 	if (unlikely(!port_is_valid(ed, port)))
 		return -XEN_EINVAL;
 	chn = port_chn(ed, port);
-	return send_counted(caller, ed, chn, chn_sender_enter(chn), port, true);
+	return send_counted(caller, ed, chn, chn_sender_enter(chn), port, may_trace);
+}
+
+long evtchn_send(struct domain *caller, evtchn_port_t port)
+{
+	return send_port(caller, port, true);
 }
 
 long evtchn_send_fast(struct domain *caller, evtchn_port_t port)
 {
-	struct evtchn_domain *ed = caller->evtchn;
-	struct evtchn *chn;
-
-	if (unlikely(!port_is_valid(ed, port)))
-		return -XEN_EINVAL;
-	chn = port_chn(ed, port);
-	return send_counted(caller, ed, chn, chn_sender_enter(chn), port, false);
+	return send_port(caller, port, false);
 }
 
 /* The port by one move through v's own tables (loaded: v runs here in
@@ -129,17 +130,10 @@ long evtchn_send_fast(struct domain *caller, evtchn_port_t port)
 long do_event_channel_op_fast(struct vcpu *v, unsigned long cmd, unsigned long arg,
 			      unsigned long a3, unsigned long a4, unsigned long a5)
 {
-	struct domain *d = v->domain;
-	struct evtchn_domain *ed;
-	struct evtchn *chn;
 	uint32_t port;
 
 	if (unlikely(cmd != EVTCHNOP_send || !arch_guest_va_ok(arg, sizeof(port)) ||
 		     !arch_try_read_guest_u32(arg, &port)))
 		return do_event_channel_op(v, cmd, arg, a3, a4, a5);
-	ed = d->evtchn;
-	if (unlikely(!port_is_valid(ed, port)))
-		return -XEN_EINVAL;
-	chn = port_chn(ed, port);
-	return send_counted(d, ed, chn, chn_sender_enter(chn), port, false);
+	return send_port(v->domain, port, false);
 }
