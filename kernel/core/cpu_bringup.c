@@ -7,7 +7,8 @@
  * AP took it), ABANDONED (the boot CPU gave up).  Only two transitions
  * exist, OFFERED -> CLAIMED by the AP and OFFERED -> ABANDONED by the boot
  * CPU, each one compare-and-swap, so exactly one side wins and both know
- * which.  The index in the word makes a claim for a stale index fail.
+ * which.  The tag in the word (index and parameter block) makes a claim
+ * for a stale tag fail, also when the index was offered again.
  *
  * Why this exists: the boot CPU used to give a slow AP's index to the
  * next AP after 200 ms; the slow AP came up later all the same, so two
@@ -62,10 +63,11 @@ enum ap_start_result callin_wait(struct ap_callin *c, unsigned int cpu, uint64_t
 }
 
 unsigned int cpu_bringup(const uint32_t *ids, unsigned int n, uint32_t me, uint32_t max_id,
-			 unsigned int max_cpus,
-			 enum ap_start_result (*start)(unsigned int cpu, uint32_t apic_id))
+			 unsigned int max_cpus, unsigned int max_blocks,
+			 enum ap_start_result (*start)(unsigned int cpu, uint32_t apic_id,
+						       unsigned int block))
 {
-	unsigned int next = 1;
+	unsigned int next = 1, block = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		uint32_t id = ids[i];
 		if (id == me)
@@ -74,7 +76,13 @@ unsigned int cpu_bringup(const uint32_t *ids, unsigned int n, uint32_t me, uint3
 			printk(LOG_WARN "smp: CPU with APIC id %u not started (limit)\n", id);
 			continue;
 		}
-		switch (start(next, id)) {
+		if (block == max_blocks) {
+			printk(LOG_WARN "smp: CPU with APIC id %u not started (%u CPUs lost, no "
+					"fresh parameter block left)\n",
+			       id, block);
+			continue;
+		}
+		switch (start(next, id, block)) {
 		case AP_ONLINE:
 			next++;
 			break;
@@ -82,10 +90,12 @@ unsigned int cpu_bringup(const uint32_t *ids, unsigned int n, uint32_t me, uint3
 			printk(LOG_WARN "smp: CPU with APIC id %u not started (no memory)\n", id);
 			break;
 		case AP_LOST:
-			printk(LOG_WARN "smp: CPU with APIC id %u did not come online; starting no "
-					"more CPUs (it may still run the start-up code)\n",
-			       id);
-			return next;
+			printk(LOG_WARN
+			       "smp: CPU with APIC id %u did not come online; CPU %u goes to "
+			       "the next one (the late CPU halts if it runs)\n",
+			       id, next);
+			block++; /* the lost CPU may still read its block */
+			break;
 		}
 	}
 	return next;

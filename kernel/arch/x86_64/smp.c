@@ -5,8 +5,8 @@
  * 1, 2, ... in MADT order and are started one at a time: the real-mode
  * trampoline (trampoline.S) is copied to TRAMPOLINE_PA (below 1 MiB, which
  * the frame allocator never hands out), its parameter block gets this AP's
- * stack and id, then INIT, 10 ms, SIPI, 200 us, SIPI (the MP spec's
- * sequence).  The hypervisor's page tables have no identity map, so the
+ * stack and call-in tag (index and block), then INIT, 10 ms, SIPI, 200 us,
+ * SIPI (the MP spec's sequence).  The hypervisor's page tables have no identity map, so the
  * AP starts on a small PML4 of its own (in the image, below 4 GiB as a
  * real-mode CR3 load needs) that shares the hypervisor slots 256-271 and
  * adds a 2 MiB identity map over the trampoline; its first C instruction
@@ -14,9 +14,11 @@
  * handshake of hospes/cpu_bringup.h), loads its GDT/TSS and the IDT,
  * enables its LAPIC and timer, marks itself online and idles with
  * interrupts on.  An AP that has not claimed its index after
- * smp_ap_wait_ms= (default 1 s) is given up: its index, stack and the
- * parameter block are never handed on, so no more APs are started, and if
- * it runs at last it halts without touching anything.
+ * smp_ap_wait_ms= (default 1 s) is given up: its stack and its copy of
+ * the trampoline are never used again (the next AP gets a fresh copy one
+ * page up, TRAMPOLINE_BLOCKS in all, and the index under a new tag), and
+ * if it runs at last it halts without touching anything: its claim names
+ * a tag nobody offers any more.
  *
  * Stopping (panic, reboot): an NMI to every other CPU, whose handler
  * (traps.c) halts when cpus_stopping is set.
@@ -44,16 +46,17 @@
 #include <hospes/spinlock.h>
 #include <hospes/time.h>
 
-#define TRAMPOLINE_PA  0x8000UL
-#define CR4_PCIDE      (1UL << 17)
-#define AP_STACK_ORDER 2 /* BOOT_STACK_SIZE, 16 KiB */
+#define TRAMPOLINE_PA	  0x8000UL /* block b at TRAMPOLINE_PA + b pages */
+#define TRAMPOLINE_BLOCKS 4	   /* so at most 3 APs lost before the rest stay down */
+#define CR4_PCIDE	  (1UL << 17)
+#define AP_STACK_ORDER	  2 /* BOOT_STACK_SIZE, 16 KiB */
 
 struct trampoline_params {
 	uint64_t cr3, efer, cr4, stack, entry, cpu;
 };
 
 extern const char trampoline_start[], trampoline_end[];
-extern const char trampoline_params[];
+extern const char trampoline_params[], tr_long[], tr_long_addr[], tr_gdt[], tr_gdt_base[];
 
 static uint64_t ap_cr4;
 static uint64_t ap_pml4[512] __aligned(PAGE_SIZE);
@@ -169,13 +172,14 @@ static void maybe_slow_test_ap(void)
 }
 
 /* C entry of an AP, on its own stack, with the boot CPU's page tables. */
-static __noreturn void ap_start(unsigned int cpu)
+static __noreturn void ap_start(unsigned int tag)
 {
 	maybe_slow_test_ap();
-	if (!callin_claim(&ap_callin, cpu)) { /* too late: the boot CPU gave us up */
+	if (!callin_claim(&ap_callin, tag)) { /* too late: the boot CPU gave us up */
 		__atomic_fetch_add(&aps_parked, 1, __ATOMIC_RELEASE);
 		halt_forever();
 	}
+	unsigned int cpu = tag & 0xffff;
 	struct percpu *p = &percpu[cpu];
 	write_cr3(hypervisor_pml4_maddr());
 	write_cr4(ap_cr4);
@@ -189,11 +193,15 @@ static __noreturn void ap_start(unsigned int cpu)
 	cpu_idle();
 }
 
-/* The parameter block of the copy below 1 MiB. */
-static struct trampoline_params *installed_params(void)
+/* Block b's copy of the trampoline below 1 MiB, and a field of it. */
+static paddr_t block_pa(unsigned int b)
 {
-	return (void *)((char *)maddr_to_virt(TRAMPOLINE_PA) +
-			(trampoline_params - trampoline_start));
+	return TRAMPOLINE_PA + b * PAGE_SIZE;
+}
+
+static void *block_field(unsigned int b, const char *field)
+{
+	return (char *)maddr_to_virt(block_pa(b)) + (field - trampoline_start);
 }
 
 static uint64_t clock_ns(void)
@@ -202,10 +210,10 @@ static uint64_t clock_ns(void)
 }
 
 /* Wait until the AP claims its index (then until it is online), or give it up. */
-static enum ap_start_result wait_for_callin(unsigned int cpu)
+static enum ap_start_result wait_for_callin(unsigned int cpu, unsigned int tag)
 {
 	uint64_t end = now_ns() + hospes_options.smp_ap_wait_ms * NSEC_PER_MSEC;
-	if (callin_wait(&ap_callin, cpu, clock_ns, end) == AP_LOST) {
+	if (callin_wait(&ap_callin, tag, clock_ns, end) == AP_LOST) {
 		aps_lost++;
 		return AP_LOST; /* its stack and GDT stay allocated: it may still use the stack */
 	}
@@ -214,8 +222,15 @@ static enum ap_start_result wait_for_callin(unsigned int cpu)
 	return AP_ONLINE;
 }
 
-static enum ap_start_result start_ap(unsigned int cpu, uint32_t apic_id)
+static void trampoline_install(unsigned int block);
+
+static enum ap_start_result start_ap(unsigned int cpu, uint32_t apic_id, unsigned int block)
 {
+	static unsigned int installed;
+	if (block != installed) { /* the last block's AP was lost: a fresh copy */
+		trampoline_install(block);
+		installed = block;
+	}
 	struct percpu *p = &percpu[cpu];
 	*p = (struct percpu){.self = p, .cpu_id = cpu, .apic_id = apic_id};
 	mfn_t stack = frame_alloc(AP_STACK_ORDER);
@@ -225,17 +240,18 @@ static enum ap_start_result start_ap(unsigned int cpu, uint32_t apic_id)
 		return AP_NOT_STARTED;
 	}
 	p->stack_top = (unsigned long)mfn_to_virt(stack) + BOOT_STACK_SIZE;
-	struct trampoline_params *tp = installed_params();
+	struct trampoline_params *tp = block_field(block, trampoline_params);
+	unsigned int tag = callin_tag(cpu, block);
 	tp->stack = p->stack_top;
-	tp->cpu = cpu;
-	callin_offer(&ap_callin, cpu);
+	tp->cpu = tag;
+	callin_offer(&ap_callin, tag);
 	lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
 	delay_ns(10 * NSEC_PER_MSEC);
 	for (int i = 0; i < 2; i++) {
-		lapic_send_ipi(apic_id, APIC_DM_STARTUP | (TRAMPOLINE_PA >> 12));
+		lapic_send_ipi(apic_id, APIC_DM_STARTUP | (uint32_t)(block_pa(block) >> 12));
 		delay_ns(200 * NSEC_PER_USEC);
 	}
-	return wait_for_callin(cpu);
+	return wait_for_callin(cpu, tag);
 }
 
 void smp_bringup_counts(unsigned int *lost, unsigned int *parked)
@@ -261,11 +277,16 @@ static paddr_t ap_tables(void)
 	return image_pa(ap_pml4);
 }
 
-static void trampoline_install(void)
+/* Block b's copy: the blob, its two linear addresses, the common parameters. */
+static void trampoline_install(unsigned int b)
 {
-	memcpy(maddr_to_virt(TRAMPOLINE_PA), trampoline_start,
+	memcpy(maddr_to_virt(block_pa(b)), trampoline_start,
 	       (size_t)(trampoline_end - trampoline_start));
-	struct trampoline_params *tp = installed_params();
+	uint32_t jmp = (uint32_t)(block_pa(b) + (size_t)(tr_long - trampoline_start));
+	uint32_t gdt = (uint32_t)(block_pa(b) + (size_t)(tr_gdt - trampoline_start));
+	memcpy(block_field(b, tr_long_addr), &jmp, sizeof(jmp)); /* unaligned fields */
+	memcpy(block_field(b, tr_gdt_base), &gdt, sizeof(gdt));
+	struct trampoline_params *tp = block_field(b, trampoline_params);
 	ap_cr4 = read_cr4();
 	tp->cr3 = ap_tables();
 	tp->efer = rdmsr(MSR_EFER);
@@ -280,9 +301,10 @@ void smp_init(void)
 	percpu[0].online = true;
 	irq_set_handler(VEC_CALL_FUNC, call_function_ipi);
 	panic_stop_other_cpus = stop_other_cpus;
-	trampoline_install();
+	trampoline_install(0);
 	uint32_t ids[ACPI_MAX_CPUS];
 	for (unsigned int i = 0; i < acpi_info.nr_cpus; i++)
 		ids[i] = acpi_info.cpus[i].apic_id;
-	cpu_bringup(ids, acpi_info.nr_cpus, me, x2apic_mode ? UINT32_MAX : 0xfe, NR_CPUS, start_ap);
+	cpu_bringup(ids, acpi_info.nr_cpus, me, x2apic_mode ? UINT32_MAX : 0xfe, NR_CPUS,
+		    TRAMPOLINE_BLOCKS, start_ap);
 }

@@ -9,10 +9,14 @@
  * CR0 write and a far jump into a 64-bit segment of the blob's own small
  * GDT.  The page tables must map the trampoline page 1:1 (the boot tables'
  * low identity map does).  The C entry then loads the real GDT and IDT.
+ *
+ * The blob runs wherever smp.c copies it (a fresh page after an AP was
+ * lost, so a late AP keeps reading its own parameters): real mode reads
+ * through DS = CS, long mode RIP-relative, and the two linear addresses
+ * the CPU needs, the GDT's base and the far jump's target, are patched
+ * into each copy (tr_gdt_base, tr_long_addr).
  */
-#define TRAMPOLINE_PA 0x8000
 #define REL(x) ((x) - trampoline_start)
-#define ABS(x) (TRAMPOLINE_PA + REL(x))
 
 	.section .rodata, "a"
 	.balign 16
@@ -34,28 +38,36 @@ trampoline_start:
 	wrmsr
 	movl	$0x80000011, %eax	/* PG | ET | PE */
 	movl	%eax, %cr0
-	ljmpl	$0x08, $ABS(tr_long)
+	.byte	0x66, 0xea		/* ljmpl $0x08, tr_long (linear, patched) */
+	.globl	tr_long_addr
+tr_long_addr:
+	.long	0
+	.word	0x08
 
 	.code64
+	.globl	tr_long
 tr_long:
 	movl	$0x10, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
-	movq	ABS(tr_stack), %rsp
-	movq	ABS(tr_cpu), %rdi
-	movq	ABS(tr_entry), %rax
+	movq	tr_stack(%rip), %rsp
+	movq	tr_cpu(%rip), %rdi
+	movq	tr_entry(%rip), %rax
 	xorl	%ebp, %ebp
 	jmp	*%rax
 
 	.balign 8
+	.globl	tr_gdt
 tr_gdt:
 	.quad	0
 	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code */
 	.quad	0x00cf92000000ffff	/* 0x10: data */
 tr_gdt_desc:
 	.word	tr_gdt_desc - tr_gdt - 1
-	.long	ABS(tr_gdt)
+	.globl	tr_gdt_base
+tr_gdt_base:
+	.long	0			/* linear, patched */
 
 	.balign 8
 trampoline_params:

@@ -14,9 +14,13 @@
  *             meanwhile (then it is coming: wait for it);
  *   AP:       callin_claim(cpu) before it touches anything shared; if the
  *             boot CPU gave up, it halts for good and touches nothing.
- * cpu_bringup() stops starting APs after one is lost, because the lost
- * AP may still read the one parameter block (its stack and index) when
- * it runs at last.
+ * A lost AP may still read its parameter block (its stack and index)
+ * when it runs at last, so that block is never written again: the next
+ * AP gets a fresh one (block = the number of APs lost so far) and the
+ * lost AP's index, under a different call-in tag (callin_tag: index and
+ * block), so a late claim of the old tag fails even though the index is
+ * offered again.  Indices stay dense (0 .. nr_cpus_online-1).  Only
+ * after max_blocks - 1 losses does cpu_bringup() stop starting APs.
  */
 #ifndef HOSPES_CPU_BRINGUP_H
 #define HOSPES_CPU_BRINGUP_H
@@ -27,6 +31,13 @@ struct ap_callin {
 	uint64_t word; /* CALLIN_* state | cpu index */
 };
 
+/* What the call-in word names: CPU index cpu, started with parameter block `block`. */
+static inline unsigned int callin_tag(unsigned int cpu, unsigned int block)
+{
+	return block << 16 | cpu;
+}
+
+/* Each takes a tag (callin_tag), called cpu below. */
 void callin_offer(struct ap_callin *c, unsigned int cpu);
 /* The AP: true if it may run as CPU cpu, false if the boot CPU gave up. */
 bool callin_claim(struct ap_callin *c, unsigned int cpu);
@@ -51,11 +62,14 @@ enum ap_start_result callin_wait(struct ap_callin *c, unsigned int cpu, uint64_t
 
 /*
  * Start every AP of ids[0..n) but the boot CPU's (me) as CPUs 1, 2, ...
- * with start(cpu, apic_id); ids above max_id and those past max_cpus are
- * skipped.  Returns the number of CPUs online, the boot CPU included.
+ * with start(cpu, apic_id, block), block being the parameter block to
+ * fill (0 .. max_blocks-1; a new one after each AP lost); ids above
+ * max_id and those past max_cpus are skipped.  Returns the number of
+ * CPUs online, the boot CPU included.
  */
 unsigned int cpu_bringup(const uint32_t *ids, unsigned int n, uint32_t me, uint32_t max_id,
-			 unsigned int max_cpus,
-			 enum ap_start_result (*start)(unsigned int cpu, uint32_t apic_id));
+			 unsigned int max_cpus, unsigned int max_blocks,
+			 enum ap_start_result (*start)(unsigned int cpu, uint32_t apic_id,
+						       unsigned int block));
 
 #endif

@@ -7,9 +7,11 @@
  *     either order and racing on two threads, have exactly one winner; a
  *     claim of a stale index fails;
  *   - the bring-up order on a simulated machine whose APs answer in time,
- *     late or never: no index is offered to two APs, a late AP that runs
- *     the start-up code at last cannot claim anything, and the count of
- *     CPUs online is the boot CPU plus the APs that claimed.
+ *     late or never: no tag is offered twice, a lost AP's parameter block
+ *     is never written again, its index goes to the next AP under a new
+ *     tag, the late AP that runs the start-up code at last cannot claim
+ *     anything, and the count of CPUs online is the boot CPU plus the
+ *     APs that claimed (dense indices).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -105,31 +107,41 @@ enum behaviour { IN_TIME, LATE, NO_MEMORY };
 
 #define MAX_APS 8
 
+#define MAX_BLOCKS 2
+
 static struct {
-	enum behaviour how[MAX_APS];	 /* by APIC id */
-	uint32_t offered_to[MAX_APS];	 /* by index: the APIC id, or ~0 */
-	unsigned int params_cpu;	 /* the one parameter block */
-	unsigned int late_read[MAX_APS]; /* by APIC id: the index it reads */
+	enum behaviour how[MAX_APS];	    /* by APIC id */
+	uint32_t offered_to[MAX_APS];	    /* by index: the APIC id of its last offer, or ~0 */
+	unsigned int params[MAX_BLOCKS];    /* each parameter block: the tag it holds */
+	bool block_final[MAX_BLOCKS];	    /* a lost AP may read it: never written again */
+	unsigned int late_read[MAX_APS];    /* by APIC id: the tag it reads from its block */
+	unsigned int late_block[MAX_APS];   /* by APIC id: which block */
+	bool offered_by_tag[MAX_APS << 16]; /* no tag is offered twice */
 	unsigned int nr_late, nr_started;
 } m;
 
-static enum ap_start_result fake_start(unsigned int cpu, uint32_t id)
+static enum ap_start_result fake_start(unsigned int cpu, uint32_t id, unsigned int block)
 {
 	if (m.how[id] == NO_MEMORY)
 		return AP_NOT_STARTED;
-	assert_true(cpu < MAX_APS);
-	assert_int_equal(m.offered_to[cpu], ~0U); /* never offered twice */
+	unsigned int tag = callin_tag(cpu, block);
+	assert_true(cpu < MAX_APS && block < MAX_BLOCKS);
+	assert_false(m.block_final[block]);
+	assert_false(m.offered_by_tag[tag]); /* never offered twice */
+	m.offered_by_tag[tag] = true;
 	m.offered_to[cpu] = id;
-	m.params_cpu = cpu;
+	m.params[block] = tag;
 	m.nr_started++;
-	callin_offer(&callin, cpu);
+	callin_offer(&callin, tag);
 	if (m.how[id] == IN_TIME) {
-		assert_true(callin_claim(&callin, cpu));
-		return callin_wait(&callin, cpu, never, 1);
+		assert_true(callin_claim(&callin, tag));
+		return callin_wait(&callin, tag, never, 1);
 	}
-	m.late_read[id] = cpu;
+	m.late_read[id] = tag;
+	m.late_block[id] = block;
+	m.block_final[block] = true;
 	m.nr_late++;
-	return callin_wait(&callin, cpu, always, 0);
+	return callin_wait(&callin, tag, always, 0);
 }
 
 static unsigned int run_machine(const enum behaviour *how, unsigned int n)
@@ -142,7 +154,16 @@ static unsigned int run_machine(const enum behaviour *how, unsigned int n)
 		ids[i] = i;
 		m.how[i] = how[i - 1];
 	}
-	return cpu_bringup(ids, n + 1, 0, 0xfe, MAX_APS, fake_start);
+	return cpu_bringup(ids, n + 1, 0, 0xfe, MAX_APS, MAX_BLOCKS, fake_start);
+}
+
+/* APIC id runs the start-up code at last: it reads its own parameter
+ * block (never rewritten) and must not get an index. */
+static void late_ap_runs(uint32_t id)
+{
+	assert_int_equal(m.params[m.late_block[id]], m.late_read[id]);
+	assert_false(callin_claim(&callin, m.late_read[id]));
+	assert_false(callin_claimed(&callin, m.late_read[id]));
 }
 
 static void test_all_in_time(void **state)
@@ -157,17 +178,31 @@ static void test_all_in_time(void **state)
 static void test_late_ap_cannot_take_an_index(void **state)
 {
 	(void)state;
-	static const enum behaviour how[] = {IN_TIME, LATE, IN_TIME};
-	unsigned int online = run_machine(how, 3);
-	assert_int_equal(online, 2); /* the boot CPU and APIC id 1 */
-	assert_int_equal(m.nr_started, 2);
-	assert_int_equal(m.offered_to[2], 2);
+	static const enum behaviour how[] = {IN_TIME, LATE, IN_TIME, IN_TIME};
+	unsigned int online = run_machine(how, 4);
+	assert_int_equal(online, 4); /* the boot CPU and APIC ids 1, 3, 4 */
+	assert_int_equal(m.nr_started, 4);
+	assert_int_equal(m.offered_to[1], 1);
+	assert_int_equal(m.offered_to[2], 3); /* the lost AP's index, under a new tag */
+	assert_int_equal(m.offered_to[3], 4);
+	assert_int_equal(m.late_block[2], 0);
+	assert_int_equal(m.params[1], callin_tag(3, 1)); /* the next APs: block 1 */
+	late_ap_runs(2);
+}
+
+/* After max_blocks - 1 losses, one more loss leaves no fresh block:
+ * nothing more is started. */
+static void test_losses_use_up_the_blocks(void **state)
+{
+	(void)state;
+	static const enum behaviour how[] = {LATE, IN_TIME, LATE, IN_TIME, IN_TIME};
+	assert_int_equal(run_machine(how, 5), 2); /* the boot CPU and APIC id 2 */
+	assert_int_equal(m.nr_started, 3);
+	assert_int_equal(m.offered_to[1], 2); /* index 1: id 1 (block 0), then id 2 (block 1) */
+	assert_int_equal(m.offered_to[2], 3); /* index 2: id 3 (block 1), lost */
 	assert_int_equal(m.offered_to[3], ~0U);
-	/* APIC id 2 runs the start-up code at last: it reads the parameter
-	 * block (still its own) and must not get an index. */
-	assert_int_equal(m.params_cpu, m.late_read[2]);
-	assert_false(callin_claim(&callin, m.params_cpu));
-	assert_false(callin_claimed(&callin, m.params_cpu));
+	late_ap_runs(1);
+	late_ap_runs(3);
 }
 
 static void test_no_memory_reuses_the_index(void **state)
@@ -185,7 +220,7 @@ static void test_limits(void **state)
 	uint32_t ids[] = {0, 1, 0x1ff, 2, 3, 4, 5, 6, 7, 8};
 	memset(&m, 0, sizeof(m));
 	memset(m.offered_to, 0xff, sizeof(m.offered_to));
-	assert_int_equal(cpu_bringup(ids, 10, 0, 0xfe, 4, fake_start), 4);
+	assert_int_equal(cpu_bringup(ids, 10, 0, 0xfe, 4, MAX_BLOCKS, fake_start), 4);
 	assert_int_equal(m.offered_to[1], 1);
 	assert_int_equal(m.offered_to[2], 2); /* 0x1ff is past the xAPIC limit */
 	assert_int_equal(m.offered_to[3], 3);
@@ -201,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_all_in_time),
 		cmocka_unit_test(test_late_ap_cannot_take_an_index),
+		cmocka_unit_test(test_losses_use_up_the_blocks),
 		cmocka_unit_test(test_no_memory_reuses_the_index),
 		cmocka_unit_test(test_limits),
 	};
