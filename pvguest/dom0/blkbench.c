@@ -20,7 +20,8 @@
  * (struct blk_marks).  The domU cannot read idle time, so at each edge
  * it writes data/bench-mark and waits, idle, for dom0 to sample and
  * answer in data/bench-ack; both sides wait on XenStore watches, so no
- * poll runs inside a timed span.  What the span includes besides the
+ * poll runs inside a timed span (dom0 gives up after MARK_WAIT_NS without
+ * a mark: a thread sleeps out that time, xenbus_self_wait_value).  What the span includes besides the
  * reads: one XenStore write and the watch events on each side, a few
  * tens of thousands of instructions per pass.
  *
@@ -36,7 +37,11 @@
 #include <core/sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <xenbus/guest.h>
 #include <xenbus/xenbus.h>
+
+/* How long the domU may take to its next phase mark (a pass of reads). */
+#define MARK_WAIT_NS (120 * 1000000000ULL)
 
 static void sample(struct busy_sample *s)
 {
@@ -81,8 +86,13 @@ bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int fr
 	snprintf(ack, sizeof(ack), "/local/domain/%u/data/bench-ack", front);
 	for (unsigned int phase = 0; phase < BLKTIME_MARKS; phase++) {
 		snprintf(val, sizeof(val), "%u", phase);
-		if (xenbus_wait_value(xb, mark, val) != 0)
+		int rc = xenbus_self_wait_value(mark, val, MARK_WAIT_NS);
+		if (rc != 0) {
+			printf("blkbench: no phase %u mark from domain %u within %llu s (error "
+			       "%d)\n",
+			       phase, front, MARK_WAIT_NS / 1000000000ULL, rc);
 			return false;
+		}
 		sample(&b->front_at[phase]);
 		if (xenbus_write(xb, 0, ack, val) != 0)
 			return false;

@@ -24,6 +24,7 @@
 #include <core/kernel.h>
 #include <core/sched.h>
 #include <mm/mm.h>
+#include <public/errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -170,6 +171,47 @@ struct xenbus *xenbus_self(void)
 		start_domu();
 	}
 	return started ? &self : NULL;
+}
+
+/* A timed wait's alarm: a thread that sleeps out the time, then rings
+ * (sets rang and wakes every waiter of our connection) unless the wait
+ * is over.  Threads are cooperative, so whichever of the two finishes
+ * second frees it: the waiter if the alarm rang, else the alarm. */
+struct alarm {
+	uint64_t ns;
+	volatile bool rang, done;
+};
+
+static void alarm_thread(void *arg)
+{
+	struct alarm *a = arg;
+
+	thread_sleep_ns(a->ns);
+	if (a->done) {
+		free(a);
+		return;
+	}
+	a->rang = true;
+	xs_event_signal(self_ev);
+}
+
+int xenbus_self_wait_value(const char *path, const char *want, uint64_t ns)
+{
+	struct xenbus *xb = xenbus_self();
+	struct alarm *a = xb ? malloc(sizeof(*a)) : NULL;
+
+	if (!a)
+		return xb ? -XEN_ENOMEM : -XEN_ENODEV;
+	*a = (struct alarm){.ns = ns};
+	if (!thread_create("xs-alarm", alarm_thread, a)) {
+		free(a);
+		return -XEN_ENOMEM;
+	}
+	int rc = xenbus_wait_value_until(xb, path, want, &a->rang);
+	a->done = true;
+	if (a->rang)
+		free(a);
+	return rc;
 }
 
 int xenbus_self_domid(void)

@@ -45,6 +45,9 @@ struct xenbus *xenbus_self(void);
  * wait for ever: check this before asking the store anything at boot.
  */
 bool xenbus_self_served(void);
+/* xenbus_wait_value on our own connection, giving up after ns:
+ * -XEN_ETIMEDOUT (a thread sleeps out the time; no polling). */
+int xenbus_self_wait_value(const char *path, const char *want, uint64_t ns);
 /* Our domain id as XenStore knows it ("domid" under our home), or -1. */
 int xenbus_self_domid(void);
 

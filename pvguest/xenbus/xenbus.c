@@ -445,7 +445,8 @@ int xenbus_switch_state(struct xenbus *xb, uint32_t tx, const char *dir, enum xe
 	return xenbus_write_ulong(xb, tx, dir, "state", (unsigned long)s);
 }
 
-int xenbus_wait_value(struct xenbus *xb, const char *path, const char *want)
+int xenbus_wait_value_until(struct xenbus *xb, const char *path, const char *want,
+			    const volatile bool *give_up)
 {
 	char val[64];
 	struct xenbus_watch w;
@@ -456,15 +457,22 @@ int xenbus_wait_value(struct xenbus *xb, const char *path, const char *want)
 		seen = w.events;
 		if (xenbus_read(xb, 0, path, val, sizeof(val)) >= 0 && strcmp(val, want) == 0)
 			break;
-		while (w.events == seen && !xb->broken)
+		while (w.events == seen && !xb->broken && !(give_up && *give_up))
 			make_progress(xb);
 		if (xb->broken)
 			rc = -XENBUS_EIO;
+		else if (w.events == seen && give_up && *give_up)
+			rc = -XEN_ETIMEDOUT;
 	}
 	if (rc == 0)
 		return xenbus_unwatch(xb, &w, path);
 	watch_forget(xb, &w);
 	return rc;
+}
+
+int xenbus_wait_value(struct xenbus *xb, const char *path, const char *want)
+{
+	return xenbus_wait_value_until(xb, path, want, NULL);
 }
 
 int xenbus_wait_state(struct xenbus *xb, const char *dir, unsigned int mask, enum xenbus_state *out)

@@ -127,5 +127,9 @@ int xenbus_wait_state(struct xenbus *xb, const char *dir, unsigned int mask,
 		      enum xenbus_state *out);
 /* Block until `path` reads as `want` (a watch, no polling); 0 or -XEN_*. */
 int xenbus_wait_value(struct xenbus *xb, const char *path, const char *want);
+/* The same, giving up with -XEN_ETIMEDOUT once *give_up is true when the
+ * waiter returns (whoever sets it must then wake the waiter). */
+int xenbus_wait_value_until(struct xenbus *xb, const char *path, const char *want,
+			    const volatile bool *give_up);
 
 #endif /* XENBUS_XENBUS_H */

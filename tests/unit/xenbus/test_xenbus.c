@@ -458,6 +458,48 @@ static void test_state_helpers(void **state)
 	assert_int_equal(front.watches, NULL); /* the waiter's watch is gone */
 }
 
+/* xenbus_wait_value_until: the value there, the value written while it
+ * waits, and a give-up flag raised while nothing comes (a timeout's
+ * alarm): -ETIMEDOUT, the watch gone. */
+static volatile bool give_up;
+static unsigned int giveup_waits;
+
+static void giveup_wait(void *ctx)
+{
+	(void)ctx;
+	back_wait(NULL);
+	if (++giveup_waits == 3)
+		give_up = true;
+}
+
+static void write_then_wait(void *ctx)
+{
+	(void)ctx;
+	back_wait(NULL);
+	if (++giveup_waits == 2)
+		assert_int_equal(xenbus_write(&back, 0, "/local/domain/1/data/mark", "2"), 0);
+}
+
+static void test_wait_value_until(void **state)
+{
+	(void)state;
+	give_up = false;
+	giveup_waits = 0;
+	assert_int_equal(xenbus_write(&front, 0, "data/mark", "1"), 0);
+	assert_int_equal(xenbus_wait_value_until(&front, "data/mark", "1", &give_up), 0);
+	front.waiter = (struct xenbus_waiter){write_then_wait, NULL};
+	assert_int_equal(xenbus_wait_value_until(&front, "data/mark", "2", &give_up), 0);
+	assert_false(give_up);
+	giveup_waits = 0;
+	front.waiter = (struct xenbus_waiter){giveup_wait, NULL};
+	assert_int_equal(xenbus_wait_value_until(&front, "data/mark", "3", &give_up),
+			 -XEN_ETIMEDOUT);
+	assert_true(giveup_waits >= 3);
+	assert_int_equal(front.watches, NULL);
+	assert_int_equal(xenbus_wait_value_until(&front, "data/mark", "2", &give_up), 0);
+	assert_int_equal(xenbus_wait_value(&front, "data/mark", "2"), 0);
+}
+
 int xenbus_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +509,7 @@ int xenbus_tests(void)
 		cmocka_unit_test_setup_teardown(test_watch_dispatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_backend_handshake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_helpers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_value_until, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_matching, setup_plain, NULL),
 		cmocka_unit_test_setup_teardown(test_hostile_server, setup_plain, NULL),
 	};
