@@ -22,7 +22,8 @@
 # with on_crash=destroy that crashes (tests/guest/crash), are reaped
 # (console and disk let go, destroyed: @releaseDomain) and their memory
 # comes back exactly; twenty create/destroy rounds bring it back exactly
-# too.
+# too, and so does a domU with a disk and a vif destroyed behind hx's back
+# (xc destroy): the reaper finds it gone and lets go of everything.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -106,6 +107,11 @@ rc_script=$logdir/create-rc
 		echo "hx destroy loop$i"
 	done
 	echo "hx info"
+	echo "hx create pvguest-domU name=orphan memory=8 disk=ram:4 vif=ip=10.0.2.30 args=/bin/echo,orphan"
+	echo "sleep 1"
+	echo "xc destroy orphan"
+	echo "sleep 1"
+	echo "hx info"
 	echo "hx list"
 	echo "poweroff"
 } >"$rc_script"
@@ -181,27 +187,35 @@ if [ "$n" = 20 ]; then echo "ok - hx create: 20 create/destroy rounds"; else
 selfoff=$(sed -n 's/^(d0) domain \([0-9]*\) (selfoff) created: .*/\1/p' "$clean")
 expect -E "on_poweroff=destroy: the domU runs" "\\(d0\\) \\(d${selfoff:-X}\\) bye"
 expect -E "on_poweroff=destroy: the reaper lets go of its console and disk, and destroys it" \
-	"\\(d0\\) domain ${selfoff:-X} \\(selfoff\\) poweroff: released console disks and destroyed"
+	"\\(d0\\) domain ${selfoff:-X} \\(selfoff\\) poweroff: released console disks store and destroyed"
 expect -E "on_poweroff=destroy: hx wait sees it gone" "\\(d0\\) domain ${selfoff:-X} is gone"
 crasher=$(sed -n 's/^(d0) domain \([0-9]*\) (crasher) created: .*/\1/p' "$clean")
 expect -E "on_crash=destroy: a domU that crashes is released and destroyed" \
-	"\\(d0\\) domain ${crasher:-X} \\(crasher\\) crash: released console and destroyed"
+	"\\(d0\\) domain ${crasher:-X} \\(crasher\\) crash: released console store and destroyed"
+orphan=$(sed -n 's/^(d0) domain \([0-9]*\) (orphan) created: .*/\1/p' "$clean")
+expect -E "xc destroy: a domain destroyed behind hx's back" \
+	"\\(d0\\) xc: domain ${orphan:-X} destroyed \\(hx not told\\)"
+expect -E "the reaper finds it gone and lets go of its console, disk, vif and store" \
+	"\\(d0\\) domain ${orphan:-X} \\(orphan\\) is gone: released console disks vifs store"
 mapfile -t free < <(sed -n 's/^(d0) free_pages   : //p' "$clean")
 # free[0]: domUs alive; free[1]: all destroyed; free[2]: after the disks
 # and the refusals; free[3]: after a domU that powered itself off and
-# one that crashed were reaped; free[4]: after the 20 rounds.  Between free[1] and free[2] dom0
+# one that crashed were reaped; free[4]: after the 20 rounds; free[5]:
+# after a domU with a disk and a vif was destroyed behind hx's back (xc
+# destroy) and reaped as gone.  Between free[1] and free[2] dom0
 # itself may take a page or two for good (a new bucket of its
 # event-channel table, once two domUs with disks were up at once); the
-# reaped domU and the 20 rounds must leave free memory exactly as they
+# reaped domUs and the 20 rounds must leave free memory exactly as they
 # found it.
-if [ ${#free[@]} = 5 ] && [ "${free[1]}" -gt "${free[0]}" ] &&
+if [ ${#free[@]} = 6 ] && [ "${free[1]}" -gt "${free[0]}" ] &&
 	[ $((free[1] - free[2])) -ge 0 ] && [ $((free[1] - free[2])) -le 2 ] &&
-	[ "${free[3]}" = "${free[2]}" ] && [ "${free[4]}" = "${free[3]}" ]; then
-	echo "ok - hx create: free memory back after disks and refusals (${free[1]} -> ${free[2]}), exactly after the reaped domU and 20 rounds"
+	[ "${free[3]}" = "${free[2]}" ] && [ "${free[4]}" = "${free[3]}" ] &&
+	[ "${free[5]}" = "${free[4]}" ]; then
+	echo "ok - hx create: free memory back after disks and refusals (${free[1]} -> ${free[2]}), exactly after the reaped domUs, 20 rounds and the one destroyed behind hx's back"
 else
 	echo "not ok - hx create: free pages ${free[*]:-none}"; status=1
 fi
-if grep -qE '^\(d0\) [0-9]+ +loop' "$clean" || ! grep -qE '^\(d0\) 0 +dom0 ' "$clean"; then
+if grep -qE '^\(d0\) [0-9]+ +(loop|orphan)' "$clean" || ! grep -qE '^\(d0\) 0 +dom0 ' "$clean"; then
 	echo "not ok - hx create: last hx list is wrong"; status=1
 else echo "ok - hx create: no loop domain is left"; fi
 exit $status

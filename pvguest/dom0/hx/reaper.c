@@ -31,6 +31,7 @@
 #include <core/sched.h>
 #include <dom0/build/build.h>
 #include <dom0/init.h>
+#include <dom0/xenstored/xenstored.h>
 #include <public/errno.h>
 #include <public/sched.h>
 #include <stdio.h>
@@ -93,14 +94,14 @@ enum hx_action hx_shutdown_action(domid_t id, unsigned int why)
 	return HX_PRESERVE;
 }
 
-/* Let go of everything dom0 serves id with; what was there, for the log. */
+/* Let go of everything dom0 serves id with (dom_unbuild's part too: the
+ * console backend, then xenstored's connection); what was there, for the log. */
 static void release(domid_t id, char *what, size_t len)
 {
 	bool disks = blkback_detach(id, ~0u) == 0, vifs = netback_detach(id, ~0u) == 0;
-	bool console = console_back_detach(id) == 0;
-	dom_unbuild(id); /* the console backend (done already), then xenstored */
-	snprintf(what, len, "%s%s%s", console ? " console" : "", disks ? " disks" : "",
-		 vifs ? " vifs" : "");
+	bool console = console_back_detach(id) == 0, store = xs_release_domain(id) == 0;
+	snprintf(what, len, "%s%s%s%s", console ? " console" : "", disks ? " disks" : "",
+		 vifs ? " vifs" : "", store ? " store" : "");
 }
 
 void hx_release_devices(domid_t id)
@@ -111,7 +112,7 @@ void hx_release_devices(domid_t id)
 		return;
 	}
 	struct reaped *r = find(id);
-	char what[32];
+	char what[40];
 	if (r)
 		r->used = false;
 	release(id, what, sizeof(what));
@@ -121,7 +122,7 @@ void hx_release_devices(domid_t id)
 static void reap(struct reaped *r, const char *what, bool destroy)
 {
 	struct reaped d = *r;
-	char let_go[32];
+	char let_go[40];
 	r->used = false;
 	releasing = d.id;
 	release(d.id, let_go, sizeof(let_go));
