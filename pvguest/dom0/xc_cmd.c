@@ -5,8 +5,9 @@
  * interface directly would (xenctrl's xc_domain_destroy): hx still
  * remembers the domain and dom0 still serves its console, disks, vifs
  * and store ring.  The hypervisor keeps the dying domain until those
- * mappings are gone; hx's reaper finds it gone at the next
- * @releaseDomain and lets go of all of it (hx/reaper.c), after which its
+ * mappings are gone.  At the next @releaseDomain xenstored and netback
+ * let go of their part by themselves, and hx's reaper finds the domain
+ * gone and lets go of its console and disks (hx/reaper.c); then its
  * memory returns.  The domain is named as hx names it (id or name).
  */
 #include "hx/args.h"

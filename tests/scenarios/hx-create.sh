@@ -23,7 +23,8 @@
 # (console and disk let go, destroyed: @releaseDomain) and their memory
 # comes back exactly; twenty create/destroy rounds bring it back exactly
 # too, and so does a domU with a disk and a vif destroyed behind hx's back
-# (xc destroy): the reaper finds it gone and lets go of everything.
+# (xc destroy): xenstored and netback let go of their part by themselves,
+# the reaper finds it gone and lets go of its console and disk.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -195,8 +196,12 @@ expect -E "on_crash=destroy: a domU that crashes is released and destroyed" \
 orphan=$(sed -n 's/^(d0) domain \([0-9]*\) (orphan) created: .*/\1/p' "$clean")
 expect -E "xc destroy: a domain destroyed behind hx's back" \
 	"\\(d0\\) xc: domain ${orphan:-X} destroyed \\(hx not told\\)"
-expect -E "the reaper finds it gone and lets go of its console, disk, vif and store" \
-	"\\(d0\\) domain ${orphan:-X} \\(orphan\\) is gone: released console disks vifs store"
+expect -E "xenstored lets go of the gone domain's store connection itself" \
+	"\\(d0\\) xenstored: d${orphan:-X} is gone: releasing it"
+expect -E "netback removes the gone domain's vif itself" \
+	"\\(d0\\) netback: vif${orphan:-X}\\.0: domain gone, vif removed"
+expect -E "the reaper finds it gone and lets go of its console and disk" \
+	"\\(d0\\) domain ${orphan:-X} \\(orphan\\) is gone: released console disks"
 mapfile -t free < <(sed -n 's/^(d0) free_pages   : //p' "$clean")
 # free[0]: domUs alive; free[1]: all destroyed; free[2]: after the disks
 # and the refusals; free[3]: after a domU that powered itself off and
