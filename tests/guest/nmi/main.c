@@ -24,6 +24,18 @@ const char test_title[] = "nmi";
 
 #define ROUNDS 40000UL
 
+/* Under -icount the NMIs come at a fixed period in instructions, so a loop
+ * of fixed length would meet them at the same few points every time (or
+ * never in a window).  A pseudo-random spin of 1-32 steps before each
+ * entry spreads them over the whole loop whatever the period. */
+static void jitter(void)
+{
+	static unsigned long lcg = 1;
+	lcg = lcg * 6364136223846793005UL + 1442695040888963407UL;
+	for (unsigned long n = (lcg >> 59) + 1; n; n--)
+		__asm__ volatile("" ::: "memory");
+}
+
 void test_main(void)
 {
 	static struct trap_info traps[] = {
@@ -41,14 +53,18 @@ void test_main(void)
 	tg_trap_skip = 0;
 	for (unsigned long i = 0; i < ROUNDS; i++) {
 		long r = 0;
+		jitter();
 		bad_regs |=
 			(unsigned long)tg_probe(__HYPERVISOR_xen_version, XENVER_version, 0, &r);
 		bad_result += r != version;
+		jitter();
 		bad_regs |= (unsigned long)tg_probe(47, 0, 0, &r);
 		bad_result += r != -XEN_ENOSYS;
 		tg_trap_vec = ~0UL;
+		jitter();
 		__asm__ volatile("int3" ::: "rax", "rcx", "r11", "memory");
 		bad_trap += tg_trap_vec != 3;
+		jitter();
 		bad_int82 +=
 			hypercall_int82(__HYPERVISOR_xen_version, XENVER_version, 0, 0) != version;
 	}
