@@ -9,6 +9,7 @@
 #ifndef EVENT_EVTCHN_PRIVATE_H
 #define EVENT_EVTCHN_PRIVATE_H
 
+#include <asm/bitops.h>
 #include <hospes/compiler.h>
 #include <hospes/event.h>
 #include <hospes/sched.h>
@@ -156,24 +157,23 @@ static inline __attribute__((always_inline)) bool mark_upcall(struct vcpu *v, un
 }
 
 /* Steps 1 and 2, without the kick, in d (table ed): false if the port was
- * pending already; *kick = the vCPU whose upcall flag this raise set, else NULL. */
+ * pending already; *kick = the vCPU whose upcall flag this raise set, else
+ * NULL.  The pending and mask bits are found by the port's number in the
+ * whole bit string (asm/bitops.h). */
 static inline __attribute__((always_inline)) bool
 evtchn_2l_mark_in(struct domain *d, struct evtchn_domain *ed, unsigned int vcpu_id,
 		  evtchn_port_t port, struct vcpu **kick)
 {
 	struct shared_info *s = d->shared_info;
-	unsigned int word = port / BITS_PER_WORD;
-	xen_ulong_t bit = 1UL << (port % BITS_PER_WORD);
 	struct vcpu *v;
 
 	*kick = NULL;
 	__atomic_fetch_add(&ed->received, 1, __ATOMIC_RELAXED);
-	if (__atomic_fetch_or(&s->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+	if (arch_test_and_set_bit(port, s->evtchn_pending))
 		return false;
 	v = notify_target(d, vcpu_id);
-	if (v && v->vcpu_info &&
-	    !((READ_ONCE(s->evtchn_mask[word]) >> (port % BITS_PER_WORD)) & 1) &&
-	    mark_upcall(v, word))
+	if (v && v->vcpu_info && !arch_test_bit(port, s->evtchn_mask) &&
+	    mark_upcall(v, port / BITS_PER_WORD))
 		*kick = v;
 	return true;
 }
