@@ -21,8 +21,10 @@
  * flushes every CPU and then hands the parked frames to the allocator.
  * Every path that frees calls sh_flush() before it drops the lock, so the
  * list is empty whenever the lock is free.  (CR3 is the other way to
- * reach a root: a CPU leaves a vCPU's root before the vCPU stops being
- * RUNNING, kernel/arch/x86_64/pv.c.)
+ * reach a root: a CPU may keep a vCPU's root loaded after the vCPU
+ * stopped running there, but a flush makes such a CPU leave it for the
+ * hypervisor's tables before it answers, kernel/arch/x86_64/tlb.c; so
+ * the flush in sh_flush covers CR3 too.)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>
