@@ -94,11 +94,25 @@ int mm_check_isolation(struct domain *d)
 	return 0;
 }
 
-/* Return d's RAM to the allocator; shadows are already gone. */
+/*
+ * Return d's RAM to the allocator; shadows are already gone.  First every
+ * mmu_update mapping the privileged domain has of d's RAM goes, and one
+ * flush covers them all (a flush per frame made a destroy cost a TLB
+ * flush on every CPU per page dom0's builder had mapped); then the frames.
+ */
 static void release_frames(struct domain *d)
 {
 	struct p2m *p = d->p2m;
+	bool revoked = false;
 
+	for (unsigned long g = 0; !p->identity && g < p->size; g++) {
+		struct p2m_lookup lk = p2m_lookup(d, _gfn(g));
+
+		if (lk.type == P2M_RAM)
+			revoked |= p2m_revoke_priv(lk.mfn);
+	}
+	if (revoked)
+		arch_flush_tlb_domain(d);
 	for (unsigned long g = 0; g < p->size; g++) {
 		struct p2m_lookup lk = p2m_lookup(d, _gfn(g));
 
@@ -107,9 +121,7 @@ static void release_frames(struct domain *d)
 		p->map[g] = 0;
 		if (lk.type != P2M_RAM)
 			continue;
-		if (!p->identity)
-			p2m_revoke_priv(lk.mfn); /* dom0's mmu_update mapping of it goes first */
-		mm_release_guest_frame(lk.mfn);	 /* or when the last grant map of it goes */
+		mm_release_guest_frame(lk.mfn); /* or when the last grant map of it goes */
 		d->tot_pages--;
 	}
 }

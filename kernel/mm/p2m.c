@@ -468,19 +468,23 @@ int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 		return -XEN_EINVAL; /* a toolstack domain before max_mem */
 	spin_lock(&p->lock);
 	rc = p2m_check_release(d, gfn, order);
+	bool revoked = false;
 	for (unsigned long i = 0; !rc && i < n; i++) {
 		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
 
 		if (!p->identity)
-			p2m_revoke_priv(m);
+			revoked |= p2m_revoke_priv(m);
 		shadow_drop_frame(d, m);
 		if (frame_info(m)->smap_count || frame_info(m)->pt_refs || frame_info(m)->hv_refs ||
 		    READ_ONCE(frame_info(m)->grant_refs))
 			rc = -XEN_EBUSY;
 	}
-	if (rc)
+	if (rc) {
+		if (revoked)
+			arch_flush_tlb_domain(d); /* no stale translation of what went */
 		goto out;
-	arch_flush_tlb_domain(d);
+	}
+	arch_flush_tlb_domain(d); /* one flush for the whole extent, then the frees */
 	for (unsigned long i = 0; i < n; i++) {
 		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
 
@@ -551,14 +555,15 @@ out_fd:
 	return rc;
 }
 
-void p2m_revoke_priv(mfn_t mfn)
+bool p2m_revoke_priv(mfn_t mfn)
 {
 	struct domain *d = priv_mapper;
+	bool dropped = false;
 	struct p2m *p;
 	uint64_t e;
 
 	if (!d || !d->p2m || mfn_x(mfn) >= d->p2m->size)
-		return;
+		return false;
 	p = d->p2m;
 	spin_lock(&p->lock);
 	e = p->map[mfn_x(mfn)];
@@ -569,8 +574,9 @@ void p2m_revoke_priv(mfn_t mfn)
 		} else {
 			p->map[mfn_x(mfn)] = 0;
 			shadow_drop_frame(d, mfn);
-			arch_flush_tlb_domain(d);
+			dropped = true; /* the caller flushes before the frame is freed */
 		}
 	}
 	spin_unlock(&p->lock);
+	return dropped;
 }
