@@ -227,6 +227,11 @@
 	OFF(struct xen_sysctl_getdomaininfolist, max_domains, 4)                                   \
 	OFF(struct xen_sysctl_getdomaininfolist, buffer, 8)                                        \
 	OFF(struct xen_sysctl_getdomaininfolist, num_domains, 16)                                  \
+	SIZE(struct hospes_cpustat, 88)                                                            \
+	OFF(struct hospes_cpustat, cr3, 24)                                                        \
+	SIZE(struct xen_sysctl_hospes_cpustat, 24)                                                 \
+	OFF(struct xen_sysctl_hospes_cpustat, stats, 8)                                            \
+	OFF(struct xen_sysctl_hospes_cpustat, nr_cpus, 16)                                         \
 	SIZE(struct physdev_irq_status_query, 8)                                                   \
 	SIZE(struct physdev_set_iobitmap, 16)                                                      \
 	SIZE(struct physdev_apic, 16)                                                              \
