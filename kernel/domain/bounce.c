@@ -29,10 +29,6 @@
 #include <public/sched.h>
 #include <public/xen.h>
 
-#define RFLAGS_IF   (1UL << 9)
-#define RFLAGS_IOPL (3UL << 12)
-#define RFLAGS_DROP                                                                                \
-	((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 17) | (1UL << 18)) /* TF NT RF VM AC */
 #define HAS_ERROR(v)                                                                               \
 	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
@@ -83,8 +79,8 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	if (has_error)
 		*p++ = error;
 	*p++ = f->rip;
-	*p++ = (from_kernel ? (f->cs & ~3UL) : f->cs) | ((uint64_t)old_mask << 32);
-	*p++ = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (old_mask ? 0 : RFLAGS_IF);
+	*p++ = pv_frame_cs(f->cs, from_kernel, old_mask);
+	*p++ = pv_frame_rflags(f->rflags, old_mask);
 	*p++ = f->rsp;
 	*p = f->ss;
 	if (!w && copy_to_guest_vcpu(v, base, buf, n * sizeof(buf[0])))
@@ -93,7 +89,7 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	f->rip = handler;
 	f->cs = FLAT_KERNEL_CS;
 	f->ss = FLAT_KERNEL_SS;
-	f->rflags = (f->rflags & ~(RFLAGS_DROP | RFLAGS_IOPL)) | RFLAGS_IF;
+	f->rflags = pv_kernel_rflags(f->rflags);
 	if (mask)
 		WRITE_ONCE(*mask_p, 1);
 	return 0;
@@ -101,13 +97,9 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 
 static bool storm(struct vcpu *v, unsigned int vector, uint64_t rip)
 {
-	struct arch_vcpu *av = v->arch;
-	if (av->last_trap_vector == vector && av->last_trap_rip == rip)
-		return ++av->trap_repeats >= PV_STORM_LIMIT;
-	av->last_trap_vector = vector;
-	av->last_trap_rip = rip;
-	av->trap_repeats = 1;
-	return false;
+	bool limit = pv_storm_at_limit(v->arch, vector, rip);
+	pv_storm_count(v->arch, vector, rip);
+	return limit;
 }
 
 /* Out of line: the crash paths' message buffer would give every bounce a frame. */
@@ -131,7 +123,7 @@ int pv_exception(struct vcpu *v, struct pv_frame *f, unsigned int vector, uint32
 	if (vector == 14) {
 		if (v->vcpu_info)
 			v->vcpu_info->arch.cr2 = cr2;
-		error = v->arch->kernel_mode ? (error & ~4U) : (error | 4U); /* U/S: guest mode */
+		error = pv_pf_error(error, v->arch->kernel_mode);
 	}
 	return bounce(v, f, t->address, HAS_ERROR(vector), error, t->flags & 4);
 }
@@ -182,7 +174,7 @@ int pv_iret(struct vcpu *v, struct pv_frame *f)
 			       -1;
 		set_mode(v, f, false);
 	}
-	WRITE_ONCE(*upcall_mask(v), !(c.rflags & RFLAGS_IF));
+	WRITE_ONCE(*upcall_mask(v), !(c.rflags & PV_RFLAGS_IF));
 	v->arch->trap_repeats = 0; /* a handler finished: the guest makes progress */
 	f->rax = c.rax;
 	f->rcx = c.rcx;
@@ -191,6 +183,6 @@ int pv_iret(struct vcpu *v, struct pv_frame *f)
 	f->rsp = c.rsp;
 	f->cs = FLAT_KERNEL_CS;
 	f->ss = FLAT_KERNEL_SS;
-	f->rflags = (c.rflags & ~(RFLAGS_DROP | RFLAGS_IOPL)) | RFLAGS_IF;
+	f->rflags = pv_kernel_rflags(c.rflags);
 	return 0;
 }

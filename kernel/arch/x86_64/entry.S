@@ -4,10 +4,16 @@
  * Stub v (16 bytes apart, at trap_stubs + 16 * v) makes every vector look
  * alike: it pushes a zero error code where the CPU pushes none, then the
  * vector, and jumps to a common path that pushes the general registers,
- * completing a struct cpu_regs (asm/regs.h), and calls do_trap(regs); a
- * page fault calls do_page_fault_entry(regs) instead (page_fault.c: the
- * guest's own faults that need no walk bounce from there).
+ * completing a struct cpu_regs (asm/regs.h), and calls do_trap(regs).
  * Whatever the C code leaves in the frame is what iretq resumes.
+ *
+ * A page fault from a guest with RSVD set first saves only the registers
+ * C may clobber and calls pv_page_fault_fast (pv_fast.c), which bounces
+ * the guest's own fault on a "guest not present" entry straight to its
+ * kernel's handler (0: resume at once).  Otherwise the callee-saved registers, still the
+ * guest's, complete the frame and pv_page_fault_more does the rest
+ * (do_page_fault_entry, page_fault.c, for every other fault).  A page
+ * fault in the hypervisor takes do_trap (the fixup table, or a panic).
  *
  * GS: in ring 0 the GS base is this CPU's struct percpu.  An entry from a
  * guest (saved CS has RPL 3) executes swapgs on the way in and out, so the
@@ -24,6 +30,7 @@
 #include "entry_macros.inc"
 
 #define MSR_GS_BASE 0xc0000101
+#define PFEC_RSVD   0x08 /* the CPU found a reserved bit set */
 
 	.section .text, "ax"
 
@@ -71,6 +78,33 @@ common_entry:
 	ENTRY_COMMON do_trap
 
 page_fault_entry:
+	testb	$3, REGS_CS - REGS_VECTOR(%rsp)
+	jz	common_entry
+	testb	$PFEC_RSVD, REGS_ERROR - REGS_VECTOR(%rsp)
+	jz	page_fault_full		/* not a "guest not present" entry */
+	cld
+	swapgs
+	subq	$REGS_VECTOR, %rsp
+	SAVE_SCRATCH
+	movq	%rsp, %rdi
+	call	pv_page_fault_fast
+	testl	%eax, %eax
+	jnz	1f
+	LOAD_SCRATCH
+	addq	$REGS_RIP, %rsp
+	swapgs
+	iretq
+1:	SAVE_CALLEE_SAVED
+	movq	%rsp, %rdi
+	movl	%eax, %esi
+	xorl	%ebp, %ebp
+	call	pv_page_fault_more
+	swapgs
+	POP_REGS
+	addq	$16, %rsp
+	iretq
+
+page_fault_full:
 	ENTRY_COMMON do_page_fault_entry
 
 paranoid_entry:

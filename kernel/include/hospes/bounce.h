@@ -9,7 +9,7 @@
 #ifndef HOSPES_BOUNCE_H
 #define HOSPES_BOUNCE_H
 
-#include <hospes/domain.h>
+#include <hospes/pv.h>
 
 struct pv_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
@@ -33,5 +33,58 @@ int pv_deliver_events(struct vcpu *v, struct pv_frame *f);
 void domain_crash(struct vcpu *v, uint64_t rip, const char *why);
 
 #define PV_STORM_LIMIT 1000 /* identical exceptions in a row before the guest is crashed */
+
+/*
+ * The words of the frame rules, shared by bounce.c and the arch fast path
+ * (kernel/arch/x86_64/pv_fast.c) so both build the same frame.
+ */
+#define PV_RFLAGS_IF   (1UL << 9)
+#define PV_RFLAGS_IOPL (3UL << 12)
+#define PV_RFLAGS_DROP                                                                             \
+	((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 17) | (1UL << 18)) /* TF NT RF VM AC */
+
+/* The frame's CS slot: the interrupted CS (RPL 0 if it was guest kernel
+ * context), the upcall mask before the bounce in bits 32-39. */
+static inline uint64_t pv_frame_cs(uint64_t cs, bool from_kernel, uint8_t old_mask)
+{
+	return (from_kernel ? (cs & ~3UL) : cs) | ((uint64_t)old_mask << 32);
+}
+
+/* The frame's RFLAGS slot: IF says events were unmasked, IOPL 0. */
+static inline uint64_t pv_frame_rflags(uint64_t rflags, uint8_t old_mask)
+{
+	return (rflags & ~(PV_RFLAGS_IF | PV_RFLAGS_IOPL)) | (old_mask ? 0 : PV_RFLAGS_IF);
+}
+
+/* The RFLAGS a guest kernel runs with after a bounce or an iret. */
+static inline uint64_t pv_kernel_rflags(uint64_t rflags)
+{
+	return (rflags & ~(PV_RFLAGS_DROP | PV_RFLAGS_IOPL)) | PV_RFLAGS_IF;
+}
+
+/* A #PF's error code as the guest sees it: U/S says the guest's mode. */
+static inline uint32_t pv_pf_error(uint32_t error, bool kernel_mode)
+{
+	return kernel_mode ? (error & ~4U) : (error | 4U);
+}
+
+/* Exception storms: would one more of vector at rip reach the limit? */
+static inline bool pv_storm_at_limit(const struct arch_vcpu *av, unsigned int vector, uint64_t rip)
+{
+	return av->last_trap_vector == vector && av->last_trap_rip == rip &&
+	       av->trap_repeats + 1 >= PV_STORM_LIMIT;
+}
+
+/* Count one more exception of vector at rip (an iret resets the count). */
+static inline void pv_storm_count(struct arch_vcpu *av, unsigned int vector, uint64_t rip)
+{
+	if (av->last_trap_vector == vector && av->last_trap_rip == rip) {
+		av->trap_repeats++;
+		return;
+	}
+	av->last_trap_vector = vector;
+	av->last_trap_rip = rip;
+	av->trap_repeats = 1;
+}
 
 #endif

@@ -26,6 +26,11 @@ static inline unsigned long read_cr2(void)
 	return v;
 }
 
+static inline void write_cr2(unsigned long v)
+{
+	__asm__ __volatile__("mov %0, %%cr2" ::"r"(v) : "memory");
+}
+
 static inline unsigned long read_cr0(void)
 {
 	unsigned long v;

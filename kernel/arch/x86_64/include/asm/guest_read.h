@@ -1,6 +1,6 @@
 /*
- * A read of guest memory through the guest's own mapping: the loaded
- * shadow, with the running vCPU's page tables in CR3.
+ * Reads and writes of guest memory through the guest's own mapping: the
+ * loaded shadow, with the running vCPU's page tables in CR3.
  *
  * The move may fault (a page the shadow has not filled yet, a page the
  * guest has not mapped, a reserved-bit marker); the fault goes to
@@ -11,7 +11,11 @@
  *
  * Only for the vCPU this CPU runs, in guest kernel mode, at an address
  * the guest owns (arch_guest_va_ok, asm/guest_va.h): the hypervisor's own slots are in
- * every shadow and a ring-0 move would reach them.
+ * every shadow and a ring-0 move would reach them.  A store obeys the
+ * shadow's R/W bit (CR0.WP is set), so it writes exactly where the guest
+ * could write itself; a page the shadow keeps read-only (a page table, a
+ * page not yet dirty) faults and the caller takes the software path.
+ * A faulting move overwrites CR2: read it first.
  */
 #ifndef ASM_GUEST_READ_H
 #define ASM_GUEST_READ_H
@@ -47,6 +51,35 @@ static inline __attribute__((always_inline)) bool arch_try_read_guest_u32(unsign
 	return true;
 fault:
 	return false;
+}
+
+/* Store the eight words of a bounce frame at guest va (one page, checked
+ * by the caller) through the loaded tables, lowest address first; false
+ * if a store faulted (the stores before it are done). */
+static inline bool arch_write_guest_frame8(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
+					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6,
+					   uint64_t w7)
+{
+	int ok = 0;
+
+	__asm__ __volatile__("1:\tmovq %2, 0(%1)\n"
+			     "2:\tmovq %3, 8(%1)\n"
+			     "3:\tmovq %4, 16(%1)\n"
+			     "4:\tmovq %5, 24(%1)\n"
+			     "5:\tmovq %6, 32(%1)\n"
+			     "6:\tmovq %7, 40(%1)\n"
+			     "7:\tmovq %8, 48(%1)\n"
+			     "8:\tmovq %9, 56(%1)\n"
+			     "\tmovl $1, %0\n"
+			     "9:\n" EXTABLE_ENTRY(1b, 9b) EXTABLE_ENTRY(2b, 9b)
+				     EXTABLE_ENTRY(3b, 9b) EXTABLE_ENTRY(4b, 9b)
+					     EXTABLE_ENTRY(5b, 9b) EXTABLE_ENTRY(6b, 9b)
+						     EXTABLE_ENTRY(7b, 9b) EXTABLE_ENTRY(8b, 9b)
+			     : "+r"(ok)
+			     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5),
+			       "re"(w6), "re"(w7)
+			     : "memory");
+	return ok;
 }
 
 #endif
