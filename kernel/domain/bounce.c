@@ -50,11 +50,16 @@ static uint8_t *upcall_mask(struct vcpu *v)
 	return v->vcpu_info ? &v->vcpu_info->evtchn_upcall_mask : &none;
 }
 
-static void set_mode(struct vcpu *v, struct pv_frame *f, bool kernel)
+paddr_t pv_set_kernel_mode(struct vcpu *v, bool kernel)
 {
 	v->arch->kernel_mode = kernel;
-	f->new_cr3 = shadow_activate(v, !kernel);
 	v->arch->bases_dirty = true; /* kernel and user GS bases swap roles */
+	return shadow_activate(v, !kernel);
+}
+
+static void set_mode(struct vcpu *v, struct pv_frame *f, bool kernel)
+{
+	f->new_cr3 = pv_set_kernel_mode(v, kernel);
 }
 
 /* Write the bounce frame and enter handler; mask events if asked. */

@@ -19,7 +19,7 @@
  * hypercall of a guest kernel runs first in pv_entry.S, straight from
  * pv_fast_hypercalls[] with a two-condition exit check (this CPU's
  * reschedule request, a deliverable upcall); pv_syscall() is the full
- * path, pv_iret_fast() the iret hypercall's own.
+ * path; the iret hypercall's own fast path is in pv_fast.c.
  *
  * Every online CPU runs vCPUs: the boot CPU enters from guests_start(),
  * each AP from cpu_idle() once dom0 is built; a CPU with nothing to run
@@ -34,6 +34,7 @@
 #include <asm/fpu.h>
 #include <asm/msr.h>
 #include <asm/page.h>
+#include <asm/pv_entry.h>
 #include <asm/regs.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
@@ -85,8 +86,6 @@ BUILD_BUG_ON(HOSPES_MAX_VCPUS > XEN_LEGACY_MAX_VCPUS);
 extern char syscall_entry[] __attribute__((visibility("hidden")));
 void pv_exit_to_guest(void);
 __noreturn void pv_enter_first(void);
-bool pv_syscall(struct cpu_regs *r, unsigned int fast);
-unsigned int pv_iret_fast(struct cpu_regs *regs);
 void pv_schedule_first(struct cpu_regs *regs);
 /* pv_entry.S: the slots of pv_fast_hypercalls without a fast handler
  * (they never return to their caller: the entry's full path runs). */
@@ -393,29 +392,6 @@ static inline __attribute__((always_inline)) bool exit_work_pending(struct vcpu 
 static bool sysret_ok(const struct cpu_regs *r)
 {
 	return (uint64_t)((int64_t)(r->rip << 16) >> 16) == r->rip;
-}
-
-/*
- * The iret hypercall from syscall_entry (pv_hypercall_iret): a guest
- * kernel's, untraced, on a frame whose general registers but rax, rbx,
- * rbp and r12-r15 are the guest's and whose hardware part is SYSCALL's.
- * iret rewrites the hardware part, rax, rcx and r11; 0: the guest may be
- * resumed by IRETQ from the frame at once; else exit work is pending (or
- * the domain crashed), and the entry takes the full path with the
- * hypercall done (PV_SYSCALL_RAN).
- */
-enum { PV_SYSCALL_NOT_RUN = 1, PV_SYSCALL_RAN = 2 }; /* pv_entry.S passes them */
-
-unsigned int pv_iret_fast(struct cpu_regs *r)
-{
-	struct vcpu *v = this_cpu()->curr_vcpu;
-	struct pv_frame f;
-	f.rip = r->rip; /* all pv_iret reads: it writes the rest on success */
-	f.rsp = r->rsp;
-	f.new_cr3 = 0;
-	if (pv_iret(v, &f) == 0) /* else the domain crashed: exit work stops it */
-		frame_out(r, &f);
-	return exit_work_pending(v);
 }
 
 /* The table syscall_entry calls through: every row any guest may call,

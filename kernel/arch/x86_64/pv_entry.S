@@ -36,8 +36,8 @@
  * on the guest stack) or a replaced context, by pv_exit_to_guest's IRETQ,
  * which restores every register exactly.  Slots without a fast handler
  * point at pv_hypercall_not_fast, which takes this path; iret's slot
- * points at pv_hypercall_iret: pv_iret_fast (pv.c) runs it on the frame
- * and the guest is resumed by IRETQ from it.  pv_enter_first builds an
+ * points at pv_hypercall_iret: pv_iret_fast (pv_fast.c) runs it on the
+ * frame and the guest is resumed by IRETQ from it.  pv_enter_first builds an
  * empty frame at the stack top, lets pv_schedule_first fill it, and enters
  * the guest.  Offsets into percpu, vcpu and the frame are checked in pv.c.
  */
@@ -53,8 +53,9 @@
 #define ARCH_KERNEL_MODE   0x117a /* pv.c checks both */
 #define PV_VECTOR_SYSCALL  0x100
 #define NR_HYPERCALLS      64
-#define PV_SYSCALL_RAN     2 /* pv.c */
+#define PV_SYSCALL_RAN     2 /* asm/pv_entry.h */
 #define PV_SYSCALL_NOT_RUN 1
+#define HYPERCALL_IRET     23
 
 /*
  * SYSCALL leaves rip in rcx and rflags in r11; the fast path keeps only
@@ -177,25 +178,29 @@ pv_hypercall_not_fast:
 	sysretq
 
 	/*
-	 * iret's slot (called, rax = 23): the frame's hardware part, then
-	 * pv_iret_fast; 0 = resume the guest from the frame it rewrote (its
-	 * hardware part, rax, rcx, r11), else exit work: the full path.
+	 * iret's slot (called, rax = 23): pv_iret_fast (pv_fast.c) reads the
+	 * guest's frame and rewrites this one (its hardware part, rax, rcx,
+	 * r11); 0 = resume the guest from it by IRETQ; PV_SYSCALL_RAN =
+	 * done, exit work: the full path; PV_SYSCALL_NOT_RUN = nothing done:
+	 * the full path runs the hypercall.
 	 */
 	.globl pv_hypercall_iret
 pv_hypercall_iret:
 	addq	$8, %rsp
-	movq	%rax, REGS_RAX(%rsp)		/* iret replaces it; if it fails, 23 */
-	SYSCALL_HW_FRAME
 	movq	%rsp, %rdi
 	call	pv_iret_fast
 	testl	%eax, %eax
-	movl	$PV_SYSCALL_RAN, %esi
-	jnz	2b
+	jnz	3f
 	movq	REGS_RAX(%rsp), %rax
 	LOAD_SYSCALL_SCRATCH
 	addq	$REGS_RIP, %rsp
 	swapgs
 	iretq
+3:	movl	%eax, %esi
+	cmpl	$PV_SYSCALL_RAN, %eax
+	je	2b
+	movl	$HYPERCALL_IRET, %eax
+	jmp	.Lnot_run
 
 	.globl pv_exit_to_guest
 pv_exit_to_guest:

@@ -10,7 +10,8 @@
  * stack, which is mapped by the tables already in CR3.  For that case
  * page_fault_entry (entry.S) saves only the registers C may clobber and
  * calls pv_page_fault_fast, which
- *   - decides with shadow_gnp_fault (a lock-free walk of the loaded shadow),
+ *   - decides with shadow_gnp_at (shadow_gnp_fault's lock-free walk of the
+ *     loaded shadow, from CR3: the tables the CPU just walked),
  *   - writes Xen's bounce frame (bounce.c's rules, from hospes/bounce.h)
  *     with eight stores through the guest's own mapping, each listed in the
  *     exception-fixup table (asm/guest_read.h), instead of translating the
@@ -32,6 +33,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/guest_read.h>
+#include <asm/pv_entry.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
 #include <hospes/bounce.h>
@@ -40,16 +42,12 @@
 #include <hospes/trace.h>
 #include <public/xen.h>
 
-/* What pv_page_fault_fast leaves to page_fault_entry (entry.S passes it on). */
-enum {
-	PF_DONE = 0,	/* bounced: resume the guest from the frame */
-	PF_FULL = 1,	/* not taken: do_page_fault_entry */
-	PF_VERDICT = 2, /* the guest's own, error code rewritten: pv_trap bounces */
-	PF_EXIT = 3,	/* bounced, exit work pending */
-};
-
-unsigned int pv_page_fault_fast(struct cpu_regs *r);
-void pv_page_fault_more(struct cpu_regs *r, unsigned int why);
+BUILD_BUG_ON(offsetof(struct iret_context, r11) != 8); /* asm/guest_read.h */
+BUILD_BUG_ON(offsetof(struct iret_context, rcx) != 16);
+BUILD_BUG_ON(offsetof(struct iret_context, rip) != 32);
+BUILD_BUG_ON(offsetof(struct iret_context, cs) != 40);
+BUILD_BUG_ON(offsetof(struct iret_context, rflags) != 48);
+BUILD_BUG_ON(offsetof(struct iret_context, rsp) != 56);
 
 /* The frame at the interrupted guest kernel stack, the handler entered. */
 static bool bounce_pf_direct(struct vcpu *v, struct cpu_regs *r, uint32_t error, unsigned long cr2)
@@ -96,10 +94,11 @@ unsigned int pv_page_fault_fast(struct cpu_regs *r)
 	unsigned long cr2 = read_cr2(); /* before any store can fault */
 	unsigned int gec;
 
-	if (!v || !v->shadow || !v->vcpu_info || !v->arch->kernel_mode || trace_any())
+	if (!v || !v->shadow || !v->vcpu_info || !v->arch->kernel_mode || trace_any() ||
+	    !shadow_gnp_at(maddr_to_virt(read_cr3() & PTE_ADDR_MASK), cr2))
 		return PF_FULL;
-	if (!shadow_gnp_fault(v, cr2, (unsigned int)r->error_code, &gec))
-		return PF_FULL;
+	shadow_note_gnp_fault(v);
+	gec = (unsigned int)r->error_code & (PFEC_W | PFEC_I); /* shadow_gnp_fault's, kernel mode */
 	r->error_code = gec;
 	if (unlikely(!bounce_pf_direct(v, r, pv_pf_error(gec, true), cr2))) {
 		write_cr2(cr2); /* a faulting store replaced it; pv_trap reads it */
@@ -117,4 +116,60 @@ void pv_page_fault_more(struct cpu_regs *r, unsigned int why)
 		pv_trap(r);
 	else
 		pv_irq_exit(r); /* the exit work: a pick, an upcall */
+}
+
+static inline bool canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/* What pv_iret does once the frame c is read and checked, in kernel mode. */
+static inline void iret_apply(struct vcpu *v, struct cpu_regs *r, const struct iret_context *c)
+{
+	WRITE_ONCE(v->vcpu_info->evtchn_upcall_mask, !(c->rflags & PV_RFLAGS_IF));
+	v->arch->trap_repeats = 0; /* a handler finished: the guest makes progress */
+	r->rax = c->rax;
+	r->rcx = c->rcx;
+	r->r11 = c->r11;
+	r->rip = c->rip;
+	r->cs = FLAT_KERNEL_CS;
+	r->rflags = pv_kernel_rflags(c->rflags);
+	r->rsp = c->rsp;
+	r->ss = FLAT_KERNEL_SS;
+}
+
+/* An iret to guest user mode: its root (if it has one), then the frame;
+ * the base reload is exit work.  Out of line: the common case calls
+ * nothing. */
+static __attribute__((noinline)) unsigned int iret_to_user(struct vcpu *v, struct cpu_regs *r,
+							   struct iret_context c)
+{
+	if (gfn_eq(shadow_guest_root(v, true), INVALID_GFN))
+		return PV_SYSCALL_NOT_RUN; /* the full path crashes the domain */
+	write_cr3(pv_set_kernel_mode(v, false));
+	iret_apply(v, r, &c);
+	return PV_SYSCALL_RAN;
+}
+
+/*
+ * The iret hypercall of a guest kernel (pv_hypercall_iret; syscall_entry
+ * has checked kernel mode and that no domain is traced), with the frame
+ * read by seven loads through the guest's tables at the rsp SYSCALL
+ * left, by bounce.c's pv_iret rules.  A bad address or a frame the loads
+ * cannot read changes nothing and takes the full path (which crashes the
+ * domain, or reads the frame by the software walk).
+ */
+unsigned int pv_iret_fast(struct cpu_regs *r)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	unsigned long sp = this_cpu()->syscall_rsp;
+	struct iret_context c;
+
+	if (!v->vcpu_info || !arch_guest_va_ok(sp, sizeof(c)) || !arch_read_guest_iret(sp, &c) ||
+	    !canonical(c.rip) || !canonical(c.rsp))
+		return PV_SYSCALL_NOT_RUN;
+	if (unlikely((c.cs & 3) == 3))
+		return iret_to_user(v, r, c);
+	iret_apply(v, r, &c);
+	return fast_exit_work(v) ? PV_SYSCALL_RAN : 0;
 }

@@ -29,6 +29,10 @@ int pv_iret(struct vcpu *v, struct pv_frame *f);
 int pv_deliver_events(struct vcpu *v, struct pv_frame *f);
 /* pv_events_deliverable() (would it bounce an upcall now?) is in hospes/pv.h. */
 
+/* Switch v between guest kernel and user mode: the CR3 to load before
+ * returning (the mode's shadow root); bases_dirty is set (GS swaps). */
+paddr_t pv_set_kernel_mode(struct vcpu *v, bool kernel);
+
 /* Crash d (shutdown reason crash) with a message naming domain, vCPU, RIP and cause. */
 void domain_crash(struct vcpu *v, uint64_t rip, const char *why);
 

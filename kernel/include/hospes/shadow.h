@@ -18,6 +18,8 @@
 #ifndef HOSPES_SHADOW_H
 #define HOSPES_SHADOW_H
 
+#include <hospes/arch.h>
+#include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/types.h>
 
@@ -81,6 +83,46 @@ void shadow_reload(struct vcpu *v);
 /* Boot: the CPU's physical address width (CPUID 0x80000008), which says
  * whether a reserved address bit can mark "guest not present" entries. */
 void shadow_set_phys_bits(unsigned int maxphyaddr);
+
+/* Guest L4 slots that belong to the hypervisor (Xen's layout). */
+#define SHADOW_HV_SLOT_FIRST 256U
+#define SHADOW_HV_SLOT_LAST  271U
+
+/*
+ * The "guest not present" shadow L1 entry (fault.c), or 0 when the CPU has
+ * no reserved address bit to use: P set and a reserved bit, so the CPU
+ * faults with RSVD and never caches it; no frame, no U, so nothing else
+ * mistakes it for a mapping.
+ */
+extern uint64_t sh_gnp_entry;
+
+/*
+ * Is va's L1 entry under the shadow L4 table l4 "guest not present"?  The
+ * lock-free walk of shadow_gnp_fault (see there why it is safe); false in
+ * the hypervisor's slots, at a superpage, or where the walk stops.
+ * Inline for the #PF entry's fast path, which walks from CR3.
+ */
+static inline bool shadow_gnp_at(const uint64_t *l4, unsigned long va)
+{
+	unsigned int slot = (va >> 39) & 511;
+	const uint64_t *t = l4;
+	uint64_t e;
+
+	if (slot >= SHADOW_HV_SLOT_FIRST && slot <= SHADOW_HV_SLOT_LAST)
+		return false;
+#pragma GCC unroll 3
+	for (unsigned int shift = 39; shift >= 21; shift -= 9) {
+		e = READ_ONCE(t[(va >> shift) & 511]);
+		if ((e & (PTE_P | PTE_PS)) != PTE_P)
+			return false;
+		t = mfn_to_virt(paddr_to_mfn(e & PTE_ADDR_MASK));
+	}
+	e = READ_ONCE(t[(va >> 12) & 511]);
+	return e == sh_gnp_entry && e;
+}
+
+/* Count a fault shadow_gnp_at found (the statistics shadow_gnp_fault keeps). */
+void shadow_note_gnp_fault(struct vcpu *v);
 
 /* Handle a #PF a guest took at va with hardware error code ec. */
 void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,

@@ -123,29 +123,20 @@ void shadow_set_phys_bits(unsigned int maxphyaddr)
  */
 bool shadow_gnp_fault(struct vcpu *v, unsigned long va, unsigned int ec, unsigned int *gec)
 {
-	struct shadow_domain *sd = sh_dom(v->domain);
 	struct shadow_vcpu *sv = v->shadow;
 	uint32_t i = sh_root_index(sv);
-	const uint64_t *t;
-	uint64_t e;
 
-	if (!(ec & PFEC_RSVD) || i == SH_NONE || !sh_gnp_entry ||
-	    (va_index(va, 4) >= HV_SLOT_FIRST && va_index(va, 4) <= HV_SLOT_LAST))
-		return false;
-	t = sh_table(&sd->pages[i]);
-	/* Unrolled (three constant shifts): this walk is most of the verdict. */
-#pragma GCC unroll 3
-	for (unsigned int level = 4; level >= 2; level--) {
-		e = READ_ONCE(t[va_index(va, level)]);
-		if ((e & (PTE_P | PTE_PS)) != PTE_P)
-			return false;
-		t = mfn_to_virt(paddr_to_mfn(e & PTE_ADDR_MASK));
-	}
-	if (READ_ONCE(t[va_index(va, 1)]) != sh_gnp_entry) /* sh_gnp_entry is not 0 here */
+	if (!(ec & PFEC_RSVD) || i == SH_NONE ||
+	    !shadow_gnp_at(sh_table(&sh_dom(v->domain)->pages[i]), va))
 		return false;
 	*gec = (ec & (PFEC_W | PFEC_I)) | (sv->user_mode ? PFEC_U : 0);
-	__atomic_fetch_add(&sd->stats.bounced_faults, 1, __ATOMIC_RELAXED);
+	shadow_note_gnp_fault(v);
 	return true;
+}
+
+void shadow_note_gnp_fault(struct vcpu *v)
+{
+	__atomic_fetch_add(&sh_dom(v->domain)->stats.bounced_faults, 1, __ATOMIC_RELAXED);
 }
 
 void shadow_page_fault(struct vcpu *v, unsigned long va, unsigned int ec,

@@ -27,9 +27,9 @@
 #define SH_NONE	     0xffffffffU
 #define SH_HASH_SIZE 256U
 
-/* Guest L4 slots that belong to the hypervisor (Xen's layout). */
-#define HV_SLOT_FIRST 256U
-#define HV_SLOT_LAST  271U
+/* Guest L4 slots that belong to the hypervisor (hospes/shadow.h). */
+#define HV_SLOT_FIRST SHADOW_HV_SLOT_FIRST
+#define HV_SLOT_LAST  SHADOW_HV_SLOT_LAST
 
 /* Flags of a superpage entry that shape its splinters (part of the key). */
 #define SH_FL_KEY_FLAGS (PTE_RW | PTE_NX | PTE_D)
@@ -88,14 +88,6 @@ struct shadow_domain {
 	struct shadow_vcpu vcpus[HOSPES_MAX_VCPUS];
 	struct shadow_page pages[]; /* max records */
 };
-
-/*
- * The "guest not present" shadow L1 entry (fault.c), or 0 when the CPU has
- * no reserved address bit to use: P set and a reserved bit, so the CPU
- * faults with RSVD and never caches it; no frame, no U, so nothing else
- * mistakes it for a mapping.
- */
-extern uint64_t sh_gnp_entry;
 
 static inline bool sh_is_gnp(uint64_t e)
 {

@@ -23,6 +23,7 @@
 #include <asm/guest_va.h>
 #include <asm/traps.h>
 #include <hospes/types.h>
+#include <public/arch-x86_64.h>
 
 /* The 4 bytes at guest va through the loaded tables (0 .. 2^32-1), or -1
  * if the move faulted (a 32-bit move clears the register's upper half). */
@@ -51,6 +52,32 @@ static inline __attribute__((always_inline)) bool arch_try_read_guest_u32(unsign
 	return true;
 fault:
 	return false;
+}
+
+/* Read what the iret hypercall takes of the struct iret_context at guest
+ * va (rax, r11, rcx, rip, cs, rflags, rsp; each once) through the loaded
+ * tables; false if a load faulted (then c is undefined). */
+static inline bool arch_read_guest_iret(unsigned long va, struct iret_context *c)
+{
+	int ok = 0;
+
+	__asm__ __volatile__("1:\tmovq 0(%8), %1\n"
+			     "2:\tmovq 8(%8), %2\n"
+			     "3:\tmovq 16(%8), %3\n"
+			     "4:\tmovq 32(%8), %4\n"
+			     "5:\tmovq 40(%8), %5\n"
+			     "6:\tmovq 48(%8), %6\n"
+			     "7:\tmovq 56(%8), %7\n"
+			     "\tmovl $1, %0\n"
+			     "9:\n" EXTABLE_ENTRY(1b, 9b) EXTABLE_ENTRY(2b, 9b)
+				     EXTABLE_ENTRY(3b, 9b) EXTABLE_ENTRY(4b, 9b)
+					     EXTABLE_ENTRY(5b, 9b) EXTABLE_ENTRY(6b, 9b)
+						     EXTABLE_ENTRY(7b, 9b)
+			     : "+r"(ok), "=&r"(c->rax), "=&r"(c->r11), "=&r"(c->rcx), "=&r"(c->rip),
+			       "=&r"(c->cs), "=&r"(c->rflags), "=&r"(c->rsp)
+			     : "r"(va)
+			     : "memory");
+	return ok;
 }
 
 /* Store the eight words of a bounce frame at guest va (one page, checked
