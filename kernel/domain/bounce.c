@@ -102,9 +102,9 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 
 static bool storm(struct vcpu *v, unsigned int vector, uint64_t rip)
 {
-	bool limit = pv_storm_at_limit(v->arch, vector, rip);
-	pv_storm_count(v->arch, vector, rip);
-	return limit;
+	unsigned int count = pv_storm_next(v->arch, vector, rip);
+	pv_storm_set(v->arch, vector, rip, count);
+	return count >= PV_STORM_LIMIT;
 }
 
 /* Out of line: the crash paths' message buffer would give every bounce a frame. */

@@ -56,14 +56,15 @@ static bool bounce_pf_direct(struct vcpu *v, struct cpu_regs *r, uint32_t error,
 	const struct pv_trap *t = &av->traps[TRAP_PF];
 	uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask, old = READ_ONCE(*mask);
 	uint64_t base = (r->rsp & ~15UL) - 8 * 8;
+	unsigned int storm = pv_storm_next(av, TRAP_PF, r->rip);
 
-	if (!t->address || pv_storm_at_limit(av, TRAP_PF, r->rip) || !arch_guest_va_ok(base, 8 * 8))
+	if (!t->address || storm >= PV_STORM_LIMIT || !arch_guest_va_ok(base, 8 * 8))
 		return false;
 	if (!arch_write_guest_frame8(base, r->rcx, r->r11, error, r->rip,
 				     pv_frame_cs(r->cs, true, old), pv_frame_rflags(r->rflags, old),
 				     r->rsp, r->ss))
 		return false;
-	pv_storm_count(av, TRAP_PF, r->rip);
+	pv_storm_set(av, TRAP_PF, r->rip, storm);
 	v->vcpu_info->arch.cr2 = cr2;
 	r->rip = t->address;
 	r->cs = FLAT_KERNEL_CS;
@@ -97,13 +98,14 @@ unsigned int pv_page_fault_fast(struct cpu_regs *r)
 	if (!v || !v->shadow || !v->vcpu_info || !v->arch->kernel_mode || trace_any() ||
 	    !shadow_gnp_at(maddr_to_virt(read_cr3() & PTE_ADDR_MASK), cr2))
 		return PF_FULL;
-	shadow_note_gnp_fault(v);
 	gec = (unsigned int)r->error_code & (PFEC_W | PFEC_I); /* shadow_gnp_fault's, kernel mode */
 	r->error_code = gec;
 	if (unlikely(!bounce_pf_direct(v, r, pv_pf_error(gec, true), cr2))) {
 		write_cr2(cr2); /* a faulting store replaced it; pv_trap reads it */
+		shadow_note_gnp_fault(v);
 		return PF_VERDICT;
 	}
+	shadow_note_gnp_fault(v); /* last: nothing is live across the call but v */
 	return fast_exit_work(v) ? PF_EXIT : PF_DONE;
 }
 

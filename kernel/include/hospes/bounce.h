@@ -72,23 +72,22 @@ static inline uint32_t pv_pf_error(uint32_t error, bool kernel_mode)
 	return kernel_mode ? (error & ~4U) : (error | 4U);
 }
 
-/* Exception storms: would one more of vector at rip reach the limit? */
-static inline bool pv_storm_at_limit(const struct arch_vcpu *av, unsigned int vector, uint64_t rip)
+/* Exception storms: the count of identical exceptions in a row if the
+ * next one is vector at rip (an iret resets the count). */
+static inline unsigned int pv_storm_next(const struct arch_vcpu *av, unsigned int vector,
+					 uint64_t rip)
 {
-	return av->last_trap_vector == vector && av->last_trap_rip == rip &&
-	       av->trap_repeats + 1 >= PV_STORM_LIMIT;
+	return av->last_trap_vector == vector && av->last_trap_rip == rip ? av->trap_repeats + 1
+									  : 1;
 }
 
-/* Count one more exception of vector at rip (an iret resets the count). */
-static inline void pv_storm_count(struct arch_vcpu *av, unsigned int vector, uint64_t rip)
+/* Record that count (PV_STORM_LIMIT crashes the guest). */
+static inline void pv_storm_set(struct arch_vcpu *av, unsigned int vector, uint64_t rip,
+				unsigned int count)
 {
-	if (av->last_trap_vector == vector && av->last_trap_rip == rip) {
-		av->trap_repeats++;
-		return;
-	}
 	av->last_trap_vector = vector;
 	av->last_trap_rip = rip;
-	av->trap_repeats = 1;
+	av->trap_repeats = count;
 }
 
 #endif

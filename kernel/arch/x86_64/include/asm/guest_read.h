@@ -54,9 +54,14 @@ fault:
 	return false;
 }
 
+/* An exception-fixup entry to the label "fault" of an asm goto. */
+#define EXTABLE_TO_FAULT(insn)                                                                     \
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #insn ", %l[fault]\n\t.popsection\n"
+
 /* Read what the iret hypercall takes of the struct iret_context at guest
  * va (rax, r11, rcx, rip, cs, rflags, rsp; each once) through the loaded
- * tables; false if a load faulted (then c is undefined). */
+ * tables; false if a load faulted (then c is undefined).  (Not asm goto:
+ * GCC 12 fails on asm goto with outputs here.) */
 static inline bool arch_read_guest_iret(unsigned long va, struct iret_context *c)
 {
 	int ok = 0;
@@ -80,33 +85,31 @@ static inline bool arch_read_guest_iret(unsigned long va, struct iret_context *c
 	return ok;
 }
 
-/* Store the eight words of a bounce frame at guest va (one page, checked
- * by the caller) through the loaded tables, lowest address first; false
- * if a store faulted (the stores before it are done). */
+/* Store the eight words of a bounce frame at guest va through the loaded
+ * tables, lowest address first; false if a store faulted (the stores
+ * before it are done). */
 static inline bool arch_write_guest_frame8(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
 					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6,
 					   uint64_t w7)
 {
-	int ok = 0;
-
-	__asm__ __volatile__("1:\tmovq %2, 0(%1)\n"
-			     "2:\tmovq %3, 8(%1)\n"
-			     "3:\tmovq %4, 16(%1)\n"
-			     "4:\tmovq %5, 24(%1)\n"
-			     "5:\tmovq %6, 32(%1)\n"
-			     "6:\tmovq %7, 40(%1)\n"
-			     "7:\tmovq %8, 48(%1)\n"
-			     "8:\tmovq %9, 56(%1)\n"
-			     "\tmovl $1, %0\n"
-			     "9:\n" EXTABLE_ENTRY(1b, 9b) EXTABLE_ENTRY(2b, 9b)
-				     EXTABLE_ENTRY(3b, 9b) EXTABLE_ENTRY(4b, 9b)
-					     EXTABLE_ENTRY(5b, 9b) EXTABLE_ENTRY(6b, 9b)
-						     EXTABLE_ENTRY(7b, 9b) EXTABLE_ENTRY(8b, 9b)
-			     : "+r"(ok)
-			     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5),
-			       "re"(w6), "re"(w7)
-			     : "memory");
-	return ok;
+	__asm__ goto("1:\tmovq %1, 0(%0)\n"
+		     "2:\tmovq %2, 8(%0)\n"
+		     "3:\tmovq %3, 16(%0)\n"
+		     "4:\tmovq %4, 24(%0)\n"
+		     "5:\tmovq %5, 32(%0)\n"
+		     "6:\tmovq %6, 40(%0)\n"
+		     "7:\tmovq %7, 48(%0)\n"
+		     "8:\tmovq %8, 56(%0)\n" EXTABLE_TO_FAULT(1b) EXTABLE_TO_FAULT(2b)
+			     EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b) EXTABLE_TO_FAULT(5b)
+				     EXTABLE_TO_FAULT(6b) EXTABLE_TO_FAULT(7b) EXTABLE_TO_FAULT(8b)
+		     :
+		     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5),
+		       "re"(w6), "re"(w7)
+		     : "memory"
+		     : fault);
+	return true;
+fault:
+	return false;
 }
 
 #endif
