@@ -8,6 +8,9 @@
  *           "iret to a non-canonical address"
  *   storm   a #GP handler that itself faults at the same instruction
  *           (dropping its frame each time): "exception 13 storm"
+ *   pfstack a #PF on a page it unmapped (the hypervisor's fast #PF path)
+ *           with the stack pointer in its own L4 table, which it may not
+ *           write: "cannot write a bounce frame on its stack"
  */
 #include "../lib/tg.h"
 
@@ -34,6 +37,28 @@ static bool mode_is(const char *m)
 	return false;
 }
 
+static uint8_t hole[4096] __attribute__((aligned(4096)));
+
+static void pf_on_readonly_stack(void)
+{
+	static struct trap_info traps[] = {{14, 0, 0xe033, (unsigned long)tg_pf_handler}, {0}};
+	unsigned long va = (unsigned long)hole, sp = tg_start_info->pt_base + 2048;
+
+	hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0);
+	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, va, 0, UVMF_INVLPG, 0, 0), 0,
+		  "unmap a page");
+	tg_trap_skip = 3; /* mov (%rax), %rax */
+	__asm__ volatile("mov (%0), %0" : "+a"(va) : : "rcx", "r11", "memory");
+	tg_expect(tg_trap_vec, 14, "a fault on it reaches the #PF handler");
+	tg_printf("# crash: a #PF with the stack pointer in its L4 table\n");
+	va = (unsigned long)hole;
+	__asm__ volatile("mov %1, %%rsp\n\t"
+			 "mov (%0), %0"
+			 : "+a"(va)
+			 : "r"(sp)
+			 : "rcx", "r11", "memory");
+}
+
 void test_main(void)
 {
 	if (mode_is("priv")) {
@@ -57,6 +82,8 @@ void test_main(void)
 		hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0);
 		tg_printf("# crash: a #GP handler that faults at the same place\n");
 		__asm__ volatile("cli");
+	} else if (mode_is("pfstack")) {
+		pf_on_readonly_stack();
 	} else {
 		tg_printf("# crash: executing ud2 with no handler\n");
 		__asm__ volatile("ud2");
