@@ -25,6 +25,9 @@
  * handler, a storm at its limit, a stack in the hypervisor's range, any
  * other fault) takes the full path from the start.
  *
+ * A running vCPU always has a vcpu_info (load_vcpu asserts it; the
+ * SYSCALL exit reads it unchecked too).
+ *
  * After the bounce the exit checks what syscall_entry's fast exit checks:
  * this CPU's reschedule request and a deliverable upcall (a bounce that
  * stays in kernel mode changes neither bases nor scheduling state; work
@@ -95,7 +98,7 @@ unsigned int pv_page_fault_fast(struct cpu_regs *r)
 	unsigned long cr2 = read_cr2(); /* before any store can fault */
 	unsigned int gec;
 
-	if (!v || !v->shadow || !v->vcpu_info || !v->arch->kernel_mode || trace_any() ||
+	if (!v || !v->shadow || !v->arch->kernel_mode || trace_any() ||
 	    !shadow_gnp_at(maddr_to_virt(read_cr3() & PTE_ADDR_MASK), cr2))
 		return PF_FULL;
 	gec = (unsigned int)r->error_code & (PFEC_W | PFEC_I); /* shadow_gnp_fault's, kernel mode */
@@ -167,7 +170,7 @@ unsigned int pv_iret_fast(struct cpu_regs *r)
 	unsigned long sp = this_cpu()->syscall_rsp;
 	struct iret_context c;
 
-	if (!v->vcpu_info || !arch_guest_va_ok(sp, sizeof(c)) || !arch_read_guest_iret(sp, &c) ||
+	if (!arch_guest_va_ok(sp, sizeof(c)) || !arch_read_guest_iret(sp, &c) ||
 	    !canonical(c.rip) || !canonical(c.rsp))
 		return PV_SYSCALL_NOT_RUN;
 	if (unlikely((c.cs & 3) == 3))
