@@ -61,7 +61,9 @@ static bool bounce_pf_direct(struct vcpu *v, struct cpu_regs *r, uint32_t error,
 	uint64_t base = (r->rsp & ~15UL) - 8 * 8;
 	unsigned int storm = pv_storm_next(av, TRAP_PF, r->rip);
 
-	if (!t->address || storm >= PV_STORM_LIMIT || !arch_guest_va_ok(base, 8 * 8))
+	/* One byte more than the frame: the top, rsp & ~15, must be canonical
+	 * and not wrap (bounce.c crashes the guest for both). */
+	if (!t->address || storm >= PV_STORM_LIMIT || !arch_guest_va_ok(base, 8 * 8 + 1))
 		return false;
 	if (!arch_write_guest_frame8(base, r->rcx, r->r11, error, r->rip,
 				     pv_frame_cs(r->cs, true, old), pv_frame_rflags(r->rflags, old),
