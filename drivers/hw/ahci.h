@@ -13,7 +13,7 @@
 
 #define AHCI_PORTS	 32
 #define AHCI_SLOTS	 32
-#define AHCI_PRDS	 16
+#define AHCI_PRDS	 64 /* per command: a 64-segment blkif request is one command */
 #define AHCI_MAX_SECTORS 64 /* per request: 32 KiB spans at most 9 pages */
 #define AHCI_SECTOR	 512
 #define AHCI_TIMEOUT_NS	 5000000000ULL

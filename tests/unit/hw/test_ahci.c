@@ -127,26 +127,28 @@ static void test_ahci_rw_bus(void **state)
 {
 	bring_up(0x1, 0x1, true, 0);
 	struct ahci_port *p = hba.port[0];
-	uint8_t *page = aligned_alloc(4096, 25 * 4096);
-	struct block_sg w[20], r[20], bad[1];
-	fill(page, 20 * 4096, 5);
-	for (int i = 0; i < 20; i++) { /* page 19 first: scattered, not contiguous */
-		w[i] = (struct block_sg){.bus = (uintptr_t)(page + (19 - i) * 4096), .len = 4096};
-		r[i] = (struct block_sg){.bus = (uintptr_t)(page + 20 * 4096 + (19 - i) * 1024),
+	enum { N = AHCI_PRDS + 4 }; /* pieces: more than one command's PRDs */
+	uint8_t *page = aligned_alloc(4096, (N + 5) * 4096);
+	struct block_sg w[N], r[20], bad[1];
+	fill(page, N * 4096, 5);
+	for (int i = 0; i < N; i++) /* the last page first: scattered, not contiguous */
+		w[i] = (struct block_sg){.bus = (uintptr_t)(page + (N - 1 - i) * 4096),
+					 .len = 4096};
+	for (int i = 0; i < 20; i++)
+		r[i] = (struct block_sg){.bus = (uintptr_t)(page + N * 4096 + (19 - i) * 1024),
 					 .len = 1024};
-	}
 	bad[0] = (struct block_sg){.bus = (uintptr_t)page, .len = 1000};
 	struct block_io ios[] = {
-		{.write = true, .sector = 100, .count = 160, .sg = w, .nsg = 20},
-		{.write = true, .sector = 400, .count = 2, .sg = bad, .nsg = 1},
+		{.write = true, .sector = 100, .count = 8 * N, .sg = w, .nsg = N},
+		{.write = true, .sector = 1000, .count = 2, .sg = bad, .nsg = 1},
 		{.write = true, .sector = FAKE_AHCI_SECTORS - 1, .count = 8, .sg = w, .nsg = 1},
 	};
 	assert_int_equal(ahci_rw_bus(p, ios, 3), 0);
 	assert_int_equal(ios[0].status, 0);
 	assert_int_equal(ios[1].status, -EINVAL);
 	assert_int_equal(ios[2].status, -EINVAL);
-	for (int i = 0; i < 20; i++)
-		assert_memory_equal(fake->disk[0] + (100 + 8 * i) * 512, page + (19 - i) * 4096,
+	for (int i = 0; i < N; i++)
+		assert_memory_equal(fake->disk[0] + (100 + 8 * i) * 512, page + (N - 1 - i) * 4096,
 				    4096);
 	assert_true(fake->max_in_flight > 1);
 	/* Read 10 KiB back into 1 KiB pieces in reverse order. */
@@ -154,7 +156,7 @@ static void test_ahci_rw_bus(void **state)
 	assert_int_equal(ahci_rw_bus(p, &rd, 1), 0);
 	assert_int_equal(rd.status, 0);
 	for (int i = 0; i < 20; i++)
-		assert_memory_equal(page + 20 * 4096 + (19 - i) * 1024,
+		assert_memory_equal(page + N * 4096 + (19 - i) * 1024,
 				    fake->disk[0] + (220 + 2 * i) * 512, 1024);
 	/* More commands than one queue's worth (the allocated path): 40 one-piece reads. */
 	struct block_io many[40];
