@@ -5,12 +5,15 @@
  * bookkeeping: blk_dma.c makes and undoes the mappings.
  *
  * Up to BLKBACK_PERSIST entries, found by grant reference through hash
- * chains and kept on a doubly linked list from the most to the least
- * recently used.  A new mapping takes an unused entry, or the least
- * recently used one, whose mapping the caller then undoes: the table is
- * bounded whatever the frontend sends (a frontend cycling through
- * thousands of grants costs one map and one unmap per segment, as
- * without the feature).  Keeping the entries the batch just used is
+ * chains.  A hit only marks its entry used (one store: a hit is the
+ * common case and must stay cheap).  A new mapping takes an unused entry
+ * or, with the table full, the one a clock finds: the hand sweeps the
+ * entries, clearing the used mark of each, and stops at the first that
+ * was not used since its last pass (second chance: an approximation of
+ * least recently used), whose mapping the caller then undoes.  So the
+ * table is bounded whatever the frontend sends (a frontend cycling
+ * through thousands of grants costs one map and one unmap per segment,
+ * as without the feature).  Evicting an entry the batch just used is
  * safe: a batch's I/O is complete before its new mappings are recorded.
  *
  * An entry mapped read-only (first seen in a write) does not serve a
@@ -32,7 +35,6 @@ void blkback_persist_reset(struct blkback_persist *p)
 
 	memset(p, 0, sizeof(*p));
 	p->on = on;
-	p->newest = p->oldest = BLKBACK_PGNT_NONE;
 	for (unsigned int i = 0; i < BLKBACK_PERSIST; i++)
 		p->head[i] = BLKBACK_PGNT_NONE;
 }
@@ -45,34 +47,7 @@ static int lookup(const struct blkback_persist *p, grant_ref_t gref)
 	return -1;
 }
 
-static void lru_unlink(struct blkback_persist *p, uint16_t e)
-{
-	struct blkback_pgnt *g = &p->ent[e];
-
-	if (g->newer != BLKBACK_PGNT_NONE)
-		p->ent[g->newer].older = g->older;
-	else
-		p->newest = g->older;
-	if (g->older != BLKBACK_PGNT_NONE)
-		p->ent[g->older].newer = g->newer;
-	else
-		p->oldest = g->newer;
-}
-
-static void lru_push(struct blkback_persist *p, uint16_t e)
-{
-	struct blkback_pgnt *g = &p->ent[e];
-
-	g->newer = BLKBACK_PGNT_NONE;
-	g->older = p->newest;
-	if (p->newest != BLKBACK_PGNT_NONE)
-		p->ent[p->newest].newer = e;
-	else
-		p->oldest = e;
-	p->newest = e;
-}
-
-/* Take entry e out of the table (its chain and the list); *out is what it held. */
+/* Take entry e out of its chain; *out is what it held. */
 static void remove_entry(struct blkback_persist *p, uint16_t e, struct blkback_pgnt *out)
 {
 	uint16_t *link = &p->head[bucket(p->ent[e].gref)];
@@ -80,8 +55,21 @@ static void remove_entry(struct blkback_persist *p, uint16_t e, struct blkback_p
 	while (*link != e)
 		link = &p->ent[*link].next;
 	*link = p->ent[e].next;
-	lru_unlink(p, e);
 	*out = p->ent[e];
+	p->ent[e].live = false;
+	p->live--;
+}
+
+/* The clock: the first entry not used since the hand last passed it. */
+static uint16_t victim(struct blkback_persist *p)
+{
+	for (;;) {
+		uint16_t e = (uint16_t)p->hand;
+		p->hand = (p->hand + 1) % BLKBACK_PERSIST;
+		if (!p->ent[e].used)
+			return e;
+		p->ent[e].used = false;
+	}
 }
 
 const struct blkback_pgnt *blkback_persist_find(struct blkback_persist *p, grant_ref_t gref,
@@ -91,10 +79,7 @@ const struct blkback_pgnt *blkback_persist_find(struct blkback_persist *p, grant
 
 	if (e < 0 || (need_write && p->ent[e].ro))
 		return NULL;
-	if (p->newest != e) {
-		lru_unlink(p, (uint16_t)e);
-		lru_push(p, (uint16_t)e);
-	}
+	p->ent[e].used = true;
 	return &p->ent[e];
 }
 
@@ -112,33 +97,33 @@ bool blkback_persist_keep(struct blkback_persist *p, const struct blkback_pgnt *
 		p->ent[e].bus = m->bus;
 		p->ent[e].handle = m->handle;
 		p->ent[e].ro = false;
-		lru_unlink(p, (uint16_t)e);
-		lru_push(p, (uint16_t)e);
+		p->ent[e].used = true;
 		return true;
 	}
 	if (p->used < BLKBACK_PERSIST) {
 		e = (int)p->used++;
 	} else {
-		e = p->oldest;
+		e = victim(p);
 		remove_entry(p, (uint16_t)e, drop);
 		*dropped = true;
 	}
 	struct blkback_pgnt *g = &p->ent[e];
 	*g = *m;
+	g->used = g->live = true;
 	g->next = p->head[bucket(m->gref)];
 	p->head[bucket(m->gref)] = (uint16_t)e;
-	lru_push(p, (uint16_t)e);
+	p->live++;
 	return true;
 }
 
 bool blkback_persist_take(struct blkback_persist *p, struct blkback_pgnt *drop)
 {
-	if (!p->used) /* never filled (also a zeroed table, never reset) */
-		return false;
-	if (p->oldest == BLKBACK_PGNT_NONE) {
+	for (unsigned int e = 0; p->live && e < p->used; e++)
+		if (p->ent[e].live) {
+			remove_entry(p, (uint16_t)e, drop);
+			return true;
+		}
+	if (p->used)
 		blkback_persist_reset(p); /* emptied: every entry is unused again */
-		return false;
-	}
-	remove_entry(p, p->oldest, drop);
-	return true;
+	return false;
 }

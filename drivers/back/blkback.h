@@ -22,8 +22,9 @@
  *
  * Persistent grants (feature-persistent, blk_persist.c): when the
  * frontend offers them too, the DMA path keeps the device mappings it
- * makes in a per-vbd table of up to BLKBACK_PERSIST grants, least
- * recently used first out (unmapped when a new one needs the room); a
+ * makes in a per-vbd table of up to BLKBACK_PERSIST grants, one not
+ * used lately going first (a clock; unmapped when a new one needs the
+ * room); a
  * segment whose grant is in the table needs no map and no unmap.  The
  * table is emptied (every mapping undone) when the vbd disconnects, for
  * whatever reason: a frontend that closes, goes away or dies mid-I/O
@@ -69,15 +70,17 @@ struct blkback_pgnt {
 	uint64_t bus;
 	grant_ref_t gref;
 	grant_handle_t handle;
-	uint16_t next;	       /* hash chain (by gref) */
-	uint16_t newer, older; /* the LRU list */
+	uint16_t next; /* hash chain (by gref) */
 	bool ro;
+	bool live; /* holds a mapping */
+	bool used; /* served a segment since the clock's hand last passed */
 };
 
 struct blkback_persist {
 	bool on;	   /* the frontend offered feature-persistent */
-	unsigned int used; /* entries filled */
-	uint16_t newest, oldest;
+	unsigned int used; /* entries filled so far */
+	unsigned int live; /* entries holding a mapping */
+	unsigned int hand; /* the eviction clock's hand */
 	uint16_t head[BLKBACK_PERSIST];
 	struct blkback_pgnt ent[BLKBACK_PERSIST];
 };
@@ -176,10 +179,10 @@ void blkback_persist_drop(struct vbd *v);
 /*
  * The persistent table (blk_persist.c, pure bookkeeping).  find: the kept
  * mapping of gref, usable for a write into the frontend's page if
- * need_write (an entry mapped read-only is not), made the most recently
- * used; NULL if none.  keep: record a new mapping; false if the table
- * holds gref already (the caller unmaps the new one); when it keeps it
- * and had to make room (the least recently used) or replace a read-only
+ * need_write (an entry mapped read-only is not), marked used; NULL if
+ * none.  keep: record a new mapping; false if the table holds gref
+ * already (the caller unmaps the new one); when it keeps it and had to
+ * make room (an entry the clock found unused) or replace a read-only
  * mapping of the same gref, *drop is set to the mapping to unmap and
  * true returned in *dropped.  take: remove one entry into *drop (false:
  * empty).
