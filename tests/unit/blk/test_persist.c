@@ -200,6 +200,53 @@ static void test_backend_without_the_feature(void **state)
 	free(buf);
 }
 
+/* The table alone: bounded, the clock's choice, read-only replaced, drained. */
+static void test_table_clock(void **state)
+{
+	(void)state;
+	static struct blkback_persist t;
+	struct blkback_pgnt drop;
+	bool dropped;
+
+	blkback_persist_reset(&t);
+	for (grant_ref_t g = 0; g < BLKBACK_PERSIST; g++) {
+		struct blkback_pgnt m = {.bus = (uint64_t)g << 12, .gref = g, .handle = g};
+		assert_true(blkback_persist_keep(&t, &m, &drop, &dropped));
+		assert_false(dropped);
+	}
+	struct blkback_pgnt dup = {.bus = 1, .gref = 5, .handle = 999};
+	assert_false(blkback_persist_keep(&t, &dup, &drop, &dropped)); /* kept already */
+	/* A full sweep clears every mark; entry 0, found since, survives the next one. */
+	struct blkback_pgnt m = {.bus = 7u << 20, .gref = 1000, .handle = 1000};
+	assert_true(blkback_persist_keep(&t, &m, &drop, &dropped));
+	assert_true(dropped);
+	assert_int_equal(drop.gref, 0); /* nothing used since: the hand's first */
+	assert_non_null(blkback_persist_find(&t, 1, false));
+	m.gref = m.handle = 1001;
+	assert_true(blkback_persist_keep(&t, &m, &drop, &dropped));
+	assert_int_equal(drop.gref, 2); /* 1 was used: its second chance */
+	assert_null(blkback_persist_find(&t, 0, false));
+	assert_null(blkback_persist_find(&t, 2, false));
+	assert_int_equal(blkback_persist_find(&t, 1000, false)->bus, 7u << 20);
+	/* A read-only mapping serves writes to the disk only; a writable one replaces it. */
+	m = (struct blkback_pgnt){.bus = 8u << 20, .gref = 2000, .handle = 2000, .ro = true};
+	assert_true(blkback_persist_keep(&t, &m, &drop, &dropped));
+	assert_non_null(blkback_persist_find(&t, 2000, false));
+	assert_null(blkback_persist_find(&t, 2000, true));
+	m = (struct blkback_pgnt){.bus = 8u << 20, .gref = 2000, .handle = 2001};
+	assert_true(blkback_persist_keep(&t, &m, &drop, &dropped));
+	assert_true(dropped);
+	assert_int_equal(drop.handle, 2000);
+	assert_int_equal(blkback_persist_find(&t, 2000, true)->handle, 2001);
+	/* Draining hands out every live mapping once. */
+	unsigned int n = 0;
+	while (blkback_persist_take(&t, &drop))
+		n++;
+	assert_int_equal(n, BLKBACK_PERSIST);
+	assert_null(blkback_persist_find(&t, 1000, false));
+	assert_int_equal(t.used, 0);
+}
+
 int blk_persist_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +256,7 @@ int blk_persist_tests(void)
 		cmocka_unit_test_setup_teardown(test_bounded_with_a_large_buffer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_grant_never_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_without_the_feature, setup, teardown),
+		cmocka_unit_test(test_table_clock),
 	};
 	return cmocka_run_group_tests_name("blk_persist", tests, NULL, NULL);
 }
