@@ -200,7 +200,12 @@ static void publish_time(struct vcpu *v)
 static void load_root(struct vcpu *v)
 {
 	paddr_t root = shadow_activate(v, !v->arch->kernel_mode);
-	this_cpu()->lazy_root = false; /* pinned by v again, which runs here */
+	struct percpu *me = this_cpu();
+	me->lazy_root = false;	/* pinned by v again, which runs here */
+	if (me->on_hv_tables) { /* flushers stop skipping us before we walk a root */
+		__atomic_store_n(&me->on_hv_tables, false, __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
 	if (read_cr3() != root)
 		cr3_load(root, CR3_LOAD);
 }

@@ -31,6 +31,17 @@
  * it, before it reports the flush done.  That is the whole guarantee: no
  * CPU holds a freed root in CR3, and no translation of a lazy root
  * outlives a flush (the CR3 write drops it).
+ *
+ * Clean CPUs.  A CPU that left a lazy root sits on the hypervisor's own
+ * tables with no guest translation cached (this_cpu()->on_hv_tables,
+ * set right after that CR3 write, cleared by pv.c's load_root before
+ * the next root is loaded, with a full fence between the clear and the
+ * load).  A flusher changes the shadows, then (a locked add: a full
+ * fence) reads each CPU's flag once; a CPU it finds clean gets no IPI
+ * and is not waited for.  Either that CPU's clear comes later in the
+ * order of memory, so its next root load and every walk after it see
+ * the changed shadows, or the flusher sees it not clean and waits as
+ * for any other.  Idle CPUs are thus woken by the first flush only.
  */
 #include <asm/apic.h>
 #include <asm/arch.h>
@@ -56,6 +67,9 @@ static void flush_local(void)
 	if (me->lazy_root) {
 		me->lazy_root = false;
 		cr3_load(hypervisor_pml4_maddr(), CR3_LEAVE);
+		WRITE_ONCE(me->on_hv_tables, true); /* after the write: nothing cached now */
+	} else if (READ_ONCE(me->on_hv_tables)) {
+		/* no guest translation to drop */
 	} else {
 		cr3_load(read_cr3(), CR3_FLUSH);
 	}
@@ -99,14 +113,16 @@ static void flush_others(void)
 		irq_set_handler(VEC_TLB_FLUSH, flush_irq); /* idempotent: any CPU may win */
 		WRITE_ONCE(handler_set, true);
 	}
-	uint64_t gen = __atomic_add_fetch(&tlb_flush_gen, 1, __ATOMIC_ACQ_REL);
-	for (unsigned int c = 0; c < NR_CPUS; c++)
-		if (c != me && percpu[c].online &&
-		    __atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
+	uint64_t gen = __atomic_add_fetch(&tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
+	bool wait[NR_CPUS]; /* decided once per CPU: see "Clean CPUs" above */
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		wait[c] = c != me && percpu[c].online &&
+			  !__atomic_load_n(&percpu[c].on_hv_tables, __ATOMIC_SEQ_CST);
+		if (wait[c] && __atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
 			send_ipi(c, VEC_TLB_FLUSH);
+	}
 	for (unsigned int c = 0; c < NR_CPUS; c++)
-		while (c != me && percpu[c].online &&
-		       __atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
+		while (wait[c] && __atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
 			cpu_relax(); /* answers other CPUs' requests meanwhile */
 }
 
