@@ -7,10 +7,11 @@
 # counted by where it landed, including the windows where ring 0 runs
 # with the guest's GS: at syscall_entry before its swapgs, and at the
 # SYSRETQ/IRETQ after an exit's swapgs.  Under -icount QEMU delivers an
-# interrupt at any instruction, so both windows are hit (-smp 1; under
-# -icount QEMU 7.2 never runs a second CPU again once it halts, so -smp 2
-# runs without it); without -icount only between translation blocks,
-# which syscall_entry starts.
+# interrupt at any instruction, so both windows are hit (-smp 1: under
+# -icount QEMU 7.2 never ran the halted second CPU again while the first
+# ran tg-nmi's loop, not even for the IPI that starts its vCPU work, so
+# -smp 2 runs without it); without -icount only between translation
+# blocks, which syscall_entry starts.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
