@@ -12,6 +12,9 @@
 # ran tg-nmi's loop, not even for the IPI that starts its vCPU work, so
 # -smp 2 runs without it); without -icount only between translation
 # blocks, which syscall_entry starts.
+# A third boot injects one external NMI through QEMU's monitor (nmi: the
+# local APICs' LINT1, where a PC wires its NMI button): the boot CPU
+# takes it, counts it, and the timer interrupt reports it afterwards.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -59,3 +62,42 @@ run() { # smp hz icount(0/1)
 # syscall_entry and 16-22 at a SYSRETQ/IRETQ at 97000 and 100000 Hz.
 run 1 100000 1
 run 2 20000 0
+
+# nmi_after LOG SOCKET TEXT: once TEXT is in LOG, the monitor command nmi.
+nmi_after() {
+	python3 - "$@" <<'PY'
+import socket, sys, time
+log, sock, text = sys.argv[1:4]
+end = time.time() + 30
+while time.time() < end:
+    try:
+        if text in open(log, errors="replace").read():
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(sock)
+            s.sendall(b"nmi\n")
+            time.sleep(0.3)
+            s.close()
+            sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+log=$LOGS/nmi-external.log sock=$LOGS/monitor.sock rcs=$LOGS/nmi-rc
+printf 'sleep 3\npoweroff\n' >"$rcs"
+rm -f "$sock"
+tests/run/qemu-run.sh --direct --smp 2 --mem 128 --timeout 40 --cmdline "console=com1 selftest=guest" \
+	--module "$BUILD/guests/pvguest-dom0 rc=nmi-rc" --module "$rcs" --log "$log" \
+	-- -monitor "unix:$sock,server=on,wait=off" &
+qemu=$!
+nmi_after "$log" "$sock" "dom0# sleep 3"
+sent=$?
+wait $qemu
+rc=$?
+check "external NMI: injected while dom0 sleeps" "[ $sent = 0 ]" "$log"
+check "external NMI: dom0 powered off (pass verdict)" "[ $rc = 0 ]" "$log"
+check "external NMI: the boot CPU took it (LINT1) and reported it" \
+	"grep -q 'CPU0: 1 unexplained NMI(s), ignored' '$log'" "$log"
+check "external NMI: no other CPU took it" "! grep -q 'CPU[1-9]: [0-9]* unexplained NMI' '$log'" "$log"

@@ -7,8 +7,12 @@
  * with ioremap.  The mode is chosen once on the boot CPU; every AP
  * switches to the same mode in lapic_init_cpu().
  *
- * Each CPU enables its APIC with the spurious vector 0xff, masks LINT0/1
+ * Each CPU enables its APIC with the spurious vector 0xff, masks LINT0
  * (the PIC's ExtINT is not used), and accepts every priority (TPR 0).
+ * LINT1 is where a PC wires its external NMI (the NMI button, I/O channel
+ * check, PCI SERR): the boot CPU takes it as an NMI, the others mask it,
+ * as the MP spec's virtual-wire set-up has it (nmi.c counts and reports
+ * such an NMI).
  */
 #include <asm/apic.h>
 #include <asm/arch.h>
@@ -74,7 +78,7 @@ void lapic_init_cpu(void)
 	wrmsr(MSR_APIC_BASE, base);
 	lapic_write(APIC_TPR, 0);
 	lapic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	lapic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT1, base & APIC_BASE_BSP ? APIC_DM_NMI : APIC_LVT_MASKED);
 	lapic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
 	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
 	lapic_write(APIC_SVR, APIC_SVR_ENABLE | VEC_SPURIOUS);

@@ -15,6 +15,7 @@
 #define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
+#define APIC_BASE_BSP	 (1UL << 8) /* read-only: this is the boot CPU */
 #define APIC_BASE_X2APIC (1UL << 10)
 #define APIC_BASE_ENABLE (1UL << 11)
 
