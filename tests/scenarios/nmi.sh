@@ -1,9 +1,11 @@
 #!/bin/bash
 # NMIs anywhere (kernel/arch/x86_64/nmi.c, entry.S's paranoid path): with
 # nmi_test=<hz> the PIT sends an NMI to every CPU at that rate while
-# tg-nmi runs every kind of guest entry and exit in a loop (checking its
-# registers and results each time).  Every NMI checks that the GS base
-# led it to its own CPU's percpu (else the verdict is fail), and is
+# tg-nmi runs every kind of guest entry and exit in a loop (SYSCALL fast
+# and full paths, int3, int $0x82, the fast #PF path of a guest-not-present
+# page; its registers and results checked each time).  Every NMI checks
+# that the GS base led it to its own CPU's percpu (else the verdict is
+# fail), and is
 # counted by where it landed, including the windows where ring 0 runs
 # with the guest's GS: at syscall_entry before its swapgs, and at the
 # SYSRETQ/IRETQ after an exit's swapgs.  Under -icount QEMU delivers an

@@ -11,7 +11,10 @@
  *   - int3, bounced to the guest's #BP handler, which returns by the iret
  *     hypercall (exception entry, then IRETQ from pv_hypercall_iret);
  *   - int $0x82 (the interrupt-gate hypercall: entry and IRETQ of the
- *     common path).
+ *     common path);
+ *   - a read of a page unmapped by update_va_mapping: the #PF entry's
+ *     fast path ("guest not present", pv_fast.c), then the iret
+ *     hypercall's.
  * Every result and every register must come back right every time; the
  * hypervisor prints what its NMIs saw when this guest's poweroff gives
  * the verdict.
@@ -23,6 +26,8 @@
 const char test_title[] = "nmi";
 
 #define ROUNDS 40000UL
+
+static uint8_t hole[4096] __attribute__((aligned(4096)));
 
 /* Under -icount the NMIs come at a fixed period in instructions, so a loop
  * of fixed length would meet them at the same few points every time (or
@@ -43,14 +48,17 @@ void test_main(void)
 		 .flags = 3,
 		 .cs = FLAT_KERNEL_CS,
 		 .address = (unsigned long)tg_bp_handler},
+		{.vector = 14, .cs = FLAT_KERNEL_CS, .address = (unsigned long)tg_pf_handler},
 		{0},
 	};
-	unsigned long bad_regs = 0, bad_result = 0, bad_trap = 0, bad_int82 = 0;
+	unsigned long bad_regs = 0, bad_result = 0, bad_trap = 0, bad_int82 = 0, bad_pf = 0;
 	long version = hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
 
 	tg_expect(hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0), 0,
 		  "set_trap_table");
-	tg_trap_skip = 0;
+	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)hole, 0, UVMF_INVLPG, 0,
+			    0),
+		  0, "unmap a page");
 	for (unsigned long i = 0; i < ROUNDS; i++) {
 		long r = 0;
 		jitter();
@@ -61,17 +69,26 @@ void test_main(void)
 		bad_regs |= (unsigned long)tg_probe(47, 0, 0, &r);
 		bad_result += r != -XEN_ENOSYS;
 		tg_trap_vec = ~0UL;
+		tg_trap_skip = 0;
 		jitter();
 		__asm__ volatile("int3" ::: "rax", "rcx", "r11", "memory");
 		bad_trap += tg_trap_vec != 3;
+		unsigned long va = (unsigned long)hole;
+		tg_trap_vec = tg_trap_err = ~0UL;
+		tg_trap_skip = 3; /* mov (%rax), %rax */
+		jitter();
+		__asm__ volatile("mov (%0), %0" : "+a"(va) : : "rcx", "r11", "memory");
+		bad_pf += tg_trap_vec != 14 || tg_trap_err != 0;
 		jitter();
 		bad_int82 +=
 			hypercall_int82(__HYPERVISOR_xen_version, XENVER_version, 0, 0) != version;
 	}
-	tg_printf("# %lu rounds of fast and full SYSCALL hypercalls, int3 bounces and int $0x82\n",
+	tg_printf("# %lu rounds of fast and full SYSCALL hypercalls, int3 bounces, int $0x82 and "
+		  "faults on an unmapped page\n",
 		  ROUNDS);
 	tg_expect((long)bad_regs, 0, "every SYSCALL hypercall kept the guest's registers");
 	tg_expect((long)bad_result, 0, "every SYSCALL hypercall returned its result");
 	tg_expect((long)bad_trap, 0, "every int3 reached the #BP handler and came back");
 	tg_expect((long)bad_int82, 0, "every int $0x82 hypercall returned its result");
+	tg_expect((long)bad_pf, 0, "every read of the unmapped page reached the #PF handler");
 }
