@@ -16,7 +16,8 @@
  * interrupts on.  An AP that has not claimed its index after
  * smp_ap_wait_ms= (default 1 s) is given up: its stack and its copy of
  * the trampoline are never used again (the next AP gets a fresh copy one
- * page up, TRAMPOLINE_BLOCKS in all, and the index under a new tag), and
+ * page up, TRAMPOLINE_BLOCKS at most, only pages the memory map calls
+ * RAM, and the index under a new tag), and
  * if it runs at last it halts without touching anything: its claim names
  * a tag nobody offers any more.
  *
@@ -41,13 +42,14 @@
 #include <hospes/cpu_bringup.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
+#include <hospes/memmap.h>
 #include <hospes/panic.h>
 #include <hospes/percpu.h>
 #include <hospes/spinlock.h>
 #include <hospes/time.h>
 
 #define TRAMPOLINE_PA	  0x8000UL /* block b at TRAMPOLINE_PA + b pages */
-#define TRAMPOLINE_BLOCKS 4	   /* so at most 3 APs lost before the rest stay down */
+#define TRAMPOLINE_BLOCKS 4	   /* at most (those the memory map calls RAM) */
 #define CR4_PCIDE	  (1UL << 17)
 #define AP_STACK_ORDER	  2 /* BOOT_STACK_SIZE, 16 KiB */
 
@@ -72,6 +74,7 @@ static volatile unsigned int call_done;
 static struct ap_callin ap_callin;
 static unsigned int aps_lost, aps_parked; /* given up by us; of those, seen halting */
 extern struct hospes_options hospes_options;
+extern struct boot_info boot_info;
 
 void percpu_init_boot(unsigned long stack_top)
 {
@@ -294,6 +297,24 @@ static void trampoline_install(unsigned int b)
 	tp->entry = (uint64_t)ap_start;
 }
 
+/* How many trampoline blocks the memory map says are RAM (block 0 always:
+ * the boot path has used that page since the first session). */
+static unsigned int usable_blocks(void)
+{
+	static struct phys_range ram[BOOT_MAX_MEM];
+	unsigned int dropped, n = memmap_usable(&boot_info, NULL, 0, ram, BOOT_MAX_MEM, &dropped);
+	unsigned int b = 1;
+	for (; b < TRAMPOLINE_BLOCKS; b++) {
+		bool in_ram = false;
+		for (unsigned int i = 0; i < n && !in_ram; i++)
+			in_ram = ram[i].start <= block_pa(b) &&
+				 block_pa(b) + PAGE_SIZE <= ram[i].end;
+		if (!in_ram)
+			break;
+	}
+	return b;
+}
+
 void smp_init(void)
 {
 	uint32_t me = lapic_id();
@@ -306,5 +327,5 @@ void smp_init(void)
 	for (unsigned int i = 0; i < acpi_info.nr_cpus; i++)
 		ids[i] = acpi_info.cpus[i].apic_id;
 	cpu_bringup(ids, acpi_info.nr_cpus, me, x2apic_mode ? UINT32_MAX : 0xfe, NR_CPUS,
-		    TRAMPOLINE_BLOCKS, start_ap);
+		    usable_blocks(), start_ap);
 }
