@@ -1,10 +1,10 @@
 #!/bin/bash
-# dom0 plus seven domUs built by the hypervisor from "domU" modules: the
+# dom0 plus eight domUs built by the hypervisor from "domU" modules: the
 # conformance and traps test guests run as domUs (their TAP lines count,
-# unprivileged results included), five misbehaving domUs (ud2 and hlt with
-# no handler, an unreadable iret frame, an exception storm, a page fault
-# with the stack in a read-only page) are crashed
-# with a message naming domain, vCPU, RIP and cause, and dom0
+# unprivileged results included), six misbehaving domUs (ud2 and hlt with
+# no handler, an iret to a non-canonical RIP, an exception storm, a page
+# fault with the stack in a read-only page, an unreadable iret frame) are
+# crashed with a message naming domain, vCPU, RIP and cause, and dom0
 # (which blocks on its timer meanwhile) still powers off with the pass
 # verdict.  Run with -smp 1 and -smp 4; with 4, the domains start on at
 # least three different CPUs (each test guest prints CPUID's APIC id).
@@ -25,7 +25,8 @@ for smp in 1 4; do
 		--module "$G/tg-hypercalls domU" --module "$G/tg-crash domU" \
 		--module "$G/tg-traps domU" --module "$G/tg-crash domU mode=priv" \
 		--module "$G/tg-crash domU mode=iret" --module "$G/tg-crash domU mode=storm" \
-		--module "$G/tg-crash domU mode=pfstack" --log "$log"
+		--module "$G/tg-crash domU mode=pfstack" --module "$G/tg-crash domU mode=iretread" \
+		--log "$log"
 	rc=$?
 	sed -n 's/^(d\([13]\)) \(\(not \)\{0,1\}ok - .*\)$/\2 (domU d\1, smp '"$smp"')/p' "$log"
 	check "smp$smp: dom0 ends with the pass verdict" "^\(d0\) # verdict: SUCCESS" "$log"
@@ -45,7 +46,9 @@ for smp in 1 4; do
 		"^d7 v0 crashed at RIP 0x[0-9a-f]+: cannot write a bounce frame on its stack" "$log"
 	check "smp$smp: domU 7 took a #PF before (the fast path)" \
 		"^\(d7\) ok - crash: a fault on it reaches the #PF handler" "$log"
-	if grep -q "^(d[24567]) not ok" "$log"; then echo "not ok - smp$smp: a crashed domU ran on"; status=1; fi
+	check "smp$smp: domU 8 crashed: an iret frame it cannot read" \
+		"^d8 v0 crashed at RIP 0x[0-9a-f]+: iret frame unreadable" "$log"
+	if grep -q "^(d[245678]) not ok" "$log"; then echo "not ok - smp$smp: a crashed domU ran on"; status=1; fi
 	cpus=$(tr -d '\r' <"$log" | sed -n 's/^(d[0-9]*) # running on the CPU with APIC id \([0-9]*\)$/\1/p' |
 		sort -u | wc -l)
 	if [ "$smp" = 1 ] || [ "$cpus" -ge 3 ]; then

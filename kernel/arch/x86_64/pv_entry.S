@@ -56,6 +56,27 @@
 #define PV_SYSCALL_RAN     2 /* asm/pv_entry.h */
 #define PV_SYSCALL_NOT_RUN 1
 #define HYPERCALL_IRET     23
+#define ARCH_TRAP_REPEATS  0x116c /* pv_fast.c checks these */
+#define IRET_RAX	   0
+#define IRET_R11	   8
+#define IRET_RCX	   16
+#define IRET_RIP	   32
+#define IRET_CS		   40
+#define IRET_RFLAGS	   48
+#define IRET_RSP	   56
+#define IRET_LOWER_LAST	   (0x0000800000000000 - 72) /* a frame from here ends at 2^47 */
+#define RFLAGS_IF	   0x200
+#define RFLAGS_DROP_IOPL   0x77100 /* TF IOPL NT RF VM AC: bounce.h */
+
+/* A load from the guest's iret frame at rsi through its own tables; a
+ * fault resumes at .Liret_c, which starts over in C. */
+.macro GUEST_LOAD off, reg
+9:	movq	\off(%rsi), \reg
+	.pushsection .extable, "a"
+	.balign	8
+	.quad	9b, .Liret_c
+	.popsection
+.endm
 
 /*
  * SYSCALL leaves rip in rcx and rflags in r11; the fast path keeps only
@@ -178,15 +199,85 @@ pv_hypercall_not_fast:
 	sysretq
 
 	/*
-	 * iret's slot (called, rax = 23): pv_iret_fast (pv_fast.c) reads the
-	 * guest's frame and rewrites this one (its hardware part, rax, rcx,
-	 * r11); 0 = resume the guest from it by IRETQ; PV_SYSCALL_RAN =
-	 * done, exit work: the full path; PV_SYSCALL_NOT_RUN = nothing done:
-	 * the full path runs the hypercall.
+	 * iret's slot (called, rax = 23, rdi = the vCPU; every register but
+	 * rax and the callee-saved ones is in the frame).  A return to guest
+	 * kernel mode from a frame in the lower half is done here, by
+	 * bounce.c's pv_iret rules: seven loads from the guest's stack
+	 * through its own tables (each in the exception-fixup table), CS
+	 * not RPL 3, rip and rsp canonical; then the upcall mask from the
+	 * frame's IF, the storm count reset, the hardware frame (rflags as
+	 * pv_kernel_rflags makes it), the exit check of syscall_entry, and
+	 * IRETQ with rax, rcx and r11 from the guest's frame.  Anything else
+	 * (a load that faults, a return to user mode, a frame in the upper
+	 * half, a bad address), with nothing changed, goes to pv_iret_fast
+	 * (pv_fast.c): 0 = resume from the frame it rewrote; PV_SYSCALL_RAN
+	 * = done, exit work: the full path; PV_SYSCALL_NOT_RUN = nothing
+	 * done: the full path runs the hypercall.
 	 */
 	.globl pv_hypercall_iret
 pv_hypercall_iret:
 	addq	$8, %rsp
+	movq	%gs:PERCPU_SYSCALL_RSP, %rsi	/* the guest's struct iret_context */
+	movabs	$IRET_LOWER_LAST, %rax
+	cmpq	%rax, %rsi
+	ja	.Liret_c
+	GUEST_LOAD IRET_CS, %r8
+	andl	$3, %r8d
+	cmpl	$3, %r8d
+	je	.Liret_c			/* to user mode */
+	GUEST_LOAD IRET_RIP, %rcx
+	GUEST_LOAD IRET_RSP, %rdx
+	GUEST_LOAD IRET_RFLAGS, %r9
+	GUEST_LOAD IRET_RAX, %r10
+	GUEST_LOAD IRET_R11, %r11
+	GUEST_LOAD IRET_RCX, %rsi
+	movq	%rcx, %rax
+	shlq	$16, %rax
+	sarq	$16, %rax
+	cmpq	%rcx, %rax
+	jne	.Liret_c			/* rip not canonical */
+	movq	%rdx, %rax
+	shlq	$16, %rax
+	sarq	$16, %rax
+	cmpq	%rdx, %rax
+	jne	.Liret_c			/* rsp not canonical */
+	movq	VCPU_VCPU_INFO(%rdi), %r8
+	btl	$9, %r9d
+	setnc	1(%r8)				/* upcall mask = !IF */
+	movq	VCPU_ARCH(%rdi), %rax
+	movl	$0, ARCH_TRAP_REPEATS(%rax)
+	andq	$~RFLAGS_DROP_IOPL, %r9
+	orq	$RFLAGS_IF, %r9
+	movq	%rcx, REGS_RIP(%rsp)
+	movq	$0xe033, REGS_CS(%rsp)
+	movq	%r9, REGS_RFLAGS(%rsp)
+	movq	%rdx, REGS_RSP(%rsp)
+	movq	$0xe02b, REGS_SS(%rsp)
+	movq	%gs:PERCPU_RESCHED, %rax
+	cmpb	$0, (%rax)
+	jne	.Liret_ran
+	movzwl	(%r8), %eax			/* upcall pending | mask << 8 */
+	decl	%eax
+	cmpl	$0xff, %eax
+	jb	.Liret_ran			/* pending and not masked */
+	movq	%r10, %rax
+	movq	%rsi, %rcx
+	movq	REGS_RDI(%rsp), %rdi
+	movq	REGS_RSI(%rsp), %rsi
+	movq	REGS_RDX(%rsp), %rdx
+	movq	REGS_R8(%rsp), %r8
+	movq	REGS_R9(%rsp), %r9
+	movq	REGS_R10(%rsp), %r10
+	addq	$REGS_RIP, %rsp
+	swapgs
+	iretq
+.Liret_ran:
+	movq	%r10, REGS_RAX(%rsp)
+	movq	%rsi, REGS_RCX(%rsp)
+	movq	%r11, REGS_R11(%rsp)
+	movl	$PV_SYSCALL_RAN, %esi
+	jmp	2b
+.Liret_c:
 	movq	%rsp, %rdi
 	call	pv_iret_fast
 	testl	%eax, %eax

@@ -45,12 +45,17 @@
 #include <hospes/trace.h>
 #include <public/xen.h>
 
-BUILD_BUG_ON(offsetof(struct iret_context, r11) != 8); /* asm/guest_read.h */
+/* asm/guest_read.h and pv_entry.S read struct iret_context by offset. */
+BUILD_BUG_ON(offsetof(struct iret_context, r11) != 8);
 BUILD_BUG_ON(offsetof(struct iret_context, rcx) != 16);
 BUILD_BUG_ON(offsetof(struct iret_context, rip) != 32);
 BUILD_BUG_ON(offsetof(struct iret_context, cs) != 40);
 BUILD_BUG_ON(offsetof(struct iret_context, rflags) != 48);
 BUILD_BUG_ON(offsetof(struct iret_context, rsp) != 56);
+BUILD_BUG_ON(sizeof(struct iret_context) != 72);
+/* pv_entry.S's iret slot: the storm count, the RFLAGS rules. */
+BUILD_BUG_ON(offsetof(struct arch_vcpu, trap_repeats) != 0x116c);
+BUILD_BUG_ON((PV_RFLAGS_DROP | PV_RFLAGS_IOPL) != 0x77100 || PV_RFLAGS_IF != 0x200);
 
 /* The frame at the interrupted guest kernel stack, the handler entered. */
 static bool bounce_pf_direct(struct vcpu *v, struct cpu_regs *r, uint32_t error, unsigned long cr2)

@@ -8,6 +8,8 @@
  *           "iret to a non-canonical address"
  *   storm   a #GP handler that itself faults at the same instruction
  *           (dropping its frame each time): "exception 13 storm"
+ *   iretread the iret hypercall with the stack pointer where nothing is
+ *           mapped (a raw SYSCALL: no stub pushes): "iret frame unreadable"
  *   pfstack a #PF on a page it unmapped (the hypervisor's fast #PF path)
  *           with the stack pointer in its own L4 table, which it may not
  *           write: "cannot write a bounce frame on its stack"
@@ -82,6 +84,12 @@ void test_main(void)
 		hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0);
 		tg_printf("# crash: a #GP handler that faults at the same place\n");
 		__asm__ volatile("cli");
+	} else if (mode_is("iretread")) {
+		tg_printf("# crash: iret hypercall with an unmapped frame\n");
+		__asm__ volatile("mov %0, %%rsp\n\t"
+				 "mov $23, %%eax\n\t"
+				 "syscall" ::"r"(tg_mapping_end() + 0x10000)
+				 : "rax", "rcx", "r11", "memory");
 	} else if (mode_is("pfstack")) {
 		pf_on_readonly_stack();
 	} else {

@@ -18,7 +18,10 @@
  *   - a send to a masked port leaves the port pending and nothing else;
  *     EVTCHNOP_unmask then leaves the upcall as its exit work;
  *   - a periodic timer raises VIRQ_TIMER from interrupts while the vCPU
- *     spins in fast hypercalls: its upcalls arrive, registers intact.
+ *     spins in fast hypercalls: its upcalls arrive, registers intact;
+ *   - the iret hypercall (pv_entry.S's slot) from a frame built by hand
+ *     returns rax, rcx and r11 from it, sets the upcall mask from its IF,
+ *     and delivers an event its unmasking makes deliverable.
  */
 #include "../lib/tg.h"
 #include <public/errno.h>
@@ -187,6 +190,61 @@ static void test_timer(void)
 	clear_pending();
 }
 
+/* The iret hypercall from a frame built here (VGCF flags 0, CS 0xe030,
+ * SS 0xe02b, rsp as it was): rax comes back from the frame (returned),
+ * and rcx and r11. */
+static unsigned long iret_by_hand(unsigned long rflags, unsigned long *rcx, unsigned long *r11)
+{
+	unsigned long rax;
+	__asm__ volatile("mov %%rsp, %%rdx\n\t"
+			 "pushq $0xe02b\n\t"
+			 "pushq %%rdx\n\t"
+			 "pushq %3\n\t"
+			 "pushq $0xe030\n\t" /* RPL 0: back to guest kernel mode */
+			 "lea 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "pushq $0\n\t"
+			 "movabs $0x1234567890abcdef, %%rax\n\t"
+			 "movabs $0x0fedcba987654321, %%rcx\n\t"
+			 "movabs $0x1122334455667788, %%r11\n\t"
+			 "jmp hypercall_page + 23 * 32\n"
+			 "1:\tmov %%r11, %2"
+			 : "=&a"(rax), "=&c"(*rcx), "=&r"(*r11)
+			 : "r"(rflags)
+			 : "rdx", "r11", "memory");
+	return rax;
+}
+
+/* The iret hypercall's fast path: the registers and the upcall mask its
+ * frame gives; an iret that unmasks with an event pending delivers it as
+ * exit work, and still returns the frame's registers. */
+static void test_iret(void)
+{
+	volatile struct vcpu_info *vi = entry_vcpu_info;
+	unsigned long rcx = 0, r11 = 0, before = entry_upcalls;
+	long r;
+
+	vi->evtchn_upcall_mask = 0;
+	tg_expect((long)iret_by_hand(0x2, &rcx, &r11), 0x1234567890abcdef,
+		  "iret: rax from the frame");
+	tg_check(rcx == 0x0fedcba987654321 && r11 == 0x1122334455667788,
+		 "iret: rcx and r11 from the frame");
+	tg_expect(vi->evtchn_upcall_mask, 1, "iret with IF clear in its frame masks events");
+	iret_by_hand(0x202, &rcx, &r11);
+	tg_expect(vi->evtchn_upcall_mask, 0, "iret with IF set unmasks them");
+	vi->evtchn_upcall_mask = 1;
+	r = hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0, 0, 0);
+	tg_check(r == 0 && entry_upcalls == before, "a send with events masked: no upcall");
+	rcx = r11 = 0;
+	tg_expect((long)iret_by_hand(0x202, &rcx, &r11), 0x1234567890abcdef,
+		  "iret that unmasks with an event pending: rax from the frame");
+	tg_check(rcx == 0x0fedcba987654321 && r11 == 0x1122334455667788,
+		 "... rcx and r11 from the frame");
+	tg_expect((long)(entry_upcalls - before), 1, "... and the upcall ran as its exit work");
+	vi->evtchn_upcall_mask = 1;
+	clear_pending();
+}
+
 void test_main(void)
 {
 	struct shared_info *si = (struct shared_info *)si_page;
@@ -207,5 +265,6 @@ void test_main(void)
 	test_upcall();
 	test_masked_port();
 	test_send_port_reads();
+	test_iret();
 	test_timer();
 }
