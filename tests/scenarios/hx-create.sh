@@ -111,7 +111,7 @@ rc_script=$logdir/create-rc
 	echo "hx create pvguest-domU name=orphan memory=8 disk=ram:4 vif=ip=10.0.2.30 args=/bin/echo,orphan"
 	echo "sleep 1"
 	echo "xc destroy orphan"
-	echo "sleep 1"
+	echo "sleep 2"
 	echo "hx info"
 	echo "hx list"
 	echo "poweroff"
