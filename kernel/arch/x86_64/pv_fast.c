@@ -35,6 +35,7 @@
  * fault to the IRETQ.
  */
 #include <asm/cpu.h>
+#include <asm/cr3.h>
 #include <asm/guest_read.h>
 #include <asm/pv_entry.h>
 #include <asm/regs.h>
@@ -158,7 +159,7 @@ static __attribute__((noinline)) unsigned int iret_to_user(struct vcpu *v, struc
 {
 	if (gfn_eq(shadow_guest_root(v, true), INVALID_GFN))
 		return PV_SYSCALL_NOT_RUN; /* the full path crashes the domain */
-	write_cr3(pv_set_kernel_mode(v, false));
+	cr3_load(pv_set_kernel_mode(v, false), CR3_MODE);
 	iret_apply(v, r, &c);
 	return PV_SYSCALL_RAN;
 }
