@@ -178,9 +178,17 @@ int grant_domain_init(struct domain *d, unsigned int max_frames, unsigned int ma
 	spin_lock_init(&gt->lock);
 	gt->max_frames = max_frames && max_frames <= GNTTAB_MAX_FRAMES ? max_frames
 								       : GNTTAB_DEFAULT_MAX_FRAMES;
+	/*
+	 * The driver domain maps every segment of every block request (and
+	 * keeps up to BLKBACK_PERSIST of them per disk: persistent grants),
+	 * so by default it may hold as many mappings as the maptrack can
+	 * name; maptrack pages are allocated only as they are used.
+	 */
+	unsigned int dflt = d->is_privileged ? MAPTRACK_MAX_PAGES * MAPTRACK_PER_PAGE
+					     : GNTTAB_DEFAULT_MAX_MAPTRACK;
 	gt->max_maptrack = max_maptrack && max_maptrack <= MAPTRACK_MAX_PAGES * MAPTRACK_PER_PAGE
 				   ? max_maptrack
-				   : GNTTAB_DEFAULT_MAX_MAPTRACK;
+				   : dflt;
 	d->grant = gt;
 	if (grow(d, 1)) { /* one frame from the start, as Xen (the builder seeds refs 0 and 1) */
 		grant_domain_free(d);

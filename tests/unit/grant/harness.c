@@ -14,6 +14,7 @@
 #include <hospes/frame.h>
 
 #define NR_FRAMES 512
+#define FAKE_MAPS 1200 /* live mappings the fake p2m holds */
 
 unsigned int live_mappings;
 void (*race_hook)(void);
@@ -27,7 +28,7 @@ static struct fake_map {
 	unsigned long va;
 	mfn_t mfn;
 	xen_pfn_t frame;
-} maps[64];
+} maps[FAKE_MAPS];
 
 void fake_frame_init(void);
 
@@ -104,7 +105,7 @@ int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool r
 	race();
 	if (host && va == BAD_GUEST_VA)
 		return GNTST_bad_virt_addr;
-	for (unsigned int i = 0; i < 64; i++) {
+	for (unsigned int i = 0; i < FAKE_MAPS; i++) {
 		if (!maps[i].d) {
 			maps[i] = (struct fake_map){v->domain, host ? va : 0, mfn, next++};
 			*frame = maps[i].frame;
@@ -117,7 +118,7 @@ int gnttab_mm_map(struct vcpu *v, unsigned long va, bool host, mfn_t mfn, bool r
 
 void gnttab_mm_unmap(struct domain *d, struct vcpu *v, unsigned long va, xen_pfn_t frame)
 {
-	for (unsigned int i = 0; i < 64; i++) {
+	for (unsigned int i = 0; i < FAKE_MAPS; i++) {
 		if (maps[i].d == d && maps[i].frame == frame) {
 			assert_int_equal(maps[i].va, va);
 			memset(&maps[i], 0, sizeof(maps[i]));

@@ -186,6 +186,31 @@ static void test_maptrack_exhaustion(void **state)
 	assert_int_equal(live_mappings, 0);
 }
 
+/* A privileged (driver) domain may hold more mappings by default than another. */
+static void test_maptrack_default_privileged(void **state)
+{
+	enum { N = GNTTAB_DEFAULT_MAX_MAPTRACK + 8 };
+	static grant_handle_t h[N];
+	struct domain *plain = harness_domain(3, 0), *drv = dom[0];
+	mfn_t page = give_frame(dom[2], true);
+
+	assert_true(drv->is_privileged);
+	grant(dom[2], 21, 0, page, true);
+	grant(dom[2], 22, 3, page, true);
+	for (unsigned int i = 0; i < GNTTAB_DEFAULT_MAX_MAPTRACK; i++)
+		assert_int_equal(map(plain, 2, 22, RO, VA + i * 0x1000UL).status, GNTST_okay);
+	assert_int_equal(map(plain, 2, 22, RO, VA).status, GNTST_no_space);
+	harness_kill(plain);
+	for (unsigned int i = 0; i < N; i++) {
+		struct gnttab_map_grant_ref op = map(drv, 2, 21, RO, VA + i * 0x1000UL);
+		assert_int_equal(op.status, GNTST_okay);
+		h[i] = op.handle;
+	}
+	for (unsigned int i = 0; i < N; i++)
+		assert_int_equal(unmap(drv, h[i], VA + i * 0x1000UL, 0), GNTST_okay);
+	assert_int_equal(live_mappings, 0);
+}
+
 static void test_copy(void **state)
 {
 	struct vcpu *v1 = dom[1]->vcpu[0];
@@ -441,6 +466,7 @@ int main(void)
 		T(test_mixed_uses),
 		T(test_unmap_errors),
 		T(test_maptrack_exhaustion),
+		T(test_maptrack_default_privileged),
 		T(test_copy),
 		T(test_dying_mapper),
 		T(test_granter_dies_mid_map),
