@@ -34,6 +34,7 @@
 #include <hospes/lib.h>
 #include <hospes/printk.h>
 #include <hospes/pv.h>
+#include <hospes/smp.h>
 #include <public/errno.h>
 
 spinlock_t evtchn_link_lock = SPINLOCK_INIT;
@@ -95,10 +96,16 @@ void chn_set_state(struct evtchn *chn, enum evtchn_state state)
 {
 	uint32_t old = __atomic_load_n(&chn->sw, __ATOMIC_RELAXED);
 
+	uint32_t senders;
+
 	/* Only the lock holder changes the low bits: xor turns old into state. */
 	__atomic_fetch_xor(&chn->sw, (old ^ (uint32_t)state) & CHN_STATE_MASK, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&chn->sw, __ATOMIC_ACQUIRE) >= CHN_SENDER_ONE)
+	/* A CPU sends on one port at a time: more senders than CPUs would be
+	 * a count gone wrong, and this wait would never end. */
+	while ((senders = __atomic_load_n(&chn->sw, __ATOMIC_ACQUIRE) / CHN_SENDER_ONE)) {
+		ASSERT(senders <= NR_CPUS);
 		cpu_relax();
+	}
 }
 
 void chn_set_notify(struct evtchn *chn, unsigned int vcpu)
