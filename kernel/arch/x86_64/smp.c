@@ -22,7 +22,7 @@
  * a tag nobody offers any more.
  *
  * Stopping (panic, reboot): an NMI to every other CPU, whose handler
- * (traps.c) halts when cpus_stopping is set.
+ * (nmi.c) halts when cpus_stopping is set.
  *
  * smp_call_function: call_lock serializes callers; the caller publishes
  * fn/data, sends VEC_CALL_FUNC to every other online CPU and spins until
@@ -125,8 +125,8 @@ void cpu_stop_here(void)
 
 /*
  * Halt every other CPU with an NMI (it reaches a CPU that spins with
- * interrupts off, too), wait up to 100 ms for them to go offline and say
- * how many did.  The NMI handler sees cpus_stopping and halts.
+ * interrupts off, too), wait up to 1 s for them to go offline and say
+ * how many did.  The NMI handler (nmi.c) sees cpus_stopping and halts.
  */
 static void stop_other_cpus(void)
 {
@@ -137,7 +137,7 @@ static void stop_other_cpus(void)
 			lapic_send_ipi(percpu[c].apic_id, APIC_DM_NMI);
 			sent++;
 		}
-	uint64_t end = now_ns() + 100 * NSEC_PER_MSEC;
+	uint64_t end = now_ns() + NSEC_PER_SEC; /* an emulated CPU on a loaded host is slow */
 	do {
 		left = 0;
 		for (unsigned int c = 0; c < NR_CPUS; c++)
