@@ -110,9 +110,6 @@ static void map_all(struct vbd *v)
 	if (b->nmap && gnttab_op_map(b->map, b->nmap))
 		for (unsigned int m = 0; m < b->nmap; m++)
 			b->map[m].status = GNTST_general_error; /* the call itself failed */
-	for (k = 0; k < b->nsegs; k++)
-		if (b->mapi[k] != BLKBACK_PGNT_NONE)
-			b->bus[k] = b->map[b->mapi[k]].dev_bus_addr;
 }
 
 /* Step 2: the block_io of request i, segments from map[k]; false if a map failed. */
@@ -125,10 +122,14 @@ static bool make_bio(struct vbd *v, unsigned int i, unsigned int k, struct block
 	for (unsigned int j = 0; j < io->nr_segs; j++) {
 		const struct blkif_request_segment *s = &io->segs[j];
 		uint16_t m = b->mapi[k + j];
-		if (m != BLKBACK_PGNT_NONE && b->map[m].status != GNTST_okay)
-			return false;
+		uint64_t bus = b->bus[k + j]; /* a kept mapping's */
+		if (m != BLKBACK_PGNT_NONE) {
+			if (b->map[m].status != GNTST_okay)
+				return false;
+			bus = b->map[m].dev_bus_addr;
+		}
 		b->sg[k + j] = (struct block_sg){
-			.bus = b->bus[k + j] + s->first_sect * BLKIF_SECTOR_SIZE,
+			.bus = bus + s->first_sect * BLKIF_SECTOR_SIZE,
 			.len = (uint32_t)(s->last_sect - s->first_sect + 1u) * BLKIF_SECTOR_SIZE,
 		};
 	}

@@ -94,7 +94,7 @@ struct blkback_batch {
 	struct gnttab_map_grant_ref *map;   /* BLKBACK_BATCH_SEGS */
 	struct gnttab_unmap_grant_ref *unmap;
 	uint16_t *mapi; /* BLKBACK_BATCH_SEGS: segment -> its map[] op, or a kept one */
-	uint64_t *bus;	/* BLKBACK_BATCH_SEGS: segment -> its page's bus address */
+	uint64_t *bus;	/* BLKBACK_BATCH_SEGS: segment -> its kept mapping's bus address */
 	struct block_sg *sg;
 	struct block_io *bio; /* BLKBACK_BATCH_REQS */
 	unsigned int nio, nsegs, nmap;

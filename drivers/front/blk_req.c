@@ -68,7 +68,10 @@ static unsigned int revoke(struct blkfront *bf, grant_ref_t ref)
 static void finish(struct blkfront *bf, struct blkfront_req *r, int status)
 {
 	for (unsigned int i = 0; i < r->nr_grants; i++)
-		blkfront_seg_done(bf, r->grants[i], r->pent[i]);
+		if (r->pent[i] != BLKFRONT_PGNT_NONE)
+			bf->persist.ent[r->pent[i]].busy--; /* a kept grant stays */
+		else
+			blkfront_seg_done(bf, r->grants[i], r->pent[i]);
 	r->nr_grants = 0;
 	r->in_use = false;
 	bf->in_flight--;
