@@ -1,5 +1,6 @@
 /*
- * The guest's own page fault, bounced without the full frame.
+ * The guest's own page fault and the iret hypercall, without the full
+ * frame.
  *
  * A PV guest kernel that touches a page it has unmapped takes the most
  * frequent exception round trip there is: #PF, bounce to its handler,
@@ -24,6 +25,13 @@
  * before.  Every other case (guest user mode, a traced domain, no
  * handler, a storm at its limit, a stack in the hypervisor's range, any
  * other fault) takes the full path from the start.
+ *
+ * The handler returns by the iret hypercall.  Its return to guest kernel
+ * mode is done in pv_entry.S's iret slot, in assembly; every other case
+ * comes to pv_iret_fast here first, which reads the frame the same way
+ * (seven loads through the guest's tables) and also returns to user mode
+ * (the user root at once, the base reload as exit work).  Whatever it
+ * cannot do, it leaves untouched to the full path.
  *
  * A running vCPU always has a vcpu_info (load_vcpu asserts it; the
  * SYSCALL exit reads it unchecked too).
@@ -96,9 +104,9 @@ static inline bool fast_exit_work(const struct vcpu *v)
 }
 
 /*
- * A #PF from a guest with RSVD set, with rax, rcx, rdx, rsi, rdi and r8-r11 saved in r
- * (the other general registers are live, not in r).  PF_DONE: r's
- * hardware part enters the guest's handler.
+ * A #PF from a guest with RSVD set, with rax, rcx, rdx, rsi, rdi and
+ * r8-r11 saved in r (the other general registers are live, not in r).
+ * PF_DONE: r's hardware part enters the guest's handler.
  */
 unsigned int pv_page_fault_fast(struct cpu_regs *r)
 {
@@ -165,10 +173,10 @@ static __attribute__((noinline)) unsigned int iret_to_user(struct vcpu *v, struc
 }
 
 /*
- * The iret hypercall of a guest kernel (pv_hypercall_iret; syscall_entry
- * has checked kernel mode and that no domain is traced), with the frame
- * read by seven loads through the guest's tables at the rsp SYSCALL
- * left, by bounce.c's pv_iret rules.  A bad address or a frame the loads
+ * The iret hypercall of a guest kernel when pv_hypercall_iret's own path
+ * declined (syscall_entry has checked kernel mode and that no domain is
+ * traced), with the frame read by seven loads through the guest's tables
+ * at the rsp SYSCALL left, by bounce.c's pv_iret rules.  A bad address or a frame the loads
  * cannot read changes nothing and takes the full path (which crashes the
  * domain, or reads the frame by the software walk).
  */
