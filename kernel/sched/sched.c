@@ -32,6 +32,14 @@
  * Taking a running vCPU off its CPU (block, down, shutdown) asks that CPU
  * to pick too, so a vCPU on another CPU stops at once, not at its slice end.
  *
+ * Affinity.  A vCPU runs only on the CPUs of its hard affinity mask
+ * (Xen's pinning).  Every queue holds only vCPUs allowed on its CPU, except
+ * for the moment between a new mask and the move it triggers; picking and
+ * stealing take the first vCPU allowed on the picking CPU, so that moment
+ * cannot run one in the wrong place.  A vCPU not running moves when its
+ * mask changes; a running one is moved by its CPU's next pick, which is
+ * asked for at once.  Soft affinity is not kept (see domctl).
+ *
  * Runstate.  Every state change goes through set_state(), which charges
  * the time since the last change to Xen's runstate of the old state
  * (running, runnable, blocked, offline); sched_runstate() reports them.
@@ -87,6 +95,16 @@ static const uint8_t runstate_of[] = {[SCHED_OFFLINE] = 3,
 				      [SCHED_BLOCKED] = 2,
 				      [SCHED_PARKED] = 1};
 
+static bool allowed(const struct sched_vcpu *sv, unsigned int cpu)
+{
+	return (sv->affinity >> cpu) & 1;
+}
+
+uint64_t sched_all_cpus(void)
+{
+	return nr_cpus >= 64 ? ~0ULL : (1ULL << nr_cpus) - 1;
+}
+
 static void set_state(struct sched_vcpu *sv, enum sched_state s, uint64_t now)
 {
 	if (now > sv->state_entry)
@@ -120,15 +138,19 @@ static void unlink(struct sched_vcpu **list, struct sched_vcpu *sv)
 	BUG();
 }
 
-static struct sched_vcpu *dequeue_head(struct sched_cpu *c)
+/* The first (least virtual time) vCPU of c's queue that may run on cpu. */
+static struct sched_vcpu *dequeue_for(struct sched_cpu *c, unsigned int cpu)
 {
-	struct sched_vcpu *sv = c->queue;
-	if (sv) {
-		c->queue = sv->next;
-		sv->next = NULL;
-		c->nr_queued--;
+	for (struct sched_vcpu **pp = &c->queue; *pp; pp = &(*pp)->next) {
+		struct sched_vcpu *sv = *pp;
+		if (allowed(sv, cpu)) {
+			*pp = sv->next;
+			sv->next = NULL;
+			c->nr_queued--;
+			return sv;
+		}
 	}
-	return sv;
+	return NULL;
 }
 
 static void update_min_vruntime(struct sched_cpu *c)
@@ -220,6 +242,7 @@ void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu)
 	memset(sv, 0, sizeof(*sv));
 	sv->vcpu = v;
 	sv->cpu = cpu;
+	sv->affinity = sched_all_cpus();
 	sv->weight = SCHED_DEFAULT_WEIGHT;
 	sv->state = SCHED_OFFLINE;
 	sv->after = SCHED_QUEUED;
@@ -318,11 +341,12 @@ static uint64_t vruntime_now(const struct sched_vcpu *sv, uint64_t now)
 	return sv->vruntime + weighted(sv, now - sv->run_start);
 }
 
-/* An online CPU with nothing running or queued (a lock-free hint), or nr_cpus. */
-static unsigned int idle_cpu(unsigned int not )
+/* An online CPU of mask with nothing running or queued (a lock-free
+ * hint), or nr_cpus. */
+static unsigned int idle_cpu(unsigned int not, uint64_t mask)
 {
 	for (unsigned int i = 0; i < nr_cpus; i++)
-		if (i != not &&cpus[i].online && !READ_ONCE(cpus[i].curr) &&
+		if (i != not &&((mask >> i) & 1) && cpus[i].online && !READ_ONCE(cpus[i].curr) &&
 		    !READ_ONCE(cpus[i].nr_queued))
 			return i;
 	return nr_cpus;
@@ -356,7 +380,7 @@ bool sched_wake(struct vcpu *v, uint64_t now)
 	spin_unlock_irqrestore(&c->lock, flags);
 	/* Its CPU is busy, so something will wait there: an idle CPU, if any,
 	 * picks now and balancing hands it the head of the longest queue. */
-	unsigned int idle = waits ? idle_cpu(cpu) : nr_cpus;
+	unsigned int idle = waits ? idle_cpu(cpu, READ_ONCE(sv->affinity)) : nr_cpus;
 	if (idle < nr_cpus)
 		sched_request(idle);
 	return resched;
@@ -424,7 +448,18 @@ static bool should_steal(const struct sched_cpu *me, const struct sched_cpu *fro
 	return from->nr_queued > 0 && (mine == 0 || load_of(from) >= mine + 2);
 }
 
-/* Move the head of the busiest other queue to cpu's queue if cpu is underloaded. */
+/* Give sv, off src's lists, to CPU cpu (record me): its lead over the
+ * queue's minimum virtual time is kept.  Both CPUs' locks are held. */
+static void rebase(struct sched_vcpu *sv, struct sched_cpu *src, struct sched_cpu *me,
+		   unsigned int cpu)
+{
+	uint64_t lag = sv->vruntime - MIN(sv->vruntime, src->min_vruntime);
+	sv->vruntime = me->min_vruntime + lag;
+	sv->cpu = cpu;
+	sv->vcpu->processor = cpu;
+}
+
+/* Move the first vCPU of the busiest other queue to cpu's queue if cpu is underloaded. */
 static void balance(unsigned int cpu, uint64_t now)
 {
 	unsigned int from = busiest_other(cpu);
@@ -434,12 +469,9 @@ static void balance(unsigned int cpu, uint64_t now)
 	unsigned long flags = spin_lock_irqsave(&a->lock);
 	spin_lock(&b->lock);
 	struct sched_cpu *me = &cpus[cpu], *src = &cpus[from];
-	if (should_steal(me, src)) {
-		struct sched_vcpu *sv = dequeue_head(src);
-		uint64_t lag = sv->vruntime - MIN(sv->vruntime, src->min_vruntime);
-		sv->vruntime = me->min_vruntime + lag;
-		sv->cpu = cpu;
-		sv->vcpu->processor = cpu;
+	struct sched_vcpu *sv = should_steal(me, src) ? dequeue_for(src, cpu) : NULL;
+	if (sv) {
+		rebase(sv, src, me, cpu);
 		enqueue(me, sv, now);
 	}
 	spin_unlock(&b->lock);
@@ -452,6 +484,83 @@ bool sched_yield_has_effect(unsigned int cpu)
 		return true;
 	unsigned int from = busiest_other(cpu);
 	return from != cpu && should_steal(&cpus[cpu], &cpus[from]);
+}
+
+/* ---- affinity ----------------------------------------------------------- */
+
+/* The least loaded online CPU of sv's mask (a lock-free hint), or nr_cpus. */
+static unsigned int home_for(const struct sched_vcpu *sv)
+{
+	unsigned int best = nr_cpus, least = UINT32_MAX;
+	for (unsigned int i = 0; i < nr_cpus; i++) {
+		unsigned int load = load_of(&cpus[i]) + (READ_ONCE(cpus[i].curr) != NULL);
+		if (allowed(sv, i) && cpus[i].online && load < least) {
+			least = load;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* If sv, not running, is still on CPU from although its mask excludes it,
+ * move it to a CPU of its mask, and ask that CPU to pick if sv waits there. */
+static void move_off(struct sched_vcpu *sv, unsigned int from, uint64_t now)
+{
+	unsigned int to = home_for(sv);
+	if (to >= nr_cpus || to == from)
+		return;
+	struct sched_cpu *a = &cpus[MIN(from, to)], *b = &cpus[MAX(from, to)];
+	struct sched_cpu *src = &cpus[from], *dst = &cpus[to];
+	unsigned long flags = spin_lock_irqsave(&a->lock);
+	spin_lock(&b->lock);
+	bool move = sv->cpu == from && sv->state != SCHED_RUNNING && !allowed(sv, from);
+	enum sched_state st = sv->state;
+	if (move && st == SCHED_QUEUED) {
+		unlink(&src->queue, sv);
+		src->nr_queued--;
+	} else if (move && st == SCHED_PARKED) {
+		unlink(&src->parked, sv);
+	}
+	if (move)
+		rebase(sv, src, dst, to);
+	if (move && st == SCHED_QUEUED) {
+		enqueue(dst, sv, now);
+	} else if (move && st == SCHED_PARKED) {
+		sv->next = dst->parked;
+		dst->parked = sv;
+	}
+	spin_unlock(&b->lock);
+	spin_unlock_irqrestore(&a->lock, flags);
+	if (move && (st == SCHED_QUEUED || st == SCHED_PARKED))
+		sched_request(to);
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t mask, uint64_t now)
+{
+	struct sched_vcpu *sv = v->sched;
+	uint64_t online = 0;
+	for (unsigned int i = 0; i < nr_cpus; i++)
+		online |= (uint64_t)cpus[i].online << i;
+	if (!(mask & online))
+		return -XEN_EINVAL;
+	unsigned long flags;
+	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
+	unsigned int cpu = sv->cpu;
+	bool running = sv->state == SCHED_RUNNING;
+	WRITE_ONCE(sv->affinity, mask & sched_all_cpus());
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (allowed(sv, cpu))
+		return 0;
+	if (running)
+		sched_request(cpu); /* its pick moves it */
+	else
+		move_off(sv, cpu, now);
+	return 0;
+}
+
+uint64_t sched_affinity(const struct vcpu *v)
+{
+	return READ_ONCE(v->sched->affinity);
 }
 
 /* ---- picking ------------------------------------------------------------ */
@@ -495,18 +604,19 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 	struct sched_cpu *c = sched_cpu(cpu);
 	balance(cpu, now);
 	unsigned long flags = spin_lock_irqsave(&c->lock);
+	struct sched_vcpu *evict = c->curr && !allowed(c->curr, cpu) ? c->curr : NULL;
 	if (c->curr)
 		deschedule(c, c->curr, now);
 	bool unparked = unpark_due(c, now);
 	update_min_vruntime(c);
-	struct sched_vcpu *next = dequeue_head(c);
+	struct sched_vcpu *next = dequeue_for(c, cpu);
 	if (!next && c->parked) {
 		/* curr was just capped out: look again for work elsewhere rather
 		 * than idle until its period ends (balance takes both locks). */
 		spin_unlock_irqrestore(&c->lock, flags);
 		balance(cpu, now);
 		flags = spin_lock_irqsave(&c->lock);
-		next = dequeue_head(c);
+		next = dequeue_for(c, cpu);
 	}
 	if (next) {
 		if (next->cap)
@@ -520,9 +630,11 @@ struct vcpu *sched_pick(unsigned int cpu, uint64_t now, uint64_t *until)
 	spin_unlock_irqrestore(&c->lock, flags);
 	/* A vCPU back from its cap period may now wait here: as after a wake,
 	 * an idle CPU, if any, picks at once and balancing hands it work. */
-	unsigned int idle = waiting ? idle_cpu(cpu) : nr_cpus;
+	unsigned int idle = waiting ? idle_cpu(cpu, ~0ULL) : nr_cpus;
 	if (idle < nr_cpus)
 		sched_request(idle);
+	if (evict) /* its mask no longer has this CPU: it goes where it may run */
+		move_off(evict, cpu, now);
 	return next ? next->vcpu : NULL;
 }
 

@@ -37,6 +37,7 @@ struct sched_vcpu {
 	enum sched_state after; /* state to enter when a RUNNING vCPU is descheduled */
 	bool yielded;
 	unsigned int cpu;
+	uint64_t affinity;		    /* hard affinity: bit n = may run on CPU n */
 	unsigned int weight;		    /* relative share */
 	unsigned int cap;		    /* percent of one CPU, 0 = uncapped */
 	uint64_t vruntime;		    /* weighted run time: ns * DEFAULT_WEIGHT / weight */
@@ -72,6 +73,18 @@ int sched_set_params(struct vcpu *v, unsigned int weight, unsigned int cap);
 int sched_domain_set_params(struct domain *d, unsigned int weight, unsigned int cap);
 /* The weight of its first vCPU and the sum of its vCPUs' caps. */
 int sched_domain_get_params(const struct domain *d, unsigned int *weight, unsigned int *cap);
+
+/*
+ * Hard affinity (XEN_DOMCTL_setvcpuaffinity): the CPUs v may run on, bit n
+ * = CPU n.  A mask naming no online CPU is -EINVAL.  v runs only on a CPU
+ * of its mask: a queued or blocked v moves at once (to the least loaded
+ * CPU of the mask), a running one at its CPU's next pick, asked for now.
+ * A new vCPU may run anywhere.
+ */
+int sched_set_affinity(struct vcpu *v, uint64_t mask, uint64_t now);
+uint64_t sched_affinity(const struct vcpu *v);
+/* The mask of every CPU the scheduler has. */
+uint64_t sched_all_cpus(void);
 
 /* Make v runnable; returns true if its CPU should reschedule now (IPI/softirq). */
 bool sched_wake(struct vcpu *v, uint64_t now);

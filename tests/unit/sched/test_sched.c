@@ -36,8 +36,14 @@ struct sim_vcpu {
 	uint64_t burst_ns, sleep_ns; /* 0 = hog */
 	uint64_t burst_left, wake_at, woke_at;
 	uint64_t ran, max_latency, wakeups;
+	uint64_t seen_on; /* CPUs it ran on (bit n = CPU n), since the re-pin */
+	uint64_t ran_after_pin;
 	bool blocked;
 };
+
+/* sim_run() re-pins pin_who to pin_mask at pin_at (0 = never). */
+static struct sim_vcpu *pin_who;
+static uint64_t pin_at, pin_mask;
 
 static struct sim_vcpu sim[MAXV];
 static struct domain dom;
@@ -51,6 +57,8 @@ static void sim_setup(unsigned int ncpu)
 	nr_sim = 0;
 	nr_sim_cpus = ncpu;
 	sim_late_ns = 0;
+	pin_who = NULL;
+	pin_at = 0;
 	sched_init(ncpu);
 }
 
@@ -79,6 +87,11 @@ static void sim_run(uint64_t duration)
 	uint64_t until[SCHED_MAX_CPUS] = {0};
 	bool resched[SCHED_MAX_CPUS] = {0};
 	for (uint64_t now = 0; now < duration; now += STEP_NS) {
+		if (pin_who && now == pin_at) {
+			assert_int_equal(sched_set_affinity(&pin_who->v, pin_mask, now), 0);
+			for (unsigned int i = 0; i < nr_sim; i++)
+				sim[i].seen_on = 0;
+		}
 		for (unsigned int i = 0; i < nr_sim; i++) {
 			struct sim_vcpu *s = &sim[i];
 			if (s->blocked && s->wake_at <= now) {
@@ -108,6 +121,8 @@ static void sim_run(uint64_t duration)
 			assert_int_equal(s->sv.state, SCHED_RUNNING);
 			assert_int_equal(s->sv.cpu, c);
 			s->ran += STEP_NS;
+			s->seen_on |= 1ULL << c;
+			s->ran_after_pin += pin_at && now >= pin_at ? STEP_NS : 0;
 			if (s->burst_ns && (s->burst_left -= STEP_NS) == 0) {
 				s->blocked = true;
 				s->wake_at = now + STEP_NS + s->sleep_ns;
@@ -442,6 +457,75 @@ static void test_domain_params_errors(void **state)
 	assert_int_equal(cap, 100);
 }
 
+/* A hog pinned to CPU 1 never runs on CPU 0, even with CPU 0 idle and
+ * three other hogs created there (balancing moves only what may move). */
+static void test_affinity_pinned_stays(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *h[4];
+	for (int i = 0; i < 4; i++)
+		h[i] = sim_add(0, 256, 0, 0, 0);
+	assert_int_equal(sched_set_affinity(&h[0]->v, 1 << 1, 0), 0);
+	assert_int_equal(h[0]->sv.cpu, 1); /* queued: moved at once */
+	assert_int_equal(sched_set_affinity(&h[1]->v, 1 << 0, 0), 0);
+	struct sim_vcpu *io = sim_add(0, 256, 0, 200000, 3 * MS);
+	assert_int_equal(sched_set_affinity(&io->v, 1 << 1, 0), 0);
+	sim_run(3000 * MS);
+	assert_int_equal(h[0]->seen_on, 1 << 1);
+	assert_int_equal(io->seen_on, 1 << 1);
+	assert_int_equal(h[1]->seen_on, 1 << 0);
+	assert_true(io->wakeups > 300);
+	for (int i = 0; i < 4; i++) /* 4 hogs on 2 CPUs, each about half a CPU */
+		assert_float_equal(share(h[i], 3000 * MS), 0.5, 0.06);
+}
+
+/* A running hog re-pinned from CPU 0 to CPU 1 leaves CPU 0 at once (the
+ * same 100 us step) and then shares CPU 1 with the hog pinned there. */
+static void test_affinity_repin_running(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0);
+	struct sim_vcpu *b = sim_add(1, 256, 0, 0, 0);
+	assert_int_equal(sched_set_affinity(&a->v, 1 << 0, 0), 0);
+	assert_int_equal(sched_set_affinity(&b->v, 1 << 1, 0), 0);
+	pin_who = a;
+	pin_at = 1000 * MS;
+	pin_mask = 1 << 1;
+	sim_run(3000 * MS);
+	assert_int_equal(a->seen_on, 1 << 1);
+	assert_int_equal(b->seen_on, 1 << 1);
+	assert_int_equal(a->sv.cpu, 1);
+	assert_int_equal(sched_affinity(&a->v), 1 << 1);
+	assert_float_equal((double)a->ran_after_pin / (double)(2000 * MS), 0.5, 0.03);
+	assert_float_equal((double)b->ran_after_pin / (double)(2000 * MS), 0.5, 0.03);
+}
+
+/* A sleeper re-pinned while blocked wakes on its new CPU; bad masks fail. */
+static void test_affinity_blocked_and_errors(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *io = sim_add(0, 256, 0, 200000, 5 * MS);
+	pin_who = io;
+	pin_at = 100 * MS + STEP_NS / 2; /* never: the pin is made below */
+	sim_run(100 * MS);
+	assert_int_equal(sched_affinity(&io->v), 3); /* a new vCPU may run anywhere */
+	assert_int_equal(sched_set_affinity(&io->v, 0, 0), -XEN_EINVAL);
+	assert_int_equal(sched_set_affinity(&io->v, 1 << 2, 0), -XEN_EINVAL); /* no such CPU */
+	sched_cpu(1)->online = false;
+	assert_int_equal(sched_set_affinity(&io->v, 1 << 1, 0), -XEN_EINVAL); /* offline */
+	sched_cpu(1)->online = true;
+	assert_int_equal(sched_affinity(&io->v), 3);
+	sched_sleep(&io->v, 100 * MS, SCHED_BLOCKED);
+	assert_int_equal(sched_set_affinity(&io->v, (1 << 1) | (1 << 5), 100 * MS), 0);
+	assert_int_equal(sched_affinity(&io->v), 1 << 1); /* CPUs it does not have are dropped */
+	assert_int_equal(io->sv.cpu, 1);
+	assert_int_equal(io->v.processor, 1);
+	assert_true(sched_wake(&io->v, 101 * MS)); /* CPU 1 is idle: pick now */
+	uint64_t until;
+	assert_ptr_equal(sched_pick(1, 101 * MS, &until), &io->v);
+	assert_null(sched_pick(0, 101 * MS, &until));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +545,9 @@ int main(void)
 		cmocka_unit_test(test_wake_kicks_idle_cpu),
 		cmocka_unit_test(test_sleep_kicks_its_cpu),
 		cmocka_unit_test(test_runstate_accounting),
+		cmocka_unit_test(test_affinity_pinned_stays),
+		cmocka_unit_test(test_affinity_repin_running),
+		cmocka_unit_test(test_affinity_blocked_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
