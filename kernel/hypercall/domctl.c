@@ -20,6 +20,11 @@
  *    frames in ctrlreg[3]/[1] are in the target's own frame space.
  *  - scheduler_op may act on dom0 itself (its weight and cap are its
  *    share, not its floor).
+ *  - setvcpuaffinity keeps the hard map (bits of CPUs the machine does
+ *    not have are dropped; none online left is -EINVAL) and validates but
+ *    does not keep the soft one: the scheduler has no preference, so
+ *    getvcpuaffinity reports every CPU as soft affinity (Xen's default).
+ *    Both may act on dom0 itself (xl vcpu-pin 0 ...).
  *  - shared_info_frame (getdomaininfo) is the frame the domain itself
  *    must use for shared_info, entered into its p2m on first request.
  *
@@ -40,6 +45,7 @@
 #include <hospes/pv_build.h>
 #include <hospes/sched.h>
 #include <hospes/shadow.h>
+#include <hospes/time.h>
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/sched.h>
@@ -239,6 +245,67 @@ static long dc_vcpu_info(struct domain *d, struct xen_domctl_getvcpuinfo *i)
 	return 0;
 }
 
+/* A guest bitmap (at most 64 CPUs here) to a mask: bits from nr_bits on are 0. */
+static long bitmap_in(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t *mask)
+{
+	uint8_t bytes[8] = {0};
+	size_t n = MIN(sizeof(bytes), ((size_t)b->nr_bits + 7) / 8);
+
+	if (n && copy_from_guest_vcpu(v, bytes, (unsigned long)b->bitmap.p, n))
+		return -XEN_EFAULT;
+	*mask = 0;
+	for (size_t i = 0; i < n; i++)
+		*mask |= (uint64_t)bytes[i] << (8 * i);
+	if (b->nr_bits < 64)
+		*mask &= (1ULL << b->nr_bits) - 1;
+	return 0;
+}
+
+/* A mask to the guest's bitmap: all its (nr_bits + 7) / 8 bytes are written. */
+static long bitmap_out(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t mask)
+{
+	unsigned long at = (unsigned long)b->bitmap.p;
+
+	if (b->nr_bits < 64)
+		mask &= (1ULL << b->nr_bits) - 1;
+	for (size_t i = 0; i < ((size_t)b->nr_bits + 7) / 8; i++) {
+		uint8_t byte = i < 8 ? (uint8_t)(mask >> (8 * i)) : 0;
+		if (copy_to_guest_vcpu(v, at + i, &byte, 1))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+static long dc_vcpu_affinity(struct vcpu *v, struct domain *d, uint32_t cmd,
+			     const struct xen_domctl_vcpuaffinity *a)
+{
+	const uint32_t both = XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT;
+	uint64_t hard = 0, soft = 0;
+	long rc = 0;
+
+	if (a->vcpu >= d->max_vcpus || a->vcpu >= HOSPES_MAX_VCPUS)
+		return -XEN_EINVAL;
+	struct vcpu *t = d->vcpu[a->vcpu];
+	if (!t || !t->sched)
+		return -XEN_ESRCH;
+	if (!a->flags || (a->flags & ~both))
+		return -XEN_EINVAL;
+	if (cmd == XEN_DOMCTL_getvcpuaffinity) {
+		if (a->flags & XEN_VCPUAFFINITY_HARD)
+			rc = bitmap_out(v, &a->cpumap_hard, sched_affinity(t));
+		if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
+			rc = bitmap_out(v, &a->cpumap_soft, sched_all_cpus());
+		return rc;
+	}
+	if (a->flags & XEN_VCPUAFFINITY_HARD)
+		rc = bitmap_in(v, &a->cpumap_hard, &hard);
+	if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
+		rc = bitmap_in(v, &a->cpumap_soft, &soft); /* checked, not kept */
+	if (rc || !(a->flags & XEN_VCPUAFFINITY_HARD))
+		return rc;
+	return sched_set_affinity(t, hard, now_ns());
+}
+
 /* The credit scheduler's parameters: putinfo checks everything first. */
 static long dc_scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *s, bool *out)
 {
@@ -318,7 +385,8 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 	if (d == v->domain && op->cmd != XEN_DOMCTL_getvcpuinfo &&
 	    op->cmd != XEN_DOMCTL_hospes_getname && op->cmd != XEN_DOMCTL_scheduler_op &&
 	    op->cmd != XEN_DOMCTL_hospes_grantinfo && op->cmd != XEN_DOMCTL_hospes_evtchn_stats &&
-	    op->cmd != XEN_DOMCTL_hospes_caches)
+	    op->cmd != XEN_DOMCTL_hospes_caches && op->cmd != XEN_DOMCTL_setvcpuaffinity &&
+	    op->cmd != XEN_DOMCTL_getvcpuaffinity)
 		return -XEN_EINVAL;
 	switch (op->cmd) {
 	case XEN_DOMCTL_destroydomain:
@@ -339,6 +407,9 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 	case XEN_DOMCTL_getvcpuinfo:
 		*out = true;
 		return dc_vcpu_info(d, &op->u.getvcpuinfo);
+	case XEN_DOMCTL_setvcpuaffinity:
+	case XEN_DOMCTL_getvcpuaffinity:
+		return dc_vcpu_affinity(v, d, op->cmd, &op->u.vcpuaffinity);
 	case XEN_DOMCTL_scheduler_op:
 		return dc_scheduler_op(d, &op->u.scheduler_op, out);
 	case XEN_DOMCTL_hypercall_init:

@@ -57,6 +57,7 @@
 #define XEN_DOMCTL_pausedomain	       3
 #define XEN_DOMCTL_unpausedomain       4
 #define XEN_DOMCTL_getdomaininfo       5
+#define XEN_DOMCTL_setvcpuaffinity     9
 #define XEN_DOMCTL_max_mem	       11
 #define XEN_DOMCTL_setvcpucontext      12
 #define XEN_DOMCTL_getvcpucontext      13
@@ -64,6 +65,7 @@
 #define XEN_DOMCTL_max_vcpus	       15
 #define XEN_DOMCTL_scheduler_op	       16
 #define XEN_DOMCTL_hypercall_init      22
+#define XEN_DOMCTL_getvcpuaffinity     25
 #define XEN_DOMCTL_hospes_setname      0x4800
 #define XEN_DOMCTL_hospes_getname      0x4801
 #define XEN_DOMCTL_hospes_grantinfo    0x4802
@@ -165,6 +167,21 @@ struct xen_domctl_scheduler_op {
 	} u;
 };
 
+/*
+ * setvcpuaffinity / getvcpuaffinity: the physical CPUs a vCPU may run on
+ * (hard: pinning) and prefers (soft).  Bit n of the byte array is CPU n
+ * (byte n / 8, bit n % 8); bits from nr_bits on count as 0.  Both maps are
+ * IN for set, OUT for get; flags names the maps used.
+ */
+#define XEN_VCPUAFFINITY_HARD (1U << 0)
+#define XEN_VCPUAFFINITY_SOFT (1U << 1)
+struct xen_domctl_vcpuaffinity {
+	uint32_t vcpu;
+	uint32_t flags; /* XEN_VCPUAFFINITY_*, at least one */
+	struct xenctl_bitmap cpumap_hard;
+	struct xenctl_bitmap cpumap_soft;
+};
+
 /* hypercall_init: write the hypercall page into the domain's frame gmfn. */
 struct xen_domctl_hypercall_init {
 	uint64_t gmfn;
@@ -215,6 +232,7 @@ struct xen_domctl {
 		struct xen_domctl_max_mem max_mem;
 		struct xen_domctl_vcpucontext vcpucontext;
 		struct xen_domctl_getvcpuinfo getvcpuinfo;
+		struct xen_domctl_vcpuaffinity vcpuaffinity;
 		struct xen_domctl_max_vcpus max_vcpus;
 		struct xen_domctl_scheduler_op scheduler_op;
 		struct xen_domctl_hypercall_init hypercall_init;

@@ -359,4 +359,11 @@ typedef uint8_t xen_domain_handle_t[16];
 
 __DEFINE_XEN_GUEST_HANDLE(domid, domid_t);
 
+/* A bitmap in guest memory (toolstack interfaces): nr_bits bits, bit n in
+ * byte n / 8 at bit n % 8. */
+struct xenctl_bitmap {
+	XEN_GUEST_HANDLE_64(uint8) bitmap;
+	uint32_t nr_bits;
+};
+
 #endif /* PUBLIC_XEN_H */

@@ -525,6 +525,83 @@ static void test_scheduler_op(void **state)
 	expect_credit(0, 1024, 0);
 }
 
+/* set/getvcpuaffinity of vCPU vcpu with flags; the maps at BUF_VA (hard)
+ * and BUF_VA + 64 (soft), each nr_bits long. */
+static long affinity(uint32_t cmd, domid_t id, uint32_t vcpu, uint32_t flags, uint32_t nr_bits)
+{
+	struct xen_domctl op = {.cmd = cmd, .domain = id};
+
+	op.u.vcpuaffinity.vcpu = vcpu;
+	op.u.vcpuaffinity.flags = flags;
+	op.u.vcpuaffinity.cpumap_hard.bitmap.p = (uint8_t *)BUF_VA;
+	op.u.vcpuaffinity.cpumap_hard.nr_bits = nr_bits;
+	op.u.vcpuaffinity.cpumap_soft.bitmap.p = (uint8_t *)(BUF_VA + 64);
+	op.u.vcpuaffinity.cpumap_soft.nr_bits = nr_bits;
+	return domctl(v0, &op);
+}
+
+static void test_vcpu_affinity(void **state)
+{
+	const uint32_t set = XEN_DOMCTL_setvcpuaffinity, get = XEN_DOMCTL_getvcpuaffinity;
+	const uint32_t hard = XEN_VCPUAFFINITY_HARD, soft = XEN_VCPUAFFINITY_SOFT;
+	uint8_t *map = gptr(BUF_VA), *smap = gptr(BUF_VA + 64);
+	domid_t id = create();
+
+	map[0] = 1;
+	assert_int_equal(affinity(set, id, 0, hard, 8), -XEN_EINVAL); /* no vCPUs yet */
+	assert_int_equal(max_vcpus(id, 2), 0);
+	struct vcpu *t = domain_lookup(id)->vcpu[1];
+	/* a new vCPU may run on both CPUs of the test machine */
+	memset(map, 0xff, 4);
+	assert_int_equal(affinity(get, id, 1, hard, 32), 0);
+	assert_memory_equal(map, "\x03\0\0\0", 4);
+	/* pin vCPU 1 to CPU 1: kept, and the (not running) vCPU moves there */
+	map[0] = 1 << 1;
+	assert_int_equal(affinity(set, id, 1, hard, 8), 0);
+	assert_int_equal(sched_affinity(t), 1 << 1);
+	assert_int_equal(t->sched->cpu, 1);
+	assert_int_equal(t->processor, 1);
+	memset(map, 0xff, 4);
+	assert_int_equal(affinity(get, id, 1, hard, 9), 0);
+	assert_memory_equal(map, "\x02\0\xff", 3); /* 2 bytes written, bits >= 9 zero */
+	map[0] = 0xff;
+	assert_int_equal(affinity(get, id, 1, hard, 1), 0); /* 1 bit: CPU 0 only */
+	assert_int_equal(map[0], 0);
+	/* soft affinity: checked, accepted, not kept (every CPU reported) */
+	map[0] = 1 << 0;
+	smap[0] = 1 << 0;
+	assert_int_equal(affinity(set, id, 1, soft, 8), 0);
+	assert_int_equal(sched_affinity(t), 1 << 1);
+	smap[0] = 0;
+	assert_int_equal(affinity(get, id, 1, hard | soft, 8), 0);
+	assert_int_equal(map[0], 1 << 1);
+	assert_int_equal(smap[0], 3);
+	/* refusals change nothing */
+	map[0] = 0;
+	assert_int_equal(affinity(set, id, 1, hard, 8), -XEN_EINVAL); /* no CPU */
+	map[0] = 1 << 5;
+	assert_int_equal(affinity(set, id, 1, hard, 8), -XEN_EINVAL); /* no such CPU */
+	map[0] = 1;
+	assert_int_equal(affinity(set, id, 1, hard, 0), -XEN_EINVAL); /* 0 bits: empty */
+	assert_int_equal(affinity(set, id, 2, hard, 8), -XEN_EINVAL); /* vCPU id */
+	assert_int_equal(affinity(set, id, ~0U, hard, 8), -XEN_EINVAL);
+	assert_int_equal(affinity(set, id, 1, 0, 8), -XEN_EINVAL);	/* no map named */
+	assert_int_equal(affinity(set, id, 1, 1 << 2, 8), -XEN_EINVAL); /* unknown flag */
+	assert_int_equal(affinity(set, 4000, 1, hard, 8), -XEN_ESRCH);
+	struct xen_domctl op = {.cmd = set, .domain = id};
+	op.u.vcpuaffinity.flags = hard;
+	op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+	op.u.vcpuaffinity.cpumap_hard.bitmap.p = (uint8_t *)0x1000; /* not mapped */
+	assert_int_equal(domctl(v0, &op), -XEN_EFAULT);
+	op.cmd = get;
+	assert_int_equal(domctl(v0, &op), -XEN_EFAULT);
+	assert_int_equal(sched_affinity(t), 1 << 1);
+	/* dom0 may pin its own vCPU (xl vcpu-pin 0 0 0) */
+	map[0] = 1;
+	assert_int_equal(affinity(set, 0, 0, hard, 8), 0);
+	assert_int_equal(sched_affinity(v0), 1);
+}
+
 /* getcpuinfo: each CPU's idle time as the idle loop reported it, at most max_cpus. */
 static void test_sysctl_getcpuinfo(void **state)
 {
@@ -675,6 +752,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_caches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acting_on_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_op, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vcpu_affinity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_getcpuinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_cpustat, setup, teardown),
