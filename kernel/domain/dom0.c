@@ -5,7 +5,8 @@
  *
  * dom0 gets dom0_mem= (default 64 MiB, never more than the free memory
  * less a 1/16 reserve for the hypervisor, within dom0_mem=min:/max:),
- * dom0_max_vcpus= vCPUs (default 1), the module's command line without
+ * dom0_max_vcpus= vCPUs (default 1; with dom0_vcpus_pin, vCPU n may run
+ * only on CPU n modulo the CPUs, as Xen pins them), the module's command line without
  * its first word (the file name, as Xen does), and every further module
  * that is not a domU in one SIF_MULTIBOOT_MOD package as its initrd
  * (start_info.mod_start/mod_len; hospes/modpack.h), each module's command
@@ -32,6 +33,8 @@
 #include <hospes/pv.h>
 #include <hospes/pv_build.h>
 #include <hospes/reboot.h>
+#include <hospes/sched.h>
+#include <hospes/time.h>
 #include <public/errno.h>
 #include <public/sched.h>
 
@@ -199,6 +202,9 @@ int dom0_start(const struct boot_info *bi, const struct hospes_options *o)
 		printk(LOG_ERR "dom0: cannot create the domain (%d)\n", rc);
 		return rc;
 	}
+	for (unsigned int i = 0; o->dom0_vcpus_pin && i < d->max_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i]->sched)
+			sched_set_affinity(d->vcpu[i], 1ULL << (i % sched_nr_cpus()), now_ns());
 	const struct boot_module *k = &bi->modules[0];
 	struct pv_build_args a = {.image = module_bytes(k),
 				  .image_size = k->end - k->start,

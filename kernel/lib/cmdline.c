@@ -260,6 +260,12 @@ static bool opt_nmi_test(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+static bool opt_dom0_vcpus_pin(struct hospes_options *o, const char *v, size_t len)
+{
+	o->dom0_vcpus_pin = true;
+	return true;
+}
+
 static bool opt_noreboot(struct hospes_options *o, const char *v, size_t len)
 {
 	o->noreboot = true;
@@ -286,6 +292,7 @@ static const struct option options[] = {
 	{"loglvl", true, opt_loglvl},
 	{"dom0_mem", true, opt_dom0_mem},
 	{"dom0_max_vcpus", true, opt_dom0_max_vcpus},
+	{"dom0_vcpus_pin", false, opt_dom0_vcpus_pin},
 	{"noreboot", false, opt_noreboot},
 	{"nmi_test", true, opt_nmi_test},
 	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},

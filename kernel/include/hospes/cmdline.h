@@ -8,6 +8,7 @@
  *   loglvl=warning        threshold: none/error/warning/info/debug/all or 0-7
  *   dom0_mem=256M         dom0's memory (also min:/max: parts); no suffix = KiB
  *   dom0_max_vcpus=2      dom0's vCPUs (also min-max)
+ *   dom0_vcpus_pin        pin dom0's vCPU n to CPU n (n modulo the CPUs)
  *   noreboot              stay halted after a panic instead of rebooting
  *   vga=keep              keep the screen for the hypervisor's log instead
  *                         of handing it to dom0
@@ -35,6 +36,7 @@ struct hospes_options {
 	int loglvl;
 	uint64_t dom0_mem, dom0_mem_min, dom0_mem_max; /* bytes, 0 = not given */
 	unsigned int dom0_max_vcpus, dom0_min_vcpus;   /* 0 = not given */
+	bool dom0_vcpus_pin;
 	bool noreboot;
 	unsigned int smp_ap_wait_ms; /* how long an AP may take to call in (default 1000) */
 	int smp_slow_ap;	     /* test: this APIC id calls in too late; -1 = none */

@@ -32,6 +32,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.loglvl, LOGLVL_INFO);
 	assert_int_equal(o.dom0_mem, 0);
 	assert_false(o.noreboot);
+	assert_false(o.dom0_vcpus_pin);
 	assert_false(o.vga_keep);
 	assert_string_equal(o.selftest, "");
 	assert_int_equal(o.smp_ap_wait_ms, 1000);
@@ -63,7 +64,8 @@ static void test_nmi_test_option(void **state)
 static void test_xen_line(void **state)
 {
 	assert_int_equal(parse("/boot/hospes console=com1 com1=38400,7e2,0x2f8 loglvl=debug "
-			       "dom0_mem=256M dom0_max_vcpus=2 noreboot selftest=boot vga=keep"),
+			       "dom0_mem=256M dom0_max_vcpus=2 noreboot selftest=boot vga=keep "
+			       "dom0_vcpus_pin"),
 			 0);
 	assert_true(o.vga_keep);
 	assert_true(o.console_com1);
@@ -78,6 +80,7 @@ static void test_xen_line(void **state)
 	assert_int_equal(o.dom0_max_vcpus, 2);
 	assert_int_equal(o.dom0_min_vcpus, 1);
 	assert_true(o.noreboot);
+	assert_true(o.dom0_vcpus_pin);
 	assert_string_equal(o.selftest, "boot");
 }
 
