@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HX_NAME_MAX	     32 /* with the NUL, as the hypervisor keeps it */
 #define HX_CMDLINE_MAX	     128
@@ -72,6 +73,16 @@ struct hx_sched_args {
 	long weight, cap; /* HX_SCHED_KEEP or the new value */
 };
 
+#define HX_CPU_MAX  64
+#define HX_CPUS_ALL (~0ULL)
+
+struct hx_vcpu_pin_args {
+	struct hx_target target;
+	bool all_vcpus;
+	unsigned int vcpu;
+	uint64_t cpus; /* bit n = CPU n; HX_CPUS_ALL for "all" */
+};
+
 /* Decimal in [min, max], nothing else (no sign, blanks or suffix). */
 int hx_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* A domain name: 1..31 of [A-Za-z0-9._-], not all digits. */
@@ -97,4 +108,11 @@ int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size
 /* argv = {"sched", [target [weight=N] [cap=N]]} (sched_args.c) */
 int hx_parse_sched(int argc, char **argv, struct hx_sched_args *out, char *err, size_t errlen);
 
+/* vcpu_args.c.  A CPU list ("all", "2", "0-1", "0,2-3") into a mask; 0 or -1. */
+int hx_parse_cpus(const char *s, uint64_t *out);
+/* argv = {"vcpu-pin", target, vcpu|all, cpus} */
+int hx_parse_vcpu_pin(int argc, char **argv, struct hx_vcpu_pin_args *out, char *err,
+		      size_t errlen);
+/* A mask as xl prints it: "all" (every one of nr_cpus), "0,2-3", or "none". */
+void hx_format_cpus(uint64_t mask, unsigned int nr_cpus, char *out, size_t len);
 #endif

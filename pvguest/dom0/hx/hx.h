@@ -20,6 +20,8 @@ int hx_console(int argc, char **argv);
 int hx_create(int argc, char **argv);
 int hx_wait(int argc, char **argv); /* wait.c */
 int hx_sched(int argc, char **argv);
+int hx_vcpu_list(int argc, char **argv); /* vcpu.c */
+int hx_vcpu_pin(int argc, char **argv);
 int hx_trace(int argc, char **argv);
 /*
  * reaper.c.  Before a domain is destroyed: its disks, vifs, console and

@@ -295,7 +295,75 @@ static void test_sched(void **state)
 	assert_memory_equal(&a, &before, sizeof(a));
 }
 
+static void test_cpus(void **state)
+{
+	uint64_t m = 7;
+	char out[64];
+	assert_int_equal(hx_parse_cpus("all", &m), 0);
+	assert_true(m == HX_CPUS_ALL);
+	assert_int_equal(hx_parse_cpus("2", &m), 0);
+	assert_true(m == 4);
+	assert_int_equal(hx_parse_cpus("0-1", &m), 0);
+	assert_true(m == 3);
+	assert_int_equal(hx_parse_cpus("0,2-3,63", &m), 0);
+	assert_true(m == (0xdULL | 1ULL << 63));
+	const char *bad[] = {"",   "64", "1-0",	  "-1",	 "1-",	    "0,,1",
+			     "0,", "x",	 "1-2-3", "0 1", "01234567"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = 5;
+		assert_int_equal(hx_parse_cpus(bad[i], &m), -1);
+		assert_true(m == 5); /* unchanged */
+	}
+	hx_format_cpus(3, 2, out, sizeof(out));
+	assert_string_equal(out, "all");
+	hx_format_cpus(HX_CPUS_ALL, 4, out, sizeof(out));
+	assert_string_equal(out, "all");
+	hx_format_cpus(2, 2, out, sizeof(out));
+	assert_string_equal(out, "1");
+	hx_format_cpus(0xdULL | 1ULL << 63, 64, out, sizeof(out));
+	assert_string_equal(out, "0,2-3,63");
+	hx_format_cpus(0, 2, out, sizeof(out));
+	assert_string_equal(out, "none");
+}
+
+static int vcpu_pin(struct hx_vcpu_pin_args *a, const char *line)
+{
+	char buf[256], *argv[16];
+	int argc = 0;
+	strcpy(buf, line);
+	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	err[0] = '\0';
+	return hx_parse_vcpu_pin(argc, argv, a, err, sizeof(err));
+}
+
+static void test_vcpu_pin(void **state)
+{
+	struct hx_vcpu_pin_args a, before;
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin 2 0 1"), 0);
+	assert_int_equal(a.target.domid, 2);
+	assert_false(a.all_vcpus);
+	assert_int_equal(a.vcpu, 0);
+	assert_true(a.cpus == 2);
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin web all 0-1"), 0);
+	assert_string_equal(a.target.name, "web");
+	assert_true(a.all_vcpus);
+	assert_true(a.cpus == 3);
+	before = a;
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin 2 0"), -1);
+	assert_non_null(strstr(err, "usage"));
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin 2 0 1 2"), -1);
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin 2 8 1"), -1);
+	assert_non_null(strstr(err, "vCPU \"8\": 0 to 7 or all"));
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin 2 0 64"), -1);
+	assert_non_null(strstr(err, "CPUs \"64\""));
+	assert_int_equal(vcpu_pin(&a, "vcpu-pin a!b 0 1"), -1);
+	assert_memory_equal(&a, &before, sizeof(a));
+}
+
 const struct CMUnitTest args_tests[] = {
+	cmocka_unit_test(test_cpus),
+	cmocka_unit_test(test_vcpu_pin),
 	cmocka_unit_test(test_sched),
 	cmocka_unit_test(test_console),
 	cmocka_unit_test(test_create_defaults),
