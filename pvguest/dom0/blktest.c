@@ -27,8 +27,15 @@
  * reads through blkfront while dom0 samples the machine's idle time at
  * its phase marks; dom0 prints both sides' figures and their ratios as
  * "bench blk_ahci_..." lines (tests/bench/blk.sh).
+ *
+ * "frontcpus=<cpus>" (hx's CPU lists: 1, 0-1, all): before anything else,
+ * domain 1's vCPU 0 is pinned to those CPUs, as `hx vcpu-pin 1 0 <cpus>`
+ * would do; with dom0_vcpus_pin on the hypervisor's line this is Xen's
+ * usual layout, dom0 on its own CPU (tests/bench/blk.sh, blk_ahci_smp2).
  */
 #include "blkbench.h"
+#include "hx/args.h"
+#include "hx/ctl.h"
 #include "init.h"
 #include "xenstored/xenstored.h"
 #include <asm/hypercall.h>
@@ -229,18 +236,36 @@ static void check_blocks(struct xenbus *xb, struct device *disk, const struct di
 	      "dom0 finds every block d1 wrote, intact, and nothing else");
 }
 
+/* frontcpus=<cpus>: pin domain 1's vCPU 0 there (and say where it is). */
+static void pin_front(const char *cpus)
+{
+	uint64_t mask = 0;
+
+	check(hx_parse_cpus(cpus, &mask) == 0, "frontcpus= is a CPU list");
+	long rc = hx_vcpu_affinity(FRONT, XEN_DOMCTL_setvcpuaffinity, 0, &mask);
+	check(rc == 0, "d1's vCPU 0 pinned");
+	mask = 0;
+	rc = hx_vcpu_affinity(FRONT, XEN_DOMCTL_getvcpuaffinity, 0, &mask);
+	printf("blktest: d1 vCPU 0 pinned to CPUs %s (mask %#llx, error %ld)\n", cpus,
+	       (unsigned long long)mask, rc);
+}
+
 static int blktest(void)
 {
 	struct xenbus *xb = xenbus_self();
 	char buf[48], vbuf[48], val[16];
 	const char *spec = cmdline_value("blktest=", buf, sizeof(buf), "ram0");
 	const char *victim = cmdline_value("blkkill=", vbuf, sizeof(vbuf), NULL);
+	char cbuf[24];
+	const char *front_cpus = cmdline_value("frontcpus=", cbuf, sizeof(cbuf), NULL);
 	bool benchmark = strstr((const char *)start_info->cmd_line, "blkbench") != NULL;
 	struct disk_spec ds;
 	static struct blkbench bench;
 
 	if (!strstr((const char *)start_info->cmd_line, "blktest"))
 		return 0;
+	if (front_cpus)
+		pin_front(front_cpus);
 	long maps_before = maps_of(FRONT);
 	if (!xb)
 		return -XEN_ENODEV;

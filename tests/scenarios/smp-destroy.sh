@@ -8,6 +8,12 @@
 # would fault on its next interrupt (a triple fault: no verdict) or write
 # through to whatever the frame became.  Every domU must come up and run
 # its shell, and dom0 must power off with the pass verdict.
+#
+# Hard affinity on the same boot: dom0_vcpus_pin pins dom0's vCPU 0 to
+# CPU 0; a spinning domU pinned to CPU 1 (hx vcpu-pin) is seen there,
+# and only there, by three hx vcpu-list samples a second apart while its
+# CPU time grows; re-pinned to CPU 0 it is found there; a CPU the
+# machine does not have and a vCPU the domain does not have are refused.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -26,11 +32,24 @@ rc_script=$logdir/smp-rc
 	done
 	echo "hx create pvguest-domU name=last memory=16"
 	echo "hx list"
+	echo "hx create pvguest-domU name=pin memory=16 args=/bin/spin"
+	echo "hx vcpu-pin pin 0 1"
+	for i in 1 2 3; do
+		echo "sleep 1"
+		echo "hx vcpu-list pin"
+	done
+	echo "hx vcpu-pin pin all 0"
+	echo "sleep 1"
+	echo "hx vcpu-list pin"
+	echo "hx vcpu-pin pin 0 5"
+	echo "hx vcpu-pin pin 3 1"
+	echo "hx vcpu-list"
+	echo "hx destroy pin"
 	echo "poweroff"
 } >"$rc_script"
 log=$logdir/smp-destroy.log
 tests/run/qemu-run.sh --direct --smp 2 --mem 192 --timeout 90 \
-	--cmdline "console=com1 selftest=guest" \
+	--cmdline "console=com1 selftest=guest dom0_vcpus_pin" \
 	--module "$G/pvguest-dom0 rc=smp-rc" --module "$G/pvguest-domU" \
 	--module "$rc_script" --log "$log"
 rc=$?
@@ -42,9 +61,28 @@ n=$(grep -cE '^\(d0\) domain [0-9]+ \(a[0-9]+\) created: 16 MiB' "$clean")
 if [ "$n" = $rounds ]; then echo "ok - smp destroy: $rounds create/destroy rounds"; else
 	echo "not ok - smp destroy: $n of $rounds domains created"; status=1; fi
 n=$(grep -cE '^\(d0\) domain [0-9]+ destroyed' "$clean")
-if [ "$n" = $rounds ]; then echo "ok - smp destroy: $rounds domains destroyed"; else
-	echo "not ok - smp destroy: $n of $rounds domains destroyed"; status=1; fi
+if [ "$n" = $((rounds + 1)) ]; then echo "ok - smp destroy: $rounds domains (and pin) destroyed"; else
+	echo "not ok - smp destroy: $n of $((rounds + 1)) domains destroyed"; status=1; fi
 if grep -qE '^\(d0\) [0-9]+ +last +' "$clean"; then
 	echo "ok - smp destroy: the domain created after the destroys is listed"
 else echo "not ok - smp destroy: no domain 'last' in hx list"; status=1; fi
+# hx vcpu-list lines: name id vcpu cpu state time affinity.
+if grep -qE '^\(d0\) dom0 +0 +0 +0 +r +[0-9.]+ 0$' "$clean"; then
+	echo "ok - vcpu pin: dom0_vcpus_pin: dom0's vCPU 0 runs on CPU 0, affinity 0"
+else echo "not ok - vcpu pin: dom0's vCPU 0 is not listed on CPU 0 with affinity 0"; status=1; fi
+# Lines of pin: 1 after vcpu-pin, 2-4 the samples, 5 just after the
+# re-pin (a running vCPU moves at its CPU's next pick), 6 a second later.
+on1=$(grep -E '^\(d0\) pin +[0-9]+ +0 +' "$clean" | sed -n 2,4p)
+n=$(printf '%s\n' "$on1" | grep -cE ' 0 +1 +[rb-] +[0-9.]+ 1$')
+times=$(printf '%s\n' "$on1" | awk '{print $(NF-1)}' | tr '\n' ' ')
+if [ "$n" = 3 ] && printf '%s\n' "$on1" | awk '{t=$(NF-1)} NR>1 && t<=p {exit 1} {p=t}'; then
+	echo "ok - vcpu pin: the domU pinned to CPU 1 is on CPU 1 in 3 samples, CPU time ${times}s"
+else echo "not ok - vcpu pin: pinned domU not on CPU 1 in every sample (times $times)"; status=1; fi
+if grep -E '^\(d0\) pin +[0-9]+ +0 +' "$clean" | sed -n 6p | grep -qE ' 0 +0 +[rb-] +[0-9.]+ 0$'; then
+	echo "ok - vcpu pin: re-pinned to CPU 0 (vcpu-pin all 0), it is on CPU 0"
+else echo "not ok - vcpu pin: not on CPU 0 after re-pinning"; status=1; fi
+if grep -q 'vcpu-pin: domain [0-9]* vCPU 0: refused: no such CPU online (error -22)' "$clean" &&
+	grep -q 'vcpu-pin: domain [0-9]* has no vCPU 3' "$clean"; then
+	echo "ok - vcpu pin: CPU 5 and vCPU 3 are refused"
+else echo "not ok - vcpu pin: bad CPU or vCPU not refused"; status=1; fi
 exit $status

@@ -154,3 +154,21 @@ long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received)
 	}
 	return rc;
 }
+
+long hx_vcpu_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask)
+{
+	uint8_t bytes[8];
+	struct xen_domctl op = {.cmd = cmd, .domain = id};
+
+	for (unsigned int i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(*mask >> (8 * i));
+	op.u.vcpuaffinity.vcpu = vcpu;
+	op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+	op.u.vcpuaffinity.cpumap_hard.bitmap.p = bytes;
+	op.u.vcpuaffinity.cpumap_hard.nr_bits = 8 * sizeof(bytes);
+	long rc = hx_domctl(&op);
+	*mask = 0;
+	for (unsigned int i = 0; i < sizeof(bytes); i++)
+		*mask |= (uint64_t)bytes[i] << (8 * i);
+	return rc;
+}

@@ -37,6 +37,9 @@ long hx_console_end(uint32_t *index);
 long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received);
 /* Hypervisor frames kept for the domain on demand (XEN_DOMCTL_hospes_caches). */
 long hx_caches(domid_t id, struct xen_domctl_hospes_caches *out);
+/* A vCPU's hard affinity, bit n = CPU n: set (XEN_DOMCTL_setvcpuaffinity)
+ * or get (getvcpuaffinity) into *mask. */
+long hx_vcpu_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask);
 /* pause, unpause or destroy (XEN_DOMCTL_*). */
 long hx_domain_op(domid_t id, uint32_t cmd);
 

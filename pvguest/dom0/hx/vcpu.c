@@ -13,24 +13,6 @@
 
 #define LIST_MAX 64
 
-static long affinity_op(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask)
-{
-	uint8_t bytes[8];
-	struct xen_domctl op = {.cmd = cmd, .domain = id};
-
-	for (unsigned int i = 0; i < sizeof(bytes); i++)
-		bytes[i] = (uint8_t)(*mask >> (8 * i));
-	op.u.vcpuaffinity.vcpu = vcpu;
-	op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-	op.u.vcpuaffinity.cpumap_hard.bitmap.p = bytes;
-	op.u.vcpuaffinity.cpumap_hard.nr_bits = 8 * sizeof(bytes);
-	long rc = hx_domctl(&op);
-	*mask = 0;
-	for (unsigned int i = 0; i < sizeof(bytes); i++)
-		*mask |= (uint64_t)bytes[i] << (8 * i);
-	return rc;
-}
-
 static unsigned int nr_cpus(void)
 {
 	struct xen_sysctl_physinfo pi;
@@ -50,7 +32,7 @@ static int list_domain(const hx_dominfo_t *info, unsigned int cpus)
 		if (hx_domctl(&op) < 0)
 			continue; /* no such vCPU (yet) */
 		const struct xen_domctl_getvcpuinfo *v = &op.u.getvcpuinfo;
-		long rc = affinity_op(info->domain, XEN_DOMCTL_getvcpuaffinity, i, &mask);
+		long rc = hx_vcpu_affinity(info->domain, XEN_DOMCTL_getvcpuaffinity, i, &mask);
 		if (rc < 0)
 			snprintf(aff, sizeof(aff), "error %ld", rc), bad = 1;
 		else
@@ -120,7 +102,7 @@ int hx_vcpu_pin(int argc, char **argv)
 	}
 	for (unsigned int i = first; i <= last && i < HX_VCPUS_MAX; i++) {
 		uint64_t mask = a.cpus;
-		long rc = affinity_op(id, XEN_DOMCTL_setvcpuaffinity, i, &mask);
+		long rc = hx_vcpu_affinity(id, XEN_DOMCTL_setvcpuaffinity, i, &mask);
 		if (rc < 0) {
 			printf("vcpu-pin: domain %u vCPU %u: %s (error %ld)\n", id, i,
 			       rc == -XEN_EINVAL ? "refused: no such CPU online" : "refused", rc);
