@@ -23,12 +23,18 @@
  * the largest) skips the page list: one translation and one copy (plain moves for 4, 8 or 16 bytes);
  * the page list and its frame are out of line.
  *
- * One exception, for the hottest argument (the port of EVTCHNOP_send):
- * read_guest_u32 first tries a plain move through the running vCPU's
- * loaded tables with an exception fix-up (asm/guest_read.h), at an
- * address in the guest's part of the address space only.  A page the guest
- * can read is mapped there; anything else faults into the fix-up and the
- * software path above decides (-EFAULT or a filled shadow).
+ * Before any of that, a copy within one page for the running vCPU in
+ * guest kernel mode tries a plain move through its loaded tables with an
+ * exception fix-up (asm/guest_read.h; read_guest_u32 for the port of
+ * EVTCHNOP_send, the hottest argument), at an address in the guest's part
+ * of the address space only.  A page the guest can read is mapped there,
+ * and writable exactly where the guest could write itself (dirty and
+ * accessed already set, never a page table); anything else faults into the
+ * fix-up, with nothing copied (one page: the fault comes at the first
+ * byte), and the software path above decides (-EFAULT or a filled
+ * shadow).  The move also reaches what the guest mapped outside its RAM
+ * (a device's registers in dom0), which the software path refuses: the
+ * guest could read and write those itself.
  */
 #include <asm/guest_read.h>
 #include <hospes/arch.h>
@@ -154,11 +160,29 @@ static inline void ga_move(void *dst, const void *src, size_t len)
 		memcpy(dst, src, len);
 }
 
+/* A move through v's loaded tables may do (asm/guest_read.h): v runs here in
+ * guest kernel mode, va..va+len is the guest's, and CR3 holds the shadow of
+ * v's kernel root.  (The root is compared, not assumed: a bounce from user
+ * mode, say, has v in kernel mode with the user root still loaded.) */
+static inline bool ga_direct(struct vcpu *v, unsigned long va, size_t len)
+{
+	const struct shadow_vcpu *sv = v->shadow;
+	uint32_t root = sv->sroot[0];
+
+	return v == arch_current_vcpu() && !sv->user_mode && root != SH_NONE &&
+	       arch_guest_va_ok(va, len) &&
+	       arch_loaded_root() == mfn_to_paddr(sh_dom(v->domain)->pages[root].smfn);
+}
+
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
 {
 	if (likely(ga_one_page(va, len) && v && v->shadow)) {
-		const void *p = ga_translate(v, va, false);
+		const void *p;
 
+		if (likely(ga_direct(v, va, len)) &&
+		    likely(arch_copy_from_guest_direct(dst, va, len)))
+			return 0;
+		p = ga_translate(v, va, false);
 		if (!p)
 			return -XEN_EFAULT;
 		ga_move(dst, p, len);
@@ -199,8 +223,12 @@ long read_guest_u32(struct vcpu *v, unsigned long va)
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t len)
 {
 	if (likely(ga_one_page(va, len) && v && v->shadow)) {
-		void *p = ga_translate(v, va, true);
+		void *p;
 
+		if (likely(ga_direct(v, va, len)) &&
+		    likely(arch_copy_to_guest_direct(va, src, len)))
+			return 0;
+		p = ga_translate(v, va, true);
 		if (!p)
 			return -XEN_EFAULT;
 		ga_move(p, src, len);
@@ -212,8 +240,12 @@ int copy_to_guest_vcpu(struct vcpu *v, unsigned long va, const void *src, size_t
 int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
 {
 	if (likely(ga_one_page(va, sizeof(x)) && v && v->shadow)) {
-		void *p = ga_translate(v, va, true);
+		void *p;
 
+		if (likely(ga_direct(v, va, sizeof(x))) &&
+		    likely(arch_copy_to_guest_direct(va, &x, sizeof(x))))
+			return 0;
+		p = ga_translate(v, va, true);
 		if (!p)
 			return -XEN_EFAULT;
 		__builtin_memcpy(p, &x, sizeof(x));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <asm/guest_read.h>
 #include <hospes/arch.h>
 
 static struct vcpu *cur;
@@ -169,6 +170,30 @@ static bool hw_walk(paddr_t cr3, unsigned long va, unsigned int access, unsigned
 	}
 	*mfn = table;
 	return true;
+}
+
+/* A move at va through the fake CR3: one walk of the loaded shadow, no
+ * fault handled (a fault is the copy's fix-up: NULL). */
+static void *move_through_cr3(unsigned long va, bool write)
+{
+	unsigned long mfn;
+	unsigned int ec;
+
+	if (!fake_loaded_cr3 || !hw_walk(fake_loaded_cr3, va, write ? PFEC_W : 0, &mfn, &ec))
+		return NULL;
+	return (char *)mfn_to_virt(_mfn(mfn)) + (va & (PAGE_SIZE - 1));
+}
+
+void harness_load_cr3(struct vcpu *v, bool user)
+{
+	fake_loaded_cr3 = shadow_activate(v, user);
+	fake_guest_move = move_through_cr3;
+}
+
+void harness_unload_cr3(void)
+{
+	fake_loaded_cr3 = 0;
+	fake_guest_move = NULL;
 }
 
 struct cpu_result cpu_access(struct vcpu *v, bool user, unsigned long va, unsigned int access)

@@ -53,4 +53,10 @@ struct cpu_result {
 };
 struct cpu_result cpu_access(struct vcpu *v, bool user, unsigned long va, unsigned int access);
 
+/* "Load" v's shadow root for mode user into the fake CR3 and let copies
+ * move through it as the CPU would (asm/guest_read.h's host version);
+ * harness_unload_cr3() makes every move fault again. */
+void harness_load_cr3(struct vcpu *v, bool user);
+void harness_unload_cr3(void);
+
 #endif

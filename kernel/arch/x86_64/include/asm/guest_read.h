@@ -54,6 +54,60 @@ fault:
 	return false;
 }
 
+/* The root of the page tables this CPU runs on now (CR3 without its flag
+ * bits): a move through them is the guest's view only if it is the
+ * running vCPU's own (kernel/mm/guest_access.c compares it with that). */
+static inline paddr_t arch_loaded_root(void)
+{
+	unsigned long cr3;
+
+	__asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
+	return cr3 & 0x000ffffffffff000UL;
+}
+
+/* One string move of len bytes (a multiple of the unit for movsq and
+ * movsl) with a fix-up: ok stays 0 if it faulted. */
+#define GUEST_REP_MOVE(insn, unit, dst, src, len, ok)                                              \
+	do {                                                                                       \
+		void *d_ = (dst);                                                                  \
+		const void *s_ = (src);                                                            \
+		size_t n_ = (len) / (unit);                                                        \
+		__asm__ __volatile__("1:\trep " insn "\n\tmovl $1, %0\n"                           \
+				     "2:\n" EXTABLE_ENTRY(1b, 2b)                                  \
+				     : "+r"(ok), "+D"(d_), "+S"(s_), "+c"(n_)                      \
+				     :                                                             \
+				     : "memory");                                                  \
+	} while (0)
+
+/* Copy len bytes between guest va and hypervisor memory through the loaded
+ * tables, in the widest unit that divides len (an 8-byte handle is one
+ * move); false if the move faulted.  The range must lie in one page: one
+ * translation, so a fault comes at the first byte and a false copied
+ * nothing (unless the guest unmapped the page during the copy, its own
+ * race, which the software path has as well). */
+static inline bool arch_copy_guest_direct(void *dst, const void *src, size_t len)
+{
+	int ok = 0;
+
+	if (!(len & 7))
+		GUEST_REP_MOVE("movsq", 8, dst, src, len, ok);
+	else if (!(len & 3))
+		GUEST_REP_MOVE("movsl", 4, dst, src, len, ok);
+	else
+		GUEST_REP_MOVE("movsb", 1, dst, src, len, ok);
+	return ok;
+}
+
+static inline bool arch_copy_from_guest_direct(void *dst, unsigned long va, size_t len)
+{
+	return arch_copy_guest_direct(dst, (const void *)va, len);
+}
+
+static inline bool arch_copy_to_guest_direct(unsigned long va, const void *src, size_t len)
+{
+	return arch_copy_guest_direct((void *)va, src, len);
+}
+
 /* An exception-fixup entry to the label "fault" of an asm goto. */
 #define EXTABLE_TO_FAULT(insn)                                                                     \
 	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #insn ", %l[fault]\n\t.popsection\n"

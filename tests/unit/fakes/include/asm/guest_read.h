@@ -7,10 +7,43 @@
 #define FAKE_ASM_GUEST_READ_H
 
 #include <hospes/types.h>
+#include <string.h>
 
 static inline bool arch_guest_va_ok(unsigned long va, unsigned long len)
 {
 	return va + len <= 0x0000800000000000UL;
+}
+
+/* The tests' model of moves through the loaded tables: fake_loaded_cr3
+ * is "CR3", and fake_guest_move (NULL: every move faults) gives the host
+ * address a move at va reaches through it, or NULL for a fault
+ * (tests/unit/shadow/harness.c walks the loaded shadow as the CPU would).
+ * fake_guest_moves counts the moves tried. */
+extern paddr_t fake_loaded_cr3;
+extern void *(*fake_guest_move)(unsigned long va, bool write);
+extern unsigned long fake_guest_moves;
+
+static inline paddr_t arch_loaded_root(void)
+{
+	return fake_loaded_cr3;
+}
+
+static inline bool arch_copy_from_guest_direct(void *dst, unsigned long va, size_t len)
+{
+	void *p = (fake_guest_moves++, fake_guest_move ? fake_guest_move(va, false) : NULL);
+
+	if (p)
+		memcpy(dst, p, len);
+	return p != NULL;
+}
+
+static inline bool arch_copy_to_guest_direct(unsigned long va, const void *src, size_t len)
+{
+	void *p = (fake_guest_moves++, fake_guest_move ? fake_guest_move(va, true) : NULL);
+
+	if (p)
+		memcpy(p, src, len);
+	return p != NULL;
 }
 
 static inline long arch_read_guest_u32(unsigned long va)
