@@ -15,8 +15,8 @@
  * fault goes the same way to pv_trap, whose return path stops it.
  *
  * The hypervisor reaches guest memory by software walks
- * (kernel/mm/guest_access.c), except read_guest_u32's direct move
- * (asm/guest_read.h), which is in the exception-fixup table: a ring-0
+ * (kernel/mm/guest_access.c), except the direct moves of one-page copies
+ * and read_guest_u32 (asm/guest_read.h), in the exception-fixup table: a ring-0
  * fault on a guest address is that move's (do_trap resumes at its fixup)
  * or a bug (do_trap panics).  The hook declines both.
  */

@@ -177,6 +177,7 @@ void shadow_vcpu_destroy(struct vcpu *v)
 		sv->sroot[u] = SH_NONE;
 		sv->root[u] = INVALID_GFN;
 	}
+	sv->kroot_pa = 0;
 	spin_unlock(&sd->lock);
 	v->shadow = NULL;
 }
@@ -197,6 +198,8 @@ static void sh_load_root(struct shadow_domain *sd, struct shadow_vcpu *sv, int u
 		sd->pages[sv->sroot[u]].pins--;
 	sv->root[u] = g;
 	sv->sroot[u] = SH_NONE;
+	if (!u)
+		sv->kroot_pa = 0;
 	if (gfn_eq(g, INVALID_GFN))
 		return;
 	sp = sh_lookup(sd, gfn_x(g), 4, 0);
@@ -204,6 +207,8 @@ static void sh_load_root(struct shadow_domain *sd, struct shadow_vcpu *sv, int u
 		sp = sh_create(sd, gfn_x(g), 4, 0, p2m_get(sd->d, g).mfn);
 	sp->pins++;
 	sv->sroot[u] = sh_index(sd, sp);
+	if (!u)
+		sv->kroot_pa = mfn_to_paddr(sp->smfn);
 }
 
 int shadow_set_roots(struct vcpu *v, gfn_t kernel_root, gfn_t user_root)

@@ -61,6 +61,7 @@ struct sh_xlate {
 struct shadow_vcpu {
 	gfn_t root[2];	   /* guest L4s: [0] kernel, [1] user (INVALID_GFN = none) */
 	uint32_t sroot[2]; /* their shadows (pool index, pinned), SH_NONE */
+	paddr_t kroot_pa;  /* sroot[0]'s frame, what CR3 holds in kernel mode (0: none) */
 	bool user_mode;	   /* which root is loaded */
 	uint8_t xlate_next;
 	struct sh_xlate xlate[SH_XLATE_SLOTS];
