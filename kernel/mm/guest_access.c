@@ -172,11 +172,9 @@ static inline void ga_move(void *dst, const void *src, size_t len)
 static inline bool ga_direct(struct vcpu *v, unsigned long va, size_t len)
 {
 	const struct shadow_vcpu *sv = v->shadow;
-	uint32_t root = sv->sroot[0];
 
-	return v == arch_current_vcpu() && !sv->user_mode && root != SH_NONE &&
-	       arch_guest_va_ok(va, len) &&
-	       arch_loaded_root() == mfn_to_paddr(sh_dom(v->domain)->pages[root].smfn);
+	return v == arch_current_vcpu() && !sv->user_mode && arch_guest_va_ok(va, len) &&
+	       arch_loaded_root() == sv->kroot_pa && sv->kroot_pa;
 }
 
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
