@@ -85,11 +85,29 @@ static inline paddr_t arch_loaded_root(void)
  * translation, so a fault comes at the first byte and a false copied
  * nothing (unless the guest unmapped the page during the copy, its own
  * race, which the software path has as well). */
+/* One load and one store of a word (suffix q or l); either may be the
+ * guest's side, so both have the fix-up. */
+#define GUEST_WORD_MOVE(sfx, type, dst, src, ok)                                                   \
+	do {                                                                                       \
+		type w_;                                                                           \
+		__asm__ __volatile__("1:\tmov" sfx " (%2), %1\n"                                   \
+				     "3:\tmov" sfx " %1, (%3)\n"                                   \
+				     "\tmovl $1, %0\n"                                             \
+				     "2:\n" EXTABLE_ENTRY(1b, 2b) EXTABLE_ENTRY(3b, 2b)            \
+				     : "+r"(ok), "=&r"(w_)                                         \
+				     : "r"(src), "r"(dst)                                          \
+				     : "memory");                                                  \
+	} while (0)
+
 static inline bool arch_copy_guest_direct(void *dst, const void *src, size_t len)
 {
 	int ok = 0;
 
-	if (!(len & 7))
+	if (len == 8) /* a handle, a frame number */
+		GUEST_WORD_MOVE("q", uint64_t, dst, src, ok);
+	else if (len == 4) /* a port, a count */
+		GUEST_WORD_MOVE("l", uint32_t, dst, src, ok);
+	else if (!(len & 7))
 		GUEST_REP_MOVE("movsq", 8, dst, src, len, ok);
 	else if (!(len & 3))
 		GUEST_REP_MOVE("movsl", 4, dst, src, len, ok);
