@@ -79,12 +79,6 @@ static inline paddr_t arch_loaded_root(void)
 				     : "memory");                                                  \
 	} while (0)
 
-/* Copy len bytes between guest va and hypervisor memory through the loaded
- * tables, in the widest unit that divides len (an 8-byte handle is one
- * move); false if the move faulted.  The range must lie in one page: one
- * translation, so a fault comes at the first byte and a false copied
- * nothing (unless the guest unmapped the page during the copy, its own
- * race, which the software path has as well). */
 /* One load and one store of a word (suffix q or l); either may be the
  * guest's side, so both have the fix-up. */
 #define GUEST_WORD_MOVE(sfx, type, dst, src, ok)                                                   \
@@ -99,6 +93,12 @@ static inline paddr_t arch_loaded_root(void)
 				     : "memory");                                                  \
 	} while (0)
 
+/* Copy len bytes between guest va and hypervisor memory through the loaded
+ * tables, in the widest unit that divides len (an 8-byte handle is one
+ * move); false if the move faulted.  The range must lie in one page: one
+ * translation, so a fault comes at the first byte and a false copied
+ * nothing (unless the guest unmapped the page during the copy, its own
+ * race, which the software path has as well). */
 static inline bool arch_copy_guest_direct(void *dst, const void *src, size_t len)
 {
 	int ok = 0;
