@@ -10,9 +10,9 @@
 # its shell, and dom0 must power off with the pass verdict.
 #
 # Hard affinity on the same boot: dom0_vcpus_pin pins dom0's vCPU 0 to
-# CPU 0; a spinning domU pinned to CPU 1 (hx vcpu-pin) is seen there,
+# CPU 0; a spinning domU pinned to CPU 1 (hx create cpus=1) is seen there,
 # and only there, by three hx vcpu-list samples a second apart while its
-# CPU time grows; re-pinned to CPU 0 it is found there; a CPU the
+# CPU time grows; re-pinned to CPU 0 (hx vcpu-pin) it is found there; a CPU the
 # machine does not have and a vCPU the domain does not have are refused.
 set -u
 cd "$(dirname "$0")/../.."
@@ -32,8 +32,9 @@ rc_script=$logdir/smp-rc
 	done
 	echo "hx create pvguest-domU name=last memory=16"
 	echo "hx list"
-	echo "hx create pvguest-domU name=pin memory=16 args=/bin/spin"
-	echo "hx vcpu-pin pin 0 1"
+	echo "hx create pvguest-domU name=nocpu memory=16 cpus=5"
+	echo "hx create pvguest-domU name=pin memory=16 cpus=1 args=/bin/spin"
+	echo "hx vcpu-list pin"
 	for i in 1 2 3; do
 		echo "sleep 1"
 		echo "hx vcpu-list pin"
@@ -70,7 +71,7 @@ else echo "not ok - smp destroy: no domain 'last' in hx list"; status=1; fi
 if grep -qE '^\(d0\) dom0 +0 +0 +0 +r +[0-9.]+ 0$' "$clean"; then
 	echo "ok - vcpu pin: dom0_vcpus_pin: dom0's vCPU 0 runs on CPU 0, affinity 0"
 else echo "not ok - vcpu pin: dom0's vCPU 0 is not listed on CPU 0 with affinity 0"; status=1; fi
-# Lines of pin: 1 after vcpu-pin, 2-4 the samples, 5 just after the
+# Lines of pin: 1 after create, 2-4 the samples, 5 just after the
 # re-pin (a running vCPU moves at its CPU's next pick), 6 a second later.
 on1=$(grep -E '^\(d0\) pin +[0-9]+ +0 +' "$clean" | sed -n 2,4p)
 n=$(printf '%s\n' "$on1" | grep -cE ' 0 +1 +[rb-] +[0-9.]+ 1$')
@@ -82,7 +83,9 @@ if grep -E '^\(d0\) pin +[0-9]+ +0 +' "$clean" | sed -n 6p | grep -qE ' 0 +0 +[r
 	echo "ok - vcpu pin: re-pinned to CPU 0 (vcpu-pin all 0), it is on CPU 0"
 else echo "not ok - vcpu pin: not on CPU 0 after re-pinning"; status=1; fi
 if grep -q 'vcpu-pin: domain [0-9]* vCPU 0: refused: no such CPU online (error -22)' "$clean" &&
-	grep -q 'vcpu-pin: domain [0-9]* has no vCPU 3' "$clean"; then
-	echo "ok - vcpu pin: CPU 5 and vCPU 3 are refused"
+	grep -q 'vcpu-pin: domain [0-9]* has no vCPU 3' "$clean" &&
+	grep -q 'create nocpu: cpus: none of them is one of the 2 CPUs' "$clean" &&
+	! grep -qE '^\(d0\) domain [0-9]+ \(nocpu\) created' "$clean"; then
+	echo "ok - vcpu pin: CPU 5 and vCPU 3 are refused (vcpu-pin, create cpus=)"
 else echo "not ok - vcpu pin: bad CPU or vCPU not refused"; status=1; fi
 exit $status

@@ -87,6 +87,10 @@ static int create_option(struct hx_create_args *a, const char *word, char *err, 
 		if (hx_parse_uint(val, 1, HX_VCPUS_MAX, &n))
 			return fail(err, len, "create: vcpus \"%s\": 1 to %u", val, HX_VCPUS_MAX);
 		a->vcpus = (unsigned int)n;
+	} else if (klen == 4 && strncmp(word, "cpus", 4) == 0) {
+		if (hx_parse_cpus(val, &a->cpus))
+			return fail(err, len, "create: cpus \"%s\": all, or e.g. 1, 0-1, 0,2-3",
+				    val);
 	} else if (klen == 4 && strncmp(word, "disk", 4) == 0) {
 		if (!*val || !copy_word(a->disk, sizeof(a->disk), val))
 			return fail(err, len, "create: disk \"%s\": empty or too long", val);
@@ -113,8 +117,8 @@ static int create_option(struct hx_create_args *a, const char *word, char *err, 
 		*(klen == 8 ? &a->on_crash : &a->on_poweroff) = act;
 	} else {
 		return fail(err, len,
-			    "create: unknown setting \"%.*s\" (name, memory, vcpus, disk, vif, "
-			    "args, on_poweroff, on_crash)",
+			    "create: unknown setting \"%.*s\" (name, memory, vcpus, cpus, disk, "
+			    "vif, args, on_poweroff, on_crash)",
 			    (int)klen, word);
 	}
 	return 0;

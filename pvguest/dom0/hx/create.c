@@ -142,6 +142,13 @@ static int create(const struct hx_create_args *given)
 		       a->name, a->disk);
 		return 1;
 	}
+	struct xen_sysctl_physinfo pi;
+	if (a->cpus && hx_physinfo(&pi) == 0 && pi.nr_cpus < 64 &&
+	    !(a->cpus & ((1ULL << pi.nr_cpus) - 1))) {
+		printf("create %s: cpus: none of them is one of the %u CPUs\n", a->name,
+		       pi.nr_cpus);
+		return 1;
+	}
 	const void *image = find_image(a->image, &len, &owned);
 	if (!image)
 		return 1;
@@ -158,6 +165,12 @@ static int create(const struct hx_create_args *given)
 	if (rc)
 		return 1;
 	hx_track(id, a); /* before anything can block: the reaper sees it from the start */
+	for (unsigned int i = 0; a->cpus && i < a->vcpus; i++) {
+		uint64_t mask = a->cpus; /* xl's cpus=: the same CPUs for every vCPU */
+		long prc = hx_vcpu_affinity(id, XEN_DOMCTL_setvcpuaffinity, i, &mask);
+		if (prc < 0)
+			printf("create %s: vCPU %u not pinned (error %ld)\n", a->name, i, prc);
+	}
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
 	       a->vcpus);
 	return 0;

@@ -193,7 +193,8 @@ static int hx_help(int argc, char **argv);
 
 static const struct shell_cmd subcommands[] = {
 	{"create",
-	 "<image> [name= memory= vcpus= disk= vif= args= on_poweroff= on_crash=]: a domU from a "
+	 "<image> [name= memory= vcpus= cpus= disk= vif= args= on_poweroff= on_crash=]: a domU "
+	 "from a "
 	 "boot module or /disk/<file>",
 	 hx_create},
 	{"list", "domains: id, name, state, vCPUs, memory, CPU time", hx_list},

@@ -33,6 +33,7 @@ static void test_create_defaults(void **state)
 	assert_string_equal(a.name, "pvguest-domU");
 	assert_int_equal(a.memory_mib, HX_MEMORY_DEFAULT);
 	assert_int_equal(a.vcpus, 1);
+	assert_true(a.cpus == 0);
 	assert_string_equal(a.disk, "");
 	assert_string_equal(a.vif, "");
 	assert_string_equal(a.cmdline, "");
@@ -52,6 +53,10 @@ static void test_create_settings(void **state)
 	assert_string_equal(a.disk, "disk0");
 	assert_string_equal(a.vif, "nic0");
 	assert_string_equal(a.cmdline, "hello big world");
+	assert_int_equal(create(&a, "create img cpus=1"), 0);
+	assert_true(a.cpus == 2);
+	assert_int_equal(create(&a, "create img cpus=0,2-3"), 0);
+	assert_true(a.cpus == 0xd);
 	/* a later setting wins; a path's last part names the domain */
 	assert_int_equal(create(&a, "create boot/guest memory=8 memory=16"), 0);
 	assert_string_equal(a.name, "guest");
@@ -87,6 +92,8 @@ static void test_create_bad_changes_nothing(void **state)
 		{"create img memory=", "memory"},
 		{"create img vcpus=0", "vcpus \"0\""},
 		{"create img vcpus=9", "1 to 8"},
+		{"create img cpus=64", "cpus \"64\": all, or"},
+		{"create img cpus=", "cpus \"\""},
 		{"create img name=", "name \"\""},
 		{"create img name=12", "not only digits"},
 		{"create img name=a/b", "name \"a/b\""},
