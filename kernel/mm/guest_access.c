@@ -37,9 +37,7 @@
  * guest could read and write those itself.  The move goes before the
  * remembered translation: its checks cost less than a lookup that misses
  * (mmu_update_1 measured 384 instructions this way, 434 the other way
- * round, where each PTE write forgets every remembered translation), and
- * a request that touches more than two argument pages (a block request's
- * round trip) misses the two slots for most of its copies.
+ * round, where each PTE write forgets every remembered translation).
  */
 #include <asm/guest_read.h>
 #include <hospes/arch.h>
