@@ -10,9 +10,13 @@
  * context, old upcall mask in bits 32-39), RFLAGS (IF = !old mask), RSP,
  * SS.  The handler then runs with rsp at the RCX slot.
  *
- * Every guest memory access goes through the vCPU's current root
- * (guest_map_small for a frame in one page, written or read in place, each
- * iret value read once; copy_*_guest_vcpu across pages), so a stack that is
+ * Every guest memory access goes through the vCPU's current root: a
+ * frame bounced from guest kernel mode (an event upcall, an exception in
+ * the kernel) is stored by a move through the loaded tables when the
+ * running vCPU's kernel root is in CR3 (copy_to_guest_loaded, no walk);
+ * otherwise, or if that move faults, guest_map_small writes a frame in one
+ * page in place (the iret frame is read the same way, each value once)
+ * and copy_*_guest_vcpu reaches one across pages.  So a stack that is
  * unmapped, read-only or in the hypervisor's range makes the access fail;
  * the guest cannot be helped and
  * is crashed, as Xen does.  So is a guest that takes an exception it has no
@@ -76,8 +80,10 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	uint64_t base = top - n * 8, buf[8];
 	if (!canonical(top) || top < n * 8)
 		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
-	/* Written in place when the frame lies in one page (the common case). */
-	uint64_t *w = guest_map_small(v, base, n * 8, true), *p;
+	/* From kernel mode the frame is built here and stored through the
+	 * loaded tables (no walk); else, or if that faults, written in place
+	 * when it lies in one page, or copied across pages. */
+	uint64_t *w = from_kernel ? NULL : guest_map_small(v, base, n * 8, true), *p;
 	p = w ? w : buf;
 	*p++ = f->rcx;
 	*p++ = f->r11;
@@ -88,7 +94,8 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	*p++ = pv_frame_rflags(f->rflags, old_mask);
 	*p++ = f->rsp;
 	*p = f->ss;
-	if (!w && copy_to_guest_vcpu(v, base, buf, n * sizeof(buf[0])))
+	if (!w && !(from_kernel && copy_to_guest_loaded(v, base, buf, n * sizeof(buf[0]))) &&
+	    copy_to_guest_vcpu(v, base, buf, n * sizeof(buf[0])))
 		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
 	f->rsp = base;
 	f->rip = handler;

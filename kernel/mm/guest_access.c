@@ -255,6 +255,12 @@ int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
 	return copy_to_pages(v, va, &x, sizeof(x));
 }
 
+bool copy_to_guest_loaded(struct vcpu *v, unsigned long va, const void *src, size_t len)
+{
+	return ga_one_page(va, len) && v && v->shadow && ga_direct(v, va, len) &&
+	       arch_copy_to_guest_direct(va, src, len);
+}
+
 void *guest_map_small(struct vcpu *v, unsigned long va, size_t len, bool write)
 {
 	if (likely(len && ga_one_page(va, len) && v && v->shadow))

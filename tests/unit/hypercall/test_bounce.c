@@ -211,6 +211,41 @@ static void test_iret(void **state)
 	assert_int_equal(env.shutdown_reason, SHUTDOWN_crash);
 }
 
+/* A kernel-mode upcall's frame is stored through the loaded tables when
+ * that move works, by the walk when it faults; a bounce from user mode
+ * (user root still in CR3) never tries the move. */
+static void test_upcall_loaded_move(void **state)
+{
+	uint64_t want[7] = {0x111, 0x222, 0x401234, 0xe030, 0x246, STACK, 0xe02b};
+
+	for (int ok = 1; ok >= 0; ok--) {
+		env_reset(false);
+		env.loaded_ok = ok;
+		v0->arch->kernel_mode = true;
+		v0->arch->callback[PV_CB_EVENT] = 0x700000;
+		v0->vcpu_info->evtchn_upcall_pending = 1;
+		v0->vcpu_info->evtchn_upcall_mask = 0;
+		struct pv_frame f = frame();
+		assert_int_equal(pv_deliver_events(v0, &f), 0);
+		assert_int_equal(env.loaded_moves, 1);
+		assert_int_equal(f.rsp, (STACK & ~15UL) - 56);
+		assert_int_equal(f.rip, 0x700000);
+		assert_memory_equal(gptr(f.rsp), want, sizeof(want));
+		assert_int_equal(v0->vcpu_info->evtchn_upcall_mask, 1);
+	}
+	env_reset(false);
+	env.loaded_ok = true;
+	v0->arch->kernel_mode = false;
+	v0->arch->kernel_sp = GVA + 0x4000;
+	v0->arch->callback[PV_CB_EVENT] = 0x700000;
+	v0->vcpu_info->evtchn_upcall_pending = 1;
+	struct pv_frame f = frame();
+	assert_int_equal(pv_deliver_events(v0, &f), 0);
+	assert_int_equal(env.loaded_moves, 0);
+	assert_int_equal(f.rsp, GVA + 0x4000 - 56);
+	assert_int_equal(*slot(f.rsp, 3), 0xe033); /* user CS kept */
+}
+
 int run_bounce_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +254,7 @@ int run_bounce_tests(void)
 		cmocka_unit_test(test_crashes),
 		cmocka_unit_test(test_syscall_and_events),
 		cmocka_unit_test(test_iret),
+		cmocka_unit_test(test_upcall_loaded_move),
 	};
 	return cmocka_run_group_tests_name("bounce", tests, NULL, NULL);
 }
