@@ -416,6 +416,33 @@ static void test_direct_moves(void **state)
 	harness_unload_cr3();
 }
 
+/* copy_to_guest_loaded (the bounce frames' store): the move or nothing,
+ * never the walk, and never where the move could reach the wrong tables. */
+static void test_loaded_store(void **state)
+{
+	uint64_t w[7] = {1, 2, 3, 4, 5, 6, 7}, zero[7] = {0};
+
+	memset(gtable(d, _gfn(17)), 0, PAGE_SIZE);
+	harness_load_cr3(v, false);
+	/* not in the shadow yet: the move faults, nothing is walked or written */
+	assert_false(copy_to_guest_loaded(v, VA(1), w, sizeof(w)));
+	assert_memory_equal(gtable(d, _gfn(17)), zero, sizeof(zero));
+	/* once a walk has made the shadow entry writable, the move writes */
+	assert_int_equal(copy_to_guest(VA(1) + 64, w, 8), 0);
+	assert_true(copy_to_guest_loaded(v, VA(1), w, sizeof(w)));
+	assert_memory_equal(gtable(d, _gfn(17)), w, sizeof(w));
+	/* declined: across a page, another root in CR3, not the running vCPU */
+	assert_false(copy_to_guest_loaded(v, VA(1) + 4088, w, 16));
+	fake_loaded_cr3 += PAGE_SIZE;
+	assert_false(copy_to_guest_loaded(v, VA(1) + 128, w, sizeof(w)));
+	fake_loaded_cr3 -= PAGE_SIZE;
+	mm_set_current(NULL);
+	assert_false(copy_to_guest_loaded(v, VA(1) + 128, w, sizeof(w)));
+	mm_set_current(v);
+	assert_memory_equal(gtable(d, _gfn(17)) + 16, zero, sizeof(zero));
+	harness_unload_cr3();
+}
+
 static void test_copy_remembers_safely(void **state)
 {
 	uint64_t x = 0, y = 0x5eed;
@@ -629,6 +656,7 @@ int main(void)
 		T(test_guest_access),
 		T(test_copy_remembers_safely),
 		T(test_direct_moves),
+		T(test_loaded_store),
 		T(test_driver_domain_identity),
 		T(test_update_in_place),
 		T(test_guest_not_present_fast),
