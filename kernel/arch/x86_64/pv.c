@@ -96,7 +96,21 @@ long pv_hypercall_iret(HYPERCALL_ARGS) __attribute__((visibility("hidden")));
  * fast_hypercalls_init); written once at start of day. */
 hypercall_fn pv_fast_hypercalls[NR_HYPERCALLS];
 
+/*
+ * The slice timer is lazy.  slice_deadline[cpu] is when this CPU must pick
+ * again (sched_pick's *until); the timer itself may be armed earlier.  A
+ * pick that moves the deadline later (nearly every pick: now + a slice)
+ * leaves an armed timer where it is, sparing a queue move and a LAPIC
+ * write per pick; when that earlier timer fires, slice_end() sees the
+ * deadline has not come and re-arms for it, so the reschedule still
+ * happens exactly at the deadline, at the price of one spare interrupt
+ * per slice at most.  Only this CPU sets its slice timer or the deadline,
+ * always with interrupts off (pick_next, or the timer's own interrupt),
+ * and only this CPU's timer interrupt unlinks it: so pick_next may read
+ * whether it is queued, and its expiry, without the queue's lock.
+ */
 static struct timer slice_timer[NR_CPUS];
+static uint64_t slice_deadline[NR_CPUS];
 
 struct vcpu *current_vcpu(void)
 {
@@ -233,7 +247,19 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 
 static void slice_end(void *data)
 {
-	sched_request((unsigned int)(unsigned long)data);
+	unsigned int cpu = (unsigned int)(unsigned long)data;
+	if (now_ns() < slice_deadline[cpu])
+		timer_set(&slice_timer[cpu], slice_deadline[cpu]); /* fired early: see above */
+	else
+		sched_request(cpu);
+}
+
+static void arm_slice(unsigned int cpu, uint64_t until)
+{
+	struct timer *t = &slice_timer[cpu];
+	slice_deadline[cpu] = until;
+	if (!timer_is_active(t) || t->expires_ns > until)
+		timer_set(t, until);
 }
 
 /*
@@ -266,7 +292,7 @@ static struct vcpu *pick_next(unsigned int cpu)
 	for (;;) {
 		uint64_t until;
 		struct vcpu *next = sched_pick(cpu, now_ns(), &until);
-		timer_set(&slice_timer[cpu], until);
+		arm_slice(cpu, until);
 		if (next)
 			return next;
 		uint64_t halted = now_ns();
