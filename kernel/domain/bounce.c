@@ -13,7 +13,7 @@
  * Every guest memory access goes through the vCPU's current root: a
  * frame bounced from guest kernel mode (an event upcall, an exception in
  * the kernel) is stored by a move through the loaded tables when the
- * running vCPU's kernel root is in CR3 (copy_to_guest_loaded, no walk);
+ * running vCPU's kernel root is in CR3 (guest_loaded_ok, no walk);
  * otherwise, or if that move faults, guest_map_small writes a frame in one
  * page in place (the iret frame is read the same way, each value once)
  * and copy_*_guest_vcpu reaches one across pages.  So a stack that is
@@ -24,6 +24,7 @@
  * exception at the same RIP PV_STORM_LIMIT times in a row without
  * completing a handler (an iret hypercall resets the count).
  */
+#include <asm/guest_read.h>
 #include <hospes/bounce.h>
 #include <hospes/guest_access.h>
 #include <hospes/lib.h>
@@ -66,6 +67,22 @@ static void set_mode(struct vcpu *v, struct pv_frame *f, bool kernel)
 	f->new_cr3 = pv_set_kernel_mode(v, kernel);
 }
 
+/* From guest kernel mode with its root loaded: the frame stored straight
+ * from registers through the guest's tables; false if not possible or a
+ * store faulted (the full write below then puts every word again). */
+static inline bool frame_loaded(struct vcpu *v, const struct pv_frame *f, uint64_t base,
+				bool has_error, uint32_t error, uint8_t old_mask)
+{
+	uint64_t cs = pv_frame_cs(f->cs, true, old_mask), fl = pv_frame_rflags(f->rflags, old_mask);
+
+	if (!guest_loaded_ok(v, base, (has_error ? 8 : 7) * 8))
+		return false;
+	if (has_error)
+		return arch_write_guest_frame8(base, f->rcx, f->r11, error, f->rip, cs, fl, f->rsp,
+					       f->ss);
+	return arch_write_guest_frame7(base, f->rcx, f->r11, f->rip, cs, fl, f->rsp, f->ss);
+}
+
 /* Write the bounce frame and enter handler; mask events if asked. */
 static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has_error,
 		  uint32_t error, bool mask)
@@ -80,23 +97,25 @@ static int bounce(struct vcpu *v, struct pv_frame *f, uint64_t handler, bool has
 	uint64_t base = top - n * 8, buf[8];
 	if (!canonical(top) || top < n * 8)
 		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
-	/* From kernel mode the frame is built here and stored through the
-	 * loaded tables (no walk); else, or if that faults, written in place
-	 * when it lies in one page, or copied across pages. */
-	uint64_t *w = from_kernel ? NULL : guest_map_small(v, base, n * 8, true), *p;
-	p = w ? w : buf;
-	*p++ = f->rcx;
-	*p++ = f->r11;
-	if (has_error)
-		*p++ = error;
-	*p++ = f->rip;
-	*p++ = pv_frame_cs(f->cs, from_kernel, old_mask);
-	*p++ = pv_frame_rflags(f->rflags, old_mask);
-	*p++ = f->rsp;
-	*p = f->ss;
-	if (!w && !(from_kernel && copy_to_guest_loaded(v, base, buf, n * sizeof(buf[0]))) &&
-	    copy_to_guest_vcpu(v, base, buf, n * sizeof(buf[0])))
-		return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"), -1;
+	/* From kernel mode stored through the loaded tables; else, or if a
+	 * store faults, written in place when it lies in one page, or copied
+	 * across pages. */
+	if (!(from_kernel && frame_loaded(v, f, base, has_error, error, old_mask))) {
+		uint64_t *w = guest_map_small(v, base, n * 8, true), *p;
+		p = w ? w : buf;
+		*p++ = f->rcx;
+		*p++ = f->r11;
+		if (has_error)
+			*p++ = error;
+		*p++ = f->rip;
+		*p++ = pv_frame_cs(f->cs, from_kernel, old_mask);
+		*p++ = pv_frame_rflags(f->rflags, old_mask);
+		*p++ = f->rsp;
+		*p = f->ss;
+		if (!w && copy_to_guest_vcpu(v, base, buf, n * sizeof(buf[0])))
+			return domain_crash(v, f->rip, "cannot write a bounce frame on its stack"),
+			       -1;
+	}
 	f->rsp = base;
 	f->rip = handler;
 	f->cs = FLAT_KERNEL_CS;

@@ -255,10 +255,9 @@ int write_guest_u32(struct vcpu *v, unsigned long va, uint32_t x)
 	return copy_to_pages(v, va, &x, sizeof(x));
 }
 
-bool copy_to_guest_loaded(struct vcpu *v, unsigned long va, const void *src, size_t len)
+bool guest_loaded_ok(struct vcpu *v, unsigned long va, size_t len)
 {
-	return ga_one_page(va, len) && v && v->shadow && ga_direct(v, va, len) &&
-	       arch_copy_to_guest_direct(va, src, len);
+	return ga_one_page(va, len) && v && v->shadow && ga_direct(v, va, len);
 }
 
 void *guest_map_small(struct vcpu *v, unsigned long va, size_t len, bool write)

@@ -35,11 +35,11 @@ int write_guest_u32(struct vcpu *v, unsigned long guest_va, uint32_t x);
  * (bounce, iret): the guest may change the memory meanwhile, so read each
  * value once and check the copy. */
 void *guest_map_small(struct vcpu *v, unsigned long guest_va, size_t len, bool write);
-/* Write [guest_va, guest_va+len) (one page) only by a move through v's
- * loaded tables, no software walk: true if done; false (perhaps after a
- * fault that wrote nothing) when v is not the running vCPU in guest kernel
- * mode on its kernel root, or the move faulted.  The caller then takes
- * the walk (guest_map_small, copy_to_guest_vcpu). */
-bool copy_to_guest_loaded(struct vcpu *v, unsigned long guest_va, const void *src, size_t len);
+/* May [guest_va, guest_va+len) be reached by moves through the loaded
+ * tables (asm/guest_read.h) on v's behalf: v is the running vCPU, in guest
+ * kernel mode with its kernel root in CR3, and the range is the guest's,
+ * in one page.  A move may still fault: the caller then takes the walk
+ * (guest_map_small, copy_to_guest_vcpu). */
+bool guest_loaded_ok(struct vcpu *v, unsigned long guest_va, size_t len);
 
 #endif

@@ -43,8 +43,8 @@ struct env_log {
 	unsigned long info_gfn;
 	unsigned int info_offset;
 	bool info_self;
-	bool loaded_ok;	  /* copy_to_guest_loaded's move succeeds (else "faults") */
-	int loaded_moves; /* copy_to_guest_loaded calls */
+	bool loaded_ok;	   /* guest_loaded_ok says yes (the tables are "loaded") */
+	int loaded_checks; /* guest_loaded_ok calls */
 };
 extern struct env_log env;
 

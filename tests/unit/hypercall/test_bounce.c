@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <asm/guest_read.h>
 #include <hospes/bounce.h>
 #include <public/sched.h>
 #include <public/xen.h>
@@ -211,23 +212,35 @@ static void test_iret(void **state)
 	assert_int_equal(env.shutdown_reason, SHUTDOWN_crash);
 }
 
+/* The fake CPU's move through the loaded tables: guest memory itself. */
+static void *move_to_gmem(unsigned long va, bool write)
+{
+	(void)write;
+	return gptr(va);
+}
+
 /* A kernel-mode upcall's frame is stored through the loaded tables when
- * that move works, by the walk when it faults; a bounce from user mode
- * (user root still in CR3) never tries the move. */
+ * that may be tried, by the walk when the store faults, the same frame
+ * either way; a bounce from user mode (user root still in CR3) never
+ * tries it. */
 static void test_upcall_loaded_move(void **state)
 {
 	uint64_t want[7] = {0x111, 0x222, 0x401234, 0xe030, 0x246, STACK, 0xe02b};
 
 	for (int ok = 1; ok >= 0; ok--) {
+		unsigned long moves = fake_guest_moves;
+
 		env_reset(false);
-		env.loaded_ok = ok;
+		env.loaded_ok = true;
+		fake_guest_move = ok ? move_to_gmem : NULL; /* NULL: the store faults */
 		v0->arch->kernel_mode = true;
 		v0->arch->callback[PV_CB_EVENT] = 0x700000;
 		v0->vcpu_info->evtchn_upcall_pending = 1;
 		v0->vcpu_info->evtchn_upcall_mask = 0;
 		struct pv_frame f = frame();
 		assert_int_equal(pv_deliver_events(v0, &f), 0);
-		assert_int_equal(env.loaded_moves, 1);
+		assert_int_equal(env.loaded_checks, 1);
+		assert_int_equal(fake_guest_moves, moves + 1);
 		assert_int_equal(f.rsp, (STACK & ~15UL) - 56);
 		assert_int_equal(f.rip, 0x700000);
 		assert_memory_equal(gptr(f.rsp), want, sizeof(want));
@@ -235,15 +248,17 @@ static void test_upcall_loaded_move(void **state)
 	}
 	env_reset(false);
 	env.loaded_ok = true;
+	fake_guest_move = move_to_gmem;
 	v0->arch->kernel_mode = false;
 	v0->arch->kernel_sp = GVA + 0x4000;
 	v0->arch->callback[PV_CB_EVENT] = 0x700000;
 	v0->vcpu_info->evtchn_upcall_pending = 1;
 	struct pv_frame f = frame();
 	assert_int_equal(pv_deliver_events(v0, &f), 0);
-	assert_int_equal(env.loaded_moves, 0);
+	assert_int_equal(env.loaded_checks, 0);
 	assert_int_equal(f.rsp, GVA + 0x4000 - 56);
 	assert_int_equal(*slot(f.rsp, 3), 0xe033); /* user CS kept */
+	fake_guest_move = NULL;
 }
 
 int run_bounce_tests(void)

@@ -416,31 +416,36 @@ static void test_direct_moves(void **state)
 	harness_unload_cr3();
 }
 
-/* copy_to_guest_loaded (the bounce frames' store): the move or nothing,
- * never the walk, and never where the move could reach the wrong tables. */
+/* guest_loaded_ok (may the bounce frames' stores be tried): yes only for
+ * the running vCPU on its kernel root, in one page; a store it allows may
+ * still fault and then writes nothing. */
 static void test_loaded_store(void **state)
 {
 	uint64_t w[7] = {1, 2, 3, 4, 5, 6, 7}, zero[7] = {0};
 
 	memset(gtable(d, _gfn(17)), 0, PAGE_SIZE);
 	harness_load_cr3(v, false);
-	/* not in the shadow yet: the move faults, nothing is walked or written */
-	assert_false(copy_to_guest_loaded(v, VA(1), w, sizeof(w)));
+	/* not in the shadow yet: allowed, but the store faults */
+	assert_true(guest_loaded_ok(v, VA(1), sizeof(w)));
+	assert_false(arch_write_guest_frame7(VA(1), 1, 2, 3, 4, 5, 6, 7));
 	assert_memory_equal(gtable(d, _gfn(17)), zero, sizeof(zero));
-	/* once a walk has made the shadow entry writable, the move writes */
+	/* once a walk has made the shadow entry writable, the store writes */
 	assert_int_equal(copy_to_guest(VA(1) + 64, w, 8), 0);
-	assert_true(copy_to_guest_loaded(v, VA(1), w, sizeof(w)));
+	assert_true(arch_write_guest_frame7(VA(1), 1, 2, 3, 4, 5, 6, 7));
 	assert_memory_equal(gtable(d, _gfn(17)), w, sizeof(w));
-	/* declined: across a page, another root in CR3, not the running vCPU */
-	assert_false(copy_to_guest_loaded(v, VA(1) + 4088, w, 16));
+	/* declined: across a page, the hypervisor's half, another root in
+	 * CR3, not the running vCPU */
+	assert_false(guest_loaded_ok(v, VA(1) + 4088, 16));
+	assert_false(guest_loaded_ok(v, 0xffff800000001000UL, 56));
 	fake_loaded_cr3 += PAGE_SIZE;
-	assert_false(copy_to_guest_loaded(v, VA(1) + 128, w, sizeof(w)));
+	assert_false(guest_loaded_ok(v, VA(1) + 128, sizeof(w)));
 	fake_loaded_cr3 -= PAGE_SIZE;
 	mm_set_current(NULL);
-	assert_false(copy_to_guest_loaded(v, VA(1) + 128, w, sizeof(w)));
+	assert_false(guest_loaded_ok(v, VA(1) + 128, sizeof(w)));
 	mm_set_current(v);
-	assert_memory_equal(gtable(d, _gfn(17)) + 16, zero, sizeof(zero));
+	assert_true(guest_loaded_ok(v, VA(1) + 128, sizeof(w)));
 	harness_unload_cr3();
+	assert_false(guest_loaded_ok(v, VA(1) + 128, sizeof(w)));
 }
 
 static void test_copy_remembers_safely(void **state)

@@ -184,4 +184,26 @@ fault:
 	return false;
 }
 
+/* The same for a frame of seven words (no error code). */
+static inline bool arch_write_guest_frame7(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
+					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6)
+{
+	__asm__ goto("1:\tmovq %1, 0(%0)\n"
+		     "2:\tmovq %2, 8(%0)\n"
+		     "3:\tmovq %3, 16(%0)\n"
+		     "4:\tmovq %4, 24(%0)\n"
+		     "5:\tmovq %5, 32(%0)\n"
+		     "6:\tmovq %6, 40(%0)\n"
+		     "7:\tmovq %7, 48(%0)\n" EXTABLE_TO_FAULT(1b) EXTABLE_TO_FAULT(2b)
+			     EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b) EXTABLE_TO_FAULT(5b)
+				     EXTABLE_TO_FAULT(6b) EXTABLE_TO_FAULT(7b)
+		     :
+		     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5), "re"(w6)
+		     : "memory"
+		     : fault);
+	return true;
+fault:
+	return false;
+}
+
 #endif

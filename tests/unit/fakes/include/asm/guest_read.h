@@ -46,6 +46,33 @@ static inline bool arch_copy_to_guest_direct(unsigned long va, const void *src, 
 	return p != NULL;
 }
 
+/* The bounce frames' stores (bounce.c): one move of the words. */
+static inline bool fake_write_frame(unsigned long va, const uint64_t *w, size_t n)
+{
+	void *p = (fake_guest_moves++, fake_guest_move ? fake_guest_move(va, true) : NULL);
+
+	if (p)
+		memcpy(p, w, n * sizeof(*w));
+	return p != NULL;
+}
+
+static inline bool arch_write_guest_frame8(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
+					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6,
+					   uint64_t w7)
+{
+	const uint64_t w[8] = {w0, w1, w2, w3, w4, w5, w6, w7};
+
+	return fake_write_frame(va, w, 8);
+}
+
+static inline bool arch_write_guest_frame7(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
+					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6)
+{
+	const uint64_t w[7] = {w0, w1, w2, w3, w4, w5, w6};
+
+	return fake_write_frame(va, w, 7);
+}
+
 static inline long arch_read_guest_u32(unsigned long va)
 {
 	(void)va;
