@@ -72,16 +72,7 @@ void evrace_sender(unsigned long id)
 
 static long bring_up(unsigned int id, unsigned long cr3)
 {
-	__builtin_memset(&ctx, 0, sizeof(ctx));
-	ctx.user_regs.rip = (unsigned long)evrace_sender;
-	ctx.user_regs.rsp = (unsigned long)&stacks[id][STACK_BYTES - 8];
-	ctx.user_regs.rdi = id;
-	ctx.flags = VGCF_in_kernel;
-	ctx.kernel_ss = FLAT_KERNEL_SS;
-	ctx.kernel_sp = (unsigned long)&stacks[id][STACK_BYTES / 2];
-	ctx.ctrlreg[3] = cr3;
-	long rc = hypercall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, id, (unsigned long)&ctx, 0, 0);
-	return rc ?: hypercall(__HYPERVISOR_vcpu_op, VCPUOP_up, id, 0, 0, 0);
+	return tg_vcpu_up(&ctx, id, evrace_sender, stacks[id], STACK_BYTES, cr3);
 }
 
 /* Until every sender has sent again (each round meets sends in flight). */

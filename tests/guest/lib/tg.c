@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "tg.h"
 #include <public/sched.h>
+#include <public/vcpu.h>
 
 struct start_info *tg_start_info;
 static unsigned int passed, failed, skipped;
@@ -167,4 +168,19 @@ void tg_start(struct start_info *si)
 	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&s, 0, 0, 0);
 	for (;;)
 		hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0, 0, 0);
+}
+
+long tg_vcpu_up(struct vcpu_guest_context *ctx, unsigned int id, void (*entry)(unsigned long),
+		uint8_t *stack, size_t stack_bytes, unsigned long cr3)
+{
+	__builtin_memset(ctx, 0, sizeof(*ctx));
+	ctx->user_regs.rip = (unsigned long)entry;
+	ctx->user_regs.rsp = (unsigned long)&stack[stack_bytes - 8];
+	ctx->user_regs.rdi = id;
+	ctx->flags = VGCF_in_kernel;
+	ctx->kernel_ss = FLAT_KERNEL_SS;
+	ctx->kernel_sp = (unsigned long)&stack[stack_bytes / 2];
+	ctx->ctrlreg[3] = cr3;
+	long rc = hypercall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, id, (unsigned long)ctx, 0, 0);
+	return rc ?: hypercall(__HYPERVISOR_vcpu_op, VCPUOP_up, id, 0, 0, 0);
 }

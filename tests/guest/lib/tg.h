@@ -47,6 +47,13 @@ void tg_bp_handler(void), tg_ud_handler(void), tg_gp_handler(void), tg_pf_handle
 void tg_user_enter(unsigned long rip, unsigned long rsp, unsigned long rflags);
 void tg_user_return(void);
 
+/* Start vCPU id (VCPUOP_initialise then VCPUOP_up) in guest kernel mode
+ * on the page tables cr3, running entry(id) on the top of stack (the lower
+ * half of it is the kernel stack for bounces); ctx is filled in. */
+struct vcpu_guest_context;
+long tg_vcpu_up(struct vcpu_guest_context *ctx, unsigned int id, void (*entry)(unsigned long),
+		uint8_t *stack, size_t stack_bytes, unsigned long cr3);
+
 void test_main(void); /* the test's body */
 extern const char test_title[];
 
