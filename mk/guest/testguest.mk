@@ -5,7 +5,7 @@
 TG_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -mno-red-zone -mgeneral-regs-only \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-Wall -Wextra -Werror -nostdinc -isystem $(shell gcc -print-file-name=include) \
-	-Ikernel/include
+	-Ikernel/include -MMD -MP
 TG_LIB := $(wildcard tests/guest/lib/*.c tests/guest/lib/*.S)
 TG_TESTS := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard tests/guest/*/))))
 

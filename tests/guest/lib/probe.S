@@ -8,15 +8,12 @@
  * changed bits; the hypercall's result goes to *result.  Only rax (the
  * result), rcx and r11 (SYSCALL's) may change.
  */
+#include "regs.inc"
+
 	.text
 	.globl tg_probe
 tg_probe:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	PUSH_CALLEE_SAVED
 	push	%rcx				/* &result */
 	push	%rdi				/* nr */
 	push	%rsi				/* a1 */
@@ -40,42 +37,17 @@ tg_probe:
 	xor	(%rsp), %rsi			/* a2 as passed */
 	xor	8(%rsp), %rdi			/* a1 */
 	or	%rsi, %rdi
-	movabs	$0x1111111111111111, %rax
-	xor	%rax, %rbx
-	or	%rbx, %rdi
-	movabs	$0x2222222222222222, %rax
-	xor	%rax, %rbp
-	or	%rbp, %rdi
-	movabs	$0x3333333333333333, %rax
-	xor	%rax, %r12
-	or	%r12, %rdi
-	movabs	$0x4444444444444444, %rax
-	xor	%rax, %r13
-	or	%r13, %rdi
-	movabs	$0x5555555555555555, %rax
-	xor	%rax, %r14
-	or	%r14, %rdi
-	movabs	$0x6666666666666666, %rax
-	xor	%rax, %r15
-	or	%r15, %rdi
-	movabs	$0x7777777777777777, %rax
-	xor	%rax, %r9
-	or	%r9, %rdi
-	movabs	$0x8888888888888888, %rax
-	xor	%rax, %rdx
-	or	%rdx, %rdi
-	movabs	$0x9999999999999999, %rax
-	xor	%rax, %r10
-	or	%r10, %rdi
-	movabs	$0xaaaaaaaaaaaaaaaa, %rax
-	xor	%rax, %r8
-	or	%r8, %rdi
+	CHECK_PATTERN %rbx, 0x1111111111111111, %rax, %rdi
+	CHECK_PATTERN %rbp, 0x2222222222222222, %rax, %rdi
+	CHECK_PATTERN %r12, 0x3333333333333333, %rax, %rdi
+	CHECK_PATTERN %r13, 0x4444444444444444, %rax, %rdi
+	CHECK_PATTERN %r14, 0x5555555555555555, %rax, %rdi
+	CHECK_PATTERN %r15, 0x6666666666666666, %rax, %rdi
+	CHECK_PATTERN %r9, 0x7777777777777777, %rax, %rdi
+	CHECK_PATTERN %rdx, 0x8888888888888888, %rax, %rdi
+	CHECK_PATTERN %r10, 0x9999999999999999, %rax, %rdi
+	CHECK_PATTERN %r8, 0xaaaaaaaaaaaaaaaa, %rax, %rdi
 	mov	%rdi, %rax
 	add	$32, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+	POP_CALLEE_SAVED
 	ret

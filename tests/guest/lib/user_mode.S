@@ -8,15 +8,12 @@
  * bounce already switched the vCPU to it).  The guest must have loaded a
  * user root (NEW_USER_BASEPTR) and named its kernel stack (stack_switch).
  */
+#include "regs.inc"
+
 	.text
 	.globl tg_user_enter, tg_user_return
 tg_user_enter:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	PUSH_CALLEE_SAVED
 	mov	%rsp, tg_user_kernel_rsp(%rip)
 	pushq	$0xe02b				/* ss: FLAT_USER_SS */
 	pushq	%rsi				/* rsp */
@@ -28,12 +25,7 @@ tg_user_enter:
 
 tg_user_return:
 	mov	tg_user_kernel_rsp(%rip), %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+	POP_CALLEE_SAVED
 	ret
 
 	.bss

@@ -8,21 +8,16 @@
  * every register came back unchanged, else the OR of each one's changed
  * bits.
  */
+#include "../lib/regs.inc"
+
 	.macro	CHECK reg, pattern
-	movabs	$\pattern, %rdi
-	xor	%rdi, \reg
-	or	\reg, (%rsp)
+	CHECK_PATTERN \reg, \pattern, %rdi, (%rsp)
 	.endm
 
 	.text
 	.globl	traps_pf_probe, traps_pf_probe_at
 traps_pf_probe:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	PUSH_CALLEE_SAVED
 	push	%rdi
 	movabs	$0x2121212121212121, %rbx
 	movabs	$0x3232323232323232, %rcx
@@ -55,10 +50,5 @@ traps_pf_probe_at:
 	CHECK	%r14, 0xdcdcdcdcdcdcdcdc
 	CHECK	%r15, 0xedededededededed
 	pop	%rax
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
+	POP_CALLEE_SAVED
 	ret
