@@ -10,6 +10,7 @@
  * value are pointer + length), so no word is ever copied into a buffer.
  */
 #include <hospes/cmdline.h>
+#include <hospes/halt_poll.h>
 #include <hospes/lib.h>
 
 struct word {
@@ -260,6 +261,15 @@ static bool opt_nmi_test(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+static bool opt_halt_poll(struct hospes_options *o, const char *v, size_t len)
+{
+	uint64_t us;
+	if (!parse_uint(v, len, 10, &us) || us > HALT_POLL_MAX_US)
+		return false;
+	o->halt_poll_us = (unsigned int)us;
+	return true;
+}
+
 static bool opt_dom0_vcpus_pin(struct hospes_options *o, const char *v, size_t len)
 {
 	o->dom0_vcpus_pin = true;
@@ -294,6 +304,7 @@ static const struct option options[] = {
 	{"dom0_max_vcpus", true, opt_dom0_max_vcpus},
 	{"dom0_vcpus_pin", false, opt_dom0_vcpus_pin},
 	{"noreboot", false, opt_noreboot},
+	{"halt_poll", true, opt_halt_poll},
 	{"nmi_test", true, opt_nmi_test},
 	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},
 	{"smp_slow_ap", true, opt_smp_slow_ap},
@@ -330,6 +341,7 @@ void cmdline_defaults(struct hospes_options *o)
 	o->loglvl = LOGLVL_INFO;
 	o->smp_ap_wait_ms = 1000;
 	o->smp_slow_ap = -1;
+	o->halt_poll_us = HALT_POLL_DEFAULT_US;
 }
 
 unsigned int cmdline_parse(const char *s, struct hospes_options *o)

@@ -678,12 +678,22 @@ unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, ui
 
 void (*sched_kick_cpu)(unsigned int cpu);
 
+/* Another CPU's request: the SC store and load are halt_poll.c's protocol. */
 void sched_request(unsigned int cpu)
 {
 	ASSERT(cpu < nr_cpus);
-	WRITE_ONCE(cpus[cpu].resched, true);
-	if (cpu != smp_processor_id() && sched_kick_cpu)
-		sched_kick_cpu(cpu);
+	struct sched_cpu *c = &cpus[cpu];
+	if (cpu == smp_processor_id() || !sched_kick_cpu) {
+		WRITE_ONCE(c->resched, true);
+		return;
+	}
+	__atomic_store_n(&c->resched, true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&c->polling, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_add(&c->kicks_saved, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_fetch_add(&c->kicks, 1, __ATOMIC_RELAXED);
+	sched_kick_cpu(cpu);
 }
 
 bool sched_test_and_clear_request(unsigned int cpu)

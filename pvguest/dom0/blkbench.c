@@ -156,6 +156,10 @@ static bool span_counters(const struct busy_sample *at, unsigned int edge,
 			return false;
 		sum->halts += b->ctr.halts - a->ctr.halts;
 		sum->switches += b->ctr.switches - a->ctr.switches;
+		sum->polls += b->ctr.polls - a->ctr.polls;
+		sum->poll_hits += b->ctr.poll_hits - a->ctr.poll_hits;
+		sum->sched_ipis += b->ctr.sched_ipis - a->ctr.sched_ipis;
+		sum->sched_ipis_saved += b->ctr.sched_ipis_saved - a->ctr.sched_ipis_saved;
 		for (unsigned int r = 0; r < HOSPES_CR3_SLOTS; r++)
 			sum->cr3[r] += b->ctr.cr3[r] - a->ctr.cr3[r];
 	}
@@ -179,6 +183,14 @@ static void report_span(const char *what, const char *per, const struct busy_sam
 	line(name, c.switches / units);
 	snprintf(name, sizeof(name), "%s_halts_%s", what, per);
 	line(name, c.halts / units);
+	snprintf(name, sizeof(name), "%s_polls_%s", what, per);
+	line(name, c.polls / units);
+	snprintf(name, sizeof(name), "%s_poll_hits_%s", what, per);
+	line(name, c.poll_hits / units);
+	snprintf(name, sizeof(name), "%s_ipis_%s", what, per);
+	line(name, c.sched_ipis / units);
+	snprintf(name, sizeof(name), "%s_ipis_saved_%s", what, per);
+	line(name, c.sched_ipis_saved / units);
 	printf("blkbench: %s: CR3 writes %llu load, %llu leave, %llu mode, %llu flush, %llu "
 	       "other in %llu x %s\n",
 	       what, (unsigned long long)c.cr3[HOSPES_CR3_LOAD],

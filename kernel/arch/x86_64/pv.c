@@ -40,6 +40,7 @@
 #include <asm/traps.h>
 #include <hospes/bounce.h>
 #include <hospes/dom0.h>
+#include <hospes/halt_poll.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
 #include <hospes/percpu.h>
@@ -111,6 +112,7 @@ hypercall_fn pv_fast_hypercalls[NR_HYPERCALLS];
  */
 static struct timer slice_timer[NR_CPUS];
 static uint64_t slice_deadline[NR_CPUS];
+static struct halt_poll halt_polls[NR_CPUS]; /* each CPU's own (halt_poll.c) */
 
 struct vcpu *current_vcpu(void)
 {
@@ -286,7 +288,42 @@ static inline void keep_guest_tables(void)
 	this_cpu()->lazy_root = true;
 }
 
-/* Pick what runs next on this CPU; halt while there is nothing. */
+/*
+ * Spin with interrupts on for up to window ns from start, marked polling
+ * (kernel/sched/halt_poll.c: a request then needs no IPI), until this CPU
+ * is asked to pick or any interrupt arrives, as a halt would end; true if
+ * that happened.  Called and returns with interrupts off: the mark is
+ * cleared and the request read again before the caller may halt.
+ */
+static bool poll_for_work(unsigned int cpu, uint64_t start, uint64_t window)
+{
+	uint64_t irqs = this_cpu()->irqs;
+	bool woken = sched_poll_begin(cpu);
+	local_irq_enable();
+	while (!woken && now_ns() - start < window) {
+		cpu_relax();
+		woken = sched_poll_pending(cpu) || READ_ONCE(this_cpu()->irqs) != irqs;
+	}
+	local_irq_disable();
+	return sched_poll_end(cpu) || this_cpu()->irqs != irqs;
+}
+
+/* Nothing to run: poll, then halt, until something may have brought work. */
+static void idle(unsigned int cpu)
+{
+	struct halt_poll *hp = &halt_polls[cpu];
+	uint64_t start = now_ns(), window = halt_poll_window(hp);
+	bool hit = window && poll_for_work(cpu, start, window);
+	if (!hit) {
+		this_cpu()->halts++;
+		safe_halt(); /* a timer or an IPI wakes us; its handler may queue work */
+	}
+	uint64_t idle_ns = now_ns() - start;
+	halt_poll_update(hp, window, hit, idle_ns);
+	sched_note_idle(cpu, idle_ns);
+}
+
+/* Pick what runs next on this CPU; idle while there is nothing. */
 static struct vcpu *pick_next(unsigned int cpu)
 {
 	for (;;) {
@@ -295,10 +332,7 @@ static struct vcpu *pick_next(unsigned int cpu)
 		arm_slice(cpu, until);
 		if (next)
 			return next;
-		uint64_t halted = now_ns();
-		this_cpu()->halts++;
-		safe_halt(); /* a timer or an IPI wakes us; its handler may queue work */
-		sched_note_idle(cpu, now_ns() - halted);
+		idle(cpu);
 		sched_test_and_clear_request(cpu);
 	}
 }
@@ -372,6 +406,10 @@ void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
 		     CR3_FLUSH != HOSPES_CR3_FLUSH || CR3_OTHER != HOSPES_CR3_OTHER);
 	st->halts = READ_ONCE(p->halts);
 	st->switches = READ_ONCE(p->switches);
+	st->polls = READ_ONCE(halt_polls[cpu].polls);
+	st->poll_hits = READ_ONCE(halt_polls[cpu].hits);
+	st->sched_ipis = __atomic_load_n(&sched_cpu(cpu)->kicks, __ATOMIC_RELAXED);
+	st->sched_ipis_saved = __atomic_load_n(&sched_cpu(cpu)->kicks_saved, __ATOMIC_RELAXED);
 	for (unsigned int i = 0; i < CR3_NR; i++)
 		st->cr3[i] = READ_ONCE(p->cr3_writes[i]);
 }
@@ -546,6 +584,7 @@ extern struct hospes_options hospes_options;
 void guests_start(void)
 {
 	sched_init(nr_cpus_online);
+	halt_poll_set_max_ns(hospes_options.halt_poll_us * 1000ULL);
 	fast_hypercalls_init();
 	fpu_init_boot();
 	pv_cpu_init();

@@ -16,6 +16,8 @@
  *   smp_ap_wait_ms=1000   ours: how long a started CPU may take to call in
  *   smp_slow_ap=2         ours, for tests: the CPU with this APIC id waits
  *                         smp_ap_wait_ms + 50 ms before it calls in
+ *   halt_poll=200         ours: an idle CPU spins up to this many us before it
+ *                         halts (0 = off, at most 10000; kernel/sched/halt_poll.c)
  *   nmi_test=20000        ours, for tests: the PIT sends an NMI to every CPU
  *                         at this rate (19-100000 Hz); each checks its percpu
  *
@@ -41,6 +43,7 @@ struct hospes_options {
 	unsigned int smp_ap_wait_ms; /* how long an AP may take to call in (default 1000) */
 	int smp_slow_ap;	     /* test: this APIC id calls in too late; -1 = none */
 	unsigned int nmi_test_hz;    /* test: NMIs to every CPU at this rate (nmi.c); 0 = off */
+	unsigned int halt_poll_us;   /* bound of the idle spin (halt_poll.c); 0 = off */
 	bool vga_keep;
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */
 	unsigned int nr_warnings;

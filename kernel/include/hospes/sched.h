@@ -58,6 +58,9 @@ struct sched_cpu {
 	uint64_t idle_time;    /* ns halted with nothing to run (sched_note_idle) */
 	bool online;
 	bool resched; /* sched_request() pending */
+	bool polling; /* spinning in the idle path: a request needs no IPI (halt_poll.c) */
+	uint64_t kicks;	      /* sched_request()s of this CPU that sent it an IPI */
+	uint64_t kicks_saved; /* ... that sent none because it was polling */
 };
 
 void sched_init(unsigned int nr_cpus);
@@ -116,7 +119,8 @@ unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, ui
  * Reschedule requests: a CPU must call sched_pick() before it next returns
  * to a guest.  sched_request() sets the flag and, for another CPU, calls
  * sched_kick_cpu (the arch's IPI; until set, the CPU notices at its next
- * timer tick, at most one slice later).
+ * timer tick, at most one slice later), unless that CPU is polling in its
+ * idle path (kernel/sched/halt_poll.c: it sees the flag without one).
  */
 void sched_request(unsigned int cpu);
 bool sched_test_and_clear_request(unsigned int cpu);

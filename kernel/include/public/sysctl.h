@@ -11,7 +11,8 @@
  * XEN_SYSCTL_hospes_trace (0x4800), the per-CPU trace rings behind `hx
  * trace` (kernel/trace/trace.c; docs/hypercalls.md has the layout), and
  * XEN_SYSCTL_hospes_cpustat (0x4801), each CPU's counters of halts,
- * vCPU switches and CR3 writes (`hx info`, the block benchmark).
+ * vCPU switches, CR3 writes and halt polling (`hx info`, the block
+ * benchmark).
  */
 #ifndef PUBLIC_SYSCTL_H
 #define PUBLIC_SYSCTL_H
@@ -104,6 +105,14 @@ struct hospes_cpustat {
 	uint64_t halts;	   /* hlt instructions of the idle loop */
 	uint64_t switches; /* picks of another vCPU than the one that ran before */
 	uint64_t cr3[HOSPES_CR3_SLOTS];
+	/* Halt polling (halt_poll=): idle periods that spun before halting,
+	 * those a wake-up ended inside the spin (no halt), and the scheduler's
+	 * wake-up requests of this CPU from others: sent as an IPI, or seen
+	 * by its spin without one. */
+	uint64_t polls;
+	uint64_t poll_hits;
+	uint64_t sched_ipis;
+	uint64_t sched_ipis_saved;
 };
 typedef struct hospes_cpustat hospes_cpustat_t;
 DEFINE_XEN_GUEST_HANDLE(hospes_cpustat);

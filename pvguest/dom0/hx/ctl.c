@@ -99,6 +99,10 @@ long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus)
 		sum->idletime += st[i].idletime;
 		sum->halts += st[i].halts;
 		sum->switches += st[i].switches;
+		sum->polls += st[i].polls;
+		sum->poll_hits += st[i].poll_hits;
+		sum->sched_ipis += st[i].sched_ipis;
+		sum->sched_ipis_saved += st[i].sched_ipis_saved;
 		for (unsigned int r = 0; r < HOSPES_CR3_SLOTS; r++)
 			sum->cr3[r] += st[i].cr3[r];
 	}

@@ -112,15 +112,18 @@ static int hx_info(int argc, char **argv)
 	printf("domains      : %ld\n", doms);
 	struct hospes_cpustat st;
 	unsigned int cpus;
-	if (hx_cpustat(&st, &cpus) == 0) /* since boot, all CPUs */
-		printf("cpu_counters : %llu halts, %llu switches, CR3 writes %llu load %llu leave "
-		       "%llu mode %llu flush %llu other\n",
-		       (unsigned long long)st.halts, (unsigned long long)st.switches,
-		       (unsigned long long)st.cr3[HOSPES_CR3_LOAD],
-		       (unsigned long long)st.cr3[HOSPES_CR3_LEAVE],
-		       (unsigned long long)st.cr3[HOSPES_CR3_MODE],
-		       (unsigned long long)st.cr3[HOSPES_CR3_FLUSH],
-		       (unsigned long long)st.cr3[HOSPES_CR3_OTHER]);
+	if (hx_cpustat(&st, &cpus) != 0)
+		return 0;
+	printf("cpu_counters : %llu halts, %llu switches, CR3 writes %llu load %llu leave "
+	       "%llu mode %llu flush %llu other\n", /* since boot, all CPUs */
+	       (unsigned long long)st.halts, (unsigned long long)st.switches,
+	       (unsigned long long)st.cr3[HOSPES_CR3_LOAD], (unsigned long long)st.cr3[HOSPES_CR3_LEAVE],
+	       (unsigned long long)st.cr3[HOSPES_CR3_MODE], (unsigned long long)st.cr3[HOSPES_CR3_FLUSH],
+	       (unsigned long long)st.cr3[HOSPES_CR3_OTHER]);
+	printf("halt_polling : %llu polls, %llu ended by a wake-up, %llu wake-up IPIs sent, "
+	       "%llu saved\n",
+	       (unsigned long long)st.polls, (unsigned long long)st.poll_hits,
+	       (unsigned long long)st.sched_ipis, (unsigned long long)st.sched_ipis_saved);
 	return 0;
 }
 

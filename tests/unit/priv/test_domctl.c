@@ -646,6 +646,8 @@ static void test_sysctl_cpustat(void **state)
 		assert_int_equal(st[c].idletime, sched_idle_time(c));
 		assert_int_equal(st[c].halts, 10 * c + 1);
 		assert_int_equal(st[c].switches, 10 * c + 2);
+		assert_int_equal(st[c].polls, 10 * c + 3);
+		assert_int_equal(st[c].sched_ipis_saved, 10 * c + 6);
 		assert_int_equal(st[c].cr3[HOSPES_CR3_LOAD], 100 * c);
 		assert_int_equal(st[c].cr3[HOSPES_CR3_OTHER], 100 * c + 4);
 		assert_int_equal(st[c].cr3[HOSPES_CR3_OTHER + 1], 0); /* unused slots */
