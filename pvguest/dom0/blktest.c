@@ -22,6 +22,13 @@
  * with its test meanwhile and must still pass, and at the end dom0 holds
  * exactly the mappings of domain 1's grants it held before the test.
  *
+ * "pollcheck=on|off": the hypervisor's halt polling (halt_poll=, kernel/
+ * sched/halt_poll.c) as every CPU's counters show it over domain 1's run.
+ * With "on" (polling enabled, dom0 and domain 1 pinned to CPUs of their
+ * own) some idle periods spin, some end by a wake-up inside the spin, and
+ * some wake-ups of a polling CPU go without an IPI; with "off"
+ * (halt_poll=0) nothing spins and every cross-CPU wake-up is an IPI.
+ *
  * "blkbench" (with "domU blk bench"): the block benchmark (blkbench.c).
  * dom0 times its own reads of the window, then domain 1 times the same
  * reads through blkfront while dom0 samples the machine's idle time at
@@ -250,6 +257,28 @@ static void pin_front(const char *cpus)
 	       (unsigned long long)mask, rc);
 }
 
+/* pollcheck=on|off: what the counters say of halt polling between a and b. */
+static void check_polling(const char *want, const struct hospes_cpustat *a, bool ok)
+{
+	struct hospes_cpustat b;
+	unsigned int cpus;
+
+	ok = ok && hx_cpustat(&b, &cpus) == 0;
+	uint64_t polls = b.polls - a->polls, hits = b.poll_hits - a->poll_hits;
+	uint64_t ipis = b.sched_ipis - a->sched_ipis;
+	uint64_t saved = b.sched_ipis_saved - a->sched_ipis_saved;
+	printf("blktest: halt polling: %llu polls, %llu ended by a wake-up, %llu wake-up IPIs, "
+	       "%llu saved, %llu halts\n",
+	       (unsigned long long)polls, (unsigned long long)hits, (unsigned long long)ipis,
+	       (unsigned long long)saved, (unsigned long long)(b.halts - a->halts));
+	if (!strcmp(want, "on"))
+		check(ok && polls > 0 && hits > 0 && saved > 0,
+		      "halt polling: idle CPUs spin, and a wake-up of a spinning CPU sends no IPI");
+	else
+		check(ok && polls == 0 && saved == 0 && ipis > 0,
+		      "halt_poll=0: no CPU spins, every wake-up of another CPU is an IPI");
+}
+
 static int blktest(void)
 {
 	struct xenbus *xb = xenbus_self();
@@ -258,6 +287,10 @@ static int blktest(void)
 	const char *victim = cmdline_value("blkkill=", vbuf, sizeof(vbuf), NULL);
 	char cbuf[24];
 	const char *front_cpus = cmdline_value("frontcpus=", cbuf, sizeof(cbuf), NULL);
+	char pbuf[8];
+	const char *pollcheck = cmdline_value("pollcheck=", pbuf, sizeof(pbuf), NULL);
+	struct hospes_cpustat polls_before;
+	unsigned int cpus;
 	bool benchmark = strstr((const char *)start_info->cmd_line, "blkbench") != NULL;
 	struct disk_spec ds;
 	static struct blkbench bench;
@@ -266,6 +299,7 @@ static int blktest(void)
 		return 0;
 	if (front_cpus)
 		pin_front(front_cpus);
+	bool polls_ok = pollcheck && hx_cpustat(&polls_before, &cpus) == 0;
 	long maps_before = maps_of(FRONT);
 	if (!xb)
 		return -XEN_ENODEV;
@@ -291,6 +325,8 @@ static int blktest(void)
 		check(blkbench_serve_front(&bench, xb, FRONT), "d1's phase marks answered");
 	wait_result(xb, val, sizeof(val));
 	check(!strcmp(val, "pass"), "d1 reports pass");
+	if (pollcheck)
+		check_polling(pollcheck, &polls_before, polls_ok);
 	if (benchmark)
 		check(blkbench_report(&bench, xb, FRONT),
 		      "d1 reports its timings of the same reads");

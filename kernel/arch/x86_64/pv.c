@@ -23,8 +23,9 @@
  *
  * Every online CPU runs vCPUs: the boot CPU enters from guests_start(),
  * each AP from cpu_idle() once dom0 is built; a CPU with nothing to run
- * halts in pick_next() until a timer or a kick (VEC_RESCHED, the
- * scheduler's sched_kick_cpu) arrives.  FPU/SSE/AVX state is switched eagerly with the other
+ * spins for a while (halt polling, kernel/sched/halt_poll.c: a request
+ * needs no IPI then) and halts in pick_next() until a timer or a kick
+ * (VEC_RESCHED, the scheduler's sched_kick_cpu) arrives.  FPU/SSE/AVX state is switched eagerly with the other
  * registers (fpu.c); arch->live_cpu says which CPU's registers last held
  * a vCPU's state, so a vCPU picked again is reloaded if it ran elsewhere.
  */

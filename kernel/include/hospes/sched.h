@@ -57,8 +57,8 @@ struct sched_cpu {
 	uint64_t min_vruntime; /* never decreases */
 	uint64_t idle_time;    /* ns halted with nothing to run (sched_note_idle) */
 	bool online;
-	bool resched; /* sched_request() pending */
-	bool polling; /* spinning in the idle path: a request needs no IPI (halt_poll.c) */
+	bool resched;	      /* sched_request() pending */
+	bool polling;	      /* spinning in the idle path: a request needs no IPI (halt_poll.c) */
 	uint64_t kicks;	      /* sched_request()s of this CPU that sent it an IPI */
 	uint64_t kicks_saved; /* ... that sent none because it was polling */
 };

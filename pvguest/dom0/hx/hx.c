@@ -117,8 +117,10 @@ static int hx_info(int argc, char **argv)
 	printf("cpu_counters : %llu halts, %llu switches, CR3 writes %llu load %llu leave "
 	       "%llu mode %llu flush %llu other\n", /* since boot, all CPUs */
 	       (unsigned long long)st.halts, (unsigned long long)st.switches,
-	       (unsigned long long)st.cr3[HOSPES_CR3_LOAD], (unsigned long long)st.cr3[HOSPES_CR3_LEAVE],
-	       (unsigned long long)st.cr3[HOSPES_CR3_MODE], (unsigned long long)st.cr3[HOSPES_CR3_FLUSH],
+	       (unsigned long long)st.cr3[HOSPES_CR3_LOAD],
+	       (unsigned long long)st.cr3[HOSPES_CR3_LEAVE],
+	       (unsigned long long)st.cr3[HOSPES_CR3_MODE],
+	       (unsigned long long)st.cr3[HOSPES_CR3_FLUSH],
 	       (unsigned long long)st.cr3[HOSPES_CR3_OTHER]);
 	printf("halt_polling : %llu polls, %llu ended by a wake-up, %llu wake-up IPIs sent, "
 	       "%llu saved\n",
