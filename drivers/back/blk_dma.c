@@ -9,7 +9,10 @@
  *      grant as for any map; dom0 gets the frame's bus address back
  *      (dev_bus_addr) and never touches the data with its CPU.  With
  *      persistent grants a segment whose grant dom0 keeps mapped
- *      (blk_persist.c) takes the kept bus address and is not mapped;
+ *      (blk_persist.c) takes the kept bus address and is not mapped.
+ *      One pass over the segments (gather) looks each up and writes its
+ *      piece for the device (bus address + offset, length); a mapped
+ *      piece adds its bus address when the map returns;
  *   2. a request all of whose segments mapped becomes one block_io with
  *      one piece per segment; a request with a failed map is answered
  *      BLKIF_RSP_ERROR and nothing of it reaches the device (so a bad
@@ -29,6 +32,8 @@
 
 #include <core/kernel.h>
 #include <errno.h>
+#include <malloc.h>
+#include <mm/mm.h>
 #include <public/errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +43,16 @@ int blkback_batch_init(struct blkback_batch *b)
 	memset(b, 0, sizeof(*b));
 	b->io = calloc(BLKBACK_BATCH_REQS, sizeof(*b->io));
 	b->bio = calloc(BLKBACK_BATCH_REQS, sizeof(*b->bio));
-	b->segs = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->segs));
+	/* In one page: an indirect list is grant-copied straight into it. */
+	_Static_assert(BLKBACK_BATCH_SEGS * sizeof(struct blkif_request_segment) <= PAGE_SIZE,
+		       "segments in a page");
+	b->segs = memalign(PAGE_SIZE, BLKBACK_BATCH_SEGS * sizeof(*b->segs));
 	b->map = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->map));
 	b->unmap = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->unmap));
-	b->mapi = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->mapi));
-	b->bus = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->bus));
+	b->mapseg = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->mapseg));
+	b->mapreq = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->mapreq));
 	b->sg = calloc(BLKBACK_BATCH_SEGS, sizeof(*b->sg));
-	if (!b->io || !b->bio || !b->segs || !b->map || !b->unmap || !b->mapi || !b->bus ||
+	if (!b->io || !b->bio || !b->segs || !b->map || !b->unmap || !b->mapseg || !b->mapreq ||
 	    !b->sg) {
 		blkback_batch_free(b);
 		return -XEN_ENOMEM;
@@ -59,8 +67,8 @@ void blkback_batch_free(struct blkback_batch *b)
 	free(b->segs);
 	free(b->map);
 	free(b->unmap);
-	free(b->mapi);
-	free(b->bus);
+	free(b->mapseg);
+	free(b->mapreq);
 	free(b->sg);
 	memset(b, 0, sizeof(*b));
 }
@@ -73,73 +81,64 @@ bool blkback_batch_add(struct vbd *v, const struct blkback_io *io)
 		return false;
 	struct blkback_io *slot = &b->io[b->nio++];
 	*slot = *io;
-	memcpy(&b->segs[b->nsegs], io->segs, io->nr_segs * sizeof(*io->segs));
-	slot->segs = &b->segs[b->nsegs]; /* the ring slot or v->ind is reused next */
+	if (io->segs != &b->segs[b->nsegs]) /* an indirect list is fetched in place */
+		memcpy(&b->segs[b->nsegs], io->segs, io->nr_segs * sizeof(*io->segs));
+	slot->segs = &b->segs[b->nsegs]; /* the request copy is reused next */
 	b->nsegs += io->nr_segs;
 	return true;
 }
 
-/* Step 1: map every segment of the batch that has no kept mapping, one hypercall. */
-static void map_all(struct vbd *v)
+/*
+ * Steps 1 and 2 in one pass over the segments: a segment whose grant is
+ * kept gets its piece (bus address + offset, length) at once; any other
+ * gets its offset and length and a map op, all mapped with one
+ * hypercall, after which each mapped piece adds its bus address and a
+ * failed map marks its request bad[].
+ */
+static void gather(struct vbd *v, bool *bad)
 {
 	struct blkback_batch *b = &v->batch;
 	struct blkback_persist *p = &v->persist;
-	unsigned int k = 0;
+	unsigned int k = 0, hits = 0;
 
 	b->nmap = 0;
 	for (unsigned int i = 0; i < b->nio; i++) {
 		bool ro = b->io[i].op == BLKIF_OP_WRITE;
+		const struct blkif_request_segment *s = b->io[i].segs;
+		bad[i] = false;
 		for (unsigned int j = 0; j < b->io[i].nr_segs; j++, k++) {
-			grant_ref_t gref = b->io[i].segs[j].gref;
 			const struct blkback_pgnt *g =
-				p->on ? blkback_persist_find(p, gref, !ro) : NULL;
+				p->on ? blkback_persist_find(p, s[j].gref, !ro) : NULL;
+			b->sg[k] = (struct block_sg){
+				.bus = (g ? g->bus : 0) + s[j].first_sect * BLKIF_SECTOR_SIZE,
+				.len = (uint32_t)(s[j].last_sect - s[j].first_sect + 1u) *
+				       BLKIF_SECTOR_SIZE,
+			};
 			if (g) {
-				b->mapi[k] = BLKBACK_PGNT_NONE;
-				b->bus[k] = g->bus;
-				v->stats.pgnt_hits++;
+				hits++;
 				continue;
 			}
-			b->mapi[k] = (uint16_t)b->nmap;
+			b->mapseg[b->nmap] = (uint16_t)k;
+			b->mapreq[b->nmap] = (uint8_t)i;
 			b->map[b->nmap++] = (struct gnttab_map_grant_ref){
 				.flags = GNTMAP_device_map | (ro ? GNTMAP_readonly : 0),
-				.ref = gref,
+				.ref = s[j].gref,
 				.dom = v->front_id,
 			};
 		}
 	}
-	if (b->nmap && gnttab_op_map(b->map, b->nmap))
+	v->stats.pgnt_hits += hits;
+	if (!b->nmap)
+		return;
+	if (gnttab_op_map(b->map, b->nmap))
 		for (unsigned int m = 0; m < b->nmap; m++)
 			b->map[m].status = GNTST_general_error; /* the call itself failed */
-}
-
-/* Step 2: the block_io of request i, segments from map[k]; false if a map failed. */
-static bool make_bio(struct vbd *v, unsigned int i, unsigned int k, struct block_io *bio)
-{
-	struct blkback_batch *b = &v->batch;
-	const struct blkback_io *io = &b->io[i];
-	uint32_t kk = v->sector_size / BLKIF_SECTOR_SIZE;
-
-	for (unsigned int j = 0; j < io->nr_segs; j++) {
-		const struct blkif_request_segment *s = &io->segs[j];
-		uint16_t m = b->mapi[k + j];
-		uint64_t bus = b->bus[k + j]; /* a kept mapping's */
-		if (m != BLKBACK_PGNT_NONE) {
-			if (b->map[m].status != GNTST_okay)
-				return false;
-			bus = b->map[m].dev_bus_addr;
-		}
-		b->sg[k + j] = (struct block_sg){
-			.bus = bus + s->first_sect * BLKIF_SECTOR_SIZE,
-			.len = (uint32_t)(s->last_sect - s->first_sect + 1u) * BLKIF_SECTOR_SIZE,
-		};
+	for (unsigned int m = 0; m < b->nmap; m++) {
+		if (b->map[m].status == GNTST_okay)
+			b->sg[b->mapseg[m]].bus += b->map[m].dev_bus_addr;
+		else
+			bad[b->mapreq[m]] = true;
 	}
-	*bio = (struct block_io){.write = io->op == BLKIF_OP_WRITE,
-				 .sector = (v->first + io->sector) / kk,
-				 .count = (uint32_t)(io->nr_sectors / kk),
-				 .sg = &b->sg[k],
-				 .nsg = io->nr_segs,
-				 .status = -EIO};
-	return true;
 }
 
 /* Unmap ops[0..n) (n <= BLKBACK_BATCH_SEGS), logging failures. */
@@ -211,16 +210,26 @@ void blkback_persist_drop(struct vbd *v)
 void blkback_batch_run(struct vbd *v)
 {
 	struct blkback_batch *b = &v->batch;
+	uint32_t kk = v->sector_size / BLKIF_SECTOR_SIZE;
 	int st[BLKBACK_BATCH_REQS];
+	bool bad[BLKBACK_BATCH_REQS];
 	unsigned int owner[BLKBACK_BATCH_REQS], nbio = 0, k = 0;
 
 	if (!b->nio)
 		return;
-	map_all(v);
+	gather(v, bad);
 	for (unsigned int i = 0; i < b->nio; k += b->io[i].nr_segs, i++) {
+		const struct blkback_io *io = &b->io[i];
 		st[i] = BLKIF_RSP_ERROR;
-		if (make_bio(v, i, k, &b->bio[nbio]))
-			owner[nbio++] = i;
+		if (bad[i])
+			continue; /* a map failed: nothing of it reaches the device */
+		b->bio[nbio] = (struct block_io){.write = io->op == BLKIF_OP_WRITE,
+						 .sector = (v->first + io->sector) / kk,
+						 .count = (uint32_t)(io->nr_sectors / kk),
+						 .sg = &b->sg[k],
+						 .nsg = io->nr_segs,
+						 .status = -EIO};
+		owner[nbio++] = i;
 	}
 	if (nbio && v->dev->block->submit_bus(v->dev, b->bio, nbio) == 0)
 		for (unsigned int n = 0; n < nbio; n++)

@@ -72,17 +72,6 @@ static uint16_t victim(struct blkback_persist *p)
 	}
 }
 
-const struct blkback_pgnt *blkback_persist_find(struct blkback_persist *p, grant_ref_t gref,
-						bool need_write)
-{
-	int e = lookup(p, gref);
-
-	if (e < 0 || (need_write && p->ent[e].ro))
-		return NULL;
-	p->ent[e].used = true;
-	return &p->ent[e];
-}
-
 bool blkback_persist_keep(struct blkback_persist *p, const struct blkback_pgnt *m,
 			  struct blkback_pgnt *drop, bool *dropped)
 {

@@ -101,11 +101,13 @@ static int decode_rw(struct vbd *v, uint8_t op, uint64_t sector, unsigned int nr
 		return BLKIF_RSP_ERROR;
 	for (unsigned int i = 0; i < nr_segs; i++) {
 		const struct blkif_request_segment *s = &segs[i];
-		if (s->first_sect > s->last_sect || s->last_sect >= SECTORS_PER_PAGE ||
-		    s->first_sect % k || (s->last_sect + 1u) % k)
+		if (s->first_sect > s->last_sect || s->last_sect >= SECTORS_PER_PAGE)
 			return BLKIF_RSP_ERROR;
 		total += s->last_sect - s->first_sect + 1u;
 	}
+	for (unsigned int i = 0; k > 1 && i < nr_segs; i++) /* sectors above 512 bytes */
+		if (segs[i].first_sect % k || (segs[i].last_sect + 1u) % k)
+			return BLKIF_RSP_ERROR;
 	if (!range_ok(v, sector, total))
 		return BLKIF_RSP_ERROR;
 	io->op = op;
@@ -116,27 +118,42 @@ static int decode_rw(struct vbd *v, uint8_t op, uint64_t sector, unsigned int nr
 	return BLKIF_RSP_OKAY;
 }
 
-/* Copy the indirect request's segment descriptors into v->ind. */
-static int fetch_indirect(struct vbd *v, const struct blkif_request_indirect *r)
+/*
+ * Where an indirect request's segment list is fetched to: on the DMA
+ * path straight into the batch, where the request joins it without a
+ * second copy (the batch is run first if a full request might not fit),
+ * else v->ind.  Either way a copy the frontend cannot change: what is
+ * validated is what is used.
+ */
+static struct blkif_request_segment *indirect_dest(struct vbd *v)
 {
-	size_t bytes = r->nr_segments * sizeof(struct blkif_request_segment);
-	unsigned int pages = (unsigned int)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	struct blkback_batch *b = &v->batch;
 
-	for (unsigned int i = 0; i < pages; i++) {
-		size_t len = bytes - i * PAGE_SIZE < PAGE_SIZE ? bytes - i * PAGE_SIZE : PAGE_SIZE;
-		uint8_t *dst = (uint8_t *)v->ind + i * PAGE_SIZE;
-		v->ops[i] = (struct gnttab_copy){
-			.source = {.u.ref = r->indirect_grefs[i], .domid = v->front_id},
-			.dest = {.u.gmfn = va_to_mfn(dst), .domid = DOMID_SELF},
-			.len = (uint16_t)len,
-			.flags = GNTCOPY_source_gref,
-		};
-	}
-	if (gnttab_op_copy(v->ops, pages))
+	if (!v->dma)
+		return v->ind;
+	if (b->nio == BLKBACK_BATCH_REQS ||
+	    b->nsegs + BLKBACK_MAX_INDIRECT_SEGS > BLKBACK_BATCH_SEGS)
+		blkback_batch_run(v);
+	return &b->segs[b->nsegs];
+}
+
+/* Copy the indirect request's segment descriptors into dst (one page's worth at most). */
+static int fetch_indirect(struct vbd *v, const struct blkif_request_indirect *r,
+			  struct blkif_request_segment *dst)
+{
+	uint16_t len = (uint16_t)(r->nr_segments * sizeof(*dst));
+
+	_Static_assert(BLKBACK_INDIRECT_PAGES == 1, "one indirect page per request");
+	v->ops[0] = (struct gnttab_copy){
+		.source = {.u.ref = r->indirect_grefs[0], .domid = v->front_id},
+		.dest = {.u.gmfn = va_to_mfn(dst),
+			 .domid = DOMID_SELF,
+			 .offset = (uint16_t)((uintptr_t)dst % PAGE_SIZE)},
+		.len = len,
+		.flags = GNTCOPY_source_gref,
+	};
+	if (gnttab_op_copy(v->ops, 1) || v->ops[0].status != GNTST_okay)
 		return BLKIF_RSP_ERROR;
-	for (unsigned int i = 0; i < pages; i++)
-		if (v->ops[i].status != GNTST_okay)
-			return BLKIF_RSP_ERROR;
 	return BLKIF_RSP_OKAY;
 }
 
@@ -148,10 +165,11 @@ static int decode_indirect(struct vbd *v, const struct blkif_request *req, struc
 	if ((r.indirect_op != BLKIF_OP_READ && r.indirect_op != BLKIF_OP_WRITE) ||
 	    r.nr_segments == 0 || r.nr_segments > BLKBACK_MAX_INDIRECT_SEGS)
 		return BLKIF_RSP_ERROR;
-	if (fetch_indirect(v, &r) != BLKIF_RSP_OKAY)
+	struct blkif_request_segment *segs = indirect_dest(v);
+	if (fetch_indirect(v, &r, segs) != BLKIF_RSP_OKAY)
 		return BLKIF_RSP_ERROR;
 	return decode_rw(v, r.indirect_op, r.sector_number, r.nr_segments,
-			 BLKBACK_MAX_INDIRECT_SEGS, v->ind, io);
+			 BLKBACK_MAX_INDIRECT_SEGS, segs, io);
 }
 
 static int decode_discard(struct vbd *v, const struct blkif_request *req, struct blkback_io *io)

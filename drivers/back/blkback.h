@@ -93,9 +93,9 @@ struct blkback_batch {
 	struct blkif_request_segment *segs; /* BLKBACK_BATCH_SEGS, the ios' segments */
 	struct gnttab_map_grant_ref *map;   /* BLKBACK_BATCH_SEGS */
 	struct gnttab_unmap_grant_ref *unmap;
-	uint16_t *mapi; /* BLKBACK_BATCH_SEGS: segment -> its map[] op, or a kept one */
-	uint64_t *bus;	/* BLKBACK_BATCH_SEGS: segment -> its kept mapping's bus address */
-	struct block_sg *sg;
+	uint16_t *mapseg;     /* BLKBACK_BATCH_SEGS: map[] op -> its segment (sg[] index) */
+	uint8_t *mapreq;      /* BLKBACK_BATCH_SEGS: map[] op -> its request (io[] index) */
+	struct block_sg *sg;  /* BLKBACK_BATCH_SEGS: the segments' pieces, in order */
 	struct block_io *bio; /* BLKBACK_BATCH_REQS */
 	unsigned int nio, nsegs, nmap;
 };
@@ -149,8 +149,9 @@ bool vbd_can_discard(const struct vbd *v);
 
 /*
  * Decode and validate *req (already copied out of the ring) into *io;
- * returns BLKIF_RSP_OKAY, _ERROR or _EOPNOTSUPP.  Indirect segment pages
- * are fetched here (grant copy into v->ind).
+ * returns BLKIF_RSP_OKAY, _ERROR or _EOPNOTSUPP.  An indirect request's
+ * segment list is fetched here (a grant copy into the DMA batch, where
+ * the request then joins it, or into v->ind), so io->segs points there.
  */
 int blkback_decode(struct vbd *v, const struct blkif_request *req, struct blkback_io *io);
 
@@ -188,12 +189,26 @@ void blkback_persist_drop(struct vbd *v);
  * empty).
  */
 void blkback_persist_reset(struct blkback_persist *p);
-const struct blkback_pgnt *blkback_persist_find(struct blkback_persist *p, grant_ref_t gref,
-						bool need_write);
 bool blkback_persist_keep(struct blkback_persist *p, const struct blkback_pgnt *m,
 			  struct blkback_pgnt *drop, bool *dropped);
 bool blkback_persist_take(struct blkback_persist *p, struct blkback_pgnt *drop);
 
+/* Inline: blk_dma.c looks up every segment it serves. */
+static inline const struct blkback_pgnt *blkback_persist_find(struct blkback_persist *p,
+							      grant_ref_t gref, bool need_write)
+{
+	for (uint16_t e = p->head[gref % BLKBACK_PERSIST]; e != BLKBACK_PGNT_NONE;
+	     e = p->ent[e].next) {
+		struct blkback_pgnt *g = &p->ent[e];
+		if (g->gref != gref)
+			continue;
+		if (need_write && g->ro)
+			return NULL;
+		g->used = true;
+		return g;
+	}
+	return NULL;
+}
 /* ---- The dom0 side (blk.c): disks for domains ---- */
 
 /*

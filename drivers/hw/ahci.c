@@ -171,33 +171,32 @@ static int build_prds(struct ahci_prd *prd, const uint8_t *buf, uint32_t len)
 	return n;
 }
 
-/* PRDs for the machine-memory pieces sg[0..nsg) (nsg <= AHCI_PRDS). */
-static int sg_prds(struct ahci_prd *prd, const struct block_sg *sg, unsigned int nsg)
-{
-	for (unsigned int i = 0; i < nsg; i++)
-		prd[i] = (struct ahci_prd){.dba = sg[i].bus, .dbc = sg[i].len - 1};
-	return (int)nsg;
-}
-
 bool ahci_dma64(const struct ahci_hba *hba)
 {
 	return hba->cap & CAP_S64A;
 }
 
-/* sg pieces: 1..AHCI_PRDS, each even-aligned, 1..4 MiB, reachable, count sectors in all. */
-static bool sg_ok(const struct ahci_port *p, const struct ahci_req *r)
+/*
+ * PRDs for r's machine-memory pieces, each checked as its PRD is
+ * written (one pass: this runs for every segment blkback serves): even
+ * address and length, 1 byte..4 MiB, reachable by the HBA, count sectors
+ * in all.  The number used, or -EINVAL (the slot's table is then left
+ * half written, harmless: the slot is not issued).
+ */
+static int sg_prds(const struct ahci_port *p, struct ahci_prd *prd, const struct ahci_req *r)
 {
 	uint64_t bytes = 0, limit = ahci_dma64(p->hba) ? ~0ULL : 1ULL << 32;
+	const struct block_sg *sg = r->sg;
 
-	if (r->nsg == 0 || r->nsg > AHCI_PRDS || r->buf || r->count > 0xffff)
-		return false;
 	for (unsigned int i = 0; i < r->nsg; i++) {
-		if (!r->sg[i].len || r->sg[i].len > (4u << 20) ||
-		    ((r->sg[i].bus | r->sg[i].len) & 1) || r->sg[i].bus > limit - r->sg[i].len)
-			return false;
-		bytes += r->sg[i].len;
+		uint64_t bus = sg[i].bus;
+		uint32_t len = sg[i].len;
+		if (len - 1u >= (4u << 20) || ((bus | len) & 1) || bus > limit - len)
+			return -EINVAL;
+		prd[i] = (struct ahci_prd){.dba = bus, .dbc = len - 1};
+		bytes += len;
 	}
-	return bytes == (uint64_t)r->count * AHCI_SECTOR;
+	return bytes == (uint64_t)r->count * AHCI_SECTOR ? (int)r->nsg : -EINVAL;
 }
 
 static int check_req(const struct ahci_port *p, const struct ahci_req *r)
@@ -205,7 +204,9 @@ static int check_req(const struct ahci_port *p, const struct ahci_req *r)
 	if (r->op == AHCI_FLUSH)
 		return 0;
 	if (r->sg && (r->op == AHCI_READ || r->op == AHCI_WRITE)) {
-		if (!sg_ok(p, r) || r->lba >= p->sectors || r->count > p->sectors - r->lba)
+		/* the pieces themselves: sg_prds, as their PRDs are written */
+		if (r->nsg == 0 || r->nsg > AHCI_PRDS || r->buf || r->count > 0xffff ||
+		    r->lba >= p->sectors || r->count > p->sectors - r->lba)
 			return -EINVAL;
 		return 0;
 	}
@@ -255,13 +256,12 @@ int ahci_submit(struct ahci_port *p, struct ahci_req *r)
 		return s;
 	struct ahci_cmd_table *t = &p->tables[s];
 	int nprd = 0;
-	if (r->sg) {
-		nprd = sg_prds(t->prd, r->sg, r->nsg);
-	} else if (r->op != AHCI_FLUSH) {
+	if (r->sg)
+		nprd = sg_prds(p, t->prd, r);
+	else if (r->op != AHCI_FLUSH)
 		nprd = build_prds(t->prd, r->buf, r->count * AHCI_SECTOR);
-		if (nprd < 0)
-			return nprd;
-	}
+	if (nprd < 0)
+		return nprd;
 	build_fis(p, r, (unsigned int)s, t->cfis);
 	struct ahci_cmd_header *h = &p->list[s];
 	h->flags = 5 | (r->op == AHCI_WRITE ? 1u << 6 : 0);
@@ -470,13 +470,26 @@ static int do_rw(struct ahci_port *p, int op, uint64_t lba, uint8_t *buf, uint32
 	return 0;
 }
 
-/* The commands of one io: AHCI_PRDS pieces each; how many, or -EINVAL. */
+/*
+ * The commands of one io: AHCI_PRDS pieces each; how many, or -EINVAL.
+ * An io of one command's pieces (blkback's requests) is that command
+ * as it is: ahci_submit checks its pieces against its count.
+ */
 static int split_io(struct ahci_req *out, const struct block_io *io)
 {
+	enum ahci_op op = io->write ? AHCI_WRITE : AHCI_READ;
 	unsigned int n = 0;
 
 	if (!io->nsg || !io->sg)
 		return -EINVAL;
+	if (io->nsg <= AHCI_PRDS) {
+		out[0] = (struct ahci_req){.op = op,
+					   .lba = io->sector,
+					   .count = io->count,
+					   .sg = io->sg,
+					   .nsg = io->nsg};
+		return 1;
+	}
 	uint64_t lba = io->sector, left = io->count;
 	for (unsigned int i = 0; i < io->nsg; i += AHCI_PRDS, n++) {
 		unsigned int k = io->nsg - i < AHCI_PRDS ? io->nsg - i : AHCI_PRDS;
@@ -485,7 +498,7 @@ static int split_io(struct ahci_req *out, const struct block_io *io)
 			bytes += io->sg[i + j].len;
 		if (bytes % AHCI_SECTOR || bytes / AHCI_SECTOR > left)
 			return -EINVAL;
-		out[n] = (struct ahci_req){.op = io->write ? AHCI_WRITE : AHCI_READ,
+		out[n] = (struct ahci_req){.op = op,
 					   .lba = lba,
 					   .count = (uint32_t)(bytes / AHCI_SECTOR),
 					   .sg = &io->sg[i],
