@@ -196,6 +196,8 @@ void blkback_persist_drop(struct vbd *v)
 	struct blkback_pgnt g;
 	unsigned int n = 0;
 
+	if (v->ind_keep.live)
+		blkback_ind_unmap_all(v);
 	while (blkback_persist_take(&v->persist, &g)) {
 		ops[n++] = unmap_op(g.bus, g.handle);
 		v->stats.pgnt_dropped++;

@@ -19,6 +19,11 @@
  * An entry mapped read-only (first seen in a write) does not serve a
  * read; the read's writable mapping replaces it.  One worker thread
  * serves a vbd: no lock.
+ *
+ * The kept indirect pages (blkback_ind_page, struct blkback_ind_keep)
+ * are simpler: one slot per gref % BLKBACK_IND_KEEP, filled on first use
+ * through the glue's map (blk_map.c), never evicted; a reference whose
+ * slot is taken is read by grant copy as before.
  */
 #include "blkback.h"
 
@@ -115,4 +120,25 @@ bool blkback_persist_take(struct blkback_persist *p, struct blkback_pgnt *drop)
 	if (p->used)
 		blkback_persist_reset(p); /* emptied: every entry is unused again */
 	return false;
+}
+
+const void *blkback_ind_page(struct vbd *v, grant_ref_t gref)
+{
+	struct blkback_ind_keep *k = &v->ind_keep;
+	unsigned int slot = gref % BLKBACK_IND_KEEP;
+
+	if (k->ent[slot].page) {
+		if (k->ent[slot].gref != gref)
+			return NULL;
+		v->stats.ind_hits++;
+		return k->ent[slot].page;
+	}
+	const void *page = blkback_ind_map(v, slot, gref, &k->ent[slot].handle);
+	if (page) {
+		k->ent[slot].page = page;
+		k->ent[slot].gref = gref;
+		k->live++;
+		v->stats.ind_kept++;
+	}
+	return page;
 }

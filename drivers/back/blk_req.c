@@ -142,8 +142,13 @@ static int fetch_indirect(struct vbd *v, const struct blkif_request_indirect *r,
 			  struct blkif_request_segment *dst)
 {
 	uint16_t len = (uint16_t)(r->nr_segments * sizeof(*dst));
+	const void *kept = v->persist.on ? blkback_ind_page(v, r->indirect_grefs[0]) : NULL;
 
 	_Static_assert(BLKBACK_INDIRECT_PAGES == 1, "one indirect page per request");
+	if (kept) {
+		memcpy(dst, kept, len); /* our copy: the frontend may write the page meanwhile */
+		return BLKIF_RSP_OKAY;
+	}
 	v->ops[0] = (struct gnttab_copy){
 		.source = {.u.ref = r->indirect_grefs[0], .domid = v->front_id},
 		.dest = {.u.gmfn = va_to_mfn(dst),

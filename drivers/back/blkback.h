@@ -63,6 +63,7 @@ struct blkback_stats {
 	unsigned long sectors_read, sectors_written;
 	unsigned long dma_batches, dma_segs;		  /* the DMA path's batches and segments */
 	unsigned long pgnt_hits, pgnt_kept, pgnt_dropped; /* persistent mappings */
+	unsigned long ind_kept, ind_hits; /* indirect pages mapped and kept, lists read there */
 };
 
 /* A kept (persistent) device mapping of one of the frontend's grants. */
@@ -83,6 +84,26 @@ struct blkback_persist {
 	unsigned int hand; /* the eviction clock's hand */
 	uint16_t head[BLKBACK_PERSIST];
 	struct blkback_pgnt ent[BLKBACK_PERSIST];
+};
+
+/*
+ * Indirect segment pages kept mapped (with persistent grants): the
+ * frontend reuses the same few pages for its segment lists (ours: one per
+ * ring slot), so each is mapped read-only once, at slot gref %
+ * BLKBACK_IND_KEEP of a window of address space, and a list is read
+ * with a memcpy instead of a grant copy.  A reference whose slot holds
+ * another falls back to the grant copy: bounded whatever the frontend
+ * sends.  Undone with the data mappings (blkback_persist_drop).
+ */
+#define BLKBACK_IND_KEEP 32 /* a ring's worth */
+struct blkback_ind_keep {
+	uintptr_t va; /* the window (blk_map.c), reserved when first needed */
+	unsigned int live;
+	struct {
+		const void *page; /* NULL: slot empty */
+		grant_ref_t gref;
+		grant_handle_t handle;
+	} ent[BLKBACK_IND_KEEP];
 };
 
 struct blkback_io;
@@ -114,6 +135,7 @@ struct vbd {
 	bool dma;			   /* DMA into mapped grants (see above) */
 	struct blkback_batch batch;	   /* used when dma */
 	struct blkback_persist persist;	   /* used when dma and persist.on */
+	struct blkback_ind_keep ind_keep;  /* used when persist.on */
 	struct blkback_stats stats;
 };
 
@@ -174,8 +196,22 @@ bool blkback_batch_add(struct vbd *v, const struct blkback_io *io);
 void blkback_batch_run(struct vbd *v);
 /* Queues the response to io (pushed by blkback_service). */
 void blkback_respond(struct vbd *v, const struct blkback_io *io, int status);
-/* Undoes every persistent mapping of v (a disconnect; vbd_free). */
+/* Undoes every persistent mapping of v, indirect pages too (a disconnect; vbd_free). */
 void blkback_persist_drop(struct vbd *v);
+/*
+ * The kept mapping of indirect page gref (see struct blkback_ind_keep),
+ * made now if its slot is free; NULL if the slot holds another page or
+ * the hypervisor refuses the map (the caller then grant-copies).
+ */
+const void *blkback_ind_page(struct vbd *v, grant_ref_t gref);
+/*
+ * The glue of those mappings (blk_map.c; the host tests simulate it):
+ * map gref read-only at the window's page `slot` (its address, or NULL),
+ * and undo every mapping of v->ind_keep.
+ */
+const void *blkback_ind_map(struct vbd *v, unsigned int slot, grant_ref_t gref,
+			    grant_handle_t *handle);
+void blkback_ind_unmap_all(struct vbd *v);
 
 /*
  * The persistent table (blk_persist.c, pure bookkeeping).  find: the kept

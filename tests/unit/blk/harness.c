@@ -33,7 +33,7 @@
 struct grant_entry_v1 h_table[GRANT_SLOTS];
 bool h_front_dead;
 unsigned long h_copies, h_back_kicks, h_front_kicks;
-unsigned int h_maps, h_dev_maps;
+unsigned int h_maps, h_dev_maps, h_ind_maps;
 unsigned long h_map_ops, h_dma_calls, h_copy_calls;
 struct start_info *start_info; /* dom0's; only its init call reads it */
 
@@ -79,7 +79,7 @@ void h_reset(void)
 	assert_true(gnttab_attach(h_table, GRANT_SLOTS));
 	h_front_dead = false;
 	h_copies = h_back_kicks = h_front_kicks = 0;
-	h_maps = h_dev_maps = 0;
+	h_maps = h_dev_maps = h_ind_maps = 0;
 	memset(dev_map_count, 0, sizeof(dev_map_count));
 	h_map_ops = h_dma_calls = h_copy_calls = 0;
 	back_pending = false;
@@ -186,6 +186,43 @@ int gnttab_op_unmap(struct gnttab_unmap_grant_ref *ops, unsigned int n)
 		op->status = GNTST_okay;
 	}
 	return 0;
+}
+
+/*
+ * blkback's kept indirect pages (blk_map.c on dom0): a read-only map of
+ * the grant as the hypervisor checks it, in use until unmapped; the
+ * "address" is the frontend's page itself.
+ */
+const void *blkback_ind_map(struct vbd *v, unsigned int slot, grant_ref_t gref,
+			    grant_handle_t *handle)
+{
+	struct gnttab_copy_ptr p = {.u.ref = gref, .domid = v->front_id};
+	uint8_t *page;
+
+	if (slot >= BLKBACK_IND_KEEP || resolve(&p, true, false, &page) != GNTST_okay)
+		return NULL;
+	dev_map_count[gref]++;
+	h_table[gref].flags |= GTF_reading;
+	*handle = (grant_handle_t)(gref + 1);
+	h_ind_maps++;
+	return page;
+}
+
+void blkback_ind_unmap_all(struct vbd *v)
+{
+	struct blkback_ind_keep *k = &v->ind_keep;
+
+	for (unsigned int i = 0; i < BLKBACK_IND_KEEP; i++) {
+		if (!k->ent[i].page)
+			continue;
+		grant_ref_t g = (grant_ref_t)(k->ent[i].handle - 1);
+		assert_int_equal(g, k->ent[i].gref);
+		if (!--dev_map_count[g])
+			h_table[g].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
+		k->ent[i].page = NULL;
+		h_ind_maps--;
+	}
+	k->live = 0;
 }
 
 /* The DMA device: the RAM disk's sectors moved to and from "bus" memory. */

@@ -30,6 +30,7 @@ extern unsigned long h_front_kicks;
 extern unsigned int h_maps;	/* ring pages mapped by the backend */
 extern unsigned int h_dev_maps; /* data pages device-mapped by the backend, now */
 extern unsigned long h_map_ops; /* GNTTABOP_map_grant_ref operations */
+extern unsigned int h_ind_maps; /* indirect pages the backend keeps mapped, now */
 extern unsigned long h_dma_calls;
 
 struct device;

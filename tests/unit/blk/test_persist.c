@@ -63,6 +63,7 @@ static int teardown(void **state)
 	(void)state;
 	blkback_persist_drop(&vbd);
 	assert_int_equal(h_dev_maps, 0);
+	assert_int_equal(h_ind_maps, 0);
 	assert_int_equal(blkfront_ring_free(&bf), 0);
 	assert_int_equal(gnttab_in_use(), 0);
 	vbd_free(&vbd);
@@ -184,6 +185,80 @@ static void test_bad_grant_never_kept(void **state)
 	free(buf);
 }
 
+/* Serves one hand-made indirect request; its status. */
+static int16_t serve_indirect(const struct blkif_request_indirect *ind)
+{
+	memcpy(RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++), ind, sizeof(*ind));
+	RING_PUSH_REQUESTS(&bf.ring);
+	blkback_service(&vbd);
+	const struct blkif_response *rsp = RING_GET_RESPONSE(&bf.ring, bf.ring.rsp_cons++);
+	assert_int_equal(rsp->id, ind->id);
+	return rsp->status;
+}
+
+/*
+ * Indirect pages are mapped once and kept: later segment lists are read
+ * there, with no grant copy, and each request's list is read anew; the
+ * frontend cannot take a kept page back; a bad reference is answered
+ * with an error and never kept; the slot's bound holds.
+ */
+static void test_indirect_pages_kept(void **state)
+{
+	(void)state;
+	uint8_t *buf = palloc(64), *check = palloc(72);
+	fill(check, 72 * PAGE_SIZE, 4);
+	assert_int_equal(disk->block->write(disk, 0, 576, check), 0);
+	for (unsigned int round = 0; round < 3; round++) {
+		memset(buf, 0, 64 * PAGE_SIZE);
+		assert_int_equal(blkfront_rw(&bf, false, 8 * round, buf, 512), 0);
+		assert_memory_equal(buf, check + round * PAGE_SIZE, 64 * PAGE_SIZE);
+	}
+	assert_int_equal(bf.stats.indirect, 3);
+	assert_int_equal(h_copy_calls, 0); /* no grant copy, not even the first list */
+	assert_true(h_ind_maps >= 1);
+	assert_int_equal(vbd.stats.ind_kept, h_ind_maps);
+	assert_int_equal(vbd.stats.ind_hits, 3 - vbd.stats.ind_kept);
+	grant_ref_t kept = bf.req[0].ind_ref;
+	assert_non_null(vbd.ind_keep.ent[kept % BLKBACK_IND_KEEP].page);
+	assert_int_equal(gnttab_revoke(kept), -XEN_EBUSY);
+
+	/* A list in a page never granted: refused, nothing kept, nothing read. */
+	struct blkif_request_indirect ind = {.operation = BLKIF_OP_INDIRECT,
+					     .indirect_op = BLKIF_OP_READ,
+					     .nr_segments = 4,
+					     .id = 0x77,
+					     .sector_number = 0,
+					     .indirect_grefs = {GRANT_SLOTS - 2}};
+	unsigned int maps = h_ind_maps;
+	assert_int_equal(serve_indirect(&ind), BLKIF_RSP_ERROR);
+	assert_int_equal(h_ind_maps, maps);
+	unsigned long copies = h_copy_calls;
+	/* A granted page whose slot holds another: read by a grant copy, not kept. */
+	uint8_t *list = palloc(1);
+	int ref, spare[BLKBACK_IND_KEEP], nspare = 0;
+	while ((ref = gnttab_grant(BACK_ID, va_to_mfn(list), true)) > 0 &&
+	       (unsigned int)ref % BLKBACK_IND_KEEP != kept % BLKBACK_IND_KEEP)
+		if (nspare < BLKBACK_IND_KEEP) /* not the slot wanted: given back below */
+			spare[nspare++] = ref;
+	assert_true(ref > 0);
+	for (int i = 0; i < nspare; i++)
+		assert_int_equal(gnttab_revoke((grant_ref_t)spare[i]), 0);
+	struct blkif_request_segment *segs = (struct blkif_request_segment *)list;
+	for (unsigned int i = 0; i < 4; i++)
+		segs[i] = (struct blkif_request_segment){
+			.gref = bf.persist.ent[i].gref, .first_sect = 0, .last_sect = 7};
+	ind.indirect_grefs[0] = (grant_ref_t)ref;
+	assert_int_equal(serve_indirect(&ind), BLKIF_RSP_OKAY);
+	assert_int_equal(h_ind_maps, maps);
+	assert_int_equal(h_copy_calls, copies + 1);
+	segs[2].last_sect = 8; /* and the copy is validated as a kept list is */
+	assert_int_equal(serve_indirect(&ind), BLKIF_RSP_ERROR);
+	assert_int_equal(gnttab_revoke((grant_ref_t)ref), 0);
+	free(list);
+	free(buf);
+	free(check);
+}
+
 /* Without the feature on the backend the frontend's kept grants are revocable at once. */
 static void test_backend_without_the_feature(void **state)
 {
@@ -193,8 +268,15 @@ static void test_backend_without_the_feature(void **state)
 	assert_int_equal(blkfront_rw(&bf, false, 0, buf, 64), 0);
 	assert_int_equal(blkfront_rw(&bf, false, 0, buf, 64), 0);
 	assert_int_equal(h_dev_maps, 0); /* mapped only while the batch ran */
+	assert_int_equal(h_ind_maps, 0);
 	assert_int_equal(vbd.stats.pgnt_hits, 0);
 	assert_int_equal(bf.stats.pgnt_hits, 8); /* the frontend still saves its grants */
+	uint8_t *big = palloc(16);		 /* indirect: the list is grant-copied, not kept */
+	assert_int_equal(blkfront_rw(&bf, false, 0, big, 128), 0);
+	assert_int_equal(bf.stats.indirect, 1);
+	assert_int_equal(h_copy_calls, 1);
+	assert_int_equal(h_ind_maps, 0);
+	free(big);
 	assert_int_equal(blkfront_persist_free(&bf), 0);
 	assert_int_equal(gnttab_in_use(), base_grants);
 	free(buf);
@@ -255,6 +337,7 @@ int blk_persist_tests(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bounded_with_a_large_buffer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_grant_never_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_indirect_pages_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_without_the_feature, setup, teardown),
 		cmocka_unit_test(test_table_clock),
 	};
