@@ -112,7 +112,7 @@ static void release_frames(struct domain *d)
 			revoked |= p2m_revoke_priv(lk.mfn);
 	}
 	if (revoked)
-		arch_flush_tlb_domain(d);
+		p2m_flush_revoked(d, true);
 	for (unsigned long g = 0; g < p->size; g++) {
 		struct p2m_lookup lk = p2m_lookup(d, _gfn(g));
 

@@ -60,10 +60,13 @@ static inline struct p2m_lookup p2m_get(struct domain *d, gfn_t gfn)
  * Before a frame of a domU goes back to the allocator: take away the
  * privileged domain's foreign mapping of it (if any), so that domain can
  * never reach the frame's next owner (kernel/mm/p2m_foreign.c).  True if
- * a mapping was dropped: the caller flushes every TLB (one flush for a
- * whole batch) before the frame is freed.
+ * a mapping was dropped: the caller flushes that domain's TLBs too
+ * (p2m_flush_revoked, one flush for a whole batch) before the frame is
+ * freed.
  */
 bool p2m_revoke_priv(mfn_t mfn);
+/* Flush d and, if revoked, the privileged mapper whose entries went. */
+void p2m_flush_revoked(struct domain *d, bool revoked);
 
 unsigned int mm_order_for_bytes(unsigned long bytes);
 /* Zeroed hypervisor-owned frames for mm metadata. */

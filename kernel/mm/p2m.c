@@ -481,10 +481,10 @@ int p2m_decrease(struct domain *d, gfn_t gfn, unsigned int order)
 	}
 	if (rc) {
 		if (revoked)
-			arch_flush_tlb_domain(d); /* no stale translation of what went */
+			p2m_flush_revoked(d, true); /* no stale translation of what went */
 		goto out;
 	}
-	arch_flush_tlb_domain(d); /* one flush for the whole extent, then the frees */
+	p2m_flush_revoked(d, revoked); /* one flush for the whole extent, then the frees */
 	for (unsigned long i = 0; i < n; i++) {
 		mfn_t m = p2me_mfn(p->map[gfn_x(gfn) + i]);
 
@@ -553,6 +553,21 @@ out:
 out_fd:
 	spin_unlock(&fp->lock);
 	return rc;
+}
+
+/*
+ * Flush d's TLBs, and the privileged mapper's too if p2m_revoke_priv
+ * dropped entries of its (revoked): its translations live in its own
+ * tables, on the CPUs in its dirty mask, not d's.
+ */
+void p2m_flush_revoked(struct domain *d, bool revoked)
+{
+	struct domain *pm = READ_ONCE(priv_mapper);
+
+	if (revoked && pm && pm != d)
+		arch_flush_tlb_domains(d, pm);
+	else
+		arch_flush_tlb_domain(d);
 }
 
 bool p2m_revoke_priv(mfn_t mfn)

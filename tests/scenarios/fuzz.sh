@@ -21,7 +21,8 @@
 # make test: the regression seeds of tests/guest/fuzz/seeds and a few
 # fixed seeds.  make fuzz: FUZZ_SEED (default: random, printed),
 # FUZZ_RUNS seeds from it (default 10), FUZZ_ROUNDS calls each (default
-# 200000), FUZZ_FROM prints every call from that round on.
+# 200000), FUZZ_FROM prints every call from that round on, FUZZ_SMP the
+# CPUs (default 2).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -74,7 +75,7 @@ rc_script=$logdir/fuzz-rc
 } >"$rc_script"
 
 log=$logdir/fuzz.log
-tests/run/qemu-run.sh --direct --smp 2 --mem 192 --timeout $((60 + nruns * (wait_secs + 10))) \
+tests/run/qemu-run.sh --direct --smp "${FUZZ_SMP:-2}" --mem 192 --timeout $((60 + nruns * (wait_secs + 10))) \
 	--cmdline "console=com1 selftest=guest" --module "$G/pvguest-dom0 rc=fuzz-rc" \
 	--module "$G/tg-fuzz" --module "$rc_script" --log "$log"
 rc=$?

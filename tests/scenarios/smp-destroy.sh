@@ -9,6 +9,12 @@
 # through to whatever the frame became.  Every domU must come up and run
 # its shell, and dom0 must power off with the pass verdict.
 #
+# Flushes only where needed (the dirty mask, kernel/arch/x86_64/tlb.c):
+# while the spinning domU holds CPU 1, dom0 builds a second domU pinned
+# to CPU 1 that runs /bin/echo; hx info before and after shows that
+# neither CPU answered a single flush IPI meanwhile: dom0's flushes (the
+# builder's) stay on CPU 0, the domUs' on CPU 1.
+#
 # Hard affinity on the same boot: dom0_vcpus_pin pins dom0's vCPU 0 to
 # CPU 0; a spinning domU pinned to CPU 1 (hx create cpus=1) is seen there,
 # and only there, by three hx vcpu-list samples a second apart while its
@@ -39,6 +45,10 @@ rc_script=$logdir/smp-rc
 		echo "sleep 1"
 		echo "hx vcpu-list pin"
 	done
+	echo "hx info"
+	echo "hx create pvguest-domU name=flusher memory=16 cpus=1 args=/bin/echo,flushed"
+	echo "hx wait flusher"
+	echo "hx info"
 	echo "hx vcpu-pin pin all 0"
 	echo "sleep 1"
 	echo "hx vcpu-list pin"
@@ -88,4 +98,11 @@ if grep -q 'vcpu-pin: domain [0-9]* vCPU 0: refused: no such CPU online (error -
 	! grep -qE '^\(d0\) domain [0-9]+ \(nocpu\) created' "$clean"; then
 	echo "ok - vcpu pin: CPU 5 and vCPU 3 are refused (vcpu-pin, create cpus=)"
 else echo "not ok - vcpu pin: bad CPU or vCPU not refused"; status=1; fi
+# The two hx info lines "flush_ipis : <CPU 0> <CPU 1>" around the flusher.
+ipis=$(grep -E '^\(d0\) flush_ipis +:' "$clean" | sed 's/.*: *//')
+before=$(printf '%s\n' "$ipis" | sed -n 1p) after=$(printf '%s\n' "$ipis" | sed -n 2p)
+if [ "$(printf '%s\n' "$ipis" | wc -l)" = 2 ] && [ -n "$before" ] && [ "$before" = "$after" ] &&
+	grep -q '^(d0) (d[0-9]*) flushed' "$clean"; then
+	echo "ok - tlb mask: dom0 on CPU 0 built and ran a domU on CPU 1: no flush IPI on either CPU (per CPU since boot: $before)"
+else echo "not ok - tlb mask: flush IPIs per CPU before '$before', after '$after' (or no echo)"; status=1; fi
 exit $status

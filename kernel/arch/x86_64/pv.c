@@ -218,12 +218,10 @@ static void load_root(struct vcpu *v)
 {
 	paddr_t root = shadow_activate(v, !v->arch->kernel_mode);
 	struct percpu *me = this_cpu();
-	me->lazy_root = false;	/* pinned by v again, which runs here */
-	if (me->on_hv_tables) { /* flushers stop skipping us before we walk a root */
-		__atomic_store_n(&me->on_hv_tables, false, __ATOMIC_SEQ_CST);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	}
-	if (read_cr3() != root)
+	me->lazy_root = false; /* pinned by v again, which runs here */
+	if (unlikely(me->tables_of != v->domain))
+		tlb_switch_tables(v->domain, root); /* into its dirty mask first (tlb.c) */
+	else if (read_cr3() != root)
 		cr3_load(root, CR3_LOAD);
 }
 
@@ -275,7 +273,8 @@ static void arm_slice(unsigned int cpu, uint64_t until)
  * (domain_pause_sync() waits only for "not RUNNING"), or by a root change
  * and an eviction while prev runs on another CPU.  The invariant that
  * keeps that safe: a shadow frame is freed only after a domain-wide TLB
- * flush has been answered by every online CPU (the dead list,
+ * flush has been answered by every CPU in the domain's dirty mask, which
+ * a lazy CPU stays in until it leaves the root (the dead list,
  * kernel/mm/shadow/cache.c), and a CPU marked lazy_root answers a flush by
  * leaving the root for the hypervisor's own tables (tlb.c), not by
  * reloading it.  So no CPU walks a freed root, and the hypervisor itself
@@ -413,6 +412,7 @@ void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
 	st->sched_ipis_saved = __atomic_load_n(&sched_cpu(cpu)->kicks_saved, __ATOMIC_RELAXED);
 	for (unsigned int i = 0; i < CR3_NR; i++)
 		st->cr3[i] = READ_ONCE(p->cr3_writes[i]);
+	st->tlb_ipis = READ_ONCE(p->tlb_ipis);
 }
 
 /* ---- entries ------------------------------------------------------------ */

@@ -72,6 +72,10 @@ struct domain {
 	/* Bit per vCPU that set poll_evtchn_pending (SCHEDOP_poll), set after
 	 * the flag; a raise looks for pollers only when it is not 0. */
 	unsigned long poll_mask;
+	/* Bit per CPU whose CR3 may hold one of this domain's shadow roots, or
+	 * whose TLB may hold translations of them (Xen's dirty cpumask): set by
+	 * that CPU before it loads a root, cleared after it left (tlb.c). */
+	uint64_t dirty_cpus;
 
 	unsigned long tot_pages; /* frames owned */
 	unsigned long max_pages; /* allocation limit */

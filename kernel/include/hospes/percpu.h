@@ -46,9 +46,11 @@ struct percpu {
 	/* kernel/arch/x86_64/pv.c: CR3 holds the root of a vCPU that does not
 	 * run here any more (lazy idle); a flush request leaves it (tlb.c). */
 	bool lazy_root;
-	/* tlb.c: on the hypervisor's own tables, no guest translation cached
-	 * (set by a flush that left a lazy root, cleared before a root load). */
-	bool on_hv_tables;
+	/* tlb.c: the domain whose shadow root CR3 holds (its dirty_cpus has
+	 * this CPU's bit), NULL on the hypervisor's own tables with no guest
+	 * translation cached.  This CPU's own, written with interrupts off. */
+	struct domain *tables_of;
+	uint64_t tlb_ipis; /* flush IPIs this CPU answered */
 	uint64_t cr3_writes[CR3_NR];
 	uint64_t halts;	   /* the idle loop's hlt instructions */
 	uint64_t switches; /* picks of a vCPU other than the one before */

@@ -148,8 +148,11 @@ void *shadow_translate(struct vcpu *v, unsigned long va, bool write);
  * beyond those bits. */
 void shadow_prefill(struct vcpu *v, unsigned long va, bool write);
 
-/* Flush the TLBs of every CPU running a vCPU of d (arch glue: kernel/arch/x86_64/tlb.c). */
+/* Flush the TLBs of every CPU that may hold d's shadow tables: this one
+ * and those in d->dirty_cpus (arch glue: kernel/arch/x86_64/tlb.c). */
 void arch_flush_tlb_domain(struct domain *d);
+/* The same for two domains at once (one round of IPIs). */
+void arch_flush_tlb_domains(struct domain *a, struct domain *b);
 void arch_flush_tlb_va_domain(struct domain *d, unsigned long va);
 void arch_load_cr3(paddr_t cr3); /* this CPU */
 void arch_flush_cache(void);	 /* write back and invalidate caches (MMUEXT_FLUSH_CACHE) */

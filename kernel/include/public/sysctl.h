@@ -89,7 +89,8 @@ struct xen_sysctl_getcpuinfo {
 /*
  * Hospes extension: per-CPU counters since boot, for CPUs 0 .. min(max_cpus,
  * CPUs online) - 1 (layout and semantics as getcpuinfo); nr_cpus: how many
- * were written.  cr3[HOSPES_CR3_*] counts the hypervisor's CR3 writes by
+ * were written.  tlb_ipis counts the domain-wide TLB flush requests that
+ * reached the CPU by IPI (sent only to CPUs holding the domain's tables).  cr3[HOSPES_CR3_*] counts the hypervisor's CR3 writes by
  * reason (each one empties the TLB of non-global entries on a CPU without
  * PCIDs, and the whole software TLB under QEMU's TCG).
  */
@@ -113,6 +114,7 @@ struct hospes_cpustat {
 	uint64_t poll_hits;
 	uint64_t sched_ipis;
 	uint64_t sched_ipis_saved;
+	uint64_t tlb_ipis; /* TLB flush IPIs this CPU answered */
 };
 typedef struct hospes_cpustat hospes_cpustat_t;
 DEFINE_XEN_GUEST_HANDLE(hospes_cpustat);

@@ -18,13 +18,17 @@
  * Freeing: a CPU running the domain may still reach a freed shadow page
  * through its TLB or paging-structure caches until the next domain-wide
  * flush, so sh_free() only parks its frame in sd->dead; sh_flush()
- * flushes every CPU and then hands the parked frames to the allocator.
+ * flushes every CPU that may hold the domain's tables (its dirty mask,
+ * kernel/arch/x86_64/tlb.c) and then hands the parked frames to the
+ * allocator; a CPU outside the mask never loaded a root of the domain
+ * since its last CR3 write, so it can reach none of them.
  * Every path that frees calls sh_flush() before it drops the lock, so the
  * list is empty whenever the lock is free.  (CR3 is the other way to
  * reach a root: a CPU may keep a vCPU's root loaded after the vCPU
- * stopped running there, but a flush makes such a CPU leave it for the
- * hypervisor's tables before it answers, kernel/arch/x86_64/tlb.c; so
- * the flush in sh_flush covers CR3 too.)
+ * stopped running there, but it stays in the domain's mask meanwhile, and
+ * a flush makes it leave the root for the hypervisor's tables before it
+ * answers, kernel/arch/x86_64/tlb.c; so the flush in sh_flush covers CR3
+ * too.)
  */
 #include <hospes/arch.h>
 #include <hospes/frame.h>

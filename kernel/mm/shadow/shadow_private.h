@@ -169,7 +169,7 @@ struct shadow_page *sh_create(struct shadow_domain *sd, unsigned long key, unsig
 void sh_free(struct shadow_domain *sd, struct shadow_page *sp);
 int sh_ensure_room(struct shadow_domain *sd, unsigned int pages);
 void sh_reset(struct shadow_domain *sd);
-/* Flush every CPU's TLB for the domain, then release the freed shadow frames. */
+/* Flush the TLBs of the CPUs holding the domain's tables, then release the freed shadow frames. */
 void sh_flush(struct shadow_domain *sd);
 uint32_t sh_index(struct shadow_domain *sd, const struct shadow_page *sp);
 

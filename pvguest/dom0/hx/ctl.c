@@ -80,21 +80,28 @@ long hx_idle_ns(uint64_t *idle, unsigned int *cpus)
 	return 0;
 }
 
-long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus)
+long hx_cpustat_each(struct hospes_cpustat *st, unsigned int max, unsigned int *cpus)
 {
-	struct hospes_cpustat *st = malloc(HX_MAX_CPUS * sizeof(*st)); /* 5.5 KiB: not on a stack */
 	struct xen_sysctl op = {.cmd = XEN_SYSCTL_hospes_cpustat};
-	if (!st)
-		return -XEN_ENOMEM;
-	op.u.hospes_cpustat.max_cpus = HX_MAX_CPUS;
+	op.u.hospes_cpustat.max_cpus = max;
 	set_xen_guest_handle(op.u.hospes_cpustat.stats, st);
 	long rc = hx_sysctl(&op);
+	if (rc == 0)
+		*cpus = op.u.hospes_cpustat.nr_cpus;
+	return rc;
+}
+
+long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus)
+{
+	struct hospes_cpustat *st = malloc(HX_MAX_CPUS * sizeof(*st)); /* 6 KiB: not on a stack */
+	if (!st)
+		return -XEN_ENOMEM;
+	long rc = hx_cpustat_each(st, HX_MAX_CPUS, cpus);
 	if (rc < 0) {
 		free(st);
 		return rc;
 	}
 	memset(sum, 0, sizeof(*sum));
-	*cpus = op.u.hospes_cpustat.nr_cpus;
 	for (unsigned int i = 0; i < *cpus; i++) {
 		sum->idletime += st[i].idletime;
 		sum->halts += st[i].halts;
@@ -105,6 +112,7 @@ long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus)
 		sum->sched_ipis_saved += st[i].sched_ipis_saved;
 		for (unsigned int r = 0; r < HOSPES_CR3_SLOTS; r++)
 			sum->cr3[r] += st[i].cr3[r];
+		sum->tlb_ipis += st[i].tlb_ipis;
 	}
 	free(st);
 	return 0;

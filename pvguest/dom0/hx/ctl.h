@@ -29,6 +29,8 @@ long hx_idle_ns(uint64_t *idle, unsigned int *cpus);
 /* Every CPU's counters (XEN_SYSCTL_hospes_cpustat) added up into *sum,
  * and how many CPUs that is (at most HX_MAX_CPUS); 0 or -XEN_*. */
 long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus);
+/* The same per CPU: st[0 .. *cpus-1], at most max of them. */
+long hx_cpustat_each(struct hospes_cpustat *st, unsigned int max, unsigned int *cpus);
 /* Log bytes from *index on (incremental); advances *index.  Returns the count. */
 long hx_readconsole(uint32_t *index, char *buf, uint32_t len);
 /* The log's current end, as a readconsole index. */

@@ -227,10 +227,11 @@
 	OFF(struct xen_sysctl_getdomaininfolist, max_domains, 4)                                   \
 	OFF(struct xen_sysctl_getdomaininfolist, buffer, 8)                                        \
 	OFF(struct xen_sysctl_getdomaininfolist, num_domains, 16)                                  \
-	SIZE(struct hospes_cpustat, 120)                                                           \
+	SIZE(struct hospes_cpustat, 128)                                                           \
 	OFF(struct hospes_cpustat, cr3, 24)                                                        \
 	OFF(struct hospes_cpustat, polls, 88)                                                      \
 	OFF(struct hospes_cpustat, sched_ipis_saved, 112)                                          \
+	OFF(struct hospes_cpustat, tlb_ipis, 120)                                                  \
 	SIZE(struct xen_sysctl_hospes_cpustat, 24)                                                 \
 	OFF(struct xen_sysctl_hospes_cpustat, stats, 8)                                            \
 	OFF(struct xen_sysctl_hospes_cpustat, nr_cpus, 16)                                         \

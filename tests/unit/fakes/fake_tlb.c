@@ -18,6 +18,12 @@ void arch_flush_tlb_domain(struct domain *d)
 		fake_tlb_flush_hook(d);
 }
 
+void arch_flush_tlb_domains(struct domain *a, struct domain *b)
+{
+	arch_flush_tlb_domain(a);
+	arch_flush_tlb_domain(b);
+}
+
 void arch_flush_tlb_va_domain(struct domain *d, unsigned long va)
 {
 	(void)d;

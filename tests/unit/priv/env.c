@@ -113,8 +113,8 @@ void timer_cancel(struct timer *t)
 }
 
 /* The arch's per-CPU counters: CPU c reports halts 10c+1, switches
- * 10c+2, polls 10c+3 .. saved IPIs 10c+6 and CR3 writes of reason i
- * 100c+i (what the sysctl test expects). */
+ * 10c+2, polls 10c+3 .. saved IPIs 10c+6, CR3 writes of reason i
+ * 100c+i and flush IPIs 1000c+9 (what the sysctl test expects). */
 void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
 {
 	st->halts = 10 * cpu + 1;
@@ -125,6 +125,7 @@ void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
 	st->sched_ipis_saved = 10 * cpu + 6;
 	for (unsigned int i = 0; i <= HOSPES_CR3_OTHER; i++)
 		st->cr3[i] = 100 * cpu + i;
+	st->tlb_ipis = 1000 * cpu + 9;
 }
 
 unsigned long frame_total_count(void)

@@ -651,6 +651,7 @@ static void test_sysctl_cpustat(void **state)
 		assert_int_equal(st[c].cr3[HOSPES_CR3_LOAD], 100 * c);
 		assert_int_equal(st[c].cr3[HOSPES_CR3_OTHER], 100 * c + 4);
 		assert_int_equal(st[c].cr3[HOSPES_CR3_OTHER + 1], 0); /* unused slots */
+		assert_int_equal(st[c].tlb_ipis, 1000 * c + 9);
 	}
 	assert_int_equal(st[2].halts, ~0ULL); /* nothing past the CPUs online */
 	op.u.hospes_cpustat.max_cpus = 1;

@@ -27,4 +27,9 @@ static inline __attribute__((always_inline)) void cr3_load(unsigned long cr3, en
 	write_cr3(cr3);
 }
 
+struct domain;
+/* Load root, a shadow root of d, when this CPU holds another domain's
+ * tables or none: keeps the domains' dirty masks (kernel/arch/x86_64/tlb.c). */
+void tlb_switch_tables(struct domain *d, paddr_t root);
+
 #endif
