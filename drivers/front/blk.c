@@ -6,6 +6,12 @@
  * The event handler only signals bf.ev; the thread that waits for its
  * requests takes the responses itself (blkfront_poll in blk_req.c), so
  * ring state is only ever touched by threads, never by the upcall.
+ * A transfer runs with events masked, from its first request to its
+ * last response: when the notification hands the CPU to the backend
+ * (a wake-up preempts us) and the response is in the ring by the time
+ * we run again, it is taken without an upcall; the event left pending
+ * is scanned in place when the transfer unmasks (events_restore), and a
+ * wait that must sleep unmasks in SCHEDOP_block (event_wait).
  * Device-table calls take the device's sector units and any buffer: a
  * buffer that is not 512-byte aligned goes through a bounce buffer.
  * Persistent grants are used when the backend offers them (and
@@ -162,8 +168,12 @@ static int dev_rw(struct device *dev, bool write, uint64_t sector, uint32_t coun
 	struct blkfront *bf = &((struct blkfront_dev *)dev->priv)->bf;
 	uint64_t k = bf->sector_size / BLKIF_SECTOR_SIZE, s = sector * k, n = count * k;
 
-	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE == 0)
-		return errno_of(blkfront_rw(bf, write, s, buf, n));
+	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE == 0) {
+		uint8_t f = events_mask();
+		int rc = blkfront_rw(bf, write, s, buf, n);
+		events_restore(f);
+		return errno_of(rc);
+	}
 	uint8_t *bounce = memalign(BLKIF_SECTOR_SIZE, BOUNCE_BYTES), *p = buf;
 	int rc = bounce ? 0 : -ENOMEM;
 	while (!rc && n) {
@@ -172,7 +182,9 @@ static int dev_rw(struct device *dev, bool write, uint64_t sector, uint32_t coun
 		size_t bytes = chunk * BLKIF_SECTOR_SIZE;
 		if (write)
 			memcpy(bounce, p, bytes);
+		uint8_t f = events_mask();
 		rc = errno_of(blkfront_rw(bf, write, s, bounce, chunk));
+		events_restore(f);
 		if (!rc && !write)
 			memcpy(p, bounce, bytes);
 		s += chunk, n -= chunk, p += bytes;

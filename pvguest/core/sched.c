@@ -9,6 +9,12 @@
  * raced with the check is not lost).  Event handlers run in the upcall,
  * on the interrupted thread's stack, and may only wake threads.
  *
+ * A thread that waits on an event counter while no other thread is
+ * runnable blocks the vCPU itself (event_wait): the idle thread would do
+ * nothing else, and the two thread switches to it and back are saved.
+ * (SCHEDOP_poll with events masked would also save the upcall, but costs
+ * the hypervisor more than the upcall does: measured in performance.md.)
+ *
  * Sleepers sit on a list ordered by deadline; the earliest deadline is
  * what the hypervisor timer is armed with, and its VIRQ wakes all that
  * are due.  All queue edits happen with events masked (irq_save), since
@@ -80,6 +86,16 @@ static void schedule(void)
 		switch_hook(next);
 	current = next;
 	thread_switch(&prev->rsp, next->rsp);
+}
+
+uint8_t events_mask(void)
+{
+	return irq_save();
+}
+
+void events_restore(uint8_t old)
+{
+	irq_restore(old);
 }
 
 void thread_yield(void)
@@ -304,6 +320,11 @@ void event_wait(struct event_counter *e, unsigned long seen)
 {
 	uint8_t f = irq_save();
 	while (e->count == seen) {
+		if (!run_head && current != idle) {	  /* alone: block here, no switch */
+			hv_sched_op(SCHEDOP_block, NULL); /* unmasks: the upcall signals */
+			irq_save();
+			continue;
+		}
 		unsigned int i = 0;
 		while (i < EVENT_WAITERS && e->waiters[i] && e->waiters[i] != current)
 			i++;

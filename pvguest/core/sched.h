@@ -49,6 +49,16 @@ void event_wait(struct event_counter *e, unsigned long seen);
 /* The same with a time limit of ns: true if the count moved past seen. */
 bool event_wait_timeout(struct event_counter *e, unsigned long seen, uint64_t ns);
 
+/*
+ * Masks events (the upcall) for a stretch of a thread that takes its
+ * driver's work from shared rings itself, so an event raised meanwhile
+ * costs no upcall; returns the old mask.  events_restore(old) puts it
+ * back and, when that unmasks, runs the handlers of what arrived.  A
+ * wait inside (event_wait) still sleeps and wakes as usual.
+ */
+uint8_t events_mask(void);
+void events_restore(uint8_t old);
+
 /* Nanoseconds since the hypervisor booted; UTC nanoseconds. */
 uint64_t clock_now_ns(void);
 uint64_t clock_utc_ns(void);

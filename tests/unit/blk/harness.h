@@ -27,10 +27,12 @@ extern unsigned long h_copies;	   /* GNTTABOP_copy operations */
 extern unsigned long h_copy_calls; /* GNTTABOP_copy hypercalls */
 extern unsigned long h_back_kicks; /* frontend -> backend notifications */
 extern unsigned long h_front_kicks;
-extern unsigned int h_maps;	/* ring pages mapped by the backend */
-extern unsigned int h_dev_maps; /* data pages device-mapped by the backend, now */
-extern unsigned long h_map_ops; /* GNTTABOP_map_grant_ref operations */
-extern unsigned int h_ind_maps; /* indirect pages the backend keeps mapped, now */
+extern unsigned long h_back_kicks_unmasked; /* ... made with events unmasked */
+extern uint8_t h_events_masked;		    /* events_mask()'s flag */
+extern unsigned int h_maps;		    /* ring pages mapped by the backend */
+extern unsigned int h_dev_maps;		    /* data pages device-mapped by the backend, now */
+extern unsigned long h_map_ops;		    /* GNTTABOP_map_grant_ref operations */
+extern unsigned int h_ind_maps;		    /* indirect pages the backend keeps mapped, now */
 extern unsigned long h_dma_calls;
 
 struct device;

@@ -253,6 +253,42 @@ static void test_glue_connect_io_reconnect(void **state)
 	assert_int_equal(h_maps, 0);
 }
 
+/*
+ * The device-table entry (blkfront_probe_all): reads and writes, aligned
+ * and through the bounce buffer, move the data, and every request goes
+ * out with events masked (a response then needs no upcall), unmasked
+ * again afterwards.
+ */
+static void test_glue_device_masks_events(void **state)
+{
+	(void)state;
+	static uint8_t data[16 * 512] __attribute__((aligned(4096)));
+	static uint8_t back_data[16 * 512 + 64] __attribute__((aligned(4096)));
+
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:4"), 0);
+	assert_int_equal(blkfront_probe_all(&front, 1), 1);
+	xenbus_dispatch_events(&back);
+	struct device *dev = device_find("xvda");
+	assert_non_null(dev);
+	struct blkfront_dev *d = dev->priv;
+	h_connect(&d->bf, NULL);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	unsigned long kicks = h_back_kicks, unmasked = h_back_kicks_unmasked;
+	assert_int_equal(dev->block->write(dev, 8, 16, data), 0);
+	assert_int_equal(dev->block->read(dev, 8, 16, back_data), 0);
+	assert_memory_equal(data, back_data, sizeof(data));
+	assert_int_equal(dev->block->read(dev, 8, 16, back_data + 8), 0); /* bounced */
+	assert_memory_equal(data, back_data + 8, sizeof(data));
+	assert_true(h_back_kicks >= kicks + 3);
+	assert_int_equal(h_back_kicks_unmasked, unmasked);
+	assert_int_equal(h_events_masked, 0);
+	assert_int_equal(blkfront_disconnect(d), 0);
+	xenbus_dispatch_events(&back);
+	assert_int_equal(blkback_detach(1, 51712), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+}
+
 /* One round: connect with the given offers, transfer twice, disconnect; returns whether on. */
 static bool persistent_round(bool back_offers, bool front_offers)
 {
@@ -341,6 +377,8 @@ int blk_xendev_tests(void)
 		cmocka_unit_test_setup_teardown(test_glue_connect_io_reconnect, glue_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_glue_persistent_negotiation, glue_setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_glue_device_masks_events, glue_setup,
 						teardown),
 		cmocka_unit_test(test_spec_and_names),
 	};
