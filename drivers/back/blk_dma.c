@@ -82,7 +82,8 @@ bool blkback_batch_add(struct vbd *v, const struct blkback_io *io)
 	struct blkback_io *slot = &b->io[b->nio++];
 	*slot = *io;
 	if (io->segs != &b->segs[b->nsegs]) /* an indirect list is fetched in place */
-		memcpy(&b->segs[b->nsegs], io->segs, io->nr_segs * sizeof(*io->segs));
+		for (unsigned int j = 0; j < io->nr_segs; j++) /* <= 11: no memcpy call */
+			b->segs[b->nsegs + j] = io->segs[j];
 	slot->segs = &b->segs[b->nsegs]; /* the request copy is reused next */
 	b->nsegs += io->nr_segs;
 	return true;
@@ -99,30 +100,31 @@ static void gather(struct vbd *v, bool *bad)
 {
 	struct blkback_batch *b = &v->batch;
 	struct blkback_persist *p = &v->persist;
-	unsigned int k = 0, hits = 0;
+	const bool on = p->on;
+	struct block_sg *sg = b->sg;
+	unsigned int hits = 0;
 
 	b->nmap = 0;
 	for (unsigned int i = 0; i < b->nio; i++) {
-		bool ro = b->io[i].op == BLKIF_OP_WRITE;
-		const struct blkif_request_segment *s = b->io[i].segs;
+		const bool ro = b->io[i].op == BLKIF_OP_WRITE;
+		const struct blkif_request_segment *s = b->io[i].segs, *end = s + b->io[i].nr_segs;
 		bad[i] = false;
-		for (unsigned int j = 0; j < b->io[i].nr_segs; j++, k++) {
+		for (; s < end; s++, sg++) {
 			const struct blkback_pgnt *g =
-				p->on ? blkback_persist_find(p, s[j].gref, !ro) : NULL;
-			b->sg[k] = (struct block_sg){
-				.bus = (g ? g->bus : 0) + s[j].first_sect * BLKIF_SECTOR_SIZE,
-				.len = (uint32_t)(s[j].last_sect - s[j].first_sect + 1u) *
-				       BLKIF_SECTOR_SIZE,
-			};
+				on ? blkback_persist_find(p, s->gref, !ro) : NULL;
+			uint64_t off = (uint64_t)s->first_sect * BLKIF_SECTOR_SIZE;
+			sg->len = (uint32_t)(s->last_sect - s->first_sect + 1u) * BLKIF_SECTOR_SIZE;
 			if (g) {
+				sg->bus = g->bus + off;
 				hits++;
 				continue;
 			}
-			b->mapseg[b->nmap] = (uint16_t)k;
+			sg->bus = off; /* the map's bus address is added below */
+			b->mapseg[b->nmap] = (uint16_t)(sg - b->sg);
 			b->mapreq[b->nmap] = (uint8_t)i;
 			b->map[b->nmap++] = (struct gnttab_map_grant_ref){
 				.flags = GNTMAP_device_map | (ro ? GNTMAP_readonly : 0),
-				.ref = s[j].gref,
+				.ref = s->gref,
 				.dom = v->front_id,
 			};
 		}
@@ -187,7 +189,8 @@ static void settle(struct vbd *v)
 			v->stats.pgnt_dropped++;
 		}
 	}
-	unmap_ops(v, b->unmap, n);
+	if (n)
+		unmap_ops(v, b->unmap, n);
 }
 
 void blkback_persist_drop(struct vbd *v)

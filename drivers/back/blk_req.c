@@ -99,12 +99,15 @@ static int decode_rw(struct vbd *v, uint8_t op, uint64_t sector, unsigned int nr
 
 	if (nr_segs == 0 || nr_segs > max || (op != BLKIF_OP_READ && v->readonly))
 		return BLKIF_RSP_ERROR;
-	for (unsigned int i = 0; i < nr_segs; i++) {
-		const struct blkif_request_segment *s = &segs[i];
-		if (s->first_sect > s->last_sect || s->last_sect >= SECTORS_PER_PAGE)
-			return BLKIF_RSP_ERROR;
-		total += s->last_sect - s->first_sect + 1u;
+	/* first_sect <= last_sect < 8 for each: a backwards pair wraps last - first */
+	unsigned int acc = 0;
+	for (const struct blkif_request_segment *s = segs, *end = segs + nr_segs; s < end; s++) {
+		unsigned int first = s->first_sect, last = s->last_sect;
+		acc |= last | (last - first);
+		total += last - first + 1u;
 	}
+	if (acc >= SECTORS_PER_PAGE)
+		return BLKIF_RSP_ERROR;
 	for (unsigned int i = 0; k > 1 && i < nr_segs; i++) /* sectors above 512 bytes */
 		if (segs[i].first_sect % k || (segs[i].last_sect + 1u) % k)
 			return BLKIF_RSP_ERROR;
@@ -194,9 +197,7 @@ static int decode_discard(struct vbd *v, const struct blkif_request *req, struct
 
 int blkback_decode(struct vbd *v, const struct blkif_request *req, struct blkback_io *io)
 {
-	memset(io, 0, sizeof(*io));
-	io->id = req->id;
-	io->operation = req->operation;
+	*io = (struct blkback_io){.id = req->id, .operation = req->operation};
 	switch (req->operation) {
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:
