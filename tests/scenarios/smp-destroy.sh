@@ -47,6 +47,7 @@ rc_script=$logdir/smp-rc
 	done
 	echo "hx info"
 	echo "hx create pvguest-domU name=flusher memory=16 cpus=1 args=/bin/echo,flushed"
+	echo "hx vcpu-list flusher"
 	echo "hx wait flusher"
 	echo "hx info"
 	echo "hx vcpu-pin pin all 0"
@@ -98,6 +99,11 @@ if grep -q 'vcpu-pin: domain [0-9]* vCPU 0: refused: no such CPU online (error -
 	! grep -qE '^\(d0\) domain [0-9]+ \(nocpu\) created' "$clean"; then
 	echo "ok - vcpu pin: CPU 5 and vCPU 3 are refused (vcpu-pin, create cpus=)"
 else echo "not ok - vcpu pin: bad CPU or vCPU not refused"; status=1; fi
+# hx create cpus=1 pins before the first unpause (the builder, pvguest/dom0/build):
+# listed right after the create, the flusher's vCPU is on CPU 1 with affinity 1.
+if grep -E '^\(d0\) flusher +[0-9]+ +0 +' "$clean" | head -n 1 | grep -qE ' 0 +1 +[rb-] +[0-9.]+ 1$'; then
+	echo "ok - vcpu pin: created with cpus=1, the domU is on CPU 1 (affinity 1) from the start"
+else echo "not ok - vcpu pin: the domU created with cpus=1 is not listed on CPU 1 at once"; status=1; fi
 # The two hx info lines "flush_ipis : <CPU 0> <CPU 1>" around the flusher.
 ipis=$(grep -E '^\(d0\) flush_ipis +:' "$clean" | sed 's/.*: *//')
 before=$(printf '%s\n' "$ipis" | sed -n 1p) after=$(printf '%s\n' "$ipis" | sed -n 2p)

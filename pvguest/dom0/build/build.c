@@ -11,7 +11,9 @@
  *     hypervisor's own builder uses) and compute the PV boot layout
  *     (kernel/domain/build_layout.c) before any domain exists -- a bad
  *     image or too little memory costs nothing;
- *  2. createdomain, name, max_vcpus, max_mem, populate_physmap of frames
+ *  2. createdomain, name, max_vcpus, every vCPU's hard affinity (cpus=,
+ *     so no vCPU ever runs outside it, as libxl pins before unpausing),
+ *     max_mem, populate_physmap of frames
  *     0..N-1 (a domU's frame i is its pseudo-physical page i, so its
  *     mfn_list is the identity);
  *  3. map the bootstrap region [v_start, v_end) through a fixed window of
@@ -149,7 +151,26 @@ static long populate(domid_t id, unsigned long nr)
 	return 0;
 }
 
-/* Step 2: the empty domain with its memory. */
+/* Every vCPU's hard affinity (cfg->cpus), while none of them can run yet. */
+static long pin_vcpus(struct build *b)
+{
+	static uint8_t map[8];
+	for (unsigned int i = 0; i < sizeof(map); i++)
+		map[i] = (uint8_t)(b->cfg->cpus >> (8 * i));
+	for (unsigned int v = 0; b->cfg->cpus && v < b->cfg->vcpus; v++) {
+		memset(&dc.u, 0, sizeof(dc.u));
+		dc.u.vcpuaffinity.vcpu = v;
+		dc.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+		set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_hard.bitmap, map);
+		dc.u.vcpuaffinity.cpumap_hard.nr_bits = 8 * sizeof(map);
+		long rc = domctl(XEN_DOMCTL_setvcpuaffinity, b->id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Step 2: the empty domain with its memory and its vCPUs' affinity. */
 static int make_domain(struct build *b)
 {
 	const struct dom_config *c = b->cfg;
@@ -165,6 +186,8 @@ static int make_domain(struct build *b)
 	dc.u.max_vcpus.max = c->vcpus;
 	if ((rc = domctl(XEN_DOMCTL_max_vcpus, b->id)))
 		return fail(c->name, "max_vcpus refused", rc);
+	if ((rc = pin_vcpus(b)))
+		return fail(c->name, "cpus= refused", rc);
 	dc.u.max_mem.max_memkb = (uint64_t)c->memory_mib << 10;
 	if ((rc = domctl(XEN_DOMCTL_max_mem, b->id)))
 		return fail(c->name, "max_mem refused", rc);

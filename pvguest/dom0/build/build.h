@@ -15,6 +15,9 @@ struct dom_config {
 	unsigned memory_mib; /* its RAM */
 	unsigned vcpus;	     /* vCPU 0 starts at the entry; the others stay down */
 	const char *cmdline; /* start_info.cmd_line (may be NULL) */
+	/* Hard affinity of every vCPU (xl's cpus=), bit n = CPU n, set before
+	 * the domain first runs; 0: any CPU. */
+	uint64_t cpus;
 	/*
 	 * Devices for the new domain (hx create's disk=, vif=), called once
 	 * its XenStore home, store and console are up and before it first

@@ -158,6 +158,7 @@ static int create(const struct hx_create_args *given)
 				 .memory_mib = a->memory_mib,
 				 .vcpus = a->vcpus,
 				 .cmdline = a->cmdline,
+				 .cpus = a->cpus,
 				 .devices = attach_devices,
 				 .devices_arg = (void *)a};
 	int rc = dom_build(&cfg, &id);
@@ -165,12 +166,6 @@ static int create(const struct hx_create_args *given)
 	if (rc)
 		return 1;
 	hx_track(id, a); /* before anything can block: the reaper sees it from the start */
-	for (unsigned int i = 0; a->cpus && i < a->vcpus; i++) {
-		uint64_t mask = a->cpus; /* xl's cpus=: the same CPUs for every vCPU */
-		long prc = hx_vcpu_affinity(id, XEN_DOMCTL_setvcpuaffinity, i, &mask);
-		if (prc < 0)
-			printf("create %s: vCPU %u not pinned (error %ld)\n", a->name, i, prc);
-	}
 	printf("domain %u (%s) created: %u MiB, %u vCPU(s)\n", id, a->name, a->memory_mib,
 	       a->vcpus);
 	return 0;
