@@ -250,8 +250,10 @@ void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu)
 	v->processor = cpu;
 }
 
-/* Lock the CPU v is assigned to (it may move while we wait for the lock). */
-static struct sched_cpu *lock_vcpu_cpu(struct sched_vcpu *sv, unsigned long *flags)
+/* Lock the CPU v is assigned to (it may move while we wait for the lock).
+ * Inline: every wake and sleep takes it, and the retry is rare. */
+static inline __attribute__((always_inline)) struct sched_cpu *lock_vcpu_cpu(struct sched_vcpu *sv,
+									     unsigned long *flags)
 {
 	for (;;) {
 		unsigned int cpu = READ_ONCE(sv->cpu);
@@ -380,7 +382,7 @@ bool sched_wake(struct vcpu *v, uint64_t now)
 	spin_unlock_irqrestore(&c->lock, flags);
 	/* Its CPU is busy, so something will wait there: an idle CPU, if any,
 	 * picks now and balancing hands it the head of the longest queue. */
-	unsigned int idle = waits ? idle_cpu(cpu, READ_ONCE(sv->affinity)) : nr_cpus;
+	unsigned int idle = waits && nr_cpus > 1 ? idle_cpu(cpu, READ_ONCE(sv->affinity)) : nr_cpus;
 	if (idle < nr_cpus)
 		sched_request(idle);
 	return resched;
@@ -460,7 +462,7 @@ static void rebase(struct sched_vcpu *sv, struct sched_cpu *src, struct sched_cp
 }
 
 /* Move the first vCPU of the busiest other queue to cpu's queue if cpu is underloaded. */
-static void balance(unsigned int cpu, uint64_t now)
+static void steal(unsigned int cpu, uint64_t now)
 {
 	unsigned int from = busiest_other(cpu);
 	if (from == cpu || !should_steal(&cpus[cpu], &cpus[from]))
@@ -478,10 +480,19 @@ static void balance(unsigned int cpu, uint64_t now)
 	spin_unlock_irqrestore(&a->lock, flags);
 }
 
+/* Every pick balances; with one CPU there is nothing to look at. */
+static inline void balance(unsigned int cpu, uint64_t now)
+{
+	if (nr_cpus > 1)
+		steal(cpu, now);
+}
+
 bool sched_yield_has_effect(unsigned int cpu)
 {
 	if (READ_ONCE(cpus[cpu].nr_queued) > 0)
 		return true;
+	if (nr_cpus == 1)
+		return false;
 	unsigned int from = busiest_other(cpu);
 	return from != cpu && should_steal(&cpus[cpu], &cpus[from]);
 }

@@ -225,6 +225,14 @@ static void load_root(struct vcpu *v)
 		cr3_load(root, CR3_LOAD);
 }
 
+/* Write v's runstate area, if it registered one (most guests do not: a
+ * test here spares the call on every switch). */
+static inline void runstate_publish(struct vcpu *v, bool leaving)
+{
+	if (v->arch->runstate_va)
+		vcpu_update_runstate_area(v, leaving);
+}
+
 static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 {
 	const struct cpu_user_regs *u = &v->arch->regs;
@@ -241,7 +249,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r)
 	arch_load_guest_gdt(v);
 	v->arch->live_cpu = smp_processor_id() + 1;
 	publish_time(v);
-	vcpu_update_runstate_area(v, false);
+	runstate_publish(v, false);
 }
 
 /* ---- scheduling --------------------------------------------------------- */
@@ -347,7 +355,7 @@ static void switch_if_asked(struct cpu_regs *r)
 	if (prev) { /* all of it before sched_pick lets another CPU take prev */
 		save_vcpu(prev, r);
 		fpu_save(prev);
-		vcpu_update_runstate_area(prev, true);
+		runstate_publish(prev, true);
 		keep_guest_tables();
 	}
 	this_cpu()->curr_vcpu = NULL;
@@ -362,7 +370,7 @@ static void switch_if_asked(struct cpu_regs *r)
 		load_vcpu(next, r);
 	} else {
 		load_root(next);
-		vcpu_update_runstate_area(next, false); /* running again */
+		runstate_publish(next, false); /* running again */
 	}
 }
 

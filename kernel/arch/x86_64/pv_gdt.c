@@ -18,16 +18,24 @@
 
 static unsigned int installed[NR_CPUS]; /* guest entries now in each CPU's GDT */
 
-void arch_load_guest_gdt(struct vcpu *v)
+/* Out of line: the common switch between vCPUs without a GDT of their own
+ * (and with none left installed) needs no registers saved. */
+static __attribute__((noinline)) void install(uint64_t *gdt, unsigned int cpu,
+					      const struct arch_vcpu *av, unsigned int n)
 {
-	unsigned int cpu = smp_processor_id();
-	uint64_t *gdt = percpu[cpu].gdt;
-	struct arch_vcpu *av = v->arch;
-	unsigned int n = av->gdt ? av->gdt_ents : 0;
-	av->gdt_dirty = false;
 	if (n)
 		memcpy(gdt, av->gdt, n * sizeof(*gdt));
 	if (installed[cpu] > n)
 		memset(gdt + n, 0, (installed[cpu] - n) * sizeof(*gdt));
 	installed[cpu] = n;
+}
+
+void arch_load_guest_gdt(struct vcpu *v)
+{
+	unsigned int cpu = smp_processor_id();
+	struct arch_vcpu *av = v->arch;
+	unsigned int n = av->gdt ? av->gdt_ents : 0;
+	av->gdt_dirty = false;
+	if (n || installed[cpu])
+		install(percpu[cpu].gdt, cpu, av, n);
 }
