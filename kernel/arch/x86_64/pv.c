@@ -176,28 +176,39 @@ static void load_bases(struct vcpu *v)
 }
 
 /*
- * Guest time (fact sheet: vcpu_time_info, wallclock): on every switch-in
- * the vCPU's record gets a fresh TSC stamp, the system time at it and the
- * scale, under the version seqcount (odd while written).  The wallclock
- * (UTC at system time 0) is written once, at the domain's first run.
+ * Guest time (fact sheet: vcpu_time_info, wallclock): a vCPU's record gets
+ * a TSC stamp, the system time at it and the scale, under the version
+ * seqcount (odd while written), when it first runs and whenever its
+ * vcpu_info moves (register_vcpu_info).  As in Xen, which rewrites it only
+ * when the CPU's calibration changes, a record stays valid: the TSC is
+ * invariant and the scale fixed at boot, so the guest's stamp + scaled
+ * delta is the hypervisor's own clock (now_ns(), scaled from the boot
+ * stamp) to within the rounding of one scaling, as a fresh stamp at every
+ * switch-in gave.  The wallclock (UTC at system time 0) is written once,
+ * at the domain's first run.
  */
 static void publish_time(struct vcpu *v)
 {
 	struct shared_info *s = v->domain->shared_info;
-	if (!v->vcpu_info)
+	struct vcpu_info *vi = v->vcpu_info;
+	if (!vi)
 		return;
-	struct vcpu_time_info *t = &v->vcpu_info->time;
-	uint32_t ver = READ_ONCE(t->version) | 1;
-	WRITE_ONCE(t->version, ver);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	uint64_t tsc = rdtsc();
-	t->tsc_timestamp = tsc;
-	t->system_time = time_scale_delta(tsc - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
-	t->tsc_to_system_mul = tsc_to_system_mul;
-	t->tsc_shift = tsc_shift;
-	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	WRITE_ONCE(t->version, ver + 1);
+	if (v->arch->time_in != vi) {
+		struct vcpu_time_info *t = &vi->time;
+		uint32_t ver = READ_ONCE(t->version) | 1;
+		WRITE_ONCE(t->version, ver);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		uint64_t tsc = rdtsc();
+		t->tsc_timestamp = tsc;
+		t->system_time =
+			time_scale_delta(tsc - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
+		t->tsc_to_system_mul = tsc_to_system_mul;
+		t->tsc_shift = tsc_shift;
+		t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		WRITE_ONCE(t->version, ver + 1);
+		v->arch->time_in = vi;
+	}
 	if (s && READ_ONCE(s->wc_version) == 0) {
 		s->wc_sec = (uint32_t)wallclock_boot_sec;
 		s->wc_sec_hi = (uint32_t)(wallclock_boot_sec >> 32);
