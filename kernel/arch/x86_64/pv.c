@@ -180,11 +180,11 @@ static void load_bases(struct vcpu *v)
  * a TSC stamp, the system time at it and the scale, under the version
  * seqcount (odd while written), when it first runs and whenever its
  * vcpu_info moves (register_vcpu_info).  As in Xen, which rewrites it only
- * when the CPU's calibration changes, a record stays valid: the TSC is
- * invariant and the scale fixed at boot, so the guest's stamp + scaled
- * delta is the hypervisor's own clock (now_ns(), scaled from the boot
- * stamp) to within the rounding of one scaling, as a fresh stamp at every
- * switch-in gave.  The wallclock (UTC at system time 0) is written once,
+ * when the CPU's calibration changes, a record stays valid: the scale is
+ * fixed at boot and the hypervisor's own clock (now_ns()) is the same
+ * linear function of the TSC from the boot stamp, so the guest's stamp +
+ * scaled delta equals it to within the rounding of one scaling, as a
+ * fresh stamp at every switch-in gave.  The wallclock (UTC at system time 0) is written once,
  * at the domain's first run.
  */
 static void publish_time(struct vcpu *v)
