@@ -113,6 +113,24 @@ static void complete(struct blkfront *bf, const struct blkif_response *rsp)
 	finish(bf, &bf->req[rsp->id], rsp->status);
 }
 
+/* Takes every response in the ring, asking for no notification. */
+static void take_responses(struct blkfront *bf)
+{
+	RING_IDX rp = bf->sring->rsp_prod;
+
+	xen_rmb(); /* responses after the index */
+	if (RING_RESPONSE_PROD_OVERFLOW(&bf->ring, rp)) {
+		printk("blkfront: backend d%u overran the ring (%u)\n", bf->back_id, rp);
+		bf->connected = false;
+		return;
+	}
+	for (RING_IDX i = bf->ring.rsp_cons; i != rp; i++) {
+		struct blkif_response rsp = *RING_GET_RESPONSE(&bf->ring, i);
+		complete(bf, &rsp);
+	}
+	bf->ring.rsp_cons = rp;
+}
+
 void blkfront_poll(struct blkfront *bf)
 {
 	int more;
@@ -120,20 +138,34 @@ void blkfront_poll(struct blkfront *bf)
 	if (!bf->sring)
 		return;
 	do {
-		RING_IDX rp = bf->sring->rsp_prod;
-		xen_rmb(); /* responses after the index */
-		if (RING_RESPONSE_PROD_OVERFLOW(&bf->ring, rp)) {
-			printk("blkfront: backend d%u overran the ring (%u)\n", bf->back_id, rp);
-			bf->connected = false;
+		take_responses(bf);
+		if (!bf->connected)
 			return;
-		}
-		for (RING_IDX i = bf->ring.rsp_cons; i != rp; i++) {
-			struct blkif_response rsp = *RING_GET_RESPONSE(&bf->ring, i);
-			complete(bf, &rsp);
-		}
-		bf->ring.rsp_cons = rp;
 		RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
 	} while (more);
+}
+
+/*
+ * Takes the responses that have come; if none have, asks for a
+ * notification of the next (rsp_event, re-checking after it) and waits
+ * for it.  The request is made only here, before a sleep: when the
+ * backend answered while we looked away (our notification handed it
+ * the CPU), rsp_event still lies behind its responses, so it sends no
+ * notification and we take no event for them.
+ */
+static void wait_responses(struct blkfront *bf)
+{
+	unsigned long seen = bf->ev.count;
+	RING_IDX before = bf->ring.rsp_cons;
+	int more = 0;
+
+	take_responses(bf);
+	if (bf->ring.rsp_cons != before)
+		return;
+	if (bf->connected)
+		RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
+	if (!more)
+		bf->wait(bf, seen);
 }
 
 static void push(struct blkfront *bf)
@@ -168,10 +200,7 @@ static struct blkif_request *get_slot(struct blkfront *bf, struct blkfront_call 
 					return RING_GET_REQUEST(&bf->ring, bf->ring.req_prod_pvt++);
 				}
 		push(bf);
-		unsigned long seen = bf->ev.count;
-		blkfront_poll(bf);
-		if (RING_FULL(&bf->ring) && bf->connected)
-			bf->wait(bf, seen);
+		wait_responses(bf);
 	}
 }
 
@@ -255,12 +284,8 @@ static uint64_t build_rw(struct blkfront *bf, struct blkfront_call *call, bool w
 static int run_call(struct blkfront *bf, struct blkfront_call *call)
 {
 	push(bf);
-	while (call->outstanding) {
-		unsigned long seen = bf->ev.count;
-		blkfront_poll(bf);
-		if (call->outstanding)
-			bf->wait(bf, seen);
-	}
+	while (call->outstanding)
+		wait_responses(bf);
 	return call->err;
 }
 

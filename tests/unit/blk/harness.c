@@ -78,6 +78,7 @@ void h_reset(void)
 	memset(h_table, 0, sizeof(h_table));
 	assert_true(gnttab_attach(h_table, GRANT_SLOTS));
 	h_front_dead = false;
+	h_back_at_kick = false;
 	h_copies = h_back_kicks = h_front_kicks = 0;
 	h_maps = h_dev_maps = h_ind_maps = 0;
 	memset(dev_map_count, 0, sizeof(dev_map_count));
@@ -362,6 +363,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 	return NULL; /* only dom0's init call starts threads; not run here */
 }
 
+bool h_back_at_kick;
+
 int evtchn_notify(evtchn_port_t port)
 {
 	if (port == FRONT_PORT) {
@@ -370,6 +373,11 @@ int evtchn_notify(evtchn_port_t port)
 		back_pending = true;
 		if (back_handler)
 			back_handler(BACK_PORT, back_handler_data);
+		if (h_back_at_kick && h_back) { /* the kick hands the backend the CPU */
+			back_pending = false;
+			if (blkback_service(h_back))
+				evtchn_notify(BACK_PORT);
+		}
 	} else if (port == BACK_PORT) {
 		h_front_kicks++;
 		if (h_front)

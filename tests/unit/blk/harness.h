@@ -23,6 +23,7 @@ struct vbd;
 
 extern struct grant_entry_v1 h_table[GRANT_SLOTS];
 extern bool h_front_dead;	   /* every grant use by the backend fails */
+extern bool h_back_at_kick;	   /* the backend (h_connect's) serves at each kick */
 extern unsigned long h_copies;	   /* GNTTABOP_copy operations */
 extern unsigned long h_copy_calls; /* GNTTABOP_copy hypercalls */
 extern unsigned long h_back_kicks; /* frontend -> backend notifications */

@@ -208,6 +208,27 @@ static void test_train_one_notify_per_batch(void **state)
 	assert_int_equal(bf.stats.stray, 0);
 }
 
+/*
+ * The backend answers at the notification, before the frontend looks
+ * (the kick handed it the CPU): the frontend takes the responses without
+ * having asked to be notified, so the backend sends no notification
+ * after the first; when the frontend must wait, it asks, and is told.
+ */
+static void test_answered_at_kick(void **state)
+{
+	(void)state;
+	unsigned long notifies = vbd.stats.notifies;
+	h_back_at_kick = true;
+	for (unsigned int i = 0; i < 8; i++)
+		round_trip(8 * i, 8, 0, 20 + i);
+	assert_true(vbd.stats.notifies - notifies <= 1);
+	h_back_at_kick = false;
+	notifies = vbd.stats.notifies;
+	round_trip(0, 8, 0, 30);
+	assert_int_equal(vbd.stats.notifies - notifies, 2); /* one wait each way */
+	assert_int_equal(bf.stats.errors + bf.stats.stray, 0);
+}
+
 static void test_flush_discard(void **state)
 {
 	(void)state;
@@ -494,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_ring_indices),
 		cmocka_unit_test_setup_teardown(test_shapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_train_one_notify_per_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answered_at_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_requests, setup, teardown),
