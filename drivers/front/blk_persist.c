@@ -40,11 +40,6 @@
 
 #define EVICT_TRIES 64
 
-static unsigned int bucket(unsigned long mfn)
-{
-	return (unsigned int)(mfn % BLKFRONT_PERSIST);
-}
-
 void blkfront_persist_reset(struct blkfront *bf)
 {
 	struct blkfront_persist *p = &bf->persist;
@@ -56,17 +51,9 @@ void blkfront_persist_reset(struct blkfront *bf)
 		p->head[i] = BLKFRONT_PGNT_NONE;
 }
 
-static int lookup(struct blkfront_persist *p, unsigned long mfn)
-{
-	for (uint16_t e = p->head[bucket(mfn)]; e != BLKFRONT_PGNT_NONE; e = p->ent[e].next)
-		if (p->ent[e].mfn == mfn)
-			return e;
-	return -1;
-}
-
 static void unlink_entry(struct blkfront_persist *p, uint16_t e)
 {
-	uint16_t *link = &p->head[bucket(p->ent[e].mfn)];
+	uint16_t *link = &p->head[blkfront_pgnt_bucket(p->ent[e].mfn)];
 
 	while (*link != e)
 		link = &p->ent[*link].next;
@@ -110,28 +97,25 @@ static int take_entry(struct blkfront *bf)
 static int cached(struct blkfront *bf, unsigned long mfn, uint16_t *ent)
 {
 	struct blkfront_persist *p = &bf->persist;
-	int e = lookup(p, mfn);
+	int e, ref = blkfront_pgnt_hit(p, mfn, ent);
 
-	if (e >= 0) {
+	if (ref >= 0) {
 		bf->stats.pgnt_hits++;
-	} else {
-		if ((e = take_entry(bf)) < 0)
-			return -1;
-		int ref = gnttab_grant(bf->back_id, mfn, false);
-		if (ref < 0) { /* the entry stays empty, in no chain */
-			p->ent[e].live = false;
-			return -1;
-		}
-		p->ent[e] = (struct blkfront_pgnt){.mfn = mfn,
-						   .gref = (grant_ref_t)ref,
-						   .next = p->head[bucket(mfn)],
-						   .live = true};
-		p->head[bucket(mfn)] = (uint16_t)e;
-		bf->stats.pgnt_grants++;
+		return ref;
 	}
-	p->ent[e].busy++;
+	if ((e = take_entry(bf)) < 0)
+		return -1;
+	if ((ref = gnttab_grant(bf->back_id, mfn, false)) < 0) {
+		p->ent[e].live = false; /* the entry stays empty, in no chain */
+		return -1;
+	}
+	unsigned int b = blkfront_pgnt_bucket(mfn);
+	p->ent[e] = (struct blkfront_pgnt){
+		.mfn = mfn, .gref = (grant_ref_t)ref, .busy = 1, .next = p->head[b], .live = true};
+	p->head[b] = (uint16_t)e;
+	bf->stats.pgnt_grants++;
 	*ent = (uint16_t)e;
-	return (int)p->ent[e].gref;
+	return ref;
 }
 
 int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint16_t *ent)

@@ -204,35 +204,6 @@ static struct blkif_request *get_slot(struct blkfront *bf, struct blkfront_call 
 	}
 }
 
-/*
- * Grant the pages of buf for up to `max` segments covering at most
- * `count` sectors into segs[]; returns the sectors covered (0 if no grant
- * could be had).
- */
-static uint64_t grant_segments(struct blkfront *bf, struct blkfront_req *r, bool write,
-			       uint8_t *buf, uint64_t count, unsigned int max,
-			       struct blkif_request_segment *segs)
-{
-	uint64_t done = 0;
-
-	while (done < count && r->nr_grants < max) {
-		uint8_t *p = buf + done * BLKIF_SECTOR_SIZE;
-		unsigned int first = (unsigned int)(((uintptr_t)p % PAGE_SIZE) / BLKIF_SECTOR_SIZE);
-		uint64_t n = SECTORS_PER_PAGE - first < count - done ? SECTORS_PER_PAGE - first
-								     : count - done;
-		int ref = blkfront_seg_grant(bf, va_to_mfn(p), write, &r->pent[r->nr_grants]);
-		if (ref < 0)
-			break;
-		segs[r->nr_grants] =
-			(struct blkif_request_segment){.gref = (grant_ref_t)ref,
-						       .first_sect = (uint8_t)first,
-						       .last_sect = (uint8_t)(first + n - 1)};
-		r->grants[r->nr_grants++] = (grant_ref_t)ref;
-		done += n;
-	}
-	return done;
-}
-
 /* Pages (segments) that `count` sectors at buf touch, capped at cap. */
 static unsigned int pages_spanned(const uint8_t *buf, uint64_t count, unsigned int cap)
 {
@@ -240,6 +211,47 @@ static unsigned int pages_spanned(const uint8_t *buf, uint64_t count, unsigned i
 	uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 
 	return pages < cap ? (unsigned int)pages : cap;
+}
+
+/*
+ * Grant the pages of buf for up to `max` segments (at most
+ * BLKFRONT_MAX_INDIRECT) covering at most `count` sectors into segs[];
+ * returns the sectors covered (0 if no grant could be had).  Only the
+ * first page may start inside the page.  The frames are read first, in
+ * a loop of their own; a frame the persistent cache holds is then looked
+ * up inline (the common case: a caller reusing its buffers), any other
+ * goes through blkfront_seg_grant.
+ */
+static uint64_t grant_segments(struct blkfront *bf, struct blkfront_req *r, bool write,
+			       uint8_t *buf, uint64_t count, unsigned int max,
+			       struct blkif_request_segment *segs)
+{
+	unsigned long mfn[BLKFRONT_MAX_INDIRECT];
+	unsigned int first = (unsigned int)(((uintptr_t)buf % PAGE_SIZE) / BLKIF_SECTOR_SIZE);
+	const uint8_t *page = buf - first * BLKIF_SECTOR_SIZE;
+	unsigned int pages = pages_spanned(buf, count, max), i, hits = 0;
+	uint64_t left = count;
+
+	for (i = 0; i < pages; i++)
+		mfn[i] = va_to_mfn(page + (size_t)i * PAGE_SIZE);
+	for (i = 0; i < pages; i++, first = 0) {
+		unsigned int n = SECTORS_PER_PAGE - first;
+		if (n > left)
+			n = (unsigned int)left;
+		int ref = blkfront_pgnt_hit(&bf->persist, mfn[i], &r->pent[i]);
+		if (ref >= 0)
+			hits++;
+		else if ((ref = blkfront_seg_grant(bf, mfn[i], write, &r->pent[i])) < 0)
+			break;
+		segs[i] = (struct blkif_request_segment){.gref = (grant_ref_t)ref,
+							 .first_sect = (uint8_t)first,
+							 .last_sect = (uint8_t)(first + n - 1)};
+		r->grants[i] = (grant_ref_t)ref;
+		left -= n;
+	}
+	r->nr_grants = i;
+	bf->stats.pgnt_hits += hits;
+	return count - left;
 }
 
 /* Fill one request for (a prefix of) the transfer; returns sectors covered. */

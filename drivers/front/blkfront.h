@@ -143,6 +143,30 @@ void blkfront_poll(struct blkfront *bf);
  */
 void blkfront_persist_reset(struct blkfront *bf);
 int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint16_t *ent);
+
+/* The cache's hash bucket of frame mfn. */
+static inline unsigned int blkfront_pgnt_bucket(unsigned long mfn)
+{
+	return (unsigned int)(mfn % BLKFRONT_PERSIST);
+}
+
+/*
+ * blkfront_seg_grant's hot half, for the segment loop: the kept grant of
+ * mfn with its entry marked busy (*ent), or -1 when the cache has none
+ * (always so while persistent grants are off: every chain is empty).
+ * Counts no statistics; the caller adds its hits to pgnt_hits.
+ */
+static inline int blkfront_pgnt_hit(struct blkfront_persist *p, unsigned long mfn, uint16_t *ent)
+{
+	for (uint16_t e = p->head[blkfront_pgnt_bucket(mfn)]; e != BLKFRONT_PGNT_NONE;
+	     e = p->ent[e].next)
+		if (p->ent[e].mfn == mfn) {
+			p->ent[e].busy++;
+			*ent = e;
+			return (int)p->ent[e].gref;
+		}
+	return -1;
+}
 /* Revoke the one-request grants the backend held at completion, if it let go since. */
 void blkfront_retry_deferred(struct blkfront *bf);
 void blkfront_seg_done(struct blkfront *bf, grant_ref_t ref, uint16_t ent);
