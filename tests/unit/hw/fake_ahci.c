@@ -144,6 +144,9 @@ static bool run(struct fake_ahci *a, int n, int s)
 	} else {
 		return false;
 	}
+	a->last_lba = lba;
+	a->last_count = count;
+	a->last_device = f[7];
 	if (!count || lba + count > FAKE_AHCI_SECTORS || (!!(h->flags & 0x40) != write) ||
 	    (a->fail_lba >= lba && a->fail_lba < lba + count))
 		return false;

@@ -29,6 +29,9 @@ struct fake_ahci {
 	uint64_t fail_lba; /* a read or write touching it fails; ~0: none */
 	bool never_complete;
 	unsigned int ci_reads; /* reads of any port's PxCI: the driver's looks */
+	uint64_t last_lba;     /* the last read or write command's FIS, decoded */
+	uint32_t last_count;
+	uint8_t last_device;
 };
 
 void fake_ahci_init(struct fake_ahci *a, uint32_t pi, uint32_t present, bool ncq);

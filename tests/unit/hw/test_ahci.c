@@ -200,6 +200,52 @@ static void test_ahci_bad_requests(void **state)
 	assert_int_equal(p->busy, 0);
 }
 
+/* Pieces the HBA cannot take are refused before a slot is used: odd,
+ * empty, over 4 MiB, not adding up to the count. */
+static void test_ahci_bad_pieces(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	static uint8_t buf[8192] __attribute__((aligned(4096)));
+	uint64_t bus = (uintptr_t)buf;
+	const struct block_sg bad[][2] = {
+		{{bus + 1, 512}, {bus + 1024, 512}},
+		{{bus, 511}, {bus + 1024, 513}},
+		{{bus, 0}, {bus, 1024}},
+		{{bus, 512}, {bus + 1024, 5u << 20}},
+		{{bus, 512}, {bus + 1024, 1024}},
+	};
+	unsigned int before = fake->queued_cmds;
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ahci_req r = {.op = AHCI_READ, .lba = 0, .count = 2, .sg = bad[i], .nsg = 2};
+		assert_int_equal(ahci_submit(p, &r), -EINVAL);
+	}
+	assert_int_equal(fake->queued_cmds, before);
+	assert_int_equal(p->busy, 0);
+}
+
+/* The command FIS's fields as the disk decodes them, all 48 LBA bits. */
+static void test_ahci_fis_fields(void **state)
+{
+	for (int ncq = 0; ncq < 2; ncq++) {
+		bring_up(0x1, 0x1, ncq, 0);
+		struct ahci_port *p = hba.port[0];
+		static uint8_t buf[4096] __attribute__((aligned(4096)));
+		struct block_sg sg = {.bus = (uintptr_t)buf, .len = 3 * 512};
+		struct block_io io = {.sector = 0x123456789abcULL, .count = 3, .sg = &sg, .nsg = 1};
+		p->sectors = 1ULL << 47; /* a disk that large: the fake fails it past its end */
+		assert_int_equal(ahci_rw_bus(p, &io, 1), 0);
+		assert_int_equal(io.status, -EIO);
+		assert_int_equal(fake->last_lba, 0x123456789abcULL);
+		assert_int_equal(fake->last_count, 3);
+		assert_int_equal(fake->last_device, 0x40);
+		p->sectors = FAKE_AHCI_SECTORS;
+		assert_int_equal(ahci_rw(p, 7, buf, 2, false), 0);
+		assert_int_equal(fake->last_lba, 7);
+		assert_int_equal(fake->last_count, 2);
+	}
+}
+
 static void test_ahci_disk_error_then_recovery(void **state)
 {
 	bring_up(0x1, 0x1, true, 0);
@@ -332,6 +378,8 @@ const struct CMUnitTest ahci_tests[] = {
 	cmocka_unit_test(test_ahci_rw_without_ncq),
 	cmocka_unit_test(test_ahci_rw_unaligned_buffer),
 	cmocka_unit_test(test_ahci_rw_bus),
+	cmocka_unit_test(test_ahci_bad_pieces),
+	cmocka_unit_test(test_ahci_fis_fields),
 	cmocka_unit_test(test_ahci_bad_requests),
 	cmocka_unit_test(test_ahci_disk_error_then_recovery),
 	cmocka_unit_test(test_ahci_timeout_then_recovery),
