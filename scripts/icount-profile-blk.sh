@@ -1,26 +1,47 @@
 #!/bin/bash
-# Where the instructions of a block read go, dom0's own against blkfront's.
+# Where the instructions of a block read go, function by function, on
+# both sides of the split driver.
 #
 #   scripts/icount-profile-blk.sh [PHASE...]
 #
-# Boots tests/bench/blk.sh's -icount DMA boot (dom0's own timed reads of
-# an AHCI disk window, then a domU's through blkfront) with QEMU single-
-# stepping and logging every executed instruction's address, counted by
-# scripts/icount-count.c.  A phase ends at every call of dom0's
-# hx_idle_ns (blkbench's samples at the edges of each pass), so phase
-# 3p+2 is dom0's own random reads of timed pass p (0..2) and 3p+11 the
-# domU's (500 reads each).  For each PHASE asked (default 5 and 14, the
-# second timed random pass of each side) it prints instructions per read
-# by function: hypervisor functions by name, every guest instruction on
-# one row (dom0's and the domU's kernels share addresses).  Slow: about
-# four minutes of host CPU on an idle machine; run it on a built tree.
+# Boots tests/bench/blk.sh's -icount DMA boot (dom0's own reads of a
+# 16 MiB window of its AHCI disk, then a domU's through blkfront) with
+# QEMU single-stepping and logging every executed instruction's address
+# (-singlestep -d exec,nochain), counted by scripts/icount-count.c.  A
+# phase ends at every call of dom0's hx_idle_ns (the bench samples idle
+# time at each edge of its passes, pvguest/dom0/blkbench.c), so:
+#   phase 3p+1, 3p+2   dom0's own pass p: sequential, random 4 KiB
+#   phase 3p+10, 3p+11 the domU's pass p: sequential, random 4 KiB
+# (p = 0..2; the default shows pass 1: phases 4 5 13 14).  Sequential
+# figures are per MiB (16 per pass), random ones per read (500).
+#
+# dom0 and the domU are the same kernel linked at the same address, so
+# their functions would share addresses.  The domU is linked again here
+# with 512 KiB of padding at the start of its text (a .text.pad object
+# first on the line): every domU function then sits above dom0's text,
+# and each address names one function of one image.  Rows are prefixed
+# hv: (hypervisor), 0: (dom0) and U: (domU).  Slow: several minutes of
+# host CPU; run it on a built tree (make all).  (First written with
+# every guest address on one row; the relinked domU splits that row.)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 out=$BUILD/icount-profile-blk
+pad=0x80000
 mkdir -p "$out"
 gcc -O2 -o "$out/count" scripts/icount-count.c || exit 1
-cp "$BUILD/hospes.elf" "$out/"
+vars=$(make -s -f - print-vars <<'MK'
+include Makefile
+print-vars: ; @echo "$(PVG_OBJS) $(PVG_DOMU_OBJS)"; echo "$(PVG_LIBS)"; echo "$(PVG_LDS)"
+MK
+) || exit 1
+objs=$(echo "$vars" | sed -n 1p) libs=$(echo "$vars" | sed -n 2p) lds=$(echo "$vars" | sed -n 3p)
+printf '\t.section .text.pad,"ax"\n\t.skip %s, 0xcc\n' $pad >"$out/pad.S"
+gcc -c "$out/pad.S" -o "$out/pad.o" || exit 1
+# shellcheck disable=SC2086 # word lists
+ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -T "$lds" \
+	-o "$out/domU" "$out/pad.o" $objs $libs || exit 1
+cp "$BUILD/hospes.elf" "$BUILD/guests/pvguest-dom0" "$out/"
 filter=$(nm -S "$out/hospes.elf" | python3 -c '
 import sys
 skip = {"memset", "now_ns", "time_scale_delta", "tsc_hz_by_pit", "tsc_hz_by_hpet", "tsc_init",
@@ -32,7 +53,7 @@ for a, b in ex:
     if a > lo: r.append("0x%x..0x%x" % (lo, a - 1))
     lo = max(lo, b)
 print(",".join(r + ["0x%x..0xffffffffffffffff" % lo]))')
-marker=$(nm "$BUILD/guests/pvguest-dom0" | awk '$3 == "hx_idle_ns" { print $1 }')
+marker=$(nm "$out/pvguest-dom0" | awk '$3 == "hx_idle_ns" { print $1 }')
 img=$out/disk.img
 rm -f "$img" && truncate -s 64M "$img"
 head -c 16M /dev/urandom | dd of="$img" bs=1M seek=1 conv=notrunc status=none
@@ -40,39 +61,44 @@ rm -f "$out/fifo" && mkfifo "$out/fifo"
 "$out/count" "$marker" <"$out/fifo" >"$out/counts" &
 tests/run/qemu-run.sh --direct --icount --mem 256 --timeout 3000 --disk "$img" \
 	--cmdline "console=com1 selftest=guest dom0_mem=96M" \
-	--module "$BUILD/guests/pvguest-dom0 blktest=sata0@2048+32768 blkbench" \
-	--module "$BUILD/guests/pvguest-domU domU blk bench" --log "$out/serial.log" \
+	--module "$out/pvguest-dom0 blktest=sata0@2048+32768 blkbench" \
+	--module "$out/domU domU blk bench" --log "$out/serial.log" \
 	-- -singlestep -d exec,nochain -dfilter "$filter" -D "$out/fifo"
 rc=$?
 wait
 rm -f "$img"
 [ $rc = 0 ] || echo "icount-profile-blk: qemu-run status $rc (log $out/serial.log)" >&2
 tr -d '\r' <"$out/serial.log" | grep 'busy' >&2
-nm "$out/hospes.elf" >"$out/hv.syms"
-python3 - "$out" "$@" <<'PY'
+for f in hospes.elf pvguest-dom0 domU; do nm "$out/$f" >"$out/$f.syms"; done
+python3 - "$out" $((pad + 0x2000)) "$@" <<'PY'
 import bisect, collections, sys
-out, want = sys.argv[1], [int(p) for p in sys.argv[2:]] or [5, 14]
-t = sorted((int(a, 16), n) for a, k, n in (l.split() for l in open(out + "/hv.syms")
-           if len(l.split()) == 3) if k in "tTwW")
-addrs, names, entries = [a for a, _ in t], [n for _, n in t], {a: n for a, n in t}
+out, domu_lo, want = sys.argv[1], int(sys.argv[2]), [int(p) for p in sys.argv[3:]] or [4, 5, 13, 14]
+def syms(f):
+    t = sorted((int(a, 16), n) for a, k, n in (l.split() for l in open(out + "/" + f + ".syms")
+               if len(l.split()) == 3) if k in "tTwW")
+    return [a for a, _ in t], [n for _, n in t], {a: n for a, n in t}
+tabs = {"hv": syms("hospes.elf"), "0": syms("pvguest-dom0"), "U": syms("domU")}
+def side(pc):  # user programs (none in this boot) would count as "U"
+    return "hv" if pc >> 63 else "0" if pc < domu_lo else "U"
 def name(pc):
-    if not pc >> 63:
-        return "(guest)"
+    addrs, names, _ = tabs[side(pc)]
     i = bisect.bisect_right(addrs, pc) - 1
-    return names[i] if i >= 0 else hex(pc)
+    return side(pc) + ":" + (names[i] if i >= 0 else hex(pc))
 per = collections.defaultdict(collections.Counter)
 calls = collections.defaultdict(collections.Counter)
 for line in open(out + "/counts"):
     p, pc, n = line.split()
     p, pc, n = int(p), int(pc, 16), int(n)
     per[p][name(pc)] += n
-    if pc in entries:
-        calls[p][entries[pc]] += n
-print("instructions per phase: " + " ".join("%d:%d" % (p, sum(per[p].values())) for p in sorted(per)))
+    if pc in tabs[side(pc)][2]:
+        calls[p][name(pc)] += n
 for p in want:
-    total = sum(per[p].values())
-    hv = total - per[p]["(guest)"]
-    print("phase %d: %.0f instructions per read (500 reads), hypervisor %.0f" % (p, total / 500, hv / 500))
-    for f, n in per[p].most_common(60):
-        print("  %8.1f  %5.2f calls  %s" % (n / 500, calls[p][f] / 500, f))
+    ops, unit = (16, "MiB") if (p % 3 == 1) else (500, "read")
+    by = collections.Counter()
+    for f, n in per[p].items():
+        by[f.split(":")[0]] += n
+    print("phase %d: %.0f instructions per %s (hv %.0f, dom0 %.0f, domU %.0f)" % (
+        p, sum(by.values()) / ops, unit, by["hv"] / ops, by["0"] / ops, by["U"] / ops))
+    for f, n in per[p].most_common(30):
+        print("  %9.1f  %6.2f calls  %s" % (n / ops, calls[p][f] / ops, f))
 PY
