@@ -60,6 +60,10 @@
 static struct sched_cpu cpus[SCHED_MAX_CPUS];
 struct sched_cpu *const sched_cpu_records = cpus; /* sched_pick_needed(), inline */
 static unsigned int nr_cpus;
+/* sched_request()'s counters, out of struct sched_cpu: it stays 64 bytes. */
+static struct {
+	uint64_t ipis, saved;
+} request_counts[SCHED_MAX_CPUS];
 
 struct sched_cpu *sched_cpu(unsigned int cpu)
 {
@@ -76,6 +80,7 @@ void sched_init(unsigned int n)
 {
 	ASSERT(n > 0 && n <= SCHED_MAX_CPUS);
 	memset(cpus, 0, sizeof(cpus));
+	memset(request_counts, 0, sizeof(request_counts));
 	for (unsigned int i = 0; i < n; i++) {
 		spin_lock_init(&cpus[i].lock);
 		cpus[i].online = true;
@@ -704,11 +709,17 @@ void sched_request(unsigned int cpu)
 	}
 	__atomic_store_n(&c->resched, true, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&c->polling, __ATOMIC_SEQ_CST)) {
-		__atomic_fetch_add(&c->kicks_saved, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&request_counts[cpu].saved, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	__atomic_fetch_add(&c->kicks, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&request_counts[cpu].ipis, 1, __ATOMIC_RELAXED);
 	sched_kick_cpu(cpu);
+}
+
+void sched_request_counts(unsigned int cpu, uint64_t *ipis, uint64_t *saved)
+{
+	*ipis = __atomic_load_n(&request_counts[cpu].ipis, __ATOMIC_RELAXED);
+	*saved = __atomic_load_n(&request_counts[cpu].saved, __ATOMIC_RELAXED);
 }
 
 bool sched_test_and_clear_request(unsigned int cpu)

@@ -328,7 +328,7 @@ static bool poll_for_work(unsigned int cpu, uint64_t start, uint64_t window)
 }
 
 /* Nothing to run: poll, then halt, until something may have brought work. */
-static void idle(unsigned int cpu)
+static __attribute__((noinline)) void idle(unsigned int cpu)
 {
 	struct halt_poll *hp = &halt_polls[cpu];
 	uint64_t start = now_ns(), window = halt_poll_window(hp);
@@ -427,8 +427,7 @@ void arch_cpu_counters(unsigned int cpu, struct hospes_cpustat *st)
 	st->switches = READ_ONCE(p->switches);
 	st->polls = READ_ONCE(halt_polls[cpu].polls);
 	st->poll_hits = READ_ONCE(halt_polls[cpu].hits);
-	st->sched_ipis = __atomic_load_n(&sched_cpu(cpu)->kicks, __ATOMIC_RELAXED);
-	st->sched_ipis_saved = __atomic_load_n(&sched_cpu(cpu)->kicks_saved, __ATOMIC_RELAXED);
+	sched_request_counts(cpu, &st->sched_ipis, &st->sched_ipis_saved);
 	for (unsigned int i = 0; i < CR3_NR; i++)
 		st->cr3[i] = READ_ONCE(p->cr3_writes[i]);
 	st->tlb_ipis = READ_ONCE(p->tlb_ipis);

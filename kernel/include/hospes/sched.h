@@ -57,10 +57,8 @@ struct sched_cpu {
 	uint64_t min_vruntime; /* never decreases */
 	uint64_t idle_time;    /* ns halted with nothing to run (sched_note_idle) */
 	bool online;
-	bool resched;	      /* sched_request() pending */
-	bool polling;	      /* spinning in the idle path: a request needs no IPI (halt_poll.c) */
-	uint64_t kicks;	      /* sched_request()s of this CPU that sent it an IPI */
-	uint64_t kicks_saved; /* ... that sent none because it was polling */
+	bool resched; /* sched_request() pending */
+	bool polling; /* spinning in the idle path: a request needs no IPI (halt_poll.c) */
 };
 
 void sched_init(unsigned int nr_cpus);
@@ -124,6 +122,9 @@ unsigned int sched_runstate(const struct vcpu *v, uint64_t now, bool leaving, ui
  */
 void sched_request(unsigned int cpu);
 bool sched_test_and_clear_request(unsigned int cpu);
+/* sched_request()s of cpu from other CPUs: *ipis sent it an IPI, *saved
+ * sent none because it was polling (XEN_SYSCTL_hospes_cpustat). */
+void sched_request_counts(unsigned int cpu, uint64_t *ipis, uint64_t *saved);
 /* Must cpu call sched_pick() before it returns to curr (a request is
  * pending, or curr stopped running or is to stop)?  Clears nothing.
  * Inline: every hypercall's exit asks. */
