@@ -22,7 +22,9 @@
  *   - the idle period was longer than the bound: spinning was wasted, the
  *     window halves, and below HALT_POLL_START_NS it drops to 0.
  * The bound is the boot option halt_poll=<us> (0 turns polling off, and
- * every CPU halts at once as before).  Spinning is idle time: the arch
+ * every CPU halts at once as before; 0 is the default, since under QEMU's
+ * TCG on a shared host a spinning vCPU thread takes the host CPU the
+ * request it waits for needs: docs/performance.md, "hpoll").  Spinning is idle time: the arch
  * charges the whole idle period, spin and halt, to sched_note_idle().
  *
  * IPI-free wake-ups.  A CPU that spins marks itself polling

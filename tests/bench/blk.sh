@@ -23,7 +23,10 @@
 # A fifth boot (blk_ahci_smp2_*, wall clock) is Xen's usual layout: two
 # CPUs, dom0 pinned to CPU 0 (dom0_vcpus_pin), the domU to CPU 1
 # (frontcpus=1, as hx vcpu-pin 1 0 1), so a request crosses CPUs instead
-# of switching domains on one.
+# of switching domains on one.  A sixth (blk_ahci_smp2_poll_*) is the
+# same with halt polling (halt_poll=200, kernel/sched/halt_poll.c; off by
+# default): its _polls_, _poll_hits_ and _ipis_saved_ lines show the
+# wake-ups that found the other CPU spinning.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -54,4 +57,6 @@ ahci_boot blk_ahci_icount "" --icount | grep busy
 ahci_boot blk_ahci_nopersist_icount blkback=nopersist --icount | grep busy
 ahci_boot blk_ahci_copy_icount blkback=copy --icount | grep busy
 AHCI_HV_OPTS=" dom0_vcpus_pin" ahci_boot blk_ahci_smp2 frontcpus=1 --smp 2 | grep -v busy
+AHCI_HV_OPTS=" dom0_vcpus_pin halt_poll=200" ahci_boot blk_ahci_smp2_poll frontcpus=1 --smp 2 |
+	grep -v busy
 rm -f "$img"

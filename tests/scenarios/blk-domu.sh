@@ -62,7 +62,7 @@ report ram
 # Xen's usual layout, dom0 and the domU on CPUs of their own, where every
 # request and answer wakes the other CPU: with halt polling some wake-ups
 # find the CPU spinning and send no IPI; with halt_poll=0 every one is an
-# IPI, as before polling (kernel/sched/halt_poll.c).  The bound is 1 ms
+# IPI (the default; kernel/sched/halt_poll.c).  The bound is 1 ms
 # here: under TCG on a loaded host most round trips take longer than
 # 200 us, so a smaller one may spin too rarely to show anything.
 HV_OPTS=" dom0_vcpus_pin halt_poll=1000" boot smp2 "blktest frontcpus=1 pollcheck=on" 1 --smp 2

@@ -17,7 +17,8 @@
  *   smp_slow_ap=2         ours, for tests: the CPU with this APIC id waits
  *                         smp_ap_wait_ms + 50 ms before it calls in
  *   halt_poll=200         ours: an idle CPU spins up to this many us before it
- *                         halts (0 = off, at most 10000; kernel/sched/halt_poll.c)
+ *                         halts (default 0 = off, at most 10000;
+ *                         kernel/sched/halt_poll.c)
  *   nmi_test=20000        ours, for tests: the PIT sends an NMI to every CPU
  *                         at this rate (19-100000 Hz); each checks its percpu
  *

@@ -11,7 +11,7 @@
 
 #include <hospes/types.h>
 
-#define HALT_POLL_DEFAULT_US 200   /* the boot option's default bound */
+#define HALT_POLL_DEFAULT_US 0	   /* off by default: docs/performance.md, "hpoll" */
 #define HALT_POLL_MAX_US     10000 /* the largest bound halt_poll= takes */
 #define HALT_POLL_START_NS   10000 /* a window grown from 0 starts here */
 
