@@ -391,9 +391,12 @@ static void pv_return_to_guest(struct cpu_regs *r)
 	for (;;) {
 		switch_if_asked(r);
 		struct vcpu *v = this_cpu()->curr_vcpu;
-		frame_in(&f, r);
-		int rc = pv_deliver_events(v, &f);
-		frame_out(r, &f);
+		int rc = 0;
+		if (pv_events_deliverable(v) && !pv_upcall_direct(v, r)) {
+			frame_in(&f, r);
+			rc = pv_deliver_events(v, &f);
+			frame_out(r, &f);
+		}
 		if (v->arch->bases_dirty)
 			load_bases(v);
 		if (unlikely(v->arch->gdt_dirty))

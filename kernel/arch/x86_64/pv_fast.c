@@ -49,6 +49,7 @@
 #include <asm/regs.h>
 #include <asm/traps.h>
 #include <hospes/bounce.h>
+#include <hospes/guest_access.h>
 #include <hospes/percpu.h>
 #include <hospes/shadow.h>
 #include <hospes/trace.h>
@@ -92,6 +93,35 @@ static bool bounce_pf_direct(struct vcpu *v, struct cpu_regs *r, uint32_t error,
 	r->ss = FLAT_KERNEL_SS;
 	if (t->flags & 4)
 		WRITE_ONCE(*mask, 1);
+	return true;
+}
+
+/*
+ * The event upcall on the way back to a guest kernel (pv_return_to_guest:
+ * after a domain switch, an interrupt, a hypercall with exit work), as
+ * bounce.c bounces it from kernel mode: seven words below the 16-byte
+ * aligned interrupted stack, stored from the register frame through the
+ * tables in CR3 when guest_loaded_ok finds v's kernel root there (the
+ * frame's top, one byte more, canonical and in the guest's half), then
+ * events masked and the handler entered.  A store that faults changes
+ * nothing else; the full path writes the frame again.
+ */
+bool pv_upcall_direct(struct vcpu *v, struct cpu_regs *r)
+{
+	struct arch_vcpu *av = v->arch;
+	uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask, old = READ_ONCE(*mask);
+	uint64_t base = (r->rsp & ~15UL) - 7 * 8;
+
+	if (!av->kernel_mode || !guest_loaded_ok(v, base, 7 * 8 + 1) ||
+	    !arch_write_guest_frame7(base, r->rcx, r->r11, r->rip, pv_frame_cs(r->cs, true, old),
+				     pv_frame_rflags(r->rflags, old), r->rsp, r->ss))
+		return false;
+	r->rip = av->callback[PV_CB_EVENT];
+	r->cs = FLAT_KERNEL_CS;
+	r->rflags = pv_kernel_rflags(r->rflags);
+	r->rsp = base;
+	r->ss = FLAT_KERNEL_SS;
+	WRITE_ONCE(*mask, 1);
 	return true;
 }
 

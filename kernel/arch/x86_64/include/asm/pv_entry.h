@@ -8,6 +8,8 @@
 
 #include <asm/regs.h>
 
+struct vcpu;
+
 /* syscall_entry's full path: the hypercall has not run, or has (exit work
  * left); pv_entry.S uses the same numbers. */
 enum { PV_SYSCALL_NOT_RUN = 1, PV_SYSCALL_RAN = 2 };
@@ -19,6 +21,11 @@ bool pv_syscall(struct cpu_regs *r, unsigned int fast);
  * from r by IRETQ; PV_SYSCALL_RAN = done, exit work pending;
  * PV_SYSCALL_NOT_RUN = nothing done, take the full path. */
 unsigned int pv_iret_fast(struct cpu_regs *r);
+
+/* The event upcall of the running vCPU v, deliverable now, bounced from
+ * guest kernel mode by stores through its loaded tables; false: nothing
+ * done (user mode, another root, a store faulted), bounce.c's full path. */
+bool pv_upcall_direct(struct vcpu *v, struct cpu_regs *r);
 
 /* What pv_page_fault_fast leaves to page_fault_entry. */
 enum {
