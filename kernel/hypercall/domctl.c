@@ -21,10 +21,13 @@
  *  - scheduler_op may act on dom0 itself (its weight and cap are its
  *    share, not its floor).
  *  - setvcpuaffinity keeps the hard map (bits of CPUs the machine does
- *    not have are dropped; none online left is -EINVAL) and validates but
- *    does not keep the soft one: the scheduler has no preference, so
- *    getvcpuaffinity reports every CPU as soft affinity (Xen's default).
- *    Both may act on dom0 itself (xl vcpu-pin 0 ...).
+ *    not have are dropped; none online left is -EINVAL) and the soft one
+ *    (the same bits dropped; any map, even an empty one, is taken: the
+ *    scheduler ignores a soft map that does not meet the hard one), a
+ *    preference where the scheduler places the vCPU (kernel/sched).  With
+ *    both flags, a refused hard map leaves the soft one as it was.  The
+ *    maps are IN only (as newer Xen); getvcpuaffinity reports them, every
+ *    CPU by default.  Both may act on dom0 itself (xl vcpu-pin 0 ...).
  *  - shared_info_frame (getdomaininfo) is the frame the domain itself
  *    must use for shared_info, entered into its p2m on first request.
  *
@@ -294,16 +297,18 @@ static long dc_vcpu_affinity(struct vcpu *v, struct domain *d, uint32_t cmd,
 		if (a->flags & XEN_VCPUAFFINITY_HARD)
 			rc = bitmap_out(v, &a->cpumap_hard, sched_affinity(t));
 		if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
-			rc = bitmap_out(v, &a->cpumap_soft, sched_all_cpus());
+			rc = bitmap_out(v, &a->cpumap_soft, sched_soft_affinity(t));
 		return rc;
 	}
 	if (a->flags & XEN_VCPUAFFINITY_HARD)
 		rc = bitmap_in(v, &a->cpumap_hard, &hard);
 	if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
-		rc = bitmap_in(v, &a->cpumap_soft, &soft); /* checked, not kept */
-	if (rc || !(a->flags & XEN_VCPUAFFINITY_HARD))
-		return rc;
-	return sched_set_affinity(t, hard, now_ns());
+		rc = bitmap_in(v, &a->cpumap_soft, &soft);
+	if (!rc && (a->flags & XEN_VCPUAFFINITY_HARD))
+		rc = sched_set_affinity(t, hard, now_ns());
+	if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
+		sched_set_soft_affinity(t, soft);
+	return rc;
 }
 
 /* The credit scheduler's parameters: putinfo checks everything first. */

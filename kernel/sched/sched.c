@@ -38,7 +38,15 @@
  * stealing take the first vCPU allowed on the picking CPU, so that moment
  * cannot run one in the wrong place.  A vCPU not running moves when its
  * mask changes; a running one is moved by its CPU's next pick, which is
- * asked for at once.  Soft affinity is not kept (see domctl).
+ * asked for at once.  Soft affinity is a preference (Xen's): where the
+ * scheduler chooses a CPU for a vCPU it takes one of hard & soft first
+ * (preferred()): a waking vCPU whose CPU is not one of them moves to an
+ * idle one that is, if any (soft_place); an idle CPU that steals takes
+ * the first queued vCPU whose soft mask names it (and narrows its hard
+ * one) before any other it may run (steal_for); a
+ * vCPU moved by a new hard mask goes to the least loaded preferred CPU.
+ * It never keeps a vCPU waiting: with no preferred CPU free, it runs
+ * where hard affinity allows.
  *
  * Runstate.  Every state change goes through set_state(), which charges
  * the time since the last change to Xen's runstate of the old state
@@ -105,6 +113,13 @@ static const uint8_t runstate_of[] = {[SCHED_OFFLINE] = 3,
 static bool allowed(const struct sched_vcpu *sv, unsigned int cpu)
 {
 	return (sv->affinity >> cpu) & 1;
+}
+
+/* Where sv would rather run: hard & soft, or hard if they do not meet. */
+static uint64_t preferred(const struct sched_vcpu *sv)
+{
+	uint64_t hard = READ_ONCE(sv->affinity), both = hard & READ_ONCE(sv->soft);
+	return both ? both : hard;
 }
 
 uint64_t sched_all_cpus(void)
@@ -251,7 +266,7 @@ void sched_vcpu_init(struct vcpu *v, struct sched_vcpu *sv, unsigned int cpu)
 	memset(sv, 0, sizeof(*sv));
 	sv->vcpu = v;
 	sv->cpu = cpu;
-	sv->affinity = sched_all_cpus();
+	sv->affinity = sv->soft = sched_all_cpus();
 	sv->weight = SCHED_DEFAULT_WEIGHT;
 	sv->state = SCHED_OFFLINE;
 	sv->after = SCHED_QUEUED;
@@ -363,11 +378,15 @@ static unsigned int idle_cpu(unsigned int not, uint64_t mask)
 	return nr_cpus;
 }
 
+static void soft_place(struct sched_vcpu *sv, uint64_t now);
+
 bool sched_wake(struct vcpu *v, uint64_t now)
 {
 	struct sched_vcpu *sv = v->sched;
 	unsigned long flags;
 	bool resched = false, waits = false;
+	if (unlikely(!((preferred(sv) >> READ_ONCE(sv->cpu)) & 1)))
+		soft_place(sv, now);
 	struct sched_cpu *c = lock_vcpu_cpu(sv, &flags);
 	unsigned int cpu = sv->cpu;
 	switch (sv->state) {
@@ -391,7 +410,9 @@ bool sched_wake(struct vcpu *v, uint64_t now)
 	spin_unlock_irqrestore(&c->lock, flags);
 	/* Its CPU is busy, so something will wait there: an idle CPU, if any,
 	 * picks now and balancing hands it the head of the longest queue. */
-	unsigned int idle = waits && nr_cpus > 1 ? idle_cpu(cpu, READ_ONCE(sv->affinity)) : nr_cpus;
+	unsigned int idle = waits && nr_cpus > 1 ? idle_cpu(cpu, preferred(sv)) : nr_cpus;
+	if (waits && idle >= nr_cpus && nr_cpus > 1)
+		idle = idle_cpu(cpu, READ_ONCE(sv->affinity));
 	if (idle < nr_cpus)
 		sched_request(idle);
 	return resched;
@@ -470,6 +491,37 @@ static void rebase(struct sched_vcpu *sv, struct sched_cpu *src, struct sched_cp
 	sv->vcpu->processor = cpu;
 }
 
+/* sv has a real preference (its soft mask narrows its hard one) for cpu. */
+static bool keen_on(const struct sched_vcpu *sv, unsigned int cpu)
+{
+	uint64_t pref = preferred(sv);
+	return pref != READ_ONCE(sv->affinity) && ((pref >> cpu) & 1);
+}
+
+/* For a steal by cpu off c's queue: the first vCPU keen on cpu, else the
+ * first that may run there (Xen's soft, then hard, step), but not one keen
+ * on c's CPU while that CPU is idle: it is about to run it there. */
+static struct sched_vcpu *steal_for(struct sched_cpu *c, unsigned int cpu)
+{
+	struct sched_vcpu **any = NULL;
+	for (struct sched_vcpu **pp = &c->queue; *pp; pp = &(*pp)->next) {
+		struct sched_vcpu *sv = *pp;
+		if (keen_on(sv, cpu)) {
+			any = pp;
+			break;
+		}
+		if (!any && allowed(sv, cpu) && (c->curr || !keen_on(sv, sv->cpu)))
+			any = pp;
+	}
+	if (!any)
+		return NULL;
+	struct sched_vcpu *sv = *any;
+	*any = sv->next;
+	sv->next = NULL;
+	c->nr_queued--;
+	return sv;
+}
+
 /* Move the first vCPU of the busiest other queue to cpu's queue if cpu is underloaded. */
 static void steal(unsigned int cpu, uint64_t now)
 {
@@ -480,7 +532,7 @@ static void steal(unsigned int cpu, uint64_t now)
 	unsigned long flags = spin_lock_irqsave(&a->lock);
 	spin_lock(&b->lock);
 	struct sched_cpu *me = &cpus[cpu], *src = &cpus[from];
-	struct sched_vcpu *sv = should_steal(me, src) ? dequeue_for(src, cpu) : NULL;
+	struct sched_vcpu *sv = should_steal(me, src) ? steal_for(src, cpu) : NULL;
 	if (sv) {
 		rebase(sv, src, me, cpu);
 		enqueue(me, sv, now);
@@ -508,13 +560,13 @@ bool sched_yield_has_effect(unsigned int cpu)
 
 /* ---- affinity ----------------------------------------------------------- */
 
-/* The least loaded online CPU of sv's mask (a lock-free hint), or nr_cpus. */
-static unsigned int home_for(const struct sched_vcpu *sv)
+/* The least loaded online CPU of mask (a lock-free hint), or nr_cpus. */
+static unsigned int least_loaded(uint64_t mask)
 {
 	unsigned int best = nr_cpus, least = UINT32_MAX;
 	for (unsigned int i = 0; i < nr_cpus; i++) {
 		unsigned int load = load_of(&cpus[i]) + (READ_ONCE(cpus[i].curr) != NULL);
-		if (allowed(sv, i) && cpus[i].online && load < least) {
+		if (((mask >> i) & 1) && cpus[i].online && load < least) {
 			least = load;
 			best = i;
 		}
@@ -522,19 +574,26 @@ static unsigned int home_for(const struct sched_vcpu *sv)
 	return best;
 }
 
-/* If sv, not running, is still on CPU from although its mask excludes it,
- * move it to a CPU of its mask, and ask that CPU to pick if sv waits there. */
-static void move_off(struct sched_vcpu *sv, unsigned int from, uint64_t now)
+/* Where sv goes when it must leave its CPU: a preferred CPU, else one of its hard mask. */
+static unsigned int home_for(const struct sched_vcpu *sv)
 {
-	unsigned int to = home_for(sv);
-	if (to >= nr_cpus || to == from)
-		return;
+	unsigned int to = least_loaded(preferred(sv));
+	return to < nr_cpus ? to : least_loaded(READ_ONCE(sv->affinity));
+}
+
+/* Move sv from CPU from to CPU to (both locks taken here) if, under them,
+ * it is still on from, not running, and still(sv, from) holds.  Returns
+ * the state it was moved in, or SCHED_RUNNING if it was not moved. */
+static enum sched_state move_vcpu(struct sched_vcpu *sv, unsigned int from, unsigned int to,
+				  bool (*still)(const struct sched_vcpu *sv, unsigned int from),
+				  uint64_t now)
+{
 	struct sched_cpu *a = &cpus[MIN(from, to)], *b = &cpus[MAX(from, to)];
 	struct sched_cpu *src = &cpus[from], *dst = &cpus[to];
 	unsigned long flags = spin_lock_irqsave(&a->lock);
 	spin_lock(&b->lock);
-	bool move = sv->cpu == from && sv->state != SCHED_RUNNING && !allowed(sv, from);
 	enum sched_state st = sv->state;
+	bool move = sv->cpu == from && st != SCHED_RUNNING && still(sv, from);
 	if (move && st == SCHED_QUEUED) {
 		unlink(&src->queue, sv);
 		src->nr_queued--;
@@ -551,7 +610,38 @@ static void move_off(struct sched_vcpu *sv, unsigned int from, uint64_t now)
 	}
 	spin_unlock(&b->lock);
 	spin_unlock_irqrestore(&a->lock, flags);
-	if (move && (st == SCHED_QUEUED || st == SCHED_PARKED))
+	return move ? st : SCHED_RUNNING;
+}
+
+static bool not_allowed_there(const struct sched_vcpu *sv, unsigned int from)
+{
+	return !allowed(sv, from);
+}
+
+static bool asleep_off_preferred(const struct sched_vcpu *sv, unsigned int from)
+{
+	return (sv->state == SCHED_BLOCKED || sv->state == SCHED_OFFLINE) &&
+	       !((preferred(sv) >> from) & 1);
+}
+
+/* A waking sv whose CPU it would rather not run on goes to an idle CPU
+ * it prefers, if there is one (before sched_wake queues it). */
+static void soft_place(struct sched_vcpu *sv, uint64_t now)
+{
+	unsigned int from = READ_ONCE(sv->cpu), to = idle_cpu(from, preferred(sv));
+	if (to < nr_cpus)
+		(void)move_vcpu(sv, from, to, asleep_off_preferred, now);
+}
+
+/* If sv, not running, is still on CPU from although its mask excludes it,
+ * move it to a CPU of its mask, and ask that CPU to pick if sv waits there. */
+static void move_off(struct sched_vcpu *sv, unsigned int from, uint64_t now)
+{
+	unsigned int to = home_for(sv);
+	if (to >= nr_cpus || to == from)
+		return;
+	enum sched_state st = move_vcpu(sv, from, to, not_allowed_there, now);
+	if (st == SCHED_QUEUED || st == SCHED_PARKED)
 		sched_request(to);
 }
 
@@ -581,6 +671,19 @@ int sched_set_affinity(struct vcpu *v, uint64_t mask, uint64_t now)
 uint64_t sched_affinity(const struct vcpu *v)
 {
 	return READ_ONCE(v->sched->affinity);
+}
+
+void sched_set_soft_affinity(struct vcpu *v, uint64_t mask)
+{
+	unsigned long flags;
+	struct sched_cpu *c = lock_vcpu_cpu(v->sched, &flags);
+	WRITE_ONCE(v->sched->soft, mask & sched_all_cpus()); /* used from the next placement on */
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+uint64_t sched_soft_affinity(const struct vcpu *v)
+{
+	return READ_ONCE(v->sched->soft);
 }
 
 /* ---- picking ------------------------------------------------------------ */

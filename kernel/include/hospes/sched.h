@@ -38,6 +38,7 @@ struct sched_vcpu {
 	bool yielded;
 	unsigned int cpu;
 	uint64_t affinity;		    /* hard affinity: bit n = may run on CPU n */
+	uint64_t soft;			    /* soft affinity: bit n = would rather run on CPU n */
 	unsigned int weight;		    /* relative share */
 	unsigned int cap;		    /* percent of one CPU, 0 = uncapped */
 	uint64_t vruntime;		    /* weighted run time: ns * DEFAULT_WEIGHT / weight */
@@ -84,6 +85,16 @@ int sched_domain_get_params(const struct domain *d, unsigned int *weight, unsign
  */
 int sched_set_affinity(struct vcpu *v, uint64_t mask, uint64_t now);
 uint64_t sched_affinity(const struct vcpu *v);
+/*
+ * Soft affinity (XEN_VCPUAFFINITY_SOFT): the CPUs v would rather run on
+ * (default all; CPUs the scheduler lacks are dropped, an empty mask is
+ * kept and means no preference).  Where the scheduler places v, on a
+ * wake, a move or a steal, a CPU of hard & soft comes first; hard
+ * affinity always wins, and with hard & soft empty soft is ignored.  It
+ * is a preference, never a restriction: a vCPU waits for no CPU.
+ */
+void sched_set_soft_affinity(struct vcpu *v, uint64_t mask);
+uint64_t sched_soft_affinity(const struct vcpu *v);
 /* The mask of every CPU the scheduler has. */
 uint64_t sched_all_cpus(void);
 

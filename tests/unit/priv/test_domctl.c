@@ -567,15 +567,32 @@ static void test_vcpu_affinity(void **state)
 	map[0] = 0xff;
 	assert_int_equal(affinity(get, id, 1, hard, 1), 0); /* 1 bit: CPU 0 only */
 	assert_int_equal(map[0], 0);
-	/* soft affinity: checked, accepted, not kept (every CPU reported) */
+	/* soft affinity: every CPU by default; kept (CPUs it lacks dropped),
+	 * the hard map untouched by a soft-only set */
+	smap[0] = 0;
+	assert_int_equal(affinity(get, id, 1, soft, 8), 0);
+	assert_int_equal(smap[0], 3);
 	map[0] = 1 << 0;
-	smap[0] = 1 << 0;
+	smap[0] = (1 << 0) | (1 << 6);
 	assert_int_equal(affinity(set, id, 1, soft, 8), 0);
 	assert_int_equal(sched_affinity(t), 1 << 1);
+	assert_int_equal(sched_soft_affinity(t), 1 << 0);
 	smap[0] = 0;
 	assert_int_equal(affinity(get, id, 1, hard | soft, 8), 0);
 	assert_int_equal(map[0], 1 << 1);
-	assert_int_equal(smap[0], 3);
+	assert_int_equal(smap[0], 1 << 0);
+	/* both at once; a refused hard map leaves the soft one as it was */
+	map[0] = 3;
+	smap[0] = 1 << 1;
+	assert_int_equal(affinity(set, id, 1, hard | soft, 8), 0);
+	assert_int_equal(sched_affinity(t), 3);
+	assert_int_equal(sched_soft_affinity(t), 1 << 1);
+	map[0] = 1 << 5;
+	smap[0] = 1 << 0;
+	assert_int_equal(affinity(set, id, 1, hard | soft, 8), -XEN_EINVAL);
+	assert_int_equal(sched_soft_affinity(t), 1 << 1);
+	map[0] = 1 << 1; /* back to CPU 1 for what follows */
+	assert_int_equal(affinity(set, id, 1, hard, 8), 0);
 	/* refusals change nothing */
 	map[0] = 0;
 	assert_int_equal(affinity(set, id, 1, hard, 8), -XEN_EINVAL); /* no CPU */

@@ -526,6 +526,82 @@ static void test_affinity_blocked_and_errors(void **state)
 	assert_null(sched_pick(0, 101 * MS, &until));
 }
 
+/* A sleeper on CPU 0 whose soft affinity is CPU 1 (set before its first
+ * wake) runs only on CPU 1 while CPU 1 has nothing else to do: every wake
+ * places it there. */
+static void test_soft_wake_prefers(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *s = &sim[nr_sim];
+	s->v.id = nr_sim++;
+	s->v.domain = &dom;
+	sched_vcpu_init(&s->v, &s->sv, 0);
+	sched_set_soft_affinity(&s->v, (1 << 1) | (1ULL << 40)); /* CPU 40: none, dropped */
+	assert_int_equal(sched_soft_affinity(&s->v), 1 << 1);
+	assert_int_equal(sched_affinity(&s->v), 3); /* soft leaves hard alone */
+	s->burst_ns = s->burst_left = 200000;
+	s->sleep_ns = 3 * MS;
+	assert_true(sched_wake(&s->v, 0));
+	assert_int_equal(s->sv.cpu, 1); /* CPU 1 was idle: placed there */
+	sim_run(1000 * MS);
+	assert_int_equal(s->seen_on, 1 << 1);
+	assert_true(s->wakeups > 200);
+	/* the same sleeper without a preference stays where it was created */
+	sim_setup(2);
+	struct sim_vcpu *t = sim_add(0, 256, 0, 200000, 3 * MS);
+	sim_run(1000 * MS);
+	assert_int_equal(t->seen_on, 1 << 0);
+}
+
+/* Hard affinity wins: soft CPU 1 with hard CPU 0 runs on CPU 0 only, and
+ * a soft mask that does not meet the hard one is ignored. */
+static void test_soft_hard_wins(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *s = sim_add(0, 256, 0, 200000, 3 * MS);
+	assert_int_equal(sched_set_affinity(&s->v, 1 << 0, 0), 0);
+	sched_set_soft_affinity(&s->v, 1 << 1);
+	sim_run(1000 * MS);
+	assert_int_equal(s->seen_on, 1 << 0);
+	assert_true(s->wakeups > 200);
+}
+
+/* Soft affinity is a preference, not a restriction: two hogs that both
+ * prefer CPU 0 still use both CPUs (an idle CPU 1 steals one of them). */
+static void test_soft_not_a_restriction(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0), *b = sim_add(0, 256, 0, 0, 0);
+	sched_set_soft_affinity(&a->v, 1 << 0);
+	sched_set_soft_affinity(&b->v, 1 << 0);
+	sim_run(1000 * MS);
+	assert_float_equal(share(a, 1000 * MS), 1.0, 0.02);
+	assert_float_equal(share(b, 1000 * MS), 1.0, 0.02);
+}
+
+/* An idle CPU that steals takes the vCPU that prefers it, not the head
+ * of the queue; a vCPU moved by a new hard mask goes to a preferred CPU. */
+static void test_soft_steal_and_move(void **state)
+{
+	sim_setup(3);
+	struct sim_vcpu *h[3];
+	for (int i = 0; i < 3; i++)
+		h[i] = sim_add(0, 256, 0, 0, 0);
+	uint64_t until;
+	assert_ptr_equal(sched_pick(0, 0, &until), &h[0]->v); /* h1, h2 wait on CPU 0 */
+	sched_set_soft_affinity(&h[2]->v, 1 << 2);
+	assert_ptr_equal(sched_pick(2, 0, &until), &h[2]->v); /* not the head, h1 */
+	assert_ptr_equal(sched_pick(1, 0, &until), &h[1]->v);
+	/* re-pinned off CPU 0 while queued there, h1 goes to its preferred CPU 2 */
+	sim_setup(3);
+	for (int i = 0; i < 2; i++)
+		h[i] = sim_add(0, 256, 0, 0, 0);
+	assert_ptr_equal(sched_pick(0, 0, &until), &h[0]->v);
+	sched_set_soft_affinity(&h[1]->v, 1 << 2);
+	assert_int_equal(sched_set_affinity(&h[1]->v, (1 << 1) | (1 << 2), 0), 0);
+	assert_int_equal(h[1]->sv.cpu, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +624,10 @@ int main(void)
 		cmocka_unit_test(test_affinity_pinned_stays),
 		cmocka_unit_test(test_affinity_repin_running),
 		cmocka_unit_test(test_affinity_blocked_and_errors),
+		cmocka_unit_test(test_soft_wake_prefers),
+		cmocka_unit_test(test_soft_hard_wins),
+		cmocka_unit_test(test_soft_not_a_restriction),
+		cmocka_unit_test(test_soft_steal_and_move),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
