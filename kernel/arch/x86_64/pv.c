@@ -218,22 +218,10 @@ static void publish_time(struct vcpu *v)
 	}
 }
 
-/*
- * Load v's shadow root, unless CR3 holds it already: v ran here last and
- * nothing flushed since (a flush leaves a lazy root, tlb.c), or v shares
- * the root of the vCPU before it.  Either way every translation still
- * cached for that root is one a flush would have dropped had it become
- * stale, so skipping the write changes nothing the guest can see.
- */
+/* Load v's shadow root (tlb.c: no CR3 write if it is loaded already). */
 static void load_root(struct vcpu *v)
 {
-	paddr_t root = shadow_activate(v, !v->arch->kernel_mode);
-	struct percpu *me = this_cpu();
-	me->lazy_root = false; /* pinned by v again, which runs here */
-	if (unlikely(me->tables_of != v->domain))
-		tlb_switch_tables(v->domain, root); /* into its dirty mask first (tlb.c) */
-	else if (read_cr3() != root)
-		cr3_load(root, CR3_LOAD);
+	tlb_load_root(v->domain, shadow_activate(v, !v->arch->kernel_mode));
 }
 
 /* Write v's runstate area, if it registered one (most guests do not: a

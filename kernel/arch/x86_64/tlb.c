@@ -94,16 +94,28 @@ static void flush_local(void)
 }
 
 /*
- * Load root, one of d's shadow roots, on this CPU (pv.c's load_root, with
- * interrupts off) when CR3 holds another domain's root or none: the bit
- * goes into d's mask before the load, and out of the old domain's after.
+ * Load root, one of d's shadow roots, for the vCPU about to run here
+ * (pv.c's load_root, interrupts off), unless CR3 holds it already: that
+ * vCPU ran here last and nothing flushed since (a flush leaves a lazy
+ * root), or it shares the root of the vCPU before it.  Either way every
+ * translation still cached for that root is one a flush would have
+ * dropped had it become stale, so skipping the write changes nothing the
+ * guest can see.  When CR3 holds another domain's root or none, this
+ * CPU's bit goes into d's mask before the load and out of the old
+ * domain's after it.
  */
-void tlb_switch_tables(struct domain *d, paddr_t root)
+void tlb_load_root(struct domain *d, paddr_t root)
 {
 	struct percpu *me = this_cpu();
 	struct domain *old = me->tables_of;
 	uint64_t bit = 1ULL << me->cpu_id;
 
+	me->lazy_root = false; /* pinned again by the vCPU that runs here */
+	if (likely(old == d)) {
+		if (read_cr3() != root)
+			cr3_load(root, CR3_LOAD);
+		return;
+	}
 	__atomic_fetch_or(&d->dirty_cpus, bit, __ATOMIC_SEQ_CST); /* before the walk */
 	me->tables_of = d;
 	cr3_load(root, CR3_LOAD);

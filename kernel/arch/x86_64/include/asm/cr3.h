@@ -28,8 +28,8 @@ static inline __attribute__((always_inline)) void cr3_load(unsigned long cr3, en
 }
 
 struct domain;
-/* Load root, a shadow root of d, when this CPU holds another domain's
- * tables or none: keeps the domains' dirty masks (kernel/arch/x86_64/tlb.c). */
-void tlb_switch_tables(struct domain *d, paddr_t root);
+/* Load root, a shadow root of d, for the vCPU about to run on this CPU,
+ * unless CR3 holds it; keeps the domains' dirty masks (tlb.c). */
+void tlb_load_root(struct domain *d, paddr_t root);
 
 #endif
