@@ -119,6 +119,8 @@ expect -d 0 "hx console shows the domU's lines" "init: 2 argument(s), first domU
 expect -d 0 "destroy by name" "domain 1 destroyed"
 expect -d 0 "a second destroy finds no such domain" "destroy: no domain is named domU"
 expect -d 0 "poweroff ends the script" "dom0: powering off"
+expect -E -d 0 "hx info: the halt-polling counters (off by default: no spin, no IPI saved)" \
+	'halt_polling : 0 polls, 0 ended by a wake-up, [0-9]+ wake-up IPIs sent, 0 saved'
 expect -d 0 "no disk: dom0 says there is no /disk" "disk: no sata0: no /disk"
 expect -d 0 "no disk: no /disk/hx.cfg, and dom0 carries on" "hx: /disk/hx.cfg: no /disk"
 exit $status
