@@ -11,8 +11,9 @@
  *     hypervisor's own builder uses) and compute the PV boot layout
  *     (kernel/domain/build_layout.c) before any domain exists -- a bad
  *     image or too little memory costs nothing;
- *  2. createdomain, name, max_vcpus, every vCPU's hard affinity (cpus=,
- *     so no vCPU ever runs outside it, as libxl pins before unpausing),
+ *  2. createdomain, name, max_vcpus, every vCPU's hard and soft affinity
+ *     (cpus=, cpus_soft=: no vCPU ever runs outside its hard one, as libxl
+ *     pins before unpausing),
  *     max_mem, populate_physmap of frames
  *     0..N-1 (a domU's frame i is its pseudo-physical page i, so its
  *     mfn_list is the identity);
@@ -151,18 +152,31 @@ static long populate(domid_t id, unsigned long nr)
 	return 0;
 }
 
-/* Every vCPU's hard affinity (cfg->cpus), while none of them can run yet. */
+/* A CPU mask as a xenctl_bitmap's 8 bytes. */
+static void to_bitmap(uint64_t mask, uint8_t map[8])
+{
+	for (unsigned int i = 0; i < 8; i++)
+		map[i] = (uint8_t)(mask >> (8 * i));
+}
+
+/* Every vCPU's hard and soft affinity (cfg->cpus, cfg->cpus_soft), while
+ * none of them can run yet. */
 static long pin_vcpus(struct build *b)
 {
-	static uint8_t map[8];
-	for (unsigned int i = 0; i < sizeof(map); i++)
-		map[i] = (uint8_t)(b->cfg->cpus >> (8 * i));
-	for (unsigned int v = 0; b->cfg->cpus && v < b->cfg->vcpus; v++) {
+	static uint8_t hard[8], soft[8];
+	const struct dom_config *c = b->cfg;
+	uint32_t flags =
+		(c->cpus ? XEN_VCPUAFFINITY_HARD : 0) | (c->cpus_soft ? XEN_VCPUAFFINITY_SOFT : 0);
+	to_bitmap(c->cpus, hard);
+	to_bitmap(c->cpus_soft, soft);
+	for (unsigned int v = 0; flags && v < c->vcpus; v++) {
 		memset(&dc.u, 0, sizeof(dc.u));
 		dc.u.vcpuaffinity.vcpu = v;
-		dc.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-		set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_hard.bitmap, map);
-		dc.u.vcpuaffinity.cpumap_hard.nr_bits = 8 * sizeof(map);
+		dc.u.vcpuaffinity.flags = flags;
+		set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_hard.bitmap, hard);
+		dc.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
+		set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_soft.bitmap, soft);
+		dc.u.vcpuaffinity.cpumap_soft.nr_bits = 64;
 		long rc = domctl(XEN_DOMCTL_setvcpuaffinity, b->id);
 		if (rc)
 			return rc;
@@ -187,7 +201,7 @@ static int make_domain(struct build *b)
 	if ((rc = domctl(XEN_DOMCTL_max_vcpus, b->id)))
 		return fail(c->name, "max_vcpus refused", rc);
 	if ((rc = pin_vcpus(b)))
-		return fail(c->name, "cpus= refused", rc);
+		return fail(c->name, "cpus= or cpus_soft= refused", rc);
 	dc.u.max_mem.max_memkb = (uint64_t)c->memory_mib << 10;
 	if ((rc = domctl(XEN_DOMCTL_max_mem, b->id)))
 		return fail(c->name, "max_mem refused", rc);

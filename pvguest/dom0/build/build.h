@@ -18,6 +18,7 @@ struct dom_config {
 	/* Hard affinity of every vCPU (xl's cpus=), bit n = CPU n, set before
 	 * the domain first runs; 0: any CPU. */
 	uint64_t cpus;
+	uint64_t cpus_soft; /* soft affinity (a preference, xl's cpus_soft=); 0: all */
 	/*
 	 * Devices for the new domain (hx create's disk=, vif=), called once
 	 * its XenStore home, store and console are up and before it first

@@ -87,10 +87,11 @@ static int create_option(struct hx_create_args *a, const char *word, char *err, 
 		if (hx_parse_uint(val, 1, HX_VCPUS_MAX, &n))
 			return fail(err, len, "create: vcpus \"%s\": 1 to %u", val, HX_VCPUS_MAX);
 		a->vcpus = (unsigned int)n;
-	} else if (klen == 4 && strncmp(word, "cpus", 4) == 0) {
-		if (hx_parse_cpus(val, &a->cpus))
-			return fail(err, len, "create: cpus \"%s\": all, or e.g. 1, 0-1, 0,2-3",
-				    val);
+	} else if ((klen == 4 && strncmp(word, "cpus", 4) == 0) ||
+		   (klen == 9 && strncmp(word, "cpus_soft", 9) == 0)) {
+		if (hx_parse_cpus(val, klen == 4 ? &a->cpus : &a->cpus_soft))
+			return fail(err, len, "create: %.*s \"%s\": all, or e.g. 1, 0-1, 0,2-3",
+				    (int)klen, word, val);
 	} else if (klen == 4 && strncmp(word, "disk", 4) == 0) {
 		if (!*val || !copy_word(a->disk, sizeof(a->disk), val))
 			return fail(err, len, "create: disk \"%s\": empty or too long", val);
@@ -117,7 +118,8 @@ static int create_option(struct hx_create_args *a, const char *word, char *err, 
 		*(klen == 8 ? &a->on_crash : &a->on_poweroff) = act;
 	} else {
 		return fail(err, len,
-			    "create: unknown setting \"%.*s\" (name, memory, vcpus, cpus, disk, "
+			    "create: unknown setting \"%.*s\" (name, memory, vcpus, cpus, "
+			    "cpus_soft, disk, "
 			    "vif, args, on_poweroff, on_crash)",
 			    (int)klen, word);
 	}

@@ -35,6 +35,7 @@ struct hx_create_args {
 	unsigned int memory_mib;      /* default HX_MEMORY_DEFAULT */
 	unsigned int vcpus;	      /* default 1 */
 	uint64_t cpus;		      /* cpus=: every vCPU's hard affinity; 0 = not given */
+	uint64_t cpus_soft;	      /* cpus_soft=: every vCPU's soft affinity; 0 = not given */
 	char disk[64];		      /* "" : none */
 	char vif[64];		      /* "" : none */
 	char cmdline[HX_CMDLINE_MAX]; /* args=a,b,c gives "a b c" */

@@ -159,6 +159,7 @@ static int create(const struct hx_create_args *given)
 				 .vcpus = a->vcpus,
 				 .cmdline = a->cmdline,
 				 .cpus = a->cpus,
+				 .cpus_soft = a->cpus_soft,
 				 .devices = attach_devices,
 				 .devices_arg = (void *)a};
 	int rc = dom_build(&cfg, &id);

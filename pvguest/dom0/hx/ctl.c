@@ -167,20 +167,33 @@ long hx_evtchn_stats(domid_t id, uint64_t *sent, uint64_t *received)
 	return rc;
 }
 
-long hx_vcpu_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask)
+static long vcpu_affinity(domid_t id, uint32_t cmd, uint32_t flag, unsigned int vcpu,
+			  uint64_t *mask)
 {
 	uint8_t bytes[8];
 	struct xen_domctl op = {.cmd = cmd, .domain = id};
+	struct xenctl_bitmap *map = flag == XEN_VCPUAFFINITY_HARD ? &op.u.vcpuaffinity.cpumap_hard
+								  : &op.u.vcpuaffinity.cpumap_soft;
 
 	for (unsigned int i = 0; i < sizeof(bytes); i++)
 		bytes[i] = (uint8_t)(*mask >> (8 * i));
 	op.u.vcpuaffinity.vcpu = vcpu;
-	op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-	op.u.vcpuaffinity.cpumap_hard.bitmap.p = bytes;
-	op.u.vcpuaffinity.cpumap_hard.nr_bits = 8 * sizeof(bytes);
+	op.u.vcpuaffinity.flags = flag;
+	map->bitmap.p = bytes;
+	map->nr_bits = 8 * sizeof(bytes);
 	long rc = hx_domctl(&op);
 	*mask = 0;
 	for (unsigned int i = 0; i < sizeof(bytes); i++)
 		*mask |= (uint64_t)bytes[i] << (8 * i);
 	return rc;
+}
+
+long hx_vcpu_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask)
+{
+	return vcpu_affinity(id, cmd, XEN_VCPUAFFINITY_HARD, vcpu, mask);
+}
+
+long hx_vcpu_soft_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask)
+{
+	return vcpu_affinity(id, cmd, XEN_VCPUAFFINITY_SOFT, vcpu, mask);
 }

@@ -42,6 +42,8 @@ long hx_caches(domid_t id, struct xen_domctl_hospes_caches *out);
 /* A vCPU's hard affinity, bit n = CPU n: set (XEN_DOMCTL_setvcpuaffinity)
  * or get (getvcpuaffinity) into *mask. */
 long hx_vcpu_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask);
+/* The same for its soft affinity (XEN_VCPUAFFINITY_SOFT, a preference). */
+long hx_vcpu_soft_affinity(domid_t id, uint32_t cmd, unsigned int vcpu, uint64_t *mask);
 /* pause, unpause or destroy (XEN_DOMCTL_*). */
 long hx_domain_op(domid_t id, uint32_t cmd);
 

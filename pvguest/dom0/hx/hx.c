@@ -213,7 +213,8 @@ static int hx_help(int argc, char **argv);
 
 static const struct shell_cmd subcommands[] = {
 	{"create",
-	 "<image> [name= memory= vcpus= cpus= disk= vif= args= on_poweroff= on_crash=]: a domU "
+	 "<image> [name= memory= vcpus= cpus= cpus_soft= disk= vif= args= on_poweroff= on_crash=]: "
+	 "a domU "
 	 "from a "
 	 "boot module or /disk/<file>",
 	 hx_create},

@@ -2,7 +2,7 @@
  * hx vcpu-list and hx vcpu-pin, in the spirit of xl's commands of the same
  * names.  `hx vcpu-list [<domain>]` prints one line per vCPU: the CPU it
  * is on, its state (r running, b blocked, - runnable or down), its CPU
- * time and its hard affinity (XEN_DOMCTL_getvcpuaffinity).  `hx vcpu-pin
+ * time and its hard and soft affinity (XEN_DOMCTL_getvcpuaffinity).  `hx vcpu-pin
  * <domain> <vcpu|all> <cpus>` sets the hard affinity (setvcpuaffinity):
  * the vCPU then runs only on those CPUs, and moves at once if it is
  * elsewhere.  CPU lists are xl's: all, 2, 0-1, 0,2-3.
@@ -21,14 +21,14 @@ static unsigned int nr_cpus(void)
 
 static int list_domain(const hx_dominfo_t *info, unsigned int cpus)
 {
-	char name[32], aff[96];
+	char name[32], aff[96], soft[96];
 	int bad = 0;
 
 	hx_domname(info->domain, name);
 	for (unsigned int i = 0; i <= info->max_vcpu_id && i < HX_VCPUS_MAX; i++) {
 		struct xen_domctl op = {.cmd = XEN_DOMCTL_getvcpuinfo, .domain = info->domain};
 		op.u.getvcpuinfo.vcpu = i;
-		uint64_t mask = 0;
+		uint64_t mask = 0, smask = 0;
 		if (hx_domctl(&op) < 0)
 			continue; /* no such vCPU (yet) */
 		const struct xen_domctl_getvcpuinfo *v = &op.u.getvcpuinfo;
@@ -37,14 +37,19 @@ static int list_domain(const hx_dominfo_t *info, unsigned int cpus)
 			snprintf(aff, sizeof(aff), "error %ld", rc), bad = 1;
 		else
 			hx_format_cpus(mask, cpus, aff, sizeof(aff));
-		printf("%-20s %4u %4u %4u %-5s %9lu.%01lu %s\n", name[0] ? name : "-", info->domain,
-		       i, v->cpu,
+		rc = hx_vcpu_soft_affinity(info->domain, XEN_DOMCTL_getvcpuaffinity, i, &smask);
+		if (rc < 0)
+			snprintf(soft, sizeof(soft), "error %ld", rc), bad = 1;
+		else
+			hx_format_cpus(smask, cpus, soft, sizeof(soft));
+		printf("%-20s %4u %4u %4u %-5s %9lu.%01lu %s / %s\n", name[0] ? name : "-",
+		       info->domain, i, v->cpu,
 		       v->running   ? "r"
 		       : v->blocked ? "b"
 		       : v->online  ? "-"
 				    : "down",
 		       (unsigned long)(v->cpu_time / 1000000000ULL),
-		       (unsigned long)(v->cpu_time / 100000000ULL % 10), aff);
+		       (unsigned long)(v->cpu_time / 100000000ULL % 10), aff, soft);
 	}
 	return bad;
 }
@@ -74,7 +79,7 @@ int hx_vcpu_list(int argc, char **argv)
 		n = hx_domains(0, info, LIST_MAX);
 	}
 	printf("%-20s %4s %4s %4s %-5s %11s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
-	       "Affinity (Hard)");
+	       "Affinity (Hard / Soft)");
 	int bad = n < 0;
 	for (long i = 0; i < n; i++)
 		bad |= list_domain(&info[i], cpus);

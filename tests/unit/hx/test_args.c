@@ -57,6 +57,9 @@ static void test_create_settings(void **state)
 	assert_true(a.cpus == 2);
 	assert_int_equal(create(&a, "create img cpus=0,2-3"), 0);
 	assert_true(a.cpus == 0xd);
+	assert_true(a.cpus_soft == 0);
+	assert_int_equal(create(&a, "create img cpus_soft=1-2 cpus=all"), 0);
+	assert_true(a.cpus_soft == 6);
 	/* a later setting wins; a path's last part names the domain */
 	assert_int_equal(create(&a, "create boot/guest memory=8 memory=16"), 0);
 	assert_string_equal(a.name, "guest");
@@ -94,6 +97,7 @@ static void test_create_bad_changes_nothing(void **state)
 		{"create img vcpus=9", "1 to 8"},
 		{"create img cpus=64", "cpus \"64\": all, or"},
 		{"create img cpus=", "cpus \"\""},
+		{"create img cpus_soft=x", "cpus_soft \"x\": all, or"},
 		{"create img name=", "name \"\""},
 		{"create img name=12", "not only digits"},
 		{"create img name=a/b", "name \"a/b\""},
