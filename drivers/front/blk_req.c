@@ -230,28 +230,32 @@ static uint64_t grant_segments(struct blkfront *bf, struct blkfront_req *r, bool
 	unsigned int first = (unsigned int)(((uintptr_t)buf % PAGE_SIZE) / BLKIF_SECTOR_SIZE);
 	const uint8_t *page = buf - first * BLKIF_SECTOR_SIZE;
 	unsigned int pages = pages_spanned(buf, count, max), i, hits = 0;
-	uint64_t left = count;
+	uint64_t covered = (uint64_t)pages * SECTORS_PER_PAGE - first;
 
 	for (i = 0; i < pages; i++)
 		mfn[i] = va_to_mfn(page + (size_t)i * PAGE_SIZE);
-	for (i = 0; i < pages; i++, first = 0) {
-		unsigned int n = SECTORS_PER_PAGE - first;
-		if (n > left)
-			n = (unsigned int)left;
+	for (i = 0; i < pages; i++) { /* whole pages; the ends are trimmed below */
 		int ref = blkfront_pgnt_hit(&bf->persist, mfn[i], &r->pent[i]);
 		if (ref >= 0)
 			hits++;
 		else if ((ref = blkfront_seg_grant(bf, mfn[i], write, &r->pent[i])) < 0)
 			break;
 		segs[i] = (struct blkif_request_segment){.gref = (grant_ref_t)ref,
-							 .first_sect = (uint8_t)first,
-							 .last_sect = (uint8_t)(first + n - 1)};
+							 .last_sect = SECTORS_PER_PAGE - 1};
 		r->grants[i] = (grant_ref_t)ref;
-		left -= n;
 	}
 	r->nr_grants = i;
 	bf->stats.pgnt_hits += hits;
-	return count - left;
+	if (!i)
+		return 0;
+	segs[0].first_sect = (uint8_t)first;
+	if (i < pages) /* out of grants: the pages granted so far */
+		return (uint64_t)i * SECTORS_PER_PAGE - first;
+	if (covered > count) {
+		covered = count;
+		segs[i - 1].last_sect = (uint8_t)((first + count - 1) % SECTORS_PER_PAGE);
+	}
+	return covered;
 }
 
 /* Fill one request for (a prefix of) the transfer; returns sectors covered. */
