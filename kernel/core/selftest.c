@@ -103,6 +103,8 @@ static const struct selftest selftests[] = {
 	{"panic", selftest_panic},
 	{"platform", platform_selftest},
 	{"fault", platform_selftest_fault},
+	{"protect", platform_selftest_protect},
+	{"smep", platform_selftest_smep},
 	{"smp", platform_selftest_smp},
 	{"shadow", mm_selftest},
 	{"poweroff", machine_poweroff},

@@ -29,6 +29,7 @@
 #include <hospes/arch.h>
 #include <hospes/boot_info.h>
 #include <hospes/cmdline.h>
+#include <hospes/cpu_protect.h>
 #include <hospes/console.h>
 #include <hospes/console_input.h>
 #include <hospes/dom0.h>
@@ -140,10 +141,12 @@ void start_hospes(uint32_t magic, uint32_t info_pa)
 	frames_init();
 	paging_init(&boot_info);
 	arch_mm_init();
+	cpu_protect_init(); /* before the APs start: they copy this CPU's CR4 */
 	if (hospes_options.console_vga)
 		screen_init(&boot_info);
 	platform_init();
 	serial_input_init();
+	cpu_protect_report();
 	banner();
 	if (hospes_options.selftest[0] && strcmp(hospes_options.selftest, "guest") != 0)
 		selftest_run(hospes_options.selftest);

@@ -282,6 +282,30 @@ static bool opt_noreboot(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+/* Xen's boolean spellings: 0/1, no/yes, off/on, false/true. */
+static bool parse_bool(const char *v, size_t len, bool *out)
+{
+	static const char *const no[] = {"0", "no", "off", "false"};
+	static const char *const yes[] = {"1", "yes", "on", "true"};
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++) {
+		if (item_is(v, len, no[i]) || item_is(v, len, yes[i])) {
+			*out = item_is(v, len, yes[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool opt_smep(struct hospes_options *o, const char *v, size_t len)
+{
+	return parse_bool(v, len, &o->smep);
+}
+
+static bool opt_smap(struct hospes_options *o, const char *v, size_t len)
+{
+	return parse_bool(v, len, &o->smap);
+}
+
 static bool opt_vga(struct hospes_options *o, const char *v, size_t len)
 {
 	if (!item_is(v, len, "keep"))
@@ -309,6 +333,8 @@ static const struct option options[] = {
 	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},
 	{"smp_slow_ap", true, opt_smp_slow_ap},
 	{"selftest", true, opt_selftest},
+	{"smep", true, opt_smep},
+	{"smap", true, opt_smap},
 	{"vga", true, opt_vga},
 };
 
@@ -342,6 +368,8 @@ void cmdline_defaults(struct hospes_options *o)
 	o->smp_ap_wait_ms = 1000;
 	o->smp_slow_ap = -1;
 	o->halt_poll_us = HALT_POLL_DEFAULT_US;
+	o->smep = true;
+	o->smap = true;
 }
 
 unsigned int cmdline_parse(const char *s, struct hospes_options *o)

@@ -40,6 +40,7 @@
 #include <hospes/acpi.h>
 #include <hospes/cmdline.h>
 #include <hospes/cpu_bringup.h>
+#include <hospes/cpu_protect.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
 #include <hospes/memmap.h>
@@ -185,8 +186,9 @@ static __noreturn void ap_start(unsigned int tag)
 	unsigned int cpu = tag & 0xffff;
 	struct percpu *p = &percpu[cpu];
 	write_cr3(hypervisor_pml4_maddr());
-	write_cr4(ap_cr4);
+	write_cr4(ap_cr4); /* the boot CPU's, with its SMEP/SMAP (cpu_protect.c) */
 	wrmsr(MSR_GS_BASE, (uint64_t)p);
+	cpu_protect_check_cpu();
 	gdt_init_cpu(cpu);
 	idt_load();
 	lapic_init_cpu();

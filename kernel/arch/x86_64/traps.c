@@ -127,6 +127,8 @@ static void do_exception(struct cpu_regs *regs)
 		return;
 	}
 	unsigned long fixup = extable_search(regs->rip);
+	if (regs->vector == TRAP_PF)
+		cpu_protect_fault(regs, cr2, fixup);
 	if (fixup) {
 		regs->rip = fixup;
 		return;

@@ -10,6 +10,9 @@
  *   dom0_max_vcpus=2      dom0's vCPUs (also min-max)
  *   dom0_vcpus_pin        pin dom0's vCPU n to CPU n (n modulo the CPUs)
  *   noreboot              stay halted after a panic instead of rebooting
+ *   smep=0, smap=0        do not turn on CR4.SMEP / CR4.SMAP even when the CPU
+ *                         has them (default on; also no/off/false, 1/yes/on/true;
+ *                         kernel/arch/x86_64/cpu_protect.c)
  *   vga=keep              keep the screen for the hypervisor's log instead
  *                         of handing it to dom0
  *   selftest=boot         ours: run a self-test, report through isa-debug-exit
@@ -46,6 +49,7 @@ struct hospes_options {
 	unsigned int nmi_test_hz;    /* test: NMIs to every CPU at this rate (nmi.c); 0 = off */
 	unsigned int halt_poll_us;   /* bound of the idle spin (halt_poll.c); 0 = off */
 	bool vga_keep;
+	bool smep, smap; /* use the CPU's SMEP / SMAP if it has them (default true) */
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */
 	unsigned int nr_warnings;
 };

@@ -29,4 +29,9 @@ void platform_selftest_smp(void);
 /* selftest=fault: an unfixable hypervisor page fault (must panic). */
 void platform_selftest_fault(void);
 
+/* selftest_protect.c: CR4's SMEP/SMAP on every CPU (protect); a call into
+ * a user page that must panic (smep). */
+void platform_selftest_protect(void);
+void platform_selftest_smep(void);
+
 #endif

@@ -61,6 +61,25 @@ static void test_nmi_test_option(void **state)
 	assert_int_equal(o.nmi_test_hz, 19);
 }
 
+static void test_smep_smap_options(void **state)
+{
+	assert_int_equal(parse(""), 0);
+	assert_true(o.smep);
+	assert_true(o.smap);
+	assert_int_equal(parse("smep=0 smap=no"), 0);
+	assert_false(o.smep);
+	assert_false(o.smap);
+	assert_int_equal(parse("smep=off smap=false smep=true smap=1"), 0);
+	assert_true(o.smep);
+	assert_true(o.smap);
+	assert_int_equal(parse("smep=2 smap smap=yess smap=o"), 4); /* each ignored */
+	assert_true(o.smep);
+	assert_true(o.smap);
+	assert_int_equal(parse("smap=off smap=on smep=no"), 0);
+	assert_false(o.smep);
+	assert_true(o.smap);
+}
+
 static void test_xen_line(void **state)
 {
 	assert_int_equal(parse("/boot/hospes console=com1 com1=38400,7e2,0x2f8 loglvl=debug "
@@ -167,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_range_and_spacing),
 		cmocka_unit_test(test_smp_bringup_options),
 		cmocka_unit_test(test_nmi_test_option),
+		cmocka_unit_test(test_smep_smap_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

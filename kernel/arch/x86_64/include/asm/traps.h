@@ -56,6 +56,12 @@ void do_paranoid(struct cpu_regs *regs, bool swapped);
 /* A hypervisor bug: registers, CR2 for a page fault, backtrace, panic (traps.c). */
 __attribute__((noreturn)) void fatal_exception(struct cpu_regs *regs, unsigned long cr2);
 
+/* cpu_protect.c: a ring-0 #PF at cr2 with this fixup (0 = none); an
+ * instruction fetch from a guest page never returns (SMEP), a data access
+ * with AC clear is a missing STAC (SMAP): it panics without a fixup and is
+ * counted and logged with one. */
+void cpu_protect_fault(struct cpu_regs *regs, unsigned long cr2, unsigned long fixup);
+
 /*
  * Hooks others implement (weak defaults in traps.c panic or decline):
  *   pv_trap        engineer F: an exception raised by a guest (bounce it)
