@@ -8,11 +8,14 @@
  * after this returns.  A remote single-page flush is a full flush there
  * (one request type, no payload).
  *
- * Requests are generations: the flusher bumps tlb_flush_gen, sends
- * VEC_TLB_FLUSH to each CPU it must wait for and waits until that CPU's
- * flush_done has reached its generation.  A CPU answers from the IPI, or
- * from any spin-wait: the hypervisor's cpu_relax() (asm/arch.h) calls
- * tlb_flush_poll() once a request was ever made.  That second way is what
+ * Requests are generations: the flusher bumps tlb_flush_gen, raises the
+ * request of each CPU it must wait for to that generation (flush_req[c],
+ * only grows), sends it VEC_TLB_FLUSH and waits until its flush_done has
+ * reached the generation.  A CPU answers from the IPI, or from any
+ * spin-wait: the hypervisor's cpu_relax() (asm/arch.h) calls
+ * tlb_flush_poll() once a request was ever made.  It answers only what
+ * was asked of it, so a CPU spinning elsewhere (on a lock, in the idle
+ * loop's halt polling) keeps its tables through other domains' flushes.  That second way is what
  * makes flushing under a lock sound: the shadow code flushes while holding
  * its domain lock, with interrupts off, and a vCPU of the same domain on
  * another CPU may be spinning on that lock with interrupts off too; it
@@ -65,7 +68,7 @@
 #include <hospes/smp.h>
 
 uint64_t tlb_flush_gen;
-static uint64_t flush_done[NR_CPUS];
+static uint64_t flush_req[NR_CPUS], flush_done[NR_CPUS];
 
 /* Leave the guest's tables for the hypervisor's and drop the mask bit. */
 static void leave_tables(struct percpu *me)
@@ -131,15 +134,24 @@ static inline void invlpg_local(unsigned long va)
 void tlb_flush_poll(void)
 {
 	unsigned int me = smp_processor_id();
-	uint64_t gen = __atomic_load_n(&tlb_flush_gen, __ATOMIC_ACQUIRE);
-	if (gen == __atomic_load_n(&flush_done[me], __ATOMIC_RELAXED))
+	uint64_t req = __atomic_load_n(&flush_req[me], __ATOMIC_ACQUIRE);
+	if (req <= __atomic_load_n(&flush_done[me], __ATOMIC_RELAXED))
 		return;
 	unsigned long flags = local_irq_save();
-	gen = __atomic_load_n(&tlb_flush_gen, __ATOMIC_ACQUIRE);
+	req = __atomic_load_n(&flush_req[me], __ATOMIC_ACQUIRE);
 	flush_local(); /* before flush_done: the flusher may free a lazy root next */
-	if (gen > flush_done[me])
-		__atomic_store_n(&flush_done[me], gen, __ATOMIC_RELEASE);
+	if (req > flush_done[me])
+		__atomic_store_n(&flush_done[me], req, __ATOMIC_RELEASE);
 	local_irq_restore(flags);
+}
+
+/* Ask CPU c for a flush of generation gen (or a later one). */
+static void ask(unsigned int c, uint64_t gen)
+{
+	uint64_t old = __atomic_load_n(&flush_req[c], __ATOMIC_RELAXED);
+	while (old < gen && !__atomic_compare_exchange_n(&flush_req[c], &old, gen, false,
+							 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		; /* another flusher raised it meanwhile: old is re-read */
 }
 
 static void flush_irq(struct cpu_regs *regs)
@@ -172,6 +184,7 @@ static void flush_others(const struct domain *a, const struct domain *b)
 	uint64_t gen = __atomic_add_fetch(&tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
 	for (uint64_t m = wait; m; m &= m - 1) {
 		unsigned int c = (unsigned int)__builtin_ctzll(m);
+		ask(c, gen);
 		if (__atomic_load_n(&flush_done[c], __ATOMIC_ACQUIRE) < gen)
 			send_ipi(c, VEC_TLB_FLUSH);
 	}

@@ -16,7 +16,8 @@
  * tables; a lazy CPU answers by leaving the root and drops out of the
  * mask; a CPU that picks the same vCPU again writes no CR3; a switch moves
  * the CPU's bit from one domain's mask to the other's; a flush of the
- * privileged mapper and a domU together (arch_flush_tlb_domains).
+ * privileged mapper and a domU together (arch_flush_tlb_domains); a CPU
+ * polling from a spin answers only the flushes asked of it.
  *
  * Random walk (seeded, 200000 steps): CPUs load roots of three domains,
  * stop running (lazy), the domains free unpinned roots and flush, guests
@@ -57,6 +58,7 @@
 #define HV    0x1000UL /* the hypervisor's own tables */
 
 unsigned int nr_cpus_online;
+void tlb_flush_poll(void); /* tlb.c: what the real cpu_relax() calls (asm/arch.h) */
 
 static unsigned long cr3[NCPU], last_write[NCPU], clock_now;
 static unsigned long writes[NCPU][CR3_NR], ipis[NCPU];
@@ -188,6 +190,28 @@ static void test_lazy_cpu_leaves(void **state)
 	load(1, 0, live[0][1]);	      /* back: into the mask before the load */
 	assert_int_equal(dom[0].dirty_cpus, 1 << 1);
 	assert_int_equal(writes[1][CR3_LOAD], 2);
+}
+
+/* A CPU answers only flushes asked of it: one spinning (a lock, halt
+ * polling) keeps its lazy root through another domain's flush. */
+static void test_poll_answers_only_own_requests(void **state)
+{
+	load(1, 0, live[0][0]);
+	load(3, 2, live[2][0]);
+	stop_running(3);
+	flush_from(0, 0); /* asks CPU 1 only */
+	as_cpu(3);
+	tlb_flush_poll(); /* what CPU 3's cpu_relax() does while it spins */
+	as_cpu(0);
+	assert_true(percpu[3].lazy_root);
+	assert_int_equal(cr3[3], live[2][0]);
+	assert_int_equal(writes[3][CR3_LEAVE], 0);
+	flush_from(0, 2); /* now asked: it leaves the root */
+	assert_int_equal(cr3[3], HV);
+	as_cpu(3);
+	tlb_flush_poll(); /* answered already: nothing more to do */
+	as_cpu(0);
+	assert_int_equal(writes[3][CR3_LEAVE], 1);
 }
 
 /* The same vCPU picked again costs no CR3 write; a switch moves the bit. */
@@ -334,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup(test_flush_reaches_holders_only, setup),
 		cmocka_unit_test_setup(test_lazy_cpu_leaves, setup),
 		cmocka_unit_test_setup(test_same_root_and_switch, setup),
+		cmocka_unit_test_setup(test_poll_answers_only_own_requests, setup),
 		cmocka_unit_test_setup(test_flush_two_domains, setup),
 		cmocka_unit_test_setup(test_random_walk, setup),
 	};
