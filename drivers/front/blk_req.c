@@ -217,8 +217,8 @@ static unsigned int pages_spanned(const uint8_t *buf, uint64_t count, unsigned i
  * Grant the pages of buf for up to `max` segments (at most
  * BLKFRONT_MAX_INDIRECT) covering at most `count` sectors into segs[];
  * returns the sectors covered (0 if no grant could be had).  Only the
- * first page may start inside the page.  The frames are read first, in
- * a loop of their own; a frame the persistent cache holds is then looked
+ * first page may start inside the page.  The frames are read first, all
+ * at once (va_to_mfns); a frame the persistent cache holds is then looked
  * up inline (the common case: a caller reusing its buffers), any other
  * goes through blkfront_seg_grant.
  */
@@ -232,8 +232,7 @@ static uint64_t grant_segments(struct blkfront *bf, struct blkfront_req *r, bool
 	unsigned int pages = pages_spanned(buf, count, max), i, hits = 0;
 	uint64_t covered = (uint64_t)pages * SECTORS_PER_PAGE - first;
 
-	for (i = 0; i < pages; i++)
-		mfn[i] = va_to_mfn(page + (size_t)i * PAGE_SIZE);
+	va_to_mfns(page, pages, mfn);
 	for (i = 0; i < pages; i++) { /* whole pages; the ends are trimmed below */
 		int ref = blkfront_pgnt_hit(&bf->persist, mfn[i], &r->pent[i]);
 		if (ref >= 0)

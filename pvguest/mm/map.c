@@ -49,6 +49,15 @@ unsigned long va_to_mfn(const void *p)
 	return pfn_to_mfn((uintptr_t)p >> PAGE_SHIFT);
 }
 
+void va_to_mfns(const void *p, unsigned int n, unsigned long *mfn)
+{
+	const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
+	unsigned long pfn = (uintptr_t)p >> PAGE_SHIFT;
+
+	for (unsigned int i = 0; i < n; i++)
+		mfn[i] = p2m[pfn + i];
+}
+
 static uint64_t *table_of(uint64_t entry)
 {
 	unsigned long mfn = (entry & PTE_ADDR_MASK) >> PAGE_SHIFT;

@@ -27,6 +27,8 @@ static inline void *pfn_to_virt(unsigned long pfn)
 unsigned long pfn_to_mfn(unsigned long pfn);
 /* The machine frame holding byte p of RAM (what grants and copies name). */
 unsigned long va_to_mfn(const void *p);
+/* The machine frames of the n pages from the page holding p, into mfn[]. */
+void va_to_mfns(const void *p, unsigned int n, unsigned long *mfn);
 /* Maps all RAM, sets up the page allocator and the heap. */
 void mm_init(void);
 /* Maps machine frame mfn at va (a page outside RAM's range), or panics. */

@@ -68,6 +68,12 @@ unsigned long va_to_mfn(const void *p)
 	return hash[i].frame;
 }
 
+void va_to_mfns(const void *p, unsigned int n, unsigned long *mfn)
+{
+	for (unsigned int i = 0; i < n; i++)
+		mfn[i] = va_to_mfn((const uint8_t *)p + (size_t)i * PAGE_SIZE);
+}
+
 void *h_frame_ptr(unsigned long frame)
 {
 	return frame && frame <= nr_frames ? frame_page[frame] : NULL;
