@@ -105,6 +105,7 @@ static const struct selftest selftests[] = {
 	{"fault", platform_selftest_fault},
 	{"protect", platform_selftest_protect},
 	{"smep", platform_selftest_smep},
+	{"smap", platform_selftest_smap},
 	{"smp", platform_selftest_smp},
 	{"shadow", mm_selftest},
 	{"poweroff", machine_poweroff},

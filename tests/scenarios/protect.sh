@@ -1,11 +1,15 @@
 #!/bin/bash
 # SMEP and SMAP (kernel/arch/x86_64/cpu_protect.c), through --direct boots:
-#   selftest=protect, 2 CPUs: the boot log and every CPU's own CR4 show the
-#     bits on (QEMU's -cpu max has both), the user-page checks pass;
+#   selftest=protect, 2 CPUs: the boot log and every CPU's own CR4 show both
+#     bits on (QEMU's -cpu max has both), the user-page checks pass (a load
+#     without STAC faults and is counted, the guest-read move works);
 #   selftest=smep: a call into a user page panics, naming the jump into
 #     guest memory (fail verdict);
-#   smep=0 smap=0: both stay off, the same self-test passes, and a test
-#     guest (tg-entry: every entry and exit path) runs to its pass verdict.
+#   selftest=smap: a plain read of a user page panics, naming SMAP;
+#   tg-entry (every entry and exit path, the iret and bounce fast paths)
+#     with both on: pass verdict, no access without STAC logged;
+#   smep=0 smap=0: both stay off, every STAC/CLAC site becomes a NOP, the
+#     same self-test passes, and tg-entry runs to its pass verdict.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -21,10 +25,13 @@ log=$LOGS/protect.log
 $RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "selftest=protect" --log "$log"
 rc=$?
 check "protect: selftest verdict pass" "[ $rc = 0 ]" "$log"
-check "protect: the boot CPU turns SMEP on" "grep -q '^cpu: SMEP on,' '$log'" "$log"
-check "protect: SMEP on 2 of 2 CPUs at bring-up" "grep -q 'SMEP on 2 of 2 CPUs' '$log'" "$log"
-n=$(grep -c 'selftest protect: CPU[0-9] CR4 .*SMEP on' "$log")
-check "protect: each of the 2 CPUs reads SMEP in its own CR4" "[ '$n' = 2 ]" "$log"
+check "protect: the boot CPU turns SMEP and SMAP on" "grep -q '^cpu: SMEP on, SMAP on' '$log'" "$log"
+check "protect: both on 2 of 2 CPUs at bring-up" \
+	"grep -q 'SMEP on 2 of 2 CPUs, SMAP on 2 of 2 CPUs' '$log'" "$log"
+n=$(grep -c 'selftest protect: CPU[0-9] CR4 .*SMEP on, SMAP on' "$log")
+check "protect: each of the 2 CPUs reads both in its own CR4" "[ '$n' = 2 ]" "$log"
+n=$(grep -c 'selftest protect: SMAP: .*: ok' "$log")
+check "protect: the 6 SMAP checks on a user page pass" "[ '$n' = 6 ]" "$log"
 check "protect: no check failed" "! grep -q 'FAILED' '$log'" "$log"
 
 log=$LOGS/smep.log
@@ -35,6 +42,23 @@ check "smep: the panic names the jump into guest memory" \
 	"grep -q 'the hypervisor jumped to guest memory at 0x40000000 (SMEP stopped it)' '$log'" "$log"
 check "smep: the call never returned" "! grep -q 'the call returned' '$log'" "$log"
 
+log=$LOGS/smap.log
+$RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "selftest=smap" --log "$log"
+rc=$?
+check "smap: a plain read of a user page gives the fail verdict" "[ $rc = 1 ]" "$log"
+check "smap: the panic names SMAP, the address and the function" \
+	"grep -q 'SMAP: the hypervisor read guest memory at 0x40000040 from platform_selftest_smap' '$log'" "$log"
+check "smap: the read never completed" "! grep -q 'the read did not fault' '$log'" "$log"
+
+log=$LOGS/on-guest.log
+$RUN --direct --smp 2 --mem 128 --timeout 60 --cmdline "console=com1 selftest=guest" \
+	--module "$BUILD/guests/tg-entry" --log "$log"
+rc=$?
+check "SMEP+SMAP on: tg-entry runs to its pass verdict" \
+	"[ $rc = 0 ] && grep -q '^(d0) # verdict: SUCCESS' '$log' && ! grep -q '^(d0) not ok' '$log'" "$log"
+check "SMEP+SMAP on: tg-entry made no guest access without STAC" \
+	"grep -q '^cpu: SMEP on, SMAP on' '$log' && ! grep -q 'without STAC' '$log'" "$log"
+
 log=$LOGS/off.log
 $RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "smep=0 smap=0 selftest=protect" \
 	--log "$log"
@@ -42,8 +66,12 @@ rc=$?
 check "smep=0 smap=0: selftest verdict pass" "[ $rc = 0 ]" "$log"
 check "smep=0 smap=0: the log says both off by the command line" \
 	"grep -q '^cpu: SMEP off (command line), SMAP off (command line)' '$log'" "$log"
+check "smep=0 smap=0: every STAC/CLAC site made a NOP" \
+	"grep -Eq '^cpu: SMAP off: ([0-9]+) of \\1 STAC/CLAC sites made NOPs' '$log'" "$log"
 n=$(grep -c 'selftest protect: CPU[0-9] CR4 .*SMEP off, SMAP off' "$log")
 check "smep=0 smap=0: neither bit in the CR4 of the 2 CPUs" "[ '$n' = 2 ]" "$log"
+n=$(grep -c 'selftest protect: no SMAP: .*: ok' "$log")
+check "smep=0 smap=0: both user-page loads work" "[ '$n' = 2 ]" "$log"
 
 log=$LOGS/off-guest.log
 $RUN --direct --smp 2 --mem 128 --timeout 60 --cmdline "console=com1 smep=0 smap=0 selftest=guest" \

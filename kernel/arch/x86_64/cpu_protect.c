@@ -20,24 +20,41 @@
  * counts itself in cpu_protect_check_cpu so the log says on how many
  * CPUs each bit really is set.
  *
+ * STAC and CLAC are #UD without SMAP: when SMAP stays off (no CPU support,
+ * or smap=0) every site listed in .smap_sites (asm/smap.h) becomes a NOP
+ * here, on the boot CPU, before the APs start and before any guest runs
+ * (hospes/insn_patch.h); a site that holds anything else stops the boot.
+ *
  * A ring-0 page fault at a guest (lower-half) address is classified by
  * cpu_protect_fault (called by do_trap's exception path): an instruction
- * fetch is always a hypervisor bug and panics with that said plainly.
+ * fetch is always a hypervisor bug and panics with that said plainly; a
+ * data access with SMAP on and AC clear is a missing STAC.  Without a
+ * fix-up that is a hypervisor bug too (panic, named as such).  With one
+ * it is a sanctioned move whose STAC is missing: the move fails, its
+ * caller takes the software path (the result is still right), and the
+ * fault is counted and logged with the site's symbol (the first few), so
+ * a missing STAC shows as "SMAP: ... without STAC" lines in the log and a
+ * non-zero smap_missing_stac_count(), never as a silent slowdown.
  */
 #include <asm/cpu.h>
+#include <asm/layout.h>
 #include <asm/regs.h>
+#include <asm/smap.h>
 #include <asm/traps.h>
 #include <hospes/arch.h>
 #include <hospes/cmdline.h>
 #include <hospes/cpu_protect.h>
+#include <hospes/insn_patch.h>
 #include <hospes/lib.h>
 #include <hospes/percpu.h>
 #include <hospes/printk.h>
+#include <hospes/symbols.h>
 
 #define CR4_SMEP       (1UL << 20)
 #define CR4_SMAP       (1UL << 21)
 #define CPUID7_SMEP    (1U << 7) /* CPUID.(7,0):EBX */
 #define CPUID7_SMAP    (1U << 20)
+#define PFEC_W	       0x02UL
 #define PFEC_I	       0x10UL
 #define GUEST_HALF_END 0x0000800000000000UL
 
@@ -45,6 +62,10 @@ extern struct hospes_options hospes_options;
 
 static unsigned long protect_cr4; /* the bits every CPU sets; written once, at boot */
 static unsigned int cpus_smep, cpus_smap;
+static unsigned long missing_stac; /* fixed-up guest accesses made with AC clear */
+
+extern const uint64_t __smap_sites_start[], __smap_sites_end[]; /* hospes.lds */
+extern char __text_start[], __text_end[];
 
 bool cpu_smep_on(void)
 {
@@ -76,6 +97,28 @@ static const char *why(bool has, bool wanted, unsigned long bit)
 	return protect_cr4 & bit ? "on" : "off";
 }
 
+/* The hypervisor's text is mapped read-only: write through the direct map. */
+static uint8_t *text_alias(uint64_t addr, void *ctx)
+{
+	if (addr < (uint64_t)__text_start || addr + INSN_SMAP_LEN > (uint64_t)__text_end)
+		return NULL;
+	return maddr_to_virt(addr - IMAGE_VIRT_OFFSET);
+}
+
+static void smap_sites_to_nops(void)
+{
+	size_t n = (size_t)(__smap_sites_end - __smap_sites_start);
+	uint64_t bad = 0;
+	uint32_t a, b, c, d;
+	int done = insn_patch_smap(__smap_sites_start, n, text_alias, NULL, &bad);
+
+	if (done < 0)
+		panic("cpu: the STAC/CLAC site at %#lx holds another instruction",
+		      (unsigned long)bad);
+	cpuid(0, &a, &b, &c, &d); /* serializing: the patched bytes are what runs next */
+	printk("cpu: SMAP off: %d of %zu STAC/CLAC sites made NOPs\n", done, n);
+}
+
 void cpu_protect_init(void)
 {
 	uint32_t ebx = cpuid7_ebx();
@@ -83,6 +126,10 @@ void cpu_protect_init(void)
 
 	if (smep && hospes_options.smep)
 		protect_cr4 |= CR4_SMEP;
+	if (smap && hospes_options.smap)
+		protect_cr4 |= CR4_SMAP;
+	else
+		smap_sites_to_nops();
 	write_cr4(read_cr4() | protect_cr4);
 	cpu_protect_check_cpu();
 	printk("cpu: SMEP %s, SMAP %s\n", why(smep, hospes_options.smep, CR4_SMEP),
@@ -121,5 +168,26 @@ void cpu_protect_fault(struct cpu_regs *r, unsigned long cr2, unsigned long fixu
 		       smp_processor_id(), cr2, cpu_smep_on() ? "stopped it" : "is off");
 		fatal_exception(r, cr2);
 	}
-	(void)fixup;
+	if (!cpu_smap_on() || (r->rflags & RFLAGS_AC))
+		return; /* SMAP off, or inside a STAC window: an ordinary fault */
+	unsigned long off = 0;
+	const char *fn = ksym_lookup(r->rip, &off);
+	if (!fixup) {
+		printk(LOG_ERR
+		       "*** CPU%u: SMAP: the hypervisor %s guest memory at %#lx from %s+%#lx "
+		       "outside a STAC window: a hypervisor bug\n",
+		       smp_processor_id(), r->error_code & PFEC_W ? "wrote" : "read", cr2,
+		       fn ? fn : "?", off);
+		fatal_exception(r, cr2);
+	}
+	unsigned long n = __atomic_add_fetch(&missing_stac, 1, __ATOMIC_RELAXED);
+	if (n <= 8)
+		printk(LOG_ERR "SMAP: a guest access at %s+%#lx (address %#lx) ran without STAC; "
+			       "it took the slow path (%lu so far)\n",
+		       fn ? fn : "?", off, cr2, n);
+}
+
+unsigned long smap_missing_stac_count(void)
+{
+	return __atomic_load_n(&missing_stac, __ATOMIC_RELAXED);
 }

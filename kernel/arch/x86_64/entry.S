@@ -25,8 +25,13 @@
  * refuses it).  The paranoid path calls do_paranoid (nmi.c) with whether
  * it swapped; a swap with a saved CS of ring 0 is an NMI in one of the
  * windows between a guest entry or exit and its swapgs.
+ *
+ * AC: each path starts with a CLAC (asm/smap.h), so neither a guest (which
+ * may set AC in ring 3) nor an interrupted STAC window lends its AC to the
+ * handler; iretq gives the interrupted code its own back.
  */
 #include <asm/regs.h>
+#include <asm/smap.h>
 #include "entry_macros.inc"
 
 #define MSR_GS_BASE 0xc0000101
@@ -58,6 +63,7 @@ trap_stubs:
 
 /* The common path, calling `handler` with the frame. */
 .macro ENTRY_COMMON handler
+	SMAP_CLAC
 	cld
 	PUSH_REGS
 	testb	$3, REGS_CS(%rsp)
@@ -78,8 +84,9 @@ common_entry:
 	ENTRY_COMMON do_trap
 
 page_fault_entry:
+	SMAP_CLAC
 	testb	$3, REGS_CS - REGS_VECTOR(%rsp)
-	jz	common_entry
+	jz	common_entry			/* (a second CLAC there: harmless) */
 	testb	$PFEC_RSVD, REGS_ERROR - REGS_VECTOR(%rsp)
 	jz	page_fault_full		/* not a "guest not present" entry */
 	cld
@@ -108,6 +115,7 @@ page_fault_full:
 	ENTRY_COMMON do_page_fault_entry
 
 paranoid_entry:
+	SMAP_CLAC
 	cld
 	PUSH_REGS
 	movl	$MSR_GS_BASE, %ecx

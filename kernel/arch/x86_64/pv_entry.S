@@ -42,6 +42,7 @@
  * the guest.  Offsets into percpu, vcpu and the frame are checked in pv.c.
  */
 #include <asm/regs.h>
+#include <asm/smap.h>
 #include "entry_macros.inc"
 
 #define PERCPU_CURR_VCPU   16
@@ -203,7 +204,8 @@ pv_hypercall_not_fast:
 	 * rax and the callee-saved ones is in the frame).  A return to guest
 	 * kernel mode from a frame in the lower half is done here, by
 	 * bounce.c's pv_iret rules: seven loads from the guest's stack
-	 * through its own tables (each in the exception-fixup table), CS
+	 * through its own tables (each in the exception-fixup table, all in
+	 * one STAC..CLAC window; a fault resumes with AC clear), CS
 	 * not RPL 3, rip and rsp canonical; then the upcall mask from the
 	 * frame's IF, the storm count reset, the hardware frame (rflags as
 	 * pv_kernel_rflags makes it), the exit check of syscall_entry, and
@@ -221,16 +223,18 @@ pv_hypercall_iret:
 	movabs	$IRET_LOWER_LAST, %rax
 	cmpq	%rax, %rsi
 	ja	.Liret_c
+	SMAP_STAC				/* the seven loads: asm/smap.h */
 	GUEST_LOAD IRET_CS, %r8
-	andl	$3, %r8d
-	cmpl	$3, %r8d
-	je	.Liret_c			/* to user mode */
 	GUEST_LOAD IRET_RIP, %rcx
 	GUEST_LOAD IRET_RSP, %rdx
 	GUEST_LOAD IRET_RFLAGS, %r9
 	GUEST_LOAD IRET_RAX, %r10
 	GUEST_LOAD IRET_R11, %r11
 	GUEST_LOAD IRET_RCX, %rsi
+	SMAP_CLAC
+	andl	$3, %r8d
+	cmpl	$3, %r8d
+	je	.Liret_c			/* to user mode */
 	movq	%rcx, %rax
 	shlq	$16, %rax
 	sarq	$16, %rax

@@ -1,17 +1,25 @@
 /*
- * selftest=protect, smep: SMEP and SMAP (cpu_protect.c) seen working.
+ * selftest=protect, smep, smap: SMEP and SMAP (cpu_protect.c) seen working.
  *
  * A page of the hypervisor's own frames is mapped as a user page in the
  * lower (guest) half of the boot tables, where a guest's pages would be:
  *
- *   protect  every online CPU's CR4 has the bits the boot CPU chose;
+ *   protect  every online CPU's CR4 has the bits the boot CPU chose; with
+ *            SMAP on, a fixed-up load from the user page without STAC
+ *            fails and is counted as a missing STAC, the guest-read move
+ *            (STAC..CLAC) reads it, AC is clear after either; with SMAP
+ *            off (its sites made NOPs) both loads work;
  *   smep     the hypervisor calls into the user page: a panic that names
- *            the jump into guest memory (the fail verdict).
+ *            the jump into guest memory (the fail verdict);
+ *   smap     a plain load from the user page (no fix-up): a panic that
+ *            names the SMAP violation (the fail verdict).
  *
  * Runs before any guest exists, on the boot CPU's tables.
  */
 #include <asm/cpu.h>
+#include <asm/guest_read.h>
 #include <asm/page.h>
+#include <asm/smap.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <hospes/arch.h>
@@ -73,10 +81,52 @@ static bool test_cr4_every_cpu(void)
 	return check("every online CPU has the SMEP/SMAP bits the boot CPU chose", ok);
 }
 
+/* A load with a fix-up and no STAC: false if it faulted. */
+static bool bare_read(unsigned long va, uint32_t *v)
+{
+	int ok = 0;
+
+	__asm__ __volatile__("1:\tmovl (%2), %0\n\t"
+			     "movl $1, %1\n"
+			     "2:\n" EXTABLE_ENTRY(1b, 2b)
+			     : "=&r"(*v), "+r"(ok)
+			     : "r"(va)
+			     : "memory");
+	return ok;
+}
+
+static bool test_smap(unsigned long va)
+{
+	unsigned long before = smap_missing_stac_count();
+	uint32_t v = 0;
+	bool ok;
+
+	if (!cpu_smap_on()) {
+		ok = check("no SMAP: a bare load from a user page works",
+			   bare_read(va, &v) && v == 0x5a5a1234);
+		return check("no SMAP: the guest-read move (its STAC/CLAC made NOPs) works",
+			     arch_read_guest_u32(va) == 0x5a5a1234) &&
+		       ok;
+	}
+	ok = check("SMAP: a fixed-up load from a user page without STAC faults",
+		   !bare_read(va, &v));
+	ok &= check("SMAP: that fault is counted as a missing STAC",
+		    smap_missing_stac_count() == before + 1);
+	ok &= check("SMAP: the fix-up resumed with AC clear", !(read_rflags() & RFLAGS_AC));
+	ok &= check("SMAP: the guest-read move (STAC..CLAC) reads the user page",
+		    arch_read_guest_u32(va) == 0x5a5a1234);
+	ok &= check("SMAP: AC is clear after the window", !(read_rflags() & RFLAGS_AC));
+	return check("SMAP: no missing STAC counted for it",
+		     smap_missing_stac_count() == before + 1) &&
+	       ok;
+}
+
 void platform_selftest_protect(void)
 {
 	map_user_page();
-	if (!test_cr4_every_cpu())
+	bool ok = test_cr4_every_cpu();
+	ok &= test_smap(USER_TEST_VA + 64);
+	if (!ok)
 		panic("selftest protect: a check failed");
 }
 
@@ -86,4 +136,12 @@ void platform_selftest_smep(void)
 	printk("selftest smep: calling the user page at %#lx\n", USER_TEST_VA);
 	((void (*)(void))USER_TEST_VA)();
 	printk(LOG_ERR "selftest smep: the call returned (no SMEP)\n");
+}
+
+void platform_selftest_smap(void)
+{
+	map_user_page();
+	printk("selftest smap: reading the user page at %#lx without STAC\n", USER_TEST_VA);
+	(void)*(volatile uint32_t *)(USER_TEST_VA + 64);
+	printk(LOG_ERR "selftest smap: the read did not fault (no SMAP)\n");
 }

@@ -19,6 +19,7 @@
 #include <asm/apic.h>
 #include <asm/arch.h>
 #include <asm/cpu.h>
+#include <asm/smap.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <hospes/lib.h>
@@ -131,6 +132,7 @@ static void do_exception(struct cpu_regs *regs)
 		cpu_protect_fault(regs, cr2, fixup);
 	if (fixup) {
 		regs->rip = fixup;
+		regs->rflags &= ~RFLAGS_AC; /* a fix-up resumes outside the STAC window */
 		return;
 	}
 	fatal_exception(regs, cr2);

@@ -24,4 +24,8 @@ void cpu_protect_report(void);
 bool cpu_smep_on(void);
 bool cpu_smap_on(void);
 
+/* How many fixed-up guest accesses ran without STAC (each a missing
+ * STAC: a hypervisor bug the slow path covered; 0 on a correct build). */
+unsigned long smap_missing_stac_count(void);
+
 #endif

@@ -33,5 +33,6 @@ void platform_selftest_fault(void);
  * a user page that must panic (smep). */
 void platform_selftest_protect(void);
 void platform_selftest_smep(void);
+void platform_selftest_smap(void); /* a read of a user page that must panic */
 
 #endif

@@ -16,11 +16,16 @@
  * could write itself; a page the shadow keeps read-only (a page table, a
  * page not yet dirty) faults and the caller takes the software path.
  * A faulting move overwrites CR2: read it first.
+ *
+ * Each move runs inside a STAC..CLAC window (asm/smap.h): with SMAP on,
+ * any other ring-0 access to a guest page faults.  A fault resumes at the
+ * fix-up with AC already clear (do_trap), so the fault paths need no CLAC.
  */
 #ifndef ASM_GUEST_READ_H
 #define ASM_GUEST_READ_H
 
 #include <asm/guest_va.h>
+#include <asm/smap.h>
 #include <asm/traps.h>
 #include <hospes/types.h>
 #include <public/arch-x86_64.h>
@@ -31,8 +36,7 @@ static inline long arch_read_guest_u32(unsigned long va)
 {
 	long x = -1;
 
-	__asm__ __volatile__("1:\tmovl (%1), %k0\n"
-			     "2:\n" EXTABLE_ENTRY(1b, 2b)
+	__asm__ __volatile__(ASM_STAC "1:\tmovl (%1), %k0\n\t" ASM_CLAC "2:\n" EXTABLE_ENTRY(1b, 2b)
 			     : "+r"(x)
 			     : "r"(va)
 			     : "memory");
@@ -46,7 +50,7 @@ static inline __attribute__((always_inline)) bool arch_try_read_guest_u32(unsign
 {
 	/* (clang-format would split the label operand) */
 	/* clang-format off */
-	__asm__ goto("1:\tmovl (%1), %0\n" EXTABLE_ENTRY(1b, %l[fault])
+	__asm__ goto(ASM_STAC "1:\tmovl (%1), %0\n\t" ASM_CLAC EXTABLE_ENTRY(1b, %l[fault])
 		     : "=r"(*x) : "r"(va) : "memory" : fault);
 	/* clang-format on */
 	return true;
@@ -72,8 +76,8 @@ static inline paddr_t arch_loaded_root(void)
 		void *d_ = (dst);                                                                  \
 		const void *s_ = (src);                                                            \
 		size_t n_ = (len) / (unit);                                                        \
-		__asm__ __volatile__("1:\trep " insn "\n\tmovl $1, %0\n"                           \
-				     "2:\n" EXTABLE_ENTRY(1b, 2b)                                  \
+		__asm__ __volatile__(ASM_STAC "1:\trep " insn "\n\tmovl $1, %0\n"                  \
+					      "2:\n\t" ASM_CLAC EXTABLE_ENTRY(1b, 2b)              \
 				     : "+r"(ok), "+D"(d_), "+S"(s_), "+c"(n_)                      \
 				     :                                                             \
 				     : "memory");                                                  \
@@ -84,10 +88,11 @@ static inline paddr_t arch_loaded_root(void)
 #define GUEST_WORD_MOVE(sfx, type, dst, src, ok)                                                   \
 	do {                                                                                       \
 		type w_;                                                                           \
-		__asm__ __volatile__("1:\tmov" sfx " (%2), %1\n"                                   \
-				     "3:\tmov" sfx " %1, (%3)\n"                                   \
-				     "\tmovl $1, %0\n"                                             \
-				     "2:\n" EXTABLE_ENTRY(1b, 2b) EXTABLE_ENTRY(3b, 2b)            \
+		__asm__ __volatile__(ASM_STAC "1:\tmov" sfx " (%2), %1\n"                          \
+					      "3:\tmov" sfx " %1, (%3)\n"                          \
+					      "\tmovl $1, %0\n"                                    \
+					      "2:\n\t" ASM_CLAC EXTABLE_ENTRY(1b, 2b)              \
+						      EXTABLE_ENTRY(3b, 2b)                        \
 				     : "+r"(ok), "=&r"(w_)                                         \
 				     : "r"(src), "r"(dst)                                          \
 				     : "memory");                                                  \
@@ -138,18 +143,18 @@ static inline bool arch_read_guest_iret(unsigned long va, struct iret_context *c
 {
 	int ok = 0;
 
-	__asm__ __volatile__("1:\tmovq 0(%8), %1\n"
-			     "2:\tmovq 8(%8), %2\n"
-			     "3:\tmovq 16(%8), %3\n"
-			     "4:\tmovq 32(%8), %4\n"
-			     "5:\tmovq 40(%8), %5\n"
-			     "6:\tmovq 48(%8), %6\n"
-			     "7:\tmovq 56(%8), %7\n"
-			     "\tmovl $1, %0\n"
-			     "9:\n" EXTABLE_ENTRY(1b, 9b) EXTABLE_ENTRY(2b, 9b)
-				     EXTABLE_ENTRY(3b, 9b) EXTABLE_ENTRY(4b, 9b)
-					     EXTABLE_ENTRY(5b, 9b) EXTABLE_ENTRY(6b, 9b)
-						     EXTABLE_ENTRY(7b, 9b)
+	__asm__ __volatile__(ASM_STAC "1:\tmovq 0(%8), %1\n"
+				      "2:\tmovq 8(%8), %2\n"
+				      "3:\tmovq 16(%8), %3\n"
+				      "4:\tmovq 32(%8), %4\n"
+				      "5:\tmovq 40(%8), %5\n"
+				      "6:\tmovq 48(%8), %6\n"
+				      "7:\tmovq 56(%8), %7\n"
+				      "\tmovl $1, %0\n"
+				      "9:\n\t" ASM_CLAC EXTABLE_ENTRY(1b, 9b) EXTABLE_ENTRY(2b, 9b)
+					      EXTABLE_ENTRY(3b, 9b) EXTABLE_ENTRY(4b, 9b)
+						      EXTABLE_ENTRY(5b, 9b) EXTABLE_ENTRY(6b, 9b)
+							      EXTABLE_ENTRY(7b, 9b)
 			     : "+r"(ok), "=&r"(c->rax), "=&r"(c->r11), "=&r"(c->rcx), "=&r"(c->rip),
 			       "=&r"(c->cs), "=&r"(c->rflags), "=&r"(c->rsp)
 			     : "r"(va)
@@ -164,16 +169,17 @@ static inline bool arch_write_guest_frame8(unsigned long va, uint64_t w0, uint64
 					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6,
 					   uint64_t w7)
 {
-	__asm__ goto("1:\tmovq %1, 0(%0)\n"
-		     "2:\tmovq %2, 8(%0)\n"
-		     "3:\tmovq %3, 16(%0)\n"
-		     "4:\tmovq %4, 24(%0)\n"
-		     "5:\tmovq %5, 32(%0)\n"
-		     "6:\tmovq %6, 40(%0)\n"
-		     "7:\tmovq %7, 48(%0)\n"
-		     "8:\tmovq %8, 56(%0)\n" EXTABLE_TO_FAULT(1b) EXTABLE_TO_FAULT(2b)
-			     EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b) EXTABLE_TO_FAULT(5b)
-				     EXTABLE_TO_FAULT(6b) EXTABLE_TO_FAULT(7b) EXTABLE_TO_FAULT(8b)
+	__asm__ goto(ASM_STAC "1:\tmovq %1, 0(%0)\n"
+			      "2:\tmovq %2, 8(%0)\n"
+			      "3:\tmovq %3, 16(%0)\n"
+			      "4:\tmovq %4, 24(%0)\n"
+			      "5:\tmovq %5, 32(%0)\n"
+			      "6:\tmovq %6, 40(%0)\n"
+			      "7:\tmovq %7, 48(%0)\n"
+			      "8:\tmovq %8, 56(%0)\n\t" ASM_CLAC EXTABLE_TO_FAULT(1b)
+				      EXTABLE_TO_FAULT(2b) EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b)
+					      EXTABLE_TO_FAULT(5b) EXTABLE_TO_FAULT(6b)
+						      EXTABLE_TO_FAULT(7b) EXTABLE_TO_FAULT(8b)
 		     :
 		     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5),
 		       "re"(w6), "re"(w7)
@@ -188,15 +194,16 @@ fault:
 static inline bool arch_write_guest_frame7(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
 					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6)
 {
-	__asm__ goto("1:\tmovq %1, 0(%0)\n"
-		     "2:\tmovq %2, 8(%0)\n"
-		     "3:\tmovq %3, 16(%0)\n"
-		     "4:\tmovq %4, 24(%0)\n"
-		     "5:\tmovq %5, 32(%0)\n"
-		     "6:\tmovq %6, 40(%0)\n"
-		     "7:\tmovq %7, 48(%0)\n" EXTABLE_TO_FAULT(1b) EXTABLE_TO_FAULT(2b)
-			     EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b) EXTABLE_TO_FAULT(5b)
-				     EXTABLE_TO_FAULT(6b) EXTABLE_TO_FAULT(7b)
+	__asm__ goto(ASM_STAC "1:\tmovq %1, 0(%0)\n"
+			      "2:\tmovq %2, 8(%0)\n"
+			      "3:\tmovq %3, 16(%0)\n"
+			      "4:\tmovq %4, 24(%0)\n"
+			      "5:\tmovq %5, 32(%0)\n"
+			      "6:\tmovq %6, 40(%0)\n"
+			      "7:\tmovq %7, 48(%0)\n\t" ASM_CLAC EXTABLE_TO_FAULT(1b)
+				      EXTABLE_TO_FAULT(2b) EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b)
+					      EXTABLE_TO_FAULT(5b) EXTABLE_TO_FAULT(6b)
+						      EXTABLE_TO_FAULT(7b)
 		     :
 		     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5), "re"(w6)
 		     : "memory"

@@ -1,0 +1,56 @@
+/*
+ * STAC and CLAC: the window in which the hypervisor may touch guest pages.
+ *
+ * With CR4.SMAP on (kernel/arch/x86_64/cpu_protect.c) a ring-0 load or
+ * store to a user page - every guest page is one - faults unless
+ * RFLAGS.AC is set.  The sanctioned direct moves through the guest's own
+ * mapping (asm/guest_read.h, the iret fast path in pv_entry.S) set it with
+ * STAC just before and clear it with CLAC just after; every entry from a
+ * guest or an interrupt clears it (CLAC in entry.S, MSR_FMASK for
+ * SYSCALL), and a fault resumed at an exception fix-up resumes with AC
+ * clear (traps.c).  Nothing between a STAC and its CLAC may call out.
+ *
+ * Each STAC and CLAC is listed by its address in the section .smap_sites;
+ * on a CPU without SMAP (where both are #UD) or with smap=0, the boot CPU
+ * overwrites every listed one with a 3-byte NOP before the APs start
+ * (hospes/insn_patch.h).  So use these macros, never a bare stac/clac.
+ */
+#ifndef ASM_SMAP_H
+#define ASM_SMAP_H
+
+#ifdef __ASSEMBLER__
+
+/* clang-format off */
+.macro SMAP_SITE insn
+771:	\insn
+	.pushsection .smap_sites, "a"
+	.balign	8
+	.quad	771b
+	.popsection
+.endm
+/* clang-format on */
+
+#define SMAP_STAC SMAP_SITE stac
+#define SMAP_CLAC SMAP_SITE clac
+
+#else
+
+#define SMAP_SITE_ASM(insn)                                                                        \
+	"771:\t" insn "\n\t.pushsection .smap_sites, \"a\"\n\t.balign 8\n\t.quad 771b\n\t"         \
+	".popsection\n\t"
+#define ASM_STAC SMAP_SITE_ASM("stac")
+#define ASM_CLAC SMAP_SITE_ASM("clac")
+
+#define RFLAGS_AC (1UL << 18)
+
+static inline unsigned long read_rflags(void)
+{
+	unsigned long f;
+
+	__asm__ __volatile__("pushfq\n\tpopq %0" : "=r"(f));
+	return f;
+}
+
+#endif
+
+#endif

@@ -1,0 +1,1 @@
+UNIT_SRCS_insn_patch := kernel/lib/insn_patch.c
