@@ -222,7 +222,8 @@ static bool test_tsc(void)
 
 #define UNMAPPED_VA 0xffff87ff00000000UL /* hypervisor half, never mapped */
 
-static bool probe_read(unsigned long va, uint64_t *val)
+/* A load with a fix-up (and no STAC): false if it faulted. */
+bool selftest_probe_read(unsigned long va, uint64_t *val)
 {
 	int ok = 0;
 	__asm__ __volatile__("1:\tmovq (%2), %0\n\t"
@@ -237,9 +238,11 @@ static bool probe_read(unsigned long va, uint64_t *val)
 static bool test_fixup(void)
 {
 	uint64_t v = 0, mapped = 0x1234;
-	bool ok = check("fixup: a mapped read succeeds", probe_read((unsigned long)&mapped, &v));
+	bool ok = check("fixup: a mapped read succeeds",
+			selftest_probe_read((unsigned long)&mapped, &v));
 	ok &= check("fixup: the value read is right", v == 0x1234);
-	return check("fixup: an unmapped read recovers", !probe_read(UNMAPPED_VA, &v)) && ok;
+	return check("fixup: an unmapped read recovers", !selftest_probe_read(UNMAPPED_VA, &v)) &&
+	       ok;
 }
 
 static volatile uint32_t answered_apic[NR_CPUS]; /* by index: APIC id + 1 */

@@ -81,35 +81,21 @@ static bool test_cr4_every_cpu(void)
 	return check("every online CPU has the SMEP/SMAP bits the boot CPU chose", ok);
 }
 
-/* A load with a fix-up and no STAC: false if it faulted. */
-static bool bare_read(unsigned long va, uint32_t *v)
-{
-	int ok = 0;
-
-	__asm__ __volatile__("1:\tmovl (%2), %0\n\t"
-			     "movl $1, %1\n"
-			     "2:\n" EXTABLE_ENTRY(1b, 2b)
-			     : "=&r"(*v), "+r"(ok)
-			     : "r"(va)
-			     : "memory");
-	return ok;
-}
-
 static bool test_smap(unsigned long va)
 {
 	unsigned long before = smap_missing_stac_count();
-	uint32_t v = 0;
+	uint64_t v = 0;
 	bool ok;
 
 	if (!cpu_smap_on()) {
 		ok = check("no SMAP: a bare load from a user page works",
-			   bare_read(va, &v) && v == 0x5a5a1234);
+			   selftest_probe_read(va, &v) && v == 0x5a5a1234);
 		return check("no SMAP: the guest-read move (its STAC/CLAC made NOPs) works",
 			     arch_read_guest_u32(va) == 0x5a5a1234) &&
 		       ok;
 	}
 	ok = check("SMAP: a fixed-up load from a user page without STAC faults",
-		   !bare_read(va, &v));
+		   !selftest_probe_read(va, &v));
 	ok &= check("SMAP: that fault is counted as a missing STAC",
 		    smap_missing_stac_count() == before + 1);
 	ok &= check("SMAP: the fix-up resumed with AC clear", !(read_rflags() & RFLAGS_AC));

@@ -32,6 +32,9 @@ void platform_selftest_fault(void);
 /* selftest_protect.c: CR4's SMEP/SMAP on every CPU (protect); a call into
  * a user page that must panic (smep). */
 void platform_selftest_protect(void);
+
+/* selftest.c: a load with a fix-up and no STAC; false if it faulted. */
+bool selftest_probe_read(unsigned long va, uint64_t *val);
 void platform_selftest_smep(void);
 void platform_selftest_smap(void); /* a read of a user page that must panic */
 
