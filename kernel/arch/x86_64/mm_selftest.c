@@ -5,7 +5,8 @@
  * that the same tables are right for the real one.  It builds a small domU
  * (64 frames, four-level tables mapping eight 4 KiB pages and one 2 MiB
  * page), lets the engine fill the shadows through shadow_page_fault(),
- * loads the shadow root into CR3 and reads and writes through it in ring 0:
+ * loads the shadow root into CR3 and reads and writes through it in ring 0
+ * (inside a STAC..CLAC window: they are user pages, asm/smap.h):
  * every value must be the one in the guest frame the guest's tables name,
  * a write must land in that frame and set the guest's dirty bit, and the
  * m2p view at 0xFFFF800000000000 must read back the identity.  It then
@@ -15,6 +16,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <asm/smap.h>
 #include <hospes/arch.h>
 #include <hospes/frame.h>
 #include <hospes/lib.h>
@@ -68,11 +70,13 @@ static void st_check_on_mmu(struct vcpu *v)
 	uint64_t got[10];
 
 	arch_load_cr3(shadow_activate(v, false));
+	smap_open(); /* guest (user) pages, read on purpose: asm/smap.h */
 	for (unsigned long i = 0; i < 8; i++)
 		got[i] = *(volatile uint64_t *)(ST_VA + i * PAGE_SIZE);
 	got[8] = *(volatile uint64_t *)(ST_SUPER + 40 * PAGE_SIZE);
 	got[9] = *(volatile uint64_t *)(ST_M2P + 8 * 37);
 	*(volatile uint64_t *)(ST_VA + 8) = 0xfeedf00d;
+	smap_close();
 	arch_load_cr3(saved);
 	for (unsigned long i = 0; i < 8; i++)
 		if (got[i] != 0x5eed0000 + i)

@@ -43,6 +43,18 @@
 
 #define RFLAGS_AC (1UL << 18)
 
+/* A window around ring-0 accesses a test makes through guest mappings on
+ * purpose (mm_selftest.c); the hypervisor proper uses asm/guest_read.h. */
+static inline void smap_open(void)
+{
+	__asm__ __volatile__(ASM_STAC ::: "memory");
+}
+
+static inline void smap_close(void)
+{
+	__asm__ __volatile__(ASM_CLAC ::: "memory");
+}
+
 static inline unsigned long read_rflags(void)
 {
 	unsigned long f;
