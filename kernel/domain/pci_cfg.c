@@ -63,16 +63,21 @@ bool pci_cf8_decode(uint32_t cf8, unsigned int port, uint16_t *sbdf, unsigned in
 	return true;
 }
 
-bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsigned int port,
+bool pci_cfg_write_refused(pci_cfg_read32_fn rd, void *ctx, uint16_t sbdf, unsigned int off,
 			   unsigned int size)
 {
-	uint16_t sbdf;
-	unsigned int off;
-	if (!pci_cf8_decode(cf8, port, &sbdf, &off))
-		return false;
 	unsigned int cap = pci_cfg_find_cap(rd, ctx, sbdf, PCI_CAP_ID_MSI);
 	if (cap && pci_msi_write_owned(cap, (uint16_t)(rd(ctx, sbdf, cap) >> 16), off, size))
 		return true;
 	cap = pci_cfg_find_cap(rd, ctx, sbdf, PCI_CAP_ID_MSIX);
 	return cap && pci_msix_write_owned(cap, off, size);
+}
+
+bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsigned int port,
+			   unsigned int size)
+{
+	uint16_t sbdf;
+	unsigned int off;
+	return pci_cf8_decode(cf8, port, &sbdf, &off) &&
+	       pci_cfg_write_refused(rd, ctx, sbdf, off, size);
 }

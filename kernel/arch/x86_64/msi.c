@@ -26,7 +26,9 @@
  */
 #include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/page.h>
 #include <asm/traps.h>
+#include <hospes/ecam_emul.h>
 #include <hospes/pci_cfg.h>
 #include <hospes/pirq.h>
 #include <hospes/printk.h>
@@ -140,6 +142,56 @@ void arch_pci_cfg_out(unsigned int port, unsigned int size, uint32_t value)
 				"dropped\n",
 		       (cf8 >> 16) & 0xff, (cf8 >> 11) & 0x1f, (cf8 >> 8) & 7,
 		       (cf8 & 0xfc) + (port & 3));
+}
+
+/*
+ * The hypervisor's own mapping of ECAM (segment 0's window, its first
+ * ECAM_MAP_BUSES buses: what dom0 maps too), for dom0's emulated stores.
+ */
+#define ECAM_MAP_BUSES 16
+static volatile uint8_t *ecam_va;
+static unsigned int ecam_first, ecam_nbus;
+
+void arch_ecam_setup(uint64_t base, unsigned int first, unsigned int last)
+{
+	unsigned int nbus = last - first + 1;
+
+	if (ecam_va)
+		return; /* one window is enough for every machine we boot on */
+	nbus = nbus > ECAM_MAP_BUSES ? ECAM_MAP_BUSES : nbus;
+	ecam_va = ioremap(base, (size_t)nbus << 20);
+	if (!ecam_va || ecam_add_window(base, first, first + nbus - 1)) {
+		ecam_va = NULL;
+		return;
+	}
+	ecam_first = first;
+	ecam_nbus = nbus;
+}
+
+int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint32_t value)
+{
+	unsigned int bus = sbdf >> 8;
+
+	if (!ecam_va || bus - ecam_first >= ecam_nbus || off > 0xfff || off % size)
+		return -1;
+	volatile uint8_t *at = ecam_va + ((size_t)(bus - ecam_first) << 20) +
+			       ((size_t)(sbdf & 0xff) << 12) + off;
+	unsigned long flags = spin_lock_irqsave(&cfg_lock);
+	uint32_t cf8 = inl(PCI_CFG_ADDR);
+	bool drop = pci_cfg_write_refused(raw_read32, NULL, sbdf, off, size);
+	outl(PCI_CFG_ADDR, cf8); /* the walk moved it */
+	if (!drop && size == 4)
+		*(volatile uint32_t *)at = value;
+	else if (!drop && size == 2)
+		*(volatile uint16_t *)at = (uint16_t)value;
+	else if (!drop)
+		*at = (uint8_t)value;
+	spin_unlock_irqrestore(&cfg_lock, flags);
+	if (drop && ++dropped_writes <= 8)
+		printk(LOG_WARN "pci: dom0's ECAM write to %02x:%02x.%u +%#x (MSI, the "
+				"hypervisor's) dropped\n",
+		       bus, (sbdf >> 3) & 0x1f, sbdf & 7, off);
+	return 0;
 }
 
 static void msi_irq(struct cpu_regs *regs)

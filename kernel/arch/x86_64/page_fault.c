@@ -8,7 +8,8 @@
  * error code to what the guest's tables explain (P, W, U in guest user
  * mode only, RSVD, I) and declines, so do_trap passes it to pv_trap()
  * (engineer F), which bounces vector 14 with that code and CR2 (still in
- * the register: the shadow code itself never faults).  A traced domain's
+ * the register: the shadow code itself never faults).  dom0's kernel
+ * stores to read-only ECAM are emulated instead (ecam.c).  A traced domain's
  * hidden faults are recorded here (hospes/trace.h; without a cost: timing
  * them would cost every fault), the bounced ones by pv_trap.  If the machine has
  * no frame left even for a shadow, the domain is crashed (logged) and the
@@ -47,10 +48,13 @@ bool do_page_fault(struct cpu_regs *regs, unsigned long cr2)
 				       HOSPES_TRAP_FIXED, 0);
 		return true;
 	}
-	if (vd.kind == SHADOW_NOMEM)
+	if (vd.kind == SHADOW_NOMEM) {
 		domain_crash(v, regs->rip, "the machine has no frame left for its shadow tables");
-	else
-		regs->error_code = vd.ec;
+		return false;
+	}
+	if (unlikely(v->domain->is_privileged) && pv_ecam_store(regs, cr2, vd.ec))
+		return true; /* dom0's store to read-only ECAM, emulated (ecam.c) */
+	regs->error_code = vd.ec;
 	return false;
 }
 

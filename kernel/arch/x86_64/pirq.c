@@ -14,6 +14,7 @@
 #include <asm/traps.h>
 #include <hospes/acpi.h>
 #include <hospes/p2m.h>
+#include <hospes/pci_cfg.h>
 #include <hospes/pirq.h>
 #include <public/errno.h>
 
@@ -69,9 +70,12 @@ void arch_pirq_setup(void)
 		p2m_mmio_deny(paddr_to_mfn(acpi_info.ioapics[i].addr));
 	if (acpi_info.hpet_addr)
 		p2m_mmio_deny(paddr_to_mfn(acpi_info.hpet_addr));
-	for (unsigned int i = 0; i < acpi_info.nr_ecam; i++) { /* dom0 writes through 0xCFC */
+	for (unsigned int i = 0; i < acpi_info.nr_ecam; i++) { /* dom0's stores are emulated */
 		const struct acpi_ecam *e = &acpi_info.ecam[i];
-		p2m_mmio_readonly(paddr_to_mfn(e->base + ((paddr_t)e->bus_start << 20)),
+		paddr_t first = e->base + ((paddr_t)e->bus_start << 20);
+		p2m_mmio_readonly(paddr_to_mfn(first),
 				  (unsigned long)(e->bus_end - e->bus_start + 1) << 8);
+		if (e->segment == 0)
+			arch_ecam_setup(first, e->bus_start, e->bus_end);
 	}
 }

@@ -8,9 +8,10 @@
  * and pending bits; and the control word of MSI-X, which it never maps.  dom0 reaches configuration space through ports
  * 0xCF8/0xCFC, which it may use only through the hypervisor's emulation
  * (every in/out of dom0 traps), and through ECAM, which it may map
- * read-only only (p2m_mmio_readonly).  A dom0 write through the data
- * port that touches owned bytes is dropped whole;
- * reads are never changed.
+ * read-only (p2m_mmio_readonly), its writes there faulting into the
+ * hypervisor's emulation (kernel/domain/ecam_emul.c).  Both paths ask
+ * the one policy, pci_cfg_write_refused(): a dom0 write that touches
+ * owned bytes is dropped whole; reads are never changed.
  */
 #ifndef HOSPES_PCI_CFG_H
 #define HOSPES_PCI_CFG_H
@@ -58,7 +59,16 @@ bool pci_msix_write_owned(unsigned int cap, unsigned int off, unsigned int size)
 bool pci_cf8_decode(uint32_t cf8, unsigned int port, uint16_t *sbdf, unsigned int *off);
 
 /*
- * The guard: whether dom0's write of size bytes to data port `port`, with
+ * The policy: whether dom0's write of size bytes at off of function sbdf
+ * must be dropped because it reaches what the hypervisor owns (an MSI
+ * capability, MSI-X's control word).  Every dom0 configuration write,
+ * through the ports or ECAM, is decided here.
+ */
+bool pci_cfg_write_refused(pci_cfg_read32_fn rd, void *ctx, uint16_t sbdf, unsigned int off,
+			   unsigned int size);
+
+/*
+ * The same for the ports: whether dom0's write of size bytes to data port `port`, with
  * cf8 latched, must be dropped because it reaches an MSI capability.
  */
 bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsigned int port,
@@ -67,5 +77,13 @@ bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsign
 /* Arch (kernel/arch/x86_64/msi.c): dom0's accesses to ports 0xCF8..0xCFF. */
 uint32_t arch_pci_cfg_in(unsigned int port, unsigned int size);
 void arch_pci_cfg_out(unsigned int port, unsigned int size, uint32_t value);
+/*
+ * dom0's write of size bytes (1, 2, 4; aligned) at off (0..0xfff) of
+ * function sbdf through ECAM, after pci_cfg_write_refused(): 0 if written
+ * or dropped by the policy, -1 if the function's bus has no ECAM mapping.
+ */
+int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint32_t value);
+/* Map segment 0's ECAM window (bus first at machine address base) for it. */
+void arch_ecam_setup(uint64_t base, unsigned int first, unsigned int last);
 
 #endif

@@ -147,6 +147,9 @@ void *shadow_translate(struct vcpu *v, unsigned long va, bool write);
  * set), so the next copy there hits.  Changes nothing the guest can see
  * beyond those bits. */
 void shadow_prefill(struct vcpu *v, unsigned long va, bool write);
+/* The guest frame v's current tables map va to (a read walk; no A/D bits
+ * set): 0 and *gfn, or -1 if the walk fails.  For emulating a store. */
+int shadow_guest_gfn(struct vcpu *v, unsigned long va, gfn_t *gfn);
 
 /* Flush the TLBs of every CPU that may hold d's shadow tables: this one
  * and those in d->dirty_cpus (arch glue: kernel/arch/x86_64/tlb.c). */

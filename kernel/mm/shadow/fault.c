@@ -343,6 +343,26 @@ void shadow_prefill(struct vcpu *v, unsigned long va, bool write)
 	spin_unlock(&sd->lock);
 }
 
+int shadow_guest_gfn(struct vcpu *v, unsigned long va, gfn_t *gfn)
+{
+	struct shadow_domain *sd = sh_dom(v->domain);
+	unsigned int access = v->shadow->user_mode ? PFEC_U : 0;
+	struct shadow_page *root;
+	struct guest_walk w;
+	int rc = -1;
+
+	if (!sd)
+		return -1;
+	spin_lock(&sd->lock);
+	root = sh_root(sd, v->shadow, v->shadow->user_mode);
+	if (root && !guest_walk(sd->d, _gfn(root->key), va, access, &w)) {
+		*gfn = w.gfn;
+		rc = 0;
+	}
+	spin_unlock(&sd->lock);
+	return rc;
+}
+
 void shadow_reload(struct vcpu *v)
 {
 	if (v == current_vcpu())

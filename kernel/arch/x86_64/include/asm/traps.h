@@ -37,6 +37,8 @@
 
 typedef void (*irq_handler_t)(struct cpu_regs *regs);
 bool pv_io_gp(struct cpu_regs *regs); /* io_emul.c: a guest #GP that was port I/O, done */
+/* ecam.c: a guest #PF (guest error code gec) that was dom0's ECAM store, done. */
+bool pv_ecam_store(struct cpu_regs *regs, unsigned long cr2, unsigned int gec);
 
 /* Route vector (32-255) to fn; the handler must send EOI (lapic_eoi). */
 void irq_set_handler(unsigned int vector, irq_handler_t fn);
