@@ -9,8 +9,10 @@
  * can check the image after QEMU exits.  The 256 sectors go as several
  * requests in flight.
  *
- * MSI: dom0's tries at rewriting a function's MSI capability leave it as
- * the hypervisor wrote it, and the disk interrupts afterwards.
+ * MSI: dom0's tries at rewriting a function's MSI capability (through
+ * the ports and, on q35, ECAM) leave it as the hypervisor wrote it, and
+ * the disk interrupts afterwards.  ECAM: dom0's stores to its read-only
+ * mapping, emulated by the hypervisor, reach the device.
  *
  * Network: an ARP request for the QEMU user-network gateway 10.0.2.2
  * from 10.0.2.15, broadcast; the check passes when an ARP reply from
@@ -186,6 +188,73 @@ static void test_msi_owned(void)
 			"msi: a writable mapping of ECAM is refused");
 }
 
+/* Register off of d read through the ports (the first 256 bytes only). */
+static uint32_t port_read32(const struct pci_dev *d, uint16_t off)
+{
+	hw_outl(0xcf8, 0x80000000u | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
+			       (uint32_t)d->fn << 8 | (off & 0xfc));
+	return hw_inl(0xcfc);
+}
+
+/* Offset of d's extended capability id (0 if none); the walk is bounded. */
+static uint16_t ext_cap(const struct pci_dev *d, uint16_t id)
+{
+	uint16_t at = 0x100;
+	for (int n = 0; n < 64 && at >= 0x100; n++) {
+		uint32_t head = pci_read32(d, at);
+		if (head == 0 || head == ~0u)
+			return 0;
+		if ((head & 0xffff) == id)
+			return at;
+		at = (uint16_t)((head >> 20) & 0xffc);
+	}
+	return 0;
+}
+
+/*
+ * dom0's stores to read-only ECAM are emulated by the hypervisor: a byte
+ * and a dword store to the interrupt line (0x3c) read back through ECAM
+ * and the ports; a store to extended space (AER's uncorrectable error
+ * mask, where a function has AER) reads back; stores to the MSI
+ * capability's message and enable bit through ECAM leave it as it was.
+ */
+static void test_ecam_writes(void)
+{
+	const struct pci_dev *d = NULL;
+	for (unsigned int i = 0; i < pci_ndevs && i < PCI_DEVS_MAX && !d; i++)
+		if (pci_devs[i].cap_msi && pci_ecam_reg(&pci_devs[i], 0))
+			d = &pci_devs[i];
+	if (!d)
+		return; /* no ECAM (pc): the ports' checks above are all there is */
+	volatile uint8_t *line = pci_ecam_reg(d, 0x3c);
+	uint32_t was = pci_read32(d, 0x3c);
+	*line = (uint8_t)(was ^ 0x05);
+	verdict(pci_read32(d, 0x3c) == (was ^ 0x05) && port_read32(d, 0x3c) == (was ^ 0x05),
+		"ecam: a byte store to the interrupt line reads back (ECAM and ports)");
+	*(volatile uint32_t *)line = was ^ 0x0a;
+	verdict(pci_read32(d, 0x3c) == (was ^ 0x0a) && port_read32(d, 0x3c) == (was ^ 0x0a),
+		"ecam: a dword store to the interrupt line reads back (ECAM and ports)");
+	*(volatile uint32_t *)line = was;
+	const struct pci_dev *a = NULL;
+	uint16_t aer = 0;
+	for (unsigned int i = 0; i < pci_ndevs && i < PCI_DEVS_MAX && !aer; i++)
+		if ((aer = ext_cap(&pci_devs[i], 0x0001)))
+			a = &pci_devs[i];
+	if (a) {
+		uint32_t mask = pci_read32(a, aer + 8);
+		pci_write32(a, aer + 8, mask ^ (1u << 4)); /* data link protocol error */
+		verdict(pci_read32(a, aer + 8) == (mask ^ (1u << 4)),
+			"ecam: a store to extended space (AER mask) reads back");
+		pci_write32(a, aer + 8, mask);
+	}
+	uint16_t c = d->cap_msi;
+	uint32_t head = pci_read32(d, c), addr = pci_read32(d, c + 4);
+	*(volatile uint32_t *)pci_ecam_reg(d, c + 4) = addr ^ (1u << 12);
+	*(volatile uint16_t *)pci_ecam_reg(d, c + 2) = (uint16_t)((head >> 16) ^ 1);
+	verdict(pci_read32(d, c) == head && pci_read32(d, c + 4) == addr,
+		"ecam: dom0's ECAM stores to an MSI capability are dropped");
+}
+
 /* The hwtest word of dom0's command line: NULL, or where it starts. */
 static const char *asked(void)
 {
@@ -214,6 +283,7 @@ unsigned int hwtest_run(void)
 	const struct ahci_hba *a = hw_ahci();
 	failures = 0;
 	test_msi_owned();
+	test_ecam_writes();
 	unsigned long before = a ? a->irqs : 0;
 	test_disk();
 	verdict(a && a->irqs > before, "irq: the disk interrupts after dom0's tries at its MSI");

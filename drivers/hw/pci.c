@@ -9,7 +9,9 @@
  * base + (bus - first_bus) << 20 | device << 15 | function << 12, where
  * the ACPI MCFG table gives base and the bus range.  Under Hospes dom0
  * may map ECAM read-only only (cfg->ecam_ro): reads then use ECAM, writes
- * the ports (the first 256 bytes, which is all dom0 writes).
+ * to the first 256 bytes the ports, writes above them (extended space)
+ * ECAM, where each store faults and the hypervisor emulates it (with the
+ * same MSI rule as the ports; docs/driver-domain.md).
  *
  * The scan starts at the host bridge's bus and follows every PCI-PCI
  * bridge to its secondary bus; a bitmap of buses seen stops a bridge that
@@ -40,6 +42,11 @@ static volatile uint8_t *ecam_addr(const struct pci_dev *d, uint16_t off)
 	       ((uint64_t)d->fn << 12) + (off & 0xfff);
 }
 
+volatile uint8_t *pci_ecam_reg(const struct pci_dev *d, uint16_t off)
+{
+	return d->cfg->ecam ? ecam_addr(d, off) : NULL;
+}
+
 static void port_select(const struct pci_dev *d, uint16_t off)
 {
 	hw_outl(CFG_ADDR, 0x80000000u | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
@@ -66,14 +73,15 @@ uint8_t pci_read8(const struct pci_dev *d, uint16_t off)
 	return (uint8_t)(pci_read32(d, off) >> ((off & 3) * 8));
 }
 
-static bool ecam_writes(const struct pci_dev *d)
+/* Extended space has no port: a read-only ECAM's stores there are emulated. */
+static bool ecam_writes(const struct pci_dev *d, uint16_t off)
 {
-	return d->cfg->ecam && !d->cfg->ecam_ro;
+	return d->cfg->ecam && (!d->cfg->ecam_ro || off > 0xff);
 }
 
 void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
 {
-	if (ecam_writes(d)) {
+	if (ecam_writes(d, off)) {
 		*(volatile uint32_t *)ecam_addr(d, off & ~3) = v;
 	} else if (off <= 0xfc) {
 		port_select(d, off);
@@ -85,7 +93,7 @@ void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
  * are not written back. */
 void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
 {
-	if (ecam_writes(d)) {
+	if (ecam_writes(d, off)) {
 		*(volatile uint16_t *)ecam_addr(d, off & ~1) = v;
 	} else if (off <= 0xfe) {
 		port_select(d, off);

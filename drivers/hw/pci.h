@@ -39,8 +39,9 @@ struct pci_cfg {
 	uint8_t first_bus, last_bus;
 	/*
 	 * ECAM mapped read-only (the hypervisor allows no more: it keeps the
-	 * MSI capabilities to itself and filters only the ports): reads use
-	 * ECAM, writes below offset 256 the ports, writes above are dropped.
+	 * MSI capabilities to itself): reads use ECAM, writes below offset
+	 * 256 the ports, writes above ECAM, where the hypervisor emulates
+	 * each store (faulting) with the ports' MSI rule.
 	 */
 	bool ecam_ro;
 	uint64_t ecam_maddr; /* machine address of the window (bus first_bus) */
@@ -62,6 +63,9 @@ struct pci_dev {
 	uint8_t cap_msi, cap_msix, cap_pcie; /* config offsets, 0: absent */
 };
 
+/* The ECAM address of register off of d (NULL without ECAM): for a direct
+ * store, which on read-only ECAM the hypervisor emulates. */
+volatile uint8_t *pci_ecam_reg(const struct pci_dev *d, uint16_t off);
 uint32_t pci_read32(const struct pci_dev *d, uint16_t off);
 uint16_t pci_read16(const struct pci_dev *d, uint16_t off);
 uint8_t pci_read8(const struct pci_dev *d, uint16_t off);
