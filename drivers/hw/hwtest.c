@@ -214,7 +214,7 @@ static uint16_t ext_cap(const struct pci_dev *d, uint16_t id)
 /*
  * dom0's stores to read-only ECAM are emulated by the hypervisor: a byte
  * and a dword store to the interrupt line (0x3c) read back through ECAM
- * and the ports; a store to extended space (AER's uncorrectable error
+ * and the ports; a store to extended space (AER's correctable error
  * mask, where a function has AER) reads back; stores to the MSI
  * capability's message and enable bit through ECAM leave it as it was.
  */
@@ -241,11 +241,14 @@ static void test_ecam_writes(void)
 		if ((aer = ext_cap(&pci_devs[i], 0x0001)))
 			a = &pci_devs[i];
 	if (a) {
-		uint32_t mask = pci_read32(a, aer + 8);
-		pci_write32(a, aer + 8, mask ^ (1u << 4)); /* data link protocol error */
-		verdict(pci_read32(a, aer + 8) == (mask ^ (1u << 4)),
+		uint32_t mask = pci_read32(a, aer + 0x14);
+		pci_write32(a, aer + 0x14, mask ^ 1u); /* correctable: receiver error */
+		uint32_t now = pci_read32(a, aer + 0x14);
+		hw_log("hwtest: %02x:%02x.%u AER at %#x: mask %#x -> %#x\n", a->bus, a->dev, a->fn,
+		       aer, mask, now);
+		verdict(now == (mask ^ 1u),
 			"ecam: a store to extended space (AER mask) reads back");
-		pci_write32(a, aer + 8, mask);
+		pci_write32(a, aer + 0x14, mask);
 	}
 	uint16_t c = d->cap_msi;
 	uint32_t head = pci_read32(d, c), addr = pci_read32(d, c + 4);

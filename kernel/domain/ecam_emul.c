@@ -91,9 +91,7 @@ int mmio_decode_store(const uint8_t *b, size_t n, struct mmio_store *out)
 
 uint32_t mmio_store_value(const struct mmio_store *s, const uint64_t gpr[16])
 {
-	uint64_t v = s->reg == MMIO_NO_REG ? s->imm
-		     : s->high8	       ? gpr[s->reg - 4] >> 8
-					       : gpr[s->reg];
+	uint64_t v = s->reg == MMIO_NO_REG ? s->imm : s->high8 ? gpr[s->reg - 4] >> 8 : gpr[s->reg];
 	return (uint32_t)(s->size == 4 ? v & 0xffffffffu : v & ((1u << (8 * s->size)) - 1));
 }
 
@@ -134,8 +132,7 @@ int ecam_emulate(const uint8_t *insn, size_t n, paddr_t maddr, const uint64_t gp
 	uint16_t sbdf;
 	unsigned int off;
 
-	if (mmio_decode_store(insn, n, &st) || !ecam_locate(maddr, &sbdf, &off) ||
-	    off % st.size)
+	if (mmio_decode_store(insn, n, &st) || !ecam_locate(maddr, &sbdf, &off) || off % st.size)
 		return -1;
 	if (arch_pci_cfg_write(sbdf, off, st.size, mmio_store_value(&st, gpr)))
 		return -1;

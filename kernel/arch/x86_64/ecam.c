@@ -20,9 +20,8 @@
 /* The guest's registers in ModRM's numbering (rax, rcx, rdx, rbx, rsp, ...). */
 static void regs_in_x86_order(const struct cpu_regs *r, uint64_t g[16])
 {
-	const uint64_t order[16] = {r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp,
-				    r->rsi, r->rdi, r->r8,  r->r9,  r->r10, r->r11,
-				    r->r12, r->r13, r->r14, r->r15};
+	const uint64_t order[16] = {r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+				    r->r8,  r->r9,  r->r10, r->r11, r->r12, r->r13, r->r14, r->r15};
 	for (unsigned int i = 0; i < 16; i++)
 		g[i] = order[i];
 }

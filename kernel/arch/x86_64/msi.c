@@ -174,8 +174,8 @@ int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint3
 
 	if (!ecam_va || bus - ecam_first >= ecam_nbus || off > 0xfff || off % size)
 		return -1;
-	volatile uint8_t *at = ecam_va + ((size_t)(bus - ecam_first) << 20) +
-			       ((size_t)(sbdf & 0xff) << 12) + off;
+	volatile uint8_t *at =
+		ecam_va + ((size_t)(bus - ecam_first) << 20) + ((size_t)(sbdf & 0xff) << 12) + off;
 	unsigned long flags = spin_lock_irqsave(&cfg_lock);
 	uint32_t cf8 = inl(PCI_CFG_ADDR);
 	bool drop = pci_cfg_write_refused(raw_read32, NULL, sbdf, off, size);

@@ -38,8 +38,8 @@
 struct mmio_store {
 	unsigned int len;
 	unsigned int size;
-	int reg;     /* source register (0 = rax .. 15 = r15), MMIO_NO_REG: imm */
-	bool high8;  /* reg 4..7 name AH, CH, DH, BH (a byte store without REX) */
+	int reg;    /* source register (0 = rax .. 15 = r15), MMIO_NO_REG: imm */
+	bool high8; /* reg 4..7 name AH, CH, DH, BH (a byte store without REX) */
 	uint32_t imm;
 };
 
