@@ -25,6 +25,7 @@
 # every guest address on one row; the relinked domU splits that row.)
 set -u
 cd "$(dirname "$0")/.."
+. scripts/icount-filter.sh
 BUILD=${BUILD:-build}
 out=$BUILD/icount-profile-blk
 pad=0x80000
@@ -42,17 +43,7 @@ gcc -c "$out/pad.S" -o "$out/pad.o" || exit 1
 ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -T "$lds" \
 	-o "$out/domU" "$out/pad.o" $objs $libs || exit 1
 cp "$BUILD/hospes.elf" "$BUILD/guests/pvguest-dom0" "$out/"
-filter=$(nm -S "$out/hospes.elf" | python3 -c '
-import sys
-skip = {"memset", "now_ns", "time_scale_delta", "tsc_hz_by_pit", "tsc_hz_by_hpet", "tsc_init",
-        "apic_timer_init_boot"}
-ex = sorted((int(a, 16), int(a, 16) + int(n, 16)) for a, n, _, s in
-            (l.split() for l in sys.stdin if len(l.split()) == 4) if s in skip)
-r, lo = ["0x0..0x7fffffffffff"], 0xffff800000000000
-for a, b in ex:
-    if a > lo: r.append("0x%x..0x%x" % (lo, a - 1))
-    lo = max(lo, b)
-print(",".join(r + ["0x%x..0xffffffffffffffff" % lo]))')
+filter=$(icount_filter "$out/hospes.elf" 0x7fffffffffff)
 marker=$(nm "$out/pvguest-dom0" | awk '$3 == "hx_idle_ns" { print $1 }')
 img=$out/disk.img
 rm -f "$img" && truncate -s 64M "$img"

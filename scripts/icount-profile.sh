@@ -16,22 +16,13 @@
 # Slow: some minutes of host CPU; run it on a built tree (make all).
 set -u
 cd "$(dirname "$0")/.."
+. scripts/icount-filter.sh
 BUILD=${BUILD:-build}
 out=$BUILD/icount-profile
 mkdir -p "$out"
 gcc -O2 -o "$out/count" scripts/icount-count.c || exit 1
 cp "$BUILD/hospes.elf" "$BUILD/guests/tg-bench" "$out/"
-filter=$(nm -S "$out/hospes.elf" | python3 -c '
-import sys
-skip = {"memset", "now_ns", "time_scale_delta", "tsc_hz_by_pit", "tsc_hz_by_hpet", "tsc_init",
-        "apic_timer_init_boot"}
-ex = sorted((int(a, 16), int(a, 16) + int(n, 16)) for a, n, _, s in
-            (l.split() for l in sys.stdin if len(l.split()) == 4) if s in skip)
-r, lo = ["0x0..0x1fffff"], 0xffff800000000000
-for a, b in ex:
-    if a > lo: r.append("0x%x..0x%x" % (lo, a - 1))
-    lo = max(lo, b)
-print(",".join(r + ["0x%x..0xffffffffffffffff" % lo]))')
+filter=$(icount_filter "$out/hospes.elf" 0x1fffff)
 markers=$(objdump -d "$out/tg-bench" | awk '/\trdtsc/ { sub(":", "", $1); print $1 }')
 rm -f "$out/fifo" && mkfifo "$out/fifo"
 "$out/count" $markers <"$out/fifo" >"$out/counts" &

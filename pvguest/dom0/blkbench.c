@@ -177,20 +177,22 @@ static void report_span(const char *what, const char *per, const struct busy_sam
 	if (!units || !span_counters(at, edge, &c))
 		return;
 	units *= BLKTIME_PASSES;
-	snprintf(name, sizeof(name), "%s_cr3_%s", what, per);
-	line(name, cr3_total(&c) / units);
-	snprintf(name, sizeof(name), "%s_switches_%s", what, per);
-	line(name, c.switches / units);
-	snprintf(name, sizeof(name), "%s_halts_%s", what, per);
-	line(name, c.halts / units);
-	snprintf(name, sizeof(name), "%s_polls_%s", what, per);
-	line(name, c.polls / units);
-	snprintf(name, sizeof(name), "%s_poll_hits_%s", what, per);
-	line(name, c.poll_hits / units);
-	snprintf(name, sizeof(name), "%s_ipis_%s", what, per);
-	line(name, c.sched_ipis / units);
-	snprintf(name, sizeof(name), "%s_ipis_saved_%s", what, per);
-	line(name, c.sched_ipis_saved / units);
+	const struct {
+		const char *name;
+		uint64_t n;
+	} figures[] = {
+		{"cr3", cr3_total(&c)},
+		{"switches", c.switches},
+		{"halts", c.halts},
+		{"polls", c.polls},
+		{"poll_hits", c.poll_hits},
+		{"ipis", c.sched_ipis},
+		{"ipis_saved", c.sched_ipis_saved},
+	};
+	for (unsigned int i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
+		snprintf(name, sizeof(name), "%s_%s_%s", what, figures[i].name, per);
+		line(name, figures[i].n / units);
+	}
 	printf("blkbench: %s: CR3 writes %llu load, %llu leave, %llu mode, %llu flush, %llu "
 	       "other in %llu x %s\n",
 	       what, (unsigned long long)c.cr3[HOSPES_CR3_LOAD],
