@@ -1,14 +1,15 @@
 #!/bin/bash
 # SMEP and SMAP (kernel/arch/x86_64/cpu_protect.c), through --direct boots:
 #   selftest=protect, 2 CPUs: the boot log and every CPU's own CR4 show both
-#     bits on (QEMU's -cpu max has both), the user-page checks pass (a load
+#     bits on (QEMU's -cpu max has both), every STAC/CLAC site (assembled as
+#     a NOP) was written in, the user-page checks pass (a load
 #     without STAC faults and is counted, the guest-read move works);
 #   selftest=smep: a call into a user page panics, naming the jump into
 #     guest memory (fail verdict);
 #   selftest=smap: a plain read of a user page panics, naming SMAP;
 #   tg-entry (every entry and exit path, the iret and bounce fast paths)
 #     with both on: pass verdict, no access without STAC logged;
-#   smep=0 smap=0: both stay off, every STAC/CLAC site becomes a NOP, the
+#   smep=0 smap=0: both stay off, every STAC/CLAC site stays a NOP, the
 #     same self-test passes, and tg-entry runs to its pass verdict.
 set -u
 cd "$(dirname "$0")/../.."
@@ -26,6 +27,8 @@ $RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "selftest=protect" --log 
 rc=$?
 check "protect: selftest verdict pass" "[ $rc = 0 ]" "$log"
 check "protect: the boot CPU turns SMEP and SMAP on" "grep -q '^cpu: SMEP on, SMAP on' '$log'" "$log"
+check "protect: every STAC/CLAC site written in over its NOP" \
+	"grep -Eq '^cpu: SMAP on: ([0-9]+) of \\1 STAC/CLAC sites written in' '$log'" "$log"
 check "protect: both on 2 of 2 CPUs at bring-up" \
 	"grep -q 'SMEP on 2 of 2 CPUs, SMAP on 2 of 2 CPUs' '$log'" "$log"
 n=$(grep -c 'selftest protect: CPU[0-9] CR4 .*SMEP on, SMAP on' "$log")
@@ -66,8 +69,8 @@ rc=$?
 check "smep=0 smap=0: selftest verdict pass" "[ $rc = 0 ]" "$log"
 check "smep=0 smap=0: the log says both off by the command line" \
 	"grep -q '^cpu: SMEP off (command line), SMAP off (command line)' '$log'" "$log"
-check "smep=0 smap=0: every STAC/CLAC site made a NOP" \
-	"grep -Eq '^cpu: SMAP off: ([0-9]+) of \\1 STAC/CLAC sites made NOPs' '$log'" "$log"
+check "smep=0 smap=0: every STAC/CLAC site stays a NOP" \
+	"grep -Eq '^cpu: SMAP off: the [0-9]+ STAC/CLAC sites stay NOPs' '$log'" "$log"
 n=$(grep -c 'selftest protect: CPU[0-9] CR4 .*SMEP off, SMAP off' "$log")
 check "smep=0 smap=0: neither bit in the CR4 of the 2 CPUs" "[ '$n' = 2 ]" "$log"
 n=$(grep -c 'selftest protect: no SMAP: .*: ok' "$log")

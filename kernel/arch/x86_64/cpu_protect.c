@@ -20,10 +20,13 @@
  * counts itself in cpu_protect_check_cpu so the log says on how many
  * CPUs each bit really is set.
  *
- * STAC and CLAC are #UD without SMAP: when SMAP stays off (no CPU support,
- * or smap=0) every site listed in .smap_sites (asm/smap.h) becomes a NOP
- * here, on the boot CPU, before the APs start and before any guest runs
- * (hospes/insn_patch.h); a site that holds anything else stops the boot.
+ * STAC and CLAC are #UD without SMAP, so every site listed in .smap_sites
+ * is assembled as a NOP (asm/smap.h); when SMAP is turned on, the boot
+ * CPU writes the instructions in here, before it sets CR4.SMAP, before
+ * the APs start and before any guest runs (hospes/insn_patch.h); a site
+ * that holds anything else stops the boot.  When SMAP stays off (no CPU
+ * support, or smap=0) nothing is written, and an exception taken before
+ * this point never meets a CLAC it cannot run.
  *
  * A ring-0 page fault at a guest (lower-half) address is classified by
  * cpu_protect_fault (called by do_trap's exception path): an instruction
@@ -105,7 +108,7 @@ static uint8_t *text_alias(uint64_t addr, void *ctx)
 	return maddr_to_virt(addr - IMAGE_VIRT_OFFSET);
 }
 
-static void smap_sites_to_nops(void)
+static void smap_sites_in(void)
 {
 	size_t n = (size_t)(__smap_sites_end - __smap_sites_start);
 	uint64_t bad = 0;
@@ -116,7 +119,7 @@ static void smap_sites_to_nops(void)
 		panic("cpu: the STAC/CLAC site at %#lx holds another instruction",
 		      (unsigned long)bad);
 	cpuid(0, &a, &b, &c, &d); /* serializing: the patched bytes are what runs next */
-	printk("cpu: SMAP off: %d of %zu STAC/CLAC sites made NOPs\n", done, n);
+	printk("cpu: SMAP on: %d of %zu STAC/CLAC sites written in\n", done, n);
 }
 
 void cpu_protect_init(void)
@@ -126,10 +129,13 @@ void cpu_protect_init(void)
 
 	if (smep && hospes_options.smep)
 		protect_cr4 |= CR4_SMEP;
-	if (smap && hospes_options.smap)
+	if (smap && hospes_options.smap) {
 		protect_cr4 |= CR4_SMAP;
-	else
-		smap_sites_to_nops();
+		smap_sites_in(); /* before CR4.SMAP: nothing may run a NOP where a STAC must be */
+	} else {
+		printk("cpu: SMAP off: the %zu STAC/CLAC sites stay NOPs\n",
+		       (size_t)(__smap_sites_end - __smap_sites_start));
+	}
 	write_cr4(read_cr4() | protect_cr4);
 	cpu_protect_check_cpu();
 	printk("cpu: SMEP %s, SMAP %s\n", why(smep, hospes_options.smep, CR4_SMEP),

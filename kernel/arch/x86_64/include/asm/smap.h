@@ -10,10 +10,15 @@
  * SYSCALL), and a fault resumed at an exception fix-up resumes with AC
  * clear (traps.c).  Nothing between a STAC and its CLAC may call out.
  *
- * Each STAC and CLAC is listed by its address in the section .smap_sites;
- * on a CPU without SMAP (where both are #UD) or with smap=0, the boot CPU
- * overwrites every listed one with a 3-byte NOP before the APs start
- * (hospes/insn_patch.h).  So use these macros, never a bare stac/clac.
+ * STAC and CLAC are #UD on a CPU without SMAP, so each site is assembled
+ * as a 3-byte NOP of its own form (`nopl (%rax)` where a STAC goes,
+ * `nopl (%rcx)` where a CLAC goes) and listed by address in the section
+ * .smap_sites; only when SMAP is turned on does the boot CPU write the
+ * real instructions over them, before it sets CR4.SMAP and before the APs
+ * start (hospes/insn_patch.h).  Until then, and for good on a CPU without
+ * SMAP or with smap=0, every site is a NOP: an exception taken early in
+ * boot runs an entry whose CLAC cannot fault.  So use these macros, never
+ * a bare stac/clac.
  */
 #ifndef ASM_SMAP_H
 #define ASM_SMAP_H
@@ -21,8 +26,8 @@
 #ifdef __ASSEMBLER__
 
 /* clang-format off */
-.macro SMAP_SITE insn
-771:	\insn
+.macro SMAP_SITE modrm
+771:	.byte	0x0f, 0x1f, \modrm
 	.pushsection .smap_sites, "a"
 	.balign	8
 	.quad	771b
@@ -30,16 +35,16 @@
 .endm
 /* clang-format on */
 
-#define SMAP_STAC SMAP_SITE stac
-#define SMAP_CLAC SMAP_SITE clac
+#define SMAP_STAC SMAP_SITE 0x00 /* nopl (%rax), made stac */
+#define SMAP_CLAC SMAP_SITE 0x01 /* nopl (%rcx), made clac */
 
 #else
 
-#define SMAP_SITE_ASM(insn)                                                                        \
-	"771:\t" insn "\n\t.pushsection .smap_sites, \"a\"\n\t.balign 8\n\t.quad 771b\n\t"         \
-	".popsection\n\t"
-#define ASM_STAC SMAP_SITE_ASM("stac")
-#define ASM_CLAC SMAP_SITE_ASM("clac")
+#define SMAP_SITE_ASM(modrm)                                                                       \
+	"771:\t.byte 0x0f, 0x1f, " modrm "\n\t.pushsection .smap_sites, \"a\"\n\t.balign 8\n\t"    \
+	".quad 771b\n\t.popsection\n\t"
+#define ASM_STAC SMAP_SITE_ASM("0x00") /* nopl (%rax), made stac */
+#define ASM_CLAC SMAP_SITE_ASM("0x01") /* nopl (%rcx), made clac */
 
 #define RFLAGS_AC (1UL << 18)
 
