@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <dom0/hx/args.h>
@@ -14,14 +15,21 @@
 
 static char err[160];
 
+/* Split line into words in buf (argv points into it) and clear err: the parsers' input. */
+static int split(char *buf, size_t size, const char *line, char **argv, int max)
+{
+	int argc = 0;
+	snprintf(buf, size, "%s", line);
+	for (char *w = strtok(buf, " "); w && argc < max; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	err[0] = '\0';
+	return argc;
+}
+
 static int create(struct hx_create_args *a, const char *line)
 {
 	char buf[512], *argv[32];
-	int argc = 0;
-	strcpy(buf, line);
-	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
-		argv[argc++] = w;
-	err[0] = '\0';
+	int argc = split(buf, sizeof(buf), line, argv, 32);
 	return hx_parse_create(argc, argv, a, err, sizeof(err));
 }
 
@@ -266,11 +274,7 @@ static void test_console(void **state)
 static int sched(struct hx_sched_args *a, const char *line)
 {
 	char buf[256], *argv[16];
-	int argc = 0;
-	strcpy(buf, line);
-	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
-		argv[argc++] = w;
-	err[0] = '\0';
+	int argc = split(buf, sizeof(buf), line, argv, 16);
 	return hx_parse_sched(argc, argv, a, err, sizeof(err));
 }
 
@@ -340,11 +344,7 @@ static void test_cpus(void **state)
 static int vcpu_pin(struct hx_vcpu_pin_args *a, const char *line)
 {
 	char buf[256], *argv[16];
-	int argc = 0;
-	strcpy(buf, line);
-	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
-		argv[argc++] = w;
-	err[0] = '\0';
+	int argc = split(buf, sizeof(buf), line, argv, 16);
 	return hx_parse_vcpu_pin(argc, argv, a, err, sizeof(err));
 }
 
