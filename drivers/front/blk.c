@@ -13,7 +13,8 @@
  * is scanned in place when the transfer unmasks (events_restore), and a
  * wait that must sleep unmasks in SCHEDOP_block (event_wait).
  * Device-table calls take the device's sector units and any buffer: a
- * buffer that is not 512-byte aligned goes through a bounce buffer.
+ * buffer that is not 512-byte aligned goes through a bounce buffer
+ * (rw_vec's pieces are aligned by its contract, core/device.h).
  * Persistent grants are used when the backend offers them (and
  * blkfront_use_persistent, which the tests turn off to run the
  * protocol without them); the frontend answers with its own
@@ -203,6 +204,27 @@ static int dev_write(struct device *dev, uint64_t sector, uint32_t count, const 
 	return dev_rw(dev, true, sector, count, (void *)(uintptr_t)buf);
 }
 
+/* Several transfers in one train (blkfront_rw_vec), in 512-byte sectors. */
+static int dev_rw_vec(struct device *dev, bool write, const struct block_vec *v, unsigned int n)
+{
+	struct blkfront *bf = &((struct blkfront_dev *)dev->priv)->bf;
+	uint32_t k = bf->sector_size / BLKIF_SECTOR_SIZE;
+	struct block_vec s[BLOCK_VEC_MAX];
+	int rc = block_vec_check(dev, write, v, n);
+
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < n; i++) {
+		if (v[i].count > UINT32_MAX / k)
+			return -EINVAL;
+		s[i] = (struct block_vec){v[i].sector * k, v[i].count * k, v[i].buf};
+	}
+	uint8_t f = events_mask();
+	rc = blkfront_rw_vec(bf, write, s, n);
+	events_restore(f);
+	return errno_of(rc);
+}
+
 static int dev_flush(struct device *dev)
 {
 	return errno_of(blkfront_flush(&((struct blkfront_dev *)dev->priv)->bf));
@@ -216,8 +238,11 @@ static int dev_discard(struct device *dev, uint64_t sector, uint64_t count)
 	return errno_of(blkfront_discard(bf, sector * k, count * k));
 }
 
-static const struct block_ops blkfront_ops = {
-	.read = dev_read, .write = dev_write, .flush = dev_flush, .discard = dev_discard};
+static const struct block_ops blkfront_ops = {.read = dev_read,
+					      .write = dev_write,
+					      .flush = dev_flush,
+					      .discard = dev_discard,
+					      .rw_vec = dev_rw_vec};
 
 int blkfront_probe_all(struct xenbus *xb, uint16_t self)
 {

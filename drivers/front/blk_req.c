@@ -312,25 +312,55 @@ static bool range_ok(const struct blkfront *bf, uint64_t sector, uint64_t count)
 	       count % k == 0;
 }
 
-int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uint64_t count)
+/* Whether a transfer of count sectors at sector to or from buf may be queued. */
+static bool piece_ok(const struct blkfront *bf, uint64_t sector, const void *buf, uint64_t count)
 {
-	struct blkfront_call call = {0, 0};
-	uint8_t *p = buf;
+	return (uintptr_t)buf % BLKIF_SECTOR_SIZE == 0 && range_ok(bf, sector, count);
+}
 
-	if (!bf->connected)
-		return -XEN_ENOTCONN;
-	if ((uintptr_t)buf % BLKIF_SECTOR_SIZE || !range_ok(bf, sector, count))
-		return -XEN_EINVAL;
-	if (bf->persist.ndeferred)
-		blkfront_retry_deferred(bf);
-	while (count && !call.err) {
-		uint64_t n = build_rw(bf, &call, write, sector, p, count);
-		if (!n && !call.err)
-			call.err = -XEN_ENOTCONN;
+/* Every request of one transfer into call; pushed only if the ring fills. */
+static void queue_rw(struct blkfront *bf, struct blkfront_call *call, bool write, uint64_t sector,
+		     uint8_t *p, uint64_t count)
+{
+	while (count && !call->err) {
+		uint64_t n = build_rw(bf, call, write, sector, p, count);
+		if (!n && !call->err)
+			call->err = -XEN_ENOTCONN;
 		sector += n;
 		p += n * BLKIF_SECTOR_SIZE;
 		count -= n;
 	}
+}
+
+int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uint64_t count)
+{
+	struct blkfront_call call = {0, 0};
+
+	if (!bf->connected)
+		return -XEN_ENOTCONN;
+	if (!piece_ok(bf, sector, buf, count))
+		return -XEN_EINVAL;
+	if (bf->persist.ndeferred)
+		blkfront_retry_deferred(bf);
+	queue_rw(bf, &call, write, sector, buf, count);
+	return run_call(bf, &call);
+}
+
+int blkfront_rw_vec(struct blkfront *bf, bool write, const struct block_vec *v, unsigned int n)
+{
+	struct blkfront_call call = {0, 0};
+
+	if (!bf->connected)
+		return -XEN_ENOTCONN;
+	if (!n || n > BLOCK_VEC_MAX)
+		return -XEN_EINVAL;
+	for (unsigned int i = 0; i < n; i++)
+		if (!piece_ok(bf, v[i].sector, v[i].buf, v[i].count))
+			return -XEN_EINVAL;
+	if (bf->persist.ndeferred)
+		blkfront_retry_deferred(bf);
+	for (unsigned int i = 0; i < n && !call.err; i++)
+		queue_rw(bf, &call, write, v[i].sector, v[i].buf, v[i].count);
 	return run_call(bf, &call);
 }
 

@@ -8,6 +8,8 @@
  * life: writable for a read, read-only for a write.  As many requests as
  * the ring has slots go out before one notification; responses come back
  * in any order and are matched by id (the request's slot in req[]).
+ * A vectored call (blkfront_rw_vec: several transfers, a queue depth)
+ * puts every piece's requests in the same train.
  *
  * blk_req.c is pure logic over grants (gnttab.h), the event channel and
  * va_to_mfn; waiting is injected (wait()), so the host tests run a
@@ -126,6 +128,14 @@ unsigned int blkfront_ring_free(struct blkfront *bf);
  * response), -XEN_ENOTCONN.
  */
 int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uint64_t count);
+/*
+ * The pieces v[0..n) (1..BLOCK_VEC_MAX; 512-byte sectors, buffers 512-byte
+ * aligned), every one checked before anything is queued, then all their
+ * requests as one train (one call): one push and at most one
+ * notification unless the ring fills on the way, then a wait for all.
+ * 0, or -XEN_EINVAL (a bad piece: nothing queued), -XEN_EIO, ...
+ */
+int blkfront_rw_vec(struct blkfront *bf, bool write, const struct block_vec *v, unsigned int n);
 int blkfront_flush(struct blkfront *bf);
 int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count);
 

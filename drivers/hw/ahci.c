@@ -29,6 +29,8 @@
  * page by page from its machine frames) or as machine-memory pieces
  * (ahci_rw_bus: one PRD per piece, up to AHCI_PRDS per command), which
  * is how blkback has the disk DMA straight into a frontend's pages.
+ * ahci_rw_vec puts every piece of a vectored transfer in one run_queue,
+ * so a caller's queue depth reaches the disk as NCQ commands in flight.
  *
  * Errors: PxIS.TFES (the disk set ERR) or a host bus error fails every
  * command still in its slot with -EIO and restarts the port (stop, clear
@@ -456,23 +458,62 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 
 #define QUEUE 32 /* requests per run_queue() of a buffer transfer */
 
+/* The requests (AHCI_MAX_SECTORS each) of a buffer transfer, at most max
+ * of them into out[]; how many.  *lba, *buf and *count move past them. */
+static unsigned int split_buf(struct ahci_req *out, unsigned int max, int op, uint64_t *lba,
+			      uint8_t **buf, uint32_t *count)
+{
+	unsigned int n = 0;
+
+	for (; *count && n < max; n++) {
+		uint32_t c = *count < AHCI_MAX_SECTORS ? *count : AHCI_MAX_SECTORS;
+		out[n] = (struct ahci_req){.op = op, .lba = *lba, .count = c, .buf = *buf};
+		*lba += c;
+		*buf += c * AHCI_SECTOR;
+		*count -= c;
+	}
+	return n;
+}
+
 static int do_rw(struct ahci_port *p, int op, uint64_t lba, uint8_t *buf, uint32_t count)
 {
 	struct ahci_req reqs[QUEUE];
 	while (count) {
-		unsigned int n = 0;
-		for (; count && n < QUEUE; n++) {
-			uint32_t c = count < AHCI_MAX_SECTORS ? count : AHCI_MAX_SECTORS;
-			reqs[n] = (struct ahci_req){.op = op, .lba = lba, .count = c, .buf = buf};
-			lba += c;
-			buf += c * AHCI_SECTOR;
-			count -= c;
-		}
-		int rc = run_queue(p, reqs, n);
+		int rc = run_queue(p, reqs, split_buf(reqs, QUEUE, op, &lba, &buf, &count));
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+int ahci_rw_vec(struct ahci_port *p, bool write, const struct block_vec *v, unsigned int n)
+{
+	int op = write ? AHCI_WRITE : AHCI_READ;
+	size_t total = 0, nreq = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!v[i].count || ((uintptr_t)v[i].buf & 1) || v[i].sector >= p->sectors ||
+		    v[i].count > p->sectors - v[i].sector)
+			return -EINVAL;
+		total += (v[i].count + AHCI_MAX_SECTORS - 1) / AHCI_MAX_SECTORS;
+	}
+	if (!total)
+		return -EINVAL;
+	/* A queue's worth of commands needs no allocation (QD32 of 4 KiB, 4 x 256 KiB). */
+	struct ahci_req queue[QUEUE], *reqs = total > QUEUE ? calloc(total, sizeof(*reqs)) : queue;
+	if (!reqs)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t lba = v[i].sector;
+		uint8_t *buf = v[i].buf;
+		uint32_t count = v[i].count;
+		nreq += split_buf(&reqs[nreq], (unsigned int)(total - nreq), op, &lba, &buf,
+				  &count);
+	}
+	int rc = run_queue(p, reqs, (unsigned int)nreq);
+	if (reqs != queue)
+		free(reqs);
+	return rc;
 }
 
 /*

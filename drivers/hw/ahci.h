@@ -22,6 +22,7 @@ enum ahci_op { AHCI_READ, AHCI_WRITE, AHCI_FLUSH };
 
 struct block_sg;
 struct block_io;
+struct block_vec;
 
 struct ahci_req {
 	enum ahci_op op;
@@ -74,6 +75,10 @@ void ahci_poll(struct ahci_hba *hba);
 /* Reads or writes count sectors at lba, splitting into requests that
  * are all in flight together; 0 or -errno. */
 int ahci_rw(struct ahci_port *p, uint64_t lba, void *buf, uint32_t count, bool write);
+/* The pieces v[0..n) (core/device.h; buffers 2-byte aligned, each inside
+ * the disk, checked before anything is issued) with all their commands in
+ * flight together, as many as the port has slots; 0 or the first error. */
+int ahci_rw_vec(struct ahci_port *p, bool write, const struct block_vec *v, unsigned int n);
 int ahci_flush(struct ahci_port *p);
 /* Runs the machine-memory transfers ios[0..n) (core/device.h) with as
  * many commands in flight as the port has slots; each io gets its

@@ -4,7 +4,7 @@
  * put what it provides in the device table:
  *
  *   sata0, sata1 ...  AHCI disks (DEV_BLOCK, block_ops: read, write, flush,
- *                     submit_bus)
+ *                     submit_bus, rw_vec)
  *   eth0              the e1000/e1000e NIC (DEV_NET: read/write whole
  *                     Ethernet frames, without FCS)
  *   com2              the 16550 at 0x2F8 (DEV_CONSOLE, read/write bytes)
@@ -155,11 +155,20 @@ static int sata_submit_bus(struct device *d, struct block_io *ios, unsigned int 
 	return ahci_rw_bus(d->priv, ios, n);
 }
 
-static const struct block_ops sata_ops = {
-	.read = sata_read, .write = sata_write, .flush = sata_flush, .submit_bus = sata_submit_bus};
+static int sata_rw_vec(struct device *d, bool write, const struct block_vec *v, unsigned int n)
+{
+	int rc = block_vec_check(d, write, v, n);
+	return rc ? rc : ahci_rw_vec(d->priv, write, v, n);
+}
+
+static const struct block_ops sata_ops = {.read = sata_read,
+					  .write = sata_write,
+					  .flush = sata_flush,
+					  .submit_bus = sata_submit_bus,
+					  .rw_vec = sata_rw_vec};
 /* An HBA without 64-bit addressing cannot reach any frame a domU may grant. */
 static const struct block_ops sata_ops_32 = {
-	.read = sata_read, .write = sata_write, .flush = sata_flush};
+	.read = sata_read, .write = sata_write, .flush = sata_flush, .rw_vec = sata_rw_vec};
 
 static void register_disks(void)
 {

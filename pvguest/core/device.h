@@ -40,6 +40,21 @@ struct block_io {
 };
 
 /*
+ * One piece of a vectored transfer (block_ops.rw_vec): `count` sectors
+ * from `sector` on, to or from buf.  A caller keeps several reads in
+ * flight at once this way (a queue depth, as fio's iodepth), where one
+ * read or write call has only its own requests in flight.
+ */
+struct block_vec {
+	uint64_t sector;
+	uint32_t count;
+	void *buf;
+};
+
+#define BLOCK_VEC_MAX	64  /* pieces per rw_vec call */
+#define BLOCK_VEC_ALIGN 512 /* every piece's buf is aligned to it */
+
+/*
  * A block device's operations, in sectors of the device's sector_size.
  * Each call blocks the calling thread (others run meanwhile) until the
  * data is in place; buf is any memory of the domain's RAM.  0 or -errno
@@ -57,6 +72,17 @@ struct block_ops {
 	 * has its status.  0, or -errno if the call itself is wrong.
 	 */
 	int (*submit_bus)(struct device *d, struct block_io *ios, unsigned int n);
+	/*
+	 * Optional (NULL: block_rw_vec runs one read or write per piece):
+	 * the pieces v[0..n) all in flight together, as far as the device
+	 * can queue them, returning when every piece is done.  Every piece
+	 * is checked before anything is issued (block_vec_check): 1 to
+	 * BLOCK_VEC_MAX pieces, each count >= 1 and inside the device, buf
+	 * aligned to BLOCK_VEC_ALIGN (-EINVAL); no write to a read-only
+	 * device (-EROFS); a refused call moves no data.  0, or the first
+	 * error (-EIO, ...): the data of the pieces is then undefined.
+	 */
+	int (*rw_vec)(struct device *d, bool write, const struct block_vec *v, unsigned int n);
 };
 
 struct device {
@@ -88,5 +114,10 @@ struct device {
 /* 0, or -EEXIST (name taken), -ENOSPC (table full), -EINVAL. */
 int device_register(struct device *d);
 struct device *device_find(const char *name);
+
+/* rw_vec's checks of v[0..n) against block device d: 0, -EINVAL or -EROFS. */
+int block_vec_check(const struct device *d, bool write, const struct block_vec *v, unsigned int n);
+/* d's rw_vec, or (none) the checks and then one read or write per piece, in order. */
+int block_rw_vec(struct device *d, bool write, const struct block_vec *v, unsigned int n);
 
 #endif

@@ -6,8 +6,10 @@
  * A partition device forwards each transfer to its disk, shifted by the
  * partition's first sector, after checking that it stays inside the
  * partition; a request that does not fit is refused whole (-EINVAL), a
- * write to a read-only partition with -EROFS.  Discard and DMA to machine
- * addresses (submit_bus) are offered when the disk offers them.  Devices are never removed
+ * write to a read-only partition with -EROFS.  Discard, DMA to machine
+ * addresses (submit_bus) and vectored transfers (rw_vec: every piece
+ * checked before any reaches the disk) are offered when the disk offers
+ * them.  Devices are never removed
  * (the device table's rule), so a part_dev lives as long as dom0.
  */
 #include "part.h"
@@ -109,6 +111,20 @@ static int part_submit_bus(struct device *d, struct block_io *ios, unsigned int 
 	return rc;
 }
 
+/* Several transfers at once: each checked inside the partition, then shifted. */
+static int part_rw_vec(struct device *d, bool write, const struct block_vec *v, unsigned int n)
+{
+	struct part_dev *p = d->priv;
+	struct block_vec s[BLOCK_VEC_MAX];
+	int rc = block_vec_check(d, write, v, n);
+
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < n; i++)
+		s[i] = (struct block_vec){p->first + v[i].sector, v[i].count, v[i].buf};
+	return block_rw_vec(p->disk, write, s, n);
+}
+
 int part_register(struct part_dev *p, struct device *disk, const struct mbr_part *part,
 		  bool readonly)
 {
@@ -124,7 +140,8 @@ int part_register(struct part_dev *p, struct device *disk, const struct mbr_part
 				    .write = part_write,
 				    .flush = part_flush,
 				    .discard = disk->block->discard ? part_discard : NULL,
-				    .submit_bus = disk->block->submit_bus ? part_submit_bus : NULL};
+				    .submit_bus = disk->block->submit_bus ? part_submit_bus : NULL,
+				    .rw_vec = disk->block->rw_vec ? part_rw_vec : NULL};
 	p->dev = (struct device){.name = p->name,
 				 .kind = DEV_BLOCK,
 				 .priv = p,

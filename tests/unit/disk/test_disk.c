@@ -1,6 +1,7 @@
 /*
  * dom0's /disk on the host: the MBR parser against good and hostile
- * tables, partition devices (offsets, bounds, read-only), and the mount
+ * tables, partition devices (offsets, bounds, read-only, vectored
+ * transfers checked whole before any piece moves), and the mount
  * and file loading of pvguest/dom0/disk.c over a RAM disk laid out as
  * scripts/mkdisk.py lays out a real one.
  */
@@ -183,6 +184,72 @@ static void test_partition_dma(void **state)
 	assert_int_equal(seen_sector[2], 200);
 }
 
+static struct block_vec vec_seen[4];
+static unsigned int vec_calls;
+
+static int fake_rw_vec(struct device *d, bool write, const struct block_vec *v, unsigned int n)
+{
+	int rc = block_vec_check(d, write, v, n);
+	if (!rc) {
+		vec_calls++;
+		memcpy(vec_seen, v, (n < 4 ? n : 4) * sizeof(*v));
+	}
+	return rc;
+}
+
+/* Vectored transfers reach the disk shifted, in one call, and only whole and inside. */
+static void test_partition_vec(void **state)
+{
+	static const struct block_ops ops = {.read = fake_rw, .rw_vec = fake_rw_vec};
+	static struct device disk = {.name = "vecdisk",
+				     .kind = DEV_BLOCK,
+				     .block = &ops,
+				     .sectors = 1000,
+				     .sector_size = SECTOR_SIZE};
+	static struct part_dev rw, ro, plain;
+	static uint8_t buf[4096] __attribute__((aligned(512)));
+	struct mbr_part a = {.index = 1, .type = 0xda, .first = 100, .sectors = 50};
+	struct mbr_part b = {.index = 2, .type = 0xda, .first = 200, .sectors = 50};
+	(void)state;
+	assert_int_equal(part_register(&rw, &disk, &a, false), 0);
+	assert_int_equal(part_register(&ro, &disk, &b, true), 0);
+	struct block_vec v[2] = {{0, 8, buf}, {42, 8, buf + 512}};
+	vec_calls = 0;
+	assert_int_equal(rw.dev.block->rw_vec(&rw.dev, false, v, 2), 0);
+	assert_int_equal(vec_calls, 1);
+	assert_int_equal(vec_seen[0].sector, 100);
+	assert_int_equal(vec_seen[1].sector, 142);
+	assert_ptr_equal(vec_seen[1].buf, buf + 512);
+	assert_int_equal(v[1].sector, 42); /* the caller's pieces are left as they were */
+	v[1].sector = 43;		   /* 43 + 8 > 50: the whole call is refused */
+	assert_int_equal(rw.dev.block->rw_vec(&rw.dev, false, v, 2), -EINVAL);
+	v[1] = (struct block_vec){50, 1, buf};
+	assert_int_equal(rw.dev.block->rw_vec(&rw.dev, false, v, 2), -EINVAL);
+	v[1] = (struct block_vec){8, 1, buf + 1}; /* unaligned */
+	assert_int_equal(rw.dev.block->rw_vec(&rw.dev, false, v, 2), -EINVAL);
+	assert_int_equal(rw.dev.block->rw_vec(&rw.dev, false, v, 0), -EINVAL);
+	assert_int_equal(vec_calls, 1);
+	assert_int_equal(ro.dev.block->rw_vec(&ro.dev, true, v, 1), -EROFS);
+	assert_int_equal(ro.dev.block->rw_vec(&ro.dev, false, v, 1), 0);
+	assert_int_equal(vec_seen[0].sector, 200);
+	/* A disk without rw_vec: the partition offers none, block_rw_vec goes piece by piece. */
+	memset(image, 0, sizeof(image));
+	static struct device ram;
+	assert_int_equal(ramdisk_register(&ram, "vram", image, sizeof(image)), 0);
+	assert_int_equal(part_register(&plain, &ram, &a, false), 0);
+	assert_null(plain.dev.block->rw_vec);
+	memset(buf, 0x5a, sizeof(buf));
+	v[0] = (struct block_vec){49, 1, buf};
+	v[1] = (struct block_vec){0, 2, buf};
+	assert_int_equal(block_rw_vec(&plain.dev, true, v, 2), 0);
+	assert_int_equal(image[149 * SECTOR_SIZE], 0x5a);
+	assert_int_equal(image[101 * SECTOR_SIZE + 511], 0x5a);
+	v[1].sector = 49; /* 49 + 2 > 50: nothing written, not even the first piece */
+	v[0].sector = 10;
+	assert_int_equal(block_rw_vec(&plain.dev, true, v, 2), -EINVAL);
+	assert_int_equal(image[110 * SECTOR_SIZE], 0);
+}
+
 /* A pfs with two files into image sectors [first, first + count). */
 static void make_pfs(uint64_t first, uint64_t count, size_t big_len)
 {
@@ -290,7 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbr_parse),	 cmocka_unit_test(test_mbr_hostile),
 		cmocka_unit_test(test_partition_device), cmocka_unit_test(test_partition_dma),
-		cmocka_unit_test(test_mount_and_load),
+		cmocka_unit_test(test_partition_vec),	 cmocka_unit_test(test_mount_and_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
