@@ -4,8 +4,13 @@
  * bench"), reported as "bench blk_ahci_<figure> <value>" lines
  * (tests/bench/blk.sh).
  *
- * Two kinds of figure:
- *  - wall clock: each side's own elapsed time (best of three passes);
+ * Every phase of core/blktime.h (queue depth 1 and deeper, in order and
+ * random) gets its lines, named after the phase: seq_read_..., and
+ * rand4k_read_qd32_... for 32 random reads in flight.  Two kinds of
+ * figure:
+ *  - wall clock: each side's own elapsed time (best of three passes), as
+ *    MB/s in order, microseconds per random read at depth 1 and random
+ *    reads per second (iops) deeper;
  *    on a shared host it swings with the load, and under -icount it
  *    also counts the time QEMU lets pass while every CPU waits for the
  *    disk (idle time advances with real time, or jumps to the next timer
@@ -27,7 +32,7 @@
  *
  * Counters: at the same edges dom0 reads every CPU's halts, vCPU switches
  * and CR3 writes (XEN_SYSCTL_hospes_cpustat) and reports them per 100
- * random reads and per MiB read in order, averaged over the passes: the
+ * random reads and per MiB read in order, added over the passes: the
  * crossings a request costs, which instruction counts cannot show (each
  * CR3 write empties the TLB: under TCG all of it).
  */
@@ -106,33 +111,57 @@ static uint64_t best_busy(const struct busy_sample *at, unsigned int edge)
 	uint64_t best = 0;
 
 	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
-		uint64_t t = busy(&at[3 * p + edge], &at[3 * p + edge + 1]);
+		uint64_t t = busy(&at[BLKTIME_EDGES * p + edge], &at[BLKTIME_EDGES * p + edge + 1]);
 		if (t && (!best || t < best))
 			best = t;
 	}
 	return best;
 }
 
-static void line(const char *name, uint64_t value)
+/* "bench blk_ahci_<phase>_<what> <value>" */
+static void line(const char *phase, const char *what, uint64_t value)
 {
-	printf("bench blk_ahci_%s %llu\n", name, (unsigned long long)value);
+	printf("bench blk_ahci_%s_%s %llu\n", phase, what, (unsigned long long)value);
+}
+
+/* Wall clock: MB/s in order, us per read at depth 1 and reads per second deeper. */
+static void report_wall(const struct blk_timing *own, const struct blk_timing *front)
+{
+	for (unsigned int k = 0; k < BLK_PHASES; k++) {
+		const struct blk_phase_info *ph = &blk_phases[k];
+		const struct blk_phase_time *o = &own->ph[k], *f = &front->ph[k];
+		if (!ph->random) {
+			line(ph->name, "dom0_MBps", o->done * 1000 / o->ns);
+			line(ph->name, "front_MBps", f->done * 1000 / f->ns);
+		} else if (ph->depth == 1) {
+			line(ph->name, "dom0_us", o->ns / o->done / 1000);
+			line(ph->name, "front_us", f->ns / f->done / 1000);
+		} else {
+			line(ph->name, "dom0_iops", o->done * 1000000000ULL / o->ns);
+			line(ph->name, "front_iops", f->done * 1000000000ULL / f->ns);
+		}
+		line(ph->name, "ratio_pct", o->ns * 100 / f->ns);
+	}
 }
 
 /* Busy figures: ns per MiB read in order, ns per random read; ratios dom0 / front. */
 static void report_busy(const struct blkbench *b)
 {
-	uint64_t own_seq = best_busy(b->own_at, 0), front_seq = best_busy(b->front_at, 0);
-	uint64_t own_rand = best_busy(b->own_at, 1), front_rand = best_busy(b->front_at, 1);
-	uint64_t mib = b->own.seq_bytes >> 20, reads = b->own.rand_reads;
+	for (unsigned int k = 0; k < BLK_PHASES; k++) {
+		const struct blk_phase_info *ph = &blk_phases[k];
+		uint64_t own = best_busy(b->own_at, k), front = best_busy(b->front_at, k);
+		uint64_t units = ph->random ? b->own.ph[k].done : b->own.ph[k].done >> 20;
+		const char *unit = ph->random ? "busy_ns" : "busy_ns_per_MiB";
+		char what[40];
 
-	if (!own_seq || !front_seq || !own_rand || !front_rand || !mib || !reads)
-		return;
-	line("seq_read_dom0_busy_ns_per_MiB", own_seq / mib);
-	line("seq_read_front_busy_ns_per_MiB", front_seq / mib);
-	line("seq_read_busy_ratio_pct", own_seq * 100 / front_seq);
-	line("rand4k_read_dom0_busy_ns", own_rand / reads);
-	line("rand4k_read_front_busy_ns", front_rand / reads);
-	line("rand4k_read_busy_ratio_pct", own_rand * 100 / front_rand);
+		if (!own || !front || !units)
+			continue;
+		snprintf(what, sizeof(what), "dom0_%s", unit);
+		line(ph->name, what, own / units);
+		snprintf(what, sizeof(what), "front_%s", unit);
+		line(ph->name, what, front / units);
+		line(ph->name, "busy_ratio_pct", own * 100 / front);
+	}
 }
 
 static uint64_t cr3_total(const struct hospes_cpustat *c)
@@ -151,7 +180,7 @@ static bool span_counters(const struct busy_sample *at, unsigned int edge,
 {
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
-		const struct busy_sample *a = &at[3 * p + edge], *b = a + 1;
+		const struct busy_sample *a = &at[BLKTIME_EDGES * p + edge], *b = a + 1;
 		if (!a->ctr_ok || !b->ctr_ok)
 			return false;
 		sum->halts += b->ctr.halts - a->ctr.halts;
@@ -166,13 +195,13 @@ static bool span_counters(const struct busy_sample *at, unsigned int edge,
 	return true;
 }
 
-/* One side's counters for one kind of read: per `unit` units of work (100
+/* One side's counters for one phase: per `unit` units of work (100
  * random reads, 1 MiB), bench lines, and the CR3 writes by reason on the log. */
-static void report_span(const char *what, const char *per, const struct busy_sample *at,
-			unsigned int edge, uint64_t units)
+static void report_span(const char *phase, const char *side, const char *per,
+			const struct busy_sample *at, unsigned int edge, uint64_t units)
 {
 	struct hospes_cpustat c;
-	char name[64];
+	char what[64];
 
 	if (!units || !span_counters(at, edge, &c))
 		return;
@@ -190,12 +219,12 @@ static void report_span(const char *what, const char *per, const struct busy_sam
 		{"ipis_saved", c.sched_ipis_saved},
 	};
 	for (unsigned int i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
-		snprintf(name, sizeof(name), "%s_%s_%s", what, figures[i].name, per);
-		line(name, figures[i].n / units);
+		snprintf(what, sizeof(what), "%s_%s_%s", side, figures[i].name, per);
+		line(phase, what, figures[i].n / units);
 	}
-	printf("blkbench: %s: CR3 writes %llu load, %llu leave, %llu mode, %llu flush, %llu "
+	printf("blkbench: %s_%s: CR3 writes %llu load, %llu leave, %llu mode, %llu flush, %llu "
 	       "other in %llu x %s\n",
-	       what, (unsigned long long)c.cr3[HOSPES_CR3_LOAD],
+	       phase, side, (unsigned long long)c.cr3[HOSPES_CR3_LOAD],
 	       (unsigned long long)c.cr3[HOSPES_CR3_LEAVE],
 	       (unsigned long long)c.cr3[HOSPES_CR3_MODE],
 	       (unsigned long long)c.cr3[HOSPES_CR3_FLUSH],
@@ -205,33 +234,39 @@ static void report_span(const char *what, const char *per, const struct busy_sam
 /* Crossings: per MiB read in order, per 100 random 4 KiB reads. */
 static void report_counters(const struct blkbench *b)
 {
-	uint64_t mib = b->own.seq_bytes >> 20, hundreds = b->own.rand_reads / 100;
+	for (unsigned int k = 0; k < BLK_PHASES; k++) {
+		const struct blk_phase_info *ph = &blk_phases[k];
+		uint64_t units = ph->random ? b->own.ph[k].done / 100 : b->own.ph[k].done >> 20;
+		const char *per = ph->random ? "per_100" : "per_MiB";
 
-	report_span("seq_read_dom0", "per_MiB", b->own_at, 0, mib);
-	report_span("seq_read_front", "per_MiB", b->front_at, 0, mib);
-	report_span("rand4k_read_dom0", "per_100", b->own_at, 1, hundreds);
-	report_span("rand4k_read_front", "per_100", b->front_at, 1, hundreds);
+		report_span(ph->name, "dom0", per, b->own_at, k, units);
+		report_span(ph->name, "front", per, b->front_at, k, units);
+	}
+}
+
+/* The domU's figures from data/bench: the same work as dom0's own, every phase timed. */
+static bool front_figures(struct xenbus *xb, unsigned int front, const struct blk_timing *own,
+			  struct blk_timing *t)
+{
+	char path[64], val[BLKTIME_TEXT_MAX];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/bench", front);
+	if (xenbus_read(xb, 0, path, val, sizeof(val)) <= 0 || blk_timing_parse(val, t))
+		return false;
+	for (unsigned int k = 0; k < BLK_PHASES; k++)
+		if (t->ph[k].done != own->ph[k].done || !t->ph[k].ns || !own->ph[k].ns ||
+		    !own->ph[k].done)
+			return false;
+	return true;
 }
 
 bool blkbench_report(struct blkbench *b, struct xenbus *xb, unsigned int front)
 {
-	const struct blk_timing *own = &b->own;
-	char path[64], val[80];
-	unsigned long long bytes = 0, seq = 0, rand = 0;
-	unsigned int reads = 0;
+	struct blk_timing f;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/data/bench", front);
-	bool ok = xenbus_read(xb, 0, path, val, sizeof(val)) > 0 &&
-		  sscanf(val, "%llu %llu %u %llu", &bytes, &seq, &reads, &rand) == 4 &&
-		  bytes == own->seq_bytes && reads == own->rand_reads && seq && rand;
-	if (!ok || !own->seq_ns || !own->rand_ns)
+	if (!front_figures(xb, front, &b->own, &f))
 		return false;
-	line("seq_read_dom0_MBps", own->seq_bytes * 1000 / own->seq_ns);
-	line("seq_read_front_MBps", bytes * 1000 / seq);
-	line("seq_read_ratio_pct", own->seq_ns * 100 / seq);
-	line("rand4k_read_dom0_us", own->rand_ns / own->rand_reads / 1000);
-	line("rand4k_read_front_us", rand / reads / 1000);
-	line("rand4k_read_ratio_pct", own->rand_ns * 100 / rand);
+	report_wall(&b->own, &f);
 	report_busy(b);
 	report_counters(b);
 	return true;

@@ -8,7 +8,9 @@
  * (ram0), or with "blktest=<spec>" e.g. a region of the AHCI disk.  When the domain reports, dom0 checks the disk from
  * its own side: every block is either untouched (zeros) or a block the
  * domain wrote (its own number in the first word, a valid checksum in the
- * last), and the count matches what the domain says it wrote.  Then it
+ * last), and the count matches what the domain says it wrote, and 32
+ * blocks read in one vectored call (block_rw_vec: on the AHCI disk all in
+ * flight as NCQ commands) match single reads of them.  Then it
  * removes the disk, releases the domain, checks blkback holds nothing,
  * and powers off (the QEMU verdict with selftest=guest).
  *
@@ -241,6 +243,8 @@ static void check_blocks(struct xenbus *xb, struct device *disk, const struct di
 	       found, bad, spec);
 	check(found == reported && bad == 0 && found > 0,
 	      "dom0 finds every block d1 wrote, intact, and nothing else");
+	check(disk && blk_check_vec(disk, ds->first, sectors, 32) == 0,
+	      "32 blocks of the window read in one vectored call match single reads");
 }
 
 /* frontcpus=<cpus>: pin domain 1's vCPU 0 there (and say where it is). */

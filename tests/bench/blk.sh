@@ -9,7 +9,14 @@
 #     region of dom0's AHCI disk.  dom0 first times its own reads of the
 #     region (pvguest/core/blktime.c: a warm-up pass, then the best of
 #     three), then the domU ("domU blk bench") times the same reads
-#     through blkfront (pvguest/dom0/blkbench.c).  Four boots of it:
+#     through blkfront (pvguest/dom0/blkbench.c).  Five phases, each with
+#     its lines: one read at a time (queue depth 1) in order in 256 KiB
+#     chunks (seq_read_*) and at random 4 KiB blocks (rand4k_read_*),
+#     then several in flight through the vectored call (block_rw_vec):
+#     4 chunks per call in order (seq_read_qd4_*, as a readahead) and
+#     8 and 32 random reads per call (rand4k_read_qd8_*, _qd32_*: 32 is a
+#     one-page blkif ring and an AHCI port's NCQ queue; random figures
+#     deeper than 1 are reads per second, _iops).  Four boots of it:
 #     wall clock (blk_ahci_*), and under -icount with blkback's DMA path
 #     and persistent grants (blk_ahci_icount_*), the DMA path without
 #     them (blkback=nopersist, blk_ahci_nopersist_icount_*: every page

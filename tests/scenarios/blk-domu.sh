@@ -45,6 +45,8 @@ report() {
 	grep -q '^(d[0-9]) not ok' "$log" && status=1
 	expect_ok 1 "blk every block reads back with its checksum"
 	expect_ok 1 "blk after reconnecting, every block still reads back"
+	expect_ok 1 "blk 32 random blocks read in one vectored call match single reads"
+	expect_ok 0 "blktest: 32 blocks of the window read in one vectored call match single reads"
 	expect_ok 0 "blktest: dom0 finds every block d1 wrote, intact, and nothing else"
 	expect_ok 0 "blktest: disk removed, blkback holds nothing"
 	if [ "$rc" = 0 ]; then

@@ -9,15 +9,18 @@
  * block it writes describes itself: its block number, a generation, a
  * pattern derived from both, and a checksum (FNV-1a) of the rest in the
  * last word, so dom0 can check the disk afterwards without knowing what
- * was written.  The number of blocks written and the verdict go to
- * data/blocks and data/result for dom0.
+ * was written.  Then 32 blocks read in one vectored call (rw_vec: all in
+ * flight together) must match single reads of them (blk_check_vec, the
+ * reads of the benchmark's deepest phase).  The number of blocks written
+ * and the verdict go to data/blocks and data/result for dom0.
  *
  * "domU blk bench": instead, it only times reads of the whole disk
  * (blk_time_reads, the code dom0 times its own access with) and reports
- * the figures in data/bench ("<bytes> <seq ns> <reads> <random ns>") for
- * dom0's block benchmark (blktest.c, tests/bench/blk.sh).  At each phase
- * edge of a timed pass it writes data/bench-mark and waits for dom0's
- * data/bench-ack, so dom0 can sample the machine's idle time there.
+ * the figures in data/bench (blk_timing_format: "<bytes or reads> <ns>"
+ * per phase) for dom0's block benchmark (blktest.c, tests/bench/blk.sh).
+ * At each phase edge of a timed pass it writes data/bench-mark and waits
+ * for dom0's data/bench-ack, so dom0 can sample the machine's idle time
+ * there.
  */
 #include <core/blktime.h>
 #include <core/device.h>
@@ -169,16 +172,15 @@ static void bench_mark(void *arg, unsigned int phase)
 static int bench(struct xenbus *xb, int self, struct device *d)
 {
 	struct blk_timing t;
-	char path[64], val[80];
+	char path[64], val[BLKTIME_TEXT_MAX];
 	struct bench_ctx ctx = {xb, self, true};
 	const struct blk_marks marks = {bench_mark, &ctx};
 
 	check(blk_time_reads(d, 0, d->sectors, BLK_BENCH_RANDOM, &t, &marks) == 0, "bench reads");
 	check(ctx.ok, "bench phase marks acknowledged by dom0");
 	snprintf(path, sizeof(path), "/local/domain/%d/data/bench", self);
-	snprintf(val, sizeof(val), "%llu %llu %u %llu", (unsigned long long)t.seq_bytes,
-		 (unsigned long long)t.seq_ns, t.rand_reads, (unsigned long long)t.rand_ns);
-	check(xenbus_write(xb, 0, path, val) == 0, "bench figures reported");
+	check(blk_timing_format(&t, val, sizeof(val)) == 0 && xenbus_write(xb, 0, path, val) == 0,
+	      "bench figures reported");
 	report(xb, self, 0);
 	return failures ? 1 : 0;
 }
@@ -207,6 +209,8 @@ int blk_main(int argc, char **argv)
 	printf("blk: %lu MiB disk, 64 MiB of random writes in %lu ms\n", nr_blocks / 256,
 	       (unsigned long)ms);
 	check(verify(d, buf) == 0, "every block reads back with its checksum");
+	check(blk_check_vec(d, 0, d->sectors, 32) == 0,
+	      "32 random blocks read in one vectored call match single reads");
 	struct blkfront_dev *bd = d->priv;
 	check(blkfront_disconnect(bd) == 0, "disconnect: no grant left with the backend");
 	check(blkfront_connect(bd, xb, (uint16_t)self, 51712) == 0, "reconnect");
