@@ -160,8 +160,8 @@ static void to_bitmap(uint64_t mask, uint8_t map[8])
 }
 
 /* Every vCPU's hard and soft affinity (cfg->cpus, cfg->cpus_soft), while
- * none of them can run yet. */
-static long pin_vcpus(struct build *b)
+ * none of them can run yet; *v: the vCPU refused. */
+static long pin_vcpus(struct build *b, unsigned int *v)
 {
 	static uint8_t hard[8], soft[8];
 	const struct dom_config *c = b->cfg;
@@ -169,9 +169,9 @@ static long pin_vcpus(struct build *b)
 		(c->cpus ? XEN_VCPUAFFINITY_HARD : 0) | (c->cpus_soft ? XEN_VCPUAFFINITY_SOFT : 0);
 	to_bitmap(c->cpus, hard);
 	to_bitmap(c->cpus_soft, soft);
-	for (unsigned int v = 0; flags && v < c->vcpus; v++) {
+	for (*v = 0; flags && *v < c->vcpus; (*v)++) {
 		memset(&dc.u, 0, sizeof(dc.u));
-		dc.u.vcpuaffinity.vcpu = v;
+		dc.u.vcpuaffinity.vcpu = *v;
 		dc.u.vcpuaffinity.flags = flags;
 		set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_hard.bitmap, hard);
 		dc.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
@@ -200,8 +200,12 @@ static int make_domain(struct build *b)
 	dc.u.max_vcpus.max = c->vcpus;
 	if ((rc = domctl(XEN_DOMCTL_max_vcpus, b->id)))
 		return fail(c->name, "max_vcpus refused", rc);
-	if ((rc = pin_vcpus(b)))
-		return fail(c->name, "cpus= or cpus_soft= refused", rc);
+	unsigned int v;
+	if ((rc = pin_vcpus(b, &v))) {
+		char why[64];
+		snprintf(why, sizeof(why), "cpus= or cpus_soft= refused for vCPU %u", v);
+		return fail(c->name, why, rc);
+	}
 	dc.u.max_mem.max_memkb = (uint64_t)c->memory_mib << 10;
 	if ((rc = domctl(XEN_DOMCTL_max_mem, b->id)))
 		return fail(c->name, "max_mem refused", rc);
@@ -331,7 +335,7 @@ static int home_dirs(struct xenbus *xb, const char *home, domid_t id)
 static void write_nodes(struct build *b)
 {
 	struct xenbus *xb = xenbus_self();
-	char dir[48], val[32];
+	char dir[48], val[sizeof(dir) + sizeof("/name")];
 	if (!xb)
 		return;
 	snprintf(dir, sizeof(dir), "/local/domain/%u", b->id);
