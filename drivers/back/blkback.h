@@ -55,7 +55,7 @@
 
 #define BLKBACK_BATCH_REQS 32  /* a ring's worth */
 #define BLKBACK_BATCH_SEGS 256 /* 1 MiB of 4 KiB segments */
-#define BLKBACK_PERSIST	   128 /* persistent mappings per vbd (512 KiB) */
+#define BLKBACK_PERSIST	   256 /* persistent mappings per vbd: a full batch's (1 MiB) */
 #define BLKBACK_PGNT_NONE  0xffff
 
 struct blkback_stats {

@@ -2,7 +2,7 @@
  * The AHCI driver against the fake HBA: bring-up (reset, ports with and
  * without disks, IDENTIFY), reads and writes with NCQ and without (data
  * lands in the disk image, several commands in flight, unaligned
- * buffers), bad requests refused before the device sees them, a disk
+ * buffers, vectored calls with every piece in flight), bad requests refused before the device sees them, a disk
  * error and a timeout (failed with -EIO/-ETIMEDOUT, the port works
  * again afterwards), flushes not mixed with queued commands, and
  * interrupts (noted, EOI'd).
@@ -178,6 +178,53 @@ static void test_ahci_rw_bus(void **state)
 	assert_int_equal(fake->bad_prds, 0);
 	assert_int_equal(p->busy, 0);
 	free(page);
+}
+
+/* Vectored: every piece's commands in flight together (a queue depth of
+ * single-command pieces), data where single transfers put it; a bad
+ * piece anywhere refuses the call before any command is issued. */
+static void test_ahci_rw_vec(void **state)
+{
+	bring_up(0x1, 0x1, true, 0);
+	struct ahci_port *p = hba.port[0];
+	enum { N = 8 };
+	uint8_t *buf = aligned_alloc(4096, N * 4096), *one = aligned_alloc(4096, 4096);
+	struct block_vec v[N];
+
+	for (unsigned int i = 0; i < N; i++) { /* 4 KiB at scattered sectors, backwards */
+		v[i] = (struct block_vec){(uint64_t)(N - i) * 200 + i, 8, buf + i * 4096};
+		fill(fake->disk[0] + v[i].sector * 512, 4096, i + 40);
+	}
+	fake->max_in_flight = 0;
+	unsigned int before = fake->queued_cmds;
+	assert_int_equal(ahci_rw_vec(p, false, v, N), 0);
+	assert_int_equal(fake->queued_cmds - before, N);
+	assert_int_equal(fake->max_in_flight, N); /* all at once */
+	for (unsigned int i = 0; i < N; i++) {
+		assert_int_equal(ahci_rw(p, v[i].sector, one, 8, false), 0);
+		assert_memory_equal(one, buf + i * 4096, 4096);
+	}
+	/* A long piece among short ones: split into commands, written where it belongs. */
+	uint8_t *big = aligned_alloc(4096, 38 * 4096); /* 300 sectors */
+	fill(big, 300 * 512, 77);
+	struct block_vec w[2] = {{1500, 300, big}, {10, 1, big}};
+	assert_int_equal(ahci_rw_vec(p, true, w, 2), 0);
+	assert_memory_equal(fake->disk[0] + 1500 * 512, big, 300 * 512);
+	assert_memory_equal(fake->disk[0] + 10 * 512, big, 512);
+	/* Refused whole: past the end, empty, odd buffer; none of them issued. */
+	before = fake->queued_cmds;
+	const struct block_vec bad[] = {
+		{FAKE_AHCI_SECTORS - 4, 8, buf}, {0, 0, buf}, {0, 8, buf + 1}};
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v[N - 1] = bad[i];
+		assert_int_equal(ahci_rw_vec(p, true, v, N), -EINVAL);
+	}
+	assert_int_equal(ahci_rw_vec(p, false, v, 0), -EINVAL);
+	assert_int_equal(fake->queued_cmds, before);
+	assert_int_equal(p->busy, 0);
+	free(buf);
+	free(one);
+	free(big);
 }
 
 static void test_ahci_bad_requests(void **state)
@@ -378,6 +425,7 @@ const struct CMUnitTest ahci_tests[] = {
 	cmocka_unit_test(test_ahci_rw_without_ncq),
 	cmocka_unit_test(test_ahci_rw_unaligned_buffer),
 	cmocka_unit_test(test_ahci_rw_bus),
+	cmocka_unit_test(test_ahci_rw_vec),
 	cmocka_unit_test(test_ahci_bad_pieces),
 	cmocka_unit_test(test_ahci_fis_fields),
 	cmocka_unit_test(test_ahci_bad_requests),
