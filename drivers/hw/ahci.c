@@ -458,15 +458,21 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 
 #define QUEUE 32 /* requests per run_queue() of a buffer transfer */
 
-/* The requests (AHCI_MAX_SECTORS each) of a buffer transfer, at most max
- * of them into out[]; how many.  *lba, *buf and *count move past them. */
+/*
+ * The requests of a buffer transfer, at most max of them into out[]; how
+ * many.  *lba, *buf and *count move past them.  Each takes as many
+ * sectors as AHCI_PRDS pages hold from where it starts in its page
+ * (AHCI_MAX_SECTORS from a page boundary, 504 from anywhere else), so a
+ * 256 KiB page-aligned read is one command, as blkback's is.
+ */
 static unsigned int split_buf(struct ahci_req *out, unsigned int max, int op, uint64_t *lba,
 			      uint8_t **buf, uint32_t *count)
 {
 	unsigned int n = 0;
 
 	for (; *count && n < max; n++) {
-		uint32_t c = *count < AHCI_MAX_SECTORS ? *count : AHCI_MAX_SECTORS;
+		uint32_t room = (AHCI_PRDS * 4096 - ((uintptr_t)*buf & 4095)) / AHCI_SECTOR;
+		uint32_t c = *count < room ? *count : room;
 		out[n] = (struct ahci_req){.op = op, .lba = *lba, .count = c, .buf = *buf};
 		*lba += c;
 		*buf += c * AHCI_SECTOR;
@@ -495,7 +501,7 @@ int ahci_rw_vec(struct ahci_port *p, bool write, const struct block_vec *v, unsi
 		if (!v[i].count || ((uintptr_t)v[i].buf & 1) || v[i].sector >= p->sectors ||
 		    v[i].count > p->sectors - v[i].sector)
 			return -EINVAL;
-		total += (v[i].count + AHCI_MAX_SECTORS - 1) / AHCI_MAX_SECTORS;
+		total += v[i].count / AHCI_MIN_CMD_SECTORS + 1; /* at least enough */
 	}
 	if (!total)
 		return -EINVAL;

@@ -11,12 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define AHCI_PORTS	 32
-#define AHCI_SLOTS	 32
-#define AHCI_PRDS	 64 /* per command: a 64-segment blkif request is one command */
-#define AHCI_MAX_SECTORS 64 /* per request: 32 KiB spans at most 9 pages */
-#define AHCI_SECTOR	 512
-#define AHCI_TIMEOUT_NS	 5000000000ULL
+#define AHCI_PORTS	     32
+#define AHCI_SLOTS	     32
+#define AHCI_PRDS	     64	 /* per command: a 64-segment blkif request is one command */
+#define AHCI_MAX_SECTORS     512 /* per buffer request: 256 KiB, AHCI_PRDS whole pages */
+#define AHCI_MIN_CMD_SECTORS 504 /* what AHCI_PRDS pages hold from anywhere in a page */
+#define AHCI_SECTOR	     512
+#define AHCI_TIMEOUT_NS	     5000000000ULL
 
 enum ahci_op { AHCI_READ, AHCI_WRITE, AHCI_FLUSH };
 
