@@ -17,7 +17,17 @@
  * its p2m shows device frames as P2M_MMIO (kernel/mm/p2m.c).
  * Anyone else naming a foreigndom gets -EPERM; the page-table owner
  * (foreigndom bits 16-31, plus one) may only be the caller.
+ *
+ * The SYSCALL fast path calls do_mmu_update_fast instead: with its
+ * conditions (the running vCPU, in guest kernel mode, so its kernel tables
+ * are in CR3; hospes/hypercall.h) a batch of one plain update of the
+ * caller's own tables reads its request by two loads and writes `done` by
+ * one store through those tables (asm/guest_read.h), as the event
+ * channel's fast send reads its port.  Anything else, and any load that
+ * faults, is do_mmu_update's from the start; a store that faults leaves
+ * `done` to the software walk.  The checks are the same either way.
  */
+#include <asm/guest_read.h>
 #include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/guest_access.h>
@@ -164,6 +174,31 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 	if (count == 1 && foreigndom == DOMID_SELF)
 		return mmu_update_single(v, reqs, done_va);
 	return mmu_update_batch(v, reqs, count, done_va, foreigndom);
+}
+
+/*
+ * The fast path's mmu_update (see the top).  The request is read once; a
+ * load that faults leaves nothing read, and do_mmu_update then reads it
+ * again by the walk (and decides -EFAULT).  Only guest addresses are
+ * tried (arch_guest_va_ok: the hypervisor's slots are in every table).
+ */
+long do_mmu_update_fast(struct vcpu *v, unsigned long reqs, unsigned long count,
+			unsigned long done_va, unsigned long foreigndom, unsigned long a5)
+{
+	struct mmu_update req;
+	long rc;
+
+	if (unlikely((count & 0x7fffffffUL) != 1 || foreigndom != DOMID_SELF ||
+		     !arch_guest_va_ok(reqs, sizeof(req)) ||
+		     !arch_read_guest_u64x2(reqs, &req.ptr, &req.val) ||
+		     (req.ptr & 7) != MMU_NORMAL_PT_UPDATE))
+		return do_mmu_update(v, reqs, count, done_va, foreigndom, a5);
+	rc = pv_pt_update_own(v->domain, _gfn(req.ptr >> PAGE_SHIFT),
+			      (req.ptr & (PAGE_SIZE - 1)) >> 3, req.val);
+	if (done_va && unlikely(!arch_guest_va_ok(done_va, sizeof(uint32_t)) ||
+				!arch_try_write_guest_u32(done_va, rc == 0)))
+		report_done(v, done_va, rc == 0);
+	return rc;
 }
 
 /* The vCPU bitmap of a *_MULTI flush; we flush the whole domain, but the pointer must be good. */

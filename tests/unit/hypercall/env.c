@@ -249,6 +249,11 @@ long do_mmu_update(HYPERCALL_ARGS)
 	return 1001;
 }
 
+long do_mmu_update_fast(HYPERCALL_ARGS)
+{
+	return 2001;
+}
+
 long do_set_gdt(HYPERCALL_ARGS)
 {
 	return 1002;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <hospes/pv_mmu.h>
 #include <public/errno.h>
 #include <public/features.h>
 #include <public/sched.h>
@@ -74,6 +75,8 @@ static void test_fast_handlers(void **state)
 	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_xen_version), do_xen_version);
 	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_event_channel_op),
 			 do_event_channel_op_fast); /* its own: the port read by one move */
+	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_mmu_update),
+			 do_mmu_update_fast); /* its own: moves through the loaded tables */
 	assert_null(hypercall_fast_handler(__HYPERVISOR_sysctl));
 	assert_null(hypercall_fast_handler(__HYPERVISOR_domctl));
 	assert_null(hypercall_fast_handler(__HYPERVISOR_set_segment_base));

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include <asm/guest_read.h>
 #include <hospes/arch.h>
 #include <hospes/frame.h>
 #include <hospes/hypercall.h>
@@ -180,6 +181,120 @@ static void test_mmu_update_done_across_pages(void **state)
 	put(DONE, &n, sizeof(n));
 	assert_int_equal(do_mmu_update(v, VA(1) - 8, 1, 0, DOMID_SELF, 0), 0);
 	assert_int_equal(done_count(), 2); /* no pointer, nothing written */
+}
+
+/* The fast path's moves through the loaded tables, counted by byte. */
+static void *(*cr3_move)(unsigned long va, bool write);
+static unsigned long bytes_moved, bytes_missed;
+
+static void *counting_move(unsigned long va, bool write)
+{
+	void *p = cr3_move(va, write);
+
+	*(p ? &bytes_moved : &bytes_missed) += 1;
+	return p;
+}
+
+/* do_mmu_update_fast with v's kernel tables in CR3 (its conditions), or
+ * with every move faulting (loaded false); `done` preset to 0xdead. */
+static long fast(bool loaded, unsigned long reqs, unsigned long count, unsigned long done_va,
+		 unsigned long fd)
+{
+	unsigned int n = 0xdead;
+	long rc;
+
+	put(DONE, &n, sizeof(n));
+	harness_load_cr3(v, false);
+	cr3_move = fake_guest_move;
+	fake_guest_move = loaded ? counting_move : NULL;
+	bytes_moved = bytes_missed = 0;
+	rc = do_mmu_update_fast(v, reqs, count, done_va, fd, 0);
+	harness_unload_cr3();
+	return rc;
+}
+
+/* Guest bytes at VA(page) + off written behind the shadow's back (the page
+ * need not be in it yet). */
+static void poke(unsigned int page, unsigned int off, const void *p, size_t n)
+{
+	memcpy((char *)gtable(d, _gfn(16 + page)) + off, p, n);
+}
+
+static uint32_t peek32(unsigned int page, unsigned int off)
+{
+	uint32_t x;
+
+	memcpy(&x, (char *)gtable(d, _gfn(16 + page)) + off, sizeof(x));
+	return x;
+}
+
+/* The fast path takes one plain update by two loads and one store; a
+ * request or counter the shadow does not map yet (or that spans into
+ * such a page) is read or written by the walk, with the same result. */
+static void test_mmu_update_fast_moves(void **state)
+{
+	struct mmu_update r = {pte_ptr(4, 10) | MMU_NORMAL_PT_UPDATE, gpte(40, RWP)};
+
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(fast(true, ARGS, 1, DONE, DOMID_SELF), 0);
+	assert_int_equal(bytes_moved, 20); /* request 16, done 4: no walk */
+	assert_int_equal(bytes_missed, 0);
+	assert_int_equal(gtable(d, _gfn(4))[10], gpte(40, RWP));
+	assert_int_equal(done_count(), 1);
+	for (int loaded = 1; loaded >= 0; loaded--) {
+		r.val = gpte(41 + loaded, RWP);
+		poke(3, 4088, &r, 8); /* ptr in VA(3), val in VA(4): neither shadowed */
+		poke(4, 0, &r.val, 8);
+		assert_int_equal(fast(loaded, VA(4) - 8, 1, VA(5) + 2, DOMID_SELF), 0);
+		assert_true(!loaded || (bytes_missed > 0 && bytes_moved == 0));
+		assert_int_equal(gtable(d, _gfn(4))[10], gpte(41 + loaded, RWP));
+		assert_int_equal(peek32(5, 2), 1);
+	}
+	/* the request now in the shadow, the counter not: loads, then the walk */
+	r.val = gpte(43, RWP);
+	poke(4, 64, &r, sizeof(r));
+	assert_int_equal(fast(true, VA(4) + 64, 1, VA(6), DOMID_SELF), 0);
+	assert_true(bytes_moved == 16 && bytes_missed == 1);
+	assert_int_equal(gtable(d, _gfn(4))[10], gpte(43, RWP));
+	assert_int_equal(peek32(6, 0), 1);
+}
+
+/* Whatever the fast path does not take gives do_mmu_update's result, and
+ * it never moves outside the guest's half. */
+static void test_mmu_update_fast_refusals(void **state)
+{
+	struct mmu_update r = {pte_ptr(4, 0) | MMU_PT_UPDATE_PRESERVE_AD, gpte(16, RWP)};
+	const unsigned long hv = 0xffff800000000000UL;
+
+	put(ARGS, &r, sizeof(r)); /* another command: the full decode */
+	assert_int_equal(fast(true, ARGS, 1, DONE, DOMID_SELF), 0);
+	assert_int_equal(done_count(), 1);
+	assert_true(gtable(d, _gfn(4))[0] & PTE_A); /* preserved from setup()'s access */
+	r.ptr = pte_ptr(4, 10) | 4;
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(fast(true, ARGS, 1, DONE, DOMID_SELF), -XEN_ENOSYS);
+	assert_int_equal(done_count(), 0);
+	assert_int_equal(fast(true, hv, 1, DONE, DOMID_SELF), -XEN_EFAULT);
+	assert_int_equal(bytes_moved + bytes_missed, 0);
+	assert_int_equal(fast(true, VA(7) + 4090, 1, DONE, DOMID_SELF), -XEN_EFAULT);
+	assert_int_equal(done_count(), 0);
+	r = (struct mmu_update){pte_ptr(4, 11) | MMU_NORMAL_PT_UPDATE, gpte(9000, RWP)};
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(fast(true, ARGS, 1, DONE, DOMID_SELF), -XEN_EINVAL);
+	assert_int_equal(done_count(), 0); /* written by the store: none done */
+	assert_int_equal(gtable(d, _gfn(4))[11], 0);
+	r.val = gpte(44, RWP);
+	put(ARGS, &r, sizeof(r));
+	assert_int_equal(fast(true, ARGS, 1, DONE, 2), -XEN_EPERM);
+	assert_int_equal(fast(true, ARGS, 1, DONE, 3UL << 16), -XEN_EPERM);
+	assert_int_equal(fast(true, ARGS, 0, DONE, DOMID_SELF), 0);
+	assert_int_equal(done_count(), 0);
+	assert_int_equal(gtable(d, _gfn(4))[11], 0);
+	assert_int_equal(fast(true, ARGS, 1, hv, DOMID_SELF), 0); /* a bad counter: ignored */
+	assert_int_equal(bytes_moved, 16);
+	assert_int_equal(gtable(d, _gfn(4))[11], gpte(44, RWP));
+	assert_int_equal(fast(true, ARGS, 0x80000001UL, DONE, DOMID_SELF), 0); /* the marker bit */
+	assert_int_equal(done_count(), 1);
 }
 
 static void test_update_va_mapping_flags(void **state)
@@ -475,6 +590,8 @@ int main(void)
 		T(test_mmu_update_errors),
 		T(test_mmu_update_done_across_pages),
 		T(test_mmu_update_machphys_and_preserve_ad),
+		T(test_mmu_update_fast_moves),
+		T(test_mmu_update_fast_refusals),
 		T(test_update_va_mapping_flags),
 		T(test_mmuext_pins_and_roots),
 		T(test_mmuext_flushes_pages_and_refusals),

@@ -135,6 +135,40 @@ static inline bool arch_copy_to_guest_direct(unsigned long va, const void *src, 
 #define EXTABLE_TO_FAULT(insn)                                                                     \
 	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #insn ", %l[fault]\n\t.popsection\n"
 
+/* The two words at guest va (a 16-byte request: mmu_update's ptr and val),
+ * each read once through the loaded tables, in one STAC window; false if a
+ * load faulted (then *w0 and *w1 are undefined).  Needs no single page: a
+ * load across two pages either reads or faults, and a false copied
+ * nothing the caller keeps. */
+static inline bool arch_read_guest_u64x2(unsigned long va, uint64_t *w0, uint64_t *w1)
+{
+	int ok = 0;
+
+	__asm__ __volatile__(ASM_STAC "1:\tmovq 0(%3), %1\n"
+				      "2:\tmovq 8(%3), %2\n"
+				      "\tmovl $1, %0\n\t" ASM_CLAC "3:\n" EXTABLE_ENTRY(1b, 3b)
+					      EXTABLE_ENTRY(2b, 3b)
+			     : "+r"(ok), "=&r"(*w0), "=&r"(*w1)
+			     : "r"(va)
+			     : "memory");
+	return ok;
+}
+
+/* Store the 4 bytes x at guest va through the loaded tables (a batch's
+ * `done` counter); false if the store faulted, with nothing written. */
+static inline __attribute__((always_inline)) bool arch_try_write_guest_u32(unsigned long va,
+									   uint32_t x)
+{
+	__asm__ goto(ASM_STAC "1:\tmovl %1, (%0)\n\t" ASM_CLAC EXTABLE_TO_FAULT(1b)
+		     :
+		     : "r"(va), "r"(x)
+		     : "memory"
+		     : fault);
+	return true;
+fault:
+	return false;
+}
+
 /* Read what the iret hypercall takes of the struct iret_context at guest
  * va (rax, r11, rcx, rip, cs, rflags, rsp; each once) through the loaded
  * tables; false if a load faulted (then c is undefined).  (Not asm goto:

@@ -73,6 +73,36 @@ static inline bool arch_write_guest_frame7(unsigned long va, uint64_t w0, uint64
 	return fake_write_frame(va, w, 7);
 }
 
+/* One load or store of n (<= 8) bytes at va as the CPU does it: every
+ * byte is reached through the loaded tables (a move may cross a page), or
+ * the move faults and nothing changes. */
+static inline bool fake_move_word(unsigned long va, void *buf, size_t n, bool write)
+{
+	unsigned char *p[8];
+
+	fake_guest_moves++;
+	for (size_t i = 0; i < n; i++)
+		if (!fake_guest_move || !(p[i] = fake_guest_move(va + i, write)))
+			return false;
+	for (size_t i = 0; i < n; i++) {
+		if (write)
+			*p[i] = ((const unsigned char *)buf)[i];
+		else
+			((unsigned char *)buf)[i] = *p[i];
+	}
+	return true;
+}
+
+static inline bool arch_read_guest_u64x2(unsigned long va, uint64_t *w0, uint64_t *w1)
+{
+	return fake_move_word(va, w0, 8, false) && fake_move_word(va + 8, w1, 8, false);
+}
+
+static inline bool arch_try_write_guest_u32(unsigned long va, uint32_t x)
+{
+	return fake_move_word(va, &x, 4, true);
+}
+
 static inline long arch_read_guest_u32(unsigned long va)
 {
 	(void)va;
