@@ -26,6 +26,7 @@
 #include <hospes/event.h>
 #include <hospes/grant.h>
 #include <hospes/lib.h>
+#include <hospes/mm.h>
 #include <hospes/p2m.h>
 #include <hospes/pv.h>
 #include <hospes/pv_build.h>
@@ -93,6 +94,18 @@ void hypercall_page_fill(uint8_t *page)
 		memcpy(e, stub, sizeof(stub));
 		e[4] = (uint8_t)i; /* mov $i, %eax */
 	}
+}
+
+int hypercall_page_write(struct domain *d, uint64_t gfn)
+{
+	if (gfn >= p2m_size(d))
+		return -XEN_EINVAL;
+	struct p2m_lookup lk = p2m_lookup(d, _gfn((unsigned long)gfn));
+	if (lk.type != P2M_RAM || !lk.writable || frame_info(lk.mfn)->owner != d->id ||
+	    frame_info(lk.mfn)->pt_refs)
+		return -XEN_EINVAL;
+	hypercall_page_fill(mfn_to_virt(lk.mfn));
+	return 0;
 }
 
 static int fill_start_info(struct build_ctx *c, const struct pv_build_args *a)

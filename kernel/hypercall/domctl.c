@@ -340,18 +340,6 @@ static long dc_scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *s,
 	}
 }
 
-/* Write the hypercall page into frame gmfn of d (its own RAM, not a page table). */
-static long dc_hypercall_init(struct domain *d, uint64_t gmfn)
-{
-	struct p2m_lookup lk = p2m_lookup(d, _gfn((unsigned long)gmfn));
-
-	if (gmfn >= p2m_size(d) || lk.type != P2M_RAM || !lk.writable ||
-	    frame_info(lk.mfn)->owner != d->id || frame_info(lk.mfn)->pt_refs)
-		return -XEN_EINVAL;
-	hypercall_page_fill(mfn_to_virt(lk.mfn));
-	return 0;
-}
-
 static long dc_set_name(struct domain *d, const struct xen_domctl_hospes_name *n)
 {
 	size_t len = strnlen(n->name, sizeof(n->name));
@@ -418,7 +406,7 @@ static long dc_on_domain(struct vcpu *v, struct xen_domctl *op, struct domain *d
 	case XEN_DOMCTL_scheduler_op:
 		return dc_scheduler_op(d, &op->u.scheduler_op, out);
 	case XEN_DOMCTL_hypercall_init:
-		return dc_hypercall_init(d, op->u.hypercall_init.gmfn);
+		return hypercall_page_write(d, op->u.hypercall_init.gmfn);
 	case XEN_DOMCTL_hospes_setname:
 		return dc_set_name(d, &op->u.hospes_name);
 	case XEN_DOMCTL_hospes_getname:

@@ -17,9 +17,6 @@
 #include <public/features.h>
 #include <public/version.h>
 
-#define HOSPES_XEN_MAJOR 4
-#define HOSPES_XEN_MINOR 17
-
 /* Copy a NUL-padded string into a guest buffer of exactly size bytes. */
 static long put_string(struct vcpu *v, unsigned long arg, const char *s, size_t size)
 {

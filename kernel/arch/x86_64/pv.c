@@ -40,6 +40,7 @@
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <hospes/bounce.h>
+#include <hospes/cpuid.h>
 #include <hospes/dom0.h>
 #include <hospes/halt_poll.h>
 #include <hospes/hypercall.h>
@@ -525,22 +526,33 @@ static void int82(struct cpu_regs *r)
 	pv_return_to_guest(r);
 }
 
-void pv_trap(struct cpu_regs *r)
+static inline __attribute__((always_inline)) void trap_bounce(struct vcpu *v, struct cpu_regs *r,
+							      unsigned int vector, uint32_t error,
+							      unsigned long cr2)
 {
-	struct vcpu *v = this_cpu()->curr_vcpu;
 	struct pv_frame f;
-	if (r->vector == TRAP_NM && !fpu_device_not_available(v))
-		return; /* not the guest's virtual TS: the FPU is usable again */
 	frame_in(&f, r);
-	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
 	if (trace_wanted(v->domain, HOSPES_TRACE_HYPERCALLS))
-		trace_trap_rec(v, (unsigned int)r->vector, r->error_code, cr2, r->rip,
-			       HOSPES_TRAP_BOUNCED, 0);
-	pv_exception(v, &f, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
+		trace_trap_rec(v, vector, error, cr2, r->rip, HOSPES_TRAP_BOUNCED, 0);
+	pv_exception(v, &f, vector, error, cr2);
 	frame_out_bounced(r, &f);
 	if (likely(!exit_work_pending(v)))
 		return; /* the bounce is all there is to do (interrupts stay off) */
 	pv_return_to_guest(r);
+}
+
+void pv_trap(struct cpu_regs *r)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	if (r->vector == TRAP_NM && !fpu_device_not_available(v))
+		return; /* not the guest's virtual TS: the FPU is usable again */
+	unsigned long cr2 = r->vector == TRAP_PF ? read_cr2() : 0;
+	trap_bounce(v, r, (unsigned int)r->vector, (uint32_t)r->error_code, cr2);
+}
+
+void pv_trap_as(struct cpu_regs *r, unsigned int vector, uint32_t error, unsigned long cr2)
+{
+	trap_bounce(this_cpu()->curr_vcpu, r, vector, error, cr2);
 }
 
 /* Interrupts that arrive while a guest runs also return through here. */
@@ -558,6 +570,7 @@ static void pv_cpu_init(void)
 	wrmsr(MSR_FMASK, RFLAGS_FMASK);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	fpu_init_cpu();
+	cpuid_init_cpu();
 }
 
 /* The kick: an interrupt is all it takes, its exit path does the rest
@@ -597,6 +610,7 @@ void guests_start(void)
 	halt_poll_set_max_ns(hospes_options.halt_poll_us * 1000ULL);
 	fast_hypercalls_init();
 	fpu_init_boot();
+	cpuid_init_boot();
 	pv_cpu_init();
 	irq_set_gate_dpl3(VEC_HYPERCALL, int82);
 	irq_set_handler(VEC_RESCHED, resched_ipi);

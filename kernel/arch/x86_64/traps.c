@@ -7,7 +7,10 @@
  *   1. a page fault goes to do_page_fault() (engineer D's shadow code),
  *      which returns true when it has dealt with it;
  *   2. an exception raised in a guest (saved CS with RPL 3) goes to
- *      pv_trap() (engineer F), which bounces it to the guest;
+ *      pv_trap() (engineer F), which bounces it to the guest, unless it
+ *      is an instruction we emulate: a #GP(0) of dom0's port I/O
+ *      (io_emul.c), of cpuid under CPUID faulting or of the hypercall-page
+ *      wrmsr, a #UD of Xen's forced-emulation prefix (cpuid.c);
  *   3. an exception in the hypervisor at an instruction listed in the
  *      exception-fixup table resumes at its fixup address;
  *   (NMI, #DF and #MC come through do_paranoid in nmi.c instead)
@@ -121,8 +124,11 @@ static void do_exception(struct cpu_regs *regs)
 	unsigned long cr2 = regs->vector == TRAP_PF ? read_cr2() : 0;
 	if (regs->vector == TRAP_PF && do_page_fault(regs, cr2))
 		return;
-	if (regs->vector == TRAP_GP && guest_mode(regs) && regs->error_code == 0 && pv_io_gp(regs))
-		return; /* the driver domain's port I/O (kernel/arch/x86_64/io_emul.c) */
+	if (regs->vector == TRAP_GP && guest_mode(regs) && regs->error_code == 0 &&
+	    (pv_io_gp(regs) || pv_emulate_gp(regs)))
+		return; /* the driver domain's port I/O (io_emul.c), cpuid, wrmsr (cpuid.c) */
+	if (regs->vector == TRAP_UD && guest_mode(regs) && pv_emulate_ud(regs))
+		return; /* Xen's forced-emulation prefix (cpuid.c) */
 	if (guest_mode(regs)) {
 		pv_trap(regs);
 		return;

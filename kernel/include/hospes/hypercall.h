@@ -27,6 +27,10 @@
 
 #define NR_HYPERCALLS 64
 
+/* The Xen interface we implement (xen_version, and CPUID leaf 0x40000001). */
+#define HOSPES_XEN_MAJOR 4
+#define HOSPES_XEN_MINOR 17
+
 #define HYPERCALL_ARGS                                                                             \
 	struct vcpu *v, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4,    \
 		unsigned long a5

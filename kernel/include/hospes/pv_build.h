@@ -29,5 +29,9 @@ int pv_build(struct domain *d, const struct pv_build_args *a, struct pv_layout *
 
 /* Write Xen's 128 hypercall stubs (32 bytes each; entry 23 is iret's) into page. */
 void hypercall_page_fill(uint8_t *page);
+/* Fill frame gfn of d with the hypercall page (domctl hypercall_init, and
+ * the guest's own wrmsr to the Xen MSR base): 0, or -XEN_EINVAL unless it
+ * is d's own writable RAM and no page table. */
+int hypercall_page_write(struct domain *d, uint64_t gfn);
 
 #endif

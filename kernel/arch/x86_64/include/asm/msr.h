@@ -5,6 +5,8 @@
 #include <asm/cpu.h>
 
 #define MSR_APIC_BASE	   0x0000001b
+#define MSR_PLATFORM_INFO  0x000000ce /* Intel: bit 31 = CPUID faulting exists */
+#define MSR_MISC_FEATURES  0x00000140 /* Intel: bit 0 = CPUID faults at CPL > 0 */
 #define MSR_TSC_DEADLINE   0x000006e0
 #define MSR_X2APIC_BASE	   0x00000800 /* x2APIC register r at 0x800 + r / 16 */
 #define MSR_EFER	   0xc0000080
@@ -14,6 +16,9 @@
 #define MSR_FS_BASE	   0xc0000100
 #define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+
+#define PLATFORM_INFO_CPUID_FAULTING (1ULL << 31)
+#define MISC_FEATURES_CPUID_FAULTING (1ULL << 0)
 
 #define APIC_BASE_BSP	 (1UL << 8) /* read-only: this is the boot CPU */
 #define APIC_BASE_X2APIC (1UL << 10)

@@ -37,6 +37,13 @@
 
 typedef void (*irq_handler_t)(struct cpu_regs *regs);
 bool pv_io_gp(struct cpu_regs *regs); /* io_emul.c: a guest #GP that was port I/O, done */
+/* cpuid.c: a guest #UD that was the forced-emulation prefix, and a guest
+ * #GP(0) that was cpuid under CPUID faulting or the hypercall-page wrmsr:
+ * emulated (or the guest's own #PF bounced); false = bounce it as it is. */
+bool pv_emulate_ud(struct cpu_regs *regs);
+bool pv_emulate_gp(struct cpu_regs *regs);
+/* pv.c: bounce vector to the running guest in place of the exception it raised. */
+void pv_trap_as(struct cpu_regs *regs, unsigned int vector, uint32_t error, unsigned long cr2);
 /* ecam.c: a guest #PF (guest error code gec) that was dom0's ECAM store, done. */
 bool pv_ecam_store(struct cpu_regs *regs, unsigned long cr2, unsigned int gec);
 

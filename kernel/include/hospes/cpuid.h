@@ -1,0 +1,90 @@
+/*
+ * The guest's CPUID view (kernel/domain/cpuid_policy.c) and the decoding
+ * of the instructions that ask for it (kernel/domain/cpuid_emul.c).
+ *
+ * A PV guest runs in ring 3 on the real CPU, so a plain `cpuid` shows it
+ * the host unless the CPU can fault it (CPUID faulting).  Xen gives PV
+ * guests a filtered view: features a ring-3 guest cannot use or Xen does
+ * not offer to PV guests are hidden, the hypervisor bit is set, topology is
+ * one thread per vCPU, and the Xen leaves at 0x40000000 say who we are.
+ * The guest reaches that view through the forced-emulation prefix (#UD),
+ * and through plain `cpuid` where the CPU faults it (#GP).
+ *
+ * The policy is a pure function of the host's raw leaves (a callback, so
+ * host tests can play any CPU), a few host facts (the XCR0 guests run
+ * with, CR4.OSXSAVE, the time scale) and the guest (privileged or not, its
+ * vCPU id).  Nothing is cached, so there are no locks.
+ */
+#ifndef HOSPES_CPUID_H
+#define HOSPES_CPUID_H
+
+#include <hospes/domain.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cpuid_leaf {
+	uint32_t a, b, c, d;
+};
+
+/* The CPU's own answer for leaf/subleaf (the cpuid instruction in ring 0). */
+typedef void (*cpuid_raw_fn)(uint32_t leaf, uint32_t sub, struct cpuid_leaf *out);
+
+struct cpuid_host {
+	cpuid_raw_fn raw;
+	uint64_t xcr0;	      /* XCR0 every guest runs with; 0 = no XSAVE (FXSAVE only) */
+	bool osxsave;	      /* CR4.OSXSAVE is on: XGETBV works for guests */
+	bool fsgsbase;	      /* CR4.FSGSBASE is on: RD/WR{FS,GS}BASE work in ring 3 */
+	bool hypercall_msr;   /* a wrmsr to the Xen MSR base writes the hypercall page */
+	uint32_t xen_version; /* major << 16 | minor (xen_version) */
+	uint32_t tsc_khz;     /* the TSC's frequency */
+	uint32_t tsc_mul;     /* vcpu_time_info's tsc_to_system_mul ... */
+	int8_t tsc_shift;     /* ... and tsc_shift */
+};
+
+struct cpuid_guest {
+	bool privileged; /* the driver domain (dom0): also sees the APIC bit */
+	unsigned int vcpu_id;
+};
+
+#define CPUID_BASIC_LAST 0xdU	     /* the guest's highest basic leaf (at most) */
+#define CPUID_EXT_LAST	 0x80000008U /* and extended leaf */
+#define CPUID_XEN_LAST	 0x40000003U /* the Xen leaves we fill (4 is HVM-only) */
+#define CPUID_MSR_BASE	 0x40000000U /* the Xen MSRs: base + 0 = hypercall page */
+
+/* The guest's view of leaf/subleaf: zeros for leaves it does not have. */
+void cpuid_policy(const struct cpuid_host *h, const struct cpuid_guest *g, uint32_t leaf,
+		  uint32_t sub, struct cpuid_leaf *out);
+
+/* Matching the instruction at a guest #UD (the forced prefix: ud2 "xen"
+ * cpuid) or #GP (plain cpuid under CPUID faulting, wrmsr of the hypercall
+ * page) against the bytes it must be.  fetch reads one byte of guest
+ * memory: 0, or nonzero if the byte cannot be read. */
+typedef int (*insn_fetch_fn)(void *ctx, unsigned long va, uint8_t *byte);
+
+enum insn_match {
+	INSN_OTHER, /* a byte differs: not ours, the exception goes to the guest */
+	INSN_MATCH, /* all n bytes are there: step over them */
+	INSN_FAULT, /* the bytes matched so far, then *fault_va could not be read */
+};
+
+#define CPUID_FORCED_LEN 7
+extern const uint8_t cpuid_forced_insn[CPUID_FORCED_LEN]; /* 0f 0b 78 65 6e 0f a2 */
+extern const uint8_t cpuid_plain_insn[2];		  /* 0f a2 */
+extern const uint8_t wrmsr_insn[2];			  /* 0f 30 */
+
+/* Bytes are fetched one at a time and compared before the next is read,
+ * so the instruction may end just before an unreadable page. */
+enum insn_match insn_match(insn_fetch_fn fetch, void *ctx, unsigned long rip, const uint8_t *want,
+			   unsigned int n, unsigned long *fault_va);
+
+/* kernel/arch/x86_64/cpuid.c: the host facts, read once on the boot CPU
+ * after the FPU set-up (XCR0, CR4.OSXSAVE) and the TSC calibration; CPUID
+ * faulting turned on in each CPU that runs vCPUs, where the CPU has it. */
+void cpuid_init_boot(void);
+void cpuid_init_cpu(void);
+bool cpuid_faulting(void); /* does plain cpuid in a guest reach the policy? */
+/* What vCPU v sees for leaf/subleaf. */
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_leaf *out);
+
+#endif
