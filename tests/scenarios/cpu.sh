@@ -8,6 +8,11 @@
 #          bring-up, work on every CPU, registers intact across the
 #          switches and migrations, runstate accounting (parallel on 4
 #          CPUs, never more than the elapsed time on 1).
+#   cpuid - the CPUID test guest as dom0 and as a domU: Xen's PV view by
+#          the forced-emulation prefix from kernel and user mode, the
+#          prefix at page ends, the hypercall-page wrmsr; plain cpuid in
+#          each guest is emulated or native as the hypervisor's boot line
+#          says (CPUID faulting or not).
 # Every in-guest TAP line counts, tagged with the domain.
 set -u
 cd "$(dirname "$0")/../.."
@@ -33,6 +38,26 @@ guest_lines "$log" fpu
 check "fpu: the hypervisor chose its switching method" "^.*fpu: eager switching by (XSAVEOPT|XSAVE|FXSAVE)" "$log"
 check "fpu: dom0 passes" "^\(d0\) # verdict: SUCCESS" "$log"
 check "fpu: the domU passes" "^\(d1\) # verdict: SUCCESS" "$log"
+if grep -q "^(d[01]) not ok" "$log"; then status=1; fi
+
+log=$logdir/cpuid.log
+tests/run/qemu-run.sh --direct --smp 1 --mem 128 --timeout 60 \
+	--cmdline "console=com1 selftest=guest" --module "$G/tg-cpuid" \
+	--module "$G/tg-cpuid domU" --log "$log"
+rc=$?
+guest_lines "$log" cpuid
+[ "$rc" = 0 ] || { echo "not ok - cpuid: qemu-run status $rc"; status=1; }
+check "cpuid: the boot log says how guests reach the policy" "cpuid: guests see Xen's PV view" "$log"
+check "cpuid: dom0 passes" "^\(d0\) # verdict: SUCCESS" "$log"
+check "cpuid: the domU passes" "^\(d1\) # verdict: SUCCESS" "$log"
+plain=native
+grep -q "by plain cpuid (CPUID faulting on)" "$log" && plain="emulated"
+if [ "$(grep -c "^(d[01]) # plain cpuid: $plain" "$log")" = 2 ]; then
+	echo "ok - cpuid: plain cpuid in both guests is $plain, as the boot log says"
+else
+	echo "not ok - cpuid: plain cpuid is not $plain in both guests"
+	status=1
+fi
 if grep -q "^(d[01]) not ok" "$log"; then status=1; fi
 
 for smp in 4 1; do

@@ -13,7 +13,7 @@ mkdir -p "$logdir"
 status=0
 for img in "$BUILD"/guests/tg-*; do
 	name=$(basename "$img")
-	case $name in tg-idle | tg-crash | tg-bench | tg-fpu | tg-smp | tg-fuzz | tg-nmi | tg-evrace) continue ;; esac # domains.sh, cpu.sh, make bench, fuzz.sh, nmi.sh, evrace.sh
+	case $name in tg-idle | tg-crash | tg-bench | tg-fpu | tg-cpuid | tg-smp | tg-fuzz | tg-nmi | tg-evrace) continue ;; esac # domains.sh, cpu.sh (fpu, cpuid), make bench, fuzz.sh, nmi.sh, evrace.sh
 	for smp in 1 4; do
 		log=$logdir/$name-smp$smp.log
 		tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 60 \

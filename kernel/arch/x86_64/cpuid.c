@@ -85,12 +85,16 @@ void cpuid_init_boot(void)
 		.tsc_mul = tsc_to_system_mul,
 		.tsc_shift = tsc_shift,
 	};
-	faulting = rdmsr_safe(MSR_PLATFORM_INFO, &info) && (info & PLATFORM_INFO_CPUID_FAULTING);
+	bool has_info = rdmsr_safe(MSR_PLATFORM_INFO, &info);
+	faulting = has_info && (info & PLATFORM_INFO_CPUID_FAULTING);
 	printk(LOG_INFO "cpuid: guests see Xen's PV view (XCR0 %#lx, Xen leaves at %#x) by the "
 			"forced-emulation prefix%s\n",
 	       (unsigned long)host.xcr0, XEN_CPUID_FIRST_LEAF,
-	       faulting ? " and by plain cpuid (CPUID faulting on)"
-			: "; no CPUID faulting on this CPU: plain cpuid in a guest is native");
+	       faulting ? " and by plain cpuid (CPUID faulting on)" : "; plain cpuid is native");
+	if (!faulting)
+		printk(LOG_INFO "cpuid: no CPUID faulting: %s\n",
+		       has_info ? "MSR_PLATFORM_INFO bit 31 is clear"
+				: "no MSR_PLATFORM_INFO (#GP)");
 }
 
 void cpuid_init_cpu(void)
