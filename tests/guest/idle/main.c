@@ -25,25 +25,6 @@ const char test_title[] = "idle";
 #define MAX_TICKS  300
 #define SOLO_TICKS 10
 
-/* True while a domain other than us has not shut down. */
-static bool others_running(void)
-{
-	static struct xen_domctl_getdomaininfo info[16];
-	static struct xen_sysctl sc;
-
-	sc = (struct xen_sysctl){.cmd = XEN_SYSCTL_getdomaininfolist,
-				 .interface_version = XEN_SYSCTL_INTERFACE_VERSION};
-	sc.u.getdomaininfolist.first_domain = 1;
-	sc.u.getdomaininfolist.max_domains = 16;
-	sc.u.getdomaininfolist.buffer.p = info;
-	if (hypercall(__HYPERVISOR_sysctl, (unsigned long)&sc, 0, 0, 0, 0))
-		return false;
-	for (uint32_t i = 0; i < sc.u.getdomaininfolist.num_domains; i++)
-		if (!(info[i].flags & XEN_DOMINF_shutdown))
-			return true;
-	return false;
-}
-
 /* Every CPU's counters added up; false if the sysctl failed. */
 static bool counters(struct hospes_cpustat *sum)
 {
@@ -96,7 +77,7 @@ void test_main(void)
 {
 	unsigned int ticks = 0;
 	bool all_woken = true;
-	while (ticks < MIN_TICKS || (ticks < MAX_TICKS && others_running())) {
+	while (ticks < MIN_TICKS || (ticks < MAX_TICKS && tg_others_running())) {
 		all_woken = tick() && all_woken;
 		ticks++;
 	}

@@ -7,7 +7,9 @@
  */
 #include <stdarg.h>
 #include "tg.h"
+#include <public/domctl.h>
 #include <public/sched.h>
+#include <public/sysctl.h>
 #include <public/vcpu.h>
 
 struct start_info *tg_start_info;
@@ -48,6 +50,24 @@ long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2)
 }
 
 /* 4 MiB aligned, at least 512 KiB after the boot stack. */
+bool tg_others_running(void)
+{
+	static struct xen_domctl_getdomaininfo info[16];
+	static struct xen_sysctl sc;
+
+	sc = (struct xen_sysctl){.cmd = XEN_SYSCTL_getdomaininfolist,
+				 .interface_version = XEN_SYSCTL_INTERFACE_VERSION};
+	sc.u.getdomaininfolist.first_domain = 1;
+	sc.u.getdomaininfolist.max_domains = 16;
+	sc.u.getdomaininfolist.buffer.p = info;
+	if (hypercall(__HYPERVISOR_sysctl, (unsigned long)&sc, 0, 0, 0, 0))
+		return false;
+	for (uint32_t i = 0; i < sc.u.getdomaininfolist.num_domains; i++)
+		if (!(info[i].flags & XEN_DOMINF_shutdown))
+			return true;
+	return false;
+}
+
 unsigned long tg_mapping_end(void)
 {
 	unsigned long stack_end = tg_start_info->pt_base + (tg_start_info->nr_pt_frames + 1) * 4096;

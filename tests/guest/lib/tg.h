@@ -26,6 +26,10 @@ long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2);
  * 0 if all came back unchanged, else the OR of their changed bits. */
 long tg_probe(unsigned long nr, unsigned long a1, unsigned long a2, long *result);
 
+/* dom0: does a domain other than dom0 exist that has not shut down yet
+ * (sysctl getdomaininfolist)?  False if the sysctl fails. */
+bool tg_others_running(void);
+
 /* One past the bootstrap mapping (Xen's layout): nothing is mapped from here on. */
 unsigned long tg_mapping_end(void);
 
