@@ -29,6 +29,9 @@
  * root was unlinked (so its TLB and paging-structure caches reach nothing
  * of it).  That is the invariant the essays of tlb.c and pv.c argue.
  *
+ * Here IPIs are played synchronously on one thread; test_concurrent.c
+ * runs the same tlb.c on four threads with asynchronous IPIs.
+ *
  * Broken on purpose while writing this test: tlb_load_root without the
  * mask bit set (a flush then skips the CPU) fails every case, the walk at
  * step 0 on the mask check and, with that check taken out, at step 1 on
@@ -51,32 +54,36 @@
 #include <hospes/percpu.h>
 #include <hospes/shadow.h>
 #include <hospes/smp.h>
+#include "machine.h"
 
-#define NCPU  4
-#define NDOM  3
-#define NROOT 4	       /* live roots per domain */
-#define HV    0x1000UL /* the hypervisor's own tables */
+#define NROOT 4 /* live roots per domain */
 
 unsigned int nr_cpus_online;
-void tlb_flush_poll(void); /* tlb.c: what the real cpu_relax() calls (asm/arch.h) */
 
-static unsigned long cr3[NCPU], last_write[NCPU], clock_now;
-static unsigned long writes[NCPU][CR3_NR], ipis[NCPU];
-static irq_handler_t flush_handler;
-static struct domain dom[NDOM];
+unsigned long cr3[NCPU], ipis[NCPU];
+static unsigned long last_write[NCPU], clock_now;
+static unsigned long writes[NCPU][CR3_NR];
+irq_handler_t flush_handler;
+struct domain dom[NDOM];
+void (*cr3_hook)(void), (*cr3_after_hook)(void);
+void (*ipi_hook)(unsigned int cpu);
 static unsigned long live[NDOM][NROOT]; /* each domain's roots not freed */
 static unsigned long next_root = 0x100000;
 
 unsigned long read_cr3(void)
 {
-	return cr3[fake_cpu_id];
+	return __atomic_load_n(&cr3[fake_cpu_id], __ATOMIC_RELAXED);
 }
 
 void cr3_load(unsigned long v, enum cr3_why why)
 {
-	cr3[fake_cpu_id] = v;
-	last_write[fake_cpu_id] = ++clock_now;
+	if (cr3_hook)
+		cr3_hook();
+	__atomic_store_n(&cr3[fake_cpu_id], v, __ATOMIC_RELEASE);
+	last_write[fake_cpu_id] = __atomic_add_fetch(&clock_now, 1, __ATOMIC_RELAXED);
 	writes[fake_cpu_id][why]++;
+	if (cr3_after_hook)
+		cr3_after_hook();
 }
 
 paddr_t hypervisor_pml4_maddr(void)
@@ -94,13 +101,18 @@ void irq_set_handler(unsigned int vector, irq_handler_t fn)
 	flush_handler = fn;
 }
 
-/* The target takes the interrupt at once: play it, then come back. */
+/* The target takes the interrupt at once: play it, then come back.  (The
+ * concurrent walk posts it to the target's mailbox instead: ipi_hook.) */
 void send_ipi(unsigned int cpu, uint8_t vector)
 {
 	unsigned int me = fake_cpu_id;
-	assert_int_equal(vector, VEC_TLB_FLUSH);
-	assert_true(cpu < NCPU && cpu != me);
-	ipis[cpu]++;
+	if (vector != VEC_TLB_FLUSH || cpu >= NCPU || cpu == me)
+		fail_msg("CPU %u: IPI %u to CPU %u", me, vector, cpu);
+	__atomic_add_fetch(&ipis[cpu], 1, __ATOMIC_RELAXED);
+	if (ipi_hook) {
+		ipi_hook(cpu);
+		return;
+	}
 	fake_cpu_id = cpu;
 	flush_handler(NULL);
 	fake_cpu_id = me;
@@ -111,7 +123,7 @@ static void as_cpu(unsigned int c)
 	fake_cpu_id = c;
 }
 
-static int setup(void **state)
+int setup(void **state)
 {
 	memset(cr3, 0, sizeof(cr3));
 	memset(writes, 0, sizeof(writes));
@@ -361,6 +373,8 @@ int main(void)
 		cmocka_unit_test_setup(test_poll_answers_only_own_requests, setup),
 		cmocka_unit_test_setup(test_flush_two_domains, setup),
 		cmocka_unit_test_setup(test_random_walk, setup),
+		cmocka_unit_test_setup(test_concurrent_serial, setup),
+		cmocka_unit_test_setup(test_concurrent_free, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

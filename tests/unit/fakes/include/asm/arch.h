@@ -7,8 +7,14 @@
 
 #include <hospes/types.h>
 
+/* A spin-wait's pause.  A test may hook it: unit/tlb answers flush
+ * requests there, as the real cpu_relax() does, and hands the machine to
+ * another simulated CPU (fake_relax_hook, fake_cycles.c; NULL: none). */
+extern void (*fake_relax_hook)(void);
 static inline void cpu_relax(void)
 {
+	if (fake_relax_hook)
+		fake_relax_hook();
 }
 
 static inline unsigned long local_irq_save(void)
