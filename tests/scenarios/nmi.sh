@@ -13,7 +13,12 @@
 # -icount QEMU 7.2 never ran the halted second CPU again while the first
 # ran tg-nmi's loop, not even for the IPI that starts its vCPU work, so
 # -smp 2 runs without it); without -icount only between translation
-# blocks, which syscall_entry starts.
+# blocks, which syscall_entry starts.  A second -smp 2 boot runs under
+# -icount with the guest on the second CPU: tg-nmi cpu=1 pins itself
+# there first (and checks that it ran there), CPU 0 idles, and QEMU's
+# round robin runs both (a halted CPU 0 is no obstacle); the second CPU's
+# own counts must show NMIs in the guest, at syscall_entry's swapgs and at
+# a SYSRETQ/IRETQ after an exit's swapgs, and every NMI its own percpu.
 # A third boot injects one external NMI through QEMU's monitor (nmi: the
 # local APICs' LINT1, where a PC wires its NMI button): the boot CPU
 # takes it, counts it, and the timer interrupt reports it afterwards.
@@ -27,18 +32,20 @@ ok() { echo "ok - $1"; }
 nok() { echo "not ok - $1"; [ -n "${2:-}" ] && tail -n 8 "$2" | sed 's/^/#   /'; }
 check() { if eval "$2"; then ok "$1"; else nok "$1" "${3:-}"; fi; }
 
-# The sum of field $2 (1 = total ... 6 = elsewhere with the guest's GS) over the CPUs.
+# The sum of field $2 (1 = total ... 6 = elsewhere with the guest's GS) over
+# the CPUs, or over CPU $3 alone.
 field() {
-	sed -n 's/^.*nmi_test: CPU[0-9]*: \([0-9]*\) NMIs: \([0-9]*\) in a guest, \([0-9]*\) in the hypervisor; with the guest.s GS: \([0-9]*\) at syscall_entry, \([0-9]*\) at a SYSRETQ\/IRETQ, \([0-9]*\) elsewhere.*$/\1 \2 \3 \4 \5 \6/p' "$1" |
+	sed -n 's/^.*nmi_test: CPU'"${3:-[0-9]*}"': \([0-9]*\) NMIs: \([0-9]*\) in a guest, \([0-9]*\) in the hypervisor; with the guest.s GS: \([0-9]*\) at syscall_entry, \([0-9]*\) at a SYSRETQ\/IRETQ, \([0-9]*\) elsewhere.*$/\1 \2 \3 \4 \5 \6/p' "$1" |
 		awk -v f="$2" '{ s += $f } END { print s + 0 }'
 }
 
-run() { # smp hz icount(0/1)
-	local name="nmi smp$1" log="$LOGS/nmi-smp$1-$3.log" extra=""
+run() { # smp hz icount(0/1) [the guest's CPU]
+	local name="nmi smp$1" log="$LOGS/nmi-smp$1-$3${4:+-cpu$4}.log" extra=""
 	[ "$3" = 1 ] && extra=--icount name="$name icount"
+	[ -n "${4:-}" ] && name="$name guest on CPU$4"
 	tests/run/qemu-run.sh --direct --smp "$1" --mem 128 --timeout 120 $extra \
 		--cmdline "console=com1 selftest=guest nmi_test=$2" \
-		--module "$BUILD/guests/tg-nmi" --log "$log"
+		--module "$BUILD/guests/tg-nmi${4:+ cpu=$4}" --log "$log"
 	local rc=$?
 	sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1 ('"$name"')/p' "$log"
 	check "$name: pass verdict (guest checks and percpu checks)" "[ $rc = 0 ]" "$log"
@@ -53,6 +60,16 @@ run() { # smp hz icount(0/1)
 	if [ "$3" = 1 ]; then
 		check "$name: NMIs landed at a SYSRETQ/IRETQ after the exit's swapgs" "[ $ret -gt 0 ]" "$log"
 	fi
+	[ -n "${4:-}" ] && on_cpu "$name" "$log" "$4"
+}
+
+on_cpu() { # name log cpu: that CPU's own counts, where the guest ran
+	local guest=$(field "$2" 2 "$3") sc=$(field "$2" 4 "$3") ret=$(field "$2" 5 "$3")
+	echo "# $1: CPU$3: $guest in the guest, $sc at syscall_entry, $ret at SYSRETQ/IRETQ"
+	check "$1: CPU$3's NMIs landed in the guest" "[ $guest -gt 0 ]" "$2"
+	check "$1: CPU$3's NMIs landed at syscall_entry before its swapgs" "[ $sc -gt 0 ]" "$2"
+	check "$1: CPU$3's NMIs landed at a SYSRETQ/IRETQ after the exit's swapgs" \
+		"[ $ret -gt 0 ]" "$2"
 }
 
 # Under -icount the NMIs come at a fixed period in instructions: with a
@@ -64,6 +81,7 @@ run() { # smp hz icount(0/1)
 # syscall_entry and 16-22 at a SYSRETQ/IRETQ at 97000 and 100000 Hz.
 run 1 100000 1
 run 2 20000 0
+run 2 100000 1 1
 
 # nmi_after LOG SOCKET TEXT: once TEXT is in LOG, the monitor command nmi.
 nmi_after() {

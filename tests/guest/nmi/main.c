@@ -18,9 +18,17 @@
  * Every result and every register must come back right every time; the
  * hypervisor prints what its NMIs saw when this guest's poweroff gives
  * the verdict.
+ *
+ * cpu=<n> on its command line: the guest (dom0, so privileged) first
+ * pins its vCPU to CPU n (XEN_DOMCTL_setvcpuaffinity on itself) and
+ * yields, so that the loop runs there, and checks with getvcpuinfo that
+ * it did, before and after the loop.  At -smp 2 with cpu=1 the NMIs of
+ * the second CPU meet the guest's entries and exits.
  */
 #include "../lib/tg.h"
+#include <public/domctl.h>
 #include <public/errno.h>
+#include <public/sched.h>
 #include <public/version.h>
 
 const char test_title[] = "nmi";
@@ -41,6 +49,50 @@ static void jitter(void)
 		__asm__ volatile("" ::: "memory");
 }
 
+/* The n of cpu=<n> on the command line, or -1. */
+static int wanted_cpu(void)
+{
+	const char *s = (const char *)tg_start_info->cmd_line;
+	for (; *s; s++)
+		if ((s == (const char *)tg_start_info->cmd_line || s[-1] == ' ') && s[0] == 'c' &&
+		    s[1] == 'p' && s[2] == 'u' && s[3] == '=' && s[4] >= '0' && s[4] <= '7')
+			return s[4] - '0';
+	return -1;
+}
+
+static struct xen_domctl dc;
+
+static long domctl(uint32_t cmd)
+{
+	dc.cmd = cmd;
+	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	dc.domain = 0; /* this guest is dom0 */
+	return hypercall(__HYPERVISOR_domctl, (unsigned long)&dc, 0, 0, 0, 0);
+}
+
+/* The CPU vCPU 0 runs on (a negative error if it cannot be read). */
+static long my_cpu(void)
+{
+	__builtin_memset(&dc.u, 0, sizeof(dc.u));
+	long rc = domctl(XEN_DOMCTL_getvcpuinfo);
+	return rc ? rc : (long)dc.u.getvcpuinfo.cpu;
+}
+
+/* Hard affinity of vCPU 0 = {cpu}, then a yield: it moves at the pick. */
+static void move_to(int cpu)
+{
+	static uint8_t map[8];
+	map[cpu / 8] = (uint8_t)(1u << (cpu % 8));
+	__builtin_memset(&dc.u, 0, sizeof(dc.u));
+	dc.u.vcpuaffinity.vcpu = 0;
+	dc.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+	set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_hard.bitmap, map);
+	dc.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
+	tg_expect(domctl(XEN_DOMCTL_setvcpuaffinity), 0, "pin vCPU 0 to the CPU of cpu=");
+	hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+	tg_expect(my_cpu(), cpu, "vCPU 0 runs on the CPU of cpu= before the loop");
+}
+
 void test_main(void)
 {
 	static struct trap_info traps[] = {
@@ -54,6 +106,9 @@ void test_main(void)
 	unsigned long bad_regs = 0, bad_result = 0, bad_trap = 0, bad_int82 = 0, bad_pf = 0;
 	long version = hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
 
+	int cpu = wanted_cpu();
+	if (cpu >= 0)
+		move_to(cpu);
 	tg_expect(hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0), 0,
 		  "set_trap_table");
 	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)hole, 0, UVMF_INVLPG, 0,
@@ -91,4 +146,6 @@ void test_main(void)
 	tg_expect((long)bad_trap, 0, "every int3 reached the #BP handler and came back");
 	tg_expect((long)bad_int82, 0, "every int $0x82 hypercall returned its result");
 	tg_expect((long)bad_pf, 0, "every read of the unmapped page reached the #PF handler");
+	if (cpu >= 0)
+		tg_expect(my_cpu(), cpu, "vCPU 0 ran the loop on the CPU of cpu= to its end");
 }
