@@ -119,17 +119,25 @@ __noreturn void fatal_exception(struct cpu_regs *r, unsigned long cr2)
 	panic("fatal %s at %#lx", name, r->rip);
 }
 
+/* A guest #GP(0) or #UD that is an instruction we carry out for it: the
+ * driver domain's port I/O (io_emul.c); cpuid under CPUID faulting, the
+ * hypercall-page wrmsr, Xen's forced-emulation prefix (cpuid.c). */
+static bool guest_emulate(struct cpu_regs *regs)
+{
+	if (regs->vector == TRAP_UD)
+		return pv_emulate_ud(regs);
+	return regs->error_code == 0 && (pv_io_gp(regs) || pv_emulate_gp(regs));
+}
+
 static void do_exception(struct cpu_regs *regs)
 {
 	unsigned long cr2 = regs->vector == TRAP_PF ? read_cr2() : 0;
 	if (regs->vector == TRAP_PF && do_page_fault(regs, cr2))
 		return;
-	if (regs->vector == TRAP_GP && guest_mode(regs) && regs->error_code == 0 &&
-	    (pv_io_gp(regs) || pv_emulate_gp(regs)))
-		return; /* the driver domain's port I/O (io_emul.c), cpuid, wrmsr (cpuid.c) */
-	if (regs->vector == TRAP_UD && guest_mode(regs) && pv_emulate_ud(regs))
-		return; /* Xen's forced-emulation prefix (cpuid.c) */
 	if (guest_mode(regs)) {
+		if (unlikely((1UL << regs->vector) & (1UL << TRAP_GP | 1UL << TRAP_UD)) &&
+		    guest_emulate(regs))
+			return;
 		pv_trap(regs);
 		return;
 	}
