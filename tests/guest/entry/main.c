@@ -21,7 +21,9 @@
  *     spins in fast hypercalls: its upcalls arrive, registers intact;
  *   - the iret hypercall (pv_entry.S's slot) from a frame built by hand
  *     returns rax, rcx and r11 from it, sets the upcall mask from its IF,
- *     and delivers an event its unmasking makes deliverable.
+ *     and delivers an event its unmasking makes deliverable;
+ *   - the upcall's frame stored directly and by the fallback when the
+ *     direct store faults is the same (upcall_frame.c).
  */
 #include "../lib/tg.h"
 #include <public/errno.h>
@@ -35,6 +37,7 @@ const char test_title[] = "entry";
 #define PTE_FLAGS 0x63UL
 
 void entry_event_handler(void);
+void test_upcall_frame(const struct evtchn_send *send);
 unsigned long *entry_pending_word;
 struct vcpu_info *entry_vcpu_info;
 volatile unsigned long entry_upcalls;
@@ -266,5 +269,6 @@ void test_main(void)
 	test_masked_port();
 	test_send_port_reads();
 	test_iret();
+	test_upcall_frame(&send);
 	test_timer();
 }
