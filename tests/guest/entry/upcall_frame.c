@@ -82,7 +82,7 @@ static bool upcall_on(uint64_t flags, const struct evtchn_send *send, unsigned l
 		frame_stack[i] = 0xa5;
 	rc = rc ?: map_stack(flags);
 	if (rc || (*own_pte(frame_stack) & (PTE_A | PTE_D)) != (flags & (PTE_A | PTE_D))) {
-		tg_printf("# %s: update_va_mapping %ld, entry %#lx\n", what, rc,
+		tg_printf("# %s: update_va_mapping %ld, entry 0x%lx\n", what, rc,
 			  (unsigned long)*own_pte(frame_stack));
 		return false;
 	}
@@ -103,7 +103,7 @@ static bool same_frame(const unsigned long *a, const unsigned long *b)
 {
 	for (int i = 0; i < 8; i++)
 		if (a[i] != b[i]) {
-			tg_printf("# frame word %d: %#lx, direct %#lx\n", i, a[i], b[i]);
+			tg_printf("# frame word %d: 0x%lx, direct 0x%lx\n", i, a[i], b[i]);
 			return false;
 		}
 	return true;
