@@ -104,7 +104,9 @@ static bool bounce_pf_direct(struct vcpu *v, struct cpu_regs *r, uint32_t error,
  * tables in CR3 when guest_loaded_ok finds v's kernel root there (the
  * frame's top, one byte more, canonical and in the guest's half), then
  * events masked and the handler entered.  A store that faults changes
- * nothing else; the full path writes the frame again.
+ * nothing else; the full path writes the frame again.  (tests/guest/entry
+ * upcall_frame.c makes the stores fault on a stack page the shadow keeps
+ * read-only or has not filled, and checks the guest sees the same frame.)
  */
 bool pv_upcall_direct(struct vcpu *v, struct cpu_regs *r)
 {
