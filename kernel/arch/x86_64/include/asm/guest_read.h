@@ -196,6 +196,25 @@ static inline bool arch_read_guest_iret(unsigned long va, struct iret_context *c
 	return ok;
 }
 
+/* The first seven words of a bounce frame, operands 1-7, stored at guest
+ * va (operand 0) lowest address first, labels 1-7, and their fix-ups to
+ * the asm goto's label "fault": shared by the frames of seven and eight
+ * words (the same instructions as writing each list out). */
+#define GUEST_FRAME_STORES7                                                                        \
+	"1:\tmovq %1, 0(%0)\n"                                                                     \
+	"2:\tmovq %2, 8(%0)\n"                                                                     \
+	"3:\tmovq %3, 16(%0)\n"                                                                    \
+	"4:\tmovq %4, 24(%0)\n"                                                                    \
+	"5:\tmovq %5, 32(%0)\n"                                                                    \
+	"6:\tmovq %6, 40(%0)\n"                                                                    \
+	"7:\tmovq %7, 48(%0)\n"
+#define GUEST_FRAME_FIXUPS7                                                                        \
+	EXTABLE_TO_FAULT(1b)                                                                       \
+	EXTABLE_TO_FAULT(2b)                                                                       \
+	EXTABLE_TO_FAULT(3b)                                                                       \
+	EXTABLE_TO_FAULT(4b)                                                                       \
+	EXTABLE_TO_FAULT(5b) EXTABLE_TO_FAULT(6b) EXTABLE_TO_FAULT(7b)
+
 /* Store the eight words of a bounce frame at guest va through the loaded
  * tables, lowest address first; false if a store faulted (the stores
  * before it are done). */
@@ -203,17 +222,8 @@ static inline bool arch_write_guest_frame8(unsigned long va, uint64_t w0, uint64
 					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6,
 					   uint64_t w7)
 {
-	__asm__ goto(ASM_STAC "1:\tmovq %1, 0(%0)\n"
-			      "2:\tmovq %2, 8(%0)\n"
-			      "3:\tmovq %3, 16(%0)\n"
-			      "4:\tmovq %4, 24(%0)\n"
-			      "5:\tmovq %5, 32(%0)\n"
-			      "6:\tmovq %6, 40(%0)\n"
-			      "7:\tmovq %7, 48(%0)\n"
-			      "8:\tmovq %8, 56(%0)\n\t" ASM_CLAC EXTABLE_TO_FAULT(1b)
-				      EXTABLE_TO_FAULT(2b) EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b)
-					      EXTABLE_TO_FAULT(5b) EXTABLE_TO_FAULT(6b)
-						      EXTABLE_TO_FAULT(7b) EXTABLE_TO_FAULT(8b)
+	__asm__ goto(ASM_STAC GUEST_FRAME_STORES7
+		     "8:\tmovq %8, 56(%0)\n\t" ASM_CLAC GUEST_FRAME_FIXUPS7 EXTABLE_TO_FAULT(8b)
 		     :
 		     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5),
 		       "re"(w6), "re"(w7)
@@ -228,16 +238,7 @@ fault:
 static inline bool arch_write_guest_frame7(unsigned long va, uint64_t w0, uint64_t w1, uint64_t w2,
 					   uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6)
 {
-	__asm__ goto(ASM_STAC "1:\tmovq %1, 0(%0)\n"
-			      "2:\tmovq %2, 8(%0)\n"
-			      "3:\tmovq %3, 16(%0)\n"
-			      "4:\tmovq %4, 24(%0)\n"
-			      "5:\tmovq %5, 32(%0)\n"
-			      "6:\tmovq %6, 40(%0)\n"
-			      "7:\tmovq %7, 48(%0)\n\t" ASM_CLAC EXTABLE_TO_FAULT(1b)
-				      EXTABLE_TO_FAULT(2b) EXTABLE_TO_FAULT(3b) EXTABLE_TO_FAULT(4b)
-					      EXTABLE_TO_FAULT(5b) EXTABLE_TO_FAULT(6b)
-						      EXTABLE_TO_FAULT(7b)
+	__asm__ goto(ASM_STAC GUEST_FRAME_STORES7 "\t" ASM_CLAC GUEST_FRAME_FIXUPS7
 		     :
 		     : "r"(va), "re"(w0), "re"(w1), "re"(w2), "re"(w3), "re"(w4), "re"(w5), "re"(w6)
 		     : "memory"
