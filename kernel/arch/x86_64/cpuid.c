@@ -10,6 +10,8 @@
  *         the next one cannot be read (another vCPU unmapped the page, or
  *         the prefix straddles into an unmapped one), the guest gets the
  *         #PF it would have taken reading it, as Xen injects one.
+ *         Under RFLAGS.TF the emulated instruction ends in the guest's
+ *         #DB, as a real one would (Xen does the same).
  *   #GP(0) plain `cpuid` where CPUID faulting is on (Intel's
  *         MSR_PLATFORM_INFO bit 31, enabled per CPU in
  *         MSR_MISC_FEATURES_ENABLES bit 0): the same view, RIP + 2.
@@ -38,7 +40,8 @@
 
 #define CR4_FSGSBASE (1UL << 16)
 #define CR4_OSXSAVE  (1UL << 18)
-#define PFEC_USER    4U
+#define RFLAGS_TF    (1UL << 8)
+#define DR6_BS	     (1UL << 14) /* single step */
 
 static struct cpuid_host host;
 static bool faulting;
@@ -119,6 +122,17 @@ static int fetch_guest(void *ctx, unsigned long va, uint8_t *byte)
 	return copy_from_guest_vcpu(ctx, byte, va, 1);
 }
 
+/* The instruction is done: RIP past it, and a guest single-stepping it
+ * gets its #DB (DR6.BS in its virtual DR6), as after a real one. */
+static void emulated(struct vcpu *v, struct cpu_regs *r, unsigned int len)
+{
+	r->rip += len;
+	if (r->rflags & RFLAGS_TF) {
+		v->arch->debugreg[6] |= DR6_BS;
+		pv_trap_as(r, TRAP_DB, 0, 0);
+	}
+}
+
 static void emulate_cpuid(struct vcpu *v, struct cpu_regs *r, unsigned int len)
 {
 	struct cpuid_leaf l;
@@ -127,7 +141,7 @@ static void emulate_cpuid(struct vcpu *v, struct cpu_regs *r, unsigned int len)
 	r->rbx = l.b;
 	r->rcx = l.c;
 	r->rdx = l.d;
-	r->rip += len;
+	emulated(v, r, len);
 }
 
 bool pv_emulate_ud(struct cpu_regs *r)
@@ -141,7 +155,7 @@ bool pv_emulate_ud(struct cpu_regs *r)
 		emulate_cpuid(v, r, CPUID_FORCED_LEN);
 		return true;
 	case INSN_FAULT:
-		pv_trap_as(r, TRAP_PF, v->arch->kernel_mode ? 0 : PFEC_USER, fault_va);
+		pv_trap_as(r, TRAP_PF, 0, fault_va); /* a read; U by the mode (bounce.c) */
 		return true;
 	default:
 		return false;
@@ -163,7 +177,7 @@ static bool emulate_wrmsr(struct vcpu *v, struct cpu_regs *r)
 		       v->domain->id, (unsigned long)val);
 		return false;
 	}
-	r->rip += sizeof(wrmsr_insn);
+	emulated(v, r, sizeof(wrmsr_insn));
 	return true;
 }
 

@@ -3,7 +3,8 @@
  * brings the vCPU back to tg_user_enter's caller, and three text pages
  * whose ends hold the forced-emulation prefix (cut short at the end of
  * page A; whole, ending exactly at the end of page B), each after a `ret`
- * that an exception handler can step back to.
+ * that an exception handler can step back to; a #DB handler that stops
+ * single-stepping.
  */
 #define IRET_STUB hypercall_page + 23 * 32
 #define FORCED_CPUID ud2; .ascii "xen"; cpuid
@@ -29,6 +30,20 @@ user_cpuid:
 	cpuid
 	mov	%rbx, u_plain_sig_ebx(%rip)
 	syscall
+
+/* #DB: count, record the frame's RIP, clear TF in its RFLAGS, return. */
+	.globl db_handler
+db_handler:
+	pop	%rcx
+	pop	%r11
+	push	%rax
+	incq	db_count(%rip)
+	mov	8(%rsp), %rax
+	mov	%rax, db_rip(%rip)
+	andq	$~0x100, 24(%rsp)
+	pop	%rax
+	pushq	$0
+	jmp	IRET_STUB
 
 	.globl user_exit_cb
 user_exit_cb:
@@ -70,7 +85,9 @@ edge_page_c:
 
 	.bss
 	.balign	8
-	.globl	u_sig, u_leaf7_ebx, u_plain_sig_ebx
+	.globl	u_sig, u_leaf7_ebx, u_plain_sig_ebx, db_count, db_rip
+db_count:	.quad	0
+db_rip:		.quad	0
 u_sig:		.skip	32
 u_leaf7_ebx:	.quad	0
 u_plain_sig_ebx: .quad	0

@@ -13,7 +13,8 @@
  *     page before an unmapped one: the next fetch faults at the page start);
  *     the 32-bit results clear the upper halves; a prefix cut short by an
  *     unmapped page is the guest's #PF at the first missing byte; the
- *     prefix before another instruction stays a #UD;
+ *     prefix before another instruction stays a #UD; single-stepped, it
+ *     ends in one #DB after the whole instruction, with DR6.BS;
  *   - the hypercall page written by wrmsr to the MSR base matches the one
  *     the builder wrote; a misaligned value is the guest's #GP;
  *   - plain cpuid: the same view where the CPU faults it, else the host's
@@ -35,10 +36,10 @@ struct leaf {
 	uint32_t a, b, c, d;
 };
 
-void user_cpuid(void), user_exit_cb(void);
+void user_cpuid(void), user_exit_cb(void), db_handler(void);
 void edge_call(const void *target, uint32_t leaf, uint64_t out[3]);
 extern const uint8_t edge_page_a[], edge_page_b[], edge_page_c[], edge_cut[], edge_whole[];
-extern uint64_t u_sig[4], u_leaf7_ebx, u_plain_sig_ebx;
+extern uint64_t u_sig[4], u_leaf7_ebx, u_plain_sig_ebx, db_count, db_rip;
 
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
 static uint8_t msr_page[4096] __attribute__((aligned(4096)));
@@ -154,6 +155,24 @@ static void page_edges(void)
 	tg_expect(tg_trap_rip, at, "#UD frame RIP: the ud2");
 }
 
+/* Single-stepping the prefix: one #DB, after the whole instruction. */
+static void single_step(void)
+{
+	uint64_t a = XEN_CPUID_FIRST_LEAF, b, c = 0, d;
+	unsigned long at;
+	db_count = 0;
+	__asm__ volatile("lea 1f(%%rip), %4\n\t"
+			 "pushf; orq $0x100, (%%rsp); popf\n\t"
+			 "ud2; .ascii \"xen\"; cpuid\n"
+			 "1:"
+			 : "+a"(a), "=b"(b), "+c"(c), "=d"(d), "=&r"(at)::"memory");
+	tg_expect(db_count, 1, "forced cpuid under TF: one #DB");
+	tg_expect(db_rip, at, "#DB frame RIP: after the 7 bytes");
+	tg_expect(b, XEN_CPUID_SIGNATURE_EBX, "forced cpuid under TF: emulated");
+	tg_check(hypercall(__HYPERVISOR_get_debugreg, 6, 0, 0, 0, 0) & 0x4000, "DR6.BS set");
+	tg_expect(hypercall(__HYPERVISOR_set_debugreg, 6, 0, 0, 0, 0), 0, "DR6 cleared");
+}
+
 static void hypercall_msr(void)
 {
 	uint64_t val = mfn_of(msr_page) << 12;
@@ -219,6 +238,7 @@ static void plain_cpuid(void)
 void test_main(void)
 {
 	static struct trap_info traps[] = {
+		{.vector = 1, .cs = FLAT_KERNEL_CS, .address = (unsigned long)db_handler},
 		{.vector = 6, .cs = FLAT_KERNEL_CS, .address = (unsigned long)tg_ud_handler},
 		{.vector = 13, .cs = FLAT_KERNEL_CS, .address = (unsigned long)tg_gp_handler},
 		{.vector = 14, .cs = FLAT_KERNEL_CS, .address = (unsigned long)tg_pf_handler},
@@ -227,10 +247,11 @@ void test_main(void)
 	dom0 = tg_start_info->flags & SIF_INITDOMAIN;
 	tg_printf("# %s\n", dom0 ? "dom0" : "domU");
 	tg_expect(hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0), 0,
-		  "set_trap_table (#UD, #GP, #PF)");
+		  "set_trap_table (#DB, #UD, #GP, #PF)");
 	xen_leaves();
 	features();
 	page_edges();
+	single_step();
 	hypercall_msr();
 	plain_cpuid();
 	user_mode();
