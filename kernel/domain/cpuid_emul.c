@@ -1,8 +1,19 @@
 /*
- * Recognising the few instructions a PV guest's #UD or #GP may stand for
- * (hospes/cpuid.h): the forced-emulation prefix before cpuid, plain cpuid
- * where the CPU faults it, wrmsr.  Decode only: the caller (kernel/arch/
- * x86_64/cpuid.c) acts once the whole instruction is known.
+ * The few instructions a PV guest's #UD or #GP may stand for (hospes/
+ * cpuid.h), recognised and carried out on a copy of its registers:
+ *   #UD    `ud2; .ascii "xen"; cpuid` (Xen's forced-emulation prefix), from
+ *          guest kernel or user mode: EAX/ECX in, EAX/EBX/ECX/EDX out
+ *          (upper halves cleared), RIP + 7;
+ *   #GP(0) plain `cpuid` where the CPU faults it: the same, RIP + 2;
+ *   #GP(0) `wrmsr` from the guest kernel to the Xen MSR base + 0 with
+ *          gfn << 12 (page index 0): the hypercall page written into gfn
+ *          as the domctl does; anything else stays the guest's #GP.
+ * Under RFLAGS.TF an emulated instruction ends in the guest's #DB with
+ * DR6.BS in its virtual DR6, as after a real one (and as Xen does).
+ * Decode, then act: the whole instruction is matched and every operand
+ * checked before a register or a guest frame changes.  The arch glue
+ * (kernel/arch/x86_64/cpuid.c) copies the registers and raises the
+ * resulting #DB or #PF.
  *
  * Every byte is guest memory, read through the caller's fetch (the guest's
  * own tables, in its current mode, so user mode cannot read kernel pages)
@@ -13,7 +24,14 @@
  * by an unreadable page gets a #PF there and a #UD here).
  */
 #include <hospes/cpuid.h>
+#include <hospes/guest_access.h>
+#include <hospes/printk.h>
+#include <hospes/pv.h>
+#include <hospes/pv_build.h>
 #include <public/cpuid.h>
+
+#define RFLAGS_TF (1UL << 8)
+#define DR6_BS	  (1UL << 14) /* single step */
 
 const uint8_t cpuid_forced_insn[CPUID_FORCED_LEN] = {XEN_EMULATE_PREFIX_BYTES,
 						     XEN_CPUID_INSN_BYTES};
@@ -33,4 +51,73 @@ enum insn_match insn_match(insn_fetch_fn fetch, void *ctx, unsigned long rip, co
 			return INSN_OTHER;
 	}
 	return INSN_MATCH;
+}
+
+static int fetch_guest(void *ctx, unsigned long va, uint8_t *byte)
+{
+	return copy_from_guest_vcpu(ctx, byte, va, 1);
+}
+
+static bool matches(struct vcpu *v, unsigned long rip, const uint8_t *want, unsigned int n)
+{
+	unsigned long unused;
+	return insn_match(fetch_guest, v, rip, want, n, &unused) == INSN_MATCH;
+}
+
+/* The instruction is done: RIP past it; a single-stepping guest is owed a #DB. */
+static enum emul_result done(struct vcpu *v, struct emul_regs *r, unsigned int len)
+{
+	r->rip += len;
+	if (!(r->rflags & RFLAGS_TF))
+		return EMUL_DONE;
+	v->arch->debugreg[6] |= DR6_BS;
+	return EMUL_DONE_STEP;
+}
+
+static enum emul_result do_cpuid(struct vcpu *v, struct emul_regs *r, unsigned int len)
+{
+	struct cpuid_leaf l;
+	guest_cpuid(v, (uint32_t)r->rax, (uint32_t)r->rcx, &l);
+	r->rax = l.a; /* 32-bit results: the upper halves are cleared */
+	r->rbx = l.b;
+	r->rcx = l.c;
+	r->rdx = l.d;
+	return done(v, r, len);
+}
+
+enum emul_result emulate_guest_ud(struct vcpu *v, struct emul_regs *r, unsigned long *fault_va)
+{
+	switch (insn_match(fetch_guest, v, r->rip, cpuid_forced_insn, CPUID_FORCED_LEN, fault_va)) {
+	case INSN_MATCH:
+		return do_cpuid(v, r, CPUID_FORCED_LEN);
+	case INSN_FAULT:
+		return EMUL_PAGE_FAULT;
+	default:
+		return EMUL_NOT_OURS;
+	}
+}
+
+static enum emul_result do_wrmsr(struct vcpu *v, struct emul_regs *r)
+{
+	static unsigned int warned; /* a guest may retry: say it a few times */
+	uint64_t val = (uint32_t)r->rax | (uint64_t)(uint32_t)r->rdx << 32;
+
+	if (!v->arch->kernel_mode || (uint32_t)r->rcx != CPUID_MSR_BASE || val % PAGE_SIZE ||
+	    !matches(v, r->rip, wrmsr_insn, sizeof(wrmsr_insn)))
+		return EMUL_NOT_OURS;
+	if (hypercall_page_write(v->domain, val / PAGE_SIZE)) {
+		if (warned < 8 && ++warned)
+			printk(LOG_WARN "d%u: hypercall-page wrmsr of %#lx refused: not its own "
+					"writable RAM\n",
+			       v->domain->id, (unsigned long)val);
+		return EMUL_NOT_OURS;
+	}
+	return done(v, r, sizeof(wrmsr_insn));
+}
+
+enum emul_result emulate_guest_gp(struct vcpu *v, struct emul_regs *r, bool faulting)
+{
+	if (faulting && matches(v, r->rip, cpuid_plain_insn, sizeof(cpuid_plain_insn)))
+		return do_cpuid(v, r, sizeof(cpuid_plain_insn));
+	return do_wrmsr(v, r);
 }

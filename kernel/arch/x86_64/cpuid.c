@@ -1,30 +1,23 @@
 /*
- * The arch side of the guest CPUID view (policy and matcher in
- * kernel/domain/cpuid_*.c, ideas in hospes/cpuid.h): the host facts the
- * policy needs, CPUID faulting, and the three guest instructions we
- * emulate from exceptions.
+ * The arch side of the guest CPUID view (ideas in hospes/cpuid.h; policy
+ * and emulations in kernel/domain/cpuid_policy.c and cpuid_emul.c): the
+ * host facts the policy needs, CPUID faulting, and the trap-frame glue of
+ * the emulations.
  *
- *   #UD   `ud2; .ascii "xen"; cpuid` (Xen's forced-emulation prefix), from
- *         guest kernel or user mode: EAX/ECX in, EAX/EBX/ECX/EDX from the
- *         policy, RIP past the 7 bytes.  If the bytes matched so far and
- *         the next one cannot be read (another vCPU unmapped the page, or
- *         the prefix straddles into an unmapped one), the guest gets the
- *         #PF it would have taken reading it, as Xen injects one.
- *         Under RFLAGS.TF the emulated instruction ends in the guest's
- *         #DB, as a real one would (Xen does the same).
- *   #GP(0) plain `cpuid` where CPUID faulting is on (Intel's
- *         MSR_PLATFORM_INFO bit 31, enabled per CPU in
- *         MSR_MISC_FEATURES_ENABLES bit 0): the same view, RIP + 2.
- *   #GP(0) `wrmsr` from the guest kernel to the Xen MSR base + 0 with
- *         gfn << 12: the hypercall page is written into gfn (as the
- *         domctl does); anything else stays a #GP for the guest.
- * Where the CPU has no CPUID faulting (QEMU's TCG, AMD), a plain cpuid in
- * a guest runs natively and sees the host: the boot log says so.
+ * Host facts: the raw leaves (the cpuid instruction, here in ring 0, which
+ * never faults), the XCR0 fpu.c chose and CR4's OSXSAVE and FSGSBASE, the
+ * TSC calibration.  CPUID faulting: Intel's MSR_PLATFORM_INFO bit 31 says
+ * the CPU has it (read fault-safe: other CPUs #GP), and
+ * MSR_MISC_FEATURES_ENABLES bit 0 turns it on for CPL > 0, per CPU, on
+ * every CPU that runs vCPUs.  Where the CPU has none (QEMU's TCG, AMD) a
+ * plain cpuid in a guest runs natively and sees the host: the boot log
+ * says so and why.
  *
- * Decode, then act: the matcher reads every byte through the guest's own
- * tables (copy_from_guest_vcpu, in the vCPU's current mode, so user mode
- * reads no kernel page) before any register changes.  None of this is on
- * a hot path; the hypercall and #PF entries do not pass here.
+ * The glue: a guest #UD or #GP(0) hands a copy of the registers to
+ * emulate_guest_ud/gp(); if the instruction was ours the copy goes back
+ * into the frame, followed by the guest's #DB (single-stepping) or #PF
+ * (the prefix ran into an unreadable byte) where the result says so.
+ * None of this is on a hot path: traps.c asks only for #UD and #GP.
  */
 #include <asm/cpu.h>
 #include <asm/msr.h>
@@ -33,15 +26,11 @@
 #include <hospes/guest_access.h>
 #include <hospes/hypercall.h>
 #include <hospes/lib.h>
-#include <hospes/pv.h>
-#include <hospes/pv_build.h>
 #include <hospes/time.h>
 #include <public/cpuid.h>
 
 #define CR4_FSGSBASE (1UL << 16)
 #define CR4_OSXSAVE  (1UL << 18)
-#define RFLAGS_TF    (1UL << 8)
-#define DR6_BS	     (1UL << 14) /* single step */
 
 static struct cpuid_host host;
 static bool faulting;
@@ -106,92 +95,46 @@ void cpuid_init_cpu(void)
 		wrmsr(MSR_MISC_FEATURES, rdmsr(MSR_MISC_FEATURES) | MISC_FEATURES_CPUID_FAULTING);
 }
 
-bool cpuid_faulting(void)
-{
-	return faulting;
-}
-
 void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_leaf *out)
 {
 	const struct cpuid_guest g = {.privileged = v->domain->is_privileged, .vcpu_id = v->id};
 	cpuid_policy(&host, &g, leaf, sub, out);
 }
 
-static int fetch_guest(void *ctx, unsigned long va, uint8_t *byte)
+/* Carry out what emulate_guest_*() decided on the trap frame. */
+static bool finish(struct cpu_regs *r, const struct emul_regs *e, enum emul_result res,
+		   unsigned long fault_va)
 {
-	return copy_from_guest_vcpu(ctx, byte, va, 1);
-}
-
-/* The instruction is done: RIP past it, and a guest single-stepping it
- * gets its #DB (DR6.BS in its virtual DR6), as after a real one. */
-static void emulated(struct vcpu *v, struct cpu_regs *r, unsigned int len)
-{
-	r->rip += len;
-	if (r->rflags & RFLAGS_TF) {
-		v->arch->debugreg[6] |= DR6_BS;
+	if (res == EMUL_NOT_OURS)
+		return false;
+	r->rax = e->rax;
+	r->rbx = e->rbx;
+	r->rcx = e->rcx;
+	r->rdx = e->rdx;
+	r->rip = e->rip;
+	if (res == EMUL_DONE_STEP)
 		pv_trap_as(r, TRAP_DB, 0, 0);
-	}
+	else if (res == EMUL_PAGE_FAULT)
+		pv_trap_as(r, TRAP_PF, 0, fault_va); /* a read; U by the mode (bounce.c) */
+	return true;
 }
 
-static void emulate_cpuid(struct vcpu *v, struct cpu_regs *r, unsigned int len)
+static struct emul_regs regs_in(const struct cpu_regs *r)
 {
-	struct cpuid_leaf l;
-	guest_cpuid(v, (uint32_t)r->rax, (uint32_t)r->rcx, &l);
-	r->rax = l.a; /* 32-bit results: the upper halves are cleared */
-	r->rbx = l.b;
-	r->rcx = l.c;
-	r->rdx = l.d;
-	emulated(v, r, len);
+	return (struct emul_regs){r->rax, r->rbx, r->rcx, r->rdx, r->rip, r->rflags};
 }
 
 bool pv_emulate_ud(struct cpu_regs *r)
 {
-	struct vcpu *v = current_vcpu();
-	unsigned long fault_va;
-
-	switch (insn_match(fetch_guest, v, r->rip, cpuid_forced_insn, CPUID_FORCED_LEN,
-			   &fault_va)) {
-	case INSN_MATCH:
-		emulate_cpuid(v, r, CPUID_FORCED_LEN);
-		return true;
-	case INSN_FAULT:
-		pv_trap_as(r, TRAP_PF, 0, fault_va); /* a read; U by the mode (bounce.c) */
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* wrmsr from the guest kernel to the hypercall-page MSR with a page-aligned value. */
-static bool emulate_wrmsr(struct vcpu *v, struct cpu_regs *r)
-{
-	unsigned long unused;
-	uint64_t val = (uint32_t)r->rax | (uint64_t)(uint32_t)r->rdx << 32;
-
-	if (!v->arch->kernel_mode || (uint32_t)r->rcx != CPUID_MSR_BASE || val % PAGE_SIZE ||
-	    insn_match(fetch_guest, v, r->rip, wrmsr_insn, sizeof(wrmsr_insn), &unused) !=
-		    INSN_MATCH)
-		return false;
-	if (hypercall_page_write(v->domain, val / PAGE_SIZE)) {
-		printk(LOG_WARN "d%u: hypercall-page wrmsr of %#lx refused (not its own RAM)\n",
-		       v->domain->id, (unsigned long)val);
-		return false;
-	}
-	emulated(v, r, sizeof(wrmsr_insn));
-	return true;
+	struct emul_regs e = regs_in(r);
+	unsigned long fault_va = 0;
+	enum emul_result res = emulate_guest_ud(current_vcpu(), &e, &fault_va);
+	return finish(r, &e, res, fault_va); /* fault_va read after the call */
 }
 
 bool pv_emulate_gp(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
-	unsigned long unused;
-
-	if (!v)
-		return false;
-	if (faulting && insn_match(fetch_guest, v, r->rip, cpuid_plain_insn,
-				   sizeof(cpuid_plain_insn), &unused) == INSN_MATCH) {
-		emulate_cpuid(v, r, sizeof(cpuid_plain_insn));
-		return true;
-	}
-	return emulate_wrmsr(v, r);
+	struct emul_regs e = regs_in(r);
+	return v && finish(r, &e, emulate_guest_gp(v, &e, faulting), 0);
 }

@@ -10,6 +10,9 @@
  * The guest reaches that view through the forced-emulation prefix (#UD),
  * and through plain `cpuid` where the CPU faults it (#GP).
  *
+ * The emulations (cpuid_emul.c) are core code too, tested on the host on
+ * a copy of the registers; only the trap-frame glue is arch code.
+ *
  * The policy is a pure function of the host's raw leaves (a callback, so
  * host tests can play any CPU), a few host facts (the XCR0 guests run
  * with, CR4.OSXSAVE, the time scale) and the guest (privileged or not, its
@@ -78,12 +81,31 @@ extern const uint8_t wrmsr_insn[2];			  /* 0f 30 */
 enum insn_match insn_match(insn_fetch_fn fetch, void *ctx, unsigned long rip, const uint8_t *want,
 			   unsigned int n, unsigned long *fault_va);
 
+/* The emulations themselves (cpuid_emul.c), on a copy of the guest's
+ * registers taken from the trap frame; the caller writes it back for
+ * every result but EMUL_NOT_OURS. */
+struct emul_regs {
+	uint64_t rax, rbx, rcx, rdx, rip, rflags;
+};
+
+enum emul_result {
+	EMUL_NOT_OURS,	 /* bounce the exception as it is, registers untouched */
+	EMUL_DONE,	 /* carried out: back to the guest */
+	EMUL_DONE_STEP,	 /* carried out under RFLAGS.TF: then the guest's #DB (DR6.BS set) */
+	EMUL_PAGE_FAULT, /* the guest's own #PF (a read) at *fault_va instead */
+};
+
+/* A guest #UD: Xen's forced-emulation prefix, from guest kernel or user mode. */
+enum emul_result emulate_guest_ud(struct vcpu *v, struct emul_regs *r, unsigned long *fault_va);
+/* A guest #GP(0): plain cpuid when the CPU faults it (faulting), and the
+ * guest kernel's wrmsr of gfn << 12 to the Xen MSR base (hypercall page). */
+enum emul_result emulate_guest_gp(struct vcpu *v, struct emul_regs *r, bool faulting);
+
 /* kernel/arch/x86_64/cpuid.c: the host facts, read once on the boot CPU
  * after the FPU set-up (XCR0, CR4.OSXSAVE) and the TSC calibration; CPUID
  * faulting turned on in each CPU that runs vCPUs, where the CPU has it. */
 void cpuid_init_boot(void);
 void cpuid_init_cpu(void);
-bool cpuid_faulting(void); /* does plain cpuid in a guest reach the policy? */
 /* What vCPU v sees for leaf/subleaf. */
 void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_leaf *out);
 

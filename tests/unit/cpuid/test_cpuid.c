@@ -6,7 +6,10 @@
  * is set (so the guest's view is exactly the policy's mask) and the
  * maximum leaves are beyond ours; single tests change one leaf.  The
  * matcher reads from a buffer standing for guest memory whose readable
- * window can end anywhere, and counts the bytes it was asked for.
+ * window can end anywhere, and counts the bytes it was asked for.  The
+ * emulations run on the same buffer (copy_from_guest_vcpu below) with a
+ * vCPU of a fake domain, this file's guest_cpuid() and a recording
+ * hypercall_page_write().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <hospes/cpuid.h>
+#include <hospes/pv.h>
 #include <public/cpuid.h>
 
 #define B(n) (1U << (n))
@@ -335,6 +339,146 @@ static void test_plain_cpuid_and_wrmsr(void **state)
 	assert_int_equal(fault, GVA + 1);
 }
 
+/* The hypervisor functions the emulations call. */
+static struct domain fake_dom = {.id = 1};
+static struct arch_vcpu fake_arch;
+static struct vcpu fake_vcpu = {.id = 0, .domain = &fake_dom, .arch = &fake_arch};
+static uint64_t written_gfn;
+static int write_rc;
+static unsigned int writes;
+
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_leaf *out)
+{
+	const struct cpuid_guest g = {v->domain->is_privileged, v->id};
+	cpuid_policy(&host, &g, leaf, sub, out);
+}
+
+int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
+{
+	assert_ptr_equal(v, &fake_vcpu);
+	for (size_t i = 0; i < len; i++)
+		if (fake_fetch(mem, va + i, (uint8_t *)dst + i))
+			return -14;
+	return 0;
+}
+
+int hypercall_page_write(struct domain *d, uint64_t gfn)
+{
+	assert_ptr_equal(d, &fake_dom);
+	writes++;
+	written_gfn = gfn;
+	return write_rc;
+}
+
+static int emul_setup(void **state)
+{
+	setup(state);
+	memset(mem, 0x90, sizeof(mem));
+	readable = sizeof(mem);
+	fake_arch = (struct arch_vcpu){.kernel_mode = true};
+	fake_arch.debugreg[6] = 0xffff0ff0UL;
+	writes = 0;
+	write_rc = 0;
+	return 0;
+}
+
+static void test_emulate_forced(void **state)
+{
+	static const uint8_t bytes[] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2};
+	struct emul_regs r = {.rax = 0xffffffff40000000UL,
+			      .rbx = ~0UL,
+			      .rcx = ~0UL << 32,
+			      .rdx = ~0UL,
+			      .rip = GVA,
+			      .rflags = 0x202};
+	unsigned long fault = 0;
+
+	memcpy(mem, bytes, sizeof(bytes));
+	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_DONE);
+	assert_int_equal(r.rax, 0x40000003); /* EAX only counts: the upper half ignored */
+	assert_int_equal(r.rbx, XEN_CPUID_SIGNATURE_EBX); /* and cleared */
+	assert_int_equal(r.rcx, XEN_CPUID_SIGNATURE_ECX);
+	assert_int_equal(r.rdx, XEN_CPUID_SIGNATURE_EDX);
+	assert_int_equal(r.rip, GVA + 7);
+	/* from user mode the same; under TF the guest is owed a #DB */
+	fake_arch.kernel_mode = false;
+	r = (struct emul_regs){.rax = 7, .rcx = 0, .rip = GVA, .rflags = 0x302};
+	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_DONE_STEP);
+	assert_int_equal(r.rbx & (B(7) | B(20)), 0); /* leaf 7: no SMEP, SMAP */
+	assert_int_equal(r.rip, GVA + 7);
+	assert_int_equal(fake_arch.debugreg[6], 0xffff4ff0UL); /* DR6.BS */
+}
+
+static void test_emulate_forced_refusals(void **state)
+{
+	static const uint8_t bytes[] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0x31}; /* rdtsc */
+	const struct emul_regs before = {.rax = 1, .rbx = 2, .rcx = 3, .rdx = 4, .rip = GVA};
+	struct emul_regs r = before;
+	unsigned long fault = 0;
+
+	memcpy(mem, bytes, sizeof(bytes));
+	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_NOT_OURS);
+	assert_memory_equal(&r, &before, sizeof(r));
+	mem[6] = 0xa2;
+	readable = 4; /* "ud2 xe", then an unreadable page */
+	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_PAGE_FAULT);
+	assert_int_equal(fault, GVA + 4);
+	assert_memory_equal(&r, &before, sizeof(r));
+}
+
+static void test_emulate_plain_cpuid(void **state)
+{
+	static const uint8_t bytes[] = {0x0f, 0xa2};
+	struct emul_regs r = {.rax = 1, .rip = GVA, .rflags = 0x202};
+
+	memcpy(mem, bytes, sizeof(bytes));
+	/* no CPUID faulting: a #GP at a cpuid is not one we caused */
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false), EMUL_NOT_OURS);
+	assert_int_equal(r.rip, GVA);
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_DONE);
+	assert_int_equal(r.rip, GVA + 2);
+	assert_true(r.rcx & B(31));	  /* the policy's leaf 1 */
+	assert_int_equal(r.rbx >> 24, 0); /* vCPU 0 */
+	assert_int_equal(writes, 0);
+}
+
+static void test_emulate_wrmsr(void **state)
+{
+	static const uint8_t bytes[] = {0x0f, 0x30};
+	const struct emul_regs good = {
+		.rax = 0x12345000, .rcx = 0x40000000, .rdx = 0x1, .rip = GVA, .rflags = 0x202};
+	struct emul_regs r = good;
+
+	memcpy(mem, bytes, sizeof(bytes));
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_DONE);
+	assert_int_equal(writes, 1);
+	assert_int_equal(written_gfn, 0x112345);
+	assert_int_equal(r.rip, GVA + 2);
+	/* refused without a write: another MSR, a page index, user mode, not wrmsr */
+	struct emul_regs bad[] = {good, good, good, good};
+	bad[0].rcx = 0x40000001;
+	bad[1].rax |= 1;
+	bad[3].rip = GVA + 1;
+	for (unsigned int i = 0; i < 4; i++) {
+		fake_arch.kernel_mode = i != 2;
+		r = bad[i];
+		assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_NOT_OURS);
+		assert_int_equal(r.rip, bad[i].rip);
+	}
+	assert_int_equal(writes, 1);
+	/* the frame is no RAM of the guest's: its #GP */
+	fake_arch.kernel_mode = true;
+	write_rc = -22;
+	r = good;
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_NOT_OURS);
+	assert_int_equal(r.rip, GVA);
+	/* single-stepped */
+	write_rc = 0;
+	r.rflags |= 0x100;
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false), EMUL_DONE_STEP);
+	assert_int_equal(r.rip, GVA + 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +492,10 @@ int main(void)
 		cmocka_unit_test(test_forced_prefix),
 		cmocka_unit_test(test_truncated_and_unmapped),
 		cmocka_unit_test(test_plain_cpuid_and_wrmsr),
+		cmocka_unit_test_setup(test_emulate_forced, emul_setup),
+		cmocka_unit_test_setup(test_emulate_forced_refusals, emul_setup),
+		cmocka_unit_test_setup(test_emulate_plain_cpuid, emul_setup),
+		cmocka_unit_test_setup(test_emulate_wrmsr, emul_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
