@@ -41,7 +41,9 @@
  * asked for at once.  Soft affinity is a preference (Xen's): where the
  * scheduler chooses a CPU for a vCPU it takes one of hard & soft first
  * (preferred()): a waking vCPU whose CPU is not one of them moves to an
- * idle one that is, if any (soft_place); an idle CPU that steals takes
+ * idle one that is, if any, and a starting one (unpause) also to the
+ * least loaded one when that is no busier than its own (soft_place); an
+ * idle CPU that steals takes
  * the first queued vCPU whose soft mask names it (and narrows its hard
  * one) before any other it may run (steal_for); a
  * vCPU moved by a new hard mask goes to the least loaded preferred CPU.
@@ -560,12 +562,18 @@ bool sched_yield_has_effect(unsigned int cpu)
 
 /* ---- affinity ----------------------------------------------------------- */
 
+/* What CPU i has to run: its queue and whoever runs (a lock-free hint). */
+static unsigned int busy_of(unsigned int i)
+{
+	return load_of(&cpus[i]) + (READ_ONCE(cpus[i].curr) != NULL);
+}
+
 /* The least loaded online CPU of mask (a lock-free hint), or nr_cpus. */
 static unsigned int least_loaded(uint64_t mask)
 {
 	unsigned int best = nr_cpus, least = UINT32_MAX;
 	for (unsigned int i = 0; i < nr_cpus; i++) {
-		unsigned int load = load_of(&cpus[i]) + (READ_ONCE(cpus[i].curr) != NULL);
+		unsigned int load = busy_of(i);
 		if (((mask >> i) & 1) && cpus[i].online && load < least) {
 			least = load;
 			best = i;
@@ -624,11 +632,24 @@ static bool asleep_off_preferred(const struct sched_vcpu *sv, unsigned int from)
 	       !((preferred(sv) >> from) & 1);
 }
 
-/* A waking sv whose CPU it would rather not run on goes to an idle CPU
- * it prefers, if there is one (before sched_wake queues it). */
+/*
+ * A waking sv whose CPU it would rather not run on goes to an idle CPU
+ * it prefers, if there is one (before sched_wake queues it).  A starting
+ * one (from offline: an unpause, VCPUOP_up) with no such CPU goes to the
+ * least loaded CPU it prefers if that one is no busier than its own: its
+ * first CPU came from its id, not from a choice, and once it runs, only
+ * a wake-up to an idle preferred CPU or a steal would move it (a hog
+ * sharing a busy CPU never gets either).  Never to a busier CPU: a
+ * preference does not make a vCPU wait.
+ */
 static void soft_place(struct sched_vcpu *sv, uint64_t now)
 {
 	unsigned int from = READ_ONCE(sv->cpu), to = idle_cpu(from, preferred(sv));
+	if (to >= nr_cpus && READ_ONCE(sv->state) == SCHED_OFFLINE) {
+		to = least_loaded(preferred(sv));
+		if (to < nr_cpus && busy_of(to) > busy_of(from))
+			to = nr_cpus;
+	}
 	if (to < nr_cpus)
 		(void)move_vcpu(sv, from, to, asleep_off_preferred, now);
 }

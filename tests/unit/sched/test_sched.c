@@ -602,6 +602,45 @@ static void test_soft_steal_and_move(void **state)
 	assert_int_equal(h[1]->sv.cpu, 2);
 }
 
+/* A hog on CPU cpu whose soft affinity is set before its first wake (as
+ * the builder sets it before the unpause). */
+static struct sim_vcpu *sim_add_soft(unsigned int cpu, uint64_t soft)
+{
+	struct sim_vcpu *s = &sim[nr_sim];
+	s->v.id = nr_sim++;
+	s->v.domain = &dom;
+	sched_vcpu_init(&s->v, &s->sv, cpu);
+	sched_set_soft_affinity(&s->v, soft);
+	sched_wake(&s->v, 0);
+	return s;
+}
+
+/* Placement at the start (an unpause: a wake from offline).  Both CPUs
+ * run a hog; a third hog that prefers CPU 1 is created on CPU 0 (where
+ * its id puts it).  No preferred CPU is idle, but CPU 1 is no busier than
+ * CPU 0, so it starts on CPU 1 and spends all its time there (without
+ * this placement it stayed on CPU 0 for good: steals need a load gap of
+ * two).  With CPU 0 idle it starts on CPU 0 instead: a preference never
+ * makes a vCPU wait. */
+static void test_soft_place_at_start(void **state)
+{
+	sim_setup(2);
+	struct sim_vcpu *a = sim_add(0, 256, 0, 0, 0), *b = sim_add(1, 256, 0, 0, 0);
+	struct sim_vcpu *c = sim_add_soft(0, 1 << 1);
+	assert_int_equal(c->sv.cpu, 1);
+	sim_run(1000 * MS);
+	assert_int_equal(c->seen_on, 1 << 1);
+	assert_float_equal(share(a, 1000 * MS), 1.0, 0.02);
+	assert_float_equal(share(b, 1000 * MS), 0.5, 0.02);
+	assert_float_equal(share(c, 1000 * MS), 0.5, 0.02);
+	sim_setup(2);
+	b = sim_add(1, 256, 0, 0, 0);
+	c = sim_add_soft(0, 1 << 1);
+	assert_int_equal(c->sv.cpu, 0);
+	sim_run(1000 * MS);
+	assert_float_equal(share(c, 1000 * MS), 1.0, 0.02);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_soft_hard_wins),
 		cmocka_unit_test(test_soft_not_a_restriction),
 		cmocka_unit_test(test_soft_steal_and_move),
+		cmocka_unit_test(test_soft_place_at_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
