@@ -9,11 +9,13 @@
 # QEMU single-stepping and logging every executed instruction's address
 # (-singlestep -d exec,nochain), counted by scripts/icount-count.c.  A
 # phase ends at every call of dom0's hx_idle_ns (the bench samples idle
-# time at each edge of its passes, pvguest/dom0/blkbench.c), so:
-#   phase 3p+1, 3p+2   dom0's own pass p: sequential, random 4 KiB
-#   phase 3p+10, 3p+11 the domU's pass p: sequential, random 4 KiB
-# (p = 0..2; the default shows pass 1: phases 4 5 13 14).  Sequential
-# figures are per MiB (16 per pass), random ones per read (500).
+# time at each edge of its passes' phases, pvguest/dom0/blkbench.c), so
+# with the five phases k of core/blktime.h (0 sequential, 1 random 4 KiB,
+# 2 sequential 4 in flight, 3 and 4 random 8 and 32 in flight):
+#   phase 6p+k+1       dom0's own pass p, phase k
+#   phase 18+6p+k+1    the domU's pass p, phase k
+# (p = 0..2; the default shows pass 1: phases 7-11 and 25-29).
+# Sequential figures are per MiB (16 per pass), random ones per read (500).
 #
 # dom0 and the domU are the same kernel linked at the same address, so
 # their functions would share addresses.  The domU is linked again here
@@ -63,7 +65,8 @@ tr -d '\r' <"$out/serial.log" | grep 'busy' >&2
 for f in hospes.elf pvguest-dom0 domU; do nm "$out/$f" >"$out/$f.syms"; done
 python3 - "$out" $((pad + 0x2000)) "$@" <<'PY'
 import bisect, collections, sys
-out, domu_lo, want = sys.argv[1], int(sys.argv[2]), [int(p) for p in sys.argv[3:]] or [4, 5, 13, 14]
+out, domu_lo = sys.argv[1], int(sys.argv[2])
+want = [int(p) for p in sys.argv[3:]] or [7, 8, 9, 10, 11, 25, 26, 27, 28, 29]
 def syms(f):
     t = sorted((int(a, 16), n) for a, k, n in (l.split() for l in open(out + "/" + f + ".syms")
                if len(l.split()) == 3) if k in "tTwW")
@@ -84,7 +87,7 @@ for line in open(out + "/counts"):
     if pc in tabs[side(pc)][2]:
         calls[p][name(pc)] += n
 for p in want:
-    ops, unit = (16, "MiB") if (p % 3 == 1) else (500, "read")
+    ops, unit = (16, "MiB") if (p - 1) % 6 in (0, 2) else (500, "read")
     by = collections.Counter()
     for f, n in per[p].items():
         by[f.split(":")[0]] += n

@@ -97,6 +97,7 @@ struct blkfront {
 	unsigned int max_indirect; /* 0: no indirect requests */
 	bool connected;
 	struct blkfront_req req[BLKFRONT_RING_SIZE];
+	uint32_t free_slots; /* bit i set: req[i] is free (a slot is found by one ctz) */
 	unsigned int in_flight;
 	/*
 	 * Waiting: the event handler signals `ev`; wait(bf, seen) returns

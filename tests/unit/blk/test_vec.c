@@ -206,6 +206,7 @@ static void test_ring_full_while_building(void **state)
 	assert_int_equal(blkfront_rw_vec(&bf, false, v, N), 0);
 	assert_memory_equal(r, w, N * PAGE_SIZE);
 	assert_int_equal(bf.in_flight, 0);
+	assert_int_equal(bf.free_slots, ~0u); /* every slot back in the free mask */
 	assert_int_equal(bf.stats.errors, 0);
 	free(w);
 	free(r);
