@@ -18,19 +18,21 @@
  * Anyone else naming a foreigndom gets -EPERM; the page-table owner
  * (foreigndom bits 16-31, plus one) may only be the caller.
  *
- * The SYSCALL fast path calls do_mmu_update_fast instead: with its
- * conditions (the running vCPU, in guest kernel mode, so its kernel tables
- * are in CR3; hospes/hypercall.h) a batch of one plain update of the
- * caller's own tables reads its request by two loads and writes `done` by
- * one store through those tables (asm/guest_read.h), as the event
- * channel's fast send reads its port.  Anything else, and any load that
- * faults, is do_mmu_update's from the start; a store that faults leaves
- * `done` to the software walk.  The checks are the same either way.
+ * The SYSCALL fast path calls do_mmu_update_fast and do_mmuext_op_fast
+ * instead: with its conditions (the running vCPU, in guest kernel mode, so
+ * its kernel tables are in CR3; hospes/hypercall.h) a batch of one plain
+ * update, or of one op, on the caller's own tables reads its request by
+ * two (three) loads and writes `done` by one store through those tables
+ * (asm/guest_read.h), as the event channel's fast send reads its port.
+ * Anything else, and any load that faults, is do_mmu_update's
+ * (do_mmuext_op's) from the start; a store that faults leaves `done` to
+ * the software walk.  The checks are the same either way.
  */
 #include <asm/guest_read.h>
 #include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/guest_access.h>
+#include <hospes/lib.h>
 #include <hospes/p2m.h>
 #include <hospes/printk.h>
 #include <hospes/pv_mmu.h>
@@ -176,6 +178,14 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsi
 	return mmu_update_batch(v, reqs, count, done_va, foreigndom);
 }
 
+/* The fast paths' `done`: one store through the loaded tables, else the walk. */
+static inline void mmu_fast_done(struct vcpu *v, unsigned long done_va, unsigned int done)
+{
+	if (done_va && unlikely(!arch_guest_va_ok(done_va, sizeof(uint32_t)) ||
+				!arch_try_write_guest_u32(done_va, done)))
+		report_done(v, done_va, done);
+}
+
 /*
  * The fast path's mmu_update (see the top).  The request is read once; a
  * load that faults leaves nothing read, and do_mmu_update then reads it
@@ -195,9 +205,7 @@ long do_mmu_update_fast(struct vcpu *v, unsigned long reqs, unsigned long count,
 		return do_mmu_update(v, reqs, count, done_va, foreigndom, a5);
 	rc = pv_pt_update_own(v->domain, _gfn(req.ptr >> PAGE_SHIFT),
 			      (req.ptr & (PAGE_SIZE - 1)) >> 3, req.val);
-	if (done_va && unlikely(!arch_guest_va_ok(done_va, sizeof(uint32_t)) ||
-				!arch_try_write_guest_u32(done_va, rc == 0)))
-		report_done(v, done_va, rc == 0);
+	mmu_fast_done(v, done_va, rc == 0);
 	return rc;
 }
 
@@ -348,5 +356,24 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsign
 	}
 	mmu_owner_put(v->domain, fd);
 	report_done(v, done_va, i);
+	return rc;
+}
+
+/* The fast path's mmuext_op: one op of the caller's own (see the top). */
+long do_mmuext_op_fast(struct vcpu *v, unsigned long ops, unsigned long count,
+		       unsigned long done_va, unsigned long foreigndom, unsigned long a5)
+{
+	uint64_t w[3];
+	struct mmuext_op op;
+	long rc;
+
+	BUILD_BUG_ON(sizeof(op) != sizeof(w));
+	if (unlikely((count & 0x7fffffffUL) != 1 || foreigndom != DOMID_SELF ||
+		     !arch_guest_va_ok(ops, sizeof(op)) ||
+		     !arch_read_guest_u64x3(ops, &w[0], &w[1], &w[2])))
+		return do_mmuext_op(v, ops, count, done_va, foreigndom, a5);
+	memcpy(&op, w, sizeof(op));
+	rc = mmuext_one(v, v->domain, &op);
+	mmu_fast_done(v, done_va, rc == 0);
 	return rc;
 }

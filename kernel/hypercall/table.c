@@ -39,7 +39,7 @@ const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
 	ROW_FAST(__HYPERVISOR_mmu_update, do_mmu_update, do_mmu_update_fast),
 	ROW(__HYPERVISOR_memory_op, do_memory_op, HC_ANY),
 	ROW(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_ANY),
-	ROW(__HYPERVISOR_mmuext_op, do_mmuext_op, HC_ANY),
+	ROW_FAST(__HYPERVISOR_mmuext_op, do_mmuext_op, do_mmuext_op_fast),
 	ROW(__HYPERVISOR_stack_switch, do_stack_switch, HC_ANY),
 	ROW(__HYPERVISOR_set_gdt, do_set_gdt, HC_ANY),
 	ROW(__HYPERVISOR_set_callbacks, do_set_callbacks, HC_ANY),

@@ -32,13 +32,16 @@ void pv_invlpg(struct domain *d, unsigned long va);
  */
 long do_mmu_update(struct vcpu *v, unsigned long reqs, unsigned long count, unsigned long done,
 		   unsigned long foreigndom, unsigned long a5);
-/* The SYSCALL fast path's (hospes/hypercall.h): moves through the loaded tables. */
+/* The SYSCALL fast path's (hospes/hypercall.h), here and for mmuext_op:
+ * moves through the loaded tables. */
 long do_mmu_update_fast(struct vcpu *v, unsigned long reqs, unsigned long count, unsigned long done,
 			unsigned long foreigndom, unsigned long a5);
 long do_update_va_mapping(struct vcpu *v, unsigned long va, unsigned long val, unsigned long flags,
 			  unsigned long a4, unsigned long a5);
 long do_mmuext_op(struct vcpu *v, unsigned long ops, unsigned long count, unsigned long done,
 		  unsigned long foreigndom, unsigned long a5);
+long do_mmuext_op_fast(struct vcpu *v, unsigned long ops, unsigned long count, unsigned long done,
+		       unsigned long foreigndom, unsigned long a5);
 long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg, unsigned long a3,
 		  unsigned long a4, unsigned long a5);
 

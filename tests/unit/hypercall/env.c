@@ -279,6 +279,11 @@ long do_mmuext_op(HYPERCALL_ARGS)
 	return 1026;
 }
 
+long do_mmuext_op_fast(HYPERCALL_ARGS)
+{
+	return 2026;
+}
+
 /* Event channels (engineer C's, tested in tests/unit/evtchn): routing only. */
 long do_event_channel_op(HYPERCALL_ARGS)
 {

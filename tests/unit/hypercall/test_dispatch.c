@@ -77,6 +77,7 @@ static void test_fast_handlers(void **state)
 			 do_event_channel_op_fast); /* its own: the port read by one move */
 	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_mmu_update),
 			 do_mmu_update_fast); /* its own: moves through the loaded tables */
+	assert_ptr_equal(hypercall_fast_handler(__HYPERVISOR_mmuext_op), do_mmuext_op_fast);
 	assert_null(hypercall_fast_handler(__HYPERVISOR_sysctl));
 	assert_null(hypercall_fast_handler(__HYPERVISOR_domctl));
 	assert_null(hypercall_fast_handler(__HYPERVISOR_set_segment_base));

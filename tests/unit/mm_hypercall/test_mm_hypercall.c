@@ -59,6 +59,7 @@ static int setup(void **state)
 	other = mm_make_domain(2, 16, false, 32);
 	v = d->vcpu[0];
 	mm_set_current(NULL); /* handlers must use the vCPU they are given */
+	fake_cr3 = 0;	      /* nothing loaded by an earlier test */
 	gtable(d, _gfn(1))[0] = gpte(2, RWP);
 	gtable(d, _gfn(2))[0] = gpte(3, RWP);
 	gtable(d, _gfn(3))[2] = gpte(4, RWP);
@@ -195,10 +196,10 @@ static void *counting_move(unsigned long va, bool write)
 	return p;
 }
 
-/* do_mmu_update_fast with v's kernel tables in CR3 (its conditions), or
- * with every move faulting (loaded false); `done` preset to 0xdead. */
-static long fast(bool loaded, unsigned long reqs, unsigned long count, unsigned long done_va,
-		 unsigned long fd)
+/* A fast path's handler with v's kernel tables in CR3 (its conditions),
+ * or with every move faulting (loaded false); `done` preset to 0xdead. */
+static long fast_call(hypercall_fn fn, bool loaded, unsigned long args, unsigned long count,
+		      unsigned long done_va, unsigned long fd)
 {
 	unsigned int n = 0xdead;
 	long rc;
@@ -208,9 +209,15 @@ static long fast(bool loaded, unsigned long reqs, unsigned long count, unsigned 
 	cr3_move = fake_guest_move;
 	fake_guest_move = loaded ? counting_move : NULL;
 	bytes_moved = bytes_missed = 0;
-	rc = do_mmu_update_fast(v, reqs, count, done_va, fd, 0);
+	rc = fn(v, args, count, done_va, fd, 0);
 	harness_unload_cr3();
 	return rc;
+}
+
+static long fast(bool loaded, unsigned long reqs, unsigned long count, unsigned long done_va,
+		 unsigned long fd)
+{
+	return fast_call(do_mmu_update_fast, loaded, reqs, count, done_va, fd);
 }
 
 /* Guest bytes at VA(page) + off written behind the shadow's back (the page
@@ -323,14 +330,61 @@ static void test_update_va_mapping_flags(void **state)
 	assert_int_equal(fake_tlb_invlpgs, inv);
 }
 
+/* The mmuext tests run twice: by do_mmuext_op, and by the fast path's
+ * do_mmuext_op_fast with the op read through the loaded tables. */
+static bool ext_fast;
+
 static long ext(unsigned int cmd, unsigned long a1, unsigned long a2)
 {
 	struct mmuext_op op = {.cmd = cmd};
+	long rc;
 
 	op.arg1.mfn = a1;
 	op.arg2.src_mfn = a2;
 	put(ARGS, &op, sizeof(op));
-	return do_mmuext_op(v, ARGS, 1, DONE, DOMID_SELF, 0);
+	if (!ext_fast)
+		return do_mmuext_op(v, ARGS, 1, DONE, DOMID_SELF, 0);
+	rc = fast_call(do_mmuext_op_fast, true, ARGS, 1, DONE, DOMID_SELF);
+	assert_int_equal(bytes_moved, 24 + 4); /* the op, then done: no walk */
+	assert_int_equal(done_count(), rc == 0);
+	return rc;
+}
+
+static int setup_fast(void **state)
+{
+	ext_fast = true;
+	return setup(state);
+}
+
+static int teardown_fast(void **state)
+{
+	ext_fast = false;
+	return teardown(state);
+}
+
+/* What the fast path does not take, or cannot read, is do_mmuext_op's. */
+static void test_mmuext_fast_fallbacks(void **state)
+{
+	struct mmuext_op ops[2] = {{.cmd = MMUEXT_PIN_L1_TABLE}, {.cmd = MMUEXT_UNPIN_TABLE}};
+	unsigned long fl = fake_tlb_flushes;
+
+	ops[0].arg1.mfn = ops[1].arg1.mfn = 60;
+	put(ARGS, ops, sizeof(ops));
+	assert_int_equal(fast_call(do_mmuext_op_fast, true, ARGS, 2, DONE, DOMID_SELF), 0);
+	assert_int_equal(done_count(), 2); /* a batch: the loop */
+	assert_int_equal(fast_call(do_mmuext_op_fast, true, ARGS, 1, DONE, 2), -XEN_EPERM);
+	assert_int_equal(done_count(), 0);
+	assert_int_equal(fast_call(do_mmuext_op_fast, false, ARGS, 1, DONE, DOMID_SELF), 0);
+	assert_int_equal(done_count(), 1); /* every move faulted: the walk, same result */
+	assert_int_equal(ext(MMUEXT_UNPIN_TABLE, 60, 0), 0);
+	assert_int_equal(
+		fast_call(do_mmuext_op_fast, true, 0xffff800000000000UL, 1, DONE, DOMID_SELF),
+		-XEN_EFAULT);
+	assert_int_equal(bytes_moved + bytes_missed, 0); /* none in the hypervisor's half */
+	ops[0] = (struct mmuext_op){.cmd = MMUEXT_TLB_FLUSH_LOCAL};
+	poke(3, 4088, &ops[0], sizeof(ops[0])); /* across into VA(4), not in the shadow yet */
+	assert_int_equal(fast_call(do_mmuext_op_fast, true, VA(4) - 8, 1, DONE, DOMID_SELF), 0);
+	assert_true(bytes_missed > 0 && done_count() == 1 && fake_tlb_flushes == fl + 1);
 }
 
 static void test_mmuext_pins_and_roots(void **state)
@@ -595,6 +649,11 @@ int main(void)
 		T(test_update_va_mapping_flags),
 		T(test_mmuext_pins_and_roots),
 		T(test_mmuext_flushes_pages_and_refusals),
+		cmocka_unit_test_setup_teardown(test_mmuext_pins_and_roots, setup_fast,
+						teardown_fast),
+		cmocka_unit_test_setup_teardown(test_mmuext_flushes_pages_and_refusals, setup_fast,
+						teardown_fast),
+		T(test_mmuext_fast_fallbacks),
 		T(test_memory_op_balloon),
 		T(test_memory_op_queries),
 		T(test_privileged_caller_names_other_domains),

@@ -154,6 +154,22 @@ static inline bool arch_read_guest_u64x2(unsigned long va, uint64_t *w0, uint64_
 	return ok;
 }
 
+/* The same for three words (an mmuext_op: cmd, arg1, arg2). */
+static inline bool arch_read_guest_u64x3(unsigned long va, uint64_t *w0, uint64_t *w1, uint64_t *w2)
+{
+	int ok = 0;
+
+	__asm__ __volatile__(ASM_STAC "1:\tmovq 0(%4), %1\n"
+				      "2:\tmovq 8(%4), %2\n"
+				      "3:\tmovq 16(%4), %3\n"
+				      "\tmovl $1, %0\n\t" ASM_CLAC "4:\n" EXTABLE_ENTRY(1b, 4b)
+					      EXTABLE_ENTRY(2b, 4b) EXTABLE_ENTRY(3b, 4b)
+			     : "+r"(ok), "=&r"(*w0), "=&r"(*w1), "=&r"(*w2)
+			     : "r"(va)
+			     : "memory");
+	return ok;
+}
+
 /* Store the 4 bytes x at guest va through the loaded tables (a batch's
  * `done` counter); false if the store faulted, with nothing written. */
 static inline __attribute__((always_inline)) bool arch_try_write_guest_u32(unsigned long va,

@@ -98,6 +98,11 @@ static inline bool arch_read_guest_u64x2(unsigned long va, uint64_t *w0, uint64_
 	return fake_move_word(va, w0, 8, false) && fake_move_word(va + 8, w1, 8, false);
 }
 
+static inline bool arch_read_guest_u64x3(unsigned long va, uint64_t *w0, uint64_t *w1, uint64_t *w2)
+{
+	return arch_read_guest_u64x2(va, w0, w1) && fake_move_word(va + 16, w2, 8, false);
+}
+
 static inline bool arch_try_write_guest_u32(unsigned long va, uint32_t x)
 {
 	return fake_move_word(va, &x, 4, true);
