@@ -7,7 +7,12 @@
  *   #GP(0) plain `cpuid` where the CPU faults it: the same, RIP + 2;
  *   #GP(0) `wrmsr` from the guest kernel to the Xen MSR base + 0 with
  *          gfn << 12 (page index 0): the hypercall page written into gfn
- *          as the domctl does; anything else stays the guest's #GP.
+ *          as the domctl does; anything else stays the guest's #GP;
+ *   #GP(0) `xsetbv` from the guest kernel of XCR0 (ECX 0) to the value
+ *          every guest already runs with: done, nothing to change (the
+ *          view's leaf 0xD offers no other value, so a kernel that enables
+ *          all it is offered, as Linux does, gets this far); any other
+ *          value stays the guest's #GP.
  * Under RFLAGS.TF an emulated instruction ends in the guest's #DB with
  * DR6.BS in its virtual DR6, as after a real one (and as Xen does).
  * Decode, then act: the whole instruction is matched and every operand
@@ -37,6 +42,7 @@ const uint8_t cpuid_forced_insn[CPUID_FORCED_LEN] = {XEN_EMULATE_PREFIX_BYTES,
 						     XEN_CPUID_INSN_BYTES};
 const uint8_t cpuid_plain_insn[2] = {XEN_CPUID_INSN_BYTES};
 const uint8_t wrmsr_insn[2] = {0x0f, 0x30};
+const uint8_t xsetbv_insn[3] = {0x0f, 0x01, 0xd1};
 
 enum insn_match insn_match(insn_fetch_fn fetch, void *ctx, unsigned long rip, const uint8_t *want,
 			   unsigned int n, unsigned long *fault_va)
@@ -115,9 +121,20 @@ static enum emul_result do_wrmsr(struct vcpu *v, struct emul_regs *r)
 	return done(v, r, sizeof(wrmsr_insn));
 }
 
-enum emul_result emulate_guest_gp(struct vcpu *v, struct emul_regs *r, bool faulting)
+static enum emul_result do_xsetbv(struct vcpu *v, struct emul_regs *r, uint64_t xcr0)
+{
+	uint64_t val = (uint32_t)r->rax | (uint64_t)(uint32_t)r->rdx << 32;
+
+	if (!xcr0 || !v->arch->kernel_mode || (uint32_t)r->rcx != 0 || val != xcr0 ||
+	    !matches(v, r->rip, xsetbv_insn, sizeof(xsetbv_insn)))
+		return EMUL_NOT_OURS;
+	return done(v, r, sizeof(xsetbv_insn));
+}
+
+enum emul_result emulate_guest_gp(struct vcpu *v, struct emul_regs *r, bool faulting, uint64_t xcr0)
 {
 	if (faulting && matches(v, r->rip, cpuid_plain_insn, sizeof(cpuid_plain_insn)))
 		return do_cpuid(v, r, sizeof(cpuid_plain_insn));
-	return do_wrmsr(v, r);
+	enum emul_result res = do_wrmsr(v, r);
+	return res == EMUL_NOT_OURS ? do_xsetbv(v, r, xcr0) : res;
 }

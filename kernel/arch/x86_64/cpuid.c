@@ -136,5 +136,5 @@ bool pv_emulate_gp(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 	struct emul_regs e = regs_in(r);
-	return v && finish(r, &e, emulate_guest_gp(v, &e, faulting), 0);
+	return v && finish(r, &e, emulate_guest_gp(v, &e, faulting, host.xcr0), 0);
 }

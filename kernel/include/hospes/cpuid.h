@@ -97,9 +97,12 @@ enum emul_result {
 
 /* A guest #UD: Xen's forced-emulation prefix, from guest kernel or user mode. */
 enum emul_result emulate_guest_ud(struct vcpu *v, struct emul_regs *r, unsigned long *fault_va);
-/* A guest #GP(0): plain cpuid when the CPU faults it (faulting), and the
- * guest kernel's wrmsr of gfn << 12 to the Xen MSR base (hypercall page). */
-enum emul_result emulate_guest_gp(struct vcpu *v, struct emul_regs *r, bool faulting);
+/* A guest #GP(0): plain cpuid when the CPU faults it (faulting), the
+ * guest kernel's wrmsr of gfn << 12 to the Xen MSR base (hypercall page),
+ * and its xsetbv of XCR0 to the value every guest runs with (xcr0; the
+ * only one: the view offers no other). */
+enum emul_result emulate_guest_gp(struct vcpu *v, struct emul_regs *r, bool faulting,
+				  uint64_t xcr0);
 
 /* kernel/arch/x86_64/cpuid.c: the host facts, read once on the boot CPU
  * after the FPU set-up (XCR0, CR4.OSXSAVE) and the TSC calibration; CPUID

@@ -16,7 +16,8 @@
  *     prefix before another instruction stays a #UD; single-stepped, it
  *     ends in one #DB after the whole instruction, with DR6.BS;
  *   - the hypercall page written by wrmsr to the MSR base matches the one
- *     the builder wrote; a misaligned value is the guest's #GP;
+ *     the builder wrote; a misaligned value is the guest's #GP; xsetbv of
+ *     the XCR0 in use is accepted, of another is a #GP;
  *   - plain cpuid: the same view where the CPU faults it, else the host's
  *     (the line "# plain cpuid: ..." says which; cpu.sh checks it against
  *     the hypervisor's boot log).
@@ -190,6 +191,25 @@ static void hypercall_msr(void)
 	tg_expect(tg_trap_vec, 13, "wrmsr of hypercall page 1: #GP");
 }
 
+/* xsetbv of the XCR0 the hypervisor runs guests with: accepted; another: #GP. */
+static void xsetbv_check(void)
+{
+	uint32_t lo, hi, lo2, hi2;
+	if (!(forced(1, 0).c & B(27))) {
+		tg_skip("xsetbv", "no OSXSAVE in the view");
+		return;
+	}
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	tg_trap_vec = ~0UL;
+	tg_trap_skip = 3;
+	__asm__ volatile("xsetbv" ::"a"(lo), "d"(hi), "c"(0) : "memory");
+	tg_expect(tg_trap_vec, ~0UL, "xsetbv of the XCR0 in use: accepted");
+	__asm__ volatile("xsetbv" ::"a"(lo ^ 4), "d"(hi), "c"(0) : "memory");
+	tg_expect(tg_trap_vec, 13, "xsetbv of another XCR0: #GP");
+	__asm__ volatile("xgetbv" : "=a"(lo2), "=d"(hi2) : "c"(0));
+	tg_check(lo2 == lo && hi2 == hi, "XCR0 unchanged");
+}
+
 static void user_mode(void)
 {
 	const uint64_t *boot_l4 = (const uint64_t *)tg_start_info->pt_base;
@@ -253,6 +273,7 @@ void test_main(void)
 	page_edges();
 	single_step();
 	hypercall_msr();
+	xsetbv_check();
 	plain_cpuid();
 	user_mode();
 	/* dom0's shutdown ends the boot: let the domU finish first (at most ~1000 yields) */

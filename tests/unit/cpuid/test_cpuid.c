@@ -433,9 +433,9 @@ static void test_emulate_plain_cpuid(void **state)
 
 	memcpy(mem, bytes, sizeof(bytes));
 	/* no CPUID faulting: a #GP at a cpuid is not one we caused */
-	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false), EMUL_NOT_OURS);
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false, 7), EMUL_NOT_OURS);
 	assert_int_equal(r.rip, GVA);
-	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_DONE);
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true, 7), EMUL_DONE);
 	assert_int_equal(r.rip, GVA + 2);
 	assert_true(r.rcx & B(31));	  /* the policy's leaf 1 */
 	assert_int_equal(r.rbx >> 24, 0); /* vCPU 0 */
@@ -450,7 +450,7 @@ static void test_emulate_wrmsr(void **state)
 	struct emul_regs r = good;
 
 	memcpy(mem, bytes, sizeof(bytes));
-	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_DONE);
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true, 7), EMUL_DONE);
 	assert_int_equal(writes, 1);
 	assert_int_equal(written_gfn, 0x112345);
 	assert_int_equal(r.rip, GVA + 2);
@@ -462,7 +462,7 @@ static void test_emulate_wrmsr(void **state)
 	for (unsigned int i = 0; i < 4; i++) {
 		fake_arch.kernel_mode = i != 2;
 		r = bad[i];
-		assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_NOT_OURS);
+		assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true, 7), EMUL_NOT_OURS);
 		assert_int_equal(r.rip, bad[i].rip);
 	}
 	assert_int_equal(writes, 1);
@@ -470,13 +470,38 @@ static void test_emulate_wrmsr(void **state)
 	fake_arch.kernel_mode = true;
 	write_rc = -22;
 	r = good;
-	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true), EMUL_NOT_OURS);
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true, 7), EMUL_NOT_OURS);
 	assert_int_equal(r.rip, GVA);
 	/* single-stepped */
 	write_rc = 0;
 	r.rflags |= 0x100;
-	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false), EMUL_DONE_STEP);
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false, 7), EMUL_DONE_STEP);
 	assert_int_equal(r.rip, GVA + 2);
+}
+
+static void test_emulate_xsetbv(void **state)
+{
+	static const uint8_t bytes[] = {0x0f, 0x01, 0xd1};
+	const struct emul_regs good = {.rax = 7, .rcx = 0, .rdx = 0, .rip = GVA, .rflags = 0x202};
+	struct emul_regs r = good;
+
+	memcpy(mem, bytes, sizeof(bytes));
+	assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, false, 7), EMUL_DONE);
+	assert_int_equal(r.rip, GVA + 3);
+	/* another value, another XCR, user mode, no XSAVE, other bytes: #GP */
+	struct emul_regs bad[] = {good, good, good, good, good, good};
+	bad[0].rax = 3;
+	bad[1].rdx = 1;
+	bad[2].rcx = 1;
+	bad[5].rip = GVA + 1;
+	for (unsigned int i = 0; i < 6; i++) {
+		fake_arch.kernel_mode = i != 3;
+		r = bad[i];
+		assert_int_equal(emulate_guest_gp(&fake_vcpu, &r, true, i == 4 ? 0 : 7),
+				 EMUL_NOT_OURS);
+		assert_int_equal(r.rip, bad[i].rip);
+	}
+	assert_int_equal(writes, 0);
 }
 
 int main(void)
@@ -496,6 +521,7 @@ int main(void)
 		cmocka_unit_test_setup(test_emulate_forced_refusals, emul_setup),
 		cmocka_unit_test_setup(test_emulate_plain_cpuid, emul_setup),
 		cmocka_unit_test_setup(test_emulate_wrmsr, emul_setup),
+		cmocka_unit_test_setup(test_emulate_xsetbv, emul_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
