@@ -34,10 +34,14 @@
  * and CR3 writes (XEN_SYSCTL_hospes_cpustat) and reports them per 100
  * random reads and per MiB read in order, added over the passes: the
  * crossings a request costs, which instruction counts cannot show (each
- * CR3 write empties the TLB: under TCG all of it).
+ * CR3 write empties the TLB: under TCG all of it).  For the front's vbd
+ * also blkback's requests per DMA batch (one submit_bus each): how many
+ * of the reads in flight reached the disk together.
  */
 #include "blkbench.h"
 #include "hx/ctl.h"
+
+#include <back/blkback.h>
 
 #include <core/sched.h>
 #include <stdio.h>
@@ -83,7 +87,19 @@ int blkbench_own(struct blkbench *b, struct device *disk, uint64_t first, uint64
 	return blk_time_reads(disk, first, sectors, nrand, &b->own, &marks);
 }
 
-bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int front)
+/* blkback's counters of the front's vbd at a phase edge. */
+static void sample_backend(struct busy_sample *s, unsigned int front, unsigned int devid)
+{
+	struct blkback_stats st;
+	bool connected;
+
+	s->bb_ok = blkback_stats_of((uint16_t)front, devid, &st, &connected);
+	s->bb_requests = st.requests;
+	s->bb_batches = st.dma_batches;
+}
+
+bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int front,
+			  unsigned int devid)
 {
 	char mark[64], ack[64], val[16];
 
@@ -99,6 +115,7 @@ bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int fr
 			return false;
 		}
 		sample(&b->front_at[phase]);
+		sample_backend(&b->front_at[phase], front, devid);
 		if (xenbus_write(xb, 0, ack, val) != 0)
 			return false;
 	}
@@ -231,7 +248,24 @@ static void report_span(const char *phase, const char *side, const char *per,
 	       (unsigned long long)c.cr3[HOSPES_CR3_OTHER], (unsigned long long)units, per);
 }
 
-/* Crossings: per MiB read in order, per 100 random 4 KiB reads. */
+/* blkback's requests per batch (one submit_bus) over a phase's spans: how
+ * many of the front's reads reached the disk together (0: no DMA batch). */
+static void report_batches(const char *phase, const struct busy_sample *at, unsigned int edge)
+{
+	unsigned long reqs = 0, batches = 0;
+
+	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
+		const struct busy_sample *a = &at[BLKTIME_EDGES * p + edge], *b = a + 1;
+		if (!a->bb_ok || !b->bb_ok)
+			return;
+		reqs += b->bb_requests - a->bb_requests;
+		batches += b->bb_batches - a->bb_batches;
+	}
+	if (batches)
+		line(phase, "front_reqs_per_batch", (reqs + batches / 2) / batches); /* rounded */
+}
+
+/* Crossings: per MiB read in order, per 100 random 4 KiB reads; blkback's batches. */
 static void report_counters(const struct blkbench *b)
 {
 	for (unsigned int k = 0; k < BLK_PHASES; k++) {
@@ -241,6 +275,7 @@ static void report_counters(const struct blkbench *b)
 
 		report_span(ph->name, "dom0", per, b->own_at, k, units);
 		report_span(ph->name, "front", per, b->front_at, k, units);
+		report_batches(ph->name, b->front_at, k);
 	}
 }
 

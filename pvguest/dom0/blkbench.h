@@ -20,6 +20,8 @@ struct busy_sample {
 	unsigned int cpus;
 	bool ok, ctr_ok;
 	struct hospes_cpustat ctr;
+	bool bb_ok; /* the front's vbd: blkback's requests and DMA batches so far */
+	unsigned long bb_requests, bb_batches;
 };
 
 struct blkbench {
@@ -31,8 +33,10 @@ struct blkbench {
 int blkbench_own(struct blkbench *b, struct device *disk, uint64_t first, uint64_t sectors,
 		 unsigned int nrand);
 /* Serves domain `front`'s phase marks (data/bench-mark, data/bench-ack)
- * while it times its reads; true if every mark came and was answered. */
-bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int front);
+ * while it times its reads of vbd `devid`; true if every mark came and
+ * was answered. */
+bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int front,
+			  unsigned int devid);
 /* Prints the "bench blk_ahci_..." lines from both sides' figures; true if
  * the domU reported timings of the same reads. */
 bool blkbench_report(struct blkbench *b, struct xenbus *xb, unsigned int front);

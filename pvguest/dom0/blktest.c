@@ -326,7 +326,7 @@ static int blktest(void)
 	if (victim)
 		kill_victim(xb, victim);
 	if (benchmark)
-		check(blkbench_serve_front(&bench, xb, FRONT), "d1's phase marks answered");
+		check(blkbench_serve_front(&bench, xb, FRONT, XVDA), "d1's phase marks answered");
 	wait_result(xb, val, sizeof(val));
 	check(!strcmp(val, "pass"), "d1 reports pass");
 	if (pollcheck)

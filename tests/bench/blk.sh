@@ -16,7 +16,9 @@
 #     4 chunks per call in order (seq_read_qd4_*, as a readahead) and
 #     8 and 32 random reads per call (rand4k_read_qd8_*, _qd32_*: 32 is a
 #     one-page blkif ring and an AHCI port's NCQ queue; random figures
-#     deeper than 1 are reads per second, _iops).  Four boots of it:
+#     deeper than 1 are reads per second, _iops; _front_reqs_per_batch:
+#     blkback's requests per DMA batch, i.e. how many of the front's
+#     reads reached the disk together).  Four boots of it:
 #     wall clock (blk_ahci_*), and under -icount with blkback's DMA path
 #     and persistent grants (blk_ahci_icount_*), the DMA path without
 #     them (blkback=nopersist, blk_ahci_nopersist_icount_*: every page
