@@ -101,6 +101,8 @@ static long mmu_one(struct domain *d, struct domain *fd, const struct mmu_update
 	uint64_t val = req->val;
 	long rc;
 
+	if (likely(cmd == MMU_NORMAL_PT_UPDATE && fd == d)) /* the common case, constants folded */
+		return pv_pt_update_own(d, table, idx, val);
 	switch (cmd) {
 	case MMU_NORMAL_PT_UPDATE:
 	case MMU_PT_UPDATE_NO_TRANSLATE: /* a PV guest's frames need no translation */
@@ -123,15 +125,9 @@ static long mmu_one(struct domain *d, struct domain *fd, const struct mmu_update
 static long mmu_update_single(struct vcpu *v, unsigned long reqs, unsigned long done_va)
 {
 	struct mmu_update req;
-	long rc = copy_from_guest_vcpu(v, &req, reqs, sizeof(req));
+	long rc = copy_from_guest_vcpu(v, &req, reqs, sizeof(req))
+			  ?: mmu_one(v->domain, v->domain, &req);
 
-	if (rc)
-		;
-	else if (likely((req.ptr & 7) == MMU_NORMAL_PT_UPDATE))
-		rc = pv_pt_update_own(v->domain, _gfn(req.ptr >> PAGE_SHIFT),
-				      (req.ptr & (PAGE_SIZE - 1)) >> 3, req.val);
-	else
-		rc = mmu_one(v->domain, v->domain, &req);
 	report_done(v, done_va, rc == 0);
 	return rc;
 }
