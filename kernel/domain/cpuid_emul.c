@@ -112,7 +112,7 @@ static enum emul_result do_wrmsr(struct vcpu *v, struct emul_regs *r)
 	    !matches(v, r->rip, wrmsr_insn, sizeof(wrmsr_insn)))
 		return EMUL_NOT_OURS;
 	if (hypercall_page_write(v->domain, val / PAGE_SIZE)) {
-		if (warned < 8 && ++warned)
+		if (warned < 8 && __atomic_fetch_add(&warned, 1, __ATOMIC_RELAXED) < 8)
 			printk(LOG_WARN "d%u: hypercall-page wrmsr of %#lx refused: not its own "
 					"writable RAM\n",
 			       v->domain->id, (unsigned long)val);
