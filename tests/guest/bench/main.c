@@ -80,6 +80,15 @@ void bench_hypercalls(void)
 	for (int i = 0; i < ROUNDS; i++)
 		__asm__ volatile("int3" ::: "rax", "rcx", "r11", "memory");
 	bench_report("exception_bounce_and_iret", rdtsc() - t, ROUNDS);
+	t = rdtsc();
+	for (int i = 0; i < ROUNDS; i++) { /* Xen's forced-emulation prefix: #UD, emulated */
+		unsigned long a = 0x40000000, c = 0;
+		__asm__ volatile("ud2; .ascii \"xen\"; cpuid"
+				 : "+a"(a), "+c"(c)
+				 :
+				 : "rbx", "rdx", "memory");
+	}
+	bench_report("forced_cpuid", rdtsc() - t, ROUNDS);
 }
 
 /* vCPU switches: each yield here runs the partner, whose yield comes back. */
