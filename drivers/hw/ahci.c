@@ -182,22 +182,30 @@ bool ahci_dma64(const struct ahci_hba *hba)
  * PRDs for r's machine-memory pieces, each checked as its PRD is
  * written (one pass: this runs for every segment blkback serves): even
  * address and length, 1 byte..4 MiB, reachable by the HBA, count sectors
- * in all.  The number used, or -EINVAL (the slot's table is then left
- * half written, harmless: the slot is not issued).
+ * in all.  A piece that starts where the last PRD ends extends it (up to
+ * 4 MiB): a frontend's buffer of machine-contiguous pages is then one
+ * PRD, as a buffer of ours is (build_prds), not one per page.  The
+ * number used, or -EINVAL (the slot's table is then left half written,
+ * harmless: the slot is not issued).
  */
 static int sg_prds(const struct ahci_port *p, struct ahci_prd *prd, const struct ahci_req *r)
 {
-	uint64_t bytes = 0, limit = ahci_dma64(p->hba) ? ~0ULL : 1ULL << 32;
+	uint64_t bytes = 0, limit = ahci_dma64(p->hba) ? ~0ULL : 1ULL << 32, next = ~0ULL;
+	struct ahci_prd *last = prd - 1;
 
-	for (const struct block_sg *sg = r->sg, *end = sg + r->nsg; sg < end; sg++, prd++) {
+	for (const struct block_sg *sg = r->sg, *end = sg + r->nsg; sg < end; sg++) {
 		uint64_t bus = sg->bus;
 		uint32_t len = sg->len;
 		if (len - 1u >= (4u << 20) || ((bus | len) & 1) || bus > limit - len)
 			return -EINVAL;
-		*prd = (struct ahci_prd){.dba = bus, .dbc = len - 1};
+		if (bus == next && last->dbc + len < (4u << 20))
+			last->dbc += len;
+		else
+			*++last = (struct ahci_prd){.dba = bus, .dbc = len - 1};
+		next = bus + len;
 		bytes += len;
 	}
-	return bytes == (uint64_t)r->count * AHCI_SECTOR ? (int)r->nsg : -EINVAL;
+	return bytes == (uint64_t)r->count * AHCI_SECTOR ? (int)(last + 1 - prd) : -EINVAL;
 }
 
 static int check_req(const struct ahci_port *p, const struct ahci_req *r)

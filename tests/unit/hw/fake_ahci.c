@@ -146,6 +146,7 @@ static bool run(struct fake_ahci *a, int n, int s)
 	}
 	a->last_lba = lba;
 	a->last_count = count;
+	a->last_prdtl = h->prdtl;
 	a->last_device = f[7];
 	if (!count || lba + count > FAKE_AHCI_SECTORS || (!!(h->flags & 0x40) != write) ||
 	    (a->fail_lba >= lba && a->fail_lba < lba + count))

@@ -31,6 +31,7 @@ struct fake_ahci {
 	unsigned int ci_reads; /* reads of any port's PxCI: the driver's looks */
 	uint64_t last_lba;     /* the last read or write command's FIS, decoded */
 	uint32_t last_count;
+	unsigned int last_prdtl; /* the last read or write command's PRDs */
 	uint8_t last_device;
 };
 

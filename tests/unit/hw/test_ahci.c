@@ -158,6 +158,23 @@ static void test_ahci_rw_bus(void **state)
 	for (int i = 0; i < 20; i++)
 		assert_memory_equal(page + N * 4096 + (19 - i) * 1024,
 				    fake->disk[0] + (220 + 2 * i) * 512, 1024);
+	assert_int_equal(fake->last_prdtl, 20); /* backwards: nothing to merge */
+	/* Pieces in machine order merge: 16 pages, then 2 x 1 KiB, one PRD. */
+	struct block_sg fwd[18];
+	for (int i = 0; i < 16; i++)
+		fwd[i] = (struct block_sg){.bus = (uintptr_t)(page + i * 4096), .len = 4096};
+	fwd[16] = (struct block_sg){.bus = (uintptr_t)(page + 16 * 4096), .len = 1024};
+	fwd[17] = (struct block_sg){.bus = (uintptr_t)(page + 16 * 4096 + 1024), .len = 1024};
+	struct block_io in_order = {.sector = 300, .count = 132, .sg = fwd, .nsg = 18};
+	assert_int_equal(ahci_rw_bus(p, &in_order, 1), 0);
+	assert_int_equal(in_order.status, 0);
+	assert_int_equal(fake->last_prdtl, 1);
+	assert_memory_equal(page, fake->disk[0] + 300 * 512, 132 * 512);
+	fwd[5].bus += 4096; /* a gap: three runs */
+	fwd[5].len = 2048;
+	in_order.count = 128;
+	assert_int_equal(ahci_rw_bus(p, &in_order, 1), 0);
+	assert_int_equal(fake->last_prdtl, 3);
 	/* More commands than one queue's worth (the allocated path): 40 one-piece reads. */
 	struct block_io many[40];
 	for (int i = 0; i < 40; i++)
