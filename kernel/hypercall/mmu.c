@@ -32,7 +32,6 @@
 #include <hospes/compiler.h>
 #include <hospes/domain.h>
 #include <hospes/guest_access.h>
-#include <hospes/lib.h>
 #include <hospes/p2m.h>
 #include <hospes/printk.h>
 #include <hospes/pv_mmu.h>
@@ -368,7 +367,7 @@ long do_mmuext_op_fast(struct vcpu *v, unsigned long ops, unsigned long count,
 		     !arch_guest_va_ok(ops, sizeof(op)) ||
 		     !arch_read_guest_u64x3(ops, &w[0], &w[1], &w[2])))
 		return do_mmuext_op(v, ops, count, done_va, foreigndom, a5);
-	memcpy(&op, w, sizeof(op));
+	__builtin_memcpy(&op, w, sizeof(op)); /* moves, not a call */
 	rc = mmuext_one(v, v->domain, &op);
 	mmu_fast_done(v, done_va, rc == 0);
 	return rc;
