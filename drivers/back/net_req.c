@@ -12,6 +12,10 @@
  * batch, not per packet.  Responses are published once per pass over the
  * ring, and the frontend is notified only if its rsp_event asks for it.
  *
+ * A packet flagged NETTXF_csum_blank (IPv4 TCP or UDP; the offload a
+ * Xen frontend assumes unless it writes feature-no-csum-offload) gets
+ * its checksum filled in before it is delivered.
+ *
  * Receive: one posted page per frame, the frame copied to offset 0 (one
  * copy, or two where our buffer crosses a page boundary).
  */
@@ -145,13 +149,48 @@ static unsigned int tx_queue(struct vif *v, const struct tx_pkt *p, uint8_t *pag
 	return nops;
 }
 
+/*
+ * NETTXF_csum_blank: the frontend left the TCP or UDP checksum of an IPv4
+ * packet for us to fill in.  IPv4 checksum offload is on unless the
+ * frontend writes feature-no-csum-offload (netif.h), so a Xen frontend
+ * sends such packets by default.  The field is recomputed from scratch
+ * (pseudo-header and segment), whatever the frontend left in it.  False
+ * for anything else: not IPv4, a fragment, not TCP or UDP, lengths that
+ * do not fit the frame (the packet is then answered NETIF_RSP_ERROR).
+ */
+static bool tx_csum_fill(uint8_t *f, size_t len)
+{
+	static const uint8_t csum_at[IP_PROTO_UDP + 1] = {[IP_PROTO_TCP] = 16, [IP_PROTO_UDP] = 6};
+	uint8_t *ip = f + ETH_HLEN;
+
+	if (len < ETH_HLEN + IP_HLEN || net_get16(f + 12) != ETH_P_IP || ip[0] >> 4 != 4)
+		return false;
+	size_t ihl = (ip[0] & 0xfu) * 4u, tot = net_get16(ip + 2);
+	uint8_t proto = ip[9];
+	if (ihl < IP_HLEN || tot < ihl || tot > len - ETH_HLEN || (net_get16(ip + 6) & 0x3fff) ||
+	    proto > IP_PROTO_UDP || !csum_at[proto] || tot - ihl < csum_at[proto] + 2u)
+		return false;
+	uint8_t *l4 = ip + ihl;
+	size_t l4len = tot - ihl;
+	uint32_t sum = net_get16(ip + 12) + net_get16(ip + 14) + net_get16(ip + 16) +
+		       net_get16(ip + 18) + proto + (uint32_t)l4len;
+	net_put16(l4 + csum_at[proto], 0);
+	uint16_t c = ip_checksum(l4, l4len, sum);
+	net_put16(l4 + csum_at[proto], proto == IP_PROTO_UDP && !c ? 0xffff : c);
+	return true;
+}
+
 /* Answer packet p's slots and deliver it if it and all its copies are good. */
-static void tx_finish(struct vif *v, const struct tx_pkt *p, const uint8_t *page, bool copied)
+static void tx_finish(struct vif *v, const struct tx_pkt *p, uint8_t *page, bool copied)
 {
 	bool ok = p->total && copied;
 
 	for (unsigned int i = 0; i < p->nops && ok; i++)
 		ok = v->tx_ops[p->op0 + i].status == GNTST_okay;
+	if (ok && (v->slot[p->first].flags & NETTXF_csum_blank)) {
+		ok = tx_csum_fill(page, p->total);
+		v->stats.tx_csum += ok;
+	}
 	for (unsigned int i = p->first; i < p->first + p->n; i++)
 		tx_respond(v, v->slot[i].id,
 			   v->is_extra[i] ? NETIF_RSP_NULL

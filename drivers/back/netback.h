@@ -43,6 +43,7 @@
 
 struct netback_stats {
 	unsigned long tx_packets, tx_errors, rx_packets, rx_dropped, rx_errors, notifies;
+	unsigned long tx_csum; /* checksums filled in for NETTXF_csum_blank */
 };
 
 struct vif;

@@ -37,6 +37,7 @@
 #define ETH_P_ARP     0x0806
 #define IP_HLEN	      20
 #define IP_PROTO_ICMP 1
+#define IP_PROTO_TCP  6
 #define IP_PROTO_UDP  17
 #define UDP_HLEN      8
 #define ICMP_HLEN     8

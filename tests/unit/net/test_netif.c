@@ -306,6 +306,87 @@ static void test_dead_frontend(void **state)
 	h_front_dead = false;
 }
 
+/* An IPv4 frame of `proto` with `l4len` bytes of segment at f; a junk checksum. */
+static size_t csum_frame(uint8_t *f, uint8_t proto, size_t l4len)
+{
+	size_t len = ETH_HLEN + IP_HLEN + l4len;
+	make_frame(f, len, 5);
+	net_put16(f + 12, ETH_P_IP);
+	uint8_t *ip = f + ETH_HLEN;
+	ip[0] = 0x45;
+	net_put16(ip + 2, (uint16_t)(IP_HLEN + l4len));
+	net_put16(ip + 6, 0x4000); /* don't fragment, offset 0 */
+	ip[9] = proto;
+	return len;
+}
+
+/* Does the TCP/UDP checksum of the IPv4 frame f verify (sum over all is 0)? */
+static bool csum_ok(const uint8_t *f)
+{
+	const uint8_t *ip = f + ETH_HLEN;
+	size_t ihl = (ip[0] & 0xfu) * 4u, l4len = net_get16(ip + 2) - ihl;
+	uint32_t sum = net_get16(ip + 12) + net_get16(ip + 14) + net_get16(ip + 16) +
+		       net_get16(ip + 18) + ip[9] + (uint32_t)l4len;
+	return ip_checksum(ip + ihl, l4len, sum) == 0;
+}
+
+/*
+ * netif.h: IPv4 checksum offload is on unless the frontend writes
+ * feature-no-csum-offload, so a Xen frontend sends NETTXF_csum_blank
+ * packets and the backend completes their TCP/UDP checksum.  A flagged
+ * packet we cannot complete (not IPv4, a fragment, ICMP, truncated) is
+ * an error, never delivered with a wrong checksum.
+ */
+static void test_tx_csum_blank(void **state)
+{
+	(void)state;
+	unsigned int ok, err, null;
+	grant_ref_t g = nf.tx_gref[0];
+	uint8_t *f = nf.tx_bufs;
+
+	size_t len = csum_frame(f, IP_PROTO_UDP, 333); /* odd length: the padded last byte */
+	raw(g, 0, NETTXF_csum_blank | NETTXF_data_validated, 1, (uint16_t)len);
+	serve(&ok, &err, &null);
+	assert_int_equal(ok, 1);
+	assert_int_equal(got_len, len);
+	assert_true(csum_ok(got));
+	assert_memory_equal(got, f, ETH_HLEN + IP_HLEN + 6); /* all but the checksum as sent */
+	assert_memory_equal(got + ETH_HLEN + IP_HLEN + 8, f + ETH_HLEN + IP_HLEN + 8, 333 - 8);
+	len = csum_frame(f, IP_PROTO_TCP, 1000);
+	f[ETH_HLEN] = 0x46; /* a 24-byte IP header: the segment starts later */
+	raw(g, 0, NETTXF_csum_blank, 2, (uint16_t)len);
+	serve(&ok, &err, &null);
+	assert_int_equal(ok, 1);
+	assert_int_equal(got_len, len);
+	assert_true(csum_ok(got));
+	assert_int_equal(vif.stats.tx_csum, 2);
+	/* Without the flag the frame passes untouched, junk checksum and all. */
+	len = csum_frame(f, IP_PROTO_UDP, 100);
+	raw(g, 0, 0, 3, (uint16_t)len);
+	serve(&ok, &err, &null);
+	assert_int_equal(ok, 1);
+	assert_memory_equal(got, f, len);
+	/* Flagged but impossible: ARP, a fragment, ICMP, an IP length past the frame. */
+	len = csum_frame(f, IP_PROTO_UDP, 100);
+	net_put16(f + 12, ETH_P_ARP);
+	raw(g, 0, NETTXF_csum_blank, 4, (uint16_t)len);
+	serve(&ok, &err, &null);
+	assert_int_equal(err, 1);
+	len = csum_frame(f, IP_PROTO_UDP, 100);
+	net_put16(f + ETH_HLEN + 6, 0x2000); /* more fragments */
+	raw(g, 0, NETTXF_csum_blank, 5, (uint16_t)len);
+	len = csum_frame(f + 2048, IP_PROTO_ICMP, 100);
+	raw(g, 2048, NETTXF_csum_blank, 6, (uint16_t)len);
+	serve(&ok, &err, &null);
+	assert_int_equal(err, 2);
+	len = csum_frame(f, IP_PROTO_TCP, 100);
+	raw(g, 0, NETTXF_csum_blank, 7, (uint16_t)(len - 1));
+	serve(&ok, &err, &null);
+	assert_int_equal(err, 1);
+	assert_int_equal(delivered, 3);
+	assert_int_equal(vif.stats.tx_csum, 2);
+}
+
 int net_netif_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +398,7 @@ int net_netif_tests(void)
 		cmocka_unit_test_setup_teardown(test_rx_overrun_breaks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_backend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_csum_blank, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("netif", tests, NULL, NULL);
 }
