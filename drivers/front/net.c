@@ -59,11 +59,14 @@ static int setup_rings(struct netfront_dev *d)
 		return rc;
 	nf->port = (evtchn_port_t)rc;
 	evtchn_set_handler(nf->port, front_event, nf);
-	const struct xendev_ulong keys[] = {{"tx-ring-ref", nf->tx_ring_ref},
-					    {"rx-ring-ref", nf->rx_ring_ref},
-					    {"event-channel", nf->port},
-					    {"request-rx-copy", 1},
-					    {"feature-rx-notify", 1}};
+	const struct xendev_ulong keys[] = {
+		{"tx-ring-ref", nf->tx_ring_ref},
+		{"rx-ring-ref", nf->rx_ring_ref},
+		{"event-channel", nf->port},
+		{"request-rx-copy", 1},
+		{"feature-rx-notify", 1},
+		/* our stack checks every checksum: no csum_blank frames */
+		{"feature-no-csum-offload", 1}};
 	return xendev_front_publish_keys(&d->xd, keys, sizeof(keys) / sizeof(keys[0]), false);
 }
 

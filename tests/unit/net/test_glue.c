@@ -117,6 +117,11 @@ static void test_connect_traffic_death(void **state)
 	assert_int_equal(h_maps, 2); /* both rings, nothing else */
 	assert_int_equal(xenbus_read(&front, 0, "device/vif/0/request-rx-copy", buf, sizeof(buf)),
 			 1);
+	/* netif.h: IPv4 checksum offload is on unless this says 1 (our stack verifies all). */
+	assert_int_equal(
+		xenbus_read(&front, 0, "device/vif/0/feature-no-csum-offload", buf, sizeof(buf)),
+		1);
+	assert_string_equal(buf, "1");
 	d.nf.port = FRONT_PORT;
 	assert_int_equal(bridge_add_port(netback_bridge(), &station), 0);
 
