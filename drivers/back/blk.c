@@ -203,8 +203,14 @@ static int publish_features(struct blkif_be *be)
 {
 	int rc;
 
+	bool discard = vbd_can_discard(&be->vbd);
+
+	/* blkif.h: a backend that discards names its granularity and alignment, even per sector. */
 	if ((rc = xendev_write_ulong(&be->xd, 0, "feature-flush-cache", 1)) ||
-	    (rc = xendev_write_ulong(&be->xd, 0, "feature-discard", vbd_can_discard(&be->vbd))) ||
+	    (rc = xendev_write_ulong(&be->xd, 0, "feature-discard", discard)) ||
+	    (discard &&
+	     (rc = xendev_write_ulong(&be->xd, 0, "discard-granularity", be->vbd.sector_size))) ||
+	    (discard && (rc = xendev_write_ulong(&be->xd, 0, "discard-alignment", 0))) ||
 	    (rc = xendev_write_ulong(&be->xd, 0, "feature-max-indirect-segments",
 				     BLKBACK_MAX_INDIRECT_SEGS)) ||
 	    (rc = xendev_write_ulong(&be->xd, 0, "feature-persistent", !blkback_no_persist)))

@@ -374,8 +374,10 @@ int xendev_front_start(struct xendev *xd, struct xenbus *xb, uint16_t self, cons
 	if ((rc = xendev_front_open(xd, xb, self, type, devid)) ||
 	    (rc = xendev_switch(xd, XenbusStateInitialising)))
 		return rc;
-	return xendev_wait_other(xd, (1u << XenbusStateInitWait) | (1u << XenbusStateConnected),
-				 &st);
+	/* A backend without transport parameters may skip InitWait for Initialised (blkif.h). */
+	return xendev_wait_other(
+		xd, ANY_STATE(XenbusStateInitWait, XenbusStateInitialised, XenbusStateConnected),
+		&st);
 }
 
 int xendev_front_wait_connected(struct xendev *xd)

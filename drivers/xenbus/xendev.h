@@ -121,7 +121,9 @@ void xendev_back_follow(struct xendev *xd, enum xenbus_state st, const struct xe
 /*
  * Frontend: open device `type`/`devid` of domain `self`, announce
  * Initialising (again, after a disconnect: it asks the backend for a new
- * round) and wait for the backend's InitWait or Connected.
+ * round) and wait for the backend's InitWait, Initialised (a backend may
+ * skip InitWait when it negotiates nothing: blkif.h's state diagram) or
+ * Connected.
  */
 int xendev_front_start(struct xendev *xd, struct xenbus *xb, uint16_t self, const char *type,
 		       unsigned int devid);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 #include <dom0/xenstored/xenstored.h>
 #include <public/errno.h>
 #include <xenbus/xendev.h>
@@ -158,6 +159,37 @@ static void test_handshake(void **state)
 	assert_int_equal(xendev_destroy(&back, &spec), 0);
 }
 
+/*
+ * blkif.h's state diagram: a backend that negotiates nothing may go to
+ * Initialised without InitWait, and a frontend must go on from there
+ * (publish its ring, Initialised, wait for Connected).  Before the fix
+ * xendev_front_start waited for InitWait or Connected for ever: the
+ * alarm turns that hang into a failure.
+ */
+static void test_backend_skips_initwait(void **state)
+{
+	(void)state;
+	struct xendev fx, bx;
+	enum xenbus_state st;
+	grant_ref_t ref;
+	evtchn_port_t port;
+
+	assert_int_equal(xendev_create(&back, &spec), 0);
+	assert_int_equal(xendev_back_open(&bx, &back, 0, "vbd", 1, 51712), 0);
+	assert_int_equal(xendev_switch(&bx, XenbusStateInitialised), 0);
+	alarm(20);
+	assert_int_equal(xendev_front_start(&fx, &front, 1, "vbd", 51712), 0);
+	alarm(0);
+	assert_int_equal(xendev_other_state(&fx), XenbusStateInitialised);
+	assert_int_equal(xendev_front_publish(&fx, 44, 11), 0);
+	assert_int_equal(xendev_back_ring_keys(&bx, &ref, &port), 0);
+	assert_int_equal(ref, 44);
+	assert_int_equal(xendev_switch(&bx, XenbusStateConnected), 0);
+	assert_int_equal(xendev_wait_other(&fx, 1u << XenbusStateConnected, &st), 0);
+	xendev_close(&fx);
+	assert_int_equal(xendev_destroy(&back, &spec), 0);
+}
+
 /* --- blkback's and blkfront's glue over the real daemon --- */
 
 static int glue_setup(void **state)
@@ -190,6 +222,17 @@ static void test_glue_connect_io_reconnect(void **state)
 	assert_int_equal(d.bf.sectors, 8192);
 	assert_int_equal(d.bf.max_indirect, BLKFRONT_MAX_INDIRECT);
 	assert_true(d.bf.can_discard && d.bf.can_flush);
+	/* blkif.h note 4: with feature-discard, discard-granularity and -alignment too. */
+	assert_int_equal(xenbus_read(&front, 0,
+				     "/local/domain/0/backend/vbd/1/51712/discard-granularity", buf,
+				     sizeof(buf)),
+			 3);
+	assert_string_equal(buf, "512");
+	assert_int_equal(xenbus_read(&front, 0,
+				     "/local/domain/0/backend/vbd/1/51712/discard-alignment", buf,
+				     sizeof(buf)),
+			 1);
+	assert_string_equal(buf, "0");
 	assert_int_equal(h_maps, 1);
 	h_connect(&d.bf, NULL);
 
@@ -388,6 +431,7 @@ int blk_xendev_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_skips_initwait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_glue_connect_io_reconnect, glue_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_glue_persistent_negotiation, glue_setup,
