@@ -113,6 +113,25 @@ static int setup_ring(struct blkfront_dev *d)
 	return xendev_front_publish_keys(&d->xd, keys, 3, true);
 }
 
+/*
+ * The backend's state, once we are connected: a backend that goes Closing
+ * or Closed, or whose directory vanishes, is going away (xenbus.h, the
+ * blkif.h state diagram), so nothing more will be answered.  Mark the
+ * disk disconnected and wake the waiter: requests in flight fail with
+ * BLKIF_RSP_ERROR (blk_req.c), later ones with -XEN_ENOTCONN.
+ */
+static void backend_changed(struct xendev *xd, enum xenbus_state st)
+{
+	struct blkfront_dev *d = xd->priv;
+
+	if (d->bf.connected &&
+	    (st == XenbusStateClosing || st == XenbusStateClosed || st == XenbusStateUnknown)) {
+		printk("blkfront: vbd %u: the backend is closing (state %d)\n", xd->devid, st);
+		d->bf.connected = false;
+		event_signal(&d->bf.ev);
+	}
+}
+
 int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
 	int rc;
@@ -127,7 +146,8 @@ int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, u
 	    (rc = xendev_front_wait_connected(&d->xd)) || (rc = read_disk(&d->bf, &d->xd)))
 		goto fail;
 	d->bf.connected = true;
-	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)))
+	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)) ||
+	    (rc = xendev_watch_otherend(&d->xd, backend_changed, d)))
 		goto fail;
 	return 0;
 fail:
@@ -144,6 +164,7 @@ static unsigned int release(void *bf)
 unsigned int blkfront_disconnect(struct blkfront_dev *d)
 {
 	d->bf.connected = false;
+	xendev_close(&d->xd); /* stop following the backend's state */
 	return xendev_front_close(&d->xd, &d->bf.port, release, &d->bf);
 }
 

@@ -168,8 +168,13 @@ static void wait_responses(struct blkfront *bf)
 	take_responses(bf);
 	if (bf->ring.rsp_cons != before)
 		return;
-	if (bf->connected)
-		RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
+	if (!bf->connected) { /* no response will come: fail what is in flight */
+		for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++)
+			if (bf->req[i].in_use)
+				finish(bf, &bf->req[i], BLKIF_RSP_ERROR);
+		return;
+	}
+	RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
 	if (!more)
 		bf->wait(bf, seen);
 }

@@ -70,6 +70,24 @@ static int setup_rings(struct netfront_dev *d)
 	return xendev_front_publish_keys(&d->xd, keys, sizeof(keys) / sizeof(keys[0]), false);
 }
 
+/*
+ * The backend's state, once we are connected: Closing, Closed or its
+ * directory gone means it is going away (xenbus.h), so the rings are no
+ * longer served: mark the interface disconnected (send and receive then
+ * return -ENOTCONN) and wake whoever waits for frames.
+ */
+static void backend_changed(struct xendev *xd, enum xenbus_state st)
+{
+	struct netfront_dev *d = xd->priv;
+
+	if (d->nf.connected &&
+	    (st == XenbusStateClosing || st == XenbusStateClosed || st == XenbusStateUnknown)) {
+		printk("netfront: vif %u: the backend is closing (state %d)\n", xd->devid, st);
+		d->nf.connected = false;
+		event_signal(&d->nf.ev);
+	}
+}
+
 int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
 	unsigned long copy;
@@ -85,7 +103,8 @@ int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, u
 	    (rc = setup_rings(d)) || (rc = xendev_front_wait_connected(&d->xd)))
 		goto fail;
 	d->nf.connected = true;
-	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)))
+	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)) ||
+	    (rc = xendev_watch_otherend(&d->xd, backend_changed, d)))
 		goto fail;
 	return 0;
 fail:
@@ -102,6 +121,7 @@ static unsigned int release(void *nf)
 unsigned int netfront_disconnect(struct netfront_dev *d)
 {
 	d->nf.connected = false;
+	xendev_close(&d->xd); /* stop following the backend's state */
 	return xendev_front_close(&d->xd, &d->nf.port, release, &d->nf);
 }
 

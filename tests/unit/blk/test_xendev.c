@@ -298,6 +298,44 @@ static void test_glue_connect_io_reconnect(void **state)
 }
 
 /*
+ * xenbus.h / blkif.h: a backend that goes Closing is going away and the
+ * frontend must let go too.  Here the backend closes while a read is in
+ * flight (as Xen's block-detach does): the read fails instead of waiting
+ * for ever, later ones fail at once, and the disk then closes cleanly
+ * with every grant back.  Before the fix nothing followed the backend's
+ * state once connected and the wait below found no event.
+ */
+static void backend_closes_wait(struct blkfront *bf, unsigned long seen)
+{
+	assert_int_equal(xenbus_write(&back, 0, "backend/vbd/1/51712/state", "5"), 0);
+	xenbus_dispatch_events(&front);
+	if (bf->ev.count == seen)
+		fail_msg("the frontend did not notice the backend closing");
+}
+
+static void test_glue_backend_closes_first(void **state)
+{
+	(void)state;
+	static struct blkfront_dev d;
+	static uint8_t buf[8 * 512] __attribute__((aligned(4096)));
+
+	assert_int_equal(blkback_attach(&back, 1, 51712, "ram:1"), 0);
+	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
+	xenbus_dispatch_events(&back);
+	h_connect(&d.bf, NULL);
+	assert_int_equal(blkfront_rw(&d.bf, false, 0, buf, 8), 0);
+	d.bf.wait = backend_closes_wait;
+	assert_int_equal(blkfront_rw(&d.bf, false, 0, buf, 8), -XEN_EIO);
+	assert_false(d.bf.connected);
+	assert_int_equal(d.bf.in_flight, 0);
+	assert_int_equal(blkfront_rw(&d.bf, false, 0, buf, 8), -XEN_ENOTCONN);
+	assert_int_equal(blkback_detach(1, 51712), 0);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(h_maps, 0);
+}
+
+/*
  * The device-table entry (blkfront_probe_all): reads and writes, aligned
  * and through the bounce buffer, and vectored reads (one notification,
  * a bad piece refused first) move the data, and every request goes
@@ -433,6 +471,8 @@ int blk_xendev_tests(void)
 		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_skips_initwait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_glue_connect_io_reconnect, glue_setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_glue_backend_closes_first, glue_setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_glue_persistent_negotiation, glue_setup,
 						teardown),

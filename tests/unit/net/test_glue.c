@@ -171,10 +171,15 @@ static void test_connect_traffic_death(void **state)
 	xenbus_dispatch_events(&back);
 	assert_int_equal(d.ip, 0);
 	assert_int_equal(d.nf.mac[5], 0x77);
-	assert_int_equal(netfront_disconnect(&d), 0);
-	xenbus_dispatch_events(&back);
+	/* The backend closes first (xenbus.h): the frontend stops using the rings. */
+	assert_int_equal(xenbus_write(&back, 0, "backend/vif/1/0/state", "5"), 0);
+	xenbus_dispatch_events(&front);
+	assert_false(d.nf.connected);
+	assert_int_equal(netfront_send(&d.nf, f, 100), -ENOTCONN);
 	assert_int_equal(netback_detach(1, 0), 0);
+	assert_int_equal(netfront_disconnect(&d), 0);
 	assert_int_equal(h_maps, 0);
+	assert_int_equal(gnttab_in_use(), 0);
 	assert_int_equal(bridge_del_port(netback_bridge(), &station), 0);
 }
 
