@@ -6,13 +6,23 @@
 #               [--timeout S] [--log FILE] [--iso FILE | --direct]
 #               [--cmdline "hypervisor options"] [--module "file args"]...
 #               [--icount] [--interactive] [--disk FILE] [--nic]
-#               [-- extra qemu args]
+#               [--disk-throttle "iops=N,bps=M"] [-- extra qemu args]
 #
 # --disk FILE attaches FILE (raw) as a SATA disk on an AHCI controller: an
 # added ahci device on -M pc, the ICH9's built-in one on -M q35.  --nic
 # adds Intel's NIC of the machine (e1000 82540EM on pc, e1000e 82574L on
 # q35) on QEMU user networking (gateway 10.0.2.2); without --nic the
 # machine has no NIC at all.
+#
+# --disk-throttle "iops=N,bps=M" (with --disk; either key alone is fine)
+# caps the disk with QEMU's block throttling: N requests and M bytes per
+# second, read and write together (the -drive options
+# throttling.iops-total and throttling.bps-total).  It is a leaky bucket:
+# a request waits only once the bucket is full, and the bucket holds a
+# tenth of a second's worth (QEMU's default when no burst is given), so
+# the first 100 ms of I/O after an idle spell run at the host's speed; a
+# request counts as one operation whatever its size.  It limits the rate
+# and adds no latency to a lone request.
 #
 # --direct boots build/hospes.bin through QEMU's own multiboot1 loader
 # (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
@@ -31,6 +41,7 @@ BUILD=${BUILD:-$here/build}
 
 firmware=bios machine=pc smp=1 mem=256 timeout=60 log="" iso="$BUILD/hospes.iso"
 direct=0 icount=0 interactive=0 serial_socket="" cmdline="" modules=() extra=() disk="" nic=0
+throttle=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--firmware) firmware=$2; shift 2 ;;
@@ -47,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--interactive) interactive=1; shift ;;
 	--serial-socket) serial_socket=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
+	--disk-throttle) throttle=$2; shift 2 ;;
 	--nic) nic=1; shift ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu-run: unknown option $1" >&2; exit 3 ;;
@@ -65,8 +77,27 @@ if [ "$firmware" = uefi ]; then
 	       -drive if=pflash,format=raw,unit=1,file="$vars")
 fi
 
+# "iops=N,bps=M,iops-size=S" -> ",throttling.iops-total=N,...": QEMU's names.
+drive_throttle=""
+if [ -n "$throttle" ]; then
+	IFS=, read -ra limits <<<"$throttle"
+	for kv in "${limits[@]}"; do
+		case "$kv" in
+		iops=* | bps=*) opt=throttling.${kv%%=*}-total ;;
+		iops-size=*) opt=throttling.iops-size ;;
+		*) opt="" ;;
+		esac
+		if [ -z "$opt" ] || ! [[ "${kv#*=}" =~ ^[1-9][0-9]*$ ]]; then
+			echo "qemu-run: --disk-throttle: bad limit '$kv'" >&2
+			exit 3
+		fi
+		drive_throttle+=",$opt=${kv#*=}"
+	done
+	[ -z "$disk" ] && { echo "qemu-run: --disk-throttle needs --disk" >&2; exit 3; }
+fi
+
 if [ -n "$disk" ]; then
-	args+=(-drive "if=none,id=disk0,format=raw,file=$disk")
+	args+=(-drive "if=none,id=disk0,format=raw,file=$disk$drive_throttle")
 	if [ "$machine" = q35 ]; then
 		args+=(-device ide-hd,drive=disk0,bus=ide.0)
 	else
