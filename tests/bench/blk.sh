@@ -37,7 +37,8 @@
 # default): its _polls_, _poll_hits_ and _ipis_saved_ lines show the
 # wake-ups that found the other CPU spinning.
 #
-# A seventh boot (blk_ahci_ssd_*, wall clock, -smp 1) asks the throughput
+# A seventh boot (blk_ahci_ssd_*, wall clock, -smp 1; an eighth,
+# blk_ahci_ssd_smp2_*, pinned as the fifth) asks the throughput
 # question of a real disk: here the "disk" is the host's page cache
 # (tens of thousands of random reads and GB/s in order) under a CPU ~50x
 # slower than a real one, so the split path's extra instructions weigh as
@@ -109,4 +110,6 @@ rm -f "$ssd_img" && truncate -s 66M "$ssd_img"
 head -c 64M /dev/urandom | dd of="$ssd_img" bs=1M seek=1 conv=notrunc status=none
 AHCI_IMG=$ssd_img AHCI_WINDOW=131072 ahci_boot blk_ahci_ssd "" \
 	--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
+AHCI_IMG=$ssd_img AHCI_WINDOW=131072 AHCI_HV_OPTS=" dom0_vcpus_pin" ahci_boot blk_ahci_ssd_smp2 \
+	frontcpus=1 --smp 2 --disk-throttle "iops=10000,iops-size=49152" | grep -v busy
 rm -f "$ssd_img"
