@@ -48,28 +48,32 @@
 # operations per second where an operation is up to 48 KiB
 # (iops-size), i.e. 10,000 random 4 KiB reads/s and 469 MiB/s in order
 # (a 256 KiB read is 5.3 operations).  Why these numbers:
-#  - below both paths' unthrottled rates at depth (measured at -smp 1:
-#    dom0 28-60k random reads/s at depth 8 and 32 and 1.5-3 GB/s in order,
-#    blkfront 20-53k/s and 0.8-2.3 GB/s), so at depth both are bound by
+#  - below both paths' unthrottled rates (five idle runs at -smp 1: dom0
+#    35-69k random reads/s at depth 8 and 32 and 1.4-3.7 GB/s in order,
+#    blkfront 20-74k/s and 0.9-2.6 GB/s), so at depth both are bound by
 #    the device and the ratio says whether blkfront keeps it as busy;
-#    20,000/s would not be below blkfront's depth-8 rate;
+#    20,000/s would not be below blkfront's depth-8 rate (20-32k);
 #  - one bucket (operations, sized) and no byte limit: QEMU's throttle is
 #    a leaky bucket that lets 100 ms' worth pass unthrottled whenever it
 #    has drained, and a bucket that only one kind of phase fills (bytes
 #    by the in-order phases, operations by the random ones) drains in
 #    the other kind and hands the next phase that credit: a 16 MiB phase
-#    at 500 MB/s lasts 32 ms and would run entirely on credit.  With
-#    every phase filling the same bucket it stays full across phases;
+#    at 500 MB/s lasts 32 ms and would run entirely on credit (tried:
+#    500 MiB/s and 20,000/s as two buckets left dom0's figures at their
+#    unthrottled 1.6 GB/s and 33k/s).  With every phase filling the
+#    same bucket it stays full across phases;
 #  - a 64 MiB window (not 16) so an in-order phase lasts ~140 ms at the
 #    ceiling, not ~35.
 # What it cannot do: QEMU's throttle limits the rate and adds no latency
-# to a lone request, so a random read at depth 1 (below the ceiling on
-# blkfront's side) is still bound by the crossings, not by the device;
+# to a lone request, so a random read at depth 1 is still bound by the
+# crossings on blkfront's side (~4,500/s, below the ceiling), while
+# dom0's own (~12,000/s unthrottled) meets the ceiling;
 # the in-order depth-4 phase follows it and gets the credit the bucket
 # gathered meanwhile (more for the slower path, up to 100 ms' worth);
 # and each phase edge of the front is a XenStore round trip to dom0
 # (blkbench's marks) during which the bucket drains a little, which
-# favours the front by a few percent at depth 8 and 32.
+# favours the front: ~2% at -smp 1, more pinned (depth 32: 1.0-2.5x the
+# ceiling).  A front figure above the ceiling is that credit.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
