@@ -52,7 +52,7 @@
 #    35-69k random reads/s at depth 8 and 32 and 1.4-3.7 GB/s in order,
 #    blkfront 20-74k/s and 0.9-2.6 GB/s), so at depth both are bound by
 #    the device and the ratio says whether blkfront keeps it as busy;
-#    20,000/s would not be below blkfront's depth-8 rate (20-32k);
+#    20,000/s would sit at blkfront's depth-8 rate (20-32k);
 #  - one bucket (operations, sized) and no byte limit: QEMU's throttle is
 #    a leaky bucket that lets 100 ms' worth pass unthrottled whenever it
 #    has drained, and a bucket that only one kind of phase fills (bytes
@@ -66,7 +66,7 @@
 #    ceiling, not ~35.
 # What it cannot do: QEMU's throttle limits the rate and adds no latency
 # to a lone request, so a random read at depth 1 is still bound by the
-# crossings on blkfront's side (~4,500/s, below the ceiling), while
+# crossings on blkfront's side (~4,200-4,500/s, below the ceiling), while
 # dom0's own (~12,000/s unthrottled) meets the ceiling;
 # the in-order depth-4 phase follows it and gets the credit the bucket
 # gathered meanwhile (more for the slower path, up to 100 ms' worth);
