@@ -6,7 +6,7 @@
 #               [--timeout S] [--log FILE] [--iso FILE | --direct]
 #               [--cmdline "hypervisor options"] [--module "file args"]...
 #               [--icount] [--interactive] [--disk FILE] [--nic]
-#               [--disk-throttle "iops=N,bps=M"] [-- extra qemu args]
+#               [--disk-throttle "iops=N,bps=M,iops-size=S"] [-- extra qemu args]
 #
 # --disk FILE attaches FILE (raw) as a SATA disk on an AHCI controller: an
 # added ahci device on -M pc, the ICH9's built-in one on -M q35.  --nic
@@ -14,15 +14,16 @@
 # q35) on QEMU user networking (gateway 10.0.2.2); without --nic the
 # machine has no NIC at all.
 #
-# --disk-throttle "iops=N,bps=M" (with --disk; either key alone is fine)
-# caps the disk with QEMU's block throttling: N requests and M bytes per
-# second, read and write together (the -drive options
-# throttling.iops-total and throttling.bps-total).  It is a leaky bucket:
-# a request waits only once the bucket is full, and the bucket holds a
-# tenth of a second's worth (QEMU's default when no burst is given), so
-# the first 100 ms of I/O after an idle spell run at the host's speed; a
-# request counts as one operation whatever its size.  It limits the rate
-# and adds no latency to a lone request.
+# --disk-throttle "iops=N,bps=M,iops-size=S" (with --disk; any of the
+# keys) caps the disk with QEMU's block throttling: N operations and M
+# bytes per second, reads and writes together; a request counts as one
+# operation, or as size/S if it is larger than S bytes (the -drive
+# options throttling.iops-total, throttling.bps-total and
+# throttling.iops-size).  Each limit is a leaky bucket: a request waits
+# only once its bucket holds more than a tenth of a second's worth
+# (QEMU's burst when none is given; a smaller one is refused), so the
+# first 100 ms' worth after an idle spell runs at the host's speed.  It
+# limits the rate and adds no latency to a lone request.
 #
 # --direct boots build/hospes.bin through QEMU's own multiboot1 loader
 # (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
