@@ -124,8 +124,7 @@ static void backend_changed(struct xendev *xd, enum xenbus_state st)
 {
 	struct blkfront_dev *d = xd->priv;
 
-	if (d->bf.connected &&
-	    (st == XenbusStateClosing || st == XenbusStateClosed || st == XenbusStateUnknown)) {
+	if (d->bf.connected && xendev_backend_leaving(st)) {
 		printk("blkfront: vbd %u: the backend is closing (state %d)\n", xd->devid, st);
 		d->bf.connected = false;
 		event_signal(&d->bf.ev);

@@ -80,8 +80,7 @@ static void backend_changed(struct xendev *xd, enum xenbus_state st)
 {
 	struct netfront_dev *d = xd->priv;
 
-	if (d->nf.connected &&
-	    (st == XenbusStateClosing || st == XenbusStateClosed || st == XenbusStateUnknown)) {
+	if (d->nf.connected && xendev_backend_leaving(st)) {
 		printk("netfront: vif %u: the backend is closing (state %d)\n", xd->devid, st);
 		d->nf.connected = false;
 		event_signal(&d->nf.ev);

@@ -87,6 +87,13 @@ int xendev_watch_otherend(struct xendev *xd, xendev_changed_fn fn, void *priv);
 void xendev_close(struct xendev *xd);
 
 int xendev_switch(struct xendev *xd, enum xenbus_state s);
+/* A frontend's view of its connected backend's state: Closing, Closed or
+ * Unknown (its directory gone) means it is going away (xenbus.h), so
+ * nothing more on the rings will be answered. */
+static inline bool xendev_backend_leaving(enum xenbus_state st)
+{
+	return st == XenbusStateClosing || st == XenbusStateClosed || st == XenbusStateUnknown;
+}
 enum xenbus_state xendev_state(struct xendev *xd);
 enum xenbus_state xendev_other_state(struct xendev *xd);
 /* Block until the other end's state is in mask (1 << state). */

@@ -417,6 +417,18 @@ void h_connect(struct blkfront *bf, struct vbd *back)
 	bf->port = FRONT_PORT;
 }
 
+void h_front_up(struct blkfront *bf, struct vbd *back, bool persist)
+{
+	memset(bf, 0, sizeof(*bf));
+	bf->persist.on = persist;
+	assert_int_equal(blkfront_ring_init(bf, BACK_ID, 51712), 0);
+	BACK_RING_INIT(&back->ring, bf->sring, PAGE_SIZE);
+	h_connect(bf, back);
+	bf->sectors = back->sectors;
+	bf->sector_size = back->sector_size;
+	bf->connected = true;
+}
+
 static struct xsd *xsd;
 static struct xenstore_domain_interface page0, page1;
 static struct xenbus *store_back;

@@ -44,6 +44,9 @@ struct device *h_dma_disk(struct device *ram);
 /* Fresh table and counters; the frontend's wait() runs `back`. */
 void h_reset(void);
 void h_connect(struct blkfront *bf, struct vbd *back);
+/* bf zeroed, on a fresh ring that back serves (h_connect), connected with
+ * back's size and sector size; persist: feature-persistent agreed. */
+void h_front_up(struct blkfront *bf, struct vbd *back, bool persist);
 /* Pointer behind a frame number of the simulation (NULL if unknown). */
 void *h_frame_ptr(unsigned long frame);
 

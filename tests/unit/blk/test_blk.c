@@ -44,16 +44,10 @@ static void front_up(bool readonly, unsigned int max_indirect)
 	assert_int_equal(
 		vbd_init(&vbd, FRONT_ID, dma_mode ? h_dma_disk(disk) : disk, 0, 0, readonly), 0);
 	assert_int_equal(vbd.dma, dma_mode);
-	memset(&bf, 0, sizeof(bf));
-	assert_int_equal(blkfront_ring_init(&bf, BACK_ID, 51712), 0);
-	BACK_RING_INIT(&vbd.ring, bf.sring, PAGE_SIZE);
-	h_connect(&bf, &vbd);
-	bf.sectors = vbd.sectors;
-	bf.sector_size = vbd.sector_size;
+	h_front_up(&bf, &vbd, false);
 	bf.can_flush = true;
 	bf.can_discard = vbd_can_discard(&vbd);
 	bf.max_indirect = max_indirect;
-	bf.connected = true;
 	base_grants = gnttab_in_use();
 	assert_int_equal(base_grants, 1 + BLKFRONT_RING_SIZE);
 }
@@ -458,13 +452,7 @@ static void test_dead_frontend(void **state)
 	assert_int_equal(gnttab_in_use(), 0);
 	/* The backend is ready for the next domain. */
 	h_front_dead = false;
-	memset(&bf, 0, sizeof(bf));
-	assert_int_equal(blkfront_ring_init(&bf, BACK_ID, 51712), 0);
-	BACK_RING_INIT(&vbd.ring, bf.sring, PAGE_SIZE);
-	h_connect(&bf, &vbd);
-	bf.sectors = vbd.sectors;
-	bf.sector_size = 512;
-	bf.connected = true;
+	h_front_up(&bf, &vbd, false);
 	base_grants = gnttab_in_use();
 	round_trip(0, 16, 0, 12);
 	free(buf);
@@ -485,13 +473,8 @@ static void test_vbd_window(void **state)
 	h_reset();
 	disk = ramdisk_create("ram1", DISK_BYTES);
 	assert_int_equal(vbd_init(&vbd, FRONT_ID, disk, 2048, 1024, false), 0);
-	memset(&bf, 0, sizeof(bf));
-	assert_int_equal(blkfront_ring_init(&bf, BACK_ID, 51712), 0);
-	BACK_RING_INIT(&vbd.ring, bf.sring, PAGE_SIZE);
-	h_connect(&bf, &vbd);
+	h_front_up(&bf, &vbd, false);
 	bf.sectors = 2048; /* lie: the backend must still refuse past 1024 */
-	bf.sector_size = 512;
-	bf.connected = true;
 	base_grants = gnttab_in_use();
 	uint8_t *buf = palloc(PAGE_SIZE), check[512];
 	fill(buf, PAGE_SIZE, 13);

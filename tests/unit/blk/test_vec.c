@@ -42,15 +42,8 @@ static int setup(void **state)
 	assert_non_null(disk);
 	assert_int_equal(vbd_init(&vbd, FRONT_ID, h_dma_disk(disk), 0, 0, false), 0);
 	vbd.persist.on = true;
-	memset(&bf, 0, sizeof(bf));
-	bf.persist.on = true;
-	assert_int_equal(blkfront_ring_init(&bf, BACK_ID, 51712), 0);
-	BACK_RING_INIT(&vbd.ring, bf.sring, PAGE_SIZE);
-	h_connect(&bf, &vbd);
-	bf.sectors = vbd.sectors;
-	bf.sector_size = vbd.sector_size;
+	h_front_up(&bf, &vbd, true);
 	bf.max_indirect = BLKFRONT_MAX_INDIRECT;
-	bf.connected = true;
 	return 0;
 }
 
