@@ -85,8 +85,12 @@ tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1
 # A second domU on the same disk (sectors 67584..100351) destroyed in the
 # middle of its I/O: blkback and the grant tables must let go of it by
 # themselves while domain 1 carries on and still passes.
+# The disk goes through qemu-run.sh's --disk-throttle (the bench's
+# throttled boots use it) with limits far above what the boot reads, so
+# QEMU must accept the -drive it composes (bad limits: see the end).
 rm -f "$img" && truncate -s 64M "$img"
-boot kill "blktest=sata0@2048+65536 blkkill=sata0@67584+32768" 2 --disk "$img"
+boot kill "blktest=sata0@2048+65536 blkkill=sata0@67584+32768" 2 --disk "$img" \
+	--disk-throttle "iops=1000000,bps=10000000000,iops-size=49152"
 report kill
 for what in "d2 is in the middle of its I/O" "d2 destroyed mid-I/O" \
 	"blkback let go of d2 by itself; dom0 holds no mapping of d2's grants" \
@@ -97,4 +101,15 @@ done
 written=$(tr -d '\r' <"$log" | sed -n 's/^(d1) blk: \([0-9]*\) blocks written.*/\1/p')
 tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1
 rm -f "$img"
+# qemu-run.sh refuses a bad --disk-throttle limit before QEMU starts.
+for bad in "iops=0" "bogus=1" "iops=12k"; do
+	msg=$(tests/run/qemu-run.sh --direct --timeout 5 --disk /dev/null --disk-throttle "$bad" 2>&1)
+	trc=$?
+	if [ $trc = 3 ] && [ "$msg" = "qemu-run: --disk-throttle: bad limit '$bad'" ]; then
+		echo "ok - qemu-run: --disk-throttle \"$bad\" refused before QEMU starts"
+	else
+		echo "not ok - qemu-run: --disk-throttle \"$bad\": status $trc, \"$msg\""
+		status=1
+	fi
+done
 exit $status

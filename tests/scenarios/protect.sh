@@ -37,21 +37,22 @@ n=$(grep -c 'selftest protect: SMAP: .*: ok' "$log")
 check "protect: the 6 SMAP checks on a user page pass" "[ '$n' = 6 ]" "$log"
 check "protect: no check failed" "! grep -q 'FAILED' '$log'" "$log"
 
-log=$LOGS/smep.log
-$RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "selftest=smep" --log "$log"
-rc=$?
-check "smep: a call into a user page gives the fail verdict" "[ $rc = 1 ]" "$log"
-check "smep: the panic names the jump into guest memory" \
-	"grep -q 'the hypervisor jumped to guest memory at 0x40000000 (SMEP stopped it)' '$log'" "$log"
-check "smep: the call never returned" "! grep -q 'the call returned' '$log'" "$log"
-
-log=$LOGS/smap.log
-$RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "selftest=smap" --log "$log"
-rc=$?
-check "smap: a plain read of a user page gives the fail verdict" "[ $rc = 1 ]" "$log"
-check "smap: the panic names SMAP, the address and the function" \
-	"grep -q 'SMAP: the hypervisor read guest memory at 0x40000040 from platform_selftest_smap' '$log'" "$log"
-check "smap: the read never completed" "! grep -q 'the read did not fault' '$log'" "$log"
+# must_panic TEST ACT NAMES PANIC_LINE NEVER NEVER_LINE: selftest=TEST must
+# end in the fail verdict with PANIC_LINE in the log and never NEVER_LINE.
+must_panic() {
+	local log=$LOGS/$1.log
+	$RUN --direct --smp 2 --mem 128 --timeout 40 --cmdline "selftest=$1" --log "$log"
+	local rc=$?
+	check "$1: $2 gives the fail verdict" "[ $rc = 1 ]" "$log"
+	check "$1: the panic names $3" "grep -q '$4' '$log'" "$log"
+	check "$1: $5" "! grep -q '$6' '$log'" "$log"
+}
+must_panic smep "a call into a user page" "the jump into guest memory" \
+	'the hypervisor jumped to guest memory at 0x40000000 (SMEP stopped it)' \
+	"the call never returned" 'the call returned'
+must_panic smap "a plain read of a user page" "SMAP, the address and the function" \
+	'SMAP: the hypervisor read guest memory at 0x40000040 from platform_selftest_smap' \
+	"the read never completed" 'the read did not fault'
 
 log=$LOGS/on-guest.log
 $RUN --direct --smp 2 --mem 128 --timeout 60 --cmdline "console=com1 selftest=guest" \

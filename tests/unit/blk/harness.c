@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <back/blkback.h>
+#include <back/ramdisk.h>
 #include <core/device.h>
 #include <core/evtchn.h>
 #include <core/kernel.h>
@@ -427,6 +428,18 @@ void h_front_up(struct blkfront *bf, struct vbd *back, bool persist)
 	bf->sectors = back->sectors;
 	bf->sector_size = back->sector_size;
 	bf->connected = true;
+}
+
+struct device *h_persist_pair_up(struct vbd *back, struct blkfront *bf, size_t bytes)
+{
+	h_reset();
+	struct device *disk = ramdisk_create("ram0", bytes);
+	assert_non_null(disk);
+	assert_int_equal(vbd_init(back, FRONT_ID, h_dma_disk(disk), 0, 0, false), 0);
+	back->persist.on = true;
+	h_front_up(bf, back, true);
+	bf->max_indirect = BLKFRONT_MAX_INDIRECT;
+	return disk;
 }
 
 static struct xsd *xsd;

@@ -9,6 +9,7 @@
 #define TESTS_UNIT_BLK_HARNESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <public/grant_table.h>
 
@@ -47,6 +48,9 @@ void h_connect(struct blkfront *bf, struct vbd *back);
 /* bf zeroed, on a fresh ring that back serves (h_connect), connected with
  * back's size and sector size; persist: feature-persistent agreed. */
 void h_front_up(struct blkfront *bf, struct vbd *back, bool persist);
+/* A fresh RAM disk of `bytes` behind h_dma_disk, served by back with
+ * persistent grants to bf (h_front_up, all indirect segments); the disk. */
+struct device *h_persist_pair_up(struct vbd *back, struct blkfront *bf, size_t bytes);
 /* Pointer behind a frame number of the simulation (NULL if unknown). */
 void *h_frame_ptr(unsigned long frame);
 

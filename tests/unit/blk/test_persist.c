@@ -39,13 +39,7 @@ int blk_persist_tests(void);
 static int setup(void **state)
 {
 	(void)state;
-	h_reset();
-	disk = ramdisk_create("ram0", DISK_BYTES);
-	assert_non_null(disk);
-	assert_int_equal(vbd_init(&vbd, FRONT_ID, h_dma_disk(disk), 0, 0, false), 0);
-	vbd.persist.on = true;
-	h_front_up(&bf, &vbd, true);
-	bf.max_indirect = BLKFRONT_MAX_INDIRECT;
+	disk = h_persist_pair_up(&vbd, &bf, DISK_BYTES);
 	base_grants = gnttab_in_use();
 	return 0;
 }
