@@ -74,13 +74,10 @@ int io_emulate(struct vcpu *v, bool kernel_mode, unsigned long rip, unsigned lon
 	const struct pv_domain *pv = v->domain->pv;
 	uint8_t insn[5] = {0};
 	struct io_insn io;
-	unsigned int n = 0;
 
 	if (!v->domain->is_privileged)
 		return -1;
-	while (n < sizeof(insn) && !copy_from_guest_vcpu(v, &insn[n], rip + n, 1))
-		n++; /* byte by byte: the instruction may end just before an unmapped page */
-	if (io_decode(insn, n, &io))
+	if (io_decode(insn, fetch_guest_insn(v, rip, insn, sizeof(insn)), &io))
 		return -1;
 	unsigned int port = io.dx ? (uint16_t)rdx : io.imm;
 	if (port + io.size > 0x10000 || io_port_reserved(port, io.size))

@@ -30,7 +30,7 @@ bool pv_ecam_store(struct cpu_regs *regs, unsigned long cr2, unsigned int gec)
 {
 	struct vcpu *v = current_vcpu();
 	uint8_t insn[MMIO_INSN_MAX];
-	unsigned int n = 0, len;
+	unsigned int n, len;
 	uint64_t gpr[16];
 	gfn_t gfn;
 
@@ -42,8 +42,7 @@ bool pv_ecam_store(struct cpu_regs *regs, unsigned long cr2, unsigned int gec)
 	struct p2m_lookup lk = p2m_lookup(v->domain, gfn);
 	if (lk.type != P2M_MMIO || lk.writable)
 		return false;
-	while (n < sizeof(insn) && !copy_from_guest_vcpu(v, &insn[n], regs->rip + n, 1))
-		n++;
+	n = fetch_guest_insn(v, regs->rip, insn, sizeof(insn));
 	regs_in_x86_order(regs, gpr);
 	if (ecam_emulate(insn, n, mfn_to_paddr(lk.mfn) + (cr2 & (PAGE_SIZE - 1)), gpr, &len))
 		return false;

@@ -24,6 +24,17 @@ int copy_to_guest(unsigned long guest_va, const void *src, size_t len);
 /* The same, on behalf of an explicit vCPU (its current root and mode). */
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long guest_va, size_t len);
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long guest_va, const void *src, size_t len);
+/* The bytes of the instruction at rip that v can read, up to max, into
+ * buf; how many.  Byte by byte, so an instruction that ends just before an
+ * unmapped page is still read whole (the decoders measure it). */
+static inline unsigned int fetch_guest_insn(struct vcpu *v, unsigned long rip, uint8_t *buf,
+					    unsigned int max)
+{
+	unsigned int n = 0;
+	while (n < max && !copy_from_guest_vcpu(v, &buf[n], rip + n, 1))
+		n++;
+	return n;
+}
 /* The 32-bit value at guest_va (0 .. 2^32-1), or -XEN_EFAULT: a copy of 4
  * bytes returned by value, for arguments that are one port or handle. */
 long read_guest_u32(struct vcpu *v, unsigned long guest_va);
