@@ -20,16 +20,19 @@
  * (kernel/arch/x86_64/cpuid.c) copies the registers and raises the
  * resulting #DB or #PF.
  *
- * Every byte is guest memory, read through the caller's fetch (the guest's
- * own tables, in its current mode, so user mode cannot read kernel pages)
- * and compared as it comes.  A differing byte ends the match (the guest
- * gets its exception); an unreadable byte after matching ones is reported
- * with its address, for a #PF like the one Xen injects when it cannot read
- * the prefix (Xen reads the five prefix bytes in one go, so a ud2 followed
- * by an unreadable page gets a #PF there and a #UD here).
+ * The bytes are guest memory, read through the guest's own tables in its
+ * current mode (so user mode cannot read kernel pages) by fetch_guest_insn:
+ * one copy for the seven prefix bytes, two if they straddle a page (a
+ * copy per byte cost 805 instructions per prefixed cpuid).  A byte that
+ * differs before the first unreadable one ends the match (the guest gets
+ * its exception); otherwise an unreadable byte is reported with its
+ * address, for a #PF like the one Xen injects when it cannot read the
+ * prefix (Xen reads the five prefix bytes in one go, so a ud2 followed by
+ * an unreadable page gets a #PF there and a #UD here).
  */
 #include <hospes/cpuid.h>
 #include <hospes/guest_access.h>
+#include <hospes/lib.h>
 #include <hospes/printk.h>
 #include <hospes/pv.h>
 #include <hospes/pv_build.h>
@@ -44,30 +47,34 @@ const uint8_t cpuid_plain_insn[2] = {XEN_CPUID_INSN_BYTES};
 const uint8_t wrmsr_insn[2] = {0x0f, 0x30};
 const uint8_t xsetbv_insn[3] = {0x0f, 0x01, 0xd1};
 
-enum insn_match insn_match(insn_fetch_fn fetch, void *ctx, unsigned long rip, const uint8_t *want,
-			   unsigned int n, unsigned long *fault_va)
+enum insn_match insn_match(const uint8_t *got, unsigned int have, unsigned long rip,
+			   const uint8_t *want, unsigned int n, unsigned long *fault_va)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		uint8_t byte;
-		if (fetch(ctx, rip + i, &byte)) {
+		if (i == have) {
 			*fault_va = rip + i;
 			return INSN_FAULT;
 		}
-		if (byte != want[i])
+		if (got[i] != want[i])
 			return INSN_OTHER;
 	}
 	return INSN_MATCH;
 }
 
-static int fetch_guest(void *ctx, unsigned long va, uint8_t *byte)
+/* Fetch (at most CPUID_FORCED_LEN bytes) and match. */
+static enum insn_match fetch_match(struct vcpu *v, unsigned long rip, const uint8_t *want,
+				   unsigned int n, unsigned long *fault_va)
 {
-	return copy_from_guest_vcpu(ctx, byte, va, 1);
+	uint8_t got[CPUID_FORCED_LEN];
+
+	ASSERT(n <= sizeof(got));
+	return insn_match(got, fetch_guest_insn(v, rip, got, n), rip, want, n, fault_va);
 }
 
 static bool matches(struct vcpu *v, unsigned long rip, const uint8_t *want, unsigned int n)
 {
 	unsigned long unused;
-	return insn_match(fetch_guest, v, rip, want, n, &unused) == INSN_MATCH;
+	return fetch_match(v, rip, want, n, &unused) == INSN_MATCH;
 }
 
 /* The instruction is done: RIP past it; a single-stepping guest is owed a #DB. */
@@ -93,7 +100,7 @@ static enum emul_result do_cpuid(struct vcpu *v, struct emul_regs *r, unsigned i
 
 enum emul_result emulate_guest_ud(struct vcpu *v, struct emul_regs *r, unsigned long *fault_va)
 {
-	switch (insn_match(fetch_guest, v, r->rip, cpuid_forced_insn, CPUID_FORCED_LEN, fault_va)) {
+	switch (fetch_match(v, r->rip, cpuid_forced_insn, CPUID_FORCED_LEN, fault_va)) {
 	case INSN_MATCH:
 		return do_cpuid(v, r, CPUID_FORCED_LEN);
 	case INSN_FAULT:

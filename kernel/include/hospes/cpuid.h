@@ -61,10 +61,9 @@ void cpuid_policy(const struct cpuid_host *h, const struct cpuid_guest *g, uint3
 
 /* Matching the instruction at a guest #UD (the forced prefix: ud2 "xen"
  * cpuid) or #GP (plain cpuid under CPUID faulting, wrmsr of the hypercall
- * page) against the bytes it must be.  fetch reads one byte of guest
- * memory: 0, or nonzero if the byte cannot be read. */
-typedef int (*insn_fetch_fn)(void *ctx, unsigned long va, uint8_t *byte);
-
+ * page) against the bytes it must be.  The bytes come from
+ * fetch_guest_insn (hospes/guest_access.h): one copy per page, ending at
+ * the first unreadable byte. */
 enum insn_match {
 	INSN_OTHER, /* a byte differs: not ours, the exception goes to the guest */
 	INSN_MATCH, /* all n bytes are there: step over them */
@@ -76,10 +75,13 @@ extern const uint8_t cpuid_forced_insn[CPUID_FORCED_LEN]; /* 0f 0b 78 65 6e 0f a
 extern const uint8_t cpuid_plain_insn[2];		  /* 0f a2 */
 extern const uint8_t wrmsr_insn[2];			  /* 0f 30 */
 
-/* Bytes are fetched one at a time and compared before the next is read,
- * so the instruction may end just before an unreadable page. */
-enum insn_match insn_match(insn_fetch_fn fetch, void *ctx, unsigned long rip, const uint8_t *want,
-			   unsigned int n, unsigned long *fault_va);
+/* got holds the have bytes readable at rip (have < n: the byte at rip +
+ * have cannot be read).  A byte that differs before that ends the match
+ * (INSN_OTHER: the guest's own exception, as the CPU would raise it for
+ * whatever instruction is there); otherwise a short read is INSN_FAULT at
+ * rip + have. */
+enum insn_match insn_match(const uint8_t *got, unsigned int have, unsigned long rip,
+			   const uint8_t *want, unsigned int n, unsigned long *fault_va);
 
 /* The emulations themselves (cpuid_emul.c), on a copy of the guest's
  * registers taken from the trap frame; the caller writes it back for

@@ -25,14 +25,25 @@ int copy_to_guest(unsigned long guest_va, const void *src, size_t len);
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long guest_va, size_t len);
 int copy_to_guest_vcpu(struct vcpu *v, unsigned long guest_va, const void *src, size_t len);
 /* The bytes of the instruction at rip that v can read, up to max, into
- * buf; how many.  Byte by byte, so an instruction that ends just before an
- * unmapped page is still read whole (the decoders measure it). */
+ * buf; how many.  One copy per page the bytes touch (at most two for a
+ * decoder's maximum): a page is readable whole or not at all (one
+ * translation), so the count ends exactly at the first unreadable byte and
+ * an instruction that ends just before an unmapped page is read whole
+ * (the decoders measure it).  The emulations of #UD, #GP and ECAM stores
+ * share it; a byte-at-a-time loop cost a walk per byte. */
 static inline unsigned int fetch_guest_insn(struct vcpu *v, unsigned long rip, uint8_t *buf,
 					    unsigned int max)
 {
 	unsigned int n = 0;
-	while (n < max && !copy_from_guest_vcpu(v, &buf[n], rip + n, 1))
-		n++;
+
+	while (n < max && rip + n >= rip) {
+		unsigned long va = rip + n, room = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		unsigned int chunk = max - n < room ? max - n : (unsigned int)room;
+
+		if (copy_from_guest_vcpu(v, &buf[n], va, chunk))
+			break;
+		n += chunk;
+	}
 	return n;
 }
 /* The 32-bit value at guest_va (0 .. 2^32-1), or -XEN_EFAULT: a copy of 4

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <hospes/cpuid.h>
+#include <hospes/guest_access.h>
 #include <hospes/pv.h>
 #include <public/cpuid.h>
 
@@ -246,81 +247,119 @@ static void test_xen_leaves(void **state)
 	assert_zero_leaf(q(&domu, 0x40000003, 3));
 }
 
-/* Guest memory for the matcher: bytes at GVA, readable in [GVA, GVA + readable). */
+/* Guest memory: two pages at GVA, readable in [GVA, GVA + readable)
+ * (a page boundary in the tests that move it: a page is readable whole or
+ * not at all).  copy_from_guest_vcpu below reads it, all or nothing as the
+ * real one does, and counts its calls and the bytes asked for. */
 #define GVA 0x400000UL
-static uint8_t mem[16];
-static unsigned long readable, fetches;
+#define PG  4096UL
+#define PG1 (GVA + PG) /* the second page */
+static uint8_t mem[2 * PG];
+static unsigned long readable, copies, asked;
 
-static int fake_fetch(void *ctx, unsigned long va, uint8_t *byte)
-{
-	assert_ptr_equal(ctx, mem);
-	fetches++;
-	if (va < GVA || va >= GVA + readable)
-		return -1;
-	*byte = mem[va - GVA];
-	return 0;
-}
-
+/* fetch_guest_insn (the code under test) and the matcher on its bytes. */
 static enum insn_match match_at(unsigned long rip, const uint8_t *want, unsigned int n,
 				unsigned long *fault)
 {
-	fetches = 0;
+	uint8_t got[16];
+
+	copies = asked = 0;
 	*fault = 0;
-	return insn_match(fake_fetch, mem, rip, want, n, fault);
+	return insn_match(got, fetch_guest_insn(NULL, rip, got, n), rip, want, n, fault);
 }
+
+static void put(unsigned long va, const uint8_t *bytes, size_t n)
+{
+	memcpy(&mem[va - GVA], bytes, n);
+}
+
+static const uint8_t forced[] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2};
 
 static void test_forced_prefix(void **state)
 {
-	static const uint8_t bytes[] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2, 0x90};
 	unsigned long fault;
 
-	memcpy(mem, bytes, sizeof(bytes));
 	readable = sizeof(mem);
+	put(GVA, forced, sizeof(forced));
+	mem[7] = 0x90;
 	assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault), INSN_MATCH);
-	assert_int_equal(fetches, 7);
+	assert_int_equal(copies, 1); /* all seven bytes in one copy */
+	assert_int_equal(asked, 7);
 	/* every byte matters */
 	for (unsigned int i = 0; i < CPUID_FORCED_LEN; i++) {
 		mem[i] ^= 0x20;
 		assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
 				 INSN_OTHER);
-		assert_int_equal(fetches, i + 1); /* nothing read past the differing byte */
 		mem[i] ^= 0x20;
 	}
 	/* a plain ud2, and the prefix before another instruction (rdtsc) */
 	static const uint8_t ud2[] = {0x0f, 0x0b, 0x90};
-	memcpy(mem, ud2, sizeof(ud2));
+	put(GVA, ud2, sizeof(ud2));
 	assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault), INSN_OTHER);
-	memcpy(mem, bytes, sizeof(bytes));
+	put(GVA, forced, sizeof(forced));
 	mem[6] = 0x31;
 	assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault), INSN_OTHER);
 }
 
-static void test_truncated_and_unmapped(void **state)
+/* The prefix straddles the boundary between the pages: k bytes in the first. */
+static void test_straddling_page(void **state)
 {
-	static const uint8_t bytes[] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2};
 	unsigned long fault;
 
-	memcpy(mem, bytes, sizeof(bytes));
-	/* the page ends after k bytes of the prefix: a fault at the first unreadable one */
-	for (unsigned int k = 0; k < CPUID_FORCED_LEN; k++) {
-		readable = k;
-		assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+	for (unsigned int k = 1; k < CPUID_FORCED_LEN; k++) {
+		put(PG1 - k, forced, sizeof(forced));
+		/* both pages readable: one copy from each */
+		readable = sizeof(mem);
+		assert_int_equal(match_at(PG1 - k, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+				 INSN_MATCH);
+		assert_int_equal(copies, 2);
+		assert_int_equal(asked, 7);
+		/* the second page unreadable: a fault at its first byte */
+		readable = PG;
+		assert_int_equal(match_at(PG1 - k, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
 				 INSN_FAULT);
-		assert_int_equal(fault, GVA + k);
+		assert_int_equal(fault, PG1);
+		/* a differing byte before the boundary wins over the fault */
+		mem[PG - 1] ^= 0x20;
+		assert_int_equal(match_at(PG1 - k, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+				 INSN_OTHER);
+		mem[PG - 1] ^= 0x20;
+		/* the first page unreadable: a fault at rip, nothing more asked */
+		readable = 0;
+		assert_int_equal(match_at(PG1 - k, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+				 INSN_FAULT);
+		assert_int_equal(fault, PG1 - k);
+		assert_int_equal(copies, 1);
 	}
+}
+
+static void test_truncated_and_unmapped(void **state)
+{
+	unsigned long fault;
+
 	/* the instruction ends exactly at the end of the readable page */
-	readable = CPUID_FORCED_LEN;
-	assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault), INSN_MATCH);
+	readable = PG;
+	put(PG1 - CPUID_FORCED_LEN, forced, sizeof(forced));
+	assert_int_equal(
+		match_at(PG1 - CPUID_FORCED_LEN, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+		INSN_MATCH);
 	assert_int_equal(fault, 0);
+	assert_int_equal(copies, 1);
 	/* a plain ud2 at the page end: its #UD stays a #UD */
-	mem[2] = 0x90;
-	readable = 3;
-	assert_int_equal(match_at(GVA, cpuid_forced_insn, CPUID_FORCED_LEN, &fault), INSN_OTHER);
-	/* a RIP outside guest memory altogether */
+	static const uint8_t ud2[] = {0x0f, 0x0b, 0x90};
+	put(PG1 - 3, ud2, sizeof(ud2));
+	assert_int_equal(match_at(PG1 - 3, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+			 INSN_OTHER);
+	/* a RIP outside guest memory altogether, and the last bytes of the
+	 * address space (no wrap to page 0) */
 	assert_int_equal(
 		match_at(0xffff800000000000UL, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
 		INSN_FAULT);
 	assert_int_equal(fault, 0xffff800000000000UL);
+	assert_int_equal(match_at(~0UL - 2, cpuid_forced_insn, CPUID_FORCED_LEN, &fault),
+			 INSN_FAULT);
+	assert_int_equal(fault, ~0UL - 2);
+	assert_int_equal(copies, 1);
 }
 
 static void test_plain_cpuid_and_wrmsr(void **state)
@@ -328,15 +367,16 @@ static void test_plain_cpuid_and_wrmsr(void **state)
 	static const uint8_t bytes[] = {0x0f, 0xa2, 0x0f, 0x30, 0x0f, 0x32};
 	unsigned long fault;
 
-	memcpy(mem, bytes, sizeof(bytes));
-	readable = sizeof(bytes);
+	put(GVA, bytes, sizeof(bytes));
+	readable = sizeof(mem);
 	assert_int_equal(match_at(GVA, cpuid_plain_insn, 2, &fault), INSN_MATCH);
 	assert_int_equal(match_at(GVA + 2, cpuid_plain_insn, 2, &fault), INSN_OTHER);
 	assert_int_equal(match_at(GVA + 2, wrmsr_insn, 2, &fault), INSN_MATCH);
 	assert_int_equal(match_at(GVA + 4, wrmsr_insn, 2, &fault), INSN_OTHER); /* rdmsr */
-	readable = 1;
-	assert_int_equal(match_at(GVA, cpuid_plain_insn, 2, &fault), INSN_FAULT);
-	assert_int_equal(fault, GVA + 1);
+	readable = PG;
+	put(PG1 - 1, bytes, 1);
+	assert_int_equal(match_at(PG1 - 1, cpuid_plain_insn, 2, &fault), INSN_FAULT);
+	assert_int_equal(fault, PG1);
 }
 
 /* The hypervisor functions the emulations call. */
@@ -355,10 +395,12 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_leaf 
 
 int copy_from_guest_vcpu(struct vcpu *v, void *dst, unsigned long va, size_t len)
 {
-	assert_ptr_equal(v, &fake_vcpu);
-	for (size_t i = 0; i < len; i++)
-		if (fake_fetch(mem, va + i, (uint8_t *)dst + i))
-			return -14;
+	assert_true(v == NULL || v == &fake_vcpu);
+	copies++;
+	asked += len;
+	if (va < GVA || va >= GVA + readable || len > GVA + readable - va)
+		return -14;
+	memcpy(dst, &mem[va - GVA], len);
 	return 0;
 }
 
@@ -419,11 +461,18 @@ static void test_emulate_forced_refusals(void **state)
 	memcpy(mem, bytes, sizeof(bytes));
 	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_NOT_OURS);
 	assert_memory_equal(&r, &before, sizeof(r));
-	mem[6] = 0xa2;
-	readable = 4; /* "ud2 xe", then an unreadable page */
+	/* "ud2 xe" at the end of a page, then an unreadable page */
+	readable = PG;
+	put(PG1 - 4, forced, sizeof(forced));
+	r.rip = PG1 - 4;
+	const struct emul_regs at_end = r;
 	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_PAGE_FAULT);
-	assert_int_equal(fault, GVA + 4);
-	assert_memory_equal(&r, &before, sizeof(r));
+	assert_int_equal(fault, PG1);
+	assert_memory_equal(&r, &at_end, sizeof(r));
+	/* readable: carried out across the boundary */
+	readable = sizeof(mem);
+	assert_int_equal(emulate_guest_ud(&fake_vcpu, &r, &fault), EMUL_DONE);
+	assert_int_equal(r.rip, PG1 + 3);
 }
 
 static void test_emulate_plain_cpuid(void **state)
@@ -515,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup(test_extended, setup),
 		cmocka_unit_test_setup(test_xen_leaves, setup),
 		cmocka_unit_test(test_forced_prefix),
+		cmocka_unit_test(test_straddling_page),
 		cmocka_unit_test(test_truncated_and_unmapped),
 		cmocka_unit_test(test_plain_cpuid_and_wrmsr),
 		cmocka_unit_test_setup(test_emulate_forced, emul_setup),
