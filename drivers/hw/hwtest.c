@@ -214,10 +214,38 @@ static uint16_t ext_cap(const struct pci_dev *d, uint16_t id)
 /*
  * dom0's stores to read-only ECAM are emulated by the hypervisor: a byte
  * and a dword store to the interrupt line (0x3c) read back through ECAM
- * and the ports; a store to extended space (AER's correctable error
- * mask, where a function has AER) reads back; stores to the MSI
- * capability's message and enable bit through ECAM leave it as it was.
+ * and the ports; or/and/xor with the interrupt line as destination
+ * (assembled here: a compiler's volatile `|=` becomes such an instruction)
+ * combine with what it holds and leave the flags the CPU would (ZF after
+ * the xor that clears it); a 64-bit store at 0x38 writes both dwords; a
+ * store to extended space (AER's correctable error mask, where a function
+ * has AER) reads back; stores to the MSI capability's message and enable
+ * bit through ECAM leave it as it was.
  */
+static bool ecam_rmw_line(volatile uint8_t *line)
+{
+	uint8_t after_or, after_and, zf;
+
+	*line = 0x0f;
+	__asm__ __volatile__("orb $0x30, %0" : "+m"(*line));
+	after_or = *line;
+	__asm__ __volatile__("andb $0xf0, %0" : "+m"(*line));
+	after_and = *line;
+	__asm__ __volatile__("xorb %2, %0\n\tsetz %1" : "+m"(*line), "=q"(zf) : "q"(after_and));
+	hw_log("hwtest: ecam or/and/xor: %#x %#x %#x zf %u\n", after_or, after_and, *line, zf);
+	return after_or == 0x3f && after_and == 0x30 && *line == 0 && zf;
+}
+
+static bool ecam_store64(const struct pci_dev *d, uint32_t line_was)
+{
+	uint64_t q = pci_read32(d, 0x38) | (uint64_t)(line_was ^ 0x0a) << 32;
+
+	__asm__ __volatile__("movq %1, %0"
+			     : "=m"(*(volatile uint64_t *)pci_ecam_reg(d, 0x38))
+			     : "r"(q));
+	return pci_read32(d, 0x3c) == (line_was ^ 0x0a) && port_read32(d, 0x38) == (uint32_t)q;
+}
+
 static void test_ecam_writes(void)
 {
 	const struct pci_dev *d = NULL;
@@ -234,6 +262,9 @@ static void test_ecam_writes(void)
 	*(volatile uint32_t *)line = was ^ 0x0a;
 	verdict(pci_read32(d, 0x3c) == (was ^ 0x0a) && port_read32(d, 0x3c) == (was ^ 0x0a),
 		"ecam: a dword store to the interrupt line reads back (ECAM and ports)");
+	verdict(ecam_rmw_line(line) && (pci_read32(d, 0x3c) & ~0xffu) == (was & ~0xffu),
+		"ecam: or/and/xor on the interrupt line combine with it, ZF as the CPU's");
+	verdict(ecam_store64(d, was), "ecam: a 64-bit store at 0x38 writes both dwords");
 	*(volatile uint32_t *)line = was;
 	const struct pci_dev *a = NULL;
 	uint16_t aer = 0;

@@ -21,9 +21,10 @@
 #    refused (hwtest's "msi:" lines; the hypervisor logs each drop);
 #  - on q35, dom0's stores to its read-only ECAM mapping are emulated by
 #    the hypervisor: byte and dword stores to the interrupt line read back
-#    through ECAM and the ports, a store to extended space (AER) reads
-#    back, and ECAM stores to the MSI capability are dropped (hwtest's
-#    "ecam:" lines).
+#    through ECAM and the ports, or/and/xor on it combine with what it
+#    holds (and set ZF as the CPU would), a 64-bit store writes two
+#    dwords, a store to extended space (AER) reads back, and ECAM stores
+#    to the MSI capability are dropped (hwtest's "ecam:" lines).
 # Until the hypervisor grants dom0 I/O ports (physdev set_iopl) and device
 # memory (mmu_update for DOMID_IO), dom0 says so and this suite reports
 # nothing but a "# skip" comment naming the missing piece.

@@ -4,9 +4,10 @@
  * explain (present, read-only) and that lands on read-only device memory
  * (p2m_mmio_readonly: the ECAM windows) is offered to ecam_emulate()
  * before it is bounced: the instruction bytes are fetched fault-safe at
- * rip (byte by byte, so an instruction ending just before an unmapped
- * page still decodes), the registers handed over in x86 order, and rip
- * stepped past the store if it was done.  Anything else declines, and
+ * rip (fetch_guest_insn: one copy per page, so an instruction ending just
+ * before an unmapped page still decodes), the registers and RFLAGS handed
+ * over, and rip stepped past the store and the flags an or/and/xor sets
+ * written back if it was done.  Anything else declines, and
  * the fault is dom0's as before.
  */
 #include <asm/regs.h>
@@ -31,7 +32,7 @@ bool pv_ecam_store(struct cpu_regs *regs, unsigned long cr2, unsigned int gec)
 	struct vcpu *v = current_vcpu();
 	uint8_t insn[MMIO_INSN_MAX];
 	unsigned int n, len;
-	uint64_t gpr[16];
+	uint64_t gpr[16], rflags = regs->rflags;
 	gfn_t gfn;
 
 	if ((gec & (PFEC_P | PFEC_W | PFEC_U)) != (PFEC_P | PFEC_W) || !v ||
@@ -44,8 +45,10 @@ bool pv_ecam_store(struct cpu_regs *regs, unsigned long cr2, unsigned int gec)
 		return false;
 	n = fetch_guest_insn(v, regs->rip, insn, sizeof(insn));
 	regs_in_x86_order(regs, gpr);
-	if (ecam_emulate(insn, n, mfn_to_paddr(lk.mfn) + (cr2 & (PAGE_SIZE - 1)), gpr, &len))
+	if (ecam_emulate(insn, n, mfn_to_paddr(lk.mfn) + (cr2 & (PAGE_SIZE - 1)), gpr, &rflags,
+			 &len))
 		return false;
 	regs->rip += len;
+	regs->rflags = rflags;
 	return true;
 }

@@ -168,29 +168,59 @@ void arch_ecam_setup(uint64_t base, unsigned int first, unsigned int last)
 	ecam_nbus = nbus;
 }
 
-int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint32_t value)
+/* The hypervisor's address of off in function sbdf's ECAM page, NULL if unmapped or misaligned. */
+static volatile uint8_t *ecam_at(uint16_t sbdf, unsigned int off, unsigned int size)
 {
 	unsigned int bus = sbdf >> 8;
 
 	if (!ecam_va || bus - ecam_first >= ecam_nbus || off > 0xfff || off % size)
+		return NULL;
+	return ecam_va + ((size_t)(bus - ecam_first) << 20) + ((size_t)(sbdf & 0xff) << 12) + off;
+}
+
+int arch_pci_cfg_read(uint16_t sbdf, unsigned int off, unsigned int size, uint64_t *value)
+{
+	volatile uint8_t *at = ecam_at(sbdf, off, size);
+
+	if (!at)
 		return -1;
-	volatile uint8_t *at =
-		ecam_va + ((size_t)(bus - ecam_first) << 20) + ((size_t)(sbdf & 0xff) << 12) + off;
+	if (size == 8) /* two dword reads, as the configuration requests are */
+		*value = *(volatile uint32_t *)at | (uint64_t) * (volatile uint32_t *)(at + 4)
+							    << 32;
+	else if (size == 4)
+		*value = *(volatile uint32_t *)at;
+	else if (size == 2)
+		*value = *(volatile uint16_t *)at;
+	else
+		*value = *at;
+	return 0;
+}
+
+int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint64_t value)
+{
+	volatile uint8_t *at = ecam_at(sbdf, off, size);
+
+	if (!at)
+		return -1;
 	unsigned long flags = spin_lock_irqsave(&cfg_lock);
 	uint32_t cf8 = inl(PCI_CFG_ADDR);
 	bool drop = pci_cfg_write_refused(raw_read32, NULL, sbdf, off, size);
 	outl(PCI_CFG_ADDR, cf8); /* the walk moved it */
-	if (!drop && size == 4)
-		*(volatile uint32_t *)at = value;
-	else if (!drop && size == 2)
+	if (!drop && size == 8) {
+		*(volatile uint32_t *)at = (uint32_t)value;
+		*(volatile uint32_t *)(at + 4) = (uint32_t)(value >> 32);
+	} else if (!drop && size == 4) {
+		*(volatile uint32_t *)at = (uint32_t)value;
+	} else if (!drop && size == 2) {
 		*(volatile uint16_t *)at = (uint16_t)value;
-	else if (!drop)
+	} else if (!drop) {
 		*at = (uint8_t)value;
+	}
 	spin_unlock_irqrestore(&cfg_lock, flags);
 	if (drop && ++dropped_writes <= 8)
 		printk(LOG_WARN "pci: dom0's ECAM write to %02x:%02x.%u +%#x (MSI, the "
 				"hypervisor's) dropped\n",
-		       bus, (sbdf >> 3) & 0x1f, sbdf & 7, off);
+		       sbdf >> 8, (sbdf >> 3) & 0x1f, sbdf & 7, off);
 	return 0;
 }
 

@@ -78,11 +78,17 @@ bool pci_cfg_write_blocked(pci_cfg_read32_fn rd, void *ctx, uint32_t cf8, unsign
 uint32_t arch_pci_cfg_in(unsigned int port, unsigned int size);
 void arch_pci_cfg_out(unsigned int port, unsigned int size, uint32_t value);
 /*
- * dom0's write of size bytes (1, 2, 4; aligned) at off (0..0xfff) of
- * function sbdf through ECAM, after pci_cfg_write_refused(): 0 if written
- * or dropped by the policy, -1 if the function's bus has no ECAM mapping.
+ * dom0's write of size bytes (1, 2, 4 or 8; aligned) at off (0..0xfff) of
+ * function sbdf through ECAM, after pci_cfg_write_refused() of all of
+ * them (an owned byte drops the whole write; 8 bytes are written as two
+ * dwords, low first): 0 if written or dropped by the policy, -1 if the
+ * function's bus has no ECAM mapping.
  */
-int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint32_t value);
+int arch_pci_cfg_write(uint16_t sbdf, unsigned int off, unsigned int size, uint64_t value);
+/* The size bytes (1, 2, 4 or 8; aligned) at off of function sbdf through
+ * the hypervisor's ECAM mapping (what dom0's own load would read), for a
+ * read-modify-write: 0 and *value, -1 if the bus has no ECAM mapping. */
+int arch_pci_cfg_read(uint16_t sbdf, unsigned int off, unsigned int size, uint64_t *value);
 /* Map segment 0's ECAM window (bus first at machine address base) for it. */
 void arch_ecam_setup(uint64_t base, unsigned int first, unsigned int last);
 
