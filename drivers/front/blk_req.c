@@ -391,7 +391,18 @@ int blkfront_flush(struct blkfront *bf)
 	req->operation = BLKIF_OP_FLUSH_DISKCACHE;
 	req->handle = bf->handle;
 	req->id = id;
-	return run_call(bf, &call);
+	int rc = run_call(bf, &call);
+	if (rc != -XEN_EOPNOTSUPP)
+		return rc;
+	/*
+	 * The backend offered feature-flush-cache but cannot flush after all
+	 * (blkif.h: BLKIF_RSP_EOPNOTSUPP).  As Xen's frontends do, drop the
+	 * feature for this connection: this flush counts as done, none is
+	 * sent again (so this is logged once), and writes are unaffected.
+	 */
+	bf->can_flush = false;
+	printk("blkfront: vbd %u: the backend cannot flush; flushes turned off\n", bf->handle);
+	return 0;
 }
 
 int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count)

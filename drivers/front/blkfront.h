@@ -137,6 +137,13 @@ int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uin
  * 0, or -XEN_EINVAL (a bad piece: nothing queued), -XEN_EIO, ...
  */
 int blkfront_rw_vec(struct blkfront *bf, bool write, const struct block_vec *v, unsigned int n);
+/*
+ * Flush the backend's write cache (BLKIF_OP_FLUSH_DISKCACHE) if it offered
+ * feature-flush-cache; 0 at once if not.  A backend that answers
+ * BLKIF_RSP_EOPNOTSUPP loses the feature (can_flush cleared, logged once):
+ * that flush and every later one return 0 without a request, as if it had
+ * never been offered.  0, -XEN_EIO, -XEN_ENOTCONN.
+ */
 int blkfront_flush(struct blkfront *bf);
 int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count);
 

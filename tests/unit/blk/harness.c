@@ -51,6 +51,7 @@ static struct vbd *h_back;
 static bool back_pending;
 static evtchn_handler_t back_handler;
 static void *back_handler_data;
+bool (*h_serve)(struct vbd *v);
 
 unsigned long va_to_mfn(const void *p)
 {
@@ -94,6 +95,7 @@ void h_reset(void)
 	h_front = NULL;
 	h_back = NULL;
 	back_handler = NULL;
+	h_serve = blkback_service;
 }
 
 /* One side of a copy as a host pointer, or a GNTST_* error. */
@@ -382,7 +384,7 @@ int evtchn_notify(evtchn_port_t port)
 			back_handler(BACK_PORT, back_handler_data);
 		if (h_back_at_kick && h_back) { /* the kick hands the backend the CPU */
 			back_pending = false;
-			if (blkback_service(h_back))
+			if (h_serve(h_back))
 				evtchn_notify(BACK_PORT);
 		}
 	} else if (port == BACK_PORT) {
@@ -400,7 +402,7 @@ static void front_wait(struct blkfront *bf, unsigned long seen)
 {
 	if (back_pending && h_back) {
 		back_pending = false;
-		if (blkback_service(h_back))
+		if (h_serve(h_back))
 			evtchn_notify(BACK_PORT);
 	} else if (back_pending) {
 		back_pending = false;

@@ -36,6 +36,8 @@ extern unsigned int h_dev_maps;		    /* data pages device-mapped by the backend,
 extern unsigned long h_map_ops;		    /* GNTTABOP_map_grant_ref operations */
 extern unsigned int h_ind_maps;		    /* indirect pages the backend keeps mapped, now */
 extern unsigned long h_dma_calls;
+/* What serves h_connect's backend (blkback_service after h_reset). */
+extern bool (*h_serve)(struct vbd *v);
 
 struct device;
 /* A device like `ram` (a RAM disk) that also offers submit_bus, reading

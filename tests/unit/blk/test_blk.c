@@ -224,6 +224,77 @@ static void test_answered_at_kick(void **state)
 	assert_int_equal(bf.stats.errors + bf.stats.stray, 0);
 }
 
+/*
+ * An older backend: it offered feature-flush-cache, but its disk cannot
+ * flush, so it answers every flush BLKIF_RSP_EOPNOTSUPP (blkif.h); the
+ * real backend core decodes and carries out everything else, one request
+ * at a time, and asks for the next notification as blkback_service does.
+ */
+static unsigned int flushes_refused;
+
+static bool serve_without_flush(struct vbd *v)
+{
+	bool notify;
+	int more;
+
+	do {
+		while (RING_HAS_UNCONSUMED_REQUESTS(&v->ring)) {
+			struct blkif_request req;
+			struct blkback_io io;
+			RING_COPY_REQUEST(&v->ring, v->ring.req_cons, &req);
+			v->ring.req_cons++;
+			int st = blkback_decode(v, &req, &io);
+			if (st == BLKIF_RSP_OKAY && req.operation == BLKIF_OP_FLUSH_DISKCACHE) {
+				st = BLKIF_RSP_EOPNOTSUPP;
+				flushes_refused++;
+			} else if (st == BLKIF_RSP_OKAY) {
+				st = blkback_execute(v, &io);
+			}
+			blkback_respond(v, &io, st);
+		}
+		RING_FINAL_CHECK_FOR_REQUESTS(&v->ring, more);
+	} while (more);
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->ring, notify);
+	return notify;
+}
+
+/*
+ * Such a backend takes the feature back: the first flush is refused, the
+ * frontend drops can_flush (the flush counts as done, as in Xen's
+ * frontends), sends no flush again, and writes, reads and vectored writes
+ * go on working.  Before the fix every flush went out again and failed
+ * with -XEN_EOPNOTSUPP.
+ */
+static void test_flush_unsupported(void **state)
+{
+	(void)state;
+	uint8_t *out = palloc(16 * 512), *in = palloc(16 * 512);
+
+	h_serve = serve_without_flush;
+	flushes_refused = 0;
+	fill(out, 16 * 512, 41);
+	assert_int_equal(blkfront_rw(&bf, true, 0, out, 8), 0);
+	assert_true(bf.can_flush);
+	assert_int_equal(blkfront_flush(&bf), 0);
+	assert_int_equal(flushes_refused, 1);
+	assert_false(bf.can_flush);
+	unsigned long sent = bf.stats.requests;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(blkfront_flush(&bf), 0);
+	assert_int_equal(bf.stats.requests, sent); /* no flush left the frontend */
+	assert_int_equal(flushes_refused, 1);
+	assert_int_equal(blkfront_rw(&bf, true, 8, out + 8 * 512, 8), 0);
+	const struct block_vec v[2] = {{16, 4, out}, {40, 4, out + 4 * 512}};
+	assert_int_equal(blkfront_rw_vec(&bf, true, v, 2), 0);
+	assert_int_equal(blkfront_rw(&bf, false, 0, in, 16), 0);
+	assert_memory_equal(in, out, 16 * 512);
+	assert_int_equal(blkfront_rw(&bf, false, 40, in, 4), 0);
+	assert_memory_equal(in, out + 4 * 512, 4 * 512);
+	assert_int_equal(bf.in_flight, 0);
+	free(out);
+	free(in);
+}
+
 static void test_flush_discard(void **state)
 {
 	(void)state;
@@ -501,6 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_train_one_notify_per_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_answered_at_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_discard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_vbd, setup, teardown),
