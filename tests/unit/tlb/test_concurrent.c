@@ -34,11 +34,27 @@
  * machine on at every yield point (each step, each spin, each CR3 write,
  * after each IPI, inside a walk) to a CPU drawn from one seeded generator,
  * so a run is a function of its seed, and a failure is reproduced by
- * rerunning it.  Free: the threads run at once on the host's cores (the
- * interleavings are the host's; the walks are still seeded).  Waits are
- * bounded by a count of spins, never by time.  Neither schedule can fail
- * on a correct tlb.c; failures are stale translations, which a correct
- * flush cannot leave.
+ * rerunning it.  Free: the threads run at once on the host's cores.  The
+ * walks are still the seed's (TLB_SEED sets it, every result prints it;
+ * the threads' decisions to yield the host CPU come from a generator of
+ * their own, so they do not move the walk), but the interleaving is the
+ * host's.  So the free schedule records it: the order in which the CPUs
+ * reach their yield points (and where), one byte per arrival; spins and
+ * the wait at the end are left out, their number being a matter of
+ * timing.  A failing free walk saves the record to a file and is replayed
+ * at once on the serial machinery: the same walks, the machine handed on
+ * in the recorded order (a spinning CPU hands it to the CPU of the next
+ * recorded arrival).  A replay is a function of its record, so
+ * TLB_REPLAY=<file> repeats it exactly, under a debugger too.  It is
+ * the free run's order at yield-point grain, not its overlap: what two
+ * CPUs did between their yield points at the same time (an IPI seen or
+ * not, a flush request polled inside tlb.c) may come out the other way,
+ * and from there the replay goes its own way; the message says how far
+ * it followed the record and whether it failed too.  TLB_FREE_RUNS=<n>
+ * runs n free walks on seeds seed, seed + 1, ... to hunt for a rare one.
+ * Waits are bounded by a count of spins, never by time.  Neither
+ * schedule can fail on a correct tlb.c; failures are stale translations,
+ * which a correct flush cannot leave.
  *
  * Broken on purpose while writing this test, each caught by the serial
  * schedule on its first seed at the same step every run (the synchronous
@@ -49,7 +65,11 @@
  * write caches a frame whose revocation skipped the CPU); flush_done
  * published before flush_local in tlb_flush_poll (step 64).  The free
  * schedule caught the first, second and fourth in every run tried, the
- * late bit only in some.
+ * late bit only in some (since it records its order: in 4 runs of 4).
+ * Replays of recorded failures: flush_done first, 4 of 4 failed the same
+ * check (a CPU still maps a revoked frame), at other steps, and a saved
+ * record replayed three times gave the same message three times; the late
+ * bit, 3 of 4 (one replay passed).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -59,6 +79,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <asm/arch.h>
@@ -102,8 +123,20 @@ static struct {
 	unsigned long steps, walks, revokes, contested, frees, loads;
 } stats[NCPU];
 
-static _Thread_local uint64_t my_rng;
+static _Thread_local uint64_t my_rng, yield_rng;
 static _Thread_local unsigned long spins, step_no;
+
+/*
+ * The free schedule's record: the CPU that reached each yield point, in
+ * the order they were reached (one byte each, slots taken with one
+ * atomic add).  A serial replay hands the machine on in that order.
+ */
+#define TRACE_MAX (16u << 20)
+static uint8_t trace[TRACE_MAX];
+static size_t trace_len; /* slots taken (may pass TRACE_MAX: truncated) */
+static const uint8_t *replay;
+static size_t replay_len, replay_pos;
+static size_t replay_off, replay_same; /* arrivals elsewhere than recorded; where the first was */
 
 static uint64_t xorshift(uint64_t *s)
 {
@@ -143,17 +176,38 @@ static void report(const char *fmt, ...)
 	leave();
 }
 
-/* Serial: hand the machine to a CPU drawn from the schedule's generator. */
-static void yield_point(void)
+/* Where a CPU reaches a yield point (recorded with it). */
+enum { AT_STEP, AT_WALK, AT_CR3, AT_IPI, AT_SPIN, AT_DONE, AT_IRQ };
+#define ARRIVAL(cpu, at) ((uint8_t)((cpu) | (at) << 2))
+
+/*
+ * Free: record the arrival.  Serial: hand the machine to the CPU whose
+ * arrival comes next in the replayed record, or else to one drawn from
+ * the schedule's generator.
+ */
+static void yield_point(unsigned int at)
 {
 	if (__atomic_load_n(&stop, __ATOMIC_SEQ_CST))
 		leave();
+	bool waiting = at == AT_SPIN || at == AT_DONE; /* how often: a matter of timing */
 	if (!serial) {
-		if (!rnd(16))
+		size_t slot =
+			waiting ? TRACE_MAX : __atomic_fetch_add(&trace_len, 1, __ATOMIC_RELAXED);
+		if (slot < TRACE_MAX)
+			trace[slot] = ARRIVAL(me(), at);
+		if (xorshift(&yield_rng) % 16 == 0) /* not my_rng: the walk stays the seed's */
 			sched_yield();
 		return;
 	}
 	unsigned int next = (unsigned int)(xorshift(&sched_rng) % NCPU);
+	if (replay_pos < replay_len && waiting) { /* let the next recorded arrival come */
+		if (replay[replay_pos] % NCPU != me())
+			next = replay[replay_pos] % NCPU;
+	} else if (replay_pos < replay_len) { /* the code up to the next arrival is that CPU's */
+		if (replay[replay_pos] != ARRIVAL(me(), at) && !replay_off++)
+			replay_same = replay_pos; /* the first arrival elsewhere than recorded */
+		next = ++replay_pos < replay_len ? replay[replay_pos] % NCPU : me();
+	}
 	if (next == me())
 		return;
 	sem_post(&baton[next]);
@@ -170,26 +224,29 @@ static void relax(void)
 		report("a spin-wait did not end after %d turns", WAIT_BOUND);
 	if (!serial)
 		sched_yield();
-	yield_point();
+	yield_point(AT_SPIN);
 }
 
 /* Interrupts on: a posted flush IPI is taken. */
 static void interrupt_window(void)
 {
-	if (__atomic_exchange_n(&mailbox[me()], 0, __ATOMIC_ACQ_REL))
+	bool posted = __atomic_exchange_n(&mailbox[me()], 0, __ATOMIC_ACQ_REL);
+	if (!serial || replay_len)
+		yield_point(AT_IRQ); /* recorded right after what it saw */
+	if (posted)
 		flush_handler(NULL);
 }
 
 static void post_ipi(unsigned int cpu)
 {
 	__atomic_store_n(&mailbox[cpu], 1, __ATOMIC_RELEASE);
-	yield_point();
+	yield_point(AT_IPI);
 }
 
 /* Just before a CR3 write: every translation of this CPU goes with it. */
 static void before_cr3(void)
 {
-	yield_point();
+	yield_point(AT_CR3);
 	for (unsigned int i = 0; i < NTLB; i++)
 		__atomic_store_n(&tlb[me()][i], 0, __ATOMIC_RELEASE);
 }
@@ -225,7 +282,7 @@ static void walk(void)
 		return;
 	unsigned int d = root_dom[root], p = rnd(NPAGE);
 	uint32_t frame = __atomic_load_n(&map[d][p], __ATOMIC_ACQUIRE);
-	yield_point(); /* other CPUs move on while this walk is in flight */
+	yield_point(AT_WALK); /* other CPUs move on while this walk is in flight */
 	if (frame)
 		__atomic_store_n(&tlb[me()][rnd(NTLB)], ENTRY(root, p, frame), __ATOMIC_RELEASE);
 	stats[me()].walks++;
@@ -359,6 +416,7 @@ static void *cpu_main(void *arg)
 	unsigned int c = (unsigned int)(uintptr_t)arg;
 	fake_cpu_id = c;
 	my_rng = 0x2545f4914f6cdd1dULL * (c + 1) ^ run_seed;
+	yield_rng = my_rng ^ 0x9e3779b97f4a7c15ULL;
 	if (serial) {
 		sem_wait(&baton[c]);
 		if (__atomic_load_n(&stop, __ATOMIC_SEQ_CST))
@@ -370,14 +428,14 @@ static void *cpu_main(void *arg)
 		one_step();
 		check_self();
 		stats[c].steps++;
-		yield_point();
+		yield_point(AT_STEP);
 	}
 	__atomic_add_fetch(&done_cpus, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&done_cpus, __ATOMIC_SEQ_CST) < NCPU) {
 		interrupt_window(); /* others may still wait for this CPU */
 		if (!serial)
 			sched_yield();
-		yield_point();
+		yield_point(AT_DONE);
 	}
 	leave();
 	return NULL;
@@ -392,6 +450,8 @@ static void init_run(bool serial_mode, uint64_t seed)
 	memset(tlb, 0, sizeof(tlb));
 	memset(mailbox, 0, sizeof(mailbox));
 	memset(stats, 0, sizeof(stats));
+	memset(revoked, 0, sizeof(revoked));
+	next_frame = 0; /* a run is its own: frames and roots are numbered afresh */
 	next_root = 16; /* ids below are the hypervisor's tables (HV >> 12 = 1) */
 	for (unsigned int d = 0; d < NDOM; d++) {
 		spin_lock_init(&dom_lock[d]);
@@ -410,14 +470,15 @@ static void init_run(bool serial_mode, uint64_t seed)
 	fake_relax_hook = relax;
 }
 
-static void run(bool serial_mode, uint64_t seed)
+/* One walk; false if a check failed (failure[] says which). */
+static bool walk_once(bool serial_mode, uint64_t seed)
 {
 	pthread_t t[NCPU];
 	init_run(serial_mode, seed);
 	for (unsigned int c = 0; c < NCPU; c++)
 		assert_int_equal(pthread_create(&t[c], NULL, cpu_main, (void *)(uintptr_t)c), 0);
 	if (serial)
-		sem_post(&baton[0]);
+		sem_post(&baton[replay_len ? replay[0] % NCPU : 0]);
 	for (unsigned int c = 0; c < NCPU; c++)
 		pthread_join(t[c], NULL);
 	cr3_hook = cr3_after_hook = NULL;
@@ -426,9 +487,12 @@ static void run(bool serial_mode, uint64_t seed)
 	for (unsigned int c = 0; c < NCPU; c++)
 		sem_destroy(&baton[c]);
 	fake_cpu_id = 0;
-	if (failed)
-		fail_msg("%s walk, seed %#llx: %s", serial_mode ? "serial" : "free",
-			 (unsigned long long)seed, failure);
+	return !failed;
+}
+
+/* After a walk that passed: its figures, which show it was not vacuous. */
+static void check_figures(bool serial_mode, uint64_t seed)
+{
 	unsigned long steps = 0, contested = 0, frees = 0, loads = 0, sent = 0;
 	for (unsigned int c = 0; c < NCPU; c++) {
 		steps += stats[c].steps, contested += stats[c].contested;
@@ -453,11 +517,115 @@ void test_concurrent_serial(void **state)
 					 0x8cb92ba72f3d8dd7ULL};
 	for (unsigned int i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
 		setup(state);
-		run(true, seeds[i]);
+		if (!walk_once(true, seeds[i]))
+			fail_msg("serial walk, seed %#llx: %s", (unsigned long long)seeds[i],
+				 failure);
+		check_figures(true, seeds[i]);
 	}
 }
 
+/* A trace file: magic, seed, length, then one byte per arrival. */
+static const char trace_magic[8] = "tlbtrace";
+
+static bool save_trace(uint64_t seed, size_t n, char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(path, size, "%s/hospes-tlb-%llx.trace", dir && *dir ? dir : "/tmp",
+		 (unsigned long long)seed);
+	FILE *f = fopen(path, "wb");
+	uint64_t head[2] = {seed, n};
+	bool ok = f && fwrite(trace_magic, 8, 1, f) == 1 && fwrite(head, sizeof(head), 1, f) == 1 &&
+		  fwrite(trace, 1, n, f) == n;
+	return f && fclose(f) == 0 && ok;
+}
+
+/* Replay arrivals arr[0..n) of a free walk of `seed` serially; true if it passed. */
+static bool replay_walk(void **state, uint64_t seed, const uint8_t *arr, size_t n)
+{
+	setup(state);
+	replay = arr, replay_len = n, replay_pos = replay_off = 0;
+	replay_same = n;
+	bool ok = walk_once(true, seed);
+	replay = NULL, replay_len = 0;
+	return ok;
+}
+
+/*
+ * A free walk failed: save its trace, replay it serially at once (the
+ * same walks, handed on in the order the threads reached their yield
+ * points), and report both; TLB_REPLAY=<file> replays it again.  A race
+ * inside the code between two yield points may not come back in a
+ * replay; the message says whether it did.
+ */
+static void free_failed(void **state, uint64_t seed)
+{
+	char why[sizeof(failure)], path[256];
+	size_t n = trace_len < TRACE_MAX ? trace_len : TRACE_MAX;
+
+	memcpy(why, failure, sizeof(why));
+	bool saved = save_trace(seed, n, path, sizeof(path));
+	bool again = !replay_walk(state, seed, trace, n);
+	fail_msg("free walk, seed %#llx: %s; %zu arrivals%s recorded%s%s; replayed serially: %s "
+		 "(as recorded up to arrival %zu, %zu elsewhere)",
+		 (unsigned long long)seed, why, n, trace_len > n ? " (truncated)" : "",
+		 saved ? ", replay with TLB_REPLAY=" : ", not saved", saved ? path : "",
+		 again ? failure : "passed", replay_same, replay_off);
+}
+
+static void replay_file(void **state, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char magic[8];
+	uint64_t head[2];
+
+	if (!f || fread(magic, 8, 1, f) != 1 || memcmp(magic, trace_magic, 8) ||
+	    fread(head, sizeof(head), 1, f) != 1 || head[1] > TRACE_MAX)
+		fail_msg("TLB_REPLAY=%s: not a trace file", path);
+	uint8_t *arr = malloc(head[1] ? head[1] : 1);
+	assert_non_null(arr);
+	assert_int_equal(fread(arr, 1, head[1], f), head[1]);
+	fclose(f);
+	bool ok = replay_walk(state, head[0], arr, head[1]);
+	free(arr);
+	if (!ok)
+		fail_msg("replay of %s (seed %#llx): %s (as recorded up to arrival %zu, %zu "
+			 "elsewhere)",
+			 path, (unsigned long long)head[0], failure, replay_same, replay_off);
+	check_figures(true, head[0]);
+}
+
+static uint64_t env_u64(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return dflt;
+	uint64_t x = strtoull(v, &end, 0);
+	if (*end)
+		fail_msg("%s=%s: not a number", name, v);
+	return x;
+}
+
+/*
+ * The free schedule: TLB_SEED sets the walks' seed (printed with every
+ * result), TLB_FREE_RUNS runs that many walks on seeds seed, seed + 1,
+ * ...; TLB_REPLAY replays a saved trace instead.
+ */
 void test_concurrent_free(void **state)
 {
-	run(false, 0x5851f42d4c957f2dULL);
+	const char *file = getenv("TLB_REPLAY");
+	if (file && *file) {
+		replay_file(state, file);
+		return;
+	}
+	uint64_t seed = env_u64("TLB_SEED", 0x5851f42d4c957f2dULL);
+	uint64_t runs = env_u64("TLB_FREE_RUNS", 1);
+	for (uint64_t i = 0; i < runs; i++) {
+		setup(state);
+		trace_len = 0;
+		if (!walk_once(false, seed + i))
+			free_failed(state, seed + i); /* does not return */
+		print_message("trace %zu\n", trace_len);
+		check_figures(false, seed + i);
+	}
 }
