@@ -10,12 +10,14 @@
 # (-singlestep -d exec,nochain), counted by scripts/icount-count.c.  A
 # phase ends at every call of dom0's hx_idle_ns (the bench samples idle
 # time at each edge of its passes' phases, pvguest/dom0/blkbench.c), so
-# with the five phases k of core/blktime.h (0 sequential, 1 random 4 KiB,
-# 2 sequential 4 in flight, 3 and 4 random 8 and 32 in flight):
-#   phase 6p+k+1       dom0's own pass p, phase k
-#   phase 18+6p+k+1    the domU's pass p, phase k
-# (p = 0..2; the default shows pass 1: phases 7-11 and 25-29).
-# Sequential figures are per MiB (16 per pass), random ones per read (500).
+# with the six phases k of core/blktime.h (0 sequential, 1 random 4 KiB,
+# 2 the filling phase, 3 sequential 4 in flight, 4 and 5 random 8 and 32
+# in flight):
+#   phase 7p+k+1       dom0's own pass p, phase k
+#   phase 21+7p+k+1    the domU's pass p, phase k
+# (p = 0..2; the default shows pass 1's measured phases: 8, 9, 11-13 and
+# 29, 30, 32-34).  Sequential figures are per MiB (16 per pass), random
+# ones per read (500; the filling phase's 2000).
 #
 # dom0 and the domU are the same kernel linked at the same address, so
 # their functions would share addresses.  The domU is linked again here
@@ -66,7 +68,7 @@ for f in hospes.elf pvguest-dom0 domU; do nm "$out/$f" >"$out/$f.syms"; done
 python3 - "$out" $((pad + 0x2000)) "$@" <<'PY'
 import bisect, collections, sys
 out, domu_lo = sys.argv[1], int(sys.argv[2])
-want = [int(p) for p in sys.argv[3:]] or [7, 8, 9, 10, 11, 25, 26, 27, 28, 29]
+want = [int(p) for p in sys.argv[3:]] or [8, 9, 11, 12, 13, 29, 30, 32, 33, 34]
 def syms(f):
     t = sorted((int(a, 16), n) for a, k, n in (l.split() for l in open(out + "/" + f + ".syms")
                if len(l.split()) == 3) if k in "tTwW")
@@ -87,7 +89,8 @@ for line in open(out + "/counts"):
     if pc in tabs[side(pc)][2]:
         calls[p][name(pc)] += n
 for p in want:
-    ops, unit = (16, "MiB") if (p - 1) % 6 in (0, 2) else (500, "read")
+    k = (p - 1) % 7
+    ops, unit = (16, "MiB") if k in (0, 3) else (2000 if k == 2 else 500, "read")
     by = collections.Counter()
     for f, n in per[p].items():
         by[f.split(":")[0]] += n

@@ -4,16 +4,26 @@
  * disk and by a domU on its blkfront disk, so the two figures compare the
  * paths and nothing else.
  *
- * Five phases per pass, in this order: the window read in order in
- * 256 KiB reads, one at a time (queue depth 1), then nrand random 4 KiB
- * reads one at a time; then the same with several reads in flight
- * (block_rw_vec, core/device.h): the window in order, 4 chunks (1 MiB) per
- * call, as a readahead keeps them; the random reads 8 and then 32 per
- * call (32: every slot of a one-page blkif ring and of an AHCI port's NCQ
- * queue; 8: a middling depth).  A call returns when its whole batch is
- * done, so the depth is that of fio with iodepth_batch_submit and
+ * Five measured phases per pass: the window read in order in 256 KiB
+ * reads, one at a time (queue depth 1), then nrand random 4 KiB reads one
+ * at a time; then the same with several reads in flight (block_rw_vec,
+ * core/device.h): the window in order, 4 chunks (1 MiB) per call, as a
+ * readahead keeps them; the random reads 8 and then 32 per call (32:
+ * every slot of a one-page blkif ring and of an AHCI port's NCQ queue; 8:
+ * a middling depth).  A call returns when its whole batch is done, so the
+ * depth is that of fio with iodepth_batch_submit and
  * iodepth_batch_complete_min both at the depth: the queue drains between
  * batches.
+ *
+ * Between the random depth-1 phase and the in-order depth-4 one runs a
+ * filling phase (BLK_FILL, never reported): BLKTIME_FILL_ROUNDS x nrand
+ * random reads 32 per call.  It is there for a disk with a rate limit
+ * (QEMU's throttle, a leaky bucket that lets a tenth of a second's worth
+ * pass at once after an idle spell): the random depth-1 phase is the one
+ * that a slower path runs below such a limit, so the bucket drains during
+ * it and the next phase would start on that credit; the filling phase
+ * spends it, at depth, so every measured phase starts against a full
+ * bucket.  It has its marks like any phase, so its time counts nowhere.
  */
 #ifndef PVGUEST_CORE_BLKTIME_H
 #define PVGUEST_CORE_BLKTIME_H
@@ -26,13 +36,25 @@
 #define BLKTIME_CHUNK_SECTORS 512 /* 256 KiB per sequential read */
 #define BLKTIME_RAND_SECTORS  8	  /* 4 KiB per random read */
 #define BLKTIME_PASSES	      3	  /* timed passes after a warm-up; the best counts */
+#define BLKTIME_FILL_ROUNDS   4	  /* BLK_FILL's reads: this many x nrand */
 
-enum blk_phase { BLK_SEQ, BLK_RAND, BLK_SEQ_QD4, BLK_RAND_QD8, BLK_RAND_QD32, BLK_PHASES };
+/* In the order of a pass. */
+enum blk_phase {
+	BLK_SEQ,
+	BLK_RAND,
+	BLK_FILL,
+	BLK_SEQ_QD4,
+	BLK_RAND_QD8,
+	BLK_RAND_QD32,
+	BLK_PHASES
+};
 
 struct blk_phase_info {
 	const char *name; /* in the bench lines: seq_read, rand4k_read_qd8, ... */
 	bool random;
-	unsigned int depth; /* reads per call */
+	unsigned int depth;  /* reads per call */
+	unsigned int rounds; /* random: rounds x nrand reads */
+	bool fill;	     /* no measurement: no figure is reported for it */
 };
 extern const struct blk_phase_info blk_phases[BLK_PHASES];
 

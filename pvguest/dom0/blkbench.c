@@ -4,9 +4,10 @@
  * bench"), reported as "bench blk_ahci_<figure> <value>" lines
  * (tests/bench/blk.sh).
  *
- * Every phase of core/blktime.h (queue depth 1 and deeper, in order and
- * random) gets its lines, named after the phase: seq_read_..., and
- * rand4k_read_qd32_... for 32 random reads in flight.  Two kinds of
+ * Every measured phase of core/blktime.h (queue depth 1 and deeper, in
+ * order and random; not the filling phase) gets its lines, named after
+ * the phase: seq_read_..., and rand4k_read_qd32_... for 32 random reads in
+ * flight.  Two kinds of
  * figure:
  *  - wall clock: each side's own elapsed time (best of three passes), as
  *    MB/s in order, microseconds per random read at depth 1 and random
@@ -147,6 +148,8 @@ static void report_wall(const struct blk_timing *own, const struct blk_timing *f
 	for (unsigned int k = 0; k < BLK_PHASES; k++) {
 		const struct blk_phase_info *ph = &blk_phases[k];
 		const struct blk_phase_time *o = &own->ph[k], *f = &front->ph[k];
+		if (ph->fill)
+			continue;
 		if (!ph->random) {
 			line(ph->name, "dom0_MBps", o->done * 1000 / o->ns);
 			line(ph->name, "front_MBps", f->done * 1000 / f->ns);
@@ -171,7 +174,7 @@ static void report_busy(const struct blkbench *b)
 		const char *unit = ph->random ? "busy_ns" : "busy_ns_per_MiB";
 		char what[40];
 
-		if (!own || !front || !units)
+		if (ph->fill || !own || !front || !units)
 			continue;
 		snprintf(what, sizeof(what), "dom0_%s", unit);
 		line(ph->name, what, own / units);
@@ -273,6 +276,8 @@ static void report_counters(const struct blkbench *b)
 		uint64_t units = ph->random ? b->own.ph[k].done / 100 : b->own.ph[k].done >> 20;
 		const char *per = ph->random ? "per_100" : "per_MiB";
 
+		if (ph->fill)
+			continue;
 		report_span(ph->name, "dom0", per, b->own_at, k, units);
 		report_span(ph->name, "front", per, b->front_at, k, units);
 		report_batches(ph->name, b->front_at, k);

@@ -9,8 +9,8 @@
 #     region of dom0's AHCI disk.  dom0 first times its own reads of the
 #     region (pvguest/core/blktime.c: a warm-up pass, then the best of
 #     three), then the domU ("domU blk bench") times the same reads
-#     through blkfront (pvguest/dom0/blkbench.c).  Five phases, each with
-#     its lines: one read at a time (queue depth 1) in order in 256 KiB
+#     through blkfront (pvguest/dom0/blkbench.c).  Five measured phases
+#     (and a filling one, see below), each with its lines: one read at a time (queue depth 1) in order in 256 KiB
 #     chunks (seq_read_*) and at random 4 KiB blocks (rand4k_read_*),
 #     then several in flight through the vectored call (block_rw_vec):
 #     4 chunks per call in order (seq_read_qd4_*, as a readahead) and
@@ -67,55 +67,163 @@
 # What it cannot do: QEMU's throttle limits the rate and adds no latency
 # to a lone request, so a random read at depth 1 is still bound by the
 # crossings on blkfront's side (~4,200-4,500/s, below the ceiling), while
-# dom0's own (~12,000/s unthrottled) meets the ceiling;
-# the in-order depth-4 phase follows it and gets the credit the bucket
-# gathered meanwhile (more for the slower path, up to 100 ms' worth), so
-# its figures would be no measurement and these boots do not print them;
-# and each phase edge of the front is a XenStore round trip to dom0
+# dom0's own (~12,000/s unthrottled) meets the ceiling.  The bucket
+# drains meanwhile, so the phase after it would start on up to 100 ms of
+# credit, more for the slower path: blktime's filling phase (2,000
+# random reads 32 at a time, not reported) runs right after it and
+# spends that credit, so the in-order depth-4 lines that follow are a
+# measurement again (they were left out before the filling phase).
+# Each phase edge of the front is still a XenStore round trip to dom0
 # (blkbench's marks) during which the bucket drains a little, which
-# favours the front: ~2% at -smp 1, more pinned (depth 32: 1.0-2.5x the
-# ceiling).  A front figure above the ceiling is that credit.
+# favours the front: ~2% at -smp 1 on an idle host, more pinned and on a
+# loaded host (a host that preempts a vCPU before a phase gives that
+# phase credit too, and the best of three passes picks it).  A figure
+# above the ceiling is that credit.
+#
+# The latency boots (blk_lat1000us_*, blk_lat100us_*; _smp2 pinned as
+# above) ask the depth-1 question the throttle cannot: the same bench
+# against a disk whose every read takes a fixed time
+# (qemu-run.sh --disk-latency: QEMU's null-co, zeroes, no data; a 16 MiB
+# window of a 32 MiB disk), three boots per latency and layout, printed as
+# the median of the three (_median) and, for the ratios, the range
+# (_min, _max).  Why 1 ms: an SSD's random 4 KiB read takes ~90 us on
+# hardware whose CPU runs ~3e9 instructions/s; this machine runs the
+# block path at R instructions/s while busy, measured from the two
+# page-cache boots above (blk_cpu_<phase>_<side>_Mips: busy instructions
+# of the -icount boot over busy wall-clock time of the other, depth 1),
+# so the SSD's latency scaled to this machine is 90 us x 3e9 / R
+# (blk_ssd_90us_scaled_us, from the fastest R: the shortest figure).
+# That is 3-4 ms here; on hardware a read also waits for a few uncached
+# register reads (~0.5-1 us each) that no instruction count shows, which
+# brings the scaled figure down to ~1.2 ms.  1 ms is at or below both: a
+# faster disk than the derivation asks for, where blkfront's fixed cost
+# weighs more.  100 us, the SSD's own latency on this slow CPU, shows the
+# lower end of the curve.  dom0's own reads at 1 ms wake its CPU every
+# 200 us while they wait (drivers/hw's HW_WAIT_NS): ~3 wake-ups per read
+# that the front's path does not have, ~4,500 instructions.  Wall clock,
+# so on a loaded host these figures follow the load; busy figures are not
+# printed for these boots.  BLK_PARTS (default "loop ahci ssd lat")
+# selects which groups of boots run.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 log=$BUILD/bench-blk.log
-tests/run/qemu-run.sh --direct --icount --mem 256 --timeout 300 \
-	--cmdline "console=com1 selftest=guest dom0_mem=128M" \
-	--module "$BUILD/guests/blkloop blkloop" --log "$log"
-tr -d '\r' <"$log" | sed -n 's/^(d0) \(bench .*\)$/\1/p'
+failed=$BUILD/bench-blk.failed
+rm -f "$failed"
+# BLK_PARTS (default "loop ahci ssd lat"): which groups of boots run.
+part() { [[ " ${BLK_PARTS:-loop ahci ssd lat} " == *" $1 "* ]]; }
+if part loop; then
+	tests/run/qemu-run.sh --direct --icount --mem 256 --timeout 300 \
+		--cmdline "console=com1 selftest=guest dom0_mem=128M" \
+		--module "$BUILD/guests/blkloop blkloop" --log "$log" || echo blkloop >>"$failed"
+	tr -d '\r' <"$log" | sed -n 's/^(d0) \(bench .*\)$/\1/p'
+fi
 
 img=$BUILD/bench-blk-ahci.img
-rm -f "$img" && truncate -s 64M "$img"
-# Data in the region (sectors 2048..34815), so nothing reads a hole.
-head -c 16M /dev/urandom | dd of="$img" bs=1M seek=1 conv=notrunc status=none
-# ahci_boot PREFIX BLKBACK_MODE [qemu-run options]: one boot, its lines renamed.
+# ahci_boot PREFIX BLKBACK_MODE [qemu-run options]: one boot, its lines
+# renamed; the disk is AHCI_DISK's qemu-run options (default: the image).
 ahci_boot() {
 	local prefix=$1 mode=$2 log=$BUILD/bench-$1.log
 	shift 2
-	tests/run/qemu-run.sh --direct --mem 256 --timeout 300 --disk "${AHCI_IMG:-$img}" "$@" \
+	# shellcheck disable=SC2086 # AHCI_DISK is a list of options
+	tests/run/qemu-run.sh --direct --mem 256 --timeout 300 ${AHCI_DISK:---disk $img} "$@" \
 		--cmdline "console=com1 selftest=guest dom0_mem=96M${AHCI_HV_OPTS:-}" \
 		--module "$BUILD/guests/pvguest-dom0 blktest=sata0@2048+${AHCI_WINDOW:-32768} blkbench $mode" \
 		--module "$BUILD/guests/pvguest-domU domU blk bench" --log "$log"
 	local rc=$?
 	tr -d '\r' <"$log" | sed -n "s/^(d0) bench blk_ahci_\(.*\)$/bench ${prefix}_\1/p"
-	[ $rc = 0 ] || echo "# $prefix bench: qemu-run status $rc (log $log)" >&2
+	[ $rc = 0 ] || { echo "# $prefix bench: qemu-run status $rc (log $log)" >&2; echo "$prefix" >>"$failed"; }
 }
-ahci_boot blk_ahci ""
-ahci_boot blk_ahci_icount "" --icount | grep busy
+ahci_part() {
+rm -f "$img" && truncate -s 64M "$img"
+# Data in the region (sectors 2048..34815), so nothing reads a hole.
+head -c 16M /dev/urandom | dd of="$img" bs=1M seek=1 conv=notrunc status=none
+wall=$(ahci_boot blk_ahci "")
+echo "$wall"
+icount=$(ahci_boot blk_ahci_icount "" --icount | grep busy)
+echo "$icount"
+# The rate R at which this machine runs the block path while busy, in
+# millions of instructions per second: busy instructions (-icount boot)
+# over busy wall-clock time (the boot before) of the same depth-1 phase,
+# per side; and an SSD's 90 us random read scaled to R: 90 us x 3e9 / R
+# for the fastest of them (docs/performance.md, "Session 8").
+printf '%s\n%s\n' "$wall" "$icount" | awk '
+$2 ~ /^blk_ahci_(icount_)?(seq|rand4k)_read_(dom0|front)_busy_ns(_per_MiB)?$/ {
+	key = $2; ic = sub(/^blk_ahci_icount_/, "", key); sub(/^blk_ahci_/, "", key)
+	sub(/_busy_ns(_per_MiB)?$/, "", key); sub(/_read/, "", key)
+	if (ic) insns[key] = $3; else ns[key] = $3
+}
+END {
+	n = split("seq_dom0 seq_front rand4k_dom0 rand4k_front", keys, " ")
+	for (i = 1; i <= n; i++) {
+		k = keys[i]
+		if (!(k in ns) || !(k in insns) || ns[k] <= 0) continue
+		r = insns[k] * 1000 / ns[k]
+		printf "bench blk_cpu_%s_Mips %d\n", k, r + 0.5
+		if (r > best) best = r
+	}
+	if (best > 0) printf "bench blk_ssd_90us_scaled_us %d\n", 90 * 3000 / best + 0.5
+}'
 ahci_boot blk_ahci_nopersist_icount blkback=nopersist --icount | grep busy
 ahci_boot blk_ahci_copy_icount blkback=copy --icount | grep busy
 AHCI_HV_OPTS=" dom0_vcpus_pin" ahci_boot blk_ahci_smp2 frontcpus=1 --smp 2 | grep -v busy
 AHCI_HV_OPTS=" dom0_vcpus_pin halt_poll=200" ahci_boot blk_ahci_smp2_poll frontcpus=1 --smp 2 |
 	grep -v busy
 rm -f "$img"
+}
+part ahci && ahci_part
 
 # The throttled boot: a 64 MiB window (sectors 2048..133119) on its own image.
+ssd_part() {
 ssd_img=$BUILD/bench-blk-ssd.img
 rm -f "$ssd_img" && truncate -s 66M "$ssd_img"
 head -c 64M /dev/urandom | dd of="$ssd_img" bs=1M seek=1 conv=notrunc status=none
-AHCI_IMG=$ssd_img AHCI_WINDOW=131072 ahci_boot blk_ahci_ssd "" \
-	--disk-throttle "iops=10000,iops-size=49152" | grep -v -e busy -e seq_read_qd4
-AHCI_IMG=$ssd_img AHCI_WINDOW=131072 AHCI_HV_OPTS=" dom0_vcpus_pin" ahci_boot blk_ahci_ssd_smp2 \
-	frontcpus=1 --smp 2 --disk-throttle "iops=10000,iops-size=49152" |
-	grep -v -e busy -e seq_read_qd4
+AHCI_DISK="--disk $ssd_img" AHCI_WINDOW=131072 ahci_boot blk_ahci_ssd "" \
+	--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
+AHCI_DISK="--disk $ssd_img" AHCI_WINDOW=131072 AHCI_HV_OPTS=" dom0_vcpus_pin" \
+	ahci_boot blk_ahci_ssd_smp2 frontcpus=1 --smp 2 \
+	--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
 rm -f "$ssd_img"
+}
+part ssd && ssd_part
+
+# lat_set NAME NS BLKBACK_MODE [qemu-run options]: three boots against a disk whose
+# every read takes NS (qemu-run.sh --disk-latency: no data, zeroes), the
+# wall-clock lines of each kept; then per figure the median of the three
+# (NAME_<figure>_median) and, for the ratios, the range (_min, _max).
+lat_set() {
+	local name=$1 ns=$2 lines=$BUILD/bench-$1.lines
+	shift 2
+	: >"$lines"
+	for run in 1 2 3; do
+		AHCI_DISK="--disk-latency $ns --disk-latency-size 33554432" ahci_boot "$name" "$@" |
+			grep -e '_MBps ' -e '_us ' -e '_iops ' -e '_ratio_pct ' | grep -v busy >>"$lines"
+		cp "$BUILD/bench-$name.log" "$BUILD/bench-$name-$run.log"
+	done
+	awk '
+	!($2 in n) { order[++keys] = $2 }
+	{ v[$2, ++n[$2]] = $3 }
+	END {
+		for (k = 1; k <= keys; k++) {
+			name = order[k]; c = n[name]
+			for (i = 1; i <= c; i++) s[i] = v[name, i] + 0
+			for (i = 2; i <= c; i++) # insertion sort, c <= 3
+				for (j = i; j > 1 && s[j - 1] > s[j]; j--) { t = s[j]; s[j] = s[j - 1]; s[j - 1] = t }
+			med = c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
+			printf "bench %s_median %d\n", name, med + 0.5
+			if (name ~ /_ratio_pct$/) printf "bench %s_min %d\nbench %s_max %d\n", name, s[1], name, s[c]
+		}
+	}' "$lines"
+}
+# 1 ms per read: an SSD's 90 us scaled to this machine's speed is 3-5 ms
+# (blk_ssd_90us_scaled_us above); 1 ms is below it, i.e. a faster disk
+# than the scaling asks for, where blkfront's fixed cost weighs more.
+# 100 us: the SSD's own latency against this slow CPU, the lower end.
+if part lat; then
+	lat_set blk_lat1000us 1000000 ""
+	AHCI_HV_OPTS=" dom0_vcpus_pin" lat_set blk_lat1000us_smp2 1000000 frontcpus=1 --smp 2
+	lat_set blk_lat100us 100000 ""
+	AHCI_HV_OPTS=" dom0_vcpus_pin" lat_set blk_lat100us_smp2 100000 frontcpus=1 --smp 2
+fi
+[ -e "$failed" ] && { echo "# blk bench: failed boots: $(tr '\n' ' ' <"$failed")" >&2; exit 1; }
+exit 0

@@ -6,7 +6,8 @@
 #               [--timeout S] [--log FILE] [--iso FILE | --direct]
 #               [--cmdline "hypervisor options"] [--module "file args"]...
 #               [--icount] [--interactive] [--disk FILE] [--nic]
-#               [--disk-throttle "iops=N,bps=M,iops-size=S"] [-- extra qemu args]
+#               [--disk-throttle "iops=N,bps=M,iops-size=S"]
+#               [--disk-latency NS [--disk-latency-size BYTES]] [-- extra qemu args]
 #
 # --disk FILE attaches FILE (raw) as a SATA disk on an AHCI controller: an
 # added ahci device on -M pc, the ICH9's built-in one on -M q35.  --nic
@@ -25,6 +26,18 @@
 # first 100 ms' worth after an idle spell runs at the host's speed.  It
 # limits the rate and adds no latency to a lone request.
 #
+# --disk-latency NS (instead of --disk FILE) attaches a disk whose every
+# request completes NS nanoseconds (0..1000000000) after it is issued,
+# whatever its size and however many are in flight: QEMU's null-co block
+# driver with latency-ns, on the same AHCI controller as --disk.  It holds
+# no data: every read returns zeroes (read-zeroes=on, so QEMU still fills
+# the buffer and a read costs a copy's worth of host time) and writes are
+# dropped.  QEMU 7.2 has no driver or filter that delays requests while
+# keeping data (blkdebug injects errors, throttle limits a rate, quorum and
+# blkverify compare copies), so this is a disk for timing, not for data.
+# --disk-latency-size BYTES (a multiple of 512; 64 MiB if not given) is its
+# size.  --disk-throttle applies to it as to a file.
+#
 # --direct boots build/hospes.bin through QEMU's own multiboot1 loader
 # (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
 # test the boot path itself.
@@ -42,7 +55,7 @@ BUILD=${BUILD:-$here/build}
 
 firmware=bios machine=pc smp=1 mem=256 timeout=60 log="" iso="$BUILD/hospes.iso"
 direct=0 icount=0 interactive=0 serial_socket="" cmdline="" modules=() extra=() disk="" nic=0
-throttle=""
+throttle="" latency="" latency_size=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--firmware) firmware=$2; shift 2 ;;
@@ -60,6 +73,8 @@ while [ $# -gt 0 ]; do
 	--serial-socket) serial_socket=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
 	--disk-throttle) throttle=$2; shift 2 ;;
+	--disk-latency) latency=$2; shift 2 ;;
+	--disk-latency-size) latency_size=$2; shift 2 ;;
 	--nic) nic=1; shift ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu-run: unknown option $1" >&2; exit 3 ;;
@@ -94,11 +109,28 @@ if [ -n "$throttle" ]; then
 		fi
 		drive_throttle+=",$opt=${kv#*=}"
 	done
-	[ -z "$disk" ] && { echo "qemu-run: --disk-throttle needs --disk" >&2; exit 3; }
+	[ -z "$disk$latency" ] && { echo "qemu-run: --disk-throttle needs a disk" >&2; exit 3; }
 fi
 
-if [ -n "$disk" ]; then
-	args+=(-drive "if=none,id=disk0,format=raw,file=$disk$drive_throttle")
+# --disk-latency: a null-co drive (no data, zeroes read) in place of a file.
+drive=""
+[ -n "$disk" ] && drive="format=raw,file=$disk"
+if [ -n "$latency$latency_size" ]; then
+	bad=""
+	if ! [[ "$latency" =~ ^(0|[1-9][0-9]{0,9})$ ]] || [ "$latency" -gt 1000000000 ]; then
+		bad="--disk-latency: bad latency '$latency' (0..1000000000 ns)"
+	elif ! [[ "${latency_size:=67108864}" =~ ^[1-9][0-9]{0,14}$ ]] ||
+		[ $((latency_size % 512)) != 0 ]; then
+		bad="--disk-latency-size: bad size '$latency_size' (bytes, a multiple of 512)"
+	elif [ -n "$disk" ]; then
+		bad="--disk-latency: a disk of its own, not with --disk"
+	fi
+	[ -n "$bad" ] && { echo "qemu-run: $bad" >&2; exit 3; }
+	drive="driver=null-co,size=$latency_size,latency-ns=$latency,read-zeroes=on"
+fi
+
+if [ -n "$drive" ]; then
+	args+=(-drive "if=none,id=disk0,$drive$drive_throttle")
 	if [ "$machine" = q35 ]; then
 		args+=(-device ide-hd,drive=disk0,bus=ide.0)
 	else

@@ -58,8 +58,17 @@ report() {
 	fi
 }
 
-boot ram blktest 1
+# The RAM disk boot also carries qemu-run.sh's --disk-latency disk (the
+# bench's latency boots use it; the test does not read it): QEMU must
+# accept the drive it composes and dom0 must find a disk of its size on
+# the AHCI controller and read its first sector (zeroes: no partition
+# table).  Bad values: see the end.
+boot ram blktest 1 --disk-latency 1000000 --disk-latency-size 16777216
 report ram
+expect -d 0 "qemu-run: --disk-latency disk: 16 MiB on AHCI port 0" \
+	'ahci port 0: "QEMU HARDDISK", 32768 sectors (16 MiB), NCQ, 32 slots'
+expect -d 0 "qemu-run: --disk-latency disk: its first sector read (zeroes)" \
+	"disk: sata0 has no partition table: no /disk"
 
 # Xen's usual layout, dom0 and the domU on CPUs of their own, where every
 # request and answer wakes the other CPU: with halt polling some wake-ups
@@ -101,7 +110,21 @@ done
 written=$(tr -d '\r' <"$log" | sed -n 's/^(d1) blk: \([0-9]*\) blocks written.*/\1/p')
 tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1
 rm -f "$img"
-# qemu-run.sh refuses a bad --disk-throttle limit before QEMU starts.
+# qemu-run.sh refuses a bad --disk-throttle limit or --disk-latency value
+# before QEMU starts.
+for bad in "--disk-latency 12k" "--disk-latency 1000000001" \
+	"--disk-latency 1000 --disk-latency-size 1000" "--disk-latency-size 4096" \
+	"--disk-latency 1000 --disk /dev/null"; do
+	# shellcheck disable=SC2086 # the options
+	msg=$(tests/run/qemu-run.sh --direct --timeout 5 $bad 2>&1)
+	trc=$?
+	if [ $trc = 3 ] && [[ "$msg" == "qemu-run: --disk-latency"* ]]; then
+		echo "ok - qemu-run: $bad refused before QEMU starts"
+	else
+		echo "not ok - qemu-run: $bad: status $trc, \"$msg\""
+		status=1
+	fi
+done
 for bad in "iops=0" "bogus=1" "iops=12k"; do
 	msg=$(tests/run/qemu-run.sh --direct --timeout 5 --disk /dev/null --disk-throttle "$bad" 2>&1)
 	trc=$?

@@ -3,7 +3,9 @@
  * that logs every call: each phase reads what it says at the depth it
  * says (depth 1 through read, deeper through rw_vec, whole batches and
  * one short last batch), every random phase reads the same blocks in the
- * same order whatever its depth, the marks come in order, the figures
+ * same order whatever its depth (the filling phase, right after the
+ * random depth-1 one and the only phase not measured, starts with them
+ * and reads on), the marks come in order, the figures
  * count the work, a failing read stops the run with its error; the
  * vectored data check catches a device whose rw_vec returns other data;
  * the figures' text round-trips and bad text is refused.
@@ -103,7 +105,7 @@ static int reset(void **state)
 /* The log entries of phase k of pass p (warm-up = pass 0), from the phase sizes. */
 static unsigned int phase_reads(unsigned int k)
 {
-	return blk_phases[k].random ? NRAND : WINDOW / BLKTIME_CHUNK_SECTORS;
+	return blk_phases[k].random ? NRAND * blk_phases[k].rounds : WINDOW / BLKTIME_CHUNK_SECTORS;
 }
 
 static const struct seen *phase_log(unsigned int pass, unsigned int k)
@@ -140,7 +142,8 @@ static void test_phases(void **state)
 			assert_int_equal(s[i].batch, batch);
 			assert_int_equal(s[i].vec, ph->depth > 1);
 			if (ph->random) { /* the same blocks at every depth */
-				assert_int_equal(s[i].sector, rand1[i].sector);
+				if (i < NRAND)
+					assert_int_equal(s[i].sector, rand1[i].sector);
 				assert_int_equal(s[i].count, BLKTIME_RAND_SECTORS);
 				assert_true(s[i].sector >= FIRST &&
 					    s[i].sector + 8 <= FIRST + WINDOW);
@@ -150,11 +153,19 @@ static void test_phases(void **state)
 				assert_int_equal(s[i].count, BLKTIME_CHUNK_SECTORS);
 			}
 		}
-		assert_int_equal(t.ph[k].done, ph->random ? NRAND : (uint64_t)WINDOW * 512);
+		assert_int_equal(t.ph[k].done,
+				 ph->random ? NRAND * ph->rounds : (uint64_t)WINDOW * 512);
 		assert_true(t.ph[k].ns > 0);
 	}
 	assert_int_equal(blk_phases[BLK_RAND_QD32].depth, 32);
 	assert_int_equal(blk_phases[BLK_SEQ_QD4].depth, 4);
+	/* Only the filling phase is no measurement: right after the random
+	 * depth-1 phase, at depth 32, more reads than a measured phase. */
+	for (unsigned int k = 0; k < BLK_PHASES; k++)
+		assert_int_equal(blk_phases[k].fill, k == BLK_FILL);
+	assert_int_equal(BLK_FILL, BLK_RAND + 1);
+	assert_int_equal(blk_phases[BLK_FILL].depth, 32);
+	assert_true(blk_phases[BLK_FILL].random && blk_phases[BLK_FILL].rounds > 1);
 	/* The random blocks are spread: not all in one place. */
 	const struct seen *r = phase_log(1, BLK_RAND);
 	assert_int_not_equal(r[0].sector, r[1].sector);
@@ -205,12 +216,12 @@ static void test_text(void **state)
 	assert_int_equal(blk_timing_format(&t, text, sizeof(text)), 0);
 	assert_int_equal(blk_timing_parse(text, &u), 0);
 	assert_memory_equal(&t, &u, sizeof(t));
-	assert_int_equal(blk_timing_format(&t, text, 40), -1);		       /* does not fit */
-	assert_int_equal(blk_timing_parse("1 2 3 4", &u), -1);		       /* short */
-	assert_int_equal(blk_timing_parse("1 2 3 4 5 6 7 8 9 10 11", &u), -1); /* long */
-	assert_int_equal(blk_timing_parse("1 2 3 4 5 6 7 8 9 x", &u), -1);     /* bad */
-	assert_int_equal(blk_timing_parse("1 2 3 4 5 6 7 8 9 10", &u), 0);
-	assert_int_equal(u.ph[4].ns, 10);
+	assert_int_equal(blk_timing_format(&t, text, 40), -1); /* does not fit */
+	assert_int_equal(blk_timing_parse("1 2 3 4", &u), -1); /* short */
+	assert_int_equal(blk_timing_parse("1 2 3 4 5 6 7 8 9 10 11 12 13", &u), -1); /* long */
+	assert_int_equal(blk_timing_parse("1 2 3 4 5 6 7 8 9 10 11 x", &u), -1);     /* bad */
+	assert_int_equal(blk_timing_parse("1 2 3 4 5 6 7 8 9 10 11 12", &u), 0);
+	assert_int_equal(u.ph[5].ns, 12);
 }
 
 int main(void)
