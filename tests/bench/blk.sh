@@ -10,8 +10,9 @@
 #     region (pvguest/core/blktime.c: a warm-up pass, then the best of
 #     three), then the domU ("domU blk bench") times the same reads
 #     through blkfront (pvguest/dom0/blkbench.c).  Five measured phases
-#     (and a filling one, see below), each with its lines: one read at a time (queue depth 1) in order in 256 KiB
-#     chunks (seq_read_*) and at random 4 KiB blocks (rand4k_read_*),
+#     (and a filling one, see below), each with its lines: one read at
+#     a time (queue depth 1) in order in 256 KiB chunks (seq_read_*) and
+#     at random 4 KiB blocks (rand4k_read_*),
 #     then several in flight through the vectored call (block_rw_vec):
 #     4 chunks per call in order (seq_read_qd4_*, as a readahead) and
 #     8 and 32 random reads per call (rand4k_read_qd8_*, _qd32_*: 32 is a
