@@ -261,6 +261,15 @@ static bool opt_nmi_test(struct hospes_options *o, const char *v, size_t len)
 	return true;
 }
 
+static bool opt_time_epoch_ms(struct hospes_options *o, const char *v, size_t len)
+{
+	uint64_t ms;
+	if (!parse_uint(v, len, 10, &ms) || (ms && (ms < 10 || ms > 60000)))
+		return false;
+	o->time_epoch_ms = (unsigned int)ms;
+	return true;
+}
+
 static bool opt_halt_poll(struct hospes_options *o, const char *v, size_t len)
 {
 	uint64_t us;
@@ -329,6 +338,7 @@ static const struct option options[] = {
 	{"dom0_vcpus_pin", false, opt_dom0_vcpus_pin},
 	{"noreboot", false, opt_noreboot},
 	{"halt_poll", true, opt_halt_poll},
+	{"time_epoch_ms", true, opt_time_epoch_ms},
 	{"nmi_test", true, opt_nmi_test},
 	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},
 	{"smp_slow_ap", true, opt_smp_slow_ap},
@@ -368,6 +378,7 @@ void cmdline_defaults(struct hospes_options *o)
 	o->smp_ap_wait_ms = 1000;
 	o->smp_slow_ap = -1;
 	o->halt_poll_us = HALT_POLL_DEFAULT_US;
+	o->time_epoch_ms = 1000;
 	o->smep = true;
 	o->smap = true;
 }

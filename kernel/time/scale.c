@@ -37,15 +37,6 @@ void time_scale_from_hz(uint64_t hz, uint32_t *mul, int8_t *shift)
 	time_scale_ratio(NSEC_PER_SEC, hz, mul, shift);
 }
 
-uint64_t time_scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
-{
-	if (shift < 0)
-		delta >>= -shift;
-	else
-		delta <<= shift;
-	return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
-}
-
 /* Howard Hinnant's days_from_civil algorithm (public-domain arithmetic). */
 uint64_t time_days_from_civil(unsigned int year, unsigned int month, unsigned int day)
 {

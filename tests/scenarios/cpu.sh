@@ -7,7 +7,11 @@
 #   smp  - the SMP guest as dom0 with 6 vCPUs on -smp 4 and -smp 1: vCPU
 #          bring-up, work on every CPU, registers intact across the
 #          switches and migrations, runstate accounting (parallel on 4
-#          CPUs, never more than the elapsed time on 1).
+#          CPUs, never more than the elapsed time on 1); the clock
+#          recalibrated every 20 ms against the HPET, each calibration
+#          within its error bound (the hypervisor's log), guest time never
+#          going back on any vCPU and timers waking no earlier than the
+#          guest's clock says (tests/guest/smp/time.c).
 #   cpuid - the CPUID test guest as dom0 and as a domU: Xen's PV view by
 #          the forced-emulation prefix from kernel and user mode, the
 #          prefix at page ends, the hypercall-page wrmsr; plain cpuid in
@@ -58,11 +62,20 @@ fi
 for smp in 4 1; do
 	log=$logdir/smp$smp.log
 	tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 120 \
-		--cmdline "console=com1 selftest=guest dom0_max_vcpus=6" \
+		--cmdline "console=com1 selftest=guest dom0_max_vcpus=6 time_epoch_ms=20" \
 		--module "$G/tg-smp expect_cpus=$smp" --log "$log"
 	rc=$?
 	guest_lines "$log" "smp $smp"
 	[ "$rc" = 0 ] || { echo "not ok - smp $smp: qemu-run status $rc"; status=1; }
 	check "smp $smp: dom0 with 6 vCPUs passes" "^\(d0\) # verdict: SUCCESS" "$log"
+	check "smp $smp: the clock was recalibrated against the HPET (20 ms epochs)" \
+		"^time: calibration 6: HPET - clock" "$log"
+	if grep -q "beyond the bound" "$log"; then
+		echo "not ok - smp $smp: every recalibration within its error bound"
+		grep "beyond the bound" "$log" | head -3 | sed 's/^/#   /'
+		status=1
+	else
+		echo "ok - smp $smp: every recalibration within its error bound"
+	fi
 done
 exit $status

@@ -25,13 +25,16 @@
 #define DIVIDE_BY_16		3
 
 static bool tsc_deadline;
-static uint32_t ns_to_tsc_mul; /* TSC-deadline mode: ns -> TSC ticks */
-static int8_t ns_to_tsc_shift;
 static uint64_t apic_ticks_per_ms; /* one-shot mode only */
 
+/* TSC-deadline mode: the TSC value at which the system clock reads ns
+ * (its current function's inverse scale: recalibration changes it). */
 static uint64_t ns_to_tsc(uint64_t ns)
 {
-	return tsc_boot_stamp + time_scale_delta(ns, ns_to_tsc_mul, ns_to_tsc_shift);
+	struct time_rec r;
+
+	time_clock_get(&sys_clock, &r);
+	return time_rec_tsc(&r, ns);
 }
 
 static void program(uint64_t deadline_ns)
@@ -86,9 +89,7 @@ void apic_timer_init_boot(void)
 	uint32_t a, b, c, d;
 	cpuid(1, &a, &b, &c, &d);
 	tsc_deadline = (c & CPUID1_ECX_TSC_DEADLINE) != 0;
-	if (tsc_deadline)
-		time_scale_ratio(cpu_khz * 1000, NSEC_PER_SEC, &ns_to_tsc_mul, &ns_to_tsc_shift);
-	else
+	if (!tsc_deadline)
 		apic_ticks_per_ms = measure_apic_rate();
 	irq_set_handler(VEC_TIMER, timer_interrupt);
 	printk("time: LAPIC timer in %s mode", tsc_deadline ? "TSC-deadline" : "one-shot");

@@ -47,5 +47,6 @@ void platform_init(void)
 	apic_timer_init_boot();
 	apic_timer_init_cpu();
 	local_irq_enable();
+	time_cal_start();
 	smp_init();
 }

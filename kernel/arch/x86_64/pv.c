@@ -177,46 +177,73 @@ static void load_bases(struct vcpu *v)
 }
 
 /*
- * Guest time (fact sheet: vcpu_time_info, wallclock): a vCPU's record gets
- * a TSC stamp, the system time at it and the scale, under the version
- * seqcount (odd while written), when it first runs and whenever its
- * vcpu_info moves (register_vcpu_info).  As in Xen, which rewrites it only
- * when the CPU's calibration changes, a record stays valid: the scale is
- * fixed at boot and the hypervisor's own clock (now_ns()) is the same
- * linear function of the TSC from the boot stamp, so the guest's stamp +
- * scaled delta equals it to within the rounding of one scaling, as a
- * fresh stamp at every switch-in gave.  The wallclock (UTC at system time 0) is written once,
- * at the domain's first run.
+ * Guest time (fact sheet: vcpu_time_info, wallclock): a vCPU's record is
+ * a copy of the system clock's current function (a TSC stamp, the system
+ * time there, the scale), written under the version seqcount (odd while
+ * written), when it is loaded and its record is older than the clock's
+ * generation or its vcpu_info moved (register_vcpu_info), when it runs
+ * again on the CPU it slept on after a recalibration (switch_if_asked:
+ * one compare), and on the CPU it runs on when the clock is recalibrated
+ * (arch_time_refresh, from time_cal.c's timers).  As Xen's, a record stays valid until then: the
+ * guest's stamp + scaled delta is the hypervisor's own now_ns() to within
+ * the rounding of one scaling.  Records claim XEN_PVCLOCK_TSC_STABLE_BIT
+ * only while the clock is never recalibrated: after a recalibration two
+ * vCPUs' records differ until both are rewritten (as in Xen, which sets
+ * the bit only with clocksource=tsc).  The wallclock (UTC at system time
+ * 0) is written once, at the domain's first run.
  */
-static void publish_time(struct vcpu *v)
+static __attribute__((noinline)) void write_time(struct vcpu *v, struct vcpu_info *vi, uint32_t gen)
+{
+	struct vcpu_time_info *t = &vi->time;
+	struct time_rec r;
+
+	time_clock_get(&sys_clock, &r);
+	uint32_t ver = READ_ONCE(t->version) | 1;
+	WRITE_ONCE(t->version, ver);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	t->tsc_timestamp = r.tsc_stamp;
+	t->system_time = r.stime_stamp;
+	t->tsc_to_system_mul = r.mul;
+	t->tsc_shift = r.shift;
+	t->flags = time_recalibrating ? 0 : XEN_PVCLOCK_TSC_STABLE_BIT;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	WRITE_ONCE(t->version, ver + 1);
+	v->arch->time_in = vi;
+	v->arch->time_gen = gen;
+}
+
+static __attribute__((noinline)) void write_wallclock(struct shared_info *s)
+{
+	s->wc_sec = (uint32_t)wallclock_boot_sec;
+	s->wc_sec_hi = (uint32_t)(wallclock_boot_sec >> 32);
+	s->wc_nsec = 0;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	WRITE_ONCE(s->wc_version, 2);
+}
+
+/* Inline: on a switch it is two compares (the writers are out of line). */
+static inline void publish_time(struct vcpu *v)
 {
 	struct shared_info *s = v->domain->shared_info;
 	struct vcpu_info *vi = v->vcpu_info;
+	uint32_t gen = time_clock_gen(&sys_clock);
+
 	if (!vi)
 		return;
-	if (v->arch->time_in != vi) {
-		struct vcpu_time_info *t = &vi->time;
-		uint32_t ver = READ_ONCE(t->version) | 1;
-		WRITE_ONCE(t->version, ver);
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		uint64_t tsc = rdtsc();
-		t->tsc_timestamp = tsc;
-		t->system_time =
-			time_scale_delta(tsc - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
-		t->tsc_to_system_mul = tsc_to_system_mul;
-		t->tsc_shift = tsc_shift;
-		t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		WRITE_ONCE(t->version, ver + 1);
-		v->arch->time_in = vi;
-	}
-	if (s && READ_ONCE(s->wc_version) == 0) {
-		s->wc_sec = (uint32_t)wallclock_boot_sec;
-		s->wc_sec_hi = (uint32_t)(wallclock_boot_sec >> 32);
-		s->wc_nsec = 0;
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		WRITE_ONCE(s->wc_version, 2);
-	}
+	if (unlikely(v->arch->time_in != vi || v->arch->time_gen != gen))
+		write_time(v, vi, gen);
+	if (unlikely(s && READ_ONCE(s->wc_version) == 0))
+		write_wallclock(s);
+}
+
+/* Interrupts are off in the hypervisor except in the idle loop (curr_vcpu
+ * NULL there), so the vCPU found here was interrupted in guest mode. */
+void arch_time_refresh(void)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+
+	if (v)
+		publish_time(v);
 }
 
 /* Load v's shadow root (tlb.c: no CR3 write if it is loaded already). */
@@ -371,6 +398,8 @@ static void switch_if_asked(struct cpu_regs *r)
 	} else {
 		load_root(next);
 		runstate_publish(next, false); /* running again */
+		if (unlikely(next->arch->time_gen != time_clock_gen(&sys_clock)))
+			publish_time(next); /* recalibrated while it slept here */
 	}
 }
 

@@ -11,7 +11,9 @@
  * warn and go on, as QEMU's TCG CPUs often do not advertise it.
  *
  * tsc_pit_ticks_hz() is also used by the self-test to cross-check the
- * calibration against the other reference.
+ * calibration against the other reference.  The boot calibration is the
+ * system clock's first function (sys_clock); time_cal.c recalibrates it
+ * against the HPET every epoch.
  */
 #include <asm/arch.h>
 #include <asm/io.h>
@@ -22,24 +24,26 @@
 #include <hospes/lib.h>
 #include <hospes/time.h>
 
-#define PIT_HZ	     1193182ULL
-#define PIT_CH2	     0x42
-#define PIT_MODE     0x43
-#define PIT_GATE     0x61
-#define CALIBRATE_MS 20
-#define HPET_CAP     0x000
-#define HPET_CONFIG  0x010
-#define HPET_COUNTER 0x0f0
+#define PIT_HZ	       1193182ULL
+#define PIT_CH2	       0x42
+#define PIT_MODE       0x43
+#define PIT_GATE       0x61
+#define CALIBRATE_MS   20
+#define HPET_CAP       0x000
+#define HPET_CONFIG    0x010
+#define HPET_COUNTER   0x0f0
+#define HPET_CAP_64BIT (1ULL << 13) /* COUNT_SIZE_CAP: the main counter is 64 bits wide */
 
 uint32_t tsc_to_system_mul;
 int8_t tsc_shift;
 uint64_t tsc_boot_stamp;
 uint64_t cpu_khz;
 uint64_t wallclock_boot_sec;
+struct time_clock sys_clock;
 
 uint64_t now_ns(void)
 {
-	return time_scale_delta(rdtsc() - tsc_boot_stamp, tsc_to_system_mul, tsc_shift);
+	return time_clock_now(&sys_clock, rdtsc());
 }
 
 /* Latch PIT channel 2 and read its count, bracketed by two TSC reads. */
@@ -118,6 +122,16 @@ static uint64_t hpet_try(uint64_t period_fs)
 	return (shortest + longest) / 2 * NSEC_PER_SEC / elapsed_ns;
 }
 
+volatile uint64_t *tsc_hpet_counter(uint64_t *period_fs, bool *wide)
+{
+	if (!hpet_va)
+		return NULL;
+	uint64_t cap = *hpet_reg(HPET_CAP);
+	*period_fs = cap >> 32;
+	*wide = cap & HPET_CAP_64BIT;
+	return *period_fs && *period_fs <= 100000000 ? hpet_reg(HPET_COUNTER) : NULL;
+}
+
 uint64_t tsc_hz_by_hpet(void)
 {
 	if (!acpi_info.has_hpet)
@@ -191,6 +205,9 @@ void tsc_init(void)
 	cpu_khz = hz / 1000;
 	time_scale_from_hz(hz, &tsc_to_system_mul, &tsc_shift);
 	tsc_boot_stamp = rdtsc();
+	struct time_rec boot = {.tsc_stamp = tsc_boot_stamp};
+	time_rec_set_rate(&boot, NSEC_PER_SEC, hz);
+	time_clock_set(&sys_clock, &boot);
 	wallclock_boot_sec = rtc_read_sec();
 	printk("time: TSC %lu.%03lu MHz (calibrated against the %s)%s, wallclock %lu\n",
 	       (unsigned long)(cpu_khz / 1000), (unsigned long)(cpu_khz % 1000), ref,

@@ -22,6 +22,9 @@
  *   halt_poll=200         ours: an idle CPU spins up to this many us before it
  *                         halts (default 0 = off, at most 10000;
  *                         kernel/sched/halt_poll.c)
+ *   time_epoch_ms=1000    ours: the system clock is recalibrated against the
+ *                         HPET this often (10-60000; 0 = never; Xen's EPOCH
+ *                         is 1 s; kernel/arch/x86_64/time_cal.c)
  *   nmi_test=20000        ours, for tests: the PIT sends an NMI to every CPU
  *                         at this rate (19-100000 Hz); each checks its percpu
  *
@@ -48,6 +51,7 @@ struct hospes_options {
 	int smp_slow_ap;	     /* test: this APIC id calls in too late; -1 = none */
 	unsigned int nmi_test_hz;    /* test: NMIs to every CPU at this rate (nmi.c); 0 = off */
 	unsigned int halt_poll_us;   /* bound of the idle spin (halt_poll.c); 0 = off */
+	unsigned int time_epoch_ms;  /* recalibration period (time_cal.c); 0 = off */
 	bool vga_keep;
 	bool smep, smap; /* use the CPU's SMEP / SMAP if it has them (default true) */
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */

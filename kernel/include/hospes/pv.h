@@ -68,6 +68,7 @@ struct arch_vcpu {
 	bool vcpu_info_held; /* register_vcpu_info: vcpu_info lives in guest frame vcpu_info_mfn */
 	mfn_t vcpu_info_mfn;
 	const struct vcpu_info *time_in; /* the vcpu_info its time record was published in */
+	uint32_t time_gen;		 /* ... from the system clock of this generation */
 	/* FPU/SSE/AVX save area (hospes/fpu.h); XSAVE needs 64-byte alignment */
 	uint8_t fpu[PV_FPU_AREA_SIZE] __attribute__((aligned(64)));
 };

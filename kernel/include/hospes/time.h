@@ -4,10 +4,19 @@
  *
  * System time is nanoseconds since boot, computed from the TSC with Xen's
  * vcpu_time_info scale: ns = ((tsc_delta << shift) or >> -shift) * mul >> 32.
- * kernel/arch/x86_64/tsc.c calibrates the TSC once (against the HPET or the
- * PIT) and sets tsc_to_system_mul/tsc_shift, identical on every CPU (an
- * invariant TSC is assumed and checked); engineer F copies them, the TSC
- * stamp and now_ns() into each guest's vcpu_time_info.
+ * kernel/arch/x86_64/tsc.c calibrates the TSC at boot (against the HPET or
+ * the PIT) and sets tsc_to_system_mul/tsc_shift; the TSCs of all CPUs are
+ * assumed synchronised (one clock for every CPU).
+ *
+ * Recalibration (kernel/time/calibrate.c): with an HPET, the boot CPU
+ * reads the TSC and the HPET together once per epoch (time_epoch_ms=,
+ * default 1000, as Xen's EPOCH) and replaces the system clock's function
+ * by one that continues it, at the rate measured over the last epoch,
+ * corrected towards the HPET (struct time_clock: two slots, no lock).
+ * Each CPU then rewrites the time record of the vCPU it runs, and every
+ * vCPU gets the new one at its next switch-in (pv.c, with the version
+ * protocol); the records no longer claim XEN_PVCLOCK_TSC_STABLE_BIT then
+ * (as Xen's, unless clocksource=tsc).
  *
  * Timers (kernel/time/timer.c): each CPU owns one queue ordered by expiry.
  * A timer belongs to one CPU (chosen at timer_init) and its function runs
@@ -33,15 +42,105 @@ extern int8_t tsc_shift;
 extern uint64_t tsc_boot_stamp;
 extern uint64_t cpu_khz;	    /* TSC frequency in kHz */
 extern uint64_t wallclock_boot_sec; /* seconds since 1970 at boot (CMOS RTC) */
+extern struct time_clock sys_clock; /* the system clock (tsc.c; recalibrated by time_cal.c) */
+extern bool time_recalibrating;	    /* time_cal.c: the epoch timer runs */
+/* pv.c: the vCPU this CPU runs gets the clock's current function in its
+ * time record (called by time_cal.c with interrupts off). */
+void arch_time_refresh(void);
 
-/* Nanoseconds since boot on this CPU's TSC. */
+/* Nanoseconds since boot: the system clock at this CPU's TSC. */
 uint64_t now_ns(void);
+
+/* One linear function of the TSC: ns = stime_stamp + scale(tsc - tsc_stamp). */
+struct time_rec {
+	uint64_t tsc_stamp;
+	uint64_t stime_stamp;
+	uint32_t mul; /* TSC ticks -> ns (vcpu_time_info's tsc_to_system_mul, tsc_shift) */
+	int8_t shift;
+	int8_t inv_shift; /* ns -> TSC ticks (timer deadlines) */
+	uint32_t inv_mul;
+};
+
+/* A calibration point: the platform timer's time read at TSC value tsc. */
+struct time_point {
+	uint64_t tsc, plat_ns;
+};
+
+/* The system clock: the current function in rec[seq & 1] (calibrate.c). */
+struct time_clock {
+	struct time_rec rec[2];
+	uint32_t seq;
+};
+
+#define TIME_CAL_ROUNDING_NS 16 /* the scale's rounding over an epoch, with room */
+
+/* delta scaled: (delta << shift, or >> -shift) * mul >> 32 (inline: now_ns's hot path). */
+static inline uint64_t time_scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
+{
+	if (shift < 0)
+		delta >>= -shift;
+	else
+		delta <<= shift;
+	return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+}
+
+/* r's time at TSC value tsc (a TSC before the stamp counts as the stamp). */
+static inline uint64_t time_rec_ns(const struct time_rec *r, uint64_t tsc)
+{
+	uint64_t delta = tsc > r->tsc_stamp ? tsc - r->tsc_stamp : 0;
+	return r->stime_stamp + time_scale_delta(delta, r->mul, r->shift);
+}
+/* The first TSC value at which r reads ns or more (a past ns: the stamp). */
+uint64_t time_rec_tsc(const struct time_rec *r, uint64_t ns);
+/* Set r's scales for a rate of ns per ticks (both > 0). */
+void time_rec_set_rate(struct time_rec *r, uint64_t ns, uint64_t ticks);
+/*
+ * The function that follows cur at point now, prev being the point one
+ * epoch before: continuous with cur (or warped forward to the platform
+ * if cur is behind), at the rate measured from prev to now, slowed to
+ * give back a lead.  Returns the error at now (platform - cur), before
+ * the correction.
+ */
+int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev,
+		       const struct time_point *now, struct time_rec *next);
+/* How far the clock may be from the platform at the next point, when each
+ * point's TSC is within d_ns of its platform reading and the TSC's rate
+ * holds (calibrate.c's essay). */
+uint64_t time_cal_bound(uint64_t d_ns);
+
+/* The clock's time at tsc (read before the call); no lock, a retry only
+ * if two updates passed meanwhile. */
+static inline uint64_t time_clock_now(const struct time_clock *c, uint64_t tsc)
+{
+	uint64_t stamp, stime;
+	uint32_t s, mul;
+	int8_t shift;
+
+	do { /* copy, then compute: nothing in the loop needs a call */
+		s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+		const struct time_rec *r = &c->rec[s & 1];
+		stamp = r->tsc_stamp;
+		stime = r->stime_stamp;
+		mul = r->mul;
+		shift = r->shift;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) - s >= 2);
+	return stime + time_scale_delta(tsc > stamp ? tsc - stamp : 0, mul, shift);
+}
+/* A consistent copy of the current function. */
+void time_clock_get(const struct time_clock *c, struct time_rec *out);
+/* Make r the current function (one writer at a time). */
+void time_clock_set(struct time_clock *c, const struct time_rec *r);
+/* The clock's generation: it changes with every time_clock_set. */
+static inline uint32_t time_clock_gen(const struct time_clock *c)
+{
+	return __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+}
 
 /* Scale arithmetic (kernel/time/scale.c, host-tested). */
 void time_scale_from_hz(uint64_t hz, uint32_t *mul, int8_t *shift);
 /* The scale for x -> x * num / den (num, den > 0). */
 void time_scale_ratio(uint64_t num, uint64_t den, uint32_t *mul, int8_t *shift);
-uint64_t time_scale_delta(uint64_t delta, uint32_t mul, int8_t shift);
 /* Days since 1970-01-01 for a Gregorian date (for the RTC). */
 uint64_t time_days_from_civil(unsigned int year, unsigned int month, unsigned int day);
 

@@ -1,0 +1,238 @@
+/*
+ * Host tests of the system clock's recalibration (kernel/time/calibrate.c):
+ * the scales in both directions without overflow, the calibration step
+ * (continuity, a warp forward when behind, a lead given back, the lead
+ * clamp, points that measure nothing), and a simulated machine: a TSC
+ * whose true rate differs from the boot calibration, read against an
+ * exact platform timer once per epoch with a bracket uncertainty, must
+ * stay within time_cal_bound() of the platform from the third
+ * calibration on, and the clock read between and across updates (through
+ * the two-slot time_clock) must never go back.  A TSC whose rate changes
+ * mid-run costs one calibration's error, then the bound holds again.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <hospes/time.h>
+
+#define GHZ 1000000000ULL
+
+static int64_t absdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? (int64_t)(a - b) : (int64_t)(b - a);
+}
+
+/* Both scales of a rate: no overflow over ten years, a round trip exact to a few ticks. */
+static void test_rates(void **state)
+{
+	static const uint64_t hz[] = {1000000ULL, 14318180ULL,	 100000000ULL,
+				      GHZ,	  2445418000ULL, 3999999999ULL,
+				      5 * GHZ,	  12 * GHZ,	 (1ULL << 34) + 12345};
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(hz) / sizeof(hz[0]); i++) {
+		struct time_rec r = {.tsc_stamp = 1000, .stime_stamp = 5};
+		time_rec_set_rate(&r, NSEC_PER_SEC, hz[i]);
+		/* one second, one day, ten years of ticks */
+		static const uint64_t secs[] = {1, 86400, 86400ULL * 3653};
+		for (unsigned int k = 0; k < 3; k++) {
+			uint64_t ticks = hz[i] * secs[k];
+			uint64_t ns = time_rec_ns(&r, 1000 + ticks) - 5,
+				 want = secs[k] * NSEC_PER_SEC;
+			assert_true(absdiff(ns, want) <= (int64_t)(want >> 28) + 2); /* < 4 ppb */
+		}
+		/* the inverse: a deadline's TSC is never early, and late by at most
+		 * the rounding (the forward scale's shift: 16 ticks at 2^34 Hz) */
+		for (uint64_t ns = 1; ns < 100 * NSEC_PER_SEC; ns = ns * 7 + 3) {
+			uint64_t tsc = time_rec_tsc(&r, 5 + ns);
+			uint64_t ideal = (uint64_t)((unsigned __int128)ns * hz[i] / NSEC_PER_SEC);
+			assert_true(time_rec_ns(&r, tsc) >= 5 + ns);
+			assert_true(tsc - 1000 <= ideal + (ideal >> 28) + 20);
+		}
+		assert_int_equal(time_rec_tsc(&r, 5), 1000); /* now or past: at once */
+		assert_int_equal(time_rec_tsc(&r, 0), 1000);
+		assert_int_equal(time_rec_ns(&r, 10), 5); /* a TSC before the stamp: the stamp */
+	}
+}
+
+static struct time_rec rec_at(uint64_t tsc, uint64_t ns, uint64_t hz)
+{
+	struct time_rec r = {.tsc_stamp = tsc, .stime_stamp = ns};
+	time_rec_set_rate(&r, NSEC_PER_SEC, hz);
+	return r;
+}
+
+/* One step by hand: behind (warp), ahead (lead given back), clamp, nothing measured. */
+static void test_step(void **state)
+{
+	struct time_rec cur = rec_at(0, 0, GHZ), next;
+	struct time_point prev = {0, 0}, now = {GHZ, NSEC_PER_SEC + 3000};
+	(void)state;
+	/* the clock (1 s) is 3 us behind the platform: warp to it, rate measured */
+	assert_int_equal(time_calibrate(&cur, &prev, &now, &next), 3000);
+	assert_int_equal(next.tsc_stamp, GHZ);
+	assert_int_equal(next.stime_stamp, NSEC_PER_SEC + 3000);
+	assert_true(absdiff(time_rec_ns(&next, 2 * GHZ), 2 * NSEC_PER_SEC + 6000) <= 2);
+	/* 5 us ahead: no jump back, the lead given back over the next second */
+	now.plat_ns = NSEC_PER_SEC - 5000;
+	assert_int_equal(time_calibrate(&cur, &prev, &now, &next), -5000);
+	assert_int_equal(next.stime_stamp, NSEC_PER_SEC);
+	uint64_t plat_next = now.plat_ns + (NSEC_PER_SEC - 5000); /* the same rate goes on */
+	assert_true(absdiff(time_rec_ns(&next, 2 * GHZ), plat_next) <= 2);
+	/* a lead beyond half the epoch: half speed, never slower */
+	now.plat_ns = NSEC_PER_SEC / 4;
+	time_calibrate(&cur, &prev, &now, &next);
+	assert_int_equal(next.stime_stamp, NSEC_PER_SEC);
+	assert_true(absdiff(time_rec_ns(&next, 2 * GHZ) - NSEC_PER_SEC, NSEC_PER_SEC / 8) <= 2);
+	/* nothing measured (same TSC, platform not advanced): rate kept, continuous */
+	struct time_point same = prev;
+	assert_int_equal(time_calibrate(&cur, &prev, &same, &next), 0);
+	assert_int_equal(next.mul, cur.mul);
+	assert_int_equal(next.shift, cur.shift);
+	now = (struct time_point){GHZ, 0};
+	time_calibrate(&cur, &prev, &now, &next);
+	assert_int_equal(next.mul, cur.mul);
+	assert_int_equal(next.stime_stamp, NSEC_PER_SEC);
+}
+
+/* The simulated machine: true time t (ns), TSC = 500 + t * hz / 1e9. */
+static uint64_t hz_true, tsc_base, t_base;
+
+static uint64_t true_tsc(uint64_t t)
+{
+	return tsc_base + (uint64_t)((unsigned __int128)(t - t_base) * hz_true / NSEC_PER_SEC);
+}
+
+/* A point at t with the TSC off by up to noise ticks (a bracket's uncertainty). */
+static struct time_point point(uint64_t t, uint64_t noise)
+{
+	int64_t e = noise ? (int64_t)(random() % (2 * noise + 1)) - (int64_t)noise : 0;
+	return (struct time_point){.tsc = true_tsc(t) + (uint64_t)e, .plat_ns = t};
+}
+
+/*
+ * epochs calibrations of epoch_ns each; the TSC's rate becomes step_hz one
+ * epoch before calibration step_at (0: never).  Returns the largest
+ * |error| from the third calibration on, skipping step_at and the one
+ * after (*step_err: step_at's); checks monotonicity.
+ */
+static uint64_t simulate(uint64_t boot_hz, uint64_t noise, unsigned int epochs, uint64_t epoch_ns,
+			 unsigned int step_at, uint64_t step_hz, int64_t *step_err)
+{
+	struct time_clock c = {0};
+	struct time_rec r = rec_at(true_tsc(0), 0, boot_hz), next;
+	struct time_point prev = point(0, 0);
+	uint64_t worst = 0, last_read = 0;
+
+	time_clock_set(&c, &r);
+	for (unsigned int k = 1; k <= epochs; k++) {
+		uint64_t t = k * epoch_ns;
+		if (k == step_at) { /* the rate changes at the previous point */
+			tsc_base = true_tsc(t - epoch_ns);
+			t_base = t - epoch_ns;
+			hz_true = step_hz;
+		}
+		/* readings through the epoch never go back */
+		for (unsigned int q = 1; q < 4; q++) {
+			uint64_t ns = time_clock_now(&c, true_tsc(t - epoch_ns + q * epoch_ns / 4));
+			assert_true(ns >= last_read);
+			last_read = ns;
+		}
+		struct time_point p = point(t, noise);
+		time_clock_get(&c, &r);
+		int64_t err = time_calibrate(&r, &prev, &p, &next);
+		/* continuity: the new function starts at or after the old one */
+		assert_true(time_rec_ns(&next, p.tsc) >= time_rec_ns(&r, p.tsc));
+		uint32_t gen = time_clock_gen(&c);
+		time_clock_set(&c, &next);
+		assert_int_not_equal(time_clock_gen(&c), gen);
+		uint64_t ns = time_clock_now(&c, p.tsc);
+		assert_true(ns >= last_read);
+		last_read = ns;
+		prev = p;
+		uint64_t mag = (uint64_t)(err < 0 ? -err : err);
+		if (step_at && k == step_at)
+			*step_err = err;
+		if (k >= 3 && (!step_at || k < step_at || k > step_at + 1) && mag > worst)
+			worst = mag;
+	}
+	return worst;
+}
+
+static void setup_machine(uint64_t hz)
+{
+	hz_true = hz;
+	tsc_base = 500;
+	t_base = 0;
+	srandom(7);
+}
+
+/* Exact points: within the rounding; a 200 ppm boot error is gone by the third. */
+static void test_converges_exact(void **state)
+{
+	(void)state;
+	setup_machine(2445418000ULL);
+	uint64_t worst = simulate(2445418000ULL + 489084, 0, 40, NSEC_PER_SEC, 0, 0, NULL);
+	assert_true(worst <= TIME_CAL_ROUNDING_NS);
+	setup_machine(1000000000ULL); /* icount's 1 GHz, 20 ms epochs, 1% off at boot */
+	worst = simulate(1010000000ULL, 0, 200, 20 * NSEC_PER_MSEC, 0, 0, NULL);
+	assert_true(worst <= TIME_CAL_ROUNDING_NS);
+}
+
+/* Noisy points: within time_cal_bound of the noise, at every epoch length. */
+static void test_bound_with_noise(void **state)
+{
+	static const uint64_t noise_ticks[] = {1, 50, 500, 5000};
+	static const uint64_t epochs_ns[] = {10 * NSEC_PER_MSEC, NSEC_PER_SEC, 10 * NSEC_PER_SEC};
+	(void)state;
+	for (unsigned int i = 0; i < 4; i++)
+		for (unsigned int j = 0; j < 3; j++) {
+			setup_machine(2445418000ULL);
+			uint64_t d_ns = noise_ticks[i] * NSEC_PER_SEC / 2445418000ULL + 1;
+			uint64_t worst = simulate(2445000000ULL, noise_ticks[i], 300, epochs_ns[j],
+						  0, 0, NULL);
+			assert_true(worst <= time_cal_bound(d_ns));
+		}
+}
+
+/* The TSC's rate changes by 0.1%: one calibration pays change x epoch, then the bound holds. */
+static void test_rate_step(void **state)
+{
+	int64_t step_err = 0;
+	(void)state;
+	setup_machine(2000000000ULL);
+	uint64_t worst =
+		simulate(2000000000ULL, 10, 60, NSEC_PER_SEC, 20, 2002000000ULL, &step_err);
+	assert_true(worst <= time_cal_bound(6));
+	/* 0.1% fast for one second: the clock ran ~1 ms ahead */
+	assert_true(step_err < -900000 && step_err > -1100000);
+}
+
+/* The two slots: a write lands in the other slot; a copy is the current function. */
+static void test_two_slots(void **state)
+{
+	struct time_clock c = {0};
+	struct time_rec a = rec_at(100, 7, GHZ), b = rec_at(200, 9, GHZ), got;
+	(void)state;
+	time_clock_set(&c, &a);
+	time_clock_get(&c, &got);
+	assert_memory_equal(&got, &a, sizeof(got));
+	time_clock_set(&c, &b);
+	assert_memory_equal(&c.rec[(c.seq + 1) & 1], &a,
+			    sizeof(a)); /* the reader's old slot intact */
+	time_clock_get(&c, &got);
+	assert_memory_equal(&got, &b, sizeof(got));
+	assert_int_equal(time_clock_now(&c, 200 + GHZ), 9 + NSEC_PER_SEC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rates),		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_converges_exact), cmocka_unit_test(test_bound_with_noise),
+		cmocka_unit_test(test_rate_step),	cmocka_unit_test(test_two_slots),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
