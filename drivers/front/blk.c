@@ -113,22 +113,64 @@ static int setup_ring(struct blkfront_dev *d)
 	return xendev_front_publish_keys(&d->xd, keys, 3, true);
 }
 
+/* A new round's first half: the backend's features, our ring, channel and keys. */
+static int front_setup(void *dev)
+{
+	struct blkfront_dev *d = dev;
+	int rc = read_features(&d->bf, &d->xd);
+
+	return rc ? rc : setup_ring(d);
+}
+
+/* Its second half, once the backend is Connected: the disk's keys. */
+static int front_connect(void *dev)
+{
+	struct blkfront_dev *d = dev;
+	int rc = read_disk(&d->bf, &d->xd);
+
+	if (rc)
+		return rc;
+	if (d->dev.name) { /* registered: a disk that came back may have changed */
+		d->dev.sectors = d->bf.sectors / (d->bf.sector_size / BLKIF_SECTOR_SIZE);
+		d->dev.sector_size = d->bf.sector_size;
+		d->dev.readonly = (d->bf.info & VDISK_READONLY) != 0;
+	}
+	d->bf.connected = true;
+	return 0;
+}
+
 /*
- * The backend's state, once we are connected: a backend that goes Closing
- * or Closed, or whose directory vanishes, is going away (xenbus.h, the
- * blkif.h state diagram), so nothing more will be answered.  Mark the
- * disk disconnected and wake the waiter: requests in flight fail with
- * BLKIF_RSP_ERROR (blk_req.c), later ones with -XEN_ENOTCONN.
+ * The backend is going away (xenbus.h): nothing more will be answered.
+ * Requests in flight fail with BLKIF_RSP_ERROR (blk_req.c: their waiter,
+ * woken here, fails them, or release does), later calls with
+ * -XEN_ENOTCONN.
  */
+static void front_stop(void *dev)
+{
+	struct blkfront_dev *d = dev;
+
+	d->bf.connected = false;
+	event_signal(&d->bf.ev);
+}
+
+/* The channel closed, every grant revoked; how many the backend still holds. */
+static unsigned int front_release(void *dev)
+{
+	struct blkfront_dev *d = dev;
+
+	xendev_front_close_port(&d->bf.port);
+	return blkfront_ring_free(&d->bf);
+}
+
+static const struct xendev_front_ops front_ops = {.name = "blkfront",
+						  .stop = front_stop,
+						  .release = front_release,
+						  .setup = front_setup,
+						  .connect = front_connect};
+
 static void backend_changed(struct xendev *xd, enum xenbus_state st)
 {
-	struct blkfront_dev *d = xd->priv;
-
-	if (d->bf.connected && xendev_backend_leaving(st)) {
-		printk("blkfront: vbd %u: the backend is closing (state %d)\n", xd->devid, st);
-		d->bf.connected = false;
-		event_signal(&d->bf.ev);
-	}
+	xendev_front_follow(xd, st, &front_ops, xd->priv);
 }
 
 int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
@@ -141,10 +183,9 @@ int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, u
 	d->bf.wait = front_wait;
 	if ((rc = xendev_front_start(&d->xd, xb, self, "vbd", devid)))
 		return rc;
-	if ((rc = read_features(&d->bf, &d->xd)) || (rc = setup_ring(d)) ||
-	    (rc = xendev_front_wait_connected(&d->xd)) || (rc = read_disk(&d->bf, &d->xd)))
+	if ((rc = front_setup(d)) || (rc = xendev_front_wait_connected(&d->xd)) ||
+	    (rc = front_connect(d)))
 		goto fail;
-	d->bf.connected = true;
 	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)) ||
 	    (rc = xendev_watch_otherend(&d->xd, backend_changed, d)))
 		goto fail;
@@ -155,16 +196,11 @@ fail:
 	return rc;
 }
 
-static unsigned int release(void *bf)
-{
-	return blkfront_ring_free(bf);
-}
-
 unsigned int blkfront_disconnect(struct blkfront_dev *d)
 {
 	d->bf.connected = false;
 	xendev_close(&d->xd); /* stop following the backend's state */
-	return xendev_front_close(&d->xd, &d->bf.port, release, &d->bf);
+	return xendev_front_close(&d->xd, &d->bf.port, front_release, d);
 }
 
 static int errno_of(int xen_rc)

@@ -24,7 +24,9 @@
  *    a train of requests has more pages in flight than the cache has
  *    entries), the reference waits in deferred[] and its revoke is
  *    retried at the start of every transfer and at disconnect instead of
- *    being lost.  deferred[] holds as many references as the grant
+ *    being lost; so does a kept grant the backend still maps when the
+ *    cache is emptied at disconnect (persist_free), and the list outlives
+ *    the cache (persist_reset), so a later disconnect retries them.  deferred[] holds as many references as the grant
  *    table (GNTTAB_FRAMES), so it never overflows.
  * The eviction is a clock: the hand sweeps the entries, skipping busy
  * ones, and takes the first whose revoke succeeds, so the entries the
@@ -43,10 +45,9 @@
 void blkfront_persist_reset(struct blkfront *bf)
 {
 	struct blkfront_persist *p = &bf->persist;
-	bool on = p->on;
 
-	memset(p, 0, sizeof(*p));
-	p->on = on;
+	p->used = p->hand = 0; /* `on` and the deferred revokes stay */
+	memset(p->ent, 0, sizeof(p->ent));
 	for (unsigned int i = 0; i < BLKFRONT_PERSIST; i++)
 		p->head[i] = BLKFRONT_PGNT_NONE;
 }
@@ -149,13 +150,17 @@ void blkfront_seg_done(struct blkfront *bf, grant_ref_t ref, uint16_t ent)
 unsigned int blkfront_persist_free(struct blkfront *bf)
 {
 	struct blkfront_persist *p = &bf->persist;
-	unsigned int held = 0;
+	unsigned int lost = 0;
 
-	for (unsigned int e = 0; e < p->used; e++)
-		if (p->ent[e].live)
-			held += gnttab_revoke(p->ent[e].gref) != 0;
 	blkfront_retry_deferred(bf);
-	held += p->ndeferred;
+	for (unsigned int e = 0; e < p->used; e++) {
+		if (!p->ent[e].live || gnttab_revoke(p->ent[e].gref) == 0)
+			continue;
+		if (p->ndeferred < BLKFRONT_DEFERRED) /* still mapped: a later free retries it */
+			p->deferred[p->ndeferred++] = p->ent[e].gref;
+		else
+			lost++;
+	}
 	blkfront_persist_reset(bf);
-	return held;
+	return p->ndeferred + lost;
 }

@@ -98,14 +98,16 @@ unsigned int blkfront_ring_free(struct blkfront *bf)
 		struct blkfront_req *r = &bf->req[i];
 		if (r->in_use)
 			finish(bf, r, BLKIF_RSP_ERROR);
-		if (r->ind && !revoke(bf, r->ind_ref))
+		if (r->ind && !revoke(bf, r->ind_ref)) {
 			free(r->ind);
-		r->ind = NULL;
+			r->ind = NULL; /* else kept granted: a later free tries again */
+		}
 	}
 	bf->stats.stuck_grants += blkfront_persist_free(bf);
-	if (bf->sring && !revoke(bf, bf->ring_ref))
+	if (bf->sring && !revoke(bf, bf->ring_ref)) {
 		free(bf->sring);
-	bf->sring = NULL;
+		bf->sring = NULL;
+	}
 	return (unsigned int)(bf->stats.stuck_grants - before);
 }
 
@@ -309,7 +311,8 @@ static uint64_t build_rw(struct blkfront *bf, struct blkfront_call *call, bool w
 
 static int run_call(struct blkfront *bf, struct blkfront_call *call)
 {
-	push(bf);
+	if (bf->connected) /* else the ring may be gone (blkfront_ring_free) */
+		push(bf);
 	while (call->outstanding)
 		wait_responses(bf);
 	return call->err;

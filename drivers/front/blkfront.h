@@ -119,6 +119,9 @@ int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle);
 /*
  * Fail every request in flight and revoke every grant (the ring's last);
  * returns the number of grants the backend still holds (0 when clean).
+ * Those stay granted and their pages allocated (the backend may still
+ * write to them), so calling it again, once the backend has let go,
+ * revokes and frees them; a new ring_init leaves them behind for good.
  */
 unsigned int blkfront_ring_free(struct blkfront *bf);
 
@@ -152,12 +155,13 @@ void blkfront_poll(struct blkfront *bf);
 
 /*
  * Persistent grants (blk_persist.c).  persist_reset empties the cache
- * (keeping `on`).  seg_grant: the grant for one segment on frame mfn, from
+ * (keeping `on` and the deferred revokes).  seg_grant: the grant for one segment on frame mfn, from
  * the cache when persist.on (*ent its entry, marked busy), else a grant
  * for this request alone (*ent BLKFRONT_PGNT_NONE, read-only for a
  * write); the reference or -XEN_ENOSPC.  seg_done: the segment was
- * answered.  persist_free revokes every kept grant and returns how many
- * the backend still holds (0 once it has let go).
+ * answered.  persist_free revokes every kept grant (one the backend still
+ * maps joins the deferred revokes) and returns how many the backend still
+ * holds (0 once it has let go).
  */
 void blkfront_persist_reset(struct blkfront *bf);
 int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint16_t *ent);

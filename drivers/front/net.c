@@ -70,26 +70,59 @@ static int setup_rings(struct netfront_dev *d)
 	return xendev_front_publish_keys(&d->xd, keys, sizeof(keys) / sizeof(keys[0]), false);
 }
 
+/* A new round's first half: the backend must copy; our MAC, rings, channel, keys. */
+static int front_setup(void *dev)
+{
+	struct netfront_dev *d = dev;
+	unsigned long copy;
+	int rc;
+
+	if ((rc = xendev_read_other_ulong_or(&d->xd, "feature-rx-copy", 0, &copy)) ||
+	    (rc = copy ? 0 : -XEN_EOPNOTSUPP) || (rc = read_mac_and_ip(d)))
+		return rc;
+	return setup_rings(d);
+}
+
+static int front_connect(void *dev)
+{
+	((struct netfront_dev *)dev)->nf.connected = true;
+	return 0;
+}
+
 /*
- * The backend's state, once we are connected: Closing, Closed or its
- * directory gone means it is going away (xenbus.h), so the rings are no
- * longer served: mark the interface disconnected (send and receive then
- * return -ENOTCONN) and wake whoever waits for frames.
+ * The backend is going away (xenbus.h): the rings are no longer served.
+ * Send and receive return -ENOTCONN from now on; whoever waits for
+ * frames is woken.
  */
+static void front_stop(void *dev)
+{
+	struct netfront_dev *d = dev;
+
+	d->nf.connected = false;
+	event_signal(&d->nf.ev);
+}
+
+static unsigned int front_release(void *dev)
+{
+	struct netfront_dev *d = dev;
+
+	xendev_front_close_port(&d->nf.port);
+	return netfront_rings_free(&d->nf);
+}
+
+static const struct xendev_front_ops front_ops = {.name = "netfront",
+						  .stop = front_stop,
+						  .release = front_release,
+						  .setup = front_setup,
+						  .connect = front_connect};
+
 static void backend_changed(struct xendev *xd, enum xenbus_state st)
 {
-	struct netfront_dev *d = xd->priv;
-
-	if (d->nf.connected && xendev_backend_leaving(st)) {
-		printk("netfront: vif %u: the backend is closing (state %d)\n", xd->devid, st);
-		d->nf.connected = false;
-		event_signal(&d->nf.ev);
-	}
+	xendev_front_follow(xd, st, &front_ops, xd->priv);
 }
 
 int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
-	unsigned long copy;
 	int rc;
 
 	if (!gnttab_ready() && (rc = gnttab_init()))
@@ -97,11 +130,9 @@ int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, u
 	memset(&d->nf, 0, sizeof(d->nf));
 	if ((rc = xendev_front_start(&d->xd, xb, self, "vif", devid)))
 		return rc;
-	if ((rc = xendev_read_other_ulong_or(&d->xd, "feature-rx-copy", 0, &copy)) ||
-	    (rc = copy ? 0 : -XEN_EOPNOTSUPP) || (rc = read_mac_and_ip(d)) ||
-	    (rc = setup_rings(d)) || (rc = xendev_front_wait_connected(&d->xd)))
+	if ((rc = front_setup(d)) || (rc = xendev_front_wait_connected(&d->xd)) ||
+	    (rc = front_connect(d)))
 		goto fail;
-	d->nf.connected = true;
 	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)) ||
 	    (rc = xendev_watch_otherend(&d->xd, backend_changed, d)))
 		goto fail;
@@ -112,16 +143,11 @@ fail:
 	return rc;
 }
 
-static unsigned int release(void *nf)
-{
-	return netfront_rings_free(nf);
-}
-
 unsigned int netfront_disconnect(struct netfront_dev *d)
 {
 	d->nf.connected = false;
 	xendev_close(&d->xd); /* stop following the backend's state */
-	return xendev_front_close(&d->xd, &d->nf.port, release, &d->nf);
+	return xendev_front_close(&d->xd, &d->nf.port, front_release, d);
 }
 
 static ssize_t dev_read(struct device *dev, void *buf, size_t len)

@@ -205,7 +205,11 @@ void xendev_close(struct xendev *xd)
 
 int xendev_switch(struct xendev *xd, enum xenbus_state s)
 {
-	return xenbus_switch_state(xd->xb, 0, xd->dir, s);
+	int rc = xenbus_switch_state(xd->xb, 0, xd->dir, s);
+
+	if (!rc)
+		xd->own = s;
+	return rc;
 }
 
 enum xenbus_state xendev_state(struct xendev *xd)
@@ -278,8 +282,11 @@ int xendev_front_publish_keys(struct xendev *xd, const struct xendev_ulong *keys
 			      bool protocol)
 {
 	struct publish p = {xd, keys, n, protocol};
+	int rc = in_transaction(xd->xb, publish_body, &p);
 
-	return in_transaction(xd->xb, publish_body, &p);
+	if (!rc)
+		xd->own = XenbusStateInitialised;
+	return rc;
 }
 
 int xendev_front_publish(struct xendev *xd, grant_ref_t ring_ref, evtchn_port_t port)
@@ -389,21 +396,75 @@ int xendev_front_wait_connected(struct xendev *xd)
 	return rc ? rc : st == XenbusStateConnected ? 0 : -XEN_ENOTCONN;
 }
 
-unsigned int xendev_front_close(struct xendev *xd, evtchn_port_t *port,
-				unsigned int (*release)(void *arg), void *arg)
+void xendev_front_close_port(evtchn_port_t *port)
 {
-	enum xenbus_state st;
-
-	xendev_switch(xd, XenbusStateClosing);
-	xendev_wait_other(xd, ANY_STATE(XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown),
-			  &st);
 	if (*port) {
 		evtchn_set_handler(*port, NULL, NULL);
 		evtchn_close(*port);
 		*port = 0;
 	}
+}
+
+unsigned int xendev_front_close(struct xendev *xd, evtchn_port_t *port,
+				unsigned int (*release)(void *arg), void *arg)
+{
+	enum xenbus_state st;
+
+	if (xd->own == XenbusStateClosed)
+		return release(arg);
+	xendev_switch(xd, XenbusStateClosing);
+	xendev_wait_other(xd, ANY_STATE(XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown),
+			  &st);
+	xendev_front_close_port(port);
 	unsigned int stuck = release(arg);
 	xendev_switch(xd, XenbusStateClosed);
 	xendev_wait_other(xd, (1u << XenbusStateClosed) | (1u << XenbusStateUnknown), &st);
 	return stuck;
+}
+
+/* Our own state, unless our directory is gone (no node is made again). */
+static void front_switch(struct xendev *xd, enum xenbus_state s)
+{
+	if (xendev_state(xd) != XenbusStateUnknown)
+		xendev_switch(xd, s);
+	xd->own = s;
+}
+
+static void front_shut(struct xendev *xd, const struct xendev_front_ops *ops, void *dev)
+{
+	ops->stop(dev);
+	front_switch(xd, XenbusStateClosing);
+	unsigned int held = ops->release(dev);
+	if (held)
+		printk("%s: device %u: the backend still holds %u grants; retried later\n",
+		       ops->name, xd->devid, held);
+	front_switch(xd, XenbusStateClosed);
+}
+
+void xendev_front_follow(struct xendev *xd, enum xenbus_state st,
+			 const struct xendev_front_ops *ops, void *dev)
+{
+	int rc = 0;
+
+	if (xendev_backend_leaving(st)) {
+		if (xd->own != XenbusStateClosed) {
+			printk("%s: device %u: the backend is closing (state %d)\n", ops->name,
+			       xd->devid, st);
+			front_shut(xd, ops, dev);
+		} else {
+			ops->release(dev); /* what the backend held may be free now */
+		}
+	} else if ((st == XenbusStateInitWait || st == XenbusStateInitialised) &&
+		   xd->own == XenbusStateClosed) {
+		printk("%s: device %u: the backend is back; connecting again\n", ops->name,
+		       xd->devid);
+		rc = ops->setup(dev);
+	} else if (st == XenbusStateConnected && xd->own == XenbusStateInitialised) {
+		if (!(rc = ops->connect(dev)))
+			rc = xendev_switch(xd, XenbusStateConnected);
+	}
+	if (rc) {
+		printk("%s: device %u: cannot connect (%d)\n", ops->name, xd->devid, rc);
+		front_shut(xd, ops, dev);
+	}
 }

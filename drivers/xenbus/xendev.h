@@ -47,6 +47,7 @@ struct xendev {
 	void *priv;
 	struct xenbus_watch watch; /* on <otherend>/state */
 	bool watching;
+	enum xenbus_state own; /* the state this end last switched to */
 	char watch_path[XENDEV_PATH + 8];
 	struct xendev_ring {	  /* backend: the frontend's ring pages */
 		unsigned long va; /* where ring i gets mapped */
@@ -140,10 +141,40 @@ int xendev_front_wait_connected(struct xendev *xd);
  * Frontend: Closing; wait for the backend to let go; close our event
  * channel (*port, then 0); release(arg) revokes the grants and returns
  * how many the backend still holds; Closed; wait for the backend's.
- * Returns what release returned.
+ * Returns what release returned.  Already Closed (xendev_front_follow
+ * closed it when the backend went away): release only, to retry.
  */
 unsigned int xendev_front_close(struct xendev *xd, evtchn_port_t *port,
 				unsigned int (*release)(void *arg), void *arg);
+
+/*
+ * A frontend's answer to its backend's state once the device is up; call
+ * it from the xendev_watch_otherend callback.  Xen's xenbus.h rules, as
+ * Xen's frontends follow them:
+ *   Closing, Closed or Unknown (the directory gone) while we are not
+ *     Closed: stop (no more I/O, waiters woken), Closing, release (event
+ *     channel closed, grants revoked), Closed.  Grants the backend still
+ *     holds (a backend that unmaps only once we are Closed) are kept, not
+ *     reused, and retried by release at its next state change.
+ *   InitWait or Initialised while we are Closed: a new round, as when
+ *     the backend comes back (re-attached): setup (features, ring,
+ *     channel, keys, Initialised).
+ *   Connected while we are Initialised: connect (the backend's keys),
+ *     Connected.
+ * A failing setup or connect is logged and the device closed again.  Our
+ * own state is not written while our directory is gone.
+ */
+struct xendev_front_ops {
+	const char *name; /* "blkfront", ... for the log */
+	void (*stop)(void *dev);
+	unsigned int (*release)(void *dev); /* returns grants still held */
+	int (*setup)(void *dev);
+	int (*connect)(void *dev);
+};
+void xendev_front_follow(struct xendev *xd, enum xenbus_state st,
+			 const struct xendev_front_ops *ops, void *dev);
+/* Unhook and close a frontend's event channel (*port, then 0; none if 0). */
+void xendev_front_close_port(evtchn_port_t *port);
 
 /*
  * Frontend: publish ring-ref, event-channel and protocol and switch to

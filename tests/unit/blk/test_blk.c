@@ -35,6 +35,7 @@ static unsigned int base_grants; /* the ring and the indirect pages */
 int blk_xendev_tests(void);
 int blk_persist_tests(void);
 int blk_vec_tests(void);
+int blk_close_tests(void);
 
 static void front_up(bool readonly, unsigned int max_indirect)
 {
@@ -592,5 +593,6 @@ int main(void)
 	failed += cmocka_run_group_tests_name("blk_dma", dma_tests, dma_on, NULL);
 	failed += blk_persist_tests();
 	failed += blk_vec_tests();
+	failed += blk_close_tests();
 	return failed + blk_xendev_tests();
 }
