@@ -151,10 +151,9 @@ static void test_backend_closes_holding_the_ring(void **state)
 {
 	(void)state;
 	up("ram:1");
-	struct gnttab_map_grant_ref m = {
-		.ref = d.bf.req[0].ind_ref,
-		.dom = FRONT_ID,
-		.flags = GNTMAP_device_map | GNTMAP_readonly};
+	struct gnttab_map_grant_ref m = {.ref = d.bf.req[0].ind_ref,
+					 .dom = FRONT_ID,
+					 .flags = GNTMAP_device_map | GNTMAP_readonly};
 	assert_int_equal(gnttab_op_map(&m, 1), 0);
 	assert_int_equal(m.status, GNTST_okay);
 

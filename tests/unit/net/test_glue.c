@@ -4,7 +4,8 @@
  * vif specs, the handshake with Xen's keys, frames through the bridge
  * both ways, disconnect and reconnect, and the frontend's domain dying:
  * its vif is removed for good by the worker's next pass, nothing of it
- * stays mapped, and a new domain 1 gets a fresh vif.
+ * stays mapped, and a new domain 1 gets a fresh vif; the backend leading
+ * the close and coming back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include "../blk/harness.h"
 #include <back/netback.h>
+#include <core/evtchn.h>
 #include <core/gnttab.h>
 #include <front/netfront.h>
 #include <net/bridge.h>
@@ -183,11 +185,101 @@ static void test_connect_traffic_death(void **state)
 	assert_int_equal(bridge_del_port(netback_bridge(), &station), 0);
 }
 
+/* Run both ends' watches until neither has anything left to do. */
+static void settle(void)
+{
+	for (int i = 0; i < 4; i++) {
+		xenbus_dispatch_events(&back);
+		xenbus_dispatch_events(&front);
+	}
+}
+
+static const char *state_of(const char *path)
+{
+	static char buf[8];
+	if (xenbus_read(&back, 0, path, buf, sizeof(buf)) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* A frame each way through the bridge. */
+static void frames_flow(struct netfront_dev *d)
+{
+	static const uint8_t other[6] = {0x02, 0, 0, 0, 0, 9};
+	uint8_t f[ETH_FRAME_MAX], in[ETH_FRAME_MAX];
+
+	heard_len = 0;
+	frame_to(f, other, d->nf.mac);
+	assert_int_equal(netfront_send(&d->nf, f, 100), 0);
+	assert_int_equal(netback_poll_all(), 1);
+	assert_int_equal(heard_len, 100);
+	frame_to(f, d->nf.mac, other);
+	bridge_input(netback_bridge(), &station, f, 80, 1);
+	assert_int_equal(netfront_recv(&d->nf, in, sizeof(in)), 80);
+	assert_memory_equal(in, f, 80);
+}
+
+/*
+ * The backend leads the close, then comes back (xenbus.h; netfront
+ * follows it from its watch alone, xendev_front_follow).  netback finds
+ * the tx ring's producer index out of range, disconnects and goes
+ * Closing: the frontend goes Closing, revokes every grant and goes
+ * Closed, and netback answers Closed.  The vif is detached and attached
+ * again (InitWait, another ip): the frontend sets up new rings by itself
+ * and frames flow again.  Before, the frontend only marked itself
+ * disconnected, stayed Connected in the store with every grant, and
+ * never came back.
+ */
+static void test_backend_leads_and_returns(void **state)
+{
+	(void)state;
+	static struct netfront_dev d;
+	uint8_t f[100] = {0};
+
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	settle();
+	assert_int_equal(bridge_add_port(netback_bridge(), &station), 0);
+	frames_flow(&d);
+
+	d.nf.tx.sring->req_prod = d.nf.tx.req_prod_pvt + 1000;
+	assert_int_equal(evtchn_notify(FRONT_PORT), 0);
+	netback_poll_all();
+	assert_string_equal(state_of("backend/vif/1/0/state"), "5");
+	xenbus_dispatch_events(&front);
+	assert_false(d.nf.connected);
+	assert_int_equal(d.xd.own, XenbusStateClosed);
+	assert_string_equal(state_of("/local/domain/1/device/vif/0/state"), "6");
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(h_maps, 0);
+	assert_int_equal(netfront_send(&d.nf, f, sizeof(f)), -ENOTCONN);
+	settle();
+	assert_string_equal(state_of("backend/vif/1/0/state"), "6");
+
+	assert_int_equal(netback_detach(1, 0), 0);
+	settle();
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.17"), 0);
+	settle();
+	assert_true(d.nf.connected);
+	assert_int_equal(d.xd.own, XenbusStateConnected);
+	assert_string_equal(state_of("/local/domain/1/device/vif/0/state"), "4");
+	assert_int_equal(d.ip, 0x0a000211u); /* read again in the new round */
+	assert_int_equal(h_maps, 2);
+	frames_flow(&d);
+
+	assert_int_equal(netfront_disconnect(&d), 0);
+	settle();
+	assert_int_equal(netback_detach(1, 0), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(bridge_del_port(netback_bridge(), &station), 0);
+}
+
 int net_glue_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test_setup_teardown(test_connect_traffic_death, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_leads_and_returns, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("net glue", tests, NULL, NULL);
 }
