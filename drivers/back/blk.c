@@ -297,6 +297,23 @@ int blkback_detach(uint16_t front_id, unsigned int devid)
 	return found;
 }
 
+/*
+ * Notify the frontend with events masked.  On one CPU the notification
+ * wakes the frontend, which takes the CPU from us, reads its answer and
+ * posts its next request; its event for that is then pending here when
+ * we run again.  Masked, the hypercall's return delivers no upcall (a
+ * bounce frame, trap_common, the iret hypercall: ~250 instructions a
+ * request at queue depth 1); events_restore runs the handler in place,
+ * which marks the vbd pending, and the worker serves it next.
+ */
+static void notify_masked(struct blkif_be *be)
+{
+	uint8_t f = events_mask();
+
+	evtchn_notify(be->port);
+	events_restore(f);
+}
+
 unsigned int blkback_poll_all(void)
 {
 	unsigned int ran = 0;
@@ -307,7 +324,7 @@ unsigned int blkback_poll_all(void)
 		be->pending = false;
 		be->busy = true;
 		if (blkback_service(&be->vbd))
-			evtchn_notify(be->port);
+			notify_masked(be);
 		be->busy = false;
 		ran++;
 	}
