@@ -311,6 +311,39 @@ void blkback_respond(struct vbd *v, const struct blkback_io *io, int status)
 	v->stats.unsupported += status == BLKIF_RSP_EOPNOTSUPP;
 }
 
+/*
+ * The DMA path's common request, a direct read or write, decoded where
+ * it is used: its segments go from our copy of the ring slot straight
+ * into the batch and are validated there (decode_rw, every check as for
+ * any request), so they are copied once and no blkback_io is built and
+ * copied again (blkback_decode + blkback_batch_add: ~85 instructions a
+ * request).  false: another operation, or a request decode_rw refuses;
+ * the general path then answers it (the batch keeps only what passed).
+ */
+static bool take_rw(struct vbd *v, const struct blkif_request *req)
+{
+	struct blkback_batch *b = &v->batch;
+	unsigned int n = req->nr_segments;
+
+	if ((req->operation != BLKIF_OP_READ && req->operation != BLKIF_OP_WRITE) ||
+	    n > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return false;
+	if (b->nio == BLKBACK_BATCH_REQS || b->nsegs + n > BLKBACK_BATCH_SEGS)
+		blkback_batch_run(v);
+	struct blkback_io *io = &b->io[b->nio];
+	struct blkif_request_segment *segs = &b->segs[b->nsegs];
+	for (unsigned int j = 0; j < n; j++) /* <= 11: no memcpy call */
+		segs[j] = req->seg[j];
+	if (decode_rw(v, req->operation, req->sector_number, n, BLKIF_MAX_SEGMENTS_PER_REQUEST,
+		      segs, io) != BLKIF_RSP_OKAY)
+		return false;
+	io->id = req->id;
+	io->operation = req->operation;
+	b->nio++;
+	b->nsegs += n;
+	return true;
+}
+
 bool blkback_service(struct vbd *v)
 {
 	bool notify = false;
@@ -323,6 +356,8 @@ bool blkback_service(struct vbd *v)
 			xen_rmb(); /* the request bytes after the index */
 			RING_COPY_REQUEST(&v->ring, v->ring.req_cons, &req);
 			v->ring.req_cons++;
+			if (v->dma && take_rw(v, &req))
+				continue;
 			int st = blkback_decode(v, &req, &io);
 			if (st != BLKIF_RSP_OKAY) {
 				if (v->stats.errors + v->stats.unsupported < LOG_LIMIT)

@@ -309,6 +309,46 @@ static uint64_t build_rw(struct blkfront *bf, struct blkfront_call *call, bool w
 	return done;
 }
 
+/*
+ * build_rw for a transfer inside one page (a random 4 KiB read, or less):
+ * the same request (one segment, first_sect..last_sect in the page) from
+ * one frame and one grant lookup, without the segment loop's set-up,
+ * the indirect test and the trimming after it.
+ */
+static uint64_t build_page(struct blkfront *bf, struct blkfront_call *call, bool write,
+			   uint64_t sector, uint8_t *buf, uint64_t count)
+{
+	unsigned int id, first = (unsigned int)(((uintptr_t)buf % PAGE_SIZE) / BLKIF_SECTOR_SIZE);
+	struct blkif_request *req = get_slot(bf, call, &id);
+	unsigned long mfn;
+
+	if (!req)
+		return 0;
+	struct blkfront_req *r = &bf->req[id];
+	va_to_mfns(buf, 1, &mfn);
+	int ref = blkfront_pgnt_hit(&bf->persist, mfn, &r->pent[0]);
+	if (ref >= 0)
+		bf->stats.pgnt_hits++;
+	else
+		ref = blkfront_seg_grant(bf, mfn, write, &r->pent[0]);
+	req->operation = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+	req->handle = bf->handle;
+	req->id = id;
+	req->sector_number = sector;
+	if (ref < 0) { /* out of grants: the request goes out empty and fails */
+		req->nr_segments = 0;
+		call->err = -XEN_ENOSPC;
+		return 0;
+	}
+	req->nr_segments = 1;
+	req->seg[0] = (struct blkif_request_segment){.gref = (grant_ref_t)ref,
+						     .first_sect = (uint8_t)first,
+						     .last_sect = (uint8_t)(first + count - 1)};
+	r->grants[0] = (grant_ref_t)ref;
+	r->nr_grants = 1;
+	return count;
+}
+
 static int run_call(struct blkfront *bf, struct blkfront_call *call)
 {
 	if (bf->connected) /* else the ring may be gone (blkfront_ring_free) */
@@ -337,7 +377,9 @@ static void queue_rw(struct blkfront *bf, struct blkfront_call *call, bool write
 		     uint8_t *p, uint64_t count)
 {
 	while (count && !call->err) {
-		uint64_t n = build_rw(bf, call, write, sector, p, count);
+		bool one_page = (uintptr_t)p % PAGE_SIZE + count * BLKIF_SECTOR_SIZE <= PAGE_SIZE;
+		uint64_t n = one_page ? build_page(bf, call, write, sector, p, count)
+				      : build_rw(bf, call, write, sector, p, count);
 		if (!n && !call->err)
 			call->err = -XEN_ENOTCONN;
 		sector += n;

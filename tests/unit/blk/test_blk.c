@@ -179,6 +179,7 @@ static void test_shapes(void **state)
 	round_trip(0, 1, 0, 1);
 	round_trip(7, 1, 3584, 2);   /* last sector of a page */
 	round_trip(100, 3, 3584, 3); /* crosses a page of the buffer */
+	round_trip(150, 2, 1024, 9); /* inside a page, away from both ends */
 	round_trip(200, 88, 0, 4);   /* 11 full pages: one plain request */
 	assert_int_equal(bf.stats.indirect, 0);
 	round_trip(1000, 96, 512, 5); /* 13 pages: indirect */
@@ -478,6 +479,68 @@ static void test_dma_batch_with_bad_request(void **state)
 	free(buf);
 }
 
+/*
+ * DMA path: a direct write decode refuses (a segment past its page)
+ * between good ones is answered at once with an error and never joins
+ * the batch; the others still go to the device in one call.
+ */
+static void test_dma_batch_with_refused_request(void **state)
+{
+	(void)state;
+	uint8_t *buf = palloc(4 * PAGE_SIZE);
+	grant_ref_t refs[4];
+	fill(buf, 4 * PAGE_SIZE, 23);
+	for (unsigned int i = 0; i < 4; i++) {
+		refs[i] = (grant_ref_t)gnttab_grant(BACK_ID, va_to_mfn(buf + i * PAGE_SIZE), true);
+		struct blkif_request r = rw(BLKIF_OP_WRITE, 64 + i * 8, 1, refs[i]);
+		r.id = i;
+		if (i == 1)
+			r.seg[0].last_sect = 8;
+		*RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++) = r;
+	}
+	RING_PUSH_REQUESTS(&bf.ring);
+	unsigned long calls = h_dma_calls;
+	assert_true(blkback_service(&vbd));
+	assert_int_equal(h_dma_calls - calls, 1);
+	assert_int_equal(h_dev_maps, 0);
+	static const uint64_t order[4] = {1, 0, 2, 3}; /* the refused one first */
+	for (unsigned int i = 0; i < 4; i++) {
+		struct blkif_response *rsp = RING_GET_RESPONSE(&bf.ring, bf.ring.rsp_cons++);
+		assert_int_equal(rsp->id, order[i]);
+		assert_int_equal(rsp->status, i == 0 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
+	}
+	assert_int_equal(bf.sring->rsp_prod, bf.ring.rsp_cons);
+	uint8_t check[PAGE_SIZE], zero[PAGE_SIZE] = {0};
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(disk->block->read(disk, 64 + i * 8, 8, check), 0);
+		assert_memory_equal(check, i == 1 ? zero : buf + i * PAGE_SIZE, PAGE_SIZE);
+	}
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(gnttab_revoke(refs[i]), 0);
+	free(buf);
+}
+
+/* A one-page transfer with no grant to be had: the call fails, nothing leaks. */
+static void test_one_page_out_of_grants(void **state)
+{
+	(void)state;
+	uint8_t *buf = palloc(PAGE_SIZE);
+	static grant_ref_t taken[GRANT_SLOTS];
+	unsigned int n = 0;
+	int ref;
+	while ((ref = gnttab_grant(BACK_ID, va_to_mfn(page_a), true)) >= 0)
+		taken[n++] = (grant_ref_t)ref;
+	unsigned long errors = vbd.stats.errors;
+	assert_int_equal(blkfront_rw(&bf, false, 8, buf + 1024, 2), -XEN_ENOSPC);
+	assert_int_equal(vbd.stats.errors - errors, 1); /* it went out empty and was refused */
+	assert_int_equal(bf.in_flight, 0);
+	while (n)
+		assert_int_equal(gnttab_revoke(taken[--n]), 0);
+	assert_int_equal(gnttab_in_use(), base_grants);
+	round_trip(8, 2, 1024, 24); /* and works again */
+	free(buf);
+}
+
 static void test_readonly_vbd(void **state)
 {
 	(void)state;
@@ -579,6 +642,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_readonly_vbd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vbd_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_page_out_of_grants, setup, teardown),
 	};
 	const struct CMUnitTest dma_tests[] = {
 		cmocka_unit_test_setup_teardown(test_shapes, setup, teardown),
@@ -586,6 +650,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flush_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_batch_with_bad_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_batch_with_refused_request, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_one_page_out_of_grants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_vbd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
 	};
