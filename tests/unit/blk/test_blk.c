@@ -445,79 +445,76 @@ static void test_hostile_requests(void **state)
 	assert_int_equal(gnttab_revoke(other), 0);
 }
 
-/* DMA path: one batch of four writes, the third with a bad grant: only it fails. */
-static void test_dma_batch_with_bad_request(void **state)
+/*
+ * DMA path: four one-page writes at sectors 64, 72, 80, 88 (ids 0..3) in
+ * one call of blkback_service, request `odd` spoilt by spoil(); the
+ * responses must come in the order `order`, only `odd` failing, and only
+ * its sectors must stay unwritten.  One device call for the batch.
+ */
+static void four_writes(unsigned int odd, void (*spoil)(struct blkif_request *r),
+			const uint64_t order[4])
 {
-	(void)state;
 	uint8_t *buf = palloc(4 * PAGE_SIZE);
 	grant_ref_t refs[4];
-	fill(buf, 4 * PAGE_SIZE, 21);
+	fill(buf, 4 * PAGE_SIZE, 21 + odd);
 	for (unsigned int i = 0; i < 4; i++) {
 		refs[i] = (grant_ref_t)gnttab_grant(BACK_ID, va_to_mfn(buf + i * PAGE_SIZE), true);
-		struct blkif_request r = rw(BLKIF_OP_WRITE, 64 + i * 8, 1, i == 2 ? 900 : refs[i]);
+		struct blkif_request r = rw(BLKIF_OP_WRITE, 64 + i * 8, 1, refs[i]);
 		r.id = i;
+		if (i == odd)
+			spoil(&r);
 		*RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++) = r;
 	}
 	RING_PUSH_REQUESTS(&bf.ring);
-	unsigned long calls = h_dma_calls, maps = h_map_ops;
+	unsigned long calls = h_dma_calls;
 	assert_true(blkback_service(&vbd));
 	assert_int_equal(h_dma_calls - calls, 1); /* one device call for the batch */
-	assert_int_equal(h_map_ops - maps, 4);	  /* one map per segment, one hypercall */
 	assert_int_equal(h_dev_maps, 0);
 	for (unsigned int i = 0; i < 4; i++) {
 		struct blkif_response *rsp = RING_GET_RESPONSE(&bf.ring, bf.ring.rsp_cons++);
-		assert_int_equal(rsp->id, i);
-		assert_int_equal(rsp->status, i == 2 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
+		assert_int_equal(rsp->id, order[i]);
+		assert_int_equal(rsp->status, order[i] == odd ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
 	}
+	assert_int_equal(bf.sring->rsp_prod, bf.ring.rsp_cons);
 	uint8_t check[PAGE_SIZE], zero[PAGE_SIZE] = {0};
 	for (unsigned int i = 0; i < 4; i++) {
 		assert_int_equal(disk->block->read(disk, 64 + i * 8, 8, check), 0);
-		assert_memory_equal(check, i == 2 ? zero : buf + i * PAGE_SIZE, PAGE_SIZE);
+		assert_memory_equal(check, i == odd ? zero : buf + i * PAGE_SIZE, PAGE_SIZE);
 	}
 	for (unsigned int i = 0; i < 4; i++)
 		assert_int_equal(gnttab_revoke(refs[i]), 0);
 	free(buf);
 }
 
+static void bad_grant(struct blkif_request *r)
+{
+	r->seg[0].gref = 900;
+}
+
+/* A bad grant fails its map inside the batch: only that request fails. */
+static void test_dma_batch_with_bad_request(void **state)
+{
+	(void)state;
+	static const uint64_t order[4] = {0, 1, 2, 3};
+	unsigned long maps = h_map_ops;
+	four_writes(2, bad_grant, order);
+	assert_int_equal(h_map_ops - maps, 4); /* one map per segment, one hypercall */
+}
+
+static void past_the_page(struct blkif_request *r)
+{
+	r->seg[0].last_sect = 8;
+}
+
 /*
- * DMA path: a direct write decode refuses (a segment past its page)
- * between good ones is answered at once with an error and never joins
- * the batch; the others still go to the device in one call.
+ * A direct write that decode refuses (a segment past its page) between
+ * good ones is answered at once and never joins the batch (take_rw).
  */
 static void test_dma_batch_with_refused_request(void **state)
 {
 	(void)state;
-	uint8_t *buf = palloc(4 * PAGE_SIZE);
-	grant_ref_t refs[4];
-	fill(buf, 4 * PAGE_SIZE, 23);
-	for (unsigned int i = 0; i < 4; i++) {
-		refs[i] = (grant_ref_t)gnttab_grant(BACK_ID, va_to_mfn(buf + i * PAGE_SIZE), true);
-		struct blkif_request r = rw(BLKIF_OP_WRITE, 64 + i * 8, 1, refs[i]);
-		r.id = i;
-		if (i == 1)
-			r.seg[0].last_sect = 8;
-		*RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++) = r;
-	}
-	RING_PUSH_REQUESTS(&bf.ring);
-	unsigned long calls = h_dma_calls;
-	assert_true(blkback_service(&vbd));
-	assert_int_equal(h_dma_calls - calls, 1);
-	assert_int_equal(h_dev_maps, 0);
 	static const uint64_t order[4] = {1, 0, 2, 3}; /* the refused one first */
-	for (unsigned int i = 0; i < 4; i++) {
-		struct blkif_response *rsp = RING_GET_RESPONSE(&bf.ring, bf.ring.rsp_cons++);
-		assert_int_equal(rsp->id, order[i]);
-		assert_int_equal(rsp->status, i == 0 ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
-	}
-	assert_int_equal(bf.sring->rsp_prod, bf.ring.rsp_cons);
-	uint8_t check[PAGE_SIZE], zero[PAGE_SIZE] = {0};
-	for (unsigned int i = 0; i < 4; i++) {
-		assert_int_equal(disk->block->read(disk, 64 + i * 8, 8, check), 0);
-		assert_memory_equal(check, i == 1 ? zero : buf + i * PAGE_SIZE, PAGE_SIZE);
-	}
-	for (unsigned int i = 0; i < 4; i++)
-		assert_int_equal(gnttab_revoke(refs[i]), 0);
-	free(buf);
+	four_writes(1, past_the_page, order);
 }
 
 /* A one-page transfer with no grant to be had: the call fails, nothing leaks. */
