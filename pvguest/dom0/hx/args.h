@@ -104,6 +104,34 @@ int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, si
  * comment ('#') line, -1 if it has more than max - 1 words.
  */
 int hx_parse_cfg_line(char *line, char **argv, int max);
+
+/*
+ * What an hx.cfg line may hold: whatever can be typed at dom0# (the line
+ * editor's LE_LINE_MAX, with its NUL; the shell's SHELL_MAX_ARGS words),
+ * plus argv[0] = "create" in front of its words (hx_parse_cfg_line).
+ */
+#define HX_CFG_LINE_MAX 256
+#define HX_CFG_WORDS	(32 + 1)
+
+/* create_args.c: hx create's words from elsewhere than a typed line. */
+/*
+ * The next image of hx.boot=<image>[,<image>...] at *p (the list ends at a
+ * blank or the string's end): copied into word[size], *p moved past it
+ * and its comma; 1.  0 at the list's end; -1 for an empty name or one
+ * that does not fit (*p unchanged).
+ */
+int hx_boot_next(const char **p, char *word, size_t size);
+/*
+ * The next line of a config text (len bytes, '\n'-separated; the last
+ * line may lack it) from *at, copied into line[size] without its '\n':
+ * its length.  HX_CFG_TOO_LONG if it does not fit (skipped: *at is past
+ * it), HX_CFG_END when nothing is left.
+ */
+#define HX_CFG_END	-2
+#define HX_CFG_TOO_LONG -1
+int hx_cfg_next_line(const char *text, size_t len, size_t *at, char *line, size_t size);
+/* disk=/disk/<file>[,r]: the file's path (spec without ",r") into path[size]; 0 or -1. */
+int hx_disk_file_path(const char *spec, char *path, size_t size);
 /* argv = {"top", [-n N] [-d S]} */
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
 

@@ -45,8 +45,7 @@
 #include <string.h>
 #include <xenbus/guest.h>
 
-#define XVDA	     51712 /* 202 << 8: xvda */
-#define HX_CFG_WORDS 12
+#define XVDA 51712 /* 202 << 8: xvda */
 
 static char err[160];
 
@@ -105,24 +104,25 @@ static int disk_file_spec(const char *name, const char *spec, char *out, size_t 
 {
 	char path[sizeof(((struct hx_create_args *)0)->disk)];
 	uint64_t first, sectors;
-	size_t n = strlen(spec);
 
 	if (!dom0_disk_file(spec))
 		return 0;
-	if (n >= 2 && strcmp(spec + n - 2, ",r") == 0)
-		n -= 2;
-	memcpy(path, spec, n);
-	path[n] = '\0';
-	int rc = dom0_disk_region(path, &first, &sectors);
+	int rc = hx_disk_file_path(spec, path, sizeof(path))
+			 ? -ENOENT
+			 : dom0_disk_region(path, &first, &sectors);
 	if (rc) {
-		printf("create %s: disk %s: %s\n", name, path,
+		printf("create %s: disk %s: %s\n", name, spec,
 		       rc == -ENODEV   ? "no /disk"
 		       : rc == -EINVAL ? "empty file"
 				       : "no such file");
 		return 1;
 	}
-	snprintf(out, size, "%s@%llu+%llu,r", dom0_disk_device()->name, (unsigned long long)first,
-		 (unsigned long long)sectors);
+	int n = snprintf(out, size, "%s@%llu+%llu,r", dom0_disk_device()->name,
+			 (unsigned long long)first, (unsigned long long)sectors);
+	if (n < 0 || (size_t)n >= size) {
+		printf("create %s: disk %s: its extent does not fit a disk spec\n", name, spec);
+		return 1;
+	}
 	return 0;
 }
 
@@ -188,41 +188,28 @@ static int boot_images(void)
 {
 	const char *p = strstr((const char *)start_info->cmd_line, "hx.boot=");
 	char word[HX_IMAGE_MAX], *argv[2] = {"create", word};
-	int failed = 0;
+	int failed = 0, got;
 
 	if (!p)
 		return 0;
 	p += strlen("hx.boot=");
-	while (*p && *p != ' ') {
-		size_t n = strcspn(p, ", ");
-		if (n == 0 || n >= sizeof(word)) {
-			printf("hx.boot: bad image name\n");
-			return failed + 1;
-		}
-		memcpy(word, p, n);
-		word[n] = '\0';
+	while ((got = hx_boot_next(&p, word, sizeof(word))) > 0)
 		failed += hx_create(2, argv) != 0;
-		p += n + (p[n] == ',');
-	}
-	return failed;
+	if (got < 0)
+		printf("hx.boot: bad image name\n");
+	return failed + (got < 0);
 }
 
 /* A config file (label: where it came from): one hx create per line. */
 static int run_config(const char *label, const char *text, size_t len)
 {
-	char line[HX_CMDLINE_MAX + 96], *argv[HX_CFG_WORDS];
-	int failed = 0;
+	char line[HX_CFG_LINE_MAX], *argv[HX_CFG_WORDS];
+	int failed = 0, n;
+	size_t at = 0;
 
-	for (size_t at = 0, no = 1; text && at < len; no++) {
-		size_t n = 0;
-		while (at + n < len && text[at + n] != '\n')
-			n++;
-		int argc = -1;
-		if (n < sizeof(line)) {
-			memcpy(line, text + at, n);
-			line[n] = '\0';
-			argc = hx_parse_cfg_line(line, argv, HX_CFG_WORDS);
-		}
+	for (size_t no = 1;
+	     (n = hx_cfg_next_line(text, len, &at, line, sizeof(line))) != HX_CFG_END; no++) {
+		int argc = n < 0 ? -1 : hx_parse_cfg_line(line, argv, HX_CFG_WORDS);
 		if (argc < 0) {
 			printf("%s:%zu: line too long\n", label, no);
 			failed++;
@@ -230,7 +217,6 @@ static int run_config(const char *label, const char *text, size_t len)
 			printf("%s:%zu: hx create %s\n", label, no, argc > 1 ? argv[1] : "");
 			failed += hx_create(argc, argv) != 0;
 		}
-		at += n + 1;
 	}
 	return failed;
 }
