@@ -27,8 +27,8 @@
  *
  * The two-slot clock: an update writes the slot readers are not using,
  * then advances seq (release); a reader takes seq (acquire), reads slot
- * seq & 1, and retries only if seq moved by two or more meanwhile (the
- * writer can only have rewritten its slot then).  One writer (the
+ * seq & 1, and retries if seq moved meanwhile (only a second update can
+ * have rewritten its slot, but one compare is the cheaper test).  One writer (the
  * calibrating CPU, interrupts off); readers anywhere, without a lock.
  */
 #include <hospes/time.h>
@@ -84,7 +84,7 @@ void time_clock_get(const struct time_clock *c, struct time_rec *out)
 		uint32_t s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
 		*out = c->rec[s & 1];
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) - s < 2)
+		if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s)
 			return;
 	}
 }

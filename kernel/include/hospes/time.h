@@ -109,7 +109,8 @@ int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev
 uint64_t time_cal_bound(uint64_t d_ns);
 
 /* The clock's time at tsc (read before the call); no lock, a retry only
- * if two updates passed meanwhile. */
+ * if an update passed meanwhile (one compare: only a second update could
+ * have torn the copy, but a retry costs less than telling them apart). */
 static inline uint64_t time_clock_now(const struct time_clock *c, uint64_t tsc)
 {
 	uint64_t stamp, stime;
@@ -124,7 +125,7 @@ static inline uint64_t time_clock_now(const struct time_clock *c, uint64_t tsc)
 		mul = r->mul;
 		shift = r->shift;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) - s >= 2);
+	} while (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) != s);
 	return stime + time_scale_delta(tsc > stamp ? tsc - stamp : 0, mul, shift);
 }
 /* A consistent copy of the current function. */
