@@ -61,6 +61,21 @@ static void test_nmi_test_option(void **state)
 	assert_int_equal(o.nmi_test_hz, 19);
 }
 
+static void test_time_epoch_option(void **state)
+{
+	assert_int_equal(parse(""), 0);
+	assert_int_equal(o.time_epoch_ms, 1000); /* Xen's EPOCH */
+	assert_int_equal(parse("time_epoch_ms=20"), 0);
+	assert_int_equal(o.time_epoch_ms, 20);
+	assert_int_equal(parse("time_epoch_ms=0"), 0); /* never */
+	assert_int_equal(o.time_epoch_ms, 0);
+	assert_int_equal(
+		parse("time_epoch_ms=9 time_epoch_ms=60001 time_epoch_ms=1s time_epoch_ms"), 4);
+	assert_int_equal(o.time_epoch_ms, 1000);
+	assert_int_equal(parse("time_epoch_ms=10 time_epoch_ms=60000"), 0);
+	assert_int_equal(o.time_epoch_ms, 60000);
+}
+
 static void test_smep_smap_options(void **state)
 {
 	assert_int_equal(parse(""), 0);
@@ -186,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_range_and_spacing),
 		cmocka_unit_test(test_smp_bringup_options),
 		cmocka_unit_test(test_nmi_test_option),
+		cmocka_unit_test(test_time_epoch_option),
 		cmocka_unit_test(test_smep_smap_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
