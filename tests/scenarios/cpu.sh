@@ -9,7 +9,8 @@
 #          switches and migrations, runstate accounting (parallel on 4
 #          CPUs, never more than the elapsed time on 1); the clock
 #          recalibrated every 20 ms against the HPET, each calibration
-#          within its error bound (the hypervisor's log), guest time never
+#          (and the running vCPU's record at it) within its error bound
+#          (the hypervisor's log), guest time never
 #          going back on any vCPU and timers waking no earlier than the
 #          guest's clock says (tests/guest/smp/time.c).
 #   cpuid - the CPUID test guest as dom0 and as a domU: Xen's PV view by
@@ -70,6 +71,8 @@ for smp in 4 1; do
 	check "smp $smp: dom0 with 6 vCPUs passes" "^\(d0\) # verdict: SUCCESS" "$log"
 	check "smp $smp: the clock was recalibrated against the HPET (20 ms epochs)" \
 		"^time: calibration 6: HPET - clock" "$log"
+	check "smp $smp: a running vCPU's time record was compared with the HPET" \
+		"^time: calibration [0-9]+: HPET - clock -?[0-9]+ ns, d0 v[0-9]+'s record -?[0-9]+ ns" "$log"
 	if grep -q "beyond the bound" "$log"; then
 		echo "not ok - smp $smp: every recalibration within its error bound"
 		grep "beyond the bound" "$log" | head -3 | sed 's/^/#   /'

@@ -21,8 +21,11 @@
  * correction) is checked against time_cal_bound of the largest
  * uncertainty of the points involved, from the third calibration on (the
  * first corrects the boot calibration's rate, the second runs on a rate
- * from a full epoch); the first few and every one beyond the bound are
- * logged (scenario/cpu reads them).
+ * from a full epoch), and so is the error of the time record of the vCPU
+ * this CPU was running (the guest's own view, before it is rewritten:
+ * a stale record would show here); the first few, the first few with a
+ * vCPU's record, and every one beyond the bound are logged (scenario/cpu
+ * reads them).
  *
  * Runs with interrupts off in the boot CPU's timer function: one writer
  * of sys_clock and of everything here, so no lock.  Without an HPET the
@@ -32,9 +35,11 @@
 #include <asm/msr.h>
 #include <asm/tsc.h>
 #include <hospes/cmdline.h>
+#include <hospes/domain.h>
 #include <hospes/percpu.h>
 #include <hospes/printk.h>
 #include <hospes/time.h>
+#include <public/xen.h>
 
 #define CAL_TRIES  4 /* HPET reads per point: the tightest bracket wins */
 #define CAL_LOGGED 6 /* calibrations logged in full; after them only errors beyond the bound */
@@ -50,8 +55,8 @@ static int8_t hpet_shift;
 static uint64_t hpet_last, hpet_ticks; /* the last raw value; ticks since the origin */
 static uint64_t plat_origin;	       /* the platform's ns at hpet_ticks 0 */
 static struct time_point last_point;
-static uint64_t epoch_ns, unsure_ns[2]; /* the last two points' uncertainties */
-static uint64_t calibrations, beyond;
+static uint64_t epoch_ns, unsure_ns[2];		  /* the last two points' uncertainties */
+static uint64_t calibrations, beyond, with_guest; /* with_guest: a vCPU's record compared */
 static struct timer cal_timer, refresh_timer[NR_CPUS];
 
 /* The platform's time at HPET counter value raw (read after the last one). */
@@ -85,23 +90,55 @@ static void refresh(void *unused)
 	arch_time_refresh();
 }
 
-static void note(int64_t err, uint64_t unsure, const struct time_rec *r)
+/* HPET minus the guest's clock at p by the record of the vCPU this CPU
+ * runs (read here: only this CPU writes it); false if no vCPU runs. */
+static bool guest_error(const struct time_point *p, int64_t *err, struct vcpu **who)
+{
+	struct vcpu *v = this_cpu()->curr_vcpu;
+	if (!v || !v->vcpu_info)
+		return false;
+	const struct vcpu_time_info *t = &v->vcpu_info->time;
+	struct time_rec r = {.tsc_stamp = t->tsc_timestamp,
+			     .stime_stamp = t->system_time,
+			     .mul = t->tsc_to_system_mul,
+			     .shift = t->tsc_shift};
+	*err = (int64_t)(p->plat_ns - time_rec_ns(&r, p->tsc));
+	*who = v;
+	return true;
+}
+
+static uint64_t magnitude(int64_t x)
+{
+	return x < 0 ? (uint64_t)-x : (uint64_t)x;
+}
+
+static void note(int64_t err, uint64_t unsure, const struct time_rec *r, const struct time_point *p)
 {
 	uint64_t worst = unsure > unsure_ns[0] ? unsure : unsure_ns[0];
-	uint64_t mag = err < 0 ? (uint64_t)-err : (uint64_t)err;
+	int64_t gerr = 0;
+	struct vcpu *v = NULL;
+	bool guest = guest_error(p, &gerr, &v);
+	char gtext[48] = "";
 
 	worst = worst > unsure_ns[1] ? worst : unsure_ns[1];
 	unsure_ns[1] = unsure_ns[0];
 	unsure_ns[0] = unsure;
 	calibrations++;
-	bool out = calibrations > 2 && mag > time_cal_bound(worst);
+	uint64_t bound = time_cal_bound(worst);
+	bool out =
+		calibrations > 2 && (magnitude(err) > bound || (guest && magnitude(gerr) > bound));
 	beyond += out;
-	if (calibrations <= CAL_LOGGED || (out && beyond <= 16))
-		printk("%stime: calibration %lu: HPET - clock %ld ns (bound %lu ns, point "
+	if (guest)
+		snprintf(gtext, sizeof(gtext), ", d%u v%u's record %ld ns", v->domain->id, v->id,
+			 (long)gerr);
+	with_guest += guest;
+	if (calibrations <= CAL_LOGGED || (guest && with_guest <= CAL_LOGGED) ||
+	    (out && beyond <= 16))
+		printk("%stime: calibration %lu: HPET - clock %ld ns%s (bound %lu ns, point "
 		       "within %lu ns), scale %u/%d%s\n",
-		       out ? LOG_WARN : LOG_INFO, (unsigned long)calibrations, (long)err,
-		       (unsigned long)time_cal_bound(worst), (unsigned long)unsure,
-		       (unsigned int)r->mul, r->shift, out ? ": beyond the bound" : "");
+		       out ? LOG_WARN : LOG_INFO, (unsigned long)calibrations, (long)err, gtext,
+		       (unsigned long)bound, (unsigned long)unsure, (unsigned int)r->mul, r->shift,
+		       out ? ": beyond the bound" : "");
 }
 
 static void calibrate(void *unused)
@@ -116,7 +153,7 @@ static void calibrate(void *unused)
 	int64_t err = time_calibrate(&cur, &last_point, &p, &next);
 	time_clock_set(&sys_clock, &next);
 	last_point = p;
-	note(err, time_scale_delta(half, cur.mul, cur.shift), &next);
+	note(err, time_scale_delta(half, cur.mul, cur.shift), &next, &p);
 	arch_time_refresh();
 	for (unsigned int c = 0; c < NR_CPUS; c++)
 		if (c != self && percpu[c].online)
