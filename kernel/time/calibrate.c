@@ -1,7 +1,7 @@
 /*
  * The system clock and its recalibration against the platform timer
  * (ideas in hospes/time.h, "Recalibration"; the arch side, the HPET and
- * the epoch timer, is kernel/arch/x86_64/tsc.c).
+ * the epoch timer, is kernel/arch/x86_64/time_cal.c).
  *
  * The clock is one linear function of the TSC at a time, kept in Xen's
  * vcpu_time_info form: system time = stime_stamp + scale(tsc - tsc_stamp).
@@ -28,8 +28,9 @@
  * The two-slot clock: an update writes the slot readers are not using,
  * then advances seq (release); a reader takes seq (acquire), reads slot
  * seq & 1, and retries if seq moved meanwhile (only a second update can
- * have rewritten its slot, but one compare is the cheaper test).  One writer (the
- * calibrating CPU, interrupts off); readers anywhere, without a lock.
+ * have rewritten its slot, but one compare is the cheaper test).  One
+ * writer (the calibrating CPU, interrupts off); readers anywhere, without
+ * a lock.
  */
 #include <hospes/time.h>
 

@@ -91,17 +91,22 @@ static void refresh(void *unused)
 }
 
 /* HPET minus the guest's clock at p by the record of the vCPU this CPU
- * runs (read here: only this CPU writes it); false if no vCPU runs. */
+ * runs; false if no vCPU runs.  Only this CPU writes the record, but it
+ * lies in guest-writable memory: each field is read once and a shift no
+ * scale of ours has is not used (a diagnostic only; nothing else reads
+ * it back). */
 static bool guest_error(const struct time_point *p, int64_t *err, struct vcpu **who)
 {
 	struct vcpu *v = this_cpu()->curr_vcpu;
 	if (!v || !v->vcpu_info)
 		return false;
-	const struct vcpu_time_info *t = &v->vcpu_info->time;
+	const volatile struct vcpu_time_info *t = &v->vcpu_info->time;
 	struct time_rec r = {.tsc_stamp = t->tsc_timestamp,
 			     .stime_stamp = t->system_time,
 			     .mul = t->tsc_to_system_mul,
 			     .shift = t->tsc_shift};
+	if (r.shift < -31 || r.shift > 31)
+		return false;
 	*err = (int64_t)(p->plat_ns - time_rec_ns(&r, p->tsc));
 	*who = v;
 	return true;
