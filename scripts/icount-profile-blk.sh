@@ -16,8 +16,8 @@
 #   phase 7p+k+1       dom0's own pass p, phase k
 #   phase 21+7p+k+1    the domU's pass p, phase k
 # (p = 0..2; the default shows pass 1's measured phases: 8, 9, 11-13 and
-# 29, 30, 32-34).  Sequential figures are per MiB (16 per pass), random
-# ones per read (500; the filling phase's 2000).
+# 29, 30, 32-34).  Sequential figures are per MiB (16 per pass; the
+# filling phase's 32), random ones per read (500).
 #
 # dom0 and the domU are the same kernel linked at the same address, so
 # their functions would share addresses.  The domU is linked again here
@@ -90,7 +90,7 @@ for line in open(out + "/counts"):
         calls[p][name(pc)] += n
 for p in want:
     k = (p - 1) % 7
-    ops, unit = (16, "MiB") if k in (0, 3) else (2000 if k == 2 else 500, "read")
+    ops, unit = (32 if k == 2 else 16, "MiB") if k in (0, 2, 3) else (500, "read")
     by = collections.Counter()
     for f, n in per[p].items():
         by[f.split(":")[0]] += n

@@ -16,14 +16,15 @@
  * batches.
  *
  * Between the random depth-1 phase and the in-order depth-4 one runs a
- * filling phase (BLK_FILL, never reported): BLKTIME_FILL_ROUNDS x nrand
- * random reads 32 per call.  It is there for a disk with a rate limit
- * (QEMU's throttle, a leaky bucket that lets a tenth of a second's worth
- * pass at once after an idle spell): the random depth-1 phase is the one
- * that a slower path runs below such a limit, so the bucket drains during
- * it and the next phase would start on that credit; the filling phase
- * spends it, at depth, so every measured phase starts against a full
- * bucket.  It has its marks like any phase, so its time counts nowhere.
+ * filling phase (BLK_FILL, never reported): the window in order
+ * BLKTIME_FILL_ROUNDS times, 4 chunks per call.  It is there for a disk
+ * with a rate limit (QEMU's throttle, a leaky bucket that lets a tenth of
+ * a second's worth pass at once after an idle spell): the random depth-1
+ * phase is the one that a slower path runs below such a limit, so the
+ * bucket drains during it and the next phase would start on that credit;
+ * the filling phase spends it with the path's fastest reads (most bytes
+ * per call), so the next phase starts against a full bucket.  It has its
+ * marks like any phase, so its time counts nowhere.
  */
 #ifndef PVGUEST_CORE_BLKTIME_H
 #define PVGUEST_CORE_BLKTIME_H
@@ -36,7 +37,7 @@
 #define BLKTIME_CHUNK_SECTORS 512 /* 256 KiB per sequential read */
 #define BLKTIME_RAND_SECTORS  8	  /* 4 KiB per random read */
 #define BLKTIME_PASSES	      3	  /* timed passes after a warm-up; the best counts */
-#define BLKTIME_FILL_ROUNDS   4	  /* BLK_FILL's reads: this many x nrand */
+#define BLKTIME_FILL_ROUNDS   2	  /* BLK_FILL reads the window this many times */
 
 /* In the order of a pass. */
 enum blk_phase {
@@ -53,7 +54,7 @@ struct blk_phase_info {
 	const char *name; /* in the bench lines: seq_read, rand4k_read_qd8, ... */
 	bool random;
 	unsigned int depth;  /* reads per call */
-	unsigned int rounds; /* random: rounds x nrand reads */
+	unsigned int rounds; /* the window or the nrand reads, this many times */
 	bool fill;	     /* no measurement: no figure is reported for it */
 };
 extern const struct blk_phase_info blk_phases[BLK_PHASES];

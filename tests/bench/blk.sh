@@ -70,10 +70,12 @@
 # crossings on blkfront's side (~4,200-4,500/s, below the ceiling), while
 # dom0's own (~12,000/s unthrottled) meets the ceiling.  The bucket
 # drains meanwhile, so the phase after it would start on up to 100 ms of
-# credit, more for the slower path: blktime's filling phase (2,000
-# random reads 32 at a time, not reported) runs right after it and
-# spends that credit, so the in-order depth-4 lines that follow are a
-# measurement again (they were left out before the filling phase).
+# credit, more for the slower path: blktime's filling phase (the window
+# in order twice, 4 x 256 KiB per call, not reported) runs right after it
+# and spends that credit, so the in-order depth-4 lines that follow are a
+# measurement again (they were left out before the filling phase; a first
+# filling phase of 2,000 random reads 32 at a time was too slow for the
+# front on a loaded host to fill the bucket).
 # Each phase edge of the front is still a XenStore round trip to dom0
 # (blkbench's marks) during which the bucket drains a little, which
 # favours the front: ~2% at -smp 1 on an idle host, more pinned and on a

@@ -3,9 +3,9 @@
  * that logs every call: each phase reads what it says at the depth it
  * says (depth 1 through read, deeper through rw_vec, whole batches and
  * one short last batch), every random phase reads the same blocks in the
- * same order whatever its depth (the filling phase, right after the
- * random depth-1 one and the only phase not measured, starts with them
- * and reads on), the marks come in order, the figures
+ * same order whatever its depth, the filling phase (right after the
+ * random depth-1 one, the only phase not measured) reads the window in
+ * order twice, the marks come in order, the figures
  * count the work, a failing read stops the run with its error; the
  * vectored data check catches a device whose rw_vec returns other data;
  * the figures' text round-trips and bad text is refused.
@@ -105,7 +105,8 @@ static int reset(void **state)
 /* The log entries of phase k of pass p (warm-up = pass 0), from the phase sizes. */
 static unsigned int phase_reads(unsigned int k)
 {
-	return blk_phases[k].random ? NRAND * blk_phases[k].rounds : WINDOW / BLKTIME_CHUNK_SECTORS;
+	return blk_phases[k].rounds *
+	       (blk_phases[k].random ? NRAND : WINDOW / BLKTIME_CHUNK_SECTORS);
 }
 
 static const struct seen *phase_log(unsigned int pass, unsigned int k)
@@ -142,30 +143,35 @@ static void test_phases(void **state)
 			assert_int_equal(s[i].batch, batch);
 			assert_int_equal(s[i].vec, ph->depth > 1);
 			if (ph->random) { /* the same blocks at every depth */
-				if (i < NRAND)
-					assert_int_equal(s[i].sector, rand1[i].sector);
+				assert_int_equal(s[i].sector, rand1[i].sector);
 				assert_int_equal(s[i].count, BLKTIME_RAND_SECTORS);
 				assert_true(s[i].sector >= FIRST &&
 					    s[i].sector + 8 <= FIRST + WINDOW);
 				assert_int_equal((s[i].sector - FIRST) % 8, 0);
-			} else { /* the window in order, chunk by chunk */
-				assert_int_equal(s[i].sector, FIRST + i * BLKTIME_CHUNK_SECTORS);
+			} else { /* the window in order, chunk by chunk, round by round */
+				unsigned int chunks = WINDOW / BLKTIME_CHUNK_SECTORS;
+				assert_int_equal(s[i].sector,
+						 FIRST + i % chunks * BLKTIME_CHUNK_SECTORS);
 				assert_int_equal(s[i].count, BLKTIME_CHUNK_SECTORS);
 			}
 		}
 		assert_int_equal(t.ph[k].done,
-				 ph->random ? NRAND * ph->rounds : (uint64_t)WINDOW * 512);
+				 ph->rounds * (ph->random ? NRAND : (uint64_t)WINDOW * 512));
 		assert_true(t.ph[k].ns > 0);
 	}
 	assert_int_equal(blk_phases[BLK_RAND_QD32].depth, 32);
 	assert_int_equal(blk_phases[BLK_SEQ_QD4].depth, 4);
 	/* Only the filling phase is no measurement: right after the random
-	 * depth-1 phase, at depth 32, more reads than a measured phase. */
-	for (unsigned int k = 0; k < BLK_PHASES; k++)
+	 * depth-1 phase, the window in order at depth 4, more than once;
+	 * every measured phase reads its work once. */
+	for (unsigned int k = 0; k < BLK_PHASES; k++) {
 		assert_int_equal(blk_phases[k].fill, k == BLK_FILL);
+		if (k != BLK_FILL)
+			assert_int_equal(blk_phases[k].rounds, 1);
+	}
 	assert_int_equal(BLK_FILL, BLK_RAND + 1);
-	assert_int_equal(blk_phases[BLK_FILL].depth, 32);
-	assert_true(blk_phases[BLK_FILL].random && blk_phases[BLK_FILL].rounds > 1);
+	assert_int_equal(blk_phases[BLK_FILL].depth, 4);
+	assert_true(!blk_phases[BLK_FILL].random && blk_phases[BLK_FILL].rounds > 1);
 	/* The random blocks are spread: not all in one place. */
 	const struct seen *r = phase_log(1, BLK_RAND);
 	assert_int_not_equal(r[0].sector, r[1].sector);
