@@ -134,6 +134,9 @@ static int front_connect(void *dev)
 		d->dev.sectors = d->bf.sectors / (d->bf.sector_size / BLKIF_SECTOR_SIZE);
 		d->dev.sector_size = d->bf.sector_size;
 		d->dev.readonly = (d->bf.info & VDISK_READONLY) != 0;
+		printk("blkfront: %s: now %lu sectors of %u bytes%s\n", d->name,
+		       (unsigned long)d->dev.sectors, d->dev.sector_size,
+		       d->dev.readonly ? ", read-only" : "");
 	}
 	d->bf.connected = true;
 	return 0;

@@ -460,8 +460,8 @@ void xendev_front_follow(struct xendev *xd, enum xenbus_state st,
 		       xd->devid);
 		rc = ops->setup(dev);
 	} else if (st == XenbusStateConnected && xd->own == XenbusStateInitialised) {
-		if (!(rc = ops->connect(dev)))
-			rc = xendev_switch(xd, XenbusStateConnected);
+		if (!(rc = ops->connect(dev)) && !(rc = xendev_switch(xd, XenbusStateConnected)))
+			printk("%s: device %u: connected again\n", ops->name, xd->devid);
 	}
 	if (rc) {
 		printk("%s: device %u: cannot connect (%d)\n", ops->name, xd->devid, rc);

@@ -108,6 +108,15 @@ rc_script=$logdir/create-rc
 		echo "hx destroy loop$i"
 	done
 	echo "hx info"
+	echo "hx create pvguest-domU name=replug memory=16 disk=ram:4 args=/bin/sh"
+	echo "sleep 1"
+	echo "hx block-detach replug"
+	echo "sleep 1"
+	echo "hx block-attach replug ram:2"
+	echo "sleep 1"
+	echo "hx block-attach replug ram:2"
+	echo "hx block-detach nobody"
+	echo "hx destroy replug"
 	echo "hx create pvguest-domU name=orphan memory=8 disk=ram:4 vif=ip=10.0.2.30 args=/bin/echo,orphan"
 	echo "sleep 1"
 	echo "xc destroy orphan"
@@ -193,6 +202,21 @@ expect -E "on_poweroff=destroy: hx wait sees it gone" "\\(d0\\) domain ${selfoff
 crasher=$(sed -n 's/^(d0) domain \([0-9]*\) (crasher) created: .*/\1/p' "$clean")
 expect -E "on_crash=destroy: a domU that crashes is released and destroyed" \
 	"\\(d0\\) domain ${crasher:-X} \\(crasher\\) crash: released console store and destroyed"
+replug=$(sed -n 's/^(d0) domain \([0-9]*\) (replug) created: .*/\1/p' "$clean")
+r=${replug:-X}
+expect -E "block-detach: the vbd goes" "\\(d0\\) domain $r: xvda removed"
+expect -E "block-detach: the running domU's blkfront closes by itself" \
+	"\\(d0\\) \\(d$r\\) blkfront: device 51712: the backend is closing \\(state 0\\)"
+expect -E "block-attach: the vbd comes back" "\\(d0\\) domain $r: xvda is ram:2"
+expect -E "block-attach: blkfront starts a new round by itself" \
+	"\\(d0\\) \\(d$r\\) blkfront: device 51712: the backend is back; connecting again"
+expect -E "block-attach: blkfront is connected again" \
+	"\\(d0\\) \\(d$r\\) blkfront: device 51712: connected again"
+expect -E "block-attach: xvda takes the new disk's size" \
+	"\\(d0\\) \\(d$r\\) blkfront: xvda: now 4096 sectors of 512 bytes"
+expect -E "block-attach: a second xvda is refused" \
+	"\\(d0\\) block-attach: domain $r: disk ram:2 not attached \\(error -17: it has an xvda\\)"
+expect -E "block-detach: no such domain" '\(d0\) block-detach: no domain is named nobody'
 orphan=$(sed -n 's/^(d0) domain \([0-9]*\) (orphan) created: .*/\1/p' "$clean")
 expect -E "xc destroy: a domain destroyed behind hx's back" \
 	"\\(d0\\) xc: domain ${orphan:-X} destroyed \\(hx not told\\)"

@@ -203,6 +203,21 @@ int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, si
 	return 0;
 }
 
+int hx_parse_block(int argc, char **argv, bool attach, struct hx_block_args *out, char *err,
+		   size_t errlen)
+{
+	struct hx_block_args b = {0};
+	if (argc != (attach ? 3 : 2))
+		return fail(err, errlen, "%s: hx %s <domain>%s", argv[0], argv[0],
+			    attach ? " <disk> (as create's disk=)" : "");
+	if (attach && (!argv[2][0] || !copy_word(b.disk, sizeof(b.disk), argv[2])))
+		return fail(err, errlen, "%s: disk \"%s\": empty or too long", argv[0], argv[2]);
+	if (hx_parse_target(2, argv, &b.target, err, errlen))
+		return -1;
+	*out = b;
+	return 0;
+}
+
 int hx_parse_cfg_line(char *line, char **argv, int max)
 {
 	int argc = 1, words = 0;

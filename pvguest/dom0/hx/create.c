@@ -45,8 +45,6 @@
 #include <string.h>
 #include <xenbus/guest.h>
 
-#define XVDA 51712 /* 202 << 8: xvda */
-
 static char err[160];
 
 /*
@@ -59,7 +57,7 @@ static int attach_devices(domid_t id, void *arg)
 	const struct hx_create_args *a = arg;
 	struct xenbus *xb = xenbus_self();
 	int rc = 0;
-	if (a->disk[0] && (rc = xb ? blkback_attach(xb, id, XVDA, a->disk) : -XEN_ENODEV)) {
+	if (a->disk[0] && (rc = xb ? blkback_attach(xb, id, HX_XVDA, a->disk) : -XEN_ENODEV)) {
 		printf("create %s: disk %s not attached (error %d)\n", a->name, a->disk, rc);
 		return rc;
 	}
@@ -100,7 +98,8 @@ static const void *find_image(const char *image, size_t *len, void **owned)
  * region spec for blkback (always read-only: so is the partition).
  * 0 (out unchanged when the spec names no file), or 1 after saying why.
  */
-static int disk_file_spec(const char *name, const char *spec, char *out, size_t size)
+static int disk_file_spec(const char *cmd, const char *name, const char *spec, char *out,
+			  size_t size)
 {
 	char path[sizeof(((struct hx_create_args *)0)->disk)];
 	uint64_t first, sectors;
@@ -111,7 +110,7 @@ static int disk_file_spec(const char *name, const char *spec, char *out, size_t 
 			 ? -ENOENT
 			 : dom0_disk_region(path, &first, &sectors);
 	if (rc) {
-		printf("create %s: disk %s: %s\n", name, spec,
+		printf("%s %s: disk %s: %s\n", cmd, name, spec,
 		       rc == -ENODEV   ? "no /disk"
 		       : rc == -EINVAL ? "empty file"
 				       : "no such file");
@@ -120,7 +119,26 @@ static int disk_file_spec(const char *name, const char *spec, char *out, size_t 
 	int n = snprintf(out, size, "%s@%llu+%llu,r", dom0_disk_device()->name,
 			 (unsigned long long)first, (unsigned long long)sectors);
 	if (n < 0 || (size_t)n >= size) {
-		printf("create %s: disk %s: its extent does not fit a disk spec\n", name, spec);
+		printf("%s %s: disk %s: its extent does not fit a disk spec\n", cmd, name, spec);
+		return 1;
+	}
+	return 0;
+}
+
+int hx_disk_spec(const char *cmd, const char *name, const char *given, char *out, size_t size)
+{
+	struct disk_spec ds;
+
+	if (snprintf(out, size, "%s", given) >= (int)size) {
+		printf("%s %s: disk %s: too long\n", cmd, name, given);
+		return 1;
+	}
+	if (disk_file_spec(cmd, name, given, out, size))
+		return 1;
+	if (out[0] && blkback_parse_spec(out, &ds)) {
+		printf("%s %s: bad disk \"%s\" (ram:<MiB>, <device>[@<first>+<count>], "
+		       "optional ,r)\n",
+		       cmd, name, out);
 		return 1;
 	}
 	return 0;
@@ -133,15 +151,8 @@ static int create(const struct hx_create_args *given)
 	domid_t id;
 	struct hx_create_args resolved = *given, *a = &resolved;
 
-	if (disk_file_spec(a->name, given->disk, a->disk, sizeof(a->disk)))
+	if (hx_disk_spec("create", a->name, given->disk, a->disk, sizeof(a->disk)))
 		return 1;
-	struct disk_spec ds;
-	if (a->disk[0] && blkback_parse_spec(a->disk, &ds)) {
-		printf("create %s: bad disk \"%s\" (ram:<MiB>, <device>[@<first>+<count>], "
-		       "optional ,r)\n",
-		       a->name, a->disk);
-		return 1;
-	}
 	struct xen_sysctl_physinfo pi;
 	if (a->cpus && hx_physinfo(&pi) == 0 && pi.nr_cpus < 64 &&
 	    !(a->cpus & ((1ULL << pi.nr_cpus) - 1))) {

@@ -23,6 +23,16 @@ int hx_sched(int argc, char **argv);
 int hx_vcpu_list(int argc, char **argv); /* vcpu.c */
 int hx_vcpu_pin(int argc, char **argv);
 int hx_trace(int argc, char **argv);
+int hx_block_attach(int argc, char **argv); /* block.c */
+int hx_block_detach(int argc, char **argv);
+
+#define HX_XVDA 51712 /* 202 << 8: a domain's xvda, the one disk hx gives it */
+/*
+ * create.c: a disk= spec resolved for blkback into out[size] (a
+ * /disk/<file> becomes its extent on dom0's disk) and checked; 0, or 1
+ * after printing why as "<cmd> <name>: ...".
+ */
+int hx_disk_spec(const char *cmd, const char *name, const char *given, char *out, size_t size);
 /*
  * reaper.c.  Before a domain is destroyed: its disks, vifs, console and
  * store let go (once: the reaper may be at it already, then this waits).

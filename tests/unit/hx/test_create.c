@@ -392,6 +392,43 @@ static void test_disk_file_path(void **state)
 	assert_string_equal(path, "/disk/abc");
 }
 
+/* hx block-attach <domain> <disk> / block-detach <domain>. */
+static void test_block_args(void **state)
+{
+	(void)state;
+	struct hx_block_args b, before;
+	char *attach[] = {"block-attach", "web", "ram:8"}, *detach[] = {"block-detach", "7"};
+	assert_int_equal(hx_parse_block(3, attach, true, &b, err, sizeof(err)), 0);
+	assert_true(b.target.by_name);
+	assert_string_equal(b.target.name, "web");
+	assert_string_equal(b.disk, "ram:8");
+	assert_int_equal(hx_parse_block(2, detach, false, &b, err, sizeof(err)), 0);
+	assert_false(b.target.by_name);
+	assert_int_equal(b.target.domid, 7);
+	assert_string_equal(b.disk, "");
+	char longest[sizeof(b.disk)], over[sizeof(b.disk) + 1];
+	snprintf(longest, sizeof(longest), "%s", run('d', sizeof(b.disk) - 1));
+	snprintf(over, sizeof(over), "%s", run('d', sizeof(b.disk)));
+	char *fits[] = {"block-attach", "web", longest};
+	assert_int_equal(hx_parse_block(3, fits, true, &b, err, sizeof(err)), 0);
+	assert_string_equal(b.disk, longest);
+	char *too_long[] = {"block-attach", "web", over}, *empty[] = {"block-attach", "web", ""};
+	char *no_disk[] = {"block-attach", "web"}, *extra[] = {"block-detach", "web", "ram:8"};
+	char *bad_dom[] = {"block-detach", "a/b"};
+	memset(&b, 0x5a, sizeof(b));
+	before = b;
+	assert_int_equal(hx_parse_block(3, too_long, true, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty or too long"));
+	assert_int_equal(hx_parse_block(3, empty, true, &b, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_block(2, no_disk, true, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "hx block-attach <domain> <disk>"));
+	assert_int_equal(hx_parse_block(3, extra, false, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "hx block-detach <domain>"));
+	assert_int_equal(hx_parse_block(2, bad_dom, false, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "neither a domain id nor a name"));
+	assert_memory_equal(&b, &before, sizeof(b));
+}
+
 const struct CMUnitTest create_tests[] = {
 	cmocka_unit_test(test_every_key),
 	cmocka_unit_test(test_copy_bounds),
@@ -401,5 +438,6 @@ const struct CMUnitTest create_tests[] = {
 	cmocka_unit_test(test_cfg_lines),
 	cmocka_unit_test(test_cfg_takes_a_full_prompt_line),
 	cmocka_unit_test(test_disk_file_path),
+	cmocka_unit_test(test_block_args),
 };
 const size_t create_tests_count = sizeof(create_tests) / sizeof(create_tests[0]);
