@@ -24,7 +24,10 @@
 # comes back exactly; twenty create/destroy rounds bring it back exactly
 # too, and so does a domU with a disk and a vif destroyed behind hx's back
 # (xc destroy): xenstored and netback let go of their part by themselves,
-# the reaper finds it gone and lets go of its console and disk.
+# the reaper finds it gone and lets go of its console and disk.  A
+# running domU's xvda is taken away (hx block-detach: its blkfront closes
+# by itself) and given again, smaller (hx block-attach: blkfront starts
+# a new round by itself and takes the new size).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
