@@ -270,6 +270,17 @@ static bool opt_time_epoch_ms(struct hospes_options *o, const char *v, size_t le
 	return true;
 }
 
+static bool opt_clocksource(struct hospes_options *o, const char *v, size_t len)
+{
+	if (item_is(v, len, "hpet"))
+		o->clocksource = CLOCKSOURCE_HPET;
+	else if (item_is(v, len, "acpi"))
+		o->clocksource = CLOCKSOURCE_ACPI;
+	else
+		return false; /* Xen's pit and tsc are not offered */
+	return true;
+}
+
 static bool opt_halt_poll(struct hospes_options *o, const char *v, size_t len)
 {
 	uint64_t us;
@@ -339,6 +350,7 @@ static const struct option options[] = {
 	{"noreboot", false, opt_noreboot},
 	{"halt_poll", true, opt_halt_poll},
 	{"time_epoch_ms", true, opt_time_epoch_ms},
+	{"clocksource", true, opt_clocksource},
 	{"nmi_test", true, opt_nmi_test},
 	{"smp_ap_wait_ms", true, opt_smp_ap_wait_ms},
 	{"smp_slow_ap", true, opt_smp_slow_ap},

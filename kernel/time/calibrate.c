@@ -1,7 +1,7 @@
 /*
  * The system clock and its recalibration against the platform timer
- * (ideas in hospes/time.h, "Recalibration"; the arch side, the HPET and
- * the epoch timer, is kernel/arch/x86_64/time_cal.c).
+ * (ideas in hospes/time.h, "Recalibration"; the arch side, the platform
+ * timer and the epoch timer, is kernel/arch/x86_64/time_cal.c).
  *
  * The clock is one linear function of the TSC at a time, kept in Xen's
  * vcpu_time_info form: system time = stime_stamp + scale(tsc - tsc_stamp).
@@ -18,12 +18,16 @@
  *     ahead of the platform gives back that lead over the next epoch
  *     (never by more than half, so the clock always advances).
  *
- * Error bound: with every point's TSC known to within d ns of the moment
- * the platform timer was read (half the bracket of two TSC reads around
- * it), the rate is off by at most 2d over an epoch, so the clock is
- * within time_cal_bound(d) of the platform at the next point (2d from
- * the rate, d from each of the two stamps, the rest rounding); a change
- * of the TSC's own rate adds (change x epoch) once.
+ * Error bound: let each point's error (the platform's reading against its
+ * TSC value, in ns) be at most d: half the bracket of the two TSC reads
+ * around the platform read, plus the platform's resolution.  The rate
+ * measured between the last two points is then off by (d_before + d_last)
+ * over that interval (len_rate), which the next interval (len_used) scales
+ * by len_used / len_rate; the new function starts off by d_last, the
+ * point it is checked at adds d_now, and a lead given back over len_rate
+ * but used for len_used leaves lead x |len_used - len_rate| / len_rate.
+ * That sum and the rounding is time_cal_bound; a change of the TSC's own
+ * rate adds (change x interval) once.
  *
  * The two-slot clock: an update writes the slot readers are not using,
  * then advances seq (release); a reader takes seq (acquire), reads slot
@@ -55,9 +59,31 @@ void time_rec_set_rate(struct time_rec *r, uint64_t ns, uint64_t ticks)
 	time_scale_ratio(ticks, ns, &r->inv_mul, &r->inv_shift);
 }
 
-uint64_t time_cal_bound(uint64_t d_ns)
+uint64_t time_cal_bound(const struct time_cal_unsure *u)
 {
-	return 4 * d_ns + TIME_CAL_ROUNDING_NS;
+	uint64_t diff =
+		u->len_used > u->len_rate ? u->len_used - u->len_rate : u->len_rate - u->len_used;
+	uint64_t rate, lead, b;
+
+	/* 64-bit products (no 128-bit division in the hypervisor): a product
+	 * that overflows makes no claim */
+	if (!u->len_rate || __builtin_mul_overflow(u->d_before + u->d_last, u->len_used, &rate) ||
+	    __builtin_mul_overflow(u->lead, diff, &lead))
+		return UINT64_MAX;
+	b = u->d_now + u->d_last + rate / u->len_rate + lead / u->len_rate;
+	if (__builtin_add_overflow(b, TIME_CAL_ROUNDING_NS + (u->len_used >> 29), &b))
+		return UINT64_MAX;
+	return b;
+}
+
+uint64_t time_cal_lead(int64_t err, const struct time_point *prev, const struct time_point *now)
+{
+	uint64_t lead = err < 0 ? (uint64_t)-err : 0;
+
+	if (now->plat_ns <= prev->plat_ns)
+		return 0;
+	return lead > (now->plat_ns - prev->plat_ns) / 2 ? (now->plat_ns - prev->plat_ns) / 2
+							 : lead;
 }
 
 int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev,
@@ -72,10 +98,7 @@ int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev
 	if (now->tsc <= prev->tsc || now->plat_ns <= prev->plat_ns || now->tsc < cur->tsc_stamp)
 		return err; /* no interval to measure (or a clock went back): the rate stays */
 	uint64_t dp = now->plat_ns - prev->plat_ns, dt = now->tsc - prev->tsc;
-	uint64_t lead = err < 0 ? (uint64_t)-err : 0;
-	if (lead > dp / 2)
-		lead = dp / 2;
-	time_rec_set_rate(next, dp - lead, dt);
+	time_rec_set_rate(next, dp - time_cal_lead(err, prev, now), dt);
 	return err;
 }
 

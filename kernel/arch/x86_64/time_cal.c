@@ -1,39 +1,47 @@
 /*
- * Recalibrating the system clock against the HPET (the arithmetic and its
- * error bound are kernel/time/calibrate.c; ideas in hospes/time.h).
+ * Recalibrating the system clock against the platform timer (the
+ * arithmetic and its error bound are kernel/time/calibrate.c; ideas in
+ * hospes/time.h).
  *
- * The platform timer is the HPET's main counter, extended to 64 bits in
- * software when it is 32 bits wide (read once per epoch, far more often
- * than it wraps: 42 s at 100 MHz) and turned into nanoseconds by a scale
- * from its period.  Its origin is the system clock's time at the first
- * point, taken when recalibration starts, so the two agree there.
+ * The platform timer is the HPET's main counter, or the ACPI PM timer
+ * where there is no HPET or clocksource=acpi asks for it (Xen's option
+ * and names): a free-running counter, extended to 64 bits in software
+ * from its 32 (HPET, or PM timer with TMR_VAL_EXT) or 24 bits (read once
+ * per epoch, more often than it wraps: 42 s for a 32-bit HPET at 100 MHz,
+ * 4.7 s for a 24-bit PM timer, whose epoch is capped at 2 s) and turned
+ * into nanoseconds by a scale from its rate (the HPET's period, the PM
+ * timer's 3.579545 MHz).  Its origin is the system clock's time at the
+ * first point, taken when recalibration starts, so the two agree there.
  *
  * Every epoch (time_epoch_ms, default 1 s) a timer on the boot CPU reads a
- * calibration point: the HPET between two TSC reads, the tightest of a
- * few tries, the TSC taken as the middle of that bracket (half of it is
+ * calibration point: the platform counter between two TSC reads, the
+ * tightest of a few tries, the TSC taken as the middle of that bracket (half of it is
  * the point's uncertainty).  The next function replaces the system
  * clock's (time_clock_set); this CPU rewrites its running vCPU's time
  * record, and a timer set to fire at once on every other online CPU (an
  * IPI through the timer queues) makes each do the same.  A vCPU that is
  * not running gets the new record when it is next loaded (pv.c).
  *
- * Every calibration's error (HPET minus clock at the point, before the
- * correction) is checked against time_cal_bound of the largest
- * uncertainty of the points involved, from the third calibration on (the
- * first corrects the boot calibration's rate, the second runs on a rate
- * from a full epoch), and so is the error of the time record of the vCPU
+ * Every calibration's error (platform minus clock at the point, before the
+ * correction) is checked against time_cal_bound of the uncertainties of
+ * the points involved (half a bracket plus the platform's resolution: 10
+ * ns for QEMU's HPET, 280 ns for a PM timer) and the lengths of the last
+ * two intervals, from the second calibration on (the first corrects the
+ * boot calibration's rate), and so is the error of the time record of the vCPU
  * this CPU was running (the guest's own view, before it is rewritten:
  * a stale record would show here); the first few, the first few with a
  * vCPU's record, and every one beyond the bound are logged (scenario/cpu
  * reads them).
  *
  * Runs with interrupts off in the boot CPU's timer function: one writer
- * of sys_clock and of everything here, so no lock.  Without an HPET the
- * clock keeps its boot calibration, and the boot log says so.
+ * of sys_clock and of everything here, so no lock.  With neither timer
+ * the clock keeps its boot calibration, and the boot log says so.
  */
 #include <asm/arch.h>
+#include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
+#include <hospes/acpi.h>
 #include <hospes/cmdline.h>
 #include <hospes/domain.h>
 #include <hospes/percpu.h>
@@ -48,23 +56,67 @@ extern struct hospes_options hospes_options;
 
 bool time_recalibrating;
 
-static volatile uint64_t *hpet;
-static bool hpet_wide;
-static uint32_t hpet_mul; /* HPET ticks -> ns */
-static int8_t hpet_shift;
-static uint64_t hpet_last, hpet_ticks; /* the last raw value; ticks since the origin */
-static uint64_t plat_origin;	       /* the platform's ns at hpet_ticks 0 */
+#define PM_TMR_HZ     3579545ULL
+#define PM_TMR_24_MAX 2000 /* ms: a 24-bit PM timer wraps in 4.7 s */
+
+/* The platform timer: a free-running counter of width mask at a fixed rate. */
+static struct {
+	const char *name;
+	volatile uint64_t *hpet; /* the HPET's main counter, or NULL: the PM timer's port */
+	uint16_t port;
+	uint64_t mask;
+	uint32_t mul; /* ticks -> ns */
+	int8_t shift;
+	uint64_t tick_ns; /* its resolution, rounded up */
+} plat;
+
+static uint64_t plat_last, plat_ticks; /* the last raw value; ticks since the origin */
+static uint64_t plat_origin;	       /* the platform's ns at plat_ticks 0 */
 static struct time_point last_point;
-static uint64_t epoch_ns, unsure_ns[2];		  /* the last two points' uncertainties */
+static uint64_t epoch_ns;
+static struct time_cal_unsure unsure; /* the next calibration's bound, as far as known */
 static uint64_t calibrations, beyond, with_guest; /* with_guest: a vCPU's record compared */
 static struct timer cal_timer, refresh_timer[NR_CPUS];
 
-/* The platform's time at HPET counter value raw (read after the last one). */
+static uint64_t plat_read(void)
+{
+	return plat.hpet ? *plat.hpet : inl(plat.port);
+}
+
+/* The platform's time at counter value raw (read after the last one). */
 static uint64_t platform_ns(uint64_t raw)
 {
-	hpet_ticks += hpet_wide ? raw - hpet_last : (uint32_t)(raw - hpet_last);
-	hpet_last = raw;
-	return plat_origin + time_scale_delta(hpet_ticks, hpet_mul, hpet_shift);
+	plat_ticks += (raw - plat_last) & plat.mask;
+	plat_last = raw;
+	return plat_origin + time_scale_delta(plat_ticks, plat.mul, plat.shift);
+}
+
+/* Choose the platform timer (clocksource=); false if there is none. */
+static bool plat_choose(void)
+{
+	uint64_t period_fs;
+	bool wide;
+	volatile uint64_t *hpet = tsc_hpet_counter(&period_fs, &wide);
+	bool acpi = hospes_options.clocksource == CLOCKSOURCE_ACPI || !hpet;
+
+	if (!acpi && hpet) {
+		plat.name = "HPET";
+		plat.hpet = hpet;
+		plat.mask = wide ? ~0ULL : 0xffffffffULL;
+		plat.tick_ns = (period_fs + 999999) / 1000000;
+		time_scale_ratio(period_fs, 1000000, &plat.mul, &plat.shift);
+		return true;
+	}
+	if (!acpi_info.pm_tmr_port || acpi_info.pm_tmr_port > 0xffff)
+		return false;
+	plat.name = "ACPI PM timer";
+	plat.port = (uint16_t)acpi_info.pm_tmr_port;
+	plat.mask = acpi_info.pm_tmr_32bit ? 0xffffffffULL : 0xffffffULL;
+	plat.tick_ns = (NSEC_PER_SEC + PM_TMR_HZ - 1) / PM_TMR_HZ;
+	time_scale_ratio(NSEC_PER_SEC, PM_TMR_HZ, &plat.mul, &plat.shift);
+	if (!acpi_info.pm_tmr_32bit && epoch_ns > PM_TMR_24_MAX * NSEC_PER_MSEC)
+		epoch_ns = PM_TMR_24_MAX * NSEC_PER_MSEC;
+	return true;
 }
 
 /* A calibration point; *half = half its TSC bracket, in ticks. */
@@ -73,7 +125,7 @@ static struct time_point read_point(uint64_t *half)
 	uint64_t best = ~0ULL, raw = 0, mid = 0;
 
 	for (unsigned int i = 0; i < CAL_TRIES; i++) {
-		uint64_t before = rdtsc(), r = *hpet, after = rdtsc();
+		uint64_t before = rdtsc(), r = plat_read(), after = rdtsc();
 		if (after - before < best) {
 			best = after - before;
 			raw = r;
@@ -90,7 +142,7 @@ static void refresh(void *unused)
 	arch_time_refresh();
 }
 
-/* HPET minus the guest's clock at p by the record of the vCPU this CPU
+/* The platform minus the guest's clock at p by the record of the vCPU this CPU
  * runs; false if no vCPU runs.  Only this CPU writes the record, but it
  * lies in guest-writable memory: each field is read once and a shift no
  * scale of ours has is not used (a diagnostic only; nothing else reads
@@ -117,33 +169,41 @@ static uint64_t magnitude(int64_t x)
 	return x < 0 ? (uint64_t)-x : (uint64_t)x;
 }
 
-static void note(int64_t err, uint64_t unsure, const struct time_rec *r, const struct time_point *p)
+/* Check and log calibration err at point p (its uncertainty unsure_now ns). */
+static void note(int64_t err, uint64_t unsure_now, const struct time_rec *r,
+		 const struct time_point *p)
 {
-	uint64_t worst = unsure > unsure_ns[0] ? unsure : unsure_ns[0];
 	int64_t gerr = 0;
 	struct vcpu *v = NULL;
 	bool guest = guest_error(p, &gerr, &v);
 	char gtext[48] = "";
 
-	worst = worst > unsure_ns[1] ? worst : unsure_ns[1];
-	unsure_ns[1] = unsure_ns[0];
-	unsure_ns[0] = unsure;
+	unsure.d_now = unsure_now;
+	unsure.len_used = p->plat_ns - last_point.plat_ns;
+	uint64_t bound = time_cal_bound(&unsure);
 	calibrations++;
-	uint64_t bound = time_cal_bound(worst);
-	bool out =
-		calibrations > 2 && (magnitude(err) > bound || (guest && magnitude(gerr) > bound));
+	bool out = magnitude(err) > bound || (guest && magnitude(gerr) > bound);
 	beyond += out;
 	if (guest)
 		snprintf(gtext, sizeof(gtext), ", d%u v%u's record %ld ns", v->domain->id, v->id,
 			 (long)gerr);
 	with_guest += guest;
 	if (calibrations <= CAL_LOGGED || (guest && with_guest <= CAL_LOGGED) ||
-	    (out && beyond <= 16))
-		printk("%stime: calibration %lu: HPET - clock %ld ns%s (bound %lu ns, point "
-		       "within %lu ns), scale %u/%d%s\n",
-		       out ? LOG_WARN : LOG_INFO, (unsigned long)calibrations, (long)err, gtext,
-		       (unsigned long)bound, (unsigned long)unsure, (unsigned int)r->mul, r->shift,
+	    (out && beyond <= 16)) {
+		char btext[24] = "no rate yet";
+		if (bound != UINT64_MAX)
+			snprintf(btext, sizeof(btext), "bound %lu ns", (unsigned long)bound);
+		printk("%stime: calibration %lu: %s - clock %ld ns%s (%s, point within %lu ns), "
+		       "scale %u/%d%s\n",
+		       out ? LOG_WARN : LOG_INFO, (unsigned long)calibrations, plat.name, (long)err,
+		       gtext, btext, (unsigned long)unsure_now, (unsigned int)r->mul, r->shift,
 		       out ? ": beyond the bound" : "");
+	}
+	/* what the next calibration's bound knows */
+	unsure.d_before = unsure.d_last;
+	unsure.d_last = unsure_now;
+	unsure.len_rate = unsure.len_used;
+	unsure.lead = time_cal_lead(err, &last_point, p);
 }
 
 static void calibrate(void *unused)
@@ -157,8 +217,8 @@ static void calibrate(void *unused)
 	time_clock_get(&sys_clock, &cur);
 	int64_t err = time_calibrate(&cur, &last_point, &p, &next);
 	time_clock_set(&sys_clock, &next);
+	note(err, time_scale_delta(half, cur.mul, cur.shift) + plat.tick_ns, &next, &p);
 	last_point = p;
-	note(err, time_scale_delta(half, cur.mul, cur.shift), &next, &p);
 	arch_time_refresh();
 	for (unsigned int c = 0; c < NR_CPUS; c++)
 		if (c != self && percpu[c].online)
@@ -168,20 +228,21 @@ static void calibrate(void *unused)
 
 void time_cal_start(void)
 {
-	uint64_t period_fs, half;
+	struct time_rec boot;
+	uint64_t half;
 
 	epoch_ns = hospes_options.time_epoch_ms * NSEC_PER_MSEC;
-	hpet = tsc_hpet_counter(&period_fs, &hpet_wide);
-	if (!epoch_ns || !hpet) {
+	if (!epoch_ns || !plat_choose()) {
 		printk("time: no recalibration (%s): the boot calibration stays\n",
-		       epoch_ns ? "no HPET" : "time_epoch_ms=0");
+		       epoch_ns ? "neither an HPET nor an ACPI PM timer" : "time_epoch_ms=0");
 		return;
 	}
-	time_scale_ratio(period_fs, 1000000, &hpet_mul, &hpet_shift);
 	unsigned long flags = local_irq_save();
-	hpet_last = *hpet;
+	plat_last = plat_read();
 	last_point = read_point(&half);
-	hpet_ticks = 0; /* the origin: the clock's time at the first point */
+	time_clock_get(&sys_clock, &boot);
+	unsure.d_last = time_scale_delta(half, boot.mul, boot.shift) + plat.tick_ns;
+	plat_ticks = 0; /* the origin: the clock's time at the first point */
 	plat_origin = time_clock_now(&sys_clock, last_point.tsc);
 	last_point.plat_ns = plat_origin;
 	local_irq_restore(flags);
@@ -190,6 +251,6 @@ void time_cal_start(void)
 	timer_init(&cal_timer, calibrate, NULL, smp_processor_id());
 	time_recalibrating = true;
 	timer_set(&cal_timer, now_ns() + epoch_ns);
-	printk("time: the clock is recalibrated against the HPET every %u ms\n",
-	       hospes_options.time_epoch_ms);
+	printk("time: the clock is recalibrated against the %s every %lu ms\n", plat.name,
+	       (unsigned long)(epoch_ns / NSEC_PER_MSEC));
 }

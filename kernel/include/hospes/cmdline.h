@@ -25,6 +25,10 @@
  *   time_epoch_ms=1000    ours: the system clock is recalibrated against the
  *                         HPET this often (10-60000; 0 = never; Xen's EPOCH
  *                         is 1 s; kernel/arch/x86_64/time_cal.c)
+ *   clocksource=hpet      the platform timer the clock is recalibrated against:
+ *                         hpet (the default where there is one) or acpi (the
+ *                         ACPI PM timer, also the fallback); Xen's pit and
+ *                         tsc are not offered
  *   nmi_test=20000        ours, for tests: the PIT sends an NMI to every CPU
  *                         at this rate (19-100000 Hz); each checks its percpu
  *
@@ -52,6 +56,7 @@ struct hospes_options {
 	unsigned int nmi_test_hz;    /* test: NMIs to every CPU at this rate (nmi.c); 0 = off */
 	unsigned int halt_poll_us;   /* bound of the idle spin (halt_poll.c); 0 = off */
 	unsigned int time_epoch_ms;  /* recalibration period (time_cal.c); 0 = off */
+	enum { CLOCKSOURCE_DEFAULT, CLOCKSOURCE_HPET, CLOCKSOURCE_ACPI } clocksource;
 	bool vga_keep;
 	bool smep, smap; /* use the CPU's SMEP / SMAP if it has them (default true) */
 	char selftest[SELFTEST_NAME_MAX]; /* "" = none */

@@ -8,11 +8,12 @@
  * the PIT) and sets tsc_to_system_mul/tsc_shift; the TSCs of all CPUs are
  * assumed synchronised (one clock for every CPU).
  *
- * Recalibration (kernel/time/calibrate.c): with an HPET, the boot CPU
- * reads the TSC and the HPET together once per epoch (time_epoch_ms=,
- * default 1000, as Xen's EPOCH) and replaces the system clock's function
- * by one that continues it, at the rate measured over the last epoch,
- * corrected towards the HPET (struct time_clock: two slots, no lock).
+ * Recalibration (kernel/time/calibrate.c): the boot CPU reads the TSC and
+ * the platform timer (the HPET, or the ACPI PM timer: clocksource=)
+ * together once per epoch (time_epoch_ms=, default 1000, as Xen's EPOCH)
+ * and replaces the system clock's function by one that continues it, at
+ * the rate measured over the last epoch, corrected towards the platform
+ * (struct time_clock: two slots, no lock).
  * Each CPU then rewrites the time record of the vCPU it runs, and every
  * vCPU gets the new one at its next switch-in (pv.c, with the version
  * protocol); the records no longer claim XEN_PVCLOCK_TSC_STABLE_BIT then
@@ -72,7 +73,7 @@ struct time_clock {
 	uint32_t seq;
 };
 
-#define TIME_CAL_ROUNDING_NS 16 /* the scale's rounding over an epoch, with room */
+#define TIME_CAL_ROUNDING_NS 16 /* the scales' rounding at a point, with room (+1 ns per 0.5 s) */
 
 /* delta scaled: (delta << shift, or >> -shift) * mul >> 32 (inline: now_ns's hot path). */
 static inline uint64_t time_scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
@@ -103,10 +104,20 @@ void time_rec_set_rate(struct time_rec *r, uint64_t ns, uint64_t ticks);
  */
 int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev,
 		       const struct time_point *now, struct time_rec *next);
-/* How far the clock may be from the platform at the next point, when each
- * point's TSC is within d_ns of its platform reading and the TSC's rate
- * holds (calibrate.c's essay). */
-uint64_t time_cal_bound(uint64_t d_ns);
+/* The lead (ns) that calibration gives back over the next interval. */
+uint64_t time_cal_lead(int64_t err, const struct time_point *prev, const struct time_point *now);
+
+/* What is known about a calibration point's error (calibrate.c's essay). */
+struct time_cal_unsure {
+	uint64_t d_before, d_last,
+		d_now;	   /* uncertainty (ns) of the point before last, the last, this */
+	uint64_t len_rate; /* ns between the two points the rate was measured from */
+	uint64_t len_used; /* ns that rate then ran for: up to this point */
+	uint64_t lead;	   /* ns the last calibration gave back (time_cal_lead) */
+};
+/* How far the clock may be from the platform at this point, if the TSC's
+ * rate held; UINT64_MAX before a rate was measured. */
+uint64_t time_cal_bound(const struct time_cal_unsure *u);
 
 /* The clock's time at tsc (read before the call); no lock, a retry only
  * if an update passed meanwhile (one compare: only a second update could

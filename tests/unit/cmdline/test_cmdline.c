@@ -74,6 +74,14 @@ static void test_time_epoch_option(void **state)
 	assert_int_equal(o.time_epoch_ms, 1000);
 	assert_int_equal(parse("time_epoch_ms=10 time_epoch_ms=60000"), 0);
 	assert_int_equal(o.time_epoch_ms, 60000);
+	/* the platform timer, Xen's names */
+	assert_int_equal(o.clocksource, CLOCKSOURCE_DEFAULT);
+	assert_int_equal(parse("clocksource=acpi"), 0);
+	assert_int_equal(o.clocksource, CLOCKSOURCE_ACPI);
+	assert_int_equal(parse("clocksource=hpet"), 0);
+	assert_int_equal(o.clocksource, CLOCKSOURCE_HPET);
+	assert_int_equal(parse("clocksource=pit clocksource=tsc clocksource=acpix clocksource"), 4);
+	assert_int_equal(o.clocksource, CLOCKSOURCE_DEFAULT);
 }
 
 static void test_smep_smap_options(void **state)

@@ -10,7 +10,7 @@ uint64_t tsc_hz_by_hpet(void); /* 0 without an HPET */
 /* The HPET's main counter (mapped by the calibration), its period and
  * whether it is 64 bits wide; NULL without an HPET. */
 volatile uint64_t *tsc_hpet_counter(uint64_t *period_fs, bool *wide);
-/* Recalibration against the HPET (time_cal.c): start the epoch timer on
+/* Recalibration against the platform timer (time_cal.c): start the epoch timer on
  * the boot CPU, once its timers work. */
 void time_cal_start(void);
 
