@@ -27,7 +27,8 @@
 # the reaper finds it gone and lets go of its console and disk.  A
 # running domU's xvda is taken away (hx block-detach: its blkfront closes
 # by itself) and given again, smaller (hx block-attach: blkfront starts
-# a new round by itself and takes the new size).
+# a new round by itself and takes the new size); the same with a vif
+# (hx network-detach, network-attach: netfront).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -120,6 +121,14 @@ rc_script=$logdir/create-rc
 	echo "hx block-attach replug ram:2"
 	echo "hx block-detach nobody"
 	echo "hx destroy replug"
+	echo "hx create pvguest-domU name=netplug memory=16 vif=ip=10.0.2.31 args=domU,net"
+	echo "sleep 1"
+	echo "hx network-detach netplug"
+	echo "sleep 1"
+	echo "hx network-attach netplug ip=10.0.2.32"
+	echo "sleep 1"
+	echo "hx network-attach netplug ip=10.0.2.33"
+	echo "hx destroy netplug"
 	echo "hx create pvguest-domU name=orphan memory=8 disk=ram:4 vif=ip=10.0.2.30 args=/bin/echo,orphan"
 	echo "sleep 1"
 	echo "xc destroy orphan"
@@ -218,7 +227,19 @@ expect -E "block-attach: blkfront is connected again" \
 expect -E "block-attach: xvda takes the new disk's size" \
 	"\\(d0\\) \\(d$r\\) blkfront: xvda: now 4096 sectors of 512 bytes"
 expect -E "block-attach: a second xvda is refused" \
-	"\\(d0\\) block-attach: domain $r: disk ram:2 not attached \\(error -17: it has an xvda\\)"
+	"\\(d0\\) block-attach: domain $r: ram:2 not attached \\(error -17: it has one\\)"
+netplug=$(sed -n 's/^(d0) domain \([0-9]*\) (netplug) created: .*/\1/p' "$clean")
+r=${netplug:-X}
+expect -E "network-detach: the vif goes" "\\(d0\\) domain $r: vif 0 removed"
+expect -E "network-detach: the running domU's netfront closes by itself" \
+	"\\(d0\\) \\(d$r\\) netfront: device 0: the backend is closing \\(state 0\\)"
+expect -E "network-attach: the vif comes back" "\\(d0\\) domain $r: vif 0 is ip=10.0.2.32"
+expect -E "network-attach: netfront starts a new round by itself" \
+	"\\(d0\\) \\(d$r\\) netfront: device 0: the backend is back; connecting again"
+expect -E "network-attach: netfront is connected again" \
+	"\\(d0\\) \\(d$r\\) netfront: device 0: connected again"
+expect -E "network-attach: a second vif 0 is refused" \
+	"\\(d0\\) network-attach: domain $r: ip=10.0.2.33 not attached \\(error -17: it has one\\)"
 expect -E "block-detach: no such domain" '\(d0\) block-detach: no domain is named nobody'
 orphan=$(sed -n 's/^(d0) domain \([0-9]*\) (orphan) created: .*/\1/p' "$clean")
 expect -E "xc destroy: a domain destroyed behind hx's back" \

@@ -203,18 +203,20 @@ int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, si
 	return 0;
 }
 
-int hx_parse_block(int argc, char **argv, bool attach, struct hx_block_args *out, char *err,
-		   size_t errlen)
+int hx_parse_dev(int argc, char **argv, const char *key, bool attach, struct hx_dev_args *out,
+		 char *err, size_t errlen)
 {
-	struct hx_block_args b = {0};
+	struct hx_dev_args d = {0};
+	if (argc != (attach ? 3 : 2) && attach)
+		return fail(err, errlen, "%s: hx %s <domain> <%s> (as create's %s=)", argv[0],
+			    argv[0], key, key);
 	if (argc != (attach ? 3 : 2))
-		return fail(err, errlen, "%s: hx %s <domain>%s", argv[0], argv[0],
-			    attach ? " <disk> (as create's disk=)" : "");
-	if (attach && (!argv[2][0] || !copy_word(b.disk, sizeof(b.disk), argv[2])))
-		return fail(err, errlen, "%s: disk \"%s\": empty or too long", argv[0], argv[2]);
-	if (hx_parse_target(2, argv, &b.target, err, errlen))
+		return fail(err, errlen, "%s: hx %s <domain>", argv[0], argv[0]);
+	if (attach && (!argv[2][0] || !copy_word(d.spec, sizeof(d.spec), argv[2])))
+		return fail(err, errlen, "%s: %s \"%s\": empty or too long", argv[0], key, argv[2]);
+	if (hx_parse_target(2, argv, &d.target, err, errlen))
 		return -1;
-	*out = b;
+	*out = d;
 	return 0;
 }
 

@@ -135,13 +135,17 @@ int hx_disk_file_path(const char *spec, char *path, size_t size);
 /* argv = {"top", [-n N] [-d S]} */
 int hx_parse_top(int argc, char **argv, struct hx_top_args *out, char *err, size_t errlen);
 
-/* argv = {"block-attach", target, disk} (disk as create's disk=) or {"block-detach", target} */
-struct hx_block_args {
+/*
+ * argv = {"block-attach" | "network-attach", target, spec} (spec as
+ * create's `key`=: disk= or vif=) when attaching, else {"...-detach",
+ * target}.
+ */
+struct hx_dev_args {
 	struct hx_target target;
-	char disk[64]; /* attach: as hx_create_args.disk */
+	char spec[64]; /* attach: as hx_create_args.disk / .vif */
 };
-int hx_parse_block(int argc, char **argv, bool attach, struct hx_block_args *out, char *err,
-		   size_t errlen);
+int hx_parse_dev(int argc, char **argv, const char *key, bool attach, struct hx_dev_args *out,
+		 char *err, size_t errlen);
 
 /* argv = {"sched", [target [weight=N] [cap=N]]} (sched_args.c) */
 int hx_parse_sched(int argc, char **argv, struct hx_sched_args *out, char *err, size_t errlen);

@@ -23,8 +23,10 @@ int hx_sched(int argc, char **argv);
 int hx_vcpu_list(int argc, char **argv); /* vcpu.c */
 int hx_vcpu_pin(int argc, char **argv);
 int hx_trace(int argc, char **argv);
-int hx_block_attach(int argc, char **argv); /* block.c */
+int hx_block_attach(int argc, char **argv); /* devices.c */
 int hx_block_detach(int argc, char **argv);
+int hx_network_attach(int argc, char **argv);
+int hx_network_detach(int argc, char **argv);
 
 #define HX_XVDA 51712 /* 202 << 8: a domain's xvda, the one disk hx gives it */
 /*

@@ -392,41 +392,47 @@ static void test_disk_file_path(void **state)
 	assert_string_equal(path, "/disk/abc");
 }
 
-/* hx block-attach <domain> <disk> / block-detach <domain>. */
-static void test_block_args(void **state)
+/* hx block-attach / network-attach <domain> <spec>, ...-detach <domain>. */
+static void test_device_args(void **state)
 {
 	(void)state;
-	struct hx_block_args b, before;
+	struct hx_dev_args d, before;
 	char *attach[] = {"block-attach", "web", "ram:8"}, *detach[] = {"block-detach", "7"};
-	assert_int_equal(hx_parse_block(3, attach, true, &b, err, sizeof(err)), 0);
-	assert_true(b.target.by_name);
-	assert_string_equal(b.target.name, "web");
-	assert_string_equal(b.disk, "ram:8");
-	assert_int_equal(hx_parse_block(2, detach, false, &b, err, sizeof(err)), 0);
-	assert_false(b.target.by_name);
-	assert_int_equal(b.target.domid, 7);
-	assert_string_equal(b.disk, "");
-	char longest[sizeof(b.disk)], over[sizeof(b.disk) + 1];
-	snprintf(longest, sizeof(longest), "%s", run('d', sizeof(b.disk) - 1));
-	snprintf(over, sizeof(over), "%s", run('d', sizeof(b.disk)));
+	assert_int_equal(hx_parse_dev(3, attach, "disk", true, &d, err, sizeof(err)), 0);
+	assert_true(d.target.by_name);
+	assert_string_equal(d.target.name, "web");
+	assert_string_equal(d.spec, "ram:8");
+	assert_int_equal(hx_parse_dev(2, detach, "disk", false, &d, err, sizeof(err)), 0);
+	assert_false(d.target.by_name);
+	assert_int_equal(d.target.domid, 7);
+	assert_string_equal(d.spec, "");
+	char *vif[] = {"network-attach", "3", "ip=10.0.2.31,mac=00:16:3e:00:00:31"};
+	assert_int_equal(hx_parse_dev(3, vif, "vif", true, &d, err, sizeof(err)), 0);
+	assert_string_equal(d.spec, "ip=10.0.2.31,mac=00:16:3e:00:00:31");
+	char longest[sizeof(d.spec)], over[sizeof(d.spec) + 1];
+	snprintf(longest, sizeof(longest), "%s", run('d', sizeof(d.spec) - 1));
+	snprintf(over, sizeof(over), "%s", run('d', sizeof(d.spec)));
 	char *fits[] = {"block-attach", "web", longest};
-	assert_int_equal(hx_parse_block(3, fits, true, &b, err, sizeof(err)), 0);
-	assert_string_equal(b.disk, longest);
-	char *too_long[] = {"block-attach", "web", over}, *empty[] = {"block-attach", "web", ""};
-	char *no_disk[] = {"block-attach", "web"}, *extra[] = {"block-detach", "web", "ram:8"};
+	assert_int_equal(hx_parse_dev(3, fits, "disk", true, &d, err, sizeof(err)), 0);
+	assert_string_equal(d.spec, longest);
+	char *too_long[] = {"block-attach", "web", over}, *empty[] = {"network-attach", "web", ""};
+	char *no_spec[] = {"network-attach", "web"}, *extra[] = {"block-detach", "web", "ram:8"};
 	char *bad_dom[] = {"block-detach", "a/b"};
-	memset(&b, 0x5a, sizeof(b));
-	before = b;
-	assert_int_equal(hx_parse_block(3, too_long, true, &b, err, sizeof(err)), -1);
+	memset(&d, 0x5a, sizeof(d));
+	before = d;
+	assert_int_equal(hx_parse_dev(3, too_long, "disk", true, &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "block-attach: disk \"ddd"));
 	assert_non_null(strstr(err, "empty or too long"));
-	assert_int_equal(hx_parse_block(3, empty, true, &b, err, sizeof(err)), -1);
-	assert_int_equal(hx_parse_block(2, no_disk, true, &b, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "hx block-attach <domain> <disk>"));
-	assert_int_equal(hx_parse_block(3, extra, false, &b, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "hx block-detach <domain>"));
-	assert_int_equal(hx_parse_block(2, bad_dom, false, &b, err, sizeof(err)), -1);
+	assert_int_equal(hx_parse_dev(3, empty, "vif", true, &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "network-attach: vif \"\": empty"));
+	assert_int_equal(hx_parse_dev(2, no_spec, "vif", true, &d, err, sizeof(err)), -1);
+	assert_string_equal(err,
+			    "network-attach: hx network-attach <domain> <vif> (as create's vif=)");
+	assert_int_equal(hx_parse_dev(3, extra, "disk", false, &d, err, sizeof(err)), -1);
+	assert_string_equal(err, "block-detach: hx block-detach <domain>");
+	assert_int_equal(hx_parse_dev(2, bad_dom, "disk", false, &d, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "neither a domain id nor a name"));
-	assert_memory_equal(&b, &before, sizeof(b));
+	assert_memory_equal(&d, &before, sizeof(d));
 }
 
 const struct CMUnitTest create_tests[] = {
@@ -438,6 +444,6 @@ const struct CMUnitTest create_tests[] = {
 	cmocka_unit_test(test_cfg_lines),
 	cmocka_unit_test(test_cfg_takes_a_full_prompt_line),
 	cmocka_unit_test(test_disk_file_path),
-	cmocka_unit_test(test_block_args),
+	cmocka_unit_test(test_device_args),
 };
 const size_t create_tests_count = sizeof(create_tests) / sizeof(create_tests[0]);
