@@ -15,7 +15,7 @@
 # q35) on QEMU user networking (gateway 10.0.2.2); without --nic the
 # machine has no NIC at all.
 #
-# --disk-throttle "iops=N,bps=M,iops-size=S" (with --disk; any of the
+# --disk-throttle "iops=N,bps=M,iops-size=S" (with a disk; any of the
 # keys) caps the disk with QEMU's block throttling: N operations and M
 # bytes per second, reads and writes together; a request counts as one
 # operation, or as size/S if it is larger than S bytes (the -drive
