@@ -125,8 +125,9 @@ rc_script=$logdir/create-rc
 	echo "sleep 1"
 	echo "hx network-detach netplug"
 	echo "sleep 1"
-	echo "hx network-attach netplug ip=10.0.2.32"
+	echo "hx network-attach netplug ip=10.0.2.31"
 	echo "sleep 1"
+	echo "ping -c 2 10.0.2.31"
 	echo "hx network-attach netplug ip=10.0.2.33"
 	echo "hx destroy netplug"
 	echo "hx create pvguest-domU name=orphan memory=8 disk=ram:4 vif=ip=10.0.2.30 args=/bin/echo,orphan"
@@ -233,11 +234,13 @@ r=${netplug:-X}
 expect -E "network-detach: the vif goes" "\\(d0\\) domain $r: vif 0 removed"
 expect -E "network-detach: the running domU's netfront closes by itself" \
 	"\\(d0\\) \\(d$r\\) netfront: device 0: the backend is closing \\(state 0\\)"
-expect -E "network-attach: the vif comes back" "\\(d0\\) domain $r: vif 0 is ip=10.0.2.32"
+expect -E "network-attach: the vif comes back" "\\(d0\\) domain $r: vif 0 is ip=10.0.2.31"
 expect -E "network-attach: netfront starts a new round by itself" \
 	"\\(d0\\) \\(d$r\\) netfront: device 0: the backend is back; connecting again"
 expect -E "network-attach: netfront is connected again" \
 	"\\(d0\\) \\(d$r\\) netfront: device 0: connected again"
+expect -E "network-attach: the domU answers dom0's pings through its new rings" \
+	'\(d0\) 10\.0\.2\.31: 2 packets transmitted, 2 received.*'
 expect -E "network-attach: a second vif 0 is refused" \
 	"\\(d0\\) network-attach: domain $r: ip=10.0.2.33 not attached \\(error -17: it has one\\)"
 expect -E "block-detach: no such domain" '\(d0\) block-detach: no domain is named nobody'
