@@ -17,8 +17,10 @@
  * round; blkback_detach() removes the vbd for good.
  *
  * One worker thread serves all vbds: event handlers only mark their vbd
- * and signal the worker, which runs blkback_service() on each marked vbd
- * and notifies once per batch.  be->busy is set while the worker is
+ * and signal the worker, which runs blkback_service() on each marked vbd;
+ * the core notifies through kick_front once per batch, before it re-arms
+ * req_event (blk_req.c), and a vbd it left with requests (its kicking
+ * rounds used up) is marked again, after the others.  be->busy is set while the worker is
  * inside a vbd so a disconnect (from a watch callback, in another
  * thread) waits for the request in progress before unmapping the ring.
  */
@@ -107,6 +109,28 @@ static void be_event(evtchn_port_t port, void *data)
 	event_signal(&worker_ev);
 }
 
+/*
+ * Notify the frontend with events masked.  On one CPU the notification
+ * wakes the frontend, which takes the CPU from us, reads its answer and
+ * posts its next request; its event for that is then pending here when
+ * we run again.  Masked, the hypercall's return delivers no upcall (a
+ * bounce frame, trap_common, the iret hypercall: ~250 instructions a
+ * request at queue depth 1); events_restore runs the handler in place,
+ * which marks the vbd pending, and the worker serves it next.
+ */
+static void notify_masked(struct blkif_be *be)
+{
+	uint8_t f = events_mask();
+
+	evtchn_notify(be->port);
+	events_restore(f);
+}
+
+static void kick_front(struct vbd *v)
+{
+	notify_masked((struct blkif_be *)((char *)v - offsetof(struct blkif_be, vbd)));
+}
+
 static void be_disconnect(struct blkif_be *be)
 {
 	if (!be->connected)
@@ -143,6 +167,7 @@ static int be_connect(struct blkif_be *be)
 	be->port = (evtchn_port_t)rc;
 	BACK_RING_INIT(&be->vbd.ring, (struct blkif_sring *)ring, PAGE_SIZE);
 	be->vbd.persist.on = persist && be->vbd.dma && !blkback_no_persist;
+	be->vbd.kick = kick_front;
 	be->connected = true;
 	be->pending = true; /* requests may already be waiting */
 	evtchn_set_handler(be->port, be_event, be);
@@ -297,23 +322,6 @@ int blkback_detach(uint16_t front_id, unsigned int devid)
 	return found;
 }
 
-/*
- * Notify the frontend with events masked.  On one CPU the notification
- * wakes the frontend, which takes the CPU from us, reads its answer and
- * posts its next request; its event for that is then pending here when
- * we run again.  Masked, the hypercall's return delivers no upcall (a
- * bounce frame, trap_common, the iret hypercall: ~250 instructions a
- * request at queue depth 1); events_restore runs the handler in place,
- * which marks the vbd pending, and the worker serves it next.
- */
-static void notify_masked(struct blkif_be *be)
-{
-	uint8_t f = events_mask();
-
-	evtchn_notify(be->port);
-	events_restore(f);
-}
-
 unsigned int blkback_poll_all(void)
 {
 	unsigned int ran = 0;
@@ -325,6 +333,10 @@ unsigned int blkback_poll_all(void)
 		be->busy = true;
 		if (blkback_service(&be->vbd))
 			notify_masked(be);
+		if (be->vbd.again) { /* more after its kicking rounds: the others first */
+			be->pending = true;
+			event_signal(&worker_ev);
+		}
 		be->busy = false;
 		ran++;
 	}

@@ -344,9 +344,23 @@ static bool take_rw(struct vbd *v, const struct blkif_request *req)
 	return true;
 }
 
+/*
+ * With v->kick the frontend is notified as soon as a round's responses
+ * are pushed, and only then is req_event re-armed (the final check).  On
+ * one CPU the notification hands the frontend the CPU: it takes its
+ * answer and posts its next request while req_event still lies at or
+ * behind that request, so it sends no notification (no hypercall, no
+ * event for dom0 to take); the final check that follows finds the
+ * request and serves it.  Nothing is lost: the re-arm and its re-check
+ * come before the worker sleeps, and a request posted after them finds
+ * req_event ahead and notifies as usual.  Kicking rounds are bounded
+ * (BLKBACK_KICK_ROUNDS), so a frontend that keeps posting cannot keep
+ * the one worker from the other vbds.
+ */
 bool blkback_service(struct vbd *v)
 {
 	bool notify = false;
+	unsigned int kicked = 0;
 	int more;
 
 	do {
@@ -378,10 +392,17 @@ bool blkback_service(struct vbd *v)
 		blkback_batch_run(v);
 		bool n;
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->ring, n);
-		notify |= n;
 		v->stats.batches++;
+		if (n && v->kick) {
+			v->stats.notifies++;
+			v->kick(v);
+			n = false;
+			kicked++;
+		}
+		notify |= n;
 		RING_FINAL_CHECK_FOR_REQUESTS(&v->ring, more);
-	} while (more);
+	} while (more && kicked < BLKBACK_KICK_ROUNDS);
+	v->again = more;
 	v->stats.notifies += notify;
 	return notify;
 }

@@ -53,10 +53,11 @@
 	((BLKBACK_MAX_INDIRECT_SEGS + BLKIF_SEGS_PER_INDIRECT_FRAME - 1) /                         \
 	 BLKIF_SEGS_PER_INDIRECT_FRAME)
 
-#define BLKBACK_BATCH_REQS 32  /* a ring's worth */
-#define BLKBACK_BATCH_SEGS 256 /* 1 MiB of 4 KiB segments */
-#define BLKBACK_PERSIST	   256 /* persistent mappings per vbd: a full batch's (1 MiB) */
-#define BLKBACK_PGNT_NONE  0xffff
+#define BLKBACK_BATCH_REQS  32	/* a ring's worth */
+#define BLKBACK_BATCH_SEGS  256 /* 1 MiB of 4 KiB segments */
+#define BLKBACK_PERSIST	    256 /* persistent mappings per vbd: a full batch's (1 MiB) */
+#define BLKBACK_PGNT_NONE   0xffff
+#define BLKBACK_KICK_ROUNDS 4 /* blkback_service's rounds after a kick before it yields */
 
 struct blkback_stats {
 	unsigned long requests, errors, unsupported, batches, notifies;
@@ -137,6 +138,13 @@ struct vbd {
 	struct blkback_persist persist;	   /* used when dma and persist.on */
 	struct blkback_ind_keep ind_keep;  /* used when persist.on */
 	struct blkback_stats stats;
+	/*
+	 * Set by the glue: notify the frontend now.  blkback_service then
+	 * calls it between pushing responses and re-arming req_event (see
+	 * there) and returns false; NULL: it returns whether to notify.
+	 */
+	void (*kick)(struct vbd *v);
+	bool again; /* blkback_service stopped with requests left: call it again */
 };
 
 /*
@@ -183,7 +191,10 @@ int blkback_execute(struct vbd *v, const struct blkback_io *io);
 /*
  * Serve the ring until it is empty (with the final check that re-arms
  * req_event): every request answered, responses pushed per batch.
- * Returns true if the frontend must be notified.
+ * Returns true if the frontend must be notified.  With v->kick set it
+ * notifies itself, before each re-arm, and stops after
+ * BLKBACK_KICK_ROUNDS rounds that kicked with v->again set if requests
+ * are left (the glue serves other vbds, then this one again).
  */
 bool blkback_service(struct vbd *v);
 

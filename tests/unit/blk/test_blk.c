@@ -517,6 +517,79 @@ static void test_dma_batch_with_refused_request(void **state)
 	four_writes(1, past_the_page, order);
 }
 
+/*
+ * The backend notifies before it re-arms req_event (vbd.kick): a frontend
+ * that runs at the notification (one CPU) and posts its next request
+ * then sends no notification, and the backend serves that request in
+ * the same call; after BLKBACK_KICK_ROUNDS kicking rounds it stops with
+ * vbd.again.  Once it is done, a new request must notify again.
+ */
+#define KICK_READS 10
+static unsigned int kick_posts, kick_count, kick_notifies, kick_answers;
+static grant_ref_t kick_ref;
+
+static void post_read(unsigned int id)
+{
+	struct blkif_request r = rw(BLKIF_OP_READ, id * 8, 1, kick_ref);
+	bool notify;
+
+	r.id = id;
+	*RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++) = r;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&bf.ring, notify);
+	kick_notifies += notify;
+}
+
+static void take_answers(void)
+{
+	int more;
+
+	while (bf.ring.rsp_cons != bf.sring->rsp_prod) {
+		struct blkif_response *rsp = RING_GET_RESPONSE(&bf.ring, bf.ring.rsp_cons++);
+		assert_int_equal(rsp->id, kick_answers);
+		assert_int_equal(rsp->status, BLKIF_RSP_OKAY);
+		kick_answers++;
+	}
+	RING_FINAL_CHECK_FOR_RESPONSES(&bf.ring, more); /* re-arm rsp_event */
+	assert_false(more);
+}
+
+static void front_runs_at_kick(struct vbd *v)
+{
+	(void)v;
+	kick_count++;
+	take_answers();
+	if (kick_posts < KICK_READS)
+		post_read(kick_posts++);
+}
+
+static void test_kick_before_rearm(void **state)
+{
+	(void)state;
+	unsigned int calls = 0;
+
+	kick_ref = (grant_ref_t)gnttab_grant(BACK_ID, va_to_mfn(page_a), false);
+	kick_posts = kick_count = kick_notifies = kick_answers = 0;
+	vbd.kick = front_runs_at_kick;
+	post_read(kick_posts++);
+	assert_int_equal(kick_notifies, 1); /* the backend asked for the first */
+	do {
+		assert_false(blkback_service(&vbd)); /* it notified by itself */
+		calls++;
+	} while (vbd.again);
+	assert_int_equal(kick_answers, KICK_READS);
+	assert_int_equal(kick_count, KICK_READS);
+	assert_int_equal(kick_notifies, 1); /* none while the backend ran */
+	assert_int_equal(calls, (KICK_READS + BLKBACK_KICK_ROUNDS - 1) / BLKBACK_KICK_ROUNDS);
+	post_read(KICK_READS); /* the backend is done: req_event is ahead again */
+	assert_int_equal(kick_notifies, 2);
+	vbd.kick = NULL;
+	assert_true(blkback_service(&vbd));
+	assert_false(vbd.again);
+	take_answers();
+	assert_int_equal(kick_answers, KICK_READS + 1);
+	assert_int_equal(gnttab_revoke(kick_ref), 0);
+}
+
 /* A one-page transfer with no grant to be had: the call fails, nothing leaks. */
 static void test_one_page_out_of_grants(void **state)
 {
@@ -640,6 +713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vbd_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_page_out_of_grants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kick_before_rearm, setup, teardown),
 	};
 	const struct CMUnitTest dma_tests[] = {
 		cmocka_unit_test_setup_teardown(test_shapes, setup, teardown),
@@ -650,6 +724,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dma_batch_with_refused_request, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_one_page_out_of_grants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kick_before_rearm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_vbd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_frontend, setup, teardown),
 	};
