@@ -273,13 +273,13 @@ static int dev_rw_vec(struct device *dev, bool write, const struct block_vec *v,
 
 	if (rc)
 		return rc;
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; k > 1 && i < n; i++) { /* 512-byte sectors: as they are */
 		if (v[i].count > UINT32_MAX / k)
 			return -EINVAL;
 		s[i] = (struct block_vec){v[i].sector * k, v[i].count * k, v[i].buf};
 	}
 	uint8_t f = events_mask();
-	rc = blkfront_rw_vec(bf, write, s, n);
+	rc = blkfront_rw_vec(bf, write, k > 1 ? s : v, n);
 	events_restore(f);
 	return errno_of(rc);
 }
