@@ -250,7 +250,7 @@ static int hx_help(int argc, char **argv)
 	(void)argv;
 	printf("hx <command>; <domain> is an id or a name\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		printf("  hx %-9s %s\n", subcommands[i].name, subcommands[i].usage);
+		printf("  hx %-14s %s\n", subcommands[i].name, subcommands[i].usage);
 	return 0;
 }
 
