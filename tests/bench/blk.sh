@@ -100,8 +100,9 @@
 # uncached register reads (~0.3-1 us each), which no instruction count
 # shows and which bring the scaled figure down to 0.6-1.6 ms.  1 ms is
 # below the first and inside the second: at least as fast a disk as the
-# derivation asks for, where blkfront's fixed cost weighs more.  100 us, the SSD's own latency on this slow CPU, shows the
-# lower end of the curve.  dom0's own reads at 1 ms wake its CPU every
+# derivation asks for, where blkfront's fixed cost weighs more.  100 us,
+# the SSD's own latency on this slow CPU, shows the lower end of the
+# curve.  dom0's own reads at 1 ms wake its CPU every
 # 200 us while they wait (drivers/hw's HW_WAIT_NS): ~3 halts per read,
 # ~4,500 busy instructions more than against the page cache.  Wall clock,
 # so on a loaded host these figures follow the load; busy figures are not
@@ -135,26 +136,29 @@ ahci_boot() {
 		--module "$BUILD/guests/pvguest-domU domU blk bench" --log "$log"
 	local rc=$?
 	tr -d '\r' <"$log" | sed -n "s/^(d0) bench blk_ahci_\(.*\)$/bench ${prefix}_\1/p"
-	[ $rc = 0 ] || { echo "# $prefix bench: qemu-run status $rc (log $log)" >&2; echo "$prefix" >>"$failed"; }
+	if [ $rc != 0 ]; then
+		echo "# $prefix bench: qemu-run status $rc (log $log)" >&2
+		echo "$prefix" >>"$failed"
+	fi
 }
 ahci_part() {
-rm -f "$img" && truncate -s 64M "$img"
-# Data in the region (sectors 2048..34815), so nothing reads a hole.
-head -c 16M /dev/urandom | dd of="$img" bs=1M seek=1 conv=notrunc status=none
-wall=$(ahci_boot blk_ahci "")
-echo "$wall"
-icount=$(ahci_boot blk_ahci_icount "" --icount | grep busy)
-echo "$icount"
-# The rate R at which this machine runs the block path while busy, in
-# millions of instructions per second: busy instructions (-icount boot)
-# over busy wall-clock time (the boot before) of the same depth-1 phase,
-# per side; and an SSD's 90 us random read scaled to R: 90 us x 3e9 / R
-# for the fastest of them (docs/performance.md, "Session 8").
-printf '%s\n%s\n' "$wall" "$icount" | awk '
-$2 ~ /^blk_ahci_(icount_)?(seq|rand4k)_read_(dom0|front)_busy_ns(_per_MiB)?$/ {
-	key = $2; ic = sub(/^blk_ahci_icount_/, "", key); sub(/^blk_ahci_/, "", key)
-	sub(/_busy_ns(_per_MiB)?$/, "", key); sub(/_read/, "", key)
-	if (ic) insns[key] = $3; else ns[key] = $3
+	rm -f "$img" && truncate -s 64M "$img"
+	# Data in the region (sectors 2048..34815), so nothing reads a hole.
+	head -c 16M /dev/urandom | dd of="$img" bs=1M seek=1 conv=notrunc status=none
+	wall=$(ahci_boot blk_ahci "")
+	echo "$wall"
+	icount=$(ahci_boot blk_ahci_icount "" --icount | grep busy)
+	echo "$icount"
+	# The rate R at which this machine runs the block path while busy, in
+	# millions of instructions per second: busy instructions (-icount boot)
+	# over busy wall-clock time (the boot before) of the same depth-1 phase,
+	# per side; and an SSD's 90 us random read scaled to R: 90 us x 3e9 / R
+	# for the fastest of them (docs/performance.md, "Session 8").
+	printf '%s\n%s\n' "$wall" "$icount" | awk '
+	$2 ~ /^blk_ahci_(icount_)?(seq|rand4k)_read_(dom0|front)_busy_ns(_per_MiB)?$/ {
+		key = $2; ic = sub(/^blk_ahci_icount_/, "", key); sub(/^blk_ahci_/, "", key)
+		sub(/_busy_ns(_per_MiB)?$/, "", key); sub(/_read/, "", key)
+		if (ic) insns[key] = $3; else ns[key] = $3
 }
 END {
 	n = split("seq_dom0 seq_front rand4k_dom0 rand4k_front", keys, " ")
@@ -176,22 +180,22 @@ rm -f "$img"
 }
 part ahci && ahci_part
 
-# The throttled boot: a 64 MiB window (sectors 2048..133119) on its own image.
+# The throttled boots: a 64 MiB window (sectors 2048..133119) on its own image.
 ssd_part() {
-ssd_img=$BUILD/bench-blk-ssd.img
-rm -f "$ssd_img" && truncate -s 66M "$ssd_img"
-head -c 64M /dev/urandom | dd of="$ssd_img" bs=1M seek=1 conv=notrunc status=none
-AHCI_DISK="--disk $ssd_img" AHCI_WINDOW=131072 ahci_boot blk_ahci_ssd "" \
-	--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
-AHCI_DISK="--disk $ssd_img" AHCI_WINDOW=131072 AHCI_HV_OPTS=" dom0_vcpus_pin" \
-	ahci_boot blk_ahci_ssd_smp2 frontcpus=1 --smp 2 \
-	--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
-rm -f "$ssd_img"
+	ssd_img=$BUILD/bench-blk-ssd.img
+	rm -f "$ssd_img" && truncate -s 66M "$ssd_img"
+	head -c 64M /dev/urandom | dd of="$ssd_img" bs=1M seek=1 conv=notrunc status=none
+	AHCI_DISK="--disk $ssd_img" AHCI_WINDOW=131072 ahci_boot blk_ahci_ssd "" \
+		--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
+	AHCI_DISK="--disk $ssd_img" AHCI_WINDOW=131072 AHCI_HV_OPTS=" dom0_vcpus_pin" \
+		ahci_boot blk_ahci_ssd_smp2 frontcpus=1 --smp 2 \
+		--disk-throttle "iops=10000,iops-size=49152" | grep -v busy
+	rm -f "$ssd_img"
 }
 part ssd && ssd_part
 
-# lat_set NAME NS BLKBACK_MODE [qemu-run options]: three boots against a disk whose
-# every read takes NS (qemu-run.sh --disk-latency: no data, zeroes), the
+# lat_set NAME NS BLKBACK_MODE [qemu-run options]: three boots against a
+# disk whose every read takes NS (qemu-run.sh --disk-latency: no data, zeroes), the
 # wall-clock lines of each kept; then per figure the median of the three
 # (NAME_<figure>_median) and, for the ratios, the range (_min, _max).
 lat_set() {
