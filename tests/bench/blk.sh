@@ -96,11 +96,12 @@
 # of the -icount boot over busy wall-clock time of the other, depth 1),
 # so the SSD's latency scaled to this machine is 90 us x 3e9 / R
 # (blk_ssd_90us_scaled_us, from the fastest R: the shortest figure).
-# That is 3.4-6 ms here; on hardware a read also waits for its ~5
+# That is 2.7-6 ms here; on hardware a read also waits for its ~5
 # uncached register reads (~0.3-1 us each), which no instruction count
-# shows and which bring the scaled figure down to 0.6-1.6 ms.  1 ms is
-# below the first and inside the second: at least as fast a disk as the
-# derivation asks for, where blkfront's fixed cost weighs more.  100 us,
+# shows and which bring the scaled figure down to 0.4-1.6 ms.  1 ms is
+# below the first and inside (the top of) the second: at least as fast a
+# disk as the derivation asks for, where blkfront's fixed cost weighs
+# more.  100 us,
 # the SSD's own latency on this slow CPU, shows the lower end of the
 # curve.  dom0's own reads at 1 ms wake its CPU every
 # 200 us while they wait (drivers/hw's HW_WAIT_NS): ~3 halts per read,
