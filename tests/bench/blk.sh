@@ -101,12 +101,11 @@
 # shows and which bring the scaled figure down to 0.4-1.6 ms.  1 ms is
 # below the first and inside (the top of) the second: at least as fast a
 # disk as the derivation asks for, where blkfront's fixed cost weighs
-# more.  100 us,
-# the SSD's own latency on this slow CPU, shows the lower end of the
-# curve.  dom0's own reads at 1 ms wake its CPU every
-# 200 us while they wait (drivers/hw's HW_WAIT_NS): ~3 halts per read,
-# ~4,500 busy instructions more than against the page cache.  Wall clock,
-# so on a loaded host these figures follow the load; busy figures are not
+# more.  100 us, the SSD's own latency on this slow CPU, shows the lower
+# end of the curve.  dom0's own reads at 1 ms wake its CPU every 200 us
+# while they wait (drivers/hw's HW_WAIT_NS): ~3 halts per read, ~4,500
+# busy instructions more than against the page cache.  Wall clock, so on
+# a loaded host these figures follow the load; busy figures are not
 # printed for these boots.  BLK_PARTS (default "loop ahci ssd lat")
 # selects which groups of boots run.
 set -u
