@@ -96,7 +96,7 @@
 # of the -icount boot over busy wall-clock time of the other, depth 1),
 # so the SSD's latency scaled to this machine is 90 us x 3e9 / R
 # (blk_ssd_90us_scaled_us, from the fastest R: the shortest figure).
-# That is 2.7-6 ms here; on hardware a read also waits for its ~5
+# That is 2.6-6 ms here; on hardware a read also waits for its ~5
 # uncached register reads (~0.3-1 us each), which no instruction count
 # shows and which bring the scaled figure down to 0.4-1.6 ms.  1 ms is
 # below the first and inside (the top of) the second: at least as fast a
