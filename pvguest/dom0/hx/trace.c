@@ -5,6 +5,9 @@
  *   hx trace <dom> [-n N]             hypercalls and traps of <dom>
  *   hx trace --events [<dom>] [-n N]  events and switches of <dom>, or of
  *                                     every domain that exists now
+ *   ... --until WORDS                 after the N records, on to a record
+ *                                     with every (comma-separated) word
+ *                                     that follows an earlier one
  *
  * It sets the domains' trace masks (sysctl hospes_trace), starts every
  * CPU's ring at its current end, and then polls every 20 ms: each round
@@ -34,14 +37,16 @@
 #define PER_CPU	      64   /* records read from one CPU per round */
 #define MAX_CPUS      16   /* CPUs this command reads */
 #define MAX_TRACED    64   /* domains --events traces at once */
-#define KEEP_MAX      1000 /* records of a dom0 self-trace kept for the end */
+#define KEEP_MAX      4000 /* records of a dom0 self-trace kept for the end */
 
 struct tracer {
 	struct hx_trace_args a;
 	domid_t id;		  /* the target, if !a.all */
 	domid_t doms[MAX_TRACED]; /* domains whose mask we set */
 	unsigned int ndoms, ncpus;
-	bool keep; /* a dom0 self-trace: print at the end */
+	bool keep;	       /* a dom0 self-trace: print at the end */
+	bool ended;	       /* --until: the record that ends it came */
+	unsigned long matches; /* --until: records with its words so far */
 	uint32_t khz;
 	uint64_t pos[MAX_CPUS], t0;
 	unsigned long shown, lost;
@@ -112,6 +117,26 @@ static void print_rec(const struct tracer *t, const struct hospes_trace_rec *r)
 	printf("%s\n", line);
 }
 
+/* Enough shown: N records (-n), and with --until the record that ends a
+ * whole cycle; a self-trace also stops when its store is full. */
+static bool enough(const struct tracer *t)
+{
+	if (t->keep && t->shown == KEEP_MAX)
+		return true;
+	if (t->a.until)
+		return t->ended;
+	return t->a.count && t->shown >= t->a.count;
+}
+
+/* One record shown (r is its line): counts it and notes the end. */
+static void count_rec(struct tracer *t, const char *line)
+{
+	t->shown++;
+	if (t->a.until && hx_trace_line_has(line, t->a.until) && ++t->matches >= 2 &&
+	    t->shown >= t->a.count)
+		t->ended = true;
+}
+
 /* One round: everything new, in time order.  Returns records printed or an error. */
 static long round_once(struct tracer *t)
 {
@@ -124,14 +149,16 @@ static long round_once(struct tracer *t)
 	}
 	hx_trace_sort(t->buf, n);
 	long printed = 0;
-	for (size_t i = 0; i < n && (!t->a.count || t->shown < t->a.count); i++) {
+	for (size_t i = 0; i < n && !enough(t); i++) {
+		char line[200];
 		if (t->shown == 0)
 			t->t0 = t->buf[i].tsc;
+		hx_trace_format(&t->buf[i], t->t0, t->khz, line, sizeof(line));
 		if (t->keep)
 			t->kept[t->shown] = t->buf[i];
 		else
-			print_rec(t, &t->buf[i]);
-		t->shown++;
+			printf("%s\n", line);
+		count_rec(t, line);
 		printed++;
 	}
 	fflush(stdout);
@@ -161,7 +188,7 @@ static int run(struct tracer *t)
 {
 	const char *why = NULL;
 	long rc = 0;
-	while (!why && (!t->a.count || t->shown < t->a.count)) {
+	while (!why && !enough(t)) {
 		rc = round_once(t);
 		if (rc < 0)
 			break;
@@ -176,6 +203,8 @@ static int run(struct tracer *t)
 		printf("trace: reading the trace failed: error %ld\n", rc);
 		return 1;
 	}
+	if (!why && t->a.until && !t->ended)
+		why = "the records it keeps are full";
 	printf("[hx trace: %lu record(s), %lu lost%s%s]\n", t->shown, t->lost, why ? "; " : "",
 	       why ? why : "");
 	return 0;
@@ -199,7 +228,8 @@ int hx_trace(int argc, char **argv)
 	}
 	t.khz = pi.cpu_khz;
 	t.ncpus = pi.nr_cpus < MAX_CPUS ? pi.nr_cpus : MAX_CPUS;
-	t.keep = !t.a.events && !t.a.all && t.id == 0 && t.a.count && t.a.count <= KEEP_MAX;
+	t.keep = !t.a.events && !t.a.all && t.id == 0 && (t.a.count || t.a.until) &&
+		 t.a.count <= KEEP_MAX;
 	unsigned int mask = t.a.events ? HOSPES_TRACE_EVENTS : HOSPES_TRACE_HYPERCALLS;
 	long rc = start(&t, mask);
 	for (unsigned int c = 0; rc == 0 && c < t.ncpus; c++) {

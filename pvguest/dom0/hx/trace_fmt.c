@@ -293,6 +293,23 @@ void hx_trace_sort(struct hospes_trace_rec *r, size_t n)
 	}
 }
 
+bool hx_trace_line_has(const char *line, const char *words)
+{
+	char word[HX_TRACE_WORD_MAX + 1];
+	for (const char *w = words;; w++) {
+		size_t len = strcspn(w, ",");
+		if (len > HX_TRACE_WORD_MAX)
+			return false;
+		memcpy(word, w, len);
+		word[len] = '\0';
+		if (!strstr(line, word))
+			return false;
+		w += len;
+		if (*w == '\0')
+			return true;
+	}
+}
+
 int hx_parse_trace(int argc, char **argv, struct hx_trace_args *out, char *err, size_t errlen)
 {
 	struct hx_trace_args a = {.all = true};
@@ -309,6 +326,17 @@ int hx_parse_trace(int argc, char **argv, struct hx_trace_args *out, char *err, 
 				return -1;
 			}
 			i++;
+		} else if (strcmp(w, "--until") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0' || argv[i + 1][0] == '-' ||
+			    strlen(argv[i + 1]) > HX_TRACE_WORD_MAX) {
+				snprintf(err, errlen,
+					 "%s: --until needs words of a record's line, "
+					 "comma-separated "
+					 "(at most %d characters)",
+					 argv[0], HX_TRACE_WORD_MAX);
+				return -1;
+			}
+			a.until = argv[++i];
 		} else if (w[0] == '-') {
 			snprintf(err, errlen, "%s: unknown option %s", argv[0], w);
 			return -1;

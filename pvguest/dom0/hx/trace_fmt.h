@@ -8,19 +8,22 @@
 
 #include "args.h"
 #include <public/sysctl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define HX_TRACE_MAX_RECORDS 1000000
+#define HX_TRACE_WORD_MAX    63 /* --until: its whole argument */
 
 struct hx_trace_args {
 	bool events;		 /* --events: event deliveries and vCPU switches */
 	bool all;		 /* no domain given (only with --events): every domain */
 	struct hx_target target; /* the domain, unless all */
 	unsigned long count;	 /* -n: stop after this many records; 0: until Ctrl-] */
+	const char *until;	 /* --until WORDS (argv's string), or NULL */
 };
 
-/* argv = {"trace", [--events], [target], [-n N]} in any order. */
+/* argv = {"trace", [--events], [target], [-n N], [--until WORDS]} in any order. */
 int hx_parse_trace(int argc, char **argv, struct hx_trace_args *out, char *err, size_t errlen);
 
 /* "sched_op", or NULL for a number Xen does not define. */
@@ -35,6 +38,13 @@ const char *hx_hypercall_name(unsigned int nr);
  */
 int hx_trace_format(const struct hospes_trace_rec *r, uint64_t t0, uint32_t khz, char *out,
 		    size_t len);
+
+/*
+ * Whether a record's line has every word of words, a comma-separated
+ * list (--until: "d1v0,VIRQ_TIMER" is domain 1's timer event); an empty
+ * word matches anything.
+ */
+bool hx_trace_line_has(const char *line, const char *words);
 
 /* Sort records by time stamp, keeping the order of equal ones. */
 void hx_trace_sort(struct hospes_trace_rec *r, size_t n);

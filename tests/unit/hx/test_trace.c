@@ -48,6 +48,15 @@ static void test_parse_good(void **state)
 	assert_false(a.all);
 	assert_int_equal(a.target.domid, 0);
 	assert_int_equal(a.count, 1);
+	assert_null(a.until);
+	assert_int_equal(parse("trace --events -n 80 --until d1v0,VIRQ_TIMER", &a, err), 0);
+	assert_true(a.all);
+	assert_int_equal(a.count, 80);
+	assert_string_equal(a.until, "d1v0,VIRQ_TIMER");
+	assert_int_equal(parse("trace --until send 0", &a, err), 0);
+	assert_int_equal(a.target.domid, 0);
+	assert_int_equal(a.count, 0);
+	assert_string_equal(a.until, "send");
 }
 
 static void test_parse_bad(void **state)
@@ -63,6 +72,15 @@ static void test_parse_bad(void **state)
 		{"trace 1 -n 1000001", "trace: -n needs a number from 1 to 1000000"},
 		{"trace 1 2", "trace: give one domain id or name"},
 		{"trace 1 --evnts", "trace: unknown option --evnts"},
+		{"trace 1 --until",
+		 "trace: --until needs words of a record's line, comma-separated "
+		 "(at most 63 characters)"},
+		{"trace 1 --until -n 5", "trace: --until needs words of a record's line, "
+					 "comma-separated (at most 63 characters)"},
+		{"trace 1 --until "
+		 "a234567890123456789012345678901234567890123456789012345678901234",
+		 "trace: --until needs words of a record's line, comma-separated (at most 63 "
+		 "characters)"},
 		{"trace a/b", "trace: \"a/b\" is neither a domain id nor a name"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -228,9 +246,30 @@ static void test_sort(void **state)
 	hx_trace_sort(r, 0);
 }
 
+/* --until's words: all of them, anywhere in the line, in any order. */
+static void test_line_has(void **state)
+{
+	const char *tick = "   56039 c0 d1v0 event port 3 raised (VIRQ_TIMER)";
+	const char *d0 = "   43614 c0 d0v0 event port 1 raised (VIRQ_TIMER)";
+	assert_true(hx_trace_line_has(tick, "d1v0,VIRQ_TIMER"));
+	assert_true(hx_trace_line_has(tick, "VIRQ_TIMER,d1v0"));
+	assert_false(hx_trace_line_has(d0, "d1v0,VIRQ_TIMER"));
+	assert_true(hx_trace_line_has(d0, "VIRQ_TIMER"));
+	assert_false(hx_trace_line_has(tick, "d1v0,pirq"));
+	assert_true(
+		hx_trace_line_has("  77144 c0 d0v0 event_channel_op(send, 0x21e6fc4) = 0", "send"));
+	assert_false(
+		hx_trace_line_has("  62616 c0 d0v0 console_io(read, 0x10, 0x51fc0) = 0", "send"));
+	assert_true(hx_trace_line_has(tick, "d1v0,")); /* an empty word matches */
+}
+
 const struct CMUnitTest trace_tests[] = {
-	cmocka_unit_test(test_parse_good),    cmocka_unit_test(test_parse_bad),
-	cmocka_unit_test(test_names),	      cmocka_unit_test(test_format_hypercalls),
-	cmocka_unit_test(test_format_others), cmocka_unit_test(test_sort),
+	cmocka_unit_test(test_line_has),
+	cmocka_unit_test(test_parse_good),
+	cmocka_unit_test(test_parse_bad),
+	cmocka_unit_test(test_names),
+	cmocka_unit_test(test_format_hypercalls),
+	cmocka_unit_test(test_format_others),
+	cmocka_unit_test(test_sort),
 };
 const size_t trace_tests_count = sizeof(trace_tests) / sizeof(trace_tests[0]);
