@@ -19,6 +19,9 @@
 # domU's port from dom0's, in that order; in dom0's own trace the kick's
 # callback, the wait for the disk, the PIRQ's callback and the send, and
 # no grant unmapped (the domU's page stays mapped: persistent grants).
+# Those two traces end with --until on a whole cycle (reader is domain 1:
+# from one of its timer events to the next; dom0: up to a send after an
+# earlier one), so a slow disk's wait in dom0 cannot fill them first.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -46,8 +49,8 @@ hx destroy boot
 hx create pvguest-domU name=reader memory=16 disk=sata0p1,r args=/bin/ticker,0,100,0,/etc/motd
 sleep 1
 hx trace reader -n 40
-hx trace --events -n 80
-hx trace 0 -n 150
+hx trace --events -n 80 --until d1v0,VIRQ_TIMER
+hx trace 0 -n 150 --until send
 hx destroy reader
 hx info
 poweroff
@@ -130,7 +133,7 @@ in_order "the domU's read: a system call, the kick, the wait" "hx trace reader -
 # Kick raised on dom0, switch to dom0, the disk's PIRQ, the response on the
 # same pair of ports the other way; a second kick from the domU before the
 # response starts over (the console's kicks have no PIRQ and no such pair).
-if section "hx trace --events -n 80" | awk -v r="$R" '
+if section "hx trace --events -n 80 --until d1v0,VIRQ_TIMER" | awk -v r="$R" '
 	match($0, "d0v0 event port [0-9]+ raised \\(from d" r " port [0-9]+\\)$") {
 		split(substr($0, RSTART), w, /[ ()]+/); p = w[4]; q = w[9]; k = 1; next }
 	k == 1 && $0 ~ ("switch d" r "v0 -> d0v0$") { k = 2; next }
@@ -139,18 +142,33 @@ if section "hx trace --events -n 80" | awk -v r="$R" '
 	END { exit k != 4 }'; then
 	echo "ok - trace: a block request crosses domains: kick, switch, disk PIRQ in dom0, response"
 else
-	echo "not ok - trace: no kick / switch / PIRQ / response sequence after \"dom0# hx trace --events -n 80\""
+	echo "not ok - trace: no kick / switch / PIRQ / response sequence after \"dom0# hx trace --events -n 80 --until d1v0,VIRQ_TIMER\""
 	status=1
 fi
-has "dom0's self-trace is printed when it ends" "hx trace 0 -n 150" \
+has "dom0's self-trace is printed when it ends" "hx trace 0 -n 150 --until send" \
 	"^\(d0\) \[hx trace: domain 0's hypercalls and traps, shown when the trace ends; Ctrl-\] stops\]$"
-in_order "blkback takes the kick, waits for the disk, takes the PIRQ, kicks back" "hx trace 0 -n 150" \
+in_order "blkback takes the kick, waits for the disk, takes the PIRQ, kicks back" "hx trace 0 -n 150 --until send" \
 	"${REC}d0v0 iret\(\) = 0 " "${REC}d0v0 sched_op\(block, 0\) = 0 " "${REC}d0v0 iret\(\) = 0 " \
 	"${REC}d0v0 event_channel_op\(send, 0x[0-9a-f]+\) = 0 "
 # The reader's pages were mapped at their first read and stay mapped
 # (feature-persistent): nothing is unmapped while it ticks.
-count "no grant unmapped per request (persistent grants)" "hx trace 0 -n 150" \
+count "no grant unmapped per request (persistent grants)" "hx trace 0 -n 150 --until send" \
 	"${REC}d0v0 grant_table_op\(unmap_grant_ref" 0
+# --until: each trace ends on a record with its words that follows an
+# earlier one (a whole cycle), whatever -n reached before.
+ends_on() { # description, section command, extended regex of the last record and of one before
+	local recs
+	recs=$(section "$2" | grep -E "$REC")
+	if [ "$(grep -cE "$3" <<<"$recs")" -ge 2 ] && tail -1 <<<"$recs" | grep -qE "$3"; then
+		echo "ok - trace: $1"
+	else
+		echo "not ok - trace: $1: the last record of \"dom0# $2\" is not /$3/ after another"; status=1
+	fi
+}
+ends_on "--until ends --events on a whole cycle of the reader's timer" \
+	"hx trace --events -n 80 --until d1v0,VIRQ_TIMER" "${REC}d1v0 event port [0-9]+ raised \(VIRQ_TIMER\)$"
+ends_on "--until ends dom0's self-trace on a send after another" "hx trace 0 -n 150 --until send" \
+	"${REC}d0v0 event_channel_op\(send, "
 has "reader destroyed, its vbd let go" "hx destroy reader" '^\(d0\) blkback: d[0-9]+ vbd 51712 disconnected \([0-9]+ requests, 0 errors\)$'
 if grep -q "BUG\|panic\|PANIC" "$clean"; then echo "not ok - trace: the hypervisor complained"; status=1; fi
 exit $status
