@@ -132,8 +132,7 @@ static bool enough(const struct tracer *t)
 static void count_rec(struct tracer *t, const char *line)
 {
 	t->shown++;
-	if (t->a.until && hx_trace_line_has(line, t->a.until) && ++t->matches >= 2 &&
-	    t->shown >= t->a.count)
+	if (t->a.until && hx_trace_until_ends(t->a.until, line, t->shown, t->a.count, &t->matches))
 		t->ended = true;
 }
 

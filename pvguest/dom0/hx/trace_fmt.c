@@ -310,6 +310,14 @@ bool hx_trace_line_has(const char *line, const char *words)
 	}
 }
 
+bool hx_trace_until_ends(const char *words, const char *line, unsigned long shown,
+			 unsigned long count, unsigned long *matches)
+{
+	if (!hx_trace_line_has(line, words))
+		return false;
+	return ++*matches >= 2 && shown >= count;
+}
+
 int hx_parse_trace(int argc, char **argv, struct hx_trace_args *out, char *err, size_t errlen)
 {
 	struct hx_trace_args a = {.all = true};

@@ -46,6 +46,16 @@ int hx_trace_format(const struct hospes_trace_rec *r, uint64_t t0, uint32_t khz,
  */
 bool hx_trace_line_has(const char *line, const char *words);
 
+/*
+ * --until's end of a trace: called for each record shown, in order, with
+ * its line and how many were shown with it; true once this record has the
+ * words, follows an earlier one that had them, and at least count
+ * records (-n) were shown.  *matches (0 at the start) counts the records
+ * with the words.
+ */
+bool hx_trace_until_ends(const char *words, const char *line, unsigned long shown,
+			 unsigned long count, unsigned long *matches);
+
 /* Sort records by time stamp, keeping the order of equal ones. */
 void hx_trace_sort(struct hospes_trace_rec *r, size_t n);
 

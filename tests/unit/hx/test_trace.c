@@ -263,13 +263,39 @@ static void test_line_has(void **state)
 	assert_true(hx_trace_line_has(tick, "d1v0,")); /* an empty word matches */
 }
 
+/* A ticker's trace: the end comes at the second timer record at or after
+ * the -n count, never at the first one, whatever came between. */
+static void test_until_ends(void **state)
+{
+	static const char *const recs[] = {
+		"  0 c0 switch d1v0 -> d0v0",			/* mid-cycle start */
+		"  1 c0 d1v0 event port 3 raised (VIRQ_TIMER)", /* 1st: not the end */
+		"  2 c0 switch d0v0 -> d1v0",
+		"  3 c0 d0v0 event port 1 raised (VIRQ_TIMER)", /* dom0's: no match */
+		"  4 c0 d0v0 event port 1 raised (VIRQ_TIMER)",
+		"  5 c0 d1v0 event port 3 raised (VIRQ_TIMER)", /* 2nd: the end at -n <= 6 */
+		"  6 c0 switch d0v0 -> d1v0",
+		"  7 c0 d1v0 event port 3 raised (VIRQ_TIMER)", /* the end at -n 7, 8 */
+	};
+	static const struct {
+		unsigned long count;
+		int end; /* index of the record that ends it, -1: none */
+	} cases[] = {{0, 5}, {1, 5}, {6, 5}, {7, 7}, {8, 7}, {9, -1}};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		unsigned long matches = 0;
+		int end = -1;
+		for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]) && end < 0; i++)
+			if (hx_trace_until_ends("d1v0,VIRQ_TIMER", recs[i], i + 1, cases[c].count,
+						&matches))
+				end = (int)i;
+		assert_int_equal(end, cases[c].end);
+	}
+}
+
 const struct CMUnitTest trace_tests[] = {
-	cmocka_unit_test(test_line_has),
-	cmocka_unit_test(test_parse_good),
-	cmocka_unit_test(test_parse_bad),
-	cmocka_unit_test(test_names),
-	cmocka_unit_test(test_format_hypercalls),
-	cmocka_unit_test(test_format_others),
-	cmocka_unit_test(test_sort),
+	cmocka_unit_test(test_line_has),      cmocka_unit_test(test_until_ends),
+	cmocka_unit_test(test_parse_good),    cmocka_unit_test(test_parse_bad),
+	cmocka_unit_test(test_names),	      cmocka_unit_test(test_format_hypercalls),
+	cmocka_unit_test(test_format_others), cmocka_unit_test(test_sort),
 };
 const size_t trace_tests_count = sizeof(trace_tests) / sizeof(trace_tests[0]);
