@@ -239,9 +239,7 @@ static const struct shell_cmd subcommands[] = {
 	{"console", "<domain> [-n]: its output and input; until Ctrl-] (-n: no)", hx_console},
 	{"dmesg", "the hypervisor's log", hx_dmesg},
 	{"wait", "<domain> [seconds]: until it shuts down (default 60 s)", hx_wait},
-	{"trace",
-	 "<domain> [-n N] | --events [<domain>] [-n N], [--until W,..]: hypercalls, or events, "
-	 "live",
+	{"trace", "<domain> | --events [<domain>], [-n N] [--until W,..]: hypercalls, or events",
 	 hx_trace},
 	{"help", "this list", hx_help},
 };
