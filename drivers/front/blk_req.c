@@ -32,8 +32,32 @@
 
 #define SECTORS_PER_PAGE (PAGE_SIZE / BLKIF_SECTOR_SIZE)
 
+/*
+ * Before a new round: pages of the last one that blkfront_ring_free kept
+ * granted (the backend still mapped them) are left to the backend for
+ * good (never freed or reused: it may still read or write them), and
+ * their grants join the deferred revokes, retried at every transfer and
+ * at disconnect.  The new round's set-up would otherwise forget them.
+ */
+static void defer_revoke(struct blkfront_persist *p, grant_ref_t ref)
+{
+	if (p->ndeferred < BLKFRONT_DEFERRED) /* as many as the grant table: never full */
+		p->deferred[p->ndeferred++] = ref;
+}
+
+static void keep_held(struct blkfront *bf)
+{
+	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++)
+		if (bf->req[i].ind)
+			defer_revoke(&bf->persist, bf->req[i].ind_ref);
+	if (bf->sring)
+		defer_revoke(&bf->persist, bf->ring_ref);
+	bf->sring = NULL;
+}
+
 int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 {
+	keep_held(bf);
 	bf->back_id = back_id;
 	bf->handle = handle;
 	bf->in_flight = 0;

@@ -187,12 +187,51 @@ static void test_backend_closes_holding_the_ring(void **state)
 	assert_int_equal(gnttab_in_use(), 0);
 }
 
+/*
+ * A backend that still maps one of the frontend's pages (an indirect
+ * page) when it is detached, and is attached again before it lets go.
+ * The frontend closes keeping that page granted, then starts a new
+ * round; the old grant must stay on its list of revokes to retry, so
+ * once the backend lets go it is revoked by the next transfer or
+ * disconnect.  Before, the new round's ring set-up forgot it: the grant
+ * stayed in use for good (one lost grant per round with such a backend).
+ */
+static void test_new_round_keeps_held_grants(void **state)
+{
+	(void)state;
+	up("ram:1");
+	struct gnttab_map_grant_ref m = {.ref = d.bf.req[0].ind_ref,
+					 .dom = FRONT_ID,
+					 .flags = GNTMAP_device_map | GNTMAP_readonly};
+	assert_int_equal(gnttab_op_map(&m, 1), 0);
+	assert_int_equal(m.status, GNTST_okay);
+
+	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
+	settle();
+	assert_int_equal(d.xd.own, XenbusStateClosed);
+	assert_int_equal(gnttab_in_use(), 1); /* the mapped page: kept */
+
+	assert_int_equal(blkback_attach(&back, FRONT_ID, VBD, "ram:1"), 0);
+	settle();
+	assert_int_equal(d.xd.own, XenbusStateConnected);
+	h_connect(&d.bf, NULL);
+	io_works(4);
+
+	struct gnttab_unmap_grant_ref u = {.handle = m.handle, .dev_bus_addr = m.dev_bus_addr};
+	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
+	assert_int_equal(u.status, GNTST_okay);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+}
+
 int blk_close_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backend_leaves_and_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_closes_holding_the_ring, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_new_round_keeps_held_grants, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("blk_close", tests, NULL, NULL);
 }
