@@ -69,10 +69,36 @@ static int rings_alloc(struct netfront *nf)
 	return 0;
 }
 
+/* An earlier round's grant to revoke later; 0 marks none. */
+static void hold(struct netfront *nf, grant_ref_t *ref)
+{
+	if (*ref && nf->nheld < NETFRONT_HELD)
+		nf->held[nf->nheld++] = *ref;
+	*ref = 0;
+}
+
+/*
+ * Before a new round: what the last release could not revoke (the
+ * backend still mapped it) is left to the backend for good (the memory
+ * never freed or reused: it may still read or write it), and its grants
+ * move to nf->held, which every release retries.  The new round's
+ * set-up would otherwise overwrite their references.
+ */
+static void keep_held(struct netfront *nf)
+{
+	hold(nf, &nf->tx_ring_ref);
+	hold(nf, &nf->rx_ring_ref);
+	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++)
+		hold(nf, &nf->tx_gref[i]);
+	for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++)
+		hold(nf, &nf->rx_gref[i]);
+}
+
 int netfront_rings_init(struct netfront *nf, uint16_t back_id)
 {
 	int rc;
 
+	keep_held(nf);
 	nf->back_id = back_id;
 	if ((rc = rings_alloc(nf)) ||
 	    (rc = grant(back_id, nf->tx.sring, false, &nf->tx_ring_ref)) ||
@@ -108,7 +134,12 @@ static unsigned int revoke(grant_ref_t *ref)
 
 unsigned int netfront_rings_free(struct netfront *nf)
 {
-	unsigned int stuck = revoke(&nf->tx_ring_ref) + revoke(&nf->rx_ring_ref);
+	unsigned int stuck = revoke(&nf->tx_ring_ref) + revoke(&nf->rx_ring_ref), kept = 0;
+
+	for (unsigned int i = 0; i < nf->nheld; i++)
+		if (gnttab_revoke(nf->held[i]) != 0)
+			nf->held[kept++] = nf->held[i];
+	nf->nheld = kept;
 
 	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++)
 		stuck += revoke(&nf->tx_gref[i]);
@@ -116,7 +147,7 @@ unsigned int netfront_rings_free(struct netfront *nf)
 		stuck += revoke(&nf->rx_gref[i]);
 	nf->connected = false;
 	if (stuck) /* the backend may still write: keep the memory */
-		return stuck;
+		return stuck + kept;
 	free(nf->tx.sring);
 	free(nf->rx.sring);
 	free(nf->tx_bufs);
@@ -126,7 +157,7 @@ unsigned int netfront_rings_free(struct netfront *nf)
 	nf->tx_bufs = nf->rx_pages = NULL;
 	memset(nf->tx_busy, 0, sizeof(nf->tx_busy));
 	memset(nf->rx_posted, 0, sizeof(nf->rx_posted));
-	return 0;
+	return kept;
 }
 
 void netfront_tx_reap(struct netfront *nf)

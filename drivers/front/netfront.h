@@ -38,6 +38,8 @@
 #define NETFRONT_TX_BUFS 64 /* frames in flight: two per page */
 #define NETFRONT_RX_BUFS 64 /* pages posted for receiving */
 #define NETFRONT_TX_BUF	 2048
+/* grants of earlier rounds the backend still held: two rounds' worth */
+#define NETFRONT_HELD	 (2 * (2 + NETFRONT_TX_BUFS / 2 + NETFRONT_RX_BUFS))
 
 struct netfront_stats {
 	unsigned long tx, tx_errors, tx_full, rx, rx_errors, stray, notifies;
@@ -59,6 +61,10 @@ struct netfront {
 	grant_ref_t rx_gref[NETFRONT_RX_BUFS];
 	bool rx_posted[NETFRONT_RX_BUFS];
 	bool connected;
+	/* Earlier rounds' grants the backend still held at their release
+	 * (their pages are left to it): revoked by a later release. */
+	grant_ref_t held[NETFRONT_HELD];
+	unsigned int nheld;
 	/* Signalled by the event handler; the reader waits on it. */
 	struct event_counter ev;
 	struct netfront_stats stats;
@@ -71,7 +77,9 @@ struct netfront {
  */
 int netfront_rings_init(struct netfront *nf, uint16_t back_id);
 /* Revoke every grant and free the memory; returns grants still held by
- * the backend (0 when clean). */
+ * the backend (0 when clean: else the memory stays, and its grants are
+ * retried by the next release, in this round or, if a new one starts
+ * first, from nf->held). */
 unsigned int netfront_rings_free(struct netfront *nf);
 
 /* Queue one frame; 0, -EINVAL (length), -EAGAIN (every buffer in flight),

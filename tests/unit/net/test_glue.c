@@ -274,12 +274,51 @@ static void test_backend_leads_and_returns(void **state)
 	assert_int_equal(bridge_del_port(netback_bridge(), &station), 0);
 }
 
+/*
+ * A backend that still maps one of the frontend's receive pages when it
+ * is detached, and is attached again before it lets go.  The frontend
+ * closes keeping that page granted, then sets up a new round; the old
+ * grant must still be revoked once the backend lets go (at the next
+ * release).  Before, the new round's set-up overwrote its reference:
+ * the grant stayed in use for good.
+ */
+static void test_new_round_keeps_held_grants(void **state)
+{
+	(void)state;
+	static struct netfront_dev d;
+
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	settle();
+	struct gnttab_map_grant_ref m = {
+		.ref = d.nf.rx_gref[0], .dom = 1, .flags = GNTMAP_device_map};
+	assert_int_equal(gnttab_op_map(&m, 1), 0);
+	assert_int_equal(m.status, GNTST_okay);
+
+	assert_int_equal(netback_detach(1, 0), 0);
+	settle();
+	assert_int_equal(d.xd.own, XenbusStateClosed);
+	assert_int_equal(gnttab_in_use(), 1); /* the mapped page: kept */
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.17"), 0);
+	settle();
+	assert_true(d.nf.connected);
+
+	struct gnttab_unmap_grant_ref u = {.handle = m.handle, .dev_bus_addr = m.dev_bus_addr};
+	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
+	assert_int_equal(u.status, GNTST_okay);
+	assert_int_equal(netfront_disconnect(&d), 0);
+	settle();
+	assert_int_equal(netback_detach(1, 0), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+}
+
 int net_glue_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test_setup_teardown(test_connect_traffic_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_leads_and_returns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_round_keeps_held_grants, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("net glue", tests, NULL, NULL);
 }
