@@ -138,6 +138,26 @@ static void test_backend_leaves_and_returns(void **state)
 	assert_int_equal(gnttab_in_use(), 0);
 }
 
+/* The backend maps the frontend's first indirect page (as a backend
+ * that is slow to let go would still have it mapped). */
+static struct gnttab_map_grant_ref hold_ind0(void)
+{
+	struct gnttab_map_grant_ref m = {.ref = d.bf.req[0].ind_ref,
+					 .dom = FRONT_ID,
+					 .flags = GNTMAP_device_map | GNTMAP_readonly};
+	assert_int_equal(gnttab_op_map(&m, 1), 0);
+	assert_int_equal(m.status, GNTST_okay);
+	return m;
+}
+
+/* ... and lets go of it. */
+static void let_go(const struct gnttab_map_grant_ref *m)
+{
+	struct gnttab_unmap_grant_ref u = {.handle = m->handle, .dev_bus_addr = m->dev_bus_addr};
+	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
+	assert_int_equal(u.status, GNTST_okay);
+}
+
 /*
  * A backend that goes Closing before it lets go of the ring (Linux's
  * blkback unmaps only once the frontend is Closed); here an extra map of
@@ -151,11 +171,7 @@ static void test_backend_closes_holding_the_ring(void **state)
 {
 	(void)state;
 	up("ram:1");
-	struct gnttab_map_grant_ref m = {.ref = d.bf.req[0].ind_ref,
-					 .dom = FRONT_ID,
-					 .flags = GNTMAP_device_map | GNTMAP_readonly};
-	assert_int_equal(gnttab_op_map(&m, 1), 0);
-	assert_int_equal(m.status, GNTST_okay);
+	struct gnttab_map_grant_ref m = hold_ind0();
 
 	assert_int_equal(xenbus_write(&back, 0, "backend/vbd/1/51712/state", "5"), 0);
 	xenbus_dispatch_events(&front);
@@ -166,9 +182,7 @@ static void test_backend_closes_holding_the_ring(void **state)
 	assert_non_null(d.bf.req[0].ind);
 	assert_null(d.bf.sring);
 
-	struct gnttab_unmap_grant_ref u = {.handle = m.handle, .dev_bus_addr = m.dev_bus_addr};
-	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
-	assert_int_equal(u.status, GNTST_okay);
+	let_go(&m);
 	assert_int_equal(xenbus_write(&back, 0, "backend/vbd/1/51712/state", "6"), 0);
 	settle();
 	assert_int_equal(gnttab_in_use(), 0);
@@ -200,11 +214,7 @@ static void test_new_round_keeps_held_grants(void **state)
 {
 	(void)state;
 	up("ram:1");
-	struct gnttab_map_grant_ref m = {.ref = d.bf.req[0].ind_ref,
-					 .dom = FRONT_ID,
-					 .flags = GNTMAP_device_map | GNTMAP_readonly};
-	assert_int_equal(gnttab_op_map(&m, 1), 0);
-	assert_int_equal(m.status, GNTST_okay);
+	struct gnttab_map_grant_ref m = hold_ind0();
 
 	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
 	settle();
@@ -217,9 +227,7 @@ static void test_new_round_keeps_held_grants(void **state)
 	h_connect(&d.bf, NULL);
 	io_works(4);
 
-	struct gnttab_unmap_grant_ref u = {.handle = m.handle, .dev_bus_addr = m.dev_bus_addr};
-	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
-	assert_int_equal(u.status, GNTST_okay);
+	let_go(&m);
 	assert_int_equal(blkfront_disconnect(&d), 0);
 	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
 	assert_int_equal(gnttab_in_use(), 0);
