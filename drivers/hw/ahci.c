@@ -424,6 +424,8 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 	uint64_t deadline = 0; /* set at the first wait: a read done at once reads no clock */
 	unsigned int next = 0, done = 0;
 	bool look = !p->hba->irq;
+	struct hw_waiter w; /* before the first submit: its interrupt comes after */
+	hw_waiter_start(&w, p->hba->irq);
 
 	while (done < n) {
 		while (next < n) {
@@ -454,7 +456,7 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 					reqs[i].status = -ETIMEDOUT;
 				break;
 			}
-			hw_wait();
+			hw_wait(&w);
 		}
 		look = true;
 	}

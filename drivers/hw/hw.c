@@ -18,15 +18,27 @@
  *   handler runs every attached driver's function, then one
  *   PHYSDEVOP_eoi ends the interrupt at the hypervisor (each function
  *   has quieted its own device by then, see hw.h).
- * - Waiting: between two looks at a device, a driver without interrupts
- *   yields to other threads; once any device interrupt is bound, the
- *   waiting thread sleeps until the next device interrupt (any source:
- *   irq_ev, signalled after the handlers) or HW_WAIT_NS, whichever comes
- *   first, so the vCPU blocks in the hypervisor rather than spinning and
- *   a completion is seen as soon as its interrupt arrives.  An interrupt
- *   that came since the last wait makes hw_wait return at once (the
- *   driver looks again), so none is slept through; with several waiting
- *   threads one may still sleep through another's, bounded by HW_WAIT_NS.
+ * - Waiting: each waiting loop keeps its own struct hw_waiter, whose
+ *   seen is the count of device interrupts (irq_ev, signalled after the
+ *   handlers) taken before the loop's last look at its device.  Between
+ *   two looks that found nothing, hw_wait sleeps only if that count has
+ *   not moved since (hw_wait_may_sleep): an interrupt after the look may
+ *   be the answer, so the loop looks again at once.  Invariant: no loop
+ *   sleeps through an interrupt that came after its last look, whatever
+ *   other threads wait or look meanwhile (one shared mark allowed that:
+ *   another thread's wait took the count, and the first slept through
+ *   its own completion).  A loop whose device raises its interrupt
+ *   sleeps until the next device interrupt (any source) or HW_WAIT_NS,
+ *   10 ms: only a net for a lost or never-raised interrupt, ten times
+ *   the slowest disk the benches model (1 ms a read) and 1/500 of
+ *   AHCI_TIMEOUT_NS, so a working interrupt always comes first and a
+ *   lost one still costs little.  A loop waiting for a change that
+ *   raises no interrupt (hw_poll32's register bits, a driver whose
+ *   interrupt is not bound) polls: it yields while no interrupt is bound
+ *   at all, else sleeps at most HW_POLL_NS (200 us) or until any device
+ *   interrupt, so the vCPU blocks in the hypervisor rather than spinning.
+ *   More than EVENT_WAITERS loops asleep at once: the extra ones sleep
+ *   their whole bound (pvguest/core/sched.c's rule).
  */
 #include "hw.h"
 #include <asm/hypercall.h>
@@ -45,11 +57,11 @@
 #define MMIO_WINDOW_END 0x7f0000000000UL
 #define IRQS_MAX	16 /* bound sources (lines and MSIs) */
 #define IRQ_SHARERS	4
-#define HW_WAIT_NS	200000
+#define HW_WAIT_NS	10000000 /* a loop whose device interrupts: a net only */
+#define HW_POLL_NS	200000	 /* a loop that polls (no interrupt for its change) */
 
 static bool io_ok, irqs_bound;
 static struct event_counter irq_ev; /* signalled after every device interrupt */
-static unsigned long irq_seen;	    /* irq_ev.count when hw_wait last returned */
 static unsigned long mmio_next = MMIO_WINDOW_VA;
 
 int hw_init(void)
@@ -291,16 +303,21 @@ uint64_t hw_now_ns(void)
 	return clock_now_ns();
 }
 
-void hw_wait(void)
+void hw_waiter_start(struct hw_waiter *w, bool irq)
 {
-	unsigned long seen = irq_seen;
+	w->seen = irq_ev.count;
+	w->irq = irq;
+}
 
-	irq_seen = irq_ev.count;
-	if (!irqs_bound || seen != irq_seen)
-		thread_yield(); /* no interrupts, or one came since the last look: look again */
+void hw_wait(struct hw_waiter *w)
+{
+	unsigned long count = irq_ev.count;
+
+	if (irqs_bound && hw_wait_may_sleep(w, count))
+		event_wait_timeout(&irq_ev, count, w->irq ? HW_WAIT_NS : HW_POLL_NS);
 	else
-		event_wait_timeout(&irq_ev, seen, HW_WAIT_NS);
-	irq_seen = irq_ev.count;
+		thread_yield(); /* no interrupts, or one came since the last look: look again */
+	w->seen = irq_ev.count; /* before the next look */
 }
 
 void hw_log(const char *fmt, ...)

@@ -12,7 +12,10 @@
  * Drivers wait for a device by polling a condition and calling hw_wait()
  * between two looks, with a deadline from hw_now_ns(): in dom0 hw_wait()
  * lets other threads (and the interrupt handlers) run, on the host it
- * lets the fake device models make progress.
+ * lets the fake device models make progress.  Each waiting loop keeps
+ * its own struct hw_waiter (hw_waiter_start before its first look), so
+ * whether it may sleep depends on its own looks only, never on what
+ * other waiting threads saw.
  */
 #ifndef DRIVERS_HW_HW_H
 #define DRIVERS_HW_HW_H
@@ -71,7 +74,36 @@ int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg);
 unsigned int hw_irq_sharers(const struct hw_irq_src *src);
 
 uint64_t hw_now_ns(void);
-void hw_wait(void);
+
+/*
+ * One waiting loop's state.  seen: the count of device interrupts taken
+ * before the loop's last look at its device; irq: the condition it waits
+ * for comes with an interrupt of its device (the driver's interrupt is
+ * bound), so it may sleep until one; otherwise it polls.
+ */
+struct hw_waiter {
+	unsigned long seen;
+	bool irq;
+};
+/* Starts a waiting loop: call before its first look. */
+void hw_waiter_start(struct hw_waiter *w, bool irq);
+/* Between two looks that found the device not ready: returns when the
+ * loop should look again. */
+void hw_wait(struct hw_waiter *w);
+
+/*
+ * The waiting rule (pure, so host-tested): count is the number of device
+ * interrupts taken so far; the loop has just looked and found nothing.
+ * It may sleep only if no interrupt came since before that look (count
+ * is still w->seen): a later one may be its device's answer, so it looks
+ * again instead.  Either way count becomes the mark for its next look.
+ */
+static inline bool hw_wait_may_sleep(struct hw_waiter *w, unsigned long count)
+{
+	bool sleep = count == w->seen;
+	w->seen = count;
+	return sleep;
+}
 
 void hw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -86,10 +118,12 @@ static inline bool hw_poll32(volatile void *base, uint32_t off, uint32_t mask, u
 			     uint64_t timeout_ns)
 {
 	uint64_t deadline = hw_now_ns() + timeout_ns;
+	struct hw_waiter w;
+	hw_waiter_start(&w, false); /* a register change raises no interrupt */
 	while ((mmio_read32(base, off) & mask) != want) {
 		if (hw_now_ns() > deadline)
 			return false;
-		hw_wait();
+		hw_wait(&w);
 	}
 	return true;
 }

@@ -262,8 +262,15 @@ uint64_t hw_now_ns(void)
 	return now;
 }
 
-void hw_wait(void)
+void hw_waiter_start(struct hw_waiter *w, bool irq)
 {
+	w->seen = 0;
+	w->irq = irq;
+}
+
+void hw_wait(struct hw_waiter *w)
+{
+	(void)w; /* no threads: the models move on at every wait */
 	for (unsigned int i = 0; i < nmodels; i++)
 		if (models[i]->step)
 			models[i]->step(models[i]);

@@ -18,5 +18,6 @@ int main(void)
 	failed += _cmocka_run_group_tests("ps2", ps2_tests, ps2_ntests, NULL, NULL);
 	failed += _cmocka_run_group_tests("vga", vga_tests, vga_ntests, NULL, NULL);
 	failed += _cmocka_run_group_tests("acpi", acpi_tests, acpi_ntests, NULL, NULL);
+	failed += _cmocka_run_group_tests("wait", wait_tests, wait_ntests, NULL, NULL);
 	return failed;
 }

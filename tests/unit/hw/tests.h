@@ -22,5 +22,7 @@ extern const struct CMUnitTest vga_tests[];
 extern const size_t vga_ntests;
 extern const struct CMUnitTest acpi_tests[];
 extern const size_t acpi_ntests;
+extern const struct CMUnitTest wait_tests[];
+extern const size_t wait_ntests;
 
 #endif
