@@ -425,7 +425,7 @@ static int run_queue(struct ahci_port *p, struct ahci_req *reqs, unsigned int n)
 	unsigned int next = 0, done = 0;
 	bool look = !p->hba->irq;
 	struct hw_waiter w; /* before the first submit: its interrupt comes after */
-	hw_waiter_start(&w, p->hba->irq);
+	hw_waiter_start(&w);
 
 	while (done < n) {
 		while (next < n) {

@@ -75,18 +75,13 @@ unsigned int hw_irq_sharers(const struct hw_irq_src *src);
 
 uint64_t hw_now_ns(void);
 
-/*
- * One waiting loop's state.  seen: the count of device interrupts taken
- * before the loop's last look at its device; irq: the condition it waits
- * for comes with an interrupt of its device (the driver's interrupt is
- * bound), so it may sleep until one; otherwise it polls.
- */
+/* One waiting loop's state: the count of device interrupts taken before
+ * the loop's last look at its device. */
 struct hw_waiter {
 	unsigned long seen;
-	bool irq;
 };
 /* Starts a waiting loop: call before its first look. */
-void hw_waiter_start(struct hw_waiter *w, bool irq);
+void hw_waiter_start(struct hw_waiter *w);
 /* Between two looks that found the device not ready: returns when the
  * loop should look again. */
 void hw_wait(struct hw_waiter *w);
@@ -119,7 +114,7 @@ static inline bool hw_poll32(volatile void *base, uint32_t off, uint32_t mask, u
 {
 	uint64_t deadline = hw_now_ns() + timeout_ns;
 	struct hw_waiter w;
-	hw_waiter_start(&w, false); /* a register change raises no interrupt */
+	hw_waiter_start(&w);
 	while ((mmio_read32(base, off) & mask) != want) {
 		if (hw_now_ns() > deadline)
 			return false;

@@ -130,7 +130,7 @@ static void test_net(void)
 	verdict(e1000_send(n, f, arp_request(n, f)) == 0, "net: send ARP request for 10.0.2.2");
 	uint64_t deadline = hw_now_ns() + 2000000000ULL;
 	struct hw_waiter w;
-	hw_waiter_start(&w, n->irq);
+	hw_waiter_start(&w);
 	while (hw_now_ns() < deadline) {
 		e1000_poll(n);
 		ssize_t len = e1000_recv(n, f, sizeof(f));

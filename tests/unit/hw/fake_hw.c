@@ -262,10 +262,9 @@ uint64_t hw_now_ns(void)
 	return now;
 }
 
-void hw_waiter_start(struct hw_waiter *w, bool irq)
+void hw_waiter_start(struct hw_waiter *w)
 {
 	w->seen = 0;
-	w->irq = irq;
 }
 
 void hw_wait(struct hw_waiter *w)

@@ -63,7 +63,7 @@ static void test_e1000_reset_stuck(void **state)
 static void step(void)
 {
 	struct hw_waiter w;
-	hw_waiter_start(&w, false);
+	hw_waiter_start(&w);
 	hw_wait(&w);
 }
 

@@ -29,7 +29,7 @@ static bool wait_step(struct hw_waiter *w, unsigned long count)
 static void test_wait_one_loop(void **state)
 {
 	(void)state;
-	struct hw_waiter w = {.seen = 3, .irq = true};
+	struct hw_waiter w = {.seen = 3};
 	/* looked, nothing, no interrupt since: sleep */
 	assert_true(wait_step(&w, 3));
 	/* an interrupt woke it (hw_wait marks after the wake), it looked,
@@ -57,12 +57,12 @@ static void interleave(struct hw_waiter *a, struct hw_waiter *b, bool *a_slept)
 static void test_wait_two_loops(void **state)
 {
 	(void)state;
-	struct hw_waiter a = {.seen = 7, .irq = true}, b = {.seen = 7, .irq = true};
+	struct hw_waiter a = {.seen = 7}, b = {.seen = 7};
 	bool slept;
 	interleave(&a, &b, &slept);
 	assert_false(slept); /* its own mark: A looks again and finds its answer */
 
-	struct hw_waiter shared = {.seen = 7, .irq = true};
+	struct hw_waiter shared = {.seen = 7};
 	interleave(&shared, &shared, &slept);
 	assert_true(slept); /* the old shared mark: B's wait took A's interrupt */
 }
@@ -83,7 +83,7 @@ static unsigned int violations(bool shared, unsigned int seed)
 	unsigned int bad = 0;
 	srand(seed);
 	for (unsigned int t = 0; t < THREADS; t++)
-		own[t] = (struct hw_waiter){.seen = count, .irq = true};
+		own[t] = (struct hw_waiter){.seen = count};
 	for (unsigned int i = 0; i < STEPS; i++) {
 		int r = rand() % (THREADS + 1);
 		if (r == THREADS) { /* an interrupt: it may answer any thread */
