@@ -102,9 +102,13 @@
 # below the first and inside (the top of) the second: at least as fast a
 # disk as the derivation asks for, where blkfront's fixed cost weighs
 # more.  100 us, the SSD's own latency on this slow CPU, shows the lower
-# end of the curve.  dom0's own reads at 1 ms wake its CPU every 200 us
-# while they wait (drivers/hw's HW_WAIT_NS): ~3 halts per read, ~4,500
-# busy instructions more than against the page cache.  Wall clock, so on
+# end of the curve.  Both paths' reads reach the disk through the same
+# AHCI queue in dom0 (blkback's DMA path too) and wait in the same
+# hw_wait, which wakes at the device's interrupt or after 200 us
+# (drivers/hw's HW_WAIT_NS; the interrupt reaches dom0 ~1 ms late, so
+# the bound stays short): at 1 ms ~3.5-3.9 halts per read on either
+# side, ~4,500 busy instructions more than against the page cache.
+# Wall clock, so on
 # a loaded host these figures follow the load; busy figures are not
 # printed for these boots.  BLK_PARTS (default "loop ahci ssd lat")
 # selects which groups of boots run.
