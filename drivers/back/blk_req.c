@@ -353,18 +353,22 @@ static bool take_rw(struct vbd *v, const struct blkif_request *req)
  * event for dom0 to take); the final check that follows finds the
  * request and serves it.  Nothing is lost: the re-arm and its re-check
  * come before the worker sleeps, and a request posted after them finds
- * req_event ahead and notifies as usual.  Kicking rounds are bounded
- * (BLKBACK_KICK_ROUNDS), so a frontend that keeps posting cannot keep
- * the one worker from the other vbds.
+ * req_event ahead and notifies as usual.  With v->kick (the glue's) a
+ * call runs at most BLKBACK_KICK_ROUNDS rounds of at most a ring's worth
+ * each, kicking or not, so a frontend that keeps posting (at our kicks,
+ * or from another CPU with no notification asked for, even past a full
+ * ring) cannot keep the one worker from the other vbds.
  */
 bool blkback_service(struct vbd *v)
 {
 	bool notify = false;
-	unsigned int kicked = 0;
+	unsigned int rounds = 0;
 	int more;
 
 	do {
-		while (RING_HAS_UNCONSUMED_REQUESTS(&v->ring)) {
+		/* at most a ring's worth a round: the index is read at each step */
+		for (RING_IDX k = 0;
+		     k < RING_SIZE(&v->ring) && RING_HAS_UNCONSUMED_REQUESTS(&v->ring); k++) {
 			struct blkif_request req;
 			struct blkback_io io;
 			xen_rmb(); /* the request bytes after the index */
@@ -397,11 +401,10 @@ bool blkback_service(struct vbd *v)
 			v->stats.notifies++;
 			v->kick(v);
 			n = false;
-			kicked++;
 		}
 		notify |= n;
 		RING_FINAL_CHECK_FOR_REQUESTS(&v->ring, more);
-	} while (more && kicked < BLKBACK_KICK_ROUNDS);
+	} while (more && (!v->kick || ++rounds < BLKBACK_KICK_ROUNDS));
 	v->again = more;
 	v->stats.notifies += notify;
 	return notify;

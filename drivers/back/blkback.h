@@ -57,7 +57,7 @@
 #define BLKBACK_BATCH_SEGS  256 /* 1 MiB of 4 KiB segments */
 #define BLKBACK_PERSIST	    256 /* persistent mappings per vbd: a full batch's (1 MiB) */
 #define BLKBACK_PGNT_NONE   0xffff
-#define BLKBACK_KICK_ROUNDS 4 /* blkback_service's rounds after a kick before it yields */
+#define BLKBACK_KICK_ROUNDS 4 /* blkback_service's rounds per call with a kick, then it yields */
 
 struct blkback_stats {
 	unsigned long requests, errors, unsupported, batches, notifies;
@@ -193,8 +193,8 @@ int blkback_execute(struct vbd *v, const struct blkback_io *io);
  * req_event): every request answered, responses pushed per batch.
  * Returns true if the frontend must be notified.  With v->kick set it
  * notifies itself, before each re-arm, and stops after
- * BLKBACK_KICK_ROUNDS rounds that kicked with v->again set if requests
- * are left (the glue serves other vbds, then this one again).
+ * BLKBACK_KICK_ROUNDS rounds (kicking or not) with v->again set if
+ * requests are left (the glue serves other vbds, then this one again).
  */
 bool blkback_service(struct vbd *v);
 

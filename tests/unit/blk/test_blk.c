@@ -590,6 +590,64 @@ static void test_kick_before_rearm(void **state)
 	assert_int_equal(gnttab_revoke(kick_ref), 0);
 }
 
+/*
+ * A frontend on another CPU that posts a request whenever the backend
+ * reads the disk, never asks to be notified (rsp_event far ahead) and
+ * does not wait for room in the ring: no round kicks, but the one worker
+ * must still stop after BLKBACK_KICK_ROUNDS rounds of at most a ring's
+ * worth (vbd.again) so the other vbds get served.  Before, only rounds
+ * that kicked were counted and a round went on while requests came: one
+ * call served this frontend for as long as it kept posting.
+ */
+#define GREEDY_POSTS 1000
+static const struct block_ops *greedy_real;
+
+static int greedy_read(struct device *d, uint64_t sector, uint32_t count, void *buf)
+{
+	if (kick_posts < GREEDY_POSTS)
+		post_read(kick_posts++);
+	bf.ring.rsp_cons = bf.sring->rsp_prod; /* answers taken, none asked for */
+	return greedy_real->read(d, sector, count, buf);
+}
+
+static void no_kick(struct vbd *v)
+{
+	(void)v;
+	kick_count++;
+}
+
+static void test_greedy_front_yields(void **state)
+{
+	(void)state;
+	struct block_ops ops = *disk->block;
+	unsigned long most = 0, calls = 0;
+
+	kick_ref = (grant_ref_t)gnttab_grant(BACK_ID, va_to_mfn(page_a), false);
+	kick_posts = kick_count = kick_notifies = 0;
+	greedy_real = disk->block;
+	ops.read = greedy_read;
+	disk->block = &ops;
+	vbd.kick = no_kick;
+	post_read(kick_posts++);
+	bf.sring->rsp_event = bf.ring.rsp_cons + (1u << 30); /* never notify */
+	do {
+		unsigned long before = vbd.stats.requests;
+		blkback_service(&vbd);
+		if (vbd.stats.requests - before > most)
+			most = vbd.stats.requests - before;
+		calls++;
+	} while (vbd.again);
+	disk->block = greedy_real;
+	vbd.kick = NULL;
+	bf.ring.rsp_cons = bf.sring->rsp_prod;
+	assert_int_equal(kick_count, 0);
+	assert_int_equal(kick_posts, GREEDY_POSTS);
+	assert_int_equal(vbd.stats.requests, GREEDY_POSTS);
+	assert_true(most <= BLKBACK_KICK_ROUNDS * RING_SIZE(&vbd.ring));
+	assert_true(calls > 1);
+	assert_int_equal(gnttab_revoke(kick_ref), 0);
+}
+
 /* A one-page transfer with no grant to be had: the call fails, nothing leaks. */
 static void test_one_page_out_of_grants(void **state)
 {
@@ -714,6 +772,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vbd_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_page_out_of_grants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kick_before_rearm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_greedy_front_yields, setup, teardown),
 	};
 	const struct CMUnitTest dma_tests[] = {
 		cmocka_unit_test_setup_teardown(test_shapes, setup, teardown),
