@@ -86,6 +86,13 @@ uint64_t time_cal_lead(int64_t err, const struct time_point *prev, const struct 
 							 : lead;
 }
 
+uint64_t time_cal_epoch_max(uint64_t mask, uint32_t mul, int8_t shift)
+{
+	if (mask == UINT64_MAX)
+		return UINT64_MAX; /* 64 bits: centuries */
+	return time_scale_delta(mask, mul, shift) / 2;
+}
+
 int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev,
 		       const struct time_point *now, struct time_rec *next)
 {

@@ -8,7 +8,8 @@
  * and names): a free-running counter, extended to 64 bits in software
  * from its 32 (HPET, or PM timer with TMR_VAL_EXT) or 24 bits (read once
  * per epoch, more often than it wraps: 42 s for a 32-bit HPET at 100 MHz,
- * 4.7 s for a 24-bit PM timer, whose epoch is capped at 2 s) and turned
+ * 4.7 s for a 24-bit PM timer, whose epoch is capped at 2 s; any other
+ * counter's at half its wrap, time_cal_epoch_max) and turned
  * into nanoseconds by a scale from its rate (the HPET's period, the PM
  * timer's 3.579545 MHz).  Its origin is the system clock's time at the
  * first point, taken when recalibration starts, so the two agree there.
@@ -92,7 +93,7 @@ static uint64_t platform_ns(uint64_t raw)
 }
 
 /* Choose the platform timer (clocksource=); false if there is none. */
-static bool plat_choose(void)
+static bool plat_pick(void)
 {
 	uint64_t period_fs;
 	bool wide;
@@ -116,6 +117,18 @@ static bool plat_choose(void)
 	time_scale_ratio(NSEC_PER_SEC, PM_TMR_HZ, &plat.mul, &plat.shift);
 	if (!acpi_info.pm_tmr_32bit && epoch_ns > PM_TMR_24_MAX * NSEC_PER_MSEC)
 		epoch_ns = PM_TMR_24_MAX * NSEC_PER_MSEC;
+	return true;
+}
+
+/* The platform timer, and an epoch it cannot wrap in (a 32-bit HPET at
+ * 100 MHz wraps in 43 s, under time_epoch_ms's 60 s). */
+static bool plat_choose(void)
+{
+	if (!plat_pick())
+		return false;
+	uint64_t max = time_cal_epoch_max(plat.mask, plat.mul, plat.shift);
+	if (epoch_ns > max)
+		epoch_ns = max;
 	return true;
 }
 

@@ -107,6 +107,11 @@ int64_t time_calibrate(const struct time_rec *cur, const struct time_point *prev
 /* The lead (ns) that calibration gives back over the next interval. */
 uint64_t time_cal_lead(int64_t err, const struct time_point *prev, const struct time_point *now);
 
+/* The longest epoch (ns) for a platform counter of width mask whose ticks
+ * scale to ns by (mul, shift): half its wrap, so a read per epoch sees
+ * less than one wrap even when the epoch timer runs late. */
+uint64_t time_cal_epoch_max(uint64_t mask, uint32_t mul, int8_t shift);
+
 /* What is known about a calibration point's error (calibrate.c's essay). */
 struct time_cal_unsure {
 	uint64_t d_before, d_last,

@@ -252,6 +252,27 @@ static void test_rate_step(void **state)
 }
 
 /* The two slots: a write lands in the other slot; a copy is the current function. */
+/*
+ * The epoch is capped below the platform counter's wrap: a 32-bit
+ * counter at 100 MHz wraps in 42.9 s, so time_epoch_ms=60000 would let
+ * it wrap between two reads (43 s lost, then half a rate given back).
+ */
+static void test_epoch_max(void **state)
+{
+	(void)state;
+	uint32_t mul;
+	int8_t shift;
+
+	time_scale_ratio(10000000, 1000000, &mul, &shift); /* 10 ns per tick (fs / 1e6) */
+	uint64_t hpet32 = time_cal_epoch_max(0xffffffffULL, mul, shift);
+	assert_true(hpet32 < 60000 * NSEC_PER_MSEC);
+	assert_in_range(hpet32, 21474836480ULL - 1000, 21474836480ULL + 1000); /* 2^32 x 10 / 2 */
+	time_scale_ratio(NSEC_PER_SEC, 3579545, &mul, &shift); /* a 24-bit PM timer */
+	uint64_t pm24 = time_cal_epoch_max(0xffffffULL, mul, shift);
+	assert_in_range(pm24, 2343000000ULL, 2344000000ULL);
+	assert_int_equal(time_cal_epoch_max(~0ULL, mul, shift), UINT64_MAX);
+}
+
 static void test_two_slots(void **state)
 {
 	struct time_clock c = {0};
@@ -274,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_rates),		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_converges_exact), cmocka_unit_test(test_bound_with_noise),
 		cmocka_unit_test(test_rate_step),	cmocka_unit_test(test_two_slots),
+		cmocka_unit_test(test_epoch_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
