@@ -37,6 +37,12 @@
 # blkverify compare copies), so this is a disk for timing, not for data.
 # --disk-latency-size BYTES (a multiple of 512; 64 MiB if not given) is its
 # size.  --disk-throttle applies to it as to a file.
+# The latency runs on QEMU's main-loop clock, which wakes for block timers
+# in whole milliseconds (their timeout is rounded up to 1 ms): a lone
+# request completes at the next whole millisecond after NS, or earlier
+# only if a guest timer wakes QEMU first (100 us reads take ~1.08 ms, or
+# ~0.26 ms with dom0's 200 us wait bound; 1 ms ~1.08 ms; 1.5 ms ~2.1 ms).
+# Use whole milliseconds (docs/performance.md, "the latency disk's clock").
 #
 # --direct boots build/hospes.bin through QEMU's own multiboot1 loader
 # (-kernel/-initrd): much faster than firmware + GRUB, for tests that do not
