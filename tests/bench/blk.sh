@@ -230,6 +230,9 @@ lat_set() {
 # (blk_ssd_90us_scaled_us above); 1 ms is below it, i.e. a faster disk
 # than the scaling asks for, where blkfront's fixed cost weighs more.
 # 100 us: the SSD's own latency against this slow CPU, the lower end.
+# QEMU waits for the null disk's timer in whole milliseconds (qemu-run.sh,
+# performance.md "the latency disk's clock"): a 1 ms read takes ~1.03-1.1
+# ms, and a "100 us" one ~260 us, paced by dom0's 200 us wait timer.
 if part lat; then
 	lat_set blk_lat1000us 1000000 ""
 	AHCI_HV_OPTS=" dom0_vcpus_pin" lat_set blk_lat1000us_smp2 1000000 frontcpus=1 --smp 2
