@@ -47,7 +47,7 @@ hx trace --events boot
 hx destroy tick
 hx destroy boot
 hx create pvguest-domU name=reader memory=16 disk=sata0p1,r args=/bin/ticker,0,100,0,/etc/motd
-sleep 1
+hx console reader --until tick,motd
 hx trace reader -n 40
 hx trace --events -n 80 --until d1v0,VIRQ_TIMER
 hx trace 0 -n 150 --until send
@@ -125,8 +125,11 @@ in_order() {
 }
 R=$(sed -n 's/^(d0) domain \([0-9]*\) (reader) created: .*/\1/p' "$clean")
 R=${R:-none}
-has "reader's root is the pfs on the AHCI disk" "sleep 1" "^\(d0\) \(d$R\) init: root file system on xvda, "
-has "reader reads /etc/motd" "sleep 1" "^\(d0\) \(d$R\) tick [0-9]+, 28 bytes of /etc/motd$"
+W="hx console reader --until tick,motd"
+has "reader's root is the pfs on the AHCI disk" "$W" "^\(d0\) init: root file system on xvda, "
+has "reader reads /etc/motd" "$W" "^\(d0\) tick [0-9]+, 28 bytes of /etc/motd$"
+has "hx console --until returns on reader's first tick" "$W" \
+	"^\(d0\) \[domain $R: a line with tick,motd came; console detached\]$"
 in_order "the domU's read: a system call, the kick, the wait" "hx trace reader -n 40" \
 	"${REC}d${R}v0 syscall from user mode" "${REC}d${R}v0 event_channel_op\(send, 0x[0-9a-f]+\) = 0 " \
 	"${REC}d${R}v0 sched_op\(block, 0\) = 0 "

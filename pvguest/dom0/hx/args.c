@@ -4,6 +4,7 @@
  * was accepted: the "change nothing on error" rule lives here.
  */
 #include "args.h"
+#include "lines.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,17 +169,42 @@ int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, siz
 
 int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen)
 {
-	struct hx_console_args c = {.follow = true};
+	struct hx_console_args c = {.follow = true, .timeout_secs = HX_WAIT_DEFAULT_SECS};
 	char *words[2] = {argv[0], NULL};
+	bool timeout = false;
+	unsigned long v;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-n") == 0)
+		if (strcmp(argv[i], "-n") == 0) {
 			c.follow = false;
-		else if (!words[1])
+		} else if (strcmp(argv[i], "--until") == 0) {
+			if (i + 1 == argc || !hx_valid_words(argv[i + 1]))
+				return fail(err, errlen,
+					    "%s: --until needs words of a line, comma-separated "
+					    "(at most %d characters)",
+					    argv[0], HX_WORDS_MAX);
+			c.until = argv[++i];
+		} else if (strcmp(argv[i], "--timeout") == 0) {
+			if (i + 1 == argc || hx_parse_uint(argv[i + 1], 1, HX_WAIT_MAX_SECS, &v))
+				return fail(err, errlen, "%s: --timeout needs seconds, 1 to %u",
+					    argv[0], HX_WAIT_MAX_SECS);
+			c.timeout_secs = (unsigned int)v;
+			timeout = true;
+			i++;
+		} else if (argv[i][0] == '-') {
+			return fail(err, errlen, "%s: unknown option %s (-n, --until, --timeout)",
+				    argv[0], argv[i]);
+		} else if (!words[1]) {
 			words[1] = argv[i];
-		else
-			return fail(err, errlen, "%s: one domain only (console <domain> [-n])",
+		} else {
+			return fail(err, errlen,
+				    "%s: one domain only (console <domain> [-n | --until W,..])",
 				    argv[0]);
+		}
 	}
+	if (c.until && !c.follow)
+		return fail(err, errlen, "%s: -n returns at once: not with --until", argv[0]);
+	if (timeout && !c.until)
+		return fail(err, errlen, "%s: --timeout goes with --until", argv[0]);
 	if (hx_parse_target(words[1] ? 2 : 1, words, &c.target, err, errlen))
 		return -1;
 	*out = c;

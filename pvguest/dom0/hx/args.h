@@ -52,7 +52,9 @@ struct hx_target {
 
 struct hx_console_args {
 	struct hx_target target;
-	bool follow; /* false with -n: print what is there and return */
+	bool follow;		   /* false with -n: print what is there and return */
+	const char *until;	   /* --until WORDS (argv's string, lines.h), or NULL */
+	unsigned int timeout_secs; /* --until's limit (--timeout S), default HX_WAIT_DEFAULT_SECS */
 };
 
 struct hx_wait_args {
@@ -93,7 +95,11 @@ bool hx_valid_name(const char *s);
 int hx_parse_create(int argc, char **argv, struct hx_create_args *out, char *err, size_t errlen);
 /* argv = {cmd, target}: exactly one domain id or name. */
 int hx_parse_target(int argc, char **argv, struct hx_target *out, char *err, size_t errlen);
-/* argv = {"console", target, [-n]} */
+/*
+ * argv = {"console", target, [-n | --until WORDS [--timeout S]]}: -n
+ * prints the log and returns; --until follows until a line with the words
+ * (lines.h) came, for at most S seconds.
+ */
 int hx_parse_console(int argc, char **argv, struct hx_console_args *out, char *err, size_t errlen);
 /* argv = {"wait", target, [seconds]} */
 int hx_parse_wait(int argc, char **argv, struct hx_wait_args *out, char *err, size_t errlen);

@@ -15,10 +15,21 @@
  * keeps domain N's lines (without the prefix); typed keys have nowhere to
  * go and are dropped, except Ctrl-].
  *
+ * With --until WORDS (lines.h) the command returns by itself once a line
+ * with every word has been printed: status 0, or 1 when none came within
+ * --timeout seconds (default 60), the console went first, or Ctrl-] came.
+ * The log kept so far counts, so a line the domain wrote before the
+ * command started is found too: scripts wait with it for a domain's
+ * line instead of sleeping for a guessed time (tests/scenarios/
+ * hx-create.sh, the docs' blocks).  Everything read is printed, also what
+ * followed that line in the same read, so no line of the domain goes
+ * unshown while the backend's own printing was held back.
+ *
  * dom0 itself is refused: the lines this command prints are dom0's
  * output, so following them would feed on itself.
  */
 #include "hx.h"
+#include "lines.h"
 #include <back/consback.h>
 #include <core/sched.h>
 #include <dom0/console_in.h>
@@ -27,29 +38,27 @@
 
 #define CTRL_RBRACKET 0x1d
 #define FOLLOW_NS     (50 * 1000 * 1000)
+#define NS_PER_S      1000000000ULL
 
 struct line_filter {
 	char prefix[16];
 	size_t plen;
-	char line[256];
-	size_t len;
+	struct hx_lines lines;
 	unsigned int shown;
+	const char *until; /* --until's words, or NULL */
+	bool found;	   /* a line shown had them */
 };
 
 static void filter_feed(struct line_filter *f, const char *buf, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (buf[i] != '\n') {
-			if (f->len < sizeof(f->line) - 1)
-				f->line[f->len++] = buf[i];
+	size_t at = 0;
+	while (hx_lines_next(&f->lines, buf, n, &at)) {
+		const char *line = f->lines.line;
+		if (strncmp(line, f->prefix, f->plen) != 0)
 			continue;
-		}
-		f->line[f->len] = '\0';
-		if (f->len >= f->plen && memcmp(f->line, f->prefix, f->plen) == 0) {
-			printf("%s\n", f->line + f->plen);
-			f->shown++;
-		}
-		f->len = 0;
+		printf("%s\n", line + f->plen);
+		f->shown++;
+		f->found |= f->until && hx_line_has(line + f->plen, f->until);
 	}
 }
 
@@ -86,26 +95,73 @@ static bool keys(domid_t to, bool forward)
 	return stop != NULL;
 }
 
-static int hv_log_console(const char *cmd, domid_t id, bool follow)
+/* How a follow ended. */
+enum follow_end { END_KEY, END_FOUND, END_TIME, END_GONE };
+
+/* --until's time is up. */
+static bool too_late(const struct hx_console_args *a, uint64_t deadline)
 {
-	struct line_filter f = {0};
+	return a->until && clock_now_ns() >= deadline;
+}
+
+/* --until's verdict, after the console's own closing line; the status. */
+static int until_status(const struct hx_console_args *a, domid_t id, enum follow_end why)
+{
+	if (!a->until)
+		return 0;
+	if (why == END_FOUND)
+		return 0;
+	if (why == END_TIME)
+		printf("console: no line with %s from domain %u within %u s\n", a->until, id,
+		       a->timeout_secs);
+	else
+		printf("console: domain %u's console %s before a line with %s\n", id,
+		       why == END_GONE ? "went" : "was left", a->until);
+	return 1;
+}
+
+/* The end of the first line: how the command goes on after the log. */
+static void follow_note(const struct hx_console_args *a)
+{
+	if (a->until)
+		printf("; until a line with %s (%u s), Ctrl-] returns]\n", a->until,
+		       a->timeout_secs);
+	else
+		printf("%s]\n", a->follow ? "; following, Ctrl-] returns" : "");
+}
+
+static int hv_log_console(const char *cmd, domid_t id, const struct hx_console_args *a)
+{
+	struct line_filter f = {.until = a->until};
 	uint32_t index = 0, end;
+	uint64_t deadline = clock_now_ns() + a->timeout_secs * NS_PER_S;
+	enum follow_end why = END_KEY;
 	f.plen = (size_t)snprintf(f.prefix, sizeof(f.prefix), "(d%u) ", id);
 	if (hx_console_end(&end) < 0 || pump(&f, &index, &end) < 0) {
 		printf("%s: cannot read the hypervisor log\n", cmd);
 		return 1;
 	}
-	printf("[domain %u: %u line(s) from the hypervisor log%s]\n", id, f.shown,
-	       follow ? "; following, Ctrl-] returns" : "");
+	printf("[domain %u: %u line(s) from the hypervisor log", id, f.shown);
+	follow_note(a);
 	fflush(stdout);
-	while (follow && !keys(id, false))
-		if (pump(&f, &index, NULL) == 0)
+	while (a->follow && !keys(id, false)) {
+		if (f.found || too_late(a, deadline)) {
+			why = f.found ? END_FOUND : END_TIME;
+			break;
+		}
+		if (pump(&f, &index, NULL) == 0 && !f.found)
 			thread_sleep_ns(FOLLOW_NS);
-	return 0;
+	}
+	if (a->until && why == END_FOUND)
+		printf("[domain %u: a line with %s came]\n", id, a->until);
+	return until_status(a, id, why);
 }
 
-/* Prints the backend's log of id from *pos on; the bytes printed, or -1 once it is gone. */
-static long show_log(domid_t id, uint64_t *pos, char *last)
+/*
+ * Prints the backend's log of id from *pos on; the bytes printed, or -1
+ * once it is gone.  *found is set once w (if any) saw a line with its words.
+ */
+static long show_log(domid_t id, uint64_t *pos, char *last, struct hx_line_watch *w, bool *found)
 {
 	static char buf[1024];
 	long n, total = 0;
@@ -113,31 +169,45 @@ static long show_log(domid_t id, uint64_t *pos, char *last)
 		fwrite(buf, 1, (size_t)n, stdout);
 		*last = buf[n - 1];
 		total += n;
+		if (w && !*found && hx_line_watch_feed(w, buf, (size_t)n))
+			*found = true;
 	}
 	fflush(stdout);
 	return n < 0 ? -1 : total;
 }
 
-static int backend_console(domid_t id, bool follow)
+static int backend_console(domid_t id, const struct hx_console_args *a)
 {
 	uint64_t pos = 0, start, end;
+	uint64_t deadline = clock_now_ns() + a->timeout_secs * NS_PER_S;
+	struct hx_line_watch w = {.words = a->until};
+	bool found = false;
+	enum follow_end why = END_KEY;
 	char last = '\n';
 	console_back_span(id, &start, &end);
-	printf("[domain %u: console, %lu byte(s) kept%s]\n", id, (unsigned long)(end - start),
-	       follow ? "; following, Ctrl-] returns" : "");
+	printf("[domain %u: console, %lu byte(s) kept", id, (unsigned long)(end - start));
+	follow_note(a);
 	console_back_follow(id, true);
-	long n = show_log(id, &pos, &last);
-	while (follow && n >= 0 && !keys(id, true))
-		if ((n = show_log(id, &pos, &last)) == 0)
+	long n = show_log(id, &pos, &last, a->until ? &w : NULL, &found);
+	while (a->follow && n >= 0 && !keys(id, true)) {
+		if (found || too_late(a, deadline)) {
+			why = found ? END_FOUND : END_TIME;
+			break;
+		}
+		if ((n = show_log(id, &pos, &last, a->until ? &w : NULL, &found)) == 0)
 			thread_sleep_ns(FOLLOW_NS);
+	}
 	const char *nl = last == '\n' ? "" : "\n"; /* the domain's unfinished line */
 	if (n < 0) {
 		printf("%s[domain %u: console gone]\n", nl, id);
-		return 0;
+		return until_status(a, id, found ? END_FOUND : END_GONE);
 	}
 	console_back_follow(id, false);
-	printf("%s[domain %u: console detached]\n", nl, id);
-	return 0;
+	if (why == END_FOUND)
+		printf("%s[domain %u: a line with %s came; console detached]\n", nl, id, a->until);
+	else
+		printf("%s[domain %u: console detached]\n", nl, id);
+	return until_status(a, id, why);
 }
 
 int hx_console(int argc, char **argv)
@@ -156,6 +226,6 @@ int hx_console(int argc, char **argv)
 		return 1;
 	}
 	if (console_back_has(id))
-		return backend_console(id, a.follow);
-	return hv_log_console(argv[0], id, a.follow);
+		return backend_console(id, &a);
+	return hv_log_console(argv[0], id, &a);
 }

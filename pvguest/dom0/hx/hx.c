@@ -236,7 +236,10 @@ static const struct shell_cmd subcommands[] = {
 	{"vcpu-list", "[<domain>]: each vCPU's CPU, state, time and hard affinity", hx_vcpu_list},
 	{"vcpu-pin", "<domain> <vcpu|all> <cpus>: run only on these CPUs (all, 2, 0-1, 0,2-3)",
 	 hx_vcpu_pin},
-	{"console", "<domain> [-n]: its output and input; until Ctrl-] (-n: no)", hx_console},
+	{"console",
+	 "<domain> [-n | --until W,.. [--timeout S]]: its output and input; until Ctrl-] (-n: "
+	 "no; --until: a line with the words)",
+	 hx_console},
 	{"dmesg", "the hypervisor's log", hx_dmesg},
 	{"wait", "<domain> [seconds]: until it shuts down (default 60 s)", hx_wait},
 	{"trace", "<domain> | --events [<domain>], [-n N] [--until W,..]: hypercalls, or events",

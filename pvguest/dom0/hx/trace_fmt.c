@@ -293,27 +293,10 @@ void hx_trace_sort(struct hospes_trace_rec *r, size_t n)
 	}
 }
 
-bool hx_trace_line_has(const char *line, const char *words)
-{
-	char word[HX_TRACE_WORD_MAX + 1];
-	for (const char *w = words;; w++) {
-		size_t len = strcspn(w, ",");
-		if (len > HX_TRACE_WORD_MAX)
-			return false;
-		memcpy(word, w, len);
-		word[len] = '\0';
-		if (!strstr(line, word))
-			return false;
-		w += len;
-		if (*w == '\0')
-			return true;
-	}
-}
-
 bool hx_trace_until_ends(const char *words, const char *line, unsigned long shown,
 			 unsigned long count, unsigned long *matches)
 {
-	if (!hx_trace_line_has(line, words))
+	if (!hx_line_has(line, words))
 		return false;
 	return ++*matches >= 2 && shown >= count;
 }
@@ -335,13 +318,12 @@ int hx_parse_trace(int argc, char **argv, struct hx_trace_args *out, char *err, 
 			}
 			i++;
 		} else if (strcmp(w, "--until") == 0) {
-			if (i + 1 >= argc || argv[i + 1][0] == '\0' || argv[i + 1][0] == '-' ||
-			    strlen(argv[i + 1]) > HX_TRACE_WORD_MAX) {
+			if (i + 1 >= argc || !hx_valid_words(argv[i + 1])) {
 				snprintf(err, errlen,
 					 "%s: --until needs words of a record's line, "
 					 "comma-separated "
 					 "(at most %d characters)",
-					 argv[0], HX_TRACE_WORD_MAX);
+					 argv[0], HX_WORDS_MAX);
 				return -1;
 			}
 			a.until = argv[++i];

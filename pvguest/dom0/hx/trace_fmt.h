@@ -7,13 +7,13 @@
 #define DOM0_HX_TRACE_FMT_H
 
 #include "args.h"
+#include "lines.h"
 #include <public/sysctl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define HX_TRACE_MAX_RECORDS 1000000
-#define HX_TRACE_WORD_MAX    63 /* --until: its whole argument */
 
 struct hx_trace_args {
 	bool events;		 /* --events: event deliveries and vCPU switches */
@@ -40,14 +40,8 @@ int hx_trace_format(const struct hospes_trace_rec *r, uint64_t t0, uint32_t khz,
 		    size_t len);
 
 /*
- * Whether a record's line has every word of words, a comma-separated
- * list (--until: "d1v0,VIRQ_TIMER" is domain 1's timer event); an empty
- * word matches anything.
- */
-bool hx_trace_line_has(const char *line, const char *words);
-
-/*
- * --until's end of a trace: called for each record shown, in order, with
+ * --until's end of a trace (its words as in lines.h: "d1v0,VIRQ_TIMER"
+ * is domain 1's timer event): called for each record shown, in order, with
  * its line and how many were shown with it; true once this record has the
  * words, follows an earlier one that had them, and at least count
  * records (-n) were shown.  *matches (0 at the start) counts the records

@@ -26,11 +26,17 @@ static int split(char *buf, size_t size, const char *line, char **argv, int max)
 	return argc;
 }
 
+/*
+ * Parser fn on the words of line.  The words stay in a static buffer
+ * until the next call: a result may point into them (console's --until).
+ */
+static char words[512], *word_argv[32];
+#define PARSE(fn, out, line)                                                                       \
+	fn(split(words, sizeof(words), (line), word_argv, 32), word_argv, (out), err, sizeof(err))
+
 static int create(struct hx_create_args *a, const char *line)
 {
-	char buf[512], *argv[32];
-	int argc = split(buf, sizeof(buf), line, argv, 32);
-	return hx_parse_create(argc, argv, a, err, sizeof(err));
+	return PARSE(hx_parse_create, a, line);
 }
 
 static void test_create_defaults(void **state)
@@ -271,11 +277,59 @@ static void test_console(void **state)
 	assert_memory_equal(&c, &before, sizeof(c));
 }
 
+/* --until WORDS [--timeout S]: defaults, any order, and every refusal changes nothing. */
+static void test_console_until(void **state)
+{
+	struct hx_console_args c, before;
+	assert_int_equal(PARSE(hx_parse_console, &c, "console 3"), 0);
+	assert_null(c.until);
+	assert_int_equal(c.timeout_secs, HX_WAIT_DEFAULT_SECS);
+	assert_int_equal(PARSE(hx_parse_console, &c, "console reader --until tick,motd"), 0);
+	assert_string_equal(c.until, "tick,motd");
+	assert_true(c.follow);
+	assert_string_equal(c.target.name, "reader");
+	assert_int_equal(c.timeout_secs, HX_WAIT_DEFAULT_SECS);
+	assert_int_equal(PARSE(hx_parse_console, &c, "console --timeout 5 --until killed 2"), 0);
+	assert_string_equal(c.until, "killed");
+	assert_int_equal(c.timeout_secs, 5);
+	assert_int_equal(c.target.domid, 2);
+	before = c;
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{"console 2 --until", "--until needs words"},
+		{"console 2 --until -n", "--until needs words"},
+		{"console 2 --until "
+		 "0123456789012345678901234567890123456789012345678901234567890123",
+		 "at most 63 characters"},
+		{"console 2 --until a --timeout", "--timeout needs seconds, 1 to 86400"},
+		{"console 2 --until a --timeout 0", "--timeout needs seconds"},
+		{"console 2 --until a --timeout 86401", "--timeout needs seconds"},
+		{"console 2 --until a --timeout 5s", "--timeout needs seconds"},
+		{"console 2 --timeout 5", "--timeout goes with --until"},
+		{"console 2 -n --until a", "-n returns at once: not with --until"},
+		{"console 2 --until a -n", "-n returns at once"},
+		{"console 2 --wait a", "unknown option --wait"},
+		{"console --until a", "give one domain"},
+		{"console 2 3 --until a", "one domain only"},
+		{"console a/b --until a", "neither a domain id nor a name"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(PARSE(hx_parse_console, &c, bad[i].line), -1);
+		if (!strstr(err, bad[i].msg))
+			fail_msg("\"%s\": \"%s\", want \"%s\"", bad[i].line, err, bad[i].msg);
+		assert_memory_equal(&c, &before, sizeof(c));
+	}
+	/* 63 characters are allowed */
+	assert_int_equal(PARSE(hx_parse_console, &c,
+			       "console 2 --until "
+			       "012345678901234567890123456789012345678901234567890123456789012"),
+			 0);
+}
+
 static int sched(struct hx_sched_args *a, const char *line)
 {
-	char buf[256], *argv[16];
-	int argc = split(buf, sizeof(buf), line, argv, 16);
-	return hx_parse_sched(argc, argv, a, err, sizeof(err));
+	return PARSE(hx_parse_sched, a, line);
 }
 
 static void test_sched(void **state)
@@ -343,9 +397,7 @@ static void test_cpus(void **state)
 
 static int vcpu_pin(struct hx_vcpu_pin_args *a, const char *line)
 {
-	char buf[256], *argv[16];
-	int argc = split(buf, sizeof(buf), line, argv, 16);
-	return hx_parse_vcpu_pin(argc, argv, a, err, sizeof(err));
+	return PARSE(hx_parse_vcpu_pin, a, line);
 }
 
 static void test_vcpu_pin(void **state)
@@ -377,6 +429,7 @@ const struct CMUnitTest args_tests[] = {
 	cmocka_unit_test(test_vcpu_pin),
 	cmocka_unit_test(test_sched),
 	cmocka_unit_test(test_console),
+	cmocka_unit_test(test_console_until),
 	cmocka_unit_test(test_create_defaults),
 	cmocka_unit_test(test_create_settings),
 	cmocka_unit_test(test_create_bad_changes_nothing),

@@ -251,16 +251,59 @@ static void test_line_has(void **state)
 {
 	const char *tick = "   56039 c0 d1v0 event port 3 raised (VIRQ_TIMER)";
 	const char *d0 = "   43614 c0 d0v0 event port 1 raised (VIRQ_TIMER)";
-	assert_true(hx_trace_line_has(tick, "d1v0,VIRQ_TIMER"));
-	assert_true(hx_trace_line_has(tick, "VIRQ_TIMER,d1v0"));
-	assert_false(hx_trace_line_has(d0, "d1v0,VIRQ_TIMER"));
-	assert_true(hx_trace_line_has(d0, "VIRQ_TIMER"));
-	assert_false(hx_trace_line_has(tick, "d1v0,pirq"));
-	assert_true(
-		hx_trace_line_has("  77144 c0 d0v0 event_channel_op(send, 0x21e6fc4) = 0", "send"));
-	assert_false(
-		hx_trace_line_has("  62616 c0 d0v0 console_io(read, 0x10, 0x51fc0) = 0", "send"));
-	assert_true(hx_trace_line_has(tick, "d1v0,")); /* an empty word matches */
+	assert_true(hx_line_has(tick, "d1v0,VIRQ_TIMER"));
+	assert_true(hx_line_has(tick, "VIRQ_TIMER,d1v0"));
+	assert_false(hx_line_has(d0, "d1v0,VIRQ_TIMER"));
+	assert_true(hx_line_has(d0, "VIRQ_TIMER"));
+	assert_false(hx_line_has(tick, "d1v0,pirq"));
+	assert_true(hx_line_has("  77144 c0 d0v0 event_channel_op(send, 0x21e6fc4) = 0", "send"));
+	assert_false(hx_line_has("  62616 c0 d0v0 console_io(read, 0x10, 0x51fc0) = 0", "send"));
+	assert_true(hx_line_has(tick, "d1v0,")); /* an empty word matches */
+}
+
+/* A console stream cut into lines: the count of bytes up to the first
+ * line with the words, lines cut across reads, long lines, no match. */
+static void test_line_watch(void **state)
+{
+	struct hx_line_watch w = {.words = "tick,motd"};
+	const char *a = "blkfront: xvda: 2048 sectors\ninit: root on xvda\ntick 1, 28 bytes of /e";
+	const char *b = "tc/motd\ntick 2, 28 bytes of /etc/motd\n";
+	assert_int_equal(hx_line_watch_feed(&w, a, strlen(a)), 0); /* the tick line unfinished */
+	assert_int_equal(hx_line_watch_feed(&w, b, strlen(b)), strlen("tc/motd\n"));
+	/* the rest was not taken: fed again, its line is found */
+	const char *rest = b + strlen("tc/motd\n");
+	assert_int_equal(hx_line_watch_feed(&w, rest, strlen(rest)), strlen(rest));
+	/* words must be on one line, not across two */
+	struct hx_line_watch two = {.words = "root,tick"};
+	assert_int_equal(hx_line_watch_feed(&two, a, strlen(a)), 0);
+	assert_int_equal(hx_line_watch_feed(&two, b, strlen(b)), 0);
+	/* a line longer than the buffer: its start is compared, no overflow */
+	struct hx_line_watch lng = {.words = "start"};
+	char big[3 * HX_WATCH_MAX];
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "start", 5);
+	big[sizeof(big) - 1] = '\n';
+	assert_int_equal(hx_line_watch_feed(&lng, big, sizeof(big)), sizeof(big));
+	struct hx_line_watch end = {.words = "tail"};
+	memcpy(big + sizeof(big) - 5, "tail", 4);
+	assert_int_equal(hx_line_watch_feed(&end, big, sizeof(big)), 0); /* beyond what is kept */
+	/* nothing, and a lone newline */
+	assert_int_equal(hx_line_watch_feed(&w, "", 0), 0);
+	assert_int_equal(hx_line_watch_feed(&w, "\n", 1), 0);
+	/* the splitter itself: a line at a time, an unfinished one kept */
+	struct hx_lines l = {0};
+	size_t at = 0;
+	assert_true(hx_lines_next(&l, "ab\ncd", 5, &at));
+	assert_string_equal(l.line, "ab");
+	assert_int_equal(at, 3);
+	assert_false(hx_lines_next(&l, "ab\ncd", 5, &at));
+	assert_int_equal(at, 5);
+	at = 0;
+	assert_true(hx_lines_next(&l, "e\n", 2, &at));
+	assert_string_equal(l.line, "cde");
+	assert_true(hx_valid_words("a"));
+	assert_false(hx_valid_words(""));
+	assert_false(hx_valid_words("-n"));
 }
 
 /* A ticker's trace: the end comes at the second timer record at or after
@@ -293,9 +336,14 @@ static void test_until_ends(void **state)
 }
 
 const struct CMUnitTest trace_tests[] = {
-	cmocka_unit_test(test_line_has),      cmocka_unit_test(test_until_ends),
-	cmocka_unit_test(test_parse_good),    cmocka_unit_test(test_parse_bad),
-	cmocka_unit_test(test_names),	      cmocka_unit_test(test_format_hypercalls),
-	cmocka_unit_test(test_format_others), cmocka_unit_test(test_sort),
+	cmocka_unit_test(test_line_has),
+	cmocka_unit_test(test_until_ends),
+	cmocka_unit_test(test_line_watch),
+	cmocka_unit_test(test_parse_good),
+	cmocka_unit_test(test_parse_bad),
+	cmocka_unit_test(test_names),
+	cmocka_unit_test(test_format_hypercalls),
+	cmocka_unit_test(test_format_others),
+	cmocka_unit_test(test_sort),
 };
 const size_t trace_tests_count = sizeof(trace_tests) / sizeof(trace_tests[0]);
