@@ -32,7 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BOUNCE_BYTES (64u * 1024)
+#define BOUNCE_BYTES	  (64u * 1024)
+#define BLKFRONT_PAUSE_NS (10ULL * 1000000ULL)
 
 bool blkfront_use_persistent = true;
 
@@ -47,6 +48,12 @@ static void front_event(evtchn_port_t port, void *data)
 static void front_wait(struct blkfront *bf, unsigned long seen)
 {
 	event_wait(&bf->ev, seen);
+}
+
+/* A call waits for the backend to let go of its pages: look again in 10 ms. */
+static void front_pause(struct blkfront *bf)
+{
+	event_wait_timeout(&bf->ev, bf->ev.count, BLKFRONT_PAUSE_NS);
 }
 
 void blkfront_vdev_name(unsigned int devid, char *buf, size_t size)
@@ -184,6 +191,7 @@ int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, u
 		return rc;
 	memset(&d->bf, 0, sizeof(d->bf));
 	d->bf.wait = front_wait;
+	d->bf.pause = front_pause;
 	if ((rc = xendev_front_start(&d->xd, xb, self, "vbd", devid)))
 		return rc;
 	if ((rc = front_setup(d)) || (rc = xendev_front_wait_connected(&d->xd)) ||

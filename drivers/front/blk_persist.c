@@ -22,12 +22,16 @@
  *    grant for its request alone, revoked at completion; if the backend
  *    kept that one mapped too (it may: persistent mode; ours does when
  *    a train of requests has more pages in flight than the cache has
- *    entries), the reference waits in deferred[] and its revoke is
- *    retried at the start of every transfer and at disconnect instead of
- *    being lost; so does a kept grant the backend still maps when the
- *    cache is emptied at disconnect (persist_free), and the list outlives
- *    the cache (persist_reset), so a later disconnect retries them.  deferred[] holds as many references as the grant
- *    table (GNTTAB_FRAMES), so it never overflows.
+ *    entries), the revoke is late (gnttab_end: retried at every
+ *    transfer and state change, never lost); so is a kept grant the
+ *    backend still maps when the cache is emptied at disconnect
+ *    (persist_free).  Without persistent grants a backend must let go
+ *    before it answers, so one that did not holds the caller until it
+ *    does (seg_done counts the late revoke in the call's `held`);
+ *  - an entry whose request failed because the backend left is dropped
+ *    (persist_drop): out of its chain, not live, its revoke late for the
+ *    failed call if the backend still maps it, so the caller gets its
+ *    page back only once the backend cannot write it.
  * The eviction is a clock: the hand sweeps the entries, skipping busy
  * ones, and takes the first whose revoke succeeds, so the entries the
  * backend dropped (its own least recently used) go first.  A sweep stops
@@ -46,7 +50,7 @@ void blkfront_persist_reset(struct blkfront *bf)
 {
 	struct blkfront_persist *p = &bf->persist;
 
-	p->used = p->hand = 0; /* `on` and the deferred revokes stay */
+	p->used = p->hand = 0; /* `on` stays */
 	memset(p->ent, 0, sizeof(p->ent));
 	for (unsigned int i = 0; i < BLKFRONT_PERSIST; i++)
 		p->head[i] = BLKFRONT_PGNT_NONE;
@@ -59,18 +63,6 @@ static void unlink_entry(struct blkfront_persist *p, uint16_t e)
 	while (*link != e)
 		link = &p->ent[*link].next;
 	*link = p->ent[e].next;
-}
-
-/* Retry the revokes the backend refused at completion; keep those it still holds. */
-void blkfront_retry_deferred(struct blkfront *bf)
-{
-	struct blkfront_persist *p = &bf->persist;
-	unsigned int kept = 0;
-
-	for (unsigned int i = 0; i < p->ndeferred; i++)
-		if (gnttab_revoke(p->deferred[i]) != 0)
-			p->deferred[kept++] = p->deferred[i];
-	p->ndeferred = kept;
 }
 
 /* A free entry: a never-used one, or an idle one whose grant the backend let go; -1 if none. */
@@ -131,36 +123,33 @@ int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint1
 	return ref;
 }
 
-void blkfront_seg_done(struct blkfront *bf, grant_ref_t ref, uint16_t ent)
+void blkfront_seg_done(struct blkfront *bf, struct blkfront_call *call, grant_ref_t ref)
 {
-	struct blkfront_persist *p = &bf->persist;
+	if (gnttab_end(ref, NULL, bf->persist.on ? NULL : &call->held) == 1)
+		bf->stats.late_grants++;
+}
 
-	if (ent != BLKFRONT_PGNT_NONE) {
-		p->ent[ent].busy--;
+void blkfront_persist_drop(struct blkfront *bf, uint16_t e, struct blkfront_call *call)
+{
+	struct blkfront_pgnt *ent = &bf->persist.ent[e];
+
+	if (!ent->live) /* dropped already (the frame twice in flight) or never granted */
 		return;
-	}
-	if (gnttab_revoke(ref) == 0)
-		return;
-	if (p->on && p->ndeferred < BLKFRONT_DEFERRED)
-		p->deferred[p->ndeferred++] = ref; /* the backend may keep it for a while */
-	else
-		bf->stats.stuck_grants++;
+	unlink_entry(&bf->persist, e);
+	ent->live = false;
+	if (gnttab_end(ent->gref, NULL, &call->held) == 1)
+		bf->stats.late_grants++;
 }
 
 unsigned int blkfront_persist_free(struct blkfront *bf)
 {
 	struct blkfront_persist *p = &bf->persist;
-	unsigned int lost = 0;
+	unsigned int late = 0;
 
-	blkfront_retry_deferred(bf);
-	for (unsigned int e = 0; e < p->used; e++) {
-		if (!p->ent[e].live || gnttab_revoke(p->ent[e].gref) == 0)
-			continue;
-		if (p->ndeferred < BLKFRONT_DEFERRED) /* still mapped: a later free retries it */
-			p->deferred[p->ndeferred++] = p->ent[e].gref;
-		else
-			lost++;
-	}
+	for (unsigned int e = 0; e < p->used; e++)
+		if (p->ent[e].live && gnttab_end(p->ent[e].gref, NULL, NULL) == 1)
+			late++; /* still mapped: revoked when the backend lets go */
+	bf->stats.late_grants += late;
 	blkfront_persist_reset(bf);
-	return p->ndeferred + lost;
+	return late;
 }

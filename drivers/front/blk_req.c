@@ -14,10 +14,20 @@
  * Grants: without persistent grants each data page is granted when its
  * request is built and revoked when the response arrives.  A backend
  * that follows the protocol holds no mapping after its response, so the
- * revoke succeeds; if it ever does not, the reference is left allocated
- * (stuck_grants) rather than reused under a backend still holding it.
- * With persistent grants (blk_persist.c) a page's grant comes from the
- * frame cache and stays published after the response.
+ * revoke succeeds; if it ever does not, the revoke is late (gnttab.h:
+ * the reference is never reused while the backend maps it) and the call
+ * does not return until it succeeds: the caller must not get back a
+ * page the backend can still write.  With persistent grants
+ * (blk_persist.c) a page's grant comes from the frame cache and stays
+ * published after the response.
+ *
+ * When the backend leaves with requests in flight, they fail
+ * (fail_request) only once their pages are safe: every grant they use,
+ * the cache's included, is ended, and those the backend still maps hold
+ * the call (await_revokes: retried on a timer, logged once) until it
+ * lets go.  The ring and indirect pages are ours: ring_free hands the
+ * ones still mapped to gnttab's late list, which frees them later, so
+ * no round, connect or freed device struct can forget them.
  */
 #include "blkfront.h"
 
@@ -32,32 +42,12 @@
 
 #define SECTORS_PER_PAGE (PAGE_SIZE / BLKIF_SECTOR_SIZE)
 
-/*
- * Before a new round: pages of the last one that blkfront_ring_free kept
- * granted (the backend still mapped them) are left to the backend for
- * good (never freed or reused: it may still read or write them), and
- * their grants join the deferred revokes, retried at every transfer and
- * at disconnect.  The new round's set-up would otherwise forget them.
- */
-static void defer_revoke(struct blkfront_persist *p, grant_ref_t ref)
-{
-	if (p->ndeferred < BLKFRONT_DEFERRED) /* as many as the grant table: never full */
-		p->deferred[p->ndeferred++] = ref;
-}
-
-static void keep_held(struct blkfront *bf)
-{
-	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++)
-		if (bf->req[i].ind)
-			defer_revoke(&bf->persist, bf->req[i].ind_ref);
-	if (bf->sring)
-		defer_revoke(&bf->persist, bf->ring_ref);
-	bf->sring = NULL;
-}
+#define HOLD_LOG_PAUSES 100 /* pauses (a second in a guest) before a held call is logged */
 
 int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 {
-	keep_held(bf);
+	if (gnttab_late())
+		gnttab_retry_late(); /* an earlier round's pages the backend let go of since */
 	bf->back_id = back_id;
 	bf->handle = handle;
 	bf->in_flight = 0;
@@ -71,26 +61,32 @@ int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 	SHARED_RING_INIT(bf->sring);
 	FRONT_RING_INIT(&bf->ring, bf->sring, PAGE_SIZE);
 	int ref = gnttab_grant(back_id, va_to_mfn(bf->sring), false);
-	if (ref < 0)
+	if (ref < 0) {
+		free(bf->sring);
+		bf->sring = NULL;
 		return ref;
+	}
 	bf->ring_ref = (grant_ref_t)ref;
 	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++) {
 		struct blkfront_req *r = &bf->req[i];
 		if (!(r->ind = memalign(PAGE_SIZE, PAGE_SIZE)))
 			return -XEN_ENOMEM;
-		if ((ref = gnttab_grant(back_id, va_to_mfn(r->ind), true)) < 0)
+		if ((ref = gnttab_grant(back_id, va_to_mfn(r->ind), true)) < 0) {
+			free(r->ind);
+			r->ind = NULL;
 			return ref;
+		}
 		r->ind_ref = (grant_ref_t)ref;
 	}
 	return 0;
 }
 
-/* Revoke `ref`; count it as stuck if the backend still holds it. */
-static unsigned int revoke(struct blkfront *bf, grant_ref_t ref)
+/* End the grant of our own page; the page is freed now or when the backend lets go. */
+static unsigned int end_page(struct blkfront *bf, grant_ref_t ref, void *page)
 {
-	if (gnttab_revoke(ref) == 0)
+	if (gnttab_end(ref, page, NULL) != 1)
 		return 0;
-	bf->stats.stuck_grants++;
+	bf->stats.late_grants++;
 	return 1;
 }
 
@@ -100,7 +96,7 @@ static void finish(struct blkfront *bf, struct blkfront_req *r, int status)
 		if (r->pent[i] != BLKFRONT_PGNT_NONE)
 			bf->persist.ent[r->pent[i]].busy--; /* a kept grant stays */
 		else
-			blkfront_seg_done(bf, r->grants[i], r->pent[i]);
+			blkfront_seg_done(bf, r->call, r->grants[i]);
 	r->nr_grants = 0;
 	r->in_use = false;
 	bf->free_slots |= 1u << (r - bf->req);
@@ -113,26 +109,40 @@ static void finish(struct blkfront *bf, struct blkfront_req *r, int status)
 	r->call->outstanding--;
 }
 
+/*
+ * A request that fails because the backend left: every grant it uses is
+ * ended first (a cached one leaves the cache), those the backend still
+ * maps late for its call, which waits for them (await_revokes).
+ */
+static void fail_request(struct blkfront *bf, struct blkfront_req *r)
+{
+	for (unsigned int i = 0; i < r->nr_grants; i++)
+		if (r->pent[i] != BLKFRONT_PGNT_NONE)
+			blkfront_persist_drop(bf, r->pent[i], r->call);
+		else if (gnttab_end(r->grants[i], NULL, &r->call->held) == 1)
+			bf->stats.late_grants++;
+	r->nr_grants = 0;
+	finish(bf, r, BLKIF_RSP_ERROR);
+}
+
 unsigned int blkfront_ring_free(struct blkfront *bf)
 {
-	unsigned long before = bf->stats.stuck_grants;
-
 	bf->connected = false;
+	if (gnttab_late())
+		gnttab_retry_late();
 	for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++) {
 		struct blkfront_req *r = &bf->req[i];
 		if (r->in_use)
-			finish(bf, r, BLKIF_RSP_ERROR);
-		if (r->ind && !revoke(bf, r->ind_ref)) {
-			free(r->ind);
-			r->ind = NULL; /* else kept granted: a later free tries again */
-		}
+			fail_request(bf, r);
+		if (r->ind)
+			end_page(bf, r->ind_ref, r->ind);
+		r->ind = NULL;
 	}
-	bf->stats.stuck_grants += blkfront_persist_free(bf);
-	if (bf->sring && !revoke(bf, bf->ring_ref)) {
-		free(bf->sring);
-		bf->sring = NULL;
-	}
-	return (unsigned int)(bf->stats.stuck_grants - before);
+	blkfront_persist_free(bf);
+	if (bf->sring)
+		end_page(bf, bf->ring_ref, bf->sring);
+	bf->sring = NULL;
+	return gnttab_late_to(bf->back_id);
 }
 
 static void complete(struct blkfront *bf, const struct blkif_response *rsp)
@@ -197,7 +207,7 @@ static void wait_responses(struct blkfront *bf)
 	if (!bf->connected) { /* no response will come: fail what is in flight */
 		for (unsigned int i = 0; i < BLKFRONT_RING_SIZE; i++)
 			if (bf->req[i].in_use)
-				finish(bf, &bf->req[i], BLKIF_RSP_ERROR);
+				fail_request(bf, &bf->req[i]);
 		return;
 	}
 	RING_FINAL_CHECK_FOR_RESPONSES(&bf->ring, more);
@@ -373,12 +383,35 @@ static uint64_t build_page(struct blkfront *bf, struct blkfront_call *call, bool
 	return count;
 }
 
+/*
+ * The backend still maps pages of this call's finished requests: retry
+ * the late revokes, pausing between tries, until none of them is left.
+ * A backend that never lets go keeps the caller waiting, as one that
+ * never answers would; it never gets the page back under the backend.
+ */
+static void await_revokes(struct blkfront *bf, struct blkfront_call *call)
+{
+	bf->stats.held_calls++;
+	for (unsigned int pauses = 0;; pauses++) {
+		gnttab_retry_late();
+		if (!call->held)
+			return;
+		if (pauses == HOLD_LOG_PAUSES)
+			printk("blkfront: vbd %u: backend d%u still maps %u pages of a finished "
+			       "request; the caller waits\n",
+			       bf->handle, bf->back_id, call->held);
+		bf->pause(bf);
+	}
+}
+
 static int run_call(struct blkfront *bf, struct blkfront_call *call)
 {
 	if (bf->connected) /* else the ring may be gone (blkfront_ring_free) */
 		push(bf);
 	while (call->outstanding)
 		wait_responses(bf);
+	if (call->held)
+		await_revokes(bf, call);
 	return call->err;
 }
 
@@ -414,21 +447,21 @@ static void queue_rw(struct blkfront *bf, struct blkfront_call *call, bool write
 
 int blkfront_rw(struct blkfront *bf, bool write, uint64_t sector, void *buf, uint64_t count)
 {
-	struct blkfront_call call = {0, 0};
+	struct blkfront_call call = {0};
 
 	if (!bf->connected)
 		return -XEN_ENOTCONN;
 	if (!piece_ok(bf, sector, buf, count))
 		return -XEN_EINVAL;
-	if (bf->persist.ndeferred)
-		blkfront_retry_deferred(bf);
+	if (gnttab_late())
+		gnttab_retry_late();
 	queue_rw(bf, &call, write, sector, buf, count);
 	return run_call(bf, &call);
 }
 
 int blkfront_rw_vec(struct blkfront *bf, bool write, const struct block_vec *v, unsigned int n)
 {
-	struct blkfront_call call = {0, 0};
+	struct blkfront_call call = {0};
 
 	if (!bf->connected)
 		return -XEN_ENOTCONN;
@@ -437,8 +470,8 @@ int blkfront_rw_vec(struct blkfront *bf, bool write, const struct block_vec *v, 
 	for (unsigned int i = 0; i < n; i++)
 		if (!piece_ok(bf, v[i].sector, v[i].buf, v[i].count))
 			return -XEN_EINVAL;
-	if (bf->persist.ndeferred)
-		blkfront_retry_deferred(bf);
+	if (gnttab_late())
+		gnttab_retry_late();
 	for (unsigned int i = 0; i < n && !call.err; i++)
 		queue_rw(bf, &call, write, v[i].sector, v[i].buf, v[i].count);
 	return run_call(bf, &call);
@@ -446,7 +479,7 @@ int blkfront_rw_vec(struct blkfront *bf, bool write, const struct block_vec *v, 
 
 int blkfront_flush(struct blkfront *bf)
 {
-	struct blkfront_call call = {0, 0};
+	struct blkfront_call call = {0};
 	unsigned int id;
 
 	if (!bf->connected)
@@ -476,7 +509,7 @@ int blkfront_flush(struct blkfront *bf)
 
 int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count)
 {
-	struct blkfront_call call = {0, 0};
+	struct blkfront_call call = {0};
 	unsigned int id;
 
 	if (!bf->connected)

@@ -24,6 +24,18 @@
  * its revoke succeeds, i.e. when the backend no longer maps it; a page
  * that finds no entry gets a grant for its request alone, as without
  * the feature.
+ *
+ * Grants the backend still maps when we are done with them (gnttab.h's
+ * late revokes, retried at every transfer, every state change and while
+ * a caller waits): our own pages (ring, indirect lists) are freed only
+ * when their revoke succeeds.  A caller's pages go back to it only when
+ * the backend can no longer map them: a call whose request failed
+ * because the backend left (or, without persistent grants, whose
+ * backend answered before it let go) waits for those revokes
+ * (blkfront_call.held; docs/split-drivers.md, "Grants a backend keeps").
+ * With persistent grants the backend may keep a page of a finished
+ * request mapped (the cache's frames, by design; a one-request grant
+ * too): no caller waits for those, their revokes are just late.
  */
 #ifndef DRIVERS_FRONT_BLKFRONT_H
 #define DRIVERS_FRONT_BLKFRONT_H
@@ -37,15 +49,18 @@
 #include <xenbus/xendev.h>
 #include <public/io/blkif.h>
 
-#define BLKFRONT_RING_SIZE    32   /* one-page blkif ring */
-#define BLKFRONT_MAX_INDIRECT 64   /* segments per indirect request we use at most */
-#define BLKFRONT_PERSIST      512  /* frames kept granted (feature-persistent) */
-#define BLKFRONT_DEFERRED     2048 /* one-request grants the backend still held at completion */
+#define BLKFRONT_RING_SIZE    32  /* one-page blkif ring */
+#define BLKFRONT_MAX_INDIRECT 64  /* segments per indirect request we use at most */
+#define BLKFRONT_PERSIST      512 /* frames kept granted (feature-persistent) */
 #define BLKFRONT_PGNT_NONE    0xffff
 
-/* One caller's train of requests: answered when outstanding reaches 0. */
+/*
+ * One caller's train of requests: answered when outstanding reaches 0,
+ * returned to the caller when held reaches 0 too (its grants the backend
+ * still maps, on gnttab's late list with this counter).
+ */
 struct blkfront_call {
-	unsigned int outstanding;
+	unsigned int outstanding, held;
 	int err;
 };
 
@@ -60,7 +75,9 @@ struct blkfront_req {
 };
 
 struct blkfront_stats {
-	unsigned long requests, indirect, notifies, responses, errors, stray, stuck_grants;
+	unsigned long requests, indirect, notifies, responses, errors, stray;
+	unsigned long late_grants; /* still mapped by the backend when we were done: revoked late */
+	unsigned long held_calls;  /* calls that waited for such revokes before returning */
 	unsigned long pgnt_hits, pgnt_grants, pgnt_evictions, one_off_grants;
 };
 
@@ -74,13 +91,11 @@ struct blkfront_pgnt {
 };
 
 struct blkfront_persist {
-	bool on;	   /* both ends offered feature-persistent */
-	unsigned int used; /* entries filled so far */
-	unsigned int hand; /* the eviction clock's hand */
-	unsigned int ndeferred;
+	bool on;			 /* both ends offered feature-persistent */
+	unsigned int used;		 /* entries filled so far */
+	unsigned int hand;		 /* the eviction clock's hand */
 	uint16_t head[BLKFRONT_PERSIST]; /* hash buckets, by frame */
 	struct blkfront_pgnt ent[BLKFRONT_PERSIST];
-	grant_ref_t deferred[BLKFRONT_DEFERRED]; /* revoked later, when the backend lets go */
 };
 
 struct blkfront {
@@ -107,6 +122,8 @@ struct blkfront {
 	 */
 	struct event_counter ev;
 	void (*wait)(struct blkfront *bf, unsigned long seen);
+	/* Waits a while (a timer tick) for a backend to let go of a call's pages. */
+	void (*pause)(struct blkfront *bf);
 	struct blkfront_stats stats;
 	struct blkfront_persist persist;
 };
@@ -117,11 +134,11 @@ struct blkfront {
  */
 int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle);
 /*
- * Fail every request in flight and revoke every grant (the ring's last);
- * returns the number of grants the backend still holds (0 when clean).
- * Those stay granted and their pages allocated (the backend may still
- * write to them), so calling it again, once the backend has let go,
- * revokes and frees them; a new ring_init leaves them behind for good.
+ * Fail every request in flight and end every grant (the ring's last):
+ * the ones the backend still maps become late revokes (gnttab.h) with
+ * their pages, which are freed once it lets go, whatever rounds come
+ * between.  Returns the grants to this backend still late (0 when
+ * clean); calling it again retries them.
  */
 unsigned int blkfront_ring_free(struct blkfront *bf);
 
@@ -155,13 +172,15 @@ void blkfront_poll(struct blkfront *bf);
 
 /*
  * Persistent grants (blk_persist.c).  persist_reset empties the cache
- * (keeping `on` and the deferred revokes).  seg_grant: the grant for one segment on frame mfn, from
+ * (keeping `on`).  seg_grant: the grant for one segment on frame mfn, from
  * the cache when persist.on (*ent its entry, marked busy), else a grant
  * for this request alone (*ent BLKFRONT_PGNT_NONE, read-only for a
- * write); the reference or -XEN_ENOSPC.  seg_done: the segment was
- * answered.  persist_free revokes every kept grant (one the backend still
- * maps joins the deferred revokes) and returns how many the backend still
- * holds (0 once it has let go).
+ * write); the reference or -XEN_ENOSPC.  seg_done: a one-request grant
+ * of `call` was answered: revoked, or late (the call then waits for it
+ * unless persist.on).  persist_drop: entry e of a request that failed
+ * because the backend left leaves the cache, its revoke late for `call`
+ * if the backend still maps it.  persist_free ends every kept grant and
+ * returns how many went late.
  */
 void blkfront_persist_reset(struct blkfront *bf);
 int blkfront_seg_grant(struct blkfront *bf, unsigned long mfn, bool write, uint16_t *ent);
@@ -189,9 +208,8 @@ static inline int blkfront_pgnt_hit(struct blkfront_persist *p, unsigned long mf
 		}
 	return -1;
 }
-/* Revoke the one-request grants the backend held at completion, if it let go since. */
-void blkfront_retry_deferred(struct blkfront *bf);
-void blkfront_seg_done(struct blkfront *bf, grant_ref_t ref, uint16_t ent);
+void blkfront_seg_done(struct blkfront *bf, struct blkfront_call *call, grant_ref_t ref);
+void blkfront_persist_drop(struct blkfront *bf, uint16_t e, struct blkfront_call *call);
 unsigned int blkfront_persist_free(struct blkfront *bf);
 
 /* ---- The domU side (blk.c): one disk in the device table ---- */

@@ -4,7 +4,9 @@
  *
  * Grant references are never 0 here (references below
  * GNTTAB_NR_RESERVED_ENTRIES are the toolstack's), so 0 marks "not
- * granted" and netfront_rings_free can undo a half-finished init.
+ * granted" and netfront_rings_free can undo a half-finished init.  A
+ * page is freed with its grant's end (gnttab_end): at once, or when
+ * the backend lets go of it.
  */
 #include "netfront.h"
 
@@ -49,69 +51,49 @@ static void push_rx(struct netfront *nf)
 	}
 }
 
+/* One page each, zeroed: the rings, the transmit pages, the receive pages. */
 static int rings_alloc(struct netfront *nf)
 {
-	struct netif_tx_sring *txs = memalign(PAGE_SIZE, PAGE_SIZE);
-	struct netif_rx_sring *rxs = memalign(PAGE_SIZE, PAGE_SIZE);
+	void *txs = memalign(PAGE_SIZE, PAGE_SIZE), *rxs = memalign(PAGE_SIZE, PAGE_SIZE);
 
 	nf->tx.sring = txs;
 	nf->rx.sring = rxs;
-	nf->tx_bufs = memalign(PAGE_SIZE, NETFRONT_TX_BUFS / 2 * PAGE_SIZE);
-	nf->rx_pages = memalign(PAGE_SIZE, NETFRONT_RX_BUFS * PAGE_SIZE);
-	if (!txs || !rxs || !nf->tx_bufs || !nf->rx_pages)
+	if (!txs || !rxs)
 		return -XEN_ENOMEM;
 	memset(txs, 0, PAGE_SIZE);
 	memset(rxs, 0, PAGE_SIZE);
-	SHARED_RING_INIT(txs);
-	SHARED_RING_INIT(rxs);
-	FRONT_RING_INIT(&nf->tx, txs, PAGE_SIZE);
-	FRONT_RING_INIT(&nf->rx, rxs, PAGE_SIZE);
-	return 0;
-}
-
-/* An earlier round's grant to revoke later; 0 marks none. */
-static void hold(struct netfront *nf, grant_ref_t *ref)
-{
-	if (*ref && nf->nheld < NETFRONT_HELD)
-		nf->held[nf->nheld++] = *ref;
-	*ref = 0;
-}
-
-/*
- * Before a new round: what the last release could not revoke (the
- * backend still mapped it) is left to the backend for good (the memory
- * never freed or reused: it may still read or write it), and its grants
- * move to nf->held, which every release retries.  The new round's
- * set-up would otherwise overwrite their references.
- */
-static void keep_held(struct netfront *nf)
-{
-	hold(nf, &nf->tx_ring_ref);
-	hold(nf, &nf->rx_ring_ref);
+	SHARED_RING_INIT(nf->tx.sring);
+	SHARED_RING_INIT(nf->rx.sring);
+	FRONT_RING_INIT(&nf->tx, nf->tx.sring, PAGE_SIZE);
+	FRONT_RING_INIT(&nf->rx, nf->rx.sring, PAGE_SIZE);
 	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++)
-		hold(nf, &nf->tx_gref[i]);
+		if (!(nf->tx_page[i] = memalign(PAGE_SIZE, PAGE_SIZE)))
+			return -XEN_ENOMEM;
 	for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++)
-		hold(nf, &nf->rx_gref[i]);
+		if (!(nf->rx_page[i] = memalign(PAGE_SIZE, PAGE_SIZE)))
+			return -XEN_ENOMEM;
+	return 0;
 }
 
 int netfront_rings_init(struct netfront *nf, uint16_t back_id)
 {
 	int rc;
 
-	keep_held(nf);
+	if (gnttab_late())
+		gnttab_retry_late(); /* an earlier round's pages the backend let go of since */
 	nf->back_id = back_id;
 	if ((rc = rings_alloc(nf)) ||
 	    (rc = grant(back_id, nf->tx.sring, false, &nf->tx_ring_ref)) ||
 	    (rc = grant(back_id, nf->rx.sring, false, &nf->rx_ring_ref)))
 		goto fail;
 	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++)
-		if ((rc = grant(back_id, nf->tx_bufs + i * PAGE_SIZE, true, &nf->tx_gref[i])))
+		if ((rc = grant(back_id, nf->tx_page[i], true, &nf->tx_gref[i])))
 			goto fail;
 	for (unsigned int i = 0; i < NETFRONT_TX_BUFS; i++)
 		nf->tx_free[i] = (uint16_t)(NETFRONT_TX_BUFS - 1 - i);
 	nf->tx_nfree = NETFRONT_TX_BUFS;
 	for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++) {
-		if ((rc = grant(back_id, nf->rx_pages + i * PAGE_SIZE, false, &nf->rx_gref[i])))
+		if ((rc = grant(back_id, nf->rx_page[i], false, &nf->rx_gref[i])))
 			goto fail;
 		rx_post(nf, (uint16_t)i);
 	}
@@ -122,42 +104,34 @@ fail:
 	return rc;
 }
 
-static unsigned int revoke(grant_ref_t *ref)
+/* Free a page and end its grant (0: none); the free waits if the backend still maps it. */
+static void end_page(grant_ref_t *ref, void *page)
 {
-	if (!*ref)
-		return 0;
-	if (gnttab_revoke(*ref))
-		return 1;
+	if (!*ref || gnttab_end(*ref, page, NULL) < 0)
+		free(page);
 	*ref = 0;
-	return 0;
 }
 
 unsigned int netfront_rings_free(struct netfront *nf)
 {
-	unsigned int stuck = revoke(&nf->tx_ring_ref) + revoke(&nf->rx_ring_ref), kept = 0;
-
-	for (unsigned int i = 0; i < nf->nheld; i++)
-		if (gnttab_revoke(nf->held[i]) != 0)
-			nf->held[kept++] = nf->held[i];
-	nf->nheld = kept;
-
-	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++)
-		stuck += revoke(&nf->tx_gref[i]);
-	for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++)
-		stuck += revoke(&nf->rx_gref[i]);
 	nf->connected = false;
-	if (stuck) /* the backend may still write: keep the memory */
-		return stuck + kept;
-	free(nf->tx.sring);
-	free(nf->rx.sring);
-	free(nf->tx_bufs);
-	free(nf->rx_pages);
+	if (gnttab_late())
+		gnttab_retry_late();
+	end_page(&nf->tx_ring_ref, nf->tx.sring);
+	end_page(&nf->rx_ring_ref, nf->rx.sring);
 	nf->tx.sring = NULL;
 	nf->rx.sring = NULL;
-	nf->tx_bufs = nf->rx_pages = NULL;
+	for (unsigned int i = 0; i < NETFRONT_TX_BUFS / 2; i++) {
+		end_page(&nf->tx_gref[i], nf->tx_page[i]);
+		nf->tx_page[i] = NULL;
+	}
+	for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++) {
+		end_page(&nf->rx_gref[i], nf->rx_page[i]);
+		nf->rx_page[i] = NULL;
+	}
 	memset(nf->tx_busy, 0, sizeof(nf->tx_busy));
 	memset(nf->rx_posted, 0, sizeof(nf->rx_posted));
-	return kept;
+	return gnttab_late_to(nf->back_id);
 }
 
 void netfront_tx_reap(struct netfront *nf)
@@ -209,7 +183,7 @@ int netfront_send(struct netfront *nf, const void *frame, size_t len)
 		return -EAGAIN;
 	}
 	uint16_t id = nf->tx_free[--nf->tx_nfree];
-	memcpy(nf->tx_bufs + (size_t)id * NETFRONT_TX_BUF, frame, len);
+	memcpy(nf->tx_page[id / 2] + id % 2 * NETFRONT_TX_BUF, frame, len);
 	nf->tx_busy[id] = true;
 	struct netif_tx_request *r = RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
 	*r = (struct netif_tx_request){.gref = nf->tx_gref[id / 2],
@@ -245,7 +219,7 @@ static ssize_t rx_take(struct netfront *nf, void *buf, size_t len)
 	else if ((size_t)got > len)
 		got = -EMSGSIZE;
 	else
-		memcpy(buf, nf->rx_pages + (size_t)r.id * PAGE_SIZE + r.offset, (size_t)got);
+		memcpy(buf, nf->rx_page[r.id] + r.offset, (size_t)got);
 	rx_post(nf, r.id);
 	push_rx(nf);
 	if (got < 0)

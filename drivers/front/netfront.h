@@ -13,6 +13,14 @@
  * did not post, or a length that does not fit the page, is recognised
  * and dropped, never trusted.
  *
+ * Every page granted to the backend is ours, never a caller's: frames
+ * are copied in and out (Xen's answer to a backend that may not be
+ * trusted, XSA-396), so a backend that leaves while it still maps a
+ * page can only write memory nobody reads.  Such a page is freed only
+ * once its revoke succeeds: netfront_rings_free hands it to gnttab's
+ * late list (gnttab.h), which outlives every round and device struct.
+ * Each page is its own allocation so that it can be freed alone.
+ *
  * One notification per push, only when the backend's event index asks
  * for it (we read feature-rx-notify as the backend's promise to look at
  * the rx ring when we notify after posting pages).
@@ -38,8 +46,6 @@
 #define NETFRONT_TX_BUFS 64 /* frames in flight: two per page */
 #define NETFRONT_RX_BUFS 64 /* pages posted for receiving */
 #define NETFRONT_TX_BUF	 2048
-/* grants of earlier rounds the backend still held: two rounds' worth */
-#define NETFRONT_HELD	 (2 * (2 + NETFRONT_TX_BUFS / 2 + NETFRONT_RX_BUFS))
 
 struct netfront_stats {
 	unsigned long tx, tx_errors, tx_full, rx, rx_errors, stray, notifies;
@@ -52,19 +58,15 @@ struct netfront {
 	struct netif_tx_front_ring tx;
 	struct netif_rx_front_ring rx;
 	grant_ref_t tx_ring_ref, rx_ring_ref;
-	uint8_t *tx_bufs; /* NETFRONT_TX_BUFS / 2 pages */
+	uint8_t *tx_page[NETFRONT_TX_BUFS / 2]; /* buffer id in page id / 2, half id % 2 */
 	grant_ref_t tx_gref[NETFRONT_TX_BUFS / 2];
 	uint16_t tx_free[NETFRONT_TX_BUFS]; /* ids of idle buffers */
 	unsigned int tx_nfree;
 	bool tx_busy[NETFRONT_TX_BUFS];
-	uint8_t *rx_pages; /* NETFRONT_RX_BUFS pages */
+	uint8_t *rx_page[NETFRONT_RX_BUFS];
 	grant_ref_t rx_gref[NETFRONT_RX_BUFS];
 	bool rx_posted[NETFRONT_RX_BUFS];
 	bool connected;
-	/* Earlier rounds' grants the backend still held at their release
-	 * (their pages are left to it): revoked by a later release. */
-	grant_ref_t held[NETFRONT_HELD];
-	unsigned int nheld;
 	/* Signalled by the event handler; the reader waits on it. */
 	struct event_counter ev;
 	struct netfront_stats stats;
@@ -76,10 +78,10 @@ struct netfront {
  * granted).
  */
 int netfront_rings_init(struct netfront *nf, uint16_t back_id);
-/* Revoke every grant and free the memory; returns grants still held by
- * the backend (0 when clean: else the memory stays, and its grants are
- * retried by the next release, in this round or, if a new one starts
- * first, from nf->held). */
+/* End every grant and free the memory; a page the backend still maps
+ * is freed when it lets go (a late revoke, retried by every later
+ * release and rings_init).  Returns the grants to this backend still
+ * late (0 when clean). */
 unsigned int netfront_rings_free(struct netfront *nf);
 
 /* Queue one frame; 0, -EINVAL (length), -EAGAIN (every buffer in flight),

@@ -38,6 +38,29 @@ int gnttab_grant(uint16_t domid, unsigned long frame, bool readonly);
  */
 int gnttab_revoke(grant_ref_t ref);
 
+/*
+ * Ending a grant the grantee may still map.  Xen leaves the entry ours
+ * only once it lets go, and nothing tells us when it does, so a revoke
+ * that fails must be tried again later, and the memory behind the grant
+ * must not be reused until one succeeds.  gnttab_end revokes `ref` now,
+ * or puts it on the table's late list with `page` (memory the grant
+ * covers, freed with free() when the revoke succeeds; NULL: not ours to
+ * free) and `waiter` (decremented then; NULL: nobody waits).  0 if
+ * revoked now, 1 if late, -XEN_EINVAL for a ref not handed out or
+ * already late.  The list has one slot per table entry: never full.
+ * gnttab_retry_late tries every late revoke again and returns how many
+ * are still late; gnttab_late_to(domid) counts those granted to domid.
+ */
+int gnttab_end(grant_ref_t ref, void *page, unsigned int *waiter);
+unsigned int gnttab_retry_late(void);
+unsigned int gnttab_late_to(uint16_t domid);
+/* How many revokes are late (a load: the frontends test it on every transfer). */
+extern unsigned int gnttab_nr_late;
+static inline unsigned int gnttab_late(void)
+{
+	return gnttab_nr_late;
+}
+
 /* Entries handed out and not yet revoked (leak checks). */
 unsigned int gnttab_in_use(void);
 

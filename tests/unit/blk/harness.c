@@ -38,10 +38,15 @@ unsigned int h_maps, h_dev_maps, h_ind_maps;
 unsigned long h_map_ops, h_dma_calls, h_copy_calls;
 struct start_info *start_info; /* dom0's; only its init call reads it */
 
-static void *frame_page[FRAMES];
+/*
+ * Pages are kept complemented (HIDE), not as pointers: the table must not
+ * keep LeakSanitizer from seeing a page the frontend never frees.
+ */
+#define HIDE(p) (~(uintptr_t)(p))
+static uintptr_t frame_page[FRAMES];
 static unsigned long nr_frames;
 static struct {
-	uintptr_t page;
+	uintptr_t page; /* HIDE(page), 0 if free */
 	unsigned long frame;
 } hash[HASH_SIZE];
 
@@ -58,14 +63,14 @@ unsigned long va_to_mfn(const void *p)
 	uintptr_t page = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
 	unsigned int i = (unsigned int)((page >> 12) * 2654435761u) % HASH_SIZE;
 
-	while (hash[i].page && hash[i].page != page)
+	while (hash[i].page && hash[i].page != HIDE(page))
 		i = (i + 1) % HASH_SIZE;
 	if (!hash[i].page) {
 		if (nr_frames + 1 >= FRAMES)
 			fail_msg("harness: out of simulated frames");
-		hash[i].page = page;
+		hash[i].page = HIDE(page);
 		hash[i].frame = ++nr_frames; /* frame 0 stays invalid */
-		frame_page[nr_frames] = (void *)page;
+		frame_page[nr_frames] = HIDE(page);
 	}
 	return hash[i].frame;
 }
@@ -78,7 +83,7 @@ void va_to_mfns(const void *p, unsigned int n, unsigned long *mfn)
 
 void *h_frame_ptr(unsigned long frame)
 {
-	return frame && frame <= nr_frames ? frame_page[frame] : NULL;
+	return frame && frame <= nr_frames ? (void *)HIDE(frame_page[frame]) : NULL;
 }
 
 void h_reset(void)
@@ -96,6 +101,8 @@ void h_reset(void)
 	h_back = NULL;
 	back_handler = NULL;
 	h_serve = blkback_service;
+	h_pauses = 0;
+	h_pause_hook = NULL;
 }
 
 /* One side of a copy as a host pointer, or a GNTST_* error. */
@@ -198,6 +205,24 @@ int gnttab_op_unmap(struct gnttab_unmap_grant_ref *ops, unsigned int n)
 	return 0;
 }
 
+struct gnttab_map_grant_ref h_hold(grant_ref_t ref)
+{
+	bool ro = ref < GRANT_SLOTS && (h_table[ref].flags & GTF_readonly);
+	struct gnttab_map_grant_ref m = {.ref = ref,
+					 .dom = FRONT_ID,
+					 .flags = GNTMAP_device_map | (ro ? GNTMAP_readonly : 0u)};
+	assert_int_equal(gnttab_op_map(&m, 1), 0);
+	assert_int_equal(m.status, GNTST_okay);
+	return m;
+}
+
+void h_let_go(const struct gnttab_map_grant_ref *m)
+{
+	struct gnttab_unmap_grant_ref u = {.handle = m->handle, .dev_bus_addr = m->dev_bus_addr};
+	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
+	assert_int_equal(u.status, GNTST_okay);
+}
+
 /*
  * blkback's kept indirect pages (blk_map.c on dom0): a read-only map of
  * the grant as the hypervisor checks it, in use until unmapped; the
@@ -281,6 +306,7 @@ void *xendev_map_ring_at(struct xendev *xd, unsigned int i, grant_ref_t ref)
 
 	if (i >= XENDEV_RINGS || xd->ring[i].mapped || resolve(&p, true, true, &page) != GNTST_okay)
 		return NULL;
+	dev_map_count[ref]++; /* a test may map it too: in use until the last unmap */
 	h_table[ref].flags |= GTF_reading | GTF_writing;
 	xd->ring[i].va = (uintptr_t)page;
 	xd->ring[i].handle = ref;
@@ -293,7 +319,8 @@ int xendev_unmap_ring_at(struct xendev *xd, unsigned int i)
 {
 	if (i >= XENDEV_RINGS || !xd->ring[i].mapped)
 		return -XEN_EINVAL;
-	h_table[xd->ring[i].handle].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
+	if (!--dev_map_count[xd->ring[i].handle])
+		h_table[xd->ring[i].handle].flags &= (uint16_t) ~(GTF_reading | GTF_writing);
 	xd->ring[i].mapped = false;
 	h_maps--;
 	return 0;
@@ -397,6 +424,27 @@ int evtchn_notify(evtchn_port_t port)
 	return 0;
 }
 
+bool event_wait_timeout(struct event_counter *e, unsigned long seen, uint64_t ns)
+{
+	(void)e;
+	(void)seen;
+	(void)ns;
+	fail_msg("event_wait_timeout on the host");
+	return false;
+}
+
+/* A call waits for the backend to let go of its pages: h_pause_hook plays the backend. */
+unsigned long h_pauses;
+void (*h_pause_hook)(unsigned long pauses);
+
+static void front_pause(struct blkfront *bf)
+{
+	(void)bf;
+	if (!h_pause_hook)
+		fail_msg("frontend waits for a backend that will never let go");
+	h_pause_hook(++h_pauses);
+}
+
 /* The frontend waits: the backend runs if it was notified, and only then. */
 static void front_wait(struct blkfront *bf, unsigned long seen)
 {
@@ -417,6 +465,7 @@ void h_connect(struct blkfront *bf, struct vbd *back)
 	h_front = bf;
 	h_back = back;
 	bf->wait = front_wait;
+	bf->pause = front_pause;
 	bf->port = FRONT_PORT;
 }
 

@@ -36,6 +36,15 @@ extern unsigned int h_dev_maps;		    /* data pages device-mapped by the backend,
 extern unsigned long h_map_ops;		    /* GNTTABOP_map_grant_ref operations */
 extern unsigned int h_ind_maps;		    /* indirect pages the backend keeps mapped, now */
 extern unsigned long h_dma_calls;
+/* A frontend call waiting for the backend to let go of its pages
+ * pauses (h_connect's pause): h_pause_hook(n) runs at the n-th pause
+ * (h_pauses counts them); with no hook a pause fails the test. */
+extern unsigned long h_pauses;
+extern void (*h_pause_hook)(unsigned long pauses);
+/* A device map of the frontend's grant `ref` (read-only if the grant
+ * is), held as a backend that does not let go would; h_let_go ends it. */
+struct gnttab_map_grant_ref h_hold(grant_ref_t ref);
+void h_let_go(const struct gnttab_map_grant_ref *m);
 /* What serves h_connect's backend (blkback_service after h_reset). */
 extern bool (*h_serve)(struct vbd *v);
 

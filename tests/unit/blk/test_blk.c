@@ -688,7 +688,7 @@ static void test_dead_frontend(void **state)
 	(void)state;
 	/* Requests in flight, then the frontend's domain is gone. */
 	uint8_t *buf = palloc(16 * PAGE_SIZE);
-	struct blkfront_call call = {0, 0};
+	struct blkfront_call call = {0};
 	for (unsigned int i = 0; i < 4; i++) {
 		struct blkif_request *r = RING_GET_REQUEST(&bf.ring, bf.ring.req_prod_pvt++);
 		*r = rw(BLKIF_OP_WRITE, i * 8, 1, 0);

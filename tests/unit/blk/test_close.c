@@ -142,20 +142,7 @@ static void test_backend_leaves_and_returns(void **state)
  * that is slow to let go would still have it mapped). */
 static struct gnttab_map_grant_ref hold_ind0(void)
 {
-	struct gnttab_map_grant_ref m = {.ref = d.bf.req[0].ind_ref,
-					 .dom = FRONT_ID,
-					 .flags = GNTMAP_device_map | GNTMAP_readonly};
-	assert_int_equal(gnttab_op_map(&m, 1), 0);
-	assert_int_equal(m.status, GNTST_okay);
-	return m;
-}
-
-/* ... and lets go of it. */
-static void let_go(const struct gnttab_map_grant_ref *m)
-{
-	struct gnttab_unmap_grant_ref u = {.handle = m->handle, .dev_bus_addr = m->dev_bus_addr};
-	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
-	assert_int_equal(u.status, GNTST_okay);
+	return h_hold(d.bf.req[0].ind_ref);
 }
 
 /*
@@ -179,14 +166,15 @@ static void test_backend_closes_holding_the_ring(void **state)
 	assert_int_equal(d.xd.own, XenbusStateClosed);
 	assert_string_equal(front_state(), "6");
 	assert_int_equal(gnttab_in_use(), 1); /* the page still mapped: kept */
-	assert_non_null(d.bf.req[0].ind);
+	assert_int_equal(gnttab_late(), 1);   /* ... with its page, for a later revoke */
+	assert_null(d.bf.req[0].ind);
 	assert_null(d.bf.sring);
 
-	let_go(&m);
+	h_let_go(&m);
 	assert_int_equal(xenbus_write(&back, 0, "backend/vbd/1/51712/state", "6"), 0);
 	settle();
 	assert_int_equal(gnttab_in_use(), 0);
-	assert_null(d.bf.req[0].ind);
+	assert_int_equal(gnttab_late(), 0);
 	assert_int_equal(h_maps, 0);
 
 	/* The owner closes a device that is already closed: nothing left to do. */
@@ -227,7 +215,192 @@ static void test_new_round_keeps_held_grants(void **state)
 	h_connect(&d.bf, NULL);
 	io_works(4);
 
-	let_go(&m);
+	h_let_go(&m);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+}
+
+/* ---- Grants a backend keeps (docs/split-drivers.md, "Grants a backend keeps") ---- */
+
+static void (*served_wait)(struct blkfront *bf, unsigned long seen);
+static struct gnttab_map_grant_ref kept;
+static bool keeping;
+
+/* The backend serves the read, then keeps the data page's grant mapped after answering. */
+static void serve_and_keep(struct blkfront *bf, unsigned long seen)
+{
+	grant_ref_t ref = bf->req[0].grants[0];
+	served_wait(bf, seen);
+	if (!keeping) {
+		kept = h_hold(ref);
+		keeping = true;
+	}
+}
+
+/* The backend lets go at the third pause; until then the caller must still be waiting. */
+static void let_go_at_third(unsigned long pauses)
+{
+	assert_int_equal(gnttab_late(), 1);
+	assert_true(keeping);
+	if (pauses == 3) {
+		h_let_go(&kept);
+		keeping = false;
+	}
+}
+
+/*
+ * Without persistent grants a backend must unmap a page before it
+ * answers.  One that does not: the read completes, but the caller gets
+ * its buffer back only once the revoke succeeds (retried at each
+ * pause), and the reference is then free.  Before, the revoke failure
+ * was only counted: the read returned at once with the page still
+ * writable by the backend, and the grant was never revoked.
+ */
+static void test_unpersisted_grant_kept_after_answer(void **state)
+{
+	(void)state;
+	static uint8_t buf[8 * 512] __attribute__((aligned(4096)));
+
+	blkfront_use_persistent = false;
+	up("ram:1");
+	blkfront_use_persistent = true;
+	assert_false(d.bf.persist.on);
+	io_works(5);
+	unsigned int base = gnttab_in_use();
+	served_wait = d.bf.wait;
+	d.bf.wait = serve_and_keep;
+	h_pause_hook = let_go_at_third;
+	assert_int_equal(blkfront_rw(&d.bf, false, 8, buf, 8), 0);
+	assert_false(keeping);
+	assert_int_equal(h_pauses, 3);
+	assert_int_equal(d.bf.stats.held_calls, 1);
+	assert_int_equal(d.bf.stats.late_grants, 1);
+	assert_int_equal(gnttab_late(), 0);
+	assert_int_equal(gnttab_in_use(), base);
+	assert_int_equal(buf[0], (uint8_t)5); /* io_works(5) wrote it */
+	d.bf.wait = served_wait;
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+}
+
+/* The backend leaves while a read is in flight, keeping its data page mapped. */
+static void leave_keeping(struct blkfront *bf, unsigned long seen)
+{
+	kept = h_hold(bf->req[0].grants[0]);
+	keeping = true;
+	detached_while_waiting(bf, seen);
+}
+
+/* Its page stays late until the second pause; the caller has not returned by then. */
+static void let_go_at_second(unsigned long pauses)
+{
+	assert_int_equal(gnttab_late(), 1);
+	assert_int_equal(d.xd.own, XenbusStateClosed);
+	if (pauses == 2) {
+		h_let_go(&kept);
+		keeping = false;
+	}
+}
+
+/*
+ * The backend leaves with a read in flight and still maps the read's
+ * page (a disk's DMA into it may still land).  The read fails, but only
+ * once that page's revoke succeeded: the caller never holds a buffer the
+ * backend can write.  With persistent grants the page's cache entry is
+ * dropped for it; without, its one-request grant is.  Before, the read
+ * returned -XEN_EIO at once while the backend could still write the
+ * buffer.
+ */
+static void backend_leaves_keeping(bool persist)
+{
+	static uint8_t buf[8 * 512] __attribute__((aligned(4096)));
+
+	blkfront_use_persistent = persist;
+	up("ram:1");
+	blkfront_use_persistent = true;
+	assert_true(d.bf.persist.on == persist);
+	d.bf.wait = leave_keeping;
+	h_pause_hook = let_go_at_second;
+	assert_int_equal(blkfront_rw(&d.bf, false, 0, buf, 8), -XEN_EIO);
+	assert_false(keeping);
+	assert_int_equal(h_pauses, 2);
+	assert_int_equal(d.bf.stats.held_calls, 1);
+	assert_int_equal(d.bf.in_flight, 0);
+	assert_int_equal(gnttab_late(), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+}
+
+static void test_backend_leaves_keeping_a_persistent_page(void **state)
+{
+	(void)state;
+	backend_leaves_keeping(true);
+}
+
+static void test_backend_leaves_keeping_a_one_request_page(void **state)
+{
+	(void)state;
+	backend_leaves_keeping(false);
+}
+
+/*
+ * The owner disconnects while the backend still maps the ring page, and
+ * connects the same device struct again (blkfront_connect starts from a
+ * zeroed struct).  The ring's revoke must survive that: once the backend
+ * lets go, the next release revokes it and frees the page.  Before,
+ * the connect forgot it: the grant stayed in use for good and its page
+ * was never freed (LeakSanitizer).
+ */
+static void test_connect_keeps_late_revokes(void **state)
+{
+	(void)state;
+	up("ram:1");
+	struct gnttab_map_grant_ref m = h_hold(d.bf.ring_ref);
+
+	assert_int_equal(blkfront_disconnect(&d), 1);
+	assert_int_equal(gnttab_late(), 1);
+	assert_int_equal(blkfront_connect(&d, &front, FRONT_ID, VBD), 0);
+	settle();
+	h_connect(&d.bf, NULL);
+	io_works(6);
+	assert_int_equal(gnttab_late(), 1);
+	h_let_go(&m);
+	assert_int_equal(blkfront_disconnect(&d), 0);
+	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(gnttab_late(), 0);
+}
+
+/*
+ * Rounds whose ring page the backend keeps, one after another, more
+ * than the two rounds the frontend used to keep track of: each new
+ * round starts while every earlier ring is still mapped, and once the
+ * backend lets go of them all, every one is revoked and freed.
+ */
+static void test_rounds_keeping_their_rings(void **state)
+{
+	(void)state;
+	enum { ROUNDS = 4 };
+	struct gnttab_map_grant_ref m[ROUNDS];
+
+	up("ram:1");
+	for (unsigned int i = 0; i < ROUNDS; i++) {
+		m[i] = h_hold(d.bf.ring_ref);
+		assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
+		settle();
+		assert_int_equal(gnttab_late(), i + 1);
+		assert_int_equal(blkback_attach(&back, FRONT_ID, VBD, "ram:1"), 0);
+		settle();
+		assert_int_equal(d.xd.own, XenbusStateConnected);
+		h_connect(&d.bf, NULL);
+		io_works(7 + i);
+	}
+	for (unsigned int i = 0; i < ROUNDS; i++)
+		h_let_go(&m[i]);
+	io_works(20); /* a transfer retries the late revokes */
+	assert_int_equal(gnttab_late(), 0);
 	assert_int_equal(blkfront_disconnect(&d), 0);
 	assert_int_equal(blkback_detach(FRONT_ID, VBD), 0);
 	assert_int_equal(gnttab_in_use(), 0);
@@ -240,6 +413,14 @@ int blk_close_tests(void)
 		cmocka_unit_test_setup_teardown(test_backend_closes_holding_the_ring, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_new_round_keeps_held_grants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unpersisted_grant_kept_after_answer, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_backend_leaves_keeping_a_persistent_page,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_leaves_keeping_a_one_request_page,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_keeps_late_revokes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rounds_keeping_their_rings, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("blk_close", tests, NULL, NULL);
 }

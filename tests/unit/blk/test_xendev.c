@@ -281,6 +281,8 @@ static void test_glue_connect_io_reconnect(void **state)
 	assert_int_equal(blkback_detach(1, ~0u), -XEN_ENOENT);
 	assert_int_equal(xenbus_read(&back, 0, "backend/vbd/1/51712/state", buf, sizeof(buf)),
 			 -XEN_ENOENT);
+	/* The dead domain's memory goes with it (here: the frontend's pages, all let go). */
+	assert_int_equal(blkfront_ring_free(&d.bf), 0);
 	/* A new domain 1 gets a fresh disk through the same backend. */
 	h_reset();
 	h_store_domain1();

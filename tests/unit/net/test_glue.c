@@ -19,6 +19,7 @@
 #include <core/evtchn.h>
 #include <core/gnttab.h>
 #include <front/netfront.h>
+#include <mm/mm.h>
 #include <net/bridge.h>
 #include <public/errno.h>
 #include <xenbus/xendev.h>
@@ -165,6 +166,8 @@ static void test_connect_traffic_death(void **state)
 	assert_int_equal(bridge_port_count(netback_bridge()), 1); /* the station only */
 	assert_int_equal(netback_detach(1, ~0u), -XEN_ENOENT);
 
+	/* The dead domain's memory goes with it (here: the frontend's pages, all let go). */
+	assert_int_equal(netfront_rings_free(&d.nf), 0);
 	/* A new domain 1 gets a fresh vif. */
 	h_reset();
 	h_store_domain1();
@@ -282,18 +285,31 @@ static void test_backend_leads_and_returns(void **state)
  * release).  Before, the new round's set-up overwrote its reference:
  * the grant stayed in use for good.
  */
+/* A vif up, the backend holding a map of its first receive page. */
+static struct gnttab_map_grant_ref up_holding_rx0(struct netfront_dev *d)
+{
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
+	assert_int_equal(netfront_connect(d, &front, 1, 0), 0);
+	settle();
+	return h_hold(d->nf.rx_gref[0]);
+}
+
+/* The backend lets go; the owner closes, the vif goes: nothing left granted. */
+static void let_go_and_down(struct netfront_dev *d, struct gnttab_map_grant_ref *m)
+{
+	h_let_go(m);
+	assert_int_equal(netfront_disconnect(d), 0);
+	settle();
+	assert_int_equal(netback_detach(1, 0), 0);
+	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(gnttab_late(), 0);
+}
+
 static void test_new_round_keeps_held_grants(void **state)
 {
 	(void)state;
 	static struct netfront_dev d;
-
-	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
-	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
-	settle();
-	struct gnttab_map_grant_ref m = {
-		.ref = d.nf.rx_gref[0], .dom = 1, .flags = GNTMAP_device_map};
-	assert_int_equal(gnttab_op_map(&m, 1), 0);
-	assert_int_equal(m.status, GNTST_okay);
+	struct gnttab_map_grant_ref m = up_holding_rx0(&d);
 
 	assert_int_equal(netback_detach(1, 0), 0);
 	settle();
@@ -302,14 +318,91 @@ static void test_new_round_keeps_held_grants(void **state)
 	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.17"), 0);
 	settle();
 	assert_true(d.nf.connected);
+	let_go_and_down(&d, &m);
+}
 
-	struct gnttab_unmap_grant_ref u = {.handle = m.handle, .dev_bus_addr = m.dev_bus_addr};
-	assert_int_equal(gnttab_op_unmap(&u, 1), 0);
-	assert_int_equal(u.status, GNTST_okay);
+/*
+ * The owner disconnects while the backend still maps a receive page and
+ * connects the same device struct again (netfront_connect starts from a
+ * zeroed struct).  Once the backend lets go, the next release revokes
+ * the old grant and frees its page.  Before, the connect forgot it: the
+ * grant stayed in use for good and the page was never freed.
+ */
+static void test_connect_keeps_late_revokes(void **state)
+{
+	(void)state;
+	static struct netfront_dev d;
+	struct gnttab_map_grant_ref m = up_holding_rx0(&d);
+
+	assert_int_equal(netfront_disconnect(&d), 1);
+	settle();
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	settle();
+	assert_true(d.nf.connected);
+	assert_int_equal(gnttab_late(), 1);
+	let_go_and_down(&d, &m);
+}
+
+/* The backend writes `byte` into the frontend's page behind ref (a grant copy). */
+static int16_t backend_writes(grant_ref_t ref, uint8_t byte)
+{
+	static uint8_t src[64];
+	memset(src, byte, sizeof(src));
+	struct gnttab_copy c = {.source = {.u.gmfn = va_to_mfn(src), .domid = DOMID_SELF},
+				.dest = {.u.ref = ref, .domid = 1},
+				.len = sizeof(src),
+				.flags = GNTCOPY_dest_gref};
+	assert_int_equal(gnttab_op_copy(&c, 1), 0);
+	return c.status;
+}
+
+/*
+ * A backend that leaves three times keeping every page of each round
+ * mapped (both rings and every receive page: more than the two rounds'
+ * worth the frontend used to keep track of), and writes into an old
+ * receive page after it left.  Each round starts afresh; the old pages
+ * stay allocated while the backend can still write them (no
+ * use-after-free: AddressSanitizer) and are revoked and freed once it
+ * lets go (no leak: LeakSanitizer).  Before, past two rounds the
+ * references were dropped (in use for good) and no old page was ever
+ * freed.
+ */
+static void test_rounds_keeping_their_pages(void **state)
+{
+	(void)state;
+	enum { ROUNDS = 3, PER_ROUND = 2 + NETFRONT_RX_BUFS };
+	static struct netfront_dev d;
+	static struct gnttab_map_grant_ref m[ROUNDS][PER_ROUND];
+	grant_ref_t old_rx = 0;
+
+	assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
+	assert_int_equal(netfront_connect(&d, &front, 1, 0), 0);
+	settle();
+	for (unsigned int r = 0; r < ROUNDS; r++) {
+		m[r][0] = h_hold(d.nf.tx_ring_ref);
+		m[r][1] = h_hold(d.nf.rx_ring_ref);
+		for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++)
+			m[r][2 + i] = h_hold(d.nf.rx_gref[i]);
+		old_rx = d.nf.rx_gref[5];
+		assert_int_equal(netback_detach(1, 0), 0);
+		settle();
+		assert_int_equal(d.xd.own, XenbusStateClosed);
+		assert_int_equal(gnttab_late(), (r + 1) * PER_ROUND);
+		assert_int_equal(backend_writes(old_rx, (uint8_t)r), GNTST_okay);
+		assert_int_equal(netback_attach(&back, 1, 0, "ip=10.0.2.16"), 0);
+		settle();
+		assert_true(d.nf.connected);
+	}
+	assert_int_equal(backend_writes(old_rx, 0xee), GNTST_okay);
+	for (unsigned int r = 0; r < ROUNDS; r++)
+		for (unsigned int i = 0; i < PER_ROUND; i++)
+			h_let_go(&m[r][i]);
 	assert_int_equal(netfront_disconnect(&d), 0);
 	settle();
 	assert_int_equal(netback_detach(1, 0), 0);
+	assert_int_equal(gnttab_late(), 0);
 	assert_int_equal(gnttab_in_use(), 0);
+	assert_int_equal(backend_writes(old_rx, 0xee), GNTST_general_error); /* revoked */
 }
 
 int net_glue_tests(void)
@@ -319,6 +412,8 @@ int net_glue_tests(void)
 		cmocka_unit_test_setup_teardown(test_connect_traffic_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_leads_and_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_round_keeps_held_grants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_keeps_late_revokes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rounds_keeping_their_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("net glue", tests, NULL, NULL);
 }

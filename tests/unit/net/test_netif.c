@@ -186,7 +186,7 @@ static void test_hostile_tx(void **state)
 	(void)state;
 	unsigned int ok, err, null;
 	grant_ref_t g = nf.tx_gref[0];
-	make_frame(nf.tx_bufs, PAGE_SIZE, 3);
+	make_frame(nf.tx_page[0], PAGE_SIZE, 3);
 
 	raw(g, 0, 0, 1, 60); /* a good one first */
 	serve(&ok, &err, &null);
@@ -219,9 +219,9 @@ static void test_hostile_tx(void **state)
 	serve(&ok, &err, &null);
 	assert_int_equal(ok, 3);
 	assert_int_equal(got_len, 300);
-	assert_memory_equal(got, nf.tx_bufs + 10, 150);
-	assert_memory_equal(got + 150, nf.tx_bufs + 1000, 100);
-	assert_memory_equal(got + 250, nf.tx_bufs + 2000, 50);
+	assert_memory_equal(got, nf.tx_page[0] + 10, 150);
+	assert_memory_equal(got + 150, nf.tx_page[0] + 1000, 100);
+	assert_memory_equal(got + 250, nf.tx_page[0] + 2000, 50);
 	/* Extra info (we offer no feature using it): error, its slots NULL. */
 	raw(g, 0, NETTXF_extra_info, 1, 60);
 	raw(XEN_NETIF_EXTRA_FLAG_MORE << 8, 0, 0, 0, 0); /* the extra's flags byte: MORE */
@@ -342,7 +342,7 @@ static void test_tx_csum_blank(void **state)
 	(void)state;
 	unsigned int ok, err, null;
 	grant_ref_t g = nf.tx_gref[0];
-	uint8_t *f = nf.tx_bufs;
+	uint8_t *f = nf.tx_page[0];
 
 	size_t len = csum_frame(f, IP_PROTO_UDP, 333); /* odd length: the padded last byte */
 	raw(g, 0, NETTXF_csum_blank | NETTXF_data_validated, 1, (uint16_t)len);
