@@ -60,6 +60,10 @@ static void ahci_write(struct fake_model *m, uint32_t off, uint32_t v)
 		a->regs[off / 4] &= ~v; /* IS, PxIS, PxSERR: write 1 to clear */
 	} else if (off >= 0x100 && (port_off == 0x34 || port_off == 0x38)) {
 		a->regs[off / 4] |= v; /* SACT, CI: the driver only sets bits */
+		if (port_off == 0x38)
+			a->ci_writes++;
+		else
+			a->sact_writes++;
 	} else if (off >= 0x100 && port_off == 0x18) {
 		unsigned int n = (off - 0x100) / 0x80;
 		a->regs[off / 4] = v & ~(CMD_FR | CMD_CR);

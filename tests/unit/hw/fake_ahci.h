@@ -28,8 +28,9 @@ struct fake_ahci {
 	unsigned int max_in_flight, flushes, queued_cmds, dma_cmds, bad_prds;
 	uint64_t fail_lba; /* a read or write touching it fails; ~0: none */
 	bool never_complete;
-	unsigned int ci_reads; /* reads of any port's PxCI: the driver's looks */
-	uint64_t last_lba;     /* the last read or write command's FIS, decoded */
+	unsigned int ci_reads;		     /* reads of any port's PxCI: the driver's looks */
+	unsigned int ci_writes, sact_writes; /* doorbell writes, any port */
+	uint64_t last_lba;		     /* the last read or write command's FIS, decoded */
 	uint32_t last_count;
 	unsigned int last_prdtl; /* the last read or write command's PRDs */
 	uint8_t last_device;

@@ -88,12 +88,16 @@ static void round_trip(bool ncq, size_t offset)
 	size_t room = (len + 8191) & ~(size_t)4095;
 	uint8_t *out = aligned_alloc(4096, room), *in = aligned_alloc(4096, room);
 	fill(out + offset, len, 3);
+	unsigned int ci = fake->ci_writes, sact = fake->sact_writes;
 	assert_int_equal(ahci_rw(p, 1000, out + offset, n, true), 0);
 	assert_memory_equal(fake->disk[0] + 1000 * 512, out + offset, len);
 	memset(in, 0, room);
 	assert_int_equal(ahci_rw(p, 1000, in + offset, n, false), 0);
 	assert_memory_equal(in + offset, out + offset, len);
 	assert_true(fake->max_in_flight > 1);
+	/* Each transfer's three commands rung together: one doorbell each. */
+	assert_int_equal(fake->ci_writes - ci, 2);
+	assert_int_equal(fake->sact_writes - sact, ncq ? 2 : 0);
 	if (ncq) {
 		assert_int_equal(fake->queued_cmds, 6);
 		assert_int_equal(fake->dma_cmds, 0);
@@ -213,10 +217,12 @@ static void test_ahci_rw_vec(void **state)
 		fill(fake->disk[0] + v[i].sector * 512, 4096, i + 40);
 	}
 	fake->max_in_flight = 0;
-	unsigned int before = fake->queued_cmds;
+	unsigned int before = fake->queued_cmds, ci = fake->ci_writes, sact = fake->sact_writes;
 	assert_int_equal(ahci_rw_vec(p, false, v, N), 0);
 	assert_int_equal(fake->queued_cmds - before, N);
-	assert_int_equal(fake->max_in_flight, N); /* all at once */
+	assert_int_equal(fake->max_in_flight, N);  /* all at once */
+	assert_int_equal(fake->ci_writes - ci, 1); /* and rung with one doorbell */
+	assert_int_equal(fake->sact_writes - sact, 1);
 	for (unsigned int i = 0; i < N; i++) {
 		assert_int_equal(ahci_rw(p, v[i].sector, one, 8, false), 0);
 		assert_memory_equal(one, buf + i * 4096, 4096);
