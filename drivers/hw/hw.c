@@ -302,6 +302,11 @@ uint64_t hw_now_ns(void)
 	return clock_now_ns();
 }
 
+unsigned long hw_irq_count(void)
+{
+	return irq_ev.count;
+}
+
 void hw_waiter_start(struct hw_waiter *w)
 {
 	w->seen = irq_ev.count;

@@ -74,6 +74,8 @@ int hw_irq_bind(unsigned int irq, void (*fn)(void *arg), void *arg);
 unsigned int hw_irq_sharers(const struct hw_irq_src *src);
 
 uint64_t hw_now_ns(void);
+/* Device interrupts taken so far, every source (a benchmark's counter). */
+unsigned long hw_irq_count(void);
 
 /* One waiting loop's state: the count of device interrupts taken before
  * the loop's last look at its device. */

@@ -32,17 +32,20 @@
  * tens of thousands of instructions per pass.
  *
  * Counters: at the same edges dom0 reads every CPU's halts, vCPU switches
- * and CR3 writes (XEN_SYSCTL_hospes_cpustat) and reports them per 100
- * random reads and per MiB read in order, added over the passes: the
- * crossings a request costs, which instruction counts cannot show (each
- * CR3 write empties the TLB: under TCG all of it).  For the front's vbd
- * also blkback's requests per DMA batch (one submit_bus each): how many
- * of the reads in flight reached the disk together.
+ * and CR3 writes (XEN_SYSCTL_hospes_cpustat) and its own device
+ * interrupts, and reports them per 100 random reads and per MiB read in
+ * order, added over the passes: the crossings a request costs, which
+ * instruction counts cannot show (each CR3 write empties the TLB: under
+ * TCG all of it).  For the front's vbd also blkback's requests per DMA
+ * batch (one submit_bus each): how many of the reads in flight reached
+ * the disk together; and its notifications per 100 batches: whether a
+ * batch's answers went back in one.
  */
 #include "blkbench.h"
 #include "hx/ctl.h"
 
 #include <back/blkback.h>
+#include <hw/hw.h>
 
 #include <core/sched.h>
 #include <stdio.h>
@@ -60,6 +63,7 @@ static void sample(struct busy_sample *s)
 	s->ok = hx_idle_ns(&s->idle, &s->cpus) == 0 && s->cpus > 0;
 	s->now = clock_now_ns();
 	s->ctr_ok = hx_cpustat(&s->ctr, &cpus) == 0 && cpus == s->cpus;
+	s->irqs = hw_irq_count();
 }
 
 /* Busy ns between two samples: every CPU's time minus its idle time (0 if unknown). */
@@ -97,6 +101,7 @@ static void sample_backend(struct busy_sample *s, unsigned int front, unsigned i
 	s->bb_ok = blkback_stats_of((uint16_t)front, devid, &st, &connected);
 	s->bb_requests = st.requests;
 	s->bb_batches = st.dma_batches;
+	s->bb_notifies = st.notifies;
 }
 
 bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int front,
@@ -193,16 +198,18 @@ static uint64_t cr3_total(const struct hospes_cpustat *c)
 	return n;
 }
 
-/* The counters' growth over the passes' spans edge..edge+1, added up;
- * false if a sample lacks them. */
+/* The counters' growth over the passes' spans edge..edge+1, added up
+ * (device interrupts in *irqs); false if a sample lacks them. */
 static bool span_counters(const struct busy_sample *at, unsigned int edge,
-			  struct hospes_cpustat *sum)
+			  struct hospes_cpustat *sum, uint64_t *irqs)
 {
 	memset(sum, 0, sizeof(*sum));
+	*irqs = 0;
 	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
 		const struct busy_sample *a = &at[BLKTIME_EDGES * p + edge], *b = a + 1;
 		if (!a->ctr_ok || !b->ctr_ok)
 			return false;
+		*irqs += b->irqs - a->irqs;
 		sum->halts += b->ctr.halts - a->ctr.halts;
 		sum->switches += b->ctr.switches - a->ctr.switches;
 		sum->polls += b->ctr.polls - a->ctr.polls;
@@ -221,9 +228,10 @@ static void report_span(const char *phase, const char *side, const char *per,
 			const struct busy_sample *at, unsigned int edge, uint64_t units)
 {
 	struct hospes_cpustat c;
+	uint64_t irqs;
 	char what[64];
 
-	if (!units || !span_counters(at, edge, &c))
+	if (!units || !span_counters(at, edge, &c, &irqs))
 		return;
 	units *= BLKTIME_PASSES;
 	const struct {
@@ -237,6 +245,7 @@ static void report_span(const char *phase, const char *side, const char *per,
 		{"poll_hits", c.poll_hits},
 		{"ipis", c.sched_ipis},
 		{"ipis_saved", c.sched_ipis_saved},
+		{"irqs", irqs},
 	};
 	for (unsigned int i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
 		snprintf(what, sizeof(what), "%s_%s_%s", side, figures[i].name, per);
@@ -252,10 +261,11 @@ static void report_span(const char *phase, const char *side, const char *per,
 }
 
 /* blkback's requests per batch (one submit_bus) over a phase's spans: how
- * many of the front's reads reached the disk together (0: no DMA batch). */
+ * many of the front's reads reached the disk together (0: no DMA batch);
+ * and its notifications of the front per 100 batches. */
 static void report_batches(const char *phase, const struct busy_sample *at, unsigned int edge)
 {
-	unsigned long reqs = 0, batches = 0;
+	unsigned long reqs = 0, batches = 0, notifies = 0;
 
 	for (unsigned int p = 0; p < BLKTIME_PASSES; p++) {
 		const struct busy_sample *a = &at[BLKTIME_EDGES * p + edge], *b = a + 1;
@@ -263,9 +273,12 @@ static void report_batches(const char *phase, const struct busy_sample *at, unsi
 			return;
 		reqs += b->bb_requests - a->bb_requests;
 		batches += b->bb_batches - a->bb_batches;
+		notifies += b->bb_notifies - a->bb_notifies;
 	}
-	if (batches)
-		line(phase, "front_reqs_per_batch", (reqs + batches / 2) / batches); /* rounded */
+	if (!batches)
+		return;
+	line(phase, "front_reqs_per_batch", (reqs + batches / 2) / batches); /* rounded */
+	line(phase, "front_notifies_per_100_batches", notifies * 100 / batches);
 }
 
 /* Crossings: per MiB read in order, per 100 random 4 KiB reads; blkback's batches. */

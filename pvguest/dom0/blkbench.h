@@ -13,15 +13,17 @@
 
 struct xenbus;
 
-/* The machine's clock and idle time at one phase edge, and its CPUs'
- * halt, switch and CR3 write counters (ctr, if ctr_ok). */
+/* The machine's clock and idle time at one phase edge, its CPUs' halt,
+ * switch and CR3 write counters (ctr, if ctr_ok) and dom0's device
+ * interrupts so far (irqs). */
 struct busy_sample {
 	uint64_t now, idle;
 	unsigned int cpus;
 	bool ok, ctr_ok;
 	struct hospes_cpustat ctr;
-	bool bb_ok; /* the front's vbd: blkback's requests and DMA batches so far */
-	unsigned long bb_requests, bb_batches;
+	unsigned long irqs;
+	bool bb_ok; /* the front's vbd: blkback's requests, DMA batches, notifications */
+	unsigned long bb_requests, bb_batches, bb_notifies;
 };
 
 struct blkbench {

@@ -56,12 +56,19 @@ long hx_cpustat(struct hospes_cpustat *sum, unsigned int *cpus)
 	return 0;
 }
 
+/* One device interrupt per device call. */
+unsigned long hw_irq_count(void)
+{
+	return now / CALL_NS;
+}
+
 bool blkback_stats_of(uint16_t front_id, unsigned int devid, struct blkback_stats *out,
 		      bool *connected)
 {
 	memset(out, 0, sizeof(*out));
 	out->requests = bb_requests += 4;
 	out->dma_batches = bb_batches += 1;
+	out->notifies = bb_batches; /* one notification a batch */
 	*connected = true;
 	return true;
 }
@@ -189,6 +196,7 @@ static void test_lines(void **state)
 		snprintf(prefix, sizeof(prefix), "bench blk_ahci_%s_busy_ratio_pct ", ph->name);
 		assert_non_null(strstr(text, prefix));
 		assert_true(has_line(text, ph->name, "front_reqs_per_batch", "4"));
+		assert_true(has_line(text, ph->name, "front_notifies_per_100_batches", "100"));
 		snprintf(prefix, sizeof(prefix), "bench blk_ahci_%s_%s ", ph->name,
 			 ph->random && ph->depth > 1 ? "dom0_iops"
 			 : ph->random		     ? "dom0_us"
@@ -203,6 +211,8 @@ static void test_lines(void **state)
 	assert_true(has_line(text, "rand4k_read", "dom0_busy_ns", "10000"));
 	assert_true(has_line(text, "rand4k_read", "front_busy_ns", "1000"));
 	assert_true(has_line(text, "rand4k_read", "busy_ratio_pct", "1000"));
+	/* dom0's device interrupts: one a call, so 100 per 100 reads at depth 1. */
+	assert_true(has_line(text, "rand4k_read", "dom0_irqs_per_100", "100"));
 }
 
 static void test_other_work_refused(void **state)
