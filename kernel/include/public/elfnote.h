@@ -32,4 +32,27 @@
 #define XEN_ELFNOTE_PHYS32_RELOC       19 /* PVH only, ignored */
 #define XEN_ELFNOTE_MAX		       XEN_ELFNOTE_PHYS32_RELOC
 
+#ifdef __ASSEMBLER__
+/*
+ * One note of a kernel image, from its assembly: XEN_ELFNOTE(type, desc)
+ * with desc the directives of its description (.asciz "pvguest",
+ * .quad hypercall_page).  The note goes into .note.Xen (the linker
+ * scripts make it a PT_NOTE segment) with its size counted by the
+ * assembler.  Shared by pvguest (arch/x86_64/head.S, dom0_note.S) and
+ * the test guests (tests/guest/lib/head.S); the guide's examples spell
+ * theirs out, each stage standing alone.
+ */
+/* clang-format off */
+#define XEN_ELFNOTE(type, desc...)                                                         \
+	.pushsection .note.Xen, "a", @note;                                                \
+	.balign 4;                                                                         \
+	.long 4, 9992f - 9991f, type;                                                      \
+	.asciz "Xen";                                                                      \
+	.balign 4;                                                                         \
+	9991: desc;                                                                        \
+	9992: .balign 4;                                                                   \
+	.popsection
+/* clang-format on */
+#endif
+
 #endif /* PUBLIC_ELFNOTE_H */

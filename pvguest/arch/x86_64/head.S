@@ -20,24 +20,16 @@
  * same step as the return, so no event can slip in between unmasking and
  * leaving the handler.  A plain iretq could not do that.
  */
-#define NOTE(type, size, desc...)                                                         \
-	.pushsection .note.Xen, "a", @note;                                                \
-	.balign 4;                                                                         \
-	.long 4, size, type;                                                               \
-	.asciz "Xen";                                                                      \
-	.balign 4;                                                                         \
-	desc;                                                                              \
-	.balign 4;                                                                         \
-	.popsection
+#include <public/elfnote.h>
 
-NOTE(6, 8, .asciz "pvguest")		/* GUEST_OS */
-NOTE(7, 4, .asciz "0.1")		/* GUEST_VERSION */
-NOTE(8, 8, .asciz "generic")		/* LOADER */
-NOTE(5, 8, .asciz "xen-3.0")		/* XEN_VERSION */
-NOTE(3, 8, .quad 0)			/* VIRT_BASE */
-NOTE(4, 8, .quad 0)			/* PADDR_OFFSET */
-NOTE(1, 8, .quad _start)		/* ENTRY */
-NOTE(2, 8, .quad hypercall_page)	/* HYPERCALL_PAGE */
+XEN_ELFNOTE(XEN_ELFNOTE_GUEST_OS, .asciz "pvguest")
+XEN_ELFNOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz "0.1")
+XEN_ELFNOTE(XEN_ELFNOTE_LOADER, .asciz "generic")
+XEN_ELFNOTE(XEN_ELFNOTE_XEN_VERSION, .asciz "xen-3.0")
+XEN_ELFNOTE(XEN_ELFNOTE_VIRT_BASE, .quad 0)
+XEN_ELFNOTE(XEN_ELFNOTE_PADDR_OFFSET, .quad 0)
+XEN_ELFNOTE(XEN_ELFNOTE_ENTRY, .quad _start)
+XEN_ELFNOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page)
 
 #define HYPERCALL_IRET (23 * 32)
 #define FRAME_GPRS (15 * 8)

@@ -2,6 +2,8 @@
  * Register access for the FPU test (the test guests are built without SSE,
  * so every SSE/AVX/x87 instruction lives here), and its #NM handler.
  */
+#include "../lib/regs.inc"
+
 	.text
 	.macro EACH16 insn, fmt
 	.irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
@@ -9,12 +11,6 @@
 	.endr
 	.endm
 
-	.macro LDX n
-	movdqu	\n * 16(%rdi), %xmm\n
-	.endm
-	.macro STX n
-	movdqu	%xmm\n, \n * 16(%rdi)
-	.endm
 	.macro LDY n
 	vmovdqu	\n * 32(%rdi), %ymm\n
 	.endm
@@ -23,14 +19,9 @@
 	.endm
 
 /* void fpu_load_xmm(const void *src256), fpu_store_xmm(void *dst256) */
-	.globl fpu_load_xmm, fpu_store_xmm, fpu_load_ymm, fpu_store_ymm
-fpu_load_xmm:
-	EACH16	LDX
-	ret
-fpu_store_xmm:
-	EACH16	STX
-	ret
+	XMM_LOAD_STORE fpu_load_xmm, fpu_store_xmm
 /* the same for all 256 bits of ymm0-15 (512 bytes) */
+	.globl fpu_load_ymm, fpu_store_ymm
 fpu_load_ymm:
 	EACH16	LDY
 	ret

@@ -6,22 +6,15 @@
  * masked.  The image is linked at VA 0x2000 with VIRT_BASE 0, so VA = PFN
  * * 4 KiB as in Mini-OS, and page 0 stays unmapped-by-convention padding.
  */
-#define NOTE(type, size, desc...)                                                         \
-	.pushsection .note.Xen, "a", @note;                                                \
-	.balign 4;                                                                         \
-	.long 4, size, type;                                                               \
-	.asciz "Xen";                                                                      \
-	.balign 4;                                                                         \
-	desc;                                                                              \
-	.balign 4;                                                                         \
-	.popsection
+#include <public/elfnote.h>
+#include <public/features.h>
 
-NOTE(6, 11, .asciz "HospesTest")	/* GUEST_OS */
-NOTE(7, 2, .asciz "0")			/* GUEST_VERSION */
-NOTE(8, 8, .asciz "generic")		/* LOADER */
-NOTE(5, 8, .asciz "xen-3.0")		/* XEN_VERSION */
-NOTE(2, 8, .quad hypercall_page)	/* HYPERCALL_PAGE */
-NOTE(17, 4, .long (1 << 11))		/* SUPPORTED_FEATURES: dom0 */
+XEN_ELFNOTE(XEN_ELFNOTE_GUEST_OS, .asciz "HospesTest")
+XEN_ELFNOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz "0")
+XEN_ELFNOTE(XEN_ELFNOTE_LOADER, .asciz "generic")
+XEN_ELFNOTE(XEN_ELFNOTE_XEN_VERSION, .asciz "xen-3.0")
+XEN_ELFNOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page)
+XEN_ELFNOTE(XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << XENFEAT_dom0))
 
 	.section .text.entry, "ax"
 	.globl _start
