@@ -71,11 +71,6 @@ static struct leaf plain(uint32_t leaf, uint32_t sub)
 	return r;
 }
 
-static unsigned long mfn_of(const void *va)
-{
-	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
-}
-
 static long uvm(const void *va, uint64_t pte)
 {
 	return hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)va, pte, UVMF_INVLPG, 0, 0);
@@ -134,7 +129,7 @@ static void page_edges(void)
 	tg_expect(tg_trap_vec, 14, "prefix cut by an unmapped page: the guest's #PF");
 	tg_expect(tg_trap_rip, (long)edge_cut, "#PF frame RIP: the ud2");
 	tg_expect(sh->vcpu_info[0].arch.cr2, (long)edge_page_b, "CR2: the first missing byte");
-	tg_expect(uvm(edge_page_b, mfn_of(edge_page_b) << 12 | PTE_FLAGS), 0, "map page B back");
+	tg_expect(uvm(edge_page_b, tg_mfn_of(edge_page_b) << 12 | PTE_FLAGS), 0, "map page B back");
 
 	tg_expect(uvm(edge_page_c, 0), 0, "unmap page C");
 	tg_trap_vec = ~0UL;
@@ -145,7 +140,7 @@ static void page_edges(void)
 	tg_check(out[0] == XEN_CPUID_SIGNATURE_EBX && out[1] == XEN_CPUID_SIGNATURE_ECX &&
 			 out[2] == XEN_CPUID_SIGNATURE_EDX,
 		 "the prefix at a page end read the Xen signature, upper halves clear");
-	tg_expect(uvm(edge_page_c, mfn_of(edge_page_c) << 12 | PTE_FLAGS), 0, "map page C back");
+	tg_expect(uvm(edge_page_c, tg_mfn_of(edge_page_c) << 12 | PTE_FLAGS), 0, "map page C back");
 
 	unsigned long at;
 	tg_trap_vec = ~0UL;
@@ -176,7 +171,7 @@ static void single_step(void)
 
 static void hypercall_msr(void)
 {
-	uint64_t val = mfn_of(msr_page) << 12;
+	uint64_t val = tg_mfn_of(msr_page) << 12;
 	__asm__ volatile("wrmsr" ::"c"(0x40000000), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
 			 : "memory");
 	bool same = true;
@@ -216,7 +211,7 @@ static void user_mode(void)
 	static struct mmuext_op op;
 	user_l4[0] = boot_l4[0];
 	op.cmd = MMUEXT_PIN_L4_TABLE;
-	op.arg1.mfn = mfn_of(user_l4);
+	op.arg1.mfn = tg_mfn_of(user_l4);
 	long pin = hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);
 	op.cmd = MMUEXT_NEW_USER_BASEPTR;
 	long load = hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);

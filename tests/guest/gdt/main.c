@@ -40,11 +40,6 @@ __asm__(".text\n"
 	"	pushq $0\n"
 	"	jmp hypercall_page + 23 * 32\n");
 
-static unsigned long mfn_of(const void *va)
-{
-	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
-}
-
 /* Load sel into ES (a 2-byte mov, skipped by the handler if it faults) and
  * read ES back. */
 static unsigned long load_es(unsigned long sel)
@@ -60,8 +55,8 @@ static unsigned long load_es(unsigned long sel)
 
 static long upd(unsigned int idx, uint64_t desc)
 {
-	return hypercall(__HYPERVISOR_update_descriptor, (mfn_of(gdt_page) << 12) + idx * 8, desc,
-			 0, 0, 0);
+	return hypercall(__HYPERVISOR_update_descriptor, (tg_mfn_of(gdt_page) << 12) + idx * 8,
+			 desc, 0, 0, 0);
 }
 
 void test_main(void)
@@ -74,7 +69,7 @@ void test_main(void)
 		  "set_trap_table (#NP, #GP)");
 	gdt_page[DATA_IDX] = DATA_DPL3;
 	gdt_page[CODE_IDX] = CODE64_DPL0;
-	frames[0] = mfn_of(gdt_page);
+	frames[0] = tg_mfn_of(gdt_page);
 	tg_expect(hypercall(__HYPERVISOR_set_gdt, (unsigned long)frames, 16, 0, 0, 0), 0,
 		  "set_gdt: one frame, 16 entries");
 	tg_expect(load_es(DATA_SEL), DATA_SEL, "a data selector of the guest's GDT loads into ES");
@@ -96,8 +91,8 @@ void test_main(void)
 	tg_expect(gdt_faults, 1, "without a fault");
 	tg_expect(upd(DATA_IDX, CALL_GATE), -XEN_EINVAL, "update_descriptor: call gate refused");
 	tg_expect(upd(DATA_IDX, TSS_DESC), -XEN_EINVAL, "update_descriptor: TSS refused");
-	tg_expect(hypercall(__HYPERVISOR_update_descriptor, (mfn_of(gdt_page) << 12) + 4, DATA_DPL3,
-			    0, 0, 0),
+	tg_expect(hypercall(__HYPERVISOR_update_descriptor, (tg_mfn_of(gdt_page) << 12) + 4,
+			    DATA_DPL3, 0, 0, 0),
 		  -XEN_EINVAL, "update_descriptor: misaligned address refused");
 	gdt_page[3] = CALL_GATE;
 	tg_expect(hypercall(__HYPERVISOR_set_gdt, (unsigned long)frames, 16, 0, 0, 0), -XEN_EINVAL,

@@ -52,11 +52,6 @@ static long populate(domid_t dom, xen_pfn_t *frames, unsigned long n)
 			 0);
 }
 
-static unsigned long mfn_of(const void *va)
-{
-	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
-}
-
 /* Machine address of the L1 entry mapping va (the boot tables use 4 KiB pages). */
 static unsigned long pte_maddr(const void *va)
 {
@@ -65,7 +60,7 @@ static unsigned long pte_maddr(const void *va)
 
 	for (int shift = 39; shift > 12; shift -= 9)
 		t = (const uint64_t *)(M2P[(t[(a >> shift) & 511] & PTE_ADDR) >> 12] << 12);
-	return (mfn_of(t) << 12) + ((a >> 12) & 511) * 8;
+	return (tg_mfn_of(t) << 12) + ((a >> 12) & 511) * 8;
 }
 
 static long mmu_update(unsigned long ptr, uint64_t val, domid_t fd)
@@ -133,7 +128,7 @@ static void dom0_devices(void)
 {
 	static struct physdev_set_iopl iopl = {.iopl = 1};
 	unsigned long ptr = pte_maddr(page_a);
-	uint64_t pte = (mfn_of(page_a) << 12) | PTE_FLAGS;
+	uint64_t pte = (tg_mfn_of(page_a) << 12) | PTE_FLAGS;
 
 	tg_expect(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (unsigned long)&iopl, 0, 0,
 			    0),
@@ -181,7 +176,7 @@ static void dom0_build_and_destroy(void)
 	domid_t id;
 
 	page_a[0] = 0x11;
-	pte = (mfn_of(page_a) << 12) | PTE_FLAGS;
+	pte = (tg_mfn_of(page_a) << 12) | PTE_FLAGS;
 	tg_expect(domctl(XEN_DOMCTL_createdomain, 0), 0, "dom0: createdomain");
 	id = dc.domain;
 	tg_check(id != 0 && id < DOMID_FIRST_RESERVED, "dom0: the new domain has an id");

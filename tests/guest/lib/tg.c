@@ -75,6 +75,15 @@ unsigned long tg_mapping_end(void)
 	return end - stack_end < 0x80000 ? end + 0x400000 : end;
 }
 
+long tg_mmuext(unsigned int cmd, unsigned long mfn)
+{
+	static struct mmuext_op op;
+
+	op.cmd = cmd;
+	op.arg1.mfn = mfn;
+	return hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 static char line[256];

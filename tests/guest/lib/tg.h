@@ -33,6 +33,15 @@ bool tg_others_running(void);
 /* One past the bootstrap mapping (Xen's layout): nothing is mapped from here on. */
 unsigned long tg_mapping_end(void);
 
+/* The machine frame of a page of the image (VA = PFN * 4 KiB), by the builder's mfn_list. */
+static inline unsigned long tg_mfn_of(const void *va)
+{
+	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
+}
+
+/* One mmuext_op (MMUEXT_PIN_L4_TABLE, NEW_BASEPTR, ...) on frame mfn, for this domain. */
+long tg_mmuext(unsigned int cmd, unsigned long mfn);
+
 void tg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tg_check(bool ok, const char *name);
 void tg_expect(long got, long want, const char *name);

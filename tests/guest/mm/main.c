@@ -28,23 +28,9 @@ static unsigned long *mfn_list(void)
 	return (unsigned long *)tg_start_info->mfn_list;
 }
 
-static unsigned long mfn_of(const void *va)
-{
-	return mfn_list()[(unsigned long)va >> 12];
-}
-
 static long uvm(const void *va, uint64_t pte, unsigned long flags)
 {
 	return hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)va, pte, flags, 0, 0);
-}
-
-static long mmuext(unsigned int cmd, unsigned long mfn)
-{
-	static struct mmuext_op op;
-
-	op.cmd = cmd;
-	op.arg1.mfn = mfn;
-	return hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);
 }
 
 static void test_m2p(void)
@@ -60,7 +46,7 @@ static void test_m2p(void)
 static void test_remap(void)
 {
 	volatile uint64_t *a = (volatile uint64_t *)page_a;
-	unsigned long ma = mfn_of(page_a), mb = mfn_of(page_b);
+	unsigned long ma = tg_mfn_of(page_a), mb = tg_mfn_of(page_b);
 
 	page_a[0] = 0xaa;
 	page_b[0] = 0xbb;
@@ -76,7 +62,7 @@ static void test_remap(void)
 	/* (dom0 may map device memory, every frame above RAM up to 256 TiB: take one beyond) */
 	tg_expect(uvm(page_a, (1UL << 38) << 12 | PTE_FLAGS, 0), -XEN_EINVAL,
 		  "update_va_mapping to a frame the guest does not own");
-	tg_expect(uvm(page_a, (mfn_of((void *)tg_start_info->pt_base) << 12) | PTE_FLAGS, 0),
+	tg_expect(uvm(page_a, (tg_mfn_of((void *)tg_start_info->pt_base) << 12) | PTE_FLAGS, 0),
 		  -XEN_EINVAL, "writable mapping of the loaded L4 refused");
 }
 
@@ -84,8 +70,8 @@ static void test_batch(void)
 {
 	static struct mmu_update req[3];
 	static unsigned int done;
-	unsigned long l4 = mfn_of((void *)tg_start_info->pt_base);
-	unsigned long mb = mfn_of(page_b);
+	unsigned long l4 = tg_mfn_of((void *)tg_start_info->pt_base);
+	unsigned long mb = tg_mfn_of(page_b);
 
 	req[0].ptr = (mb << 12) | MMU_MACHPHYS_UPDATE;
 	req[0].val = (unsigned long)page_b >> 12;
@@ -101,22 +87,22 @@ static void test_batch(void)
 static void test_second_address_space(void)
 {
 	const uint64_t *boot_l4 = (const uint64_t *)tg_start_info->pt_base;
-	unsigned long boot = mfn_of(boot_l4), copy = mfn_of(l4_copy);
+	unsigned long boot = tg_mfn_of(boot_l4), copy = tg_mfn_of(l4_copy);
 	static volatile unsigned long probe = 42;
 
 	for (int i = 0; i < 512; i++)
 		l4_copy[i] = (i >= 256 && i < 272) ? 0 : boot_l4[i];
-	tg_expect(mmuext(MMUEXT_PIN_L4_TABLE, copy), 0, "pin a copy of the boot L4");
+	tg_expect(tg_mmuext(MMUEXT_PIN_L4_TABLE, copy), 0, "pin a copy of the boot L4");
 	for (int round = 0; round < 4; round++) {
-		tg_expect(mmuext(MMUEXT_NEW_BASEPTR, copy), 0, "switch to the copy");
+		tg_expect(tg_mmuext(MMUEXT_NEW_BASEPTR, copy), 0, "switch to the copy");
 		tg_expect(probe, 42, "data reads the same in the copy");
-		tg_expect(mmuext(MMUEXT_NEW_BASEPTR, boot), 0, "switch back to the boot L4");
+		tg_expect(tg_mmuext(MMUEXT_NEW_BASEPTR, boot), 0, "switch back to the boot L4");
 	}
 	page_b[8] = 1; /* entry 1: present, frame 0: not a valid L4 entry for a dom0 */
-	tg_expect(mmuext(MMUEXT_NEW_BASEPTR, mfn_of(page_b)), -XEN_EINVAL,
+	tg_expect(tg_mmuext(MMUEXT_NEW_BASEPTR, tg_mfn_of(page_b)), -XEN_EINVAL,
 		  "NEW_BASEPTR to a frame that is no valid L4");
-	tg_expect(mmuext(MMUEXT_UNPIN_TABLE, copy), 0, "unpin the copy");
-	tg_expect(mmuext(MMUEXT_UNPIN_TABLE, copy), -XEN_EINVAL, "unpin twice");
+	tg_expect(tg_mmuext(MMUEXT_UNPIN_TABLE, copy), 0, "unpin the copy");
+	tg_expect(tg_mmuext(MMUEXT_UNPIN_TABLE, copy), -XEN_EINVAL, "unpin twice");
 }
 
 static void test_balloon(void)

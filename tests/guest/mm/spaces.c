@@ -34,20 +34,6 @@ struct space {
 static struct space spaces[NSPACES] __attribute__((aligned(4096)));
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
 
-static unsigned long mfn_of(const void *va)
-{
-	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
-}
-
-static long mmuext(unsigned int cmd, unsigned long mfn)
-{
-	static struct mmuext_op op;
-
-	op.cmd = cmd;
-	op.arg1.mfn = mfn;
-	return hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);
-}
-
 static void build_space(struct space *s, unsigned int i)
 {
 	const uint64_t *boot_l4 = (const uint64_t *)tg_start_info->pt_base;
@@ -57,20 +43,20 @@ static void build_space(struct space *s, unsigned int i)
 		s->l3[e] = s->l2[e] = s->l1[e] = 0;
 		s->data[e] = 0x5ace0000UL + i;
 	}
-	s->l1[0] = (mfn_of(s->data) << 12) | PTE_FLAGS;
-	s->l2[0] = (mfn_of(s->l1) << 12) | PTE_FLAGS;
-	s->l3[0] = (mfn_of(s->l2) << 12) | PTE_FLAGS;
-	s->l4[SLOT_VA >> 39] = (mfn_of(s->l3) << 12) | PTE_FLAGS;
+	s->l1[0] = (tg_mfn_of(s->data) << 12) | PTE_FLAGS;
+	s->l2[0] = (tg_mfn_of(s->l1) << 12) | PTE_FLAGS;
+	s->l3[0] = (tg_mfn_of(s->l2) << 12) | PTE_FLAGS;
+	s->l4[SLOT_VA >> 39] = (tg_mfn_of(s->l3) << 12) | PTE_FLAGS;
 }
 
 static void round_robin(void)
 {
-	unsigned long boot = mfn_of((void *)tg_start_info->pt_base);
+	unsigned long boot = tg_mfn_of((void *)tg_start_info->pt_base);
 	bool reads = true, writes = true, switches = true;
 
 	for (int r = 0; r < ROUNDS; r++)
 		for (unsigned int i = 0; i < NSPACES; i++) {
-			switches &= mmuext(MMUEXT_NEW_BASEPTR, mfn_of(spaces[i].l4)) == 0;
+			switches &= tg_mmuext(MMUEXT_NEW_BASEPTR, tg_mfn_of(spaces[i].l4)) == 0;
 			volatile uint64_t *p = (volatile uint64_t *)SLOT_VA;
 			reads &= p[0] == 0x5ace0000UL + i + (r ? 0x100 : 0);
 			if (r == 0)
@@ -80,7 +66,7 @@ static void round_robin(void)
 	tg_check(switches, "NEW_BASEPTR among 8 pinned address spaces, 25 rounds");
 	tg_check(reads, "each space reads its own data at the same virtual address");
 	tg_check(writes, "the other words of each data page are untouched");
-	tg_expect(mmuext(MMUEXT_NEW_BASEPTR, boot), 0, "back to the boot address space");
+	tg_expect(tg_mmuext(MMUEXT_NEW_BASEPTR, boot), 0, "back to the boot address space");
 	bool own = true;
 	for (unsigned int i = 0; i < NSPACES; i++)
 		own &= spaces[i].data[0] == 0x5ace0100UL + i;
@@ -91,20 +77,20 @@ static void round_robin(void)
 static void hole_fault(void)
 {
 	struct shared_info *sh = (struct shared_info *)si_page;
-	unsigned long at, boot = mfn_of((void *)tg_start_info->pt_base);
+	unsigned long at, boot = tg_mfn_of((void *)tg_start_info->pt_base);
 	unsigned long va = SLOT_VA + 4096;
 
 	tg_expect(hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)si_page,
 			    (tg_start_info->shared_info & ~0xfffUL) | PTE_FLAGS, UVMF_INVLPG, 0, 0),
 		  0, "map shared_info");
-	tg_expect(mmuext(MMUEXT_NEW_BASEPTR, mfn_of(spaces[0].l4)), 0, "into space 0");
+	tg_expect(tg_mmuext(MMUEXT_NEW_BASEPTR, tg_mfn_of(spaces[0].l4)), 0, "into space 0");
 	tg_trap_vec = tg_trap_err = ~0UL;
 	tg_trap_skip = 3; /* mov (%rax), %rax */
 	__asm__ volatile("lea 1f(%%rip), %0; 1: mov (%1), %1"
 			 : "=&r"(at), "+a"(va)
 			 :
 			 : "rcx", "r11", "memory");
-	tg_expect(mmuext(MMUEXT_NEW_BASEPTR, boot), 0, "back to the boot address space");
+	tg_expect(tg_mmuext(MMUEXT_NEW_BASEPTR, boot), 0, "back to the boot address space");
 	tg_expect(tg_trap_vec, 14, "a hole in a space bounces #PF to the guest");
 	tg_expect(tg_trap_err, 0, "#PF error code: not present, read");
 	tg_expect(sh->vcpu_info[0].arch.cr2, SLOT_VA + 4096, "vcpu_info CR2 holds the address");
@@ -113,9 +99,9 @@ static void hole_fault(void)
 
 static uint64_t read_in_space(unsigned int i, unsigned long va)
 {
-	mmuext(MMUEXT_NEW_BASEPTR, mfn_of(spaces[i].l4));
+	tg_mmuext(MMUEXT_NEW_BASEPTR, tg_mfn_of(spaces[i].l4));
 	uint64_t seen = *(volatile uint64_t *)va;
-	mmuext(MMUEXT_NEW_BASEPTR, mfn_of((void *)tg_start_info->pt_base));
+	tg_mmuext(MMUEXT_NEW_BASEPTR, tg_mfn_of((void *)tg_start_info->pt_base));
 	return seen;
 }
 
@@ -128,10 +114,11 @@ static uint64_t read_in_space(unsigned int i, unsigned long va)
 static void protected_tables(void)
 {
 	volatile uint64_t *entry = &spaces[1].l1[1];
-	uint64_t pte = (mfn_of(spaces[1].data) << 12) | PTE_FLAGS;
+	uint64_t pte = (tg_mfn_of(spaces[1].data) << 12) | PTE_FLAGS;
 	unsigned long at, addr = (unsigned long)entry;
 
-	tg_expect(mmuext(MMUEXT_PIN_L1_TABLE, mfn_of(spaces[1].l1)), 0, "pin space 1's L1 too");
+	tg_expect(tg_mmuext(MMUEXT_PIN_L1_TABLE, tg_mfn_of(spaces[1].l1)), 0,
+		  "pin space 1's L1 too");
 	tg_trap_vec = tg_trap_err = ~0UL;
 	tg_trap_skip = 3; /* mov %rdx, (%rax) */
 	__asm__ volatile("lea 1f(%%rip), %0; 1: mov %2, (%1)"
@@ -145,17 +132,17 @@ static void protected_tables(void)
 	tg_expect(*entry, 0, "the pinned table is unchanged");
 
 	static struct mmu_update req;
-	req.ptr = (mfn_of(spaces[1].l1) << 12) + 8;
+	req.ptr = (tg_mfn_of(spaces[1].l1) << 12) + 8;
 	req.val = pte;
 	tg_expect(hypercall(__HYPERVISOR_mmu_update, (unsigned long)&req, 1, 0, DOMID_SELF, 0), 0,
 		  "mmu_update makes the same change");
 	tg_expect(*entry, pte, "the table shows the new entry");
 	tg_expect(read_in_space(1, SLOT_VA + 4096), 0x5ace0101UL,
 		  "the new mapping is live in space 1");
-	tg_expect(mmuext(MMUEXT_UNPIN_TABLE, mfn_of(spaces[1].l1)), 0, "unpin space 1's L1");
+	tg_expect(tg_mmuext(MMUEXT_UNPIN_TABLE, tg_mfn_of(spaces[1].l1)), 0, "unpin space 1's L1");
 
 	tg_expect(read_in_space(2, SLOT_VA), 0x5ace0102UL, "space 2 is shadowed");
-	spaces[2].l1[1] = (mfn_of(spaces[2].data) << 12) | PTE_FLAGS;
+	spaces[2].l1[1] = (tg_mfn_of(spaces[2].data) << 12) | PTE_FLAGS;
 	tg_expect(read_in_space(2, SLOT_VA + 4096), 0x5ace0102UL,
 		  "a direct write to a table below a pinned L4 is seen in that space");
 }
@@ -174,13 +161,13 @@ void test_spaces(void)
 	for (unsigned int i = 0; i < NSPACES; i++)
 		build_space(&spaces[i], i);
 	for (unsigned int i = 0; i < NSPACES; i++)
-		pinned &= mmuext(MMUEXT_PIN_L4_TABLE, mfn_of(spaces[i].l4)) == 0;
+		pinned &= tg_mmuext(MMUEXT_PIN_L4_TABLE, tg_mfn_of(spaces[i].l4)) == 0;
 	tg_check(pinned, "pin 8 hand-built L4 tables (each with its own L3, L2, L1)");
 	round_robin();
 	hole_fault();
 	protected_tables();
 	for (unsigned int i = 0; i < NSPACES; i++)
-		unpinned &= mmuext(MMUEXT_UNPIN_TABLE, mfn_of(spaces[i].l4)) == 0;
+		unpinned &= tg_mmuext(MMUEXT_UNPIN_TABLE, tg_mfn_of(spaces[i].l4)) == 0;
 	tg_check(unpinned, "unpin all 8");
 	spaces[1].l1[2] = 7; /* ordinary memory again: no fault */
 	tg_expect(spaces[1].l1[2], 7, "an unpinned table is writable again");

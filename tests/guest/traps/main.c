@@ -27,11 +27,6 @@ static uint8_t si_page[4096] __attribute__((aligned(4096)));
 static uint8_t hole[4096] __attribute__((aligned(4096)));
 static uint8_t stack2[8192] __attribute__((aligned(4096)));
 
-static unsigned long mfn_of(const void *va)
-{
-	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
-}
-
 static long uvm(const void *va, uint64_t pte)
 {
 	return hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)va, pte, UVMF_INVLPG, 0, 0);
@@ -65,7 +60,7 @@ static void fast_faults(void)
 {
 	struct shared_info *sh = (struct shared_info *)si_page;
 	struct vcpu_info *vi = &sh->vcpu_info[0];
-	unsigned long hole_pte = (mfn_of(hole) << 12) | PTE_FLAGS, at, sp;
+	unsigned long hole_pte = (tg_mfn_of(hole) << 12) | PTE_FLAGS, at, sp;
 
 	tg_expect(uvm(si_page, (tg_start_info->shared_info & ~0xfffUL) | PTE_FLAGS), 0,
 		  "map shared_info");

@@ -45,19 +45,6 @@ static uint64_t private_page[512] __attribute__((aligned(4096)));
 static uint8_t ustack[8192] __attribute__((aligned(16)));
 static uint8_t kstack[8192] __attribute__((aligned(16)));
 
-static unsigned long mfn_of(const void *va)
-{
-	return ((unsigned long *)tg_start_info->mfn_list)[(unsigned long)va >> 12];
-}
-
-static long mmuext(unsigned int cmd, unsigned long mfn)
-{
-	static struct mmuext_op op;
-	op.cmd = cmd;
-	op.arg1.mfn = mfn;
-	return hypercall(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF, 0);
-}
-
 static void setup(void)
 {
 	static struct trap_info traps[] = {{6, 0, 0xe033, (unsigned long)user_ud_handler},
@@ -67,14 +54,14 @@ static void setup(void)
 	const uint64_t *boot_l4 = (const uint64_t *)tg_start_info->pt_base;
 	private_page[0] = 0xfeedface;
 	user_l4[0] = boot_l4[0];
-	user_l4[1] = mfn_of(user_l3) << 12 | PTE_USER;
-	user_l3[0] = mfn_of(user_l2) << 12 | PTE_USER;
-	user_l2[0] = mfn_of(user_l1) << 12 | PTE_USER;
-	user_l1[0] = mfn_of(private_page) << 12 | PTE_USER;
+	user_l4[1] = tg_mfn_of(user_l3) << 12 | PTE_USER;
+	user_l3[0] = tg_mfn_of(user_l2) << 12 | PTE_USER;
+	user_l2[0] = tg_mfn_of(user_l1) << 12 | PTE_USER;
+	user_l1[0] = tg_mfn_of(private_page) << 12 | PTE_USER;
 	tg_expect(hypercall(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0, 0), 0,
 		  "set_trap_table (#UD, #GP, #PF)");
-	tg_expect(mmuext(MMUEXT_PIN_L4_TABLE, mfn_of(user_l4)), 0, "pin the user L4");
-	tg_expect(mmuext(MMUEXT_NEW_USER_BASEPTR, mfn_of(user_l4)), 0, "NEW_USER_BASEPTR");
+	tg_expect(tg_mmuext(MMUEXT_PIN_L4_TABLE, tg_mfn_of(user_l4)), 0, "pin the user L4");
+	tg_expect(tg_mmuext(MMUEXT_NEW_USER_BASEPTR, tg_mfn_of(user_l4)), 0, "NEW_USER_BASEPTR");
 	struct callback_register cb = {.type = CALLBACKTYPE_syscall,
 				       .flags = CALLBACKF_mask_events,
 				       .address = (unsigned long)user_syscall_cb};
