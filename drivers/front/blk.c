@@ -152,7 +152,8 @@ static int front_connect(void *dev)
 /*
  * The backend is going away (xenbus.h): nothing more will be answered.
  * Requests in flight fail with BLKIF_RSP_ERROR (blk_req.c: their waiter,
- * woken here, fails them, or release does), later calls with
+ * woken here, fails them, or release does; the call returns once the
+ * backend can no longer map their pages), later calls with
  * -XEN_ENOTCONN.
  */
 static void front_stop(void *dev)

@@ -82,12 +82,13 @@ int blkfront_ring_init(struct blkfront *bf, uint16_t back_id, uint16_t handle)
 }
 
 /* End the grant of our own page; the page is freed now or when the backend lets go. */
-static unsigned int end_page(struct blkfront *bf, grant_ref_t ref, void *page)
+static void end_page(struct blkfront *bf, grant_ref_t ref, void *page)
 {
-	if (gnttab_end(ref, page, NULL) != 1)
-		return 0;
-	bf->stats.late_grants++;
-	return 1;
+	int rc = gnttab_end(ref, page, NULL);
+
+	if (rc < 0) /* not a live grant: nothing can map the page */
+		free(page);
+	bf->stats.late_grants += rc == 1;
 }
 
 static void finish(struct blkfront *bf, struct blkfront_req *r, int status)
