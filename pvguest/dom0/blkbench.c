@@ -39,7 +39,11 @@
  * TCG all of it).  For the front's vbd also blkback's requests per DMA
  * batch (one submit_bus each): how many of the reads in flight reached
  * the disk together; and its notifications per 100 batches: whether a
- * batch's answers went back in one.
+ * batch's answers went back in one. *
+ * With "blkmarks" on dom0's command line every edge is also printed
+ * ("blkbench: mark own|front N", N = BLKTIME_EDGES * pass + edge), so a
+ * host-side profile of QEMU can be cut at the phases by the time its
+ * serial line arrived (scripts/qemu-perf-blk.py).
  */
 #include "blkbench.h"
 #include "hx/ctl.h"
@@ -75,12 +79,21 @@ static uint64_t busy(const struct busy_sample *a, const struct busy_sample *b)
 	return all > idle ? all - idle : 0;
 }
 
+bool blkbench_print_marks;
+
+static void print_mark(const char *side, unsigned int phase)
+{
+	if (blkbench_print_marks)
+		printf("blkbench: mark %s %u\n", side, phase);
+}
+
 static void own_mark(void *ctx, unsigned int phase)
 {
 	struct busy_sample *at = ctx;
 
 	if (phase < BLKTIME_MARKS)
 		sample(&at[phase]);
+	print_mark("own", phase);
 }
 
 int blkbench_own(struct blkbench *b, struct device *disk, uint64_t first, uint64_t sectors,
@@ -122,6 +135,7 @@ bool blkbench_serve_front(struct blkbench *b, struct xenbus *xb, unsigned int fr
 		}
 		sample(&b->front_at[phase]);
 		sample_backend(&b->front_at[phase], front, devid);
+		print_mark("front", phase);
 		if (xenbus_write(xb, 0, ack, val) != 0)
 			return false;
 	}

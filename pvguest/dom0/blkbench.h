@@ -31,6 +31,10 @@ struct blkbench {
 	struct busy_sample own_at[BLKTIME_MARKS], front_at[BLKTIME_MARKS];
 };
 
+/* Print every phase edge as "blkbench: mark own|front N" (blktest sets it
+ * for "blkmarks" on dom0's command line; blkbench.c's top says why). */
+extern bool blkbench_print_marks;
+
 /* dom0 times its own reads of [first, first + sectors) of disk; 0 or -errno. */
 int blkbench_own(struct blkbench *b, struct device *disk, uint64_t first, uint64_t sectors,
 		 unsigned int nrand);

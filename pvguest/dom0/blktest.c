@@ -35,7 +35,9 @@
  * dom0 times its own reads of the window, then domain 1 times the same
  * reads through blkfront while dom0 samples the machine's idle time at
  * its phase marks; dom0 prints both sides' figures and their ratios as
- * "bench blk_ahci_..." lines (tests/bench/blk.sh).
+ * "bench blk_ahci_..." lines (tests/bench/blk.sh).  "blkmarks" also prints
+ * each phase mark as it is taken (scripts/qemu-perf-blk.py cuts its
+ * profile of QEMU there).
  *
  * "frontcpus=<cpus>" (hx's CPU lists: 1, 0-1, all): before anything else,
  * domain 1's vCPU 0 is pinned to those CPUs, as `hx vcpu-pin 1 0 <cpus>`
@@ -317,6 +319,7 @@ static int blktest(void)
 	if (!disk || !disk->block)
 		disk = NULL;
 	uint64_t sectors = ds.sectors ? ds.sectors : (disk ? disk->sectors - ds.first : 0);
+	blkbench_print_marks = strstr((const char *)start_info->cmd_line, "blkmarks") != NULL;
 	if (benchmark)
 		check(disk && blkbench_own(&bench, disk, ds.first, sectors, BENCH_RANDOM) == 0,
 		      "dom0 times its own reads of the window");
