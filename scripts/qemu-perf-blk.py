@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where QEMU's host time goes in a block read, dom0's own against blkfront's.
 
-    scripts/qemu-perf-blk.py [counts|profile] [PHASE]
+    scripts/qemu-perf-blk.py [counts|profile] [PHASE] [pinned]
 
 Boots tests/bench/blk.sh's page-cache boot (-smp 1: a 64 MiB image with
 16 MiB of data at sector 2048, dom0 times its own reads, then the domU
@@ -13,7 +13,8 @@ record -k CLOCK_MONOTONIC`, so its events fall into the passes of one
 phase on each side: PHASE as numbered in pvguest/core/blktime.c (0 in
 order, 1 random 4 KiB (default), 3 in order 4 x 256 KiB, 4 and 5 random
 8 and 32 in flight), three passes each.  Figures are per read (per MiB
-for the in-order phases).
+for the in-order phases).  "pinned" boots blk.sh's blk_ahci_smp2 layout
+instead: two CPUs, dom0 pinned to CPU 0, the domU to CPU 1.
 
 counts (default): uprobes on QEMU, one event per call, so the figures do
 not follow the host's load: full TLB flushes (tlb_flush: a CR3 write),
@@ -113,7 +114,7 @@ def probes(mode):
     return ["-e", GROUP + ":*"]
 
 
-def boot(mode):
+def boot(mode, pinned):
     os.makedirs(OUT, exist_ok=True)
     img, sock = os.path.join(OUT, "disk.img"), os.path.join(OUT, "serial.sock")
     with open(img, "wb") as f:
@@ -125,9 +126,10 @@ def boot(mode):
     cmd = ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-o", os.path.join(OUT, "perf.data")]
     cmd += probes(mode) + [
         "--", "tests/run/qemu-run.sh", "--direct", "--mem", "256", "--timeout", "300",
-        "--serial-socket", sock, "--disk", img,
-        "--cmdline", "console=com1 selftest=guest dom0_mem=96M",
-        "--module", "%s/guests/pvguest-dom0 blktest=sata0@2048+32768 blkbench blkmarks" % BUILD,
+        "--serial-socket", sock, "--disk", img, "--smp", "2" if pinned else "1",
+        "--cmdline", "console=com1 selftest=guest dom0_mem=96M" + (" dom0_vcpus_pin" if pinned else ""),
+        "--module", "%s/guests/pvguest-dom0 blktest=sata0@2048+32768 blkbench blkmarks%s"
+        % (BUILD, " frontcpus=1" if pinned else ""),
         "--module", "%s/guests/pvguest-domU domU blk bench" % BUILD]
     qemu = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(OUT, "perf.err"), "w"))
     for _ in range(400):
@@ -177,7 +179,7 @@ def side_of(t, wins):
     return None
 
 
-def counts(wins, units, unit):
+def counts(wins, units, unit, pinned):
     data = os.path.join(OUT, "perf.data")
     out = run(["perf", "script", "-i", data, "-F", "time,event,trace"]).stdout
     n = {s: collections.Counter() for s in wins}
@@ -205,7 +207,7 @@ def counts(wins, units, unit):
         print("%-34s %10.1f %10.1f" % (k, n["own"][k] / units, n["front"][k] / units))
 
 
-def profile(wins, units, unit):
+def profile(wins, units, unit, pinned):
     addrs, names, _ = exported()
     starts, spans = functions()
 
@@ -244,12 +246,12 @@ def profile(wins, units, unit):
         if any("ppoll" in f[1] for f in frames):
             poll[tid] += 1
         samples.append((tid, t, leaf))
-    vcpu = jit.most_common(1)[0][0] if jit else None
+    vcpus = {tid for tid, _ in jit.most_common(2 if pinned else 1)}
     main = poll.most_common(1)[0][0] if poll else None
     for tid, t, leaf in samples:
         side = side_of(t, wins)
         if side:
-            thread = "vCPU" if tid == vcpu else "main loop" if tid == main else "other threads"
+            thread = "vCPU" if tid in vcpus else "main loop" if tid == main else "other threads"
             threads[side][thread] += 1
             if thread == "vCPU":
                 leaves[side][leaf] += 1
@@ -257,13 +259,15 @@ def profile(wins, units, unit):
     for k in ("vCPU", "main loop", "other threads"):
         print("%-22s %10.1f %10.1f" % (k, threads["own"][k] * period / units,
                                        threads["front"][k] * period / units))
-    print("vCPU thread by leaf function (top 30 of the front):")
+    print("vCPU thread%s by leaf function (top 30 of the front):" % ("s" if pinned else ""))
     for k, v in leaves["front"].most_common(30):
         print("%8.2f %8.2f  %s" % (leaves["own"][k] * period / units, v * period / units, k))
 
 
 def main():
     args = sys.argv[1:]
+    pinned = "pinned" in args
+    args = [a for a in args if a != "pinned"]
     mode = args.pop(0) if args and args[0] in ("counts", "profile") else "counts"
     phase = int(args[0]) if args else 1
     if phase not in (0, 1, 3, 4, 5):
@@ -271,8 +275,8 @@ def main():
     random = phase in (1, 4, 5)
     units = PASSES * (RANDOM_READS if random else WINDOW_MIB)
     unit = "read" if random else "MiB"
-    wins = windows(boot(mode), phase)
-    (counts if mode == "counts" else profile)(wins, units, unit)
+    wins = windows(boot(mode, pinned), phase)
+    (counts if mode == "counts" else profile)(wins, units, unit, pinned)
 
 
 if __name__ == "__main__":
