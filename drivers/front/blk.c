@@ -179,11 +179,6 @@ static const struct xendev_front_ops front_ops = {.name = "blkfront",
 						  .setup = front_setup,
 						  .connect = front_connect};
 
-static void backend_changed(struct xendev *xd, enum xenbus_state st)
-{
-	xendev_front_follow(xd, st, &front_ops, xd->priv);
-}
-
 int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
 	int rc;
@@ -195,16 +190,8 @@ int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, u
 	d->bf.pause = front_pause;
 	if ((rc = xendev_front_start(&d->xd, xb, self, "vbd", devid)))
 		return rc;
-	if ((rc = front_setup(d)) || (rc = xendev_front_wait_connected(&d->xd)) ||
-	    (rc = front_connect(d)))
-		goto fail;
-	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)) ||
-	    (rc = xendev_watch_otherend(&d->xd, backend_changed, d)))
-		goto fail;
-	return 0;
-fail:
-	printk("blkfront: vbd %u: cannot connect (%d)\n", devid, rc);
-	blkfront_disconnect(d);
+	if ((rc = xendev_front_connect(&d->xd, &front_ops, d)))
+		blkfront_disconnect(d);
 	return rc;
 }
 

@@ -116,11 +116,6 @@ static const struct xendev_front_ops front_ops = {.name = "netfront",
 						  .setup = front_setup,
 						  .connect = front_connect};
 
-static void backend_changed(struct xendev *xd, enum xenbus_state st)
-{
-	xendev_front_follow(xd, st, &front_ops, xd->priv);
-}
-
 int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, unsigned int devid)
 {
 	int rc;
@@ -130,16 +125,8 @@ int netfront_connect(struct netfront_dev *d, struct xenbus *xb, uint16_t self, u
 	memset(&d->nf, 0, sizeof(d->nf));
 	if ((rc = xendev_front_start(&d->xd, xb, self, "vif", devid)))
 		return rc;
-	if ((rc = front_setup(d)) || (rc = xendev_front_wait_connected(&d->xd)) ||
-	    (rc = front_connect(d)))
-		goto fail;
-	if ((rc = xendev_switch(&d->xd, XenbusStateConnected)) ||
-	    (rc = xendev_watch_otherend(&d->xd, backend_changed, d)))
-		goto fail;
-	return 0;
-fail:
-	printk("netfront: vif %u: cannot connect (%d)\n", devid, rc);
-	netfront_disconnect(d);
+	if ((rc = xendev_front_connect(&d->xd, &front_ops, d)))
+		netfront_disconnect(d);
 	return rc;
 }
 

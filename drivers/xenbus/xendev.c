@@ -468,3 +468,22 @@ void xendev_front_follow(struct xendev *xd, enum xenbus_state st,
 		front_shut(xd, ops, dev);
 	}
 }
+
+static void front_changed(struct xendev *xd, enum xenbus_state st)
+{
+	xendev_front_follow(xd, st, xd->front_ops, xd->priv);
+}
+
+int xendev_front_connect(struct xendev *xd, const struct xendev_front_ops *ops, void *dev)
+{
+	int rc;
+
+	if (!(rc = ops->setup(dev)) && !(rc = xendev_front_wait_connected(xd)) &&
+	    !(rc = ops->connect(dev)) && !(rc = xendev_switch(xd, XenbusStateConnected))) {
+		xd->front_ops = ops;
+		rc = xendev_watch_otherend(xd, front_changed, dev);
+	}
+	if (rc)
+		printk("%s: device %u: cannot connect (%d)\n", ops->name, xd->devid, rc);
+	return rc;
+}

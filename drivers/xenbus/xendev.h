@@ -45,7 +45,8 @@ struct xendev {
 	unsigned int devid;
 	xendev_changed_fn changed;
 	void *priv;
-	struct xenbus_watch watch; /* on <otherend>/state */
+	const struct xendev_front_ops *front_ops; /* a frontend's, from xendev_front_connect */
+	struct xenbus_watch watch;		  /* on <otherend>/state */
 	bool watching;
 	enum xenbus_state own; /* the state this end last switched to */
 	char watch_path[XENDEV_PATH + 8];
@@ -173,6 +174,15 @@ struct xendev_front_ops {
 };
 void xendev_front_follow(struct xendev *xd, enum xenbus_state st,
 			 const struct xendev_front_ops *ops, void *dev);
+/*
+ * The rest of a frontend's first round after xendev_front_start, the same
+ * for every device type: ops->setup(dev), wait for Connected,
+ * ops->connect(dev), Connected; then follow the backend's state with
+ * xendev_front_follow(ops, dev).  0, or the first error, logged as
+ * "<ops->name>: device <devid>: cannot connect (rc)"; the caller then
+ * disconnects.
+ */
+int xendev_front_connect(struct xendev *xd, const struct xendev_front_ops *ops, void *dev);
 /* Unhook and close a frontend's event channel (*port, then 0; none if 0). */
 void xendev_front_close_port(evtchn_port_t *port);
 
