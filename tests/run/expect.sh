@@ -48,3 +48,22 @@ expect() {
 expect_ok() {
 	expect -q -d "$1" "d$1 never printed: ok - $2" "ok - $2"
 }
+
+# guest_tap LOG DOMS FORMAT: echo the TAP lines ("ok - WHAT", "not ok -
+# WHAT") that the domains DOMS printed in the serial log LOG, "(dN) "
+# removed and carriage returns dropped, each as FORMAT says: @V the
+# verdict ("ok" or "not ok"), @D the domain's number, @W the WHAT
+# ("@V - guestos: @W", "@V - @W (d@D, smp 4)").  DOMS is an extended
+# regex for the number (0, [13], [0-9]+).  With GUEST_TAP_RELAYED=1 a
+# line may also come through dom0's console backend ("(d0) (dN) ...").
+# Sets the caller's status=1 if any line was "not ok".
+guest_tap() {
+	local log=$1 doms=$2 fmt=$3 pre='()' out
+	[ "${GUEST_TAP_RELAYED:-0}" = 1 ] && pre='(\(d0\) )?'
+	fmt=${fmt//\\/\\\\} && fmt=${fmt//&/\\&} && fmt=${fmt//\//\\/}
+	fmt=${fmt//@V/\\3} && fmt=${fmt//@D/\\2} && fmt=${fmt//@W/\\5}
+	out=$(tr -d '\r' <"$log" | sed -nE "s/^$pre\(d($doms)\) ((not )?ok) - (.*)\$/$fmt/p")
+	[ -n "$out" ] && printf '%s\n' "$out"
+	if tr -d '\r' <"$log" | grep -qE "^$pre\(d($doms)\) not ok - "; then status=1; fi
+	return 0
+}

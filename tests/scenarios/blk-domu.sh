@@ -41,8 +41,7 @@ boot() {
 
 # report NAME: the run's lines and verdict.
 report() {
-	sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - '"$1"' d\1: \4/p' "$log" | tr -d '\r'
-	grep -q '^(d[0-9]) not ok' "$log" && status=1
+	guest_tap "$log" '[0-9]' "@V - $1 d@D: @W"
 	expect_ok 1 "blk every block reads back with its checksum"
 	expect_ok 1 "blk after reconnecting, every block still reads back"
 	expect_ok 1 "blk 32 random blocks read in one vectored call match single reads"

@@ -18,8 +18,8 @@ tests/run/qemu-run.sh --direct --mem 256 --timeout 240 \
 	--module "$BUILD/guests/blkloop blkloop" --log "$log"
 rc=$?
 status=0
-tr -d '\r' <"$log" | sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1/p'
-tr -d '\r' <"$log" | grep -q '^(d0) not ok' && status=1
+. tests/run/expect.sh
+guest_tap "$log" 0 '@V - @W'
 n=$(tr -d '\r' <"$log" | grep -c '^(d0) ok - blkloop')
 if [ "$rc" = 0 ] && [ "$n" -ge 15 ] && tr -d '\r' <"$log" | grep -qx '(d0) PASS: 0 failure(s)'; then
 	echo "ok - blkloop: dom0 powered off with the pass verdict ($n checks, $(($(date +%s) - start)) s)"

@@ -30,8 +30,9 @@ status=0
 check() { # description, grep pattern, log
 	if grep -qE "$2" "$3"; then echo "ok - $1"; else echo "not ok - $1"; status=1; fi
 }
+. tests/run/expect.sh
 guest_lines() { # log, tag: forward every domain's TAP lines
-	sed -n 's/^(d\([0-9]*\)) \(\(not \)\{0,1\}ok - .*\)$/\2 (d\1, '"$2"')/p' "$1"
+	guest_tap "$1" '[0-9]*' "@V - @W (d@D, $2)"
 }
 
 pair() { # name, image, timeout: the image as dom0 and as a domU on one CPU

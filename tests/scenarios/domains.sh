@@ -15,6 +15,7 @@ G=$BUILD/guests
 logdir=$BUILD/test-logs/domains
 mkdir -p "$logdir"
 status=0
+. tests/run/expect.sh
 check() { # description, grep pattern, log
 	if grep -qE "$2" "$3"; then echo "ok - $1"; else echo "not ok - $1"; status=1; fi
 }
@@ -28,7 +29,7 @@ for smp in 1 4; do
 		--module "$G/tg-crash domU mode=pfstack" --module "$G/tg-crash domU mode=iretread" \
 		--log "$log"
 	rc=$?
-	sed -n 's/^(d\([13]\)) \(\(not \)\{0,1\}ok - .*\)$/\2 (domU d\1, smp '"$smp"')/p' "$log"
+	guest_tap "$log" '[13]' "@V - @W (domU d@D, smp $smp)"
 	check "smp$smp: dom0 ends with the pass verdict" "^\(d0\) # verdict: SUCCESS" "$log"
 	[ "$rc" = 0 ] || { echo "not ok - smp$smp: qemu-run status $rc"; status=1; }
 	check "smp$smp: domU 1 (hypercalls) passes" "^\(d1\) # verdict: SUCCESS" "$log"

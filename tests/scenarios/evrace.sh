@@ -8,13 +8,14 @@ BUILD=${BUILD:-build}
 logdir=$BUILD/test-logs/evrace
 mkdir -p "$logdir"
 status=0
+. tests/run/expect.sh
 for smp in 4 2; do
 	log=$logdir/smp$smp.log
 	tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 120 \
 		--cmdline "console=com1 selftest=guest dom0_max_vcpus=4" \
 		--module "$BUILD/guests/tg-evrace" --log "$log"
 	rc=$?
-	sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1 (smp '"$smp"')/p' "$log"
+	guest_tap "$log" 0 "@V - @W (smp $smp)"
 	sed -n 's/^(d0) \(# vCPU .*\)$/\1 (smp '"$smp"')/p' "$log"
 	if [ "$rc" = 0 ] && grep -q '^(d0) # verdict: SUCCESS' "$log"; then
 		echo "ok - evrace smp$smp: dom0 powered off with the pass verdict"

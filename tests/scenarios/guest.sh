@@ -11,6 +11,7 @@ BUILD=${BUILD:-build}
 logdir=$BUILD/test-logs/guest
 mkdir -p "$logdir"
 status=0
+. tests/run/expect.sh
 for img in "$BUILD"/guests/tg-*; do
 	name=$(basename "$img")
 	case $name in tg-idle | tg-crash | tg-bench | tg-fpu | tg-cpuid | tg-smp | tg-fuzz | tg-nmi | tg-evrace) continue ;; esac # domains.sh, cpu.sh (fpu, cpuid), make bench, fuzz.sh, nmi.sh, evrace.sh
@@ -19,7 +20,7 @@ for img in "$BUILD"/guests/tg-*; do
 		tests/run/qemu-run.sh --direct --smp "$smp" --mem 128 --timeout 60 \
 			--cmdline "console=com1 selftest=guest" --module "$img" --log "$log"
 		rc=$?
-		sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1 (smp '"$smp"')/p' "$log"
+		guest_tap "$log" 0 "@V - @W (smp $smp)"
 		if [ "$rc" = 0 ] && grep -q '^(d0) # verdict: SUCCESS' "$log"; then
 			echo "ok - $name smp$smp: dom0 powered off with the pass verdict"
 		else

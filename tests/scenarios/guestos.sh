@@ -26,8 +26,7 @@ rc=$?
 EXPECT_LOG=$log
 
 # The guest's own checks, counted as this suite's ("ok - guestos: ...").
-sed -n 's/^(d0) \(\(not \)\{0,1\}ok\) - \(.*\)$/\1 - guestos: \3/p' "$log" | tr -d '\r'
-grep -q '^(d0) not ok' "$log" && status=1
+guest_tap "$log" 0 '@V - guestos: @W'
 expect -d 0 "the root pfs is mounted from the RAM disk" \
 	"init: root file system on ram0, 3072 sectors"
 expect -d 0 "the shell runs echo" "shell up"

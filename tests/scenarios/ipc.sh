@@ -19,6 +19,7 @@ logdir=$BUILD/test-logs/ipc
 mkdir -p "$logdir"
 log=$logdir/ipc.log
 status=0
+. tests/run/expect.sh
 
 tests/run/qemu-run.sh --direct --mem 192 --timeout 120 \
 	--cmdline "console=com1 selftest=guest" \
@@ -28,11 +29,9 @@ tests/run/qemu-run.sh --direct --mem 192 --timeout 120 \
 rc=$?
 
 # Every TAP line a domain printed, with the domain as a prefix.
-sed -n 's/^(d\([0-9]\)) \(\(not \)\{0,1\}ok\) - \(.*\)$/\2 - d\1: \4/p' "$log" | tr -d '\r'
-grep -q '^(d[0-9]) not ok' "$log" && status=1
+guest_tap "$log" '[0-9]' '@V - d@D: @W'
 
 # Each of these ok lines must be there (so a missing line fails).
-. tests/run/expect.sh
 EXPECT_LOG=$log
 expect_ok 1 "ipc xenstore: reading another domain's node is EACCES"
 expect_ok 1 "ipc xenstore: writing dom0's node is EACCES"

@@ -27,6 +27,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 LOGS=$BUILD/test-logs/nmi
 mkdir -p "$LOGS"
+. tests/run/expect.sh
 
 ok() { echo "ok - $1"; }
 nok() { echo "not ok - $1"; [ -n "${2:-}" ] && tail -n 8 "$2" | sed 's/^/#   /'; }
@@ -47,7 +48,7 @@ run() { # smp hz icount(0/1) [the guest's CPU]
 		--cmdline "console=com1 selftest=guest nmi_test=$2" \
 		--module "$BUILD/guests/tg-nmi${4:+ cpu=$4}" --log "$log"
 	local rc=$?
-	sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1 ('"$name"')/p' "$log"
+	guest_tap "$log" 0 "@V - @W ($name)"
 	check "$name: pass verdict (guest checks and percpu checks)" "[ $rc = 0 ]" "$log"
 	check "$name: no NMI found another CPU's percpu" \
 		"grep -q 'nmi_test: 0 NMIs found another CPU.s percpu' '$log'" "$log"

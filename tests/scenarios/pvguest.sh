@@ -30,8 +30,7 @@ boot() {
 . tests/run/expect.sh
 
 boot demo "$BUILD/guests/pvguest-domU" "/bin/showcase hello-arg"
-sed -n 's/^(d0) \(\(not \)\{0,1\}ok - .*\)$/\1/p' "$log"
-grep -q '^(d0) not ok' "$log" && status=1
+guest_tap "$log" 0 '@V - @W'
 expect -d 0 "pvguest: command line reaches the process" "showcase: 2 argument(s), first hello-arg"
 expect -d 0 "pvguest: printf output" "stdio: -42 beef  3.14 pv 1234567890123"
 expect -d 0 "pvguest: qsort output" "sorted: -50 -3 0 7 7 19 42 88 1000"
