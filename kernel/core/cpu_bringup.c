@@ -47,6 +47,11 @@ bool callin_give_up(struct ap_callin *c, unsigned int cpu)
 	return callin_move(c, cpu, CALLIN_ABANDONED);
 }
 
+bool callin_offered(const struct ap_callin *c, unsigned int cpu)
+{
+	return __atomic_load_n(&c->word, __ATOMIC_ACQUIRE) == (CALLIN_OFFERED | cpu);
+}
+
 bool callin_claimed(const struct ap_callin *c, unsigned int cpu)
 {
 	return __atomic_load_n(&c->word, __ATOMIC_ACQUIRE) == (CALLIN_CLAIMED | cpu);

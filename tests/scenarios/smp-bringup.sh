@@ -5,12 +5,19 @@
 # the slow AP (an emulated CPU starved on a loaded host) came up anyway as
 # that same index, and two CPUs shared one percpu record, stack, TSS and
 # timer queue.  Here the CPU with APIC id 2 is made late on purpose
-# (smp_slow_ap=2 waits smp_ap_wait_ms + 50 ms before it calls in) and
+# (smp_slow_ap=2: it calls in only once the boot CPU has given it up) and
 # selftest=smp checks that it was given up, that it halted itself when it
 # ran at last instead of joining, that the AP after it was still started
 # (from a fresh copy of the trampoline, with the lost AP's index under a
 # new call-in tag), and that every online CPU answers as its own index
 # from its own APIC.
+#
+# Nothing here depends on the host's speed but the default 1 s window for
+# APIC ids 1 and 3 to call in (the one every boot has).  Until session 9
+# the late AP waited smp_ap_wait_ms + 50 ms of its own clock against a
+# 20 ms window: on a loaded host either a punctual AP missed 20 ms or the
+# boot CPU, descheduled past its deadline, saw the late AP's claim first;
+# both ended with 2 or 4 CPUs online instead of 3 (docs/testing.md).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -24,7 +31,7 @@ nok() { echo "not ok - smp bringup: $1 (log $log)"; status=1; }
 expect() { if grep -q "$2" "$log"; then ok "$1"; else nok "$1"; fi; }
 
 tests/run/qemu-run.sh --direct --smp 4 --mem 128 --timeout 40 \
-	--cmdline "console=com1 selftest=smp smp_ap_wait_ms=20 smp_slow_ap=2" --log "$log"
+	--cmdline "console=com1 selftest=smp smp_slow_ap=2" --log "$log"
 rc=$?
 if [ $rc = 0 ]; then ok "selftest=smp passed with a late AP"; else nok "qemu-run status $rc"; fi
 expect "the late AP was given up, its index went to the next" \

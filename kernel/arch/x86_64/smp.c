@@ -74,6 +74,7 @@ static void *volatile call_data;
 static volatile unsigned int call_done;
 static struct ap_callin ap_callin;
 static unsigned int aps_lost, aps_parked; /* given up by us; of those, seen halting */
+static uint64_t callin_ns[NR_CPUS];	  /* by index: INIT to the claim seen */
 extern struct hospes_options hospes_options;
 extern struct boot_info boot_info;
 
@@ -164,21 +165,28 @@ static void delay_ns(uint64_t ns)
 		cpu_relax();
 }
 
-/* smp_slow_ap=<APIC id>: that AP calls in too late, as a starved one may. */
-static void maybe_slow_test_ap(void)
+/*
+ * smp_slow_ap=<APIC id>: that AP calls in too late, as a starved one may.
+ * It waits until the boot CPU has given it up (it only reads the call-in
+ * word), not for a time: a wait of its own clock raced the boot CPU's,
+ * and a boot CPU descheduled past its deadline by a loaded host saw the
+ * "late" AP's claim first and took it online (session 9).
+ */
+static void maybe_slow_test_ap(unsigned int tag)
 {
 	uint32_t a, b, c, d;
 	if (hospes_options.smp_slow_ap < 0)
 		return;
 	cpuid(1, &a, &b, &c, &d);
 	if ((int)(b >> 24) == hospes_options.smp_slow_ap)
-		delay_ns((hospes_options.smp_ap_wait_ms + 50) * NSEC_PER_MSEC);
+		while (callin_offered(&ap_callin, tag))
+			cpu_relax();
 }
 
 /* C entry of an AP, on its own stack, with the boot CPU's page tables. */
 static __noreturn void ap_start(unsigned int tag)
 {
-	maybe_slow_test_ap();
+	maybe_slow_test_ap(tag);
 	if (!callin_claim(&ap_callin, tag)) { /* too late: the boot CPU gave us up */
 		__atomic_fetch_add(&aps_parked, 1, __ATOMIC_RELEASE);
 		halt_forever();
@@ -214,14 +222,25 @@ static uint64_t clock_ns(void)
 	return now_ns();
 }
 
-/* Wait until the AP claims its index (then until it is online), or give it up. */
-static enum ap_start_result wait_for_callin(unsigned int cpu, unsigned int tag)
+/*
+ * Wait until the AP claims its index (then until it is online), or give it
+ * up; sent is when its INIT went out.  How long the claim took is kept
+ * (smp_callin_ns) and a loss says how long it waited: on a loaded host
+ * the margin is what a flaky boot needs to show.
+ */
+static enum ap_start_result wait_for_callin(unsigned int cpu, unsigned int tag, uint32_t apic_id,
+					    uint64_t sent)
 {
 	uint64_t end = now_ns() + hospes_options.smp_ap_wait_ms * NSEC_PER_MSEC;
 	if (callin_wait(&ap_callin, tag, clock_ns, end) == AP_LOST) {
 		aps_lost++;
+		printk(LOG_WARN
+		       "smp: APIC id %u given up %lu us after its INIT (smp_ap_wait_ms=%u)\n",
+		       apic_id, (unsigned long)((now_ns() - sent) / NSEC_PER_USEC),
+		       hospes_options.smp_ap_wait_ms);
 		return AP_LOST; /* its stack and GDT stay allocated: it may still use the stack */
 	}
+	callin_ns[cpu] = now_ns() - sent;
 	while (!__atomic_load_n(&percpu[cpu].online, __ATOMIC_ACQUIRE))
 		cpu_relax(); /* it claimed: it runs our code and is on its way */
 	return AP_ONLINE;
@@ -250,19 +269,25 @@ static enum ap_start_result start_ap(unsigned int cpu, uint32_t apic_id, unsigne
 	tp->stack = p->stack_top;
 	tp->cpu = tag;
 	callin_offer(&ap_callin, tag);
+	uint64_t sent = now_ns();
 	lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
 	delay_ns(10 * NSEC_PER_MSEC);
 	for (int i = 0; i < 2; i++) {
 		lapic_send_ipi(apic_id, APIC_DM_STARTUP | (uint32_t)(block_pa(block) >> 12));
 		delay_ns(200 * NSEC_PER_USEC);
 	}
-	return wait_for_callin(cpu, tag);
+	return wait_for_callin(cpu, tag, apic_id, sent);
 }
 
 void smp_bringup_counts(unsigned int *lost, unsigned int *parked)
 {
 	*lost = aps_lost;
 	*parked = __atomic_load_n(&aps_parked, __ATOMIC_ACQUIRE);
+}
+
+uint64_t smp_callin_ns(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? callin_ns[cpu] : 0;
 }
 
 static paddr_t image_pa(const void *p)

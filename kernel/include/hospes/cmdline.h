@@ -17,8 +17,8 @@
  *                         of handing it to dom0
  *   selftest=boot         ours: run a self-test, report through isa-debug-exit
  *   smp_ap_wait_ms=1000   ours: how long a started CPU may take to call in
- *   smp_slow_ap=2         ours, for tests: the CPU with this APIC id waits
- *                         smp_ap_wait_ms + 50 ms before it calls in
+ *   smp_slow_ap=2         ours, for tests: the CPU with this APIC id calls
+ *                         in only once the boot CPU has given it up
  *   halt_poll=200         ours: an idle CPU spins up to this many us before it
  *                         halts (default 0 = off, at most 10000;
  *                         kernel/sched/halt_poll.c)

@@ -44,6 +44,9 @@ bool callin_claim(struct ap_callin *c, unsigned int cpu);
 /* The boot CPU: true if cpu's AP can no longer claim, false if it did. */
 bool callin_give_up(struct ap_callin *c, unsigned int cpu);
 bool callin_claimed(const struct ap_callin *c, unsigned int cpu);
+/* Still offered: neither claimed nor given up, and no newer tag offered
+ * (smp_slow_ap's AP waits on it to be late without a clock). */
+bool callin_offered(const struct ap_callin *c, unsigned int cpu);
 
 enum ap_start_result {
 	AP_ONLINE,	/* it runs as the CPU index it was given */

@@ -5,7 +5,8 @@
  * next AP, so two CPUs shared one percpu record, stack and timer queue.
  *   - the call-in handshake: a claim and a give-up for the same offer, in
  *     either order and racing on two threads, have exactly one winner; a
- *     claim of a stale index fails;
+ *     claim of a stale index fails; a tag stops being offered once it is
+ *     claimed, given up or replaced (what smp_slow_ap's AP waits for);
  *   - the bring-up order on a simulated machine whose APs answer in time,
  *     late or never: no tag is offered twice, a lost AP's parameter block
  *     is never written again, its index goes to the next AP under a new
@@ -65,6 +66,24 @@ static void test_stale_index(void **state)
 	assert_false(callin_claimed(&callin, 1));
 	assert_true(callin_claim(&callin, 2));
 	assert_false(callin_claim(&callin, 2)); /* once only */
+}
+
+/* smp_slow_ap's AP spins while its tag is offered: every way out ends it. */
+static void test_offered(void **state)
+{
+	(void)state;
+	callin_offer(&callin, callin_tag(2, 0));
+	assert_true(callin_offered(&callin, callin_tag(2, 0)));
+	assert_false(callin_offered(&callin, callin_tag(2, 1)));
+	assert_int_equal(callin_wait(&callin, callin_tag(2, 0), always, 0), AP_LOST);
+	assert_false(callin_offered(&callin, callin_tag(2, 0))); /* given up */
+	/* the index goes to the next AP under a new tag */
+	callin_offer(&callin, callin_tag(2, 1));
+	assert_false(callin_offered(&callin, callin_tag(2, 0)));
+	assert_true(callin_offered(&callin, callin_tag(2, 1)));
+	assert_false(callin_claim(&callin, callin_tag(2, 0))); /* the late AP, at last */
+	assert_true(callin_claim(&callin, callin_tag(2, 1)));
+	assert_false(callin_offered(&callin, callin_tag(2, 1))); /* claimed */
 }
 
 /* ---- the race, on real threads ---------------------------------------- */
@@ -233,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_claim_first),
 		cmocka_unit_test(test_give_up_first),
 		cmocka_unit_test(test_stale_index),
+		cmocka_unit_test(test_offered),
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_all_in_time),
 		cmocka_unit_test(test_late_ap_cannot_take_an_index),

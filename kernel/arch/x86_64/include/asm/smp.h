@@ -12,6 +12,8 @@ void smp_init(void);
 
 /* APs given up at bring-up, and how many of those have since halted themselves. */
 void smp_bringup_counts(unsigned int *lost, unsigned int *parked);
+/* How long CPU cpu took from its INIT to its claim seen by the boot CPU (0: none). */
+uint64_t smp_callin_ns(unsigned int cpu);
 
 /* Send vector to CPU cpu (a fixed IPI). */
 void send_ipi(unsigned int cpu, uint8_t vector);
