@@ -8,6 +8,8 @@
 
 /* Map shared_info for the time records; false if update_va_mapping failed. */
 bool smp_time_map(void);
+/* vCPU 0's system time in ns by its own record (0 if not mapped). */
+uint64_t smp_now(void);
 /* One reading of vCPU id's clock (by id itself): counts a step back and a new record. */
 void smp_time_sample(unsigned int id);
 /* vCPU 0, after the work: timers against its clock, then the verdicts. */

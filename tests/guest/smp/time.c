@@ -58,6 +58,12 @@ static uint64_t guest_time(unsigned int id, uint64_t *stamp)
 	return st + (uint64_t)(((unsigned __int128)d * mul) >> 32);
 }
 
+uint64_t smp_now(void)
+{
+	uint64_t stamp;
+	return sh ? guest_time(0, &stamp) : 0;
+}
+
 bool smp_time_map(void)
 {
 	long rc = hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)si_page,
