@@ -15,10 +15,12 @@
  * Device-table calls take the device's sector units and any buffer: a
  * buffer that is not 512-byte aligned goes through a bounce buffer
  * (rw_vec's pieces are aligned by its contract, core/device.h).
- * Persistent grants are used when the backend offers them (and
- * blkfront_use_persistent, which the tests turn off to run the
- * protocol without them); the frontend answers with its own
- * feature-persistent key beside ring-ref and event-channel.
+ * Persistent grants are used when the backend offers them and
+ * blkfront_use_persistent is set: the default, turned off by the domU's
+ * `blkfront.feature_persistent=0` (read at the first connect) or by the
+ * tests.  A frontend that offers them answers with its own
+ * feature-persistent key beside ring-ref and event-channel (1 if both
+ * ends use them, else 0); one that does not writes no such key.
  */
 #include "blkfront.h"
 
@@ -36,6 +38,84 @@
 #define BLKFRONT_PAUSE_NS (10ULL * 1000000ULL)
 
 bool blkfront_use_persistent = true;
+
+#define OPT_NAME "feature_persistent="
+
+/* A boolean word's value (Linux's spellings), or -1. */
+static int bool_value(const char *v, size_t len)
+{
+	static const char *const no[] = {"0", "n", "N", "off"};
+	static const char *const yes[] = {"1", "y", "Y", "on"};
+
+	for (unsigned int i = 0; i < 4; i++) {
+		if (strlen(no[i]) == len && !memcmp(v, no[i], len))
+			return 0;
+		if (strlen(yes[i]) == len && !memcmp(v, yes[i], len))
+			return 1;
+	}
+	return -1;
+}
+
+/* Length of the driver prefix word w (of len) begins with, or 0. */
+static size_t prefix_len(const char *w, size_t len)
+{
+	static const char *const prefix[] = {"blkfront.", "xen_blkfront."};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		size_t n = strlen(prefix[i]);
+		if (len >= n && !memcmp(w, prefix[i], n))
+			return n;
+	}
+	return 0;
+}
+
+bool blkfront_is_option(const char *word)
+{
+	return prefix_len(word, strlen(word)) != 0;
+}
+
+int blkfront_parse_options(const char *cmdline, bool *persistent)
+{
+	const size_t nlen = strlen(OPT_NAME);
+	int want = -1;
+
+	for (const char *p = cmdline; p && *p; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " "), pre = prefix_len(p, len);
+		const char *w = p;
+
+		p += len;
+		if (!pre)
+			continue;
+		bool named = len - pre >= nlen && !memcmp(w + pre, OPT_NAME, nlen);
+		int v = named ? bool_value(w + pre + nlen, len - pre - nlen) : -1;
+		if (v < 0) {
+			printk("blkfront: refusing \"%.*s\": %s; no disk connects\n",
+			       (int)(len > 64 ? 64 : len), w,
+			       named ? "the value is 0, n, N or off, or 1, y, Y or on"
+				     : "the only blkfront word is blkfront.feature_persistent=");
+			return -XEN_EINVAL;
+		}
+		want = v;
+	}
+	if (want >= 0)
+		*persistent = want == 1;
+	return 0;
+}
+
+/* The command line's words, read once (no start_info: the host tests). */
+static int front_options(void)
+{
+	static char line[sizeof(start_info->cmd_line)];
+	static int rc = 1;
+
+	if (rc == 1 && !start_info)
+		rc = 0;
+	if (rc == 1) {
+		memcpy(line, start_info->cmd_line, sizeof(line) - 1);
+		rc = blkfront_parse_options(line, &blkfront_use_persistent);
+	}
+	return rc;
+}
 
 static void front_event(evtchn_port_t port, void *data)
 {
@@ -117,7 +197,7 @@ static int setup_ring(struct blkfront_dev *d)
 	const struct xendev_ulong keys[] = {{"ring-ref", bf->ring_ref},
 					    {"event-channel", bf->port},
 					    {"feature-persistent", bf->persist.on}};
-	return xendev_front_publish_keys(&d->xd, keys, 3, true);
+	return xendev_front_publish_keys(&d->xd, keys, blkfront_use_persistent ? 3 : 2, true);
 }
 
 /* A new round's first half: the backend's features, our ring, channel and keys. */
@@ -183,7 +263,7 @@ int blkfront_connect(struct blkfront_dev *d, struct xenbus *xb, uint16_t self, u
 {
 	int rc;
 
-	if (!gnttab_ready() && (rc = gnttab_init()))
+	if ((rc = front_options()) || (!gnttab_ready() && (rc = gnttab_init())))
 		return rc;
 	memset(&d->bf, 0, sizeof(d->bf));
 	d->bf.wait = front_wait;

@@ -214,8 +214,26 @@ unsigned int blkfront_persist_free(struct blkfront *bf);
 
 /* ---- The domU side (blk.c): one disk in the device table ---- */
 
-/* Offer feature-persistent when the backend does (default true). */
+/*
+ * Offer feature-persistent when the backend does (default true; the
+ * domU's `blkfront.feature_persistent=0` turns it off, and the frontend
+ * then writes no feature-persistent key at all).
+ */
 extern bool blkfront_use_persistent;
+
+/*
+ * The domU's command-line words for blkfront (cmdline: the whole line,
+ * words separated by blanks).  `blkfront.feature_persistent=V` (or
+ * Linux's spelling, `xen_blkfront.feature_persistent=V`), V one of 0 n N
+ * off (no persistent grants) or 1 y Y on; the last one counts.  Sets
+ * *persistent and returns 0; any other word that begins with "blkfront."
+ * or "xen_blkfront.", or a bad value: prints why and returns -XEN_EINVAL,
+ * leaving *persistent alone (blkfront_connect then connects no disk
+ * rather than guess).  No such word: 0, *persistent unchanged.
+ */
+int blkfront_parse_options(const char *cmdline, bool *persistent);
+/* Whether word is one of those (by its prefix; init leaves them out of argv). */
+bool blkfront_is_option(const char *word);
 
 struct blkfront_dev {
 	struct blkfront bf;

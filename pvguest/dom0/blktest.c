@@ -39,6 +39,13 @@
  * each phase mark as it is taken (scripts/qemu-perf-blk.py cuts its
  * profile of QEMU there).
  *
+ * "frontpersist=0|1": what domain 1's connection must show of persistent
+ * grants, from dom0's side.  With 0 (domain 1 booted with
+ * `blkfront.feature_persistent=0`) its frontend, once blkback reports
+ * it connected, has written ring-ref but no feature-persistent key, and
+ * at the end blkback has mapped its pages per batch on the DMA path and
+ * kept none; with 1 the key is "1" and blkback kept mappings.
+ *
  * "frontcpus=<cpus>" (hx's CPU lists: 1, 0-1, all): before anything else,
  * domain 1's vCPU 0 is pinned to those CPUs, as `hx vcpu-pin 1 0 <cpus>`
  * would do; with dom0_vcpus_pin on the hypervisor's line this is Xen's
@@ -232,6 +239,52 @@ static void kill_victim(struct xenbus *xb, const char *spec)
 	check(blkback_detach(VICTIM, XVDA) == 0, "d2's vbd removed");
 }
 
+static bool front_connected(void)
+{
+	struct blkback_stats st;
+	bool connected = false;
+
+	return blkback_stats_of(FRONT, XVDA, &st, &connected) && connected;
+}
+
+/* frontpersist=: d1's frontend keys, read while blkback has it connected. */
+static void check_front_keys(struct xenbus *xb, bool persist)
+{
+	char ring[16], fp[16];
+
+	check(wait_until(front_connected, 6000), "d1's vbd connected");
+	int r = xenbus_read(xb, 0, "/local/domain/1/device/vbd/51712/ring-ref", ring, sizeof(ring));
+	int f = xenbus_read(xb, 0, "/local/domain/1/device/vbd/51712/feature-persistent", fp,
+			    sizeof(fp));
+	printf("blktest: d1's frontend: ring-ref %s, feature-persistent %s\n", r > 0 ? ring : "-",
+	       f > 0 ? fp : "absent");
+	if (persist)
+		check(r > 0 && f > 0 && !strcmp(fp, "1"),
+		      "frontpersist=1: d1's frontend wrote feature-persistent 1");
+	else
+		check(r > 0 && f < 0,
+		      "frontpersist=0: d1's frontend wrote no feature-persistent key");
+}
+
+/* frontpersist=: what blkback's counters say of d1's mappings, before the detach. */
+static void check_back_mappings(bool persist)
+{
+	struct blkback_stats st = {0};
+	bool connected;
+	bool found = blkback_stats_of(FRONT, XVDA, &st, &connected);
+
+	printf("blktest: d1's vbd: %lu requests, %lu DMA segments, %lu mappings kept, %lu hits on "
+	       "them, %lu indirect pages kept\n",
+	       st.requests, st.dma_segs, st.pgnt_kept, st.pgnt_hits, st.ind_kept);
+	if (persist)
+		check(found && st.dma_segs > 0 && st.pgnt_kept > 0 && st.pgnt_hits > 0,
+		      "frontpersist=1: blkback kept mappings of d1's pages");
+	else
+		check(found && st.dma_segs > 0 && st.pgnt_kept == 0 && st.pgnt_hits == 0 &&
+			      st.ind_kept == 0,
+		      "frontpersist=0: blkback mapped d1's pages per batch and kept none");
+}
+
 /* After d1's test: dom0 scans the window itself. */
 static void check_blocks(struct xenbus *xb, struct device *disk, const struct disk_spec *ds,
 			 uint64_t sectors, const char *spec)
@@ -295,6 +348,8 @@ static int blktest(void)
 	const char *front_cpus = cmdline_value("frontcpus=", cbuf, sizeof(cbuf), NULL);
 	char pbuf[8];
 	const char *pollcheck = cmdline_value("pollcheck=", pbuf, sizeof(pbuf), NULL);
+	char fbuf[4];
+	const char *persist = cmdline_value("frontpersist=", fbuf, sizeof(fbuf), NULL);
 	struct hospes_cpustat polls_before;
 	unsigned int cpus;
 	bool benchmark = strstr((const char *)start_info->cmd_line, "blkbench") != NULL;
@@ -326,6 +381,8 @@ static int blktest(void)
 	check(make_home(xb, FRONT) == 0, "d1 has a home");
 	check(xs_introduce_domain(FRONT, 0, STORE_PORT) == 0, "d1 introduced");
 	check(blkback_attach(xb, FRONT, XVDA, spec) == 0, "xvda of d1 attached");
+	if (persist)
+		check_front_keys(xb, !strcmp(persist, "1"));
 	if (victim)
 		kill_victim(xb, victim);
 	if (benchmark)
@@ -339,6 +396,8 @@ static int blktest(void)
 		      "d1 reports its timings of the same reads");
 	else
 		check_blocks(xb, disk, &ds, sectors, spec);
+	if (persist)
+		check_back_mappings(!strcmp(persist, "1"));
 	check(!disk || !disk->block->flush || disk->block->flush(disk) == 0, "disk flushed");
 	check(blkback_detach(FRONT, XVDA) == 0 && blkback_count(false) == 0,
 	      "disk removed, blkback holds nothing");

@@ -26,13 +26,17 @@ log=$logdir/blk-domu.log
 status=0
 . tests/run/expect.sh
 # boot NAME CMDLINE-ARG DOMUS [QEMU ARGS]: one run with DOMUS "domU blk"
-# domains; sets rc and log.
+# domains (domain 1's line ends with $D1_OPTS); sets rc and log.
 boot() {
 	log=$logdir/blk-domu-$1.log
 	EXPECT_LOG=$log
 	start=$(date +%s)
 	local mods=()
-	for ((i = 0; i < $3; i++)); do mods+=(--module "$BUILD/guests/pvguest-domU domU blk"); done
+	local extra=${D1_OPTS:-}
+	for ((i = 0; i < $3; i++)); do
+		mods+=(--module "$BUILD/guests/pvguest-domU domU blk$extra")
+		extra=
+	done
 	tests/run/qemu-run.sh --direct --mem 256 --timeout 240 \
 		--cmdline "console=com1 selftest=guest dom0_mem=96M${HV_OPTS:-}" \
 		--module "$BUILD/guests/pvguest-dom0 $2" "${mods[@]}" --log "$log" "${@:4}"
@@ -82,11 +86,21 @@ HV_OPTS=" dom0_vcpus_pin halt_poll=0" boot smp2-nopoll "blktest frontcpus=1 poll
 report smp2-nopoll
 expect_ok 0 "blktest: halt_poll=0: no CPU spins, every wake-up of another CPU is an IPI"
 
-# A 32 MiB region of the AHCI disk (sectors 2048..67583 of a 64 MiB image).
+# A 32 MiB region of the AHCI disk (sectors 2048..67583 of a 64 MiB image),
+# the domU without persistent grants (blkfront.feature_persistent=0 on its
+# command line): every page is granted for its request and revoked at
+# completion, blkback maps and unmaps it per batch.  dom0 checks the
+# frontend wrote no feature-persistent key and blkback kept no mapping;
+# that dom0 holds none of d1's grants at the end is checked as always.
 img=$logdir/blk-domu.img
 rm -f "$img" && truncate -s 64M "$img"
-boot ahci "blktest=sata0@2048+65536" 1 --disk "$img"
+D1_OPTS=" blkfront.feature_persistent=0" boot ahci "blktest=sata0@2048+65536 frontpersist=0" 1 \
+	--disk "$img"
 report ahci
+expect_ok 1 "blk blkfront.feature_persistent=0: every page granted for its request alone"
+expect_ok 0 "blktest: frontpersist=0: d1's frontend wrote no feature-persistent key"
+expect_ok 0 "blktest: frontpersist=0: blkback mapped d1's pages per batch and kept none"
+expect -s -d 1 "blk-domu ahci: d1 reports its persistent grants off" "blk: persistent grants off:"
 written=$(tr -d '\r' <"$log" | sed -n 's/^(d1) blk: \([0-9]*\) blocks written.*/\1/p')
 tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1
 
@@ -97,13 +111,15 @@ tests/run/blk-image-check.py "$img" 2048 65536 "${written:-0}" || status=1
 # throttled boots use it) with limits far above what the boot reads, so
 # QEMU must accept the -drive it composes (bad limits: see the end).
 rm -f "$img" && truncate -s 64M "$img"
-boot kill "blktest=sata0@2048+65536 blkkill=sata0@67584+32768" 2 --disk "$img" \
+boot kill "blktest=sata0@2048+65536 blkkill=sata0@67584+32768 frontpersist=1" 2 --disk "$img" \
 	--disk-throttle "iops=1000000,bps=10000000000,iops-size=49152"
 report kill
 for what in "d2 is in the middle of its I/O" "d2 destroyed mid-I/O" \
 	"blkback let go of d2 by itself; dom0 holds no mapping of d2's grants" \
 	"d2 is gone altogether (nothing holds it)" "d2's vbd removed" \
-	"dom0 holds no more mappings of d1's grants than before"; do
+	"dom0 holds no more mappings of d1's grants than before" \
+	"frontpersist=1: d1's frontend wrote feature-persistent 1" \
+	"frontpersist=1: blkback kept mappings of d1's pages"; do
 	expect_ok 0 "blktest: $what"
 done
 written=$(tr -d '\r' <"$log" | sed -n 's/^(d1) blk: \([0-9]*\) blocks written.*/\1/p')

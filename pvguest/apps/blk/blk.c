@@ -12,7 +12,10 @@
  * was written.  Then 32 blocks read in one vectored call (rw_vec: all in
  * flight together) must match single reads of them (blk_check_vec, the
  * reads of the benchmark's deepest phase).  The number of blocks written
- * and the verdict go to data/blocks and data/result for dom0.
+ * and the verdict go to data/blocks and data/result for dom0.  With
+ * `blkfront.feature_persistent=0` on its command line it also checks that
+ * no persistent grant was used (blktest's frontpersist=0 checks the same
+ * from dom0's side).
  *
  * "domU blk bench": instead, it only times reads of the whole disk
  * (blk_time_reads, the code dom0 times its own access with) and reports
@@ -212,6 +215,13 @@ int blk_main(int argc, char **argv)
 	check(blk_check_vec(d, 0, d->sectors, 32) == 0,
 	      "32 random blocks read in one vectored call match single reads");
 	struct blkfront_dev *bd = d->priv;
+	const struct blkfront_stats *fs = &bd->bf.stats;
+	printf("blk: persistent grants %s: %lu one-off grants, %lu hits on kept ones\n",
+	       bd->bf.persist.on ? "on" : "off", fs->one_off_grants, fs->pgnt_hits);
+	if (!blkfront_use_persistent) /* blkfront.feature_persistent=0 */
+		check(!bd->bf.persist.on && fs->one_off_grants > 0 && fs->pgnt_hits == 0 &&
+			      fs->pgnt_grants == 0,
+		      "blkfront.feature_persistent=0: every page granted for its request alone");
 	check(blkfront_disconnect(bd) == 0, "disconnect: no grant left with the backend");
 	check(blkfront_connect(bd, xb, (uint16_t)self, 51712) == 0, "reconnect");
 	check(verify(d, buf) == 0, "after reconnecting, every block still reads back");

@@ -12,6 +12,11 @@
  * pvguest/apps/ipc or pvguest/apps/blk instead, in the kernel; "domU net
  * ..." (tests/scenarios/net.sh) runs pvguest/apps/net.
  *
+ * Words for the kernel's drivers, `blkfront.feature_persistent=0` (no
+ * persistent grants for blkfront, drivers/front/blk.c), may stand
+ * anywhere on the line: init leaves them out before it looks at the rest
+ * (blkfront reads them itself when it first connects a disk).
+ *
  * The root file system is on "xvda" (blkfront) if one registered and
  * holds a pfs, else on the RAM disk.  Disks are looked for when dom0's
  * xenstored already serves this domain (a domU built by dom0, e.g.
@@ -65,6 +70,13 @@ int main(int argc, char **argv)
 	static struct pfs root;
 	static struct proc kernel_parent;
 	char *def[] = {"/bin/sh", "/etc/rc", NULL};
+	int kept = 1;
+
+	for (int i = 1; i < argc; i++) /* the drivers' words are not the program's */
+		if (!blkfront_is_option(argv[i]))
+			argv[kept++] = argv[i];
+	argv[kept] = NULL;
+	argc = kept;
 	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "ipc") == 0)
 		return ipc_main(argc - 2, argv + 2);
 	if (argc > 2 && strcmp(argv[1], "domU") == 0 && strcmp(argv[2], "blk") == 0)

@@ -403,8 +403,12 @@ static bool persistent_round(bool back_offers, bool front_offers)
 	assert_int_equal(blkfront_connect(&d, &front, 1, 51712), 0);
 	xenbus_dispatch_events(&back);
 	h_connect(&d.bf, NULL);
-	assert_int_equal(xenbus_read(&front, 0, fkey, val, sizeof(val)), 1);
-	assert_string_equal(val, back_offers && front_offers ? "1" : "0");
+	if (front_offers) {
+		assert_int_equal(xenbus_read(&front, 0, fkey, val, sizeof(val)), 1);
+		assert_string_equal(val, back_offers ? "1" : "0");
+	} else { /* a frontend that does not offer them writes no key */
+		assert_true(xenbus_read(&front, 0, fkey, val, sizeof(val)) < 0);
+	}
 	bool on = d.bf.persist.on;
 	for (unsigned int i = 0; i < 2; i++)
 		assert_int_equal(blkfront_rw(&d.bf, i == 0, 0, data, 64), 0);
@@ -417,6 +421,80 @@ static bool persistent_round(bool back_offers, bool front_offers)
 	blkback_no_persist = false;
 	blkfront_use_persistent = true;
 	return on;
+}
+
+/* The domU's blkfront.feature_persistent= word: spellings, the last one counts, refusals. */
+static void test_parse_feature_persistent(void **state)
+{
+	static const char *const off[] = {
+		"blkfront.feature_persistent=0",
+		"domU blk blkfront.feature_persistent=n",
+		"  blkfront.feature_persistent=N  ",
+		"blkfront.feature_persistent=off /bin/sh",
+		"xen_blkfront.feature_persistent=0",
+		"blkfront.feature_persistent=1 blkfront.feature_persistent=0"};
+	static const char *const on[] = {
+		"blkfront.feature_persistent=1",
+		"x blkfront.feature_persistent=y",
+		"blkfront.feature_persistent=Y",
+		"blkfront.feature_persistent=on",
+		"xen_blkfront.feature_persistent=1",
+		"blkfront.feature_persistent=0 blkfront.feature_persistent=1"};
+	static const char *const none[] = {"",
+					   "domU blk",
+					   "xblkfront.feature_persistent=0",
+					   "feature_persistent=0",
+					   "blkback=nopersist",
+					   "/bin/echo blkfront_feature_persistent=0"};
+	static const char *const bad[] = {
+		"blkfront.feature_persistent=2",
+		"blkfront.feature_persistent=",
+		"blkfront.feature_persistent=00",
+		"blkfront.feature_persistent=0x",
+		"blkfront.feature_persistent=false",
+		"blkfront.feature_persistent",
+		"blkfront.persistent=0",
+		"blkfront.",
+		"xen_blkfront.persistent=0",
+		"blkfront.feature_persistent=0 blkfront.feature_persistent=yes",
+		"blkfront.feature_persistent=0 blkfront.Feature_persistent=0"};
+	bool p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		p = true;
+		assert_int_equal(blkfront_parse_options(off[i], &p), 0);
+		assert_false(p);
+	}
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		p = false;
+		assert_int_equal(blkfront_parse_options(on[i], &p), 0);
+		assert_true(p);
+	}
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		p = false;
+		assert_int_equal(blkfront_parse_options(none[i], &p), 0);
+		assert_false(p);
+		p = true;
+		assert_int_equal(blkfront_parse_options(none[i], &p), 0);
+		assert_true(p);
+	}
+	assert_true(blkfront_is_option("blkfront.feature_persistent=0"));
+	assert_true(blkfront_is_option("xen_blkfront.feature_persistent=0"));
+	assert_true(blkfront_is_option("blkfront.persistent=0")); /* refused, still not init's */
+	assert_false(blkfront_is_option("/bin/sh"));
+	assert_false(blkfront_is_option("blkfront"));
+	assert_false(blkfront_is_option("xblkfront.feature_persistent=0"));
+	assert_int_equal(blkfront_parse_options(NULL, &p), 0);
+	assert_true(p);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = true;
+		assert_int_equal(blkfront_parse_options(bad[i], &p), -XEN_EINVAL);
+		assert_true(p); /* refused: left as it was */
+		p = false;
+		assert_int_equal(blkfront_parse_options(bad[i], &p), -XEN_EINVAL);
+		assert_false(p);
+	}
 }
 
 /* feature-persistent is used only when both ends offer it; either way the data moves. */
@@ -469,6 +547,7 @@ static void test_spec_and_names(void **state)
 int blk_xendev_tests(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_feature_persistent),
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_skips_initwait, setup, teardown),
