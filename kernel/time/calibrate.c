@@ -29,6 +29,26 @@
  * That sum and the rounding is time_cal_bound; a change of the TSC's own
  * rate adds (change x interval) once.
  *
+ * Outliers: a point can be off by more than its bracket says (under TCG
+ * the TSC is the host's and the HPET QEMU's monotonic clock, and a vCPU
+ * thread that moves to a host core with a slightly different TSC offset
+ * sees their relation step; on hardware an SMI or a TSC not quite in
+ * step can do the same).  Acted on, such a point steers the clock
+ * towards it and the next one steers it back: two errors beyond the
+ * bound, with opposite signs.  So a point beyond the bound is held
+ * (time_cal_spike) and the clock keeps its function for this epoch; the
+ * next point, measured against the same function, decides: beyond the
+ * bound too, with the same sign and a similar error (the larger at most
+ * twice the smaller, plus the bound: a rate change seen from its first
+ * epoch grows by one epoch's worth per epoch, 1x then 2x), and the step
+ * is real and is taken (still beyond the bound, which the checks count);
+ * anything else drops the held point and is acted on: never two holds in
+ * a row, so the clock is steered at least every second epoch (a point
+ * beyond the bound that disagrees is then a failure of the bound, as
+ * before).  While a point is held, the next
+ * calibration's rate and bound run from the last point acted on (an
+ * interval of two epochs, as a late epoch timer's).
+ *
  * The two-slot clock: an update writes the slot readers are not using,
  * then advances seq (release); a reader takes seq (acquire), reads slot
  * seq & 1, and retries if seq moved meanwhile (only a second update can
@@ -74,6 +94,38 @@ uint64_t time_cal_bound(const struct time_cal_unsure *u)
 	if (__builtin_add_overflow(b, TIME_CAL_ROUNDING_NS + (u->len_used >> 29), &b))
 		return UINT64_MAX;
 	return b;
+}
+
+static uint64_t mag(int64_t x)
+{
+	return x < 0 ? 0 - (uint64_t)x : (uint64_t)x; /* INT64_MIN too */
+}
+
+enum time_cal_verdict time_cal_spike(struct time_cal_spike *s, int64_t err, uint64_t bound,
+				     uint64_t at, struct time_cal_spike *dropped)
+{
+	uint64_t m = mag(err);
+
+	dropped->held = false;
+	if (m <= bound) {
+		*dropped = *s;
+		s->held = false;
+		return TIME_CAL_TAKE;
+	}
+	if (!s->held) {
+		*s = (struct time_cal_spike){.held = true, .err = err, .at = at};
+		return TIME_CAL_HOLD;
+	}
+	s->held = false;
+	if ((err < 0) == (s->err < 0)) {
+		uint64_t h = mag(s->err), lo = m < h ? m : h, hi = m < h ? h : m;
+		/* hi <= 2 lo + bound, without overflow (bound may be huge) */
+		if (hi - lo <= lo || hi - lo - lo <= bound)
+			return TIME_CAL_CONFIRMED;
+	}
+	*dropped = *s; /* never two holds in a row: this one is acted on */
+	dropped->held = true;
+	return TIME_CAL_TAKE;
 }
 
 uint64_t time_cal_lead(int64_t err, const struct time_point *prev, const struct time_point *now)

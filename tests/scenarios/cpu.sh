@@ -11,7 +11,9 @@
 #          recalibrated every 20 ms against the HPET (-smp 4) or the
 #          ACPI PM timer (-smp 1, clocksource=acpi), each calibration
 #          (and the running vCPU's record at it) within its error bound
-#          (the hypervisor's log), guest time never
+#          (the hypervisor's log: a lone outlier point, held and then
+#          dropped, is not acted on and is no failure; one confirmed by
+#          the next point is taken and still fails), guest time never
 #          going back on any vCPU and timers waking no earlier than the
 #          guest's clock says (tests/guest/smp/time.c).
 #   cpuid - the CPUID test guest as dom0 and as a domU: Xen's PV view by
@@ -85,5 +87,7 @@ for smp in 4 1; do
 	else
 		echo "ok - smp $smp: every recalibration within its error bound"
 	fi
+	held=$(grep -c "an outlier, held" "$log")
+	[ "$held" = 0 ] || echo "# smp $smp: $held outlier point(s) held, $(grep -c "outlier of calibration [0-9]* ([-0-9]* ns) dropped" "$log") dropped"
 done
 exit $status

@@ -32,7 +32,11 @@
  * this CPU was running (the guest's own view, before it is rewritten:
  * a stale record would show here); the first few, the first few with a
  * vCPU's record, and every one beyond the bound are logged (scenario/cpu
- * reads them).
+ * reads them).  A point beyond the bound is first held, not acted on
+ * (time_cal_spike, calibrate.c's "Outliers"): the clock, the records and
+ * the next bound's knowledge stay as they are, the line says "an outlier,
+ * held", and the next point drops it (logged) or confirms it (taken, and
+ * still "beyond the bound"); only errors acted on count as beyond.
  *
  * Runs with interrupts off in the boot CPU's timer function: one writer
  * of sys_clock and of everything here, so no lock.  With neither timer
@@ -77,6 +81,8 @@ static struct time_point last_point;
 static uint64_t epoch_ns;
 static struct time_cal_unsure unsure; /* the next calibration's bound, as far as known */
 static uint64_t calibrations, beyond, with_guest; /* with_guest: a vCPU's record compared */
+static uint64_t outliers;			  /* points held */
+static struct time_cal_spike spike;		  /* a point held (calibrate.c's essay) */
 static struct timer cal_timer, refresh_timer[NR_CPUS];
 
 static uint64_t plat_read(void)
@@ -182,60 +188,73 @@ static uint64_t magnitude(int64_t x)
 	return x < 0 ? (uint64_t)-x : (uint64_t)x;
 }
 
-/* Check and log calibration err at point p (its uncertainty unsure_now ns). */
-static void note(int64_t err, uint64_t unsure_now, const struct time_rec *r,
-		 const struct time_point *p)
-{
-	int64_t gerr = 0;
-	struct vcpu *v = NULL;
-	bool guest = guest_error(p, &gerr, &v);
-	char gtext[48] = "";
-
-	unsure.d_now = unsure_now;
-	unsure.len_used = p->plat_ns - last_point.plat_ns;
-	uint64_t bound = time_cal_bound(&unsure);
-	calibrations++;
-	bool out = magnitude(err) > bound || (guest && magnitude(gerr) > bound);
-	beyond += out;
-	if (guest)
-		snprintf(gtext, sizeof(gtext), ", d%u v%u's record %ld ns", v->domain->id, v->id,
-			 (long)gerr);
-	with_guest += guest;
-	if (calibrations <= CAL_LOGGED || (guest && with_guest <= CAL_LOGGED) ||
-	    (out && beyond <= 16)) {
-		char btext[24] = "no rate yet";
-		if (bound != UINT64_MAX)
-			snprintf(btext, sizeof(btext), "bound %lu ns", (unsigned long)bound);
-		printk("%stime: calibration %lu: %s - clock %ld ns%s (%s, point within %lu ns), "
-		       "scale %u/%d%s\n",
-		       out ? LOG_WARN : LOG_INFO, (unsigned long)calibrations, plat.name, (long)err,
-		       gtext, btext, (unsigned long)unsure_now, (unsigned int)r->mul, r->shift,
-		       out ? ": beyond the bound" : "");
-	}
-	/* what the next calibration's bound knows */
-	unsure.d_before = unsure.d_last;
-	unsure.d_last = unsure_now;
-	unsure.len_rate = unsure.len_used;
-	unsure.lead = time_cal_lead(err, &last_point, p);
-}
-
+/* Check and log calibration err at point p (its uncertainty unsure_now ns):
+ * acted on (the clock now runs r) unless the spike suppressor holds it. */
 static void calibrate(void *unused)
 {
 	struct time_rec cur, next;
+	struct time_cal_spike dropped;
 	uint64_t half;
 	unsigned int self = smp_processor_id();
+	int64_t gerr = 0;
+	struct vcpu *v = NULL;
+	char gtext[48] = "", dtext[64] = "";
 	(void)unused;
 
 	struct time_point p = read_point(&half);
 	time_clock_get(&sys_clock, &cur);
 	int64_t err = time_calibrate(&cur, &last_point, &p, &next);
-	time_clock_set(&sys_clock, &next);
-	note(err, time_scale_delta(half, cur.mul, cur.shift) + plat.tick_ns, &next, &p);
-	last_point = p;
-	arch_time_refresh();
-	for (unsigned int c = 0; c < NR_CPUS; c++)
-		if (c != self && percpu[c].online)
-			timer_set(&refresh_timer[c], 0);
+	uint64_t unsure_now = time_scale_delta(half, cur.mul, cur.shift) + plat.tick_ns;
+	unsure.d_now = unsure_now;
+	unsure.len_used = p.plat_ns - last_point.plat_ns;
+	uint64_t bound = time_cal_bound(&unsure);
+	calibrations++;
+	/* a held point is not acted on, and neither is the record of the
+	 * running vCPU judged against it (as suspect as the point); a point
+	 * acted on is checked as before, the record too */
+	enum time_cal_verdict verdict = time_cal_spike(&spike, err, bound, calibrations, &dropped);
+	bool held = verdict == TIME_CAL_HOLD;
+	bool guest = guest_error(&p, &gerr, &v);
+	bool out = !held && (magnitude(err) > bound || (guest && magnitude(gerr) > bound));
+	beyond += out;
+	outliers += held;
+	if (guest)
+		snprintf(gtext, sizeof(gtext), ", d%u v%u's record %ld ns", v->domain->id, v->id,
+			 (long)gerr);
+	if (dropped.held)
+		snprintf(dtext, sizeof(dtext), ": the outlier of calibration %lu (%ld ns) dropped",
+			 (unsigned long)dropped.at, (long)dropped.err);
+	with_guest += guest;
+	if (held)
+		next = cur; /* the clock stays: logged as the scale that runs on */
+	else
+		time_clock_set(&sys_clock, &next);
+	if (calibrations <= CAL_LOGGED || (guest && with_guest <= CAL_LOGGED) ||
+	    (out && beyond <= 16) || ((held || dropped.held) && outliers <= 16)) {
+		char btext[24] = "no rate yet";
+		if (bound != UINT64_MAX)
+			snprintf(btext, sizeof(btext), "bound %lu ns", (unsigned long)bound);
+		printk("%stime: calibration %lu: %s - clock %ld ns%s (%s, point within %lu ns), "
+		       "scale %u/%d%s%s%s%s\n",
+		       out || held ? LOG_WARN : LOG_INFO, (unsigned long)calibrations, plat.name,
+		       (long)err, gtext, btext, (unsigned long)unsure_now, (unsigned int)next.mul,
+		       next.shift, held ? ": an outlier, held" : "",
+		       verdict == TIME_CAL_CONFIRMED ? ": confirms the outlier before it, taken"
+						     : "",
+		       dtext, out ? ": beyond the bound" : "");
+	}
+	if (!held) {
+		/* what the next calibration's bound knows */
+		unsure.d_before = unsure.d_last;
+		unsure.d_last = unsure_now;
+		unsure.len_rate = unsure.len_used;
+		unsure.lead = time_cal_lead(err, &last_point, &p);
+		last_point = p;
+		arch_time_refresh();
+		for (unsigned int c = 0; c < NR_CPUS; c++)
+			if (c != self && percpu[c].online)
+				timer_set(&refresh_timer[c], 0);
+	}
 	timer_set(&cal_timer, now_ns() + epoch_ns);
 }
 

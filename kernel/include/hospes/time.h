@@ -124,6 +124,31 @@ struct time_cal_unsure {
  * rate held; UINT64_MAX before a rate was measured. */
 uint64_t time_cal_bound(const struct time_cal_unsure *u);
 
+/*
+ * One point beyond the bound is not acted on at once (a spike suppressor,
+ * as NTP's "popcorn" filter; calibrate.c's essay): it is held, and the
+ * clock keeps its function.  The next point confirms it (also beyond the
+ * bound, the same sign, a similar error: the step is real and is taken)
+ * or the held point is dropped and the next is acted on.
+ * Zero-initialised: nothing held.
+ */
+struct time_cal_spike {
+	bool held;
+	int64_t err; /* the held point's error */
+	uint64_t at; /* its calibration number (for the log) */
+};
+enum time_cal_verdict {
+	TIME_CAL_TAKE,	    /* acted on: within the bound, or after a held point it
+			     * does not confirm (which is dropped) */
+	TIME_CAL_HOLD,	    /* beyond the bound, not confirmed: the clock stays */
+	TIME_CAL_CONFIRMED, /* beyond, and agrees with the held point: acted on */
+};
+/* The verdict on calibration number at with error err against bound; a
+ * held point dropped by this one is copied to *dropped (else its held is
+ * false). */
+enum time_cal_verdict time_cal_spike(struct time_cal_spike *s, int64_t err, uint64_t bound,
+				     uint64_t at, struct time_cal_spike *dropped);
+
 /* The clock's time at tsc (read before the call); no lock, a retry only
  * if an update passed meanwhile (one compare: only a second update could
  * have torn the copy, but a retry costs less than telling them apart). */

@@ -8,7 +8,10 @@
  * stay within time_cal_bound() of the platform from the second
  * calibration on, and the clock read between and across updates (through
  * the two-slot time_clock) must never go back.  A TSC whose rate changes
- * mid-run costs one calibration's error, then the bound holds again.
+ * mid-run costs one calibration's error (held, then confirmed by the next
+ * and taken), then the bound holds again.  The spike suppressor: a lone
+ * point off by more than the bound is held and dropped and the clock is
+ * not steered by it; a clean run holds nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,22 +123,28 @@ struct sim {
 	bool jitter;	      /* intervals of 0.5 to 3 epochs, as a loaded timer's */
 	unsigned int step_at; /* the TSC's rate becomes step_hz before this calibration */
 	uint64_t step_hz;
-	int64_t step_err; /* out: the error at step_at */
-	uint64_t worst;	  /* out: the largest |error| checked */
+	int64_t step_err;      /* out: the error at step_at */
+	uint64_t worst;	       /* out: the largest |error| checked */
+	unsigned int spike_at; /* the platform read at this calibration is off by spike_ns */
+	int64_t spike_ns;
+	unsigned int held, confirmed, dropped; /* out: the suppressor's verdicts */
 };
 
-/* Calibrate as time_cal.c does; every error from the second calibration
- * on (but step_at and the one after) must lie within time_cal_bound, and
- * the clock read between and across updates must never go back. */
+/* Calibrate as time_cal.c does (a point beyond the bound held, the clock
+ * left as it is); every error acted on from the second calibration on
+ * (but step_at's confirmation) must lie within time_cal_bound, and the
+ * clock read between and across updates must never go back. */
 static void simulate(struct sim *s)
 {
 	struct time_clock c = {0};
 	struct time_rec r = rec_at(true_tsc(0), 0, s->boot_hz), next;
 	struct time_point prev = point(0, 0, 1);
 	struct time_cal_unsure u = {.d_last = 1};
+	struct time_cal_spike sp = {0}, dropped;
 	uint64_t last_read = 0, t = 0, d = s->noise * NSEC_PER_SEC / hz_true + 1 + s->res;
 
 	s->worst = 0;
+	s->held = s->confirmed = s->dropped = 0;
 	time_clock_set(&c, &r);
 	for (unsigned int k = 1; k <= s->epochs; k++) {
 		uint64_t len =
@@ -153,24 +162,38 @@ static void simulate(struct sim *s)
 		}
 		t += len;
 		struct time_point p = point(t, s->noise, s->res);
+		if (k == s->spike_at)
+			p.plat_ns += (uint64_t)s->spike_ns;
 		time_clock_get(&c, &r);
 		int64_t err = time_calibrate(&r, &prev, &p, &next);
 		/* continuity: the new function starts at or after the old one */
 		assert_true(time_rec_ns(&next, p.tsc) >= time_rec_ns(&r, p.tsc));
+		u.d_now = d;
+		u.len_used = p.plat_ns - prev.plat_ns;
+		uint64_t bound = time_cal_bound(&u), mag = (uint64_t)(err < 0 ? -err : err);
+		if (s->step_at && k == s->step_at)
+			s->step_err = err;
+		enum time_cal_verdict v = time_cal_spike(&sp, err, bound, k, &dropped);
 		uint32_t gen = time_clock_gen(&c);
+		if (dropped.held) {
+			s->dropped++;
+			assert_int_equal(dropped.at, k - 1); /* held one calibration only */
+		}
+		if (v == TIME_CAL_HOLD) { /* not acted on: the clock, prev and u stay */
+			assert_true(mag > bound);
+			s->held++;
+			continue;
+		}
+		s->confirmed += v == TIME_CAL_CONFIRMED;
 		time_clock_set(&c, &next);
 		assert_int_not_equal(time_clock_gen(&c), gen);
 		uint64_t ns = time_clock_now(&c, p.tsc);
 		assert_true(ns >= last_read);
 		last_read = ns;
-		u.d_now = d;
-		u.len_used = p.plat_ns - prev.plat_ns;
-		uint64_t bound = time_cal_bound(&u), mag = (uint64_t)(err < 0 ? -err : err);
 		if (k == 1)
 			assert_true(bound == UINT64_MAX); /* no rate measured yet */
-		if (s->step_at && k == s->step_at)
-			s->step_err = err;
 		if (k >= 2 && (!s->step_at || k < s->step_at || k > s->step_at + 1)) {
+			assert_int_equal(v, TIME_CAL_TAKE);
 			assert_true(mag <= bound);
 			s->worst = mag > s->worst ? mag : s->worst;
 		}
@@ -231,6 +254,7 @@ static void test_bound_with_noise(void **state)
 					setup_machine(2445418000ULL);
 					simulate(&s);
 					assert_true(s.worst > 0);
+					assert_int_equal(s.held, 0); /* nothing held */
 				}
 }
 
@@ -249,6 +273,102 @@ static void test_rate_step(void **state)
 	simulate(&s);
 	/* 0.1% fast for one second: the clock ran ~1 ms ahead */
 	assert_true(s.step_err < -900000 && s.step_err > -1100000);
+	/* held at step_at, confirmed by the next (~2 ms ahead), taken */
+	assert_int_equal(s.held, 1);
+	assert_int_equal(s.confirmed, 1);
+	assert_int_equal(s.dropped, 0);
+	/* the same at 20 ms epochs and a 1% step, as seen from both signs */
+	for (int sign = 0; sign < 2; sign++) {
+		s = (struct sim){.boot_hz = 1000000000ULL,
+				 .noise = 10,
+				 .res = 10,
+				 .epochs = 200,
+				 .epoch_ns = 20 * NSEC_PER_MSEC,
+				 .step_at = 50,
+				 .step_hz = sign ? 990000000ULL : 1010000000ULL};
+		setup_machine(1000000000ULL);
+		simulate(&s);
+		assert_true(sign ? s.step_err > 0 : s.step_err < 0);
+		assert_int_equal(s.held, 1);
+		assert_int_equal(s.confirmed, 1);
+	}
+}
+
+/* The suppressor's verdicts by hand: the bound, the sign, the agreement. */
+static void test_spike_verdicts(void **state)
+{
+	struct time_cal_spike sp = {0}, dropped;
+	(void)state;
+	/* within the bound (either sign, at it): taken, nothing dropped */
+	assert_int_equal(time_cal_spike(&sp, 300, 356, 1, &dropped), TIME_CAL_TAKE);
+	assert_false(dropped.held);
+	assert_int_equal(time_cal_spike(&sp, -356, 356, 2, &dropped), TIME_CAL_TAKE);
+	assert_false(sp.held);
+	/* no rate yet: never held */
+	assert_int_equal(time_cal_spike(&sp, INT64_MAX, UINT64_MAX, 3, &dropped), TIME_CAL_TAKE);
+	/* a lone spike: held, then dropped by a point within the bound */
+	assert_int_equal(time_cal_spike(&sp, -1200, 356, 11, &dropped), TIME_CAL_HOLD);
+	assert_false(dropped.held);
+	assert_true(sp.held);
+	assert_int_equal(time_cal_spike(&sp, 40, 393, 12, &dropped), TIME_CAL_TAKE);
+	assert_true(dropped.held);
+	assert_int_equal(dropped.at, 11);
+	assert_int_equal(dropped.err, -1200);
+	assert_false(sp.held);
+	/* beyond with the opposite sign: the held one dropped, this one taken (no second hold) */
+	assert_int_equal(time_cal_spike(&sp, -1200, 356, 20, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, 1153, 393, 21, &dropped), TIME_CAL_TAKE);
+	assert_true(dropped.held);
+	assert_int_equal(dropped.at, 20);
+	assert_false(sp.held);
+	/* a real step seen twice, alike: confirmed (1x then 2x, plus the bound) */
+	assert_int_equal(time_cal_spike(&sp, 1000, 300, 30, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, 2300, 300, 31, &dropped), TIME_CAL_CONFIRMED);
+	assert_false(dropped.held);
+	assert_false(sp.held);
+	assert_int_equal(time_cal_spike(&sp, -5000, 300, 32, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, -2600, 300, 33, &dropped), TIME_CAL_CONFIRMED);
+	/* the same sign but not alike (more than twice, plus the bound): dropped */
+	assert_int_equal(time_cal_spike(&sp, 1000, 300, 40, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, 2301, 300, 41, &dropped), TIME_CAL_TAKE);
+	assert_true(dropped.held);
+	assert_int_equal(dropped.at, 40);
+	/* extremes: no overflow */
+	assert_int_equal(time_cal_spike(&sp, INT64_MIN, 300, 50, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, INT64_MIN, 300, 51, &dropped), TIME_CAL_CONFIRMED);
+	assert_int_equal(time_cal_spike(&sp, INT64_MAX, 0, 52, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, 1, 0, 53, &dropped), TIME_CAL_TAKE);
+	assert_true(dropped.held);
+	assert_int_equal(dropped.err, INT64_MAX);
+}
+
+/* A lone spike in a run (the platform read 1.2 us off once, scenario/cpu's
+ * case): held and dropped, the clock not steered towards it, and every
+ * calibration acted on, the one after the spike included, within the bound. */
+static void test_spike_held(void **state)
+{
+	static const int64_t spikes[] = {-1200, 1153, -100000, 5000000};
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(spikes) / sizeof(spikes[0]); i++) {
+		struct sim s = {.boot_hz = 1000000000ULL,
+				.noise = 10,
+				.res = 10,
+				.epochs = 200,
+				.epoch_ns = 20 * NSEC_PER_MSEC,
+				.spike_at = 11,
+				.spike_ns = spikes[i]};
+		setup_machine(1000000000ULL);
+		simulate(&s);
+		assert_int_equal(s.held, 1);
+		assert_int_equal(s.dropped, 1);
+		assert_int_equal(s.confirmed, 0);
+		assert_true(s.worst <= 1000); /* tens of ns, as a clean run's */
+	}
+	/* two spikes in a row but opposite: the first dropped, the second
+	 * acted on (and beyond the bound, which simulate would fail) */
+	struct time_cal_spike sp = {0}, dropped;
+	assert_int_equal(time_cal_spike(&sp, -1200, 356, 1, &dropped), TIME_CAL_HOLD);
+	assert_int_equal(time_cal_spike(&sp, 1200, 356, 2, &dropped), TIME_CAL_TAKE);
 }
 
 /* The two slots: a write lands in the other slot; a copy is the current function. */
@@ -295,7 +415,8 @@ int main(void)
 		cmocka_unit_test(test_rates),		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_converges_exact), cmocka_unit_test(test_bound_with_noise),
 		cmocka_unit_test(test_rate_step),	cmocka_unit_test(test_two_slots),
-		cmocka_unit_test(test_epoch_max),
+		cmocka_unit_test(test_epoch_max),	cmocka_unit_test(test_spike_verdicts),
+		cmocka_unit_test(test_spike_held),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
