@@ -28,7 +28,7 @@
 
 const char test_title[] = "smp";
 
-#define ROUNDS	    40
+#define ROUNDS	    120
 #define SPIN	    30000
 #define STACK_BYTES 16384
 
