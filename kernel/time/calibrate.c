@@ -96,15 +96,10 @@ uint64_t time_cal_bound(const struct time_cal_unsure *u)
 	return b;
 }
 
-static uint64_t mag(int64_t x)
-{
-	return x < 0 ? 0 - (uint64_t)x : (uint64_t)x; /* INT64_MIN too */
-}
-
 enum time_cal_verdict time_cal_spike(struct time_cal_spike *s, int64_t err, uint64_t bound,
 				     uint64_t at, struct time_cal_spike *dropped)
 {
-	uint64_t m = mag(err);
+	uint64_t m = time_abs_ns(err);
 
 	dropped->held = false;
 	if (m <= bound) {
@@ -118,7 +113,7 @@ enum time_cal_verdict time_cal_spike(struct time_cal_spike *s, int64_t err, uint
 	}
 	s->held = false;
 	if ((err < 0) == (s->err < 0)) {
-		uint64_t h = mag(s->err), lo = m < h ? m : h, hi = m < h ? h : m;
+		uint64_t h = time_abs_ns(s->err), lo = m < h ? m : h, hi = m < h ? h : m;
 		/* hi <= 2 lo + bound, without overflow (bound may be huge) */
 		if (hi - lo <= lo || hi - lo - lo <= bound)
 			return TIME_CAL_CONFIRMED;

@@ -183,13 +183,9 @@ static bool guest_error(const struct time_point *p, int64_t *err, struct vcpu **
 	return true;
 }
 
-static uint64_t magnitude(int64_t x)
-{
-	return x < 0 ? (uint64_t)-x : (uint64_t)x;
-}
-
-/* Check and log calibration err at point p (its uncertainty unsure_now ns):
- * acted on (the clock now runs r) unless the spike suppressor holds it. */
+/* One epoch's calibration (the boot CPU's timer): a point, its error
+ * against the clock checked and logged, and the clock steered by it
+ * unless the spike suppressor holds it. */
 static void calibrate(void *unused)
 {
 	struct time_rec cur, next;
@@ -215,7 +211,7 @@ static void calibrate(void *unused)
 	enum time_cal_verdict verdict = time_cal_spike(&spike, err, bound, calibrations, &dropped);
 	bool held = verdict == TIME_CAL_HOLD;
 	bool guest = guest_error(&p, &gerr, &v);
-	bool out = !held && (magnitude(err) > bound || (guest && magnitude(gerr) > bound));
+	bool out = !held && (time_abs_ns(err) > bound || (guest && time_abs_ns(gerr) > bound));
 	beyond += out;
 	outliers += held;
 	if (guest)

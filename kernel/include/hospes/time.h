@@ -112,6 +112,12 @@ uint64_t time_cal_lead(int64_t err, const struct time_point *prev, const struct 
  * less than one wrap even when the epoch timer runs late. */
 uint64_t time_cal_epoch_max(uint64_t mask, uint32_t mul, int8_t shift);
 
+/* |x| in ns, INT64_MIN included (a calibration's error against its bound). */
+static inline uint64_t time_abs_ns(int64_t x)
+{
+	return x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+}
+
 /* What is known about a calibration point's error (calibrate.c's essay). */
 struct time_cal_unsure {
 	uint64_t d_before, d_last,

@@ -22,7 +22,9 @@ bool hx_line_has(const char *line, const char *words)
 bool hx_valid_words(const char *s)
 {
 	size_t n = strlen(s);
-	return n > 0 && n <= HX_WORDS_MAX && s[0] != '-';
+	/* no empty word (",a", "a,", "a,,b"): it would match every line */
+	return n > 0 && n <= HX_WORDS_MAX && s[0] != '-' && s[0] != ',' && s[n - 1] != ',' &&
+	       !strstr(s, ",,");
 }
 
 bool hx_lines_next(struct hx_lines *l, const char *buf, size_t n, size_t *at)

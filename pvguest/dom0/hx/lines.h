@@ -21,7 +21,7 @@ bool hx_line_has(const char *line, const char *words);
 
 /*
  * Whether s can be an --until argument: 1..HX_WORDS_MAX characters, not
- * starting with '-' (that would be the next option).
+ * starting with '-' (that would be the next option), no empty word.
  */
 bool hx_valid_words(const char *s);
 

@@ -304,6 +304,11 @@ static void test_line_watch(void **state)
 	assert_true(hx_valid_words("a"));
 	assert_false(hx_valid_words(""));
 	assert_false(hx_valid_words("-n"));
+	assert_true(hx_valid_words("a,b"));
+	assert_false(hx_valid_words(","));
+	assert_false(hx_valid_words("a,"));
+	assert_false(hx_valid_words(",a"));
+	assert_false(hx_valid_words("a,,b"));
 }
 
 /* A ticker's trace: the end comes at the second timer record at or after
